@@ -1,0 +1,94 @@
+package dev.kiln.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Enforces the module table of DESIGN.md: dependencies point downward only. Maven already
+ * refuses an import of a module that is not on the classpath; this test also catches a
+ * pom that grew a dependency the design does not allow.
+ */
+class ModuleLayeringTest {
+
+    /** module → the Kiln modules it may use (itself implied). */
+    static final Map<String, Set<String>> ALLOWED = Map.of(
+            "content", Set.of(),
+            "apk", Set.of("content"),
+            "recipe", Set.of("apk", "content"),
+            "sandbox", Set.of("content"),
+            "attest", Set.of("content", "oci"),
+            "build", Set.of("recipe", "apk", "sandbox", "attest", "content"),
+            "cli", Set.of("content", "apk", "recipe", "sandbox", "attest", "build", "oci", "image",
+                    "vuln", "update", "registry", "server"));
+
+    static final List<String> ALL_MODULES = List.of("content", "apk", "oci", "recipe", "attest", "sandbox",
+            "build", "image", "vuln", "update", "registry", "server", "cli", "testkit");
+
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void importKiln() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.kiln");
+    }
+
+    @Test
+    void everyModuleUsesOnlyTheModulesBelowIt() {
+        ALLOWED.forEach((module, allowed) -> {
+            String[] forbidden = ALL_MODULES.stream()
+                    .filter(m -> !m.equals(module) && !allowed.contains(m))
+                    .map(m -> "dev.kiln." + m + "..")
+                    .toArray(String[]::new);
+            noClasses().that().resideInAPackage("dev.kiln." + module + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(forbidden)
+                    .because("DESIGN.md allows " + module + " to use only " + allowed)
+                    .allowEmptyShould(true)
+                    .check(classes);
+        });
+    }
+
+    @Test
+    void noProductionCodeUsesTheTestKit() {
+        noClasses().that().resideOutsideOfPackage("dev.kiln.testkit..")
+                .should().dependOnClassesThat().resideInAPackage("dev.kiln.testkit..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void noJunkDrawerPackages() {
+        noClasses().should().resideInAnyPackage("..util..", "..common..", "..misc..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void librariesNeverPrintOrExit() {
+        String[] libraries = ALLOWED.keySet().stream().filter(m -> !m.equals("cli"))
+                .map(m -> "dev.kiln." + m + "..").toArray(String[]::new);
+        noClasses().that().resideInAnyPackage(libraries)
+                .should().accessField(System.class, "out")
+                .orShould().accessField(System.class, "err")
+                .orShould().callMethod(System.class, "exit", int.class)
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void tableCoversEveryModulePresent() {
+        Set<String> present = classes.stream()
+                .map(c -> c.getPackageName().split("\\.")).filter(p -> p.length > 2)
+                .map(p -> p[2]).collect(Collectors.toSet());
+        org.assertj.core.api.Assertions.assertThat(ALL_MODULES).containsAll(present);
+    }
+}
