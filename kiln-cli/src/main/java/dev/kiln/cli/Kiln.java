@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code kiln} command: a thin front end over Kiln's libraries. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
         description = "Builds packages from upstream sources and images from packages, reproducibly.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {BuildCommand.class, LintCommand.class, KeygenCommand.class, IndexCommand.class,
+                SourceCommand.class, CommandLine.HelpCommand.class})
 public final class Kiln implements Runnable {
 
     @CommandLine.Spec

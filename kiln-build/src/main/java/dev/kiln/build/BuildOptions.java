@@ -1,0 +1,40 @@
+package dev.kiln.build;
+
+import dev.kiln.apk.SigningKey;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything a build needs besides its plan. {@code sourceDateEpoch} is the one clock every
+ * output uses, so the same plan and options give the same bytes.
+ *
+ * @param arch          APK architecture, e.g. x86_64
+ * @param repository    repository root; packages land in {@code repository/ARCH/}
+ * @param cacheDir      source cache (tarballs by checksum, git mirrors)
+ * @param workRoot      parent of the temporary build workspaces
+ * @param logDir        where the full log of each build is written
+ * @param signingKey    RSA key that signs packages and the index
+ * @param namespace     distribution name used in SBOMs and purls
+ * @param offline       never use the network; sources must be in the cache
+ * @param keepWorkspace leave the workspace in place (for debugging a failed build)
+ * @param sourceDir     local files (patches, configs) copied into the workspace before the first step; may be null
+ */
+public record BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir,
+                           SigningKey signingKey, long sourceDateEpoch, String namespace, boolean offline,
+                           boolean keepWorkspace, Path sourceDir, BuildListener listener) {
+    public BuildOptions {
+        Objects.requireNonNull(arch, "arch");
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(workRoot, "workRoot");
+        Objects.requireNonNull(logDir, "logDir");
+        Objects.requireNonNull(signingKey, "signingKey");
+        namespace = namespace == null ? "kiln" : namespace;
+        listener = listener == null ? BuildListener.NONE : listener;
+    }
+
+    public BuildOptions withSourceDir(Path dir) {
+        return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
+                offline, keepWorkspace, dir, listener);
+    }
+}

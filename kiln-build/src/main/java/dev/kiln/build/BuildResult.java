@@ -1,0 +1,16 @@
+package dev.kiln.build;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The outcome of a successful build: its packages (main first) and the full log. */
+public record BuildResult(String recipe, String arch, boolean skipped, String skipReason,
+                          List<BuiltPackage> packages, Path log) {
+    public BuildResult {
+        packages = List.copyOf(packages);
+    }
+
+    static BuildResult skipped(String recipe, String arch, String reason) {
+        return new BuildResult(recipe, arch, true, reason, List.of(), null);
+    }
+}

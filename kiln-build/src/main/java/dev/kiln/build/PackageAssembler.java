@@ -1,0 +1,117 @@
+package dev.kiln.build;
+
+import dev.kiln.apk.ApkWriter;
+import dev.kiln.apk.PkgInfo;
+import dev.kiln.attest.SpdxPackageSbom;
+import dev.kiln.build.analysis.DependencyScanner;
+import dev.kiln.build.analysis.HardeningCheck;
+import dev.kiln.build.analysis.HardeningReport;
+import dev.kiln.build.analysis.LintFinding;
+import dev.kiln.build.analysis.PackageLinter;
+import dev.kiln.build.analysis.ScanResult;
+import dev.kiln.build.analysis.Severity;
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.PackagePlan;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Turns one package output directory into a signed APK: linters and the hardening check
+ * (which can fail the build), dependency detection, the per-package SBOM, then the writer.
+ */
+final class PackageAssembler {
+    /** Name under {@code checks.disabled} that turns hardening failures into warnings. */
+    static final String HARDENING_CHECK = "hardening";
+
+    private final BuildOptions options;
+
+    PackageAssembler(BuildOptions options) {
+        this.options = options;
+    }
+
+    BuiltPackage assemble(BuildPlan plan, PackagePlan pkg, Path dir, Path stagingDir) throws IOException {
+        String name = pkg.name();
+        List<String> warnings = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (LintFinding finding : new PackageLinter().lint(dir, name, pkg.checksDisabled())) {
+            String text = finding.linter() + ": " + finding.path() + ": " + finding.message();
+            (finding.severity() == Severity.ERROR ? errors : warnings).add(text);
+        }
+        if (!errors.isEmpty()) {
+            throw new BuildException("package " + name, "linters failed (disable with checks.disabled):\n  "
+                    + String.join("\n  ", errors), null);
+        }
+
+        HardeningReport hardening = new HardeningCheck().check(dir);
+        if (!hardening.passed()) {
+            if (pkg.checksDisabled().contains(HARDENING_CHECK)) {
+                warnings.add("hardening: " + hardening.render());
+            } else {
+                throw new BuildException("package " + name, "hardening check failed (disable with checks.disabled: ["
+                        + HARDENING_CHECK + "]):\n" + hardening.render(), null);
+            }
+        }
+
+        var opts = pkg.options();
+        ScanResult scan = new DependencyScanner().scan(dir, plan.fullVersion(),
+                new DependencyScanner.ScanOptions(opts.noProvides(), opts.noDepends(), opts.noCommands(),
+                        opts.noVersionedShlibDeps()));
+        List<String> provides = sorted(pkg.dependencies().provides(), scan.provides());
+        List<String> depends = DependencyScanner.merge(pkg.dependencies().runtime(), scan.depends(), provides);
+
+        writeSbom(plan, name, dir);
+
+        PkgInfo info = PkgInfo.builder()
+                .name(name)
+                .version(plan.fullVersion())
+                .arch(options.arch())
+                .origin(plan.name())
+                .description(orEmpty(pkg.description()))
+                .url(orEmpty(pkg.url()))
+                .commit(pkg.commit())
+                .builddate(options.sourceDateEpoch())
+                .license(plan.license())
+                .depends(depends)
+                .provides(provides)
+                .replaces(pkg.dependencies().replaces())
+                .providerPriority(pkg.dependencies().providerPriority())
+                .replacesPriority(pkg.dependencies().replacesPriority())
+                .triggers(pkg.triggerPaths())
+                .build();
+        Map<String, byte[]> control = new LinkedHashMap<>();
+        control.put(".melange.yaml", plan.toYaml().getBytes(StandardCharsets.UTF_8));
+        pkg.scriptlets().forEach((script, text) -> control.put(script, text.getBytes(StandardCharsets.UTF_8)));
+        ApkWriter.WrittenApk written = new ApkWriter().write(
+                new ApkWriter.ApkInput(info, dir, control, Map.of(), options.sourceDateEpoch()),
+                options.signingKey(), stagingDir.resolve(name + "-" + plan.fullVersion() + ".apk"));
+        return new BuiltPackage(name, plan.fullVersion(), written.file(), written.sha256().hex(), written.identity(),
+                written.pkgInfo().size(), depends, provides, hardening.passed(), hardening.files().size(),
+                hardening.render(), warnings);
+    }
+
+    private void writeSbom(BuildPlan plan, String name, Path dir) throws IOException {
+        List<SpdxPackageSbom.SourceRef> sources = SourcePlan.sbomRefs(plan);
+        byte[] sbom = new SpdxPackageSbom().write(new SpdxPackageSbom.PackageSbomInput(options.namespace(), name,
+                plan.fullVersion(), options.arch(), plan.license(), null, plan.recipeFile(), plan.commit(), sources,
+                null, options.sourceDateEpoch(), "kiln 0.1.0"));
+        Path sbomDir = Files.createDirectories(dir.resolve("var/lib/db/sbom"));
+        Files.write(sbomDir.resolve(name + "-" + plan.fullVersion() + ".spdx.json"), sbom);
+    }
+
+    private static List<String> sorted(List<String> a, List<String> b) {
+        TreeSet<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.kiln.build;
+
+import dev.kiln.apk.ApkRepository;
+import dev.kiln.build.source.GitCheckout;
+import dev.kiln.build.workspace.FileTrees;
+import dev.kiln.build.source.SourceCache;
+import dev.kiln.build.source.SourceFetcher;
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.PackagePlan;
+import dev.kiln.sandbox.Sandbox;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the packages of one compiled recipe: fetch every source into the cache, run the
+ * steps in a network-less sandbox, assemble and sign each output, run the recipe's tests,
+ * and only then publish to the repository. Any failure before publishing leaves the
+ * repository exactly as it was.
+ */
+public final class PackageBuilder {
+    private final Sandbox sandbox;
+    private final HttpClient http;
+
+    public PackageBuilder(Sandbox sandbox, HttpClient http) {
+        this.sandbox = sandbox;
+        this.http = http;
+    }
+
+    public BuildResult build(BuildPlan plan, BuildOptions options) {
+        if (plan.skippedForArch()) {
+            return BuildResult.skipped(plan.recipeFile(), options.arch(),
+                    "target-architecture " + plan.targetArchitectures() + " does not include " + options.arch());
+        }
+        BuildListener listener = options.listener();
+        SourceCache cache = new SourceCache(options.cacheDir());
+        SourceFetcher fetcher = new SourceFetcher(cache, http, options.offline());
+        GitCheckout git = new GitCheckout(options.cacheDir(), options.offline());
+        listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "fetching sources"));
+        SourcePlan.prefetch(plan, fetcher, git, listener);
+
+        Path logFile = options.logDir().resolve(plan.name() + "-" + plan.fullVersion() + "-" + options.arch() + ".log");
+        List<PackagePlan> packages = new ArrayList<>();
+        packages.add(plan.mainPackage());
+        packages.addAll(plan.subpackages());
+        try (Workspace workspace = Workspace.create(options.workRoot(), plan.name(), logFile, options.keepWorkspace());
+             OutputStream log = new BufferedOutputStream(Files.newOutputStream(logFile))) {
+            if (options.sourceDir() != null && Files.isDirectory(options.sourceDir())) {
+                FileTrees.copy(options.sourceDir(), workspace.root());
+            }
+            for (PackagePlan pkg : packages) {
+                workspace.outputDir(pkg.name());
+            }
+            StepRunner runner = new StepRunner(sandbox, fetcher, git, workspace, options,
+                    plan.environmentVariables(), log);
+            listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "building " + plan.name() + "-" + plan.fullVersion()));
+            runner.run(plan.name(), plan.steps());
+            for (PackagePlan sub : plan.subpackages()) {
+                runner.run(sub.name(), sub.steps());
+            }
+            log.flush();
+
+            Path staging = Files.createDirectories(workspace.base().resolve("staging"));
+            PackageAssembler assembler = new PackageAssembler(options);
+            List<BuiltPackage> built = new ArrayList<>();
+            for (PackagePlan pkg : packages) {
+                listener.onEvent(BuildListener.BuildEvent.phase(pkg.name(), "packaging " + pkg.name()));
+                BuiltPackage b = assembler.assemble(plan, pkg, workspace.outputDir(pkg.name()), staging);
+                built.add(b);
+                b.warnings().forEach(w -> listener.onEvent(
+                        new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.WARNING, pkg.name(), w, 0, 0)));
+            }
+
+            new PackageTests(sandbox, workspace, options, log).run(plan, packages, built);
+
+            listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "publishing to " + options.repository()));
+            ApkRepository repository = new ApkRepository(options.repository());
+            repository.publish(options.arch(), built.stream().map(BuiltPackage::file).toList(),
+                    options.signingKey(), options.sourceDateEpoch());
+            Path archDir = options.repository().resolve(options.arch());
+            List<BuiltPackage> published = built.stream()
+                    .map(b -> b.withFile(archDir.resolve(b.file().getFileName().toString()))).toList();
+            published.forEach(b -> listener.onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.PACKAGE,
+                    b.name(), b.file().toString(), 0, 0)));
+            return new BuildResult(plan.recipeFile(), options.arch(), false, null, published, logFile);
+        } catch (IOException e) {
+            throw new BuildException("build of " + plan.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+}

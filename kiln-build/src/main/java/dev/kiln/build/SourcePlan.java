@@ -1,0 +1,109 @@
+package dev.kiln.build;
+
+import dev.kiln.build.source.GitCheckout;
+import dev.kiln.build.source.SourceChecksum;
+import dev.kiln.build.source.SourceFetcher;
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.FetchStep;
+import dev.kiln.recipe.GitCheckoutStep;
+import dev.kiln.recipe.Step;
+import dev.kiln.attest.SpdxPackageSbom;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Maps the source steps of a plan onto the cache, and fetches them all before any step runs. */
+final class SourcePlan {
+    private SourcePlan() {
+    }
+
+    static void prefetch(BuildPlan plan, SourceFetcher fetcher, GitCheckout git, BuildListener listener) {
+        for (Step source : plan.sources()) {
+            switch (source) {
+                case FetchStep f -> {
+                    listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "source " + f.uri()));
+                    fetcher.fetch(f.uri(), checksumOf(f));
+                }
+                case GitCheckoutStep g -> {
+                    listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "source " + g.repository()));
+                    git.prefetch(requestOf(g));
+                }
+                default -> { }
+            }
+        }
+    }
+
+    static SourceChecksum checksumOf(FetchStep f) {
+        if (f.expectedSha256() != null && !f.expectedSha256().isEmpty()) {
+            return SourceChecksum.sha256(f.expectedSha256());
+        }
+        if (f.expectedSha512() != null && !f.expectedSha512().isEmpty()) {
+            return SourceChecksum.sha512(f.expectedSha512());
+        }
+        return null;
+    }
+
+    static GitCheckout.Request requestOf(GitCheckoutStep g) {
+        return new GitCheckout.Request(g.repository(), emptyToNull(g.branch()), emptyToNull(g.tag()),
+                emptyToNull(g.expectedCommit()));
+    }
+
+    /** The file name a download is stored under in the workspace: the last path segment of the URI. */
+    static String fileNameOf(String uri) {
+        String path = URI.create(uri).getPath();
+        String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+        if (name.isEmpty() || name.equals("..") || name.equals(".")) {
+            throw new BuildException("fetch " + uri + ": the URI has no file name");
+        }
+        return name;
+    }
+
+    /** The upstream sources of a plan as SBOM references, with purls as melange writes them. */
+    static List<SpdxPackageSbom.SourceRef> sbomRefs(BuildPlan plan) {
+        List<SpdxPackageSbom.SourceRef> refs = new ArrayList<>();
+        for (Step source : plan.sources()) {
+            switch (source) {
+                case FetchStep f -> {
+                    SourceChecksum c = checksumOf(f);
+                    String purl = "pkg:generic/" + encode(f.purlName()) + "@" + encode(f.purlVersion())
+                            + "?" + (c == null ? "" : "checksum=" + c.algorithm() + ":" + c.hex() + "&")
+                            + "download_url=" + encode(f.uri());
+                    refs.add(new SpdxPackageSbom.SourceRef(f.purlName(), f.purlVersion(), purl));
+                }
+                case GitCheckoutStep g -> {
+                    String ref = g.tag() != null && !g.tag().isEmpty() ? g.tag()
+                            : g.expectedCommit() != null ? g.expectedCommit() : g.branch();
+                    Matcher gh = GITHUB.matcher(g.repository());
+                    String purl;
+                    String name;
+                    if (gh.matches()) {
+                        name = gh.group(2);
+                        purl = "pkg:github/" + gh.group(1) + "/" + gh.group(2) + "@" + encode(ref);
+                    } else {
+                        String path = URI.create(g.repository().replace(" ", "%20")).getPath();
+                        name = path == null ? plan.name() : path.replaceAll("(\\.git)?/*$", "").replaceAll(".*/", "");
+                        purl = "pkg:generic/" + encode(name) + "@" + encode(ref) + "?vcs_url="
+                                + encode("git+" + g.repository() + (g.expectedCommit() == null ? "" : "@" + g.expectedCommit()));
+                    }
+                    refs.add(new SpdxPackageSbom.SourceRef(name, ref, purl));
+                }
+                default -> { }
+            }
+        }
+        return refs;
+    }
+
+    private static final Pattern GITHUB = Pattern.compile("https://github\\.com/([^/]+)/([^/]+?)(?:\\.git)?/?");
+
+    private static String encode(String s) {
+        return s == null ? "" : URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

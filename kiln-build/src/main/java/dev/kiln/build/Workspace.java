@@ -1,0 +1,113 @@
+package dev.kiln.build;
+
+import dev.kiln.build.workspace.FileTrees;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The host side of one build: a directory mounted at {@code /home/build}, with the package
+ * outputs under {@code melange-out/NAME}, plus a separate directory of step scripts and the
+ * build log. Guest paths are translated here and nowhere else.
+ */
+final class Workspace implements AutoCloseable {
+    private final Path base;
+    private final Path root;
+    private final Path scriptDir;
+    private final Path logFile;
+    private final boolean keep;
+
+    private Workspace(Path base, Path logFile, boolean keep) throws IOException {
+        this.base = base;
+        this.root = Files.createDirectories(base.resolve("home-build"));
+        this.scriptDir = Files.createDirectories(base.resolve("steps"));
+        this.logFile = logFile;
+        this.keep = keep;
+    }
+
+    static Workspace create(Path workRoot, String name, Path logFile, boolean keep) throws IOException {
+        Files.createDirectories(workRoot);
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
+        return new Workspace(Files.createTempDirectory(workRoot, name + "-"), logFile, keep);
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path scriptDir() {
+        return scriptDir;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    Path base() {
+        return base;
+    }
+
+    /** Host directory of a package's output ({@code /home/build/melange-out/NAME}). */
+    Path outputDir(String packageName) throws IOException {
+        return Files.createDirectories(root.resolve("melange-out").resolve(packageName));
+    }
+
+    /** Translates a guest path under /home/build to the host; anything else is refused. */
+    Path hostPath(String guestPath) {
+        String home = BuildEnvironment.GUEST_HOME;
+        if (guestPath.equals(home)) {
+            return root;
+        }
+        if (!guestPath.startsWith(home + "/")) {
+            throw new BuildException("path " + guestPath + " is outside the workspace " + home);
+        }
+        Path resolved = root.resolve(guestPath.substring(home.length() + 1)).normalize();
+        if (!resolved.startsWith(root)) {
+            throw new BuildException("path " + guestPath + " escapes the workspace");
+        }
+        return resolved;
+    }
+
+    /** Joins a step's working directory with a relative (or absolute) path input. */
+    static String join(String workingDirectory, String path) {
+        String wd = workingDirectory == null || workingDirectory.isEmpty() ? BuildEnvironment.GUEST_HOME : workingDirectory;
+        if (path == null || path.isEmpty() || path.equals(".")) {
+            return wd;
+        }
+        if (path.startsWith("/")) {
+            return path;
+        }
+        return (wd.endsWith("/") ? wd : wd + "/") + (path.startsWith("./") ? path.substring(2) : path);
+    }
+
+    /** The shell that runs step scripts: bash where the host has it (for pipefail), else sh. */
+    static String shell() {
+        return Files.isExecutable(Path.of("/usr/bin/bash")) ? "/bin/bash" : "/bin/sh";
+    }
+
+    String logTail(int lines) {
+        try {
+            Deque<String> tail = new ArrayDeque<>();
+            for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
+                tail.addLast(line);
+                if (tail.size() > lines) {
+                    tail.removeFirst();
+                }
+            }
+            return String.join("\n", List.copyOf(tail));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!keep) {
+            FileTrees.delete(base);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.kiln.build.source;
+
+import dev.kiln.build.BuildException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Brings upstream source files into the {@link SourceCache} before any sandbox starts (the
+ * sandbox has no network). A cache hit by checksum never touches the network, which is how
+ * air-gapped machines build after {@code kiln source import}.
+ */
+public final class SourceFetcher {
+    private final SourceCache cache;
+    private final HttpClient http;
+    private final boolean offline;
+    private final int attempts;
+    private final Duration firstBackoff;
+
+    public SourceFetcher(SourceCache cache, HttpClient http, boolean offline) {
+        this(cache, http, offline, 3, Duration.ofMillis(500));
+    }
+
+    public SourceFetcher(SourceCache cache, HttpClient http, boolean offline, int attempts, Duration firstBackoff) {
+        this.cache = cache;
+        this.http = http;
+        this.offline = offline;
+        this.attempts = Math.max(1, attempts);
+        this.firstBackoff = firstBackoff;
+    }
+
+    /**
+     * Returns the cached file for {@code expected}, downloading {@code uri} first when it is not
+     * cached. With no expected checksum (a recipe's {@code expected-none}) the file is always
+     * downloaded.
+     */
+    public Path fetch(String uri, SourceChecksum expected) {
+        if (expected != null) {
+            Optional<Path> hit = cache.find(expected);
+            if (hit.isPresent()) {
+                return hit.get();
+            }
+        }
+        if (offline) {
+            throw new BuildException("fetch " + uri + ": not in the source cache (" + expected
+                    + ") and the build is offline; add the file with 'kiln source import FILE'", null);
+        }
+        SourceCache.Imported imported = downloadWithRetries(uri);
+        if (expected != null) {
+            SourceChecksum actual = expected.algorithm().equals("sha256") ? imported.sha256() : imported.sha512();
+            if (!actual.equals(expected)) {
+                throw new BuildException("fetch " + uri + ": checksum mismatch: expected-" + expected.algorithm()
+                        + " is " + expected.hex() + " but the downloaded file has " + actual.hex(), null);
+            }
+            return cache.find(expected).orElseThrow();
+        }
+        return imported.path();
+    }
+
+    private SourceCache.Imported downloadWithRetries(String uri) {
+        IOException last = null;
+        Duration backoff = firstBackoff;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                return download(uri);
+            } catch (PermanentFailure e) {
+                throw new BuildException("fetch " + uri + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                last = e;
+                if (attempt < attempts) {
+                    sleep(backoff);
+                    backoff = backoff.multipliedBy(2);
+                }
+            }
+        }
+        throw new BuildException("fetch " + uri + ": failed after " + attempts + " attempts: " + last.getMessage(), last);
+    }
+
+    private SourceCache.Imported download(String uri) throws IOException {
+        URI parsed = URI.create(uri);
+        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme();
+        switch (scheme) {
+            case "file" -> {
+                try (InputStream in = Files.newInputStream(Path.of(parsed))) {
+                    return cache.store(in);
+                }
+            }
+            case "http", "https" -> {
+                HttpRequest request = HttpRequest.newBuilder(parsed).timeout(Duration.ofMinutes(5)).GET().build();
+                HttpResponse<InputStream> response;
+                try {
+                    response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                try (InputStream body = response.body()) {
+                    int status = response.statusCode();
+                    if (status == 404 || status == 410 || status == 401 || status == 403) {
+                        throw new PermanentFailure("HTTP " + status);
+                    }
+                    if (status != 200) {
+                        throw new IOException("HTTP " + status);
+                    }
+                    return cache.store(body);
+                }
+            }
+            default -> throw new PermanentFailure("unsupported URI scheme '" + scheme + "' (expected http, https or file)");
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A failure that retrying cannot fix. */
+    private static final class PermanentFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PermanentFailure(String message) {
+            super(message);
+        }
+    }
+}

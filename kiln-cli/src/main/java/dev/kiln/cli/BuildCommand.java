@@ -1,0 +1,198 @@
+package dev.kiln.cli;
+
+import dev.kiln.apk.SigningKey;
+import dev.kiln.build.BuildException;
+import dev.kiln.build.BuildListener;
+import dev.kiln.build.BuildOptions;
+import dev.kiln.build.BuildResult;
+import dev.kiln.build.BuiltPackage;
+import dev.kiln.build.PackageBuilder;
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.CompileOptions;
+import dev.kiln.recipe.RecipeException;
+import dev.kiln.recipe.Recipes;
+import dev.kiln.recipe.Step;
+import dev.kiln.sandbox.BubblewrapSandbox;
+import dev.kiln.sandbox.Preflight;
+import dev.kiln.sandbox.SandboxException;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "build", description = {
+        "Build packages from melange-compatible recipes into a signed APK repository.",
+        "With no RECIPE, builds every recipe of the example catalog (examples/recipes)."})
+final class BuildCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "RECIPE", description = "recipe files (YAML)")
+    List<Path> recipes = new ArrayList<>();
+
+    @Option(names = "--arch", description = "target architecture (default: the host's, ${DEFAULT-VALUE})")
+    String arch = Defaults.hostArch();
+
+    @Option(names = "--signing-key", description = "RSA private key (PEM); generated on first use when it is the default, ${DEFAULT-VALUE}")
+    Path signingKey = Defaults.SIGNING_KEY;
+
+    @Option(names = "--out-dir", description = "repository root; packages go to OUT/ARCH (default: ${DEFAULT-VALUE})")
+    Path outDir = Defaults.REPOSITORY;
+
+    @Option(names = "--source-dir", description = "local files copied into the workspace (default: DIR_OF_RECIPE/PACKAGE_NAME when present)")
+    Path sourceDir;
+
+    @Option(names = "--cache-dir", description = "source cache (default: ${DEFAULT-VALUE})")
+    Path cacheDir = Defaults.CACHE;
+
+    @Option(names = "--pipeline-dir", description = "directory of pipeline definitions, searched before the built-ins; repeatable")
+    List<Path> pipelineDirs = new ArrayList<>();
+
+    @Option(names = "--source-date-epoch", description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+    Long sourceDateEpoch;
+
+    @Option(names = "--offline", description = "never use the network: sources must be in the cache")
+    boolean offline;
+
+    @Option(names = "--keep-workspace", description = "keep the build workspace under .kiln/work for inspection")
+    boolean keepWorkspace;
+
+    @Option(names = "--dry-run", description = "print the compiled plan and its sources; build nothing")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "machine-readable output: one JSON object per line")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Output out = new Output(json, System.out, System.err);
+        List<Path> files = recipes.isEmpty() ? exampleRecipes() : recipes;
+        List<BuildPlan> plans = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                plans.add(Recipes.compile(file, pipelineDirs, CompileOptions.forArch(arch)));
+            } catch (RecipeException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(out::error);
+            return 2;
+        }
+        if (dryRun) {
+            for (BuildPlan plan : plans) {
+                printPlan(out, plan);
+            }
+            return 0;
+        }
+        Preflight.check(System.getenv());
+        SigningKey key = KeyFiles.loadOrCreateDefault(signingKey, out);
+        long epoch = sourceDateEpoch != null ? sourceDateEpoch : envEpoch();
+        PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.locate(System.getenv()),
+                HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                        .connectTimeout(Duration.ofSeconds(20)).build());
+        int failures = 0;
+        for (int i = 0; i < plans.size(); i++) {
+            BuildPlan plan = plans.get(i);
+            Path recipeFile = files.get(i);
+            BuildOptions options = new BuildOptions(arch, outDir, cacheDir, Defaults.WORK, Defaults.LOGS, key, epoch,
+                    "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out));
+            try {
+                report(out, builder.build(plan, options));
+            } catch (BuildException | SandboxException e) {
+                failures++;
+                out.error("recipe " + recipeFile + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                failures++;
+                out.error("recipe " + recipeFile + ": " + e);
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private Path sourceDirFor(Path recipeFile, BuildPlan plan) {
+        if (sourceDir != null) {
+            return sourceDir;
+        }
+        Path parent = recipeFile.toAbsolutePath().getParent();
+        Path candidate = parent.resolve(plan.name());
+        return Files.isDirectory(candidate) ? candidate : null;
+    }
+
+    private static BuildListener progress(Output out) {
+        return event -> {
+            String text = switch (event.kind()) {
+                case STEP -> String.format("  [%d/%d] %s: %s", event.index(), event.total(), event.packageName(), event.message());
+                case WARNING -> "  warning: " + event.packageName() + ": " + event.message();
+                default -> "==> " + event.message();
+            };
+            out.progress(text, Output.fields("event", event.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    "package", event.packageName(), "message", event.message(), "index", event.index(), "total", event.total()));
+        };
+    }
+
+    private static void report(Output out, BuildResult result) {
+        if (result.skipped()) {
+            out.say("skipped " + result.recipe() + ": " + result.skipReason());
+            out.emit(Output.fields("event", "skipped", "recipe", result.recipe(), "reason", result.skipReason()));
+            return;
+        }
+        for (BuiltPackage p : result.packages()) {
+            out.say(p.file() + "  sha256:" + p.sha256());
+            out.say("  depends: " + String.join(" ", p.depends()));
+            out.say("  provides: " + String.join(" ", p.provides()));
+            if (p.elfFiles() > 0) {
+                out.say(indent(p.hardening()));
+            }
+            out.emit(Output.fields("event", "package", "name", p.name(), "version", p.fullVersion(),
+                    "file", p.file().toString(), "sha256", p.sha256(), "identity", p.identity(),
+                    "installedSize", p.installedSize(), "depends", p.depends(), "provides", p.provides(),
+                    "hardeningPassed", p.hardeningPassed(), "elfFiles", p.elfFiles(), "warnings", p.warnings()));
+        }
+        out.say("log: " + result.log());
+    }
+
+    private static void printPlan(Output out, BuildPlan plan) {
+        List<String> sources = new ArrayList<>();
+        for (Step s : plan.sources()) {
+            sources.add(s.label());
+        }
+        out.say("# " + plan.recipeFile() + " → " + plan.name() + "-" + plan.fullVersion());
+        out.say(plan.toYaml());
+        out.emit(Output.fields("event", "plan", "recipe", plan.recipeFile(), "name", plan.name(),
+                "version", plan.fullVersion(), "sources", sources, "yaml", plan.toYaml()));
+    }
+
+    private static String indent(String text) {
+        return "  " + text.strip().replace("\n", "\n  ");
+    }
+
+    private static long envEpoch() {
+        String value = System.getenv("SOURCE_DATE_EPOCH");
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new BuildCommand()),
+                    "SOURCE_DATE_EPOCH must be a number of seconds, got '" + value + "'");
+        }
+    }
+
+    private static List<Path> exampleRecipes() throws IOException {
+        if (!Files.isDirectory(Defaults.EXAMPLES)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new BuildCommand()),
+                    "no RECIPE given and no example catalog at " + Defaults.EXAMPLES.toAbsolutePath());
+        }
+        try (Stream<Path> s = Files.list(Defaults.EXAMPLES)) {
+            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+}

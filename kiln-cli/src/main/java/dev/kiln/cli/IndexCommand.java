@@ -1,0 +1,37 @@
+package dev.kiln.cli;
+
+import dev.kiln.apk.ApkRepository;
+import dev.kiln.apk.SigningKey;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "index", description = "Rewrite the signed APKINDEX.tar.gz of OUT/ARCH from the packages in it.")
+final class IndexCommand implements Callable<Integer> {
+    @Option(names = "--arch", description = "architecture (default: ${DEFAULT-VALUE})")
+    String arch = Defaults.hostArch();
+
+    @Option(names = "--out-dir", description = "repository root (default: ${DEFAULT-VALUE})")
+    Path outDir = Defaults.REPOSITORY;
+
+    @Option(names = "--signing-key", description = "RSA private key (default: ${DEFAULT-VALUE})")
+    Path signingKey = Defaults.SIGNING_KEY;
+
+    @Option(names = "--source-date-epoch", description = "mtime of the index entries (default: 0)")
+    long sourceDateEpoch;
+
+    @Option(names = "--json", description = "machine-readable output")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Output out = new Output(json, System.out, System.err);
+        SigningKey key = KeyFiles.loadOrCreateDefault(signingKey, out);
+        int count = new ApkRepository(outDir).reindex(arch, key, sourceDateEpoch);
+        Path index = outDir.resolve(arch).resolve("APKINDEX.tar.gz");
+        out.say("wrote " + index + " with " + count + " packages");
+        out.emit(Output.fields("event", "index", "file", index.toString(), "packages", count));
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one place commands write to the terminal: human lines on stderr (progress) and stdout
+ * (results), or, with {@code --json}, one JSON object per line on stdout and nothing else.
+ */
+final class Output {
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+    private final boolean json;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Output(boolean json, PrintStream out, PrintStream err) {
+        this.json = json;
+        this.out = out;
+        this.err = err;
+    }
+
+    boolean json() {
+        return json;
+    }
+
+    /** A progress line: stderr for people, a JSON event for machines. */
+    void progress(String text, Map<String, Object> fields) {
+        if (json) {
+            emit(fields);
+        } else {
+            err.println(text);
+        }
+    }
+
+    /** A result line for people; ignored in JSON mode, where {@link #emit} carries results. */
+    void say(String text) {
+        if (!json) {
+            out.println(text);
+        }
+    }
+
+    void emit(Map<String, Object> object) {
+        if (json) {
+            try {
+                out.println(JSON.writeValueAsString(object));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    void error(String message) {
+        if (json) {
+            emit(fields("event", "error", "message", message));
+        } else {
+            err.println("kiln: " + message);
+        }
+    }
+
+    static Map<String, Object> fields(Object... keyValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            map.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+}
