@@ -8,6 +8,7 @@ import dev.kiln.build.analysis.HardeningCheck;
 import dev.kiln.build.analysis.HardeningReport;
 import dev.kiln.build.analysis.LintFinding;
 import dev.kiln.build.analysis.PackageLinter;
+import dev.kiln.build.analysis.ScanOptions;
 import dev.kiln.build.analysis.ScanResult;
 import dev.kiln.build.analysis.Severity;
 import dev.kiln.recipe.BuildPlan;
@@ -61,7 +62,7 @@ final class PackageAssembler {
 
         var opts = pkg.options();
         ScanResult scan = new DependencyScanner().scan(dir, plan.fullVersion(),
-                new DependencyScanner.ScanOptions(opts.noProvides(), opts.noDepends(), opts.noCommands(),
+                new ScanOptions(opts.noProvides(), opts.noDepends(), opts.noCommands(),
                         opts.noVersionedShlibDeps()));
         List<String> provides = sorted(pkg.dependencies().provides(), scan.provides());
         List<String> depends = DependencyScanner.merge(pkg.dependencies().runtime(), scan.depends(), provides);

@@ -32,14 +32,20 @@ import picocli.CommandLine.Parameters;
         "Build packages from melange-compatible recipes into a signed APK repository.",
         "With no RECIPE, builds every recipe of the example catalog (examples/recipes)."})
 final class BuildCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "RECIPE", description = "recipe files (YAML)")
     List<Path> recipes = new ArrayList<>();
 
     @Option(names = "--arch", description = "target architecture (default: the host's, ${DEFAULT-VALUE})")
     String arch = Defaults.hostArch();
 
-    @Option(names = "--signing-key", description = "RSA private key (PEM); generated on first use when it is the default, ${DEFAULT-VALUE}")
-    Path signingKey = Defaults.SIGNING_KEY;
+    @Option(names = "--signing-key", description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa, created on first use)")
+    Path signingKey;
+
+    @Option(names = "--state-dir", description = "Kiln's working state: cache, logs, workspaces, default key (default: ${DEFAULT-VALUE})")
+    Path stateDir = Defaults.STATE;
 
     @Option(names = "--out-dir", description = "repository root; packages go to OUT/ARCH (default: ${DEFAULT-VALUE})")
     Path outDir = Defaults.REPOSITORY;
@@ -47,8 +53,8 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--source-dir", description = "local files copied into the workspace (default: DIR_OF_RECIPE/PACKAGE_NAME when present)")
     Path sourceDir;
 
-    @Option(names = "--cache-dir", description = "source cache (default: ${DEFAULT-VALUE})")
-    Path cacheDir = Defaults.CACHE;
+    @Option(names = "--cache-dir", description = "source cache (default: STATE/cache)")
+    Path cacheDir;
 
     @Option(names = "--pipeline-dir", description = "directory of pipeline definitions, searched before the built-ins; repeatable")
     List<Path> pipelineDirs = new ArrayList<>();
@@ -70,7 +76,7 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Output out = new Output(json, System.out, System.err);
+        Output out = Output.of(spec, json);
         List<Path> files = recipes.isEmpty() ? exampleRecipes() : recipes;
         List<BuildPlan> plans = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -92,16 +98,18 @@ final class BuildCommand implements Callable<Integer> {
             return 0;
         }
         Preflight.check(System.getenv());
-        SigningKey key = KeyFiles.loadOrCreateDefault(signingKey, out);
+        SigningKey key = signingKey != null ? KeyFiles.load(signingKey)
+                : KeyFiles.loadOrCreate(stateDir.resolve("keys/kiln.rsa"), out);
+        Path cache = cacheDir != null ? cacheDir : stateDir.resolve("cache");
         long epoch = sourceDateEpoch != null ? sourceDateEpoch : envEpoch();
-        PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.locate(System.getenv()),
+        PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()),
                 HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                         .connectTimeout(Duration.ofSeconds(20)).build());
         int failures = 0;
         for (int i = 0; i < plans.size(); i++) {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
-            BuildOptions options = new BuildOptions(arch, outDir, cacheDir, Defaults.WORK, Defaults.LOGS, key, epoch,
+            BuildOptions options = new BuildOptions(arch, outDir, cache, stateDir.resolve("work"), stateDir.resolve("logs"), key, epoch,
                     "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out));
             try {
                 report(out, builder.build(plan, options));

@@ -5,9 +5,6 @@ import java.nio.file.Path;
 /** Where Kiln keeps its state when the command line does not say: all under {@code .kiln/} of the working directory. */
 final class Defaults {
     static final Path STATE = Path.of(".kiln");
-    static final Path CACHE = STATE.resolve("cache");
-    static final Path WORK = STATE.resolve("work");
-    static final Path LOGS = STATE.resolve("logs");
     static final Path SIGNING_KEY = STATE.resolve("keys").resolve("kiln.rsa");
     static final Path REPOSITORY = Path.of("packages");
     static final Path EXAMPLES = Path.of("examples").resolve("recipes");

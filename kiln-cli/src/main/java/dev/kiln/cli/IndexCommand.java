@@ -9,14 +9,17 @@ import picocli.CommandLine.Option;
 
 @Command(name = "index", description = "Rewrite the signed APKINDEX.tar.gz of OUT/ARCH from the packages in it.")
 final class IndexCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--arch", description = "architecture (default: ${DEFAULT-VALUE})")
     String arch = Defaults.hostArch();
 
     @Option(names = "--out-dir", description = "repository root (default: ${DEFAULT-VALUE})")
     Path outDir = Defaults.REPOSITORY;
 
-    @Option(names = "--signing-key", description = "RSA private key (default: ${DEFAULT-VALUE})")
-    Path signingKey = Defaults.SIGNING_KEY;
+    @Option(names = "--signing-key", description = "RSA private key (default: .kiln/keys/kiln.rsa, created on first use)")
+    Path signingKey;
 
     @Option(names = "--source-date-epoch", description = "mtime of the index entries (default: 0)")
     long sourceDateEpoch;
@@ -26,8 +29,8 @@ final class IndexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(json, System.out, System.err);
-        SigningKey key = KeyFiles.loadOrCreateDefault(signingKey, out);
+        Output out = Output.of(spec, json);
+        SigningKey key = signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(Defaults.SIGNING_KEY, out);
         int count = new ApkRepository(outDir).reindex(arch, key, sourceDateEpoch);
         Path index = outDir.resolve(arch).resolve("APKINDEX.tar.gz");
         out.say("wrote " + index + " with " + count + " packages");

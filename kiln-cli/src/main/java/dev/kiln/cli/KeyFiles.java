@@ -12,21 +12,26 @@ final class KeyFiles {
     private KeyFiles() {
     }
 
-    static SigningKey loadOrCreateDefault(Path key, Output out) throws IOException {
-        if (Files.exists(key)) {
-            return SigningKey.load(key);
-        }
-        if (!key.normalize().equals(Defaults.SIGNING_KEY.normalize())) {
+    /** Loads a key the user named; a missing file is a usage error with the fix. */
+    static SigningKey load(Path key) {
+        if (!Files.exists(key)) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Kiln()),
                     "--signing-key " + key + ": no such file (create one with 'kiln keygen " + key + "')");
+        }
+        return SigningKey.load(key);
+    }
+
+    /** Loads Kiln's default key, creating it (and its .pub) on first use so the main job needs no setup. */
+    static SigningKey loadOrCreate(Path key, Output out) throws IOException {
+        if (Files.exists(key)) {
+            return SigningKey.load(key);
         }
         Files.createDirectories(key.toAbsolutePath().getParent());
         SigningKey generated = SigningKey.generate(DEFAULT_BITS);
         Path pub = key.resolveSibling(key.getFileName() + ".pub");
         generated.writePem(key, pub);
-        SigningKey loaded = SigningKey.load(key);
         out.progress("==> created signing key " + key + " (public key " + pub + ")",
                 Output.fields("event", "keygen", "private", key.toString(), "public", pub.toString()));
-        return loaded;
+        return SigningKey.load(key);
     }
 }

@@ -12,6 +12,9 @@ import picocli.CommandLine.Parameters;
         "Generate an RSA key pair for signing packages and indexes: KEY and KEY.pub.",
         "Name keys NAME.rsa: apk and apko look the public key up as /etc/apk/keys/NAME.rsa.pub."})
 final class KeygenCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "KEY", arity = "0..1", description = "private key file (default: ${DEFAULT-VALUE})")
     Path key = Path.of("kiln.rsa");
 
@@ -26,7 +29,7 @@ final class KeygenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(json, System.out, System.err);
+        Output out = Output.of(spec, json);
         Path pub = key.resolveSibling(key.getFileName() + ".pub");
         if (!force && (Files.exists(key) || Files.exists(pub))) {
             out.error("keygen: " + key + " or " + pub + " already exists; pass --force to replace it");

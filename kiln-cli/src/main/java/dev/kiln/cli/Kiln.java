@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code kiln} command: a thin front end over Kiln's libraries. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
         description = "Builds packages from upstream sources and images from packages, reproducibly.",
-        subcommands = {BuildCommand.class, LintCommand.class, KeygenCommand.class, IndexCommand.class,
+        subcommands = {BuildCommand.class, LintCommand.class, KeygenCommand.class, IndexCommand.class, PackageCommand.class,
                 SourceCommand.class, CommandLine.HelpCommand.class})
 public final class Kiln implements Runnable {
 
@@ -17,8 +17,15 @@ public final class Kiln implements Runnable {
         System.exit(newCommandLine().execute(args));
     }
 
-    static CommandLine newCommandLine() {
-        return new CommandLine(new Kiln());
+    /** The command line with Kiln's error rendering: one line naming what failed, no stack trace. */
+    public static CommandLine newCommandLine() {
+        CommandLine cli = new CommandLine(new Kiln());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("kiln: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            commandLine.getErr().flush();
+            return 1;
+        });
+        return cli;
     }
 
     @Override

@@ -27,6 +27,9 @@ import picocli.CommandLine.Parameters;
         "Load, compile and lint recipes; directories are searched for *.yaml.",
         "Exits 1 when a recipe does not load or has an error-level finding."})
 final class LintCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "recipe files or directories")
     List<Path> paths;
 
@@ -44,7 +47,7 @@ final class LintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Output out = new Output(json, System.out, System.err);
+        Output out = Output.of(spec, json);
         List<Path> files = expand(paths);
         RecipeLoader loader = new RecipeLoader(pipelineDirs);
         RecipeCompiler compiler = new RecipeCompiler(PipelineLibrary.withBuiltins(pipelineDirs));

@@ -2,7 +2,8 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,13 +15,18 @@ import java.util.Map;
 final class Output {
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
     private final boolean json;
-    private final PrintStream out;
-    private final PrintStream err;
+    private final PrintWriter out;
+    private final PrintWriter err;
 
-    Output(boolean json, PrintStream out, PrintStream err) {
+    Output(boolean json, PrintWriter out, PrintWriter err) {
         this.json = json;
         this.out = out;
         this.err = err;
+    }
+
+    /** Output to the command line's own streams, so tests and embedders can capture it. */
+    static Output of(CommandSpec spec, boolean json) {
+        return new Output(json, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     boolean json() {
@@ -33,6 +39,7 @@ final class Output {
             emit(fields);
         } else {
             err.println(text);
+            err.flush();
         }
     }
 
@@ -40,6 +47,7 @@ final class Output {
     void say(String text) {
         if (!json) {
             out.println(text);
+            out.flush();
         }
     }
 
@@ -47,6 +55,7 @@ final class Output {
         if (json) {
             try {
                 out.println(JSON.writeValueAsString(object));
+                out.flush();
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
@@ -58,6 +67,7 @@ final class Output {
             emit(fields("event", "error", "message", message));
         } else {
             err.println("kiln: " + message);
+            err.flush();
         }
     }
 

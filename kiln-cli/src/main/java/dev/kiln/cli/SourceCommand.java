@@ -15,18 +15,21 @@ final class SourceCommand {
             "Add files to the source cache by checksum, for offline and air-gapped machines.",
             "A later fetch with the same expected-sha256 or expected-sha512 uses the file without downloading."})
     static final class Import implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "FILE", arity = "1..*")
         List<Path> files;
 
         @Option(names = "--cache-dir", description = "source cache (default: ${DEFAULT-VALUE})")
-        Path cacheDir = Defaults.CACHE;
+        Path cacheDir = Defaults.STATE.resolve("cache");
 
         @Option(names = "--json", description = "machine-readable output")
         boolean json;
 
         @Override
         public Integer call() {
-            Output out = new Output(json, System.out, System.err);
+            Output out = Output.of(spec, json);
             SourceCache cache = new SourceCache(cacheDir);
             for (Path file : files) {
                 SourceCache.Imported imported = cache.importFile(file);

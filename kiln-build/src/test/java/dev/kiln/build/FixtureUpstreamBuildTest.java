@@ -1,0 +1,185 @@
+package dev.kiln.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.apk.ApkIndex;
+import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.ApkReader;
+import dev.kiln.apk.IndexEntry;
+import dev.kiln.apk.TrustedKeys;
+import dev.kiln.content.Digest;
+import dev.kiln.testkit.CProject;
+import dev.kiln.testkit.FixtureHttpServer;
+import dev.kiln.testkit.Tarballs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Builds a small C project served as a release tarball from 127.0.0.1, with a local patch,
+ * a -dev subpackage and a test, in the real sandbox; then reads the packages back.
+ */
+class FixtureUpstreamBuildTest {
+    static FixtureHttpServer upstream;
+    static String tarballUrl;
+    static String tarballSha256;
+
+    @BeforeAll
+    static void serveUpstream() throws Exception {
+        upstream = new FixtureHttpServer();
+        byte[] tarball = Tarballs.targz("greet-1.2.3", CProject.files("1.2.3", "Hello, fixture"));
+        tarballUrl = upstream.put("/releases/greet-1.2.3.tar.gz", tarball);
+        tarballSha256 = Digest.sha256(tarball).hex();
+    }
+
+    @AfterAll
+    static void stop() {
+        upstream.close();
+    }
+
+    static String recipe(String sha256, String extraStep) {
+        return """
+                package:
+                  name: greet
+                  version: "1.2.3"
+                  epoch: 0
+                  description: "greets"
+                  copyright:
+                    - license: MIT
+                pipeline:
+                  - uses: fetch
+                    with:
+                      uri: %s
+                      expected-sha256: %s
+                  - uses: patch
+                    with:
+                      patches: fix-greeting.patch
+                %s  - uses: autoconf/make
+                  - uses: autoconf/make-install
+                  - uses: strip
+                subpackages:
+                  - name: greet-dev
+                    description: "headers"
+                    pipeline:
+                      - uses: split/dev
+                test:
+                  pipeline:
+                    - runs: |
+                        greet | grep -x "Hello, patched"
+                """.formatted(tarballUrl, sha256, extraStep);
+    }
+
+    BuildFixture fixture(Path dir, String recipeText, boolean withPatch) throws Exception {
+        BuildFixture f = new BuildFixture(dir);
+        f.writeRecipe("greet", recipeText);
+        if (withPatch) {
+            f.writeSourceFile("greet", "fix-greeting.patch", CProject.greetingPatch("Hello, fixture", "Hello, patched"));
+        }
+        return f;
+    }
+
+    @Test
+    void buildsSplitsDetectsSignsAndIsReproducible(@TempDir Path dir) throws Exception {
+        BuildFixture f = fixture(dir, recipe(tarballSha256, ""), true);
+        Path recipe = f.root.resolve("recipes/greet.yaml");
+
+        BuildResult first = f.build(recipe);
+
+        assertThat(first.packages()).extracting(BuiltPackage::name).containsExactly("greet", "greet-dev");
+        TrustedKeys keys = TrustedKeys.of(Map.of(BuildFixture.KEY.publicKeyName(), BuildFixture.KEY.publicKey()));
+        Path archDir = f.repository.resolve(BuildFixture.ARCH);
+
+        ApkPackage main = ApkReader.read(archDir.resolve("greet-1.2.3-r0.apk"));
+        main.verify(keys);
+        assertThat(main.pkgInfo().depends()).contains("so:libc.so.6").doesNotContain("so:libgreet.so.1");
+        assertThat(main.pkgInfo().provides()).contains("cmd:greet=1.2.3-r0", "so:libgreet.so.1=1");
+        assertThat(main.pkgInfo().origin()).isEqualTo("greet");
+        assertThat(main.controlFiles()).containsKey(".melange.yaml");
+        assertThat(main.entries()).extracting(e -> e.path())
+                .contains("usr/bin/greet", "usr/lib/libgreet.so.1", "var/lib/db/sbom/greet-1.2.3-r0.spdx.json")
+                .doesNotContain("usr/include/greet.h", "usr/lib/libgreet.so");
+        assertThat(main.entries()).allSatisfy(e -> assertThat(e.uid()).isZero());
+
+        ApkPackage dev = ApkReader.read(archDir.resolve("greet-dev-1.2.3-r0.apk"));
+        dev.verify(keys);
+        assertThat(dev.entries()).extracting(e -> e.path())
+                .contains("usr/include/greet.h", "usr/lib/libgreet.so", "usr/lib/pkgconfig/greet.pc");
+        assertThat(dev.pkgInfo().provides()).contains("pc:greet=1.2.3-r0");
+
+        ApkIndex index = ApkIndex.read(archDir.resolve("APKINDEX.tar.gz"), keys);
+        assertThat(index.entries()).extracting(IndexEntry::name).containsExactly("greet", "greet-dev");
+        assertThat(first.packages().get(0).hardeningPassed()).isTrue();
+
+        // Same inputs, fresh repository, warm cache: the same bytes, and no download.
+        int requestsBefore = upstream.requestCount();
+        BuildResult second = f.build(recipe, dir.resolve("packages-again"), true);
+        assertThat(upstream.requestCount()).isEqualTo(requestsBefore);
+        for (int i = 0; i < 2; i++) {
+            assertThat(second.packages().get(i).sha256()).isEqualTo(first.packages().get(i).sha256());
+        }
+        assertThat(Digest.sha256(dir.resolve("packages-again/x86_64/APKINDEX.tar.gz")))
+                .isEqualTo(Digest.sha256(archDir.resolve("APKINDEX.tar.gz")));
+    }
+
+    @Test
+    void wrongChecksumFailsBeforeAnyStepAndPublishesNothing(@TempDir Path dir) throws Exception {
+        BuildFixture f = fixture(dir, recipe("0".repeat(64), ""), true);
+        assertThatThrownBy(() -> f.build(f.root.resolve("recipes/greet.yaml")))
+                .isInstanceOf(BuildException.class)
+                .hasMessageContaining("checksum mismatch")
+                .hasMessageContaining(tarballSha256);
+        assertThat(f.repository).doesNotExist();
+    }
+
+    @Test
+    void failingStepNamesTheStepAndLeavesTheRepositoryUnchanged(@TempDir Path dir) throws Exception {
+        BuildFixture good = fixture(dir, recipe(tarballSha256, ""), true);
+        good.build(good.root.resolve("recipes/greet.yaml"));
+        Map<String, String> before = BuildFixture.snapshot(good.repository);
+
+        Path bad = good.writeRecipe("greet", recipe(tarballSha256,
+                "  - name: explode\n    runs: |\n      echo about to fail\n      exit 3\n"));
+        assertThatThrownBy(() -> good.build(bad))
+                .isInstanceOf(BuildException.class)
+                .hasMessageContaining("explode")
+                .hasMessageContaining("exited with status 3")
+                .hasMessageContaining("about to fail");
+        assertThat(BuildFixture.snapshot(good.repository)).isEqualTo(before);
+    }
+
+    @Test
+    void missingPatchFails(@TempDir Path dir) throws Exception {
+        BuildFixture f = fixture(dir, recipe(tarballSha256, ""), false);
+        assertThatThrownBy(() -> f.build(f.root.resolve("recipes/greet.yaml")))
+                .isInstanceOf(BuildException.class)
+                .hasMessageContaining("patch");
+        assertThat(f.repository).doesNotExist();
+    }
+
+    @Test
+    void republishingTheSameVersionWithDifferentBytesIsRefused(@TempDir Path dir) throws Exception {
+        BuildFixture f = fixture(dir, recipe(tarballSha256, ""), true);
+        f.build(f.root.resolve("recipes/greet.yaml"));
+        Map<String, String> before = BuildFixture.snapshot(f.repository);
+
+        Path changed = f.writeRecipe("greet", recipe(tarballSha256, "").replace("\"greets\"", "\"greets loudly\""));
+        assertThatThrownBy(() -> f.build(changed))
+                .hasMessageContaining("greet-1.2.3-r0")
+                .hasMessageContaining("different bytes");
+        assertThat(BuildFixture.snapshot(f.repository)).isEqualTo(before);
+    }
+
+    @Test
+    void failingTestPublishesNothing(@TempDir Path dir) throws Exception {
+        BuildFixture f = fixture(dir, recipe(tarballSha256, "").replace("Hello, patched", "Hello, nobody"), true);
+        assertThatThrownBy(() -> f.build(f.root.resolve("recipes/greet.yaml")))
+                .isInstanceOf(BuildException.class)
+                .hasMessageContaining("test of greet");
+        assertThat(Files.exists(f.repository.resolve("x86_64/greet-1.2.3-r0.apk"))).isFalse();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    static final Path ROOT = Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path CORPUS = ROOT.resolve("../shared/corpora/wolfi-os");
+
+    @Test
+    void helpListsTheCommands() {
+        CliRun run = CliRun.of("--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("build", "lint", "keygen", "index", "source", "package");
+    }
+
+    @Test
+    void dryRunPrintsTheCompiledPlanWithoutBuilding(@TempDir Path dir) {
+        CliRun run = CliRun.of("build", ROOT.resolve("examples/recipes/hello.yaml").toString(), "--dry-run",
+                "--state-dir", dir.toString(), "--out-dir", dir.resolve("packages").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("https://ftp.gnu.org/gnu/hello/hello-2.10.tar.gz").contains("hello-doc");
+        assertThat(dir.resolve("packages")).doesNotExist();
+    }
+
+    @Test
+    void badRecipeIsRejectedWithFileLineAndColumnBeforeAnyWork(@TempDir Path dir) throws Exception {
+        Path recipe = dir.resolve("bad.yaml");
+        Files.writeString(recipe, """
+                package:
+                  name: bad
+                  versoin: "1.0"
+                  epoch: 0
+                pipeline:
+                  - runs: "true"
+                """);
+        CliRun run = CliRun.of("build", recipe.toString(), "--state-dir", dir.toString(),
+                "--out-dir", dir.resolve("packages").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("bad.yaml:3:3").contains("versoin");
+        assertThat(dir.resolve("packages")).doesNotExist();
+    }
+
+    @Test
+    void lintsTheWholeWolfiCorpus() {
+        CliRun run = CliRun.of("lint", CORPUS.resolve("recipes").toString(), "--pipeline-dir",
+                CORPUS.resolve("pipelines").toString(), "--summary", "--json");
+        assertThat(run.out()).contains("\"event\":\"summary\"").contains("\"recipes\":3401").contains("\"loaded\":3401");
+    }
+}
