@@ -1,0 +1,235 @@
+package dev.kiln.attest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.attest.internal.SpdxLicenses;
+import dev.kiln.attest.internal.SpdxValidator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the per-package SPDX 2.3 document that travels inside an APK (apk.md §6). The output is a
+ * function of the input alone: fixed key order, no wall clock, no random UUID.
+ */
+public final class SpdxPackageSbom {
+
+    static final String LICENSE_LIST_VERSION = "3.22";
+    private static final String NOASSERTION = "NOASSERTION";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where the document lives inside the package's data stream. */
+    public static String pathInPackage(String packageName, String fullVersion) {
+        return "var/lib/db/sbom/" + packageName + "-" + fullVersion + ".spdx.json";
+    }
+
+    /** The APK's package URL: {@code pkg:apk/NAMESPACE/NAME@VERSION?arch=ARCH&distro=NAMESPACE}. */
+    public static String apkPurl(String namespace, String name, String fullVersion, String arch) {
+        String ns = namespace.toLowerCase(Locale.ROOT);
+        return "pkg:apk/" + encode(ns) + "/" + encode(name.toLowerCase(Locale.ROOT)) + "@" + encode(fullVersion)
+                + "?arch=" + encode(arch) + "&distro=" + encode(ns);
+    }
+
+    /** Serialises the document as compact UTF-8 JSON with a trailing newline. */
+    public byte[] write(PackageSbomInput in) {
+        String apkId = "SPDXRef-Package-apk-" + elementId(in.packageName() + "-" + in.fullVersion());
+        String osId = "SPDXRef-OperatingSystem";
+        String recipeId = "SPDXRef-Recipe";
+        String supplier = "Organization: " + title(in.namespace());
+        SpdxLicenses.Result licence = SpdxLicenses.normalize(in.license());
+
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("SPDXID", "SPDXRef-DOCUMENT");
+        doc.put("name", "apk-" + in.packageName() + "-" + in.fullVersion());
+        doc.put("spdxVersion", "SPDX-2.3");
+        ObjectNode info = doc.putObject("creationInfo");
+        info.put("created", DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(in.sourceDateEpoch())));
+        info.putArray("creators").add("Tool: kiln-" + in.toolVersion()).add(supplier);
+        info.put("licenseListVersion", LICENSE_LIST_VERSION);
+        doc.put("dataLicense", "CC0-1.0");
+        doc.put("documentNamespace", documentNamespace(in));
+        doc.putArray("documentDescribes").add(apkId);
+
+        ArrayNode packages = doc.putArray("packages");
+        ObjectNode os = packages.addObject();
+        os.put("SPDXID", osId);
+        os.put("name", in.namespace());
+        os.put("downloadLocation", NOASSERTION);
+        os.put("filesAnalyzed", false);
+        os.put("supplier", supplier);
+        os.put("primaryPackagePurpose", "OPERATING_SYSTEM");
+
+        ObjectNode apk = packages.addObject();
+        apk.put("SPDXID", apkId);
+        apk.put("name", in.packageName());
+        apk.put("versionInfo", in.fullVersion());
+        apk.put("supplier", supplier);
+        apk.put("originator", supplier);
+        apk.put("downloadLocation", NOASSERTION);
+        apk.put("filesAnalyzed", false);
+        apk.put("licenseConcluded", NOASSERTION);
+        apk.put("licenseDeclared", licence.expression());
+        apk.put("copyrightText", blankToNoAssertion(in.copyrightText()));
+        purl(apk, apkPurl(in.namespace(), in.packageName(), in.fullVersion(), in.arch()));
+        apk.put("primaryPackagePurpose", "APPLICATION");
+
+        ObjectNode recipe = packages.addObject();
+        recipe.put("SPDXID", recipeId);
+        recipe.put("name", in.recipePath());
+        if (in.recipeCommit() != null) {
+            recipe.put("versionInfo", in.recipeCommit());
+        }
+        recipe.put("downloadLocation", NOASSERTION);
+        recipe.put("filesAnalyzed", false);
+        recipe.put("supplier", supplier);
+        recipe.put("primaryPackagePurpose", "INSTALL");
+
+        List<SourceRef> sources = in.sources();
+        for (int i = 0; i < sources.size(); i++) {
+            SourceRef s = sources.get(i);
+            ObjectNode src = packages.addObject();
+            src.put("SPDXID", sourceId(i, s));
+            src.put("name", s.name());
+            src.put("versionInfo", s.version());
+            src.put("downloadLocation", downloadLocation(s.purl()));
+            src.put("filesAnalyzed", false);
+            purl(src, s.purl());
+            src.put("primaryPackagePurpose", "SOURCE");
+        }
+
+        ArrayNode relationships = doc.putArray("relationships");
+        relationship(relationships, "SPDXRef-DOCUMENT", "DESCRIBES", apkId);
+        relationship(relationships, osId, "CONTAINS", apkId);
+        relationship(relationships, apkId, "DESCRIBED_BY", recipeId);
+        for (int i = 0; i < sources.size(); i++) {
+            relationship(relationships, apkId, "GENERATED_FROM", sourceId(i, sources.get(i)));
+        }
+
+        if (!licence.extracted().isEmpty()) {
+            ArrayNode extracted = doc.putArray("hasExtractedLicensingInfos");
+            for (Map.Entry<String, String> e : licence.extracted().entrySet()) {
+                ObjectNode x = extracted.addObject();
+                x.put("licenseId", e.getKey());
+                x.put("name", e.getValue());
+                x.put("extractedText", "The recipe declares the licence '" + e.getValue()
+                        + "', which is not on the SPDX licence list; its text is in the package sources.");
+            }
+        }
+        try {
+            byte[] body = JSON.writeValueAsBytes(doc);
+            byte[] out = new byte[body.length + 1];
+            System.arraycopy(body, 0, out, 0, body.length);
+            out[body.length] = '\n';
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new AttestException("cannot serialise SPDX document for " + in.packageName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks the SPDX 2.3 fields and enums that consumers rely on.
+     *
+     * @throws AttestException listing every problem found
+     */
+    public static void validate(byte[] json) {
+        SpdxValidator.validate(json);
+    }
+
+    /**
+     * Unique per build, unlike melange's (namespace and version only): two architectures or two
+     * rebuilds with different contents of the same version get different namespaces.
+     */
+    static String documentNamespace(PackageSbomInput in) {
+        String key = String.join("\n", in.packageName(), in.fullVersion(), in.arch(), in.dataHash());
+        String digest = sha256(key);
+        return "https://spdx.org/spdxdocs/kiln/" + encode(in.namespace()) + "/" + encode(in.packageName()) + "-"
+                + encode(in.fullVersion()) + "-" + encode(in.arch()) + "-" + digest.substring(0, 32);
+    }
+
+    private static String sourceId(int index, SourceRef s) {
+        return "SPDXRef-Source-" + (index + 1) + "-" + elementId(s.name());
+    }
+
+    /** Element ids allow letters, digits, '.' and '-'; other characters become C + code point, as melange writes them. */
+    static String elementId(String text) {
+        StringBuilder sb = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            if ((c < 128 && Character.isLetterOrDigit(c)) || c == '.' || c == '-') {
+                sb.appendCodePoint(c);
+            } else {
+                sb.append('C').append(c);
+            }
+        });
+        return sb.toString();
+    }
+
+    /** A fetched source's purl carries its URL; git ones their repository; others say nothing. */
+    private static String downloadLocation(String purl) {
+        for (String qualifier : List.of("download_url=", "vcs_url=")) {
+            int at = purl.indexOf(qualifier);
+            if (at > 0 && (purl.charAt(at - 1) == '?' || purl.charAt(at - 1) == '&')) {
+                int end = purl.indexOf('&', at);
+                String value = java.net.URLDecoder.decode(
+                        purl.substring(at + qualifier.length(), end < 0 ? purl.length() : end), StandardCharsets.UTF_8);
+                int hash = value.indexOf('#');
+                return hash < 0 ? value : value.substring(0, hash);
+            }
+        }
+        return NOASSERTION;
+    }
+
+    private static void purl(ObjectNode pkg, String purl) {
+        ObjectNode ref = pkg.putArray("externalRefs").addObject();
+        ref.put("referenceCategory", "PACKAGE-MANAGER");
+        ref.put("referenceType", "purl");
+        ref.put("referenceLocator", purl);
+    }
+
+    private static void relationship(ArrayNode rels, String from, String type, String to) {
+        ObjectNode r = rels.addObject();
+        r.put("spdxElementId", from);
+        r.put("relationshipType", type);
+        r.put("relatedSpdxElement", to);
+    }
+
+    private static String blankToNoAssertion(String s) {
+        return s == null || s.isBlank() ? NOASSERTION : s;
+    }
+
+    private static String title(String s) {
+        return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
+    }
+
+    /** purl percent-encoding: everything but unreserved characters. */
+    static String encode(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '_' || c == '~') {
+                sb.append(c);
+            } else {
+                sb.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AttestException("SHA-256 unavailable in this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.kiln.sandbox;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What to run and how to isolate it. Immutable: the {@code with...} methods return a new spec.
+ *
+ * @param workspace host directory bound read-write at {@link #WORKSPACE_GUEST_PATH}
+ * @param extraMounts further binds, applied after the base layout and the workspace
+ * @param command argv; the first element is resolved inside the sandbox
+ * @param environment the complete environment of the command (nothing is inherited; bubblewrap adds only
+ *     {@code PWD}, set to the working directory); kept sorted
+ * @param workingDirectory guest path the command starts in
+ * @param uid user id inside the sandbox
+ * @param gid group id inside the sandbox
+ * @param network false gives a fresh network namespace with only loopback
+ * @param timeout null for none; on expiry the whole process tree is killed
+ * @param addCapabilities capability names such as {@code CAP_NET_ADMIN}
+ */
+public record SandboxSpec(
+        Path workspace,
+        List<Mount> extraMounts,
+        List<String> command,
+        Map<String, String> environment,
+        String workingDirectory,
+        int uid,
+        int gid,
+        boolean network,
+        Duration timeout,
+        List<String> addCapabilities) {
+
+    public static final String WORKSPACE_GUEST_PATH = "/home/build";
+    public static final int DEFAULT_UID = 1000;
+    public static final int DEFAULT_GID = 1000;
+
+    public SandboxSpec {
+        Objects.requireNonNull(workspace, "workspace");
+        extraMounts = List.copyOf(extraMounts);
+        command = List.copyOf(command);
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("sandbox command must not be empty");
+        }
+        // Sorted so that the bwrap command line, and anything logged from it, is stable.
+        environment = Collections.unmodifiableMap(new TreeMap<>(environment));
+        requireAbsoluteGuestPath("workingDirectory", workingDirectory);
+        if (uid < 0 || gid < 0) {
+            throw new IllegalArgumentException("uid and gid must be >= 0, got " + uid + ":" + gid);
+        }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        addCapabilities = List.copyOf(addCapabilities);
+        for (String cap : addCapabilities) {
+            if (!cap.matches("CAP_[A-Z_]+")) {
+                throw new IllegalArgumentException("capability must look like CAP_NAME, got '" + cap + "'");
+            }
+        }
+    }
+
+    /** A spec with the defaults: no extra mounts, empty environment, cwd = workspace, 1000:1000, no network. */
+    public static SandboxSpec of(Path workspace, List<String> command) {
+        return new SandboxSpec(workspace, List.of(), command, Map.of(), WORKSPACE_GUEST_PATH,
+                DEFAULT_UID, DEFAULT_GID, false, null, List.of());
+    }
+
+    public SandboxSpec withWorkspace(Path newWorkspace) {
+        return new SandboxSpec(newWorkspace, extraMounts, command, environment, workingDirectory, uid, gid,
+                network, timeout, addCapabilities);
+    }
+
+    public SandboxSpec withCommand(List<String> newCommand) {
+        return new SandboxSpec(workspace, extraMounts, newCommand, environment, workingDirectory, uid, gid,
+                network, timeout, addCapabilities);
+    }
+
+    public SandboxSpec withExtraMounts(List<Mount> mounts) {
+        return new SandboxSpec(workspace, mounts, command, environment, workingDirectory, uid, gid,
+                network, timeout, addCapabilities);
+    }
+
+    public SandboxSpec withMount(Mount mount) {
+        List<Mount> mounts = new ArrayList<>(extraMounts);
+        mounts.add(mount);
+        return withExtraMounts(mounts);
+    }
+
+    public SandboxSpec withEnvironment(Map<String, String> newEnvironment) {
+        return new SandboxSpec(workspace, extraMounts, command, newEnvironment, workingDirectory, uid, gid,
+                network, timeout, addCapabilities);
+    }
+
+    public SandboxSpec withWorkingDirectory(String guestPath) {
+        return new SandboxSpec(workspace, extraMounts, command, environment, guestPath, uid, gid,
+                network, timeout, addCapabilities);
+    }
+
+    public SandboxSpec withUser(int newUid, int newGid) {
+        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, newUid, newGid,
+                network, timeout, addCapabilities);
+    }
+
+    public SandboxSpec withNetwork(boolean enabled) {
+        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
+                enabled, timeout, addCapabilities);
+    }
+
+    public SandboxSpec withTimeout(Duration newTimeout) {
+        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
+                network, newTimeout, addCapabilities);
+    }
+
+    public SandboxSpec withAddCapabilities(List<String> capabilities) {
+        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
+                network, timeout, capabilities);
+    }
+
+    static void requireAbsoluteGuestPath(String field, String guestPath) {
+        if (guestPath == null || !guestPath.startsWith("/")) {
+            throw new IllegalArgumentException(field + " must be an absolute guest path, got '" + guestPath + "'");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.kiln.sandbox.internal;
+
+import dev.kiln.sandbox.Mount;
+import dev.kiln.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link SandboxSpec} into a bwrap argument vector for the host-toolchain stage: the host's
+ * {@code /usr} read-only, the top-level library and binary directories mirrored as the host has them,
+ * and a minimal {@code /etc}.
+ */
+public final class BwrapCommandLine {
+
+    /** Top-level directories that a merged-/usr host has as symlinks into /usr, older hosts as dirs. */
+    private static final List<String> TOP_LEVEL = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
+
+    /**
+     * Host /etc entries a compiler driver, the dynamic loader or a configure script reads. Debian's
+     * cc and c++ are symlinks through /etc/alternatives; perl's @INC on Debian includes /etc/perl.
+     */
+    private static final List<String> HOST_ETC = List.of(
+            "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "perl", "protocols", "services");
+
+    /** Only useful, and only exposed, when the network is shared. */
+    private static final List<String> HOST_ETC_NETWORK = List.of(
+            "resolv.conf", "gai.conf", "ssl", "ca-certificates");
+
+    private final Path hostRoot;
+
+    public BwrapCommandLine(Path hostRoot) {
+        this.hostRoot = hostRoot;
+    }
+
+    /**
+     * @param bwrap the bubblewrap executable
+     * @param generatedEtc directory holding the files written by {@link GeneratedEtc}
+     */
+    public List<String> arguments(Path bwrap, SandboxSpec spec, Path generatedEtc) {
+        List<String> a = new ArrayList<>();
+        a.add(bwrap.toString());
+        a.add("--unshare-all");
+        if (spec.network()) {
+            a.add("--share-net");
+        }
+        a.addAll(List.of("--die-with-parent", "--new-session", "--hostname", "kiln"));
+        a.addAll(List.of("--uid", Integer.toString(spec.uid()), "--gid", Integer.toString(spec.gid())));
+
+        a.addAll(List.of("--ro-bind", host("usr").toString(), "/usr"));
+        for (String name : TOP_LEVEL) {
+            Path p = host(name);
+            if (Files.isSymbolicLink(p)) {
+                a.addAll(List.of("--symlink", readLink(p), "/" + name));
+            } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                a.addAll(List.of("--ro-bind", p.toString(), "/" + name));
+            }
+        }
+        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"));
+
+        a.addAll(List.of("--dir", "/etc"));
+        for (String name : GeneratedEtc.FILES) {
+            a.addAll(List.of("--ro-bind", generatedEtc.resolve(name).toString(), "/etc/" + name));
+        }
+        bindHostEtc(a, HOST_ETC);
+        if (spec.network()) {
+            bindHostEtc(a, HOST_ETC_NETWORK);
+        }
+        Path localtime = host("etc/localtime");
+        if (Files.isSymbolicLink(localtime)) {
+            // The target lies under /usr/share/zoneinfo, which is already visible.
+            a.addAll(List.of("--symlink", readLink(localtime), "/etc/localtime"));
+        } else if (Files.isRegularFile(localtime)) {
+            a.addAll(List.of("--ro-bind", localtime.toString(), "/etc/localtime"));
+        }
+
+        a.addAll(List.of("--bind", spec.workspace().toAbsolutePath().toString(), SandboxSpec.WORKSPACE_GUEST_PATH));
+        for (Mount m : spec.extraMounts()) {
+            a.addAll(List.of(m.readOnly() ? "--ro-bind" : "--bind", m.hostPath().toAbsolutePath().toString(),
+                    m.guestPath()));
+        }
+        // The root tmpfs would otherwise be writable by the build user; only the workspace, /tmp and
+        // read-write extra mounts should be.
+        a.addAll(List.of("--remount-ro", "/"));
+
+        for (String cap : spec.addCapabilities()) {
+            a.addAll(List.of("--cap-add", cap));
+        }
+        a.add("--clearenv");
+        for (Map.Entry<String, String> e : spec.environment().entrySet()) {
+            a.addAll(List.of("--setenv", e.getKey(), e.getValue()));
+        }
+        a.addAll(List.of("--chdir", spec.workingDirectory()));
+        a.add("--");
+        a.addAll(spec.command());
+        return List.copyOf(a);
+    }
+
+    private void bindHostEtc(List<String> a, List<String> names) {
+        for (String name : names) {
+            Path p = host("etc/" + name);
+            if (Files.exists(p)) {
+                a.addAll(List.of("--ro-bind", p.toString(), "/etc/" + name));
+            }
+        }
+    }
+
+    private Path host(String relative) {
+        return hostRoot.resolve(relative);
+    }
+
+    private static String readLink(Path p) {
+        try {
+            return Files.readSymbolicLink(p).toString();
+        } catch (IOException e) {
+            throw new dev.kiln.sandbox.SandboxException("cannot read host symlink " + p + ": " + e.getMessage(), e);
+        }
+    }
+}
