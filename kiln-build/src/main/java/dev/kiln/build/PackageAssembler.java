@@ -2,6 +2,9 @@ package dev.kiln.build;
 
 import dev.kiln.apk.ApkWriter;
 import dev.kiln.apk.PkgInfo;
+import dev.kiln.content.Digest;
+import dev.kiln.attest.PackageSbomInput;
+import dev.kiln.attest.SourceRef;
 import dev.kiln.attest.SpdxPackageSbom;
 import dev.kiln.build.analysis.DependencyScanner;
 import dev.kiln.build.analysis.HardeningCheck;
@@ -98,12 +101,20 @@ final class PackageAssembler {
     }
 
     private void writeSbom(BuildPlan plan, String name, Path dir) throws IOException {
-        List<SpdxPackageSbom.SourceRef> sources = SourcePlan.sbomRefs(plan);
-        byte[] sbom = new SpdxPackageSbom().write(new SpdxPackageSbom.PackageSbomInput(options.namespace(), name,
+        List<SourceRef> sources = SourcePlan.sbomRefs(plan);
+        byte[] sbom = new SpdxPackageSbom().write(new PackageSbomInput(options.namespace(), name,
                 plan.fullVersion(), options.arch(), plan.license(), null, plan.recipeFile(), plan.commit(), sources,
-                null, options.sourceDateEpoch(), "kiln 0.1.0"));
+                planDigest(plan, name), options.sourceDateEpoch(), "kiln 0.1.0"));
         Path sbomDir = Files.createDirectories(dir.resolve("var/lib/db/sbom"));
         Files.write(sbomDir.resolve(name + "-" + plan.fullVersion() + ".spdx.json"), sbom);
+    }
+
+    /**
+     * Identifies the build inside the SBOM namespace. The SBOM is itself part of the data
+     * stream, so the data hash cannot be used; the compiled plan plus the package name is.
+     */
+    private String planDigest(BuildPlan plan, String name) {
+        return Digest.sha256((plan.toYaml() + "\n" + name + "\n" + options.arch()).getBytes(StandardCharsets.UTF_8)).hex();
     }
 
     private static List<String> sorted(List<String> a, List<String> b) {

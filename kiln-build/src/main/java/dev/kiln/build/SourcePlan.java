@@ -7,7 +7,7 @@ import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.FetchStep;
 import dev.kiln.recipe.GitCheckoutStep;
 import dev.kiln.recipe.Step;
-import dev.kiln.attest.SpdxPackageSbom;
+import dev.kiln.attest.SourceRef;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -63,8 +63,8 @@ final class SourcePlan {
     }
 
     /** The upstream sources of a plan as SBOM references, with purls as melange writes them. */
-    static List<SpdxPackageSbom.SourceRef> sbomRefs(BuildPlan plan) {
-        List<SpdxPackageSbom.SourceRef> refs = new ArrayList<>();
+    static List<SourceRef> sbomRefs(BuildPlan plan) {
+        List<SourceRef> refs = new ArrayList<>();
         for (Step source : plan.sources()) {
             switch (source) {
                 case FetchStep f -> {
@@ -72,7 +72,7 @@ final class SourcePlan {
                     String purl = "pkg:generic/" + encode(f.purlName()) + "@" + encode(f.purlVersion())
                             + "?" + (c == null ? "" : "checksum=" + c.algorithm() + ":" + c.hex() + "&")
                             + "download_url=" + encode(f.uri());
-                    refs.add(new SpdxPackageSbom.SourceRef(f.purlName(), f.purlVersion(), purl));
+                    refs.add(new SourceRef(f.purlName(), f.purlVersion(), purl));
                 }
                 case GitCheckoutStep g -> {
                     String ref = g.tag() != null && !g.tag().isEmpty() ? g.tag()
@@ -89,7 +89,7 @@ final class SourcePlan {
                         purl = "pkg:generic/" + encode(name) + "@" + encode(ref) + "?vcs_url="
                                 + encode("git+" + g.repository() + (g.expectedCommit() == null ? "" : "@" + g.expectedCommit()));
                     }
-                    refs.add(new SpdxPackageSbom.SourceRef(name, ref, purl));
+                    refs.add(new SourceRef(name, ref, purl));
                 }
                 default -> { }
             }
