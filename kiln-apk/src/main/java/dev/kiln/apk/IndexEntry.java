@@ -32,9 +32,24 @@ public record IndexEntry(
         if (name == null || name.isEmpty() || version == null || version.isEmpty()) {
             throw new ApkException("index entry " + checksum + " needs P: and V:, got '" + name + "' '" + version + "'");
         }
+        // Normalised to what the text form can express, so parse(render(e)) equals e.
+        arch = emptyToNull(arch);
+        origin = emptyToNull(origin);
+        maintainer = emptyToNull(maintainer);
+        commit = emptyToNull(commit);
+        description = description == null ? "" : description;
+        url = url == null ? "" : url;
+        license = license == null ? "" : license;
+        if (providerPriority != null && providerPriority == 0) {
+            providerPriority = null;
+        }
         depends = depends == null ? List.of() : List.copyOf(depends);
         provides = provides == null ? List.of() : List.copyOf(provides);
         installIf = installIf == null ? List.of() : List.copyOf(installIf);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     public static IndexEntry of(WrittenApk apk) {
