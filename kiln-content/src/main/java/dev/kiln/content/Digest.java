@@ -19,7 +19,7 @@ public record Digest(String algorithm, String hex) {
         };
         if (hex == null || hex.length() != expected || !HEX.matcher(hex).matches()) {
             throw new ContentException("digest " + algorithm + " must be " + expected
-                    + " lowercase hex characters, got '" + hex + "'");
+                    + " lowercase hex characters, got " + (hex == null ? "none" : hex.length() + ": '" + hex + "'"));
         }
     }
 
