@@ -144,6 +144,45 @@ class ApkWriterReaderTest {
                 .hasMessageContaining("kiln-test.rsa.pub");
     }
 
+    /** A correctly signed package whose data holds a file with a wrong PAX checksum. */
+    @Test
+    void wrongFileChecksumIsNamed() throws IOException {
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream gz = dev.kiln.content.Gzip.compressing(data, 6)) {
+            dev.kiln.content.TarWriter tar = new dev.kiln.content.TarWriter(gz);
+            byte[] content = "real content".getBytes(StandardCharsets.UTF_8);
+            tar.write(new dev.kiln.content.TarHeader("etc/motd", dev.kiln.content.TarType.FILE, 0644, 0, 0, "root",
+                    "root", content.length, 0, "", 0, 0, Map.of("APK-TOOLS.checksum.SHA1",
+                    dev.kiln.content.Hashing.sha1Hex("other".getBytes(StandardCharsets.UTF_8))
+                            .getBytes(StandardCharsets.US_ASCII))), content);
+            tar.finish();
+        }
+        PkgInfo info = Fixtures.info("motd", "1-r0").toBuilder().size(12)
+                .datahash(dev.kiln.content.Hashing.sha256Hex(data.toByteArray())).build();
+        byte[] control = dev.kiln.apk.internal.Streams.tarGz(
+                Map.of(".PKGINFO", info.render().getBytes(StandardCharsets.UTF_8)), Map.of(), 0, false, 6);
+        byte[] sig = dev.kiln.apk.internal.Streams.signatureStream(Fixtures.testKey(), control, 0, 6);
+        Path apk = tmp.resolve("motd.apk");
+        Files.write(apk, sig);
+        Files.write(apk, control, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(apk, data.toByteArray(), java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> ApkReader.read(apk).verify(Fixtures.trusted()))
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("file etc/motd")
+                .hasMessageContaining(dev.kiln.content.Hashing.sha1Hex("other".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining(dev.kiln.content.Hashing.sha1Hex("real content".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void trailingBytesAreAFormatError() throws IOException {
+        WrittenApk written = writeHello(tmp.resolve("hello.apk"));
+        Path bad = tmp.resolve("bad.apk");
+        Files.write(bad, Files.readAllBytes(written.file()));
+        Files.write(bad, dev.kiln.content.Gzip.compress(new byte[1024], 6), java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> ApkReader.read(bad)).isInstanceOf(ApkException.class)
+                .hasMessageContaining("after the data stream");
+    }
+
     @Test
     void wrongKeyIsRejected() throws IOException {
         WrittenApk written = writeHello(tmp.resolve("hello.apk"));
