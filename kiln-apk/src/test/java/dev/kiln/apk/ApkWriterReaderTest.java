@@ -133,8 +133,6 @@ class ApkWriterReaderTest {
         WrittenApk written = writeHello(tmp.resolve("hello.apk"));
         byte[] bytes = Files.readAllBytes(written.file());
         List<Long> offsets = memberOffsets(written.file());
-        bytes[(int) (offsets.get(1) + 4)] ^= 0x01; // gzip FLG byte would break parsing; use mtime byte instead
-        bytes[(int) (offsets.get(1) + 4)] ^= 0x01;
         bytes[(int) (offsets.get(1) + 5)] ^= 0x01; // header mtime: still decodes, but the signed bytes differ
         Path bad = tmp.resolve("bad.apk");
         Files.write(bad, bytes);
