@@ -1,0 +1,168 @@
+package dev.kiln.apk;
+
+import dev.kiln.content.ContentException;
+import dev.kiln.content.Digest;
+import dev.kiln.content.GzipMemberReader;
+import dev.kiln.content.Hashing;
+import dev.kiln.content.TarHeader;
+import dev.kiln.content.TarReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads APK v2 packages, splitting the file at gzip member boundaries (apk.md §1) and hashing
+ * each stream while unpacking it: SHA-1/256/512 of the control stream, SHA-256 of the data stream,
+ * SHA-1 of each file.
+ */
+public final class ApkReader {
+    private static final String CHECKSUM = "APK-TOOLS.checksum.SHA1";
+    private static final String XATTR = "SCHILY.xattr.";
+
+    private ApkReader() {
+    }
+
+    public static ApkPackage read(Path apk) {
+        MessageDigest fileSha = Hashing.sha256();
+        try (InputStream raw = new DigestInputStream(Files.newInputStream(apk), fileSha);
+             GzipMemberReader members = new GzipMemberReader(raw)) {
+            if (!members.hasNextMember()) {
+                throw new ApkException("package " + apk + " is empty");
+            }
+            List<MessageDigest> controlHashes = List.of(Hashing.sha1(), Hashing.sha256(), Hashing.sha512());
+            Map<String, byte[]> first = smallTar(apk, "first", members.nextMember(controlHashes).readAllBytes());
+            List<ApkSignature> signatures = new ArrayList<>();
+            Map<String, byte[]> control = first;
+            if (!first.isEmpty() && first.keySet().iterator().next().startsWith(".SIGN.")) {
+                for (Map.Entry<String, byte[]> e : first.entrySet()) {
+                    if (!e.getKey().startsWith(".SIGN.")) {
+                        throw new ApkException("package " + apk + ": signature stream also holds '" + e.getKey()
+                                + "'; the control section must be its own gzip stream");
+                    }
+                    signatures.add(ApkSignature.fromEntry(e.getKey(), e.getValue()));
+                }
+                if (!members.hasNextMember()) {
+                    throw new ApkException("package " + apk + " has a signature but no control stream");
+                }
+                controlHashes = List.of(Hashing.sha1(), Hashing.sha256(), Hashing.sha512());
+                control = smallTar(apk, "control", members.nextMember(controlHashes).readAllBytes());
+            }
+            byte[] pkginfo = control.get(".PKGINFO");
+            if (pkginfo == null) {
+                throw new ApkException("package " + apk + ": control stream has no .PKGINFO (found "
+                        + control.keySet() + ")");
+            }
+            for (String name : control.keySet()) {
+                if (!name.startsWith(".") || name.contains("/")) {
+                    throw new ApkException("package " + apk + ": control stream holds '" + name
+                            + "'; control and data must be separate gzip streams");
+                }
+            }
+            PkgInfo info = PkgInfo.parse(new String(pkginfo, StandardCharsets.UTF_8));
+            String identity = "Q1" + Hashing.base64(controlHashes.get(0).digest());
+            Map<String, byte[]> controlDigests = Map.of("SHA-256", controlHashes.get(1).digest(),
+                    "SHA-512", controlHashes.get(2).digest());
+
+            if (!members.hasNextMember()) {
+                throw new ApkException("package " + apk + " has no data stream");
+            }
+            long dataOffset = members.offset();
+            MessageDigest dataSha = Hashing.sha256();
+            List<ApkEntry> entries = new ArrayList<>();
+            Map<String, String> checksums = new HashMap<>();
+            String dataError = null;
+            boolean trailing = false;
+            try {
+                readData(members.nextMember(List.of(dataSha)), entries, checksums);
+                trailing = members.hasNextMember();
+            } catch (IOException | ContentException e) {
+                dataError = e.getMessage();
+                members.drainRaw(List.of(dataSha));
+            }
+            if (trailing) {
+                throw new ApkException("package " + apk + ": unexpected bytes after the data stream at offset "
+                        + members.offset());
+            }
+            return new ApkPackage(apk, Files.size(apk), Digest.ofSha256(fileSha.digest()), info, signatures,
+                    identity, control, entries, controlDigests, Hashing.hex(dataSha.digest()), checksums, dataError,
+                    dataOffset);
+        } catch (IOException | ContentException e) {
+            throw new ApkException("cannot read package " + apk + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void readData(InputStream data, List<ApkEntry> entries, Map<String, String> checksums)
+            throws IOException {
+        TarReader tar = new TarReader(data);
+        byte[] buf = new byte[1 << 17];
+        for (TarHeader h; (h = tar.next()) != null; ) {
+            String path = normalize(h.name());
+            ApkEntry.Type type = switch (h.type()) {
+                case FILE -> ApkEntry.Type.FILE;
+                case DIRECTORY -> ApkEntry.Type.DIRECTORY;
+                case SYMLINK -> ApkEntry.Type.SYMLINK;
+                case HARDLINK -> ApkEntry.Type.HARDLINK;
+                case CHAR_DEVICE -> ApkEntry.Type.CHAR_DEVICE;
+                case BLOCK_DEVICE -> ApkEntry.Type.BLOCK_DEVICE;
+                case FIFO -> ApkEntry.Type.FIFO;
+            };
+            String checksum = null;
+            Map<String, byte[]> xattrs = new LinkedHashMap<>();
+            for (Map.Entry<String, byte[]> r : h.paxRecords().entrySet()) {
+                if (r.getKey().equals(CHECKSUM)) {
+                    checksum = new String(r.getValue(), StandardCharsets.US_ASCII);
+                } else if (r.getKey().startsWith(XATTR)) {
+                    xattrs.put(r.getKey().substring(XATTR.length()), r.getValue());
+                }
+            }
+            if (type == ApkEntry.Type.FILE) {
+                MessageDigest sha1 = Hashing.sha1();
+                InputStream content = tar.content();
+                for (int n; (n = content.read(buf)) > 0; ) {
+                    sha1.update(buf, 0, n);
+                }
+                checksums.put(path, Hashing.hex(sha1.digest()));
+            } else if (type == ApkEntry.Type.SYMLINK) {
+                checksums.put(path, Hashing.sha1Hex(h.linkName().getBytes(StandardCharsets.UTF_8)));
+            }
+            String link = h.linkName().isEmpty() ? null
+                    : type == ApkEntry.Type.HARDLINK ? normalize(h.linkName()) : h.linkName();
+            entries.add(new ApkEntry(path, type, h.mode(), (int) h.uid(), (int) h.gid(), h.size(), link, checksum,
+                    xattrs));
+        }
+    }
+
+    /** Entries of a small stream (signature or control), name → content, in order; no end-of-archive needed. */
+    private static Map<String, byte[]> smallTar(Path apk, String which, byte[] tarBytes) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        TarReader tar = new TarReader(new ByteArrayInputStream(tarBytes));
+        for (TarHeader h; (h = tar.next()) != null; ) {
+            if (out.put(h.name(), tar.readContent()) != null) {
+                throw new ApkException("package " + apk + ": " + which + " stream holds '" + h.name() + "' twice");
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    static String normalize(String name) {
+        String n = name;
+        while (n.startsWith("./")) {
+            n = n.substring(2);
+        }
+        while (n.endsWith("/") && n.length() > 1) {
+            n = n.substring(0, n.length() - 1);
+        }
+        return n;
+    }
+}

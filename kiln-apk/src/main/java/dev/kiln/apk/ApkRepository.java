@@ -1,0 +1,104 @@
+package dev.kiln.apk;
+
+import dev.kiln.content.AtomicFiles;
+import dev.kiln.content.Digest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A local APK repository {@code ROOT/ARCH/{NAME-VERSION.apk, APKINDEX.tar.gz}} (apk.md §7.1).
+ * Published packages are immutable: re-publishing the same name and version with other bytes is
+ * refused before anything is changed.
+ */
+public final class ApkRepository {
+    public static final String INDEX_FILE = "APKINDEX.tar.gz";
+    private static final Pattern ARCH = Pattern.compile("[a-z0-9_]+");
+
+    private final Path root;
+
+    public ApkRepository(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** What {@link #publish} did: the packages copied in, those already present with equal bytes, and the new index. */
+    public record PublishResult(Path indexFile, List<Path> added, List<Path> unchanged, ApkIndex index) {
+        public PublishResult {
+            added = List.copyOf(added);
+            unchanged = List.copyOf(unchanged);
+        }
+    }
+
+    public static String fileName(PkgInfo info) {
+        return info.name() + "-" + info.version() + ".apk";
+    }
+
+    public Path archDir(String arch) {
+        if (arch == null || !ARCH.matcher(arch).matches()) {
+            throw new ApkException("repository " + root + ": invalid architecture name '" + arch + "'");
+        }
+        return root.resolve(arch);
+    }
+
+    /** The current index of {@code arch}, empty if none was written yet; the signature is not checked. */
+    public ApkIndex index(String arch) {
+        Path file = archDir(arch).resolve(INDEX_FILE);
+        return Files.exists(file) ? ApkIndex.read(file, null) : ApkIndex.of(List.of());
+    }
+
+    public PublishResult publish(String arch, List<Path> apks, SigningKey key, long sourceDateEpoch) {
+        Path dir = archDir(arch);
+        // Phase 1: read and check everything; nothing on disk changes if any check fails.
+        Map<Path, ApkPackage> toCopy = new LinkedHashMap<>();
+        Map<Path, Digest> planned = new LinkedHashMap<>();
+        List<Path> unchanged = new ArrayList<>();
+        List<IndexEntry> entries = new ArrayList<>();
+        for (Path apk : apks) {
+            ApkPackage pkg = ApkReader.read(apk);
+            PkgInfo info = pkg.pkgInfo();
+            if (!info.arch().equals(arch) && !info.arch().equals("noarch")) {
+                throw new ApkException("cannot publish " + apk + " to " + dir + ": package arch is " + info.arch()
+                        + ", repository arch is " + arch);
+            }
+            Path target = dir.resolve(fileName(info));
+            Digest before = planned.get(target);
+            if (before != null && !before.equals(pkg.sha256())) {
+                throw new ApkException("cannot publish " + apk + ": " + fileName(info)
+                        + " is given twice with different bytes: " + before + " vs " + pkg.sha256());
+            }
+            planned.put(target, pkg.sha256());
+            if (Files.exists(target)) {
+                Digest existing = Digest.sha256(target);
+                if (!existing.equals(pkg.sha256())) {
+                    throw new ApkException("cannot publish " + apk + ": " + target
+                            + " already published with different bytes: " + existing + " vs " + pkg.sha256()
+                            + " (bump the epoch to publish a rebuild)");
+                }
+                unchanged.add(target);
+            } else if (before == null) {
+                toCopy.put(apk, pkg);
+            }
+            entries.add(IndexEntry.of(pkg, pkg.fileSize()));
+        }
+        ApkIndex index = index(arch).withEntries(entries);
+
+        // Phase 2: copy packages, then replace the index; each step is atomic.
+        List<Path> added = new ArrayList<>();
+        for (Map.Entry<Path, ApkPackage> e : toCopy.entrySet()) {
+            Path target = dir.resolve(fileName(e.getValue().pkgInfo()));
+            AtomicFiles.copy(e.getKey(), target);
+            added.add(target);
+        }
+        Path indexFile = dir.resolve(INDEX_FILE);
+        index.write(indexFile, key, "kiln repository " + arch, sourceDateEpoch);
+        return new PublishResult(indexFile, added, unchanged, index);
+    }
+}
