@@ -204,6 +204,9 @@ public final class PlanCompiler {
       return null;
     }
     String v = steps.subst(text, vars, path, path).strip();
+    if (v.isEmpty()) {
+      return null; // e.g. a range value left empty in data: melange then writes no priority
+    }
     try {
       return Integer.valueOf(v);
     } catch (NumberFormatException e) {

@@ -293,6 +293,9 @@ public final class RecipeReader {
       r.error(node, p + ": missing required key 'name'");
     }
     String range = r.string(m.get("range"), p + ".range");
+    if (range != null && range.isEmpty()) {
+      range = null; // melange ignores an empty range
+    }
     if (range != null && !data.containsKey(range)) {
       r.error(m.get("range"), p + ".range: no data entry named '" + range + "'");
     }

@@ -171,7 +171,8 @@ final class StepCompiler {
   }
 
   private String label(PipelineStep s, Scope parent, Map<String, String> vars, String anchor, String where) {
-    String own = s.name() != null ? subst(s.name(), vars, anchor, where)
+    // A name is only a label: melange leaves unknown references in it alone (py/collect-wheels).
+    String own = s.name() != null ? Substitution.apply(s.name(), vars::get, true)
         : s.uses() != null ? s.path() + " uses " + s.uses() : s.path();
     return parent.labelPrefix() == null ? own : parent.labelPrefix() + " > " + own;
   }

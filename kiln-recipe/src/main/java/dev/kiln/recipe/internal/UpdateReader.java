@@ -25,9 +25,7 @@ final class UpdateReader {
     }
     String p = "update";
     Map<String, Node> m = r.mapping(node, p, KEYS);
-    if (!m.containsKey("enabled")) {
-      r.error(node, "update: missing required key 'enabled'");
-    }
+    // melange treats a missing 'enabled' as false; 24 Wolfi recipes rely on that.
     List<UpdateSpec.VersionTransform> transforms = new ArrayList<>();
     List<Node> vt = r.sequence(m.get("version-transform"), p + ".version-transform");
     for (int i = 0; i < vt.size(); i++) {
