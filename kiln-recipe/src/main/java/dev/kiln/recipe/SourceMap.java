@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public record SourceMap(String file, Map<String, Position> positions) {
   public SourceMap {
-    positions = Map.copyOf(positions);
+    positions = java.util.Collections.unmodifiableMap(positions); // built once by the loader, never shared
   }
 
   public Optional<Position> find(String path) {

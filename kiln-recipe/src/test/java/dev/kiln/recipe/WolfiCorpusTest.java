@@ -18,18 +18,20 @@ class WolfiCorpusTest {
     List<Path> files = Corpora.yamlFiles(recipes);
     List<String> failures = new ArrayList<>();
     int loaded = 0;
+    long yamlChars = 0;
     long start = System.nanoTime();
     for (Path f : files) {
       try {
-        compiler.compile(loader.load(f), options);
+        BuildPlan plan = compiler.compile(loader.load(f), options);
+        yamlChars += plan.toYaml().length();
         loaded++;
       } catch (RecipeException e) {
         failures.add(e.getMessage());
       }
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
-    System.out.printf("wolfi corpus: %d files, %d loaded+compiled, %d failed, %d ms%n",
-        files.size(), loaded, failures.size(), ms);
+    System.out.printf("wolfi corpus: %d files, %d loaded+compiled (+toYaml, %d chars), %d failed, %d ms%n",
+        files.size(), loaded, yamlChars, failures.size(), ms);
     failures.stream().limit(40).forEach(m -> System.out.println("  " + m.replace("\n", "\n    ")));
     assertThat(files).hasSize(3401);
     assertThat(loaded).isEqualTo(3401);

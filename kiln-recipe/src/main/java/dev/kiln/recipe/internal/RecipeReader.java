@@ -37,9 +37,6 @@ public final class RecipeReader {
       Set.of("net_bind_service", "net_admin", "net_raw", "ipc_lock", "sys_admin");
   public static final Pattern NAME = Pattern.compile("^[a-zA-Z\\d][a-zA-Z\\d+_.-]*$");
   private static final Pattern CPE_VALUE = Pattern.compile("^[a-z\\d][a-z\\d+_.-]*$");
-  // apk-tools version grammar without the -rN revision (apk.md section 8).
-  private static final Pattern APK_VERSION =
-      Pattern.compile("^\\d+(\\.\\d+)*[a-z]?(_(alpha|beta|pre|rc|cvs|svn|git|hg|p)\\d*)*(~[0-9a-f]+)?$");
 
   private final NodeReader r;
   private final StepReader steps;
@@ -104,8 +101,6 @@ public final class RecipeReader {
     String version = r.string(m.get("version"), p + ".version");
     if (version == null && !NodeReader.isNull(node)) {
       r.error(node, "package: missing required key 'version'");
-    } else if (version != null && !version.contains("${{") && !APK_VERSION.matcher(version).matches()) {
-      r.error(m.get("version"), "package.version: '" + version + "' is not a valid APK version without -rN");
     }
     Long epoch = r.unsigned(m.get("epoch"), p + ".epoch");
     Map<String, Node> checks = r.mapping(m.get("checks"), p + ".checks", Set.of("enabled", "disabled"));
