@@ -39,7 +39,9 @@ public final class RecipeLoader {
     NodeReader reader = new NodeReader(fileName);
     Recipe recipe = new RecipeReader(reader).recipe(YamlDocuments.compose(fileName, yamlText), yamlText);
     if (!reader.problems().isEmpty()) {
-      throw new RecipeException(reader.problems());
+      List<Problem> sorted = new java.util.ArrayList<>(reader.problems());
+      sorted.sort(java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+      throw new RecipeException(sorted);
     }
     return recipe;
   }

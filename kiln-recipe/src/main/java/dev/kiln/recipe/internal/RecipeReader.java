@@ -226,7 +226,8 @@ public final class RecipeReader {
       Map<String, String> add = r.stringMap(m.get("add"), p + ".add");
       for (String caps : add.keySet()) {
         for (String cap : caps.split(",")) {
-          if (!ALLOWED_CAPS.contains(cap.trim().toLowerCase(java.util.Locale.ROOT))) {
+          String c = cap.trim().toLowerCase(java.util.Locale.ROOT);
+          if (!ALLOWED_CAPS.contains(c.startsWith("cap_") ? c.substring(4) : c)) {
             r.error(m.get("add"), p + ".add: capability '" + cap.trim() + "' is not allowed (allowed: "
                 + String.join(", ", new java.util.TreeSet<>(ALLOWED_CAPS)) + ")");
           }
