@@ -39,13 +39,13 @@ final class StepCompiler {
 
   /** Where a step sits: the recipe step that anchors errors, the label prefix inside definitions. */
   private record Scope(Map<String, String> vars, String workdir, Map<String, String> env, String anchor,
-      String labelPrefix, int depth) {
+      String labelPrefix, int depth, boolean soleStep) {
   }
 
   /** Compiles recipe-level steps, adding every package they need to {@code needs}. */
   List<Step> compile(List<PipelineStep> steps, Map<String, String> vars, Set<String> needs) {
     List<Step> out = new ArrayList<>();
-    Scope scope = new Scope(vars, HOME, Map.of(), null, null, 0);
+    Scope scope = new Scope(vars, HOME, Map.of(), null, null, 0, false);
     for (PipelineStep s : steps) {
       step(s, scope, out, needs);
     }
@@ -87,7 +87,7 @@ final class StepCompiler {
       out.add(new ShellStep(label, script, workdir, env));
     }
     if (!s.pipeline().isEmpty()) {
-      Scope child = new Scope(vars, workdir, env, parent.anchor(), parent.labelPrefix(), parent.depth());
+      Scope child = new Scope(vars, workdir, env, parent.anchor(), parent.labelPrefix(), parent.depth(), false);
       int ran = 0;
       for (PipelineStep c : s.pipeline()) {
         if (step(c, child, out, needs)) {
@@ -140,7 +140,8 @@ final class StepCompiler {
       out.add(NativeSteps.gitCheckout(label, where, inputs, workdir, m -> problem(anchor, m)));
       return;
     }
-    Scope child = new Scope(inner, workdir, env, anchor, label, parent.depth() + 1);
+    Scope child = new Scope(inner, workdir, env, anchor, label, parent.depth() + 1,
+        def.pipeline().size() == 1);
     for (PipelineStep c : def.pipeline()) {
       step(c, child, out, needs);
     }
@@ -171,6 +172,9 @@ final class StepCompiler {
   }
 
   private String label(PipelineStep s, Scope parent, Map<String, String> vars, String anchor, String where) {
+    if (parent.soleStep() && s.name() == null) {
+      return parent.labelPrefix(); // the only step of a definition is named after its 'uses'
+    }
     // A name is only a label: melange leaves unknown references in it alone (py/collect-wheels).
     String own = s.name() != null ? Substitution.apply(s.name(), vars::get, true)
         : s.uses() != null ? s.path() + " uses " + s.uses() : s.path();
