@@ -1,0 +1,63 @@
+package dev.kiln.recipe;
+
+import dev.kiln.recipe.internal.PlanYaml;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A compiled recipe for one architecture: everything substituted, inlined and validated. */
+public record BuildPlan(
+    String recipeFile,
+    String name,
+    String version,
+    long epoch,
+    String description,
+    String url,
+    String commit,
+    String license,
+    List<CopyrightEntry> copyright,
+    List<String> targetArchitectures,
+    String arch,
+    boolean skippedForArch,
+    List<String> environmentPackages,
+    Map<String, String> environmentVariables,
+    Capabilities capabilities,
+    PackagePlan mainPackage,
+    List<PackagePlan> subpackages,
+    List<Step> steps) {
+  public BuildPlan {
+    copyright = List.copyOf(copyright);
+    targetArchitectures = List.copyOf(targetArchitectures);
+    environmentPackages = List.copyOf(environmentPackages);
+    environmentVariables = Map.copyOf(environmentVariables);
+    subpackages = List.copyOf(subpackages);
+    steps = List.copyOf(steps);
+  }
+
+  public String fullVersion() {
+    return version + "-r" + epoch;
+  }
+
+  /** Every fetch and git checkout of the main and subpackage pipelines, in build order. */
+  public List<Source> sources() {
+    List<Source> out = new ArrayList<>();
+    addSources(steps, out);
+    for (PackagePlan p : subpackages) {
+      addSources(p.steps(), out);
+    }
+    return out;
+  }
+
+  private static void addSources(List<Step> steps, List<Source> out) {
+    for (Step s : steps) {
+      if (s instanceof Source src) {
+        out.add(src);
+      }
+    }
+  }
+
+  /** The compiled recipe as deterministic YAML (what a package embeds as {@code .melange.yaml}). */
+  public String toYaml() {
+    return PlanYaml.render(this);
+  }
+}

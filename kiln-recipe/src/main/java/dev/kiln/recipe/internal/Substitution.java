@@ -1,0 +1,92 @@
+package dev.kiln.recipe.internal;
+
+import java.util.function.Function;
+
+/**
+ * Replaces {@code ${{ name }}} references (recipes.md section 6.1). A name is letters, digits,
+ * '.', '-' and '_'; anything else after {@code ${{} is left as written.
+ */
+public final class Substitution {
+  private Substitution() {
+  }
+
+  /** Thrown by {@link #apply} through the lookup when a name has no value. */
+  public static final class UnknownVariable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String name;
+
+    public UnknownVariable(String name) {
+      super("unknown variable ${{" + name + "}}", null, false, false);
+      this.name = name;
+    }
+
+    public String name() {
+      return name;
+    }
+  }
+
+  /**
+   * Substitutes every reference; {@code lookup} returns null for an unknown name, which is then
+   * left in place when {@code keepUnknown} is set and otherwise reported as {@link UnknownVariable}.
+   */
+  public static String apply(String text, Function<String, String> lookup, boolean keepUnknown) {
+    if (text == null) {
+      return null;
+    }
+    int at = text.indexOf("${{");
+    if (at < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length() + 32);
+    int from = 0;
+    while (at >= 0) {
+      int end = referenceEnd(text, at);
+      if (end < 0) {
+        out.append(text, from, at + 3);
+        from = at + 3;
+      } else {
+        String name = referenceName(text, at, end);
+        String value = lookup.apply(name);
+        if (value == null) {
+          if (!keepUnknown) {
+            throw new UnknownVariable(name);
+          }
+          out.append(text, from, end);
+        } else {
+          out.append(text, from, at).append(value);
+        }
+        from = end;
+      }
+      at = text.indexOf("${{", from);
+    }
+    return out.append(text, from, text.length()).toString();
+  }
+
+  /** End index (exclusive) of the reference starting at {@code at}, or -1 if it is not one. */
+  public static int referenceEnd(String s, int at) {
+    int i = at + 3;
+    while (i < s.length() && s.charAt(i) == ' ') {
+      i++;
+    }
+    int nameStart = i;
+    while (i < s.length() && isNameChar(s.charAt(i))) {
+      i++;
+    }
+    if (i == nameStart) {
+      return -1;
+    }
+    while (i < s.length() && s.charAt(i) == ' ') {
+      i++;
+    }
+    return s.startsWith("}}", i) ? i + 2 : -1;
+  }
+
+  public static String referenceName(String s, int at, int end) {
+    return s.substring(at + 3, end - 2).strip();
+  }
+
+  static boolean isNameChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+        || c == '_';
+  }
+}

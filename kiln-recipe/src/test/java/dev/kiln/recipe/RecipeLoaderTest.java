@@ -1,0 +1,172 @@
+package dev.kiln.recipe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecipeLoaderTest {
+  @Test
+  void reportsEveryProblemOfAFileAtOnceWithLineAndColumn() {
+    String yaml = """
+        package:
+          name: hello
+          version: "1.0"
+          epoch: 0
+          colour: blue
+        pipeline:
+          - runs: echo
+            wiht:
+              a: b
+        subpackages:
+          - name: x
+            dependencies:
+              runtime: foo
+        update:
+          enabled: maybe
+        """;
+    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.parse(yaml), RecipeException.class);
+    List<String> got = e.problems().stream().map(Problem::toString).toList();
+    assertThat(got).hasSize(4);
+    assertThat(got.get(0)).startsWith("hello.yaml:5:3: unknown key 'colour' in 'package' (expected one of: ");
+    assertThat(got.get(1)).startsWith("hello.yaml:8:5: unknown key 'wiht' in 'pipeline[0]'");
+    assertThat(got.get(2)).isEqualTo("hello.yaml:13:16: subpackages[0].dependencies.runtime: expected a list, found 'foo'");
+    assertThat(got.get(3)).isEqualTo("hello.yaml:15:12: update.enabled: expected true or false, found 'maybe'");
+    assertThat(e.getMessage()).startsWith("recipe hello.yaml:5:3: unknown key 'colour'");
+  }
+
+  @Test
+  void keepsScalarsAsWritten() {
+    Recipe r = RecipeFixtures.parse("""
+        package:
+          name: hello
+          version: 1.10
+          epoch: 3
+        """);
+    assertThat(r.pkg().version()).isEqualTo("1.10");
+    assertThat(r.pkg().epoch()).isEqualTo(3);
+    assertThat(r.sourceMap().find("package.version")).contains(new Position(3, 12));
+  }
+
+  @Test
+  void stepShapeRules() {
+    assertThatThrownBy(() -> RecipeFixtures.parse("""
+        package: {name: a, version: "1", epoch: 0}
+        pipeline:
+          - uses: autoconf/make
+            runs: make
+          - runs: make
+            with: {a: b}
+          - uses: ../evil
+        """)).satisfies(t -> assertThat(((RecipeException) t).problems()).extracting(Problem::message)
+            .containsExactly("pipeline[0]: a step cannot have both 'uses' and 'runs'",
+                "pipeline[1]: 'with' needs 'uses'",
+                "pipeline[2]: 'uses' must be a relative pipeline name without '..', found '../evil'"));
+  }
+
+  @Test
+  void typedModelOfTheWholeSchema() {
+    Recipe r = RecipeFixtures.parse("""
+        package:
+          name: hello
+          version: "2.0"
+          epoch: 1
+          description: d
+          url: https://example.org
+          copyright:
+            - license: MIT
+              paths: ["*"]
+            - license: Apache-2.0
+          dependencies:
+            runtime: [busybox]
+            provides: ["hi=${{package.full-version}}"]
+            provider-priority: 10
+          options: {no-provides: true}
+          scriptlets:
+            post-install: |
+              #!/bin/sh
+              true
+            trigger:
+              script: "#!/bin/sh\\n"
+              paths: [/usr/lib]
+          checks: {disabled: [usrmerge]}
+          cpe: {vendor: gnu, product: hello}
+          setcap:
+            - path: /usr/bin/ping
+              add: {cap_net_raw: "+ep"}
+              reason: ping needs raw sockets
+          timeout: 1h
+          resources: {cpu: "4", memory: 8Gi}
+          test-resources: {cpu: "1"}
+          target-architecture: [x86_64]
+          annotations: {a: b}
+        environment:
+          contents:
+            repositories: [https://example.org/repo]
+            keyring: [https://example.org/key.pub]
+            packages: [build-base]
+          environment: {CC: gcc}
+          accounts:
+            users: [{username: build, uid: 1000}]
+            groups: [{groupname: build, gid: 1000}]
+            run-as: build
+        capabilities: {add: [CAP_SYS_ADMIN], drop: [CAP_NET_RAW]}
+        data:
+          - name: py
+            items: {"3.12": "312"}
+        vars: {a: b}
+        options:
+          fast:
+            vars: {a: c}
+            environment: {contents: {packages: {add: [clang], remove: [gcc]}}}
+        update:
+          enabled: false
+          exclude-reason: frozen
+          schedule: {period: weekly, reason: noisy}
+          github: {identifier: a/b, strip-prefix: v, use-tag: true}
+          version-transform: [{match: "_", replace: "."}]
+        test:
+          pipeline:
+            - runs: hello
+        """);
+    assertThat(r.pkg().copyright()).extracting(CopyrightEntry::license).containsExactly("MIT", "Apache-2.0");
+    assertThat(r.pkg().dependencies().providerPriority()).isEqualTo("10");
+    assertThat(r.pkg().scriptlets().triggerPaths()).containsExactly("/usr/lib");
+    assertThat(r.pkg().setcap().get(0).add()).containsEntry("cap_net_raw", "+ep");
+    assertThat(r.environment().accounts().users().get(0).uid()).isEqualTo(1000L);
+    assertThat(r.options().get("fast").addPackages()).containsExactly("clang");
+    assertThat(r.update().github().useTag()).isTrue();
+    assertThat(r.update().schedule().period()).isEqualTo("weekly");
+    assertThat(r.data().get("py")).containsEntry("3.12", "312");
+  }
+
+  @Test
+  void validatesSetcapAndCpe() {
+    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.parse("""
+        package:
+          name: a
+          version: "1"
+          epoch: 0
+          cpe: {part: x, vendor: Gnu}
+          setcap:
+            - path: /x
+              add: {cap_chown: ep}
+        """), RecipeException.class);
+    assertThat(e.problems()).extracting(Problem::message).containsExactlyInAnyOrder(
+        "package.cpe.vendor: 'Gnu' does not match ^[a-z\\d][a-z\\d+_.-]*$",
+        "package.cpe.part: expected 'a' or 'o', found 'x'",
+        "package.cpe: 'vendor' and 'product' must be set together",
+        "package.setcap[0].add: capability 'cap_chown' is not allowed (allowed: ipc_lock, net_admin, net_bind_service, net_raw, sys_admin)",
+        "package.setcap[0]: 'reason' is required");
+  }
+
+  @Test
+  void yamlSyntaxErrorsAreLocated() {
+    RecipeException e = catchThrowableOfType(
+        () -> RecipeFixtures.parse("package:\n  name: [a\n"), RecipeException.class);
+    assertThat(e.problems().get(0).message()).startsWith("invalid YAML");
+    assertThat(e.problems().get(0).line()).isGreaterThan(1);
+  }
+}
