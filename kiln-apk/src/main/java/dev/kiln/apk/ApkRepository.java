@@ -54,6 +54,41 @@ public final class ApkRepository {
         return Files.exists(file) ? ApkIndex.read(file, null) : ApkIndex.of(List.of());
     }
 
+    /**
+     * The current index, which must verify with {@code key}: a repository is only ever extended
+     * by the key that signed it, so a wrong key cannot silently re-sign what others trust.
+     */
+    private ApkIndex indexSignedBy(String arch, SigningKey key) {
+        Path file = archDir(arch).resolve(INDEX_FILE);
+        if (!Files.exists(file)) {
+            return ApkIndex.of(List.of());
+        }
+        try {
+            return ApkIndex.read(file, TrustedKeys.of(key));
+        } catch (ApkException e) {
+            throw new ApkException("repository " + file + " does not verify with signing key " + key.keyName()
+                    + " (" + e.getMessage() + "); use the key that signed it, or publish to another repository", e);
+        }
+    }
+
+    /** Rewrites the signed index of {@code arch} from the packages in its directory; returns their count. */
+    public int reindex(String arch, SigningKey key, long sourceDateEpoch) {
+        Path dir = archDir(arch);
+        List<IndexEntry> entries = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path apk : files.filter(f -> f.getFileName().toString().endsWith(".apk")).sorted().toList()) {
+                    ApkPackage pkg = ApkReader.read(apk);
+                    entries.add(IndexEntry.of(pkg, pkg.fileSize()));
+                }
+            } catch (java.io.IOException e) {
+                throw new ApkException("repository " + dir + ": cannot list packages: " + e.getMessage(), e);
+            }
+        }
+        ApkIndex.of(entries).write(dir.resolve(INDEX_FILE), key, "kiln repository " + arch, sourceDateEpoch);
+        return entries.size();
+    }
+
     public PublishResult publish(String arch, List<Path> apks, SigningKey key, long sourceDateEpoch) {
         Path dir = archDir(arch);
         // Phase 1: read and check everything; nothing on disk changes if any check fails.
@@ -88,7 +123,7 @@ public final class ApkRepository {
             }
             entries.add(IndexEntry.of(pkg, pkg.fileSize()));
         }
-        ApkIndex index = index(arch).withEntries(entries);
+        ApkIndex index = indexSignedBy(arch, key).withEntries(entries);
 
         // Phase 2: copy packages, then replace the index; each step is atomic.
         List<Path> added = new ArrayList<>();

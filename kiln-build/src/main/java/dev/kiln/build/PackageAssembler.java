@@ -1,6 +1,8 @@
 package dev.kiln.build;
 
+import dev.kiln.apk.ApkInput;
 import dev.kiln.apk.ApkWriter;
+import dev.kiln.apk.WrittenApk;
 import dev.kiln.apk.PkgInfo;
 import dev.kiln.content.Digest;
 import dev.kiln.attest.PackageSbomInput;
@@ -92,8 +94,8 @@ final class PackageAssembler {
         Map<String, byte[]> control = new LinkedHashMap<>();
         control.put(".melange.yaml", plan.toYaml().getBytes(StandardCharsets.UTF_8));
         pkg.scriptlets().forEach((script, text) -> control.put(script, text.getBytes(StandardCharsets.UTF_8)));
-        ApkWriter.WrittenApk written = new ApkWriter().write(
-                new ApkWriter.ApkInput(info, dir, control, Map.of(), options.sourceDateEpoch()),
+        WrittenApk written = new ApkWriter().write(
+                new ApkInput(info, dir, control, Map.of(), options.sourceDateEpoch()),
                 options.signingKey(), stagingDir.resolve(name + "-" + plan.fullVersion() + ".apk"));
         return new BuiltPackage(name, plan.fullVersion(), written.file(), written.sha256().hex(), written.identity(),
                 written.pkgInfo().size(), depends, provides, hardening.passed(), hardening.files().size(),

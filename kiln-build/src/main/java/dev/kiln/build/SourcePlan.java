@@ -6,7 +6,7 @@ import dev.kiln.build.source.SourceFetcher;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.FetchStep;
 import dev.kiln.recipe.GitCheckoutStep;
-import dev.kiln.recipe.Step;
+import dev.kiln.recipe.Source;
 import dev.kiln.attest.SourceRef;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -22,17 +22,13 @@ final class SourcePlan {
     }
 
     static void prefetch(BuildPlan plan, SourceFetcher fetcher, GitCheckout git, BuildListener listener) {
-        for (Step source : plan.sources()) {
-            switch (source) {
-                case FetchStep f -> {
-                    listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "source " + f.uri()));
-                    fetcher.fetch(f.uri(), checksumOf(f));
-                }
-                case GitCheckoutStep g -> {
-                    listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "source " + g.repository()));
-                    git.prefetch(requestOf(g));
-                }
-                default -> { }
+        for (Source source : plan.sources()) {
+            if (source instanceof FetchStep f) {
+                listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "source " + f.uri()));
+                fetcher.fetch(f.uri(), checksumOf(f));
+            } else if (source instanceof GitCheckoutStep g) {
+                listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "source " + g.repository()));
+                git.prefetch(requestOf(g));
             }
         }
     }
@@ -65,16 +61,14 @@ final class SourcePlan {
     /** The upstream sources of a plan as SBOM references, with purls as melange writes them. */
     static List<SourceRef> sbomRefs(BuildPlan plan) {
         List<SourceRef> refs = new ArrayList<>();
-        for (Step source : plan.sources()) {
-            switch (source) {
-                case FetchStep f -> {
+        for (Source source : plan.sources()) {
+            if (source instanceof FetchStep f) {
                     SourceChecksum c = checksumOf(f);
                     String purl = "pkg:generic/" + encode(f.purlName()) + "@" + encode(f.purlVersion())
                             + "?" + (c == null ? "" : "checksum=" + c.algorithm() + ":" + c.hex() + "&")
                             + "download_url=" + encode(f.uri());
                     refs.add(new SourceRef(f.purlName(), f.purlVersion(), purl));
-                }
-                case GitCheckoutStep g -> {
+            } else if (source instanceof GitCheckoutStep g) {
                     String ref = g.tag() != null && !g.tag().isEmpty() ? g.tag()
                             : g.expectedCommit() != null ? g.expectedCommit() : g.branch();
                     Matcher gh = GITHUB.matcher(g.repository());
@@ -90,8 +84,6 @@ final class SourcePlan {
                                 + encode("git+" + g.repository() + (g.expectedCommit() == null ? "" : "@" + g.expectedCommit()));
                     }
                     refs.add(new SourceRef(name, ref, purl));
-                }
-                default -> { }
             }
         }
         return refs;

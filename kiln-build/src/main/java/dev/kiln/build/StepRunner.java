@@ -57,10 +57,12 @@ final class StepRunner {
                     packageName, step.label(), i + 1, steps.size()));
             writeLog("\n==> " + packageName + ": " + step.label() + "\n");
             try {
-                switch (step) {
-                    case ShellStep shell -> runShell(shell.label(), shell.workingDirectory(), shell.script(), shell.environment());
-                    case FetchStep fetch -> runFetch(fetch);
-                    case GitCheckoutStep checkout -> runCheckout(checkout);
+                if (step instanceof ShellStep shell) {
+                    runShell(shell.label(), shell.workingDirectory(), shell.script(), shell.environment());
+                } else if (step instanceof FetchStep fetch) {
+                    runFetch(fetch);
+                } else if (step instanceof GitCheckoutStep checkout) {
+                    runCheckout(checkout);
                 }
             } catch (IOException e) {
                 throw new BuildException(step.label(), e.getMessage(), e);

@@ -168,7 +168,7 @@ final class BuildCommand implements Callable<Integer> {
 
     private static void printPlan(Output out, BuildPlan plan) {
         List<String> sources = new ArrayList<>();
-        for (Step s : plan.sources()) {
+        for (dev.kiln.recipe.Source s : plan.sources()) {
             sources.add(s.label());
         }
         out.say("# " + plan.recipeFile() + " → " + plan.name() + "-" + plan.fullVersion());

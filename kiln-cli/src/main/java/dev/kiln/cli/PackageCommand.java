@@ -1,6 +1,8 @@
 package dev.kiln.cli;
 
+import dev.kiln.apk.ApkInput;
 import dev.kiln.apk.ApkWriter;
+import dev.kiln.apk.WrittenApk;
 import dev.kiln.apk.PkgInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,8 +56,8 @@ final class PackageCommand implements Callable<Integer> {
         Output output = Output.of(spec, json);
         PkgInfo info = PkgInfo.builder().name(name).version(version).arch(arch).origin(name)
                 .description(description).url("").license(license).builddate(sourceDateEpoch).depends(depends).build();
-        ApkWriter.WrittenApk written = new ApkWriter().write(
-                new ApkWriter.ApkInput(info, dir, Map.of(), Map.of(), sourceDateEpoch),
+        WrittenApk written = new ApkWriter().write(
+                new ApkInput(info, dir, Map.of(), Map.of(), sourceDateEpoch),
                 signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(Defaults.SIGNING_KEY, output), out);
         output.say(written.file() + "  sha256:" + written.sha256().hex() + "  " + written.fileSize() + " bytes");
         output.emit(Output.fields("event", "package", "file", written.file().toString(), "sha256", written.sha256().hex(),

@@ -84,7 +84,8 @@ public final class GitCheckout {
             Path tmp = Files.createTempDirectory(destination.getParent() == null ? destination : destination.getParent(), ".kiln-git-");
             try {
                 try (Git clone = Git.cloneRepository().setURI(mirror.toUri().toString()).setDirectory(tmp.toFile())
-                        .setNoCheckout(true).setCloneAllBranches(true).call()) {
+                        .setCloneAllBranches(true).call()) {
+                    // detached at the verified commit, as a tag or commit checkout leaves it
                     clone.checkout().setName(commit.getName()).call();
                 }
                 Files.createDirectories(destination);
