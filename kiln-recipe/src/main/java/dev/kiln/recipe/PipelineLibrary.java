@@ -1,8 +1,6 @@
 package dev.kiln.recipe;
 
-import dev.kiln.recipe.internal.NodeReader;
-import dev.kiln.recipe.internal.StepReader;
-import dev.kiln.recipe.internal.YamlDocuments;
+import dev.kiln.recipe.internal.RecipeParsing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Resolves {@code uses: NAME}: each pipeline directory in order, then Kiln's built-in
@@ -87,13 +84,7 @@ public final class PipelineLibrary {
 
   /** Parses a definition file; exposed for tests and tools that validate definition directories. */
   public static PipelineDefinition parse(String name, String source, String text, boolean builtin) {
-    NodeReader r = new NodeReader(source);
-    Node root = YamlDocuments.compose(source, text);
-    PipelineDefinition def = new StepReader(r).definition(name, source, root, builtin);
-    if (!r.problems().isEmpty()) {
-      throw new RecipeException(r.problems());
-    }
-    return def;
+    return RecipeParsing.definition(name, source, text, builtin);
   }
 
   private static List<String> readIndex() {

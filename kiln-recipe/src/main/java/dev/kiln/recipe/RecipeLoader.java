@@ -1,10 +1,7 @@
 package dev.kiln.recipe;
 
-import dev.kiln.recipe.internal.NodeReader;
-import dev.kiln.recipe.internal.RecipeReader;
-import dev.kiln.recipe.internal.YamlDocuments;
+import dev.kiln.recipe.internal.RecipeParsing;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,17 +33,6 @@ public final class RecipeLoader {
   }
 
   public Recipe parse(String fileName, String yamlText) {
-    NodeReader reader = new NodeReader(fileName);
-    Recipe recipe = new RecipeReader(reader).recipe(YamlDocuments.compose(fileName, yamlText), yamlText);
-    if (!reader.problems().isEmpty()) {
-      List<Problem> sorted = new java.util.ArrayList<>(reader.problems());
-      sorted.sort(java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
-      throw new RecipeException(sorted);
-    }
-    return recipe;
-  }
-
-  static UncheckedIOException unchecked(IOException e) {
-    return new UncheckedIOException(e);
+    return RecipeParsing.recipe(fileName, yamlText);
   }
 }

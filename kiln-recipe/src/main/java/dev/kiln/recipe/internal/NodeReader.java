@@ -21,44 +21,44 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads a composed YAML node tree into typed values, collecting every problem (unknown keys,
  * wrong types) with its line and column instead of stopping at the first one.
  */
-public final class NodeReader {
+final class NodeReader {
   private final String file;
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, Position> positions = new HashMap<>();
 
-  public NodeReader(String file) {
+  NodeReader(String file) {
     this.file = file;
   }
 
-  public String file() {
+  String file() {
     return file;
   }
 
-  public List<Problem> problems() {
+  List<Problem> problems() {
     return problems;
   }
 
-  public Map<String, Position> positions() {
+  Map<String, Position> positions() {
     return positions;
   }
 
-  public static Position position(Node node) {
+  static Position position(Node node) {
     if (node == null || node.getStartMark() == null) {
       return Position.UNKNOWN;
     }
     return new Position(node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1);
   }
 
-  public void error(Node node, String message) {
+  void error(Node node, String message) {
     Position p = position(node);
     problems.add(new Problem(file, p.line(), p.column(), message));
   }
 
-  public void error(Position p, String message) {
+  void error(Position p, String message) {
     problems.add(new Problem(file, p.line(), p.column(), message));
   }
 
-  public static boolean isNull(Node node) {
+  static boolean isNull(Node node) {
     return node == null || node.getTag().equals(Tag.NULL);
   }
 
@@ -72,7 +72,7 @@ public final class NodeReader {
    * The entries of a mapping, in file order; keys outside {@code allowed} are reported. Returns
    * an empty map for a null node or a node of another kind (after reporting it).
    */
-  public Map<String, Node> mapping(Node node, String path, Set<String> allowed) {
+  Map<String, Node> mapping(Node node, String path, Set<String> allowed) {
     mark(node, path);
     if (isNull(node)) {
       return Map.of();
@@ -107,12 +107,12 @@ public final class NodeReader {
     return path.isEmpty() ? "the recipe" : "'" + path + "'";
   }
 
-  public static String child(String path, String key) {
+  static String child(String path, String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
   /** A scalar as written (YAML numbers and booleans keep their literal text); null when absent. */
-  public String string(Node node, String path) {
+  String string(Node node, String path) {
     if (isNull(node)) {
       return null;
     }
@@ -124,12 +124,12 @@ public final class NodeReader {
     return null;
   }
 
-  public String string(Node node, String path, String fallback) {
+  String string(Node node, String path, String fallback) {
     String s = string(node, path);
     return s == null ? fallback : s;
   }
 
-  public boolean bool(Node node, String path, boolean fallback) {
+  boolean bool(Node node, String path, boolean fallback) {
     String s = string(node, path);
     if (s == null) {
       return fallback;
@@ -145,7 +145,7 @@ public final class NodeReader {
     }
   }
 
-  public Long unsigned(Node node, String path) {
+  Long unsigned(Node node, String path) {
     String s = string(node, path);
     if (s == null) {
       return null;
@@ -162,7 +162,7 @@ public final class NodeReader {
     return null;
   }
 
-  public List<Node> sequence(Node node, String path) {
+  List<Node> sequence(Node node, String path) {
     mark(node, path);
     if (isNull(node)) {
       return List.of();
@@ -178,7 +178,7 @@ public final class NodeReader {
     return List.of();
   }
 
-  public List<String> strings(Node node, String path) {
+  List<String> strings(Node node, String path) {
     List<Node> items = sequence(node, path);
     List<String> out = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
@@ -191,7 +191,7 @@ public final class NodeReader {
   }
 
   /** A map of string to scalar, in file order. */
-  public Map<String, String> stringMap(Node node, String path) {
+  Map<String, String> stringMap(Node node, String path) {
     Map<String, Node> raw = mapping(node, path, null);
     Map<String, String> out = new LinkedHashMap<>();
     raw.forEach((k, v) -> {

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Turns the node tree of a recipe into the typed {@link Recipe}, collecting every problem. */
-public final class RecipeReader {
+final class RecipeReader {
   private static final Set<String> TOP_KEYS = Set.of("package", "environment", "capabilities", "pipeline",
       "subpackages", "data", "update", "vars", "var-transforms", "options", "test");
   private static final Set<String> PACKAGE_KEYS = Set.of("name", "version", "epoch", "description", "url",
@@ -35,18 +35,18 @@ public final class RecipeReader {
       "scriptlets", "description", "annotations", "url", "commit", "checks", "test", "setcap", "if", "range");
   private static final Set<String> ALLOWED_CAPS =
       Set.of("net_bind_service", "net_admin", "net_raw", "ipc_lock", "sys_admin");
-  public static final Pattern NAME = Pattern.compile("^[a-zA-Z\\d][a-zA-Z\\d+_.-]*$");
+  static final Pattern NAME = Pattern.compile("^[a-zA-Z\\d][a-zA-Z\\d+_.-]*$");
   private static final Pattern CPE_VALUE = Pattern.compile("^[a-z\\d][a-z\\d+_.-]*$");
 
   private final NodeReader r;
   private final StepReader steps;
 
-  public RecipeReader(NodeReader reader) {
+  RecipeReader(NodeReader reader) {
     this.r = reader;
     this.steps = new StepReader(reader);
   }
 
-  public Recipe recipe(Node root, String text) {
+  Recipe recipe(Node root, String text) {
     Map<String, Node> m = r.mapping(root, "", TOP_KEYS);
     if (NodeReader.isNull(root)) {
       r.error(root, "the recipe is empty");

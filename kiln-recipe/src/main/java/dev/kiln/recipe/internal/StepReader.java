@@ -12,7 +12,7 @@ import java.util.Set;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads pipeline steps, pipeline definition files, test blocks and build environments. */
-public final class StepReader {
+final class StepReader {
   static final Set<String> STEP_KEYS = Set.of("name", "uses", "with", "runs", "pipeline", "if",
       "working-directory", "environment", "needs", "inputs", "assertions", "label", "description");
   static final Set<String> DEFINITION_KEYS = Set.of("name", "description", "needs", "inputs", "pipeline");
@@ -24,11 +24,11 @@ public final class StepReader {
 
   private final NodeReader r;
 
-  public StepReader(NodeReader reader) {
+  StepReader(NodeReader reader) {
     this.r = reader;
   }
 
-  public List<PipelineStep> steps(Node node, String path) {
+  List<PipelineStep> steps(Node node, String path) {
     List<Node> items = r.sequence(node, path);
     List<PipelineStep> out = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
@@ -83,7 +83,7 @@ public final class StepReader {
         r.string(m.get("description"), path + ".description"));
   }
 
-  public dev.kiln.recipe.PipelineDefinition definition(String name, String source, Node root, boolean builtin) {
+  dev.kiln.recipe.PipelineDefinition definition(String name, String source, Node root, boolean builtin) {
     Map<String, Node> m = r.mapping(root, "", DEFINITION_KEYS);
     List<String> needs = List.of();
     if (m.containsKey("needs")) {
@@ -107,7 +107,7 @@ public final class StepReader {
     return out;
   }
 
-  public TestSpec test(Node node, String path) {
+  TestSpec test(Node node, String path) {
     if (NodeReader.isNull(node)) {
       return null;
     }
@@ -116,7 +116,7 @@ public final class StepReader {
         steps(m.get("pipeline"), path + ".pipeline"));
   }
 
-  public BuildEnvironment environment(Node node, String path) {
+  BuildEnvironment environment(Node node, String path) {
     if (NodeReader.isNull(node)) {
       return BuildEnvironment.EMPTY;
     }

@@ -13,11 +13,11 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Composes YAML text into a node tree (marks kept), turning syntax errors into problems. */
-public final class YamlDocuments {
+final class YamlDocuments {
   private YamlDocuments() {
   }
 
-  public static Node compose(String file, String text) {
+  static Node compose(String file, String text) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(true); // NodeReader reports duplicates with their position
     options.setMaxAliasesForCollections(50);
