@@ -95,7 +95,7 @@ final class PackageAssembler {
         control.put(".melange.yaml", plan.toYaml().getBytes(StandardCharsets.UTF_8));
         pkg.scriptlets().forEach((script, text) -> control.put(script, text.getBytes(StandardCharsets.UTF_8)));
         WrittenApk written = new ApkWriter().write(
-                new ApkInput(info, dir, control, Map.of(), options.sourceDateEpoch()),
+                new ApkInput(info, dir, control, FileCapabilities.xattrs(name, pkg.setcap()), options.sourceDateEpoch()),
                 options.signingKey(), stagingDir.resolve(name + "-" + plan.fullVersion() + ".apk"));
         return new BuiltPackage(name, plan.fullVersion(), written.file(), written.sha256().hex(), written.identity(),
                 written.pkgInfo().size(), depends, provides, hardening.passed(), hardening.files().size(),

@@ -57,7 +57,7 @@ public final class PackageBuilder {
                 workspace.outputDir(pkg.name());
             }
             StepRunner runner = new StepRunner(sandbox, fetcher, git, workspace, options,
-                    plan.environmentVariables(), log);
+                    plan.environmentVariables(), plan.capabilities().add(), log);
             listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "building " + plan.name() + "-" + plan.fullVersion()));
             runner.run(plan.name(), plan.steps());
             for (PackagePlan sub : plan.subpackages()) {

@@ -36,17 +36,19 @@ final class StepRunner {
     private final Workspace workspace;
     private final BuildOptions options;
     private final Map<String, String> recipeEnv;
+    private final List<String> addCapabilities;
     private final OutputStream log;
     private int scriptCounter;
 
     StepRunner(Sandbox sandbox, SourceFetcher fetcher, GitCheckout git, Workspace workspace,
-               BuildOptions options, Map<String, String> recipeEnv, OutputStream log) {
+               BuildOptions options, Map<String, String> recipeEnv, List<String> addCapabilities, OutputStream log) {
         this.sandbox = sandbox;
         this.fetcher = fetcher;
         this.git = git;
         this.workspace = workspace;
         this.options = options;
         this.recipeEnv = recipeEnv;
+        this.addCapabilities = List.copyOf(addCapabilities);
         this.log = log;
     }
 
@@ -100,7 +102,8 @@ final class StepRunner {
         SandboxSpec spec = SandboxSpec.of(workspace.root(), List.of(Workspace.shell(), SCRIPT_DIR + "/" + script.getFileName()))
                 .withEnvironment(env)
                 .withWorkingDirectory(BuildEnvironment.GUEST_HOME)
-                .withExtraMounts(List.of(new Mount(workspace.scriptDir(), SCRIPT_DIR, true)));
+                .withExtraMounts(List.of(new Mount(workspace.scriptDir(), SCRIPT_DIR, true)))
+                .withAddCapabilities(addCapabilities);
         ExecResult result = sandbox.run(spec, log);
         if (result.timedOut()) {
             throw new BuildException(label, "timed out", null);

@@ -44,6 +44,19 @@ class ModuleLayeringTest {
 
     @Test
     void everyModuleUsesOnlyTheModulesBelowIt() {
+        checkLayering(classes);
+    }
+
+    @Test
+    void theLayeringRuleCatchesAViolation() {
+        JavaClasses withViolation = new ClassFileImporter().importClasses(dev.kiln.content.LayeringViolationFixture.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkLayering(withViolation))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("LayeringViolationFixture")
+                .hasMessageContaining("dev.kiln.build.BuildException");
+    }
+
+    static void checkLayering(JavaClasses classes) {
         ALLOWED.forEach((module, allowed) -> {
             String[] forbidden = ALL_MODULES.stream()
                     .filter(m -> !m.equals(module) && !allowed.contains(m))
