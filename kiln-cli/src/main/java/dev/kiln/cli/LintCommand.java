@@ -50,8 +50,9 @@ final class LintCommand implements Callable<Integer> {
         Output out = Output.of(spec, json);
         List<Path> files = expand(paths);
         RecipeLoader loader = new RecipeLoader(pipelineDirs);
-        RecipeCompiler compiler = new RecipeCompiler(PipelineLibrary.withBuiltins(pipelineDirs));
-        RecipeLinter linter = new RecipeLinter();
+        PipelineLibrary library = PipelineLibrary.withBuiltins(pipelineDirs);
+        RecipeCompiler compiler = new RecipeCompiler(library);
+        RecipeLinter linter = new RecipeLinter(library);
         long started = System.nanoTime();
         int loaded = 0;
         List<String> failed = new ArrayList<>();
