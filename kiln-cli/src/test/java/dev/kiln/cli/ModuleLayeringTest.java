@@ -20,15 +20,20 @@ import org.junit.jupiter.api.Test;
 class ModuleLayeringTest {
 
     /** module → the Kiln modules it may use (itself implied). */
-    static final Map<String, Set<String>> ALLOWED = Map.of(
-            "content", Set.of(),
-            "apk", Set.of("content"),
-            "recipe", Set.of("apk", "content"),
-            "sandbox", Set.of("content"),
-            "attest", Set.of("content", "oci"),
-            "build", Set.of("recipe", "apk", "sandbox", "attest", "content"),
-            "cli", Set.of("content", "apk", "recipe", "sandbox", "attest", "build", "oci", "image",
-                    "vuln", "update", "registry", "server"));
+    static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("content", Set.of()),
+            Map.entry("apk", Set.of("content")),
+            Map.entry("recipe", Set.of("apk", "content")),
+            Map.entry("sandbox", Set.of("content")),
+            Map.entry("attest", Set.of("content", "oci")),
+            Map.entry("build", Set.of("recipe", "apk", "sandbox", "attest", "content")),
+            Map.entry("oci", Set.of("content")),
+            Map.entry("image", Set.of("apk", "oci", "attest", "content")),
+            Map.entry("vuln", Set.of("apk", "oci", "attest", "content")),
+            Map.entry("update", Set.of("recipe", "apk", "content")),
+            Map.entry("registry", Set.of("oci", "content")),
+            Map.entry("cli", Set.of("content", "apk", "recipe", "sandbox", "attest", "build", "oci", "image",
+                    "vuln", "update", "registry", "server")));
 
     static final List<String> ALL_MODULES = List.of("content", "apk", "oci", "recipe", "attest", "sandbox",
             "build", "image", "vuln", "update", "registry", "server", "cli", "testkit");
