@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 /**
  * Deterministic gzip: one member per {@link #compressing} stream, header mtime 0, no file name,
@@ -56,12 +58,21 @@ public final class Gzip {
         return out.toByteArray();
     }
 
+    /**
+     * One gzip member whose deflate stream is cut into fixed blocks compressed in parallel (the
+     * technique pigz uses): each block is primed with the previous 32 KiB of input as its
+     * dictionary and ends with a sync flush, the last one with the final block. The bytes depend
+     * only on the input, the level and the block size, never on the number of threads, so
+     * output stays reproducible while using every core.
+     */
     private static final class MemberOutputStream extends OutputStream {
+        private static final int DICTIONARY = 32 * 1024;
         private final OutputStream out;
-        private final Deflater deflater;
+        private final int level;
         private final CRC32 crc = new CRC32();
-        private final byte[] input = new byte[BLOCK];
-        private final byte[] output = new byte[BLOCK];
+        private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
+        private byte[] input = new byte[BLOCK];
+        private byte[] previous;
         private int filled;
         private long total;
         private boolean closed;
@@ -71,7 +82,7 @@ public final class Gzip {
                 throw new ContentException("gzip level must be 0..9, got " + level);
             }
             this.out = out;
-            this.deflater = new Deflater(level, true);
+            this.level = level;
             int xfl = level == 9 ? 2 : level == 1 ? 4 : 0;
             try {
                 out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, (byte) xfl, (byte) OS_UNKNOWN});
@@ -82,8 +93,9 @@ public final class Gzip {
 
         @Override
         public void write(int b) throws IOException {
+            ensureOpen();
             if (filled == input.length) {
-                deflateBlock();
+                submitBlock(false);
             }
             input[filled++] = (byte) b;
         }
@@ -93,7 +105,7 @@ public final class Gzip {
             ensureOpen();
             while (len > 0) {
                 if (filled == input.length) {
-                    deflateBlock();
+                    submitBlock(false);
                 }
                 int n = Math.min(len, input.length - filled);
                 System.arraycopy(b, off, input, filled, n);
@@ -103,22 +115,23 @@ public final class Gzip {
             }
         }
 
-        /** Feeds exactly one full (or the final) input block, keeping the deflate input layout fixed. */
-        private void deflateBlock() throws IOException {
-            crc.update(input, 0, filled);
-            total += filled;
-            deflater.setInput(input, 0, filled);
-            while (!deflater.needsInput()) {
-                drain();
-            }
+        private void submitBlock(boolean last) throws IOException {
+            byte[] block = input;
+            int length = filled;
+            byte[] dictionary = previous;
+            crc.update(block, 0, length);
+            total += length;
+            pending.addLast(BlockCompressor.submit(block, length, dictionary, level, last));
+            previous = length >= DICTIONARY || dictionary == null ? block : null;
+            input = new byte[BLOCK];
             filled = 0;
+            while (pending.size() > BlockCompressor.QUEUE_DEPTH) {
+                writeOldest();
+            }
         }
 
-        private void drain() throws IOException {
-            int n = deflater.deflate(output, 0, output.length, Deflater.NO_FLUSH);
-            if (n > 0) {
-                out.write(output, 0, n);
-            }
+        private void writeOldest() throws IOException {
+            out.write(BlockCompressor.await(pending.removeFirst()));
         }
 
         private void ensureOpen() throws IOException {
@@ -138,22 +151,15 @@ public final class Gzip {
                 return;
             }
             closed = true;
-            try {
-                if (filled > 0) {
-                    deflateBlock();
-                }
-                deflater.finish();
-                while (!deflater.finished()) {
-                    drain();
-                }
-                long c = crc.getValue();
-                out.write(new byte[] {
-                    (byte) c, (byte) (c >>> 8), (byte) (c >>> 16), (byte) (c >>> 24),
-                    (byte) total, (byte) (total >>> 8), (byte) (total >>> 16), (byte) (total >>> 24)});
-                out.flush();
-            } finally {
-                deflater.end();
+            submitBlock(true);
+            while (!pending.isEmpty()) {
+                writeOldest();
             }
+            long c = crc.getValue();
+            out.write(new byte[] {
+                (byte) c, (byte) (c >>> 8), (byte) (c >>> 16), (byte) (c >>> 24),
+                (byte) total, (byte) (total >>> 8), (byte) (total >>> 16), (byte) (total >>> 24)});
+            out.flush();
         }
     }
 }
