@@ -92,6 +92,7 @@ public final class ApkRepository {
     public PublishResult publish(String arch, List<Path> apks, SigningKey key, long sourceDateEpoch) {
         Path dir = archDir(arch);
         // Phase 1: read and check everything; nothing on disk changes if any check fails.
+        ApkIndex current = indexSignedBy(arch, key);
         Map<Path, ApkPackage> toCopy = new LinkedHashMap<>();
         Map<Path, Digest> planned = new LinkedHashMap<>();
         List<Path> unchanged = new ArrayList<>();
@@ -123,7 +124,7 @@ public final class ApkRepository {
             }
             entries.add(IndexEntry.of(pkg, pkg.fileSize()));
         }
-        ApkIndex index = indexSignedBy(arch, key).withEntries(entries);
+        ApkIndex index = current.withEntries(entries);
 
         // Phase 2: copy packages, then replace the index; each step is atomic.
         List<Path> added = new ArrayList<>();

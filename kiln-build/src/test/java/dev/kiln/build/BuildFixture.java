@@ -21,11 +21,17 @@ final class BuildFixture {
     static final SigningKey KEY = SigningKey.generate(2048);
 
     final Path root;
+    final SigningKey key;
     final Path repository;
     final Path cache;
 
     BuildFixture(Path root) {
+        this(root, KEY);
+    }
+
+    BuildFixture(Path root, SigningKey key) {
         this.root = root;
+        this.key = key;
         this.repository = root.resolve("packages");
         this.cache = root.resolve("cache");
     }
@@ -58,7 +64,7 @@ final class BuildFixture {
     BuildResult build(Path recipe, Path repo, boolean offline) {
         BuildPlan plan = compile(recipe);
         Path sourceDir = recipe.getParent().resolve(plan.name());
-        BuildOptions options = new BuildOptions(ARCH, repo, cache, root.resolve("work"), root.resolve("logs"), KEY, 0,
+        BuildOptions options = new BuildOptions(ARCH, repo, cache, root.resolve("work"), root.resolve("logs"), key, 0,
                 "kiln", offline, false, Files.isDirectory(sourceDir) ? sourceDir : null, BuildListener.NONE);
         return new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient()).build(plan, options);
     }

@@ -175,6 +175,18 @@ class FixtureUpstreamBuildTest {
     }
 
     @Test
+    void aKeyThatDoesNotMatchTheRepositoryIsRefused(@TempDir Path dir) throws Exception {
+        BuildFixture f = fixture(dir, recipe(tarballSha256, ""), true);
+        f.build(f.root.resolve("recipes/greet.yaml"));
+        Map<String, String> before = BuildFixture.snapshot(f.repository);
+
+        BuildFixture other = new BuildFixture(dir, dev.kiln.apk.SigningKey.generate(2048));
+        assertThatThrownBy(() -> other.build(f.root.resolve("recipes/greet.yaml")))
+                .hasMessageContaining("does not verify with signing key");
+        assertThat(BuildFixture.snapshot(f.repository)).isEqualTo(before);
+    }
+
+    @Test
     void failingTestPublishesNothing(@TempDir Path dir) throws Exception {
         BuildFixture f = fixture(dir, recipe(tarballSha256, "").replace("Hello, patched", "Hello, nobody"), true);
         assertThatThrownBy(() -> f.build(f.root.resolve("recipes/greet.yaml")))
