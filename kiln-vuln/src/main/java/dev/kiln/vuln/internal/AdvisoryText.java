@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public final class AdvisoryText {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9/][A-Za-z0-9 ._/()+,;=~@-]*");
     private static final Pattern NOT_A_STRING = Pattern.compile(
-            "[-+]?[0-9][0-9._]*([eE][-+]?[0-9]+)?|true|false|yes|no|on|off|null|~|y|n", Pattern.CASE_INSENSITIVE);
+            "[-+]?([0-9][0-9_]*(\\.[0-9_]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?|0x[0-9a-f]+|0o?[0-7]+|[0-9:]+|true|false|yes|no|on|off|null|~|y|n", Pattern.CASE_INSENSITIVE);
 
     private AdvisoryText() {
     }
