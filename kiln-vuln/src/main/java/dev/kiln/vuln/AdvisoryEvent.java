@@ -1,0 +1,43 @@
+package dev.kiln.vuln;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/** One event in an advisory's history; the latest by timestamp is the advisory's current state. */
+public record AdvisoryEvent(Instant timestamp, EventType type, EventData data) {
+    public AdvisoryEvent {
+        Objects.requireNonNull(timestamp, "timestamp");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
+        boolean fits = switch (type) {
+            case DETECTION -> data instanceof EventData.Detection;
+            case FIXED -> data instanceof EventData.Fixed;
+            case FALSE_POSITIVE_DETERMINATION -> data instanceof EventData.FalsePositive;
+            default -> data instanceof EventData.Note;
+        };
+        if (!fits) {
+            throw new VulnException("event " + type.wireName() + " cannot carry " + data.getClass().getSimpleName());
+        }
+    }
+
+    public static AdvisoryEvent fixed(Instant at, String version) {
+        return new AdvisoryEvent(at, EventType.FIXED, new EventData.Fixed(version));
+    }
+
+    public static AdvisoryEvent falsePositive(Instant at, FalsePositiveType type, String note) {
+        return new AdvisoryEvent(at, EventType.FALSE_POSITIVE_DETERMINATION, new EventData.FalsePositive(type, note));
+    }
+
+    public static AdvisoryEvent note(Instant at, EventType type, String note) {
+        return new AdvisoryEvent(at, type, new EventData.Note(note));
+    }
+
+    public static AdvisoryEvent manualDetection(Instant at) {
+        return new AdvisoryEvent(at, EventType.DETECTION, new EventData.Detection("manual", null));
+    }
+
+    /** The fix version when this is a {@code fixed} event, else null. */
+    public String fixedVersion() {
+        return data instanceof EventData.Fixed f ? f.fixedVersion() : null;
+    }
+}

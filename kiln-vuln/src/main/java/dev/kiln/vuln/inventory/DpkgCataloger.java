@@ -1,0 +1,73 @@
+package dev.kiln.vuln.inventory;
+
+import dev.kiln.vuln.version.Ecosystem;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Debian packages from {@code var/lib/dpkg/status} (installed stanzas only) and distroless
+ * {@code var/lib/dpkg/status.d/*} (one stanza per file, no Status field); owned files from
+ * {@code var/lib/dpkg/info/NAME[:ARCH].list}. The source package (for matching) comes from {@code Source:}.
+ */
+final class DpkgCataloger {
+    private DpkgCataloger() {
+    }
+
+    static List<InstalledPackage> catalog(Rootfs fs, OsRelease os) {
+        List<InstalledPackage> out = new ArrayList<>();
+        String status = "var/lib/dpkg/status";
+        fs.read(status).ifPresent(b -> stanzas(b).forEach(s -> {
+            if (s.getOrDefault("Status", "").endsWith(" installed")) {
+                out.add(pkg(fs, os, s, status));
+            }
+        }));
+        for (String f : fs.files(p -> p.startsWith("var/lib/dpkg/status.d/") && !p.endsWith(".md5sums"))) {
+            fs.read(f).ifPresent(b -> stanzas(b).forEach(s -> out.add(pkg(fs, os, s, f))));
+        }
+        return out;
+    }
+
+    private static InstalledPackage pkg(Rootfs fs, OsRelease os, Map<String, String> s, String evidence) {
+        String name = s.getOrDefault("Package", "");
+        String version = s.getOrDefault("Version", "");
+        String arch = s.getOrDefault("Architecture", "");
+        String source = s.getOrDefault("Source", name);
+        if (source.contains(" (")) { // "Source: glibc (2.36-9)": the binary version stays the installed one
+            source = source.substring(0, source.indexOf(" ("));
+        }
+        List<String> files = new ArrayList<>();
+        for (String list : List.of("var/lib/dpkg/info/" + name + ".list", "var/lib/dpkg/info/" + name + ":" + arch + ".list")) {
+            fs.read(list).ifPresent(b -> {
+                for (String line : new String(b, StandardCharsets.UTF_8).split("\n")) {
+                    String p = Rootfs.normalize(line.trim());
+                    if (!p.isEmpty()) {
+                        files.add(p);
+                    }
+                }
+            });
+        }
+        return new InstalledPackage(Ecosystem.DEBIAN, name, version, source, arch,
+                Purls.deb(os, name, version, arch, source), List.of(evidence), files);
+    }
+
+    /** RFC 822-style stanzas separated by blank lines; continuation lines are dropped (descriptions). */
+    static List<Map<String, String>> stanzas(byte[] content) {
+        List<Map<String, String>> out = new ArrayList<>();
+        Map<String, String> current = new LinkedHashMap<>();
+        for (String line : (new String(content, StandardCharsets.UTF_8) + "\n\n").split("\n", -1)) {
+            if (line.isBlank()) {
+                if (current.containsKey("Package")) {
+                    out.add(current);
+                }
+                current = new LinkedHashMap<>();
+            } else if (!line.startsWith(" ") && !line.startsWith("\t") && line.contains(":")) {
+                int colon = line.indexOf(':');
+                current.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return out;
+    }
+}

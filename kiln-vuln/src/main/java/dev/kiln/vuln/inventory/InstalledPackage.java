@@ -1,0 +1,28 @@
+package dev.kiln.vuln.inventory;
+
+import dev.kiln.vuln.version.Ecosystem;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A package found in an image. {@code origin} is the source package (APK origin, Debian source) and equals
+ * {@code name} for language packages; {@code evidence} are the image paths that prove it (a path inside an
+ * archive is written {@code outer.jar!/inner.jar}); {@code files} are the paths an OS package owns.
+ */
+public record InstalledPackage(Ecosystem ecosystem, String name, String version, String origin, String arch,
+        String purl, List<String> evidence, List<String> files) {
+
+    public InstalledPackage {
+        Objects.requireNonNull(ecosystem, "ecosystem");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+        origin = origin == null || origin.isEmpty() ? name : origin;
+        evidence = List.copyOf(evidence);
+        files = List.copyOf(files);
+    }
+
+    /** The evidence paths as files of the image (the part before {@code !} for nested archives). */
+    public List<String> evidenceFiles() {
+        return evidence.stream().map(e -> e.contains("!") ? e.substring(0, e.indexOf('!')) : e).distinct().toList();
+    }
+}

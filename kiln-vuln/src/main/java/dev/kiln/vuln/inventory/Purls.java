@@ -1,0 +1,58 @@
+package dev.kiln.vuln.inventory;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Package URLs as syft writes them, so VEX subcomponents and SBOMs agree byte for byte. */
+public final class Purls {
+    private Purls() {
+    }
+
+    public static String apk(OsRelease os, String name, String version, String arch, String origin) {
+        Map<String, String> q = new TreeMap<>();
+        if (arch != null && !arch.isEmpty()) {
+            q.put("arch", arch);
+        }
+        if (!os.id().isEmpty()) {
+            q.put("distro", os.id() + (os.versionId().isEmpty() ? "" : "-" + os.versionId()));
+        }
+        if (origin != null && !origin.equals(name)) {
+            q.put("upstream", origin);
+        }
+        return "pkg:apk/" + (os.id().isEmpty() ? "unknown" : os.id()) + "/" + enc(name) + "@" + enc(version) + qualifiers(q);
+    }
+
+    public static String deb(OsRelease os, String name, String version, String arch, String source) {
+        Map<String, String> q = new TreeMap<>();
+        if (arch != null && !arch.isEmpty()) {
+            q.put("arch", arch);
+        }
+        if (!os.id().isEmpty()) {
+            q.put("distro", os.id() + (os.versionId().isEmpty() ? "" : "-" + os.versionId()));
+        }
+        if (source != null && !source.equals(name)) {
+            q.put("upstream", source);
+        }
+        return "pkg:deb/" + (os.id().isEmpty() ? "debian" : os.id()) + "/" + enc(name) + "@" + enc(version) + qualifiers(q);
+    }
+
+    public static String of(String type, String namespace, String name, String version) {
+        return "pkg:" + type + "/" + (namespace == null || namespace.isEmpty() ? "" : enc(namespace).replace("%2F", "/") + "/")
+                + enc(name) + "@" + enc(version);
+    }
+
+    private static String qualifiers(Map<String, String> q) {
+        if (q.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("?");
+        q.forEach((k, v) -> sb.append(sb.length() > 1 ? "&" : "").append(k).append('=').append(enc(v)));
+        return sb.toString();
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%7E", "~");
+    }
+}

@@ -1,0 +1,315 @@
+package dev.kiln.vuln.inventory;
+
+import dev.kiln.content.ContentException;
+import dev.kiln.content.TarHeader;
+import dev.kiln.content.TarReader;
+import dev.kiln.content.TarType;
+import dev.kiln.vuln.VulnException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A read-only view of an image's root filesystem, built from an unpacked directory or from layer tar
+ * streams applied in order with OCI whiteouts. Paths are image paths without a leading slash; symlinks
+ * are resolved inside the view (an absolute link never escapes to the host).
+ */
+public final class Rootfs {
+    /** Supplies one layer's tar stream (plain or gzip-compressed); called once. */
+    @FunctionalInterface
+    public interface LayerSource {
+        InputStream open() throws IOException;
+    }
+
+    enum Kind { FILE, DIRECTORY, SYMLINK, OTHER }
+
+    private record Node(Kind kind, int mode, long size, String link, byte[] content, Path hostFile) {
+    }
+
+    private static final String WHITEOUT = ".wh.";
+    private static final String OPAQUE = ".wh..wh..opq";
+    private static final int MAX_LINKS = 40;
+
+    private final NavigableMap<String, Node> nodes;
+
+    private Rootfs(NavigableMap<String, Node> nodes) {
+        this.nodes = nodes;
+    }
+
+    /** The files a scanner reads by default: package databases, language metadata, archives, executables. */
+    public static boolean interesting(String path, int mode, long size) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return path.endsWith("apk/db/installed") || path.contains("var/lib/dpkg/") || name.equals("os-release")
+                || name.equals("METADATA") || name.equals("PKG-INFO") || path.endsWith(".egg-info")
+                || name.equals("package.json") || Inventories.isJavaArchive(name)
+                || ((mode & 0111) != 0 && size > 0);
+    }
+
+    public static Rootfs ofDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new VulnException("rootfs " + dir + " is not a directory");
+        }
+        NavigableMap<String, Node> nodes = new TreeMap<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    if (!d.equals(dir)) {
+                        nodes.put(rel(dir, d), new Node(Kind.DIRECTORY, 0755, 0, null, null, null));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                    if (attrs.isSymbolicLink()) {
+                        nodes.put(rel(dir, f), new Node(Kind.SYMLINK, 0777, 0, Files.readSymbolicLink(f).toString(),
+                                null, null));
+                    } else if (attrs.isRegularFile()) {
+                        nodes.put(rel(dir, f), new Node(Kind.FILE, mode(f), attrs.size(), null, null, f));
+                    } else {
+                        nodes.put(rel(dir, f), new Node(Kind.OTHER, 0, 0, null, null, null));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new VulnException("cannot read rootfs " + dir + ": " + e.getMessage(), e);
+        }
+        return new Rootfs(nodes);
+    }
+
+    public static Rootfs ofLayers(List<LayerSource> layers) {
+        return ofLayers(layers, Rootfs::interestingNode);
+    }
+
+    private static boolean interestingNode(Node n, String path) {
+        return interesting(path, n.mode, n.size);
+    }
+
+    /**
+     * Applies layers in order. Within a layer, its whiteouts apply to the layers below it first (OCI image
+     * spec, layer.md "Whiteouts"), then its entries are added. Only contents that {@code keep} selects are
+     * held in memory.
+     */
+    static Rootfs ofLayers(List<LayerSource> layers, java.util.function.BiPredicate<Node, String> keep) {
+        NavigableMap<String, Node> nodes = new TreeMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            List<Map.Entry<String, Node>> added = new ArrayList<>();
+            List<String> whiteouts = new ArrayList<>();
+            List<String> opaque = new ArrayList<>();
+            List<String[]> hardlinks = new ArrayList<>();
+            try (InputStream raw = new BufferedInputStream(layers.get(i).open(), 1 << 16)) {
+                TarReader tar = new TarReader(gunzipIfNeeded(raw));
+                for (TarHeader h; (h = tar.next()) != null; ) {
+                    String path = normalize(h.name());
+                    if (path.isEmpty()) {
+                        continue;
+                    }
+                    String parent = parent(path);
+                    String name = path.substring(path.lastIndexOf('/') + 1);
+                    if (name.equals(OPAQUE)) {
+                        opaque.add(parent);
+                    } else if (name.startsWith(WHITEOUT)) {
+                        whiteouts.add(join(parent, name.substring(WHITEOUT.length())));
+                    } else if (h.type() == TarType.HARDLINK) {
+                        hardlinks.add(new String[] {path, normalize(h.linkName())});
+                    } else {
+                        Kind kind = switch (h.type()) {
+                            case FILE -> Kind.FILE;
+                            case DIRECTORY -> Kind.DIRECTORY;
+                            case SYMLINK -> Kind.SYMLINK;
+                            default -> Kind.OTHER;
+                        };
+                        Node n = new Node(kind, h.mode(), h.size(), kind == Kind.SYMLINK ? h.linkName() : null, null,
+                                null);
+                        if (kind == Kind.FILE && keep.test(n, path)) {
+                            n = new Node(kind, h.mode(), h.size(), null, tar.readContent(), null);
+                        }
+                        added.add(Map.entry(path, n));
+                    }
+                }
+            } catch (IOException | ContentException | UncheckedIOException e) {
+                throw new VulnException("layer " + (i + 1) + " of " + layers.size() + " is corrupt or unreadable: "
+                        + e.getMessage(), e);
+            }
+            opaque.forEach(dir -> removeBelow(nodes, dir));
+            whiteouts.forEach(p -> {
+                nodes.remove(p);
+                removeBelow(nodes, p);
+            });
+            for (Map.Entry<String, Node> e : added) {
+                Node old = nodes.get(e.getKey());
+                if (old != null && old.kind == Kind.DIRECTORY && e.getValue().kind != Kind.DIRECTORY) {
+                    removeBelow(nodes, e.getKey());
+                }
+                nodes.put(e.getKey(), e.getValue());
+            }
+            for (String[] link : hardlinks) {
+                Node target = nodes.get(link[1]);
+                if (target != null) {
+                    nodes.put(link[0], target);
+                }
+            }
+        }
+        return new Rootfs(nodes);
+    }
+
+    /** Regular files, sorted. */
+    public List<String> files() {
+        List<String> out = new ArrayList<>();
+        nodes.forEach((p, n) -> {
+            if (n.kind == Kind.FILE) {
+                out.add(p);
+            }
+        });
+        return out;
+    }
+
+    /** Regular files that {@code filter} accepts, sorted. */
+    public List<String> files(Predicate<String> filter) {
+        return files().stream().filter(filter).toList();
+    }
+
+    public boolean exists(String path) {
+        return resolve(path).isPresent();
+    }
+
+    public boolean isExecutable(String path) {
+        return resolve(path).map(p -> nodes.get(p)).map(n -> n.kind == Kind.FILE && (n.mode & 0111) != 0)
+                .orElse(false);
+    }
+
+    public long size(String path) {
+        return resolve(path).map(p -> nodes.get(p).size).orElse(-1L);
+    }
+
+    /** The content of the file at {@code path} after resolving symlinks; empty when absent or not kept. */
+    public Optional<byte[]> read(String path) {
+        Optional<String> real = resolve(path);
+        if (real.isEmpty()) {
+            return Optional.empty();
+        }
+        Node n = nodes.get(real.get());
+        if (n.kind != Kind.FILE) {
+            return Optional.empty();
+        }
+        if (n.content != null) {
+            return Optional.of(n.content);
+        }
+        if (n.hostFile != null) {
+            try {
+                return Optional.of(Files.readAllBytes(n.hostFile));
+            } catch (IOException e) {
+                throw new VulnException("cannot read " + n.hostFile + ": " + e.getMessage(), e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The path with every symlink resolved inside the view; empty when something on the way is missing. */
+    public Optional<String> resolve(String path) {
+        List<String> todo = new ArrayList<>(List.of(normalize(path).split("/")));
+        List<String> done = new ArrayList<>();
+        int hops = 0;
+        while (!todo.isEmpty()) {
+            String part = todo.remove(0);
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!done.isEmpty()) {
+                    done.remove(done.size() - 1);
+                }
+                continue;
+            }
+            done.add(part);
+            String current = String.join("/", done);
+            Node n = nodes.get(current);
+            if (n == null) {
+                if (nodes.ceilingKey(current + "/") != null && nodes.ceilingKey(current + "/").startsWith(current + "/")) {
+                    continue; // implicit directory (a tar without directory entries)
+                }
+                return Optional.empty();
+            }
+            if (n.kind == Kind.SYMLINK) {
+                if (++hops > MAX_LINKS) {
+                    return Optional.empty();
+                }
+                done.remove(done.size() - 1);
+                if (n.link.startsWith("/")) {
+                    done.clear();
+                }
+                todo.addAll(0, List.of(n.link.split("/")));
+            }
+        }
+        return Optional.of(String.join("/", done));
+    }
+
+    private static void removeBelow(NavigableMap<String, Node> nodes, String dir) {
+        String prefix = dir.isEmpty() ? "" : dir + "/";
+        nodes.subMap(prefix, true, prefix + Character.MAX_VALUE, false).clear();
+    }
+
+    private static InputStream gunzipIfNeeded(InputStream in) throws IOException {
+        in.mark(2);
+        int a = in.read();
+        int b = in.read();
+        in.reset();
+        return a == 0x1f && b == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    static String normalize(String name) {
+        String p = name;
+        while (p.startsWith("./") || p.startsWith("/")) {
+            p = p.substring(p.startsWith("./") ? 2 : 1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p.equals(".") ? "" : p;
+    }
+
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    private static String join(String dir, String name) {
+        return dir.isEmpty() ? name : dir + "/" + name;
+    }
+
+    private static String rel(Path root, Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
+    }
+
+    private static int mode(Path f) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS);
+            int m = 0;
+            for (PosixFilePermission p : perms) {
+                m |= 1 << (8 - p.ordinal());
+            }
+            return m;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0644;
+        }
+    }
+}

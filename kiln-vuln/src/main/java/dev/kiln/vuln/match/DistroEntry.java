@@ -1,0 +1,28 @@
+package dev.kiln.vuln.match;
+
+import dev.kiln.vuln.EventType;
+import dev.kiln.vuln.FalsePositiveType;
+import java.util.List;
+
+/**
+ * What the distribution's own data says about one vulnerability of one origin package: fixed in a version,
+ * not affected (a NAK, fix version {@code "0"}), or still open in state {@code state}.
+ */
+public record DistroEntry(String advisoryId, List<String> ids, Status status, String fixedVersion, EventType state,
+        FalsePositiveType falsePositiveType, String note) {
+
+    public enum Status { FIXED, NOT_AFFECTED, UNFIXED }
+
+    public DistroEntry {
+        ids = List.copyOf(ids);
+    }
+
+    public boolean covers(String id) {
+        return ids.contains(id) || id.equals(advisoryId);
+    }
+
+    /** The OpenVEX justification of a NAK, or a readable reason. */
+    public String justification() {
+        return falsePositiveType != null ? falsePositiveType.vexJustification() : "not_affected";
+    }
+}

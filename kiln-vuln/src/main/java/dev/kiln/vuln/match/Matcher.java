@@ -1,0 +1,175 @@
+package dev.kiln.vuln.match;
+
+import dev.kiln.vuln.inventory.InstalledPackage;
+import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.version.Ecosystem;
+import dev.kiln.vuln.vex.VexDocument;
+import dev.kiln.vuln.vex.VexStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Matches an inventory against distribution data (origin-keyed, vulnerabilities.md §2), OSV records for
+ * every other ecosystem, ownership subtraction for language packages inside OS packages (§7.2) and
+ * OpenVEX (§6.2). Every dropped match is kept with its reason.
+ */
+public final class Matcher {
+    private final DistroFeed distro;
+    private final OsvIndex osv;
+    private final List<VexDocument> vex;
+
+    public Matcher(DistroFeed distro, OsvIndex osv, List<VexDocument> vex) {
+        this.distro = distro;
+        this.osv = osv;
+        this.vex = List.copyOf(vex);
+    }
+
+    /** Scans {@code inventory}; {@code imagePurls} identify the image for VEX products (may be empty). */
+    public ScanReport scan(String target, Inventory inventory, List<String> imagePurls, Instant feedUpdated) {
+        List<Finding> findings = new ArrayList<>();
+        List<Suppressed> suppressed = new ArrayList<>();
+        Map<String, InstalledPackage> owners = inventory.ownersByFile();
+        for (InstalledPackage p : inventory.packages()) {
+            List<Finding> raw = new ArrayList<>();
+            if (p.ecosystem() == Ecosystem.APK) {
+                matchDistro(p, raw, suppressed);
+            }
+            matchOsv(p, raw, suppressed);
+            for (Finding f0 : raw) {
+                Finding f = f0.severity() != Severity.UNKNOWN ? f0 : osv.byAnyId(f0.allIds())
+                        .map(r -> new Finding(f0.pkg(), f0.id(), f0.aliases(), severityOf(r, null), f0.fixedVersion(),
+                                f0.state(), f0.source())).orElse(f0);
+                Optional<Suppressed> s = ownership(f, owners).or(() -> vexVerdict(f, imagePurls));
+                if (s.isPresent()) {
+                    suppressed.add(s.get());
+                } else {
+                    findings.add(f);
+                }
+            }
+        }
+        return new ScanReport(target, inventory.distro(), feedUpdated, inventory.packages().size(), findings, suppressed);
+    }
+
+    private void matchDistro(InstalledPackage p, List<Finding> out, List<Suppressed> suppressed) {
+        Map<String, DistroEntry> entries = new LinkedHashMap<>();
+        for (String key : p.origin().equals(p.name()) ? List.of(p.origin()) : List.of(p.origin(), p.name())) {
+            for (DistroEntry e : distro.entries(key)) {
+                entries.putIfAbsent(e.advisoryId(), e);
+            }
+        }
+        for (DistroEntry e : entries.values()) {
+            String id = primary(e.ids());
+            List<String> aliases = e.ids().stream().filter(x -> !x.equals(id)).toList();
+            switch (e.status()) {
+                case NOT_AFFECTED -> suppressed.add(new Suppressed(new Finding(p, id, aliases, Severity.UNKNOWN, null,
+                        "not-affected", "advisories"), Suppressed.Reason.NAK, e.justification()));
+                case FIXED -> {
+                    if (Ecosystem.APK.scheme().compare(p.version(), e.fixedVersion()) < 0) {
+                        out.add(new Finding(p, id, aliases, Severity.UNKNOWN, e.fixedVersion(), "fixed-available",
+                                "advisories"));
+                    }
+                }
+                case UNFIXED -> out.add(new Finding(p, id, aliases, Severity.UNKNOWN, null, e.state().wireName(),
+                        "advisories"));
+            }
+        }
+    }
+
+    private void matchOsv(InstalledPackage p, List<Finding> out, List<Suppressed> suppressed) {
+        List<String> names = p.origin().equals(p.name()) ? List.of(p.name()) : List.of(p.origin(), p.name());
+        Map<String, OsvIndex.Hit> hits = new LinkedHashMap<>();
+        for (String name : names) {
+            for (OsvIndex.Hit h : osv.affected(p.ecosystem(), name, p.version())) {
+                hits.putIfAbsent(h.record().id(), h);
+            }
+        }
+        for (OsvIndex.Hit h : hits.values()) {
+            List<String> ids = h.record().allIds();
+            if (p.ecosystem() == Ecosystem.APK && out.stream().anyMatch(f -> ids.stream().anyMatch(f::knownAs))) {
+                continue; // the distribution data already reported it
+            }
+            if (p.ecosystem() == Ecosystem.APK && suppressed.stream().anyMatch(s -> s.finding().pkg() == p
+                    && ids.stream().anyMatch(s.finding()::knownAs))) {
+                continue; // NAK'd by the distribution: it also silences other sources
+            }
+            String id = primary(ids);
+            out.add(new Finding(p, id, ids.stream().filter(x -> !x.equals(id)).toList(), severity(h),
+                    h.fixedVersion(), h.fixedVersion() == null ? "unfixed" : "fixed-available",
+                    "osv:" + h.affected().ecosystem()));
+        }
+    }
+
+    /** A language match inside an OS package whose origin fixed (at or below the installed version) or NAK'd it. */
+    private Optional<Suppressed> ownership(Finding f, Map<String, InstalledPackage> owners) {
+        InstalledPackage p = f.pkg();
+        if (p.ecosystem().isOs() || p.evidence().isEmpty()) {
+            return Optional.empty();
+        }
+        InstalledPackage owner = null;
+        for (String path : p.evidenceFiles()) {
+            InstalledPackage o = owners.get(path);
+            if (o == null || (owner != null && o != owner)) {
+                return Optional.empty();
+            }
+            owner = o;
+        }
+        if (owner == null) {
+            return Optional.empty();
+        }
+        for (DistroEntry e : distro.entries(owner.origin())) {
+            if (f.allIds().stream().noneMatch(e::covers)) {
+                continue;
+            }
+            if (e.status() == DistroEntry.Status.NOT_AFFECTED) {
+                return Optional.of(new Suppressed(f, Suppressed.Reason.OWNERSHIP, "owned by " + owner.name() + " "
+                        + owner.version() + " whose origin " + owner.origin() + " is not affected ("
+                        + e.justification() + ")"));
+            }
+            if (e.status() == DistroEntry.Status.FIXED
+                    && owner.ecosystem().scheme().compare(e.fixedVersion(), owner.version()) <= 0) {
+                return Optional.of(new Suppressed(f, Suppressed.Reason.OWNERSHIP, "owned by " + owner.name() + " "
+                        + owner.version() + "; fixed in " + owner.origin() + " " + e.fixedVersion()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Suppressed> vexVerdict(Finding f, List<String> imagePurls) {
+        if (vex.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<VexStatement> s = VexDocument.decide(vex, f.allIds(), imagePurls, f.pkg().purl());
+        return s.filter(VexStatement::suppresses).map(st -> new Suppressed(f, Suppressed.Reason.VEX,
+                st.status() + (st.justification() != null ? ": " + st.justification()
+                        : st.impactStatement() != null ? ": " + st.impactStatement() : "")));
+    }
+
+    private static Severity severity(OsvIndex.Hit h) {
+        return severityOf(h.record(), h.affected());
+    }
+
+    private static Severity severityOf(dev.kiln.vuln.feed.OsvRecord r, dev.kiln.vuln.feed.OsvRecord.Affected a) {
+        Object s = r.databaseSpecific().get("severity");
+        if (s == null && a != null) {
+            s = a.databaseSpecific().get("severity");
+        }
+        if (s == null && a != null) {
+            s = a.ecosystemSpecific().get("severity");
+        }
+        Severity parsed = Severity.parse(s == null ? null : s.toString());
+        if (parsed == Severity.UNKNOWN) {
+            parsed = r.severity().stream().map(x -> Cvss.severity(x.score())).filter(x -> x != Severity.UNKNOWN)
+                    .findFirst().orElse(Severity.UNKNOWN);
+        }
+        return parsed;
+    }
+
+    /** The CVE id when there is one (what people search for), else the first id. */
+    static String primary(List<String> ids) {
+        return ids.stream().filter(x -> x.startsWith("CVE-")).findFirst().orElse(ids.get(0));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kiln.vuln.match;
+
+import dev.kiln.vuln.inventory.OsRelease;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The result of matching one image: findings, suppressed matches with reasons, and the feed time. */
+public record ScanReport(String target, OsRelease distro, Instant feedUpdated, int packageCount,
+        List<Finding> findings, List<Suppressed> suppressed) {
+    public ScanReport {
+        findings = List.copyOf(findings);
+        suppressed = List.copyOf(suppressed);
+    }
+
+    public Map<Severity, Integer> countsBySeverity() {
+        Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+        for (Severity s : Severity.values()) {
+            counts.put(s, 0);
+        }
+        findings.forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
+        return counts;
+    }
+
+    /** True when some finding is at least {@code threshold} severe. */
+    public boolean failsAt(Severity threshold) {
+        return findings.stream().anyMatch(f -> f.severity().atLeast(threshold));
+    }
+
+    /** The distinct vulnerability ids reported, each finding by its primary id. */
+    public List<String> ids() {
+        return findings.stream().map(Finding::id).distinct().sorted().toList();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.kiln.vuln;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.vuln.feed.OsvCodec;
+import dev.kiln.vuln.feed.OsvGenerator;
+import dev.kiln.vuln.feed.OsvRecord;
+import dev.kiln.vuln.feed.SecDb;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Wolfi corpus as a whole: it loads, and the secdb and OSV generated from it follow the reference rules. */
+class AdvisoryCorpusTest {
+    static final Path CORPUS = Path.of(System.getProperty("kiln.repo.root", "."))
+            .resolve("../shared/corpora/wolfi-advisories").normalize();
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
+    static AdvisoryStore store;
+
+    @BeforeAll
+    static void load() {
+        long started = System.nanoTime();
+        store = AdvisoryStore.load(CORPUS, CLOCK);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("loaded " + store.documentCount() + " documents, " + store.advisoryCount()
+                + " advisories in " + millis + " ms");
+    }
+
+    @Test
+    void everyWolfiDocumentLoadsAndValidates() {
+        assertThat(store.documentCount()).isEqualTo(1616);
+        assertThat(store.advisoryCount()).isEqualTo(30030);
+    }
+
+    @Test
+    void secdbFilesEachAdvisoryByItsLatestEventOnly() {
+        SecDb secdb = SecDb.generate(store.documents(), SecDb.Options.wolfiDefaults());
+        int fixed = 0;
+        int naks = 0;
+        int open = 0;
+        int reopened = 0;
+        for (AdvisoryDocument doc : store.documents()) {
+            Map<String, List<String>> fixes = secdb.packages().getOrDefault(doc.packageName(), Map.of());
+            for (Advisory a : doc.advisories()) {
+                AdvisoryEvent latest = a.latest().orElseThrow();
+                switch (latest.type()) {
+                    case FIXED -> {
+                        assertThat(fixes.get(latest.fixedVersion())).as(doc.packageName() + " " + a.id())
+                                .containsAll(a.aliases()).doesNotContain(a.id());
+                        fixed++;
+                    }
+                    case FALSE_POSITIVE_DETERMINATION -> {
+                        assertThat(fixes.get("0")).as(doc.packageName() + " " + a.id()).containsAll(a.aliases());
+                        naks++;
+                    }
+                    default -> {
+                        for (String alias : a.aliases()) {
+                            assertThat(fixes.values()).as(doc.packageName() + " " + alias)
+                                    .noneMatch(ids -> ids.contains(alias));
+                        }
+                        open++;
+                        if (a.events().stream().anyMatch(e -> e.type() == EventType.FIXED)) {
+                            reopened++;
+                        }
+                    }
+                }
+            }
+        }
+        // every event type occurs, including a fix that a later event superseded
+        assertThat(fixed).isGreaterThan(15_000);
+        assertThat(naks).isGreaterThan(2_000);
+        assertThat(open).isGreaterThan(1_000);
+        assertThat(reopened).isPositive();
+    }
+
+    @Test
+    void secdbJsonKeysRunNewestFirstWithNakLast() {
+        SecDb secdb = SecDb.generate(List.of(store.get("age").orElseThrow()), SecDb.Options.wolfiDefaults());
+        List<String> keys = List.copyOf(secdb.packages().get("age").keySet());
+        assertThat(keys.get(keys.size() - 1)).isEqualTo("0");
+        for (int i = 0; i + 2 < keys.size(); i++) {
+            assertThat(dev.kiln.apk.ApkVersion.compare(keys.get(i), keys.get(i + 1))).isPositive();
+        }
+        SecDb back = SecDb.parse(secdb.toJson(), "age.json");
+        assertThat(back.packages()).isEqualTo(secdb.packages());
+    }
+
+    @Test
+    void osvRecordsCarryEveryStatusAndRoundTrip() {
+        List<OsvRecord> records = new OsvGenerator("Kiln", "kiln", List.of("x86_64", "aarch64"))
+                .generate(store.documents());
+        assertThat(records).hasSize(30030);
+        Map<String, Long> statuses = records.stream().collect(java.util.stream.Collectors.groupingBy(
+                r -> Objects.toString(r.affected().get(0).ecosystemSpecific().get("status")),
+                java.util.stream.Collectors.counting()));
+        assertThat(statuses).containsKeys("fixed", "false-positive-determination", "pending-upstream-fix",
+                "fix-not-planned", "true-positive-determination", "detection");
+        OsvRecord nak = records.stream().filter(r -> "false-positive-determination".equals(
+                r.affected().get(0).ecosystemSpecific().get("status"))).findFirst().orElseThrow();
+        assertThat(nak.affected().get(0).ranges().get(0).events()).extracting(OsvRecord.Event::version)
+                .containsExactly("0", "0");
+        assertThat(nak.affected()).hasSize(2);
+        assertThat(OsvCodec.parse(OsvCodec.toJson(nak), "x")).containsExactly(nak);
+    }
+}
