@@ -44,6 +44,5 @@ class MonitorCorpusTest {
         assertThat(counts.get("RELEASE_MONITOR")).isGreaterThan(250);
         assertThat(counts.keySet()).allMatch(k -> k.equals("GITHUB") || k.equals("GIT") || k.equals("RELEASE_MONITOR")
                 || k.startsWith("updates disabled") || k.equals("no update block") || k.startsWith("manual") || k.startsWith("update."));
-        System.out.println(counts);
     }
 }

@@ -91,8 +91,4 @@ class RecipeBumperTest {
                     .hasMessageContaining("tag v9 does not exist upstream");
         }
     }
-
-    static void write(Path p, String s) throws Exception {
-        Files.writeString(p, s);
-    }
 }
