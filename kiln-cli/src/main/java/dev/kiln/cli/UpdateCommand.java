@@ -1,0 +1,182 @@
+package dev.kiln.cli;
+
+import dev.kiln.apk.SigningKey;
+import dev.kiln.build.BuildOptions;
+import dev.kiln.build.PackageBuilder;
+import dev.kiln.recipe.CompileOptions;
+import dev.kiln.recipe.PipelineLibrary;
+import dev.kiln.recipe.Recipe;
+import dev.kiln.recipe.RecipeCompiler;
+import dev.kiln.recipe.RecipeLoader;
+import dev.kiln.sandbox.BubblewrapSandbox;
+import dev.kiln.update.Backoff;
+import dev.kiln.update.CheckResult;
+import dev.kiln.update.DeltaMinimizer;
+import dev.kiln.update.GitHubMonitor;
+import dev.kiln.update.GitTagMonitor;
+import dev.kiln.update.GnuPatch;
+import dev.kiln.update.RecipeBumper;
+import dev.kiln.update.ReleaseMonitoringMonitor;
+import dev.kiln.update.UpdateApplier;
+import dev.kiln.update.UpdateChecker;
+import dev.kiln.update.UpstreamSources;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "update", description = "Follow upstream releases: check for new versions, or apply them (bump, build, test, publish).",
+        subcommands = {UpdateCommand.Check.class, UpdateCommand.Apply.class})
+final class UpdateCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options shared by check and apply. */
+    static final class Common {
+        @Parameters(paramLabel = "RECIPE", description = "recipe files (default: every recipe of --catalog)")
+        List<Path> recipes = new ArrayList<>();
+
+        @Option(names = "--catalog", description = "recipe directory used when no RECIPE is given (default: ${DEFAULT-VALUE})")
+        Path catalog = Defaults.EXAMPLES;
+
+        @Option(names = "--pipeline-dir", description = "directory of pipeline definitions; repeatable")
+        List<Path> pipelineDirs = new ArrayList<>();
+
+        @Option(names = "--github-api", description = "GitHub API root (default: ${DEFAULT-VALUE}); GITHUB_TOKEN authenticates")
+        String githubApi = "https://api.github.com";
+
+        @Option(names = "--release-monitoring-api", description = "release-monitoring.org root (default: ${DEFAULT-VALUE})")
+        String releaseMonitoringApi = "https://release-monitoring.org";
+
+        @Option(names = "--json", description = "machine-readable output: one JSON object per line")
+        boolean json;
+
+        HttpClient http() {
+            return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build();
+        }
+
+        List<CheckResult> check(Output out, List<Recipe> recipes, HttpClient http) {
+            return new UpdateChecker(List.of(new GitTagMonitor(Backoff.DEFAULT),
+                    new GitHubMonitor(http, githubApi, System.getenv(), Backoff.DEFAULT),
+                    new ReleaseMonitoringMonitor(http, releaseMonitoringApi, Backoff.DEFAULT))).check(recipes);
+        }
+    }
+
+    static void report(Output out, CheckResult r) {
+        String newest = r.newest() == null ? "-" : r.newest().version();
+        out.say(String.format("%-28s %-14s %-14s %-10s %s%s", r.packageName(), r.current(), newest,
+                r.status().name().toLowerCase(java.util.Locale.ROOT), r.monitor() == null ? "" : r.monitor(),
+                r.message() == null ? "" : "  (" + r.message() + ")"));
+        r.skipped().forEach(s -> out.say("    skipped " + s.raw() + ": " + s.reason()));
+        out.emit(Output.fields("event", "check", "recipe", r.recipe(), "package", r.packageName(), "current", r.current(),
+                "newest", r.newest() == null ? null : r.newest().version(), "tag", r.newest() == null ? null : r.newest().raw(),
+                "status", r.status().name(), "monitor", r.monitor(), "message", r.message(),
+                "skipped", r.skipped().stream().map(s -> Output.fields("tag", s.raw(), "reason", s.reason())).toList()));
+    }
+
+    @Command(name = "check", description = "Print, per recipe, the current version, the newest upstream version, the monitor and why candidates were skipped.")
+    static final class Check implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws IOException {
+            Output out = Output.of(spec, common.json);
+            List<String> problems = new ArrayList<>();
+            List<Recipe> recipes = UpdateWiring.load(UpdateWiring.recipeFiles(common.recipes, common.catalog), common.pipelineDirs, problems);
+            problems.forEach(out::error);
+            List<CheckResult> results = common.check(out, recipes, common.http());
+            results.forEach(r -> report(out, r));
+            return problems.isEmpty() && results.stream().noneMatch(r -> r.status() == CheckResult.Status.FAILED) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "apply", description = "Bump every recipe with a newer upstream, drop patches upstream now contains, build, test and publish; restore the recipe when the build fails.")
+    static final class Apply implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Option(names = "--arch", description = "target architecture (default: ${DEFAULT-VALUE})")
+        String arch = Defaults.hostArch();
+
+        @Option(names = "--state-dir", description = "cache, logs, workspaces, default key (default: ${DEFAULT-VALUE})")
+        Path stateDir = Defaults.STATE;
+
+        @Option(names = "--out-dir", description = "repository root (default: ${DEFAULT-VALUE})")
+        Path outDir = Defaults.REPOSITORY;
+
+        @Option(names = "--signing-key", description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa)")
+        Path signingKey;
+
+        @Option(names = "--source-date-epoch", description = "timestamp of every output (default: 0)")
+        long sourceDateEpoch;
+
+        @Option(names = "--patch", description = "GNU patch executable (default: ${DEFAULT-VALUE})")
+        String patch = "patch";
+
+        @Override
+        public Integer call() throws IOException {
+            Output out = Output.of(spec, common.json);
+            List<String> problems = new ArrayList<>();
+            List<Path> files = UpdateWiring.recipeFiles(common.recipes, common.catalog);
+            List<Recipe> recipes = UpdateWiring.load(files, common.pipelineDirs, problems);
+            problems.forEach(out::error);
+            HttpClient http = common.http();
+            List<CheckResult> results = common.check(out, recipes, http);
+            SigningKey key = signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(stateDir.resolve("keys/kiln.rsa"), out);
+            Path cache = stateDir.resolve("cache");
+            UpstreamSources sources = UpdateWiring.sources(cache, http);
+            RecipeLoader loader = new RecipeLoader(common.pipelineDirs);
+            RecipeCompiler compiler = new RecipeCompiler(PipelineLibrary.withBuiltins(common.pipelineDirs));
+            CompileOptions compile = CompileOptions.forArch(arch);
+            PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), http);
+            UpdateApplier applier = new UpdateApplier(loader, compiler, compile,
+                    new RecipeBumper(loader, compiler, compile, sources, new GitTagMonitor(Backoff.DEFAULT)),
+                    new DeltaMinimizer(new GnuPatch(patch)), sources,
+                    UpdateWiring.rebuilder(builder, common.pipelineDirs, arch, recipe -> new BuildOptions(arch, outDir, cache,
+                            stateDir.resolve("work"), stateDir.resolve("logs"), key, sourceDateEpoch, "kiln", false, false, null, null)));
+            int failures = problems.size();
+            for (CheckResult r : results) {
+                report(out, r);
+                if (!r.actionable()) {
+                    continue;
+                }
+                Path file = files.stream().filter(f -> f.getFileName().toString().equals(r.recipe())).findFirst().orElseThrow();
+                UpdateApplier.ApplyResult a = applier.apply(file, r.newest().version());
+                a.changes().forEach(c -> out.say("    " + c));
+                a.droppedPatches().forEach(d -> out.say("    dropped patch " + d.patch() + ": " + d.reason()));
+                if (a.status() == UpdateApplier.Status.PUBLISHED) {
+                    a.rebuild().packages().forEach(p -> out.say("    published " + p.name() + "-" + p.fullVersion()));
+                } else {
+                    failures++;
+                    out.error(a.message() + (a.rebuild() != null && a.rebuild().log() != null ? " (log: " + a.rebuild().log() + ")" : ""));
+                }
+                out.emit(Output.fields("event", "apply", "recipe", r.recipe(), "version", a.newVersion(), "status", a.status().name(),
+                        "changes", a.changes(), "droppedPatches", a.droppedPatches().stream()
+                                .map(d -> Output.fields("patch", d.patch(), "reason", d.reason())).toList(),
+                        "published", a.rebuild() == null ? List.of() : a.rebuild().packages().stream()
+                                .map(p -> p.name() + "-" + p.fullVersion()).toList(),
+                        "message", a.message(), "log", a.rebuild() == null || a.rebuild().log() == null ? null : a.rebuild().log().toString()));
+            }
+            return failures == 0 ? 0 : 1;
+        }
+    }
+}

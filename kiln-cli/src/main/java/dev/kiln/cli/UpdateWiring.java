@@ -1,0 +1,138 @@
+package dev.kiln.cli;
+
+import dev.kiln.build.BuildException;
+import dev.kiln.build.BuildOptions;
+import dev.kiln.build.BuildResult;
+import dev.kiln.build.PackageBuilder;
+import dev.kiln.build.source.GitCheckout;
+import dev.kiln.build.source.SourceCache;
+import dev.kiln.build.source.SourceChecksum;
+import dev.kiln.build.source.SourceFetcher;
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.CompileOptions;
+import dev.kiln.recipe.FetchStep;
+import dev.kiln.recipe.GitCheckoutStep;
+import dev.kiln.recipe.Recipe;
+import dev.kiln.recipe.RecipeException;
+import dev.kiln.recipe.RecipeLoader;
+import dev.kiln.recipe.Recipes;
+import dev.kiln.recipe.Source;
+import dev.kiln.sandbox.SandboxException;
+import dev.kiln.update.RebuildOutcome;
+import dev.kiln.update.Rebuilder;
+import dev.kiln.update.UpdateException;
+import dev.kiln.update.UpstreamSources;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/** The update bot's ports implemented with the build's source cache and package builder. */
+final class UpdateWiring {
+    private UpdateWiring() {
+    }
+
+    static List<Path> recipeFiles(List<Path> given, Path catalog) throws IOException {
+        if (!given.isEmpty()) {
+            return given;
+        }
+        try (Stream<Path> s = Files.list(catalog)) {
+            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    /** Loads what loads; every failure goes to {@code problems}. */
+    static List<Recipe> load(List<Path> files, List<Path> pipelineDirs, List<String> problems) {
+        RecipeLoader loader = new RecipeLoader(pipelineDirs);
+        List<Recipe> out = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                out.add(loader.load(f));
+            } catch (RecipeException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    static UpstreamSources sources(Path cacheDir, HttpClient http) {
+        SourceCache cache = new SourceCache(cacheDir);
+        SourceFetcher fetcher = new SourceFetcher(cache, http, false);
+        GitCheckout git = new GitCheckout(cacheDir, false);
+        return new UpstreamSources() {
+            @Override
+            public Download download(String uri) {
+                Path file = fetcher.fetch(uri, null);
+                SourceCache.Imported imported = cache.importFile(file);
+                return new Download(imported.path(), imported.sha256().hex(), imported.sha512().hex());
+            }
+
+            @Override
+            public void unpack(BuildPlan plan, Path dir) {
+                for (Source s : plan.sources()) {
+                    if (s instanceof GitCheckoutStep g) {
+                        git.checkout(new GitCheckout.Request(g.repository(), blank(g.branch()), blank(g.tag()),
+                                blank(g.expectedCommit())), dir.resolve(g.destination() == null ? "." : g.destination()).normalize());
+                    } else if (s instanceof FetchStep f && f.extract()) {
+                        SourceChecksum sum = f.expectedSha256() != null && !f.expectedSha256().isEmpty()
+                                ? SourceChecksum.sha256(f.expectedSha256())
+                                : f.expectedSha512() != null && !f.expectedSha512().isEmpty() ? SourceChecksum.sha512(f.expectedSha512()) : null;
+                        Path archive = fetcher.fetch(f.uri(), sum);
+                        untar(archive, dir.resolve(f.directory() == null ? "." : f.directory()).normalize(), f.stripComponents());
+                    }
+                }
+            }
+        };
+    }
+
+    private static void untar(Path archive, Path dir, int strip) {
+        try {
+            Files.createDirectories(dir);
+            Process p = new ProcessBuilder("tar", "-x", "--no-same-owner", "--strip-components=" + strip, "-f",
+                    archive.toString(), "-C", dir.toString()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new UpdateException(archive.toString(), "tar failed: " + output.strip(), false, null);
+            }
+        } catch (IOException e) {
+            throw new UpdateException(archive.toString(), "cannot unpack: " + e.getMessage(), false, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpdateException(archive.toString(), "interrupted", false, e);
+        }
+    }
+
+    /** Compiles, builds, tests and publishes a recipe with the same options as {@code kiln build}. */
+    static Rebuilder rebuilder(PackageBuilder builder, List<Path> pipelineDirs, String arch,
+                               Function<Path, BuildOptions> optionsFor) {
+        return recipe -> {
+            BuildPlan plan;
+            try {
+                plan = Recipes.compile(recipe, pipelineDirs, CompileOptions.forArch(arch));
+            } catch (RecipeException e) {
+                return RebuildOutcome.failed(e.getMessage(), null);
+            }
+            BuildOptions options = optionsFor.apply(recipe);
+            Path sourceDir = recipe.toAbsolutePath().getParent().resolve(plan.name());
+            if (Files.isDirectory(sourceDir)) {
+                options = options.withSourceDir(sourceDir);
+            }
+            Path log = options.logDir().resolve(plan.name() + "-" + plan.fullVersion() + "-" + arch + ".log");
+            try {
+                BuildResult result = builder.build(plan, options);
+                return new RebuildOutcome(true, result.packages().stream()
+                        .map(p -> new RebuildOutcome.Built(p.name(), p.fullVersion(), p.provides())).toList(), null, result.log());
+            } catch (BuildException | SandboxException e) {
+                return RebuildOutcome.failed(e.getMessage(), Files.exists(log) ? log : null);
+            }
+        };
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

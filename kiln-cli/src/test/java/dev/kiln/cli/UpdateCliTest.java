@@ -1,0 +1,133 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.testkit.CProject;
+import dev.kiln.testkit.FixtureGitRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The update bot through the command line, against an upstream git repository made by the test:
+ * a new tag is found, the recipe is bumped with its patch dropped, built and tested in the
+ * sandbox and published; a broken upstream leaves the recipe as it was.
+ */
+class UpdateCliTest {
+    static final String RECIPE = """
+            package:
+              name: greet
+              version: "1.0.0"
+              epoch: 1 # rebuilt once
+              description: "greets"
+              copyright:
+                - license: MIT
+            pipeline:
+              - uses: git-checkout
+                with:
+                  repository: REPO
+                  tag: v${{package.version}}
+                  expected-commit: COMMIT
+              # friendlier greeting, upstream PR 12
+              - uses: patch
+                with:
+                  patches: friendly.patch
+              - uses: autoconf/make
+              - uses: autoconf/make-install
+            test:
+              pipeline:
+                - runs: |
+                    greet | grep -x "Hi there"
+            update:
+              enabled: true
+              git:
+                strip-prefix: v
+            """;
+
+    @TempDir
+    Path dir;
+
+    Path setUp(FixtureGitRepo upstream) throws Exception {
+        upstream.commit("1.0.0", CProject.files("1.0.0", "Hello"));
+        String c1 = upstream.lightweightTag("v1.0.0");
+        Path recipes = Files.createDirectories(dir.resolve("recipes"));
+        Files.writeString(recipes.resolve("greet.yaml"), RECIPE.replace("REPO", upstream.url()).replace("COMMIT", c1));
+        Files.createDirectories(recipes.resolve("greet"));
+        Files.writeString(recipes.resolve("greet/friendly.patch"), CProject.greetingPatch("Hello", "Hi there"));
+        assertThat(CliRun.of("keygen", dir.resolve("k.rsa").toString(), "--bits", "2048").exitCode()).isZero();
+        return recipes.resolve("greet.yaml");
+    }
+
+    CliRun apply(Path recipe) {
+        return CliRun.of("update", "apply", recipe.toString(), "--state-dir", dir.resolve("state").toString(),
+                "--out-dir", dir.resolve("packages").toString(), "--signing-key", dir.resolve("k.rsa").toString(), "--json");
+    }
+
+    @Test
+    void aNewUpstreamTagIsCheckedBumpedBuiltTestedAndPublished() throws Exception {
+        try (FixtureGitRepo upstream = new FixtureGitRepo(dir.resolve("upstream"))) {
+            Path recipe = setUp(upstream);
+            String before = Files.readString(recipe);
+            Map<String, String> v11 = new HashMap<>(CProject.files("1.1.0", "Hi there"));
+            String c11 = upstream.commit("1.1.0: friendlier greeting", v11);
+            upstream.annotatedTag("v1.1.0");
+
+            CliRun check = CliRun.of("update", "check", recipe.toString(), "--json");
+            assertThat(check.exitCode()).as(check.err()).isZero();
+            assertThat(check.out()).contains("\"current\":\"1.0.0\"", "\"newest\":\"1.1.0\"", "\"status\":\"UPDATE\"",
+                    "\"monitor\":\"git:" + upstream.url());
+
+            CliRun apply = apply(recipe);
+            assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
+            assertThat(apply.out()).contains("\"status\":\"PUBLISHED\"", "\"published\":[\"greet-1.1.0-r0\"]", "friendly.patch");
+            assertThat(dir.resolve("packages").resolve(Defaults.hostArch()).resolve("greet-1.1.0-r0.apk")).exists();
+            String expected = before.replace("\"1.0.0\"", "\"1.1.0\"").replace("epoch: 1 #", "epoch: 0 #")
+                    .replaceAll("expected-commit: [0-9a-f]{40}", "expected-commit: " + c11)
+                    .replace("  # friendlier greeting, upstream PR 12\n  - uses: patch\n    with:\n      patches: friendly.patch\n", "");
+            assertThat(Files.readString(recipe)).isEqualTo(expected);
+
+            CliRun delta = CliRun.of("delta", recipe.toString());
+            assertThat(delta.out()).doesNotContain("friendly.patch");
+        }
+    }
+
+    @Test
+    void aBrokenUpstreamLeavesTheRecipeUnchanged() throws Exception {
+        try (FixtureGitRepo upstream = new FixtureGitRepo(dir.resolve("upstream"))) {
+            Path recipe = setUp(upstream);
+            byte[] before = Files.readAllBytes(recipe);
+            Map<String, String> broken = new HashMap<>(CProject.files("1.1.0", "Hello"));
+            broken.put("main.c", "int main(void) { this does not compile }\n");
+            upstream.commit("1.1.0 broken", broken);
+            upstream.lightweightTag("v1.1.0");
+
+            CliRun apply = apply(recipe);
+            assertThat(apply.exitCode()).isEqualTo(1);
+            assertThat(apply.out()).contains("\"status\":\"BUILD_FAILED\"", "recipe restored", "\"log\":");
+            assertThat(Files.readAllBytes(recipe)).isEqualTo(before);
+            assertThat(dir.resolve("packages").resolve(Defaults.hostArch()).resolve("greet-1.1.0-r1.apk")).doesNotExist();
+
+            CliRun delta = CliRun.of("delta", recipe.toString(), "--json");
+            assertThat(delta.out()).contains("\"patch\":\"friendly.patch\"", "\"reason\":\"friendlier greeting, upstream PR 12\"");
+        }
+    }
+
+    @Test
+    void graphAndBump() throws Exception {
+        Path recipes = Files.createDirectories(dir.resolve("cat"));
+        Files.writeString(recipes.resolve("lib.yaml"), "package:\n  name: lib\n  version: \"1\"\n  epoch: 4 # keep\n"
+                + "pipeline:\n  - runs: true\nsubpackages:\n  - name: lib-dev\n    pipeline:\n      - runs: true\n");
+        Files.writeString(recipes.resolve("app.yaml"), "package:\n  name: app\n  version: \"1\"\n"
+                + "environment:\n  contents:\n    packages:\n      - lib-dev\npipeline:\n  - runs: true\n");
+        CliRun graph = CliRun.of("graph", "--catalog", recipes.toString());
+        assertThat(graph.exitCode()).as(graph.err()).isZero();
+        assertThat(graph.out()).isEqualTo("lib\napp\n");
+        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--dot").out()).contains("\"app\" -> \"lib\";");
+        CliRun bump = CliRun.of("bump", recipes.resolve("lib.yaml").toString());
+        assertThat(bump.exitCode()).isZero();
+        assertThat(Files.readString(recipes.resolve("lib.yaml"))).contains("  epoch: 5 # keep\n");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.kiln.update;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * Retries a network call with exponential backoff. The sleeper is injected so that tests can
+ * count the waits instead of spending them.
+ */
+public record Backoff(int attempts, Duration first, Sleeper sleeper) {
+    public static final Backoff DEFAULT = new Backoff(3, Duration.ofSeconds(1), Sleeper.REAL);
+
+    /** Waits; {@link #REAL} really sleeps. */
+    @FunctionalInterface
+    public interface Sleeper {
+        Sleeper REAL = d -> Thread.sleep(d.toMillis());
+
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    /** A failure worth retrying (connection refused, HTTP 5xx or 429). */
+    public static final class Transient extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public Transient(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public Backoff {
+        attempts = Math.max(1, attempts);
+    }
+
+    /**
+     * Runs {@code call}, retrying on {@link Transient}; any other exception ends at once.
+     * @throws UpdateException after the last attempt, retryable, naming {@code subject}
+     */
+    public <T> T run(String subject, Callable<T> call) {
+        Duration wait = first;
+        Exception last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                return call.call();
+            } catch (Transient e) {
+                last = e;
+                if (attempt < attempts) {
+                    try {
+                        sleeper.sleep(wait);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new UpdateException(subject, "interrupted", true, ie);
+                    }
+                    wait = wait.multipliedBy(2);
+                }
+            } catch (UpdateException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new UpdateException(subject, e.getMessage() == null ? e.toString() : e.getMessage(), false, e);
+            }
+        }
+        throw new UpdateException(subject, "failed after " + attempts + " attempts: " + last.getMessage(), true, last);
+    }
+}

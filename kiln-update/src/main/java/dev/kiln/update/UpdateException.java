@@ -1,0 +1,30 @@
+package dev.kiln.update;
+
+/**
+ * Everything that goes wrong in the update bot. {@code subject} names the recipe, repository or
+ * URL concerned; {@code retryable} tells whether trying again later may succeed (a network
+ * failure) or not (a patch that no longer applies).
+ */
+public class UpdateException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String subject;
+    private final boolean retryable;
+
+    public UpdateException(String subject, String message, boolean retryable, Throwable cause) {
+        super(subject + ": " + message, cause);
+        this.subject = subject;
+        this.retryable = retryable;
+    }
+
+    public UpdateException(String subject, String message) {
+        this(subject, message, false, null);
+    }
+
+    public String subject() {
+        return subject;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.kiln.update.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.update.Backoff;
+import dev.kiln.update.UpdateException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** JSON over HTTP with the retry rules every monitor shares: 5xx, 429 and exhausted rate limits are transient. */
+public final class JsonHttp {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http;
+    private final Backoff backoff;
+
+    public JsonHttp(HttpClient http, Backoff backoff) {
+        this.http = http;
+        this.backoff = backoff;
+    }
+
+    public JsonNode get(String url, Map<String, String> headers) {
+        return send(url, headers, null);
+    }
+
+    public JsonNode post(String url, Map<String, String> headers, Object body) {
+        try {
+            return send(url, headers, JSON.writeValueAsString(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode send(String url, Map<String, String> headers, String body) {
+        return backoff.run(url, () -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("Accept", "application/json");
+            headers.forEach(b::header);
+            if (body != null) {
+                b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            }
+            HttpResponse<String> response;
+            try {
+                response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new Backoff.Transient(e.toString(), e);
+            }
+            int status = response.statusCode();
+            boolean rateLimited = response.headers().firstValue("x-ratelimit-remaining").map("0"::equals).orElse(false);
+            if (status >= 500 || status == 429 || (status == 403 && rateLimited)) {
+                throw new Backoff.Transient("HTTP " + status + (rateLimited ? " (rate limit exhausted)" : ""), null);
+            }
+            if (status != 200) {
+                throw new UpdateException(url, "HTTP " + status, false, null);
+            }
+            try {
+                return JSON.readTree(response.body());
+            } catch (IOException e) {
+                throw new UpdateException(url, "expected a JSON body: " + e.getMessage(), false, e);
+            }
+        });
+    }
+}
