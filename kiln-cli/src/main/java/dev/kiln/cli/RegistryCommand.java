@@ -1,0 +1,125 @@
+package dev.kiln.cli;
+
+import dev.kiln.registry.AccessPolicy;
+import dev.kiln.registry.FileSystemStorage;
+import dev.kiln.registry.GarbageCollector;
+import dev.kiln.registry.RegistryConfig;
+import dev.kiln.registry.RegistryServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "registry", description = "Run Kiln's OCI registry, or collect its garbage.",
+        subcommands = {RegistryCommand.Serve.class, RegistryCommand.Gc.class})
+final class RegistryCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Durations as people write them: 90s, 30m, 2h, 7d (or ISO-8601 such as PT1H). */
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.startsWith("p")) {
+            return Duration.parse(text.toUpperCase(Locale.ROOT));
+        }
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        return switch (t.charAt(t.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            case 'd' -> Duration.ofDays(n);
+            default -> throw new IllegalArgumentException("duration must end in s, m, h or d, got '" + text + "'");
+        };
+    }
+
+    @Command(name = "serve", description = "Serve the OCI distribution API from a storage folder until interrupted.")
+    static final class Serve implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--addr", description = "HOST:PORT to listen on (default: ${DEFAULT-VALUE})")
+        String addr = "127.0.0.1:5000";
+
+        @Option(names = "--root", required = true, description = "storage folder")
+        Path root;
+
+        @Option(names = "--htpasswd", description = "bcrypt htpasswd file; without it the registry is open to all")
+        Path htpasswd;
+
+        @Option(names = "--access", description = "grants file: lines 'SUBJECT PATTERN ACTIONS' (default: anonymous pull, users everything)")
+        Path access;
+
+        @Option(names = "--no-anonymous-pull", description = "require credentials for pulls too")
+        boolean noAnonymousPull;
+
+        @Option(names = "--tls-cert", description = "PEM certificate chain")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", description = "PEM private key")
+        Path tlsKey;
+
+        @Option(names = "--gc-interval", description = "collect garbage online at this interval, e.g. 6h (default: off)")
+        String gcInterval;
+
+        @Option(names = "--json", description = "machine-readable output")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Output out = Output.of(spec, json);
+            AccessPolicy policy = access != null
+                    ? AccessPolicy.parse(Files.readString(access, StandardCharsets.UTF_8), access.toString())
+                    : noAnonymousPull ? AccessPolicy.authenticatedOnly() : AccessPolicy.publicRead();
+            RegistryConfig.Builder config = RegistryConfig.builder(root).addr(addr).htpasswd(htpasswd).access(policy)
+                    .tls(tlsCert, tlsKey);
+            if (gcInterval != null) {
+                config.gcInterval(duration(gcInterval));
+            }
+            RegistryServer server = new RegistryServer(config.build()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kiln-registry-shutdown"));
+            String url = (tlsCert != null ? "https://" : "http://") + server.address();
+            out.say("serving " + root + " on " + url + (htpasswd == null ? " (open: no htpasswd)" : ""));
+            out.emit(Output.fields("event", "serving", "url", url, "root", root.toString()));
+            server.join();
+            return 0;
+        }
+    }
+
+    @Command(name = "gc", description = "Remove unreferenced blobs and abandoned uploads (offline: stop the server first).")
+    static final class Gc implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--root", required = true, description = "storage folder")
+        Path root;
+
+        @Option(names = "--upload-expiry", description = "remove uploads idle longer than this (default: ${DEFAULT-VALUE})")
+        String uploadExpiry = "24h";
+
+        @Option(names = "--json", description = "machine-readable output")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Output out = Output.of(spec, json);
+            Clock clock = Clock.systemUTC();
+            GarbageCollector.Report report = new GarbageCollector(new FileSystemStorage(root, clock), clock, Duration.ZERO,
+                    duration(uploadExpiry)).collect();
+            out.say("removed " + report.blobsRemoved() + " blobs (" + report.bytesFreed() + " bytes) and "
+                    + report.uploadsRemoved() + " abandoned uploads from " + root);
+            out.emit(Output.fields("event", "gc", "root", root.toString(), "blobs", report.blobsRemoved(),
+                    "bytes", report.bytesFreed(), "uploads", report.uploadsRemoved()));
+            return 0;
+        }
+    }
+}

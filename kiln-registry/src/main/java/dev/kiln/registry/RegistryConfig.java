@@ -1,0 +1,180 @@
+package dev.kiln.registry;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * How a {@link RegistryServer} runs. Without {@code htpasswd} the registry is open to everyone
+ * (a developer's loopback); with it, {@code access} decides who may pull, push and delete.
+ *
+ * @param host           interface to listen on, e.g. {@code 127.0.0.1}
+ * @param port           0 picks a free port
+ * @param gcInterval     null disables online garbage collection
+ * @param gcGrace        unreferenced blobs younger than this survive a collection (uploads of a push in progress)
+ */
+public record RegistryConfig(String host, int port, Path root, Path htpasswd, AccessPolicy access, Path tlsCert,
+                             Path tlsKey, int maxManifestBytes, long maxBlobBytes, boolean deleteEnabled,
+                             Duration gcInterval, Duration gcGrace, Duration uploadExpiry, Duration tokenLifetime,
+                             String service, Clock clock) {
+
+    public RegistryConfig {
+        if (root == null) {
+            throw new RegistryException("registry root folder is required");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new RegistryException("TLS needs both a certificate and a key, got only the "
+                    + (tlsCert == null ? "key" : "certificate"));
+        }
+        if (port < 0 || port > 65535) {
+            throw new RegistryException("port must be 0..65535, got " + port);
+        }
+    }
+
+    public static Builder builder(Path root) {
+        return new Builder(root);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(root);
+        b.host = host;
+        b.port = port;
+        b.htpasswd = htpasswd;
+        b.access = access;
+        b.tlsCert = tlsCert;
+        b.tlsKey = tlsKey;
+        b.maxManifestBytes = maxManifestBytes;
+        b.maxBlobBytes = maxBlobBytes;
+        b.deleteEnabled = deleteEnabled;
+        b.gcInterval = gcInterval;
+        b.gcGrace = gcGrace;
+        b.uploadExpiry = uploadExpiry;
+        b.tokenLifetime = tokenLifetime;
+        b.service = service;
+        b.clock = clock;
+        return b;
+    }
+
+    /** Parses {@code HOST:PORT} (IPv6 in brackets) into host and port. */
+    public static String[] splitAddress(String addr) {
+        int colon = addr.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new RegistryException("address must be HOST:PORT, got '" + addr + "'");
+        }
+        String host = addr.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new String[] {host, addr.substring(colon + 1)};
+    }
+
+    public static final class Builder {
+        private final Path root;
+        private String host = "127.0.0.1";
+        private int port;
+        private Path htpasswd;
+        private AccessPolicy access = AccessPolicy.publicRead();
+        private Path tlsCert;
+        private Path tlsKey;
+        private int maxManifestBytes = 4 << 20;
+        private long maxBlobBytes = Long.MAX_VALUE;
+        private boolean deleteEnabled = true;
+        private Duration gcInterval;
+        private Duration gcGrace = Duration.ofHours(1);
+        private Duration uploadExpiry = Duration.ofHours(24);
+        private Duration tokenLifetime = Duration.ofMinutes(5);
+        private String service = "kiln-registry";
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(Path root) {
+            this.root = root;
+        }
+
+        public Builder addr(String addr) {
+            String[] parts = splitAddress(addr);
+            this.host = parts[0];
+            try {
+                this.port = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                throw new RegistryException("port in address '" + addr + "' is not a number", e);
+            }
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder htpasswd(Path htpasswd) {
+            this.htpasswd = htpasswd;
+            return this;
+        }
+
+        public Builder access(AccessPolicy access) {
+            this.access = access;
+            return this;
+        }
+
+        public Builder tls(Path cert, Path key) {
+            this.tlsCert = cert;
+            this.tlsKey = key;
+            return this;
+        }
+
+        public Builder maxManifestBytes(int max) {
+            this.maxManifestBytes = max;
+            return this;
+        }
+
+        public Builder maxBlobBytes(long max) {
+            this.maxBlobBytes = max;
+            return this;
+        }
+
+        public Builder deleteEnabled(boolean enabled) {
+            this.deleteEnabled = enabled;
+            return this;
+        }
+
+        public Builder gcInterval(Duration interval) {
+            this.gcInterval = interval;
+            return this;
+        }
+
+        public Builder gcGrace(Duration grace) {
+            this.gcGrace = grace;
+            return this;
+        }
+
+        public Builder uploadExpiry(Duration expiry) {
+            this.uploadExpiry = expiry;
+            return this;
+        }
+
+        public Builder tokenLifetime(Duration lifetime) {
+            this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        public Builder service(String service) {
+            this.service = service;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public RegistryConfig build() {
+            return new RegistryConfig(host, port, root, htpasswd, access, tlsCert, tlsKey, maxManifestBytes, maxBlobBytes,
+                    deleteEnabled, gcInterval, gcGrace, uploadExpiry, tokenLifetime, service, clock);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.kiln.registry;
+
+import dev.kiln.registry.internal.Authenticator;
+import dev.kiln.registry.internal.DistributionHandler;
+import dev.kiln.registry.internal.Htpasswd;
+import dev.kiln.registry.internal.ManifestCache;
+import dev.kiln.registry.internal.Metrics;
+import dev.kiln.registry.internal.PemKeyStore;
+import dev.kiln.registry.internal.Services;
+import dev.kiln.registry.internal.Tokens;
+import java.security.SecureRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * An OCI distribution 1.1 registry on Jetty's core handler API, over a {@link FileSystemStorage}.
+ * <pre>
+ * try (RegistryServer server = new RegistryServer(RegistryConfig.builder(root).build())) {
+ *     server.start();
+ *     ... "127.0.0.1:" + server.port() ...
+ * }
+ * </pre>
+ */
+public final class RegistryServer implements AutoCloseable {
+    private final RegistryConfig config;
+    private final FileSystemStorage storage;
+    private final GarbageCollector collector;
+    private final Metrics metrics = new Metrics();
+    private Server server;
+    private ServerConnector connector;
+    private ScheduledExecutorService scheduler;
+
+    public RegistryServer(RegistryConfig config) {
+        this.config = config;
+        this.storage = new FileSystemStorage(config.root(), config.clock());
+        this.collector = new GarbageCollector(storage, config.clock(), config.gcGrace(), config.uploadExpiry());
+    }
+
+    public RegistryConfig config() {
+        return config;
+    }
+
+    public RegistryStorage storage() {
+        return storage;
+    }
+
+    /** Runs one collection now, under the same lock as the scheduled ones. */
+    public GarbageCollector.Report collectGarbage() {
+        GarbageCollector.Report report = collector.collect();
+        metrics.gc(report.blobsRemoved(), report.uploadsRemoved());
+        return report;
+    }
+
+    public synchronized RegistryServer start() {
+        if (server != null) {
+            throw new RegistryException("registry server is already started");
+        }
+        Htpasswd htpasswd = config.htpasswd() == null ? null : Htpasswd.load(config.htpasswd());
+        Authenticator auth = new Authenticator(htpasswd, config.access(), new Tokens(config.clock(), config.tokenLifetime()),
+                config.service());
+        Services services = new Services(storage, collector, auth, new ManifestCache(), metrics, config.maxManifestBytes(),
+                config.maxBlobBytes(), config.deleteEnabled());
+
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("kiln-registry");
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // Names are checked against the spec grammar by the handler, which answers with a JSON error.
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        if (config.tlsCert() != null) {
+            char[] password = new char[24];
+            SecureRandom random = new SecureRandom();
+            for (int i = 0; i < password.length; i++) {
+                password[i] = (char) ('a' + random.nextInt(26));
+            }
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStore(PemKeyStore.load(config.tlsCert(), config.tlsKey(), password));
+            tls.setKeyStorePassword(new String(password));
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false);
+            http.addCustomizer(secure);
+            connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+        server.setHandler(new DistributionHandler(services, () -> storage.uploads().size()));
+        try {
+            server.start();
+        } catch (Exception e) {
+            server = null;
+            throw new RegistryException("cannot start registry on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        if (config.gcInterval() != null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kiln-registry-gc");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = config.gcInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    collectGarbage();
+                } catch (RuntimeException e) {
+                    // the next run tries again; failures are visible in the gc metrics not moving
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        if (connector == null) {
+            throw new RegistryException("registry server is not started");
+        }
+        return connector.getLocalPort();
+    }
+
+    /** {@code host:port} as clients write it in image references. */
+    public String address() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return host + ":" + port();
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                throw new RegistryException("cannot stop registry server: " + e.getMessage(), e);
+            } finally {
+                server = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.kiln.registry.internal;
+
+import dev.kiln.registry.AccessPolicy;
+import dev.kiln.registry.AccessPolicy.Action;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Decides who a request comes from (Basic credentials, a bearer token, or nobody) and whether it
+ * may act on a repository. Without an htpasswd file the registry is open, as on a developer's
+ * loopback. Credentials never reach a log or an error message.
+ */
+public final class Authenticator {
+    private final Htpasswd htpasswd;
+    private final AccessPolicy policy;
+    private final Tokens tokens;
+    private final String service;
+
+    public Authenticator(Htpasswd htpasswd, AccessPolicy policy, Tokens tokens, String service) {
+        this.htpasswd = htpasswd;
+        this.policy = policy;
+        this.tokens = tokens;
+        this.service = service;
+    }
+
+    /** Who is calling. {@code token} is set when the caller presented a bearer token. */
+    public record Caller(String user, boolean open, Tokens.Claims token, boolean presentedCredentials) {
+        static final Caller OPEN = new Caller(null, true, null, false);
+        static final Caller ANONYMOUS = new Caller(null, false, null, false);
+    }
+
+    public boolean enabled() {
+        return htpasswd != null;
+    }
+
+    public Caller identify(Exchange ex) {
+        if (htpasswd == null) {
+            return Caller.OPEN;
+        }
+        String authorization = ex.header(HttpHeader.AUTHORIZATION);
+        if (authorization == null) {
+            return Caller.ANONYMOUS;
+        }
+        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String[] userPassword = basic(authorization);
+            if (userPassword == null || !htpasswd.check(userPassword[0], userPassword[1])) {
+                throw challenge(ex, null, "invalid username or password");
+            }
+            return new Caller(userPassword[0], false, null, true);
+        }
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Tokens.Claims claims = tokens.verify(authorization.substring(7).trim())
+                    .orElseThrow(() -> challenge(ex, null, "bearer token is invalid or expired"));
+            return new Caller(claims.user(), false, claims, true);
+        }
+        throw challenge(ex, null, "unsupported authorization scheme");
+    }
+
+    /** Throws 401 (with a token challenge) or 403 unless the caller may perform the action. */
+    public void require(Exchange ex, Caller caller, String repository, Action action) {
+        if (allowed(caller, repository).contains(action)) {
+            return;
+        }
+        String scope = "repository:" + repository + ":" + (action == Action.PUSH ? "pull,push" : action.scopeName());
+        if (caller.user() == null || caller.token() != null) {
+            throw challenge(ex, scope, "authentication required to " + action.scopeName() + " " + repository);
+        }
+        throw new HttpError(403, ErrorCode.DENIED, "user may not " + action.scopeName() + " " + repository, repository);
+    }
+
+    public Set<Action> allowed(Caller caller, String repository) {
+        if (caller.open()) {
+            return EnumSet.allOf(Action.class);
+        }
+        if (caller.token() != null) {
+            Set<Action> granted = caller.token().access().get(repository);
+            return granted == null ? Set.of() : granted;
+        }
+        return policy.allowed(caller.user(), repository);
+    }
+
+    public boolean mayListCatalog(Caller caller) {
+        return caller.open() || (caller.token() != null ? caller.token().catalog() : caller.user() != null);
+    }
+
+    public void requireCatalog(Exchange ex, Caller caller) {
+        if (!mayListCatalog(caller) && (caller.user() == null || caller.token() != null)) {
+            throw challenge(ex, "registry:catalog:*", "authentication required to list repositories");
+        }
+    }
+
+    /** GET /token: a token for the intersection of the requested scopes and what the policy grants. */
+    public void issueToken(Exchange ex) {
+        String user = null;
+        String authorization = ex.header(HttpHeader.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6) && htpasswd != null) {
+            String[] userPassword = basic(authorization);
+            if (userPassword == null || !htpasswd.check(userPassword[0], userPassword[1])) {
+                throw new HttpError(401, ErrorCode.UNAUTHORIZED, "invalid username or password");
+            }
+            user = userPassword[0];
+        }
+        Map<String, Set<Action>> access = new LinkedHashMap<>();
+        boolean catalog = false;
+        for (String scopes : ex.queryValues("scope") == null ? java.util.List.<String>of() : ex.queryValues("scope")) {
+            for (String scope : scopes.split(" ")) {
+                String[] parts = scope.split(":");
+                if (parts.length == 3 && parts[0].equals("registry") && parts[1].equals("catalog")) {
+                    catalog = user != null;
+                    continue;
+                }
+                if (parts.length != 3 || !parts[0].equals("repository") || !Names.isRepository(parts[1])) {
+                    continue;
+                }
+                EnumSet<Action> wanted = EnumSet.noneOf(Action.class);
+                for (String a : parts[2].split(",")) {
+                    switch (a) {
+                        case "pull" -> wanted.add(Action.PULL);
+                        case "push" -> wanted.add(Action.PUSH);
+                        case "delete" -> wanted.add(Action.DELETE);
+                        case "*" -> wanted.addAll(EnumSet.allOf(Action.class));
+                        default -> { }
+                    }
+                }
+                wanted.retainAll(htpasswd == null ? EnumSet.allOf(Action.class) : policy.allowed(user, parts[1]));
+                access.merge(parts[1], wanted, (x, y) -> {
+                    EnumSet<Action> both = EnumSet.copyOf(x);
+                    both.addAll(y);
+                    return both;
+                });
+            }
+        }
+        String token = tokens.issue(new Tokens.Claims(user, access, catalog));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        body.put("access_token", token);
+        body.put("expires_in", tokens.lifetime().toSeconds());
+        ex.sendJson(200, "application/json", body);
+    }
+
+    /** The 401 a client that has not logged in gets from {@code /v2/}, naming the token realm. */
+    public HttpError loginChallenge(Exchange ex) {
+        return challenge(ex, null, "authentication required");
+    }
+
+    private HttpError challenge(Exchange ex, String scope, String message) {
+        var uri = ex.request().getHttpURI();
+        String realm = uri.getScheme() + "://" + uri.getAuthority() + "/token";
+        ex.header(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"" + realm + "\",service=\"" + service + "\""
+                + (scope == null ? "" : ",scope=\"" + scope + "\""));
+        return new HttpError(401, ErrorCode.UNAUTHORIZED, message, scope);
+    }
+
+    private static String[] basic(String authorization) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.kiln.registry.internal;
+
+import dev.kiln.content.Digest;
+import dev.kiln.registry.AccessPolicy.Action;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import org.eclipse.jetty.http.HttpHeader;
+
+/** Blob HEAD, GET (with Range) and DELETE. */
+final class BlobEndpoints {
+    /** Large blobs are mapped and written in slices so no single mapping is huge. */
+    private static final long SLICE = 64L << 20;
+
+    private final Services s;
+
+    BlobEndpoints(Services services) {
+        this.s = services;
+    }
+
+    void get(Exchange ex, Authenticator.Caller caller, String repository, String reference) throws IOException {
+        Digest digest = Services.digest(reference, "digest");
+        s.auth().require(ex, caller, repository, Action.PULL);
+        if (!s.storage().isLinked(repository, digest)) {
+            throw new HttpError(404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
+        }
+        long size = s.storage().blobSize(digest).orElseThrow(() ->
+                new HttpError(404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not stored", digest.toString()));
+        long start = 0;
+        long end = size - 1;
+        String range = ex.header(HttpHeader.RANGE);
+        int status = 200;
+        if (range != null) {
+            long[] r = parseRange(range, size);
+            if (r == null) {
+                ex.header(HttpHeader.CONTENT_RANGE, "bytes */" + size);
+                throw new HttpError(416, ErrorCode.SIZE_INVALID, "range '" + range + "' cannot be satisfied by "
+                        + size + " bytes", range);
+            }
+            start = r[0];
+            end = r[1];
+            status = 206;
+            ex.header(HttpHeader.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + size);
+        }
+        long length = end - start + 1;
+        ex.status(status);
+        ex.header("Docker-Content-Digest", digest.toString())
+                .header(HttpHeader.ACCEPT_RANGES, "bytes")
+                .header(HttpHeader.CONTENT_TYPE, "application/octet-stream")
+                .header(HttpHeader.ETAG, "\"" + digest + "\"")
+                .header(HttpHeader.CONTENT_LENGTH, Long.toString(length));
+        if (ex.isHead() || length == 0) {
+            ex.finish(null);
+            return;
+        }
+        try (SeekableByteChannel channel = s.storage().openBlob(digest)) {
+            long position = start;
+            long remaining = length;
+            if (channel instanceof FileChannel file) {
+                // Mapped buffers go to the socket without a copy into the Java heap.
+                while (remaining > 0) {
+                    long n = Math.min(SLICE, remaining);
+                    ByteBuffer slice = file.map(FileChannel.MapMode.READ_ONLY, position, n);
+                    position += n;
+                    remaining -= n;
+                    if (remaining == 0) {
+                        ex.finish(slice);
+                    } else {
+                        ex.writeBlocking(slice);
+                    }
+                }
+            } else {
+                channel.position(position);
+                ByteBuffer buf = ByteBuffer.allocateDirect(1 << 18);
+                while (remaining > 0) {
+                    buf.clear().limit((int) Math.min(buf.capacity(), remaining));
+                    int n = channel.read(buf);
+                    if (n < 0) {
+                        throw new IOException("blob " + digest + " ended early");
+                    }
+                    remaining -= n;
+                    buf.flip();
+                    ex.writeBlocking(buf);
+                }
+                ex.finish(null);
+            }
+        }
+        s.metrics().bytesOut(length);
+    }
+
+    /** RFC 9110 single byte range; null when unsatisfiable or not understood. */
+    static long[] parseRange(String header, long size) {
+        String h = header.trim();
+        if (!h.startsWith("bytes=") || h.contains(",")) {
+            return null;
+        }
+        String spec = h.substring(6).trim();
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        try {
+            String a = spec.substring(0, dash).trim();
+            String b = spec.substring(dash + 1).trim();
+            if (a.isEmpty()) {
+                long suffix = Long.parseLong(b);
+                if (suffix <= 0 || size == 0) {
+                    return null;
+                }
+                return new long[] {Math.max(0, size - suffix), size - 1};
+            }
+            long first = Long.parseLong(a);
+            long last = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+            if (first >= size || last < first) {
+                return null;
+            }
+            return new long[] {first, last};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    void delete(Exchange ex, Authenticator.Caller caller, String repository, String reference) {
+        Digest digest = Services.digest(reference, "digest");
+        s.auth().require(ex, caller, repository, Action.DELETE);
+        if (!s.deleteEnabled()) {
+            throw new HttpError(405, ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
+        }
+        if (!s.storage().unlink(repository, digest)) {
+            throw new HttpError(404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
+        }
+        ex.send(202);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.kiln.registry.internal;
+
+import dev.kiln.content.Digest;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+
+/**
+ * Manifests by repository and reference, with their response headers already encoded, so a pull
+ * by tag is a map lookup and one write. Every write goes through this process, so invalidating on
+ * tag and manifest changes keeps it exact.
+ */
+public final class ManifestCache {
+    private static final int MAX_ENTRIES = 20_000;
+
+    public record Entry(Digest digest, String mediaType, ByteBuffer body, HttpField contentType,
+                        HttpField digestHeader, HttpField contentLength) {
+        public static Entry of(Digest digest, String mediaType, byte[] body) {
+            return new Entry(digest, mediaType, ByteBuffer.wrap(body).asReadOnlyBuffer(),
+                    new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, mediaType),
+                    new PreEncodedHttpField("Docker-Content-Digest", digest.toString()),
+                    new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, body.length));
+        }
+
+        public ByteBuffer freshBody() {
+            return body.duplicate();
+        }
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private volatile long generation;
+
+    private static String key(String repository, String reference) {
+        return repository + '\0' + reference;
+    }
+
+    public Entry get(String repository, String reference) {
+        return entries.get(key(repository, reference));
+    }
+
+    /** Changes on every invalidation; a reader that loaded from storage caches only if it did not change. */
+    public long generation() {
+        return generation;
+    }
+
+    /** Caches what was read from storage, unless a write invalidated something since {@code seen}. */
+    public synchronized void putIfUnchanged(String repository, String reference, Entry entry, long seen) {
+        if (generation != seen) {
+            return;
+        }
+        if (entries.size() >= MAX_ENTRIES) {
+            entries.clear();
+        }
+        entries.put(key(repository, reference), entry);
+    }
+
+    public synchronized void invalidate(String repository, String reference) {
+        generation++;
+        entries.remove(key(repository, reference));
+    }
+
+    /** Drops every entry of a repository: used when a manifest goes away and tags may point at it. */
+    public synchronized void invalidateRepository(String repository) {
+        generation++;
+        String prefix = repository + '\0';
+        entries.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+}

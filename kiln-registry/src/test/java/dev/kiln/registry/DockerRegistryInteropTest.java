@@ -1,0 +1,82 @@
+package dev.kiln.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kiln.content.Digest;
+import dev.kiln.oci.ImageReference;
+import dev.kiln.oci.distribution.RegistryClient;
+import java.io.ByteArrayInputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kiln's client against the CNCF distribution registry from Debian; skopeo pulls back what it pushed. */
+class DockerRegistryInteropTest {
+    private static final Path BINARY = Path.of("/usr/bin/docker-registry");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void clientPushesSkopeoPulls() throws Exception {
+        assumeTrue(Files.isExecutable(BINARY), "Debian package docker-registry is not installed");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path config = tmp.resolve("config.yml");
+        Files.writeString(config, "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " + tmp.resolve("data")
+                + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
+        Process registry = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("registry.log").toFile()).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String host = "127.0.0.1:" + port;
+            for (int i = 0; i < 100; i++) {
+                try {
+                    if (http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (java.io.IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            RegistryClient client = new RegistryClient(http, null);
+            ImageReference ref = ImageReference.parse(host + "/kiln/app:v1");
+            byte[] configBlob = TestContent.config("amd64");
+            byte[] small = dev.kiln.content.Gzip.compress(OciLayoutFixture.layer(1, 2000), 1);
+            byte[] large = TestContent.random(2, 36 << 20);
+            for (byte[] blob : List.of(configBlob, small, large)) {
+                client.pushBlob(ref, Digest.sha256(blob), blob.length, () -> new ByteArrayInputStream(blob));
+            }
+            // Compressed layer types, so skopeo copies the layers as they are instead of compressing them.
+            byte[] manifest = new String(TestContent.manifest(configBlob, small, large), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace(TestContent.OCI_LAYER + "\"", TestContent.OCI_LAYER + "+gzip\"")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Digest digest = client.pushManifest(ref, TestContent.OCI_MANIFEST, manifest);
+            assertThat(client.listTags(ref)).containsExactly("v1");
+            assertThat(client.referrers(ref, digest, null)).isEmpty();
+            assertThat(client.mountBlob(ImageReference.parse(host + "/kiln/other"), "kiln/app", Digest.sha256(large))).isTrue();
+
+            String raw = SkopeoInteropTest.skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + host + "/kiln/app:v1");
+            assertThat(Digest.sha256(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(digest);
+            Path out = tmp.resolve("out");
+            SkopeoInteropTest.skopeo("copy", "--preserve-digests", "--src-tls-verify=false", "docker://" + host + "/kiln/app:v1",
+                    "oci:" + out + ":v1");
+            assertThat(Files.readString(out.resolve("index.json"))).contains(digest.toString());
+            assertThat(Files.readAllBytes(out.resolve("blobs/sha256").resolve(Digest.sha256(large).hex()))).isEqualTo(large);
+        } finally {
+            registry.destroy();
+            registry.waitFor();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.kiln.registry;
+
+import dev.kiln.content.Digest;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/** Blobs and manifests for tests: deterministic bytes, real digests. */
+final class TestContent {
+    static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+    static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
+
+    private TestContent() {
+    }
+
+    static byte[] random(long seed, int size) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static byte[] config(String arch) {
+        return ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String descriptor(String mediaType, byte[] content) {
+        return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + Digest.sha256(content) + "\",\"size\":" + content.length + "}";
+    }
+
+    static byte[] manifest(byte[] config, byte[]... layers) {
+        StringBuilder sb = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":")
+                .append(descriptor(OCI_CONFIG, config)).append(",\"layers\":[");
+        for (int i = 0; i < layers.length; i++) {
+            sb.append(i > 0 ? "," : "").append(descriptor(OCI_LAYER, layers[i]));
+        }
+        return sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
