@@ -53,9 +53,40 @@ public final class ImageBuilder {
         this.gzipLevel = gzipLevel;
     }
 
+    /** Resolves every architecture without installing anything: the exact packages a build would use. */
+    public ImageLock lock(ImageSpec spec, BuildOptions options, String configName, byte[] configBytes) {
+        List<String> warnings = new ArrayList<>();
+        Setup setup = setup(spec, options, warnings);
+        List<ImageLock.Locked> locked = new ArrayList<>();
+        for (String arch : setup.archs) {
+            Resolver resolver = new Resolver(setup.repos.packages(setup.resolveFrom, arch), arch, setup.resolveFrom);
+            for (RepositoryPackage p : resolver.resolve(spec.contents().packages())) {
+                locked.add(new ImageLock.Locked(p.name(), p.version(), arch, p.entry().checksum(),
+                        p.repository() + "/" + arch + "/" + p.fileName()));
+            }
+        }
+        return new ImageLock(configName, ImageLock.checksumOf(configBytes), spec.contents().keyring(),
+                setup.resolveFrom, locked);
+    }
+
+    private record Setup(List<String> archs, LocalRepositories repos, List<String> resolveFrom, List<Path> keyFiles) {
+    }
+
     public ImageBuild build(ImageSpec spec, BuildOptions options) {
         Instant start = clock.instant();
         List<String> warnings = new ArrayList<>();
+        Setup setup = setup(spec, options, warnings);
+        List<ArchImage> built = new ArrayList<>();
+        for (String arch : setup.archs) {
+            built.add(buildArch(spec, options, arch, setup.repos, setup.resolveFrom, setup.keyFiles));
+        }
+        long created = built.stream().mapToLong(ArchImage::created).max().orElse(0);
+        Map<String, String> annotations = annotations(spec, created);
+        OciImageSet set = OciImageSet.of(built.stream().map(ArchImage::image).toList(), annotations);
+        return new ImageBuild(spec, set, built, warnings, Duration.between(start, clock.instant()));
+    }
+
+    private Setup setup(ImageSpec spec, BuildOptions options, List<String> warnings) {
         List<String> archs = options.archs().isEmpty() ? spec.archs()
                 : options.archs().stream().map(a -> Platform.parse(a).apkArch()).toList();
         if (archs.isEmpty()) {
@@ -86,14 +117,7 @@ public final class ImageBuilder {
         if (resolveFrom.isEmpty()) {
             throw new ImageException("no local repository to resolve from; pass --repository DIR");
         }
-        List<ArchImage> built = new ArrayList<>();
-        for (String arch : archs.stream().distinct().sorted().toList()) {
-            built.add(buildArch(spec, options, arch, repos, resolveFrom, keyFiles));
-        }
-        long created = built.stream().mapToLong(ArchImage::created).max().orElse(0);
-        Map<String, String> annotations = annotations(spec, created);
-        OciImageSet set = OciImageSet.of(built.stream().map(ArchImage::image).toList(), annotations);
-        return new ImageBuild(spec, set, built, warnings, Duration.between(start, clock.instant()));
+        return new Setup(archs.stream().distinct().sorted().toList(), repos, resolveFrom, keyFiles);
     }
 
     private ArchImage buildArch(ImageSpec spec, BuildOptions options, String arch, LocalRepositories repos,
