@@ -41,6 +41,16 @@ class ImageSpecLoaderTest {
     }
 
     @Test
+    void exampleCatalogLoads() {
+        Path images = Path.of(System.getProperty("kiln.repo.root", "..")).resolve("examples/images");
+        for (String name : List.of("static", "busybox", "hello")) {
+            ImageSpec spec = ImageSpecLoader.load(images.resolve(name + ".yaml"));
+            assertThat(spec.contents().packages()).contains("kiln-baselayout");
+            assertThat(spec.accounts().runAs()).isEqualTo("65532");
+        }
+    }
+
+    @Test
     void everyProblemIsReportedWithLineAndColumn() throws Exception {
         Path f = tmp.resolve("bad.yaml");
         Files.writeString(f, """
