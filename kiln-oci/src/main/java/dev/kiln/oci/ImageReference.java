@@ -1,57 +1,97 @@
 package dev.kiln.oci;
 
+import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
-import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * PLACEHOLDER written by the registry work so the distribution client compiles; the image
- * engineer's ImageReference replaces it on merge. Same accessors: registry, repository, tag
- * (nullable), digest (nullable), withTag, withDigest, parse.
+ * An image reference {@code [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST]} with Docker's defaults: no
+ * registry means {@code docker.io}, and a one-component repository there gets {@code library/}.
+ * A first component is a registry when it holds a dot or a colon or is {@code localhost}.
+ * {@code tag} and {@code digest} are each nullable; a reference with neither names the repository.
  */
 public final class ImageReference {
+    public static final String DOCKER_HUB = "docker.io";
+
+    private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern REGISTRY = Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+            + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?");
+
     private final String registry;
     private final String repository;
     private final String tag;
     private final Digest digest;
 
     private ImageReference(String registry, String repository, String tag, Digest digest) {
-        this.registry = Objects.requireNonNull(registry, "registry");
-        this.repository = Objects.requireNonNull(repository, "repository");
+        this.registry = registry;
+        this.repository = repository;
         this.tag = tag;
         this.digest = digest;
     }
 
+    public static ImageReference of(String registry, String repository, String tag, Digest digest) {
+        String reg = registry == null || registry.isEmpty() ? DOCKER_HUB : registry;
+        if (!REGISTRY.matcher(reg).matches()) {
+            throw new OciException("image reference: registry '" + reg + "' is not a host[:port]");
+        }
+        if (repository == null || repository.isEmpty()) {
+            throw new OciException("image reference: repository is empty");
+        }
+        String repo = reg.equals(DOCKER_HUB) && !repository.contains("/") ? "library/" + repository : repository;
+        for (String c : repo.split("/", -1)) {
+            if (!COMPONENT.matcher(c).matches()) {
+                throw new OciException("image reference: repository '" + repo + "' has component '" + c
+                        + "'; expected lowercase letters and digits separated by '.', '_', '__' or '-'");
+            }
+        }
+        if (repo.length() > 255) {
+            throw new OciException("image reference: repository is " + repo.length() + " characters; at most 255");
+        }
+        if (tag != null && !TAG.matcher(tag).matches()) {
+            throw new OciException("image reference: tag '" + tag + "' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+        }
+        return new ImageReference(reg, repo, tag, digest);
+    }
+
     public static ImageReference parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new OciException("image reference is empty");
+        }
         String rest = text;
         Digest digest = null;
         int at = rest.indexOf('@');
         if (at >= 0) {
-            digest = Digest.parse(rest.substring(at + 1));
+            try {
+                digest = Digest.parse(rest.substring(at + 1));
+            } catch (ContentException e) {
+                throw new OciException("image reference '" + text + "': " + e.getMessage(), e);
+            }
             rest = rest.substring(0, at);
+        }
+        String registry = DOCKER_HUB;
+        int slash = rest.indexOf('/');
+        if (slash > 0) {
+            String first = rest.substring(0, slash);
+            if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+                registry = first;
+                rest = rest.substring(slash + 1);
+            }
         }
         String tag = null;
         int colon = rest.lastIndexOf(':');
-        if (colon > rest.lastIndexOf('/')) {
+        if (colon >= 0 && colon > rest.lastIndexOf('/')) {
             tag = rest.substring(colon + 1);
             rest = rest.substring(0, colon);
         }
-        int slash = rest.indexOf('/');
-        String first = slash < 0 ? "" : rest.substring(0, slash);
-        String registry;
-        String repository;
-        if (slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"))) {
-            registry = first;
-            repository = rest.substring(slash + 1);
-        } else {
-            registry = "docker.io";
-            repository = slash < 0 ? "library/" + rest : rest;
+        try {
+            return of(registry, rest, tag, digest);
+        } catch (OciException e) {
+            throw new OciException("image reference '" + text + "': " + e.getMessage(), e);
         }
-        if (repository.isEmpty()) {
-            throw new IllegalArgumentException("image reference '" + text + "' has no repository");
-        }
-        return new ImageReference(registry, repository, tag, digest);
     }
 
+    /** Host and optional port, e.g. {@code docker.io} or {@code 127.0.0.1:5000}. */
     public String registry() {
         return registry;
     }
@@ -60,35 +100,54 @@ public final class ImageReference {
         return repository;
     }
 
+    /** The tag, or null. */
     public String tag() {
         return tag;
     }
 
+    /** The digest, or null. */
     public Digest digest() {
         return digest;
     }
 
+    /** What a registry's manifest endpoint takes: the digest when there is one, else the tag, else {@code latest}. */
+    public String identifier() {
+        return digest != null ? digest.toString() : tag != null ? tag : "latest";
+    }
+
     public ImageReference withTag(String newTag) {
-        return new ImageReference(registry, repository, newTag, null);
+        return of(registry, repository, newTag, digest);
     }
 
     public ImageReference withDigest(Digest newDigest) {
-        return new ImageReference(registry, repository, null, newDigest);
+        return new ImageReference(registry, repository, tag, newDigest);
+    }
+
+    /** The same repository without tag or digest. */
+    public ImageReference repositoryReference() {
+        return new ImageReference(registry, repository, null, null);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ImageReference r && registry.equals(r.registry) && repository.equals(r.repository)
-                && Objects.equals(tag, r.tag) && Objects.equals(digest, r.digest);
+        return o instanceof ImageReference r && r.toString().equals(toString());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(registry, repository, tag, digest);
+        return toString().hashCode();
     }
 
+    /** The full form, e.g. {@code docker.io/library/alpine:3.20@sha256:…}. */
     @Override
     public String toString() {
-        return registry + "/" + repository + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
+        StringBuilder sb = new StringBuilder(registry).append('/').append(repository);
+        if (tag != null) {
+            sb.append(':').append(tag);
+        }
+        if (digest != null) {
+            sb.append('@').append(digest);
+        }
+        return sb.toString();
     }
 }

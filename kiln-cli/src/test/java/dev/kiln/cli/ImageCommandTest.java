@@ -1,0 +1,74 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.apk.SigningKey;
+import dev.kiln.testkit.TestPackages;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ImageCommandTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    Result kiln(String... args) {
+        CommandLine cli = Kiln.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void buildLockAndSbom() throws Exception {
+        SigningKey key = SigningKey.generate(2048, "cli-test.rsa");
+        Path repo = tmp.resolve("repo");
+        TestPackages.publish(repo, "x86_64", key, List.of(
+                TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(1_700_000_000L)
+                        .file("etc/os-release", "ID=kiln\nVERSION_ID=\"2025\"\n", 0644),
+                TestPackages.apk("hello", "2.12-r0").builddate(1_700_000_000L).file("usr/bin/hello", "h", 0755)));
+        Path pub = tmp.resolve("cli-test.rsa.pub");
+        Files.writeString(pub, key.publicKeyPem());
+        Path config = tmp.resolve("hello.yaml");
+        Files.writeString(config, "contents:\n  packages: [kiln-baselayout, hello]\nentrypoint:\n  command: /usr/bin/hello\n"
+                + "archs: [amd64]\n");
+
+        Result build = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("out").toString(),
+                "--repository", repo.toString(), "--keyring", pub.toString(), "--json");
+        assertThat(build.exit()).as(build.err()).isZero();
+        assertThat(build.out()).contains("\"event\":\"built\"").contains("\"format\":\"oci-layout\"");
+        Result archive = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("d.tar").toString(),
+                "--repository", repo.toString(), "--keyring", pub.toString(), "--format", "docker-archive");
+        assertThat(archive.exit()).as(archive.err()).isZero();
+
+        Result lock = kiln("image", "lock", config.toString(), "--repository", repo.toString(), "--keyring",
+                pub.toString());
+        assertThat(lock.exit()).as(lock.err()).isZero();
+        assertThat(lock.out()).contains("\"name\" : \"hello\"").contains("\"version\" : \"2.12-r0\"")
+                .contains("\"checksum\" : \"sha256-");
+
+        Result sbom = kiln("image", "sbom", tmp.resolve("out").toString(), "--ref", "hello:latest");
+        assertThat(sbom.exit()).as(sbom.err()).isZero();
+        assertThat(sbom.out()).contains("\"spdxVersion\" : \"SPDX-2.3\"").contains("pkg:apk/kiln/hello@2.12-r0");
+        Result cdx = kiln("image", "sbom", tmp.resolve("d.tar").toString(), "--format", "cyclonedx");
+        assertThat(cdx.exit()).as(cdx.err()).isZero();
+        assertThat(cdx.out()).contains("\"specVersion\" : \"1.6\"");
+
+        Result bad = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("x").toString(),
+                "--repository", repo.toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("no trusted keys");
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.kiln.image;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Inputs of a build besides the config: {@code archs} (APK or OCI names) override the config's;
+ * {@code extraRepositories} are used to resolve only; {@code keyring} are trusted public keys (files
+ * or directories); {@code sourceDateEpoch} null means "newest package build date";
+ * {@code baseDir} resolves relative repositories and keys of the config.
+ */
+public record BuildOptions(List<String> archs, List<String> extraRepositories, List<Path> keyring,
+        Long sourceDateEpoch, Path baseDir) {
+
+    public BuildOptions {
+        archs = archs == null ? List.of() : List.copyOf(archs);
+        extraRepositories = extraRepositories == null ? List.of() : List.copyOf(extraRepositories);
+        keyring = keyring == null ? List.of() : List.copyOf(keyring);
+        baseDir = baseDir == null ? Path.of(".") : baseDir;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.kiln.image;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One entry of an image's file tree. {@code path} is relative to the image root, without leading or
+ * trailing slash; {@code content} is set for regular files; {@code linkTarget} for symlinks (as
+ * written) and hard links (a tree path); {@code owner} is the installing package's name, or null
+ * for what the assembler creates; {@code sha1} is the hex checksum apk records, when known.
+ */
+public record FileNode(String path, Kind kind, int mode, long uid, long gid, long mtime, byte[] content,
+        String linkTarget, Map<String, byte[]> xattrs, String owner, String sha1, int devMajor, int devMinor) {
+
+    public enum Kind { FILE, DIRECTORY, SYMLINK, HARDLINK, CHAR_DEVICE, BLOCK_DEVICE, FIFO }
+
+    public FileNode {
+        xattrs = xattrs == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(xattrs));
+        mode &= 07777;
+    }
+
+    public static FileNode directory(String path, int mode, long uid, long gid, long mtime) {
+        return new FileNode(path, Kind.DIRECTORY, mode, uid, gid, mtime, null, null, null, null, null, 0, 0);
+    }
+
+    public static FileNode file(String path, byte[] content, int mode, long uid, long gid, long mtime) {
+        return new FileNode(path, Kind.FILE, mode, uid, gid, mtime, content, null, null, null, null, 0, 0);
+    }
+
+    public static FileNode symlink(String path, String target, long uid, long gid, long mtime) {
+        return new FileNode(path, Kind.SYMLINK, 0777, uid, gid, mtime, null, target, null, null, null, 0, 0);
+    }
+
+    public long size() {
+        return kind == Kind.FILE ? content.length : 0;
+    }
+
+    public FileNode withOwnership(int newMode, long newUid, long newGid) {
+        return new FileNode(path, kind, newMode, newUid, newGid, mtime, content, linkTarget, xattrs, owner, sha1,
+                devMajor, devMinor);
+    }
+
+    public FileNode withLink(String newTarget) {
+        return new FileNode(path, kind, mode, uid, gid, mtime, content, newTarget, xattrs, owner, sha1, devMajor,
+                devMinor);
+    }
+
+    public FileNode withPath(String newPath) {
+        return new FileNode(newPath, kind, mode, uid, gid, mtime, content, linkTarget, xattrs, owner, sha1, devMajor,
+                devMinor);
+    }
+}

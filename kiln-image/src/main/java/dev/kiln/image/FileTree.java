@@ -1,0 +1,150 @@
+package dev.kiln.image;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The in-memory file system an image is assembled in: no host paths, no root privileges. Entries
+ * iterate in walk order (parents first, siblings sorted by name), which is the layer tar order.
+ */
+public final class FileTree {
+    /** Component-wise order, so that {@code a/b} sorts right after {@code a} and before {@code a-c}. */
+    public static final Comparator<String> WALK_ORDER = (x, y) -> {
+        String[] a = x.split("/");
+        String[] b = y.split("/");
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            int c = a[i].compareTo(b[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.length, b.length);
+    };
+    private static final int MAX_LINKS = 40;
+
+    private final TreeMap<String, FileNode> nodes = new TreeMap<>(WALK_ORDER);
+
+    /**
+     * Normalises an image path ({@code /a/./b/}, {@code a//b}) to {@code a/b}; a path that climbs
+     * above the root is rejected, because it would write outside the image.
+     */
+    public static String normalize(String path) {
+        List<String> parts = new ArrayList<>();
+        for (String p : path.split("/")) {
+            if (p.isEmpty() || p.equals(".")) {
+                continue;
+            }
+            if (p.equals("..")) {
+                if (parts.isEmpty()) {
+                    throw new ImageException("path '" + path + "' is outside the image root");
+                }
+                parts.remove(parts.size() - 1);
+            } else {
+                parts.add(p);
+            }
+        }
+        return String.join("/", parts);
+    }
+
+    public Optional<FileNode> get(String path) {
+        return Optional.ofNullable(nodes.get(normalize(path)));
+    }
+
+    public boolean exists(String path) {
+        return nodes.containsKey(normalize(path));
+    }
+
+    public void put(FileNode node) {
+        if (node.path().isEmpty()) {
+            throw new ImageException("cannot replace the image root directory");
+        }
+        nodes.put(node.path(), node);
+    }
+
+    public FileNode remove(String path) {
+        return nodes.remove(normalize(path));
+    }
+
+    /** Creates missing directories of {@code path} (itself included) with the given metadata. */
+    public void mkdirs(String path, int mode, long uid, long gid, long mtime) {
+        String p = normalize(path);
+        if (p.isEmpty()) {
+            return;
+        }
+        int slash = p.lastIndexOf('/');
+        if (slash > 0) {
+            mkdirs(p.substring(0, slash), 0755, 0, 0, mtime);
+        }
+        FileNode existing = nodes.get(p);
+        if (existing == null) {
+            nodes.put(p, FileNode.directory(p, mode, uid, gid, mtime));
+        } else if (existing.kind() != FileNode.Kind.DIRECTORY && existing.kind() != FileNode.Kind.SYMLINK) {
+            throw new ImageException("cannot create directory /" + p + ": a " + existing.kind().name().toLowerCase()
+                    + " is there");
+        }
+    }
+
+    /**
+     * The tree path {@code path} names once symlinks in its parent directories are followed (the
+     * last component is not followed), as the kernel would see it inside the image; a link that
+     * leaves the root is clamped to the root, as in a chroot.
+     */
+    public String resolveParents(String path) {
+        String p = normalize(path);
+        for (int hops = 0; hops < MAX_LINKS; hops++) {
+            String[] parts = p.split("/");
+            String resolved = null;
+            StringBuilder prefix = new StringBuilder();
+            for (int i = 0; i < parts.length - 1; i++) {
+                String dir = prefix.isEmpty() ? parts[i] : prefix + "/" + parts[i];
+                FileNode n = nodes.get(dir);
+                if (n != null && n.kind() == FileNode.Kind.SYMLINK) {
+                    String target = n.linkTarget();
+                    String base = target.startsWith("/") ? "" : prefix.toString();
+                    String rest = String.join("/", java.util.Arrays.copyOfRange(parts, i + 1, parts.length));
+                    resolved = clamp(base + "/" + target + "/" + rest);
+                    break;
+                }
+                prefix = new StringBuilder(dir);
+            }
+            if (resolved == null) {
+                return p;
+            }
+            p = resolved;
+        }
+        throw new ImageException("too many levels of symbolic links resolving /" + path);
+    }
+
+    private static String clamp(String path) {
+        List<String> parts = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (s.isEmpty() || s.equals(".")) {
+                continue;
+            }
+            if (s.equals("..")) {
+                if (!parts.isEmpty()) {
+                    parts.remove(parts.size() - 1);
+                }
+            } else {
+                parts.add(s);
+            }
+        }
+        return String.join("/", parts);
+    }
+
+    /** All entries in walk order. */
+    public Collection<FileNode> entries() {
+        return nodes.values();
+    }
+
+    /** Entries at or below {@code path}. */
+    public List<FileNode> subtree(String path) {
+        String p = normalize(path);
+        return nodes.values().stream().filter(n -> n.path().equals(p) || p.isEmpty() || n.path().startsWith(p + "/"))
+                .toList();
+    }
+}

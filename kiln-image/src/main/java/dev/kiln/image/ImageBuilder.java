@@ -1,0 +1,275 @@
+package dev.kiln.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.TrustedKeys;
+import dev.kiln.image.internal.AccountFiles;
+import dev.kiln.image.internal.LocalRepositories;
+import dev.kiln.image.internal.PathMutations;
+import dev.kiln.image.internal.Shlex;
+import dev.kiln.oci.Blob;
+import dev.kiln.oci.ImageConfig;
+import dev.kiln.oci.Manifest;
+import dev.kiln.oci.OciImage;
+import dev.kiln.oci.OciImageSet;
+import dev.kiln.oci.Platform;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Assembles images from a config (images.md §2): resolve, install without scripts, accounts, paths,
+ * apk metadata, layers, OCI config, manifest, index. Output depends only on the config, the package
+ * bytes and {@code sourceDateEpoch}; the injected clock only measures the build.
+ */
+public final class ImageBuilder {
+    public static final String AUTHOR = "kiln";
+    private static final ObjectMapper SPEC_JSON = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
+    private final Clock clock;
+    private final int gzipLevel;
+
+    public ImageBuilder(Clock clock) {
+        this(clock, dev.kiln.content.Gzip.DEFAULT_LEVEL);
+    }
+
+    public ImageBuilder(Clock clock, int gzipLevel) {
+        this.clock = clock;
+        this.gzipLevel = gzipLevel;
+    }
+
+    /** Resolves every architecture without installing anything: the exact packages a build would use. */
+    public ImageLock lock(ImageSpec spec, BuildOptions options, String configName, byte[] configBytes) {
+        List<String> warnings = new ArrayList<>();
+        Setup setup = setup(spec, options, warnings);
+        List<ImageLock.Locked> locked = new ArrayList<>();
+        for (String arch : setup.archs) {
+            Resolver resolver = new Resolver(setup.repos.packages(setup.resolveFrom, arch), arch, setup.resolveFrom);
+            for (RepositoryPackage p : resolver.resolve(spec.contents().packages())) {
+                locked.add(new ImageLock.Locked(p.name(), p.version(), arch, p.entry().checksum(),
+                        p.repository() + "/" + arch + "/" + p.fileName()));
+            }
+        }
+        return new ImageLock(configName, ImageLock.checksumOf(configBytes), spec.contents().keyring(),
+                setup.resolveFrom, locked);
+    }
+
+    private record Setup(List<String> archs, LocalRepositories repos, List<String> resolveFrom, List<Path> keyFiles) {
+    }
+
+    public ImageBuild build(ImageSpec spec, BuildOptions options) {
+        Instant start = clock.instant();
+        List<String> warnings = new ArrayList<>();
+        Setup setup = setup(spec, options, warnings);
+        List<ArchImage> built = new ArrayList<>();
+        for (String arch : setup.archs) {
+            built.add(buildArch(spec, options, arch, setup.repos, setup.resolveFrom, setup.keyFiles));
+        }
+        long created = built.stream().mapToLong(ArchImage::created).max().orElse(0);
+        Map<String, String> annotations = annotations(spec, created);
+        OciImageSet set = OciImageSet.of(built.stream().map(ArchImage::image).toList(), annotations);
+        return new ImageBuild(spec, set, built, warnings, Duration.between(start, clock.instant()));
+    }
+
+    private Setup setup(ImageSpec spec, BuildOptions options, List<String> warnings) {
+        List<String> archs = options.archs().isEmpty() ? spec.archs()
+                : options.archs().stream().map(a -> Platform.parse(a).apkArch()).toList();
+        if (archs.isEmpty()) {
+            archs = List.of("x86_64");
+        }
+        List<Path> keyFiles = new ArrayList<>(options.keyring());
+        for (String k : spec.contents().keyring()) {
+            if (k.startsWith("http://") || k.startsWith("https://")) {
+                warnings.add("keyring " + k + " is remote and was not fetched; pass --keyring");
+            } else {
+                keyFiles.add(options.baseDir().resolve(k));
+            }
+        }
+        TrustedKeys keys = TrustedKeys.load(keyFiles);
+        if (keys.isEmpty()) {
+            throw new ImageException("no trusted keys: give contents.keyring paths or --keyring, so that repository"
+                    + " indexes and packages can be verified");
+        }
+        LocalRepositories repos = new LocalRepositories(options.baseDir(), keys);
+        List<String> resolveFrom = new ArrayList<>(spec.contents().buildRepositories());
+        resolveFrom.addAll(spec.contents().repositories());
+        resolveFrom.addAll(options.extraRepositories());
+        List<String> remote = resolveFrom.stream().filter(r -> r.contains("://") && !r.startsWith("file:")).toList();
+        if (!remote.isEmpty()) {
+            warnings.add("remote repositories skipped: " + remote);
+            resolveFrom.removeAll(remote);
+        }
+        if (resolveFrom.isEmpty()) {
+            throw new ImageException("no local repository to resolve from; pass --repository DIR");
+        }
+        return new Setup(archs.stream().distinct().sorted().toList(), repos, resolveFrom, keyFiles);
+    }
+
+    private ArchImage buildArch(ImageSpec spec, BuildOptions options, String arch, LocalRepositories repos,
+            List<String> resolveFrom, List<Path> keyFiles) {
+        Resolver resolver = new Resolver(repos.packages(resolveFrom, arch), arch, resolveFrom);
+        List<RepositoryPackage> resolved = resolver.resolve(spec.contents().packages());
+        List<ApkPackage> apks = resolved.stream().map(p -> repos.fetch(p, arch)).toList();
+        long newest = apks.stream().mapToLong(a -> a.pkgInfo().builddate()).max().orElse(0);
+        long epoch = options.sourceDateEpoch() != null ? options.sourceDateEpoch() : newest;
+
+        FileTree tree = new FileTree();
+        writeApkMetadata(tree, spec, arch, keyFiles, epoch);
+        Installer installer = new Installer(tree, epoch);
+        for (int i = 0; i < resolved.size(); i++) {
+            installer.install(resolved.get(i), apks.get(i));
+        }
+        AccountFiles.apply(tree, spec.accounts(), epoch);
+        tree.mkdirs("etc", 0755, 0, 0, epoch);
+        tree.put(FileNode.file("etc/apko.json", specJson(spec), 0444, 0, 0, epoch));
+        PathMutations.apply(tree, spec.paths(), epoch);
+        addCertificates(tree, spec, epoch);
+        addServices(tree, spec, epoch);
+        installer.writeDatabase();
+
+        Map<Long, String> users = AccountFiles.names(tree, "etc/passwd");
+        Map<Long, String> groups = AccountFiles.names(tree, "etc/group");
+        Layer layer = new LayerWriter(gzipLevel).write(tree.entries(), users, groups);
+        List<Layer> layers = List.of(layer);
+
+        Platform platform = Platform.fromApkArch(arch);
+        String createdText = rfc3339(epoch);
+        Map<String, String> labels = new TreeMap<>(spec.annotations());
+        labels.putAll(vcsAnnotations(spec));
+        String title = spec.annotations().get("org.opencontainers.image.title");
+        String vendor = spec.annotations().get("org.opencontainers.image.vendor");
+        String comment = title != null && vendor != null ? title + " by " + vendor : "This is a kiln single-layer image";
+        List<ImageConfig.History> history = layers.stream()
+                .map(l -> new ImageConfig.History(createdText, AUTHOR, AUTHOR, comment, false)).toList();
+        ImageConfig config = new ImageConfig(createdText, AUTHOR, platform.architecture(), platform.os(),
+                platform.variant(), runtime(spec, labels), layers.stream().map(Layer::diffId).toList(), history);
+        Manifest manifest = Manifest.of(config.descriptor(), layers.stream().map(l -> l.blob().descriptor()).toList(),
+                annotations(spec, epoch));
+        OciImage image = OciImage.of(manifest, config, layers.stream().map(Layer::blob).toList());
+        return new ArchImage(arch, platform, installer.installed(), tree, layers, image, epoch);
+    }
+
+    private static ImageConfig.Runtime runtime(ImageSpec spec, Map<String, String> labels) {
+        List<String> entrypoint = null;
+        ImageSpec.Entrypoint e = spec.entrypoint();
+        if (e.command() != null) {
+            entrypoint = Shlex.split(e.command(), "entrypoint.command");
+        } else if (e.shellFragment() != null) {
+            entrypoint = List.of("/bin/sh", "-c", e.shellFragment());
+        } else if ("service-bundle".equals(e.type())) {
+            entrypoint = List.of("/bin/s6-svscan", "/sv");
+        }
+        List<String> cmd = spec.cmd() == null ? null : Shlex.split(spec.cmd(), "cmd");
+        return new ImageConfig.Runtime(spec.accounts().runAs(), null, spec.effectiveEnv(), entrypoint, cmd,
+                spec.volumes().isEmpty() ? null : spec.volumes(), spec.workDir(), labels, spec.stopSignal());
+    }
+
+    private static Map<String, String> annotations(ImageSpec spec, long created) {
+        Map<String, String> a = new TreeMap<>(spec.annotations());
+        a.putAll(vcsAnnotations(spec));
+        a.put("org.opencontainers.image.created", rfc3339(created));
+        return a;
+    }
+
+    private static Map<String, String> vcsAnnotations(ImageSpec spec) {
+        Map<String, String> a = new TreeMap<>();
+        if (spec.vcsUrl() != null) {
+            int at = spec.vcsUrl().lastIndexOf('@');
+            a.put("org.opencontainers.image.source", at < 0 ? spec.vcsUrl() : spec.vcsUrl().substring(0, at));
+            if (at >= 0) {
+                a.put("org.opencontainers.image.revision", spec.vcsUrl().substring(at + 1));
+            }
+        }
+        return a;
+    }
+
+    static String rfc3339(long epochSeconds) {
+        return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
+    }
+
+    private static void writeApkMetadata(FileTree tree, ImageSpec spec, String arch, List<Path> keyFiles, long epoch) {
+        tree.mkdirs("etc/apk/keys", 0755, 0, 0, epoch);
+        List<String> world = spec.contents().packages().stream().distinct().sorted().toList();
+        tree.put(FileNode.file("etc/apk/world", lines(world), 0644, 0, 0, epoch));
+        List<String> runtimeRepos = new ArrayList<>(spec.contents().repositories());
+        runtimeRepos.addAll(spec.contents().runtimeRepositories());
+        tree.put(FileNode.file("etc/apk/repositories", lines(runtimeRepos), 0644, 0, 0, epoch));
+        tree.put(FileNode.file("etc/apk/arch", (arch + "\n").getBytes(StandardCharsets.UTF_8), 0644, 0, 0, epoch));
+        for (Path k : keyFiles) {
+            List<Path> files = new ArrayList<>();
+            try {
+                if (Files.isDirectory(k)) {
+                    try (var s = Files.list(k)) {
+                        s.filter(Files::isRegularFile).sorted().forEach(files::add);
+                    }
+                } else {
+                    files.add(k);
+                }
+                for (Path f : files) {
+                    tree.put(FileNode.file("etc/apk/keys/" + f.getFileName(), Files.readAllBytes(f), 0644, 0, 0, epoch));
+                }
+            } catch (IOException e) {
+                throw new ImageException("cannot read key " + k + ": " + e.getMessage(), e);
+            }
+        }
+        for (ImageSpec.NamedContent key : spec.contents().runtimeKeyring()) {
+            tree.put(FileNode.file("etc/apk/keys/" + key.name(), key.content().getBytes(StandardCharsets.UTF_8), 0644,
+                    0, 0, epoch));
+        }
+    }
+
+    private static void addCertificates(FileTree tree, ImageSpec spec, long epoch) {
+        if (spec.certificates().additional().isEmpty()) {
+            return;
+        }
+        String bundle = "etc/ssl/certs/ca-certificates.crt";
+        tree.mkdirs("etc/ssl/certs", 0755, 0, 0, epoch);
+        StringBuilder sb = new StringBuilder();
+        tree.get(bundle).filter(n -> n.kind() == FileNode.Kind.FILE)
+                .ifPresent(n -> sb.append(new String(n.content(), StandardCharsets.UTF_8)));
+        for (ImageSpec.NamedContent c : spec.certificates().additional()) {
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
+                sb.append('\n');
+            }
+            sb.append(c.content());
+        }
+        tree.put(FileNode.file(bundle, sb.toString().getBytes(StandardCharsets.UTF_8), 0644, 0, 0, epoch));
+    }
+
+    /** An s6 service directory per service, as apko's service-bundle entrypoint expects under {@code /sv}. */
+    private static void addServices(FileTree tree, ImageSpec spec, long epoch) {
+        for (Map.Entry<String, String> s : spec.entrypoint().services().entrySet()) {
+            String dir = "sv/" + s.getKey();
+            tree.mkdirs(dir, 0755, 0, 0, epoch);
+            String run = "#!/bin/execlineb -P\n" + s.getValue() + "\n";
+            tree.put(FileNode.file(dir + "/run", run.getBytes(StandardCharsets.UTF_8), 0755, 0, 0, epoch));
+        }
+    }
+
+    private static byte[] lines(List<String> lines) {
+        return (lines.isEmpty() ? "" : String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] specJson(ImageSpec spec) {
+        try {
+            return SPEC_JSON.writeValueAsBytes(spec);
+        } catch (IOException e) {
+            throw new ImageException("cannot render the image config as JSON: " + e.getMessage(), e);
+        }
+    }
+}

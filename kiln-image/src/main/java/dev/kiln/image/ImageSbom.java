@@ -1,0 +1,402 @@
+package dev.kiln.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.apk.ApkIndex;
+import dev.kiln.apk.Dependency;
+import dev.kiln.apk.IndexEntry;
+import dev.kiln.content.Digest;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Image SBOMs composed from the image's file tree (images.md §8): the installed database names the
+ * packages; each package's embedded SPDX document ({@code var/lib/db/sbom/NAME-VERSION.spdx.json})
+ * contributes its described package and what that package's relationships reach (files excluded);
+ * a package without one gets a synthesized entry. The OS comes from {@code /etc/os-release}. Both
+ * documents are pure functions of the tree and the subject, so they are reproducible.
+ */
+public final class ImageSbom {
+    static final String TOOL = "kiln";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FileTree tree;
+    private final SbomSubject subject;
+    private final List<IndexEntry> packages;
+    private final Map<String, String> osRelease;
+    private final String supplier;
+
+    public ImageSbom(FileTree tree, SbomSubject subject) {
+        this.tree = tree;
+        this.subject = subject;
+        FileNode db = tree.get(Installer.DB_DIR + "/installed").or(() -> tree.get("lib/apk/db/installed"))
+                .filter(n -> n.kind() == FileNode.Kind.FILE)
+                .orElseThrow(() -> new ImageException("image " + subject.name() + " has no installed database"));
+        this.packages = ApkIndex.parseText(new String(db.content(), StandardCharsets.UTF_8)).entries();
+        this.osRelease = osRelease(tree);
+        this.supplier = "Organization: " + osRelease.getOrDefault("NAME", osId());
+    }
+
+    public List<IndexEntry> packages() {
+        return packages;
+    }
+
+    private String osId() {
+        return osRelease.getOrDefault("ID", "unknown");
+    }
+
+    private String distro() {
+        String v = osRelease.get("VERSION_ID");
+        return v == null || v.isEmpty() ? osId() : osId() + "-" + v;
+    }
+
+    /** {@code pkg:apk/ID/NAME@VERSION?arch=…&distro=ID-VERSION_ID[&upstream=ORIGIN]}, qualifiers sorted. */
+    public String purl(IndexEntry e) {
+        Map<String, String> q = new TreeMap<>();
+        q.put("arch", e.arch() == null ? subject.platform().apkArch() : e.arch());
+        q.put("distro", distro());
+        if (e.origin() != null && !e.origin().equals(e.name())) {
+            q.put("upstream", e.origin());
+        }
+        return "pkg:apk/" + enc(osId().toLowerCase()) + "/" + enc(e.name().toLowerCase()) + "@" + enc(e.version()) + "?"
+                + String.join("&", q.entrySet().stream().map(x -> x.getKey() + "=" + enc(x.getValue())).toList());
+    }
+
+    private String imagePurl() {
+        String name = subject.name().substring(subject.name().lastIndexOf('/') + 1).toLowerCase();
+        return "pkg:oci/" + enc(name) + "@" + subject.manifestDigest() + "?arch=" + subject.platform().architecture()
+                + "&mediaType=" + enc("application/vnd.oci.image.manifest.v1+json") + "&os=" + subject.platform().os();
+    }
+
+    // ---------------- SPDX 2.3 ----------------
+
+    public byte[] spdx() {
+        String imageId = "SPDXRef-Package-Image-" + subject.manifestDigest().hex().substring(0, 16);
+        String osRef = "SPDXRef-OperatingSystem-" + elementId(osId());
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("SPDXID", "SPDXRef-DOCUMENT");
+        doc.put("name", "sbom-" + (subject.layers().isEmpty() ? subject.manifestDigest().hex()
+                : subject.layers().get(0).hex()));
+        doc.put("spdxVersion", "SPDX-2.3");
+        ObjectNode info = doc.putObject("creationInfo");
+        info.put("created", created());
+        info.putArray("creators").add("Tool: " + TOOL).add(supplier);
+        info.put("licenseListVersion", "3.27");
+        doc.put("dataLicense", "CC0-1.0");
+        doc.put("documentNamespace", "https://kiln.dev/spdx/image/" + subject.manifestDigest().hex() + "/"
+                + subject.platform().apkArch());
+        doc.putArray("documentDescribes").add(imageId);
+        ArrayNode pkgs = doc.putArray("packages");
+        ArrayNode rels = JSON.createArrayNode();
+
+        ObjectNode image = pkgs.addObject();
+        image.put("SPDXID", imageId);
+        image.put("name", subject.name());
+        image.put("versionInfo", subject.manifestDigest().toString());
+        basics(image, "CONTAINER");
+        purl(image, imagePurl());
+        rel(rels, "SPDXRef-DOCUMENT", "DESCRIBES", imageId);
+        List<String> layerIds = new ArrayList<>();
+        for (Digest layer : subject.layers()) {
+            String id = "SPDXRef-Package-ImageLayer-" + layer.hex().substring(0, 16);
+            ObjectNode l = pkgs.addObject();
+            l.put("SPDXID", id);
+            l.put("name", layer.toString());
+            l.put("versionInfo", layer.toString());
+            basics(l, "CONTAINER");
+            l.putArray("checksums").addObject().put("algorithm", "SHA256").put("checksumValue", layer.hex());
+            rel(rels, imageId, "CONTAINS", id);
+            layerIds.add(id);
+        }
+        ObjectNode os = pkgs.addObject();
+        os.put("SPDXID", osRef);
+        os.put("name", osId());
+        if (osRelease.containsKey("VERSION_ID")) {
+            os.put("versionInfo", osRelease.get("VERSION_ID"));
+        }
+        basics(os, "OPERATING_SYSTEM");
+        rel(rels, imageId, "CONTAINS", osRef);
+
+        Set<String> ids = new HashSet<>();
+        Map<String, String> idByName = new LinkedHashMap<>();
+        for (IndexEntry e : packages) {
+            idByName.put(e.name(), "SPDXRef-Package-apk-" + elementId(e.name() + "-" + e.version()));
+        }
+        for (IndexEntry e : packages) {
+            String id = idByName.get(e.name());
+            ObjectNode p = embedded(e, id, pkgs, rels, ids);
+            if (p == null) {
+                p = pkgs.addObject();
+                p.put("SPDXID", id);
+                p.put("name", e.name());
+                p.put("versionInfo", e.version());
+                basics(p, "APPLICATION");
+                p.put("licenseDeclared", license(e));
+                p.put("description", e.description());
+                p.put("comment", "synthesized by kiln: the package carries no SPDX document");
+            }
+            p.put("supplier", supplier);
+            ((ObjectNode) p).remove("externalRefs");
+            purl(p, purl(e));
+            ids.add(id);
+            rel(rels, layerIds.isEmpty() ? imageId : layerIds.get(layerIds.size() - 1), "CONTAINS", id);
+        }
+        for (Map.Entry<String, List<String>> edge : edges().entrySet()) {
+            for (String to : edge.getValue()) {
+                rel(rels, idByName.get(edge.getKey()), "DEPENDS_ON", idByName.get(to));
+            }
+        }
+        doc.set("relationships", rels);
+        return bytes(doc);
+    }
+
+    /** Copies the package's own SPDX description and what it reaches; null if it has no usable document. */
+    private ObjectNode embedded(IndexEntry e, String id, ArrayNode out, ArrayNode rels, Set<String> ids) {
+        String dir = "var/lib/db/sbom/";
+        String upstream = e.version().replaceAll("-r\\d+$", "");
+        FileNode f = tree.get(dir + e.name() + "-" + e.version() + ".spdx.json")
+                .or(() -> tree.get(dir + e.name() + "-" + upstream + ".spdx.json"))
+                .or(() -> tree.get(dir + e.name() + ".spdx.json")).filter(n -> n.kind() == FileNode.Kind.FILE)
+                .orElse(null);
+        if (f == null) {
+            return null;
+        }
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(f.content());
+        } catch (IOException ex) {
+            return null;
+        }
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        doc.path("packages").forEach(p -> byId.put(p.path("SPDXID").asText(), p));
+        String described = null;
+        for (JsonNode p : doc.path("packages")) {
+            if (e.name().equals(p.path("name").asText()) && e.version().equals(p.path("versionInfo").asText())) {
+                described = p.path("SPDXID").asText();
+            }
+        }
+        if (described == null) {
+            return null;
+        }
+        Map<String, String> newIds = new LinkedHashMap<>();
+        newIds.put(described, id);
+        Deque<String> todo = new ArrayDeque<>(List.of(described));
+        List<JsonNode> edges = new ArrayList<>();
+        while (!todo.isEmpty()) {
+            String from = todo.poll();
+            for (JsonNode r : doc.path("relationships")) {
+                String to = r.path("relatedSpdxElement").asText();
+                if (r.path("spdxElementId").asText().equals(from) && byId.containsKey(to)
+                        && !isOs(byId.get(to))) {
+                    edges.add(r);
+                    if (!newIds.containsKey(to)) {
+                        newIds.put(to, id + "-" + to.replaceFirst("^SPDXRef-", ""));
+                        todo.add(to);
+                    }
+                }
+            }
+        }
+        ObjectNode main = null;
+        for (Map.Entry<String, String> m : newIds.entrySet()) {
+            if (!ids.add(m.getValue())) {
+                continue;
+            }
+            ObjectNode copy = ((ObjectNode) byId.get(m.getKey())).deepCopy();
+            copy.put("SPDXID", m.getValue());
+            copy.put("filesAnalyzed", false);
+            copy.remove(List.of("packageVerificationCode", "hasFiles", "licenseInfoFromFiles"));
+            if ("OPERATING-SYSTEM".equals(copy.path("primaryPackagePurpose").asText())) {
+                copy.put("primaryPackagePurpose", "OPERATING_SYSTEM");
+            }
+            if (!copy.has("supplier")) {
+                copy.put("supplier", supplier);
+            }
+            for (JsonNode ref : copy.path("externalRefs")) {
+                if ("PACKAGE_MANAGER".equals(ref.path("referenceCategory").asText())) {
+                    ((ObjectNode) ref).put("referenceCategory", "PACKAGE-MANAGER");
+                }
+            }
+            out.add(copy);
+            if (m.getKey().equals(described)) {
+                main = copy;
+            }
+        }
+        for (JsonNode r : edges) {
+            rel(rels, newIds.get(r.path("spdxElementId").asText()), r.path("relationshipType").asText(),
+                    newIds.get(r.path("relatedSpdxElement").asText()));
+        }
+        return main;
+    }
+
+    private static boolean isOs(JsonNode p) {
+        String purpose = p.path("primaryPackagePurpose").asText();
+        return purpose.equals("OPERATING_SYSTEM") || purpose.equals("OPERATING-SYSTEM");
+    }
+
+    // ---------------- CycloneDX 1.6 ----------------
+
+    public byte[] cyclonedx() {
+        ObjectNode bom = JSON.createObjectNode();
+        bom.put("bomFormat", "CycloneDX");
+        bom.put("specVersion", "1.6");
+        bom.put("serialNumber", "urn:uuid:" + UUID.nameUUIDFromBytes((subject.manifestDigest() + "/cyclonedx")
+                .getBytes(StandardCharsets.UTF_8)));
+        bom.put("version", 1);
+        ObjectNode meta = bom.putObject("metadata");
+        meta.put("timestamp", created());
+        meta.putObject("tools").putArray("components").addObject().put("type", "application").put("name", TOOL);
+        String imageRef = imagePurl();
+        ObjectNode image = meta.putObject("component");
+        image.put("type", "container");
+        image.put("bom-ref", imageRef);
+        image.put("name", subject.name());
+        image.put("version", subject.manifestDigest().toString());
+        image.put("purl", imageRef);
+        ObjectNode sup = meta.putObject("supplier");
+        sup.put("name", supplier.substring("Organization: ".length()));
+        ArrayNode components = bom.putArray("components");
+        String osRef = "os:" + osId();
+        ObjectNode os = components.addObject();
+        os.put("type", "operating-system");
+        os.put("bom-ref", osRef);
+        os.put("name", osId());
+        if (osRelease.containsKey("VERSION_ID")) {
+            os.put("version", osRelease.get("VERSION_ID"));
+        }
+        Map<String, String> refByName = new LinkedHashMap<>();
+        for (IndexEntry e : packages) {
+            String ref = purl(e);
+            refByName.put(e.name(), ref);
+            ObjectNode c = components.addObject();
+            c.put("type", "library");
+            c.put("bom-ref", ref);
+            c.putObject("supplier").put("name", supplier.substring("Organization: ".length()));
+            c.put("name", e.name());
+            c.put("version", e.version());
+            if (!e.description().isEmpty()) {
+                c.put("description", e.description());
+            }
+            if (!e.license().isBlank()) {
+                c.putArray("licenses").addObject().put("expression", e.license());
+            }
+            c.put("purl", ref);
+        }
+        ArrayNode deps = bom.putArray("dependencies");
+        ObjectNode top = deps.addObject();
+        top.put("ref", imageRef);
+        ArrayNode topOn = top.putArray("dependsOn");
+        topOn.add(osRef);
+        refByName.values().forEach(topOn::add);
+        deps.addObject().put("ref", osRef).putArray("dependsOn");
+        Map<String, List<String>> edges = edges();
+        for (Map.Entry<String, String> e : refByName.entrySet()) {
+            ArrayNode on = deps.addObject().put("ref", e.getValue()).putArray("dependsOn");
+            edges.getOrDefault(e.getKey(), List.of()).forEach(n -> on.add(refByName.get(n)));
+        }
+        return bytes(bom);
+    }
+
+    /** Package name → names of the installed packages that satisfy its dependencies, in order. */
+    private Map<String, List<String>> edges() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (IndexEntry e : packages) {
+            List<String> to = new ArrayList<>();
+            for (String atom : e.depends()) {
+                Dependency d = Dependency.parse(atom);
+                if (d.isConflict()) {
+                    continue;
+                }
+                for (IndexEntry p : packages) {
+                    boolean provides = p.name().equals(d.name()) || p.provides().stream()
+                            .anyMatch(x -> Dependency.parse(x).name().equals(d.name()));
+                    if (provides && !p.name().equals(e.name()) && !to.contains(p.name())) {
+                        to.add(p.name());
+                        break;
+                    }
+                }
+            }
+            out.put(e.name(), to);
+        }
+        return out;
+    }
+
+    // ---------------- helpers ----------------
+
+    private String created() {
+        return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(subject.created()));
+    }
+
+    private void basics(ObjectNode p, String purpose) {
+        p.put("downloadLocation", "NOASSERTION");
+        p.put("filesAnalyzed", false);
+        p.put("supplier", supplier);
+        p.put("primaryPackagePurpose", purpose);
+    }
+
+    private static String license(IndexEntry e) {
+        return e.license() == null || e.license().isBlank() ? "NOASSERTION" : e.license();
+    }
+
+    private static void purl(ObjectNode p, String purl) {
+        ArrayNode refs = p.putArray("externalRefs");
+        refs.addObject().put("referenceCategory", "PACKAGE-MANAGER").put("referenceType", "purl")
+                .put("referenceLocator", purl);
+    }
+
+    private static void rel(ArrayNode rels, String from, String type, String to) {
+        rels.addObject().put("spdxElementId", from).put("relationshipType", type).put("relatedSpdxElement", to);
+    }
+
+    static String elementId(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '-') {
+                sb.append(c);
+            } else {
+                sb.append('C').append((int) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":");
+    }
+
+    private static Map<String, String> osRelease(FileTree tree) {
+        Map<String, String> out = new LinkedHashMap<>();
+        tree.get("etc/os-release").or(() -> tree.get("usr/lib/os-release")).filter(n -> n.kind() == FileNode.Kind.FILE)
+                .ifPresent(n -> {
+                    for (String line : new String(n.content(), StandardCharsets.UTF_8).split("\n")) {
+                        int eq = line.indexOf('=');
+                        if (eq > 0 && !line.startsWith("#")) {
+                            out.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
+                        }
+                    }
+                });
+        return out;
+    }
+
+    private static byte[] bytes(ObjectNode doc) {
+        try {
+            return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ImageException("cannot write SBOM: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.kiln.image;
+
+import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.IndexEntry;
+import dev.kiln.content.Hashing;
+import dev.kiln.image.internal.PackageData;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Installs packages into a {@link FileTree} without running scriptlets, and writes the installed
+ * database {@code usr/lib/apk/db/installed} in apk-tools' record format (apk.md §10) with the
+ * {@code lib/apk} symlink. A file already owned by another package is an error unless the new
+ * package {@code replaces} the owner or the content is identical.
+ */
+public final class Installer {
+    public static final String DB_DIR = "usr/lib/apk/db";
+
+    private final FileTree tree;
+    private final long sourceDateEpoch;
+    private final Map<String, String> ownerOf = new HashMap<>();
+    private final List<InstalledPackage> installed = new ArrayList<>();
+
+    public Installer(FileTree tree, long sourceDateEpoch) {
+        this.tree = tree;
+        this.sourceDateEpoch = sourceDateEpoch;
+    }
+
+    public InstalledPackage install(RepositoryPackage source, ApkPackage apk) {
+        String name = apk.pkgInfo().name();
+        List<String> replaces = apk.pkgInfo().replaces().stream().map(r -> dev.kiln.apk.Dependency.parse(r).name())
+                .toList();
+        List<FileNode> placed = new ArrayList<>();
+        for (FileNode f : PackageData.read(apk)) {
+            String path = tree.resolveParents(f.path());
+            int slash = path.lastIndexOf('/');
+            if (slash > 0) {
+                tree.mkdirs(path.substring(0, slash), 0755, 0, 0, f.mtime());
+            }
+            FileNode node = f.withPath(path);
+            if (node.kind() == FileNode.Kind.HARDLINK) {
+                node = new FileNode(path, node.kind(), node.mode(), node.uid(), node.gid(), node.mtime(), null,
+                        tree.resolveParents(node.linkTarget()), node.xattrs(), name, node.sha1(), 0, 0);
+            }
+            FileNode existing = tree.get(path).orElse(null);
+            if (existing != null) {
+                if (existing.kind() == FileNode.Kind.DIRECTORY && node.kind() == FileNode.Kind.DIRECTORY) {
+                    placed.add(f);
+                    continue;
+                }
+                String other = ownerOf.get(path);
+                boolean same = existing.kind() == node.kind() && Arrays.equals(existing.content(), node.content())
+                        && java.util.Objects.equals(existing.linkTarget(), node.linkTarget());
+                if (other != null && !other.equals(name) && !same && !replaces.contains(other)) {
+                    throw new ImageException("package " + name + "-" + apk.pkgInfo().version() + " installs /" + path
+                            + ", which " + other + " already installed; one must replace the other");
+                }
+            }
+            tree.put(node);
+            if (node.kind() != FileNode.Kind.DIRECTORY) {
+                ownerOf.put(path, name);
+            }
+            placed.add(f);
+        }
+        InstalledPackage p = new InstalledPackage(IndexEntry.of(apk, apk.fileSize()), source.repository(), apk, placed);
+        installed.add(p);
+        return p;
+    }
+
+    public List<InstalledPackage> installed() {
+        return List.copyOf(installed);
+    }
+
+    /** Owner package of each non-directory path. */
+    public Map<String, String> owners() {
+        return Map.copyOf(ownerOf);
+    }
+
+    /** The installed database text (records separated by a blank line). */
+    public static String database(List<InstalledPackage> packages) {
+        StringBuilder sb = new StringBuilder();
+        for (InstalledPackage p : packages) {
+            sb.append(p.entry().render());
+            if (!sb.toString().endsWith("\n")) {
+                sb.append('\n');
+            }
+            var info = p.apk().pkgInfo();
+            if (!info.replaces().isEmpty()) {
+                sb.append("r:").append(String.join(" ", info.replaces())).append('\n');
+            }
+            if (info.replacesPriority() != null && info.replacesPriority() != 0) {
+                sb.append("q:").append(info.replacesPriority()).append('\n');
+            }
+            appendFiles(sb, p.files());
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void appendFiles(StringBuilder sb, List<FileNode> files) {
+        Map<String, FileNode> dirs = new LinkedHashMap<>();
+        Map<String, List<FileNode>> byDir = new LinkedHashMap<>();
+        Map<String, String> sha1ByPath = new HashMap<>();
+        for (FileNode f : files) {
+            if (f.sha1() != null) {
+                sha1ByPath.put(f.path(), f.sha1());
+            }
+            if (f.kind() == FileNode.Kind.DIRECTORY) {
+                dirs.put(f.path(), f);
+                byDir.computeIfAbsent(f.path(), k -> new ArrayList<>());
+            } else {
+                int slash = f.path().lastIndexOf('/');
+                byDir.computeIfAbsent(slash < 0 ? "" : f.path().substring(0, slash), k -> new ArrayList<>()).add(f);
+            }
+        }
+        for (Map.Entry<String, List<FileNode>> e : byDir.entrySet()) {
+            sb.append("F:").append(e.getKey()).append('\n');
+            FileNode d = dirs.get(e.getKey());
+            if (d != null && (d.uid() != 0 || d.gid() != 0 || d.mode() != 0755)) {
+                sb.append("M:").append(d.uid()).append(':').append(d.gid()).append(':')
+                        .append(Integer.toOctalString(d.mode())).append('\n');
+            }
+            for (FileNode f : e.getValue()) {
+                sb.append("R:").append(f.path().substring(f.path().lastIndexOf('/') + 1)).append('\n');
+                int defaultMode = f.kind() == FileNode.Kind.SYMLINK ? 0777 : 0644;
+                if (f.uid() != 0 || f.gid() != 0 || f.mode() != defaultMode) {
+                    sb.append("a:").append(f.uid()).append(':').append(f.gid()).append(':')
+                            .append(Integer.toOctalString(f.mode())).append('\n');
+                }
+                String sha1 = f.sha1() != null ? f.sha1()
+                        : f.kind() == FileNode.Kind.HARDLINK ? sha1ByPath.get(f.linkTarget()) : null;
+                if (sha1 == null && f.kind() == FileNode.Kind.SYMLINK) {
+                    sha1 = Hashing.sha1Hex(f.linkTarget().getBytes(StandardCharsets.UTF_8));
+                }
+                if (sha1 != null) {
+                    sb.append("Z:Q1").append(Hashing.base64(Hashing.unhex(sha1))).append('\n');
+                }
+            }
+        }
+    }
+
+    /** Writes the database, the lock file, triggers and the {@code lib/apk} link into the tree. */
+    public void writeDatabase() {
+        tree.mkdirs(DB_DIR, 0755, 0, 0, sourceDateEpoch);
+        tree.put(FileNode.file(DB_DIR + "/installed", database(installed).getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
+                sourceDateEpoch));
+        tree.put(FileNode.file(DB_DIR + "/lock", new byte[0], 0600, 0, 0, sourceDateEpoch));
+        StringBuilder triggers = new StringBuilder();
+        for (InstalledPackage p : installed) {
+            if (!p.apk().pkgInfo().triggers().isEmpty()) {
+                triggers.append(p.apk().identity()).append(' ').append(String.join(" ", p.apk().pkgInfo().triggers()))
+                        .append('\n');
+            }
+        }
+        tree.put(FileNode.file(DB_DIR + "/triggers", triggers.toString().getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
+                sourceDateEpoch));
+        FileNode lib = tree.get("lib").orElse(null);
+        boolean libIsUsrLib = lib != null && lib.kind() == FileNode.Kind.SYMLINK
+                && FileTree.normalize(lib.linkTarget()).matches("(usr/lib|\\.\\./usr/lib|/?usr/lib)");
+        if (!libIsUsrLib && !(lib != null && lib.kind() == FileNode.Kind.SYMLINK)) {
+            tree.mkdirs("lib", 0755, 0, 0, sourceDateEpoch);
+            if (!tree.exists("lib/apk")) {
+                tree.put(FileNode.symlink("lib/apk", "../usr/lib/apk", 0, 0, sourceDateEpoch));
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.kiln.image.internal;
+
+import dev.kiln.apk.ApkException;
+import dev.kiln.apk.ApkIndex;
+import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.ApkReader;
+import dev.kiln.apk.IndexEntry;
+import dev.kiln.apk.TrustedKeys;
+import dev.kiln.image.ImageException;
+import dev.kiln.image.RepositoryPackage;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * APK repositories on the local file system ({@code DIR} or {@code file:DIR}, {@code @TAG} prefixes
+ * accepted); every index must verify with the keyring, and every package with its index entry and
+ * the keyring. Remote repositories are reported, not fetched.
+ */
+public final class LocalRepositories {
+    private final Path baseDir;
+    private final TrustedKeys keys;
+
+    public LocalRepositories(Path baseDir, TrustedKeys keys) {
+        this.baseDir = baseDir;
+        this.keys = keys;
+    }
+
+    public Path directory(String repository) {
+        String r = repository.trim();
+        if (r.startsWith("@")) {
+            int space = r.indexOf(' ');
+            r = space < 0 ? r : r.substring(space + 1).trim();
+        }
+        if (r.startsWith("file:")) {
+            return Path.of(URI.create(r));
+        }
+        if (r.startsWith("http://") || r.startsWith("https://")) {
+            throw new ImageException("repository " + repository + " is remote; Kiln builds images from local"
+                    + " repositories (pass --repository DIR)");
+        }
+        return baseDir.resolve(r).normalize();
+    }
+
+    public List<RepositoryPackage> packages(List<String> repositories, String arch) {
+        List<RepositoryPackage> out = new ArrayList<>();
+        for (int i = 0; i < repositories.size(); i++) {
+            String repo = repositories.get(i);
+            Path index = directory(repo).resolve(arch).resolve("APKINDEX.tar.gz");
+            if (!Files.isRegularFile(index)) {
+                throw new ImageException("repository " + repo + " has no index for " + arch + " (" + index + ")");
+            }
+            ApkIndex parsed;
+            try {
+                parsed = ApkIndex.read(index, keys);
+            } catch (ApkException e) {
+                throw new ImageException("repository " + repo + ": " + e.getMessage(), e);
+            }
+            for (IndexEntry e : parsed.entries()) {
+                if (e.arch() == null || e.arch().equals(arch) || e.arch().equals("noarch")) {
+                    out.add(new RepositoryPackage(e, repo, i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Reads and verifies the package file behind an index entry. */
+    public ApkPackage fetch(RepositoryPackage p, String arch) {
+        Path file = directory(p.repository()).resolve(arch).resolve(p.fileName());
+        if (!Files.isRegularFile(file)) {
+            throw new ImageException("repository " + p.repository() + " lists " + p + " but " + file + " is missing");
+        }
+        try {
+            ApkPackage apk = ApkReader.read(file);
+            if (!apk.identity().equals(p.entry().checksum())) {
+                throw new ImageException("package " + file + " has identity " + apk.identity() + " but the index of "
+                        + p.repository() + " says " + p.entry().checksum());
+            }
+            apk.verify(keys);
+            return apk;
+        } catch (ApkException e) {
+            throw new ImageException("package " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

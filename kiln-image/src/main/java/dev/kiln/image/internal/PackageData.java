@@ -1,0 +1,90 @@
+package dev.kiln.image.internal;
+
+import dev.kiln.apk.ApkPackage;
+import dev.kiln.content.GzipMemberReader;
+import dev.kiln.content.TarHeader;
+import dev.kiln.content.TarReader;
+import dev.kiln.image.FileNode;
+import dev.kiln.image.ImageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads a verified package's data stream into file nodes, keeping modes, owners, mtimes and xattrs as stored. */
+public final class PackageData {
+    private static final String CHECKSUM = "APK-TOOLS.checksum.SHA1";
+    private static final String XATTR = "SCHILY.xattr.";
+
+    private PackageData() {
+    }
+
+    public static List<FileNode> read(ApkPackage pkg) {
+        String owner = pkg.pkgInfo().name();
+        List<FileNode> out = new ArrayList<>();
+        try (InputStream raw = Files.newInputStream(pkg.file()); GzipMemberReader members = new GzipMemberReader(raw)) {
+            int skip = pkg.signatures().isEmpty() ? 1 : 2;
+            for (int i = 0; i < skip; i++) {
+                members.hasNextMember();
+                members.nextMember(null).transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            if (!members.hasNextMember()) {
+                throw new ImageException("package " + pkg.file() + " has no data stream");
+            }
+            TarReader tar = new TarReader(members.nextMember(null));
+            for (TarHeader h; (h = tar.next()) != null; ) {
+                String path = strip(h.name());
+                if (path.isEmpty()) {
+                    continue;
+                }
+                String sha1 = null;
+                Map<String, byte[]> xattrs = new LinkedHashMap<>();
+                for (Map.Entry<String, byte[]> r : h.paxRecords().entrySet()) {
+                    if (r.getKey().equals(CHECKSUM)) {
+                        sha1 = new String(r.getValue(), StandardCharsets.US_ASCII);
+                    } else if (r.getKey().startsWith(XATTR)) {
+                        xattrs.put(r.getKey().substring(XATTR.length()), r.getValue());
+                    }
+                }
+                FileNode.Kind kind = switch (h.type()) {
+                    case FILE -> FileNode.Kind.FILE;
+                    case DIRECTORY -> FileNode.Kind.DIRECTORY;
+                    case SYMLINK -> FileNode.Kind.SYMLINK;
+                    case HARDLINK -> FileNode.Kind.HARDLINK;
+                    case CHAR_DEVICE -> FileNode.Kind.CHAR_DEVICE;
+                    case BLOCK_DEVICE -> FileNode.Kind.BLOCK_DEVICE;
+                    case FIFO -> FileNode.Kind.FIFO;
+                };
+                byte[] content = kind == FileNode.Kind.FILE ? tar.readContent() : null;
+                String link = h.linkName().isEmpty() ? null
+                        : kind == FileNode.Kind.HARDLINK ? strip(h.linkName()) : h.linkName();
+                out.add(new FileNode(path, kind, h.mode(), h.uid(), h.gid(), h.mtime(), content, link, xattrs, owner,
+                        sha1, h.devMajor(), h.devMinor()));
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ImageException ie) {
+                throw ie;
+            }
+            throw new ImageException("cannot read the data of package " + pkg.file() + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static String strip(String name) {
+        String n = name;
+        while (n.startsWith("./")) {
+            n = n.substring(2);
+        }
+        while (n.startsWith("/")) {
+            n = n.substring(1);
+        }
+        while (n.endsWith("/")) {
+            n = n.substring(0, n.length() - 1);
+        }
+        return n;
+    }
+}

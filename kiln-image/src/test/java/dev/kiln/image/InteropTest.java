@@ -1,0 +1,108 @@
+package dev.kiln.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kiln.oci.DockerArchive;
+import dev.kiln.oci.OciArchive;
+import dev.kiln.oci.OciLayout;
+import dev.kiln.testkit.TestPackages;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Third-party clients read what Kiln writes: skopeo (all formats), umoci (layout), bubblewrap runs the rootfs. */
+class InteropTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out) {
+    }
+
+    static Run run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    static boolean onPath(String tool) {
+        return List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
+                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    }
+
+    /** A 169-byte static x86-64 Linux program that prints "Hello, world!" and exits 0: no compiler needed. */
+    static byte[] helloElf() {
+        byte[] msg = "Hello, world!\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] code = {(byte) 0xb8, 1, 0, 0, 0, (byte) 0xbf, 1, 0, 0, 0, 0x48, (byte) 0x8d, 0x35, 16, 0, 0, 0,
+                (byte) 0xba, (byte) msg.length, 0, 0, 0, 0x0f, 0x05, (byte) 0xb8, 60, 0, 0, 0, 0x31, (byte) 0xff, 0x0f, 0x05};
+        int size = 64 + 56 + code.length + msg.length;
+        long base = 0x400000;
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        b.putShort((short) 2).putShort((short) 0x3e).putInt(1).putLong(base + 120).putLong(64).putLong(0);
+        b.putInt(0).putShort((short) 64).putShort((short) 56).putShort((short) 1).putShort((short) 0)
+                .putShort((short) 0).putShort((short) 0);
+        b.putInt(1).putInt(5).putLong(0).putLong(base).putLong(base).putLong(size).putLong(size).putLong(0x1000);
+        b.put(code).put(msg);
+        return b.array();
+    }
+
+    @Test
+    void skopeoUmociAndBubblewrapReadKilnImages() throws Exception {
+        assumeTrue(onPath("skopeo") && onPath("umoci"), "skopeo and umoci are needed");
+        Path repo = tmp.resolve("repo");
+        TestPackages.publish(repo, "x86_64", Fixtures.KEY, List.of(
+                TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(Fixtures.BUILD_DATE)
+                        .file("etc/os-release", "ID=kiln\nVERSION_ID=\"2025\"\n", 0644)
+                        .file("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\n", 0644).dir("tmp"),
+                TestPackages.apk("hello", "2.12-r0").builddate(Fixtures.BUILD_DATE).file("usr/bin/hello", helloElf(), 0755)));
+        Fixtures.publicKey(tmp);
+        ImageSpec spec = ImageSpecLoader.load(Fixtures.config(tmp, ImageBuilderTest.HELLO));
+        ImageBuild build = new ImageBuilder(Clock.systemUTC()).build(spec, new BuildOptions(null, null, null, null, tmp));
+
+        new OciLayout(tmp.resolve("layout")).write(build.images(), "latest");
+        new OciArchive(tmp.resolve("image.oci.tar")).write(build.images(), "latest");
+        new DockerArchive(tmp.resolve("image.docker.tar"), null).write(build.images(), "kiln.dev/hello:latest");
+
+        String manifestDigest = build.archs().get(0).image().manifest().descriptor().digest().toString();
+        for (String source : List.of("oci:layout:latest", "oci-archive:image.oci.tar:latest",
+                "docker-archive:image.docker.tar")) {
+            Run inspect = run(tmp, "skopeo", "--override-os", "linux", "--override-arch", "amd64", "inspect", source);
+            assertThat(inspect.exit()).as(source + ": " + inspect.out()).isZero();
+            assertThat(inspect.out()).contains("\"Architecture\": \"amd64\"");
+            Run copy = run(tmp, "skopeo", "--override-os", "linux", "--override-arch", "amd64", "copy", source,
+                    "dir:" + tmp.resolve("copy-" + source.split(":")[0]));
+            assertThat(copy.exit()).as(source + ": " + copy.out()).isZero();
+        }
+        Run raw = run(tmp, "skopeo", "inspect", "--raw", "oci:layout:latest");
+        assertThat(raw.out().trim()).isEqualTo(new String(build.images().index().bytes(), StandardCharsets.UTF_8));
+        assertThat(raw.out()).contains(manifestDigest);
+
+        Run unpack = run(tmp, "umoci", "unpack", "--rootless", "--image", "layout:latest", "bundle");
+        assertThat(unpack.exit()).as(unpack.out()).isZero();
+        Path rootfs = tmp.resolve("bundle/rootfs");
+        assertThat(rootfs.resolve("usr/lib/apk/db/installed")).exists();
+        assertThat(Files.readString(rootfs.resolve("etc/passwd"))).contains("nonroot:x:65532:65532:");
+
+        assumeTrue(onPath("bwrap") && System.getProperty("os.arch").equals("amd64"), "bubblewrap on x86-64 is needed");
+        List<String> cmd = new ArrayList<>(List.of("bwrap", "--unshare-all", "--uid", "65532", "--gid", "65532",
+                "--ro-bind", rootfs.toString(), "/", "--"));
+        cmd.addAll(build.archs().get(0).image().parsedConfig().config().entrypoint());
+        Run hello = run(tmp, cmd.toArray(String[]::new));
+        assertThat(hello.exit()).as(hello.out()).isZero();
+        assertThat(hello.out()).isEqualTo("Hello, world!\n");
+        Run id = run(tmp, "bwrap", "--unshare-all", "--uid", "65532", "--gid", "65532", "--ro-bind", "/", "/", "--",
+                "id", "-u");
+        assertThat(id.out().trim()).isEqualTo("65532");
+    }
+}

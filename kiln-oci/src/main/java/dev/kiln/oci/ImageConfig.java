@@ -1,0 +1,163 @@
+package dev.kiln.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.content.ContentException;
+import dev.kiln.content.Digest;
+import dev.kiln.oci.internal.Json;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An OCI image configuration (images.md §5.2). {@code created} is RFC 3339 text or null;
+ * {@code diffIds} are the digests of the uncompressed layer tars, base layer first.
+ */
+public record ImageConfig(String created, String author, String architecture, String os, String variant,
+        Runtime config, List<Digest> diffIds, List<History> history) {
+
+    /** The {@code config} object: how a container runs. Null lists and strings are omitted from JSON. */
+    public record Runtime(String user, List<String> exposedPorts, List<String> env, List<String> entrypoint,
+            List<String> cmd, List<String> volumes, String workingDir, Map<String, String> labels, String stopSignal) {
+        public Runtime {
+            exposedPorts = copy(exposedPorts);
+            env = copy(env);
+            entrypoint = copy(entrypoint);
+            cmd = copy(cmd);
+            volumes = volumes == null ? null : List.copyOf(new java.util.TreeSet<>(volumes));
+            labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+        }
+
+        public static Runtime empty() {
+            return new Runtime(null, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    /** One history entry; {@code emptyLayer} true means it produced no layer. */
+    public record History(String created, String author, String createdBy, String comment, boolean emptyLayer) {
+    }
+
+    public ImageConfig {
+        if (architecture == null || os == null) {
+            throw new OciException("image config needs architecture and os, got '" + architecture + "' '" + os + "'");
+        }
+        config = config == null ? Runtime.empty() : config;
+        diffIds = diffIds == null ? List.of() : List.copyOf(diffIds);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    public Platform platform() {
+        return new Platform(os, architecture, variant);
+    }
+
+    public byte[] toJson() {
+        ObjectNode o = Json.object();
+        if (created != null) {
+            o.put("created", created);
+        }
+        if (author != null) {
+            o.put("author", author);
+        }
+        o.put("architecture", architecture);
+        if (variant != null) {
+            o.put("variant", variant);
+        }
+        o.put("os", os);
+        ObjectNode c = o.putObject("config");
+        if (config.user() != null) {
+            c.put("User", config.user());
+        }
+        putSet(c, "ExposedPorts", config.exposedPorts());
+        Json.putStrings(c, "Env", config.env());
+        Json.putStrings(c, "Entrypoint", config.entrypoint());
+        Json.putStrings(c, "Cmd", config.cmd());
+        putSet(c, "Volumes", config.volumes());
+        if (config.workingDir() != null) {
+            c.put("WorkingDir", config.workingDir());
+        }
+        Json.putMap(c, "Labels", config.labels());
+        if (config.stopSignal() != null) {
+            c.put("StopSignal", config.stopSignal());
+        }
+        ObjectNode rootfs = o.putObject("rootfs");
+        rootfs.put("type", "layers");
+        ArrayNode ids = rootfs.putArray("diff_ids");
+        diffIds.forEach(d -> ids.add(d.toString()));
+        if (!history.isEmpty()) {
+            ArrayNode h = o.putArray("history");
+            for (History e : history) {
+                ObjectNode n = h.addObject();
+                if (e.created() != null) {
+                    n.put("created", e.created());
+                }
+                if (e.author() != null) {
+                    n.put("author", e.author());
+                }
+                if (e.createdBy() != null) {
+                    n.put("created_by", e.createdBy());
+                }
+                if (e.comment() != null) {
+                    n.put("comment", e.comment());
+                }
+                if (e.emptyLayer()) {
+                    n.put("empty_layer", true);
+                }
+            }
+        }
+        return Json.bytes(o);
+    }
+
+    public Descriptor descriptor() {
+        return Descriptor.of(MediaTypes.OCI_CONFIG, toJson());
+    }
+
+    private static void putSet(ObjectNode c, String field, List<String> keys) {
+        if (keys != null && !keys.isEmpty()) {
+            ObjectNode s = c.putObject(field);
+            keys.stream().sorted().forEach(k -> s.putObject(k));
+        }
+    }
+
+    public static ImageConfig parse(byte[] json) {
+        ObjectNode o = Json.parseObject(json, "image config");
+        JsonNode c = o.get("config");
+        Runtime runtime = Runtime.empty();
+        if (c != null && c.isObject()) {
+            runtime = new Runtime(Json.optText(c, "User"), Json.keys(c, "ExposedPorts"), Json.optStrings(c, "Env"),
+                    Json.optStrings(c, "Entrypoint"), Json.optStrings(c, "Cmd"), Json.keys(c, "Volumes"),
+                    Json.optText(c, "WorkingDir"), Json.stringMap(c, "Labels"), Json.optText(c, "StopSignal"));
+        }
+        List<Digest> diffIds = new ArrayList<>();
+        JsonNode rootfs = o.get("rootfs");
+        if (rootfs == null || !rootfs.isObject()) {
+            throw new OciException("image config: field 'rootfs' is required");
+        }
+        List<String> ids = Json.optStrings(rootfs, "diff_ids");
+        for (String id : ids == null ? List.<String>of() : ids) {
+            try {
+                diffIds.add(Digest.parse(id));
+            } catch (ContentException e) {
+                throw new OciException("image config rootfs.diff_ids: " + e.getMessage(), e);
+            }
+        }
+        List<History> history = new ArrayList<>();
+        JsonNode h = o.get("history");
+        if (h != null && h.isArray()) {
+            for (JsonNode n : h) {
+                history.add(new History(Json.optText(n, "created"), Json.optText(n, "author"),
+                        Json.optText(n, "created_by"), Json.optText(n, "comment"),
+                        n.has("empty_layer") && n.get("empty_layer").asBoolean()));
+            }
+        }
+        return new ImageConfig(Json.optText(o, "created"), Json.optText(o, "author"),
+                Json.text(o, "architecture", "image config"), Json.text(o, "os", "image config"),
+                Json.optText(o, "variant"), runtime, diffIds, history);
+    }
+
+    private static List<String> copy(List<String> l) {
+        return l == null ? null : List.copyOf(l);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.kiln.oci.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.content.ContentException;
+import dev.kiln.content.Digest;
+import dev.kiln.oci.Descriptor;
+import dev.kiln.oci.OciException;
+import dev.kiln.oci.Platform;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Jackson kept behind Kiln types: objects keep insertion order, so each writer decides its key
+ * order once; output is compact UTF-8 without a trailing newline, as registries hash it.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    public static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new OciException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static ObjectNode parseObject(byte[] json, String what) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || !node.isObject()) {
+                throw new OciException(what + ": expected a JSON object, found "
+                        + (node == null ? "nothing" : node.getNodeType()));
+            }
+            return (ObjectNode) node;
+        } catch (IOException e) {
+            throw new OciException(what + ": invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static String text(JsonNode obj, String field, String what) {
+        JsonNode n = obj.get(field);
+        if (n == null || !n.isTextual()) {
+            throw new OciException(what + ": field '" + field + "' must be a string, found "
+                    + (n == null ? "nothing" : n.getNodeType()));
+        }
+        return n.asText();
+    }
+
+    public static String optText(JsonNode obj, String field) {
+        JsonNode n = obj.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    public static List<String> optStrings(JsonNode obj, String field) {
+        JsonNode n = obj.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        n.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+
+    public static Map<String, String> stringMap(JsonNode obj, String field) {
+        JsonNode n = obj.get(field);
+        Map<String, String> out = new TreeMap<>();
+        if (n != null && n.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return out;
+    }
+
+    /** Keys of a JSON object used as a set (OCI {@code Volumes}, {@code ExposedPorts}). */
+    public static List<String> keys(JsonNode obj, String field) {
+        JsonNode n = obj.get(field);
+        if (n == null || !n.isObject()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    public static void putStrings(ObjectNode obj, String field, List<String> values) {
+        if (values != null) {
+            ArrayNode a = obj.putArray(field);
+            values.forEach(a::add);
+        }
+    }
+
+    public static void putMap(ObjectNode obj, String field, Map<String, String> map) {
+        if (map != null && !map.isEmpty()) {
+            ObjectNode o = obj.putObject(field);
+            new TreeMap<>(map).forEach(o::put);
+        }
+    }
+
+    public static ObjectNode descriptor(Descriptor d) {
+        ObjectNode o = object();
+        o.put("mediaType", d.mediaType());
+        if (d.artifactType() != null) {
+            o.put("artifactType", d.artifactType());
+        }
+        o.put("digest", d.digest().toString());
+        o.put("size", d.size());
+        putMap(o, "annotations", d.annotations());
+        if (d.platform() != null) {
+            ObjectNode p = o.putObject("platform");
+            p.put("architecture", d.platform().architecture());
+            p.put("os", d.platform().os());
+            if (d.platform().variant() != null) {
+                p.put("variant", d.platform().variant());
+            }
+        }
+        return o;
+    }
+
+    public static Descriptor readDescriptor(JsonNode n, String what) {
+        if (n == null || !n.isObject()) {
+            throw new OciException(what + ": expected a descriptor object");
+        }
+        Digest digest;
+        try {
+            digest = Digest.parse(text(n, "digest", what));
+        } catch (ContentException e) {
+            throw new OciException(what + ": " + e.getMessage(), e);
+        }
+        JsonNode size = n.get("size");
+        if (size == null || !size.canConvertToLong()) {
+            throw new OciException(what + ": field 'size' must be a number");
+        }
+        Platform platform = null;
+        JsonNode p = n.get("platform");
+        if (p != null && p.isObject()) {
+            platform = new Platform(text(p, "os", what + " platform"), text(p, "architecture", what + " platform"),
+                    optText(p, "variant"));
+        }
+        return new Descriptor(text(n, "mediaType", what), digest, size.asLong(), stringMap(n, "annotations"),
+                platform, optText(n, "artifactType"));
+    }
+
+    public static Map<String, String> orderedCopy(Map<String, String> m) {
+        return m == null ? Map.of() : new LinkedHashMap<>(m);
+    }
+}

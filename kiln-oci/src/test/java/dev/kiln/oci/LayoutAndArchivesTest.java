@@ -1,0 +1,86 @@
+package dev.kiln.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.content.Digest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LayoutAndArchivesTest {
+    @TempDir
+    Path tmp;
+
+    static OciImage image(String arch, String variant) {
+        Blob layer = Blob.of(MediaTypes.OCI_LAYER_GZIP, (arch + " layer").getBytes());
+        ImageConfig c = new ImageConfig(null, null, arch, "linux", variant, null,
+                List.of(Digest.sha256(layer.bytes())), null);
+        return OciImage.of(Manifest.of(c.descriptor(), List.of(layer.descriptor()), Map.of()), c, List.of(layer));
+    }
+
+    static OciImageSet twoPlatforms() {
+        return OciImageSet.of(List.of(image("arm64", "v8"), image("amd64", null)), Map.of("a", "b"));
+    }
+
+    @Test
+    void layoutRoundTripAndRetag() throws Exception {
+        OciLayout layout = new OciLayout(tmp.resolve("layout"));
+        OciImageSet set = twoPlatforms();
+        assertThat(set.images().get(0).platform()).hasToString("linux/amd64");
+        Digest d = layout.write(set, "v1");
+        layout.write(set, "v1");
+        layout.write(set, "v2");
+        assertThat(d).isEqualTo(set.index().descriptor().digest());
+        assertThat(layout.index().manifests()).hasSize(2);
+        assertThat(Files.readString(layout.dir().resolve("oci-layout"))).isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
+        OciImageSet back = layout.read("v1");
+        assertThat(back.index().bytes()).isEqualTo(set.index().bytes());
+        assertThat(back.images()).extracting(i -> i.platform().toString()).containsExactly("linux/amd64", "linux/arm64/v8");
+        assertThat(back.image(Platform.parse("arm64")).layers().get(0).bytes()).isEqualTo("arm64 layer".getBytes());
+        assertThatThrownBy(() -> layout.read(null)).hasMessageContaining("2 entries");
+        assertThatThrownBy(() -> layout.read("nope")).hasMessageContaining("no entry named 'nope'");
+    }
+
+    @Test
+    void corruptBlobIsDetected() throws Exception {
+        OciLayout layout = new OciLayout(tmp.resolve("layout"));
+        OciImageSet set = twoPlatforms();
+        layout.write(set, "v1");
+        Digest manifest = set.images().get(0).manifest().descriptor().digest();
+        byte[] bytes = Files.readAllBytes(layout.blobPath(manifest));
+        bytes[10] ^= 1;
+        Files.write(layout.blobPath(manifest), bytes);
+        assertThatThrownBy(() -> layout.read("v1")).hasMessageContaining("blob " + manifest + " has digest");
+    }
+
+    @Test
+    void ociArchiveIsDeterministicAndRoundTrips() throws Exception {
+        OciImageSet set = twoPlatforms();
+        Path a = tmp.resolve("a.tar");
+        Path b = tmp.resolve("b.tar");
+        new OciArchive(a).write(set, "latest");
+        new OciArchive(b).write(twoPlatforms(), "latest");
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        OciImageSet back = new OciArchive(a).read("latest");
+        assertThat(back.index().descriptor().digest()).isEqualTo(set.index().descriptor().digest());
+        assertThat(back.images()).hasSize(2);
+    }
+
+    @Test
+    void dockerArchiveHoldsOnePlatform() {
+        OciImageSet set = twoPlatforms();
+        Path file = tmp.resolve("d.tar");
+        assertThatThrownBy(() -> new DockerArchive(file, null).write(set, "x")).hasMessageContaining("one platform");
+        new DockerArchive(file, Platform.parse("amd64")).write(set, "kiln/hello");
+        List<DockerArchive.Loaded> loaded = new DockerArchive(file, null).read();
+        assertThat(loaded).hasSize(1);
+        assertThat(loaded.get(0).repoTags()).containsExactly("kiln/hello:latest");
+        OciImage image = loaded.get(0).image();
+        assertThat(image.config().bytes()).isEqualTo(set.image(Platform.parse("amd64")).config().bytes());
+        assertThat(image.layers().get(0).bytes()).isEqualTo("amd64 layer".getBytes());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.kiln.testkit;
+
+import dev.kiln.apk.ApkInput;
+import dev.kiln.apk.ApkRepository;
+import dev.kiln.apk.ApkWriter;
+import dev.kiln.apk.PkgInfo;
+import dev.kiln.apk.SigningKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Generates small signed APKs and repositories with the real {@link ApkWriter}, for tests that need
+ * packages without compiling software: {@code TestPackages.apk("hello", "1.0-r0").depends("so:libc.so.6")
+ * .file("usr/bin/hello", "#!/bin/sh\necho hi\n", 0755)}, then {@link #publish}.
+ */
+public final class TestPackages {
+    private final PkgInfo.Builder info;
+    private final Map<String, Object[]> entries = new LinkedHashMap<>();
+    private final Map<String, byte[]> control = new LinkedHashMap<>();
+    private long builddate;
+
+    private TestPackages(String name, String version) {
+        this.info = PkgInfo.builder().name(name).version(version).arch("x86_64").origin(name)
+                .description(name + " test package").url("https://example.org/" + name).license("MIT")
+                .maintainer("Kiln Tests <tests@kiln.dev>");
+    }
+
+    public static TestPackages apk(String name, String version) {
+        return new TestPackages(name, version);
+    }
+
+    public TestPackages arch(String arch) {
+        info.arch(arch);
+        return this;
+    }
+
+    public TestPackages origin(String origin) {
+        info.origin(origin);
+        return this;
+    }
+
+    public TestPackages license(String license) {
+        info.license(license);
+        return this;
+    }
+
+    public TestPackages depends(String... atoms) {
+        for (String a : atoms) {
+            info.addDepend(a);
+        }
+        return this;
+    }
+
+    public TestPackages provides(String... atoms) {
+        for (String a : atoms) {
+            info.addProvides(a);
+        }
+        return this;
+    }
+
+    public TestPackages replaces(String... names) {
+        info.replaces(List.of(names));
+        return this;
+    }
+
+    public TestPackages providerPriority(int priority) {
+        info.providerPriority(priority);
+        return this;
+    }
+
+    public TestPackages builddate(long epochSeconds) {
+        builddate = epochSeconds;
+        info.builddate(epochSeconds);
+        return this;
+    }
+
+    public TestPackages file(String path, String content, int mode) {
+        return file(path, content.getBytes(StandardCharsets.UTF_8), mode);
+    }
+
+    public TestPackages file(String path, byte[] content, int mode) {
+        entries.put(path, new Object[] {"file", content, mode});
+        return this;
+    }
+
+    /** Copies a host file (e.g. a static binary) into the package. */
+    public TestPackages hostFile(String path, Path host, int mode) {
+        try {
+            return file(path, Files.readAllBytes(host), mode);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestPackages symlink(String path, String target) {
+        entries.put(path, new Object[] {"symlink", target, 0});
+        return this;
+    }
+
+    public TestPackages dir(String path) {
+        entries.put(path, new Object[] {"dir", null, 0755});
+        return this;
+    }
+
+    public TestPackages scriptlet(String name, String script) {
+        control.put(name, script.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /** Writes the package as {@code outDir/NAME-VERSION.apk}, signed with {@code key}. */
+    public Path write(Path outDir, SigningKey key) {
+        try {
+            Path data = Files.createTempDirectory("kiln-testpkg-");
+            for (Map.Entry<String, Object[]> e : entries.entrySet()) {
+                Path p = data.resolve(e.getKey());
+                Files.createDirectories(p.getParent());
+                switch ((String) e.getValue()[0]) {
+                    case "file" -> {
+                        Files.write(p, (byte[]) e.getValue()[1]);
+                        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms((int) e.getValue()[2])));
+                    }
+                    case "symlink" -> Files.createSymbolicLink(p, Path.of((String) e.getValue()[1]));
+                    default -> Files.createDirectories(p);
+                }
+            }
+            PkgInfo pkg = info.build();
+            Path out = outDir.resolve(pkg.name() + "-" + pkg.version() + ".apk");
+            new ApkWriter().write(new ApkInput(pkg, data, control, Map.of(), builddate), key, out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes each package and publishes them into {@code repoRoot/ARCH} with a signed index. */
+    public static Path publish(Path repoRoot, String arch, SigningKey key, List<TestPackages> packages) {
+        try {
+            Path staging = Files.createTempDirectory("kiln-testrepo-");
+            List<Path> files = new ArrayList<>();
+            for (TestPackages p : packages) {
+                files.add(p.arch(arch).write(staging, key));
+            }
+            new ApkRepository(repoRoot).publish(arch, files, key, 0);
+            return repoRoot;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String perms(int mode) {
+        StringBuilder sb = new StringBuilder();
+        String rwx = "rwxrwxrwx";
+        for (int i = 0; i < 9; i++) {
+            sb.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
+        }
+        return sb.toString();
+    }
+}
