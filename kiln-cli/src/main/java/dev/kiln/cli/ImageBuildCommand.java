@@ -57,13 +57,7 @@ final class ImageBuildCommand implements Callable<Integer> {
     public Integer call() {
         Output o = Output.of(spec, json);
         ImageSpec image = ImageSpecLoader.load(config);
-        Long epoch = sourceDateEpoch;
-        String env = System.getenv("SOURCE_DATE_EPOCH");
-        if (epoch == null && env != null && !env.isBlank()) {
-            epoch = Long.parseLong(env.trim());
-        }
-        BuildOptions options = new BuildOptions(archs, repositories, keyring, epoch,
-                config.toAbsolutePath().getParent());
+        BuildOptions options = options(config, archs, repositories, keyring, sourceDateEpoch);
         ImageBuild build = new ImageBuilder(Clock.systemUTC()).build(image, options);
         build.warnings().forEach(w -> o.progress("warning: " + w, Output.fields("event", "warning", "message", w)));
         ImageSink sink = switch (format) {
@@ -85,5 +79,16 @@ final class ImageBuildCommand implements Callable<Integer> {
         o.emit(Output.fields("event", "built", "out", out.toString(), "format", format, "tag", tag, "digest",
                 digest.toString(), "index", build.images().index().descriptor().digest().toString()));
         return 0;
+    }
+
+    /** Build inputs shared by build and publish; {@code $SOURCE_DATE_EPOCH} when no epoch is given. */
+    static BuildOptions options(Path config, List<String> archs, List<String> repositories, List<Path> keyring,
+            Long sourceDateEpoch) {
+        Long epoch = sourceDateEpoch;
+        String env = System.getenv("SOURCE_DATE_EPOCH");
+        if (epoch == null && env != null && !env.isBlank()) {
+            epoch = Long.parseLong(env.trim());
+        }
+        return new BuildOptions(archs, repositories, keyring, epoch, config.toAbsolutePath().getParent());
     }
 }

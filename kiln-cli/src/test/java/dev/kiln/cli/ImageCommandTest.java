@@ -71,4 +71,32 @@ class ImageCommandTest {
         assertThat(bad.err()).contains("no trusted keys");
         assertThat(tmp.resolve("x")).doesNotExist();
     }
+
+    @Test
+    void publishPushesOnceAndPrintsDigestReferences() throws Exception {
+        SigningKey key = SigningKey.generate(2048, "cli-test.rsa");
+        Path repo = tmp.resolve("repo");
+        TestPackages.publish(repo, "x86_64", key, List.of(
+                TestPackages.apk("hello", "2.12-r0").builddate(1_700_000_000L).file("usr/bin/hello", "h", 0755)));
+        Path pub = tmp.resolve("cli-test.rsa.pub");
+        Files.writeString(pub, key.publicKeyPem());
+        Path config = tmp.resolve("hello.yaml");
+        Files.writeString(config, "contents:\n  packages: [hello]\nentrypoint:\n  command: /usr/bin/hello\n"
+                + "archs: [amd64]\n");
+        try (var server = new dev.kiln.registry.RegistryServer(
+                dev.kiln.registry.RegistryConfig.builder(tmp.resolve("registry")).build()).start()) {
+            String ref = server.address() + "/apps/hello:1";
+            Result first = kiln("image", "publish", config.toString(), ref, server.address() + "/apps/hello:latest",
+                    "--repository", repo.toString(), "--keyring", pub.toString());
+            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(first.out().trim()).matches(java.util.regex.Pattern.quote(server.address())
+                    + "/apps/hello@sha256:[0-9a-f]{64}");
+            assertThat(first.err()).contains("pushed 2 reference(s)");
+            Result again = kiln("image", "publish", config.toString(), ref, "--repository", repo.toString(),
+                    "--keyring", pub.toString(), "--json");
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.out()).contains("\"event\":\"published\"").contains("\"changed\":false")
+                    .contains(first.out().trim());
+        }
+    }
 }

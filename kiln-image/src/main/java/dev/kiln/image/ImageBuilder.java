@@ -8,6 +8,7 @@ import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.image.internal.AccountFiles;
 import dev.kiln.image.internal.LocalRepositories;
+import dev.kiln.image.internal.OriginLayers;
 import dev.kiln.image.internal.PathMutations;
 import dev.kiln.image.internal.Shlex;
 import dev.kiln.oci.Blob;
@@ -144,8 +145,11 @@ public final class ImageBuilder {
 
         Map<Long, String> users = AccountFiles.names(tree, "etc/passwd");
         Map<Long, String> groups = AccountFiles.names(tree, "etc/group");
-        Layer layer = new LayerWriter(gzipLevel).write(tree.entries(), users, groups);
-        List<Layer> layers = List.of(layer);
+        List<OriginLayers.Plan> plans = spec.layering() == null
+                ? List.of(new OriginLayers.Plan(null, List.copyOf(tree.entries())))
+                : OriginLayers.split(tree, installer.installed(), spec.layering().budget(), epoch);
+        LayerWriter writer = new LayerWriter(gzipLevel);
+        List<Layer> layers = plans.stream().map(p -> writer.write(p.nodes(), users, groups)).toList();
 
         Platform platform = Platform.fromApkArch(arch);
         String createdText = rfc3339(epoch);
@@ -154,8 +158,8 @@ public final class ImageBuilder {
         String title = spec.annotations().get("org.opencontainers.image.title");
         String vendor = spec.annotations().get("org.opencontainers.image.vendor");
         String comment = title != null && vendor != null ? title + " by " + vendor : "This is a kiln single-layer image";
-        List<ImageConfig.History> history = layers.stream()
-                .map(l -> new ImageConfig.History(createdText, AUTHOR, AUTHOR, comment, false)).toList();
+        List<ImageConfig.History> history = plans.stream().map(p -> new ImageConfig.History(createdText, AUTHOR,
+                AUTHOR, p.comment() == null ? comment : p.comment(), false)).toList();
         ImageConfig config = new ImageConfig(createdText, AUTHOR, platform.architecture(), platform.os(),
                 platform.variant(), runtime(spec, labels), layers.stream().map(Layer::diffId).toList(), history);
         Manifest manifest = Manifest.of(config.descriptor(), layers.stream().map(l -> l.blob().descriptor()).toList(),

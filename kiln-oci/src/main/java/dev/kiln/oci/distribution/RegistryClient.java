@@ -190,6 +190,30 @@ public final class RegistryClient {
         return digest;
     }
 
+    /**
+     * The digest {@code ref} names in the registry (HEAD on the manifest), or empty when it names
+     * nothing. Lets a publisher skip a push whose result is already there.
+     */
+    public Optional<Digest> manifestDigest(ImageReference ref, List<String> acceptedMediaTypes) {
+        String what = "head manifest " + ref;
+        HttpResponse<Void> r = transport.send(ref.registry(), pull(ref),
+                () -> request(ref, "/manifests/" + ref.identifier()).header("Accept", String.join(", ", acceptedMediaTypes))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.discarding(), what);
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw Transport.failure(what, r);
+        }
+        Optional<String> header = r.headers().firstValue("Docker-Content-Digest");
+        if (header.isPresent()) {
+            return Optional.of(Digest.parse(header.get()));
+        }
+        // The header is optional in the spec; without it only the body says which manifest this is.
+        return Optional.of(getManifest(ref, acceptedMediaTypes).digest());
+    }
+
     public Fetched<byte[]> getManifest(ImageReference ref, List<String> acceptedMediaTypes) {
         String reference = ref.digest() != null ? ref.digest().toString() : ref.tag() != null ? ref.tag() : "latest";
         String what = "get manifest " + ref;

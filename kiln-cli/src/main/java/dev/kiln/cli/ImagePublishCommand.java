@@ -1,0 +1,88 @@
+package dev.kiln.cli;
+
+import dev.kiln.image.ArchImage;
+import dev.kiln.image.BuildOptions;
+import dev.kiln.image.ImageBuilder;
+import dev.kiln.image.ImagePublisher;
+import dev.kiln.oci.ImageReference;
+import dev.kiln.oci.distribution.Credentials;
+import dev.kiln.oci.distribution.RegistryClient;
+import dev.kiln.oci.distribution.RegistrySink;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "publish", description = "Build CONFIG and push the image index (and every architecture's manifest)"
+        + " to a registry under every REF; prints the digest references. Pushes nothing when every REF already"
+        + " names the same index.")
+final class ImagePublishCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "apko-compatible image config (YAML)")
+    Path config;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "REF", description = "HOST[:PORT]/REPOSITORY[:TAG]")
+    List<String> refs = new ArrayList<>();
+
+    @Option(names = "--arch", split = ",", description = "architectures (APK or OCI names); default: the config's")
+    List<String> archs = new ArrayList<>();
+
+    @Option(names = "--repository", description = "local APK repository to resolve from; repeatable")
+    List<String> repositories = new ArrayList<>();
+
+    @Option(names = "--keyring", description = "trusted public key file or directory; repeatable")
+    List<Path> keyring = new ArrayList<>();
+
+    @Option(names = "--source-date-epoch", description = "timestamp of the image (default: $SOURCE_DATE_EPOCH, else the newest package build date)")
+    Long sourceDateEpoch;
+
+    @Option(names = "--username", description = "registry user (default: $KILN_REGISTRY_USERNAME)")
+    String username;
+
+    @Option(names = "--password", description = "registry password or token (default: $KILN_REGISTRY_PASSWORD)")
+    String password;
+
+    @Option(names = "--json", description = "machine-readable output")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Output o = Output.of(spec, json);
+        List<ImageReference> references = refs.stream().map(ImageReference::parse).toList();
+        String user = username != null ? username : System.getenv("KILN_REGISTRY_USERNAME");
+        String pass = password != null ? password : System.getenv("KILN_REGISTRY_PASSWORD");
+        Credentials credentials = user == null || user.isEmpty() ? null : new Credentials(user, pass == null ? "" : pass);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        BuildOptions options = ImageBuildCommand.options(config, archs, repositories, keyring, sourceDateEpoch);
+        ImagePublisher.PublishResult result = new ImagePublisher(new ImageBuilder(Clock.systemUTC()),
+                new RegistrySink(new RegistryClient(http, credentials))).publish(config, options, references);
+        result.build().warnings().forEach(w -> o.progress("warning: " + w, Output.fields("event", "warning", "message", w)));
+        for (ArchImage a : result.build().archs()) {
+            o.emit(Output.fields("event", "image", "platform", a.platform().toString(), "digest",
+                    a.image().manifest().descriptor().digest().toString(), "packages", a.packages().size()));
+        }
+        var push = result.push();
+        o.progress(result.changed()
+                ? "pushed " + push.updated().size() + " reference(s): " + push.blobsUploaded() + " blob(s) uploaded, "
+                        + push.blobsMounted() + " mounted, " + push.blobsPresent() + " already there"
+                : "unchanged: every reference already names " + result.indexDigest(),
+                Output.fields("event", "pushed", "changed", result.changed(), "uploaded", push.blobsUploaded(),
+                        "mounted", push.blobsMounted(), "present", push.blobsPresent(), "manifests",
+                        push.manifestsPushed()));
+        for (ImageReference ref : result.digestReferences()) {
+            o.say(ref.toString());
+            o.emit(Output.fields("event", "published", "reference", ref.toString(), "digest",
+                    result.indexDigest().toString(), "changed", result.changed()));
+        }
+        return 0;
+    }
+}
