@@ -133,7 +133,7 @@ final class BuildCommand implements Callable<Integer> {
         return Files.isDirectory(candidate) ? candidate : null;
     }
 
-    private static BuildListener progress(Output out) {
+    static BuildListener progress(Output out) {
         return event -> {
             String text = switch (event.kind()) {
                 case STEP -> String.format("  [%d/%d] %s: %s", event.index(), event.total(), event.packageName(), event.message());

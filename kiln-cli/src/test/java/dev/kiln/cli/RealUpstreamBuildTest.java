@@ -73,7 +73,9 @@ class RealUpstreamBuildTest {
             assertThat(elf.hasRelro()).as(pkg[1] + " RELRO").isTrue();
             assertThat(elf.hasBindNow()).as(pkg[1] + " BIND_NOW").isTrue();
             assertThat(elf.hasExecutableStack()).as(pkg[1] + " NX stack").isFalse();
-            assertThat(apk.pkgInfo().depends()).contains("so:libc.so.6");
+            // static PIE until Kiln builds its own C library: nothing for an image to resolve
+            assertThat(elf.isStatic()).as(pkg[1] + " static").isTrue();
+            assertThat(apk.pkgInfo().depends()).noneMatch(d -> d.startsWith("so:"));
         }
         assertThat(arch.resolve("hello-doc-2.10-r0.apk")).exists();
         assertThat(arch.resolve("APKINDEX.tar.gz")).exists();

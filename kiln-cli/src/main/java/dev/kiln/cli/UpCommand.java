@@ -1,0 +1,136 @@
+package dev.kiln.cli;
+
+import dev.kiln.apk.SigningKey;
+import dev.kiln.build.BuildListener;
+import dev.kiln.build.source.SourceCache;
+import dev.kiln.oci.distribution.Credentials;
+import dev.kiln.registry.HtpasswdEntries;
+import dev.kiln.registry.RegistryConfig;
+import dev.kiln.registry.RegistryServer;
+import dev.kiln.sandbox.Preflight;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "up", description = {
+        "Kiln's main job: build the example catalog (packages from upstream sources, then images),",
+        "push every image into an embedded registry and keep serving it on 127.0.0.1.",
+        "Idempotent: with nothing changed, a second run builds nothing and pushes nothing.",
+        "Source tarballs found in --sources are imported into the cache first (see README)."})
+final class UpCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--addr", description = "registry listen address (default: ${DEFAULT-VALUE})")
+    String addr = "127.0.0.1:5000";
+
+    @Option(names = "--state-dir", description = "cache, logs, keys, registry storage (default: ${DEFAULT-VALUE})")
+    Path stateDir = Defaults.STATE;
+
+    @Option(names = "--out-dir", description = "package repository (default: ${DEFAULT-VALUE})")
+    Path outDir = Defaults.REPOSITORY;
+
+    @Option(names = "--catalog", description = "catalog with recipes/ and images/ (default: ${DEFAULT-VALUE})")
+    Path catalog = Path.of("examples");
+
+    @Option(names = "--sources", description = "directory of upstream source files to import first (default: ${DEFAULT-VALUE}, when present)")
+    Path sources = Path.of("upstream-sources");
+
+    @Option(names = "--arch", description = "architecture (default: ${DEFAULT-VALUE})")
+    String arch = Defaults.hostArch();
+
+    @Option(names = "--source-date-epoch", description = "timestamp of every output (default: 0)")
+    long sourceDateEpoch;
+
+    @Option(names = "--once", description = "reconcile, print the references and exit instead of serving")
+    boolean once;
+
+    @Option(names = "--json", description = "machine-readable output: one JSON object per line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Output out = Output.of(spec, json);
+        Preflight.check(System.getenv());
+        SigningKey key = KeyFiles.loadOrCreate(stateDir.resolve("keys/kiln.rsa"), out);
+        importSources(out);
+
+        Path registryRoot = Files.createDirectories(stateDir.resolve("registry"));
+        Credentials credentials = pushCredentials(registryRoot);
+        RegistryServer server = new RegistryServer(RegistryConfig.builder(registryRoot.resolve("storage"))
+                .addr(addr).htpasswd(registryRoot.resolve("htpasswd")).build()).start();
+        try {
+            out.progress("==> registry listening on " + server.address(),
+                    Output.fields("event", "registry", "address", server.address()));
+            BuildListener listener = BuildCommand.progress(out);
+            CatalogReconciler reconciler = new CatalogReconciler(catalog, outDir, stateDir, key, arch, sourceDateEpoch, listener);
+            List<CatalogReconciler.PackageOutcome> packages = reconciler.reconcilePackages();
+            List<CatalogReconciler.ImageOutcome> images = reconciler.reconcileImages(server.address(), credentials);
+
+            long built = packages.stream().filter(CatalogReconciler.PackageOutcome::built).count();
+            long pushed = images.stream().filter(CatalogReconciler.ImageOutcome::pushed).count();
+            for (CatalogReconciler.PackageOutcome p : packages) {
+                out.emit(CatalogReconciler.describe(p));
+            }
+            for (CatalogReconciler.ImageOutcome i : images) {
+                out.say("  docker pull " + i.reference() + (i.pushed() ? "" : "   (unchanged)"));
+                out.emit(Output.fields("event", "image", "name", i.name(), "reference", i.reference().toString(),
+                        "pushed", i.pushed()));
+            }
+            out.say(String.format("catalog: %d recipes (%d built, %d up to date), %d images (%d pushed, %d unchanged)",
+                    packages.size(), built, packages.size() - built, images.size(), pushed, images.size() - pushed));
+            out.emit(Output.fields("event", "summary", "recipes", packages.size(), "built", built,
+                    "images", images.size(), "pushed", pushed, "registry", server.address()));
+            if (once) {
+                return 0;
+            }
+            out.progress("==> serving " + server.address() + " (Ctrl-C to stop)", Output.fields("event", "serving"));
+            server.join();
+            return 0;
+        } finally {
+            server.close();
+        }
+    }
+
+    private void importSources(Output out) throws IOException {
+        if (!Files.isDirectory(sources)) {
+            return;
+        }
+        SourceCache cache = new SourceCache(stateDir.resolve("cache"));
+        try (Stream<Path> files = Files.list(sources)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                SourceCache.Imported imported = cache.importFile(file);
+                out.progress("==> source " + file.getFileName() + " sha256:" + imported.sha256().hex(),
+                        Output.fields("event", "imported", "file", file.toString(), "sha256", imported.sha256().hex()));
+            }
+        }
+    }
+
+    /**
+     * The embedded registry lets anyone pull and only Kiln push: a user {@code kiln} with a
+     * random password kept beside the registry (mode 0600), created on first use.
+     */
+    private static Credentials pushCredentials(Path registryRoot) throws IOException {
+        Path secret = registryRoot.resolve("push-password");
+        Path htpasswd = registryRoot.resolve("htpasswd");
+        if (!Files.exists(secret) || !Files.exists(htpasswd)) {
+            SecureRandom random = new SecureRandom();
+            byte[] bytes = new byte[24];
+            random.nextBytes(bytes);
+            String password = HexFormat.of().formatHex(bytes);
+            Files.writeString(secret, password, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(htpasswd, HtpasswdEntries.bcryptLine("kiln", password.toCharArray(), random) + "\n");
+        }
+        return new Credentials("kiln", Files.readString(secret, StandardCharsets.UTF_8).trim());
+    }
+}
