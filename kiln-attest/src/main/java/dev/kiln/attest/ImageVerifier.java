@@ -8,7 +8,6 @@ import dev.kiln.oci.Manifest;
 import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.distribution.RegistryClient;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -184,7 +183,7 @@ public final class ImageVerifier {
                 if (env == null) {
                     throw new AttestException("bundle holds a message signature, which cannot name the image; expected a DSSE envelope");
                 }
-                checkStatement(env, PredicateTypes.COSIGN_SIGN.equals(declared) ? declared : declared, location);
+                checkStatement(env, declared, location);
             } catch (RuntimeException e) {
                 checks.add(new VerificationReport.Check(kind, location, declared, false, e.getMessage()));
             }
@@ -239,9 +238,5 @@ public final class ImageVerifier {
 
     private VerificationKey keyFor(byte[] payload, byte[] signature) {
         return policy.keys().stream().filter(k -> k.verify(payload, signature)).findFirst().orElse(null);
-    }
-
-    static String b64(byte[] b) {
-        return Base64.getEncoder().encodeToString(b);
     }
 }

@@ -67,15 +67,36 @@ class SigstoreJsInteropTest {
         assertThat(lines).anyMatch(l -> l.startsWith("FAIL " + otherKey + ":") && l.contains("key not found"));
     }
 
+    @Test
+    void cosignKeyFormatAgreesWithAnIndependentImplementation() throws Exception {
+        assumeTrue(onPath("npm") && onPath("node"), "npm and node are not installed; the interop check needs them");
+        installVerifier();
+        Path script = CACHE.resolve("cosign-key.js");
+        try (InputStream in = getClass().getResourceAsStream("/interop/cosign-key.js")) {
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        // Kiln writes, node (scrypt + tweetnacl) reads
+        SigningKey key = SigningKey.generate(Fixtures.RANDOM);
+        Path ours = tmp.resolve("kiln.key");
+        key.write(ours, tmp.resolve("kiln.pub"), "pässword".toCharArray(), Fixtures.RANDOM);
+        List<String> opened = run(List.of("node", script.toString(), "open", ours.toString(), "pässword"), CACHE, 120);
+        assertThat(String.join("\n", opened) + "\n").isEqualTo(key.verificationKey().toPem());
+        // node writes, Kiln reads
+        Path theirs = tmp.resolve("node.key");
+        List<String> pub = run(List.of("node", script.toString(), "seal", theirs.toString(), "s3cret"), CACHE, 120);
+        SigningKey read = SigningKey.read(theirs, "s3cret".toCharArray());
+        assertThat(read.verificationKey()).isEqualTo(VerificationKey.fromPem(String.join("\n", pub), "node pub"));
+    }
+
     private static void installVerifier() throws Exception {
-        if (Files.isDirectory(CACHE.resolve("node_modules/@sigstore/verify"))) {
+        if (Files.isDirectory(CACHE.resolve("node_modules/@sigstore/verify")) && Files.isDirectory(CACHE.resolve("node_modules/tweetnacl"))) {
             return;
         }
         Files.createDirectories(CACHE);
         Files.writeString(CACHE.resolve("package.json"), "{\"name\":\"kiln-interop\",\"version\":\"1.0.0\",\"private\":true}");
         List<String> out = run(List.of("npm", "install", "--no-audit", "--no-fund", "@sigstore/verify@3", "@sigstore/bundle",
-                "@sigstore/protobuf-specs"), CACHE, 300);
-        assumeTrue(Files.isDirectory(CACHE.resolve("node_modules/@sigstore/verify")),
+                "@sigstore/protobuf-specs", "tweetnacl"), CACHE, 300);
+        assumeTrue(Files.isDirectory(CACHE.resolve("node_modules/@sigstore/verify")) && Files.isDirectory(CACHE.resolve("node_modules/tweetnacl")),
                 "npm could not install @sigstore/verify (no registry access?): " + out);
     }
 
