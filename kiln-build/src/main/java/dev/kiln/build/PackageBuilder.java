@@ -14,6 +14,8 @@ import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,10 +28,17 @@ import java.util.List;
 public final class PackageBuilder {
     private final Sandbox sandbox;
     private final HttpClient http;
+    private final Clock clock;
 
     public PackageBuilder(Sandbox sandbox, HttpClient http) {
+        this(sandbox, http, Clock.systemUTC());
+    }
+
+    /** {@code clock} dates the provenance's start and finish only; package bytes use SOURCE_DATE_EPOCH. */
+    public PackageBuilder(Sandbox sandbox, HttpClient http, Clock clock) {
         this.sandbox = sandbox;
         this.http = http;
+        this.clock = clock;
     }
 
     public BuildResult build(BuildPlan plan, BuildOptions options) {
@@ -38,6 +47,7 @@ public final class PackageBuilder {
                     "target-architecture " + plan.targetArchitectures() + " does not include " + options.arch());
         }
         BuildListener listener = options.listener();
+        Instant startedOn = clock.instant();
         SourceCache cache = new SourceCache(options.cacheDir());
         SourceFetcher fetcher = new SourceFetcher(cache, http, options.offline());
         GitCheckout git = new GitCheckout(options.cacheDir(), options.offline());
@@ -85,6 +95,7 @@ public final class PackageBuilder {
             Path archDir = options.repository().resolve(options.arch());
             List<BuiltPackage> published = built.stream()
                     .map(b -> b.withFile(archDir.resolve(b.file().getFileName().toString()))).toList();
+            PackageProvenance.write(plan, options, published, logFile, startedOn, clock.instant());
             published.forEach(b -> listener.onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.PACKAGE,
                     b.name(), b.file().toString(), 0, 0)));
             return new BuildResult(plan.recipeFile(), options.arch(), false, null, published, logFile);

@@ -115,6 +115,18 @@ class FixtureUpstreamBuildTest {
         assertThat(index.entries()).extracting(IndexEntry::name).containsExactly("greet", "greet-dev");
         assertThat(first.packages().get(0).hardeningPassed()).isTrue();
 
+        // Provenance beside each apk: an in-toto statement about its bytes, naming the upstream tarball.
+        com.fasterxml.jackson.databind.JsonNode provenance = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(archDir.resolve("greet-1.2.3-r0.attest.json").toFile());
+        assertThat(provenance.path("_type").asText()).isEqualTo("https://in-toto.io/Statement/v1");
+        assertThat(provenance.at("/subject/0/digest/sha256").asText()).isEqualTo(first.packages().get(0).sha256());
+        assertThat(provenance.path("predicateType").asText()).isEqualTo("https://slsa.dev/provenance/v1");
+        assertThat(provenance.at("/predicate/buildDefinition/buildType").asText()).isEqualTo("https://kiln.dev/buildtypes/package/v1");
+        assertThat(provenance.at("/predicate/buildDefinition/externalParameters/recipe/path").asText()).endsWith("greet.yaml");
+        assertThat(provenance.at("/predicate/buildDefinition/resolvedDependencies").findValuesAsText("sha256")).contains(tarballSha256);
+        assertThat(provenance.at("/predicate/runDetails/byproducts/0/digest/sha256").asText()).hasSize(64);
+        assertThat(archDir.resolve("greet-dev-1.2.3-r0.attest.json")).exists();
+
         // Same inputs, fresh repository, warm cache: the same bytes, and no download.
         int requestsBefore = upstream.requestCount();
         BuildResult second = f.build(recipe, dir.resolve("packages-again"), true);

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {BuildCommand.class, LintCommand.class, KeygenCommand.class, IndexCommand.class, PackageCommand.class,
                 SourceCommand.class, ImageCommand.class, AdvisoryCommand.class, ScanCommand.class, VexCommand.class,
                 UpdateCommand.class, DeltaCommand.class, GraphCommand.class, BumpCommand.class,
-                RegistryCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+                RegistryCommand.class, UpCommand.class, SignCommand.class, AttestCommand.class, VerifyCommand.class,
+                VerifyAttestationCommand.class, DownloadCommand.class, CommandLine.HelpCommand.class})
 public final class Kiln implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,38 @@
+package dev.kiln.attest;
+
+import java.util.List;
+
+/**
+ * What must hold for an image to pass: at least one signature (when {@code requireSignature}) and at
+ * least one attestation of each required predicate type, each verified with one of {@code keys};
+ * every signature or attestation found for the image must verify (a tampered one fails the image
+ * even when another one is good); with {@code checkBlobs} the image's own manifests and blobs are
+ * re-hashed too.
+ */
+public record VerificationPolicy(List<VerificationKey> keys, boolean requireSignature,
+        List<String> requiredPredicateTypes, boolean checkBlobs) {
+
+    public VerificationPolicy {
+        keys = List.copyOf(keys);
+        requiredPredicateTypes = List.copyOf(requiredPredicateTypes);
+        if (keys.isEmpty()) {
+            throw new AttestException("verification policy names no public key");
+        }
+    }
+
+    public static VerificationPolicy signedBy(VerificationKey key) {
+        return new VerificationPolicy(List.of(key), true, List.of(), false);
+    }
+
+    public VerificationPolicy requiring(List<String> predicateTypes) {
+        return new VerificationPolicy(keys, requireSignature, predicateTypes, checkBlobs);
+    }
+
+    public VerificationPolicy withSignatureRequired(boolean required) {
+        return new VerificationPolicy(keys, required, requiredPredicateTypes, checkBlobs);
+    }
+
+    public VerificationPolicy withBlobCheck(boolean check) {
+        return new VerificationPolicy(keys, requireSignature, requiredPredicateTypes, check);
+    }
+}

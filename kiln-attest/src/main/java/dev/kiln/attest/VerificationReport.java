@@ -1,0 +1,42 @@
+package dev.kiln.attest;
+
+import dev.kiln.content.Digest;
+import java.util.List;
+
+/**
+ * Everything the verifier looked at for one image: each check with where it was found and why it
+ * passed or failed, the attestations whose signatures verified, and the policy failures.
+ */
+public record VerificationReport(String image, Digest subject, List<Check> checks, List<VerifiedAttestation> attestations,
+        List<String> failures) {
+
+    public VerificationReport {
+        checks = List.copyOf(checks);
+        attestations = List.copyOf(attestations);
+        failures = List.copyOf(failures);
+    }
+
+    /** {@code kind} is {@code signature}, {@code attestation} or {@code blob}. */
+    public record Check(String kind, String location, String predicateType, boolean passed, String detail) {
+    }
+
+    /** An attestation whose DSSE signature verified and whose subject is the image. */
+    public record VerifiedAttestation(String predicateType, String location, byte[] statement, byte[] predicate) {
+    }
+
+    public boolean passed() {
+        return failures.isEmpty();
+    }
+
+    public List<VerifiedAttestation> attestations(String predicateType) {
+        return attestations.stream().filter(a -> PredicateTypes.matches(predicateType, a.predicateType())).toList();
+    }
+
+    /** Throws with every failure when the image did not pass. */
+    public VerificationReport orThrow() {
+        if (!passed()) {
+            throw new AttestException("verification of " + image + "@" + subject + " failed: " + String.join("; ", failures));
+        }
+        return this;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.kiln.attest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kiln.content.Digest;
+import dev.kiln.oci.ImageReference;
+import dev.kiln.oci.OciLayout;
+import dev.kiln.oci.distribution.RegistryClient;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The same signing and verification in an OCI layout with no registry, and in the CNCF registry from Debian. */
+class OfflineAndDockerRegistryTest {
+    static final SigningKey KEY = SigningKey.generate(Fixtures.RANDOM);
+    static final Path DOCKER_REGISTRY = Path.of("/usr/bin/docker-registry");
+
+    @TempDir
+    Path tmp;
+
+    VerificationPolicy policy() {
+        return VerificationPolicy.signedBy(KEY.verificationKey())
+                .requiring(List.of(PredicateTypes.SPDX, PredicateTypes.SLSA_PROVENANCE_V1));
+    }
+
+    @Test
+    void layoutHoldsSignaturesAsTagsAndReferrers() throws Exception {
+        OciLayout layout = new OciLayout(tmp.resolve("layout"));
+        SignatureStore store = SignatureStore.layout(layout, "kiln/app");
+        Digest image = Fixtures.pushImage(store, "latest", "one");
+        new ImageSigner(Fixtures.CLOCK, ImageSigner.Storage.BOTH).signAndAttest(store, store.resolve("latest"), KEY, true,
+                List.of(Fixtures.spdx(), Fixtures.provenance()));
+        String index = Files.readString(layout.dir().resolve("index.json"));
+        assertThat(index).contains("\"org.opencontainers.image.ref.name\":\"sha256-" + image.hex() + ".sig\"")
+                .contains("\"org.opencontainers.image.ref.name\":\"sha256-" + image.hex() + ".att\"")
+                .contains("\"artifactType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"");
+
+        VerificationReport ok = ImageVerifier.verify(store, "latest", policy().withBlobCheck(true));
+        assertThat(ok.failures()).isEmpty();
+        assertThat(ok.checks()).anyMatch(c -> c.kind().equals("blob") && c.passed());
+
+        // one byte of the image's layer on disk
+        Path layer = layout.blobPath(Digest.sha256(Fixtures.layerOf("one")));
+        byte[] bytes = Files.readAllBytes(layer);
+        bytes[0] ^= 1;
+        Files.write(layer, bytes);
+        VerificationReport bad = ImageVerifier.verify(store, "latest", policy().withBlobCheck(true));
+        assertThat(bad.failures()).singleElement().asString()
+                .startsWith("blob layer " + Digest.sha256(Fixtures.layerOf("one")) + " of " + image + ": layout ")
+                .contains("has content with digest " + Digest.sha256(bytes));
+    }
+
+    @Test
+    void dockerRegistryWithoutReferrersApiGetsTheFallbackIndex() throws Exception {
+        assumeTrue(Files.isExecutable(DOCKER_REGISTRY), "Debian package docker-registry is not installed");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path config = tmp.resolve("config.yml");
+        Files.writeString(config, "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: "
+                + tmp.resolve("data") + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
+        Process registry = new ProcessBuilder(DOCKER_REGISTRY.toString(), "serve", config.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("registry.log").toFile()).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String host = "127.0.0.1:" + port;
+            for (int i = 0; i < 100; i++) {
+                try {
+                    if (http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (java.io.IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            RegistryClient client = new RegistryClient(http, null);
+            ImageReference repo = ImageReference.parse(host + "/kiln/app");
+            SignatureStore store = SignatureStore.registry(client, repo);
+            Digest image = Fixtures.pushImage(store, "v1", "one");
+            new ImageSigner(Fixtures.CLOCK, ImageSigner.Storage.BOTH)
+                    .signAndAttest(client, repo.withDigest(image), KEY, List.of(Fixtures.spdx(), Fixtures.provenance()));
+            assertThat(client.listTags(repo)).contains("sha256-" + image.hex() + ".sig", "sha256-" + image.hex() + ".att",
+                    "sha256-" + image.hex());
+            assertThat(store.referrers(image)).hasSize(3)
+                    .allMatch(r -> "application/vnd.dev.sigstore.bundle.v0.3+json".equals(r.artifactType()));
+
+            VerificationReport report = ImageVerifier.verify(client, repo.withTag("v1"), policy());
+            assertThat(report.failures()).isEmpty();
+            assertThat(report.checks()).hasSize(6).allMatch(VerificationReport.Check::passed);
+            VerificationReport wrong = ImageVerifier.verify(client, repo.withTag("v1"),
+                    VerificationPolicy.signedBy(SigningKey.generate(Fixtures.RANDOM).verificationKey()));
+            assertThat(wrong.failures()).hasSize(7);
+        } finally {
+            registry.destroy();
+            registry.waitFor();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.kiln.build;
+
+import dev.kiln.attest.ResourceDescriptor;
+import dev.kiln.attest.SlsaProvenance;
+import dev.kiln.content.AtomicFiles;
+import dev.kiln.content.Digest;
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.FetchStep;
+import dev.kiln.recipe.GitCheckoutStep;
+import dev.kiln.recipe.Source;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SLSA provenance of each built package, an in-toto statement written beside its {@code .apk} as
+ * {@code NAME-VERSION-rN.attest.json}, so that the APK bytes stay a function of the sources alone.
+ */
+final class PackageProvenance {
+    static final String TOOL_VERSION = "0.1.0";
+
+    private PackageProvenance() {
+    }
+
+    static Path fileFor(Path apk, BuiltPackage b) {
+        return apk.resolveSibling(b.name() + "-" + b.fullVersion() + ".attest.json");
+    }
+
+    /** Writes one statement per package, each atomically, after the packages are published. */
+    static void write(BuildPlan plan, BuildOptions options, List<BuiltPackage> published, Path logFile,
+            Instant startedOn, Instant finishedOn) {
+        SlsaProvenance predicate = predicate(plan, options, logFile, startedOn, finishedOn);
+        for (BuiltPackage b : published) {
+            ResourceDescriptor subject = new ResourceDescriptor(b.file().getFileName().toString(),
+                    "pkg:apk/" + options.namespace() + "/" + b.name() + "@" + b.fullVersion() + "?arch=" + options.arch(),
+                    Map.of("sha256", b.sha256()), null, null, null);
+            byte[] json = predicate.statement(List.of(subject)).toJson();
+            AtomicFiles.write(fileFor(b.file(), b), json);
+        }
+    }
+
+    static SlsaProvenance predicate(BuildPlan plan, BuildOptions options, Path logFile, Instant startedOn,
+            Instant finishedOn) {
+        Map<String, Object> recipe = new LinkedHashMap<>();
+        recipe.put("path", plan.recipeFile());
+        Path recipeFile = plan.recipeFile() == null ? null : Path.of(plan.recipeFile());
+        if (recipeFile != null && Files.isRegularFile(recipeFile)) {
+            recipe.put("digest", Map.of("sha256", Digest.sha256(recipeFile).hex()));
+        }
+        if (plan.commit() != null && !plan.commit().isEmpty()) {
+            recipe.put("commit", plan.commit());
+        }
+        SlsaProvenance.Builder p = SlsaProvenance.builder(SlsaProvenance.PACKAGE_BUILD_TYPE, SlsaProvenance.LOCAL_BUILDER_ID)
+                .externalParameter("recipe", recipe)
+                .externalParameter("package", plan.name() + "-" + plan.fullVersion())
+                .externalParameter("architecture", options.arch())
+                .externalParameter("sourceDateEpoch", options.sourceDateEpoch())
+                .internalParameter("namespace", options.namespace())
+                .internalParameter("offline", options.offline())
+                .builderVersion("kiln", TOOL_VERSION)
+                .invocationId(plan.name() + "-" + plan.fullVersion() + "-" + options.arch() + "@" + options.sourceDateEpoch())
+                .startedOn(startedOn).finishedOn(finishedOn);
+        for (Source source : plan.sources()) {
+            if (source instanceof FetchStep f) {
+                Map<String, String> digest = new LinkedHashMap<>();
+                if (f.expectedSha256() != null && !f.expectedSha256().isEmpty()) {
+                    digest.put("sha256", f.expectedSha256());
+                }
+                if (f.expectedSha512() != null && !f.expectedSha512().isEmpty()) {
+                    digest.put("sha512", f.expectedSha512());
+                }
+                p.resolvedDependency(new ResourceDescriptor(f.purlName(), f.uri(), digest, null, null, null));
+            } else if (source instanceof GitCheckoutStep g) {
+                String ref = g.tag() != null && !g.tag().isEmpty() ? "@refs/tags/" + g.tag()
+                        : g.branch() != null && !g.branch().isEmpty() ? "@refs/heads/" + g.branch() : "";
+                Map<String, String> digest = g.expectedCommit() == null || g.expectedCommit().isEmpty()
+                        ? Map.of() : Map.of("gitCommit", g.expectedCommit());
+                p.resolvedDependency(new ResourceDescriptor(null, "git+" + g.repository() + ref, digest, null, null, null));
+            }
+        }
+        for (String pkg : plan.environmentPackages()) {
+            // host-toolchain builds know environment packages by name only (DESIGN.md, build stage 1)
+            p.resolvedDependency(new ResourceDescriptor(pkg, "pkg:apk/" + options.namespace() + "/" + pkg
+                    + "?arch=" + options.arch(), Map.of(), null, null, Map.of("role", "build-environment")));
+        }
+        if (logFile != null && Files.isRegularFile(logFile)) {
+            p.byproduct(new ResourceDescriptor(logFile.getFileName().toString(), null,
+                    Map.of("sha256", Digest.sha256(logFile).hex()), null, "text/plain", null));
+        }
+        return p.build();
+    }
+}
