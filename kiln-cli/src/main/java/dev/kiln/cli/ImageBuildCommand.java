@@ -5,6 +5,8 @@ import dev.kiln.image.ArchImage;
 import dev.kiln.image.BuildOptions;
 import dev.kiln.image.ImageBuild;
 import dev.kiln.image.ImageBuilder;
+import dev.kiln.image.ImageException;
+import dev.kiln.image.ImageLock;
 import dev.kiln.image.ImageSpec;
 import dev.kiln.image.ImageSpecLoader;
 import dev.kiln.oci.DockerArchive;
@@ -50,6 +52,9 @@ final class ImageBuildCommand implements Callable<Integer> {
     @Option(names = "--source-date-epoch", description = "timestamp of the image (default: $SOURCE_DATE_EPOCH, else the newest package build date)")
     Long sourceDateEpoch;
 
+    @Option(names = "--lockfile", description = "install exactly the packages of this lock (from `kiln image lock`)")
+    Path lockfile;
+
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
@@ -57,7 +62,7 @@ final class ImageBuildCommand implements Callable<Integer> {
     public Integer call() {
         Output o = Output.of(spec, json);
         ImageSpec image = ImageSpecLoader.load(config);
-        BuildOptions options = options(config, archs, repositories, keyring, sourceDateEpoch);
+        BuildOptions options = options(config, archs, repositories, keyring, sourceDateEpoch, lockfile);
         ImageBuild build = new ImageBuilder(Clock.systemUTC()).build(image, options);
         build.warnings().forEach(w -> o.progress("warning: " + w, Output.fields("event", "warning", "message", w)));
         ImageSink sink = switch (format) {
@@ -83,12 +88,20 @@ final class ImageBuildCommand implements Callable<Integer> {
 
     /** Build inputs shared by build and publish; {@code $SOURCE_DATE_EPOCH} when no epoch is given. */
     static BuildOptions options(Path config, List<String> archs, List<String> repositories, List<Path> keyring,
-            Long sourceDateEpoch) {
+            Long sourceDateEpoch, Path lockfile) {
         Long epoch = sourceDateEpoch;
         String env = System.getenv("SOURCE_DATE_EPOCH");
         if (epoch == null && env != null && !env.isBlank()) {
             epoch = Long.parseLong(env.trim());
         }
-        return new BuildOptions(archs, repositories, keyring, epoch, config.toAbsolutePath().getParent());
+        ImageLock lock = null;
+        if (lockfile != null) {
+            try {
+                lock = ImageLock.parse(java.nio.file.Files.readAllBytes(lockfile), lockfile.toString());
+            } catch (java.io.IOException e) {
+                throw new ImageException("cannot read lock " + lockfile + ": " + e.getMessage(), e);
+            }
+        }
+        return new BuildOptions(archs, repositories, keyring, epoch, config.toAbsolutePath().getParent(), lock);
     }
 }

@@ -41,6 +41,9 @@ final class ImagePublishCommand implements Callable<Integer> {
     @Option(names = "--keyring", description = "trusted public key file or directory; repeatable")
     List<Path> keyring = new ArrayList<>();
 
+    @Option(names = "--lockfile", description = "install exactly the packages of this lock (from `kiln image lock`)")
+    Path lockfile;
+
     @Option(names = "--source-date-epoch", description = "timestamp of the image (default: $SOURCE_DATE_EPOCH, else the newest package build date)")
     Long sourceDateEpoch;
 
@@ -62,7 +65,8 @@ final class ImagePublishCommand implements Callable<Integer> {
         Credentials credentials = user == null || user.isEmpty() ? null : new Credentials(user, pass == null ? "" : pass);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
-        BuildOptions options = ImageBuildCommand.options(config, archs, repositories, keyring, sourceDateEpoch);
+        BuildOptions options = ImageBuildCommand.options(config, archs, repositories, keyring, sourceDateEpoch,
+                lockfile);
         ImagePublisher.PublishResult result = new ImagePublisher(new ImageBuilder(Clock.systemUTC()),
                 new RegistrySink(new RegistryClient(http, credentials))).publish(config, options, references);
         result.build().warnings().forEach(w -> o.progress("warning: " + w, Output.fields("event", "warning", "message", w)));

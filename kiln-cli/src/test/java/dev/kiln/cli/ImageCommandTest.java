@@ -58,6 +58,23 @@ class ImageCommandTest {
         assertThat(lock.out()).contains("\"name\" : \"hello\"").contains("\"version\" : \"2.12-r0\"")
                 .contains("\"checksum\" : \"sha256-");
 
+        Path lockFile = tmp.resolve("hello.lock.json");
+        assertThat(kiln("image", "lock", config.toString(), "--repository", repo.toString(), "--keyring", pub.toString(),
+                "-o", lockFile.toString()).exit()).isZero();
+        Result locked = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("locked").toString(),
+                "--repository", repo.toString(), "--keyring", pub.toString(), "--lockfile", lockFile.toString(), "--json");
+        assertThat(locked.exit()).as(locked.err()).isZero();
+        java.util.regex.Matcher index = java.util.regex.Pattern.compile("\"index\":\"(sha256:[0-9a-f]{64})\"")
+                .matcher(build.out());
+        assertThat(index.find()).isTrue();
+        assertThat(locked.out()).contains(index.group(1));
+        Files.writeString(lockFile, Files.readString(lockFile).replace("2.12-r0", "2.13-r0"));
+        Result stale = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("stale").toString(),
+                "--repository", repo.toString(), "--keyring", pub.toString(), "--lockfile", lockFile.toString());
+        assertThat(stale.exit()).isNotZero();
+        assertThat(stale.err()).contains("hello-2.13-r0 (x86_64) is in no repository");
+        assertThat(tmp.resolve("stale")).doesNotExist();
+
         Result sbom = kiln("image", "sbom", tmp.resolve("out").toString(), "--ref", "hello:latest");
         assertThat(sbom.exit()).as(sbom.err()).isZero();
         assertThat(sbom.out()).contains("\"spdxVersion\" : \"SPDX-2.3\"").contains("pkg:apk/kiln/hello@2.12-r0");

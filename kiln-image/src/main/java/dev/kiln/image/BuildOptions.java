@@ -7,10 +7,20 @@ import java.util.List;
  * Inputs of a build besides the config: {@code archs} (APK or OCI names) override the config's;
  * {@code extraRepositories} are used to resolve only; {@code keyring} are trusted public keys (files
  * or directories); {@code sourceDateEpoch} null means "newest package build date";
- * {@code baseDir} resolves relative repositories and keys of the config.
+ * {@code baseDir} resolves relative repositories and keys of the config; {@code lock}, when set,
+ * names the exact packages to install instead of resolving the newest ones.
  */
 public record BuildOptions(List<String> archs, List<String> extraRepositories, List<Path> keyring,
-        Long sourceDateEpoch, Path baseDir) {
+        Long sourceDateEpoch, Path baseDir, ImageLock lock) {
+
+    public BuildOptions(List<String> archs, List<String> extraRepositories, List<Path> keyring, Long sourceDateEpoch,
+            Path baseDir) {
+        this(archs, extraRepositories, keyring, sourceDateEpoch, baseDir, null);
+    }
+
+    public BuildOptions withLock(ImageLock newLock) {
+        return new BuildOptions(archs, extraRepositories, keyring, sourceDateEpoch, baseDir, newLock);
+    }
 
     public BuildOptions {
         archs = archs == null ? List.of() : List.copyOf(archs);

@@ -123,8 +123,10 @@ public final class ImageBuilder {
 
     private ArchImage buildArch(ImageSpec spec, BuildOptions options, String arch, LocalRepositories repos,
             List<String> resolveFrom, List<Path> keyFiles) {
-        Resolver resolver = new Resolver(repos.packages(resolveFrom, arch), arch, resolveFrom);
-        List<RepositoryPackage> resolved = resolver.resolve(spec.contents().packages());
+        List<RepositoryPackage> resolved = options.lock() == null
+                ? new Resolver(repos.packages(resolveFrom, arch), arch, resolveFrom).resolve(spec.contents().packages())
+                : LockedPackages.resolve(options.lock(), spec.contents().packages(), () -> repos.packages(resolveFrom, arch),
+                        arch, resolveFrom);
         List<ApkPackage> apks = resolved.stream().map(p -> repos.fetch(p, arch)).toList();
         long newest = apks.stream().mapToLong(a -> a.pkgInfo().builddate()).max().orElse(0);
         long epoch = options.sourceDateEpoch() != null ? options.sourceDateEpoch() : newest;

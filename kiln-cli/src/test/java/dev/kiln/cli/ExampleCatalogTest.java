@@ -1,0 +1,157 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.apk.ApkReader;
+import dev.kiln.apk.SigningKey;
+import dev.kiln.testkit.TestPackages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The example catalog end to end: the example recipes built from the upstream hello and BusyBox
+ * tarballs, then the example images built from that repository through the CLI, and the hello
+ * image unpacked with umoci and run under bubblewrap as uid 65532.
+ *
+ * <p>The catalog has no libc yet (the host toolchain stage links against the host's glibc), so
+ * the test packages the host's copies of exactly the {@code so:} libraries the built packages
+ * need as a {@code host-libs} package in a second repository; the images resolve it through
+ * {@code --repository}.
+ */
+class ExampleCatalogTest {
+    static final Path ROOT = RealUpstreamBuildTest.ROOT;
+    static final List<Path> HOST_LIB_DIRS = List.of(Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/lib/x86_64-linux-gnu"),
+            Path.of("/lib64"));
+
+    record Run(int exit, String out) {
+    }
+
+    static Run run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    }
+
+    @Test
+    void buildsTheExampleImagesFromRealPackagesAndRunsHello(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(Defaults.hostArch().equals("x86_64"), "the host-libs shim knows x86-64 paths only");
+        RealUpstreamBuildTest.fetchUpstreamTarballs();
+        Path sources = RealUpstreamBuildTest.sources;
+        // The configs name ../../packages and ../../.kiln/keys: give them that layout in a scratch root,
+        // kept under target/ so that bench/image-build.sh can measure image builds on these packages.
+        Path catalog = ROOT.resolve("target/example-catalog");
+        deleteTree(catalog);
+        Path images = Files.createDirectories(catalog.resolve("examples/images"));
+        for (String name : List.of("static", "hello", "busybox")) {
+            Files.copy(ROOT.resolve("examples/images/" + name + ".yaml"), images.resolve(name + ".yaml"));
+        }
+        Path packages = catalog.resolve("packages");
+        Path key = Files.createDirectories(catalog.resolve(".kiln/keys")).resolve("kiln.rsa");
+        assertThat(CliRun.of("keygen", key.toString(), "--bits", "2048").exitCode()).isZero();
+
+        List<String> tarballs;
+        try (Stream<Path> s = Files.list(sources)) {
+            tarballs = s.filter(p -> p.getFileName().toString().contains(".orig.tar.")).map(Path::toString).sorted().toList();
+        }
+        Path state = tmp.resolve("state");
+        assertThat(CliRun.of(Stream.concat(Stream.of("source", "import", "--cache-dir", state.resolve("cache").toString()),
+                tarballs.stream()).toArray(String[]::new)).exitCode()).isZero();
+        CliRun built = CliRun.of("build", ROOT.resolve("examples/recipes/kiln-baselayout.yaml").toString(),
+                ROOT.resolve("examples/recipes/hello.yaml").toString(), ROOT.resolve("examples/recipes/busybox.yaml").toString(),
+                "--offline", "--state-dir", state.toString(), "--out-dir", packages.toString(), "--signing-key",
+                key.toString(), "--json");
+        assertThat(built.exitCode()).as(built.out() + built.err()).isZero();
+
+        Path hostLibs = publishHostLibs(packages.resolve("x86_64"), catalog.resolve("host-libs"), SigningKey.load(key));
+
+        String helloIndex = null;
+        for (String name : List.of("static", "hello", "busybox")) {
+            CliRun image = CliRun.of("image", "build", images.resolve(name + ".yaml").toString(), name + ":latest",
+                    tmp.resolve("out/" + name).toString(), "--repository", hostLibs.toString(), "--json");
+            assertThat(image.exitCode()).as(name + ": " + image.out() + image.err()).isZero();
+            Matcher m = Pattern.compile("\"index\":\"(sha256:[0-9a-f]{64})\"").matcher(image.out());
+            assertThat(m.find()).isTrue();
+            if (name.equals("hello")) {
+                helloIndex = m.group(1);
+            }
+            if (onPath("skopeo")) {
+                Run inspect = run(tmp, "skopeo", "inspect", "oci:out/" + name + ":" + name + ":latest");
+                assertThat(inspect.exit()).as(inspect.out()).isZero();
+            }
+        }
+        CliRun again = CliRun.of("image", "build", images.resolve("hello.yaml").toString(), "hello:latest",
+                tmp.resolve("out/hello-again").toString(), "--repository", hostLibs.toString(), "--json");
+        assertThat(again.out()).as("same packages, same config: same index").contains(helloIndex);
+
+        Assumptions.assumeTrue(onPath("umoci") && onPath("bwrap"), "umoci and bubblewrap are needed");
+        Run unpack = run(tmp, "umoci", "unpack", "--rootless", "--image", "out/hello:hello:latest", "hello-bundle");
+        assertThat(unpack.exit()).as(unpack.out()).isZero();
+        Path rootfs = tmp.resolve("hello-bundle/rootfs");
+        assertThat(Files.readString(rootfs.resolve("etc/os-release"))).contains("ID=kiln");
+        assertThat(Files.readString(rootfs.resolve("etc/passwd"))).contains("nonroot:x:65532:65532:");
+        Run hello = run(tmp, "bwrap", "--unshare-all", "--uid", "65532", "--gid", "65532", "--ro-bind",
+                rootfs.toString(), "/", "--", "/usr/bin/hello");
+        assertThat(hello.exit()).as(hello.out()).isZero();
+        assertThat(hello.out()).isEqualTo("Hello, world!\n");
+
+        Run busyboxUnpack = run(tmp, "umoci", "unpack", "--rootless", "--image", "out/busybox:busybox:latest", "bb-bundle");
+        assertThat(busyboxUnpack.exit()).as(busyboxUnpack.out()).isZero();
+        Run id = run(tmp, "bwrap", "--unshare-all", "--uid", "65532", "--gid", "65532", "--ro-bind",
+                tmp.resolve("bb-bundle/rootfs").toString(), "/", "--", "/usr/bin/busybox", "id", "-un");
+        assertThat(id.exit()).as(id.out()).isZero();
+        assertThat(id.out().trim()).isEqualTo("nonroot");
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * A {@code host-libs} package with the host's copies of every {@code so:} library the built
+     * packages depend on, plus the dynamic loader at its ELF interpreter path {@code /lib64}.
+     */
+    static Path publishHostLibs(Path built, Path repo, SigningKey key) throws Exception {
+        TreeSet<String> needed = new TreeSet<>();
+        try (Stream<Path> s = Files.list(built)) {
+            for (Path apk : s.filter(p -> p.toString().endsWith(".apk")).sorted().toList()) {
+                ApkReader.read(apk).pkgInfo().depends().stream().filter(d -> d.startsWith("so:"))
+                        .map(d -> d.substring(3).split("[=<>~]", 2)[0]).forEach(needed::add);
+            }
+        }
+        needed.add("ld-linux-x86-64.so.2");
+        TestPackages libs = TestPackages.apk("host-libs", "1-r0").builddate(1_700_000_000L).symlink("lib64", "usr/lib");
+        List<String> provides = new ArrayList<>();
+        for (String lib : needed) {
+            Path file = HOST_LIB_DIRS.stream().map(d -> d.resolve(lib)).filter(Files::exists).findFirst()
+                    .orElseThrow(() -> new AssertionError("host has no " + lib));
+            libs.file("usr/lib/" + lib, Files.readAllBytes(file.toRealPath()), 0755);
+            provides.add("so:" + lib + "=" + lib.substring(lib.indexOf(".so.") + 4));
+        }
+        libs.provides(provides.toArray(String[]::new));
+        TestPackages.publish(repo, "x86_64", key, List.of(libs));
+        return repo;
+    }
+}
