@@ -8,6 +8,8 @@ import dev.kiln.build.BuildOptions;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.PackageBuilder;
 import dev.kiln.image.ImageBuilder;
+import dev.kiln.attest.ImageSigner;
+import dev.kiln.image.ImageProvenance;
 import dev.kiln.image.ImagePublisher;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.Credentials;
@@ -59,7 +61,7 @@ final class CatalogReconciler {
     record PackageOutcome(String recipe, String name, String version, boolean built) {
     }
 
-    record ImageOutcome(String name, ImageReference reference, boolean pushed) {
+    record ImageOutcome(String name, ImageReference reference, boolean pushed, boolean signed) {
     }
 
     List<PackageOutcome> reconcilePackages() throws IOException {
@@ -105,10 +107,16 @@ final class CatalogReconciler {
         return true;
     }
 
-    List<ImageOutcome> reconcileImages(String registryAddress, Credentials credentials) throws IOException {
+    /**
+     * Builds and pushes every image; with an {@code imageKey}, signs each pushed image and
+     * attests its SBOM and SLSA provenance (both storage layouts), and signs again only what
+     * changed or was never signed.
+     */
+    List<ImageOutcome> reconcileImages(String registryAddress, Credentials credentials,
+                                       dev.kiln.attest.SigningKey imageKey) throws IOException {
         HttpClient http = HttpClient.newHttpClient();
-        ImagePublisher publisher = new ImagePublisher(new ImageBuilder(Clock.systemUTC()),
-                new RegistrySink(new RegistryClient(http, credentials)));
+        RegistryClient client = new RegistryClient(http, credentials);
+        ImagePublisher publisher = new ImagePublisher(new ImageBuilder(Clock.systemUTC()), new RegistrySink(client));
         List<ImageOutcome> outcomes = new ArrayList<>();
         for (Path config : yamlFiles(catalog.resolve("images"))) {
             String name = config.getFileName().toString().replaceFirst("\\.yaml$", "");
@@ -117,7 +125,15 @@ final class CatalogReconciler {
             dev.kiln.image.BuildOptions options = new dev.kiln.image.BuildOptions(List.of(), List.of(), List.of(),
                     sourceDateEpoch == 0 ? null : sourceDateEpoch, config.toAbsolutePath().getParent());
             ImagePublisher.PublishResult result = publisher.publish(config, options, List.of(ref));
-            outcomes.add(new ImageOutcome(name, result.digestReferences().get(0), result.changed()));
+            ImageReference digestRef = result.digestReferences().get(0);
+            boolean signed = false;
+            if (imageKey != null && (result.changed() || client.referrers(digestRef, result.indexDigest(), null).isEmpty())) {
+                listener.onEvent(BuildListener.BuildEvent.phase(name, "signing " + digestRef));
+                new ImageSigner(Clock.systemUTC(), ImageSigner.Storage.BOTH).signAndAttest(client, digestRef, imageKey,
+                        ImageProvenance.attestations(result.build(), config, name));
+                signed = true;
+            }
+            outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
         return outcomes;
     }

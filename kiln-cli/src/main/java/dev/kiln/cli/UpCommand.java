@@ -51,6 +51,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--source-date-epoch", description = "timestamp of every output (default: 0)")
     long sourceDateEpoch;
 
+    @Option(names = "--no-sign", description = "push images without signatures and attestations")
+    boolean noSign;
+
     @Option(names = "--once", description = "reconcile, print the references and exit instead of serving")
     boolean once;
 
@@ -74,7 +77,8 @@ final class UpCommand implements Callable<Integer> {
             BuildListener listener = BuildCommand.progress(out);
             CatalogReconciler reconciler = new CatalogReconciler(catalog, outDir, stateDir, key, arch, sourceDateEpoch, listener);
             List<CatalogReconciler.PackageOutcome> packages = reconciler.reconcilePackages();
-            List<CatalogReconciler.ImageOutcome> images = reconciler.reconcileImages(server.address(), credentials);
+            List<CatalogReconciler.ImageOutcome> images = reconciler.reconcileImages(server.address(), credentials,
+                    noSign ? null : imageKey(out));
 
             long built = packages.stream().filter(CatalogReconciler.PackageOutcome::built).count();
             long pushed = images.stream().filter(CatalogReconciler.ImageOutcome::pushed).count();
@@ -84,7 +88,7 @@ final class UpCommand implements Callable<Integer> {
             for (CatalogReconciler.ImageOutcome i : images) {
                 out.say("  docker pull " + i.reference() + (i.pushed() ? "" : "   (unchanged)"));
                 out.emit(Output.fields("event", "image", "name", i.name(), "reference", i.reference().toString(),
-                        "pushed", i.pushed()));
+                        "pushed", i.pushed(), "signed", i.signed()));
             }
             out.say(String.format("catalog: %d recipes (%d built, %d up to date), %d images (%d pushed, %d unchanged)",
                     packages.size(), built, packages.size() - built, images.size(), pushed, images.size() - pushed));
@@ -99,6 +103,22 @@ final class UpCommand implements Callable<Integer> {
         } finally {
             server.close();
         }
+    }
+
+    /**
+     * The ECDSA key that signs images: STATE/keys/image.key, created on first use, encrypted with
+     * the passphrase in KILN_PASSWORD (empty when unset, as cosign allows).
+     */
+    private dev.kiln.attest.SigningKey imageKey(Output out) {
+        Path key = stateDir.resolve("keys/image.key");
+        Path pub = stateDir.resolve("keys/image.pub");
+        char[] passphrase = System.getenv().getOrDefault("KILN_PASSWORD", "").toCharArray();
+        if (!Files.exists(key)) {
+            dev.kiln.attest.SigningKey.generate(new SecureRandom()).write(key, pub, passphrase, new SecureRandom());
+            out.progress("==> created image signing key " + key + " (verify with " + pub + ")",
+                    Output.fields("event", "keygen", "private", key.toString(), "public", pub.toString()));
+        }
+        return dev.kiln.attest.SigningKey.read(key, passphrase);
     }
 
     private void importSources(Output out) throws IOException {

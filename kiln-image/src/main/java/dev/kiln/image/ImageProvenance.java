@@ -1,0 +1,90 @@
+package dev.kiln.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.apk.IndexEntry;
+import dev.kiln.attest.Attestation;
+import dev.kiln.attest.InTotoStatement;
+import dev.kiln.attest.PredicateTypes;
+import dev.kiln.attest.ResourceDescriptor;
+import dev.kiln.attest.SlsaProvenance;
+import dev.kiln.content.Digest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The attestations Kiln attaches to an image it publishes: the SPDX SBOM of the image and a
+ * SLSA v1 provenance naming the config, every package with its digest, and every upstream
+ * source those packages were built from (taken from each package's own provenance file
+ * beside the {@code .apk}), so an image traces back to upstream tarballs and commits.
+ */
+public final class ImageProvenance {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ImageProvenance() {
+    }
+
+    /** SBOM (SPDX, first architecture) and provenance for a finished build of {@code config}. */
+    public static List<Attestation> attestations(ImageBuild build, Path config, String name) {
+        ArchImage first = build.archs().get(0);
+        byte[] sbom = new ImageSbom(first.tree(), SbomSubject.of(name, first)).spdx();
+        return List.of(new Attestation(PredicateTypes.SPDX, sbom), provenance(build, config).attestation());
+    }
+
+    public static SlsaProvenance provenance(ImageBuild build, Path config) {
+        SlsaProvenance.Builder p = SlsaProvenance.builder(SlsaProvenance.IMAGE_BUILD_TYPE, SlsaProvenance.LOCAL_BUILDER_ID);
+        Map<String, Object> configParameter = new LinkedHashMap<>();
+        configParameter.put("path", config.toString());
+        configParameter.put("digest", Map.of("sha256", Digest.sha256(config).hex()));
+        p.externalParameter("config", configParameter);
+        p.externalParameter("archs", build.archs().stream().map(ArchImage::apkArch).toList());
+        Map<String, ResourceDescriptor> deps = new LinkedHashMap<>();
+        long created = 0;
+        for (ArchImage arch : build.archs()) {
+            created = Math.max(created, arch.created());
+            for (InstalledPackage pkg : arch.packages()) {
+                IndexEntry e = pkg.entry();
+                String purl = "pkg:apk/kiln/" + e.name() + "@" + e.version() + "?arch=" + arch.apkArch();
+                deps.putIfAbsent(purl, ResourceDescriptor.of(e.name() + "-" + e.version(), purl, "sha256",
+                        pkg.apk().sha256().hex()));
+                for (ResourceDescriptor source : upstreamSources(pkg, arch.apkArch())) {
+                    deps.putIfAbsent(source.uri() + "#" + source.digest(), source);
+                }
+            }
+        }
+        p.resolvedDependencies(List.copyOf(deps.values()));
+        p.invocationId(build.images().index().descriptor().digest().toString());
+        p.startedOn(Instant.ofEpochSecond(created)).finishedOn(Instant.ofEpochSecond(created));
+        return p.build();
+    }
+
+    /** The resolved dependencies recorded by the package builder next to the package, if present. */
+    private static List<ResourceDescriptor> upstreamSources(InstalledPackage pkg, String arch) {
+        Path attest = Path.of(pkg.repository()).resolve(arch)
+                .resolve(pkg.entry().name() + "-" + pkg.entry().version() + ".attest.json");
+        if (!Files.isRegularFile(attest)) {
+            return List.of();
+        }
+        try {
+            InTotoStatement statement = InTotoStatement.parse(Files.readAllBytes(attest), attest.toString());
+            JsonNode deps = JSON.readTree(statement.predicate()).path("buildDefinition").path("resolvedDependencies");
+            List<ResourceDescriptor> out = new java.util.ArrayList<>();
+            for (JsonNode d : deps) {
+                Map<String, String> digest = new LinkedHashMap<>();
+                d.path("digest").fields().forEachRemaining(f -> digest.put(f.getKey(), f.getValue().asText()));
+                String uri = d.path("uri").asText(null);
+                if ((uri != null && !uri.isEmpty()) || !digest.isEmpty()) {
+                    out.add(new ResourceDescriptor(d.path("name").asText(null), uri, digest, null, null, null));
+                }
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageException("cannot read package provenance " + attest + ": " + e.getMessage(), e);
+        }
+    }
+}
