@@ -1,0 +1,61 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kiln up --once} on a one-recipe, one-image catalog: build, push, sign; then nothing to do. */
+class UpCommandTest {
+
+    @Test
+    void buildsPushesSignsAndIsIdempotent(@TempDir Path dir) throws Exception {
+        Path catalog = dir.resolve("catalog");
+        Files.createDirectories(catalog.resolve("recipes"));
+        Files.createDirectories(catalog.resolve("images"));
+        Files.writeString(catalog.resolve("recipes/tool.yaml"), """
+                package:
+                  name: tool
+                  version: "1.0.0"
+                  epoch: 0
+                  description: "a tiny tool"
+                  copyright:
+                    - license: MIT
+                pipeline:
+                  - runs: |
+                      mkdir -p ${{targets.destdir}}/usr/bin
+                      printf '#!/bin/sh\\necho tool\\n' > ${{targets.destdir}}/usr/bin/tool
+                      chmod 755 ${{targets.destdir}}/usr/bin/tool
+                """);
+        Files.writeString(catalog.resolve("images/tool.yaml"), """
+                contents:
+                  repositories:
+                    - ../../packages
+                  keyring:
+                    - ../../.kiln/keys/kiln.rsa.pub
+                  packages:
+                    - tool
+                entrypoint:
+                  command: /usr/bin/tool
+                archs:
+                  - x86_64
+                """);
+        String[] up = {"up", "--once", "--addr", "127.0.0.1:0", "--catalog", catalog.toString(),
+                "--out-dir", dir.resolve("packages").toString(), "--state-dir", dir.resolve(".kiln").toString(),
+                "--sources", dir.resolve("no-sources").toString(), "--json"};
+
+        CliRun first = CliRun.of(up);
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("\"event\":\"summary\",\"recipes\":1,\"built\":1,\"images\":1,\"pushed\":1")
+                .contains("\"signed\":true");
+        assertThat(dir.resolve("packages/x86_64/tool-1.0.0-r0.apk")).exists();
+        assertThat(dir.resolve(".kiln/keys/image.pub")).exists();
+
+        CliRun second = CliRun.of(up);
+        assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+        assertThat(second.out()).contains("\"event\":\"summary\",\"recipes\":1,\"built\":0,\"images\":1,\"pushed\":0")
+                .contains("\"signed\":false");
+    }
+}
