@@ -175,7 +175,11 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
     }
 
     private static String ratio(double r) {
-        return Double.isNaN(r) ? "" : String.format(Locale.ROOT, " (%.2fx)", r);
+        if (Double.isNaN(r)) {
+            return "";
+        }
+        // a Kiln image is often thousands of times smaller: "0.00x" would say nothing
+        return r >= 0.1 ? String.format(Locale.ROOT, " (%.2fx)", r) : String.format(Locale.ROOT, " (1/%,dx)", Math.round(1 / r));
     }
 
     private static Double finite(double d) {
