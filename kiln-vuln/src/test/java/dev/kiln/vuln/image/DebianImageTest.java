@@ -173,8 +173,8 @@ class DebianImageTest {
         assumeTrue(mirror.isPresent(), "no bookworm mirror in /etc/apt/sources.list(.d)");
         Files.createDirectories(cache.getParent());
         Path partial = cache.resolveSibling("bookworm-python3.tar.partial");
-        ProcessBuilder pb = new ProcessBuilder("mmdebstrap", "--variant=minbase", "--include=python3", "--quiet",
-                "bookworm", partial.toString(), mirror.get()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder("mmdebstrap", "--variant=minbase", "--include=python3", "--format=tar",
+                "--quiet", "bookworm", partial.toString(), mirror.get()).redirectErrorStream(true)
                 .redirectOutput(cache.resolveSibling("mmdebstrap.log").toFile());
         Process p = pb.start();
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
