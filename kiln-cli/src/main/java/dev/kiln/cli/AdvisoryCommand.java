@@ -187,20 +187,19 @@ final class AdvisoryCommand implements Runnable {
             }
             long started = System.nanoTime();
             AdvisoryLoader loader = new AdvisoryLoader(Clock.systemUTC());
+            // documents are independent: check them on every core, report in file order
+            List<Checked> results = files.parallelStream().map(f -> check(loader, f)).toList();
             int invalid = 0;
             int advisories = 0;
-            for (Path f : files) {
-                String text = Files.readString(f, StandardCharsets.UTF_8);
-                try {
-                    advisories += loader.load(f).advisories().size();
-                } catch (VulnException e) {
+            for (Checked c : results) {
+                if (c.problems().isEmpty()) {
+                    advisories += c.advisories();
+                } else {
                     invalid++;
-                    e.problems().forEach(out::say);
-                    out.emit(Output.fields("event", "invalid", "file", f.toString(), "problems", e.problems()));
+                    c.problems().forEach(out::say);
+                    out.emit(Output.fields("event", "invalid", "file", c.file().toString(), "problems", c.problems()));
                 }
-                if (warnings) {
-                    loader.warnings(text, f.toString()).forEach(w -> out.say("warning: " + w));
-                }
+                c.warnings().forEach(w -> out.say("warning: " + w));
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
             out.say(String.format("%d documents, %d advisories: %d invalid (%d ms)", files.size(), advisories, invalid,
@@ -208,6 +207,21 @@ final class AdvisoryCommand implements Runnable {
             out.emit(Output.fields("event", "summary", "documents", files.size(), "advisories", advisories,
                     "invalid", invalid, "millis", millis));
             return invalid == 0 ? 0 : 1;
+        }
+
+        private record Checked(Path file, int advisories, List<String> problems, List<String> warnings) {
+        }
+
+        private Checked check(AdvisoryLoader loader, Path f) {
+            List<String> found = List.of();
+            try {
+                found = warnings ? loader.warnings(Files.readString(f, StandardCharsets.UTF_8), f.toString()) : List.of();
+                return new Checked(f, loader.load(f).advisories().size(), List.of(), found);
+            } catch (VulnException e) {
+                return new Checked(f, 0, e.problems(), found);
+            } catch (IOException e) {
+                return new Checked(f, 0, List.of(f + ": cannot read: " + e.getMessage()), found);
+            }
         }
     }
 

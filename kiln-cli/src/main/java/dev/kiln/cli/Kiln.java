@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
         description = "Builds packages from upstream sources and images from packages, reproducibly.",
         subcommands = {BuildCommand.class, LintCommand.class, KeygenCommand.class, IndexCommand.class, PackageCommand.class,
                 SourceCommand.class, ImageCommand.class, AdvisoryCommand.class, ScanCommand.class, VexCommand.class,
-                UpdateCommand.class, DeltaCommand.class, GraphCommand.class, BumpCommand.class,
-                RegistryCommand.class, UpCommand.class, SignCommand.class, AttestCommand.class, VerifyCommand.class,
-                VerifyAttestationCommand.class, DownloadCommand.class, CommandLine.HelpCommand.class})
+                CompareCommand.class, DiffCommand.class, UpdateCommand.class, DeltaCommand.class, GraphCommand.class,
+                BumpCommand.class, RegistryCommand.class, UpCommand.class, SignCommand.class, AttestCommand.class,
+                VerifyCommand.class, VerifyAttestationCommand.class, DownloadCommand.class, CommandLine.HelpCommand.class})
 public final class Kiln implements Runnable {
 
     @CommandLine.Spec

@@ -6,7 +6,6 @@ import dev.kiln.vuln.feed.OsvStore;
 import dev.kiln.vuln.feed.SecDb;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
-import dev.kiln.vuln.inventory.Rootfs;
 import dev.kiln.vuln.match.DistroFeed;
 import dev.kiln.vuln.match.Matcher;
 import dev.kiln.vuln.match.OsvIndex;
@@ -29,14 +28,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "scan", description = {"Inventory an image (an unpacked rootfs directory or a layer tar) and match it"
-        + " against advisories, OSV records and VEX.", "Exits 1 when --fail-on is given and a finding reaches it."})
+@Command(name = "scan", description = {"Inventory an image and match it against advisories, OSV records and VEX.",
+        "Exits 1 when --fail-on is given and a finding reaches it."})
 final class ScanCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "rootfs directory, or a (gzipped) layer tar")
-    Path target;
+    @Parameters(paramLabel = "TARGET", description = ImageOptions.TARGET_HELP)
+    String target;
+
+    @picocli.CommandLine.Mixin
+    ImageOptions image = new ImageOptions();
 
     @Option(names = "--advisories", description = "advisory document directory (Kiln's own distribution data)")
     Path advisories;
@@ -71,8 +73,8 @@ final class ScanCommand implements Callable<Integer> {
         for (Path v : vex) {
             docs.add(OpenVex.parse(Files.readAllBytes(v), v.toString()));
         }
-        Inventory inv = ScanInputs.inventory(target);
-        ScanReport report = new Matcher(in.distro(), in.osv(), docs).scan(target.toString(), inv, imagePurls, in.updated());
+        Inventory inv = Inventories.of(image.load(target).rootfs());
+        ScanReport report = new Matcher(in.distro(), in.osv(), docs).scan(target, inv, imagePurls, in.updated());
         String fmt = json ? "json" : format;
         var out = spec.commandLine().getOut();
         switch (fmt) {
@@ -102,12 +104,6 @@ final class ScanCommand implements Callable<Integer> {
                 updated = u == null ? updated : updated == null || u.isBefore(updated) ? u : updated;
             }
             return new ScanInputs(distro, new OsvIndex(records), updated);
-        }
-
-        static Inventory inventory(Path target) {
-            Rootfs fs = Files.isDirectory(target) ? Rootfs.ofDirectory(target)
-                    : Rootfs.ofLayers(List.of(() -> Files.newInputStream(target)));
-            return Inventories.of(fs);
         }
     }
 }

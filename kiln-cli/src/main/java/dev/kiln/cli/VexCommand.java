@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.content.AtomicFiles;
+import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
 import dev.kiln.vuln.vex.OpenVex;
 import dev.kiln.vuln.vex.VexDocument;
@@ -22,8 +23,11 @@ final class VexCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "rootfs directory, or a (gzipped) layer tar")
-    Path target;
+    @Parameters(paramLabel = "TARGET", description = ImageOptions.TARGET_HELP)
+    String target;
+
+    @picocli.CommandLine.Mixin
+    ImageOptions image = new ImageOptions();
 
     @Option(names = "--advisories", required = true, description = "advisory document directory")
     Path advisories;
@@ -44,7 +48,7 @@ final class VexCommand implements Callable<Integer> {
         Instant at = epoch != null ? Instant.ofEpochSecond(Long.parseLong(epoch.trim())) : clock.instant()
                 .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         ScanCommand.ScanInputs in = ScanCommand.ScanInputs.load(advisories, null, List.of(), clock);
-        Inventory inv = ScanCommand.ScanInputs.inventory(target);
+        Inventory inv = Inventories.of(image.load(target).rootfs());
         VexDocument doc = VexGenerator.generate(inv, in.distro(), imagePurls, author, at);
         byte[] json = OpenVex.toJson(doc);
         if (output != null) {

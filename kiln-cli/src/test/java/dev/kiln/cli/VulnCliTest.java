@@ -44,4 +44,44 @@ class VulnCliTest {
         assertThat(bad.exitCode()).isOne();
         assertThat(bad.out()).contains("bad.advisories.yaml:9: advisory CGA-xxxx-xxxx-xxxx: unknown event type 'exploded'");
     }
+
+    @Test
+    void compareDiffAndScanReadImageLayouts() throws Exception {
+        dev.kiln.apk.SigningKey key = dev.kiln.apk.SigningKey.generate(2048, "cmp.rsa");
+        Path repo = tmp.resolve("repo");
+        dev.kiln.testkit.TestPackages.publish(repo, "x86_64", key, java.util.List.of(
+                dev.kiln.testkit.TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(1_700_000_000L)
+                        .file("etc/os-release", "ID=kiln\nVERSION_ID=\"2025\"\n", 0644),
+                dev.kiln.testkit.TestPackages.apk("hello", "2.12-r0").builddate(1_700_000_000L)
+                        .file("usr/bin/hello", "h", 0755),
+                dev.kiln.testkit.TestPackages.apk("busybox", "1.37.0-r0").builddate(1_700_000_000L)
+                        .file("bin/busybox", "b", 0755).symlink("bin/sh", "busybox")));
+        Path pub = tmp.resolve("cmp.rsa.pub");
+        Files.writeString(pub, key.publicKeyPem());
+        for (String[] v : new String[][] {{"a", "[kiln-baselayout, hello]"}, {"b", "[kiln-baselayout, hello, busybox]"}}) {
+            Path config = tmp.resolve(v[0] + ".yaml");
+            Files.writeString(config, "contents:\n  packages: " + v[1] + "\nentrypoint:\n  command: /usr/bin/hello\n"
+                    + "archs: [amd64]\n");
+            CliRun build = CliRun.of("image", "build", config.toString(), "img:" + v[0], tmp.resolve(v[0]).toString(),
+                    "--repository", repo.toString(), "--keyring", pub.toString());
+            assertThat(build.exitCode()).as(build.err()).isZero();
+        }
+        String a = tmp.resolve("a").toString();
+        String b = tmp.resolve("b").toString();
+        CliRun compare = CliRun.of("compare", a, b);
+        assertThat(compare.exitCode()).as(compare.err()).isZero();
+        assertThat(compare.out()).contains("compressed size").contains("yes (sh, busybox)").contains("packages");
+        CliRun md = CliRun.of("compare", a, b, "--markdown");
+        assertThat(md.out()).contains("| shell | no | yes (sh, busybox) |");
+        CliRun json = CliRun.of("compare", a, b, "--json");
+        assertThat(json.out()).contains("\"packages\" : 3");
+        CliRun diff = CliRun.of("diff", a, b);
+        assertThat(diff.out()).isEqualTo("+ busybox 1.37.0-r0\n1 added, 0 removed, 0 changed\n");
+        CliRun scan = CliRun.of("scan", "oci:" + a, "--format", "json");
+        assertThat(scan.exitCode()).as(scan.err()).isZero();
+        assertThat(scan.out()).contains("\"packages\" : 2");
+        CliRun arm = CliRun.of("scan", a, "--platform", "linux/arm64");
+        assertThat(arm.exitCode()).isOne();
+        assertThat(arm.err()).contains("has no linux/arm64");
+    }
 }

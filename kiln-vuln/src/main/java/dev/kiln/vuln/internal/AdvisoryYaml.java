@@ -78,7 +78,10 @@ public final class AdvisoryYaml {
             LoaderOptions options = new LoaderOptions();
             options.setCodePointLimit(Integer.MAX_VALUE);
             options.setAllowDuplicateKeys(false);
-            root = new Yaml(options).compose(new StringReader(text));
+            root = BlockYaml.compose(text);
+            if (root == null) {
+                root = new Yaml(options).compose(new StringReader(text));
+            }
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine();
             problem(line, "not valid YAML: " + e.getProblem());

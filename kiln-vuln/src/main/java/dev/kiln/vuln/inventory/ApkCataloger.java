@@ -2,6 +2,7 @@ package dev.kiln.vuln.inventory;
 
 import dev.kiln.vuln.version.Ecosystem;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,15 +47,17 @@ final class ApkCataloger {
         String version = null;
         String arch = null;
         String origin = null;
+        Instant built = null;
         String dir = "";
         List<String> files = new ArrayList<>();
         for (String line : (text + "\n\n").split("\n", -1)) {
             if (line.isEmpty()) {
                 if (name != null && version != null) {
                     out.add(new InstalledPackage(Ecosystem.APK, name, version, origin, arch,
-                            Purls.apk(os, name, version, arch, origin), List.of(dbPath), files));
+                            Purls.apk(os, name, version, arch, origin), List.of(dbPath), files, built));
                 }
                 name = version = arch = origin = null;
+                built = null;
                 dir = "";
                 files = new ArrayList<>();
                 continue;
@@ -68,6 +71,7 @@ final class ApkCataloger {
                 case 'V' -> version = v;
                 case 'A' -> arch = v;
                 case 'o' -> origin = v;
+                case 't' -> built = epochSeconds(v);
                 case 'F' -> dir = v;
                 case 'R' -> files.add(dir.isEmpty() ? v : dir + "/" + v);
                 default -> {
@@ -76,5 +80,13 @@ final class ApkCataloger {
             }
         }
         return out;
+    }
+
+    private static Instant epochSeconds(String text) {
+        try {
+            return Instant.ofEpochSecond(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            return null; // a bad build time only costs the age column, not the package
+        }
     }
 }

@@ -2,10 +2,12 @@ package dev.kiln.vuln.inventory;
 
 import dev.kiln.vuln.version.Ecosystem;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Debian packages from {@code var/lib/dpkg/status} (installed stanzas only) and distroless
@@ -50,7 +52,21 @@ final class DpkgCataloger {
             });
         }
         return new InstalledPackage(Ecosystem.DEBIAN, name, version, source, arch,
-                Purls.deb(os, name, version, arch, source), List.of(evidence), files);
+                Purls.deb(os, name, version, arch, source), List.of(evidence), files, built(fs, name));
+    }
+
+    /**
+     * dpkg records no build time. Debian builds clamp file times to the changelog date (SOURCE_DATE_EPOCH),
+     * and dpkg keeps them on unpacking, so the package's own changelog or copyright file dates it.
+     */
+    private static Instant built(Rootfs fs, String name) {
+        for (String doc : List.of("changelog.Debian.gz", "changelog.gz", "copyright")) {
+            Optional<Instant> t = fs.mtime("usr/share/doc/" + name + "/" + doc);
+            if (t.isPresent() && t.get().getEpochSecond() > 0) {
+                return t.get();
+            }
+        }
+        return null;
     }
 
     /** RFC 822-style stanzas separated by blank lines; continuation lines are dropped (descriptions). */

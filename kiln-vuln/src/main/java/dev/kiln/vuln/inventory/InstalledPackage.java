@@ -1,16 +1,24 @@
 package dev.kiln.vuln.inventory;
 
 import dev.kiln.vuln.version.Ecosystem;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A package found in an image. {@code origin} is the source package (APK origin, Debian source) and equals
  * {@code name} for language packages; {@code evidence} are the image paths that prove it (a path inside an
- * archive is written {@code outer.jar!/inner.jar}); {@code files} are the paths an OS package owns.
+ * archive is written {@code outer.jar!/inner.jar}); {@code files} are the paths an OS package owns;
+ * {@code built} is when the package was built (APK {@code t:}; for dpkg the time its documentation carries,
+ * which reproducible Debian builds clamp to the changelog date), or null when nothing says.
  */
 public record InstalledPackage(Ecosystem ecosystem, String name, String version, String origin, String arch,
-        String purl, List<String> evidence, List<String> files) {
+        String purl, List<String> evidence, List<String> files, Instant built) {
+
+    public InstalledPackage(Ecosystem ecosystem, String name, String version, String origin, String arch,
+            String purl, List<String> evidence, List<String> files) {
+        this(ecosystem, name, version, origin, arch, purl, evidence, files, null);
+    }
 
     public InstalledPackage {
         Objects.requireNonNull(ecosystem, "ecosystem");
@@ -24,5 +32,9 @@ public record InstalledPackage(Ecosystem ecosystem, String name, String version,
     /** The evidence paths as files of the image (the part before {@code !} for nested archives). */
     public List<String> evidenceFiles() {
         return evidence.stream().map(e -> e.contains("!") ? e.substring(0, e.indexOf('!')) : e).distinct().toList();
+    }
+
+    public InstalledPackage withBuilt(Instant time) {
+        return new InstalledPackage(ecosystem, name, version, origin, arch, purl, evidence, files, time);
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class Rootfs {
 
     enum Kind { FILE, DIRECTORY, SYMLINK, OTHER }
 
-    private record Node(Kind kind, int mode, long size, String link, byte[] content, Path hostFile) {
+    private record Node(Kind kind, int mode, long size, long mtime, String link, byte[] content, Path hostFile) {
     }
 
     private static final String WHITEOUT = ".wh.";
@@ -72,7 +73,7 @@ public final class Rootfs {
                 @Override
                 public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
                     if (!d.equals(dir)) {
-                        nodes.put(rel(dir, d), new Node(Kind.DIRECTORY, 0755, 0, null, null, null));
+                        nodes.put(rel(dir, d), new Node(Kind.DIRECTORY, 0755, 0, seconds(attrs), null, null, null));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -80,12 +81,12 @@ public final class Rootfs {
                 @Override
                 public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
                     if (attrs.isSymbolicLink()) {
-                        nodes.put(rel(dir, f), new Node(Kind.SYMLINK, 0777, 0, Files.readSymbolicLink(f).toString(),
+                        nodes.put(rel(dir, f), new Node(Kind.SYMLINK, 0777, 0, 0, Files.readSymbolicLink(f).toString(),
                                 null, null));
                     } else if (attrs.isRegularFile()) {
-                        nodes.put(rel(dir, f), new Node(Kind.FILE, mode(f), attrs.size(), null, null, f));
+                        nodes.put(rel(dir, f), new Node(Kind.FILE, mode(f), attrs.size(), seconds(attrs), null, null, f));
                     } else {
-                        nodes.put(rel(dir, f), new Node(Kind.OTHER, 0, 0, null, null, null));
+                        nodes.put(rel(dir, f), new Node(Kind.OTHER, 0, 0, 0, null, null, null));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -138,10 +139,10 @@ public final class Rootfs {
                             case SYMLINK -> Kind.SYMLINK;
                             default -> Kind.OTHER;
                         };
-                        Node n = new Node(kind, h.mode(), h.size(), kind == Kind.SYMLINK ? h.linkName() : null, null,
-                                null);
+                        Node n = new Node(kind, h.mode(), h.size(), h.mtime(), kind == Kind.SYMLINK ? h.linkName() : null,
+                                null, null);
                         if (kind == Kind.FILE && keep.test(n, path)) {
-                            n = new Node(kind, h.mode(), h.size(), null, tar.readContent(), null);
+                            n = new Node(kind, h.mode(), h.size(), h.mtime(), null, tar.readContent(), null);
                         }
                         added.add(Map.entry(path, n));
                     }
@@ -199,6 +200,23 @@ public final class Rootfs {
 
     public long size(String path) {
         return resolve(path).map(p -> nodes.get(p).size).orElse(-1L);
+    }
+
+    /** The modification time of the file at {@code path} after resolving symlinks, if it exists. */
+    public Optional<Instant> mtime(String path) {
+        return resolve(path).map(nodes::get).filter(n -> n.kind == Kind.FILE).map(n -> Instant.ofEpochSecond(n.mtime));
+    }
+
+    /** The sum of the sizes of the regular files (a hard link counts once). */
+    public long totalSize() {
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long total = 0;
+        for (Node n : nodes.values()) {
+            if (n.kind == Kind.FILE && seen.add(n)) {
+                total += n.size;
+            }
+        }
+        return total;
     }
 
     /** The content of the file at {@code path} after resolving symlinks; empty when absent or not kept. */
@@ -298,6 +316,10 @@ public final class Rootfs {
 
     private static String rel(Path root, Path p) {
         return root.relativize(p).toString().replace('\\', '/');
+    }
+
+    private static long seconds(BasicFileAttributes attrs) {
+        return attrs.lastModifiedTime().toMillis() / 1000;
     }
 
     private static int mode(Path f) {

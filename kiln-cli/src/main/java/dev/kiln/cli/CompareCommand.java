@@ -1,0 +1,68 @@
+package dev.kiln.cli;
+
+import dev.kiln.vuln.compare.ImageComparison;
+import dev.kiln.vuln.compare.ImageFacts;
+import dev.kiln.vuln.image.LoadedImage;
+import dev.kiln.vuln.inventory.Inventories;
+import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.match.Matcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "compare", description = {"Compare two images side by side: size, layers, packages, CVEs by severity,"
+        + " shell, package manager, user and package age."})
+final class CompareCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IMAGE_A", description = ImageOptions.TARGET_HELP)
+    String imageA;
+
+    @Parameters(index = "1", paramLabel = "IMAGE_B", description = "the image to compare with IMAGE_A")
+    String imageB;
+
+    @Mixin
+    ImageOptions image = new ImageOptions();
+
+    @Option(names = "--advisories", description = "advisory document directory (Kiln's own distribution data)")
+    Path advisories;
+
+    @Option(names = "--secdb", description = "a secdb security.json")
+    Path secdb;
+
+    @Option(names = "--osv", description = "OSV records: a store directory, a directory of files, or a file; repeatable")
+    List<Path> osv = new ArrayList<>();
+
+    @Option(names = "--json", description = "JSON instead of a table")
+    boolean json;
+
+    @Option(names = "--markdown", description = "a Markdown table instead of a terminal table")
+    boolean markdown;
+
+    @Override
+    public Integer call() throws IOException {
+        Clock clock = Clock.systemUTC();
+        ScanCommand.ScanInputs in = ScanCommand.ScanInputs.load(advisories, secdb, osv, clock);
+        Matcher matcher = new Matcher(in.distro(), in.osv(), List.of());
+        ImageComparison cmp = new ImageComparison(facts(imageA, matcher, in), facts(imageB, matcher, in),
+                clock.instant());
+        var out = spec.commandLine().getOut();
+        out.print(json ? cmp.jsonText() + "\n" : markdown ? cmp.markdown() : cmp.table());
+        out.flush();
+        return 0;
+    }
+
+    private ImageFacts facts(String target, Matcher matcher, ScanCommand.ScanInputs in) {
+        LoadedImage loaded = image.load(target);
+        Inventory inv = Inventories.of(loaded.rootfs());
+        return ImageFacts.of(loaded, inv, matcher.scan(target, inv, List.of(), in.updated()));
+    }
+}
