@@ -7,7 +7,7 @@ import dev.kiln.content.Digest;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.OciLayout;
 import dev.kiln.oci.distribution.RegistryClient;
-import java.net.ServerSocket;
+import dev.kiln.testkit.DockerRegistryProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The same signing and verification in an OCI layout with no registry, and in the CNCF registry from Debian. */
 class OfflineAndDockerRegistryTest {
     static final SigningKey KEY = SigningKey.generate(Fixtures.RANDOM);
-    static final Path DOCKER_REGISTRY = Path.of("/usr/bin/docker-registry");
 
     @TempDir
     Path tmp;
@@ -60,29 +59,10 @@ class OfflineAndDockerRegistryTest {
 
     @Test
     void dockerRegistryWithoutReferrersApiGetsTheFallbackIndex() throws Exception {
-        assumeTrue(Files.isExecutable(DOCKER_REGISTRY), "Debian package docker-registry is not installed");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path config = tmp.resolve("config.yml");
-        Files.writeString(config, "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: "
-                + tmp.resolve("data") + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
-        Process registry = new ProcessBuilder(DOCKER_REGISTRY.toString(), "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("registry.log").toFile()).start();
-        try {
+        assumeTrue(DockerRegistryProcess.available(), "Debian package docker-registry is not installed");
+        try (DockerRegistryProcess registry = DockerRegistryProcess.start(tmp.resolve("docker-registry"))) {
             HttpClient http = HttpClient.newHttpClient();
-            String host = "127.0.0.1:" + port;
-            for (int i = 0; i < 100; i++) {
-                try {
-                    if (http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        break;
-                    }
-                } catch (java.io.IOException e) {
-                    Thread.sleep(100);
-                }
-            }
+            String host = registry.host();
             RegistryClient client = new RegistryClient(http, null);
             ImageReference repo = ImageReference.parse(host + "/kiln/app");
             SignatureStore store = SignatureStore.registry(client, repo);
@@ -100,9 +80,6 @@ class OfflineAndDockerRegistryTest {
             VerificationReport wrong = ImageVerifier.verify(client, repo.withTag("v1"),
                     VerificationPolicy.signedBy(SigningKey.generate(Fixtures.RANDOM).verificationKey()));
             assertThat(wrong.failures()).hasSize(7);
-        } finally {
-            registry.destroy();
-            registry.waitFor();
         }
     }
 }

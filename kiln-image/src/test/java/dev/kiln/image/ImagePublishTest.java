@@ -13,7 +13,7 @@ import dev.kiln.oci.distribution.RegistryClient;
 import dev.kiln.oci.distribution.RegistrySink;
 import dev.kiln.registry.RegistryConfig;
 import dev.kiln.registry.RegistryServer;
-import java.net.ServerSocket;
+import dev.kiln.testkit.DockerRegistryProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,20 +98,9 @@ class ImagePublishTest {
 
     @Test
     void publishesToTheDebianDockerRegistry() throws Exception {
-        Path binary = Path.of("/usr/bin/docker-registry");
-        assumeTrue(Files.isExecutable(binary), "Debian package docker-registry is not installed");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path registryConfig = tmp.resolve("config.yml");
-        Files.writeString(registryConfig, "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
-                + "    rootdirectory: " + tmp.resolve("data") + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
-        Process registry = new ProcessBuilder(binary.toString(), "serve", registryConfig.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("registry.log").toFile()).start();
-        try {
-            String host = "127.0.0.1:" + port;
-            awaitRegistry(host);
+        assumeTrue(DockerRegistryProcess.available(), "Debian package docker-registry is not installed");
+        try (DockerRegistryProcess registry = DockerRegistryProcess.start(tmp.resolve("docker-registry"))) {
+            String host = registry.host();
             ImagePublisher.PublishResult first = publisher(new RegistrySink(new RegistryClient(http, null)))
                     .publish(config, options(), refs(host + "/kiln/hello:v1", host + "/other/hello:v1"));
             assertThat(first.changed()).isTrue();
@@ -122,24 +111,7 @@ class ImagePublishTest {
                     .publish(config, options(), refs(host + "/kiln/hello:v1", host + "/other/hello:v1"));
             assertThat(again.changed()).isFalse();
             assertThat(again.indexDigest()).isEqualTo(first.indexDigest());
-        } finally {
-            registry.destroy();
-            registry.waitFor();
         }
-    }
-
-    private void awaitRegistry(String host) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("registry on " + host + " did not start");
     }
 
     private void assertSkopeoPullsBack(String ref, ImagePublisher.PublishResult published) throws Exception {

@@ -7,7 +7,7 @@ import dev.kiln.content.Digest;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.RegistryClient;
 import java.io.ByteArrayInputStream;
-import java.net.ServerSocket;
+import dev.kiln.testkit.DockerRegistryProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,36 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Kiln's client against the CNCF distribution registry from Debian; skopeo pulls back what it pushed. */
 class DockerRegistryInteropTest {
-    private static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
     @TempDir
     Path tmp;
 
     @Test
     void clientPushesSkopeoPulls() throws Exception {
-        assumeTrue(Files.isExecutable(BINARY), "Debian package docker-registry is not installed");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path config = tmp.resolve("config.yml");
-        Files.writeString(config, "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " + tmp.resolve("data")
-                + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
-        Process registry = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("registry.log").toFile()).start();
-        try {
+        assumeTrue(DockerRegistryProcess.available(), "Debian package docker-registry is not installed");
+        try (DockerRegistryProcess registry = DockerRegistryProcess.start(tmp.resolve("docker-registry"))) {
             HttpClient http = HttpClient.newHttpClient();
-            String host = "127.0.0.1:" + port;
-            for (int i = 0; i < 100; i++) {
-                try {
-                    if (http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        break;
-                    }
-                } catch (java.io.IOException e) {
-                    Thread.sleep(100);
-                }
-            }
+            String host = registry.host();
             RegistryClient client = new RegistryClient(http, null);
             ImageReference ref = ImageReference.parse(host + "/kiln/app:v1");
             byte[] configBlob = TestContent.config("amd64");
@@ -74,9 +54,6 @@ class DockerRegistryInteropTest {
                     "oci:" + out + ":v1");
             assertThat(Files.readString(out.resolve("index.json"))).contains(digest.toString());
             assertThat(Files.readAllBytes(out.resolve("blobs/sha256").resolve(Digest.sha256(large).hex()))).isEqualTo(large);
-        } finally {
-            registry.destroy();
-            registry.waitFor();
         }
     }
 }
