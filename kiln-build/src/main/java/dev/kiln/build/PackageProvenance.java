@@ -55,6 +55,10 @@ final class PackageProvenance {
         if (recipeFile != null && Files.isRegularFile(recipeFile)) {
             recipe.put("digest", Map.of("sha256", Digest.sha256(recipeFile).hex()));
         }
+        // the recipe as compiled is embedded in every package (.melange.yaml), so this digest is checkable
+        // from the APK alone, even where the recipe file is known only by its name
+        recipe.put("compiledDigest", Map.of("sha256",
+                Digest.sha256(plan.toYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex()));
         if (plan.commit() != null && !plan.commit().isEmpty()) {
             recipe.put("commit", plan.commit());
         }

@@ -83,17 +83,22 @@ public final class ImageProvenance {
             JsonNode definition = JSON.readTree(statement.predicate()).path("buildDefinition");
             List<ResourceDescriptor> out = new java.util.ArrayList<>();
             JsonNode recipe = definition.path("externalParameters").path("recipe");
-            Map<String, String> recipeDigest = digest(recipe.path("digest"));
+            Map<String, String> compiled = digest(recipe.path("compiledDigest"));
+            Map<String, String> file = digest(recipe.path("digest"));
             String recipePath = recipe.path("path").asText("");
-            if (!recipePath.isEmpty() || !recipeDigest.isEmpty()) {
+            if (!compiled.isEmpty() || !file.isEmpty()) {
+                // digest of the compiled recipe, which the package embeds as .melange.yaml; the file's own when known
                 Map<String, String> annotations = new LinkedHashMap<>();
                 annotations.put("role", "recipe");
+                if (!compiled.isEmpty() && file.containsKey("sha256")) {
+                    annotations.put("fileSha256", file.get("sha256"));
+                }
                 if (recipe.hasNonNull("commit")) {
                     annotations.put("commit", recipe.get("commit").asText());
                 }
                 String origin = pkg.entry().origin() != null ? pkg.entry().origin() : pkg.entry().name();
-                out.add(new ResourceDescriptor("recipe:" + origin,
-                        recipePath.isEmpty() ? null : recipePath, recipeDigest, null, "application/yaml", annotations));
+                out.add(new ResourceDescriptor("recipe:" + origin, recipePath.isEmpty() ? null : recipePath,
+                        compiled.isEmpty() ? file : compiled, null, "application/yaml", annotations));
             }
             for (JsonNode d : definition.path("resolvedDependencies")) {
                 Map<String, String> digest = digest(d.path("digest"));
