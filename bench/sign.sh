@@ -27,3 +27,5 @@ hyperfine --warmup 2 --runs "${RUNS:-10}" --export-markdown "$work/sign.md" \
   -n 'kiln sign' "$k sign $image --key $work/bench.key --passphrase-file $work/pass" \
   -n 'kiln attest (slsa)' "$k attest $image --key $work/bench.key --passphrase-file $work/pass --type slsaprovenance --predicate $work/prov.json"
 cat "$work/sign.md"
+# Warm, in one JVM (the registry stays a separate process): what signing adds to a publish, and verification.
+java -cp "$repo/kiln-cli/target/kiln.jar" "$repo/bench/SignWarm.java" "127.0.0.1:$KILN_PORT"

@@ -32,10 +32,18 @@ public record VerificationReport(String image, Digest subject, List<Check> check
         return attestations.stream().filter(a -> PredicateTypes.matches(predicateType, a.predicateType())).toList();
     }
 
+    /**
+     * The image as it was named, with the verified digest appended only when it was named by tag
+     * ({@code repo:tag@sha256:X}, but {@code repo@sha256:X} rather than the digest twice).
+     */
+    public String imageWithDigest() {
+        return image.endsWith("@" + subject) ? image : image + "@" + subject;
+    }
+
     /** Throws with every failure when the image did not pass. */
     public VerificationReport orThrow() {
         if (!passed()) {
-            throw new AttestException("verification of " + image + "@" + subject + " failed: " + String.join("; ", failures));
+            throw new AttestException("verification of " + imageWithDigest() + " failed: " + String.join("; ", failures));
         }
         return this;
     }

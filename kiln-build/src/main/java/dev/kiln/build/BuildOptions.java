@@ -18,10 +18,21 @@ import java.util.Objects;
  * @param offline       never use the network; sources must be in the cache
  * @param keepWorkspace leave the workspace in place (for debugging a failed build)
  * @param sourceDir     local files (patches, configs) copied into the workspace before the first step; may be null
+ * @param attestKey     ECDSA image key that signs each package's provenance as a DSSE envelope; null writes the
+ *                      bare in-toto statement
  */
 public record BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir,
                            SigningKey signingKey, long sourceDateEpoch, String namespace, boolean offline,
-                           boolean keepWorkspace, Path sourceDir, BuildListener listener) {
+                           boolean keepWorkspace, Path sourceDir, BuildListener listener,
+                           dev.kiln.attest.SigningKey attestKey) {
+    /** Options whose package provenance is written unsigned. */
+    public BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir, SigningKey signingKey,
+                        long sourceDateEpoch, String namespace, boolean offline, boolean keepWorkspace, Path sourceDir,
+                        BuildListener listener) {
+        this(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace, offline, keepWorkspace,
+                sourceDir, listener, null);
+    }
+
     public BuildOptions {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(repository, "repository");
@@ -35,6 +46,11 @@ public record BuildOptions(String arch, Path repository, Path cacheDir, Path wor
 
     public BuildOptions withSourceDir(Path dir) {
         return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, dir, listener);
+                offline, keepWorkspace, dir, listener, attestKey);
+    }
+
+    public BuildOptions withAttestKey(dev.kiln.attest.SigningKey key) {
+        return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
+                offline, keepWorkspace, sourceDir, listener, key);
     }
 }

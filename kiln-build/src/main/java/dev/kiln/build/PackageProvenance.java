@@ -1,5 +1,6 @@
 package dev.kiln.build;
 
+import dev.kiln.attest.Dsse;
 import dev.kiln.attest.ResourceDescriptor;
 import dev.kiln.attest.SlsaProvenance;
 import dev.kiln.content.AtomicFiles;
@@ -18,6 +19,7 @@ import java.util.Map;
 /**
  * The SLSA provenance of each built package, an in-toto statement written beside its {@code .apk} as
  * {@code NAME-VERSION-rN.attest.json}, so that the APK bytes stay a function of the sources alone.
+ * With an attestation key the file holds the statement signed in a DSSE envelope instead.
  */
 final class PackageProvenance {
     static final String TOOL_VERSION = "0.1.0";
@@ -38,6 +40,9 @@ final class PackageProvenance {
                     "pkg:apk/" + options.namespace() + "/" + b.name() + "@" + b.fullVersion() + "?arch=" + options.arch(),
                     Map.of("sha256", b.sha256()), null, null, null);
             byte[] json = predicate.statement(List.of(subject)).toJson();
+            if (options.attestKey() != null) {
+                json = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, json, options.attestKey()).toJson();
+            }
             AtomicFiles.write(fileFor(b.file(), b), json);
         }
     }
@@ -50,6 +55,10 @@ final class PackageProvenance {
         if (recipeFile != null && Files.isRegularFile(recipeFile)) {
             recipe.put("digest", Map.of("sha256", Digest.sha256(recipeFile).hex()));
         }
+        // the recipe as compiled is embedded in every package (.melange.yaml), so this digest is checkable
+        // from the APK alone, even where the recipe file is known only by its name
+        recipe.put("compiledDigest", Map.of("sha256",
+                Digest.sha256(plan.toYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex()));
         if (plan.commit() != null && !plan.commit().isEmpty()) {
             recipe.put("commit", plan.commit());
         }

@@ -62,10 +62,14 @@ final class BuildFixture {
     }
 
     BuildResult build(Path recipe, Path repo, boolean offline) {
+        return build(recipe, repo, offline, null);
+    }
+
+    BuildResult build(Path recipe, Path repo, boolean offline, dev.kiln.attest.SigningKey attestKey) {
         BuildPlan plan = compile(recipe);
         Path sourceDir = recipe.getParent().resolve(plan.name());
         BuildOptions options = new BuildOptions(ARCH, repo, cache, root.resolve("work"), root.resolve("logs"), key, 0,
-                "kiln", offline, false, Files.isDirectory(sourceDir) ? sourceDir : null, BuildListener.NONE);
+                "kiln", offline, false, Files.isDirectory(sourceDir) ? sourceDir : null, BuildListener.NONE, attestKey);
         return new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient()).build(plan, options);
     }
 

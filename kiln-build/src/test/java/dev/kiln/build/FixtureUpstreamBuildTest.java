@@ -8,6 +8,9 @@ import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.IndexEntry;
 import dev.kiln.apk.TrustedKeys;
+import dev.kiln.attest.Dsse;
+import dev.kiln.attest.InTotoStatement;
+import dev.kiln.attest.SigningKey;
 import dev.kiln.content.Digest;
 import dev.kiln.testkit.CProject;
 import dev.kiln.testkit.FixtureHttpServer;
@@ -127,15 +130,27 @@ class FixtureUpstreamBuildTest {
         assertThat(provenance.at("/predicate/runDetails/byproducts/0/digest/sha256").asText()).hasSize(64);
         assertThat(archDir.resolve("greet-dev-1.2.3-r0.attest.json")).exists();
 
-        // Same inputs, fresh repository, warm cache: the same bytes, and no download.
+        // Same inputs, fresh repository, warm cache: the same bytes, and no download; with an
+        // attestation key the provenance becomes a DSSE envelope and the packages do not change.
         int requestsBefore = upstream.requestCount();
-        BuildResult second = f.build(recipe, dir.resolve("packages-again"), true);
+        SigningKey attestKey = SigningKey.generate(new java.security.SecureRandom());
+        BuildResult second = f.build(recipe, dir.resolve("packages-again"), true, attestKey);
         assertThat(upstream.requestCount()).isEqualTo(requestsBefore);
         for (int i = 0; i < 2; i++) {
             assertThat(second.packages().get(i).sha256()).isEqualTo(first.packages().get(i).sha256());
         }
         assertThat(Digest.sha256(dir.resolve("packages-again/x86_64/APKINDEX.tar.gz")))
                 .isEqualTo(Digest.sha256(archDir.resolve("APKINDEX.tar.gz")));
+        byte[] signed = Files.readAllBytes(dir.resolve("packages-again/x86_64/greet-1.2.3-r0.attest.json"));
+        Dsse.Envelope envelope = Dsse.Envelope.parse(signed, "greet provenance");
+        assertThat(envelope.payloadType()).isEqualTo(Dsse.IN_TOTO_PAYLOAD_TYPE);
+        InTotoStatement statement = InTotoStatement.parse(
+                Dsse.verify(envelope, attestKey.verificationKey(), "greet provenance"), "greet provenance");
+        assertThat(statement.subjects().get(0).digest()).containsEntry("sha256", second.packages().get(0).sha256());
+        assertThat(new String(statement.predicate(), java.nio.charset.StandardCharsets.UTF_8)).contains(tarballSha256);
+        SigningKey otherKey = SigningKey.generate(new java.security.SecureRandom());
+        assertThatThrownBy(() -> Dsse.verify(envelope, otherKey.verificationKey(), "greet provenance"))
+                .isInstanceOf(dev.kiln.attest.AttestException.class);
     }
 
     @Test

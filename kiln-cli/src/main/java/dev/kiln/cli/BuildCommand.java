@@ -44,6 +44,14 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--signing-key", description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa, created on first use)")
     Path signingKey;
 
+    @Option(names = "--attest-key", description = "ECDSA image key (kiln keygen --type image): write each package's"
+            + " provenance (NAME-VER-rN.attest.json) as a signed DSSE envelope instead of a bare in-toto statement")
+    Path attestKey;
+
+    @Option(names = "--passphrase-file", description = "file holding the --attest-key passphrase (default: KILN_PASSWORD,"
+            + " COSIGN_PASSWORD, or a prompt)")
+    Path passphraseFile;
+
     @Option(names = "--state-dir", description = "Kiln's working state: cache, logs, workspaces, default key (default: ${DEFAULT-VALUE})")
     Path stateDir = Defaults.STATE;
 
@@ -100,6 +108,8 @@ final class BuildCommand implements Callable<Integer> {
         Preflight.check(System.getenv());
         SigningKey key = signingKey != null ? KeyFiles.load(signingKey)
                 : KeyFiles.loadOrCreate(stateDir.resolve("keys/kiln.rsa"), out);
+        dev.kiln.attest.SigningKey provenanceKey = attestKey == null ? null
+                : SigningTargets.signingKey(spec, attestKey, passphraseFile);
         Path cache = cacheDir != null ? cacheDir : stateDir.resolve("cache");
         long epoch = sourceDateEpoch != null ? sourceDateEpoch : envEpoch();
         PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()),
@@ -110,7 +120,7 @@ final class BuildCommand implements Callable<Integer> {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
             BuildOptions options = new BuildOptions(arch, outDir, cache, stateDir.resolve("work"), stateDir.resolve("logs"), key, epoch,
-                    "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out));
+                    "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out), provenanceKey);
             try {
                 report(out, builder.build(plan, options));
             } catch (BuildException | SandboxException e) {

@@ -8,8 +8,6 @@ import dev.kiln.build.BuildOptions;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.PackageBuilder;
 import dev.kiln.image.ImageBuilder;
-import dev.kiln.attest.ImageSigner;
-import dev.kiln.image.ImageProvenance;
 import dev.kiln.image.ImagePublisher;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.Credentials;
@@ -119,7 +117,7 @@ final class CatalogReconciler {
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(Clock.systemUTC()), new RegistrySink(client));
         List<ImageOutcome> outcomes = new ArrayList<>();
         for (Path config : yamlFiles(catalog.resolve("images"))) {
-            String name = config.getFileName().toString().replaceFirst("\\.yaml$", "");
+            String name = PublishedImageSigning.imageName(config);
             listener.onEvent(BuildListener.BuildEvent.phase(name, "image " + name));
             ImageReference ref = ImageReference.parse(registryAddress + "/kiln/" + name + ":latest");
             dev.kiln.image.BuildOptions options = new dev.kiln.image.BuildOptions(List.of(), List.of(), List.of(),
@@ -129,8 +127,7 @@ final class CatalogReconciler {
             boolean signed = false;
             if (imageKey != null && (result.changed() || client.referrers(digestRef, result.indexDigest(), null).isEmpty())) {
                 listener.onEvent(BuildListener.BuildEvent.phase(name, "signing " + digestRef));
-                new ImageSigner(Clock.systemUTC(), ImageSigner.Storage.BOTH).signAndAttest(client, digestRef, imageKey,
-                        ImageProvenance.attestations(result.build(), config, name));
+                PublishedImageSigning.signAndAttest(client, result, config, imageKey);
                 signed = true;
             }
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));

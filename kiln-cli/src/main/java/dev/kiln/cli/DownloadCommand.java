@@ -56,7 +56,7 @@ final class DownloadCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        Output.of(spec, false).error("download " + what + ": " + report.image() + "@" + report.subject()
+        Output.of(spec, false).error("download " + what + ": " + report.imageWithDigest()
                 + " has no verified attestation of type " + types);
         return 1;
     }

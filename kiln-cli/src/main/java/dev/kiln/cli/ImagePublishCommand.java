@@ -1,5 +1,7 @@
 package dev.kiln.cli;
 
+import dev.kiln.attest.ImageSigner;
+import dev.kiln.attest.SigningKey;
 import dev.kiln.image.ArchImage;
 import dev.kiln.image.BuildOptions;
 import dev.kiln.image.ImageBuilder;
@@ -8,6 +10,7 @@ import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.oci.distribution.RegistryClient;
 import dev.kiln.oci.distribution.RegistrySink;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,7 +24,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "publish", description = "Build CONFIG and push the image index (and every architecture's manifest)"
         + " to a registry under every REF; prints the digest references. Pushes nothing when every REF already"
-        + " names the same index.")
+        + " names the same index. With --sign-key, signs each pushed image and attests its SBOM and provenance.")
 final class ImagePublishCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -53,22 +56,33 @@ final class ImagePublishCommand implements Callable<Integer> {
     @Option(names = "--password", description = "registry password or token (default: $KILN_REGISTRY_PASSWORD)")
     String password;
 
+    @Option(names = "--sign-key", description = "ECDSA image key (kiln keygen --type image, or a cosign key): sign each pushed"
+            + " image and attest its SPDX SBOM and SLSA provenance")
+    Path signKey;
+
+    @Option(names = "--passphrase-file", description = "file holding the --sign-key passphrase (default: KILN_PASSWORD,"
+            + " COSIGN_PASSWORD, or a prompt)")
+    Path passphraseFile;
+
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         Output o = Output.of(spec, json);
         List<ImageReference> references = refs.stream().map(ImageReference::parse).toList();
         String user = username != null ? username : System.getenv("KILN_REGISTRY_USERNAME");
         String pass = password != null ? password : System.getenv("KILN_REGISTRY_PASSWORD");
         Credentials credentials = user == null || user.isEmpty() ? null : new Credentials(user, pass == null ? "" : pass);
+        // read the key before building so a wrong passphrase costs nothing
+        SigningKey key = signKey == null ? null : SigningTargets.signingKey(spec, signKey, passphraseFile);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         BuildOptions options = ImageBuildCommand.options(config, archs, repositories, keyring, sourceDateEpoch,
                 lockfile);
+        RegistryClient client = new RegistryClient(http, credentials);
         ImagePublisher.PublishResult result = new ImagePublisher(new ImageBuilder(Clock.systemUTC()),
-                new RegistrySink(new RegistryClient(http, credentials))).publish(config, options, references);
+                new RegistrySink(client)).publish(config, options, references);
         result.build().warnings().forEach(w -> o.progress("warning: " + w, Output.fields("event", "warning", "message", w)));
         for (ArchImage a : result.build().archs()) {
             o.emit(Output.fields("event", "image", "platform", a.platform().toString(), "digest",
@@ -82,6 +96,16 @@ final class ImagePublishCommand implements Callable<Integer> {
                 Output.fields("event", "pushed", "changed", result.changed(), "uploaded", push.blobsUploaded(),
                         "mounted", push.blobsMounted(), "present", push.blobsPresent(), "manifests",
                         push.manifestsPushed()));
+        if (key != null) {
+            for (ImageSigner.Result signed : PublishedImageSigning.signAndAttest(client, result, config, key)) {
+                for (ImageSigner.Stored st : signed.stored()) {
+                    o.progress(st.kind() + (st.predicateType() == null ? "" : " " + st.predicateType()) + " of "
+                            + signed.subject() + " stored as " + st.location(),
+                            Output.fields("event", st.kind(), "subject", signed.subject().toString(), "predicateType",
+                                    st.predicateType(), "location", st.location(), "manifest", st.manifest().toString()));
+                }
+            }
+        }
         for (ImageReference ref : result.digestReferences()) {
             o.say(ref.toString());
             o.emit(Output.fields("event", "published", "reference", ref.toString(), "digest",

@@ -57,12 +57,12 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (report.passed()) {
             long signatures = report.checks().stream().filter(c -> c.kind().equals("signature")).count();
-            out.say("verified " + report.image() + "@" + report.subject() + ": " + signatures + " signature(s), "
+            out.say("verified " + report.imageWithDigest() + ": " + signatures + " signature(s), "
                     + report.attestations().size() + " attestation(s)");
             out.emit(Output.fields("event", "verified", "image", report.image(), "digest", report.subject().toString(),
                     "signatures", signatures, "attestations", report.attestations().size()));
         } else {
-            report.failures().forEach(f -> out.error("verify " + report.image() + "@" + report.subject() + ": " + f));
+            report.failures().forEach(f -> out.error("verify " + report.imageWithDigest() + ": " + f));
         }
         return report;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.apk.IndexEntry;
 import dev.kiln.attest.Attestation;
+import dev.kiln.attest.Dsse;
 import dev.kiln.attest.InTotoStatement;
 import dev.kiln.attest.PredicateTypes;
 import dev.kiln.attest.ResourceDescriptor;
@@ -63,7 +64,13 @@ public final class ImageProvenance {
         return p.build();
     }
 
-    /** The resolved dependencies recorded by the package builder next to the package, if present. */
+    /**
+     * The recipe and the resolved dependencies recorded by the package builder next to the package,
+     * if present: a bare in-toto statement, or one signed in a DSSE envelope ({@code kiln build
+     * --attest-key}). The envelope's signature is not checked here: the image attestation that
+     * carries these facts is itself signed, and whoever wants the package's own proof verifies the
+     * file against the package key.
+     */
     private static List<ResourceDescriptor> upstreamSources(InstalledPackage pkg, String arch) {
         Path attest = Path.of(pkg.repository()).resolve(arch)
                 .resolve(pkg.entry().name() + "-" + pkg.entry().version() + ".attest.json");
@@ -71,12 +78,30 @@ public final class ImageProvenance {
             return List.of();
         }
         try {
-            InTotoStatement statement = InTotoStatement.parse(Files.readAllBytes(attest), attest.toString());
-            JsonNode deps = JSON.readTree(statement.predicate()).path("buildDefinition").path("resolvedDependencies");
+            InTotoStatement statement = InTotoStatement.parse(statementBytes(Files.readAllBytes(attest), attest),
+                    attest.toString());
+            JsonNode definition = JSON.readTree(statement.predicate()).path("buildDefinition");
             List<ResourceDescriptor> out = new java.util.ArrayList<>();
-            for (JsonNode d : deps) {
-                Map<String, String> digest = new LinkedHashMap<>();
-                d.path("digest").fields().forEachRemaining(f -> digest.put(f.getKey(), f.getValue().asText()));
+            JsonNode recipe = definition.path("externalParameters").path("recipe");
+            Map<String, String> compiled = digest(recipe.path("compiledDigest"));
+            Map<String, String> file = digest(recipe.path("digest"));
+            String recipePath = recipe.path("path").asText("");
+            if (!compiled.isEmpty() || !file.isEmpty()) {
+                // digest of the compiled recipe, which the package embeds as .melange.yaml; the file's own when known
+                Map<String, String> annotations = new LinkedHashMap<>();
+                annotations.put("role", "recipe");
+                if (!compiled.isEmpty() && file.containsKey("sha256")) {
+                    annotations.put("fileSha256", file.get("sha256"));
+                }
+                if (recipe.hasNonNull("commit")) {
+                    annotations.put("commit", recipe.get("commit").asText());
+                }
+                String origin = pkg.entry().origin() != null ? pkg.entry().origin() : pkg.entry().name();
+                out.add(new ResourceDescriptor("recipe:" + origin, recipePath.isEmpty() ? null : recipePath,
+                        compiled.isEmpty() ? file : compiled, null, "application/yaml", annotations));
+            }
+            for (JsonNode d : definition.path("resolvedDependencies")) {
+                Map<String, String> digest = digest(d.path("digest"));
                 String uri = d.path("uri").asText(null);
                 if ((uri != null && !uri.isEmpty()) || !digest.isEmpty()) {
                     out.add(new ResourceDescriptor(d.path("name").asText(null), uri, digest, null, null, null));
@@ -86,5 +111,25 @@ public final class ImageProvenance {
         } catch (IOException | RuntimeException e) {
             throw new ImageException("cannot read package provenance " + attest + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The statement itself, unwrapped from its DSSE envelope when the builder signed it. */
+    static byte[] statementBytes(byte[] file, Path where) throws IOException {
+        JsonNode node = JSON.readTree(file);
+        if (node != null && node.has("payloadType") && node.has("signatures")) {
+            Dsse.Envelope envelope = Dsse.Envelope.parse(file, where.toString());
+            if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(envelope.payloadType())) {
+                throw new ImageException(where + ": DSSE payloadType must be " + Dsse.IN_TOTO_PAYLOAD_TYPE + ", found "
+                        + envelope.payloadType());
+            }
+            return envelope.payload();
+        }
+        return file;
+    }
+
+    private static Map<String, String> digest(JsonNode node) {
+        Map<String, String> digest = new LinkedHashMap<>();
+        node.fields().forEachRemaining(f -> digest.put(f.getKey(), f.getValue().asText()));
+        return digest;
     }
 }
