@@ -62,7 +62,8 @@ final class CatalogReconciler {
     record ImageOutcome(String name, ImageReference reference, boolean pushed, boolean signed) {
     }
 
-    List<PackageOutcome> reconcilePackages() throws IOException {
+    /** Builds what is out of date; with an {@code attestKey}, package provenance is written signed. */
+    List<PackageOutcome> reconcilePackages(dev.kiln.attest.SigningKey attestKey) throws IOException {
         PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()),
                 HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build());
         List<PackageOutcome> outcomes = new ArrayList<>();
@@ -79,6 +80,9 @@ final class CatalogReconciler {
             BuildOptions options = new BuildOptions(arch, repository, stateDir.resolve("cache"), stateDir.resolve("work"),
                     stateDir.resolve("logs"), key, sourceDateEpoch, "kiln", false, false,
                     Files.isDirectory(sourceDir) ? sourceDir : null, listener);
+            if (attestKey != null) {
+                options = options.withAttestKey(attestKey);
+            }
             BuildResult result = builder.build(plan, options);
             outcomes.add(new PackageOutcome(recipe.toString(), plan.name(), plan.fullVersion(), !result.skipped()));
         }

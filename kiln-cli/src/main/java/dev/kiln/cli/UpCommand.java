@@ -76,9 +76,9 @@ final class UpCommand implements Callable<Integer> {
                     Output.fields("event", "registry", "address", server.address()));
             BuildListener listener = BuildCommand.progress(out);
             CatalogReconciler reconciler = new CatalogReconciler(catalog, outDir, stateDir, key, arch, sourceDateEpoch, listener);
-            List<CatalogReconciler.PackageOutcome> packages = reconciler.reconcilePackages();
-            List<CatalogReconciler.ImageOutcome> images = reconciler.reconcileImages(server.address(), credentials,
-                    noSign ? null : imageKey(out));
+            dev.kiln.attest.SigningKey imageKey = noSign ? null : imageKey(out);
+            List<CatalogReconciler.PackageOutcome> packages = reconciler.reconcilePackages(imageKey);
+            List<CatalogReconciler.ImageOutcome> images = reconciler.reconcileImages(server.address(), credentials, imageKey);
 
             long built = packages.stream().filter(CatalogReconciler.PackageOutcome::built).count();
             long pushed = images.stream().filter(CatalogReconciler.ImageOutcome::pushed).count();
