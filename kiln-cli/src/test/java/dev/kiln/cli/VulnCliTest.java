@@ -80,6 +80,15 @@ class VulnCliTest {
         CliRun scan = CliRun.of("scan", "oci:" + a, "--format", "json");
         assertThat(scan.exitCode()).as(scan.err()).isZero();
         assertThat(scan.out()).contains("\"packages\" : 2");
+        CliRun cdx = CliRun.of("inventory", "oci:" + a, "--format", "cyclonedx");
+        assertThat(cdx.exitCode()).as(cdx.err()).isZero();
+        assertThat(new org.cyclonedx.parsers.JsonParser().validate(cdx.out().getBytes(), org.cyclonedx.Version.VERSION_16)).isEmpty();
+        assertThat(cdx.out()).contains("\"purl\" : \"pkg:apk/kiln/hello@").contains("\"location\" : \"usr/lib/apk/db/installed\"");
+        CliRun spdx = CliRun.of("inventory", a, "--format", "spdx", "--source-date-epoch", "1700000000");
+        assertThat(spdx.exitCode()).as(spdx.err()).isZero();
+        dev.kiln.attest.SpdxPackageSbom.validate(spdx.out().getBytes());
+        assertThat(spdx.out()).contains("\"created\" : \"2023-11-14T22:13:20Z\"").contains("\"referenceLocator\" : \"pkg:apk/kiln/hello@");
+        assertThat(CliRun.of("inventory", a, "--format", "xml").exitCode()).isNotZero();
         CliRun arm = CliRun.of("scan", a, "--platform", "linux/arm64");
         assertThat(arm.exitCode()).isOne();
         assertThat(arm.err()).contains("has no linux/arm64");
