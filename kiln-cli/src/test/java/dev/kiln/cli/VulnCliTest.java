@@ -34,6 +34,12 @@ class VulnCliTest {
         assertThat(scan.exitCode()).as(scan.err()).isZero();
         assertThat(scan.out()).contains("\"id\" : \"CVE-2023-4911\"").contains("\"fixedVersion\" : \"2.38-r5\"");
         assertThat(CliRun.of("scan", rootfs.toString(), "--advisories", dir, "--fail-on", "unknown").exitCode()).isOne();
+        String feed = tmp.resolve("feed.bin").toString();
+        CliRun compiled = CliRun.of("advisory", "compile", dir, "--out", feed);
+        assertThat(compiled.exitCode()).as(compiled.err()).isZero();
+        CliRun fromFeed = CliRun.of("scan", rootfs.toString(), "--advisories", feed, "--format", "json");
+        assertThat(fromFeed.exitCode()).as(fromFeed.err()).isZero();
+        assertThat(fromFeed.out()).isEqualTo(scan.out());
         CliRun vex = CliRun.of("vex", rootfs.toString(), "--advisories", dir);
         assertThat(vex.out()).contains("\"status\" : \"affected\"").contains("pkg:apk/kiln/glibc@2.38-r0");
 
