@@ -77,7 +77,7 @@ port=$(cat "$work/port")
 mkdir -p "$work/wolfi"
 # only the git-checkout repositories change; GitHub and release-monitoring monitors go through the API flags
 for f in "$corpus"/*.yaml; do
-  sed -E "s#^(\s+repository: )https?://#\1http://127.0.0.1:$port/git/#" "$f" > "$work/wolfi/${f##*/}"
+  sed -E "s#^(\s+repository: )(https?|git)://#\1http://127.0.0.1:$port/git/#" "$f" > "$work/wolfi/${f##*/}"
 done
 check=(./kiln update check --catalog "$work/wolfi" --github-api "http://127.0.0.1:$port"
        --release-monitoring-api "http://127.0.0.1:$port" --json)
