@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "advisory", description = "Create, update, list and validate advisory documents (Wolfi schema 2.x).",
         subcommands = {AdvisoryCommand.Create.class, AdvisoryCommand.Update.class, AdvisoryCommand.ListCmd.class,
-                AdvisoryCommand.Validate.class, AdvisoryCommand.ImportOsv.class})
+                AdvisoryCommand.Validate.class, AdvisoryCommand.ImportOsv.class,
+                AdvisoryCommand.Compile.class})
 final class AdvisoryCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -245,6 +246,25 @@ final class AdvisoryCommand implements Runnable {
             }
             out.say(n + " OSV records stored in " + store);
             out.emit(Output.fields("event", "imported", "records", n, "store", store.toString()));
+            return 0;
+        }
+    }
+
+    @Command(name = "compile", description = {"Compile an advisory directory into one binary feed (every state kept) that",
+            "`kiln scan --advisories FEED` maps instead of parsing each document."})
+    static final class Compile implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @Parameters(paramLabel = "DIR", description = "advisory document directory")
+        Path dir;
+        @Option(names = "--out", required = true, description = "the compiled feed to write")
+        Path out;
+
+        @Override
+        public Integer call() {
+            dev.kiln.vuln.match.DistroFeed feed = dev.kiln.vuln.match.DistroFeed.of(AdvisoryStore.load(dir, Clock.systemUTC()));
+            dev.kiln.vuln.match.CompiledFeed.write(feed, out);
+            Output.of(spec, false).say(String.format("%s: %d packages", out, feed.packageNames().size()));
             return 0;
         }
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
         description = "Builds packages from upstream sources and images from packages, reproducibly.",
         subcommands = {BuildCommand.class, LintCommand.class, KeygenCommand.class, IndexCommand.class, PackageCommand.class,
-                SourceCommand.class, ImageCommand.class, AdvisoryCommand.class, ScanCommand.class, VexCommand.class,
+                SourceCommand.class, ImageCommand.class, AdvisoryCommand.class, ScanCommand.class, InventoryCommand.class, VexCommand.class,
                 CompareCommand.class, DiffCommand.class, UpdateCommand.class, DeltaCommand.class, GraphCommand.class,
                 BumpCommand.class, RegistryCommand.class, UpCommand.class, SignCommand.class, AttestCommand.class,
                 VerifyCommand.class, VerifyAttestationCommand.class, DownloadCommand.class, CommandLine.HelpCommand.class})

@@ -6,6 +6,7 @@ import dev.kiln.vuln.feed.OsvStore;
 import dev.kiln.vuln.feed.SecDb;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.match.CompiledFeed;
 import dev.kiln.vuln.match.DistroFeed;
 import dev.kiln.vuln.match.Matcher;
 import dev.kiln.vuln.match.OsvIndex;
@@ -40,7 +41,8 @@ final class ScanCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ImageOptions image = new ImageOptions();
 
-    @Option(names = "--advisories", description = "advisory document directory (Kiln's own distribution data)")
+    @Option(names = "--advisories", description = "advisory document directory (Kiln's own distribution data), or a feed compiled from one by"
+            + " `kiln advisory compile` (much faster to load)")
     Path advisories;
 
     @Option(names = "--secdb", description = "a secdb security.json (instead of or besides --advisories)")
@@ -90,7 +92,9 @@ final class ScanCommand implements Callable<Integer> {
     record ScanInputs(DistroFeed distro, OsvIndex osv, Instant updated) {
         static ScanInputs load(Path advisories, Path secdb, List<Path> osvSources, Clock clock) throws IOException {
             DistroFeed distro = DistroFeed.empty();
-            if (advisories != null) {
+            if (advisories != null && Files.isRegularFile(advisories)) {
+                distro = CompiledFeed.read(advisories);
+            } else if (advisories != null) {
                 distro = DistroFeed.of(AdvisoryStore.load(advisories, clock));
             } else if (secdb != null) {
                 distro = DistroFeed.of(SecDb.parse(Files.readAllBytes(secdb), secdb.toString()));

@@ -15,7 +15,13 @@ import dev.kiln.update.DeltaMinimizer;
 import dev.kiln.update.GitHubMonitor;
 import dev.kiln.update.GitTagMonitor;
 import dev.kiln.update.GnuPatch;
+import dev.kiln.update.Interval;
 import dev.kiln.update.RecipeBumper;
+import dev.kiln.update.SonamePropagation;
+import dev.kiln.update.UpdateRun;
+import dev.kiln.apk.ApkIndex;
+import java.nio.file.Files;
+import dev.kiln.update.Rebuilder;
 import dev.kiln.update.ReleaseMonitoringMonitor;
 import dev.kiln.update.UpdateApplier;
 import dev.kiln.update.UpdateChecker;
@@ -33,7 +39,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "update", description = "Follow upstream releases: check for new versions, or apply them (bump, build, test, publish).",
-        subcommands = {UpdateCommand.Check.class, UpdateCommand.Apply.class})
+        subcommands = {UpdateCommand.Check.class, UpdateCommand.Apply.class, UpdateCommand.Run.class})
 final class UpdateCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -68,10 +74,74 @@ final class UpdateCommand implements Runnable {
         }
 
         List<CheckResult> check(Output out, List<Recipe> recipes, HttpClient http) {
+            return checker(http).check(recipes);
+        }
+
+        UpdateChecker checker(HttpClient http) {
             return new UpdateChecker(List.of(new GitTagMonitor(Backoff.DEFAULT),
                     new GitHubMonitor(http, githubApi, System.getenv(), Backoff.DEFAULT),
-                    new ReleaseMonitoringMonitor(http, releaseMonitoringApi, Backoff.DEFAULT))).check(recipes);
+                    new ReleaseMonitoringMonitor(http, releaseMonitoringApi, Backoff.DEFAULT)));
         }
+    }
+
+    /** Where and how updates are built and published; shared by apply and run. */
+    static final class Publishing {
+        @Option(names = "--arch", description = "target architecture (default: ${DEFAULT-VALUE})")
+        String arch = Defaults.hostArch();
+
+        @Option(names = "--state-dir", description = "cache, logs, workspaces, default key (default: ${DEFAULT-VALUE})")
+        Path stateDir = Defaults.STATE;
+
+        @Option(names = "--out-dir", description = "repository root (default: ${DEFAULT-VALUE})")
+        Path outDir = Defaults.REPOSITORY;
+
+        @Option(names = "--signing-key", description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa)")
+        Path signingKey;
+
+        @Option(names = "--source-date-epoch", description = "timestamp of every output (default: 0)")
+        long sourceDateEpoch;
+
+        @Option(names = "--patch", description = "GNU patch executable (default: ${DEFAULT-VALUE})")
+        String patch = "patch";
+
+        /** The applier and the rebuilder it uses, wired to the sandbox, the source cache and the repository. */
+        record Wired(UpdateApplier applier, Rebuilder rebuilder, Path index) {
+        }
+
+        Wired wire(Common common, HttpClient http, Output out) throws IOException {
+            SigningKey key = signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(stateDir.resolve("keys/kiln.rsa"), out);
+            Path cache = stateDir.resolve("cache");
+            UpstreamSources sources = UpdateWiring.sources(cache, http);
+            RecipeLoader loader = new RecipeLoader(common.pipelineDirs);
+            RecipeCompiler compiler = new RecipeCompiler(PipelineLibrary.withBuiltins(common.pipelineDirs));
+            CompileOptions compile = CompileOptions.forArch(arch);
+            PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), http);
+            Rebuilder rebuilder = UpdateWiring.rebuilder(builder, common.pipelineDirs, arch, recipe -> new BuildOptions(arch, outDir, cache,
+                    stateDir.resolve("work"), stateDir.resolve("logs"), key, sourceDateEpoch, "kiln", false, false, null, null));
+            UpdateApplier applier = new UpdateApplier(loader, compiler, compile,
+                    new RecipeBumper(loader, compiler, compile, sources, new GitTagMonitor(Backoff.DEFAULT)),
+                    new DeltaMinimizer(new GnuPatch(patch)), sources,
+                    rebuilder);
+            return new Wired(applier, rebuilder, outDir.resolve(arch).resolve("APKINDEX.tar.gz"));
+        }
+    }
+
+    /** Prints an apply result; true when the update was published. */
+    static boolean reportApply(Output out, String recipe, UpdateApplier.ApplyResult a) {
+        a.changes().forEach(c -> out.say("    " + c));
+        a.droppedPatches().forEach(d -> out.say("    dropped patch " + d.patch() + ": " + d.reason()));
+        if (a.status() == UpdateApplier.Status.PUBLISHED) {
+            a.rebuild().packages().forEach(p -> out.say("    published " + p.name() + "-" + p.fullVersion()));
+        } else {
+            out.error(a.message() + (a.rebuild() != null && a.rebuild().log() != null ? " (log: " + a.rebuild().log() + ")" : ""));
+        }
+        out.emit(Output.fields("event", "apply", "recipe", recipe, "version", a.newVersion(), "status", a.status().name(),
+                "changes", a.changes(), "droppedPatches", a.droppedPatches().stream()
+                        .map(d -> Output.fields("patch", d.patch(), "reason", d.reason())).toList(),
+                "published", a.rebuild() == null ? List.of() : a.rebuild().packages().stream()
+                        .map(p -> p.name() + "-" + p.fullVersion()).toList(),
+                "message", a.message(), "log", a.rebuild() == null || a.rebuild().log() == null ? null : a.rebuild().log().toString()));
+        return a.status() == UpdateApplier.Status.PUBLISHED;
     }
 
     static void report(Output out, CheckResult r) {
@@ -114,23 +184,8 @@ final class UpdateCommand implements Runnable {
         @Mixin
         Common common;
 
-        @Option(names = "--arch", description = "target architecture (default: ${DEFAULT-VALUE})")
-        String arch = Defaults.hostArch();
-
-        @Option(names = "--state-dir", description = "cache, logs, workspaces, default key (default: ${DEFAULT-VALUE})")
-        Path stateDir = Defaults.STATE;
-
-        @Option(names = "--out-dir", description = "repository root (default: ${DEFAULT-VALUE})")
-        Path outDir = Defaults.REPOSITORY;
-
-        @Option(names = "--signing-key", description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa)")
-        Path signingKey;
-
-        @Option(names = "--source-date-epoch", description = "timestamp of every output (default: 0)")
-        long sourceDateEpoch;
-
-        @Option(names = "--patch", description = "GNU patch executable (default: ${DEFAULT-VALUE})")
-        String patch = "patch";
+        @Mixin
+        Publishing publishing;
 
         @Override
         public Integer call() throws IOException {
@@ -141,18 +196,7 @@ final class UpdateCommand implements Runnable {
             problems.forEach(out::error);
             HttpClient http = common.http();
             List<CheckResult> results = common.check(out, recipes, http);
-            SigningKey key = signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(stateDir.resolve("keys/kiln.rsa"), out);
-            Path cache = stateDir.resolve("cache");
-            UpstreamSources sources = UpdateWiring.sources(cache, http);
-            RecipeLoader loader = new RecipeLoader(common.pipelineDirs);
-            RecipeCompiler compiler = new RecipeCompiler(PipelineLibrary.withBuiltins(common.pipelineDirs));
-            CompileOptions compile = CompileOptions.forArch(arch);
-            PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), http);
-            UpdateApplier applier = new UpdateApplier(loader, compiler, compile,
-                    new RecipeBumper(loader, compiler, compile, sources, new GitTagMonitor(Backoff.DEFAULT)),
-                    new DeltaMinimizer(new GnuPatch(patch)), sources,
-                    UpdateWiring.rebuilder(builder, common.pipelineDirs, arch, recipe -> new BuildOptions(arch, outDir, cache,
-                            stateDir.resolve("work"), stateDir.resolve("logs"), key, sourceDateEpoch, "kiln", false, false, null, null)));
+            UpdateApplier applier = publishing.wire(common, http, out).applier();
             int failures = problems.size();
             for (CheckResult r : results) {
                 report(out, r);
@@ -161,22 +205,79 @@ final class UpdateCommand implements Runnable {
                 }
                 Path file = files.stream().filter(f -> f.getFileName().toString().equals(r.recipe())).findFirst().orElseThrow();
                 UpdateApplier.ApplyResult a = applier.apply(file, r.newest().version());
-                a.changes().forEach(c -> out.say("    " + c));
-                a.droppedPatches().forEach(d -> out.say("    dropped patch " + d.patch() + ": " + d.reason()));
-                if (a.status() == UpdateApplier.Status.PUBLISHED) {
-                    a.rebuild().packages().forEach(p -> out.say("    published " + p.name() + "-" + p.fullVersion()));
-                } else {
+                if (!reportApply(out, r.recipe(), a)) {
                     failures++;
-                    out.error(a.message() + (a.rebuild() != null && a.rebuild().log() != null ? " (log: " + a.rebuild().log() + ")" : ""));
                 }
-                out.emit(Output.fields("event", "apply", "recipe", r.recipe(), "version", a.newVersion(), "status", a.status().name(),
-                        "changes", a.changes(), "droppedPatches", a.droppedPatches().stream()
-                                .map(d -> Output.fields("patch", d.patch(), "reason", d.reason())).toList(),
-                        "published", a.rebuild() == null ? List.of() : a.rebuild().packages().stream()
-                                .map(p -> p.name() + "-" + p.fullVersion()).toList(),
-                        "message", a.message(), "log", a.rebuild() == null || a.rebuild().log() == null ? null : a.rebuild().log().toString()));
             }
             return failures == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "run", description = {"The reconcile loop: check every recipe of the catalog, apply every update (bump, build, test,",
+            "publish), rebuild the dependents of removed sonames, report per package and go on past failures; repeat.",
+            "Exits 1 after --once when any package failed."})
+    static final class Run implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Mixin
+        Publishing publishing;
+
+        @Option(names = "--every", description = "time between passes: 90s, 15m, 1h, 1h30m (default: ${DEFAULT-VALUE})")
+        String every = "1h";
+
+        @Option(names = "--once", description = "run one pass and exit")
+        boolean once;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            Output out = Output.of(spec, common.json);
+            java.time.Duration interval = Interval.parse(every);
+            HttpClient http = common.http();
+            Publishing.Wired wired = publishing.wire(common, http, out);
+            UpdateRun run = new UpdateRun(common.checker(http), wired.applier(), wired.rebuilder(),
+                    () -> Files.exists(wired.index()) ? ApkIndex.read(wired.index(), null) : ApkIndex.of(List.of()));
+            for (int pass = 1; ; pass++) {
+                List<String> problems = new ArrayList<>();
+                List<Path> files = UpdateWiring.recipeFiles(common.recipes, common.catalog);
+                List<Recipe> recipes = UpdateWiring.load(files, common.pipelineDirs, problems);
+                problems.forEach(out::error);
+                Path catalog = files.isEmpty() ? common.catalog : files.get(0).toAbsolutePath().getParent();
+                UpdateRun.Report report = run.pass(catalog, recipes);
+                report.packages().forEach(p -> reportPackage(out, p));
+                out.say(String.format("pass %d: %d published, %d up to date, %d failed, %d not checked", pass,
+                        report.count(UpdateRun.Outcome.PUBLISHED), report.count(UpdateRun.Outcome.UP_TO_DATE),
+                        report.count(UpdateRun.Outcome.FAILED) + problems.size(), report.count(UpdateRun.Outcome.NOT_CHECKED)));
+                out.emit(Output.fields("event", "pass", "pass", pass, "published", report.count(UpdateRun.Outcome.PUBLISHED),
+                        "upToDate", report.count(UpdateRun.Outcome.UP_TO_DATE),
+                        "failed", report.count(UpdateRun.Outcome.FAILED) + problems.size(),
+                        "notChecked", report.count(UpdateRun.Outcome.NOT_CHECKED)));
+                if (once) {
+                    return report.failed() || !problems.isEmpty() ? 1 : 0;
+                }
+                Thread.sleep(interval.toMillis());
+            }
+        }
+
+        private static void reportPackage(Output out, UpdateRun.PackageReport p) {
+            report(out, p.check());
+            if (p.apply() != null) {
+                reportApply(out, p.recipe(), p.apply());
+            }
+            SonamePropagation.Propagation prop = p.propagation();
+            if (prop != null && !prop.removedSonames().isEmpty()) {
+                out.say("    " + String.join(", ", prop.removedSonames()) + " gone: rebuilt " + String.join(", ", prop.order()));
+            }
+            if (p.outcome() == UpdateRun.Outcome.FAILED && p.apply() == null) {
+                out.error(p.packageName() + ": " + p.error());
+            }
+            out.emit(Output.fields("event", "package", "recipe", p.recipe(), "package", p.packageName(),
+                    "outcome", p.outcome().name(), "error", p.error(),
+                    "removedSonames", prop == null ? List.of() : List.copyOf(prop.removedSonames()),
+                    "rebuilt", prop == null ? List.of() : prop.order()));
         }
     }
 }

@@ -94,6 +94,36 @@ class UpdateCliTest {
         }
     }
 
+    CliRun runOnce(Path catalog) {
+        return CliRun.of("update", "run", "--once", "--catalog", catalog.toString(), "--state-dir", dir.resolve("state").toString(),
+                "--out-dir", dir.resolve("packages").toString(), "--signing-key", dir.resolve("k.rsa").toString(), "--json");
+    }
+
+    @Test
+    void theReconcileLoopPublishesANewTagAndGoesOnPastABrokenRecipe() throws Exception {
+        try (FixtureGitRepo upstream = new FixtureGitRepo(dir.resolve("upstream"))) {
+            Path recipe = setUp(upstream);
+            Path catalog = recipe.getParent();
+            Files.writeString(catalog.resolve("broken.yaml"), "package:\n  name: broken\n  version: [\n");
+            upstream.commit("1.1.0: friendlier greeting", new HashMap<>(CProject.files("1.1.0", "Hi there")));
+            upstream.lightweightTag("v1.1.0");
+
+            CliRun first = runOnce(catalog);
+            assertThat(first.exitCode()).as(first.out() + first.err()).isEqualTo(1); // broken.yaml does not load
+            assertThat(first.out()).contains("\"event\":\"package\"", "\"package\":\"greet\"", "\"outcome\":\"PUBLISHED\"",
+                    "\"published\":[\"greet-1.1.0-r0\"]", "\"event\":\"pass\"", "\"published\":1");
+            assertThat(first.out()).contains("\"event\":\"error\"", "broken.yaml");
+            assertThat(dir.resolve("packages").resolve(Defaults.hostArch()).resolve("greet-1.1.0-r0.apk")).exists();
+            assertThat(Files.readString(recipe)).contains("version: \"1.1.0\"").doesNotContain("friendly.patch");
+
+            Files.delete(catalog.resolve("broken.yaml"));
+            CliRun second = runOnce(catalog);
+            assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+            assertThat(second.out()).contains("\"outcome\":\"UP_TO_DATE\"", "\"published\":0");
+            assertThat(CliRun.of("update", "run", "--every", "soon", "--catalog", catalog.toString()).exitCode()).isNotZero();
+        }
+    }
+
     @Test
     void aBrokenUpstreamLeavesTheRecipeUnchanged() throws Exception {
         try (FixtureGitRepo upstream = new FixtureGitRepo(dir.resolve("upstream"))) {

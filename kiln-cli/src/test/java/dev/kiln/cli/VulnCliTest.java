@@ -34,6 +34,12 @@ class VulnCliTest {
         assertThat(scan.exitCode()).as(scan.err()).isZero();
         assertThat(scan.out()).contains("\"id\" : \"CVE-2023-4911\"").contains("\"fixedVersion\" : \"2.38-r5\"");
         assertThat(CliRun.of("scan", rootfs.toString(), "--advisories", dir, "--fail-on", "unknown").exitCode()).isOne();
+        String feed = tmp.resolve("feed.bin").toString();
+        CliRun compiled = CliRun.of("advisory", "compile", dir, "--out", feed);
+        assertThat(compiled.exitCode()).as(compiled.err()).isZero();
+        CliRun fromFeed = CliRun.of("scan", rootfs.toString(), "--advisories", feed, "--format", "json");
+        assertThat(fromFeed.exitCode()).as(fromFeed.err()).isZero();
+        assertThat(fromFeed.out()).isEqualTo(scan.out());
         CliRun vex = CliRun.of("vex", rootfs.toString(), "--advisories", dir);
         assertThat(vex.out()).contains("\"status\" : \"affected\"").contains("pkg:apk/kiln/glibc@2.38-r0");
 
@@ -80,6 +86,15 @@ class VulnCliTest {
         CliRun scan = CliRun.of("scan", "oci:" + a, "--format", "json");
         assertThat(scan.exitCode()).as(scan.err()).isZero();
         assertThat(scan.out()).contains("\"packages\" : 2");
+        CliRun cdx = CliRun.of("inventory", "oci:" + a, "--format", "cyclonedx");
+        assertThat(cdx.exitCode()).as(cdx.err()).isZero();
+        assertThat(new org.cyclonedx.parsers.JsonParser().validate(cdx.out().getBytes(), org.cyclonedx.Version.VERSION_16)).isEmpty();
+        assertThat(cdx.out()).contains("\"purl\" : \"pkg:apk/kiln/hello@").contains("\"location\" : \"usr/lib/apk/db/installed\"");
+        CliRun spdx = CliRun.of("inventory", a, "--format", "spdx", "--source-date-epoch", "1700000000");
+        assertThat(spdx.exitCode()).as(spdx.err()).isZero();
+        dev.kiln.attest.SpdxPackageSbom.validate(spdx.out().getBytes());
+        assertThat(spdx.out()).contains("\"created\" : \"2023-11-14T22:13:20Z\"").contains("\"referenceLocator\" : \"pkg:apk/kiln/hello@");
+        assertThat(CliRun.of("inventory", a, "--format", "xml").exitCode()).isNotZero();
         CliRun arm = CliRun.of("scan", a, "--platform", "linux/arm64");
         assertThat(arm.exitCode()).isOne();
         assertThat(arm.err()).contains("has no linux/arm64");

@@ -38,10 +38,13 @@ public final class GitHubMonitor implements UpstreamMonitor {
 
     @Override
     public List<Listing> list(List<MonitorConfig> configs) {
-        List<Listing> out = new ArrayList<>();
+        List<List<MonitorConfig>> batches = new ArrayList<>();
         for (int i = 0; i < configs.size(); i += BATCH) {
-            out.addAll(batch(configs.subList(i, Math.min(configs.size(), i + BATCH))));
+            batches.add(configs.subList(i, Math.min(configs.size(), i + BATCH)));
         }
+        // GitHub asks API clients not to send concurrent requests: its batches go one after another
+        List<Listing> out = new ArrayList<>();
+        batches.forEach(b -> out.addAll(batch(b)));
         return out;
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.update;
 
+import dev.kiln.update.internal.Parallel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,15 +26,13 @@ public final class GitTagMonitor implements UpstreamMonitor {
 
     @Override
     public List<Listing> list(List<MonitorConfig> configs) {
-        List<Listing> out = new ArrayList<>();
-        for (MonitorConfig c : configs) {
+        return Parallel.map(configs, Parallel.IN_FLIGHT, c -> {
             try {
-                out.add(new Listing(c, tags(c.target()), null));
+                return new Listing(c, tags(c.target()), null);
             } catch (UpdateException e) {
-                out.add(Listing.failed(c, e.getMessage()));
+                return Listing.failed(c, e.getMessage());
             }
-        }
-        return out;
+        });
     }
 
     /** Every tag with its peeled commit (annotated tags are peeled, lightweight ones name the commit). */

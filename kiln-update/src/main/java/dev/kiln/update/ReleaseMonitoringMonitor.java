@@ -2,6 +2,7 @@ package dev.kiln.update;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.update.internal.JsonHttp;
+import dev.kiln.update.internal.Parallel;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,19 +26,17 @@ public final class ReleaseMonitoringMonitor implements UpstreamMonitor {
 
     @Override
     public List<Listing> list(List<MonitorConfig> configs) {
-        List<Listing> out = new ArrayList<>();
-        for (MonitorConfig c : configs) {
+        return Parallel.map(configs, Parallel.IN_FLIGHT, c -> {
             try {
                 JsonNode body = json.get(baseUrl + "/api/v2/versions/?project_id=" + c.target(), Map.of());
                 List<UpstreamTag> tags = new ArrayList<>();
                 body.path("stable_versions").forEach(v -> tags.add(new UpstreamTag(v.asText(), null)));
-                out.add(tags.isEmpty()
+                return tags.isEmpty()
                         ? Listing.failed(c, "release-monitoring project " + c.target() + " has no stable versions")
-                        : new Listing(c, tags, null));
+                        : new Listing(c, tags, null);
             } catch (UpdateException e) {
-                out.add(Listing.failed(c, e.getMessage()));
+                return Listing.failed(c, e.getMessage());
             }
-        }
-        return out;
+        });
     }
 }

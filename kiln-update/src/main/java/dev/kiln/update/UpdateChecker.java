@@ -3,6 +3,7 @@ package dev.kiln.update;
 import dev.kiln.apk.ApkVersion;
 import dev.kiln.recipe.PipelineStep;
 import dev.kiln.recipe.Recipe;
+import dev.kiln.update.internal.Parallel;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -38,13 +39,17 @@ public final class UpdateChecker {
                 byKind.computeIfAbsent(res.config().kind(), k -> new ArrayList<>()).add(i);
             }
         }
-        byKind.forEach((kind, indexes) -> {
-            List<UpstreamMonitor.Listing> listings = monitors.get(kind).list(indexes.stream().map(configs::get).toList());
+        // each monitor talks to a different host: they run side by side
+        List<Map.Entry<MonitorConfig.Kind, List<Integer>>> kinds = new ArrayList<>(byKind.entrySet());
+        List<List<UpstreamMonitor.Listing>> all = Parallel.map(kinds, kinds.size(),
+                k -> monitors.get(k.getKey()).list(k.getValue().stream().map(configs::get).toList()));
+        for (int m = 0; m < kinds.size(); m++) {
+            List<Integer> indexes = kinds.get(m).getValue();
             for (int j = 0; j < indexes.size(); j++) {
                 int i = indexes.get(j);
-                results.put(i, evaluate(recipes.get(i), listings.get(j)));
+                results.put(i, evaluate(recipes.get(i), all.get(m).get(j)));
             }
-        });
+        }
         List<CheckResult> out = new ArrayList<>();
         for (int i = 0; i < recipes.size(); i++) {
             out.add(results.get(i));

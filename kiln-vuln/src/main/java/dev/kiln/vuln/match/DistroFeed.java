@@ -67,6 +67,15 @@ public final class DistroFeed {
         return new DistroFeed(map);
     }
 
+    static DistroFeed ofMap(Map<String, List<DistroEntry>> byPackage) {
+        return new DistroFeed(byPackage);
+    }
+
+    /** Every origin package the feed has entries for. */
+    public java.util.Set<String> packageNames() {
+        return java.util.Collections.unmodifiableSet(byPackage.keySet());
+    }
+
     public List<DistroEntry> entries(String packageName) {
         return byPackage.getOrDefault(packageName, List.of());
     }

@@ -1,0 +1,268 @@
+package dev.kiln.vuln.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.content.Digest;
+import dev.kiln.vuln.VulnException;
+import dev.kiln.vuln.inventory.InstalledPackage;
+import dev.kiln.vuln.inventory.Inventory;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An image inventory as an SBOM: SPDX 2.3 JSON, CycloneDX 1.6 JSON, or Kiln's plain JSON. Every package
+ * carries its purl and the image files that evidence it. The output is a function of the inventory, the
+ * target name and {@code created} alone (serial numbers and namespaces are derived from the content), so
+ * the same image always gives the same bytes.
+ */
+public final class InventorySboms {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String TOOL = "kiln";
+
+    private InventorySboms() {
+    }
+
+    /** Kiln's own inventory JSON: distribution and packages with purl, evidence and owned-file counts. */
+    public static byte[] json(Inventory inv, String target) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("target", target);
+        ObjectNode distro = root.putObject("distro");
+        distro.put("id", inv.distro().id());
+        distro.put("versionId", inv.distro().versionId());
+        distro.put("prettyName", inv.distro().prettyName());
+        ArrayNode pkgs = root.putArray("packages");
+        for (InstalledPackage p : inv.packages()) {
+            ObjectNode n = pkgs.addObject();
+            n.put("ecosystem", p.ecosystem().osvName());
+            n.put("name", p.name());
+            n.put("version", p.version());
+            if (!p.origin().equals(p.name())) {
+                n.put("origin", p.origin());
+            }
+            if (p.arch() != null && !p.arch().isEmpty()) {
+                n.put("arch", p.arch());
+            }
+            if (p.purl() != null) {
+                n.put("purl", p.purl());
+            }
+            ArrayNode ev = n.putArray("evidence");
+            p.evidence().forEach(ev::add);
+            if (p.ecosystem().isOs()) {
+                n.put("files", p.files().size());
+            }
+            if (p.built() != null) {
+                n.put("built", p.built().toString());
+            }
+        }
+        return bytes(root);
+    }
+
+    /** SPDX 2.3: one package per inventory entry, DESCRIBES from the document, CONTAINS from owning OS packages. */
+    public static byte[] spdx(Inventory inv, String target, Instant created) {
+        byte[] content = json(inv, target);
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("spdxVersion", "SPDX-2.3");
+        doc.put("dataLicense", "CC0-1.0");
+        doc.put("SPDXID", "SPDXRef-DOCUMENT");
+        doc.put("name", target);
+        doc.put("documentNamespace", "https://kiln.dev/spdx/inventory/" + Digest.sha256(content).hex());
+        ObjectNode info = doc.putObject("creationInfo");
+        info.put("created", timestamp(created));
+        info.putArray("creators").add("Tool: " + TOOL);
+
+        Map<InstalledPackage, String> ids = new IdentityHashMap<>();
+        Set<String> used = new HashSet<>();
+        ArrayNode packages = doc.putArray("packages");
+        ArrayNode describes = doc.putArray("documentDescribes");
+        String osId = null;
+        if (!inv.distro().id().isEmpty()) {
+            osId = "SPDXRef-OperatingSystem-" + idPart(inv.distro().id());
+            used.add(osId);
+            ObjectNode os = packages.addObject();
+            os.put("SPDXID", osId);
+            os.put("name", inv.distro().id());
+            if (!inv.distro().versionId().isEmpty()) {
+                os.put("versionInfo", inv.distro().versionId());
+            }
+            os.put("downloadLocation", "NOASSERTION");
+            os.put("filesAnalyzed", false);
+            os.put("primaryPackagePurpose", "OPERATING_SYSTEM");
+            describes.add(osId);
+        }
+        for (InstalledPackage p : inv.packages()) {
+            String id = unique("SPDXRef-Package-" + p.ecosystem().purlType() + "-" + idPart(p.name() + "-" + p.version()),
+                    used);
+            ids.put(p, id);
+            ObjectNode n = packages.addObject();
+            n.put("SPDXID", id);
+            n.put("name", p.name());
+            n.put("versionInfo", p.version());
+            n.put("downloadLocation", "NOASSERTION");
+            n.put("filesAnalyzed", false);
+            n.put("sourceInfo", "evidence: " + String.join(", ", p.evidence()));
+            if (p.purl() != null) {
+                ObjectNode ref = n.putArray("externalRefs").addObject();
+                ref.put("referenceCategory", "PACKAGE-MANAGER");
+                ref.put("referenceType", "purl");
+                ref.put("referenceLocator", p.purl());
+            }
+            n.put("primaryPackagePurpose", p.ecosystem().isOs() ? "INSTALL" : "LIBRARY");
+            describes.add(id);
+        }
+
+        ArrayNode rels = doc.putArray("relationships");
+        if (osId != null) {
+            relationship(rels, "SPDXRef-DOCUMENT", "DESCRIBES", osId);
+        }
+        Map<InstalledPackage, InstalledPackage> owners = owners(inv);
+        for (InstalledPackage p : inv.packages()) {
+            relationship(rels, "SPDXRef-DOCUMENT", "DESCRIBES", ids.get(p));
+            InstalledPackage owner = owners.get(p);
+            if (owner != null) {
+                relationship(rels, ids.get(owner), "CONTAINS", ids.get(p));
+            } else if (osId != null && p.ecosystem().isOs()) {
+                relationship(rels, osId, "CONTAINS", ids.get(p));
+            }
+        }
+        return bytes(doc);
+    }
+
+    /** CycloneDX 1.6: one component per package with purl and {@code evidence.occurrences}; OS packages own what they ship. */
+    public static byte[] cyclonedx(Inventory inv, String target, Instant created) {
+        byte[] content = json(inv, target);
+        ObjectNode bom = JSON.createObjectNode();
+        bom.put("bomFormat", "CycloneDX");
+        bom.put("specVersion", "1.6");
+        bom.put("serialNumber", "urn:uuid:" + UUID.nameUUIDFromBytes(content));
+        bom.put("version", 1);
+        ObjectNode meta = bom.putObject("metadata");
+        meta.put("timestamp", timestamp(created));
+        meta.putObject("tools").putArray("components").addObject().put("type", "application").put("name", TOOL);
+        ObjectNode subject = meta.putObject("component");
+        subject.put("type", "container");
+        subject.put("bom-ref", "target");
+        subject.put("name", target);
+
+        Map<InstalledPackage, String> refs = new IdentityHashMap<>();
+        Set<String> used = new HashSet<>(Set.of("target"));
+        ArrayNode components = bom.putArray("components");
+        String osRef = null;
+        if (!inv.distro().id().isEmpty()) {
+            osRef = unique("os:" + inv.distro().id(), used);
+            ObjectNode os = components.addObject();
+            os.put("type", "operating-system");
+            os.put("bom-ref", osRef);
+            os.put("name", inv.distro().id());
+            if (!inv.distro().versionId().isEmpty()) {
+                os.put("version", inv.distro().versionId());
+            }
+        }
+        for (InstalledPackage p : inv.packages()) {
+            String ref = unique(p.purl() != null ? p.purl() : p.ecosystem().purlType() + ":" + p.name() + "@" + p.version(),
+                    used);
+            refs.put(p, ref);
+            ObjectNode c = components.addObject();
+            c.put("type", "library");
+            c.put("bom-ref", ref);
+            c.put("name", p.name());
+            c.put("version", p.version());
+            if (p.purl() != null) {
+                c.put("purl", p.purl());
+            }
+            if (!p.evidence().isEmpty()) {
+                ArrayNode occ = c.putObject("evidence").putArray("occurrences");
+                p.evidence().forEach(e -> occ.addObject().put("location", e));
+            }
+            ArrayNode props = c.putArray("properties");
+            props.addObject().put("name", "kiln:ecosystem").put("value", p.ecosystem().osvName());
+            if (!p.origin().equals(p.name())) {
+                props.addObject().put("name", "kiln:origin").put("value", p.origin());
+            }
+        }
+
+        Map<InstalledPackage, InstalledPackage> owners = owners(inv);
+        Map<String, List<String>> edges = new LinkedHashMap<>();
+        List<String> top = new ArrayList<>();
+        if (osRef != null) {
+            top.add(osRef);
+            edges.put(osRef, new ArrayList<>());
+        }
+        for (InstalledPackage p : inv.packages()) {
+            edges.put(refs.get(p), new ArrayList<>());
+        }
+        for (InstalledPackage p : inv.packages()) {
+            InstalledPackage owner = owners.get(p);
+            if (owner != null) {
+                edges.get(refs.get(owner)).add(refs.get(p));
+            } else if (osRef != null && p.ecosystem().isOs()) {
+                edges.get(osRef).add(refs.get(p));
+            } else {
+                top.add(refs.get(p));
+            }
+        }
+        ArrayNode deps = bom.putArray("dependencies");
+        ArrayNode topOn = deps.addObject().put("ref", "target").putArray("dependsOn");
+        top.forEach(topOn::add);
+        edges.forEach((ref, on) -> {
+            ArrayNode a = deps.addObject().put("ref", ref).putArray("dependsOn");
+            on.forEach(a::add);
+        });
+        return bytes(bom);
+    }
+
+    /** Language package → the OS package that ships every file evidencing it. */
+    private static Map<InstalledPackage, InstalledPackage> owners(Inventory inv) {
+        Map<InstalledPackage, InstalledPackage> out = new IdentityHashMap<>();
+        for (InstalledPackage p : inv.packages()) {
+            if (!p.ecosystem().isOs() && !p.evidence().isEmpty()) {
+                inv.owner(p.evidenceFiles()).ifPresent(o -> out.put(p, o));
+            }
+        }
+        return out;
+    }
+
+    private static void relationship(ArrayNode rels, String from, String type, String to) {
+        rels.addObject().put("spdxElementId", from).put("relationshipType", type).put("relatedSpdxElement", to);
+    }
+
+    private static String unique(String id, Set<String> used) {
+        String candidate = id;
+        for (int i = 2; !used.add(candidate); i++) {
+            candidate = id + "-" + i;
+        }
+        return candidate;
+    }
+
+    private static String idPart(String s) {
+        return s.replaceAll("[^A-Za-z0-9.-]", "-");
+    }
+
+    private static String timestamp(Instant t) {
+        return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        try {
+            byte[] body = JSON.writeValueAsBytes(node);
+            byte[] out = new byte[body.length + 1];
+            System.arraycopy(body, 0, out, 0, body.length);
+            out[body.length] = '\n';
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new VulnException("cannot serialise inventory SBOM: " + e.getMessage(), e);
+        }
+    }
+}
