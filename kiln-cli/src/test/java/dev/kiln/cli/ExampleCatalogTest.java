@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example catalog end to end: the example recipes built from the upstream hello and BusyBox
- * tarballs, then the example images built from that repository through the CLI, and the hello
+ * The example catalog end to end: the example recipes built from the upstream hello, BusyBox,
+ * tz database and CA certificate sources, then the example images built from that repository through the CLI, and the hello
  * image unpacked with umoci and run under bubblewrap as uid 65532.
  *
  * <p>The packages are read back and verified: signatures, checksums, and the hardening of the
@@ -49,6 +49,7 @@ class ExampleCatalogTest {
     void buildsTheExampleImagesFromRealPackagesAndRunsHello(@TempDir Path tmp) throws Exception {
         UpstreamExamples.fetchUpstreamTarballs();
         Path sources = UpstreamExamples.sources;
+        fetchStaticImageSources(sources);
         // The configs name ../../packages and ../../.kiln/keys: give them that layout in a scratch root,
         // kept under target/ so that bench/image-build.sh can measure image builds on these packages.
         Path catalog = ROOT.resolve("target/example-catalog");
@@ -63,13 +64,14 @@ class ExampleCatalogTest {
 
         List<String> tarballs;
         try (Stream<Path> s = Files.list(sources)) {
-            tarballs = s.filter(p -> p.getFileName().toString().contains(".orig.tar.")).map(Path::toString).sorted().toList();
+            tarballs = s.filter(p -> p.getFileName().toString().contains(".tar.")).map(Path::toString).sorted().toList();
         }
         Path state = tmp.resolve("state");
         assertThat(CliRun.of(Stream.concat(Stream.of("source", "import", "--cache-dir", state.resolve("cache").toString()),
                 tarballs.stream()).toArray(String[]::new)).exitCode()).isZero();
         CliRun built = CliRun.of("build", ROOT.resolve("examples/recipes/kiln-baselayout.yaml").toString(),
                 ROOT.resolve("examples/recipes/hello.yaml").toString(), ROOT.resolve("examples/recipes/busybox.yaml").toString(),
+                ROOT.resolve("examples/recipes/tzdata.yaml").toString(), ROOT.resolve("examples/recipes/ca-certificates.yaml").toString(),
                 "--offline", "--state-dir", state.toString(), "--out-dir", packages.toString(), "--signing-key",
                 key.toString(), "--json");
         assertThat(built.exitCode()).as(built.out() + built.err()).isZero();
@@ -97,6 +99,18 @@ class ExampleCatalogTest {
         assertThat(again.out()).as("same packages, same config: same index").contains(helloIndex);
 
         Assumptions.assumeTrue(onPath("umoci") && onPath("bwrap"), "umoci and bubblewrap are needed");
+        Run staticUnpack = run(tmp, "umoci", "unpack", "--rootless", "--image", "out/static:static:latest", "static-bundle");
+        assertThat(staticUnpack.exit()).as(staticUnpack.out()).isZero();
+        Path staticRoot = tmp.resolve("static-bundle/rootfs");
+        String bundle = Files.readString(staticRoot.resolve("etc/ssl/certs/ca-certificates.crt"));
+        long certificates = Pattern.compile("-----BEGIN CERTIFICATE-----").matcher(bundle).results().count();
+        assertThat(certificates).as("certificates in the CA bundle").isGreaterThan(100)
+                .isEqualTo(Pattern.compile("-----END CERTIFICATE-----").matcher(bundle).results().count());
+        for (String zone : List.of("UTC", "Europe/Paris", "America/New_York")) {
+            byte[] tzif = Files.readAllBytes(staticRoot.resolve("usr/share/zoneinfo/" + zone));
+            assertThat(new String(tzif, 0, 4, StandardCharsets.US_ASCII)).as(zone).isEqualTo("TZif");
+        }
+        assertThat(staticRoot.resolve("usr/bin/hello")).doesNotExist();
         Run unpack = run(tmp, "umoci", "unpack", "--rootless", "--image", "out/hello:hello:latest", "hello-bundle");
         assertThat(unpack.exit()).as(unpack.out()).isZero();
         Path rootfs = tmp.resolve("hello-bundle/rootfs");
@@ -113,6 +127,26 @@ class ExampleCatalogTest {
                 tmp.resolve("bb-bundle/rootfs").toString(), "/", "--", "/usr/bin/busybox", "id", "-un");
         assertThat(id.exit()).as(id.out()).isZero();
         assertThat(id.out().trim()).isEqualTo("nonroot");
+    }
+
+    /**
+     * The tz database (Debian's orig tarball is IANA's signed release) and Debian's native
+     * ca-certificates source, next to the hello and BusyBox tarballs.
+     */
+    static void fetchStaticImageSources(Path sources) throws Exception {
+        boolean present;
+        try (Stream<Path> s = Files.list(sources)) {
+            List<String> names = s.map(p -> p.getFileName().toString()).toList();
+            present = names.stream().anyMatch(n -> n.startsWith("tzdata_") && n.contains(".orig.tar."))
+                    && names.stream().anyMatch(n -> n.startsWith("ca-certificates_") && n.contains(".tar."));
+        }
+        if (!present) {
+            Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                    "fetching upstream tarballs through apt needs root; run ../shared/scripts/upstream-source tzdata ca-certificates -d target/upstream-sources");
+            Process p = new ProcessBuilder("bash", ROOT.resolve("../shared/scripts/upstream-source").toString(),
+                    "tzdata", "ca-certificates", "-d", sources.toString()).inheritIO().start();
+            assertThat(p.waitFor()).as("upstream-source exit code").isZero();
+        }
     }
 
     static void deleteTree(Path dir) throws java.io.IOException {

@@ -44,7 +44,7 @@ public final class ImageSbom {
     public ImageSbom(FileTree tree, SbomSubject subject) {
         this.tree = tree;
         this.subject = subject;
-        FileNode db = tree.get(Installer.DB_DIR + "/installed").or(() -> tree.get("lib/apk/db/installed"))
+        FileNode db = tree.get(Installer.databasePath(tree))
                 .filter(n -> n.kind() == FileNode.Kind.FILE)
                 .orElseThrow(() -> new ImageException("image " + subject.name() + " has no installed database"));
         this.packages = ApkIndex.parseText(new String(db.content(), StandardCharsets.UTF_8)).entries();

@@ -14,12 +14,22 @@ import java.util.Map;
 
 /**
  * Installs packages into a {@link FileTree} without running scriptlets, and writes the installed
- * database {@code usr/lib/apk/db/installed} in apk-tools' record format (apk.md §10) with the
- * {@code lib/apk} symlink. A file already owned by another package is an error unless the new
- * package {@code replaces} the owner or the content is identical.
+ * database in apk-tools' record format (apk.md §10). A file already owned by another package is
+ * an error unless the new package {@code replaces} the owner or the content is identical.
+ *
+ * <p>The database is a real file at apk-tools' {@code lib/apk/db/installed}, with
+ * {@code usr/lib/apk} a symlink to it for readers of apko's newer location (images.md §3.1).
+ * apko does it the other way round, and scanners that walk a rootfs or layers without resolving
+ * symlinks and know only the apk-tools path (the trivy that cdxgen ships, for one) then see no
+ * packages at all; this way both paths work for every reader. When {@code /lib} is itself a
+ * symlink (a merged {@code /usr}) or {@code usr/lib/apk} is already a directory, the database
+ * goes to {@code usr/lib/apk/db} with a {@code lib/apk} link, as apko does.
  */
 public final class Installer {
-    public static final String DB_DIR = "usr/lib/apk/db";
+    /** apk-tools' database directory, where Kiln writes it. */
+    public static final String DB_DIR = "lib/apk/db";
+    /** apko's database directory since 2025. */
+    public static final String USR_DB_DIR = "usr/lib/apk/db";
 
     private final FileTree tree;
     private final long sourceDateEpoch;
@@ -144,12 +154,26 @@ public final class Installer {
         }
     }
 
-    /** Writes the database, the lock file, triggers and the {@code lib/apk} link into the tree. */
+    /** The installed database of a tree that {@link #writeDatabase} has written (or an apko image's). */
+    public static String databasePath(FileTree tree) {
+        return tree.get(DB_DIR + "/installed").filter(n -> n.kind() == FileNode.Kind.FILE).isPresent()
+                ? DB_DIR + "/installed" : USR_DB_DIR + "/installed";
+    }
+
+    private static boolean isSymlink(FileTree tree, String path) {
+        return tree.get(path).filter(n -> n.kind() == FileNode.Kind.SYMLINK).isPresent();
+    }
+
+    /** Writes the database, the lock file, triggers and the link between the two locations into the tree. */
     public void writeDatabase() {
-        tree.mkdirs(DB_DIR, 0755, 0, 0, sourceDateEpoch);
-        tree.put(FileNode.file(DB_DIR + "/installed", database(installed).getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
+        boolean underUsr = isSymlink(tree, "lib") || isSymlink(tree, "lib/apk")
+                || tree.get("usr/lib/apk").filter(n -> n.kind() != FileNode.Kind.SYMLINK).isPresent()
+                || isSymlink(tree, "usr") || isSymlink(tree, "usr/lib");
+        String dbDir = underUsr ? USR_DB_DIR : DB_DIR;
+        tree.mkdirs(dbDir, 0755, 0, 0, sourceDateEpoch);
+        tree.put(FileNode.file(dbDir + "/installed", database(installed).getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
                 sourceDateEpoch));
-        tree.put(FileNode.file(DB_DIR + "/lock", new byte[0], 0600, 0, 0, sourceDateEpoch));
+        tree.put(FileNode.file(dbDir + "/lock", new byte[0], 0600, 0, 0, sourceDateEpoch));
         StringBuilder triggers = new StringBuilder();
         for (InstalledPackage p : installed) {
             if (!p.apk().pkgInfo().triggers().isEmpty()) {
@@ -157,16 +181,14 @@ public final class Installer {
                         .append('\n');
             }
         }
-        tree.put(FileNode.file(DB_DIR + "/triggers", triggers.toString().getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
+        tree.put(FileNode.file(dbDir + "/triggers", triggers.toString().getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
                 sourceDateEpoch));
-        FileNode lib = tree.get("lib").orElse(null);
-        boolean libIsUsrLib = lib != null && lib.kind() == FileNode.Kind.SYMLINK
-                && FileTree.normalize(lib.linkTarget()).matches("(usr/lib|\\.\\./usr/lib|/?usr/lib)");
-        if (!libIsUsrLib && !(lib != null && lib.kind() == FileNode.Kind.SYMLINK)) {
+        if (!underUsr) {
+            tree.mkdirs("usr/lib", 0755, 0, 0, sourceDateEpoch);
+            tree.put(FileNode.symlink("usr/lib/apk", "../../lib/apk", 0, 0, sourceDateEpoch));
+        } else if (!isSymlink(tree, "lib") && !tree.exists("lib/apk")) {
             tree.mkdirs("lib", 0755, 0, 0, sourceDateEpoch);
-            if (!tree.exists("lib/apk")) {
-                tree.put(FileNode.symlink("lib/apk", "../usr/lib/apk", 0, 0, sourceDateEpoch));
-            }
+            tree.put(FileNode.symlink("lib/apk", "../usr/lib/apk", 0, 0, sourceDateEpoch));
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.apk.SigningKey;
 import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.OciLayout;
+import dev.kiln.testkit.TestPackages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,27 @@ class ImageBuilderTest {
     }
 
     @Test
+    void aMergedUsrKeepsTheDatabaseUnderUsrLib() throws Exception {
+        Path repo = tmp.resolve("merged");
+        TestPackages.publish(repo, "x86_64", Fixtures.KEY, List.of(
+                TestPackages.apk("merged-layout", "1.0-r0").builddate(Fixtures.BUILD_DATE)
+                        .file("etc/os-release", "ID=kiln\n", 0644).dir("usr/lib").symlink("lib", "usr/lib")));
+        ImageBuild build = build("""
+                contents:
+                  repositories: [./merged]
+                  keyring: [./kiln-test.rsa.pub]
+                  packages: [merged-layout]
+                archs: [amd64]
+                """, Clock.systemUTC(), null);
+        FileTree tree = build.archs().get(0).tree();
+        assertThat(text(tree, "usr/lib/apk/db/installed")).contains("P:merged-layout\n");
+        assertThat(Installer.databasePath(tree)).isEqualTo("usr/lib/apk/db/installed");
+        assertThat(tree.get("lib").orElseThrow().kind()).isEqualTo(FileNode.Kind.SYMLINK);
+        assertThat(tree.exists("usr/lib/apk")).isTrue();
+        assertThat(tree.get("usr/lib/apk").orElseThrow().kind()).isEqualTo(FileNode.Kind.DIRECTORY);
+    }
+
+    @Test
     void installsResolvesAndConfigures() throws Exception {
         ImageBuild build = build(HELLO, Clock.systemUTC(), null);
         ArchImage img = build.archs().get(0);
@@ -78,11 +100,12 @@ class ImageBuilderTest {
         assertThat(img.packages()).extracting(p -> p.name() + "-" + p.version())
                 .containsExactly("libc-2.40-r1", "hello-2.12-r0", "kiln-baselayout-1.0-r0");
         FileTree tree = img.tree();
-        String db = text(tree, "usr/lib/apk/db/installed");
+        String db = text(tree, "lib/apk/db/installed");
         assertThat(db).contains("P:hello\nV:2.12-r0\nA:x86_64\n").contains("D:so:libc.so.6")
                 .contains("F:usr/bin\nR:hello\na:0:0:755\nZ:Q1");
         assertThat(db.indexOf("P:libc")).isLessThan(db.indexOf("P:hello"));
-        assertThat(tree.get("lib/apk").orElseThrow().linkTarget()).isEqualTo("../usr/lib/apk");
+        assertThat(tree.get("usr/lib/apk").orElseThrow().linkTarget()).as("apko's location reaches it").isEqualTo("../../lib/apk");
+        assertThat(tree.get("lib/apk").orElseThrow().kind()).isEqualTo(FileNode.Kind.DIRECTORY);
         assertThat(text(tree, "etc/apk/world")).isEqualTo("hello\nkiln-baselayout\n");
         assertThat(text(tree, "etc/apk/arch")).isEqualTo("x86_64\n");
         assertThat(text(tree, "etc/apk/repositories")).isEqualTo("./repo\n");

@@ -91,7 +91,8 @@ class InteropTest {
         Run unpack = run(tmp, "umoci", "unpack", "--rootless", "--image", "layout:latest", "bundle");
         assertThat(unpack.exit()).as(unpack.out()).isZero();
         Path rootfs = tmp.resolve("bundle/rootfs");
-        assertThat(rootfs.resolve("usr/lib/apk/db/installed")).exists();
+        assertThat(rootfs.resolve("lib/apk/db/installed")).isRegularFile();
+        assertThat(Files.readString(rootfs.resolve("usr/lib/apk/db/installed"))).contains("P:hello\n");
         assertThat(Files.readString(rootfs.resolve("etc/passwd"))).contains("nonroot:x:65532:65532:");
 
         assumeTrue(onPath("bwrap") && System.getProperty("os.arch").equals("amd64"), "bubblewrap on x86-64 is needed");

@@ -72,7 +72,7 @@ public final class OriginLayers {
             int layer = i;
             List<InstalledPackage> members = installed.stream().filter(p -> layerOfPackage.get(p.name()) == layer)
                     .toList();
-            FileNode db = FileNode.file(Installer.DB_DIR + "/installed",
+            FileNode db = FileNode.file(Installer.databasePath(tree),
                     Installer.database(members).getBytes(StandardCharsets.UTF_8), 0644, 0, 0, epoch);
             add(layers.get(i), tree, db);
             String what = i < own ? "origin " + bySize.get(i)
