@@ -24,6 +24,11 @@ final class MeasuredLayer implements Rootfs.LayerSource {
     private long compressed = -1;
     private long uncompressed = -1;
 
+    @Override
+    public String describe() {
+        return expected == null ? name : expected.toString();
+    }
+
     /** @param expected the digest the stored bytes must have; null to skip the check */
     MeasuredLayer(String name, Digest expected, IoSupplier<InputStream> stored) {
         this.name = name;

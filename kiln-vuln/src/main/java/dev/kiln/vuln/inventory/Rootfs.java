@@ -37,6 +37,11 @@ public final class Rootfs {
     @FunctionalInterface
     public interface LayerSource {
         InputStream open() throws IOException;
+
+        /** How errors name this layer, e.g. by its digest; empty when there is nothing better than its position. */
+        default String describe() {
+            return "";
+        }
     }
 
     enum Kind { FILE, DIRECTORY, SYMLINK, OTHER }
@@ -148,8 +153,9 @@ public final class Rootfs {
                     }
                 }
             } catch (IOException | ContentException | UncheckedIOException e) {
-                throw new VulnException("layer " + (i + 1) + " of " + layers.size() + " is corrupt or unreadable: "
-                        + e.getMessage(), e);
+                String what = layers.get(i).describe();
+                throw new VulnException("layer " + (i + 1) + " of " + layers.size() + (what.isEmpty() ? "" : " (" + what + ")")
+                        + " is corrupt or unreadable: " + e.getMessage(), e);
             }
             opaque.forEach(dir -> removeBelow(nodes, dir));
             whiteouts.forEach(p -> {
