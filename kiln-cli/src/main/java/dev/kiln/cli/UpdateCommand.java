@@ -12,6 +12,7 @@ import dev.kiln.sandbox.BubblewrapSandbox;
 import dev.kiln.update.Backoff;
 import dev.kiln.update.CheckResult;
 import dev.kiln.update.DeltaMinimizer;
+import dev.kiln.update.HttpDirectoryMonitor;
 import dev.kiln.update.GitHubMonitor;
 import dev.kiln.update.GitTagMonitor;
 import dev.kiln.update.GnuPatch;
@@ -80,7 +81,8 @@ final class UpdateCommand implements Runnable {
         UpdateChecker checker(HttpClient http) {
             return new UpdateChecker(List.of(new GitTagMonitor(Backoff.DEFAULT),
                     new GitHubMonitor(http, githubApi, System.getenv(), Backoff.DEFAULT),
-                    new ReleaseMonitoringMonitor(http, releaseMonitoringApi, Backoff.DEFAULT)));
+                    new ReleaseMonitoringMonitor(http, releaseMonitoringApi, Backoff.DEFAULT),
+                    new HttpDirectoryMonitor(http, Backoff.DEFAULT)));
         }
     }
 

@@ -18,12 +18,28 @@ public record Backoff(int attempts, Duration first, Sleeper sleeper) {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    /** A failure worth retrying (connection refused, HTTP 5xx or 429). */
+    /** Longest wait a server may ask for (Retry-After, rate-limit reset) before Kiln gives up on it. */
+    public static final Duration MAX_SERVER_WAIT = Duration.ofMinutes(2);
+
+    /**
+     * A failure worth retrying (connection refused, HTTP 5xx or 429). {@code retryAfter} is the
+     * wait the server asked for (a rate limit's reset time), used instead of the backoff step.
+     */
     public static final class Transient extends Exception {
         private static final long serialVersionUID = 1L;
+        private final transient Duration retryAfter;
 
         public Transient(String message, Throwable cause) {
+            this(message, cause, null);
+        }
+
+        public Transient(String message, Throwable cause, Duration retryAfter) {
             super(message, cause);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
         }
     }
 
@@ -44,8 +60,13 @@ public record Backoff(int attempts, Duration first, Sleeper sleeper) {
             } catch (Transient e) {
                 last = e;
                 if (attempt < attempts) {
+                    Duration asked = e.retryAfter();
+                    if (asked != null && asked.compareTo(MAX_SERVER_WAIT) > 0) {
+                        throw new UpdateException(subject, e.getMessage() + "; the server asks to wait " + asked.toSeconds()
+                                + " s, longer than " + MAX_SERVER_WAIT.toSeconds() + " s", true, e);
+                    }
                     try {
-                        sleeper.sleep(wait);
+                        sleeper.sleep(asked != null ? asked : wait);
                     } catch (InterruptedException ie) {
                         Thread.currentThread().interrupt();
                         throw new UpdateException(subject, "interrupted", true, ie);

@@ -29,7 +29,7 @@ public record MonitorConfig(
         boolean enablePrerelease,
         String streamPrefix) {
 
-    public enum Kind { GIT, GITHUB, RELEASE_MONITOR }
+    public enum Kind { GIT, GITHUB, RELEASE_MONITOR, HTTP_DIRECTORY }
 
     /** One {@code version-transform} entry, with Go's replacement syntax. */
     public record Transform(String match, String replace) {
@@ -48,6 +48,7 @@ public record MonitorConfig(
             case GIT -> "git:" + target;
             case GITHUB -> "github" + (useTag ? "-tags:" : ":") + target;
             case RELEASE_MONITOR -> "release-monitor:" + target;
+            case HTTP_DIRECTORY -> "http-directory:" + target;
         };
     }
 }

@@ -74,7 +74,19 @@ public final class MonitorConfigs {
         if (u.oci() != null) {
             return new Resolution(null, "update.oci: image tag monitoring is not supported");
         }
-        return new Resolution(null, "update block names no source (release-monitor, github or git)");
+        // No source named: a release tarball whose URI carries the version is followed through
+        // the directory listing it lives in (GNU-style name-X.Y.Z.tar.gz links).
+        Optional<String> uri = firstFetchUri(recipe.pipeline());
+        if (uri.isPresent() && uri.get().contains("${{package.version}}")) {
+            String template = substitute(uri.get().replace("${{package.version}}", VERSION_MARK), recipe);
+            if (!template.contains("${{") && template.lastIndexOf('/') > template.indexOf("://") + 2) {
+                return new Resolution(new MonitorConfig(name, MonitorConfig.Kind.HTTP_DIRECTORY,
+                        template.replace(VERSION_MARK, HttpDirectoryMonitor.VERSION_PLACEHOLDER), false, null, null, null,
+                        null, u.versionSeparator(), u.ignoreRegexPatterns(), transforms, u.enablePrereleaseTags(), stream),
+                        null);
+            }
+        }
+        return new Resolution(null, "update block names no source (release-monitor, github or git) and no fetch URI carries the version");
     }
 
     /** A package named like {@code python-3.12} at version 3.12.x stays on 3.12.x. */
@@ -84,6 +96,21 @@ public final class MonitorConfigs {
             return m.group(1) + ".";
         }
         return null;
+    }
+
+    private static final String VERSION_MARK = "\u0000VERSION\u0000";
+
+    static Optional<String> firstFetchUri(List<PipelineStep> steps) {
+        for (PipelineStep s : steps) {
+            if ("fetch".equals(s.uses()) && s.with().get("uri") != null) {
+                return Optional.of(s.with().get("uri"));
+            }
+            Optional<String> nested = firstFetchUri(s.pipeline());
+            if (nested.isPresent()) {
+                return nested;
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<String> firstGitRepository(List<PipelineStep> steps) {

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Clock;
 import java.util.Map;
 
 /** JSON over HTTP with the retry rules every monitor shares: 5xx, 429 and exhausted rate limits are transient. */
@@ -17,10 +18,17 @@ public final class JsonHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http;
     private final Backoff backoff;
+    private final Clock clock;
 
     public JsonHttp(HttpClient http, Backoff backoff) {
+        this(http, backoff, Clock.systemUTC());
+    }
+
+    /** {@code clock} dates a rate limit's reset time against now. */
+    public JsonHttp(HttpClient http, Backoff backoff, Clock clock) {
         this.http = http;
         this.backoff = backoff;
+        this.clock = clock;
     }
 
     public JsonNode get(String url, Map<String, String> headers) {
@@ -52,7 +60,8 @@ public final class JsonHttp {
             int status = response.statusCode();
             boolean rateLimited = response.headers().firstValue("x-ratelimit-remaining").map("0"::equals).orElse(false);
             if (status >= 500 || status == 429 || (status == 403 && rateLimited)) {
-                throw new Backoff.Transient("HTTP " + status + (rateLimited ? " (rate limit exhausted)" : ""), null);
+                throw new Backoff.Transient("HTTP " + status + (rateLimited ? " (rate limit exhausted)" : ""), null,
+                        RateLimits.serverWait(response.headers(), clock.instant()));
             }
             if (status != 200) {
                 throw new UpdateException(url, "HTTP " + status, false, null);
