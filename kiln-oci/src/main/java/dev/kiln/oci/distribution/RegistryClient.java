@@ -1,5 +1,6 @@
 package dev.kiln.oci.distribution;
 
+import dev.kiln.content.LimitedInputStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
@@ -337,7 +338,7 @@ public final class RegistryClient {
             try {
                 InputStream in = content.get();
                 in.skipNBytes(offset);
-                return new BoundedStream(in, length);
+                return LimitedInputStream.atMost(in, length);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open blob content", e);
             }
@@ -349,33 +350,6 @@ public final class RegistryClient {
             return Transport.JSON.readTree(body);
         } catch (IOException e) {
             throw new DistributionException(what + ": response is not JSON: " + e.getMessage(), 200, null, false, e);
-        }
-    }
-
-    private static final class BoundedStream extends FilterInputStream {
-        private long remaining;
-
-        BoundedStream(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.registry.internal;
 
+import dev.kiln.content.LimitedInputStream;
 import dev.kiln.content.Digest;
 import dev.kiln.registry.AccessPolicy.Action;
 import dev.kiln.registry.RegistryStorage;
@@ -114,7 +115,7 @@ final class UploadEndpoints {
             throw new HttpError(413, ErrorCode.SIZE_INVALID, "blob would exceed " + s.maxBlobBytes() + " bytes", upload.id());
         }
         try (InputStream body = ex.body()) {
-            long written = upload.append(expected >= 0 ? new ExactLengthStream(body, expected) : body, room);
+            long written = upload.append(expected >= 0 ? LimitedInputStream.exactly(body, expected, "request body") : body, room);
             s.metrics().bytesIn(written);
         } catch (RegistryStorage.UploadTooLargeException e) {
             throw new HttpError(413, ErrorCode.SIZE_INVALID, "blob would exceed " + s.maxBlobBytes() + " bytes", upload.id());
@@ -168,36 +169,6 @@ final class UploadEndpoints {
             return end < start ? null : new long[] {start, end};
         } catch (NumberFormatException e) {
             return null;
-        }
-    }
-
-    /** Fails at end of stream when fewer bytes arrived than announced, so the chunk rolls back. */
-    private static final class ExactLengthStream extends InputStream {
-        private final InputStream in;
-        private long remaining;
-
-        ExactLengthStream(InputStream in, long length) {
-            this.in = in;
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n < 0) {
-                throw new java.io.EOFException("body ended " + remaining + " bytes early");
-            }
-            remaining -= n;
-            return n;
         }
     }
 }
