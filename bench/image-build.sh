@@ -22,9 +22,9 @@ rm -rf "$work" && mkdir -p "$work"
 md="$work/results.md"
 for image in static busybox; do
   cfg="$catalog/examples/images/$image.yaml"
-  repos=(--repository "$catalog/host-libs")
+  repos=()
   # The exact package files the image installs, from the lock (URLs are relative to the config's folder).
-  ./kiln image lock "$cfg" "${repos[@]}" > "$work/$image.lock.json"
+  ./kiln image lock "$cfg" ${repos[@]+"${repos[@]}"} > "$work/$image.lock.json"
   apks=$(cd "$catalog/examples/images" && python3 -c '
 import json, os, sys
 for p in json.load(open(sys.argv[1]))["contents"]["packages"]:
