@@ -44,6 +44,15 @@ public record BuildOptions(String arch, Path repository, Path cacheDir, Path wor
         listener = listener == null ? BuildListener.NONE : listener;
     }
 
+    /**
+     * melange's convention for a recipe's local files (patches, configs): a folder named after
+     * the package beside the recipe. Null when there is none.
+     */
+    public static Path sourceDirBeside(Path recipe, String packageName) {
+        Path candidate = recipe.toAbsolutePath().getParent().resolve(packageName);
+        return java.nio.file.Files.isDirectory(candidate) ? candidate : null;
+    }
+
     public BuildOptions withSourceDir(Path dir) {
         return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
                 offline, keepWorkspace, dir, listener, attestKey);

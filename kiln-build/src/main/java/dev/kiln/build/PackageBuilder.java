@@ -41,6 +41,11 @@ public final class PackageBuilder {
         this.clock = clock;
     }
 
+    /** Where the full log of a build of {@code plan} goes, also when the build fails. */
+    public static Path logFile(BuildPlan plan, BuildOptions options) {
+        return options.logDir().resolve(plan.name() + "-" + plan.fullVersion() + "-" + options.arch() + ".log");
+    }
+
     public BuildResult build(BuildPlan plan, BuildOptions options) {
         if (plan.skippedForArch()) {
             return BuildResult.skipped(plan.recipeFile(), options.arch(),
@@ -54,7 +59,7 @@ public final class PackageBuilder {
         listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "fetching sources"));
         SourcePlan.prefetch(plan, fetcher, git, listener);
 
-        Path logFile = options.logDir().resolve(plan.name() + "-" + plan.fullVersion() + "-" + options.arch() + ".log");
+        Path logFile = logFile(plan, options);
         List<PackagePlan> packages = new ArrayList<>();
         packages.add(plan.mainPackage());
         packages.addAll(plan.subpackages());

@@ -67,9 +67,8 @@ final class BuildFixture {
 
     BuildResult build(Path recipe, Path repo, boolean offline, dev.kiln.attest.SigningKey attestKey) {
         BuildPlan plan = compile(recipe);
-        Path sourceDir = recipe.getParent().resolve(plan.name());
         BuildOptions options = new BuildOptions(ARCH, repo, cache, root.resolve("work"), root.resolve("logs"), key, 0,
-                "kiln", offline, false, Files.isDirectory(sourceDir) ? sourceDir : null, BuildListener.NONE, attestKey);
+                "kiln", offline, false, BuildOptions.sourceDirBeside(recipe, plan.name()), BuildListener.NONE, attestKey);
         return new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient()).build(plan, options);
     }
 

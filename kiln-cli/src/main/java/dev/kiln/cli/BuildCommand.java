@@ -138,9 +138,7 @@ final class BuildCommand implements Callable<Integer> {
         if (sourceDir != null) {
             return sourceDir;
         }
-        Path parent = recipeFile.toAbsolutePath().getParent();
-        Path candidate = parent.resolve(plan.name());
-        return Files.isDirectory(candidate) ? candidate : null;
+        return BuildOptions.sourceDirBeside(recipeFile, plan.name());
     }
 
     static BuildListener progress(Output out) {

@@ -76,10 +76,9 @@ final class CatalogReconciler {
                 outcomes.add(new PackageOutcome(recipe.toString(), plan.name(), plan.fullVersion(), false));
                 continue;
             }
-            Path sourceDir = recipe.toAbsolutePath().getParent().resolve(plan.name());
             BuildOptions options = new BuildOptions(arch, repository, stateDir.resolve("cache"), stateDir.resolve("work"),
                     stateDir.resolve("logs"), key, sourceDateEpoch, "kiln", false, false,
-                    Files.isDirectory(sourceDir) ? sourceDir : null, listener);
+                    BuildOptions.sourceDirBeside(recipe, plan.name()), listener);
             if (attestKey != null) {
                 options = options.withAttestKey(attestKey);
             }

@@ -117,11 +117,11 @@ final class UpdateWiring {
                 return RebuildOutcome.failed(e.getMessage(), null);
             }
             BuildOptions options = optionsFor.apply(recipe);
-            Path sourceDir = recipe.toAbsolutePath().getParent().resolve(plan.name());
-            if (Files.isDirectory(sourceDir)) {
+            Path sourceDir = BuildOptions.sourceDirBeside(recipe, plan.name());
+            if (sourceDir != null) {
                 options = options.withSourceDir(sourceDir);
             }
-            Path log = options.logDir().resolve(plan.name() + "-" + plan.fullVersion() + "-" + arch + ".log");
+            Path log = PackageBuilder.logFile(plan, options);
             try {
                 BuildResult result = builder.build(plan, options);
                 return new RebuildOutcome(true, result.packages().stream()
