@@ -52,7 +52,7 @@ public class SignWarm {
             }
         }
 
-        ImageReference target = pushImage(client, addr, "bench/verify", "verify");
+        ImageReference target = pushImage(client, addr, "bench/verify", "verify " + System.nanoTime());
         signer.signAndAttest(client, target, key, List.of(new Attestation(PredicateTypes.SPDX, sbom),
                 new Attestation(PredicateTypes.SLSA_PROVENANCE_V1, prov), new Attestation(PredicateTypes.OPENVEX, vex)));
         VerificationPolicy policy = VerificationPolicy.signedBy(key.verificationKey())

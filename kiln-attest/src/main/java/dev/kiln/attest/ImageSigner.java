@@ -3,6 +3,7 @@ package dev.kiln.attest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.attest.internal.Json;
 import dev.kiln.content.Digest;
+import dev.kiln.content.Parallel;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.Manifest;
@@ -17,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Signs an image and attaches attestations, in cosign's legacy tags ({@code sha256-HEX.sig},
@@ -62,60 +64,96 @@ public final class ImageSigner {
      */
     public Result signAndAttest(SignatureStore store, Descriptor subject, SigningKey key, boolean sign,
             List<Attestation> attestations) {
-        List<Stored> stored = new ArrayList<>();
         boolean legacy = storage != Storage.REFERRERS;
         boolean referrers = storage != Storage.LEGACY_TAGS;
         ResourceDescriptor statementSubject = new ResourceDescriptor(store.repositoryName(), null,
                 Map.of(subject.digest().algorithm(), subject.digest().hex()), null, null, null);
-        if (sign) {
-            if (legacy) {
-                byte[] payload = new SimpleSigning(store.repositoryName(), subject.digest(), null).toJson();
-                Descriptor layer = Descriptor.of(SimpleSigning.MEDIA_TYPE, payload)
-                        .withAnnotation(CosignStorage.SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(key.sign(payload)));
-                String tag = CosignStorage.signatureTag(subject.digest());
-                stored.add(new Stored("signature", null, "tag " + tag, appendLayer(store, tag, layer, payload)));
-            }
-            if (referrers) {
+        // Sign everything first (CPU only); the writes then go out as independent groups, overlapped
+        // where the store allows it, since a publish pays for them in round trips.
+        List<Dsse.Envelope> envelopes = attestations.stream()
+                .map(a -> Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE,
+                        new InTotoStatement(List.of(statementSubject), a.predicateType(), a.predicate()).toJson(), key))
+                .toList();
+        List<Supplier<List<Stored>>> groups = new ArrayList<>();
+        if (sign && legacy) {
+            groups.add(() -> List.of(legacySignature(store, subject, key)));
+        }
+        if (legacy && !attestations.isEmpty()) {
+            groups.add(() -> legacyAttestations(store, subject, attestations, envelopes));
+        }
+        if (referrers) {
+            List<Bundled> bundles = new ArrayList<>();
+            if (sign) {
                 InTotoStatement st = new InTotoStatement(List.of(statementSubject), PredicateTypes.COSIGN_SIGN,
                         "{}".getBytes(StandardCharsets.UTF_8));
-                Digest d = pushBundle(store, subject, Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, st.toJson(), key), key,
-                        PredicateTypes.COSIGN_SIGN);
-                stored.add(new Stored("signature", null, "referrer " + d, d));
+                bundles.add(new Bundled("signature", PredicateTypes.COSIGN_SIGN,
+                        Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, st.toJson(), key)));
             }
+            for (int i = 0; i < attestations.size(); i++) {
+                bundles.add(new Bundled("attestation", attestations.get(i).predicateType(), envelopes.get(i)));
+            }
+            groups.add(() -> referrerBundles(store, subject, key, bundles));
         }
-        for (Attestation a : attestations) {
-            InTotoStatement st = new InTotoStatement(List.of(statementSubject), a.predicateType(), a.predicate());
-            Dsse.Envelope env = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, st.toJson(), key);
-            if (legacy) {
-                byte[] blob = env.toJson();
-                Descriptor layer = Descriptor.of(Dsse.MEDIA_TYPE, blob)
-                        .withAnnotation(CosignStorage.PREDICATE_TYPE_ANNOTATION, a.predicateType());
-                String tag = CosignStorage.attestationTag(subject.digest());
-                stored.add(new Stored("attestation", a.predicateType(), "tag " + tag, appendLayer(store, tag, layer, blob)));
-            }
-            if (referrers) {
-                Digest d = pushBundle(store, subject, env, key, a.predicateType());
-                stored.add(new Stored("attestation", a.predicateType(), "referrer " + d, d));
-            }
-        }
+        List<Stored> stored = new ArrayList<>();
+        Parallel.map(groups, store.acceptsConcurrentWrites() ? groups.size() : 1, Supplier::get).forEach(stored::addAll);
         return new Result(subject.digest(), stored);
     }
 
+    /** A DSSE envelope bound for a referrer bundle: a signature or an attestation of one predicate type. */
+    private record Bundled(String kind, String predicateType, Dsse.Envelope envelope) {
+    }
+
+    private Stored legacySignature(SignatureStore store, Descriptor subject, SigningKey key) {
+        byte[] payload = new SimpleSigning(store.repositoryName(), subject.digest(), null).toJson();
+        Descriptor layer = Descriptor.of(SimpleSigning.MEDIA_TYPE, payload)
+                .withAnnotation(CosignStorage.SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(key.sign(payload)));
+        String tag = CosignStorage.signatureTag(subject.digest());
+        return new Stored("signature", null, "tag " + tag, appendLayers(store, tag, List.of(layer), List.of(payload)));
+    }
+
+    /** Every attestation goes into the {@code .att} manifest in one write, one layer each. */
+    private List<Stored> legacyAttestations(SignatureStore store, Descriptor subject, List<Attestation> attestations,
+            List<Dsse.Envelope> envelopes) {
+        List<Descriptor> layers = new ArrayList<>();
+        List<byte[]> blobs = new ArrayList<>();
+        for (int i = 0; i < attestations.size(); i++) {
+            byte[] blob = envelopes.get(i).toJson();
+            blobs.add(blob);
+            layers.add(Descriptor.of(Dsse.MEDIA_TYPE, blob)
+                    .withAnnotation(CosignStorage.PREDICATE_TYPE_ANNOTATION, attestations.get(i).predicateType()));
+        }
+        String tag = CosignStorage.attestationTag(subject.digest());
+        Digest manifest = appendLayers(store, tag, layers, blobs);
+        return attestations.stream()
+                .map(a -> new Stored("attestation", a.predicateType(), "tag " + tag, manifest))
+                .toList();
+    }
+
     /**
-     * Adds one layer to the manifest under {@code tag}, keeping the layers already there; a layer with
+     * Adds layers to the manifest under {@code tag}, keeping the layers already there; a layer with
      * the same digest and annotations is not added twice (supply-chain.md §7.1).
      */
-    private Digest appendLayer(SignatureStore store, String tag, Descriptor layer, byte[] content) {
+    private Digest appendLayers(SignatureStore store, String tag, List<Descriptor> added, List<byte[]> contents) {
         List<Descriptor> layers = new ArrayList<>();
         store.manifestByTag(tag).ifPresent(b -> layers.addAll(Manifest.parse(b).layers()));
-        if (layers.stream().noneMatch(l -> l.digest().equals(layer.digest()) && l.annotations().equals(layer.annotations()))) {
-            layers.add(layer);
+        for (Descriptor layer : added) {
+            if (layers.stream().noneMatch(l -> l.digest().equals(layer.digest()) && l.annotations().equals(layer.annotations()))) {
+                layers.add(layer);
+            }
         }
-        store.putBlob(content);
         byte[] config = configFor(layers);
-        store.putBlob(config);
+        List<byte[]> blobs = new ArrayList<>(contents);
+        blobs.add(config);
+        putBlobs(store, blobs);
         Manifest m = Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, config), layers, Map.of());
         return store.putManifest(m.mediaType(), m.toJson(), tag);
+    }
+
+    private static void putBlobs(SignatureStore store, List<byte[]> blobs) {
+        Parallel.map(blobs, store.acceptsConcurrentWrites() ? blobs.size() : 1, b -> {
+            store.putBlob(b);
+            return b;
+        });
     }
 
     /** The small image config cosign gives its signature manifests; the layers are their own diff ids. */
@@ -131,21 +169,33 @@ public final class ImageSigner {
         return Json.bytes(c);
     }
 
-    private Digest pushBundle(SignatureStore store, Descriptor subject, Dsse.Envelope env, SigningKey key,
-            String predicateType) {
-        byte[] bundle = SigstoreBundle.of(env, key.verificationKey()).toJson();
+    /** Sigstore bundles as referrers of the subject: blobs first, then one manifest per bundle. */
+    private List<Stored> referrerBundles(SignatureStore store, Descriptor subject, SigningKey key, List<Bundled> bundles) {
         byte[] empty = MediaTypes.EMPTY_JSON.getBytes(StandardCharsets.UTF_8);
-        store.putBlob(empty);
-        store.putBlob(bundle);
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(CosignStorage.CREATED_ANNOTATION, created());
-        annotations.put(CosignStorage.BUNDLE_CONTENT_ANNOTATION, "dsse-envelope");
-        annotations.put(CosignStorage.BUNDLE_PREDICATE_TYPE_ANNOTATION, predicateType);
+        List<byte[]> blobs = new ArrayList<>(List.of(empty));
+        List<Manifest> manifests = new ArrayList<>();
         Descriptor subjectDescriptor = Descriptor.of(subject.mediaType(), subject.digest(), subject.size());
-        Manifest m = new Manifest(MediaTypes.OCI_MANIFEST, SigstoreBundle.MEDIA_TYPE,
-                Descriptor.of(MediaTypes.OCI_EMPTY, empty), List.of(Descriptor.of(SigstoreBundle.MEDIA_TYPE, bundle)),
-                subjectDescriptor, annotations);
-        return store.putReferrer(m);
+        for (Bundled b : bundles) {
+            byte[] bundle = SigstoreBundle.of(b.envelope(), key.verificationKey()).toJson();
+            blobs.add(bundle);
+            Map<String, String> annotations = new LinkedHashMap<>();
+            annotations.put(CosignStorage.CREATED_ANNOTATION, created());
+            annotations.put(CosignStorage.BUNDLE_CONTENT_ANNOTATION, "dsse-envelope");
+            annotations.put(CosignStorage.BUNDLE_PREDICATE_TYPE_ANNOTATION, b.predicateType());
+            manifests.add(new Manifest(MediaTypes.OCI_MANIFEST, SigstoreBundle.MEDIA_TYPE,
+                    Descriptor.of(MediaTypes.OCI_EMPTY, empty), List.of(Descriptor.of(SigstoreBundle.MEDIA_TYPE, bundle)),
+                    subjectDescriptor, annotations));
+        }
+        putBlobs(store, blobs);
+        // Referrer manifests are written one after another: on a registry without the referrers API
+        // each one rewrites the same fallback index.
+        List<Stored> stored = new ArrayList<>();
+        for (int i = 0; i < bundles.size(); i++) {
+            Digest d = store.putReferrer(manifests.get(i));
+            Bundled b = bundles.get(i);
+            stored.add(new Stored(b.kind(), b.kind().equals("signature") ? null : b.predicateType(), "referrer " + d, d));
+        }
+        return stored;
     }
 
     private String created() {

@@ -38,6 +38,14 @@ public interface SignatureStore {
     /** Stores a manifest with a {@code subject} so that {@link #referrers} of that subject lists it. */
     Digest putReferrer(Manifest manifest);
 
+    /**
+     * Whether writes may be issued from several threads at once. A registry orders them itself; a
+     * layout rewrites one index file, so its writes stay sequential.
+     */
+    default boolean acceptsConcurrentWrites() {
+        return false;
+    }
+
     /** Descriptors (with artifactType and annotations) of the manifests whose subject is {@code subject}. */
     List<Descriptor> referrers(Digest subject);
 

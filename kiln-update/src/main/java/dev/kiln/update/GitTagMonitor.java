@@ -1,6 +1,6 @@
 package dev.kiln.update;
 
-import dev.kiln.update.internal.Parallel;
+import dev.kiln.content.Parallel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

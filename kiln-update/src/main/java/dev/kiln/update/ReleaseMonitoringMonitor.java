@@ -2,7 +2,7 @@ package dev.kiln.update;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.update.internal.JsonHttp;
-import dev.kiln.update.internal.Parallel;
+import dev.kiln.content.Parallel;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.kiln.update;
 import dev.kiln.apk.ApkVersion;
 import dev.kiln.recipe.PipelineStep;
 import dev.kiln.recipe.Recipe;
-import dev.kiln.update.internal.Parallel;
+import dev.kiln.content.Parallel;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

@@ -25,6 +25,9 @@ public final class RegistrySignatureStore implements SignatureStore {
     static final List<String> ACCEPT = List.of(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
             MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
 
+    /** Signatures, envelopes, bundles and their configs: a few kilobytes, pushed in one request each. */
+    private static final int SMALL_BLOB = 1 << 20;
+
     private final RegistryClient client;
     private final ImageReference repo;
 
@@ -84,7 +87,16 @@ public final class RegistrySignatureStore implements SignatureStore {
 
     @Override
     public void putBlob(byte[] content) {
-        client.pushBlob(repo, Digest.sha256(content), content.length, () -> new ByteArrayInputStream(content));
+        if (content.length <= SMALL_BLOB) {
+            client.pushSmallBlob(repo, content);
+        } else {
+            client.pushBlob(repo, Digest.sha256(content), content.length, () -> new ByteArrayInputStream(content));
+        }
+    }
+
+    @Override
+    public boolean acceptsConcurrentWrites() {
+        return true;
     }
 
     @Override
@@ -96,13 +108,12 @@ public final class RegistrySignatureStore implements SignatureStore {
     @Override
     public Digest putReferrer(Manifest manifest) {
         byte[] body = manifest.toJson();
-        Digest digest = client.pushManifest(repo.withDigest(Digest.sha256(body)), manifest.mediaType(), body);
-        Digest subject = manifest.subject().digest();
-        boolean listed = client.referrers(repo, subject, null).stream().anyMatch(r -> r.digest().equals(digest));
-        if (!listed) {
-            addToFallbackIndex(manifest, digest, body.length);
+        RegistryClient.PushedManifest pushed = client.pushManifestAcknowledgingSubject(
+                repo.withDigest(Digest.sha256(body)), manifest.mediaType(), body);
+        if (!pushed.subjectIndexed()) {
+            addToFallbackIndex(manifest, pushed.digest(), body.length);
         }
-        return digest;
+        return pushed.digest();
     }
 
     /**

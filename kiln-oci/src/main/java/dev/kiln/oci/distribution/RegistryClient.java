@@ -124,6 +124,36 @@ public final class RegistryClient {
         }
     }
 
+    /**
+     * Pushes a small blob in one request where the registry allows it (single POST with the digest,
+     * registry.md §4.2), falling back to PUT on the upload it opened otherwise. No existence check
+     * first: for a few kilobytes the HEAD costs the same round trip as the upload itself.
+     */
+    public void pushSmallBlob(ImageReference repo, byte[] content) {
+        Digest d = Digest.sha256(content);
+        String what = "push blob " + d + " to " + repo.repository();
+        HttpResponse<byte[]> r = transport.send(repo.registry(), push(repo),
+                () -> request(repo, "/blobs/uploads/?digest=" + enc(d.toString()))
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(content)),
+                HttpResponse.BodyHandlers.ofByteArray(), what);
+        if (r.statusCode() == 201) {
+            return;
+        }
+        if (r.statusCode() != 202) {
+            throw Transport.failure(what, r);
+        }
+        URI location = location(r.request().uri(), r);
+        HttpResponse<byte[]> put = transport.send(repo.registry(), push(repo),
+                () -> HttpRequest.newBuilder(withQuery(location, "digest=" + enc(d.toString())))
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(content)),
+                HttpResponse.BodyHandlers.ofByteArray(), what);
+        if (put.statusCode() != 201) {
+            throw Transport.failure(what, put);
+        }
+    }
+
     /** Next offset of an upload, from GET on its location; null when the upload is gone. */
     private long[] uploadStatus(ImageReference repo, URI location, String what) {
         HttpResponse<byte[]> r = transport.send(repo.registry(), push(repo),
@@ -167,6 +197,19 @@ public final class RegistryClient {
     }
 
     public Digest pushManifest(ImageReference ref, String mediaType, byte[] body) {
+        return pushManifestAcknowledgingSubject(ref, mediaType, body).digest();
+    }
+
+    /** What a manifest PUT returned: its digest, and whether the registry said it indexed the subject. */
+    public record PushedManifest(Digest digest, boolean subjectIndexed) {
+    }
+
+    /**
+     * Pushes a manifest and reports whether the registry answered with {@code OCI-Subject}, which
+     * registries with the referrers API must send for a manifest that has a subject (registry.md §6);
+     * without it the caller maintains the fallback tag itself.
+     */
+    public PushedManifest pushManifestAcknowledgingSubject(ImageReference ref, String mediaType, byte[] body) {
         Digest digest = Digest.sha256(body);
         String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
         if (reference == null) {
@@ -188,7 +231,7 @@ public final class RegistryClient {
             throw new DistributionException(what + ": registry stored digest " + returned.get() + ", expected " + digest,
                     201, "DIGEST_INVALID", false, null);
         }
-        return digest;
+        return new PushedManifest(digest, r.headers().firstValue("OCI-Subject").isPresent());
     }
 
     /**

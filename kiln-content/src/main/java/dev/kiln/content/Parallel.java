@@ -1,4 +1,4 @@
-package dev.kiln.update.internal;
+package dev.kiln.content;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +9,12 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * Upstream lookups are network waits, not CPU work: a few in flight at once turns a catalog check from
- * the sum of round trips into a fraction of it. Results keep the input order.
+ * Runs network-bound work (upstream lookups, registry writes) a few at a time: the cost is round
+ * trips, not CPU, so overlapping them turns a sum of waits into a fraction of it. Results keep the
+ * input order; the first failure in that order is rethrown once every task has been stopped.
  */
 public final class Parallel {
-    /** Lookups in flight per monitor; modest, so an upstream host is not hammered. */
+    /** Requests in flight per caller; modest, so a remote host is not hammered. */
     public static final int IN_FLIGHT = 8;
 
     private Parallel() {
@@ -24,7 +25,7 @@ public final class Parallel {
             return items.stream().map(f).toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), r -> {
-            Thread t = new Thread(r, "kiln-upstream");
+            Thread t = new Thread(r, "kiln-io");
             t.setDaemon(true);
             return t;
         });
@@ -40,7 +41,7 @@ public final class Parallel {
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for upstream lookups", e);
+            throw new IllegalStateException("interrupted while waiting for network requests", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
