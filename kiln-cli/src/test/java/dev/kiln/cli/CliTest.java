@@ -19,6 +19,20 @@ class CliTest {
     }
 
     @Test
+    void onlyTheInvokedSubcommandIsModelledAndEveryOneAnswersHelp() {
+        assertThat(Kiln.newCommandLine("sign").getSubcommands()).containsOnlyKeys("sign", "help");
+        assertThat(Kiln.newCommandLine("no-such-command").getSubcommands()).containsKeys("sign", "image", "registry", "up");
+        for (String[] args : new String[][] {{"sign", "--help"}, {"image", "build", "--help"}, {"update", "check", "-h"}}) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(run.out()).startsWith("Usage: kiln " + String.join(" ", args).replaceAll(" -.*", ""));
+        }
+        CliRun typo = CliRun.of("sing");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("'sing'").contains("sign");
+    }
+
+    @Test
     void dryRunPrintsTheCompiledPlanWithoutBuilding(@TempDir Path dir) {
         CliRun run = CliRun.of("build", ROOT.resolve("examples/recipes/hello.yaml").toString(), "--dry-run",
                 "--state-dir", dir.toString(), "--out-dir", dir.resolve("packages").toString());
