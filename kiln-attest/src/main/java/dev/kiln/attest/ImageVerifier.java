@@ -39,7 +39,7 @@ public final class ImageVerifier {
     private VerificationReport run(String reference) {
         Descriptor target = store.resolve(reference);
         subject = target.digest();
-        String image = store.repositoryName() + (reference.contains(":") ? "@" + reference : ":" + reference);
+        String image = store.repositoryName() + (Digest.looksLikeDigest(reference) ? "@" + reference : ":" + reference);
         if (policy.checkBlobs()) {
             checkImageBlobs(target);
         }

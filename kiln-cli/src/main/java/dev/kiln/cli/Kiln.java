@@ -14,7 +14,7 @@ public final class Kiln implements Runnable {
             ScanCommand.class, InventoryCommand.class, VexCommand.class, CompareCommand.class, DiffCommand.class,
             UpdateCommand.class, DeltaCommand.class, GraphCommand.class, BumpCommand.class, RegistryCommand.class,
             UpCommand.class, SignCommand.class, AttestCommand.class, VerifyCommand.class, VerifyAttestationCommand.class,
-            DownloadCommand.class);
+            DownloadCommand.class, StartupTrainingCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -33,6 +33,15 @@ class CliTest {
     }
 
     @Test
+    void startupTrainingRunsEveryStepItExercises(@TempDir Path dir) {
+        CliRun run = CliRun.of("startup-training", dir.resolve("t").toString(), "--recipes",
+                ROOT.resolve("examples/recipes").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(dir.resolve("t/layout/index.json")).content().contains(".sig", ".att", "train:1");
+        assertThat(CliRun.of("--help").out()).doesNotContain("startup-training");
+    }
+
+    @Test
     void dryRunPrintsTheCompiledPlanWithoutBuilding(@TempDir Path dir) {
         CliRun run = CliRun.of("build", ROOT.resolve("examples/recipes/hello.yaml").toString(), "--dry-run",
                 "--state-dir", dir.toString(), "--out-dir", dir.resolve("packages").toString());

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 /** A content digest in OCI text form {@code algorithm:hex}, e.g. {@code sha256:e3b0...}. */
 public record Digest(String algorithm, String hex) {
+    private static final Pattern DIGEST_FORM = Pattern.compile("sha(256|512):[0-9a-f]+");
+
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
 
     public Digest {
@@ -43,6 +45,14 @@ public record Digest(String algorithm, String hex) {
     /** Wraps a finished SHA-256 {@link MessageDigest} result. */
     public static Digest ofSha256(byte[] digestBytes) {
         return new Digest("sha256", Hashing.hex(digestBytes));
+    }
+
+    /**
+     * Whether {@code text} is written as a digest ({@code sha256:} or {@code sha512:} and hex), as
+     * opposed to a name such as an OCI layout's {@code app:1.0} that merely contains a colon.
+     */
+    public static boolean looksLikeDigest(String text) {
+        return text != null && DIGEST_FORM.matcher(text).matches();
     }
 
     public static Digest parse(String text) {

@@ -46,6 +46,20 @@ class LayoutAndArchivesTest {
     }
 
     @Test
+    void signaturesBesideTheImageDoNotMakeItAmbiguous() {
+        OciLayout layout = new OciLayout(tmp.resolve("layout"));
+        OciImageSet app = twoPlatforms();
+        Digest d = layout.write(app, "app:1.0");
+        OciImageSet signature = OciImageSet.of(List.of(image("amd64", null)), Map.of("s", "t"));
+        layout.write(signature, "sha256-" + d.hex() + ".sig");
+        layout.write(OciImageSet.of(List.of(image("amd64", null)), Map.of("referrer", "1")), null);
+        assertThat(layout.index().manifests()).hasSize(3);
+        assertThat(layout.read(null).index().descriptor().digest()).isEqualTo(d);
+        layout.write(twoPlatforms(), "app:2.0");
+        assertThatThrownBy(() -> layout.read(null)).hasMessageContaining("4 entries");
+    }
+
+    @Test
     void corruptBlobIsDetected() throws Exception {
         OciLayout layout = new OciLayout(tmp.resolve("layout"));
         OciImageSet set = twoPlatforms();

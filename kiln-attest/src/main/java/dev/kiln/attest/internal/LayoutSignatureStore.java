@@ -40,7 +40,7 @@ public final class LayoutSignatureStore implements SignatureStore {
 
     @Override
     public Descriptor resolve(String tagOrDigest) {
-        if (tagOrDigest.contains(":")) {
+        if (Digest.looksLikeDigest(tagOrDigest)) {
             Digest d = Digest.parse(tagOrDigest);
             byte[] body = manifest(d);
             return Descriptor.of(mediaTypeOf(body, "layout " + layout.dir() + " manifest " + d), d, body.length);

@@ -43,7 +43,7 @@ public final class RegistrySignatureStore implements SignatureStore {
 
     @Override
     public Descriptor resolve(String tagOrDigest) {
-        ImageReference ref = tagOrDigest.contains(":") ? repo.withDigest(Digest.parse(tagOrDigest)) : repo.withTag(tagOrDigest);
+        ImageReference ref = Digest.looksLikeDigest(tagOrDigest) ? repo.withDigest(Digest.parse(tagOrDigest)) : repo.withTag(tagOrDigest);
         Fetched<byte[]> f;
         try {
             f = client.getManifest(ref, ACCEPT);

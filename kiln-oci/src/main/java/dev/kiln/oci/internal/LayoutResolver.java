@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /** Finds an image in a layout's {@code index.json}, shared by the layout directory and the archive readers. */
 public final class LayoutResolver {
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    private static final Pattern SIGNATURE_TAG = Pattern.compile("sha(256|512)-[0-9a-f]+(\\.(sig|att|sbom))?");
 
     private LayoutResolver() {
     }
@@ -50,6 +52,15 @@ public final class LayoutResolver {
 
     private static Descriptor choose(String where, ImageIndex top, String refName) {
         if (refName == null) {
+            // Signatures and attestations stored beside an image (cosign's sha256-HEX.sig/.att tags, and
+            // referrers, which carry no name) do not make the image ambiguous.
+            List<Descriptor> images = top.manifests().stream()
+                    .filter(d -> d.annotations().get(REF_NAME) != null
+                            && !SIGNATURE_TAG.matcher(d.annotations().get(REF_NAME)).matches())
+                    .toList();
+            if (top.manifests().size() != 1 && images.size() == 1) {
+                return images.get(0);
+            }
             if (top.manifests().size() != 1) {
                 throw new OciException(where + ": index.json has " + top.manifests().size()
                         + " entries; name one with its " + REF_NAME + " ("
