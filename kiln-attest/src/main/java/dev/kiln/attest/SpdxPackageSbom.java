@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.attest.internal.SpdxLicenses;
 import dev.kiln.attest.internal.SpdxValidator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,7 +43,7 @@ public final class SpdxPackageSbom {
         String osId = "SPDXRef-OperatingSystem";
         String recipeId = "SPDXRef-Recipe";
         String supplier = "Organization: " + title(in.namespace());
-        SpdxLicenses.Result licence = SpdxLicenses.normalize(in.license());
+        SpdxLicenseExpression licence = SpdxLicenseExpression.normalize(in.license());
 
         ObjectNode doc = JSON.createObjectNode();
         doc.put("SPDXID", "SPDXRef-DOCUMENT");

@@ -7,11 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spdx.tools.SpdxToolsHelper;
+import org.spdx.tools.SpdxToolsHelper.SerFileType;
+import org.spdx.tools.Verify;
 
 class SpdxPackageSbomTest {
 
@@ -128,6 +134,38 @@ class SpdxPackageSbomTest {
         byte[] json = sbom.write(input(license, "x86_64", DATA_HASH));
         SpdxPackageSbom.validate(json);
         return pkg(parse(json), "SPDXRef-Package-apk-curl-8.10.1-r0").get("licenseDeclared").asText();
+    }
+
+    @Test
+    void spdxToolsFindsNoProblems(@TempDir Path tmp) throws Exception {
+        List<PackageSbomInput> inputs = List.of(fixed(),
+                input("GPL-2.0-or-later WITH Classpath-exception-2.0 OR Custom Licence_v2", "aarch64", DATA_HASH),
+                input("(Public Domain OR MIT) AND GPL-3.0 WITH Odd-exception", "x86_64", DATA_HASH),
+                input(null, "x86_64", DATA_HASH),
+                new PackageSbomInput("kiln", "zlib", "1.3.1-r0", "x86_64", "Zlib", null, "zlib.yaml", null,
+                        List.of(), DATA_HASH, 0, "0.1.0"));
+        for (PackageSbomInput in : inputs) {
+            byte[] json = sbom.write(in);
+            assertThat(spdxToolsVerify(tmp, json)).as(new String(json)).isEmpty();
+        }
+    }
+
+    @Test
+    void spdxToolsRejectsABrokenDocument(@TempDir Path tmp) throws Exception {
+        ObjectNode doc = (ObjectNode) parse(sbom.write(fixed()));
+        doc.remove("dataLicense");
+
+        assertThat(spdxToolsVerify(tmp, JSON.writeValueAsBytes(doc))).anyMatch(m -> m.contains("dataLicense"));
+    }
+
+    /** The SPDX project's verifier: the 2.3 JSON schema, then the model's own checks. */
+    private static List<String> spdxToolsVerify(Path dir, byte[] json) throws Exception {
+        Path file = Files.createTempFile(dir, "sbom", ".spdx.json");
+        Files.write(file, json);
+        // the licence list inside the jar: no network, and the same answer on every run
+        System.setProperty("SPDXParser.OnlyUseLocalLicenses", "true");
+        SpdxToolsHelper.initialize(); // registers the SPDX 2 and 3 models, as Verify.main does
+        return Verify.verify(file.toString(), SerFileType.JSON);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.Dependency;
 import dev.kiln.apk.IndexEntry;
+import dev.kiln.attest.SpdxLicenseExpression;
 import dev.kiln.content.Digest;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -16,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Image SBOMs composed from the image's file tree (images.md §8): the installed database names the
@@ -34,6 +38,8 @@ import java.util.UUID;
 public final class ImageSbom {
     static final String TOOL = "kiln";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A LicenseRef of this document; one after "DocumentRef-…:" belongs to another document. */
+    private static final Pattern LICENSE_REF = Pattern.compile("(?<![A-Za-z0-9.:-])LicenseRef-[A-Za-z0-9.-]+");
 
     private final FileTree tree;
     private final SbomSubject subject;
@@ -133,20 +139,21 @@ public final class ImageSbom {
         rel(rels, imageId, "CONTAINS", osRef);
 
         Set<String> ids = new HashSet<>();
+        Map<String, ObjectNode> licences = new TreeMap<>();
         Map<String, String> idByName = new LinkedHashMap<>();
         for (IndexEntry e : packages) {
             idByName.put(e.name(), "SPDXRef-Package-apk-" + elementId(e.name() + "-" + e.version()));
         }
         for (IndexEntry e : packages) {
             String id = idByName.get(e.name());
-            ObjectNode p = embedded(e, id, pkgs, rels, ids);
+            ObjectNode p = embedded(e, id, pkgs, rels, ids, licences);
             if (p == null) {
                 p = pkgs.addObject();
                 p.put("SPDXID", id);
                 p.put("name", e.name());
                 p.put("versionInfo", e.version());
                 basics(p, "APPLICATION");
-                p.put("licenseDeclared", license(e));
+                p.put("licenseDeclared", license(e, licences));
                 p.put("description", e.description());
                 p.put("comment", "synthesized by kiln: the package carries no SPDX document");
             }
@@ -162,11 +169,15 @@ public final class ImageSbom {
             }
         }
         doc.set("relationships", rels);
+        if (!licences.isEmpty()) {
+            doc.putArray("hasExtractedLicensingInfos").addAll(licences.values());
+        }
         return bytes(doc);
     }
 
     /** Copies the package's own SPDX description and what it reaches; null if it has no usable document. */
-    private ObjectNode embedded(IndexEntry e, String id, ArrayNode out, ArrayNode rels, Set<String> ids) {
+    private ObjectNode embedded(IndexEntry e, String id, ArrayNode out, ArrayNode rels, Set<String> ids,
+            Map<String, ObjectNode> licences) {
         String dir = "var/lib/db/sbom/";
         String upstream = e.version().replaceAll("-r\\d+$", "");
         FileNode f = tree.get(dir + e.name() + "-" + e.version() + ".spdx.json")
@@ -192,6 +203,13 @@ public final class ImageSbom {
         }
         if (described == null) {
             return null;
+        }
+        // the copied licence expressions may name the document's own LicenseRefs (SPDX 2.3 §10)
+        Map<String, String> newRefs = new HashMap<>();
+        for (JsonNode info : doc.path("hasExtractedLicensingInfos")) {
+            if (info.isObject() && LICENSE_REF.matcher(info.path("licenseId").asText()).matches()) {
+                newRefs.put(info.path("licenseId").asText(), defineLicence(licences, (ObjectNode) info));
+            }
         }
         Map<String, String> newIds = new LinkedHashMap<>();
         newIds.put(described, id);
@@ -220,6 +238,11 @@ public final class ImageSbom {
             copy.put("SPDXID", m.getValue());
             copy.put("filesAnalyzed", false);
             copy.remove(List.of("packageVerificationCode", "hasFiles", "licenseInfoFromFiles"));
+            for (String field : List.of("licenseConcluded", "licenseDeclared")) {
+                if (copy.path(field).isTextual()) {
+                    copy.put(field, renameLicenceRefs(copy.path(field).asText(), newRefs));
+                }
+            }
             if ("OPERATING-SYSTEM".equals(copy.path("primaryPackagePurpose").asText())) {
                 copy.put("primaryPackagePurpose", "OPERATING_SYSTEM");
             }
@@ -348,8 +371,40 @@ public final class ImageSbom {
         p.put("primaryPackagePurpose", purpose);
     }
 
-    private static String license(IndexEntry e) {
-        return e.license() == null || e.license().isBlank() ? "NOASSERTION" : e.license();
+    /** The package's licence as an SPDX expression; names off the SPDX list are defined in {@code licences}. */
+    private static String license(IndexEntry e, Map<String, ObjectNode> licences) {
+        SpdxLicenseExpression licence = SpdxLicenseExpression.normalize(e.license());
+        Map<String, String> newRefs = new HashMap<>();
+        licence.extracted().forEach((ref, name) -> {
+            ObjectNode info = JSON.createObjectNode().put("licenseId", ref).put("name", name)
+                    .put("extractedText", "The package declares the licence '" + name
+                            + "', which is not on the SPDX licence list.");
+            newRefs.put(ref, defineLicence(licences, info));
+        });
+        return renameLicenceRefs(licence.expression(), newRefs);
+    }
+
+    /**
+     * Adds a LicenseRef definition and returns its id in the image document. LicenseRef ids are
+     * scoped to their document, so two packages may mean different texts by one id; the later one
+     * then gets a numbered id rather than borrowing the other's text.
+     */
+    private static String defineLicence(Map<String, ObjectNode> licences, ObjectNode info) {
+        String base = info.path("licenseId").asText();
+        String id = base;
+        for (int n = 2; ; n++) {
+            ObjectNode candidate = info.deepCopy().put("licenseId", id);
+            ObjectNode existing = licences.putIfAbsent(id, candidate);
+            if (existing == null || existing.equals(candidate)) {
+                return id;
+            }
+            id = base + "-" + n;
+        }
+    }
+
+    private static String renameLicenceRefs(String expression, Map<String, String> newRefs) {
+        return LICENSE_REF.matcher(expression)
+                .replaceAll(m -> Matcher.quoteReplacement(newRefs.getOrDefault(m.group(), m.group())));
     }
 
     private static void purl(ObjectNode p, String purl) {

@@ -10,14 +10,20 @@ import dev.kiln.attest.SpdxPackageSbom;
 import dev.kiln.oci.OciArchive;
 import dev.kiln.testkit.TestPackages;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.cyclonedx.Version;
 import org.cyclonedx.parsers.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.spdx.tools.SpdxToolsHelper;
+import org.spdx.tools.SpdxToolsHelper.SerFileType;
+import org.spdx.tools.Verify;
 
 class ImageSbomTest {
     @TempDir
@@ -25,22 +31,7 @@ class ImageSbomTest {
 
     @Test
     void composesValidSpdxAndCycloneDxFromEmbeddedSboms() throws Exception {
-        byte[] helloSbom = new SpdxPackageSbom().write(new PackageSbomInput("kiln", "hello", "2.12-r0", "x86_64",
-                "GPL-3.0-or-later", null, "hello.yaml", "abc123", List.of(new SourceRef("hello", "2.12",
-                "pkg:generic/hello@2.12?download_url=https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz")),
-                "0".repeat(64), 0, "0.1.0"));
-        Path repo = tmp.resolve("repo");
-        TestPackages.publish(repo, "x86_64", Fixtures.KEY, List.of(
-                TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(Fixtures.BUILD_DATE)
-                        .file("etc/os-release", "ID=kiln\nNAME=\"Kiln\"\nVERSION_ID=\"2025\"\n", 0644),
-                TestPackages.apk("libc", "2.40-r1").provides("so:libc.so.6=6").file("usr/lib/libc.so.6", "c", 0755),
-                TestPackages.apk("hello", "2.12-r0").builddate(Fixtures.BUILD_DATE).depends("so:libc.so.6")
-                        .license("GPL-3.0-or-later").file("usr/bin/hello", "h", 0755)
-                        .file(SpdxPackageSbom.pathInPackage("hello", "2.12-r0"), helloSbom, 0644)));
-        Fixtures.publicKey(tmp);
-        ImageBuild build = new ImageBuilder(Clock.systemUTC()).build(
-                ImageSpecLoader.load(Fixtures.config(tmp, ImageBuilderTest.HELLO)),
-                new BuildOptions(null, null, null, null, tmp));
+        ImageBuild build = buildHello("GPL-3.0-or-later", "MIT");
         ArchImage img = build.archs().get(0);
         ImageSbom sbom = new ImageSbom(img.tree(), SbomSubject.of("kiln.dev/hello", img));
 
@@ -70,5 +61,60 @@ class ImageSbomTest {
         ImageSbom again = new ImageSbom(ImageTrees.read(readBack), SbomSubject.of("kiln.dev/hello", img));
         assertThat(again.spdx()).isEqualTo(spdx);
         assertThat(again.cyclonedx()).isEqualTo(cdx);
+    }
+
+    @Test
+    void spdxToolsFindsNoProblems() throws Exception {
+        // hello's own SBOM and libc's index entry (libc has no SBOM) both name licences off the SPDX list
+        ImageBuild build = buildHello("GPL-3.0-or-later AND Custom Licence_v2",
+                "Custom Licence_v2 OR GPL-2.0-or-later LGPL-2.1-or-later");
+        ArchImage img = build.archs().get(0);
+        byte[] spdx = new ImageSbom(img.tree(), SbomSubject.of("kiln.dev/hello", img)).spdx();
+
+        assertThat(spdxToolsVerify(spdx)).as(new String(spdx, StandardCharsets.UTF_8)).isEmpty();
+        SpdxPackageSbom.validate(spdx);
+        JsonNode doc = new ObjectMapper().readTree(spdx);
+        Map<String, String> declared = new HashMap<>();
+        doc.path("packages").forEach(p -> declared.put(p.path("SPDXID").asText(), p.path("licenseDeclared").asText()));
+        assertThat(declared).containsEntry("SPDXRef-Package-apk-hello-2.12-r0",
+                "GPL-3.0-or-later AND LicenseRef-Custom-Licence-v2");
+        // same id, different definition (hello's comes from its recipe): libc's gets its own id
+        assertThat(declared).containsEntry("SPDXRef-Package-apk-libc-2.40-r1",
+                "LicenseRef-Custom-Licence-v2-2 OR LicenseRef-GPL-2.0-or-later-LGPL-2.1-or-later");
+        List<String> defined = new ArrayList<>();
+        doc.path("hasExtractedLicensingInfos").forEach(x -> defined.add(x.path("licenseId").asText()));
+        assertThat(defined).containsExactly("LicenseRef-Custom-Licence-v2", "LicenseRef-Custom-Licence-v2-2",
+                "LicenseRef-GPL-2.0-or-later-LGPL-2.1-or-later");
+    }
+
+    /** An image of hello (with its embedded package SBOM) on libc (without one) and the base layout. */
+    private ImageBuild buildHello(String helloLicense, String libcLicense) throws Exception {
+        byte[] helloSbom = new SpdxPackageSbom().write(new PackageSbomInput("kiln", "hello", "2.12-r0", "x86_64",
+                helloLicense, null, "hello.yaml", "abc123", List.of(new SourceRef("hello", "2.12",
+                "pkg:generic/hello@2.12?download_url=https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz")),
+                "0".repeat(64), 0, "0.1.0"));
+        Path repo = tmp.resolve("repo");
+        TestPackages.publish(repo, "x86_64", Fixtures.KEY, List.of(
+                TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(Fixtures.BUILD_DATE)
+                        .file("etc/os-release", "ID=kiln\nNAME=\"Kiln\"\nVERSION_ID=\"2025\"\n", 0644),
+                TestPackages.apk("libc", "2.40-r1").provides("so:libc.so.6=6").license(libcLicense)
+                        .file("usr/lib/libc.so.6", "c", 0755),
+                TestPackages.apk("hello", "2.12-r0").builddate(Fixtures.BUILD_DATE).depends("so:libc.so.6")
+                        .license(helloLicense).file("usr/bin/hello", "h", 0755)
+                        .file(SpdxPackageSbom.pathInPackage("hello", "2.12-r0"), helloSbom, 0644)));
+        Fixtures.publicKey(tmp);
+        return new ImageBuilder(Clock.systemUTC()).build(
+                ImageSpecLoader.load(Fixtures.config(tmp, ImageBuilderTest.HELLO)),
+                new BuildOptions(null, null, null, null, tmp));
+    }
+
+    /** The SPDX project's verifier: the 2.3 JSON schema, then the model's own checks. */
+    private List<String> spdxToolsVerify(byte[] json) throws Exception {
+        Path file = Files.createTempFile(tmp, "sbom", ".spdx.json");
+        Files.write(file, json);
+        // the licence list inside the jar: no network, and the same answer on every run
+        System.setProperty("SPDXParser.OnlyUseLocalLicenses", "true");
+        SpdxToolsHelper.initialize(); // registers the SPDX 2 and 3 models, as Verify.main does
+        return Verify.verify(file.toString(), SerFileType.JSON);
     }
 }

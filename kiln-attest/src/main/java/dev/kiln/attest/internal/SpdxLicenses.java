@@ -1,5 +1,6 @@
 package dev.kiln.attest.internal;
 
+import dev.kiln.attest.SpdxLicenseExpression;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,18 +40,15 @@ public final class SpdxLicenses {
 
     private static final Set<String> OPERATORS = Set.of("AND", "OR", "WITH");
 
-    /** An expression plus the LicenseRefs it introduced (id → original text), sorted by id. */
-    public record Result(String expression, SortedMap<String, String> extracted) {}
-
     private SpdxLicenses() {}
 
-    public static Result normalize(String license) {
+    public static SpdxLicenseExpression normalize(String license) {
         if (license == null || license.isBlank()) {
-            return new Result("NOASSERTION", Collections.emptySortedMap());
+            return new SpdxLicenseExpression("NOASSERTION", Collections.emptySortedMap());
         }
         String text = license.strip();
         if (text.equals("NOASSERTION") || text.equals("NONE")) {
-            return new Result(text, Collections.emptySortedMap());
+            return new SpdxLicenseExpression(text, Collections.emptySortedMap());
         }
         SortedMap<String, String> extracted = new TreeMap<>();
         List<String> tokens = groupPhrases(tokenize(text));
@@ -80,7 +78,7 @@ public final class SpdxLicenses {
                 out.add(licenceId(t, extracted));
             }
         }
-        return new Result(join(out), Collections.unmodifiableSortedMap(extracted));
+        return new SpdxLicenseExpression(join(out), extracted);
     }
 
     private static String licenceId(String token, SortedMap<String, String> extracted) {

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * A structural check of an SPDX 2.3 JSON document against the schema's required fields and enums and
- * the specification's rules that the schema misses (supply-chain.md §1). Written in Java because the
- * build has no network to fetch the official schema; it reports every problem at once.
+ * the specification's rules that the schema misses (supply-chain.md §1). Written in Java so that
+ * writing an SBOM does not need the SPDX tools' dependency tree; the tests check the same documents
+ * with SPDX tools-java. It reports every problem at once.
  */
 public final class SpdxValidator {
 
