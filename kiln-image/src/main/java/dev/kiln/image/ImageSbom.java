@@ -315,7 +315,15 @@ public final class ImageSbom {
                 c.put("description", e.description());
             }
             if (!e.license().isBlank()) {
-                c.putArray("licenses").addObject().put("expression", e.license());
+                // An expression only when the text normalises to SPDX ids alone; other text is kept
+                // as a named licence, since CycloneDX has no place to define LicenseRefs.
+                SpdxLicenseExpression licence = SpdxLicenseExpression.normalize(e.license());
+                ObjectNode entry = c.putArray("licenses").addObject();
+                if (licence.extracted().isEmpty()) {
+                    entry.put("expression", licence.expression());
+                } else {
+                    entry.putObject("license").put("name", e.license());
+                }
             }
             c.put("purl", ref);
         }

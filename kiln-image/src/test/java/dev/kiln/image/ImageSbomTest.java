@@ -85,6 +85,27 @@ class ImageSbomTest {
         doc.path("hasExtractedLicensingInfos").forEach(x -> defined.add(x.path("licenseId").asText()));
         assertThat(defined).containsExactly("LicenseRef-Custom-Licence-v2", "LicenseRef-Custom-Licence-v2-2",
                 "LicenseRef-GPL-2.0-or-later-LGPL-2.1-or-later");
+
+        // CycloneDX cannot define LicenseRefs: text off the SPDX list stays a named licence
+        byte[] cdx = new ImageSbom(img.tree(), SbomSubject.of("kiln.dev/hello", img)).cyclonedx();
+        assertThat(new JsonParser().validate(cdx, Version.VERSION_16)).isEmpty();
+        Map<String, JsonNode> licences = new HashMap<>();
+        new ObjectMapper().readTree(cdx).path("components")
+                .forEach(c -> licences.put(c.path("name").asText(), c.path("licenses").path(0)));
+        assertThat(licences.get("libc").path("license").path("name").asText())
+                .isEqualTo("Custom Licence_v2 OR GPL-2.0-or-later LGPL-2.1-or-later");
+        assertThat(licences.get("libc").has("expression")).isFalse();
+    }
+
+    @Test
+    void cycloneDxLicencesOnTheSpdxListAreExpressions() throws Exception {
+        ImageBuild build = buildHello("GPL-3.0-or-later", "MIT OR Apache-2.0");
+        ArchImage img = build.archs().get(0);
+        byte[] cdx = new ImageSbom(img.tree(), SbomSubject.of("kiln.dev/hello", img)).cyclonedx();
+        Map<String, String> expressions = new HashMap<>();
+        new ObjectMapper().readTree(cdx).path("components")
+                .forEach(c -> expressions.put(c.path("name").asText(), c.path("licenses").path(0).path("expression").asText()));
+        assertThat(expressions).containsEntry("hello", "GPL-3.0-or-later").containsEntry("libc", "MIT OR Apache-2.0");
     }
 
     /** An image of hello (with its embedded package SBOM) on libc (without one) and the base layout. */
