@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Kiln Docker archive holds what {@code docker load} reads (there is no engine here to run it):
+ * A Kiln Docker archive holds what {@code docker load} reads ({@link DockerLoadInteropTest} has the
+ * engine itself load and run one):
  * a {@code manifest.json} array whose entry names the config, the tags and the layer files; a
  * config whose sha256 is the image ID; and layers whose uncompressed sha256 are the config's
  * {@code rootfs.diff_ids} in order, which is what the engine checks when it registers each layer.
