@@ -52,7 +52,7 @@ public final class ImageVerifier {
     private List<String> failures() {
         List<String> out = new ArrayList<>();
         for (VerificationReport.Check c : checks) {
-            if (!c.passed()) {
+            if (!c.passed() && !(c.unverified() && policy.allowOtherSigners())) {
                 out.add(c.kind() + " " + c.location() + ": " + c.detail());
             }
         }
@@ -116,7 +116,7 @@ public final class ImageVerifier {
                 }
                 VerificationKey key = keyFor(payload, dev.kiln.attest.internal.Json.base64(sig, "signature annotation"));
                 if (key == null) {
-                    throw new AttestException("signature does not verify with " + keys() + " over payload "
+                    throw new NoKeyVerifies("signature does not verify with " + keys() + " over payload "
                             + Digest.sha256(payload));
                 }
                 SimpleSigning s = SimpleSigning.parse(payload, "simple-signing payload");
@@ -125,7 +125,8 @@ public final class ImageVerifier {
                 }
                 checks.add(new VerificationReport.Check("signature", location, null, true, "verified with " + key));
             } catch (RuntimeException e) {
-                checks.add(new VerificationReport.Check("signature", location, null, false, e.getMessage()));
+                checks.add(new VerificationReport.Check("signature", location, null, false, e.getMessage(),
+                        e instanceof NoKeyVerifies));
             }
         }
     }
@@ -144,7 +145,8 @@ public final class ImageVerifier {
                 Dsse.Envelope env = Dsse.Envelope.parse(store.blob(layer.digest()), "DSSE envelope");
                 checkStatement(env, declared, location);
             } catch (RuntimeException e) {
-                checks.add(new VerificationReport.Check("attestation", location, declared, false, e.getMessage()));
+                checks.add(new VerificationReport.Check("attestation", location, declared, false, e.getMessage(),
+                        e instanceof NoKeyVerifies));
             }
         }
     }
@@ -185,7 +187,8 @@ public final class ImageVerifier {
                 }
                 checkStatement(env, declared, location);
             } catch (RuntimeException e) {
-                checks.add(new VerificationReport.Check(kind, location, declared, false, e.getMessage()));
+                checks.add(new VerificationReport.Check(kind, location, declared, false, e.getMessage(),
+                        e instanceof NoKeyVerifies));
             }
         }
     }
@@ -204,7 +207,7 @@ public final class ImageVerifier {
             }
         }
         if (key == null) {
-            throw new AttestException("DSSE signature does not verify with " + keys() + " (payload "
+            throw new NoKeyVerifies("DSSE signature does not verify with " + keys() + " (payload "
                     + Digest.sha256(env.payload()) + ")");
         }
         if (!env.payloadType().equals(Dsse.IN_TOTO_PAYLOAD_TYPE)) {
@@ -233,6 +236,15 @@ public final class ImageVerifier {
         } catch (RuntimeException e) {
             checks.add(new VerificationReport.Check(kind, "tag " + tag, null, false, e.getMessage()));
             return null;
+        }
+    }
+
+    /** No key of the policy verifies a signature: another signer's entry, or a tampered one. */
+    private static final class NoKeyVerifies extends AttestException {
+        private static final long serialVersionUID = 1L;
+
+        NoKeyVerifies(String message) {
+            super(message);
         }
     }
 

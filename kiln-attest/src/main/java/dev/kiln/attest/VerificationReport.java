@@ -16,8 +16,16 @@ public record VerificationReport(String image, Digest subject, List<Check> check
         failures = List.copyOf(failures);
     }
 
-    /** {@code kind} is {@code signature}, {@code attestation} or {@code blob}. */
-    public record Check(String kind, String location, String predicateType, boolean passed, String detail) {
+    /**
+     * {@code kind} is {@code signature}, {@code attestation} or {@code blob}. {@code unverified} marks
+     * a failed check whose signature no key of the policy verifies: another signer's, or tampered.
+     */
+    public record Check(String kind, String location, String predicateType, boolean passed, String detail,
+            boolean unverified) {
+
+        public Check(String kind, String location, String predicateType, boolean passed, String detail) {
+            this(kind, location, predicateType, passed, detail, false);
+        }
     }
 
     /** An attestation whose DSSE signature verified and whose subject is the image. */

@@ -28,6 +28,7 @@ class RegistrySigningTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final SigningKey KEY = SigningKey.generate(Fixtures.RANDOM);
     static final SigningKey OTHER = SigningKey.generate(Fixtures.RANDOM);
+    static final SigningKey THIRD = SigningKey.generate(Fixtures.RANDOM);
 
     @TempDir
     Path root;
@@ -124,8 +125,19 @@ class RegistrySigningTest {
                 .startsWith("signature tag sha256-" + image.hex() + ".sig layer 1 (")
                 .contains("signature does not verify with [EC key " + KEY.verificationKey().keyId().substring(0, 16));
         VerificationReport both = ImageVerifier.verify(store, "v1",
-                new VerificationPolicy(List.of(KEY.verificationKey(), OTHER.verificationKey()), true, List.of(), false));
+                new VerificationPolicy(List.of(KEY.verificationKey(), OTHER.verificationKey()), true, List.of(), false, false));
         assertThat(both.passed()).isTrue();
+        // as cosign does: the other signer's layer is reported, marked unverified, and passed over
+        VerificationReport lenient = ImageVerifier.verify(store, "v1",
+                VerificationPolicy.signedBy(KEY.verificationKey()).withOtherSignersAllowed(true));
+        assertThat(lenient.passed()).as(lenient.failures().toString()).isTrue();
+        assertThat(lenient.checks()).filteredOn(c -> !c.passed()).singleElement()
+                .satisfies(c -> assertThat(c.unverified()).isTrue())
+                .satisfies(c -> assertThat(c.location()).startsWith("tag sha256-" + image.hex() + ".sig layer 1"));
+        // still nothing passes without a signature that the policy's own key verifies
+        VerificationReport onlyOthers = ImageVerifier.verify(store, "v1",
+                VerificationPolicy.signedBy(THIRD.verificationKey()).withOtherSignersAllowed(true));
+        assertThat(onlyOthers.failures()).singleElement().asString().startsWith("no signature of " + image + " verifies");
     }
 
     @Test

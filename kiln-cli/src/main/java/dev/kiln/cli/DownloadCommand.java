@@ -27,6 +27,9 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--key", required = true, description = "public key (PEM)")
     Path key;
 
+    @Option(names = "--allow-other-signers", description = VerifyCommand.ALLOW_OTHER_SIGNERS)
+    boolean allowOtherSigners;
+
     @Option(names = "--ref", description = "image name inside an OCI layout")
     String ref;
 
@@ -42,7 +45,7 @@ final class DownloadCommand implements Callable<Integer> {
                     "WHAT must be sbom or provenance, got '" + what + "'");
         };
         VerificationPolicy policy = VerificationPolicy.signedBy(SigningTargets.publicKey(spec, key))
-                .withSignatureRequired(false);
+                .withSignatureRequired(false).withOtherSignersAllowed(allowOtherSigners);
         Output quiet = new Output(false, new java.io.PrintWriter(java.io.Writer.nullWriter()), spec.commandLine().getErr());
         VerificationReport report = VerifyCommand.verify(spec, quiet, image, ref, offline, policy);
         if (!report.passed()) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "verify-attestation", description = {
         "Verify an image's attestations with a public key. Policy: for each --type, at least one attestation of",
-        "that predicate type about the image's digest verifies with --key; every attestation found must verify."})
+        "that predicate type about the image's digest verifies with --key; every attestation found must verify",
+        "(unless --allow-other-signers)."})
 final class VerifyAttestationCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -28,6 +29,9 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     @Option(names = "--require-signature", description = "also require an image signature")
     boolean requireSignature;
 
+    @Option(names = "--allow-other-signers", description = VerifyCommand.ALLOW_OTHER_SIGNERS)
+    boolean allowOtherSigners;
+
     @Option(names = "--ref", description = "image name inside an OCI layout")
     String ref;
 
@@ -41,7 +45,8 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     public Integer call() {
         VerificationPolicy policy = VerificationPolicy.signedBy(SigningTargets.publicKey(spec, key))
                 .withSignatureRequired(requireSignature)
-                .requiring(types.stream().map(PredicateTypes::resolve).toList()).withBlobCheck(offline);
+                .requiring(types.stream().map(PredicateTypes::resolve).toList()).withBlobCheck(offline)
+                .withOtherSignersAllowed(allowOtherSigners);
         return VerifyCommand.verify(spec, Output.of(spec, json), image, ref, offline, policy).passed() ? 0 : 1;
     }
 }

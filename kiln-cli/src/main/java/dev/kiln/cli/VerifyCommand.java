@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", description = {
         "Verify an image's signatures with a public key. Policy: at least one signature of the image's digest",
         "verifies with --key, and every signature or attestation found for it verifies (a tampered one fails the",
-        "image). Reads sha256-HEX.sig/.att tags and OCI 1.1 referrers; exits 1 naming each failure."})
+        "image; --allow-other-signers passes over those --key does not verify, as cosign does). Reads",
+        "sha256-HEX.sig/.att tags and OCI 1.1 referrers; exits 1 naming each failure."})
 final class VerifyCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -29,16 +30,22 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "IMAGE must be an OCI layout directory; its blobs are re-hashed too")
     boolean offline;
 
+    @Option(names = "--allow-other-signers", description = VerifyCommand.ALLOW_OTHER_SIGNERS)
+    boolean allowOtherSigners;
+
     @Option(names = "--check-blobs", description = "also re-hash the image's manifests, config and layers")
     boolean checkBlobs;
 
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
+    static final String ALLOW_OTHER_SIGNERS = "pass over signatures and attestations that --key does not verify (another"
+            + " signer's, or tampered), as cosign does, instead of failing the image";
+
     @Override
     public Integer call() {
         VerificationPolicy policy = VerificationPolicy.signedBy(SigningTargets.publicKey(spec, key))
-                .withBlobCheck(checkBlobs || offline);
+                .withBlobCheck(checkBlobs || offline).withOtherSignersAllowed(allowOtherSigners);
         return verify(spec, Output.of(spec, json), image, ref, offline, policy).passed() ? 0 : 1;
     }
 
@@ -50,13 +57,14 @@ final class VerifyCommand implements Callable<Integer> {
                 + (policy.requiredPredicateTypes().isEmpty() ? "" : ", requiring " + policy.requiredPredicateTypes()),
                 Output.fields("event", "verifying", "image", report.image(), "digest", report.subject().toString()));
         for (VerificationReport.Check c : report.checks()) {
-            out.progress((c.passed() ? "  ok   " : "  FAIL ") + c.kind() + (c.predicateType() == null ? "" : " " + c.predicateType())
+            boolean passedOver = !c.passed() && c.unverified() && policy.allowOtherSigners();
+            out.progress((c.passed() ? "  ok   " : passedOver ? "  skip " : "  FAIL ") + c.kind() + (c.predicateType() == null ? "" : " " + c.predicateType())
                     + " " + c.location() + ": " + c.detail(),
                     Output.fields("event", "check", "kind", c.kind(), "predicateType", c.predicateType(),
-                            "location", c.location(), "passed", c.passed(), "detail", c.detail()));
+                            "location", c.location(), "passed", c.passed(), "skipped", passedOver, "detail", c.detail()));
         }
         if (report.passed()) {
-            long signatures = report.checks().stream().filter(c -> c.kind().equals("signature")).count();
+            long signatures = report.checks().stream().filter(c -> c.passed() && c.kind().equals("signature")).count();
             out.say("verified " + report.imageWithDigest() + ": " + signatures + " signature(s), "
                     + report.attestations().size() + " attestation(s)");
             out.emit(Output.fields("event", "verified", "image", report.image(), "digest", report.subject().toString(),

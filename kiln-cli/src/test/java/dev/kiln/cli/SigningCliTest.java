@@ -78,6 +78,18 @@ class SigningCliTest {
                 .contains("kiln: verify image:latest@" + image + ": no signature of " + image + " verifies with");
         assertThat(CliRun.of("download", "sbom", layout.toString(), "--key", tmp.resolve("other.pub").toString()).exitCode()).isEqualTo(1);
 
+        // a second signer: the strict default fails on the entry --key cannot verify, cosign's policy passes over it
+        CliRun countersign = CliRun.of("sign", layout.toString(), "--key", otherKey.toString(), "--passphrase-file",
+                pass.toString(), "--offline");
+        assertThat(countersign.exitCode()).as(countersign.err()).isZero();
+        CliRun strict = CliRun.of("verify", layout.toString(), "--key", pub.toString());
+        assertThat(strict.exitCode()).isEqualTo(1);
+        assertThat(strict.err()).contains("  FAIL signature tag sha256-" + image.hex() + ".sig layer 1");
+        CliRun lenient = CliRun.of("verify", layout.toString(), "--key", pub.toString(), "--allow-other-signers");
+        assertThat(lenient.exitCode()).as(lenient.err()).isZero();
+        assertThat(lenient.err()).contains("  skip signature tag sha256-" + image.hex() + ".sig layer 1");
+        assertThat(lenient.out()).contains("verified image:latest@" + image);
+
         CliRun offline = CliRun.of("verify", "registry.example/app:1", "--key", pub.toString(), "--offline");
         assertThat(offline.exitCode()).isEqualTo(2);
         assertThat(offline.err()).contains("--offline needs IMAGE to be an OCI layout directory");
