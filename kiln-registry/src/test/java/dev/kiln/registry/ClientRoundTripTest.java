@@ -56,6 +56,24 @@ class ClientRoundTripTest {
     }
 
     @Test
+    void smallBlobsGoUpInOneRequest() throws Exception {
+        ImageReference app = ref("team/app");
+        byte[] blob = "{\"payload\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        client.pushSmallBlob(app, blob);
+        client.pushSmallBlob(app, blob); // again: already there, still one request and no error
+        String metrics = new String(java.net.URI.create("http://" + host + "/metrics").toURL().openStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        // both uploads were a single POST answered 201: no HEAD, no PUT
+        assertThat(metrics.lines().filter(l -> l.startsWith("kiln_registry_requests_total{")
+                && (l.contains("HEAD") || l.contains("PUT") || l.contains("PATCH")))).isEmpty();
+        assertThat(metrics.lines().filter(l -> l.startsWith("kiln_registry_requests_total{") && l.contains("POST")))
+                .singleElement().asString().contains("201").endsWith(" 2");
+        try (var in = client.getBlob(app, Digest.sha256(blob))) {
+            assertThat(in.readAllBytes()).isEqualTo(blob);
+        }
+    }
+
+    @Test
     void blobsManifestsTagsAndMounts() throws Exception {
         ImageReference app = ref("team/app:v1");
         byte[] config = TestContent.config("amd64");

@@ -43,6 +43,12 @@ class DockerRegistryInteropTest {
             assertThat(client.listTags(ref)).containsExactly("v1");
             assertThat(client.referrers(ref, digest, null)).isEmpty();
             assertThat(client.mountBlob(ImageReference.parse(host + "/kiln/other"), "kiln/app", Digest.sha256(large))).isTrue();
+            // distribution 2.8 has no single-POST upload: it opens an upload (202) and the client PUTs the blob
+            byte[] signature = "{\"critical\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            client.pushSmallBlob(ref, signature);
+            try (var in = client.getBlob(ref, Digest.sha256(signature))) {
+                assertThat(in.readAllBytes()).isEqualTo(signature);
+            }
 
             String raw = SkopeoInteropTest.skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + host + "/kiln/app:v1");
             assertThat(Digest.sha256(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(digest);

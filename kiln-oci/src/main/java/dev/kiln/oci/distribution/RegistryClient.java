@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
 import dev.kiln.oci.ImageReference;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,7 +127,8 @@ public final class RegistryClient {
 
     /**
      * Pushes a small blob in one request where the registry allows it (single POST with the digest,
-     * registry.md §4.2), falling back to PUT on the upload it opened otherwise. No existence check
+     * registry.md §4.2), falling back to PUT on the upload it opened otherwise, or to the ordinary
+     * push when the registry refuses the POST's body. No existence check
      * first: for a few kilobytes the HEAD costs the same round trip as the upload itself.
      */
     public void pushSmallBlob(ImageReference repo, byte[] content) {
@@ -141,7 +143,9 @@ public final class RegistryClient {
             return;
         }
         if (r.statusCode() != 202) {
-            throw Transport.failure(what, r);
+            // a registry that refuses a body on POST instead of ignoring it: the ordinary way then
+            pushBlob(repo, d, content.length, () -> new ByteArrayInputStream(content));
+            return;
         }
         URI location = location(r.request().uri(), r);
         HttpResponse<byte[]> put = transport.send(repo.registry(), push(repo),
