@@ -62,8 +62,7 @@ public final class TarReader {
         return new InputStream() {
             @Override
             public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                return InputStreams.readByte(this);
             }
 
             @Override
