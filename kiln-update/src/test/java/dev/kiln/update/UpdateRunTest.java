@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.apk.ApkIndex;
-import dev.kiln.recipe.CompileOptions;
-import dev.kiln.recipe.PipelineLibrary;
 import dev.kiln.recipe.Recipe;
-import dev.kiln.recipe.RecipeCompiler;
 import dev.kiln.recipe.RecipeLoader;
 import dev.kiln.testkit.FixtureGitRepo;
 import java.nio.file.Files;
@@ -87,10 +84,7 @@ class UpdateRunTest {
             ApkIndex index = ApkIndex.parseText(RebuildGraphTest.entry("libfoo", "so:libfoo.so.1=1", "")
                     + RebuildGraphTest.entry("foo-app", "cmd:foo", "so:libfoo.so.1"));
             RecipeLoader loader = new RecipeLoader(List.of());
-            TestSources sources = new TestSources(dir.resolve("dl"));
-            UpdateApplier applier = new UpdateApplier(loader, new RecipeCompiler(PipelineLibrary.withBuiltins(List.of())),
-                    CompileOptions.forArch("x86_64"), RecipeBumperTest.bumper(sources), new DeltaMinimizer(new GnuPatch("patch")),
-                    sources, rebuilder);
+            UpdateApplier applier = UpdateApplierTest.applier(new TestSources(dir.resolve("dl")), rebuilder);
             UpdateRun run = new UpdateRun(new UpdateChecker(List.of(new GitTagMonitor(new Backoff(2, Duration.ZERO, d -> { })))),
                     applier, rebuilder, () -> index);
             List<Recipe> recipes = new ArrayList<>();
