@@ -1,11 +1,7 @@
 package dev.kiln.update;
 
-import java.io.IOException;
-import java.net.URI;
+import dev.kiln.update.internal.JsonHttp;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,12 +19,10 @@ public final class HttpDirectoryMonitor implements UpstreamMonitor {
     public static final String VERSION_PLACEHOLDER = "{version}";
     private static final Pattern HREF = Pattern.compile("href\\s*=\\s*[\"']([^\"'#?]+)[\"']", Pattern.CASE_INSENSITIVE);
 
-    private final HttpClient http;
-    private final Backoff backoff;
+    private final JsonHttp http;
 
     public HttpDirectoryMonitor(HttpClient http, Backoff backoff) {
-        this.http = http;
-        this.backoff = backoff;
+        this.http = new JsonHttp(http, backoff);
     }
 
     @Override
@@ -54,7 +48,7 @@ public final class HttpDirectoryMonitor implements UpstreamMonitor {
         int slash = template.lastIndexOf('/');
         String directory = template.substring(0, slash + 1);
         Pattern file = filePattern(template.substring(slash + 1));
-        String page = backoff.run(directory, () -> fetch(directory));
+        String page = http.getText(directory);
         Set<String> versions = new LinkedHashSet<>();
         Matcher links = HREF.matcher(page);
         while (links.find()) {
@@ -81,26 +75,5 @@ public final class HttpDirectoryMonitor implements UpstreamMonitor {
         String before = fileTemplate.substring(0, at);
         String after = fileTemplate.substring(at + VERSION_PLACEHOLDER.length());
         return Pattern.compile(Pattern.quote(before) + "(\\d[0-9A-Za-z._+~-]*?)" + Pattern.quote(after));
-    }
-
-    private String fetch(String directory) throws Backoff.Transient {
-        HttpResponse<String> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(URI.create(directory)).timeout(Duration.ofSeconds(60)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new Backoff.Transient(e.toString(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpdateException(directory, "interrupted", true, e);
-        }
-        int status = response.statusCode();
-        if (status >= 500 || status == 429) {
-            throw new Backoff.Transient("HTTP " + status, null);
-        }
-        if (status != 200) {
-            throw new UpdateException(directory, "HTTP " + status, false, null);
-        }
-        return response.body();
     }
 }

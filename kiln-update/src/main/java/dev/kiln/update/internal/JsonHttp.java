@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.time.Clock;
 import java.util.Map;
 
-/** JSON over HTTP with the retry rules every monitor shares: 5xx, 429 and exhausted rate limits are transient. */
+/**
+ * JSON (and plain pages) over HTTP with the retry rules every monitor shares: 5xx, 429 and
+ * exhausted rate limits are transient, any other status but 200 is a failure naming the URL.
+ */
 public final class JsonHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http;
@@ -32,21 +35,37 @@ public final class JsonHttp {
     }
 
     public JsonNode get(String url, Map<String, String> headers) {
-        return send(url, headers, null);
+        return parse(url, send(url, headers, "application/json", null));
     }
 
     public JsonNode post(String url, Map<String, String> headers, Object body) {
         try {
-            return send(url, headers, JSON.writeValueAsString(body));
+            return parse(url, send(url, headers, "application/json", JSON.writeValueAsString(body)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private JsonNode send(String url, Map<String, String> headers, String body) {
+    /** The body of a page that is not JSON (a directory listing), fetched under the same rules. */
+    public String getText(String url) {
+        return send(url, Map.of(), null, null);
+    }
+
+    private static JsonNode parse(String url, String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UpdateException(url, "expected a JSON body: " + e.getMessage(), false, e);
+        }
+    }
+
+    /** GET, or POST when {@code body} is not null; {@code accept} may be null for none. */
+    private String send(String url, Map<String, String> headers, String accept, String body) {
         return backoff.run(url, () -> {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Accept", "application/json");
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
+            if (accept != null) {
+                b.header("Accept", accept);
+            }
             headers.forEach(b::header);
             if (body != null) {
                 b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
@@ -56,6 +75,9 @@ public final class JsonHttp {
                 response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 throw new Backoff.Transient(e.toString(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpdateException(url, "interrupted", true, e);
             }
             int status = response.statusCode();
             boolean rateLimited = response.headers().firstValue("x-ratelimit-remaining").map("0"::equals).orElse(false);
@@ -66,11 +88,7 @@ public final class JsonHttp {
             if (status != 200) {
                 throw new UpdateException(url, "HTTP " + status, false, null);
             }
-            try {
-                return JSON.readTree(response.body());
-            } catch (IOException e) {
-                throw new UpdateException(url, "expected a JSON body: " + e.getMessage(), false, e);
-            }
+            return response.body();
         });
     }
 }
