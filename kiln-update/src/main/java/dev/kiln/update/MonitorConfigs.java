@@ -59,7 +59,7 @@ public final class MonitorConfigs {
         }
         if (u.git() != null) {
             UpdateSpec.GitMonitor g = u.git();
-            Optional<String> repo = firstGitRepository(recipe.pipeline());
+            Optional<String> repo = firstInput(recipe.pipeline(), "git-checkout", "repository");
             if (repo.isEmpty()) {
                 return new Resolution(null, "update.git: the pipeline has no git-checkout step to read tags from");
             }
@@ -76,7 +76,7 @@ public final class MonitorConfigs {
         }
         // No source named: a release tarball whose URI carries the version is followed through
         // the directory listing it lives in (GNU-style name-X.Y.Z.tar.gz links).
-        Optional<String> uri = firstFetchUri(recipe.pipeline());
+        Optional<String> uri = firstInput(recipe.pipeline(), "fetch", "uri");
         if (uri.isPresent() && uri.get().contains("${{package.version}}")) {
             String template = substitute(uri.get().replace("${{package.version}}", VERSION_MARK), recipe);
             if (!template.contains("${{") && template.lastIndexOf('/') > template.indexOf("://") + 2) {
@@ -100,25 +100,13 @@ public final class MonitorConfigs {
 
     private static final String VERSION_MARK = "\u0000VERSION\u0000";
 
-    static Optional<String> firstFetchUri(List<PipelineStep> steps) {
+    /** The {@code key} input of the first {@code uses: pipeline} step, nested pipelines included, in recipe order. */
+    static Optional<String> firstInput(List<PipelineStep> steps, String pipeline, String key) {
         for (PipelineStep s : steps) {
-            if ("fetch".equals(s.uses()) && s.with().get("uri") != null) {
-                return Optional.of(s.with().get("uri"));
+            if (pipeline.equals(s.uses()) && s.with().get(key) != null) {
+                return Optional.of(s.with().get(key));
             }
-            Optional<String> nested = firstFetchUri(s.pipeline());
-            if (nested.isPresent()) {
-                return nested;
-            }
-        }
-        return Optional.empty();
-    }
-
-    static Optional<String> firstGitRepository(List<PipelineStep> steps) {
-        for (PipelineStep s : steps) {
-            if ("git-checkout".equals(s.uses()) && s.with().get("repository") != null) {
-                return Optional.of(s.with().get("repository"));
-            }
-            Optional<String> nested = firstGitRepository(s.pipeline());
+            Optional<String> nested = firstInput(s.pipeline(), pipeline, key);
             if (nested.isPresent()) {
                 return nested;
             }
