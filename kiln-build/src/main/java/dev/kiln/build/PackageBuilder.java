@@ -2,7 +2,7 @@ package dev.kiln.build;
 
 import dev.kiln.apk.ApkRepository;
 import dev.kiln.build.source.GitCheckout;
-import dev.kiln.build.workspace.FileTrees;
+import dev.kiln.content.FileTrees;
 import dev.kiln.build.source.SourceCache;
 import dev.kiln.build.source.SourceFetcher;
 import dev.kiln.recipe.BuildPlan;

@@ -1,6 +1,6 @@
 package dev.kiln.build;
 
-import dev.kiln.build.workspace.FileTrees;
+import dev.kiln.content.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

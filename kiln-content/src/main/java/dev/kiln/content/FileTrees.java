@@ -1,4 +1,4 @@
-package dev.kiln.build.workspace;
+package dev.kiln.content;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

@@ -1,5 +1,6 @@
 package dev.kiln.sandbox;
 
+import dev.kiln.content.FileTrees;
 import dev.kiln.sandbox.internal.BwrapCommandLine;
 import dev.kiln.sandbox.internal.GeneratedEtc;
 import java.io.File;
@@ -8,12 +9,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs commands under bubblewrap in the host-toolchain stage (DESIGN.md "Build environment stages"):
@@ -148,8 +147,8 @@ public final class BubblewrapSandbox implements Sandbox {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.delete(dir);
         } catch (IOException ignored) {
             // Leftover scratch files are harmless and must not hide the command's result.
         }

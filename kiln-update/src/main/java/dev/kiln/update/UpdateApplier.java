@@ -1,5 +1,8 @@
 package dev.kiln.update;
 
+import dev.kiln.content.AtomicFiles;
+import dev.kiln.content.ContentException;
+import dev.kiln.content.FileTrees;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.RecipeCompiler;
@@ -9,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -106,11 +108,9 @@ public final class UpdateApplier {
 
     private static void write(Path file, byte[] bytes) {
         try {
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".kiln-tmp");
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UpdateException(file.toString(), "cannot write: " + e.getMessage(), false, e);
+            AtomicFiles.write(file, bytes);
+        } catch (ContentException e) {
+            throw new UpdateException(file.toString(), "cannot write: " + e.getCause().getMessage(), false, e);
         }
     }
 
@@ -118,8 +118,8 @@ public final class UpdateApplier {
         if (dir == null) {
             return;
         }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.delete(dir);
         } catch (IOException ignored) {
             // a leftover temp dir is harmless
         }

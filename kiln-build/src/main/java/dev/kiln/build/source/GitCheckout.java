@@ -1,15 +1,13 @@
 package dev.kiln.build.source;
 
 import dev.kiln.build.BuildException;
-import dev.kiln.build.workspace.FileTrees;
+import dev.kiln.content.FileTrees;
+import dev.kiln.content.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
@@ -154,13 +152,9 @@ public final class GitCheckout {
         }
     }
 
+    /** The mirror's directory: the first 16 bytes of the URL's SHA-256, in hex. */
     private Path mirrorFor(String repository) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(repository.getBytes(StandardCharsets.UTF_8));
-            return mirrors.resolve(HexFormat.of().formatHex(hash, 0, 16) + ".git");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return mirrors.resolve(Hashing.sha256Hex(repository.getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".git");
     }
 
     private static String describe(Request r) {
