@@ -1,6 +1,7 @@
 package dev.kiln.build.source;
 
 import dev.kiln.build.BuildException;
+import dev.kiln.content.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,8 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -53,14 +52,14 @@ public final class SourceCache {
         Path tmpDir = Files.createDirectories(root.resolve("tmp"));
         Path tmp = Files.createTempFile(tmpDir, "source-", ".part");
         try {
-            MessageDigest sha256 = digest("SHA-256");
-            MessageDigest sha512 = digest("SHA-512");
+            MessageDigest sha256 = Hashing.sha256();
+            MessageDigest sha512 = Hashing.sha512();
             try (InputStream d = new DigestInputStream(new DigestInputStream(in, sha256), sha512);
                  OutputStream out = Files.newOutputStream(tmp)) {
                 d.transferTo(out);
             }
-            SourceChecksum s256 = new SourceChecksum("sha256", HexFormat.of().formatHex(sha256.digest()));
-            SourceChecksum s512 = new SourceChecksum("sha512", HexFormat.of().formatHex(sha512.digest()));
+            SourceChecksum s256 = new SourceChecksum("sha256", Hashing.hex(sha256.digest()));
+            SourceChecksum s512 = new SourceChecksum("sha512", Hashing.hex(sha512.digest()));
             long size = Files.size(tmp);
             Path p256 = place(tmp, s256);
             place(p256, s512);
@@ -85,14 +84,6 @@ public final class SourceCache {
         }
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
         return target;
-    }
-
-    private static MessageDigest digest(String name) {
-        try {
-            return MessageDigest.getInstance(name);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(name + " is part of every JDK", e);
-        }
     }
 
     /** A file now in the cache, with its size and both checksums. */
