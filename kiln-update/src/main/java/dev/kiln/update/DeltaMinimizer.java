@@ -50,7 +50,7 @@ public final class DeltaMinimizer {
                 continue; // a quilt series: left to the build
             }
             RecipeNodes.Span stripSpan = nodes.with(step, "strip-components");
-            int strip = stripSpan == null ? 1 : Integer.parseInt(stripSpan.value().strip());
+            int strip = stripSpan == null ? 1 : stripComponents(file, stripSpan);
             List<String> remaining = new ArrayList<>();
             for (String name : names.value().strip().split("\\s+")) {
                 Path p = patchDir.resolve(name);
@@ -79,6 +79,15 @@ public final class DeltaMinimizer {
             }
         }
         return new Result(edits.apply(text), dropped, kept);
+    }
+
+    private static int stripComponents(String file, RecipeNodes.Span span) {
+        try {
+            return Integer.parseInt(span.value().strip());
+        } catch (NumberFormatException e) {
+            throw new UpdateException(file + ":" + span.line() + ":" + span.column(), "patch step: with.strip-components must be a whole number, got '"
+                    + span.value() + "'", false, e);
+        }
     }
 
     /** Deletes the step's lines and the comment lines right above it (they describe the step). */
