@@ -108,7 +108,13 @@ public final class TarReader {
             link = new String(v, StandardCharsets.UTF_8);
         }
         if ((v = pax.remove("size")) != null) {
-            size = Long.parseLong(new String(v, StandardCharsets.UTF_8).trim());
+            String text = new String(v, StandardCharsets.UTF_8).trim();
+            try {
+                size = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new ContentException("tar entry '" + name + "': PAX record 'size' must be a decimal byte count, got '"
+                        + text + "'", e);
+            }
         }
         TarType type = TarType.ofFlag(flag);
         long contentSize = type == TarType.FILE ? size : 0;
