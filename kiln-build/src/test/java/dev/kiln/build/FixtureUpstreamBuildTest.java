@@ -86,10 +86,27 @@ class FixtureUpstreamBuildTest {
         return f;
     }
 
+    static Path greetRecipe(BuildFixture f) {
+        return f.root.resolve("recipes/greet.yaml");
+    }
+
+    /** A repository that already holds greet built from the good recipe, and its files' digests. */
+    record Published(BuildFixture fixture, Map<String, String> snapshot) {
+        void assertUnchanged() throws Exception {
+            assertThat(BuildFixture.snapshot(fixture.repository)).isEqualTo(snapshot);
+        }
+    }
+
+    Published published(Path dir) throws Exception {
+        BuildFixture f = fixture(dir, recipe(tarballSha256, ""), true);
+        f.build(greetRecipe(f));
+        return new Published(f, BuildFixture.snapshot(f.repository));
+    }
+
     @Test
     void buildsSplitsDetectsSignsAndIsReproducible(@TempDir Path dir) throws Exception {
         BuildFixture f = fixture(dir, recipe(tarballSha256, ""), true);
-        Path recipe = f.root.resolve("recipes/greet.yaml");
+        Path recipe = greetRecipe(f);
 
         BuildResult first = f.build(recipe);
 
@@ -156,7 +173,7 @@ class FixtureUpstreamBuildTest {
     @Test
     void wrongChecksumFailsBeforeAnyStepAndPublishesNothing(@TempDir Path dir) throws Exception {
         BuildFixture f = fixture(dir, recipe("0".repeat(64), ""), true);
-        assertThatThrownBy(() -> f.build(f.root.resolve("recipes/greet.yaml")))
+        assertThatThrownBy(() -> f.build(greetRecipe(f)))
                 .isInstanceOf(BuildException.class)
                 .hasMessageContaining("checksum mismatch")
                 .hasMessageContaining(tarballSha256);
@@ -165,9 +182,8 @@ class FixtureUpstreamBuildTest {
 
     @Test
     void failingStepNamesTheStepAndLeavesTheRepositoryUnchanged(@TempDir Path dir) throws Exception {
-        BuildFixture good = fixture(dir, recipe(tarballSha256, ""), true);
-        good.build(good.root.resolve("recipes/greet.yaml"));
-        Map<String, String> before = BuildFixture.snapshot(good.repository);
+        Published published = published(dir);
+        BuildFixture good = published.fixture();
 
         Path bad = good.writeRecipe("greet", recipe(tarballSha256,
                 "  - name: explode\n    runs: |\n      echo about to fail\n      exit 3\n"));
@@ -176,13 +192,13 @@ class FixtureUpstreamBuildTest {
                 .hasMessageContaining("explode")
                 .hasMessageContaining("exited with status 3")
                 .hasMessageContaining("about to fail");
-        assertThat(BuildFixture.snapshot(good.repository)).isEqualTo(before);
+        published.assertUnchanged();
     }
 
     @Test
     void missingPatchFails(@TempDir Path dir) throws Exception {
         BuildFixture f = fixture(dir, recipe(tarballSha256, ""), false);
-        assertThatThrownBy(() -> f.build(f.root.resolve("recipes/greet.yaml")))
+        assertThatThrownBy(() -> f.build(greetRecipe(f)))
                 .isInstanceOf(BuildException.class)
                 .hasMessageContaining("patch");
         assertThat(f.repository).doesNotExist();
@@ -190,33 +206,30 @@ class FixtureUpstreamBuildTest {
 
     @Test
     void republishingTheSameVersionWithDifferentBytesIsRefused(@TempDir Path dir) throws Exception {
-        BuildFixture f = fixture(dir, recipe(tarballSha256, ""), true);
-        f.build(f.root.resolve("recipes/greet.yaml"));
-        Map<String, String> before = BuildFixture.snapshot(f.repository);
+        Published published = published(dir);
+        BuildFixture f = published.fixture();
 
         Path changed = f.writeRecipe("greet", recipe(tarballSha256, "").replace("\"greets\"", "\"greets loudly\""));
         assertThatThrownBy(() -> f.build(changed))
                 .hasMessageContaining("greet-1.2.3-r0")
                 .hasMessageContaining("different bytes");
-        assertThat(BuildFixture.snapshot(f.repository)).isEqualTo(before);
+        published.assertUnchanged();
     }
 
     @Test
     void aKeyThatDoesNotMatchTheRepositoryIsRefused(@TempDir Path dir) throws Exception {
-        BuildFixture f = fixture(dir, recipe(tarballSha256, ""), true);
-        f.build(f.root.resolve("recipes/greet.yaml"));
-        Map<String, String> before = BuildFixture.snapshot(f.repository);
+        Published published = published(dir);
 
         BuildFixture other = new BuildFixture(dir, dev.kiln.apk.SigningKey.generate(2048));
-        assertThatThrownBy(() -> other.build(f.root.resolve("recipes/greet.yaml")))
+        assertThatThrownBy(() -> other.build(greetRecipe(published.fixture())))
                 .hasMessageContaining("does not verify with signing key");
-        assertThat(BuildFixture.snapshot(f.repository)).isEqualTo(before);
+        published.assertUnchanged();
     }
 
     @Test
     void failingTestPublishesNothing(@TempDir Path dir) throws Exception {
         BuildFixture f = fixture(dir, recipe(tarballSha256, "").replace("Hello, patched", "Hello, nobody"), true);
-        assertThatThrownBy(() -> f.build(f.root.resolve("recipes/greet.yaml")))
+        assertThatThrownBy(() -> f.build(greetRecipe(f)))
                 .isInstanceOf(BuildException.class)
                 .hasMessageContaining("test of greet");
         assertThat(Files.exists(f.repository.resolve("x86_64/greet-1.2.3-r0.apk"))).isFalse();
