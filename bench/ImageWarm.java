@@ -1,12 +1,9 @@
 import dev.kiln.cli.Kiln;
-import java.io.IOException;
+import dev.kiln.content.FileTrees;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
@@ -20,7 +17,7 @@ public class ImageWarm {
         Path out = Path.of(args[1]);
         long[] times = new long[20];
         for (int i = -5; i < times.length; i++) {
-            delete(out);
+            FileTrees.delete(out);
             CommandLine cli = Kiln.newCommandLine();
             cli.setOut(new PrintWriter(OutputStream.nullOutputStream()));
             long t0 = System.nanoTime();
@@ -36,13 +33,5 @@ public class ImageWarm {
         Arrays.sort(times);
         System.out.printf("%s: warm kiln image build median %.1f ms (p90 %.1f ms, min %.1f ms)%n",
                 Path.of(config).getFileName(), times[10] / 1e6, times[18] / 1e6, times[0] / 1e6);
-    }
-
-    static void delete(Path p) throws IOException {
-        if (Files.exists(p)) {
-            try (Stream<Path> s = Files.walk(p)) {
-                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
     }
 }
