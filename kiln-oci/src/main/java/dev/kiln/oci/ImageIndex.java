@@ -1,10 +1,7 @@
 package dev.kiln.oci;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.oci.internal.Json;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -31,19 +28,9 @@ public record ImageIndex(String mediaType, String artifactType, List<Descriptor>
     }
 
     public byte[] toJson() {
-        ObjectNode o = Json.object();
-        o.put("schemaVersion", 2);
-        o.put("mediaType", mediaType);
-        if (artifactType != null) {
-            o.put("artifactType", artifactType);
-        }
-        ArrayNode a = o.putArray("manifests");
-        manifests.forEach(m -> a.add(Json.descriptor(m)));
-        if (subject != null) {
-            o.set("subject", Json.descriptor(subject));
-        }
-        Json.putMap(o, "annotations", annotations);
-        return Json.bytes(o);
+        ObjectNode o = Json.startImageDocument(mediaType, artifactType);
+        Json.putDescriptors(o, "manifests", manifests);
+        return Json.finishImageDocument(o, subject, annotations);
     }
 
     public Descriptor descriptor() {
@@ -51,25 +38,12 @@ public record ImageIndex(String mediaType, String artifactType, List<Descriptor>
     }
 
     public static ImageIndex parse(byte[] json) {
-        ObjectNode o = Json.parseObject(json, "image index");
-        JsonNode version = o.get("schemaVersion");
-        if (version == null || version.asInt() != 2) {
-            throw new OciException("image index: schemaVersion must be 2, found " + version);
-        }
-        String mediaType = Json.optText(o, "mediaType");
-        if (mediaType != null && !MediaTypes.isIndex(mediaType)) {
-            throw new OciException("image index: mediaType must be an index type, found '" + mediaType + "'");
-        }
-        JsonNode ms = o.get("manifests");
-        if (ms == null || !ms.isArray()) {
-            throw new OciException("image index: field 'manifests' must be an array");
-        }
-        List<Descriptor> manifests = new ArrayList<>();
-        for (int i = 0; i < ms.size(); i++) {
-            manifests.add(Json.readDescriptor(ms.get(i), "image index manifests[" + i + "]"));
-        }
-        Descriptor subject = o.has("subject") ? Json.readDescriptor(o.get("subject"), "image index subject") : null;
-        return new ImageIndex(mediaType == null ? MediaTypes.OCI_INDEX : mediaType, Json.optText(o, "artifactType"),
-                manifests, subject, Json.stringMap(o, "annotations"));
+        String what = "image index";
+        ObjectNode o = Json.parseImageDocument(json, what);
+        String mediaType = Json.imageDocumentMediaType(o, what, MediaTypes::isIndex, "an index type", MediaTypes.OCI_INDEX);
+        List<Descriptor> manifests = Json.readDescriptors(o, "manifests", what);
+        Descriptor subject = Json.readOptionalDescriptor(o, "subject", what);
+        return new ImageIndex(mediaType, Json.optText(o, "artifactType"), manifests, subject,
+                Json.stringMap(o, "annotations"));
     }
 }

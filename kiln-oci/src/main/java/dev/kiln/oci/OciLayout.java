@@ -2,12 +2,15 @@ package dev.kiln.oci;
 
 import dev.kiln.content.AtomicFiles;
 import dev.kiln.content.Digest;
+import dev.kiln.content.Hashing;
 import dev.kiln.oci.internal.LayoutResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,26 +47,26 @@ public final class OciLayout implements ImageSink {
         }
     }
 
-    /** Stores a blob unless a blob of that digest and size is already there. */
+    /**
+     * Stores a blob unless a blob of that digest and size is already there. The bytes are hashed on
+     * their way into the temporary file, so a blob that does not match its descriptor is never
+     * renamed into place and is not read a second time to check it.
+     */
     public void writeBlob(Blob blob) {
-        if (hasBlob(blob.descriptor())) {
+        Descriptor d = blob.descriptor();
+        if (hasBlob(d)) {
             return;
         }
-        AtomicFiles.write(blobPath(blob.descriptor().digest()), out -> {
-            try (InputStream in = blob.open()) {
+        AtomicFiles.write(blobPath(d.digest()), out -> {
+            MessageDigest sha256 = Hashing.sha256();
+            try (InputStream in = new DigestInputStream(blob.open(), sha256)) {
                 AtomicFiles.transfer(in, out);
             }
-        });
-        Digest actual = Digest.sha256(blobPath(blob.descriptor().digest()));
-        if (!actual.equals(blob.descriptor().digest())) {
-            try {
-                Files.deleteIfExists(blobPath(blob.descriptor().digest()));
-            } catch (IOException ignored) {
-                // the mismatch is the error worth reporting
+            Digest actual = Digest.ofSha256(sha256.digest());
+            if (!actual.equals(d.digest())) {
+                throw new OciException("layout " + dir + ": blob declared as " + d.digest() + " hashes to " + actual);
             }
-            throw new OciException("layout " + dir + ": blob declared as " + blob.descriptor().digest()
-                    + " hashes to " + actual);
-        }
+        });
     }
 
     /**

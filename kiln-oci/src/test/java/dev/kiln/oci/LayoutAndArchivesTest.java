@@ -72,6 +72,19 @@ class LayoutAndArchivesTest {
     }
 
     @Test
+    void blobThatDoesNotMatchItsDescriptorIsNotStored() throws Exception {
+        OciLayout layout = new OciLayout(tmp.resolve("layout"));
+        byte[] content = "real content".getBytes();
+        Descriptor claimed = Descriptor.of(MediaTypes.OCI_LAYER, Digest.sha256("other content".getBytes()), content.length);
+        assertThatThrownBy(() -> layout.writeBlob(Blob.of(claimed, content)))
+                .hasMessageContaining("declared as " + claimed.digest() + " hashes to " + Digest.sha256(content));
+        assertThat(layout.blobPath(claimed.digest())).doesNotExist();
+        try (var files = Files.list(layout.blobPath(claimed.digest()).getParent())) {
+            assertThat(files).as("no temporary file left behind").isEmpty();
+        }
+    }
+
+    @Test
     void ociArchiveIsDeterministicAndRoundTrips() throws Exception {
         OciImageSet set = twoPlatforms();
         Path a = tmp.resolve("a.tar");

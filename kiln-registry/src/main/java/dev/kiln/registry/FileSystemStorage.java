@@ -290,7 +290,11 @@ public final class FileSystemStorage implements RegistryStorage {
 
     @Override
     public boolean repositoryExists(String repository) {
-        Path dir = repo(repository);
+        return holdsRepository(repo(repository));
+    }
+
+    /** A folder is a repository once it has manifests or blob links; plain parents of nested names are not. */
+    private static boolean holdsRepository(Path dir) {
         return Files.isDirectory(dir.resolve("_manifests")) || Files.isDirectory(dir.resolve("_layers"));
     }
 
@@ -312,7 +316,7 @@ public final class FileSystemStorage implements RegistryStorage {
                 continue;
             }
             String name = prefix + child;
-            if (Files.isDirectory(path.resolve("_manifests")) || Files.isDirectory(path.resolve("_layers"))) {
+            if (holdsRepository(path)) {
                 out.add(name);
             }
             collectRepositories(path, name + "/", out);

@@ -1,15 +1,16 @@
 package dev.kiln.registry;
 
 import dev.kiln.content.Digest;
+import dev.kiln.oci.MediaTypes;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /** Blobs and manifests for tests: deterministic bytes, real digests. */
 final class TestContent {
-    static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-    static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-    static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
+    static final String OCI_MANIFEST = MediaTypes.OCI_MANIFEST;
+    static final String OCI_INDEX = MediaTypes.OCI_INDEX;
+    static final String OCI_CONFIG = MediaTypes.OCI_CONFIG;
+    static final String OCI_LAYER = MediaTypes.OCI_LAYER;
 
     private TestContent() {
     }

@@ -52,18 +52,24 @@ public final class DockerRegistryProcess implements AutoCloseable {
 
     private void awaitReady() throws InterruptedException, IOException {
         HttpClient http = HttpClient.newHttpClient();
+        String answer = "no connection";
         for (int i = 0; i < 100; i++) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                int status = http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
                     return;
                 }
+                answer = "HTTP " + status;
             } catch (IOException e) {
-                Thread.sleep(100);
+                answer = e.toString();
             }
+            // wait after any answer but 200 too, or a registry that is up but not ready yet exhausts the attempts at once
+            Thread.sleep(100);
         }
         close();
-        throw new IOException("docker-registry did not answer on " + host + " within 10 s");
+        throw new IOException("docker-registry did not answer 200 on http://" + host + "/v2/ within 10 s; last answer: "
+                + answer + " (log: registry.log beside its config)");
     }
 
     @Override

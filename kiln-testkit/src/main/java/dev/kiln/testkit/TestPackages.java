@@ -23,9 +23,14 @@ import java.util.Map;
  */
 public final class TestPackages {
     private final PkgInfo.Builder info;
-    private final Map<String, Object[]> entries = new LinkedHashMap<>();
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Map<String, byte[]> control = new LinkedHashMap<>();
     private long builddate;
+
+    /** One path of the package's data tree: a file with content and mode, a symlink with its target, or a directory. */
+    private record Entry(Type type, byte[] content, String target, int mode) {
+        enum Type { FILE, SYMLINK, DIR }
+    }
 
     private TestPackages(String name, String version) {
         this.info = PkgInfo.builder().name(name).version(version).arch("x86_64").origin(name)
@@ -87,7 +92,7 @@ public final class TestPackages {
     }
 
     public TestPackages file(String path, byte[] content, int mode) {
-        entries.put(path, new Object[] {"file", content, mode});
+        entries.put(path, new Entry(Entry.Type.FILE, content, null, mode));
         return this;
     }
 
@@ -101,12 +106,12 @@ public final class TestPackages {
     }
 
     public TestPackages symlink(String path, String target) {
-        entries.put(path, new Object[] {"symlink", target, 0});
+        entries.put(path, new Entry(Entry.Type.SYMLINK, null, target, 0));
         return this;
     }
 
     public TestPackages dir(String path) {
-        entries.put(path, new Object[] {"dir", null, 0755});
+        entries.put(path, new Entry(Entry.Type.DIR, null, null, 0755));
         return this;
     }
 
@@ -119,16 +124,17 @@ public final class TestPackages {
     public Path write(Path outDir, SigningKey key) {
         try {
             Path data = Files.createTempDirectory("kiln-testpkg-");
-            for (Map.Entry<String, Object[]> e : entries.entrySet()) {
+            for (Map.Entry<String, Entry> e : entries.entrySet()) {
                 Path p = data.resolve(e.getKey());
+                Entry entry = e.getValue();
                 Files.createDirectories(p.getParent());
-                switch ((String) e.getValue()[0]) {
-                    case "file" -> {
-                        Files.write(p, (byte[]) e.getValue()[1]);
-                        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms((int) e.getValue()[2])));
+                switch (entry.type()) {
+                    case FILE -> {
+                        Files.write(p, entry.content());
+                        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms(entry.mode())));
                     }
-                    case "symlink" -> Files.createSymbolicLink(p, Path.of((String) e.getValue()[1]));
-                    default -> Files.createDirectories(p);
+                    case SYMLINK -> Files.createSymbolicLink(p, Path.of(entry.target()));
+                    case DIR -> Files.createDirectories(p);
                 }
             }
             PkgInfo pkg = info.build();

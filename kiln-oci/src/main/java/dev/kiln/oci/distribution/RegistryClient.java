@@ -263,10 +263,9 @@ public final class RegistryClient {
     }
 
     public Fetched<byte[]> getManifest(ImageReference ref, List<String> acceptedMediaTypes) {
-        String reference = ref.digest() != null ? ref.digest().toString() : ref.tag() != null ? ref.tag() : "latest";
         String what = "get manifest " + ref;
         HttpResponse<byte[]> r = transport.send(ref.registry(), pull(ref),
-                () -> request(ref, "/manifests/" + reference).header("Accept", String.join(", ", acceptedMediaTypes)).GET(),
+                () -> request(ref, "/manifests/" + ref.identifier()).header("Accept", String.join(", ", acceptedMediaTypes)).GET(),
                 HttpResponse.BodyHandlers.ofByteArray(), what);
         if (r.statusCode() != 200) {
             throw Transport.failure(what, r);

@@ -86,7 +86,7 @@ public final class RegistrySink implements ImageSink {
 
     private void ensureBlob(ImageReference repo, Blob blob, Counts counts) {
         Digest d = blob.descriptor().digest();
-        Map<Digest, String> known = knownBlobs.computeIfAbsent(repo.registry(), k -> new ConcurrentHashMap<>());
+        Map<Digest, String> known = knownBlobs(repo);
         if (client.blobExists(repo, d)) {
             counts.present++;
         } else {
@@ -109,9 +109,13 @@ public final class RegistrySink implements ImageSink {
         }
     }
 
+    private Map<Digest, String> knownBlobs(ImageReference repo) {
+        return knownBlobs.computeIfAbsent(repo.registry(), k -> new ConcurrentHashMap<>());
+    }
+
     /** A reference that already names the index still makes its repository a mount source. */
     private void remember(ImageReference repo, OciImageSet images) {
-        Map<Digest, String> known = knownBlobs.computeIfAbsent(repo.registry(), k -> new ConcurrentHashMap<>());
+        Map<Digest, String> known = knownBlobs(repo);
         for (OciImage image : images.images()) {
             image.layers().forEach(b -> known.putIfAbsent(b.descriptor().digest(), repo.repository()));
             known.putIfAbsent(image.config().descriptor().digest(), repo.repository());

@@ -2,6 +2,7 @@ package dev.kiln.oci.distribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.oci.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  * and retries with exponential backoff on connection errors, 5xx and 429.
  */
 final class Transport {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** The module's one mapper: building another costs start-up time for nothing. */
+    static final ObjectMapper JSON = Json.MAPPER;
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final int ATTEMPTS = 4;
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Jackson kept behind Kiln types: objects keep insertion order, so each writer decides its key
@@ -160,6 +161,74 @@ public final class Json {
         }
         return new Descriptor(text(n, "mediaType", what), digest, size.asLong(), stringMap(n, "annotations"),
                 platform, optText(n, "artifactType"));
+    }
+
+    // ---- what an image manifest and an image index share (image-spec manifest.md, image-index.md) ----
+
+    /** Starts a manifest or index with the spec's leading keys: schemaVersion, mediaType, artifactType when set. */
+    public static ObjectNode startImageDocument(String mediaType, String artifactType) {
+        ObjectNode o = object();
+        o.put("schemaVersion", 2);
+        o.put("mediaType", mediaType);
+        if (artifactType != null) {
+            o.put("artifactType", artifactType);
+        }
+        return o;
+    }
+
+    public static void putDescriptors(ObjectNode obj, String field, List<Descriptor> descriptors) {
+        ArrayNode a = obj.putArray(field);
+        descriptors.forEach(d -> a.add(descriptor(d)));
+    }
+
+    /** Ends a manifest or index with its trailing keys (subject when set, annotations when any) and serialises it. */
+    public static byte[] finishImageDocument(ObjectNode obj, Descriptor subject, Map<String, String> annotations) {
+        if (subject != null) {
+            obj.set("subject", descriptor(subject));
+        }
+        putMap(obj, "annotations", annotations);
+        return bytes(obj);
+    }
+
+    /** Parses a manifest or index and checks that its schemaVersion is 2; {@code what} names it in errors. */
+    public static ObjectNode parseImageDocument(byte[] json, String what) {
+        ObjectNode o = parseObject(json, what);
+        JsonNode version = o.get("schemaVersion");
+        if (version == null || version.asInt() != 2) {
+            throw new OciException(what + ": schemaVersion must be 2, found " + version);
+        }
+        return o;
+    }
+
+    /**
+     * The document's mediaType, {@code fallback} when absent; a present one must satisfy
+     * {@code accepted}, which {@code expected} describes in the error.
+     */
+    public static String imageDocumentMediaType(ObjectNode obj, String what, Predicate<String> accepted, String expected,
+                                                String fallback) {
+        String mediaType = optText(obj, "mediaType");
+        if (mediaType != null && !accepted.test(mediaType)) {
+            throw new OciException(what + ": mediaType must be " + expected + ", found '" + mediaType + "'");
+        }
+        return mediaType == null ? fallback : mediaType;
+    }
+
+    /** A required array of descriptors; element {@code i} is named {@code what field[i]} in errors. */
+    public static List<Descriptor> readDescriptors(JsonNode obj, String field, String what) {
+        JsonNode array = obj.get(field);
+        if (array == null || !array.isArray()) {
+            throw new OciException(what + ": field '" + field + "' must be an array");
+        }
+        List<Descriptor> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            out.add(readDescriptor(array.get(i), what + " " + field + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    /** The descriptor in {@code field}, or null when the field is absent. */
+    public static Descriptor readOptionalDescriptor(JsonNode obj, String field, String what) {
+        return obj.has(field) ? readDescriptor(obj.get(field), what + " " + field) : null;
     }
 
     public static Map<String, String> orderedCopy(Map<String, String> m) {

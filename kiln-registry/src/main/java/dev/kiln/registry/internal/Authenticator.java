@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
@@ -47,11 +48,11 @@ public final class Authenticator {
             return Caller.ANONYMOUS;
         }
         if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String[] userPassword = basic(authorization);
-            if (userPassword == null || !htpasswd.check(userPassword[0], userPassword[1])) {
+            String user = basicUser(authorization);
+            if (user == null) {
                 throw challenge(ex, null, "invalid username or password");
             }
-            return new Caller(userPassword[0], false, null, true);
+            return new Caller(user, false, null, true);
         }
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             Tokens.Claims claims = tokens.verify(authorization.substring(7).trim())
@@ -99,15 +100,15 @@ public final class Authenticator {
         String user = null;
         String authorization = ex.header(HttpHeader.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6) && htpasswd != null) {
-            String[] userPassword = basic(authorization);
-            if (userPassword == null || !htpasswd.check(userPassword[0], userPassword[1])) {
+            user = basicUser(authorization);
+            if (user == null) {
                 throw new HttpError(401, ErrorCode.UNAUTHORIZED, "invalid username or password");
             }
-            user = userPassword[0];
         }
         Map<String, Set<Action>> access = new LinkedHashMap<>();
         boolean catalog = false;
-        for (String scopes : ex.queryValues("scope") == null ? java.util.List.<String>of() : ex.queryValues("scope")) {
+        List<String> requested = ex.queryValues("scope");
+        for (String scopes : requested == null ? List.<String>of() : requested) {
             for (String scope : scopes.split(" ")) {
                 String[] parts = scope.split(":");
                 if (parts.length == 3 && parts[0].equals("registry") && parts[1].equals("catalog")) {
@@ -156,13 +157,19 @@ public final class Authenticator {
         return new HttpError(401, ErrorCode.UNAUTHORIZED, message, scope);
     }
 
-    private static String[] basic(String authorization) {
+    /** The user of a Basic authorization whose password htpasswd accepts; null when it is malformed or wrong. */
+    private String basicUser(String authorization) {
+        String decoded;
         try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return null;
         }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        String user = decoded.substring(0, colon);
+        return htpasswd.check(user, decoded.substring(colon + 1)) ? user : null;
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.registry.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.content.Digest;
+import dev.kiln.oci.MediaTypes;
 import dev.kiln.registry.AccessPolicy.Action;
 import dev.kiln.registry.RegistryStorage.StoredManifest;
 import java.io.IOException;
@@ -77,7 +78,7 @@ final class DiscoveryEndpoints {
         String artifactType = ex.query("artifactType");
         ObjectNode index = Exchange.JSON.createObjectNode();
         index.put("schemaVersion", 2);
-        index.put("mediaType", ManifestInspector.OCI_INDEX);
+        index.put("mediaType", MediaTypes.OCI_INDEX);
         ArrayNode manifests = index.putArray("manifests");
         Map<Digest, StoredManifest> unique = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         for (StoredManifest m : s.storage().referrers(repository, subject)) {
@@ -101,6 +102,6 @@ final class DiscoveryEndpoints {
         if (artifactType != null) {
             ex.header("OCI-Filters-Applied", "artifactType");
         }
-        ex.send(200, ManifestInspector.OCI_INDEX, Exchange.JSON.writeValueAsBytes(index));
+        ex.send(200, MediaTypes.OCI_INDEX, Exchange.JSON.writeValueAsBytes(index));
     }
 }

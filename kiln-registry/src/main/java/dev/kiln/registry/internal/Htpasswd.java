@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,8 +69,6 @@ public final class Htpasswd {
     }
 
     private static String rememberKey(String user, String password, String hash) {
-        MessageDigest md = Hashing.sha256();
-        md.update((user + "\0" + password + "\0" + hash).getBytes(StandardCharsets.UTF_8));
-        return Hashing.hex(md.digest());
+        return Hashing.sha256Hex((user + "\0" + password + "\0" + hash).getBytes(StandardCharsets.UTF_8));
     }
 }

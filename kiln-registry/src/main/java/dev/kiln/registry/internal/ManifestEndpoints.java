@@ -37,11 +37,8 @@ final class ManifestEndpoints {
     }
 
     private ManifestCache.Entry load(String repository, String reference) {
-        Digest digest;
-        if (reference.indexOf(':') >= 0) {
-            digest = Services.digest(reference, "reference");
-        } else {
-            checkTag(reference);
+        Digest digest = digestOrCheckedTag(reference);
+        if (digest == null) {
             digest = s.storage().resolveTag(repository, reference).orElseThrow(() -> unknown(repository, reference));
         }
         StoredManifest m = s.storage().manifest(repository, digest).orElseThrow(() -> unknown(repository, reference));
@@ -49,14 +46,10 @@ final class ManifestEndpoints {
     }
 
     void put(Exchange ex, Authenticator.Caller caller, String repository, String reference) throws IOException {
-        boolean byDigest = reference.indexOf(':') >= 0;
-        Digest claimed = byDigest ? Services.digest(reference, "reference") : null;
-        if (!byDigest) {
-            checkTag(reference);
-        }
+        Digest claimed = digestOrCheckedTag(reference);
         s.auth().require(ex, caller, repository, Action.PUSH);
         Set<String> tags = new LinkedHashSet<>();
-        if (!byDigest) {
+        if (claimed == null) {
             tags.add(reference);
         }
         List<String> queryTags = ex.queryValues("tag");
@@ -132,11 +125,8 @@ final class ManifestEndpoints {
     }
 
     void delete(Exchange ex, Authenticator.Caller caller, String repository, String reference) {
-        boolean byDigest = reference.indexOf(':') >= 0;
-        Digest digest = byDigest ? Services.digest(reference, "reference") : null;
-        if (!byDigest) {
-            checkTag(reference);
-        }
+        Digest digest = digestOrCheckedTag(reference);
+        boolean byDigest = digest != null;
         s.auth().require(ex, caller, repository, Action.DELETE);
         if (!s.deleteEnabled()) {
             throw new HttpError(405, ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
@@ -151,6 +141,15 @@ final class ManifestEndpoints {
             throw unknown(repository, reference);
         }
         ex.send(202);
+    }
+
+    /** The digest a manifest reference names, or null once the reference has been checked as a tag. */
+    private static Digest digestOrCheckedTag(String reference) {
+        if (reference.indexOf(':') >= 0) {
+            return Services.digest(reference, "reference");
+        }
+        checkTag(reference);
+        return null;
     }
 
     private static void checkTag(String tag) {

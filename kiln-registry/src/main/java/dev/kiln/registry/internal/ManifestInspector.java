@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
+import dev.kiln.oci.MediaTypes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +16,8 @@ import java.util.Set;
  * It never re-serialises: the stored bytes are the pushed bytes.
  */
 public final class ManifestInspector {
-    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-    public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-    public static final String EMPTY_CONFIG = "application/vnd.oci.empty.v1+json";
-    private static final Set<String> KNOWN = Set.of(OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST);
+    private static final Set<String> KNOWN = Set.of(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
+            MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
 
     private ManifestInspector() {
     }
@@ -52,7 +49,7 @@ public final class ManifestInspector {
         String declared = root.hasNonNull("mediaType") ? root.get("mediaType").asText() : null;
         String type = contentType == null || contentType.isEmpty() ? declared : contentType;
         if (type == null) {
-            type = root.has("manifests") ? OCI_INDEX : OCI_MANIFEST;
+            type = root.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
         }
         if (declared != null && !declared.equals(type)) {
             throw invalid("manifest mediaType '" + declared + "' differs from Content-Type '" + type + "'", "mediaType");
@@ -60,7 +57,7 @@ public final class ManifestInspector {
         if (!KNOWN.contains(type)) {
             throw invalid("unsupported manifest media type '" + type + "'", "Content-Type");
         }
-        boolean index = type.equals(OCI_INDEX) || type.equals(DOCKER_LIST);
+        boolean index = MediaTypes.isIndex(type);
         List<Reference> refs = new ArrayList<>();
         String artifactType = text(root, "artifactType");
         if (index) {
@@ -83,7 +80,7 @@ public final class ManifestInspector {
                     refs.add(descriptor(layers.get(i), "layers[" + i + "]", false));
                 }
             }
-            if (config.mediaType().equals(EMPTY_CONFIG) && artifactType == null && type.equals(OCI_MANIFEST)) {
+            if (config.mediaType().equals(MediaTypes.OCI_EMPTY) && artifactType == null && type.equals(MediaTypes.OCI_MANIFEST)) {
                 throw invalid("manifest with the empty config must set artifactType", "artifactType");
             }
             if (artifactType == null) {
