@@ -9,14 +9,15 @@ public record AdvisoryEvent(Instant timestamp, EventType type, EventData data) {
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
-        boolean fits = switch (type) {
-            case DETECTION -> data instanceof EventData.Detection;
-            case FIXED -> data instanceof EventData.Fixed;
-            case FALSE_POSITIVE_DETERMINATION -> data instanceof EventData.FalsePositive;
-            default -> data instanceof EventData.Note;
+        Class<? extends EventData> expected = switch (type) {
+            case DETECTION -> EventData.Detection.class;
+            case FIXED -> EventData.Fixed.class;
+            case FALSE_POSITIVE_DETERMINATION -> EventData.FalsePositive.class;
+            default -> EventData.Note.class;
         };
-        if (!fits) {
-            throw new VulnException("event " + type.wireName() + " cannot carry " + data.getClass().getSimpleName());
+        if (!expected.isInstance(data)) {
+            throw new VulnException("advisory event at " + timestamp + " of type " + type.wireName() + ": data must be "
+                    + expected.getSimpleName() + ", found " + data.getClass().getSimpleName());
         }
     }
 

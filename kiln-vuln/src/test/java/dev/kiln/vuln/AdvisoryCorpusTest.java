@@ -25,11 +25,7 @@ class AdvisoryCorpusTest {
 
     @BeforeAll
     static void load() {
-        long started = System.nanoTime();
         store = AdvisoryStore.load(CORPUS, CLOCK);
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.println("loaded " + store.documentCount() + " documents, " + store.advisoryCount()
-                + " advisories in " + millis + " ms");
     }
 
     @Test

@@ -30,14 +30,7 @@ public final class OsvStore {
 
     /** Imports records from a JSON file or every {@code *.json} below a directory; returns how many were stored. */
     public int importFrom(Path source, Clock clock) {
-        List<OsvRecord> incoming = new ArrayList<>();
-        for (Path f : jsonFiles(source)) {
-            try {
-                incoming.addAll(OsvCodec.parse(Files.readAllBytes(f), f.toString()));
-            } catch (IOException e) {
-                throw new VulnException("cannot read OSV file " + f + ": " + e.getMessage(), e);
-            }
-        }
+        List<OsvRecord> incoming = readAll(source);
         int stored = 0;
         for (OsvRecord r : incoming) {
             String eco = r.affected().isEmpty() ? "unknown" : r.affected().get(0).ecosystem();

@@ -66,10 +66,8 @@ public final class ImageLoader {
                 return new LoadedImage(name, null, null, List.of(), Rootfs.ofDirectory(r.dir()));
             }
             ImageSource.LayerTar t = (ImageSource.LayerTar) source;
-            List<String> types = new ArrayList<>();
-            types.add(null);
             return fromLayers(name, null, null, List.of(new MeasuredLayer("layer " + t.file(), null,
-                    () -> Files.newInputStream(t.file()))), types);
+                    () -> Files.newInputStream(t.file()))), null);
         } catch (OciException | DistributionException | ContentException | UncheckedIOException e) {
             throw new VulnException("image " + name + ": " + e.getMessage(), e);
         }
@@ -103,8 +101,7 @@ public final class ImageLoader {
             layers.add(new MeasuredLayer("layer " + b.descriptor().digest(), b.descriptor().digest(), b::open));
             descriptors.add(b.descriptor());
         }
-        return fromLayers(name, image.platform(), config, layers,
-                descriptors.stream().map(Descriptor::mediaType).toList(), descriptors);
+        return fromLayers(name, image.platform(), config, layers, descriptors);
     }
 
     private LoadedImage fromRegistry(String name, ImageReference ref, Platform wanted) {
@@ -137,8 +134,7 @@ public final class ImageLoader {
             IoSupplier<InputStream> blob = () -> registry.getBlob(ref, d.digest());
             layers.add(new MeasuredLayer("layer " + d.digest(), d.digest(), blob));
         }
-        return fromLayers(name, config.platform(), config, layers, m.layers().stream().map(Descriptor::mediaType).toList(),
-                m.layers());
+        return fromLayers(name, config.platform(), config, layers, m.layers());
     }
 
     /** The manifest's own mediaType field wins over a missing or generic Content-Type. */
@@ -150,13 +146,9 @@ public final class ImageLoader {
         return body.contains("\"manifests\"") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
     }
 
+    /** @param descriptors the layers' descriptors, in order; null for a bare layer tar */
     private LoadedImage fromLayers(String name, Platform platform, ImageConfig config, List<MeasuredLayer> layers,
-            List<String> mediaTypes) {
-        return fromLayers(name, platform, config, layers, mediaTypes, null);
-    }
-
-    private LoadedImage fromLayers(String name, Platform platform, ImageConfig config, List<MeasuredLayer> layers,
-            List<String> mediaTypes, List<Descriptor> descriptors) {
+            List<Descriptor> descriptors) {
         Rootfs fs;
         try {
             fs = Rootfs.ofLayers(List.copyOf(layers));
@@ -166,8 +158,8 @@ public final class ImageLoader {
         List<LoadedImage.Layer> facts = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Descriptor d = descriptors == null ? null : descriptors.get(i);
-            facts.add(new LoadedImage.Layer(d == null ? null : d.digest(), mediaTypes.get(i), layers.get(i).compressed(),
-                    layers.get(i).uncompressed()));
+            facts.add(new LoadedImage.Layer(d == null ? null : d.digest(), d == null ? null : d.mediaType(),
+                    layers.get(i).compressed(), layers.get(i).uncompressed()));
         }
         return new LoadedImage(name, platform, config, facts, fs);
     }

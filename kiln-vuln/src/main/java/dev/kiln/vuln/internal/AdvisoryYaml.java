@@ -75,11 +75,11 @@ public final class AdvisoryYaml {
     private AdvisoryDocument decode(String text) {
         Node root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setCodePointLimit(Integer.MAX_VALUE);
-            options.setAllowDuplicateKeys(false);
             root = BlockYaml.compose(text);
             if (root == null) {
+                LoaderOptions options = new LoaderOptions();
+                options.setCodePointLimit(Integer.MAX_VALUE);
+                options.setAllowDuplicateKeys(false);
                 root = new Yaml(options).compose(new StringReader(text));
             }
         } catch (MarkedYAMLException e) {

@@ -2,6 +2,7 @@ package dev.kiln.vuln.inventory;
 
 import dev.kiln.vuln.version.Ecosystem;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +17,25 @@ public record Inventory(OsRelease distro, List<InstalledPackage> packages) {
         return packages.stream().filter(p -> p.ecosystem() == ecosystem).toList();
     }
 
-    /** The OS package that lists every one of {@code paths} among its files, if exactly one does. */
-    public Optional<InstalledPackage> owner(List<String> paths) {
-        Map<String, InstalledPackage> owners = ownersByFile();
+    /**
+     * Each language package that an OS package ships (the one OS package listing every file evidencing it),
+     * with that owner; keyed by identity, as equal entries at different paths are different packages.
+     */
+    public Map<InstalledPackage, InstalledPackage> owners() {
+        Map<String, InstalledPackage> byFile = ownersByFile();
+        Map<InstalledPackage, InstalledPackage> out = new IdentityHashMap<>();
+        for (InstalledPackage p : packages) {
+            if (!p.ecosystem().isOs() && !p.evidence().isEmpty()) {
+                owner(byFile, p.evidenceFiles()).ifPresent(o -> out.put(p, o));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<InstalledPackage> owner(Map<String, InstalledPackage> byFile, List<String> paths) {
         InstalledPackage owner = null;
         for (String p : paths) {
-            InstalledPackage o = owners.get(p);
+            InstalledPackage o = byFile.get(p);
             if (o == null || (owner != null && o != owner)) {
                 return Optional.empty();
             }

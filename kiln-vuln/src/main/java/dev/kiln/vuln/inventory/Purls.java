@@ -11,20 +11,16 @@ public final class Purls {
     }
 
     public static String apk(OsRelease os, String name, String version, String arch, String origin) {
-        Map<String, String> q = new TreeMap<>();
-        if (arch != null && !arch.isEmpty()) {
-            q.put("arch", arch);
-        }
-        if (!os.id().isEmpty()) {
-            q.put("distro", os.id() + (os.versionId().isEmpty() ? "" : "-" + os.versionId()));
-        }
-        if (origin != null && !origin.equals(name)) {
-            q.put("upstream", origin);
-        }
-        return "pkg:apk/" + (os.id().isEmpty() ? "unknown" : os.id()) + "/" + enc(name) + "@" + enc(version) + qualifiers(q);
+        return osPackage("apk", "unknown", os, name, version, arch, origin);
     }
 
     public static String deb(OsRelease os, String name, String version, String arch, String source) {
+        return osPackage("deb", "debian", os, name, version, arch, source);
+    }
+
+    /** {@code pkg:TYPE/DISTRO/NAME@VERSION?arch=&distro=ID-VERSION_ID&upstream=}, as syft writes OS packages. */
+    private static String osPackage(String type, String unknownDistro, OsRelease os, String name, String version,
+            String arch, String upstream) {
         Map<String, String> q = new TreeMap<>();
         if (arch != null && !arch.isEmpty()) {
             q.put("arch", arch);
@@ -32,10 +28,11 @@ public final class Purls {
         if (!os.id().isEmpty()) {
             q.put("distro", os.id() + (os.versionId().isEmpty() ? "" : "-" + os.versionId()));
         }
-        if (source != null && !source.equals(name)) {
-            q.put("upstream", source);
+        if (upstream != null && !upstream.equals(name)) {
+            q.put("upstream", upstream);
         }
-        return "pkg:deb/" + (os.id().isEmpty() ? "debian" : os.id()) + "/" + enc(name) + "@" + enc(version) + qualifiers(q);
+        return "pkg:" + type + "/" + (os.id().isEmpty() ? unknownDistro : os.id()) + "/" + enc(name) + "@" + enc(version)
+                + qualifiers(q);
     }
 
     public static String of(String type, String namespace, String name, String version) {

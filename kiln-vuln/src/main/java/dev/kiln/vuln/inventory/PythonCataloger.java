@@ -4,7 +4,6 @@ import dev.kiln.vuln.version.Ecosystem;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** Installed Python distributions: {@code *.dist-info/METADATA}, {@code *.egg-info/PKG-INFO}, {@code *.egg-info} files. */
 final class PythonCataloger {
@@ -32,16 +31,11 @@ final class PythonCataloger {
                 }
             }
             if (name != null && version != null) {
-                String normalized = normalize(name);
+                String normalized = Ecosystem.PYPI.normalizeName(name);
                 out.add(new InstalledPackage(Ecosystem.PYPI, normalized, version, null, null,
                         Purls.of("pypi", null, normalized, version), List.of(f), List.of()));
             }
         }
         return out;
-    }
-
-    /** PEP 503 name normalisation, which OSV PyPI records use too. */
-    static String normalize(String name) {
-        return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
     }
 }

@@ -21,6 +21,11 @@ public record DistroEntry(String advisoryId, List<String> ids, Status status, St
         return ids.contains(id) || id.equals(advisoryId);
     }
 
+    /** The id people search for: the CVE when there is one, else the first id. */
+    public String primaryId() {
+        return Matcher.primary(ids);
+    }
+
     /** The OpenVEX justification of a NAK, or a readable reason. */
     public String justification() {
         return falsePositiveType != null ? falsePositiveType.vexJustification() : "not_affected";

@@ -32,13 +32,15 @@ public final class Matcher {
     public ScanReport scan(String target, Inventory inventory, List<String> imagePurls, Instant feedUpdated) {
         List<Finding> findings = new ArrayList<>();
         List<Suppressed> suppressed = new ArrayList<>();
-        Map<String, InstalledPackage> owners = inventory.ownersByFile();
+        Map<InstalledPackage, InstalledPackage> owners = inventory.owners();
         for (InstalledPackage p : inventory.packages()) {
             List<Finding> raw = new ArrayList<>();
+            List<Suppressed> naks = new ArrayList<>();
             if (p.ecosystem() == Ecosystem.APK) {
-                matchDistro(p, raw, suppressed);
+                matchDistro(p, raw, naks);
             }
-            matchOsv(p, raw, suppressed);
+            matchOsv(p, raw, naks);
+            suppressed.addAll(naks);
             for (Finding f0 : raw) {
                 Finding f = f0.severity() != Severity.UNKNOWN ? f0 : osv.byAnyId(f0.allIds())
                         .map(r -> new Finding(f0.pkg(), f0.id(), f0.aliases(), severityOf(r, null), f0.fixedVersion(),
@@ -56,13 +58,13 @@ public final class Matcher {
 
     private void matchDistro(InstalledPackage p, List<Finding> out, List<Suppressed> suppressed) {
         Map<String, DistroEntry> entries = new LinkedHashMap<>();
-        for (String key : p.origin().equals(p.name()) ? List.of(p.origin()) : List.of(p.origin(), p.name())) {
+        for (String key : lookupNames(p)) {
             for (DistroEntry e : distro.entries(key)) {
                 entries.putIfAbsent(e.advisoryId(), e);
             }
         }
         for (DistroEntry e : entries.values()) {
-            String id = primary(e.ids());
+            String id = e.primaryId();
             List<String> aliases = e.ids().stream().filter(x -> !x.equals(id)).toList();
             switch (e.status()) {
                 case NOT_AFFECTED -> suppressed.add(new Suppressed(new Finding(p, id, aliases, Severity.UNKNOWN, null,
@@ -79,10 +81,15 @@ public final class Matcher {
         }
     }
 
-    private void matchOsv(InstalledPackage p, List<Finding> out, List<Suppressed> suppressed) {
-        List<String> names = p.origin().equals(p.name()) ? List.of(p.name()) : List.of(p.origin(), p.name());
+    /** The origin first (advisories are filed under it), then the package's own name when it differs. */
+    private static List<String> lookupNames(InstalledPackage p) {
+        return p.origin().equals(p.name()) ? List.of(p.name()) : List.of(p.origin(), p.name());
+    }
+
+    /** {@code naks} holds what the distribution data already suppressed for {@code p}. */
+    private void matchOsv(InstalledPackage p, List<Finding> out, List<Suppressed> naks) {
         Map<String, OsvIndex.Hit> hits = new LinkedHashMap<>();
-        for (String name : names) {
+        for (String name : lookupNames(p)) {
             for (OsvIndex.Hit h : osv.affected(p.ecosystem(), name, p.version())) {
                 hits.putIfAbsent(h.record().id(), h);
             }
@@ -92,8 +99,8 @@ public final class Matcher {
             if (p.ecosystem() == Ecosystem.APK && out.stream().anyMatch(f -> ids.stream().anyMatch(f::knownAs))) {
                 continue; // the distribution data already reported it
             }
-            if (p.ecosystem() == Ecosystem.APK && suppressed.stream().anyMatch(s -> s.finding().pkg() == p
-                    && ids.stream().anyMatch(s.finding()::knownAs))) {
+            if (p.ecosystem() == Ecosystem.APK
+                    && naks.stream().anyMatch(s -> ids.stream().anyMatch(s.finding()::knownAs))) {
                 continue; // NAK'd by the distribution: it also silences other sources
             }
             String id = primary(ids);
@@ -104,19 +111,8 @@ public final class Matcher {
     }
 
     /** A language match inside an OS package whose origin fixed (at or below the installed version) or NAK'd it. */
-    private Optional<Suppressed> ownership(Finding f, Map<String, InstalledPackage> owners) {
-        InstalledPackage p = f.pkg();
-        if (p.ecosystem().isOs() || p.evidence().isEmpty()) {
-            return Optional.empty();
-        }
-        InstalledPackage owner = null;
-        for (String path : p.evidenceFiles()) {
-            InstalledPackage o = owners.get(path);
-            if (o == null || (owner != null && o != owner)) {
-                return Optional.empty();
-            }
-            owner = o;
-        }
+    private Optional<Suppressed> ownership(Finding f, Map<InstalledPackage, InstalledPackage> owners) {
+        InstalledPackage owner = owners.get(f.pkg());
         if (owner == null) {
             return Optional.empty();
         }

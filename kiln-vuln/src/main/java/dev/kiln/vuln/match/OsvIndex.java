@@ -6,7 +6,6 @@ import dev.kiln.vuln.version.VersionScheme;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -141,10 +140,6 @@ public final class OsvIndex {
     }
 
     private static String key(Ecosystem e, String name) {
-        String n = switch (e) {
-            case PYPI -> name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
-            default -> name;
-        };
-        return e.name() + "\u0000" + n;
+        return e.name() + "\u0000" + e.normalizeName(name);
     }
 }

@@ -127,7 +127,7 @@ public final class InventorySboms {
         if (osId != null) {
             relationship(rels, "SPDXRef-DOCUMENT", "DESCRIBES", osId);
         }
-        Map<InstalledPackage, InstalledPackage> owners = owners(inv);
+        Map<InstalledPackage, InstalledPackage> owners = inv.owners();
         for (InstalledPackage p : inv.packages()) {
             relationship(rels, "SPDXRef-DOCUMENT", "DESCRIBES", ids.get(p));
             InstalledPackage owner = owners.get(p);
@@ -193,7 +193,7 @@ public final class InventorySboms {
             }
         }
 
-        Map<InstalledPackage, InstalledPackage> owners = owners(inv);
+        Map<InstalledPackage, InstalledPackage> owners = inv.owners();
         Map<String, List<String>> edges = new LinkedHashMap<>();
         List<String> top = new ArrayList<>();
         if (osRef != null) {
@@ -221,17 +221,6 @@ public final class InventorySboms {
             on.forEach(a::add);
         });
         return bytes(bom);
-    }
-
-    /** Language package → the OS package that ships every file evidencing it. */
-    private static Map<InstalledPackage, InstalledPackage> owners(Inventory inv) {
-        Map<InstalledPackage, InstalledPackage> out = new IdentityHashMap<>();
-        for (InstalledPackage p : inv.packages()) {
-            if (!p.ecosystem().isOs() && !p.evidence().isEmpty()) {
-                inv.owner(p.evidenceFiles()).ifPresent(o -> out.put(p, o));
-            }
-        }
-        return out;
     }
 
     private static void relationship(ArrayNode rels, String from, String type, String to) {

@@ -34,6 +34,11 @@ public enum Ecosystem {
         return scheme;
     }
 
+    /** The name as this ecosystem compares names: PyPI's PEP 503 normalisation (OSV PyPI records use it too), else as is. */
+    public String normalizeName(String name) {
+        return this == PYPI ? name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-") : name;
+    }
+
     /** True for operating-system package ecosystems (those that own files). */
     public boolean isOs() {
         return this == APK || this == DEBIAN;

@@ -2,70 +2,34 @@ package dev.kiln.vuln.version;
 
 import dev.kiln.apk.ApkVersion;
 import dev.kiln.vuln.VulnException;
+import java.util.Comparator;
+import java.util.function.Predicate;
 
 /** Version orderings of the ecosystems the scanner matches; nobody compares versions as strings. */
 public enum VersionScheme {
-    APK {
-        @Override
-        public int compare(String a, String b) {
-            return ApkVersion.compare(a, b);
-        }
-
-        @Override
-        public boolean isValid(String v) {
-            return ApkVersion.isValid(v);
-        }
-    },
-    DPKG {
-        @Override
-        public int compare(String a, String b) {
-            return DpkgVersions.compare(a, b);
-        }
-
-        @Override
-        public boolean isValid(String v) {
-            return DpkgVersions.isValid(v);
-        }
-    },
+    APK(ApkVersion::compare, ApkVersion::isValid),
+    DPKG(DpkgVersions::compare, DpkgVersions::isValid),
     /** Semantic versioning 2.0 (npm, Go with a leading {@code v}, OSV {@code SEMVER} ranges). */
-    SEMVER {
-        @Override
-        public int compare(String a, String b) {
-            return SemVers.compare(a, b);
-        }
+    SEMVER(SemVers::compare, SemVers::isValid),
+    PEP440(Pep440Versions::compare, Pep440Versions::isValid),
+    MAVEN(MavenVersions::compare, v -> v != null && !v.isBlank());
 
-        @Override
-        public boolean isValid(String v) {
-            return SemVers.isValid(v);
-        }
-    },
-    PEP440 {
-        @Override
-        public int compare(String a, String b) {
-            return Pep440Versions.compare(a, b);
-        }
+    private final Comparator<String> order;
+    private final Predicate<String> valid;
 
-        @Override
-        public boolean isValid(String v) {
-            return Pep440Versions.isValid(v);
-        }
-    },
-    MAVEN {
-        @Override
-        public int compare(String a, String b) {
-            return MavenVersions.compare(a, b);
-        }
-
-        @Override
-        public boolean isValid(String v) {
-            return v != null && !v.isBlank();
-        }
-    };
+    VersionScheme(Comparator<String> order, Predicate<String> valid) {
+        this.order = order;
+        this.valid = valid;
+    }
 
     /** Negative, zero or positive as {@code a} sorts before, with or after {@code b}. */
-    public abstract int compare(String a, String b);
+    public int compare(String a, String b) {
+        return order.compare(a, b);
+    }
 
-    public abstract boolean isValid(String version);
+    public boolean isValid(String version) {
+        return valid.test(version);
+    }
 
     /** Throws naming the version and scheme when {@code version} does not parse. */
     public String require(String version, String where) {

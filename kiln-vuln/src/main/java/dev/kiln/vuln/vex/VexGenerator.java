@@ -50,7 +50,7 @@ public final class VexGenerator {
                 List<VexStatement.Product> products = imagePurls.isEmpty()
                         ? List.of(new VexStatement.Product(p.purl(), List.of()))
                         : imagePurls.stream().map(i -> new VexStatement.Product(i, List.of(p.purl()))).toList();
-                String name = e.ids().stream().filter(x -> x.startsWith("CVE-")).findFirst().orElse(e.ids().get(0));
+                String name = e.primaryId();
                 List<String> aliases = e.ids().stream().filter(x -> !x.equals(name)).toList();
                 statements.add(new VexStatement(name, aliases, products, status, justification, null, action,
                         timestamp));
