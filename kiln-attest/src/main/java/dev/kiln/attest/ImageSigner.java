@@ -95,7 +95,7 @@ public final class ImageSigner {
             groups.add(() -> referrerBundles(store, subject, key, bundles));
         }
         List<Stored> stored = new ArrayList<>();
-        Parallel.map(groups, store.acceptsConcurrentWrites() ? groups.size() : 1, Supplier::get).forEach(stored::addAll);
+        Parallel.map(groups, inFlight(store), Supplier::get).forEach(stored::addAll);
         return new Result(subject.digest(), stored);
     }
 
@@ -149,8 +149,13 @@ public final class ImageSigner {
         return store.putManifest(m.mediaType(), m.toJson(), tag);
     }
 
+    /** Writes the store takes at once: a registry gets the usual few in flight, a layout one at a time. */
+    private static int inFlight(SignatureStore store) {
+        return store.acceptsConcurrentWrites() ? Parallel.IN_FLIGHT : 1;
+    }
+
     private static void putBlobs(SignatureStore store, List<byte[]> blobs) {
-        Parallel.map(blobs, store.acceptsConcurrentWrites() ? blobs.size() : 1, b -> {
+        Parallel.map(blobs, inFlight(store), b -> {
             store.putBlob(b);
             return b;
         });

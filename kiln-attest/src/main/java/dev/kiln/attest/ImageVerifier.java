@@ -1,5 +1,6 @@
 package dev.kiln.attest;
 
+import dev.kiln.attest.internal.Json;
 import dev.kiln.content.Digest;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.ImageIndex;
@@ -114,7 +115,7 @@ public final class ImageVerifier {
                 if (sig == null) {
                     throw new AttestException("layer has no " + CosignStorage.SIGNATURE_ANNOTATION + " annotation");
                 }
-                VerificationKey key = keyFor(payload, dev.kiln.attest.internal.Json.base64(sig, "signature annotation"));
+                VerificationKey key = keyFor(payload, Json.base64(sig, "signature annotation"));
                 if (key == null) {
                     throw new NoKeyVerifies("signature does not verify with " + keys() + " over payload "
                             + Digest.sha256(payload));
@@ -125,8 +126,7 @@ public final class ImageVerifier {
                 }
                 checks.add(new VerificationReport.Check("signature", location, null, true, "verified with " + key));
             } catch (RuntimeException e) {
-                checks.add(new VerificationReport.Check("signature", location, null, false, e.getMessage(),
-                        e instanceof NoKeyVerifies));
+                failed("signature", location, null, e);
             }
         }
     }
@@ -145,8 +145,7 @@ public final class ImageVerifier {
                 Dsse.Envelope env = Dsse.Envelope.parse(store.blob(layer.digest()), "DSSE envelope");
                 checkStatement(env, declared, location);
             } catch (RuntimeException e) {
-                checks.add(new VerificationReport.Check("attestation", location, declared, false, e.getMessage(),
-                        e instanceof NoKeyVerifies));
+                failed("attestation", location, declared, e);
             }
         }
     }
@@ -187,8 +186,7 @@ public final class ImageVerifier {
                 }
                 checkStatement(env, declared, location);
             } catch (RuntimeException e) {
-                checks.add(new VerificationReport.Check(kind, location, declared, false, e.getMessage(),
-                        e instanceof NoKeyVerifies));
+                failed(kind, location, declared, e);
             }
         }
     }
@@ -237,6 +235,12 @@ public final class ImageVerifier {
             checks.add(new VerificationReport.Check(kind, "tag " + tag, null, false, e.getMessage()));
             return null;
         }
+    }
+
+    /** A failed check; it is marked unverified when no key of the policy verified its signature. */
+    private void failed(String kind, String location, String predicateType, RuntimeException e) {
+        checks.add(new VerificationReport.Check(kind, location, predicateType, false, e.getMessage(),
+                e instanceof NoKeyVerifies));
     }
 
     /** No key of the policy verifies a signature: another signer's entry, or a tampered one. */

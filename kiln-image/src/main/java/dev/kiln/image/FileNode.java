@@ -1,5 +1,6 @@
 package dev.kiln.image;
 
+import dev.kiln.content.TarType;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,7 +14,35 @@ import java.util.TreeMap;
 public record FileNode(String path, Kind kind, int mode, long uid, long gid, long mtime, byte[] content,
         String linkTarget, Map<String, byte[]> xattrs, String owner, String sha1, int devMajor, int devMinor) {
 
-    public enum Kind { FILE, DIRECTORY, SYMLINK, HARDLINK, CHAR_DEVICE, BLOCK_DEVICE, FIFO }
+    public enum Kind {
+        FILE, DIRECTORY, SYMLINK, HARDLINK, CHAR_DEVICE, BLOCK_DEVICE, FIFO;
+
+        /** The kind a tar entry of {@code type} becomes in the tree. */
+        public static Kind of(TarType type) {
+            return switch (type) {
+                case FILE -> FILE;
+                case DIRECTORY -> DIRECTORY;
+                case SYMLINK -> SYMLINK;
+                case HARDLINK -> HARDLINK;
+                case CHAR_DEVICE -> CHAR_DEVICE;
+                case BLOCK_DEVICE -> BLOCK_DEVICE;
+                case FIFO -> FIFO;
+            };
+        }
+
+        /** The tar entry type a node of this kind is written as. */
+        public TarType tarType() {
+            return switch (this) {
+                case FILE -> TarType.FILE;
+                case DIRECTORY -> TarType.DIRECTORY;
+                case SYMLINK -> TarType.SYMLINK;
+                case HARDLINK -> TarType.HARDLINK;
+                case CHAR_DEVICE -> TarType.CHAR_DEVICE;
+                case BLOCK_DEVICE -> TarType.BLOCK_DEVICE;
+                case FIFO -> TarType.FIFO;
+            };
+        }
+    }
 
     public FileNode {
         xattrs = xattrs == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(xattrs));

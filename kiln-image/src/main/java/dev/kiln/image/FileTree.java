@@ -38,16 +38,26 @@ public final class FileTree {
      * above the root is rejected, because it would write outside the image.
      */
     public static String normalize(String path) {
+        return join(path, false);
+    }
+
+    /**
+     * {@code path} without empty and {@code .} components, each {@code ..} taking away the one before
+     * it; a {@code ..} at the root stays at the root when {@code clampAtRoot} (as in a chroot), and is
+     * an error otherwise.
+     */
+    private static String join(String path, boolean clampAtRoot) {
         List<String> parts = new ArrayList<>();
         for (String p : path.split("/")) {
             if (p.isEmpty() || p.equals(".")) {
                 continue;
             }
             if (p.equals("..")) {
-                if (parts.isEmpty()) {
+                if (!parts.isEmpty()) {
+                    parts.remove(parts.size() - 1);
+                } else if (!clampAtRoot) {
                     throw new ImageException("path '" + path + "' is outside the image root");
                 }
-                parts.remove(parts.size() - 1);
             } else {
                 parts.add(p);
             }
@@ -111,7 +121,7 @@ public final class FileTree {
                     String target = n.linkTarget();
                     String base = target.startsWith("/") ? "" : prefix.toString();
                     String rest = String.join("/", java.util.Arrays.copyOfRange(parts, i + 1, parts.length));
-                    resolved = clamp(base + "/" + target + "/" + rest);
+                    resolved = join(base + "/" + target + "/" + rest, true);
                     break;
                 }
                 prefix = new StringBuilder(dir);
@@ -124,32 +134,28 @@ public final class FileTree {
         throw new ImageException("too many levels of symbolic links resolving /" + path);
     }
 
-    private static String clamp(String path) {
-        List<String> parts = new ArrayList<>();
-        for (String s : path.split("/")) {
-            if (s.isEmpty() || s.equals(".")) {
-                continue;
-            }
-            if (s.equals("..")) {
-                if (!parts.isEmpty()) {
-                    parts.remove(parts.size() - 1);
-                }
-            } else {
-                parts.add(s);
-            }
-        }
-        return String.join("/", parts);
-    }
-
     /** All entries in walk order. */
     public Collection<FileNode> entries() {
         return nodes.values();
     }
 
-    /** Entries at or below {@code path}. */
+    /**
+     * Entries at or below {@code path}. In walk order they are one run starting at {@code path}, so
+     * only that run is read rather than the whole tree.
+     */
     public List<FileNode> subtree(String path) {
         String p = normalize(path);
-        return nodes.values().stream().filter(n -> n.path().equals(p) || p.isEmpty() || n.path().startsWith(p + "/"))
-                .toList();
+        if (p.isEmpty()) {
+            return List.copyOf(nodes.values());
+        }
+        String below = p + "/";
+        List<FileNode> out = new ArrayList<>();
+        for (FileNode n : nodes.tailMap(p, true).values()) {
+            if (!n.path().equals(p) && !n.path().startsWith(below)) {
+                break;
+            }
+            out.add(n);
+        }
+        return out;
     }
 }

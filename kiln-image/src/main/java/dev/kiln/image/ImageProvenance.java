@@ -53,7 +53,7 @@ public final class ImageProvenance {
                 String purl = "pkg:apk/kiln/" + e.name() + "@" + e.version() + "?arch=" + arch.apkArch();
                 deps.putIfAbsent(purl, ResourceDescriptor.of(e.name() + "-" + e.version(), purl, "sha256",
                         pkg.apk().sha256().hex()));
-                for (ResourceDescriptor source : upstreamSources(pkg, arch.apkArch())) {
+                for (ResourceDescriptor source : upstreamSources(pkg)) {
                     deps.putIfAbsent(source.uri() + "#" + source.digest(), source);
                 }
             }
@@ -69,11 +69,12 @@ public final class ImageProvenance {
      * if present: a bare in-toto statement, or one signed in a DSSE envelope ({@code kiln build
      * --attest-key}). The envelope's signature is not checked here: the image attestation that
      * carries these facts is itself signed, and whoever wants the package's own proof verifies the
-     * file against the package key.
+     * file against the package key. The file is looked for beside the {@code .apk} the build read,
+     * since the repository as written in the config may be relative to the config or a {@code file:} URI.
      */
-    private static List<ResourceDescriptor> upstreamSources(InstalledPackage pkg, String arch) {
-        Path attest = Path.of(pkg.repository()).resolve(arch)
-                .resolve(pkg.entry().name() + "-" + pkg.entry().version() + ".attest.json");
+    private static List<ResourceDescriptor> upstreamSources(InstalledPackage pkg) {
+        Path attest = pkg.apk().file()
+                .resolveSibling(pkg.entry().name() + "-" + pkg.entry().version() + ".attest.json");
         if (!Files.isRegularFile(attest)) {
             return List.of();
         }

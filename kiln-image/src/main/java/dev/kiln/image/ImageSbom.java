@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +47,7 @@ public final class ImageSbom {
     private final List<IndexEntry> packages;
     private final Map<String, String> osRelease;
     private final String supplier;
+    private final Map<String, List<String>> edges;
 
     public ImageSbom(FileTree tree, SbomSubject subject) {
         this.tree = tree;
@@ -56,6 +58,7 @@ public final class ImageSbom {
         this.packages = ApkIndex.parseText(new String(db.content(), StandardCharsets.UTF_8)).entries();
         this.osRelease = osRelease(tree);
         this.supplier = "Organization: " + osRelease.getOrDefault("NAME", osId());
+        this.edges = edges(packages);
     }
 
     public List<IndexEntry> packages() {
@@ -163,7 +166,7 @@ public final class ImageSbom {
             ids.add(id);
             rel(rels, layerIds.isEmpty() ? imageId : layerIds.get(layerIds.size() - 1), "CONTAINS", id);
         }
-        for (Map.Entry<String, List<String>> edge : edges().entrySet()) {
+        for (Map.Entry<String, List<String>> edge : edges.entrySet()) {
             for (String to : edge.getValue()) {
                 rel(rels, idByName.get(edge.getKey()), "DEPENDS_ON", idByName.get(to));
             }
@@ -334,7 +337,6 @@ public final class ImageSbom {
         topOn.add(osRef);
         refByName.values().forEach(topOn::add);
         deps.addObject().put("ref", osRef).putArray("dependsOn");
-        Map<String, List<String>> edges = edges();
         for (Map.Entry<String, String> e : refByName.entrySet()) {
             ArrayNode on = deps.addObject().put("ref", e.getValue()).putArray("dependsOn");
             edges.getOrDefault(e.getKey(), List.of()).forEach(n -> on.add(refByName.get(n)));
@@ -342,8 +344,19 @@ public final class ImageSbom {
         return bytes(bom);
     }
 
-    /** Package name → names of the installed packages that satisfy its dependencies, in order. */
-    private Map<String, List<String>> edges() {
+    /**
+     * Package name → names of the installed packages that satisfy its dependencies, in order: for each
+     * dependency, the first package in installed order that has its name or provides it, other than
+     * the package itself and those already listed.
+     */
+    private static Map<String, List<String>> edges(List<IndexEntry> packages) {
+        Map<String, Set<String>> providers = new HashMap<>();
+        for (IndexEntry p : packages) {
+            providers.computeIfAbsent(p.name(), k -> new LinkedHashSet<>()).add(p.name());
+            for (String x : p.provides()) {
+                providers.computeIfAbsent(Dependency.parse(x).name(), k -> new LinkedHashSet<>()).add(p.name());
+            }
+        }
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (IndexEntry e : packages) {
             List<String> to = new ArrayList<>();
@@ -352,14 +365,9 @@ public final class ImageSbom {
                 if (d.isConflict()) {
                     continue;
                 }
-                for (IndexEntry p : packages) {
-                    boolean provides = p.name().equals(d.name()) || p.provides().stream()
-                            .anyMatch(x -> Dependency.parse(x).name().equals(d.name()));
-                    if (provides && !p.name().equals(e.name()) && !to.contains(p.name())) {
-                        to.add(p.name());
-                        break;
-                    }
-                }
+                providers.getOrDefault(d.name(), Set.of()).stream()
+                        .filter(p -> !p.equals(e.name()) && !to.contains(p))
+                        .findFirst().ifPresent(to::add);
             }
             out.put(e.name(), to);
         }

@@ -61,15 +61,7 @@ public final class ImageTrees {
                 xattrs.put(k.substring("SCHILY.xattr.".length()), v);
             }
         });
-        FileNode.Kind kind = FileNode.Kind.valueOf(switch (h.type()) {
-            case FILE -> "FILE";
-            case DIRECTORY -> "DIRECTORY";
-            case SYMLINK -> "SYMLINK";
-            case HARDLINK -> "HARDLINK";
-            case CHAR_DEVICE -> "CHAR_DEVICE";
-            case BLOCK_DEVICE -> "BLOCK_DEVICE";
-            case FIFO -> "FIFO";
-        });
+        FileNode.Kind kind = FileNode.Kind.of(h.type());
         byte[] content = kind == FileNode.Kind.FILE ? tar.readContent() : null;
         String link = h.linkName().isEmpty() ? null
                 : kind == FileNode.Kind.HARDLINK ? FileTree.normalize(h.linkName()) : h.linkName();

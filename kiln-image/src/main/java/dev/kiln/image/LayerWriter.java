@@ -4,7 +4,6 @@ import dev.kiln.content.Digest;
 import dev.kiln.content.Gzip;
 import dev.kiln.content.Hashing;
 import dev.kiln.content.TarHeader;
-import dev.kiln.content.TarType;
 import dev.kiln.content.TarWriter;
 import dev.kiln.oci.Blob;
 import dev.kiln.oci.Descriptor;
@@ -74,17 +73,8 @@ public final class LayerWriter {
             throws IOException {
         Map<String, byte[]> pax = new LinkedHashMap<>();
         n.xattrs().forEach((k, v) -> pax.put("SCHILY.xattr." + k, v));
-        TarType type = switch (n.kind()) {
-            case FILE -> TarType.FILE;
-            case DIRECTORY -> TarType.DIRECTORY;
-            case SYMLINK -> TarType.SYMLINK;
-            case HARDLINK -> TarType.HARDLINK;
-            case CHAR_DEVICE -> TarType.CHAR_DEVICE;
-            case BLOCK_DEVICE -> TarType.BLOCK_DEVICE;
-            case FIFO -> TarType.FIFO;
-        };
         String name = n.kind() == FileNode.Kind.DIRECTORY ? n.path() + "/" : n.path();
-        TarHeader h = new TarHeader(name, type, n.mode(), n.uid(), n.gid(), users.getOrDefault(n.uid(), ""),
+        TarHeader h = new TarHeader(name, n.kind().tarType(), n.mode(), n.uid(), n.gid(), users.getOrDefault(n.uid(), ""),
                 groups.getOrDefault(n.gid(), ""), n.size(), n.mtime(), n.linkTarget(), n.devMajor(), n.devMinor(), pax);
         if (n.kind() == FileNode.Kind.FILE) {
             tar.write(h, n.content());

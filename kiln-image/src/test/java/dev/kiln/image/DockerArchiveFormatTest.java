@@ -7,14 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.content.Hashing;
 import dev.kiln.oci.DockerArchive;
-import dev.kiln.testkit.TestPackages;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -33,26 +30,12 @@ class DockerArchiveFormatTest {
     @TempDir
     Path tmp;
 
-    static String sha256(InputStream in) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[65536];
-        for (int n; (n = in.read(buf)) > 0; ) {
-            md.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
     @Test
     void theArchiveHasTheLayoutDockerLoadReads() throws Exception {
         assumeTrue(InteropTest.onPath("tar"), "GNU tar is needed");
-        TestPackages.publish(tmp.resolve("repo"), "x86_64", Fixtures.KEY, List.of(
-                TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(Fixtures.BUILD_DATE)
-                        .file("etc/os-release", "ID=kiln\n", 0644).dir("tmp"),
-                TestPackages.apk("hello", "2.12-r0").builddate(Fixtures.BUILD_DATE)
-                        .file("usr/bin/hello", InteropTest.helloElf(), 0755)));
-        Fixtures.publicKey(tmp);
+        Fixtures.runnableRepository(tmp);
         // origin layering gives several layers, so the order of Layers against diff_ids is tested
-        ImageSpec spec = ImageSpecLoader.load(Fixtures.config(tmp, """
+        ImageBuild build = Fixtures.build(tmp, """
                 contents:
                   repositories: [./repo]
                   keyring: [./kiln-test.rsa.pub]
@@ -63,8 +46,7 @@ class DockerArchiveFormatTest {
                   strategy: origin
                   budget: 5
                 archs: [amd64]
-                """));
-        ImageBuild build = new ImageBuilder(Clock.systemUTC()).build(spec, new BuildOptions(null, null, null, null, tmp));
+                """);
         Path archive = tmp.resolve("hello.docker.tar");
         String configDigest = new DockerArchive(archive, null).write(build.images(), "kiln.dev/hello:2.12").toString();
 
@@ -95,7 +77,7 @@ class DockerArchiveFormatTest {
             Path layer = x.resolve(layers.get(i).asText());
             assertThat(layer).as("layer file " + layers.get(i)).isRegularFile();
             try (InputStream in = new GZIPInputStream(Files.newInputStream(layer))) {
-                assertThat("sha256:" + sha256(in)).as("diff_id of " + layers.get(i)).isEqualTo(diffIds.get(i).asText());
+                assertThat("sha256:" + Hashing.sha256Hex(in.readAllBytes())).as("diff_id of " + layers.get(i)).isEqualTo(diffIds.get(i).asText());
             }
         }
         try (var files = Files.list(x)) {
@@ -107,7 +89,7 @@ class DockerArchiveFormatTest {
         assumeTrue(InteropTest.onPath("skopeo"), "skopeo is needed");
         InteropTest.Run raw = InteropTest.run(tmp, "skopeo", "inspect", "--config", "--raw", "docker-archive:" + archive);
         assertThat(raw.exit()).as(raw.out()).isZero();
-        assertThat(raw.out().trim()).isEqualTo(new String(configBytes, java.nio.charset.StandardCharsets.UTF_8).trim());
+        assertThat(raw.out().trim()).isEqualTo(new String(configBytes, StandardCharsets.UTF_8).trim());
         // naming the tag makes skopeo pick the image by its RepoTags entry
         InteropTest.Run inspect = InteropTest.run(tmp, "skopeo", "inspect", "docker-archive:" + archive + ":kiln.dev/hello:2.12");
         assertThat(inspect.exit()).as(inspect.out()).isZero();
@@ -127,7 +109,7 @@ class DockerArchiveFormatTest {
         assumeTrue(InteropTest.onPath("umoci"), "umoci is needed");
         InteropTest.Run unpack = InteropTest.run(tmp, "umoci", "unpack", "--rootless", "--image", "copied:latest", "bundle");
         assertThat(unpack.exit()).as(unpack.out()).isZero();
-        assertThat(Files.readAllBytes(tmp.resolve("bundle/rootfs/usr/bin/hello"))).isEqualTo(InteropTest.helloElf());
+        assertThat(Files.readAllBytes(tmp.resolve("bundle/rootfs/usr/bin/hello"))).isEqualTo(Fixtures.helloElf());
         assertThat(tmp.resolve("bundle/rootfs/lib/apk/db/installed")).isRegularFile();
     }
 }

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.oci.DockerArchive;
-import dev.kiln.testkit.TestPackages;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,15 +26,8 @@ class DockerLoadInteropTest {
     void dockerLoadsAndRunsTheArchive() throws Exception {
         assumeTrue(InteropTest.onPath("dockerd") && InteropTest.onPath("docker"), "Debian's docker.io is needed");
         assumeTrue("root".equals(System.getProperty("user.name")), "dockerd runs only as root");
-        Path repo = tmp.resolve("repo");
-        TestPackages.publish(repo, "x86_64", Fixtures.KEY, List.of(
-                TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(Fixtures.BUILD_DATE)
-                        .file("etc/os-release", "ID=kiln\nVERSION_ID=\"2025\"\n", 0644).dir("tmp"),
-                TestPackages.apk("hello", "2.12-r0").builddate(Fixtures.BUILD_DATE)
-                        .file("usr/bin/hello", InteropTest.helloElf(), 0755)));
-        Fixtures.publicKey(tmp);
-        ImageSpec spec = ImageSpecLoader.load(Fixtures.config(tmp, ImageBuilderTest.HELLO));
-        ImageBuild build = new ImageBuilder(Clock.systemUTC()).build(spec, new BuildOptions(null, null, null, null, tmp));
+        Fixtures.runnableRepository(tmp);
+        ImageBuild build = Fixtures.build(tmp, ImageBuilderTest.HELLO);
         Path archive = tmp.resolve("hello.docker.tar");
         String imageId = new DockerArchive(archive, null).write(build.images(), "kiln.dev/hello:2.12").toString();
 

@@ -2,8 +2,12 @@ package dev.kiln.image;
 
 import dev.kiln.apk.SigningKey;
 import dev.kiln.testkit.TestPackages;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /** A small signed repository: a base layout, a libc, hello, and packages that exercise the resolver. */
@@ -37,6 +41,44 @@ final class Fixtures {
                 TestPackages.apk("grumpy", "1.0-r0").builddate(BUILD_DATE).depends("!hello")
                         .file("usr/bin/grumpy", "g", 0755)));
         return repo;
+    }
+
+    /**
+     * A repository in {@code dir/repo} (with the public key in {@code dir}) whose hello is a real
+     * program ({@link #helloElf}), for images that other tools unpack, load or run.
+     */
+    static Path runnableRepository(Path dir) throws Exception {
+        Path repo = dir.resolve("repo");
+        TestPackages.publish(repo, "x86_64", KEY, List.of(
+                TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(BUILD_DATE)
+                        .file("etc/os-release", "ID=kiln\nVERSION_ID=\"2025\"\n", 0644)
+                        .file("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\n", 0644).dir("tmp"),
+                TestPackages.apk("hello", "2.12-r0").builddate(BUILD_DATE).file("usr/bin/hello", helloElf(), 0755)));
+        publicKey(dir);
+        return repo;
+    }
+
+    /** A 169-byte static x86-64 Linux program that prints "Hello, world!" and exits 0: no compiler needed. */
+    static byte[] helloElf() {
+        byte[] msg = "Hello, world!\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] code = {(byte) 0xb8, 1, 0, 0, 0, (byte) 0xbf, 1, 0, 0, 0, 0x48, (byte) 0x8d, 0x35, 16, 0, 0, 0,
+                (byte) 0xba, (byte) msg.length, 0, 0, 0, 0x0f, 0x05, (byte) 0xb8, 60, 0, 0, 0, 0x31, (byte) 0xff, 0x0f, 0x05};
+        int size = 64 + 56 + code.length + msg.length;
+        long base = 0x400000;
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        b.putShort((short) 2).putShort((short) 0x3e).putInt(1).putLong(base + 120).putLong(64).putLong(0);
+        b.putInt(0).putShort((short) 64).putShort((short) 56).putShort((short) 1).putShort((short) 0)
+                .putShort((short) 0).putShort((short) 0);
+        b.putInt(1).putInt(5).putLong(0).putLong(base).putLong(base).putLong(size).putLong(size).putLong(0x1000);
+        b.put(code).put(msg);
+        return b.array();
+    }
+
+    /** Builds {@code yaml} (written to {@code dir/image.yaml}) with repositories and keys relative to {@code dir}. */
+    static ImageBuild build(Path dir, String yaml) throws Exception {
+        ImageSpec spec = ImageSpecLoader.load(config(dir, yaml));
+        return new ImageBuilder(Clock.systemUTC()).build(spec, new BuildOptions(null, null, null, null, dir));
     }
 
     static Path publicKey(Path dir) throws Exception {

@@ -108,6 +108,30 @@ class ImageSbomTest {
         assertThat(expressions).containsEntry("hello", "GPL-3.0-or-later").containsEntry("libc", "MIT OR Apache-2.0");
     }
 
+    @Test
+    void dependenciesNameThePackageThatProvidesThem() throws Exception {
+        // hello depends on so:libc.so.6, which libc provides
+        ArchImage img = buildHello("GPL-3.0-or-later", "MIT").archs().get(0);
+        ImageSbom sbom = new ImageSbom(img.tree(), SbomSubject.of("kiln.dev/hello", img));
+        Map<String, String> purls = new HashMap<>();
+        sbom.packages().forEach(e -> purls.put(e.name(), sbom.purl(e)));
+        Map<String, List<String>> dependsOn = new HashMap<>();
+        new ObjectMapper().readTree(sbom.cyclonedx()).path("dependencies").forEach(d -> {
+            List<String> on = new ArrayList<>();
+            d.path("dependsOn").forEach(x -> on.add(x.asText()));
+            dependsOn.put(d.path("ref").asText(), on);
+        });
+        assertThat(dependsOn).containsEntry(purls.get("hello"), List.of(purls.get("libc")))
+                .containsEntry(purls.get("libc"), List.of());
+        List<String> spdxDepends = new ArrayList<>();
+        new ObjectMapper().readTree(sbom.spdx()).path("relationships").forEach(r -> {
+            if (r.path("relationshipType").asText().equals("DEPENDS_ON")) {
+                spdxDepends.add(r.path("spdxElementId").asText() + " -> " + r.path("relatedSpdxElement").asText());
+            }
+        });
+        assertThat(spdxDepends).contains("SPDXRef-Package-apk-hello-2.12-r0 -> SPDXRef-Package-apk-libc-2.40-r1");
+    }
+
     /** An image of hello (with its embedded package SBOM) on libc (without one) and the base layout. */
     private ImageBuild buildHello(String helloLicense, String libcLicense) throws Exception {
         byte[] helloSbom = new SpdxPackageSbom().write(new PackageSbomInput("kiln", "hello", "2.12-r0", "x86_64",

@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.kiln.oci.DockerArchive;
 import dev.kiln.oci.OciArchive;
 import dev.kiln.oci.OciLayout;
-import dev.kiln.testkit.TestPackages;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,35 +35,11 @@ class InteropTest {
                 .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 
-    /** A 169-byte static x86-64 Linux program that prints "Hello, world!" and exits 0: no compiler needed. */
-    static byte[] helloElf() {
-        byte[] msg = "Hello, world!\n".getBytes(StandardCharsets.US_ASCII);
-        byte[] code = {(byte) 0xb8, 1, 0, 0, 0, (byte) 0xbf, 1, 0, 0, 0, 0x48, (byte) 0x8d, 0x35, 16, 0, 0, 0,
-                (byte) 0xba, (byte) msg.length, 0, 0, 0, 0x0f, 0x05, (byte) 0xb8, 60, 0, 0, 0, 0x31, (byte) 0xff, 0x0f, 0x05};
-        int size = 64 + 56 + code.length + msg.length;
-        long base = 0x400000;
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-        b.putShort((short) 2).putShort((short) 0x3e).putInt(1).putLong(base + 120).putLong(64).putLong(0);
-        b.putInt(0).putShort((short) 64).putShort((short) 56).putShort((short) 1).putShort((short) 0)
-                .putShort((short) 0).putShort((short) 0);
-        b.putInt(1).putInt(5).putLong(0).putLong(base).putLong(base).putLong(size).putLong(size).putLong(0x1000);
-        b.put(code).put(msg);
-        return b.array();
-    }
-
     @Test
     void skopeoUmociAndBubblewrapReadKilnImages() throws Exception {
         assumeTrue(onPath("skopeo") && onPath("umoci"), "skopeo and umoci are needed");
-        Path repo = tmp.resolve("repo");
-        TestPackages.publish(repo, "x86_64", Fixtures.KEY, List.of(
-                TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(Fixtures.BUILD_DATE)
-                        .file("etc/os-release", "ID=kiln\nVERSION_ID=\"2025\"\n", 0644)
-                        .file("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\n", 0644).dir("tmp"),
-                TestPackages.apk("hello", "2.12-r0").builddate(Fixtures.BUILD_DATE).file("usr/bin/hello", helloElf(), 0755)));
-        Fixtures.publicKey(tmp);
-        ImageSpec spec = ImageSpecLoader.load(Fixtures.config(tmp, ImageBuilderTest.HELLO));
-        ImageBuild build = new ImageBuilder(Clock.systemUTC()).build(spec, new BuildOptions(null, null, null, null, tmp));
+        Fixtures.runnableRepository(tmp);
+        ImageBuild build = Fixtures.build(tmp, ImageBuilderTest.HELLO);
 
         new OciLayout(tmp.resolve("layout")).write(build.images(), "latest");
         new OciArchive(tmp.resolve("image.oci.tar")).write(build.images(), "latest");

@@ -50,15 +50,7 @@ public final class PackageData {
                         xattrs.put(r.getKey().substring(XATTR.length()), r.getValue());
                     }
                 }
-                FileNode.Kind kind = switch (h.type()) {
-                    case FILE -> FileNode.Kind.FILE;
-                    case DIRECTORY -> FileNode.Kind.DIRECTORY;
-                    case SYMLINK -> FileNode.Kind.SYMLINK;
-                    case HARDLINK -> FileNode.Kind.HARDLINK;
-                    case CHAR_DEVICE -> FileNode.Kind.CHAR_DEVICE;
-                    case BLOCK_DEVICE -> FileNode.Kind.BLOCK_DEVICE;
-                    case FIFO -> FileNode.Kind.FIFO;
-                };
+                FileNode.Kind kind = FileNode.Kind.of(h.type());
                 byte[] content = kind == FileNode.Kind.FILE ? tar.readContent() : null;
                 String link = h.linkName().isEmpty() ? null
                         : kind == FileNode.Kind.HARDLINK ? strip(h.linkName()) : h.linkName();
