@@ -187,9 +187,10 @@ final class BuildCommand implements Callable<Integer> {
         return "  " + text.strip().replace("\n", "\n  ");
     }
 
-    private static List<Path> exampleRecipes() throws IOException {
+    private List<Path> exampleRecipes() throws IOException {
         if (!Files.isDirectory(Defaults.EXAMPLES)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new BuildCommand()),
+            // this command's own line, so the message reaches its error stream (a detached one wrote to System.err)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "no RECIPE given and no example catalog at " + Defaults.EXAMPLES.toAbsolutePath());
         }
         return CatalogFiles.yamlFiles(Defaults.EXAMPLES);
