@@ -11,7 +11,6 @@ import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.RecipeException;
 import dev.kiln.recipe.Recipes;
-import dev.kiln.recipe.Step;
 import dev.kiln.sandbox.BubblewrapSandbox;
 import dev.kiln.sandbox.Preflight;
 import dev.kiln.sandbox.SandboxException;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -107,11 +105,11 @@ final class BuildCommand implements Callable<Integer> {
         }
         Preflight.check(System.getenv());
         SigningKey key = signingKey != null ? KeyFiles.load(signingKey)
-                : KeyFiles.loadOrCreate(stateDir.resolve("keys/kiln.rsa"), out);
+                : KeyFiles.loadOrCreate(Defaults.signingKey(stateDir), out);
         dev.kiln.attest.SigningKey provenanceKey = attestKey == null ? null
                 : SigningTargets.signingKey(spec, attestKey, passphraseFile);
         Path cache = cacheDir != null ? cacheDir : stateDir.resolve("cache");
-        long epoch = sourceDateEpoch != null ? sourceDateEpoch : envEpoch();
+        Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
         PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()),
                 HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                         .connectTimeout(Duration.ofSeconds(20)).build());
@@ -119,7 +117,7 @@ final class BuildCommand implements Callable<Integer> {
         for (int i = 0; i < plans.size(); i++) {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
-            BuildOptions options = new BuildOptions(arch, outDir, cache, stateDir.resolve("work"), stateDir.resolve("logs"), key, epoch,
+            BuildOptions options = new BuildOptions(arch, outDir, cache, stateDir.resolve("work"), stateDir.resolve("logs"), key, epoch == null ? 0 : epoch,
                     "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out), provenanceKey);
             try {
                 report(out, builder.build(plan, options));
@@ -189,26 +187,12 @@ final class BuildCommand implements Callable<Integer> {
         return "  " + text.strip().replace("\n", "\n  ");
     }
 
-    private static long envEpoch() {
-        String value = System.getenv("SOURCE_DATE_EPOCH");
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new BuildCommand()),
-                    "SOURCE_DATE_EPOCH must be a number of seconds, got '" + value + "'");
-        }
-    }
-
-    private static List<Path> exampleRecipes() throws IOException {
+    private List<Path> exampleRecipes() throws IOException {
         if (!Files.isDirectory(Defaults.EXAMPLES)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new BuildCommand()),
+            // this command's own line, so the message reaches its error stream (a detached one wrote to System.err)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "no RECIPE given and no example catalog at " + Defaults.EXAMPLES.toAbsolutePath());
         }
-        try (Stream<Path> s = Files.list(Defaults.EXAMPLES)) {
-            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-        }
+        return CatalogFiles.yamlFiles(Defaults.EXAMPLES);
     }
 }

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Brings the example catalog to its declared state: every recipe built into the repository
@@ -139,12 +138,7 @@ final class CatalogReconciler {
     }
 
     private static List<Path> yamlFiles(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-        }
+        return Files.isDirectory(dir) ? CatalogFiles.yamlFiles(dir) : List.of();
     }
 
     static Map<String, Object> describe(PackageOutcome p) {

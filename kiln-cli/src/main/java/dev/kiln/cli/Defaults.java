@@ -1,15 +1,48 @@
 package dev.kiln.cli;
 
+import dev.kiln.oci.distribution.Credentials;
 import java.nio.file.Path;
 
 /** Where Kiln keeps its state when the command line does not say: all under {@code .kiln/} of the working directory. */
 final class Defaults {
     static final Path STATE = Path.of(".kiln");
-    static final Path SIGNING_KEY = STATE.resolve("keys").resolve("kiln.rsa");
+    static final Path SIGNING_KEY = signingKey(STATE);
     static final Path REPOSITORY = Path.of("packages");
     static final Path EXAMPLES = Path.of("examples").resolve("recipes");
 
     private Defaults() {
+    }
+
+    /** The package signing key kept under a state directory, created on first use. */
+    static Path signingKey(Path stateDir) {
+        return stateDir.resolve("keys").resolve("kiln.rsa");
+    }
+
+    /**
+     * {@code $SOURCE_DATE_EPOCH} in seconds, or null when it is unset or blank; the one reading of the
+     * variable, so every command rejects a bad value with the same message.
+     */
+    static Long sourceDateEpoch() {
+        String value = System.getenv("SOURCE_DATE_EPOCH");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Kiln()),
+                    "SOURCE_DATE_EPOCH must be a number of seconds, got '" + value + "'");
+        }
+    }
+
+    /**
+     * Registry credentials: {@code username} and {@code password} when given, else {@code $KILN_REGISTRY_USERNAME}
+     * and {@code $KILN_REGISTRY_PASSWORD}; null (anonymous) without a user name.
+     */
+    static Credentials registryCredentials(String username, String password) {
+        String user = username != null ? username : System.getenv("KILN_REGISTRY_USERNAME");
+        String pass = password != null ? password : System.getenv("KILN_REGISTRY_PASSWORD");
+        return user == null || user.isEmpty() ? null : new Credentials(user, pass == null ? "" : pass);
     }
 
     /** The host's APK architecture name. */

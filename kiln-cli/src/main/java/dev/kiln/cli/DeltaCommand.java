@@ -9,19 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "delta", description = "List every local patch still carried, with its recorded reason and how long it has been carried.")
 final class DeltaCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "RECIPE", description = "recipe files (default: every recipe of --catalog)")
-    List<Path> recipes = new ArrayList<>();
-
-    @Option(names = "--catalog", description = "recipe directory (default: ${DEFAULT-VALUE})")
-    Path catalog = Defaults.EXAMPLES;
+    @Mixin
+    RecipeSelection selection;
 
     @Option(names = "--json", description = "machine-readable output: one JSON object per line")
     boolean json;
@@ -29,7 +26,7 @@ final class DeltaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Output out = Output.of(spec, json);
-        List<Path> files = UpdateWiring.recipeFiles(recipes, catalog);
+        List<Path> files = selection.files();
         List<String> problems = new ArrayList<>();
         DeltaReport report = new DeltaReport(Clock.systemUTC());
         for (Path f : files) {

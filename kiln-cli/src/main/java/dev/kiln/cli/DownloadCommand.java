@@ -4,10 +4,10 @@ import dev.kiln.attest.PredicateTypes;
 import dev.kiln.attest.VerificationPolicy;
 import dev.kiln.attest.VerificationReport;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,14 +24,8 @@ final class DownloadCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "IMAGE", description = "registry reference or OCI layout directory")
     String image;
 
-    @Option(names = "--key", required = true, description = "public key (PEM)")
-    Path key;
-
-    @Option(names = "--allow-other-signers", description = VerifyCommand.ALLOW_OTHER_SIGNERS)
-    boolean allowOtherSigners;
-
-    @Option(names = "--ref", description = "image name inside an OCI layout")
-    String ref;
+    @Mixin
+    VerifyOptions verifying;
 
     @Option(names = "--offline", description = "IMAGE must be an OCI layout directory")
     boolean offline;
@@ -44,10 +38,9 @@ final class DownloadCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "WHAT must be sbom or provenance, got '" + what + "'");
         };
-        VerificationPolicy policy = VerificationPolicy.signedBy(SigningTargets.publicKey(spec, key))
-                .withSignatureRequired(false).withOtherSignersAllowed(allowOtherSigners);
+        VerificationPolicy policy = verifying.policy().withSignatureRequired(false);
         Output quiet = new Output(false, new java.io.PrintWriter(java.io.Writer.nullWriter()), spec.commandLine().getErr());
-        VerificationReport report = VerifyCommand.verify(spec, quiet, image, ref, offline, policy);
+        VerificationReport report = VerifyCommand.verify(spec, quiet, image, verifying.ref, offline, policy);
         if (!report.passed()) {
             return 1;
         }

@@ -2,24 +2,20 @@ package dev.kiln.cli;
 
 import dev.kiln.update.RebuildGraph;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "graph", description = "Print the build order of a catalog from build-time dependencies (cycles broken and reported).")
 final class GraphCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "RECIPE", description = "recipe files (default: every recipe of --catalog)")
-    List<Path> recipes = new ArrayList<>();
-
-    @Option(names = "--catalog", description = "recipe directory (default: ${DEFAULT-VALUE})")
-    Path catalog = Defaults.EXAMPLES;
+    @Mixin
+    RecipeSelection selection;
 
     @Option(names = "--dot", description = "print Graphviz DOT instead of the order")
     boolean dot;
@@ -31,7 +27,7 @@ final class GraphCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Output out = Output.of(spec, json);
         List<String> problems = new ArrayList<>();
-        RebuildGraph graph = RebuildGraph.of(UpdateWiring.load(UpdateWiring.recipeFiles(recipes, catalog), List.of(), problems));
+        RebuildGraph graph = RebuildGraph.of(UpdateWiring.load(selection.files(), List.of(), problems));
         problems.forEach(out::error);
         if (dot) {
             out.say(graph.dot().stripTrailing());

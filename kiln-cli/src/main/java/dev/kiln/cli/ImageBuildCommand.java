@@ -89,11 +89,7 @@ final class ImageBuildCommand implements Callable<Integer> {
     /** Build inputs shared by build and publish; {@code $SOURCE_DATE_EPOCH} when no epoch is given. */
     static BuildOptions options(Path config, List<String> archs, List<String> repositories, List<Path> keyring,
             Long sourceDateEpoch, Path lockfile) {
-        Long epoch = sourceDateEpoch;
-        String env = System.getenv("SOURCE_DATE_EPOCH");
-        if (epoch == null && env != null && !env.isBlank()) {
-            epoch = Long.parseLong(env.trim());
-        }
+        Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
         ImageLock lock = null;
         if (lockfile != null) {
             try {

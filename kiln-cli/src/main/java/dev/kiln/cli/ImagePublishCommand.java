@@ -71,9 +71,7 @@ final class ImagePublishCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Output o = Output.of(spec, json);
         List<ImageReference> references = refs.stream().map(ImageReference::parse).toList();
-        String user = username != null ? username : System.getenv("KILN_REGISTRY_USERNAME");
-        String pass = password != null ? password : System.getenv("KILN_REGISTRY_PASSWORD");
-        Credentials credentials = user == null || user.isEmpty() ? null : new Credentials(user, pass == null ? "" : pass);
+        Credentials credentials = Defaults.registryCredentials(username, password);
         // read the key before building so a wrong passphrase costs nothing
         SigningKey key = signKey == null ? null : SigningTargets.signingKey(spec, signKey, passphraseFile);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))

@@ -31,7 +31,8 @@ final class InventoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Instant created = Instant.ofEpochSecond(sourceDateEpoch != null ? sourceDateEpoch : envEpoch());
+        Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
+        Instant created = Instant.ofEpochSecond(epoch == null ? 0 : epoch);
         Inventory inv = Inventories.of(image.load(target).rootfs());
         byte[] doc = switch (format) {
             case "json" -> InventorySboms.json(inv, target);
@@ -44,10 +45,5 @@ final class InventoryCommand implements Callable<Integer> {
         out.print(new String(doc, StandardCharsets.UTF_8));
         out.flush();
         return 0;
-    }
-
-    private static long envEpoch() {
-        String s = System.getenv("SOURCE_DATE_EPOCH");
-        return s == null || s.isBlank() ? 0 : Long.parseLong(s.trim());
     }
 }

@@ -68,7 +68,7 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Severity threshold = failOn == null ? null : Severity.valueOf(failOn.toUpperCase(Locale.ROOT));
+        Severity threshold = failOn == null ? null : threshold(failOn);
         Clock clock = Clock.systemUTC();
         ScanInputs in = ScanInputs.load(advisories, secdb, osv, clock);
         List<VexDocument> docs = new ArrayList<>();
@@ -86,6 +86,15 @@ final class ScanCommand implements Callable<Integer> {
         }
         out.flush();
         return threshold != null && report.failsAt(threshold) ? 1 : 0;
+    }
+
+    private static Severity threshold(String text) {
+        try {
+            return Severity.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--fail-on: expected critical, high, medium, low or unknown, found '"
+                    + text + "'", e);
+        }
     }
 
     /** The data sources of a scan, loaded once. */

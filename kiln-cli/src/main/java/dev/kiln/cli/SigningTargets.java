@@ -5,7 +5,6 @@ import dev.kiln.attest.SigningKey;
 import dev.kiln.attest.VerificationKey;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.OciLayout;
-import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.oci.distribution.RegistryClient;
 import java.io.Console;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -44,11 +42,8 @@ final class SigningTargets {
                     + image + "' is not a directory");
         }
         ImageReference reference = ImageReference.parse(image);
-        Map<String, String> env = System.getenv();
-        Credentials credentials = env.containsKey("KILN_REGISTRY_USERNAME")
-                ? new Credentials(env.get("KILN_REGISTRY_USERNAME"), env.getOrDefault("KILN_REGISTRY_PASSWORD", "")) : null;
         RegistryClient client = new RegistryClient(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build(),
-                credentials);
+                Defaults.registryCredentials(null, null));
         return new Target(SignatureStore.registry(client, reference), reference.identifier(), reference.toString());
     }
 

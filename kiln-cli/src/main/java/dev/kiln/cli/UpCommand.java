@@ -64,7 +64,7 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Output out = Output.of(spec, json);
         Preflight.check(System.getenv());
-        SigningKey key = KeyFiles.loadOrCreate(stateDir.resolve("keys/kiln.rsa"), out);
+        SigningKey key = KeyFiles.loadOrCreate(Defaults.signingKey(stateDir), out);
         importSources(out);
 
         Path registryRoot = Files.createDirectories(stateDir.resolve("registry"));

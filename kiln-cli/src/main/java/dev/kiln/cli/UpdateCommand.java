@@ -37,7 +37,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "update", description = "Follow upstream releases: check for new versions, or apply them (bump, build, test, publish).",
         subcommands = {UpdateCommand.Check.class, UpdateCommand.Apply.class, UpdateCommand.Run.class})
@@ -52,11 +51,8 @@ final class UpdateCommand implements Runnable {
 
     /** Options shared by check and apply. */
     static final class Common {
-        @Parameters(paramLabel = "RECIPE", description = "recipe files (default: every recipe of --catalog)")
-        List<Path> recipes = new ArrayList<>();
-
-        @Option(names = "--catalog", description = "recipe directory used when no RECIPE is given (default: ${DEFAULT-VALUE})")
-        Path catalog = Defaults.EXAMPLES;
+        @Mixin
+        RecipeSelection selection;
 
         @Option(names = "--pipeline-dir", description = "directory of pipeline definitions; repeatable")
         List<Path> pipelineDirs = new ArrayList<>();
@@ -74,8 +70,16 @@ final class UpdateCommand implements Runnable {
             return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build();
         }
 
-        List<CheckResult> check(Output out, List<Recipe> recipes, HttpClient http) {
-            return checker(http).check(recipes);
+        /** The recipes as named, the ones that loaded, and why the others did not (each already printed as an error). */
+        record Loaded(List<Path> files, List<Recipe> recipes, List<String> problems) {
+        }
+
+        Loaded load(Output out) throws IOException {
+            List<String> problems = new ArrayList<>();
+            List<Path> files = selection.files();
+            List<Recipe> loaded = UpdateWiring.load(files, pipelineDirs, problems);
+            problems.forEach(out::error);
+            return new Loaded(files, loaded, problems);
         }
 
         UpdateChecker checker(HttpClient http) {
@@ -111,7 +115,7 @@ final class UpdateCommand implements Runnable {
         }
 
         Wired wire(Common common, HttpClient http, Output out) throws IOException {
-            SigningKey key = signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(stateDir.resolve("keys/kiln.rsa"), out);
+            SigningKey key = signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(Defaults.signingKey(stateDir), out);
             Path cache = stateDir.resolve("cache");
             UpstreamSources sources = UpdateWiring.sources(cache, http);
             RecipeLoader loader = new RecipeLoader(common.pipelineDirs);
@@ -169,12 +173,10 @@ final class UpdateCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Output out = Output.of(spec, common.json);
-            List<String> problems = new ArrayList<>();
-            List<Recipe> recipes = UpdateWiring.load(UpdateWiring.recipeFiles(common.recipes, common.catalog), common.pipelineDirs, problems);
-            problems.forEach(out::error);
-            List<CheckResult> results = common.check(out, recipes, common.http());
+            Common.Loaded loaded = common.load(out);
+            List<CheckResult> results = common.checker(common.http()).check(loaded.recipes());
             results.forEach(r -> report(out, r));
-            return problems.isEmpty() && results.stream().noneMatch(r -> r.status() == CheckResult.Status.FAILED) ? 0 : 1;
+            return loaded.problems().isEmpty() && results.stream().noneMatch(r -> r.status() == CheckResult.Status.FAILED) ? 0 : 1;
         }
     }
 
@@ -192,20 +194,17 @@ final class UpdateCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Output out = Output.of(spec, common.json);
-            List<String> problems = new ArrayList<>();
-            List<Path> files = UpdateWiring.recipeFiles(common.recipes, common.catalog);
-            List<Recipe> recipes = UpdateWiring.load(files, common.pipelineDirs, problems);
-            problems.forEach(out::error);
+            Common.Loaded loaded = common.load(out);
             HttpClient http = common.http();
-            List<CheckResult> results = common.check(out, recipes, http);
+            List<CheckResult> results = common.checker(http).check(loaded.recipes());
             UpdateApplier applier = publishing.wire(common, http, out).applier();
-            int failures = problems.size();
+            int failures = loaded.problems().size();
             for (CheckResult r : results) {
                 report(out, r);
                 if (!r.actionable()) {
                     continue;
                 }
-                Path file = files.stream().filter(f -> f.getFileName().toString().equals(r.recipe())).findFirst().orElseThrow();
+                Path file = loaded.files().stream().filter(f -> f.getFileName().toString().equals(r.recipe())).findFirst().orElseThrow();
                 UpdateApplier.ApplyResult a = applier.apply(file, r.newest().version());
                 if (!reportApply(out, r.recipe(), a)) {
                     failures++;
@@ -243,12 +242,10 @@ final class UpdateCommand implements Runnable {
             UpdateRun run = new UpdateRun(common.checker(http), wired.applier(), wired.rebuilder(),
                     () -> Files.exists(wired.index()) ? ApkIndex.read(wired.index(), null) : ApkIndex.of(List.of()));
             for (int pass = 1; ; pass++) {
-                List<String> problems = new ArrayList<>();
-                List<Path> files = UpdateWiring.recipeFiles(common.recipes, common.catalog);
-                List<Recipe> recipes = UpdateWiring.load(files, common.pipelineDirs, problems);
-                problems.forEach(out::error);
-                Path catalog = files.isEmpty() ? common.catalog : files.get(0).toAbsolutePath().getParent();
-                UpdateRun.Report report = run.pass(catalog, recipes);
+                Common.Loaded loaded = common.load(out);
+                List<String> problems = loaded.problems();
+                Path catalog = loaded.files().isEmpty() ? common.selection.catalog : loaded.files().get(0).toAbsolutePath().getParent();
+                UpdateRun.Report report = run.pass(catalog, loaded.recipes());
                 report.packages().forEach(p -> reportPackage(out, p));
                 out.say(String.format("pass %d: %d published, %d up to date, %d failed, %d not checked", pass,
                         report.count(UpdateRun.Outcome.PUBLISHED), report.count(UpdateRun.Outcome.UP_TO_DATE),

@@ -29,20 +29,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /** The update bot's ports implemented with the build's source cache and package builder. */
 final class UpdateWiring {
     private UpdateWiring() {
-    }
-
-    static List<Path> recipeFiles(List<Path> given, Path catalog) throws IOException {
-        if (!given.isEmpty()) {
-            return given;
-        }
-        try (Stream<Path> s = Files.list(catalog)) {
-            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-        }
     }
 
     /** Loads what loads; every failure goes to {@code problems}. */

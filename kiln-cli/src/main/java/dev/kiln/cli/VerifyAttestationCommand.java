@@ -2,10 +2,10 @@ package dev.kiln.cli;
 
 import dev.kiln.attest.PredicateTypes;
 import dev.kiln.attest.VerificationPolicy;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,20 +20,14 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "registry reference or OCI layout directory")
     String image;
 
-    @Option(names = "--key", required = true, description = "public key (PEM)")
-    Path key;
+    @Mixin
+    VerifyOptions verifying;
 
     @Option(names = "--type", split = ",", description = "required predicate types or shortcuts (default: ${DEFAULT-VALUE})")
     List<String> types = List.of("slsaprovenance");
 
     @Option(names = "--require-signature", description = "also require an image signature")
     boolean requireSignature;
-
-    @Option(names = "--allow-other-signers", description = VerifyCommand.ALLOW_OTHER_SIGNERS)
-    boolean allowOtherSigners;
-
-    @Option(names = "--ref", description = "image name inside an OCI layout")
-    String ref;
 
     @Option(names = "--offline", description = "IMAGE must be an OCI layout directory")
     boolean offline;
@@ -43,10 +37,8 @@ final class VerifyAttestationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VerificationPolicy policy = VerificationPolicy.signedBy(SigningTargets.publicKey(spec, key))
-                .withSignatureRequired(requireSignature)
-                .requiring(types.stream().map(PredicateTypes::resolve).toList()).withBlobCheck(offline)
-                .withOtherSignersAllowed(allowOtherSigners);
-        return VerifyCommand.verify(spec, Output.of(spec, json), image, ref, offline, policy).passed() ? 0 : 1;
+        VerificationPolicy policy = verifying.policy().withSignatureRequired(requireSignature)
+                .requiring(types.stream().map(PredicateTypes::resolve).toList()).withBlobCheck(offline);
+        return VerifyCommand.verify(spec, Output.of(spec, json), image, verifying.ref, offline, policy).passed() ? 0 : 1;
     }
 }

@@ -3,9 +3,9 @@ package dev.kiln.cli;
 import dev.kiln.attest.ImageVerifier;
 import dev.kiln.attest.VerificationPolicy;
 import dev.kiln.attest.VerificationReport;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,17 +21,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "registry reference or OCI layout directory")
     String image;
 
-    @Option(names = "--key", required = true, description = "public key (PEM)")
-    Path key;
-
-    @Option(names = "--ref", description = "image name inside an OCI layout")
-    String ref;
+    @Mixin
+    VerifyOptions verifying;
 
     @Option(names = "--offline", description = "IMAGE must be an OCI layout directory; its blobs are re-hashed too")
     boolean offline;
-
-    @Option(names = "--allow-other-signers", description = VerifyCommand.ALLOW_OTHER_SIGNERS)
-    boolean allowOtherSigners;
 
     @Option(names = "--check-blobs", description = "also re-hash the image's manifests, config and layers")
     boolean checkBlobs;
@@ -39,14 +33,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
-    static final String ALLOW_OTHER_SIGNERS = "pass over signatures and attestations that --key does not verify (another"
-            + " signer's, or tampered), as cosign does, instead of failing the image";
-
     @Override
     public Integer call() {
-        VerificationPolicy policy = VerificationPolicy.signedBy(SigningTargets.publicKey(spec, key))
-                .withBlobCheck(checkBlobs || offline).withOtherSignersAllowed(allowOtherSigners);
-        return verify(spec, Output.of(spec, json), image, ref, offline, policy).passed() ? 0 : 1;
+        VerificationPolicy policy = verifying.policy().withBlobCheck(checkBlobs || offline);
+        return verify(spec, Output.of(spec, json), image, verifying.ref, offline, policy).passed() ? 0 : 1;
     }
 
     static VerificationReport verify(picocli.CommandLine.Model.CommandSpec spec, Output out, String image, String ref,

@@ -44,8 +44,8 @@ final class VexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Clock clock = Clock.systemUTC();
-        String epoch = System.getenv("SOURCE_DATE_EPOCH");
-        Instant at = epoch != null ? Instant.ofEpochSecond(Long.parseLong(epoch.trim())) : clock.instant()
+        Long epoch = Defaults.sourceDateEpoch();
+        Instant at = epoch != null ? Instant.ofEpochSecond(epoch) : clock.instant()
                 .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         ScanCommand.ScanInputs in = ScanCommand.ScanInputs.load(advisories, null, List.of(), clock);
         Inventory inv = Inventories.of(image.load(target).rootfs());

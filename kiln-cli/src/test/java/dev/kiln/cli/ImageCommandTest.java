@@ -4,31 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.apk.SigningKey;
 import dev.kiln.testkit.TestPackages;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ImageCommandTest {
     @TempDir
     Path tmp;
-
-    record Result(int exit, String out, String err) {
-    }
-
-    Result kiln(String... args) {
-        CommandLine cli = Kiln.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Result(exit, out.toString(), err.toString());
-    }
 
     @Test
     void buildLockAndSbom() throws Exception {
@@ -44,47 +28,47 @@ class ImageCommandTest {
         Files.writeString(config, "contents:\n  packages: [kiln-baselayout, hello]\nentrypoint:\n  command: /usr/bin/hello\n"
                 + "archs: [amd64]\n");
 
-        Result build = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("out").toString(),
+        CliRun build = CliRun.of("image", "build", config.toString(), "hello:latest", tmp.resolve("out").toString(),
                 "--repository", repo.toString(), "--keyring", pub.toString(), "--json");
-        assertThat(build.exit()).as(build.err()).isZero();
+        assertThat(build.exitCode()).as(build.err()).isZero();
         assertThat(build.out()).contains("\"event\":\"built\"").contains("\"format\":\"oci-layout\"");
-        Result archive = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("d.tar").toString(),
+        CliRun archive = CliRun.of("image", "build", config.toString(), "hello:latest", tmp.resolve("d.tar").toString(),
                 "--repository", repo.toString(), "--keyring", pub.toString(), "--format", "docker-archive");
-        assertThat(archive.exit()).as(archive.err()).isZero();
+        assertThat(archive.exitCode()).as(archive.err()).isZero();
 
-        Result lock = kiln("image", "lock", config.toString(), "--repository", repo.toString(), "--keyring",
+        CliRun lock = CliRun.of("image", "lock", config.toString(), "--repository", repo.toString(), "--keyring",
                 pub.toString());
-        assertThat(lock.exit()).as(lock.err()).isZero();
+        assertThat(lock.exitCode()).as(lock.err()).isZero();
         assertThat(lock.out()).contains("\"name\" : \"hello\"").contains("\"version\" : \"2.12-r0\"")
                 .contains("\"checksum\" : \"sha256-");
 
         Path lockFile = tmp.resolve("hello.lock.json");
-        assertThat(kiln("image", "lock", config.toString(), "--repository", repo.toString(), "--keyring", pub.toString(),
-                "-o", lockFile.toString()).exit()).isZero();
-        Result locked = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("locked").toString(),
+        assertThat(CliRun.of("image", "lock", config.toString(), "--repository", repo.toString(), "--keyring", pub.toString(),
+                "-o", lockFile.toString()).exitCode()).isZero();
+        CliRun locked = CliRun.of("image", "build", config.toString(), "hello:latest", tmp.resolve("locked").toString(),
                 "--repository", repo.toString(), "--keyring", pub.toString(), "--lockfile", lockFile.toString(), "--json");
-        assertThat(locked.exit()).as(locked.err()).isZero();
+        assertThat(locked.exitCode()).as(locked.err()).isZero();
         java.util.regex.Matcher index = java.util.regex.Pattern.compile("\"index\":\"(sha256:[0-9a-f]{64})\"")
                 .matcher(build.out());
         assertThat(index.find()).isTrue();
         assertThat(locked.out()).contains(index.group(1));
         Files.writeString(lockFile, Files.readString(lockFile).replace("2.12-r0", "2.13-r0"));
-        Result stale = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("stale").toString(),
+        CliRun stale = CliRun.of("image", "build", config.toString(), "hello:latest", tmp.resolve("stale").toString(),
                 "--repository", repo.toString(), "--keyring", pub.toString(), "--lockfile", lockFile.toString());
-        assertThat(stale.exit()).isNotZero();
+        assertThat(stale.exitCode()).isNotZero();
         assertThat(stale.err()).contains("hello-2.13-r0 (x86_64) is in no repository");
         assertThat(tmp.resolve("stale")).doesNotExist();
 
-        Result sbom = kiln("image", "sbom", tmp.resolve("out").toString(), "--ref", "hello:latest");
-        assertThat(sbom.exit()).as(sbom.err()).isZero();
+        CliRun sbom = CliRun.of("image", "sbom", tmp.resolve("out").toString(), "--ref", "hello:latest");
+        assertThat(sbom.exitCode()).as(sbom.err()).isZero();
         assertThat(sbom.out()).contains("\"spdxVersion\" : \"SPDX-2.3\"").contains("pkg:apk/kiln/hello@2.12-r0");
-        Result cdx = kiln("image", "sbom", tmp.resolve("d.tar").toString(), "--format", "cyclonedx");
-        assertThat(cdx.exit()).as(cdx.err()).isZero();
+        CliRun cdx = CliRun.of("image", "sbom", tmp.resolve("d.tar").toString(), "--format", "cyclonedx");
+        assertThat(cdx.exitCode()).as(cdx.err()).isZero();
         assertThat(cdx.out()).contains("\"specVersion\" : \"1.6\"");
 
-        Result bad = kiln("image", "build", config.toString(), "hello:latest", tmp.resolve("x").toString(),
+        CliRun bad = CliRun.of("image", "build", config.toString(), "hello:latest", tmp.resolve("x").toString(),
                 "--repository", repo.toString());
-        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.err()).contains("no trusted keys");
         assertThat(tmp.resolve("x")).doesNotExist();
     }
@@ -103,15 +87,15 @@ class ImageCommandTest {
         try (var server = new dev.kiln.registry.RegistryServer(
                 dev.kiln.registry.RegistryConfig.builder(tmp.resolve("registry")).build()).start()) {
             String ref = server.address() + "/apps/hello:1";
-            Result first = kiln("image", "publish", config.toString(), ref, server.address() + "/apps/hello:latest",
+            CliRun first = CliRun.of("image", "publish", config.toString(), ref, server.address() + "/apps/hello:latest",
                     "--repository", repo.toString(), "--keyring", pub.toString());
-            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(first.exitCode()).as(first.err()).isZero();
             assertThat(first.out().trim()).matches(java.util.regex.Pattern.quote(server.address())
                     + "/apps/hello@sha256:[0-9a-f]{64}");
             assertThat(first.err()).contains("pushed 2 reference(s)");
-            Result again = kiln("image", "publish", config.toString(), ref, "--repository", repo.toString(),
+            CliRun again = CliRun.of("image", "publish", config.toString(), ref, "--repository", repo.toString(),
                     "--keyring", pub.toString(), "--json");
-            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.exitCode()).as(again.err()).isZero();
             assertThat(again.out()).contains("\"event\":\"published\"").contains("\"changed\":false")
                     .contains(first.out().trim());
         }

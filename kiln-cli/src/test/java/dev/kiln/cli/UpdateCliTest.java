@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,9 +62,15 @@ class UpdateCliTest {
         return recipes.resolve("greet.yaml");
     }
 
+    /** {@code kiln update ARGS} publishing into the test's state, repository and key. */
+    CliRun update(String... args) {
+        return CliRun.of(Stream.concat(Stream.concat(Stream.of("update"), Stream.of(args)), Stream.of("--state-dir",
+                dir.resolve("state").toString(), "--out-dir", dir.resolve("packages").toString(), "--signing-key",
+                dir.resolve("k.rsa").toString(), "--json")).toArray(String[]::new));
+    }
+
     CliRun apply(Path recipe) {
-        return CliRun.of("update", "apply", recipe.toString(), "--state-dir", dir.resolve("state").toString(),
-                "--out-dir", dir.resolve("packages").toString(), "--signing-key", dir.resolve("k.rsa").toString(), "--json");
+        return update("apply", recipe.toString());
     }
 
     @Test
@@ -95,8 +102,7 @@ class UpdateCliTest {
     }
 
     CliRun runOnce(Path catalog) {
-        return CliRun.of("update", "run", "--once", "--catalog", catalog.toString(), "--state-dir", dir.resolve("state").toString(),
-                "--out-dir", dir.resolve("packages").toString(), "--signing-key", dir.resolve("k.rsa").toString(), "--json");
+        return update("run", "--once", "--catalog", catalog.toString());
     }
 
     @Test
