@@ -4,6 +4,7 @@ import dev.kiln.content.LimitedInputStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
+import dev.kiln.content.InputStreams;
 import dev.kiln.oci.ImageReference;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -413,8 +414,7 @@ public final class RegistryClient {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            return InputStreams.readByte(this);
         }
 
         @Override
