@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * @param gid group id inside the sandbox
  * @param network false gives a fresh network namespace with only loopback
  * @param timeout null for none; on expiry the whole process tree is killed
- * @param addCapabilities capability names such as {@code CAP_NET_ADMIN}
+ * @param addCapabilities capability names such as {@code CAP_NET_ADMIN}; the command already holds every
+ *     capability of its own user namespace when it runs as guest root, so this matters for other uids
+ * @param limits process and workspace ceilings
  */
 public record SandboxSpec(
         Path workspace,
@@ -34,11 +36,13 @@ public record SandboxSpec(
         int gid,
         boolean network,
         Duration timeout,
-        List<String> addCapabilities) {
+        List<String> addCapabilities,
+        SandboxLimits limits) {
 
     public static final String WORKSPACE_GUEST_PATH = "/home/build";
-    public static final int DEFAULT_UID = 1000;
-    public static final int DEFAULT_GID = 1000;
+    /** Builds run as root inside their own user namespace, as melange's do (see {@link IdentityMap}). */
+    public static final int DEFAULT_UID = 0;
+    public static final int DEFAULT_GID = 0;
 
     public SandboxSpec {
         Objects.requireNonNull(workspace, "workspace");
@@ -56,6 +60,7 @@ public record SandboxSpec(
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
+        Objects.requireNonNull(limits, "limits");
         addCapabilities = List.copyOf(addCapabilities);
         for (String cap : addCapabilities) {
             if (!cap.matches("CAP_[A-Z_]+")) {
@@ -64,25 +69,28 @@ public record SandboxSpec(
         }
     }
 
-    /** A spec with the defaults: no extra mounts, empty environment, cwd = workspace, 1000:1000, no network. */
+    /**
+     * A spec with the defaults: no extra mounts, empty environment, cwd = workspace, guest root, no network,
+     * no timeout, {@link SandboxLimits#DEFAULT}.
+     */
     public static SandboxSpec of(Path workspace, List<String> command) {
         return new SandboxSpec(workspace, List.of(), command, Map.of(), WORKSPACE_GUEST_PATH,
-                DEFAULT_UID, DEFAULT_GID, false, null, List.of());
+                DEFAULT_UID, DEFAULT_GID, false, null, List.of(), SandboxLimits.DEFAULT);
     }
 
     public SandboxSpec withWorkspace(Path newWorkspace) {
         return new SandboxSpec(newWorkspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities);
+                network, timeout, addCapabilities, limits);
     }
 
     public SandboxSpec withCommand(List<String> newCommand) {
         return new SandboxSpec(workspace, extraMounts, newCommand, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities);
+                network, timeout, addCapabilities, limits);
     }
 
     public SandboxSpec withExtraMounts(List<Mount> mounts) {
         return new SandboxSpec(workspace, mounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities);
+                network, timeout, addCapabilities, limits);
     }
 
     public SandboxSpec withMount(Mount mount) {
@@ -93,32 +101,37 @@ public record SandboxSpec(
 
     public SandboxSpec withEnvironment(Map<String, String> newEnvironment) {
         return new SandboxSpec(workspace, extraMounts, command, newEnvironment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities);
+                network, timeout, addCapabilities, limits);
     }
 
     public SandboxSpec withWorkingDirectory(String guestPath) {
         return new SandboxSpec(workspace, extraMounts, command, environment, guestPath, uid, gid,
-                network, timeout, addCapabilities);
+                network, timeout, addCapabilities, limits);
     }
 
     public SandboxSpec withUser(int newUid, int newGid) {
         return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, newUid, newGid,
-                network, timeout, addCapabilities);
+                network, timeout, addCapabilities, limits);
     }
 
     public SandboxSpec withNetwork(boolean enabled) {
         return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                enabled, timeout, addCapabilities);
+                enabled, timeout, addCapabilities, limits);
     }
 
     public SandboxSpec withTimeout(Duration newTimeout) {
         return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, newTimeout, addCapabilities);
+                network, newTimeout, addCapabilities, limits);
     }
 
     public SandboxSpec withAddCapabilities(List<String> capabilities) {
         return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, capabilities);
+                network, timeout, capabilities, limits);
+    }
+
+    public SandboxSpec withLimits(SandboxLimits newLimits) {
+        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
+                network, timeout, addCapabilities, newLimits);
     }
 
     static void requireAbsoluteGuestPath(String field, String guestPath) {

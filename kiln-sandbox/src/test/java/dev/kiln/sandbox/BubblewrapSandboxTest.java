@@ -50,26 +50,26 @@ class BubblewrapSandboxTest {
         Run run = run(SandboxSpec.of(workspace, List.of("/bin/sh", "/home/build/.kiln/step-3.sh"))
                 .withEnvironment(PATH_ONLY));
 
-        assertThat(run.result()).isEqualTo(new ExecResult(0, false));
+        assertThat(run.result()).isEqualTo(ExecResult.exited(0));
         assertThat(run.log()).contains("to-out\n", "to-err\n", "/home/build\n");
     }
 
     @Test
     void exitCodesPropagate() {
-        assertThat(sh("exit 7").result()).isEqualTo(new ExecResult(7, false));
+        assertThat(sh("exit 7").result()).isEqualTo(ExecResult.exited(7));
         assertThat(sh("true").result().succeeded()).isTrue();
     }
 
     @Test
-    void runsAsTheBuildUserByDefault() {
+    void runsAsRootOfItsOwnNamespaceByDefault() {
         Run run = sh("id -u; id -g; id -un; cat /proc/sys/kernel/hostname");
-        assertThat(run.log()).isEqualTo("1000\n1000\nbuild\nkiln\n");
+        assertThat(run.log()).isEqualTo("0\n0\nroot\nkiln\n");
     }
 
     @Test
     void customUidIsHonoured() {
-        Run run = run(SandboxSpec.of(workspace, List.of("/usr/bin/id", "-u")).withUser(0, 0));
-        assertThat(run.log()).isEqualTo("0\n");
+        Run run = run(SandboxSpec.of(workspace, List.of("/usr/bin/id", "-u")).withUser(1000, 1000));
+        assertThat(run.log()).isEqualTo("1000\n");
     }
 
     @Test
@@ -97,9 +97,12 @@ class BubblewrapSandboxTest {
     @Test
     void hostUsersAndFilesDoNotLeakIntoEtc() {
         Run run = sh("cat /etc/passwd; ls /etc");
-        assertThat(run.log()).contains("build:x:1000:1000:build:/home/build:/bin/sh")
+        assertThat(run.log()).contains("root:x:0:0:root:/root:/bin/sh\n", "nobody:x:65534:65534:")
                 .doesNotContain("shadow\n").doesNotContain("hostname-of-host");
-        assertThat(run.log().lines().filter(l -> l.contains(":x:")).count()).isEqualTo(3);
+        String hostPasswd = readOrEmpty(Path.of("/etc/passwd"));
+        hostPasswd.lines().map(l -> l.split(":")[0])
+                .filter(name -> !GENERATED_ACCOUNTS.contains(name))
+                .forEach(name -> assertThat(run.log()).doesNotContain("\n" + name + ":x:"));
     }
 
     @Test
@@ -165,6 +168,18 @@ class BubblewrapSandboxTest {
                 .isInstanceOf(SandboxException.class).hasMessageContaining("absent");
     }
 
+    private static final List<String> GENERATED_ACCOUNTS = List.of("root", "bin", "daemon", "adm", "lp", "sync",
+            "shutdown", "halt", "mail", "news", "uucp", "operator", "man", "postmaster", "cron", "ftp", "sshd", "at",
+            "games", "ntp", "nonroot", "nobody");
+
+    private static String readOrEmpty(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     @Test
     void generatedEtcFilesAreRemovedAfterTheRun() throws IOException {
         sh("true");
@@ -178,7 +193,8 @@ class BubblewrapSandboxTest {
         List<String> args = sandbox.arguments(
                 SandboxSpec.of(workspace, List.of("/bin/true", "x")).withEnvironment(Map.of("A", "1")), scratch);
 
-        assertThat(args).containsSequence("--ro-bind", "/usr", "/usr")
+        assertThat(args).doesNotContain(sandbox.executable().toString())
+                .containsSequence("--ro-bind", "/usr", "/usr")
                 .containsSequence("--bind", workspace.toString(), "/home/build")
                 .containsSequence("--clearenv", "--setenv", "A", "1")
                 .doesNotContain("--share-net")

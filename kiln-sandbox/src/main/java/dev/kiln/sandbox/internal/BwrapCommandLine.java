@@ -1,5 +1,6 @@
 package dev.kiln.sandbox.internal;
 
+import dev.kiln.sandbox.IdentityMap;
 import dev.kiln.sandbox.Mount;
 import dev.kiln.sandbox.SandboxSpec;
 import java.io.IOException;
@@ -9,11 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns a {@link SandboxSpec} into a bwrap argument vector for the host-toolchain stage: the host's
  * {@code /usr} read-only, the top-level library and binary directories mirrored as the host has them,
- * and a minimal {@code /etc}.
+ * and a minimal {@code /etc}. The command runs as guest root holding every capability of its own user
+ * namespace and none outside it ({@link IdentityMap} says which host ids that is).
  */
 public final class BwrapCommandLine {
 
@@ -38,15 +41,33 @@ public final class BwrapCommandLine {
     }
 
     /**
-     * @param bwrap the bubblewrap executable
+     * The bwrap options for {@code spec}, without the executable and the command (the options are handed
+     * to bwrap on a pipe with {@code --args}, so that no host path shows in the sandbox's
+     * {@code /proc/1/cmdline}; the command, all guest paths, follows {@code --} on the command line).
+     *
+     * @param identity how guest ids map to host ids: {@link IdentityMap.Kind#SUBORDINATE} means bwrap
+     *     already runs as root of a user namespace made for it, {@link IdentityMap.Kind#CALLER} that bwrap
+     *     makes the user namespace itself
      * @param generatedEtc directory holding the files written by {@link GeneratedEtc}
+     * @param source the host path bwrap should bind for each workspace or extra mount source (the
+     *     launcher may have staged it elsewhere)
      */
-    public List<String> arguments(Path bwrap, SandboxSpec spec, Path generatedEtc) {
+    public List<String> options(SandboxSpec spec, IdentityMap identity, Path generatedEtc, UnaryOperator<Path> source) {
         List<String> a = new ArrayList<>();
-        a.add(bwrap.toString());
-        a.add("--unshare-all");
-        if (spec.network()) {
-            a.add("--share-net");
+        if (identity.kind() == IdentityMap.Kind.SUBORDINATE) {
+            // Already root of the build's own user namespace; a nested one would only map that root again.
+            a.addAll(List.of("--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"));
+            if (!spec.network()) {
+                a.add("--unshare-net");
+            }
+            if (spec.uid() != 0 || spec.gid() != 0) {
+                a.add("--unshare-user");
+            }
+        } else {
+            a.add("--unshare-all");
+            if (spec.network()) {
+                a.add("--share-net");
+            }
         }
         a.addAll(List.of("--die-with-parent", "--new-session", "--hostname", "kiln"));
         a.addAll(List.of("--uid", Integer.toString(spec.uid()), "--gid", Integer.toString(spec.gid())));
@@ -78,25 +99,28 @@ public final class BwrapCommandLine {
             a.addAll(List.of("--ro-bind", localtime.toString(), "/etc/localtime"));
         }
 
-        a.addAll(List.of("--bind", spec.workspace().toAbsolutePath().toString(), SandboxSpec.WORKSPACE_GUEST_PATH));
+        a.addAll(List.of("--bind", source.apply(spec.workspace()).toString(), SandboxSpec.WORKSPACE_GUEST_PATH));
         for (Mount m : spec.extraMounts()) {
-            a.addAll(List.of(m.readOnly() ? "--ro-bind" : "--bind", m.hostPath().toAbsolutePath().toString(),
+            a.addAll(List.of(m.readOnly() ? "--ro-bind" : "--bind", source.apply(m.hostPath()).toString(),
                     m.guestPath()));
         }
         // The root tmpfs would otherwise be writable by the build user; only the workspace, /tmp and
         // read-write extra mounts should be.
         a.addAll(List.of("--remount-ro", "/"));
 
-        for (String cap : spec.addCapabilities()) {
-            a.addAll(List.of("--cap-add", cap));
+        if (spec.uid() == 0) {
+            // Root of its own namespace, as in melange's guest: chown, install -o, setcap, mounts inside.
+            a.addAll(List.of("--cap-add", "ALL"));
+        } else {
+            for (String cap : spec.addCapabilities()) {
+                a.addAll(List.of("--cap-add", cap));
+            }
         }
         a.add("--clearenv");
         for (Map.Entry<String, String> e : spec.environment().entrySet()) {
             a.addAll(List.of("--setenv", e.getKey(), e.getValue()));
         }
         a.addAll(List.of("--chdir", spec.workingDirectory()));
-        a.add("--");
-        a.addAll(spec.command());
         return List.copyOf(a);
     }
 
