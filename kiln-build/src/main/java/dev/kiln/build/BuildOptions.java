@@ -20,11 +20,20 @@ import java.util.Objects;
  * @param sourceDir     local files (patches, configs) copied into the workspace before the first step; may be null
  * @param attestKey     ECDSA image key that signs each package's provenance as a DSSE envelope; null writes the
  *                      bare in-toto statement
+ * @param limits        whole-build timeout and the sandbox's process and workspace ceilings
  */
 public record BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir,
                            SigningKey signingKey, long sourceDateEpoch, String namespace, boolean offline,
                            boolean keepWorkspace, Path sourceDir, BuildListener listener,
-                           dev.kiln.attest.SigningKey attestKey) {
+                           dev.kiln.attest.SigningKey attestKey, BuildLimits limits) {
+    /** Options with {@link BuildLimits#DEFAULT}. */
+    public BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir, SigningKey signingKey,
+                        long sourceDateEpoch, String namespace, boolean offline, boolean keepWorkspace, Path sourceDir,
+                        BuildListener listener, dev.kiln.attest.SigningKey attestKey) {
+        this(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace, offline, keepWorkspace,
+                sourceDir, listener, attestKey, BuildLimits.DEFAULT);
+    }
+
     /** Options whose package provenance is written unsigned. */
     public BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir, SigningKey signingKey,
                         long sourceDateEpoch, String namespace, boolean offline, boolean keepWorkspace, Path sourceDir,
@@ -42,6 +51,7 @@ public record BuildOptions(String arch, Path repository, Path cacheDir, Path wor
         Objects.requireNonNull(signingKey, "signingKey");
         namespace = namespace == null ? "kiln" : namespace;
         listener = listener == null ? BuildListener.NONE : listener;
+        limits = limits == null ? BuildLimits.DEFAULT : limits;
     }
 
     /**
@@ -55,11 +65,16 @@ public record BuildOptions(String arch, Path repository, Path cacheDir, Path wor
 
     public BuildOptions withSourceDir(Path dir) {
         return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, dir, listener, attestKey);
+                offline, keepWorkspace, dir, listener, attestKey, limits);
+    }
+
+    public BuildOptions withLimits(BuildLimits newLimits) {
+        return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
+                offline, keepWorkspace, sourceDir, listener, attestKey, newLimits);
     }
 
     public BuildOptions withAttestKey(dev.kiln.attest.SigningKey key) {
         return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, sourceDir, listener, key);
+                offline, keepWorkspace, sourceDir, listener, key, limits);
     }
 }

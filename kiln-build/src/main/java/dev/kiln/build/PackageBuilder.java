@@ -71,8 +71,9 @@ public final class PackageBuilder {
             for (PackagePlan pkg : packages) {
                 workspace.outputDir(pkg.name());
             }
+            BuildDeadline deadline = BuildDeadline.start(plan.timeout(), options.limits());
             StepRunner runner = new StepRunner(sandbox, fetcher, git, workspace, options,
-                    plan.environmentVariables(), plan.capabilities().add(), log);
+                    plan.environmentVariables(), plan.capabilities().add(), log, deadline);
             listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "building " + plan.name() + "-" + plan.fullVersion()));
             runner.run(plan.name(), plan.steps());
             for (PackagePlan sub : plan.subpackages()) {
@@ -91,7 +92,7 @@ public final class PackageBuilder {
                         new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.WARNING, pkg.name(), w, 0, 0)));
             }
 
-            new PackageTests(sandbox, workspace, options, log).run(plan, packages, built);
+            new PackageTests(sandbox, workspace, options, log, deadline).run(plan, packages, built);
 
             listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "publishing to " + options.repository()));
             ApkRepository repository = new ApkRepository(options.repository());

@@ -25,12 +25,14 @@ final class PackageTests {
     private final Workspace workspace;
     private final BuildOptions options;
     private final OutputStream log;
+    private final BuildDeadline deadline;
 
-    PackageTests(Sandbox sandbox, Workspace workspace, BuildOptions options, OutputStream log) {
+    PackageTests(Sandbox sandbox, Workspace workspace, BuildOptions options, OutputStream log, BuildDeadline deadline) {
         this.sandbox = sandbox;
         this.workspace = workspace;
         this.options = options;
         this.log = log;
+        this.deadline = deadline;
     }
 
     void run(BuildPlan plan, List<PackagePlan> packages, List<BuiltPackage> built) throws IOException {
@@ -62,12 +64,15 @@ final class PackageTests {
                         .withExtraMounts(List.of(
                                 new Mount(Path.of("/usr"), GuestUsr.HOST_USR, true),
                                 new Mount(usr, "/usr", true),
-                                new Mount(scripts, StepRunner.SCRIPT_DIR, true)));
+                                new Mount(scripts, StepRunner.SCRIPT_DIR, true)))
+                        .withTimeout(deadline.remaining("test of " + pkg.name() + ": " + step.label()))
+                        .withLimits(options.limits().sandbox());
                 ExecResult result = sandbox.run(spec, log);
                 log.flush();
-                if (result.exitCode() != 0 || result.timedOut()) {
+                String killed = deadline.killedBecause(result, options.limits());
+                if (killed != null || result.exitCode() != 0) {
                     throw new BuildException("test of " + pkg.name() + ": " + step.label(),
-                            (result.timedOut() ? "timed out" : "exited with status " + result.exitCode())
+                            (killed != null ? killed : "exited with status " + result.exitCode())
                                     + "; last lines of the log:\n" + workspace.logTail(20), null);
                 }
             }

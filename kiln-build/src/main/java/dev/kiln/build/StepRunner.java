@@ -38,10 +38,12 @@ final class StepRunner {
     private final Map<String, String> recipeEnv;
     private final List<String> addCapabilities;
     private final OutputStream log;
+    private final BuildDeadline deadline;
     private int scriptCounter;
 
     StepRunner(Sandbox sandbox, SourceFetcher fetcher, GitCheckout git, Workspace workspace,
-               BuildOptions options, Map<String, String> recipeEnv, List<String> addCapabilities, OutputStream log) {
+               BuildOptions options, Map<String, String> recipeEnv, List<String> addCapabilities, OutputStream log,
+               BuildDeadline deadline) {
         this.sandbox = sandbox;
         this.fetcher = fetcher;
         this.git = git;
@@ -50,6 +52,7 @@ final class StepRunner {
         this.recipeEnv = recipeEnv;
         this.addCapabilities = List.copyOf(addCapabilities);
         this.log = log;
+        this.deadline = deadline;
     }
 
     void run(String packageName, List<Step> steps) {
@@ -103,10 +106,13 @@ final class StepRunner {
                 .withEnvironment(env)
                 .withWorkingDirectory(BuildEnvironment.GUEST_HOME)
                 .withExtraMounts(List.of(new Mount(workspace.scriptDir(), SCRIPT_DIR, true)))
-                .withAddCapabilities(addCapabilities);
+                .withAddCapabilities(addCapabilities)
+                .withTimeout(deadline.remaining(label))
+                .withLimits(options.limits().sandbox());
         ExecResult result = sandbox.run(spec, log);
-        if (result.timedOut()) {
-            throw new BuildException(label, "timed out", null);
+        String killed = deadline.killedBecause(result, options.limits());
+        if (killed != null) {
+            throw new BuildException(label, killed, null);
         }
         if (result.exitCode() != 0) {
             throw new BuildException(label, "exited with status " + result.exitCode()

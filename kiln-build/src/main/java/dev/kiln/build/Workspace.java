@@ -20,6 +20,8 @@ final class Workspace implements AutoCloseable {
     private final Path scriptDir;
     private final Path logFile;
     private final boolean keep;
+    /** Removes the workspace when the JVM is stopped (Ctrl-C, SIGTERM) while the build runs. */
+    private final Thread removeOnExit;
 
     private Workspace(Path base, Path logFile, boolean keep) throws IOException {
         this.base = base;
@@ -27,6 +29,18 @@ final class Workspace implements AutoCloseable {
         this.scriptDir = Files.createDirectories(base.resolve("steps"));
         this.logFile = logFile;
         this.keep = keep;
+        this.removeOnExit = keep ? null : new Thread(this::deleteQuietly, "kiln-remove-workspace");
+        if (removeOnExit != null) {
+            Runtime.getRuntime().addShutdownHook(removeOnExit);
+        }
+    }
+
+    private void deleteQuietly() {
+        try {
+            FileTrees.delete(base);
+        } catch (IOException e) {
+            // The JVM is going away; a later build's work root is unaffected by leftovers.
+        }
     }
 
     static Workspace create(Path workRoot, String name, Path logFile, boolean keep) throws IOException {
@@ -107,6 +121,11 @@ final class Workspace implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (!keep) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeOnExit);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook runs anyway
+            }
             FileTrees.delete(base);
         }
     }

@@ -1,6 +1,7 @@
 package dev.kiln.recipe;
 
 import dev.kiln.recipe.internal.PlanYaml;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ public record BuildPlan(
     Capabilities capabilities,
     PackagePlan mainPackage,
     List<PackagePlan> subpackages,
-    List<Step> steps) {
+    List<Step> steps,
+    Duration timeout) {
   public BuildPlan {
     copyright = List.copyOf(copyright);
     targetArchitectures = List.copyOf(targetArchitectures);

@@ -3,6 +3,7 @@ package dev.kiln.recipe.internal;
 import dev.kiln.recipe.BuildEnvironment;
 import dev.kiln.recipe.BuildOption;
 import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.BuildTimeout;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.Condition;
 import dev.kiln.recipe.CopyrightEntry;
@@ -125,7 +126,8 @@ public final class PlanCompiler {
     boolean skipped = !targets.isEmpty() && !targets.contains("all") && !targets.contains(arch.apk());
     return new BuildPlan(recipe.file(), pkg.name(), pkg.version(), pkg.epoch(), nz(pkg.description()), pkg.url(),
         pkg.commit(), license(pkg.copyright()), pkg.copyright(), targets, arch.apk(), skipped,
-        List.copyOf(envPackages), env, recipe.capabilities(), main, subs, mainSteps);
+        List.copyOf(envPackages), env, recipe.capabilities(), main, subs, mainSteps,
+        pkg.timeout() == null ? null : BuildTimeout.parse(pkg.timeout()));
   }
 
   private Map<String, String> baseVars(PackageSpec pkg, Arch arch) {

@@ -2,6 +2,7 @@ package dev.kiln.recipe.internal;
 
 import dev.kiln.recipe.BuildEnvironment;
 import dev.kiln.recipe.BuildOption;
+import dev.kiln.recipe.BuildTimeout;
 import dev.kiln.recipe.Capabilities;
 import dev.kiln.recipe.CopyrightEntry;
 import dev.kiln.recipe.Cpe;
@@ -117,9 +118,23 @@ final class RecipeReader {
         r.strings(checks.get("disabled"), p + ".checks.disabled"),
         cpe(m.get("cpe"), p + ".cpe"),
         setcap(m.get("setcap"), p + ".setcap"),
-        r.string(m.get("timeout"), p + ".timeout"),
+        timeout(m.get("timeout"), p + ".timeout"),
         resources(m.get("resources"), p + ".resources"),
         resources(m.get("test-resources"), p + ".test-resources"));
+  }
+
+  /** Checked here, where the node's position is known; compiled into {@link BuildPlan#timeout()}. */
+  private String timeout(Node node, String path) {
+    String text = r.string(node, path);
+    if (text != null) {
+      try {
+        BuildTimeout.parse(text);
+      } catch (IllegalArgumentException e) {
+        r.error(node, path + ": " + e.getMessage());
+        return null;
+      }
+    }
+    return text;
   }
 
   private List<CopyrightEntry> copyright(Node node, String path) {
