@@ -2,18 +2,21 @@ package dev.kiln.cli;
 
 import dev.kiln.apk.SigningKey;
 import dev.kiln.build.BuildException;
+import dev.kiln.build.BuildLimits;
 import dev.kiln.build.BuildListener;
 import dev.kiln.build.BuildOptions;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.BuiltPackage;
 import dev.kiln.build.PackageBuilder;
 import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.BuildTimeout;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.RecipeException;
 import dev.kiln.recipe.Recipes;
 import dev.kiln.sandbox.BubblewrapSandbox;
 import dev.kiln.sandbox.Preflight;
 import dev.kiln.sandbox.SandboxException;
+import dev.kiln.sandbox.SandboxLimits;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -74,6 +77,17 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--keep-workspace", description = "keep the build workspace under .kiln/work for inspection")
     boolean keepWorkspace;
 
+    @Option(names = "--timeout", description = "whole-build limit for recipes without package.timeout, a Go duration"
+            + " such as 2h or 90m (default: 6h)")
+    String timeout;
+
+    @Option(names = "--max-processes", description = "most processes a build's sandbox may run at once (default: ${DEFAULT-VALUE})")
+    int maxProcesses = SandboxLimits.DEFAULT_MAX_PROCESSES;
+
+    @Option(names = "--max-workspace-size", description = "most bytes a build's workspace may hold, with an optional"
+            + " K, M, G or T suffix (default: 64G)")
+    String maxWorkspaceSize;
+
     @Option(names = "--dry-run", description = "print the compiled plan and its sources; build nothing")
     boolean dryRun;
 
@@ -103,6 +117,7 @@ final class BuildCommand implements Callable<Integer> {
             }
             return 0;
         }
+        BuildLimits limits = limits();
         Preflight.check(System.getenv());
         SigningKey key = signingKey != null ? KeyFiles.load(signingKey)
                 : KeyFiles.loadOrCreate(Defaults.signingKey(stateDir), out);
@@ -118,7 +133,7 @@ final class BuildCommand implements Callable<Integer> {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
             BuildOptions options = new BuildOptions(arch, outDir, cache, stateDir.resolve("work"), stateDir.resolve("logs"), key, epoch == null ? 0 : epoch,
-                    "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out), provenanceKey);
+                    "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out), provenanceKey, limits);
             try {
                 report(out, builder.build(plan, options));
             } catch (BuildException | SandboxException e) {
@@ -130,6 +145,16 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         return failures == 0 ? 0 : 1;
+    }
+
+    private BuildLimits limits() {
+        try {
+            Duration whole = timeout == null ? BuildLimits.DEFAULT_TIMEOUT : BuildTimeout.parse(timeout);
+            long bytes = maxWorkspaceSize == null ? SandboxLimits.DEFAULT_MAX_WORKSPACE_BYTES : ByteSize.parse(maxWorkspaceSize);
+            return new BuildLimits(whole, new SandboxLimits(maxProcesses, bytes));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "kiln build: " + e.getMessage());
+        }
     }
 
     private Path sourceDirFor(Path recipeFile, BuildPlan plan) {
