@@ -7,14 +7,22 @@ import java.util.Map;
 /**
  * What {@link ApkWriter} packs: metadata without {@code size}/{@code datahash} (computed), the host
  * directory holding the package's files, extra control files ({@code .melange.yaml}, scriptlets)
- * and extended attributes keyed by path relative to {@code dataDir} then attribute name.
+ * extended attributes keyed by path relative to {@code dataDir} then attribute name, and who owns
+ * each file as the package records it.
  */
 public record ApkInput(
         PkgInfo pkgInfo,
         Path dataDir,
         Map<String, byte[]> controlFiles,
         Map<String, Map<String, byte[]>> xattrs,
-        long sourceDateEpoch) {
+        long sourceDateEpoch,
+        FileOwners owners) {
+
+    /** Every entry owned by root:root. */
+    public ApkInput(PkgInfo pkgInfo, Path dataDir, Map<String, byte[]> controlFiles,
+            Map<String, Map<String, byte[]>> xattrs, long sourceDateEpoch) {
+        this(pkgInfo, dataDir, controlFiles, xattrs, sourceDateEpoch, FileOwners.ROOT);
+    }
 
     public ApkInput {
         if (pkgInfo == null || dataDir == null) {
@@ -24,6 +32,7 @@ public record ApkInput(
             throw new ApkException("SOURCE_DATE_EPOCH must not be negative, got " + sourceDateEpoch);
         }
         controlFiles = controlFiles == null ? Map.of() : Map.copyOf(controlFiles);
+        owners = owners == null ? FileOwners.ROOT : owners;
         Map<String, Map<String, byte[]>> x = new LinkedHashMap<>();
         if (xattrs != null) {
             xattrs.forEach((path, attrs) -> x.put(path, Map.copyOf(attrs)));

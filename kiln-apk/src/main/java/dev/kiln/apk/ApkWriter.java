@@ -54,7 +54,7 @@ public final class ApkWriter {
             try (OutputStream file = new DigestOutputStream(Files.newOutputStream(dataTemp), dataSha256)) {
                 OutputStream gz = Gzip.compressing(file, gzipLevel);
                 TarWriter tar = new TarWriter(gz);
-                installedSize = new DataTreeWriter(input.dataDir(), tar, input.xattrs(), input.sourceDateEpoch())
+                installedSize = new DataTreeWriter(input.dataDir(), tar, input.xattrs(), input.sourceDateEpoch(), input.owners())
                         .write();
                 tar.finish();
                 gz.close();

@@ -2,6 +2,9 @@ package dev.kiln.build;
 
 import dev.kiln.apk.ApkInput;
 import dev.kiln.apk.ApkWriter;
+import dev.kiln.apk.FileOwners;
+import dev.kiln.sandbox.GuestAccounts;
+import dev.kiln.sandbox.IdentityMap;
 import dev.kiln.apk.WrittenApk;
 import dev.kiln.apk.PkgInfo;
 import dev.kiln.content.Digest;
@@ -37,9 +40,28 @@ final class PackageAssembler {
     static final String HARDENING_CHECK = "hardening";
 
     private final BuildOptions options;
+    private final FileOwners owners;
 
-    PackageAssembler(BuildOptions options) {
+    /** @param identity the build sandbox's id map, to record owners as the build saw them */
+    PackageAssembler(BuildOptions options, IdentityMap identity) {
         this.options = options;
+        this.owners = ownersSeenBy(identity);
+    }
+
+    /**
+     * Host ids back to the ids inside the build, named from the build's own /etc files. Ids outside
+     * the build's range (files Kiln itself wrote, such as the SBOM) are root's.
+     */
+    static FileOwners ownersSeenBy(IdentityMap identity) {
+        return (hostUid, hostGid) -> {
+            int uid = Math.max(identity.guestUidOf(hostUid), 0);
+            int gid = Math.max(identity.guestGidOf(hostGid), 0);
+            if (uid == 0 && gid == 0) {
+                return FileOwners.Owner.ROOT;
+            }
+            return new FileOwners.Owner(uid, gid, GuestAccounts.userName(uid).orElse(""),
+                    GuestAccounts.groupName(gid).orElse(""));
+        };
     }
 
     BuiltPackage assemble(BuildPlan plan, PackagePlan pkg, Path dir, Path stagingDir) throws IOException {
@@ -95,7 +117,8 @@ final class PackageAssembler {
         control.put(".melange.yaml", plan.toYaml().getBytes(StandardCharsets.UTF_8));
         pkg.scriptlets().forEach((script, text) -> control.put(script, text.getBytes(StandardCharsets.UTF_8)));
         WrittenApk written = new ApkWriter().write(
-                new ApkInput(info, dir, control, FileCapabilities.xattrs(name, pkg.setcap()), options.sourceDateEpoch()),
+                new ApkInput(info, dir, control, FileCapabilities.xattrs(name, pkg.setcap()), options.sourceDateEpoch(),
+                        owners),
                 options.signingKey(), stagingDir.resolve(name + "-" + plan.fullVersion() + ".apk"));
         return new BuiltPackage(name, plan.fullVersion(), written.file(), written.sha256().hex(), written.identity(),
                 written.pkgInfo().size(), depends, provides, hardening.passed(), hardening.files().size(),

@@ -82,7 +82,7 @@ public final class PackageBuilder {
             log.flush();
 
             Path staging = Files.createDirectories(workspace.base().resolve("staging"));
-            PackageAssembler assembler = new PackageAssembler(options);
+            PackageAssembler assembler = new PackageAssembler(options, sandbox.identity());
             List<BuiltPackage> built = new ArrayList<>();
             for (PackagePlan pkg : packages) {
                 listener.onEvent(BuildListener.BuildEvent.phase(pkg.name(), "packaging " + pkg.name()));

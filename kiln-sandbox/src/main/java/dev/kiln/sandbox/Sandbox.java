@@ -16,4 +16,7 @@ public interface Sandbox {
      * @throws SandboxException when the sandbox cannot be started or its output cannot be copied
      */
     ExecResult run(SandboxSpec spec, OutputStream log);
+
+    /** How the ids inside this sandbox map to host ids, so that what a build chowned can be read back. */
+    IdentityMap identity();
 }

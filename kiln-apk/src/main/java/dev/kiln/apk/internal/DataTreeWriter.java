@@ -1,6 +1,7 @@
 package dev.kiln.apk.internal;
 
 import dev.kiln.apk.ApkException;
+import dev.kiln.apk.FileOwners;
 import dev.kiln.content.Hashing;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarType;
@@ -24,8 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes a host directory as the APK data tar (apk.md §1): depth-first, names sorted by UTF-8
- * bytes in each directory (Go's fs.WalkDir order, as melange), root omitted, owner always 0:0
- * root:root, host modes, every mtime = SOURCE_DATE_EPOCH, SHA-1 PAX records on files and symlinks,
+ * bytes in each directory (Go's fs.WalkDir order, as melange), root omitted, owners as
+ * {@link FileOwners} translates the host ids (root:root by default), host modes, every mtime = SOURCE_DATE_EPOCH, SHA-1 PAX records on files and symlinks,
  * hard links as link entries.
  */
 public final class DataTreeWriter {
@@ -49,16 +50,21 @@ public final class DataTreeWriter {
     private final TarWriter tar;
     private final Map<String, Map<String, byte[]>> xattrs;
     private final long mtime;
+    private final FileOwners owners;
+    /** The owner of the entry being written; set per entry by {@link #walk}. */
+    private FileOwners.Owner owner = FileOwners.Owner.ROOT;
     private final Map<String, String> firstLinkByInode = new HashMap<>();
     private final Set<String> xattrPathsUsed = new HashSet<>();
     private final byte[] buffer = new byte[1 << 17];
     private long installedSize;
 
-    public DataTreeWriter(Path root, TarWriter tar, Map<String, Map<String, byte[]>> xattrs, long mtime) {
+    public DataTreeWriter(Path root, TarWriter tar, Map<String, Map<String, byte[]>> xattrs, long mtime,
+            FileOwners owners) {
         this.root = root;
         this.tar = tar;
         this.xattrs = xattrs;
         this.mtime = mtime;
+        this.owners = owners;
     }
 
     /** Writes every entry below the root and returns the sum of regular file sizes (hard links once). */
@@ -83,9 +89,10 @@ public final class DataTreeWriter {
         }
         for (Path child : children) {
             String rel = prefix + child.getFileName().toString();
-            Map<String, Object> attrs = Files.readAttributes(child, "unix:mode,ino,dev,nlink,size,rdev",
+            Map<String, Object> attrs = Files.readAttributes(child, "unix:mode,ino,dev,nlink,size,rdev,uid,gid",
                     LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) attrs.get("mode");
+            owner = owners.of((Integer) attrs.get("uid"), (Integer) attrs.get("gid"));
             switch (mode & S_IFMT) {
                 case S_IFDIR -> {
                     tar.writeHeader(header(rel + "/", TarType.DIRECTORY, mode, 0, "", 0, 0, pax(rel, null)));
@@ -162,6 +169,7 @@ public final class DataTreeWriter {
 
     private TarHeader header(String name, TarType type, int mode, long size, String link, int major, int minor,
             Map<String, byte[]> pax) {
-        return new TarHeader(name, type, mode & 07777, 0, 0, "root", "root", size, mtime, link, major, minor, pax);
+        return new TarHeader(name, type, mode & 07777, owner.uid(), owner.gid(), owner.user(), owner.group(), size,
+                mtime, link, major, minor, pax);
     }
 }
