@@ -207,4 +207,37 @@ class RecipeLoaderTest {
     assertThat(LinuxCapability.parse("cap_bpf")).contains(LinuxCapability.BPF);
     assertThat(LinuxCapability.parse("CAP_")).isEmpty();
   }
+
+  @Test
+  void anUnterminatedReferenceIsReportedAtItsOwnLineAndColumn() {
+    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.parse("""
+        package:
+          name: hello
+          version: "1.0"
+          epoch: 0
+          description: ${{package.name} greets
+        # a comment may say ${{ without harm
+        pipeline:
+          - runs: |
+              echo fine ${{package.version}}
+              echo "${{package.version"
+          - name: expression ${{a == "b" || ""}} is left alone
+            runs: echo ok
+        """), RecipeException.class);
+    assertThat(e.problems()).extracting(Problem::toString).containsExactly(
+        "hello.yaml:5:16: unterminated '${{': expected a variable name then '}}' (as in ${{package.version}}),"
+            + " found '${{package.name} greets'",
+        "hello.yaml:10:13: unterminated '${{': expected a variable name then '}}' (as in ${{package.version}}),"
+            + " found '${{package.version\"'");
+  }
+
+  @Test
+  void anUnterminatedReferenceInAPipelineDefinitionNamesThatFile() {
+    RecipeException e = catchThrowableOfType(() -> dev.kiln.recipe.internal.RecipeParsing.definition("greet",
+        "pipelines/greet.yaml", "name: greet\npipeline:\n  - runs: echo ${{inputs.who\n", false),
+        RecipeException.class);
+    assertThat(e.problems()).extracting(Problem::toString).containsExactly(
+        "pipelines/greet.yaml:3:16: unterminated '${{': expected a variable name then '}}' (as in"
+            + " ${{package.version}}), found '${{inputs.who'");
+  }
 }
