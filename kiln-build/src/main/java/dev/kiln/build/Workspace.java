@@ -75,17 +75,19 @@ final class Workspace implements AutoCloseable {
 
     /**
      * Translates a guest path under /home/build to a path relative to the workspace root, for
-     * {@link #tree()}; anything else is refused.
+     * {@link #tree()} ({@code .} for the root itself, so that {@code DIR + "/" + NAME} stays
+     * relative); anything else is refused.
      */
     String relativePath(String guestPath) {
         String home = BuildEnvironment.GUEST_HOME;
         if (guestPath.equals(home)) {
-            return "";
+            return ".";
         }
         if (!guestPath.startsWith(home + "/")) {
             throw new BuildException("path " + guestPath + " is outside the workspace " + home);
         }
-        return guestPath.substring(home.length() + 1);
+        String relative = guestPath.substring(home.length() + 1);
+        return relative.isEmpty() ? "." : relative;
     }
 
     /** Joins a step's working directory with a relative (or absolute) path input. */
