@@ -22,7 +22,6 @@ import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.PackagePlan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
