@@ -71,14 +71,26 @@ public final class ApkRepository {
         }
     }
 
-    /** Rewrites the signed index of {@code arch} from the packages in its directory; returns their count. */
+    /** {@link #reindex(String, SigningKey, TrustedKeys, long)} trusting only {@code key}'s own packages. */
     public int reindex(String arch, SigningKey key, long sourceDateEpoch) {
+        return reindex(arch, key, TrustedKeys.of(Map.of()), sourceDateEpoch);
+    }
+
+    /**
+     * Rewrites the signed index of {@code arch} from the packages in its directory; returns their
+     * count. apk-tools trusts a package through a signed index, so every package must first verify
+     * against {@code key}'s public half or one of {@code alsoTrusted} (melange's
+     * {@code --keyring-append}); one that does not is refused, naming the file and the reason, and
+     * the index is left as it was.
+     */
+    public int reindex(String arch, SigningKey key, TrustedKeys alsoTrusted, long sourceDateEpoch) {
         Path dir = archDir(arch);
+        TrustedKeys trusted = TrustedKeys.of(key).and(alsoTrusted);
         List<IndexEntry> entries = new ArrayList<>();
         if (Files.isDirectory(dir)) {
             try (var files = Files.list(dir)) {
                 for (Path apk : files.filter(f -> f.getFileName().toString().endsWith(".apk")).sorted().toList()) {
-                    ApkPackage pkg = ApkReader.read(apk);
+                    ApkPackage pkg = verified(apk, trusted);
                     entries.add(IndexEntry.of(pkg, pkg.fileSize()));
                 }
             } catch (java.io.IOException e) {
@@ -89,6 +101,22 @@ public final class ApkRepository {
         return entries.size();
     }
 
+    /** Reads {@code apk} and checks its signature, datahash and file checksums against {@code trusted}. */
+    private static ApkPackage verified(Path apk, TrustedKeys trusted) {
+        try {
+            ApkPackage pkg = ApkReader.read(apk);
+            pkg.verify(trusted);
+            return pkg;
+        } catch (ApkException e) {
+            throw new ApkException("refusing to index " + apk + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies {@code apks} into the repository and re-signs its index. Each package must verify
+     * with {@code key} (the builder signs with the key that signs the index); nothing changes on
+     * disk unless every package passes every check.
+     */
     public PublishResult publish(String arch, List<Path> apks, SigningKey key, long sourceDateEpoch) {
         Path dir = archDir(arch);
         // Phase 1: read and check everything; nothing on disk changes if any check fails.
@@ -97,8 +125,9 @@ public final class ApkRepository {
         Map<Path, Digest> planned = new LinkedHashMap<>();
         List<Path> unchanged = new ArrayList<>();
         List<IndexEntry> entries = new ArrayList<>();
+        TrustedKeys trusted = TrustedKeys.of(key);
         for (Path apk : apks) {
-            ApkPackage pkg = ApkReader.read(apk);
+            ApkPackage pkg = verified(apk, trusted);
             PkgInfo info = pkg.pkgInfo();
             if (!info.arch().equals(arch) && !info.arch().equals("noarch")) {
                 throw new ApkException("cannot publish " + apk + " to " + dir + ": package arch is " + info.arch()

@@ -67,6 +67,21 @@ public final class TrustedKeys {
         }
     }
 
+    /**
+     * These keys and {@code more}; a name both trust must be the same key, since signatures name
+     * their key only by file name and a silent choice would change what verifies.
+     */
+    public TrustedKeys and(TrustedKeys more) {
+        Map<String, PublicKey> all = new TreeMap<>(keys);
+        more.keys.forEach((name, key) -> {
+            PublicKey before = all.putIfAbsent(name, key);
+            if (before != null && !before.equals(key)) {
+                throw new ApkException("two different trusted keys are named " + name);
+            }
+        });
+        return new TrustedKeys(all);
+    }
+
     public Optional<PublicKey> find(String name) {
         return Optional.ofNullable(keys.get(name));
     }

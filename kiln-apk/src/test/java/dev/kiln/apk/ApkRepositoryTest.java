@@ -19,12 +19,16 @@ class ApkRepositoryTest {
     Path tmp;
 
     private Path build(String name, String version, String content) throws IOException {
+        return build(name, version, content, Fixtures.testKey());
+    }
+
+    private Path build(String name, String version, String content, SigningKey key) throws IOException {
         Path tree = tmp.resolve("trees/" + name + "-" + version + "-" + content.hashCode());
         Files.createDirectories(tree.resolve("usr/share"));
         Files.writeString(tree.resolve("usr/share/" + name), content);
         Path out = tmp.resolve("builds/" + content.hashCode() + "/" + name + "-" + version + ".apk");
         return new ApkWriter().write(ApkInput.of(Fixtures.info(name, version), tree, Fixtures.SDE),
-                Fixtures.testKey(), out).file();
+                key, out).file();
     }
 
     private static Map<String, Digest> snapshot(Path dir) throws IOException {
@@ -94,6 +98,72 @@ class ApkRepositoryTest {
         ApkRepository repo = new ApkRepository(tmp.resolve("repo"));
         assertThatThrownBy(() -> repo.publish("aarch64", List.of(a1), Fixtures.testKey(), 0))
                 .isInstanceOf(ApkException.class).hasMessageContaining("package arch is x86_64");
+        assertThat(tmp.resolve("repo")).doesNotExist();
+    }
+
+    /** An index signed over a package trusts that package: the package must verify first. */
+    @Test
+    void reindexRefusesAPackageSignedByAnUntrustedKey() throws IOException {
+        ApkRepository repo = new ApkRepository(tmp.resolve("repo"));
+        repo.publish("x86_64", List.of(build("alpha", "1.0-r0", "one")), Fixtures.testKey(), Fixtures.SDE);
+        SigningKey stranger = SigningKey.generate(2048, "stranger.rsa");
+        Path planted = tmp.resolve("repo/x86_64/evil-1.0-r0.apk");
+        Files.copy(build("evil", "1.0-r0", "evil", stranger), planted);
+        Map<String, Digest> before = snapshot(tmp.resolve("repo"));
+
+        assertThatThrownBy(() -> repo.reindex("x86_64", Fixtures.testKey(), Fixtures.SDE))
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("refusing to index " + planted)
+                .hasMessageContaining("no RSA256/RSA512 signature from a trusted key")
+                .hasMessageContaining("stranger.rsa.pub");
+        assertThat(snapshot(tmp.resolve("repo"))).isEqualTo(before);
+
+        // trusted through --keyring-append, it is indexed
+        TrustedKeys appended = TrustedKeys.of(Map.of(stranger.publicKeyName(), stranger.publicKey()));
+        assertThat(repo.reindex("x86_64", Fixtures.testKey(), appended, Fixtures.SDE)).isEqualTo(2);
+        assertThat(repo.index("x86_64").entries()).extracting(IndexEntry::name).containsExactly("alpha", "evil");
+    }
+
+    @Test
+    void reindexRefusesAForgedSignature() throws IOException {
+        ApkRepository repo = new ApkRepository(tmp.resolve("repo"));
+        // a key that claims the trusted key's name: the signature names a trusted key but does not verify
+        SigningKey forger = SigningKey.generate(2048, Fixtures.testKey().keyName());
+        Path forged = Files.createDirectories(tmp.resolve("repo/x86_64")).resolve("evil-1.0-r0.apk");
+        Files.copy(build("evil", "1.0-r0", "evil", forger), forged);
+
+        assertThatThrownBy(() -> repo.reindex("x86_64", Fixtures.testKey(), Fixtures.SDE))
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("refusing to index " + forged)
+                .hasMessageContaining("bad signature");
+        assertThat(tmp.resolve("repo/x86_64/APKINDEX.tar.gz")).doesNotExist();
+    }
+
+    @Test
+    void reindexRefusesAPackageWhoseDataWasChangedAfterSigning() throws IOException {
+        ApkRepository repo = new ApkRepository(tmp.resolve("repo"));
+        Path good = build("alpha", "1.0-r0", "one");
+        byte[] bytes = Files.readAllBytes(good);
+        long dataStart = ApkWriterReaderTest.memberOffsets(good).get(2);
+        bytes[(int) (dataStart + (bytes.length - dataStart) / 2)] ^= 0x01;
+        Path tampered = Files.createDirectories(tmp.resolve("repo/x86_64")).resolve("alpha-1.0-r0.apk");
+        Files.write(tampered, bytes);
+
+        assertThatThrownBy(() -> repo.reindex("x86_64", Fixtures.testKey(), Fixtures.SDE))
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("refusing to index " + tampered)
+                .hasMessageContaining("datahash mismatch");
+    }
+
+    @Test
+    void publishRefusesAPackageTheSigningKeyDidNotSign() throws IOException {
+        ApkRepository repo = new ApkRepository(tmp.resolve("repo"));
+        Path foreign = build("evil", "1.0-r0", "evil", SigningKey.generate(2048, "stranger.rsa"));
+
+        assertThatThrownBy(() -> repo.publish("x86_64", List.of(foreign), Fixtures.testKey(), Fixtures.SDE))
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining(foreign.toString())
+                .hasMessageContaining("stranger.rsa.pub");
         assertThat(tmp.resolve("repo")).doesNotExist();
     }
 }

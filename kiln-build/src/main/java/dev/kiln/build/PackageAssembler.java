@@ -7,6 +7,8 @@ import dev.kiln.sandbox.GuestAccounts;
 import dev.kiln.sandbox.IdentityMap;
 import dev.kiln.apk.WrittenApk;
 import dev.kiln.apk.PkgInfo;
+import dev.kiln.content.ContainedTree;
+import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
 import dev.kiln.attest.PackageSbomInput;
 import dev.kiln.attest.SourceRef;
@@ -23,7 +25,6 @@ import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.PackagePlan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,13 +126,17 @@ final class PackageAssembler {
                 hardening.render(), warnings);
     }
 
-    private void writeSbom(BuildPlan plan, String name, Path dir) throws IOException {
+    /** The SBOM goes into a tree the build wrote, so a planted link on its path is refused, not followed. */
+    private void writeSbom(BuildPlan plan, String name, Path dir) {
         List<SourceRef> sources = SourcePlan.sbomRefs(plan);
         byte[] sbom = new SpdxPackageSbom().write(new PackageSbomInput(options.namespace(), name,
                 plan.fullVersion(), options.arch(), plan.license(), null, plan.recipeFile(), plan.commit(), sources,
                 planDigest(plan, name), options.sourceDateEpoch(), "kiln 0.1.0"));
-        Path sbomDir = Files.createDirectories(dir.resolve("var/lib/db/sbom"));
-        Files.write(sbomDir.resolve(name + "-" + plan.fullVersion() + ".spdx.json"), sbom);
+        try {
+            ContainedTree.of(dir).write("var/lib/db/sbom/" + name + "-" + plan.fullVersion() + ".spdx.json", sbom);
+        } catch (ContentException e) {
+            throw new BuildException("package " + name, "cannot write the SBOM: " + e.getMessage(), e);
+        }
     }
 
     /**

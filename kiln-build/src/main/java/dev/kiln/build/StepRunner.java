@@ -3,6 +3,8 @@ package dev.kiln.build;
 import dev.kiln.build.source.GitCheckout;
 import dev.kiln.build.source.SourceChecksum;
 import dev.kiln.build.source.SourceFetcher;
+import dev.kiln.content.ContainedTree;
+import dev.kiln.content.ContentException;
 import dev.kiln.recipe.FetchStep;
 import dev.kiln.recipe.GitCheckoutStep;
 import dev.kiln.recipe.ShellStep;
@@ -16,7 +18,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
@@ -69,7 +70,7 @@ final class StepRunner {
                 } else if (step instanceof GitCheckoutStep checkout) {
                     runCheckout(checkout);
                 }
-            } catch (IOException e) {
+            } catch (IOException | ContentException e) {
                 throw new BuildException(step.label(), e.getMessage(), e);
             }
         }
@@ -79,10 +80,11 @@ final class StepRunner {
         SourceChecksum checksum = SourcePlan.checksumOf(fetch);
         Path cached = fetcher.fetch(fetch.uri(), checksum);
         String guestDir = Workspace.join(fetch.workingDirectory(), fetch.directory());
-        Path hostDir = workspace.hostPath(guestDir);
-        Files.createDirectories(hostDir);
+        String dir = workspace.relativePath(guestDir);
+        ContainedTree tree = workspace.tree();
+        tree.createDirectories(dir);
         String fileName = SourcePlan.fileNameOf(fetch.uri());
-        Files.copy(cached, hostDir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
+        tree.copy(cached, dir + "/" + fileName);
         if (fetch.extract()) {
             String script = "tar -x --no-same-owner --strip-components=" + fetch.stripComponents()
                     + " -f " + BuildEnvironment.shellQuote(fileName) + "\n"
@@ -93,8 +95,7 @@ final class StepRunner {
 
     private void runCheckout(GitCheckoutStep step) {
         String guestDir = Workspace.join(step.workingDirectory(), step.destination());
-        Path hostDir = workspace.hostPath(guestDir);
-        String commit = git.checkout(SourcePlan.requestOf(step), hostDir);
+        String commit = git.checkout(SourcePlan.requestOf(step), workspace.tree(), workspace.relativePath(guestDir));
         writeLog("checked out " + step.repository() + " at " + commit + " into " + guestDir + "\n");
     }
 

@@ -1,5 +1,7 @@
 package dev.kiln.build;
 
+import dev.kiln.content.ContainedTree;
+import dev.kiln.content.ContentException;
 import dev.kiln.content.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +14,13 @@ import java.util.List;
 /**
  * The host side of one build: a directory mounted at {@code /home/build}, with the package
  * outputs under {@code melange-out/NAME}, plus a separate directory of step scripts and the
- * build log. Guest paths are translated here and nowhere else.
+ * build log. Guest paths are translated here and nowhere else. The build controls everything
+ * under {@code /home/build}, so Kiln's own writes there go through {@link #tree()}.
  */
 final class Workspace implements AutoCloseable {
     private final Path base;
     private final Path root;
+    private final ContainedTree tree;
     private final Path scriptDir;
     private final Path logFile;
     private final boolean keep;
@@ -26,6 +30,7 @@ final class Workspace implements AutoCloseable {
     private Workspace(Path base, Path logFile, boolean keep) throws IOException {
         this.base = base;
         this.root = Files.createDirectories(base.resolve("home-build"));
+        this.tree = ContainedTree.of(root);
         this.scriptDir = Files.createDirectories(base.resolve("steps"));
         this.logFile = logFile;
         this.keep = keep;
@@ -53,6 +58,11 @@ final class Workspace implements AutoCloseable {
         return root;
     }
 
+    /** The workspace as a tree the build controls: writes through it never follow a link. */
+    ContainedTree tree() {
+        return tree;
+    }
+
     Path scriptDir() {
         return scriptDir;
     }
@@ -65,25 +75,33 @@ final class Workspace implements AutoCloseable {
         return base;
     }
 
-    /** Host directory of a package's output ({@code /home/build/melange-out/NAME}). */
-    Path outputDir(String packageName) throws IOException {
-        return Files.createDirectories(root.resolve("melange-out").resolve(packageName));
+    /**
+     * Host directory of a package's output ({@code /home/build/melange-out/NAME}), created if
+     * missing; refused when the build replaced it (or melange-out) with a link.
+     */
+    Path outputDir(String packageName) {
+        try {
+            return tree.createDirectories("melange-out/" + packageName);
+        } catch (ContentException e) {
+            throw new BuildException("package " + packageName, "output directory: " + e.getMessage(), e);
+        }
     }
 
-    /** Translates a guest path under /home/build to the host; anything else is refused. */
-    Path hostPath(String guestPath) {
+    /**
+     * Translates a guest path under /home/build to a path relative to the workspace root, for
+     * {@link #tree()} ({@code .} for the root itself, so that {@code DIR + "/" + NAME} stays
+     * relative); anything else is refused.
+     */
+    String relativePath(String guestPath) {
         String home = BuildEnvironment.GUEST_HOME;
         if (guestPath.equals(home)) {
-            return root;
+            return ".";
         }
         if (!guestPath.startsWith(home + "/")) {
             throw new BuildException("path " + guestPath + " is outside the workspace " + home);
         }
-        Path resolved = root.resolve(guestPath.substring(home.length() + 1)).normalize();
-        if (!resolved.startsWith(root)) {
-            throw new BuildException("path " + guestPath + " escapes the workspace");
-        }
-        return resolved;
+        String relative = guestPath.substring(home.length() + 1);
+        return relative.isEmpty() ? "." : relative;
     }
 
     /** Joins a step's working directory with a relative (or absolute) path input. */

@@ -8,6 +8,8 @@ import dev.kiln.build.source.GitCheckout;
 import dev.kiln.build.source.SourceCache;
 import dev.kiln.build.source.SourceChecksum;
 import dev.kiln.build.source.SourceFetcher;
+import dev.kiln.content.ContainedTree;
+import dev.kiln.content.ContentException;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.FetchStep;
@@ -63,20 +65,36 @@ final class UpdateWiring {
 
             @Override
             public void unpack(BuildPlan plan, Path dir) {
+                // destinations come from the recipe: kept inside dir, never through a link
+                ContainedTree tree = ContainedTree.of(dir);
                 for (Source s : plan.sources()) {
-                    if (s instanceof GitCheckoutStep g) {
-                        git.checkout(new GitCheckout.Request(g.repository(), blank(g.branch()), blank(g.tag()),
-                                blank(g.expectedCommit())), dir.resolve(g.destination() == null ? "." : g.destination()).normalize());
-                    } else if (s instanceof FetchStep f && f.extract()) {
-                        SourceChecksum sum = f.expectedSha256() != null && !f.expectedSha256().isEmpty()
-                                ? SourceChecksum.sha256(f.expectedSha256())
-                                : f.expectedSha512() != null && !f.expectedSha512().isEmpty() ? SourceChecksum.sha512(f.expectedSha512()) : null;
-                        Path archive = fetcher.fetch(f.uri(), sum);
-                        untar(archive, dir.resolve(f.directory() == null ? "." : f.directory()).normalize(), f.stripComponents());
+                    try {
+                        if (s instanceof GitCheckoutStep g) {
+                            git.checkout(new GitCheckout.Request(g.repository(), blank(g.branch()), blank(g.tag()),
+                                    blank(g.expectedCommit())), tree, inTree(g.destination()));
+                        } else if (s instanceof FetchStep f && f.extract()) {
+                            SourceChecksum sum = f.expectedSha256() != null && !f.expectedSha256().isEmpty()
+                                    ? SourceChecksum.sha256(f.expectedSha256())
+                                    : f.expectedSha512() != null && !f.expectedSha512().isEmpty() ? SourceChecksum.sha512(f.expectedSha512()) : null;
+                            Path archive = fetcher.fetch(f.uri(), sum);
+                            untar(archive, tree.createDirectories(inTree(f.directory())), f.stripComponents());
+                        }
+                    } catch (ContentException e) {
+                        throw new UpdateException(plan.recipeFile(), "cannot unpack the sources: " + e.getMessage(), false, e);
                     }
                 }
             }
         };
+    }
+
+    /** A recipe destination as a path inside the unpacked tree (a guest /home/build prefix dropped). */
+    private static String inTree(String destination) {
+        if (destination == null) {
+            return "";
+        }
+        String home = "/home/build";
+        return destination.equals(home) ? "" : destination.startsWith(home + "/") ? destination.substring(home.length() + 1)
+                : destination;
     }
 
     private static void untar(Path archive, Path dir, int strip) {

@@ -72,6 +72,25 @@ class CliTest {
     void lintsTheWholeWolfiCorpus() {
         CliRun run = CliRun.of("lint", CORPUS.resolve("recipes").toString(), "--pipeline-dir",
                 CORPUS.resolve("pipelines").toString(), "--summary", "--json");
-        assertThat(run.out()).contains("\"event\":\"summary\"").contains("\"recipes\":3401").contains("\"loaded\":3401");
+        // openjph writes '${{package.name} libraries', one brace short: the one recipe that fails
+        assertThat(run.out()).contains("\"event\":\"summary\"").contains("\"recipes\":3401").contains("\"loaded\":3400")
+                .contains("\"failed\":1").contains("openjph.yaml:101:18: unterminated '${{'");
+    }
+
+    @Test
+    void lintReportsAnUnterminatedReferenceWhereItIs(@TempDir Path dir) throws Exception {
+        Path recipe = dir.resolve("typo.yaml");
+        Files.writeString(recipe, """
+                package:
+                  name: typo
+                  version: "1.0"
+                  epoch: 0
+                  description: ${{package.name} is one brace short
+                pipeline:
+                  - runs: "true"
+                """);
+        CliRun run = CliRun.of("lint", recipe.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("typo.yaml:5:16: unterminated '${{'").contains("1 failed to load");
     }
 }

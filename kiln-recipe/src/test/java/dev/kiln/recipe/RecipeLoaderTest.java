@@ -169,4 +169,75 @@ class RecipeLoaderTest {
     assertThat(e.problems().get(0).message()).startsWith("invalid YAML");
     assertThat(e.problems().get(0).line()).isGreaterThan(1);
   }
+
+  @Test
+  void capabilitiesMustBeLinuxNamesAndAreKeptInTheKernelSpelling() {
+    Recipe r = RecipeFixtures.parse("""
+        package: {name: a, version: "1", epoch: 0}
+        capabilities:
+          add: [CAP_SYS_ADMIN, cap_net_admin, SYS_RESOURCE, CAP_CHECKPOINT_RESTORE]
+          drop: [CAP_NET_RAW]
+        """);
+    assertThat(r.capabilities().add())
+        .containsExactly("CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_RESOURCE", "CAP_CHECKPOINT_RESTORE");
+    assertThat(r.capabilities().drop()).containsExactly("CAP_NET_RAW");
+
+    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.parse("""
+        package: {name: a, version: "1", epoch: 0}
+        capabilities:
+          add:
+            - CAP_NET_ADMIN
+            - CAP_NET_ADMN
+          drop: [CAP_EVERYTHING]
+        """), RecipeException.class);
+    assertThat(e.problems()).extracting(Problem::toString).containsExactly(
+        "hello.yaml:5:7: capabilities.add[1]: unknown capability 'CAP_NET_ADMN' (did you mean CAP_NET_ADMIN?"
+            + " Linux defines CAP_CHOWN to CAP_CHECKPOINT_RESTORE, see capabilities(7))",
+        "hello.yaml:6:10: capabilities.drop[0]: unknown capability 'CAP_EVERYTHING' (did you mean "
+            + LinuxCapability.nearest("CAP_EVERYTHING").capName()
+            + "? Linux defines CAP_CHOWN to CAP_CHECKPOINT_RESTORE, see capabilities(7))");
+  }
+
+  @Test
+  void linuxDefinesFortyOneCapabilitiesNumberedInKernelOrder() {
+    assertThat(LinuxCapability.values()).hasSize(41);
+    assertThat(LinuxCapability.CHOWN.number()).isZero();
+    assertThat(LinuxCapability.SYS_ADMIN.number()).isEqualTo(21);
+    assertThat(LinuxCapability.CHECKPOINT_RESTORE.number()).isEqualTo(40);
+    assertThat(LinuxCapability.parse("cap_bpf")).contains(LinuxCapability.BPF);
+    assertThat(LinuxCapability.parse("CAP_")).isEmpty();
+  }
+
+  @Test
+  void anUnterminatedReferenceIsReportedAtItsOwnLineAndColumn() {
+    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.parse("""
+        package:
+          name: hello
+          version: "1.0"
+          epoch: 0
+          description: ${{package.name} greets
+        # a comment may say ${{ without harm
+        pipeline:
+          - runs: |
+              echo fine ${{package.version}}
+              echo "${{package.version"
+          - name: expression ${{a == "b" || ""}} is left alone
+            runs: echo ok
+        """), RecipeException.class);
+    assertThat(e.problems()).extracting(Problem::toString).containsExactly(
+        "hello.yaml:5:16: unterminated '${{': expected a variable name then '}}' (as in ${{package.version}}),"
+            + " found '${{package.name} greets'",
+        "hello.yaml:10:13: unterminated '${{': expected a variable name then '}}' (as in ${{package.version}}),"
+            + " found '${{package.version\"'");
+  }
+
+  @Test
+  void anUnterminatedReferenceInAPipelineDefinitionNamesThatFile() {
+    RecipeException e = catchThrowableOfType(() -> dev.kiln.recipe.internal.RecipeParsing.definition("greet",
+        "pipelines/greet.yaml", "name: greet\npipeline:\n  - runs: echo ${{inputs.who\n", false),
+        RecipeException.class);
+    assertThat(e.problems()).extracting(Problem::toString).containsExactly(
+        "pipelines/greet.yaml:3:16: unterminated '${{': expected a variable name then '}}' (as in"
+            + " ${{package.version}}), found '${{inputs.who'");
+  }
 }

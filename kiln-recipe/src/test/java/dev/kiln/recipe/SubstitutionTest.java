@@ -2,6 +2,7 @@ package dev.kiln.recipe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.kiln.recipe.internal.Substitution;
 import java.util.Map;
@@ -18,8 +19,8 @@ class SubstitutionTest {
 
   @Test
   void leavesNonReferencesAlone() {
-    assertThat(Substitution.apply("${{ not a name }} ${{}} ${{x", VARS::get, false))
-        .isEqualTo("${{ not a name }} ${{}} ${{x");
+    assertThat(Substitution.apply("${{ not a name }} ${{}} ${{a == \"b\" && \"c\" || \"\"}}", VARS::get, false))
+        .isEqualTo("${{ not a name }} ${{}} ${{a == \"b\" && \"c\" || \"\"}}");
     assertThat(Substitution.apply("${HOME} $((1+2))", VARS::get, false)).isEqualTo("${HOME} $((1+2))");
   }
 
@@ -34,5 +35,19 @@ class SubstitutionTest {
   @Test
   void valuesAreNotRescanned() {
     assertThat(Substitution.apply("${{a}}", Map.of("a", "${{b}}", "b", "no")::get, false)).isEqualTo("${{b}}");
+  }
+
+  @Test
+  void anUnterminatedReferenceIsAnErrorWithItsOffset() {
+    Substitution.Unterminated e = catchThrowableOfType(
+        () -> Substitution.apply("lib${{package.name} and ${{package.name}}", VARS::get, false),
+        Substitution.Unterminated.class);
+    assertThat(e.offset()).isEqualTo(3);
+    assertThat(e).hasMessage("unterminated '${{': expected a variable name then '}}' (as in ${{package.version}}),"
+        + " found '${{package.name} and ${{package.name}}'");
+    assertThatThrownBy(() -> Substitution.apply("tail ${{", VARS::get, false))
+        .isInstanceOf(Substitution.Unterminated.class);
+    // labels keep what they cannot substitute
+    assertThat(Substitution.apply("x ${{package.name", VARS::get, true)).isEqualTo("x ${{package.name");
   }
 }

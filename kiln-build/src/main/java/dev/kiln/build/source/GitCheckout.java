@@ -1,6 +1,8 @@
 package dev.kiln.build.source;
 
 import dev.kiln.build.BuildException;
+import dev.kiln.content.ContainedTree;
+import dev.kiln.content.ContentException;
 import dev.kiln.content.FileTrees;
 import dev.kiln.content.Hashing;
 import java.io.IOException;
@@ -25,10 +27,12 @@ import org.eclipse.jgit.transport.RefSpec;
  */
 public final class GitCheckout {
     private final Path mirrors;
+    private final Path scratch;
     private final boolean offline;
 
     public GitCheckout(Path cacheRoot, boolean offline) {
         this.mirrors = cacheRoot.resolve("git");
+        this.scratch = cacheRoot.resolve("tmp");
         this.offline = offline;
     }
 
@@ -72,27 +76,28 @@ public final class GitCheckout {
     }
 
     /**
-     * Checks the requested revision out of the mirror into {@code destination} (which may
-     * already hold other files) and returns the commit id checked out.
+     * Checks the requested revision out of the mirror into the directory {@code destination} of
+     * {@code tree} (which may already hold other files) and returns the commit id checked out.
+     * The clone is made outside the tree and copied in without following any link the build
+     * left there.
      */
-    public String checkout(Request request, Path destination) {
+    public String checkout(Request request, ContainedTree tree, String destination) {
         Path mirror = prefetch(request);
         try (Git mirrorGit = Git.open(mirror.toFile())) {
             ObjectId commit = resolveAndVerify(mirrorGit.getRepository(), request);
-            Path tmp = Files.createTempDirectory(destination.getParent() == null ? destination : destination.getParent(), ".kiln-git-");
+            Path tmp = Files.createTempDirectory(Files.createDirectories(scratch), "checkout-");
             try {
                 try (Git clone = Git.cloneRepository().setURI(mirror.toUri().toString()).setDirectory(tmp.toFile())
                         .setCloneAllBranches(true).call()) {
                     // detached at the verified commit, as a tag or commit checkout leaves it
                     clone.checkout().setName(commit.getName()).call();
                 }
-                Files.createDirectories(destination);
-                FileTrees.copy(tmp, destination);
+                tree.copyTree(tmp, destination);
             } finally {
                 FileTrees.delete(tmp);
             }
             return commit.getName();
-        } catch (GitAPIException | IOException e) {
+        } catch (GitAPIException | IOException | ContentException e) {
             throw new BuildException("git-checkout " + request.repository() + ": " + e.getMessage(), e);
         }
     }

@@ -17,7 +17,9 @@ public final class RecipeParsing {
   /** @throws RecipeException with every problem of the file, in file order */
   public static Recipe recipe(String file, String text) {
     NodeReader reader = new NodeReader(file);
-    Recipe recipe = new RecipeReader(reader).recipe(YamlDocuments.compose(file, text), text);
+    Node root = YamlDocuments.compose(file, text);
+    TemplateSyntax.check(root, text, reader);
+    Recipe recipe = new RecipeReader(reader).recipe(root, text);
     check(reader);
     return recipe;
   }
@@ -25,6 +27,7 @@ public final class RecipeParsing {
   public static PipelineDefinition definition(String name, String source, String text, boolean builtin) {
     NodeReader reader = new NodeReader(source);
     Node root = YamlDocuments.compose(source, text);
+    TemplateSyntax.check(root, text, reader);
     PipelineDefinition def = new StepReader(reader).definition(name, source, root, builtin);
     check(reader);
     return def;

@@ -7,6 +7,7 @@ import dev.kiln.recipe.Capabilities;
 import dev.kiln.recipe.CopyrightEntry;
 import dev.kiln.recipe.Cpe;
 import dev.kiln.recipe.DependenciesSpec;
+import dev.kiln.recipe.LinuxCapability;
 import dev.kiln.recipe.PackageOptions;
 import dev.kiln.recipe.PackageSpec;
 import dev.kiln.recipe.Recipe;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
@@ -275,7 +277,30 @@ final class RecipeReader {
       return Capabilities.NONE;
     }
     Map<String, Node> m = r.mapping(node, "capabilities", Set.of("add", "drop"));
-    return new Capabilities(r.strings(m.get("add"), "capabilities.add"), r.strings(m.get("drop"), "capabilities.drop"));
+    return new Capabilities(capabilityNames(m.get("add"), "capabilities.add"),
+        capabilityNames(m.get("drop"), "capabilities.drop"));
+  }
+
+  /** Capability names in their kernel spelling ({@code CAP_NET_ADMIN}); an unknown name is an error. */
+  private List<String> capabilityNames(Node node, String path) {
+    List<String> out = new ArrayList<>();
+    List<Node> items = r.sequence(node, path);
+    for (int i = 0; i < items.size(); i++) {
+      String p = path + "[" + i + "]";
+      String name = r.string(items.get(i), p);
+      if (name == null) {
+        continue;
+      }
+      Optional<LinuxCapability> cap = LinuxCapability.parse(name);
+      if (cap.isPresent()) {
+        out.add(cap.get().capName());
+      } else {
+        r.error(items.get(i), p + ": unknown capability '" + name + "' (did you mean "
+            + LinuxCapability.nearest(name).capName() + "? Linux defines CAP_CHOWN to CAP_CHECKPOINT_RESTORE,"
+            + " see capabilities(7))");
+      }
+    }
+    return out;
   }
 
   private Map<String, Map<String, String>> data(Node node) {

@@ -196,6 +196,9 @@ final class StepCompiler {
     } catch (Substitution.UnknownVariable e) {
       problem(anchor, where + ": unknown variable ${{" + e.name() + "}}");
       return text;
+    } catch (Substitution.Unterminated e) {
+      problem(anchor, where + ": " + e.getMessage());
+      return text;
     }
   }
 

@@ -4,7 +4,10 @@ import java.util.function.Function;
 
 /**
  * Replaces {@code ${{ name }}} references (recipes.md section 6.1). A name is letters, digits,
- * '.', '-' and '_'; anything else after {@code ${{} is left as written.
+ * '.', '-' and '_'. A {@code ${{} that some {@code }}} closes before the next {@code ${{} but that
+ * is not a reference (an expression such as {@code ${{a == "b" && "c" || ""}}}) is left as
+ * written, as melange does; one that nothing closes is an error, since it is almost always a typo
+ * ({@code ${{package.name}}) that would otherwise leak into the package as text.
  */
 public final class Substitution {
   private Substitution() {
@@ -25,9 +28,25 @@ public final class Substitution {
     }
   }
 
+  /** Thrown by {@link #apply} for a {@code ${{} that nothing closes; {@link #offset()} is where it starts. */
+  public static final class Unterminated extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int offset;
+
+    public Unterminated(String text, int offset) {
+      super(describeUnterminated(text, offset), null, false, false);
+      this.offset = offset;
+    }
+
+    public int offset() {
+      return offset;
+    }
+  }
+
   /**
    * Substitutes every reference; {@code lookup} returns null for an unknown name, which is then
-   * left in place when {@code keepUnknown} is set and otherwise reported as {@link UnknownVariable}.
+   * left in place when {@code keepUnknown} is set and otherwise reported as {@link UnknownVariable};
+   * likewise an unterminated {@code ${{} is kept or reported as {@link Unterminated}.
    */
   public static String apply(String text, Function<String, String> lookup, boolean keepUnknown) {
     if (text == null) {
@@ -41,6 +60,9 @@ public final class Substitution {
     int from = 0;
     while (at >= 0) {
       int end = referenceEnd(text, at);
+      if (end < 0 && !keepUnknown && isUnterminated(text, at, text.length())) {
+        throw new Unterminated(text, at);
+      }
       if (end < 0) {
         out.append(text, from, at + 3);
         from = at + 3;
@@ -79,6 +101,34 @@ public final class Substitution {
       i++;
     }
     return s.startsWith("}}", i) ? i + 2 : -1;
+  }
+
+  /**
+   * Whether the {@code ${{} at {@code at} is neither a reference nor closed by a {@code }}} before
+   * the next {@code ${{} or {@code to}.
+   */
+  public static boolean isUnterminated(String s, int at, int to) {
+    int end = referenceEnd(s, at);
+    if (end >= 0 && end <= to) {
+      return false;
+    }
+    int close = s.indexOf("}}", at + 3);
+    int next = s.indexOf("${{", at + 3);
+    if (close < 0 || close + 2 > to) {
+      return true;
+    }
+    return next >= 0 && next < close;
+  }
+
+  /** The message for an unterminated {@code ${{} at {@code at}, quoting the rest of its line. */
+  public static String describeUnterminated(String s, int at) {
+    int eol = s.indexOf('\n', at);
+    String rest = s.substring(at, eol < 0 ? s.length() : eol);
+    if (rest.length() > 48) {
+      rest = rest.substring(0, 48) + "…";
+    }
+    return "unterminated '${{': expected a variable name then '}}' (as in ${{package.version}}), found '"
+        + rest + "'";
   }
 
   public static String referenceName(String s, int at, int end) {

@@ -91,6 +91,9 @@ final class VarResolver {
     } catch (Substitution.UnknownVariable e) {
       problems.add(map.problem(where, where + ": unknown variable ${{" + e.name() + "}}"));
       return text;
+    } catch (Substitution.Unterminated e) {
+      problems.add(map.problem(where, where + ": " + e.getMessage()));
+      return text;
     }
   }
 }
