@@ -3,6 +3,7 @@ package dev.kiln.registry;
 import dev.kiln.registry.internal.Authenticator;
 import dev.kiln.registry.internal.DistributionHandler;
 import dev.kiln.registry.internal.Htpasswd;
+import dev.kiln.registry.internal.LoginThrottle;
 import dev.kiln.registry.internal.ManifestCache;
 import dev.kiln.registry.internal.Metrics;
 import dev.kiln.registry.internal.PemKeyStore;
@@ -71,9 +72,9 @@ public final class RegistryServer implements AutoCloseable {
         }
         Htpasswd htpasswd = config.htpasswd() == null ? null : Htpasswd.load(config.htpasswd());
         Authenticator auth = new Authenticator(htpasswd, config.access(), new Tokens(config.clock(), config.tokenLifetime()),
-                config.service());
+                config.service(), new LoginThrottle(config.limits().failedLoginsPerMinute(), config.clock()));
         Services services = new Services(storage, collector, auth, new ManifestCache(), metrics, config.maxManifestBytes(),
-                config.maxBlobBytes(), config.deleteEnabled());
+                config.maxBlobBytes(), config.deleteEnabled(), config.metricsPublic());
 
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("kiln-registry");

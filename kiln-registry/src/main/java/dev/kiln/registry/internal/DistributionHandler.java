@@ -86,6 +86,10 @@ public final class DistributionHandler extends Handler.Abstract {
             return "health";
         }
         if (rawPath.equals("/metrics")) {
+            if (s.auth().enabled() && !s.metricsPublic() && s.auth().identify(ex).user() == null) {
+                // Request counts by route and status tell an outsider what the registry holds and who pushes when.
+                throw s.auth().basicChallenge(ex, "log in to read metrics (or start the registry with --metrics-public)");
+            }
             ex.send(200, "text/plain; version=0.0.4", s.metrics().render(uploadsInProgress.getAsInt()).getBytes(StandardCharsets.UTF_8));
             return "metrics";
         }
