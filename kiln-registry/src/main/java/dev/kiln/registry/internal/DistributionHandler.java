@@ -62,16 +62,19 @@ public final class DistributionHandler extends Handler.Abstract {
             s.metrics().request(ex.method(), route, e.status());
             return true;
         } catch (IOException | RuntimeException e) {
-            // A client that went away mid-body lands here; its upload was already rolled back.
+            // A client that went away mid-body lands here (IOException); its upload was already rolled back.
+            // Storage failures arrive as unchecked exceptions, so they never pass for a bad request.
+            // A full disk is the server's problem, not the request's: 5xx so that clients retry.
+            HttpError error = DiskFull.isCause(e) ? DiskFull.error()
+                    : e instanceof IOException
+                    ? new HttpError(400, ErrorCode.BLOB_UPLOAD_INVALID, "request body could not be read: " + e.getMessage())
+                    : new HttpError(500, ErrorCode.UNKNOWN, "internal error: " + e.getClass().getSimpleName());
             if (ex.committed() || ex.sent()) {
                 ex.fail(e);
             } else {
-                HttpError error = e instanceof IOException
-                        ? new HttpError(400, ErrorCode.BLOB_UPLOAD_INVALID, "request body could not be read: " + e.getMessage())
-                        : new HttpError(500, ErrorCode.UNKNOWN, "internal error: " + e.getClass().getSimpleName());
                 ex.sendError(error);
             }
-            s.metrics().request(ex.method(), route, 500);
+            s.metrics().request(ex.method(), route, error.status());
             return true;
         }
         s.metrics().request(ex.method(), route, response.getStatus());
