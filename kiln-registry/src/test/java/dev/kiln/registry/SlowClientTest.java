@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +130,38 @@ class SlowClientTest {
         assertThat(r.status()).isEqualTo(408);
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("BLOB_UPLOAD_INVALID", "too slowly");
         assertThat(http.send("GET", location, null).headers().firstValue("Range")).hasValue("0-0");
+    }
+
+    @Test
+    void aSlowBodyIsCutOffEvenWhileAnotherClientUploadsFast() throws Exception {
+        // Jetty's MinimumDataRateHandler divides the bytes of all requests by the time of one: with
+        // fast uploads going on beside it, the slow body was never cut.
+        start(ClientLimits.defaults());
+        Http http = new Http("http://127.0.0.1:" + server.port());
+        byte[] blob = TestContent.random(11, 1 << 20);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger uploaded = new AtomicInteger();
+        Thread fast = new Thread(() -> {
+            while (!done.get()) {
+                http.send("POST", "/v2/other/blobs/uploads/?digest=" + dev.kiln.content.Digest.sha256(blob), blob);
+                uploaded.incrementAndGet();
+            }
+        }, "fast-uploader");
+        fast.start();
+        try {
+            for (int i = 0; i < 400 && uploaded.get() < 3; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(uploaded.get()).as("fast uploads before the slow body starts").isGreaterThanOrEqualTo(3);
+            String location = http.send("POST", "/v2/app/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+            Socket s = openBody("127.0.0.1", "PATCH", location, 1000);
+            dripEvery(Duration.ofMillis(100), List.of(s));
+            RawHttp.Response r = RawHttp.read(s.getInputStream());
+            assertThat(r.status()).isEqualTo(408);
+        } finally {
+            done.set(true);
+            fast.join(20_000);
+        }
     }
 
     @Test

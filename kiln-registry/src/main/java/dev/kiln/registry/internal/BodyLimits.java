@@ -8,20 +8,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
  * Keeps requests with a body (uploads, manifest pushes) from starving everything else. The endpoints
  * read bodies with blocking reads, so each such request holds a server thread for as long as its
- * client takes to send; three Jetty-based layers bound that:
+ * client takes to send; three layers bound that:
  * <ol>
  *   <li>per client address, at most {@code perClient} body requests at once; more get 429 at once;</li>
  *   <li>server-wide, at most {@code concurrent} body requests run; more wait in Jetty's {@link QoSHandler}
  *       without holding a thread, until a slot frees or {@code maxWait} passes (then 429);</li>
  *   <li>a body that arrives slower than {@code minBytesPerSecond} fails its read
- *       ({@link MinimumDataRateHandler}), which the endpoints answer with 408.</li>
+ *       ({@link MinimumBodyRate}), which the endpoints answer with 408.</li>
  * </ol>
  * Requests without a body pass straight through, so pulls and pings always find a free thread.
  */
@@ -35,7 +34,7 @@ public final class BodyLimits {
 
     /** Wraps {@code endpoints} in the three limits; the result is the server's handler. */
     public static Handler wrap(Handler endpoints, int concurrent, int perClient, long minBytesPerSecond, Duration maxWait) {
-        Handler rated = minBytesPerSecond > 0 ? new MinimumDataRateHandler(endpoints, minBytesPerSecond, 0) : endpoints;
+        Handler rated = minBytesPerSecond > 0 ? new MinimumBodyRate(endpoints, minBytesPerSecond) : endpoints;
         Queue queue = new Queue(rated);
         queue.includeMethod(WITH_BODY.toArray(String[]::new));
         queue.setMaxRequestCount(concurrent);
