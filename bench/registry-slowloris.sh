@@ -16,10 +16,15 @@ cleanup() { [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/d
 trap cleanup EXIT
 ulimit -n 8192
 
+# Builds the CLI first if its sources changed, so the start-up wait below is only the server's.
+"$repo/kiln" --version >/dev/null
+
 run() {
   "$repo/kiln" registry serve --addr "127.0.0.1:$port" --root "$work/root" "$@" >"$work/kiln.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$port/v2/" && break; sleep 0.1; done
+  ready=
+  for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/v2/" && { ready=1; break; }; sleep 0.1; done
+  [ -n "$ready" ] || { echo "registry did not start; log:" >&2; cat "$work/kiln.log" >&2; exit 1; }
   java "$repo/bench/SlowBodies.java" "$port" "$bodies" "$seconds"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 }
