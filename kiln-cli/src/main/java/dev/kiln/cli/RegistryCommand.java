@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.registry.AccessPolicy;
+import dev.kiln.registry.ClientLimits;
 import dev.kiln.registry.FileSystemStorage;
 import dev.kiln.registry.GarbageCollector;
 import dev.kiln.registry.RegistryConfig;
@@ -71,17 +72,42 @@ final class RegistryCommand implements Runnable {
         @Option(names = "--gc-interval", description = "collect garbage online at this interval, e.g. 6h (default: off)")
         String gcInterval;
 
+        @Option(names = "--metrics-public", description = "serve /metrics without a login even when --htpasswd is set")
+        boolean metricsPublic;
+
+        @Option(names = "--max-uploads", description = "requests with a body (uploads, manifest pushes) handled at once; "
+                + "more wait without a thread (default: ${DEFAULT-VALUE})")
+        int maxUploads = ClientLimits.defaults().maxBodies();
+
+        @Option(names = "--max-uploads-per-client", description = "requests with a body one client address may have open "
+                + "at once; more get 429 (default: ${DEFAULT-VALUE})")
+        int maxUploadsPerClient = ClientLimits.defaults().maxBodiesPerClient();
+
+        @Option(names = "--min-upload-rate", description = "bytes per second below which a request body is cut off "
+                + "with 408; 0 turns it off (default: ${DEFAULT-VALUE})")
+        long minUploadRate = ClientLimits.defaults().minBodyBytesPerSecond();
+
+        @Option(names = "--idle-timeout", description = "close a connection or request body that sends nothing for this "
+                + "long, e.g. 30s (default: ${DEFAULT-VALUE})")
+        String idleTimeout = "30s";
+
+        @Option(names = "--max-failed-logins", description = "wrong passwords per client address and minute before 429; "
+                + "0 turns it off (default: ${DEFAULT-VALUE})")
+        int maxFailedLogins = ClientLimits.defaults().failedLoginsPerMinute();
+
         @Option(names = "--json", description = "machine-readable output")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             Output out = Output.of(spec, json);
+            ClientLimits limits = new ClientLimits(maxUploads, maxUploadsPerClient, minUploadRate, duration(idleTimeout),
+                    maxFailedLogins);
             AccessPolicy policy = access != null
                     ? AccessPolicy.parse(Files.readString(access, StandardCharsets.UTF_8), access.toString())
                     : noAnonymousPull ? AccessPolicy.authenticatedOnly() : AccessPolicy.publicRead();
             RegistryConfig.Builder config = RegistryConfig.builder(root).addr(addr).htpasswd(htpasswd).access(policy)
-                    .tls(tlsCert, tlsKey);
+                    .tls(tlsCert, tlsKey).limits(limits).metricsPublic(metricsPublic);
             if (gcInterval != null) {
                 config.gcInterval(duration(gcInterval));
             }

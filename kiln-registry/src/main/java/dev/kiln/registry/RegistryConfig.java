@@ -12,13 +12,18 @@ import java.time.Duration;
  * @param port           0 picks a free port
  * @param gcInterval     null disables online garbage collection
  * @param gcGrace        unreferenced blobs younger than this survive a collection (uploads of a push in progress)
+ * @param limits         protections against slow or abusive clients
+ * @param metricsPublic  serve {@code /metrics} without a login even when {@code htpasswd} is set
  */
 public record RegistryConfig(String host, int port, Path root, Path htpasswd, AccessPolicy access, Path tlsCert,
                              Path tlsKey, int maxManifestBytes, long maxBlobBytes, boolean deleteEnabled,
                              Duration gcInterval, Duration gcGrace, Duration uploadExpiry, Duration tokenLifetime,
-                             String service, Clock clock) {
+                             String service, Clock clock, ClientLimits limits, boolean metricsPublic) {
 
     public RegistryConfig {
+        if (limits == null) {
+            throw new RegistryException("client limits are required (ClientLimits.defaults())");
+        }
         if (root == null) {
             throw new RegistryException("registry root folder is required");
         }
@@ -52,6 +57,8 @@ public record RegistryConfig(String host, int port, Path root, Path htpasswd, Ac
         b.tokenLifetime = tokenLifetime;
         b.service = service;
         b.clock = clock;
+        b.limits = limits;
+        b.metricsPublic = metricsPublic;
         return b;
     }
 
@@ -85,6 +92,8 @@ public record RegistryConfig(String host, int port, Path root, Path htpasswd, Ac
         private Duration tokenLifetime = Duration.ofMinutes(5);
         private String service = "kiln-registry";
         private Clock clock = Clock.systemUTC();
+        private ClientLimits limits = ClientLimits.defaults();
+        private boolean metricsPublic;
 
         private Builder(Path root) {
             this.root = root;
@@ -172,9 +181,19 @@ public record RegistryConfig(String host, int port, Path root, Path htpasswd, Ac
             return this;
         }
 
+        public Builder limits(ClientLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        public Builder metricsPublic(boolean metricsPublic) {
+            this.metricsPublic = metricsPublic;
+            return this;
+        }
+
         public RegistryConfig build() {
             return new RegistryConfig(host, port, root, htpasswd, access, tlsCert, tlsKey, maxManifestBytes, maxBlobBytes,
-                    deleteEnabled, gcInterval, gcGrace, uploadExpiry, tokenLifetime, service, clock);
+                    deleteEnabled, gcInterval, gcGrace, uploadExpiry, tokenLifetime, service, clock, limits, metricsPublic);
         }
     }
 }

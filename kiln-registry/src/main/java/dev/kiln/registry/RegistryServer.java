@@ -1,8 +1,10 @@
 package dev.kiln.registry;
 
 import dev.kiln.registry.internal.Authenticator;
+import dev.kiln.registry.internal.BodyLimits;
 import dev.kiln.registry.internal.DistributionHandler;
 import dev.kiln.registry.internal.Htpasswd;
+import dev.kiln.registry.internal.LoginThrottle;
 import dev.kiln.registry.internal.ManifestCache;
 import dev.kiln.registry.internal.Metrics;
 import dev.kiln.registry.internal.PemKeyStore;
@@ -71,11 +73,11 @@ public final class RegistryServer implements AutoCloseable {
         }
         Htpasswd htpasswd = config.htpasswd() == null ? null : Htpasswd.load(config.htpasswd());
         Authenticator auth = new Authenticator(htpasswd, config.access(), new Tokens(config.clock(), config.tokenLifetime()),
-                config.service());
+                config.service(), new LoginThrottle(config.limits().failedLoginsPerMinute(), config.clock()));
         Services services = new Services(storage, collector, auth, new ManifestCache(), metrics, config.maxManifestBytes(),
-                config.maxBlobBytes(), config.deleteEnabled());
+                config.maxBlobBytes(), config.deleteEnabled(), config.metricsPublic());
 
-        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        QueuedThreadPool threads = new QueuedThreadPool(ClientLimits.SERVER_THREADS, 8);
         threads.setName("kiln-registry");
         // A bounded buffer pool: Jetty's default keeps up to an eighth of the heap in idle buffers, which
         // after a few large uploads showed up as hundreds of MiB of resident memory.
@@ -107,8 +109,12 @@ public final class RegistryServer implements AutoCloseable {
         }
         connector.setHost(config.host());
         connector.setPort(config.port());
+        // Also bounds a request body that stops arriving: Jetty fails the blocked read after this long.
+        connector.setIdleTimeout(config.limits().idleTimeout().toMillis());
         server.addConnector(connector);
-        server.setHandler(new DistributionHandler(services, () -> storage.uploads().size()));
+        ClientLimits limits = config.limits();
+        server.setHandler(BodyLimits.wrap(new DistributionHandler(services, () -> storage.uploads().size()), limits.maxBodies(),
+                limits.maxBodiesPerClient(), limits.minBodyBytesPerSecond(), limits.idleTimeout()));
         try {
             server.start();
         } catch (Exception e) {

@@ -8,12 +8,18 @@ import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.oci.distribution.DistributionException;
 import dev.kiln.oci.distribution.RegistryClient;
+import dev.kiln.registry.internal.Htpasswd;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterEach;
@@ -29,12 +35,15 @@ class AccessControlTest {
     Http http;
     String host;
 
+    Path htpasswd;
+    AccessPolicy policy;
+
     @BeforeEach
     void start() throws Exception {
-        Path htpasswd = tmp.resolve("htpasswd");
+        htpasswd = tmp.resolve("htpasswd");
         Files.writeString(htpasswd, "alice:" + OpenBSDBCrypt.generate("2y", "s3cret".toCharArray(), new byte[16], 5) + "\n"
                 + "reader:" + OpenBSDBCrypt.generate("2y", "readonly".toCharArray(), new byte[16], 5) + "\n");
-        AccessPolicy policy = AccessPolicy.parse("""
+        policy = AccessPolicy.parse("""
                 anonymous public/* pull
                 alice * *
                 reader * pull
@@ -47,6 +56,91 @@ class AccessControlTest {
     @AfterEach
     void stop() {
         server.close();
+    }
+
+    void restart(RegistryConfig.Builder config) {
+        server.close();
+        server = new RegistryServer(config.htpasswd(htpasswd).access(policy).build()).start();
+        host = "127.0.0.1:" + server.port();
+        http = new Http("http://" + host);
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MovableClock extends Clock {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void metricsNeedALoginUnlessMadePublic() throws Exception {
+        HttpResponse<byte[]> anonymous = http.send("GET", "/metrics", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(Http.errorCode(anonymous)).isEqualTo("UNAUTHORIZED");
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"kiln-registry\"");
+        assertThat(new String(anonymous.body(), StandardCharsets.UTF_8)).doesNotContain("kiln_registry_requests_total");
+        assertThat(http.basic("alice", "wrong").send("GET", "/metrics", null).statusCode()).isEqualTo(401);
+        HttpResponse<byte[]> reader = http.basic("reader", "readonly").send("GET", "/metrics", null);
+        assertThat(reader.statusCode()).isEqualTo(200);
+        assertThat(new String(reader.body(), StandardCharsets.UTF_8)).contains("kiln_registry_requests_total");
+
+        restart(RegistryConfig.builder(tmp.resolve("root")).metricsPublic(true));
+        assertThat(http.send("GET", "/metrics", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anUnknownUserCostsABcryptLikeAWrongPassword() {
+        Htpasswd file = Htpasswd.load(htpasswd);
+        assertThat(file.check("alice", "wrong")).isFalse();
+        assertThat(file.verifications()).isEqualTo(1);
+        // Without a dummy verification this answer came back ~30x sooner and told that mallory does not exist.
+        assertThat(file.check("mallory", "guess")).isFalse();
+        assertThat(file.verifications()).isEqualTo(2);
+        assertThat(file.check("alice", "s3cret")).isTrue();
+        assertThat(file.verifications()).isEqualTo(3);
+    }
+
+    @Test
+    void failedLoginsAreLimitedPerClientAddress() throws Exception {
+        MovableClock clock = new MovableClock();
+        restart(RegistryConfig.builder(tmp.resolve("root")).clock(clock)
+                .limits(ClientLimits.defaults().withFailedLoginsPerMinute(3)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(http.basic("alice", "guess" + i).send("GET", "/v2/", null).statusCode()).isEqualTo(401);
+        }
+        // The bucket is empty: no more bcrypt for this address, not even for the right password.
+        HttpResponse<byte[]> throttled = http.basic("alice", "s3cret").send("GET", "/v2/", null);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(Http.errorCode(throttled)).isEqualTo("TOOMANYREQUESTS");
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("20");
+        assertThat(http.basic("alice", "s3cret").send("GET", "/token?scope=repository:app:pull", null).statusCode()).isEqualTo(429);
+        // Another client is not affected.
+        assertThat(RawHttp.send("127.0.0.2", server.port(), "GET", "/v2/", null, "Authorization", basic("alice", "s3cret")).status())
+                .isEqualTo(200);
+        // One token comes back every 20 s; right passwords do not use it up.
+        clock.now = clock.now.plusSeconds(20);
+        for (int i = 0; i < 3; i++) {
+            assertThat(http.basic("alice", "s3cret").send("GET", "/v2/", null).statusCode()).isEqualTo(200);
+        }
+        assertThat(http.basic("alice", "guess").send("GET", "/v2/", null).statusCode()).isEqualTo(401);
+        assertThat(http.basic("alice", "s3cret").send("GET", "/v2/", null).statusCode()).isEqualTo(429);
     }
 
     void pushImage(String repo, String tag) {

@@ -3,6 +3,9 @@ package dev.kiln.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.content.Digest;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -223,6 +226,54 @@ class RegistryProtocolTest {
         HttpResponse<byte[]> mismatch = http.send("PATCH", location, new byte[10], "Content-Range", "0-19");
         assertThat(mismatch.statusCode()).isEqualTo(416);
         assertThat(http.send("GET", location, null).headers().firstValue("Range")).hasValue("0-0");
+    }
+
+    @Test
+    void contentRangeEndingAtLongMaxIsRefusedNotWrapped() throws Exception {
+        String location = http.send("POST", "/v2/app/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+        // Chunked, so no Content-Length can catch the wrapped length: only the range check stands in the way.
+        HttpRequest request = HttpRequest.newBuilder(URI.create(http.base + location))
+                .header("Content-Range", "0-9223372036854775807")
+                .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[10]))).build();
+        HttpResponse<byte[]> r = http.client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Http.errorCode(r)).isEqualTo("BLOB_UPLOAD_INVALID");
+        assertThat(http.send("GET", location, null).headers().firstValue("Range")).hasValue("0-0");
+    }
+
+    @Test
+    void readsOfAReferenceThatIsNeitherTagNorDigestAre404ButPutStays400() {
+        for (String ref : new String[] {"-bad", "sha256:xyz", "a%20b", "x".repeat(129)}) {
+            for (String method : new String[] {"GET", "HEAD"}) {
+                HttpResponse<byte[]> r = http.send(method, "/v2/app/manifests/" + ref, null);
+                assertThat(r.statusCode()).as(method + " " + ref).isEqualTo(404);
+                if (method.equals("GET")) {
+                    assertThat(Http.errorCode(r)).as(ref).isEqualTo("MANIFEST_UNKNOWN");
+                }
+            }
+        }
+        HttpResponse<byte[]> put = http.send("PUT", "/v2/app/manifests/-bad", "{}".getBytes(), "Content-Type", TestContent.OCI_MANIFEST);
+        assertThat(put.statusCode()).isEqualTo(400);
+        assertThat(Http.errorCode(put)).isEqualTo("MANIFEST_INVALID");
+    }
+
+    @Test
+    void manifestWithADuplicateKeyIsRefusedNamingTheKey() throws Exception {
+        byte[] config = TestContent.config("amd64");
+        byte[] layer = TestContent.random(8, 100);
+        upload("app", config);
+        upload("app", layer);
+        String valid = new String(TestContent.manifest(config, layer), StandardCharsets.UTF_8);
+        // A second "layers" key: a last-wins parser sees no layers, a first-wins parser sees one.
+        String twice = valid.substring(0, valid.length() - 1) + ",\"layers\":[]}";
+        HttpResponse<byte[]> put = http.send("PUT", "/v2/app/manifests/v1", twice.getBytes(StandardCharsets.UTF_8),
+                "Content-Type", TestContent.OCI_MANIFEST);
+        assertThat(put.statusCode()).isEqualTo(400);
+        assertThat(Http.errorCode(put)).isEqualTo("MANIFEST_INVALID");
+        assertThat(Http.json(put).path("errors").path(0).path("message").asText()).contains("'layers'");
+        assertThat(server.storage().manifests("app")).isEmpty();
+        assertThat(http.send("PUT", "/v2/app/manifests/v1", valid.getBytes(StandardCharsets.UTF_8), "Content-Type",
+                TestContent.OCI_MANIFEST).statusCode()).isEqualTo(201);
     }
 
     @Test

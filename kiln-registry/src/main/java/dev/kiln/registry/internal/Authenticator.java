@@ -21,12 +21,14 @@ public final class Authenticator {
     private final AccessPolicy policy;
     private final Tokens tokens;
     private final String service;
+    private final LoginThrottle throttle;
 
-    public Authenticator(Htpasswd htpasswd, AccessPolicy policy, Tokens tokens, String service) {
+    public Authenticator(Htpasswd htpasswd, AccessPolicy policy, Tokens tokens, String service, LoginThrottle throttle) {
         this.htpasswd = htpasswd;
         this.policy = policy;
         this.tokens = tokens;
         this.service = service;
+        this.throttle = throttle;
     }
 
     /** Who is calling. {@code token} is set when the caller presented a bearer token. */
@@ -48,7 +50,7 @@ public final class Authenticator {
             return Caller.ANONYMOUS;
         }
         if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String user = basicUser(authorization);
+            String user = basicUser(ex, authorization);
             if (user == null) {
                 throw challenge(ex, null, "invalid username or password");
             }
@@ -100,7 +102,7 @@ public final class Authenticator {
         String user = null;
         String authorization = ex.header(HttpHeader.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6) && htpasswd != null) {
-            user = basicUser(authorization);
+            user = basicUser(ex, authorization);
             if (user == null) {
                 throw new HttpError(401, ErrorCode.UNAUTHORIZED, "invalid username or password");
             }
@@ -149,6 +151,12 @@ public final class Authenticator {
         return challenge(ex, null, "authentication required");
     }
 
+    /** A 401 asking for Basic credentials, for endpoints outside the token flow such as {@code /metrics}. */
+    public HttpError basicChallenge(Exchange ex, String message) {
+        ex.header(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"" + service + "\"");
+        return new HttpError(401, ErrorCode.UNAUTHORIZED, message);
+    }
+
     private HttpError challenge(Exchange ex, String scope, String message) {
         var uri = ex.request().getHttpURI();
         String realm = uri.getScheme() + "://" + uri.getAuthority() + "/token";
@@ -157,8 +165,26 @@ public final class Authenticator {
         return new HttpError(401, ErrorCode.UNAUTHORIZED, message, scope);
     }
 
-    /** The user of a Basic authorization whose password htpasswd accepts; null when it is malformed or wrong. */
-    private String basicUser(String authorization) {
+    /**
+     * The user of a Basic authorization whose password htpasswd accepts; null when it is malformed or wrong.
+     * A client address that has used up its failed logins gets 429 before any bcrypt runs.
+     */
+    private String basicUser(Exchange ex, String authorization) {
+        String address = ex.clientAddress();
+        long retryAfter = throttle.acquire(address);
+        if (retryAfter > 0) {
+            ex.header(HttpHeader.RETRY_AFTER, Long.toString(retryAfter));
+            throw new HttpError(429, ErrorCode.TOOMANYREQUESTS, "too many failed logins from " + address
+                    + "; try again in " + retryAfter + " s", address);
+        }
+        String user = checkBasic(authorization);
+        if (user != null) {
+            throttle.succeeded(address);
+        }
+        return user;
+    }
+
+    private String checkBasic(String authorization) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package dev.kiln.registry.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,16 +63,22 @@ public final class DistributionHandler extends Handler.Abstract {
             s.metrics().request(ex.method(), route, e.status());
             return true;
         } catch (IOException | RuntimeException e) {
-            // A client that went away mid-body lands here; its upload was already rolled back.
+            // A client that went away mid-body lands here (IOException); its upload was already rolled back.
+            // Storage failures arrive as unchecked exceptions, so they never pass for a bad request.
+            // A full disk is the server's problem, not the request's: 5xx so that clients retry.
+            HttpError error = DiskFull.isCause(e) ? DiskFull.error()
+                    : e instanceof IOException && timedOut(e)
+                    ? new HttpError(408, ErrorCode.BLOB_UPLOAD_INVALID, "request body came too slowly and was dropped ("
+                            + timeoutMessage(e) + "); nothing of it was stored")
+                    : e instanceof IOException
+                    ? new HttpError(400, ErrorCode.BLOB_UPLOAD_INVALID, "request body could not be read: " + e.getMessage())
+                    : new HttpError(500, ErrorCode.UNKNOWN, "internal error: " + e.getClass().getSimpleName());
             if (ex.committed() || ex.sent()) {
                 ex.fail(e);
             } else {
-                HttpError error = e instanceof IOException
-                        ? new HttpError(400, ErrorCode.BLOB_UPLOAD_INVALID, "request body could not be read: " + e.getMessage())
-                        : new HttpError(500, ErrorCode.UNKNOWN, "internal error: " + e.getClass().getSimpleName());
                 ex.sendError(error);
             }
-            s.metrics().request(ex.method(), route, 500);
+            s.metrics().request(ex.method(), route, error.status());
             return true;
         }
         s.metrics().request(ex.method(), route, response.getStatus());
@@ -86,6 +93,10 @@ public final class DistributionHandler extends Handler.Abstract {
             return "health";
         }
         if (rawPath.equals("/metrics")) {
+            if (s.auth().enabled() && !s.metricsPublic() && s.auth().identify(ex).user() == null) {
+                // Request counts by route and status tell an outsider what the registry holds and who pushes when.
+                throw s.auth().basicChallenge(ex, "log in to read metrics (or start the registry with --metrics-public)");
+            }
             ex.send(200, "text/plain; version=0.0.4", s.metrics().render(uploadsInProgress.getAsInt()).getBytes(StandardCharsets.UTF_8));
             return "metrics";
         }
@@ -161,6 +172,20 @@ public final class DistributionHandler extends Handler.Abstract {
             return "referrers";
         }
         throw new HttpError(404, ErrorCode.NAME_INVALID, "no registry endpoint at " + method + " " + rawPath, rawPath);
+    }
+
+    /** Jetty fails a body read with a TimeoutException when the body idles or falls below the minimum rate. */
+    private static boolean timedOut(Throwable e) {
+        return timeoutMessage(e) != null;
+    }
+
+    private static String timeoutMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return t.getMessage() == null ? "timeout" : t.getMessage();
+            }
+        }
+        return null;
     }
 
     private static String name(String raw) {

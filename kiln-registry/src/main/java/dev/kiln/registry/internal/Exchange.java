@@ -46,6 +46,11 @@ public final class Exchange {
         return request;
     }
 
+    /** The client's IP address as the connection sees it (no proxy headers are trusted). */
+    public String clientAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
     public String header(String name) {
         return request.getHeaders().get(name);
     }

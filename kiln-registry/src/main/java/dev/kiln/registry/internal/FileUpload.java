@@ -133,10 +133,7 @@ public final class FileUpload implements RegistryStorage.Upload {
                     throw new RegistryStorage.UploadTooLargeException("upload " + id + " is larger than " + limit + " bytes");
                 }
                 running.update(buf, 0, n);
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    channel.write(bb);
-                }
+                write(channel, buf, n);
             }
             hasher = running;
             size = start + written;
@@ -150,6 +147,18 @@ public final class FileUpload implements RegistryStorage.Upload {
             hasher = before;
             size = start;
             throw e;
+        }
+    }
+
+    /** Storage failures are unchecked, so that callers never take them for a broken request body. */
+    private void write(FileChannel channel, byte[] buf, int n) {
+        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+        try {
+            while (bb.hasRemaining()) {
+                channel.write(bb);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write upload " + id + " to " + dir + ": " + e.getMessage(), e);
         }
     }
 

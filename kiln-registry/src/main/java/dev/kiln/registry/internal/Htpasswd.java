@@ -6,22 +6,39 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * A bcrypt htpasswd file ({@code user:$2y$...}). bcrypt is slow on purpose, so a successful check
- * is remembered as a SHA-256 of user and password; the password itself is never kept.
+ * is remembered as a SHA-256 of user and password; the password itself is never kept. A name that
+ * is not in the file is checked against a dummy hash of the file's highest cost, so an unknown user
+ * costs as much time as a wrong password and the answer time does not tell which users exist.
  */
 public final class Htpasswd {
     private static final int MAX_REMEMBERED = 1024;
     private final Map<String, String> hashes;
+    private static final int DEFAULT_COST = 10;
     private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
+    private final LongAdder verifications = new LongAdder();
+    private final String dummyHash;
 
     private Htpasswd(Map<String, String> hashes) {
         this.hashes = Map.copyOf(hashes);
+        int cost = hashes.values().stream().mapToInt(h -> Integer.parseInt(h.substring(4, 6))).max().orElse(DEFAULT_COST);
+        cost = Math.min(31, Math.max(4, cost));
+        SecureRandom random = new SecureRandom();
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        char[] password = new char[24];
+        for (int i = 0; i < password.length; i++) {
+            password[i] = (char) ('a' + random.nextInt(26));
+        }
+        this.dummyHash = OpenBSDBCrypt.generate("2y", password, salt, cost);
     }
 
     public static Htpasswd load(Path file) {
@@ -52,13 +69,14 @@ public final class Htpasswd {
     public boolean check(String user, String password) {
         String hash = hashes.get(user);
         if (hash == null) {
+            bcrypt(dummyHash, password);
             return false;
         }
         String key = rememberKey(user, password, hash);
         if (verified.containsKey(key)) {
             return true;
         }
-        boolean ok = OpenBSDBCrypt.checkPassword(hash, password.toCharArray());
+        boolean ok = bcrypt(hash, password);
         if (ok) {
             if (verified.size() >= MAX_REMEMBERED) {
                 verified.clear();
@@ -66,6 +84,16 @@ public final class Htpasswd {
             verified.put(key, Boolean.TRUE);
         }
         return ok;
+    }
+
+    /** bcrypt verifications run so far, unknown users included. */
+    public long verifications() {
+        return verifications.sum();
+    }
+
+    private boolean bcrypt(String hash, String password) {
+        verifications.increment();
+        return OpenBSDBCrypt.checkPassword(hash, password.toCharArray());
     }
 
     private static String rememberKey(String user, String password, String hash) {

@@ -37,7 +37,14 @@ final class ManifestEndpoints {
     }
 
     private ManifestCache.Entry load(String repository, String reference) {
-        Digest digest = digestOrCheckedTag(reference);
+        Digest digest;
+        try {
+            digest = digestOrCheckedTag(reference);
+        } catch (HttpError e) {
+            // Nothing can be stored under a reference that is neither a tag nor a digest, so a read of it
+            // finds nothing: the conformance suite expects 404 MANIFEST_UNKNOWN here; only PUT says 400.
+            throw unknown(repository, reference);
+        }
         if (digest == null) {
             digest = s.storage().resolveTag(repository, reference).orElseThrow(() -> unknown(repository, reference));
         }

@@ -1,7 +1,10 @@
 package dev.kiln.registry.internal;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
 import dev.kiln.oci.MediaTypes;
@@ -19,6 +22,9 @@ public final class ManifestInspector {
     private static final Set<String> KNOWN = Set.of(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
             MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
 
+    /** Refuses duplicate keys instead of letting the last one win. */
+    private static final ObjectReader STRICT = Exchange.JSON.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
     private ManifestInspector() {
     }
 
@@ -34,8 +40,16 @@ public final class ManifestInspector {
     public static Facts inspect(byte[] body, String contentType) {
         JsonNode root;
         try {
-            root = Exchange.JSON.readTree(body);
+            root = STRICT.readTree(body);
         } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage().startsWith("Duplicate field")) {
+                // With two values for one key, clients that keep the first and clients that keep the last would
+                // read different images under one digest.
+                JsonLocation at = e.getLocation();
+                throw invalid("manifest has the key " + e.getOriginalMessage().substring("Duplicate field ".length())
+                        + " twice in one object" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                        + "; every key may appear once", "body");
+            }
             throw invalid("manifest is not valid JSON: " + e.getOriginalMessage(), "body");
         } catch (IOException e) {
             throw invalid("manifest cannot be read: " + e.getMessage(), "body");

@@ -100,7 +100,8 @@ final class UploadEndpoints {
         if (contentRange != null) {
             long[] range = parseContentRange(contentRange);
             if (range == null) {
-                throw new HttpError(400, ErrorCode.BLOB_UPLOAD_INVALID, "Content-Range must be '<start>-<end>'", contentRange);
+                throw new HttpError(400, ErrorCode.BLOB_UPLOAD_INVALID,
+                        "Content-Range must be '<start>-<end>' with start <= end < 9223372036854775807", contentRange);
             }
             long length = range[1] - range[0] + 1;
             if (range[0] != size || (declared >= 0 && declared != length)) {
@@ -166,7 +167,9 @@ final class UploadEndpoints {
         try {
             long start = Long.parseLong(h.substring(0, dash));
             long end = Long.parseLong(h.substring(dash + 1));
-            return end < start ? null : new long[] {start, end};
+            // end - start + 1 must stay a positive long: 0-9223372036854775807 would wrap to a negative length
+            // and slip past the size limit.
+            return end < start || end - start == Long.MAX_VALUE ? null : new long[] {start, end};
         } catch (NumberFormatException e) {
             return null;
         }
