@@ -39,23 +39,26 @@ public final class RebuildGraph {
      * {@code -stageN} part ({@code cmake-bootstrap}, {@code gradle-stage0}, {@code dotnet-bootstrap-8}).
      */
     private static final Pattern BOOTSTRAP = Pattern.compile(".-(bootstrap|stage[0-9]+)(-|$)");
+    // An edge is a bootstrap edge when its dependency is a bootstrap recipe, or every package of it
+    // that the environment pulls in is a bootstrap package: breaking it means building with the
+    // published bootstrap package, which is what such a package exists for.
 
     private final Map<String, Set<String>> deps;      // origin -> origins it needs
     private final Map<String, String> files;          // origin -> recipe file
     private final Map<String, Resolver.Resolution> environments;
     private final Map<String, List<String>> problems; // origin -> why it did not compile
     private final Resolver resolver;
-    private final Set<Edge> bootstrapEdges = new LinkedHashSet<>();
+    private final Set<Edge> bootstrapEdges;
 
     private RebuildGraph(Map<String, Set<String>> deps, Map<String, String> files,
-            Map<String, Resolver.Resolution> environments, Map<String, List<String>> problems, Resolver resolver) {
+            Map<String, Resolver.Resolution> environments, Map<String, List<String>> problems, Resolver resolver,
+            Set<Edge> bootstrapEdges) {
         this.deps = deps;
         this.files = files;
         this.environments = environments;
         this.problems = problems;
         this.resolver = resolver;
-        deps.forEach((from, tos) -> tos.stream().map(to -> new Edge(from, to)).filter(this::isBootstrap)
-                .forEach(bootstrapEdges::add));
+        this.bootstrapEdges = bootstrapEdges;
     }
 
     /** An ignored dependency {@code from → to} that closed a cycle. */
@@ -134,21 +137,27 @@ public final class RebuildGraph {
         Resolver resolver = new Resolver(planned, options.arch(), List.of(PlannedPackages.REPOSITORY));
         Map<String, Set<String>> deps = new TreeMap<>();
         Map<String, Resolver.Resolution> environments = new HashMap<>();
+        Set<Edge> bootstrapEdges = new LinkedHashSet<>();
         for (String origin : files.keySet()) {
-            Set<String> d = new TreeSet<>();
+            Map<String, Boolean> onlyBootstrap = new TreeMap<>(); // dependency -> all its packages here are bootstrap ones
             BuildPlan plan = plans.get(origin);
             if (plan != null) {
                 Resolver.Resolution res = resolver.resolveAvailable(plan.environmentPackages());
                 environments.put(origin, res);
                 for (RepositoryPackage p : res.packages()) {
                     if (!p.entry().origin().equals(origin)) {
-                        d.add(p.entry().origin());
+                        onlyBootstrap.merge(p.entry().origin(), BOOTSTRAP.matcher(p.name()).find(), Boolean::logicalAnd);
                     }
                 }
             }
-            deps.put(origin, d);
+            onlyBootstrap.forEach((to, packages) -> {
+                if (packages || BOOTSTRAP.matcher(to).find()) {
+                    bootstrapEdges.add(new Edge(origin, to));
+                }
+            });
+            deps.put(origin, new TreeSet<>(onlyBootstrap.keySet()));
         }
-        return new RebuildGraph(deps, files, environments, problems, resolver);
+        return new RebuildGraph(deps, files, environments, problems, resolver, bootstrapEdges);
     }
 
     /** The origin recipe of the package the resolver picks for {@code name}, or null when nothing provides it. */
@@ -184,23 +193,6 @@ public final class RebuildGraph {
     /** The build order of a subset (edges leaving the subset are ignored; they are already built). */
     public Order order(Collection<String> subset) {
         return BuildOrder.of(subset, deps, bootstrapEdges);
-    }
-
-    /**
-     * A bootstrap edge: the dependency is a bootstrap recipe, or every package of it that the
-     * environment pulls in is a bootstrap package. Breaking it means building with the published
-     * bootstrap package, which is what it exists for.
-     */
-    private boolean isBootstrap(Edge e) {
-        if (BOOTSTRAP.matcher(e.to()).find()) {
-            return true;
-        }
-        Resolver.Resolution res = environments.get(e.from());
-        if (res == null) {
-            return false;
-        }
-        List<RepositoryPackage> via = res.packages().stream().filter(p -> p.entry().origin().equals(e.to())).toList();
-        return !via.isEmpty() && via.stream().allMatch(p -> BOOTSTRAP.matcher(p.name()).find());
     }
 
     /**
