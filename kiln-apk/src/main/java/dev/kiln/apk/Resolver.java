@@ -32,6 +32,8 @@ public final class Resolver {
     /** Provided name → packages providing it, in {@code available} order. */
     private final Map<String, List<RepositoryPackage>> providersByName = new HashMap<>();
     private final Map<RepositoryPackage, List<Provision>> provisions = new IdentityHashMap<>();
+    /** Each package's depends atoms, parsed once: resolving many worlds selects the same packages again and again. */
+    private final Map<RepositoryPackage, List<Atom>> depends = new IdentityHashMap<>();
 
     public Resolver(List<RepositoryPackage> available, String arch, List<String> repositories) {
         this.available = List.copyOf(available);
@@ -52,12 +54,24 @@ public final class Resolver {
                 }
             }
             provisions.put(p, own);
+            depends.put(p, p.entry().depends().stream().map(Atom::of).toList());
             own.stream().map(Provision::name).distinct()
                     .forEach(n -> providersByName.computeIfAbsent(n, k -> new ArrayList<>()).add(p));
         }
     }
 
     private record Need(Dependency dep, List<String> chain, RepositoryPackage parent, String atom) {
+    }
+
+    /** A depends atom as written, and what it parsed to (or why it did not). */
+    private record Atom(String text, Dependency dep, ApkException error) {
+        static Atom of(String text) {
+            try {
+                return new Atom(text, Dependency.parse(text), null);
+            } catch (ApkException e) {
+                return new Atom(text, null, e);
+            }
+        }
     }
 
     /** One provided name of a package: the name and the version it provides it at (null: virtual). */
@@ -182,12 +196,12 @@ public final class Resolver {
             pulls.put(chosen, new Pull(need.parent(), need.atom()));
             List<String> childChain = new ArrayList<>(need.chain());
             childChain.add(chosen.name());
-            for (String atom : chosen.entry().depends()) {
-                Dependency dep = parse(atom, childChain);
+            for (Atom a : depends.get(chosen)) {
+                Dependency dep = a.error() == null ? a.dep() : invalid(a.text(), a.error(), childChain);
                 if (dep == null) {
                     continue;
                 }
-                Need child = new Need(dep, childChain, chosen, atom);
+                Need child = new Need(dep, childChain, chosen, a.text());
                 if (dep.isConflict()) {
                     conflicts.add(child);
                     for (RepositoryPackage p : order) {
@@ -237,6 +251,9 @@ public final class Resolver {
                 return fail(need, chain(need) + ": conflicting constraints for " + arch + ": candidates "
                         + matching + " are ruled out by " + others);
             }
+            if (allowed.size() == 1) {
+                return allowed.get(0); // the usual case: nothing to weigh
+            }
             boolean realName = allowed.stream().anyMatch(p -> p.name().equals(name));
             List<RepositoryPackage> pool = realName ? allowed.stream().filter(p -> p.name().equals(name)).toList() : allowed;
             if (!realName) {
@@ -261,15 +278,19 @@ public final class Resolver {
             try {
                 return Dependency.parse(atom);
             } catch (ApkException e) {
-                List<String> parts = new ArrayList<>(chain);
-                parts.add(atom);
-                String message = String.join(" → ", parts) + ": " + e.getMessage();
-                if (strict) {
-                    throw e;
-                }
-                unresolved.add(new Unresolved(chain, atom, message));
-                return null;
+                return invalid(atom, e, chain);
             }
+        }
+
+        /** An atom that does not parse: rethrown when strict, else recorded; null either way for the caller to skip. */
+        private Dependency invalid(String atom, ApkException e, List<String> chain) {
+            if (strict) {
+                throw e;
+            }
+            List<String> parts = new ArrayList<>(chain);
+            parts.add(atom);
+            unresolved.add(new Unresolved(chain, atom, String.join(" → ", parts) + ": " + e.getMessage()));
+            return null;
         }
 
         /** Throws when strict; otherwise records the atom as unresolved and returns null so the caller skips it. */

@@ -138,15 +138,19 @@ public final class RebuildGraph {
         Map<String, Set<String>> deps = new TreeMap<>();
         Map<String, Resolver.Resolution> environments = new HashMap<>();
         Set<Edge> bootstrapEdges = new LinkedHashSet<>();
+        // Resolution is a function of the world, and many recipes share one (a toolchain and busybox).
+        Map<List<String>, Resolver.Resolution> byWorld = new HashMap<>();
+        Map<String, Boolean> bootstrapNames = new HashMap<>();
         for (String origin : files.keySet()) {
             Map<String, Boolean> onlyBootstrap = new TreeMap<>(); // dependency -> all its packages here are bootstrap ones
             BuildPlan plan = plans.get(origin);
             if (plan != null) {
-                Resolver.Resolution res = resolver.resolveAvailable(plan.environmentPackages());
+                Resolver.Resolution res = byWorld.computeIfAbsent(plan.environmentPackages(), resolver::resolveAvailable);
                 environments.put(origin, res);
                 for (RepositoryPackage p : res.packages()) {
                     if (!p.entry().origin().equals(origin)) {
-                        onlyBootstrap.merge(p.entry().origin(), BOOTSTRAP.matcher(p.name()).find(), Boolean::logicalAnd);
+                        onlyBootstrap.merge(p.entry().origin(),
+                                bootstrapNames.computeIfAbsent(p.name(), n -> BOOTSTRAP.matcher(n).find()), Boolean::logicalAnd);
                     }
                 }
             }
