@@ -23,7 +23,8 @@ import java.util.Set;
  *
  * <p>The one resolver of Kiln: the image assembler resolves repository indexes with it, and the
  * rebuild graph resolves build environments against the packages a catalog of recipes will build.
- * An instance indexes its packages by provided name once, so resolving many worlds is cheap.
+ * An instance indexes its packages by provided name once, so resolving many worlds is cheap; it
+ * is not changed by resolving, so threads may share it.
  */
 public final class Resolver {
     private final List<RepositoryPackage> available;
