@@ -240,7 +240,8 @@ final class UpdateCommand implements Runnable {
             HttpClient http = common.http();
             Publishing.Wired wired = publishing.wire(common, http, out);
             UpdateRun run = new UpdateRun(common.checker(http), wired.applier(), wired.rebuilder(),
-                    () -> Files.exists(wired.index()) ? ApkIndex.read(wired.index(), null) : ApkIndex.of(List.of()));
+                    () -> Files.exists(wired.index()) ? ApkIndex.read(wired.index(), null) : ApkIndex.of(List.of()),
+                    new RecipeCompiler(PipelineLibrary.withBuiltins(common.pipelineDirs)), CompileOptions.forArch(publishing.arch));
             for (int pass = 1; ; pass++) {
                 Common.Loaded loaded = common.load(out);
                 List<String> problems = loaded.problems();

@@ -162,6 +162,32 @@ class UpdateCliTest {
         assertThat(graph.exitCode()).as(graph.err()).isZero();
         assertThat(graph.out()).isEqualTo("lib\napp\n");
         assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--dot").out()).contains("\"app\" -> \"lib\";");
+        // a meta package whose runtime dependency is the compiler, named through a variable, and a cycle
+        Files.writeString(recipes.resolve("base.yaml"), "package:\n  name: base\n  version: \"1\"\n"
+                + "  dependencies:\n    runtime:\n      - zcc\npipeline:\n  - runs: true\n");
+        Files.writeString(recipes.resolve("zcc.yaml"), "package:\n  name: zcc\n  version: \"2\"\n"
+                + "vars:\n  lib: lib\nenvironment:\n  contents:\n    packages:\n      - ${{vars.lib}}-dev\n"
+                + "pipeline:\n  - runs: true\n");
+        Files.writeString(recipes.resolve("lib.yaml"), Files.readString(recipes.resolve("lib.yaml"))
+                + "environment:\n  contents:\n    packages:\n      - base\n");
+        CliRun order = CliRun.of("graph", "--catalog", recipes.toString());
+        assertThat(order.exitCode()).as(order.err()).isZero();
+        assertThat(order.out()).isEqualTo("base\nlib\napp\nzcc\n"
+                + "# cycle lib → zcc → lib: lib is built before its dependency zcc\n");
+        CliRun why = CliRun.of("graph", "--catalog", recipes.toString(), "--why", "app", "base");
+        assertThat(why.out()).isEqualTo("app needs base:\n"
+                + "  app: environment 'lib-dev' → lib-dev-1-r4 (recipe lib)\n"
+                + "  lib: environment 'base' → base-1-r0 (recipe base)\n");
+        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "lib", "zcc").out()).isEqualTo(
+                "lib needs zcc:\n  lib: environment 'base' → base-1-r0, which depends on 'zcc' → zcc-2-r0 (recipe zcc)"
+                        + " [cycle broken here: built against the published zcc]\n");
+        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "base", "app").out())
+                .isEqualTo("base does not need app at build time\n");
+        CliRun json = CliRun.of("graph", "--catalog", recipes.toString(), "--json");
+        assertThat(json.out()).contains("\"cycles\":[{\"members\":[\"lib\",\"zcc\"],\"broken\":{\"from\":\"lib\",\"to\":\"zcc\"},"
+                + "\"bootstrap\":false}]");
+        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "app", "nope").exitCode()).isOne();
+
         CliRun bump = CliRun.of("bump", recipes.resolve("lib.yaml").toString());
         assertThat(bump.exitCode()).isZero();
         assertThat(Files.readString(recipes.resolve("lib.yaml"))).contains("  epoch: 5 # keep\n");

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.RepositoryPackage;
+import dev.kiln.apk.ResolveException;
+import dev.kiln.apk.Resolver;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.image.internal.AccountFiles;
 import dev.kiln.image.internal.LocalRepositories;
@@ -60,14 +63,23 @@ public final class ImageBuilder {
         Setup setup = setup(spec, options, warnings);
         List<ImageLock.Locked> locked = new ArrayList<>();
         for (String arch : setup.archs) {
-            Resolver resolver = new Resolver(setup.repos.packages(setup.resolveFrom, arch), arch, setup.resolveFrom);
-            for (RepositoryPackage p : resolver.resolve(spec.contents().packages())) {
+            for (RepositoryPackage p : resolve(setup.repos, setup.resolveFrom, arch, spec.contents().packages())) {
                 locked.add(new ImageLock.Locked(p.name(), p.version(), arch, p.entry().checksum(),
                         p.repository() + "/" + arch + "/" + p.fileName()));
             }
         }
         return new ImageLock(configName, ImageLock.checksumOf(configBytes), spec.contents().keyring(),
                 setup.resolveFrom, locked);
+    }
+
+    /** A fresh resolution of {@code world} against the repositories, failing as kiln-image does. */
+    private static List<RepositoryPackage> resolve(LocalRepositories repos, List<String> resolveFrom, String arch,
+            List<String> world) {
+        try {
+            return new Resolver(repos.packages(resolveFrom, arch), arch, resolveFrom).resolve(world);
+        } catch (ResolveException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
     }
 
     private record Setup(List<String> archs, LocalRepositories repos, List<String> resolveFrom, List<Path> keyFiles) {
@@ -124,7 +136,7 @@ public final class ImageBuilder {
     private ArchImage buildArch(ImageSpec spec, BuildOptions options, String arch, LocalRepositories repos,
             List<String> resolveFrom, List<Path> keyFiles) {
         List<RepositoryPackage> resolved = options.lock() == null
-                ? new Resolver(repos.packages(resolveFrom, arch), arch, resolveFrom).resolve(spec.contents().packages())
+                ? resolve(repos, resolveFrom, arch, spec.contents().packages())
                 : LockedPackages.resolve(options.lock(), spec.contents().packages(), () -> repos.packages(resolveFrom, arch),
                         arch, resolveFrom);
         List<ApkPackage> apks = resolved.stream().map(p -> repos.fetch(p, arch)).toList();

@@ -2,6 +2,7 @@ package dev.kiln.image;
 
 import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.IndexEntry;
+import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.content.Hashing;
 import dev.kiln.image.internal.PackageData;
 import java.nio.charset.StandardCharsets;

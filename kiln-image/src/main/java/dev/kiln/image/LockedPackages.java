@@ -1,5 +1,8 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.RepositoryPackage;
+import dev.kiln.apk.ResolveException;
+import dev.kiln.apk.Resolver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +61,7 @@ final class LockedPackages {
                 all.addAll(extra);
                 resolved = resolver.resolve(all);
             }
-        } catch (ImageException e) {
+        } catch (ResolveException e) {
             throw new ImageException(source + ": the locked packages do not satisfy the config: " + e.getMessage(), e);
         }
         return resolved;

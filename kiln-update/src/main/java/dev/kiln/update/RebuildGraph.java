@@ -1,82 +1,174 @@
 package dev.kiln.update;
 
+import dev.kiln.apk.RepositoryPackage;
+import dev.kiln.apk.Resolver;
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.Recipe;
-import dev.kiln.recipe.SubpackageSpec;
+import dev.kiln.recipe.RecipeCompiler;
+import dev.kiln.recipe.RecipeException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Build order of a catalog from build-time dependencies: each {@code environment.contents.packages}
- * name is mapped to the recipe that provides it (its package, a subpackage, or a {@code provides}
- * name) and becomes an edge to that recipe's origin. Packages no recipe provides are external.
+ * Build order of a catalog from build-time dependencies, as the build would see them: each
+ * recipe is compiled (vars, var-transforms and range substituted, pipeline {@code needs} added,
+ * exactly the plan {@code kiln build --dry-run} shows), and its {@code environment.contents.packages}
+ * are resolved by the one APK {@link Resolver} against the packages the catalog builds (see
+ * {@link PlannedPackages}), runtime closure included. Every origin in that closure other than the
+ * recipe itself is an edge. Names nothing in the catalog provides are external or found only by
+ * a build's SCA; they are reported per recipe as unresolved.
  *
- * <p>Cycles (a compiler built with itself, two libraries that need each other) are broken the way
- * a bootstrap would: when nothing is ready, the waiting recipe with the fewest unbuilt
- * dependencies goes next, built against the already published versions of those, and the
- * edges ignored are reported. Ties go by name, so the order is deterministic.
+ * <p>Cycles are broken as described in {@link BuildOrder}; each broken cycle is reported whole.
  */
 public final class RebuildGraph {
-    private static final Pattern SUBST = Pattern.compile("\\$\\{\\{\\s*([a-zA-Z0-9_.-]+)\\s*}}");
-    private final Map<String, Set<String>> deps;      // origin -> origins it needs
-    private final Map<String, String> providers;      // package name -> origin
-    private final Map<String, String> files;          // origin -> recipe file
+    /**
+     * melange's naming of packages that exist to bootstrap a toolchain: a {@code -bootstrap} or
+     * {@code -stageN} part ({@code cmake-bootstrap}, {@code gradle-stage0}, {@code dotnet-bootstrap-8}).
+     */
+    private static final Pattern BOOTSTRAP = Pattern.compile(".-(bootstrap|stage[0-9]+)(-|$)");
+    // An edge is a bootstrap edge when its dependency is a bootstrap recipe, or every package of it
+    // that the environment pulls in is a bootstrap package: breaking it means building with the
+    // published bootstrap package, which is what such a package exists for.
 
-    private RebuildGraph(Map<String, Set<String>> deps, Map<String, String> providers, Map<String, String> files) {
+    private final Map<String, Set<String>> deps;      // origin -> origins it needs
+    private final Map<String, String> files;          // origin -> recipe file
+    private final Map<String, Resolver.Resolution> environments;
+    private final Map<String, List<String>> problems; // origin -> why it did not compile
+    private final Resolver resolver;
+    private final Set<Edge> bootstrapEdges;
+
+    private RebuildGraph(Map<String, Set<String>> deps, Map<String, String> files,
+            Map<String, Resolver.Resolution> environments, Map<String, List<String>> problems, Resolver resolver,
+            Set<Edge> bootstrapEdges) {
         this.deps = deps;
-        this.providers = providers;
         this.files = files;
+        this.environments = environments;
+        this.problems = problems;
+        this.resolver = resolver;
+        this.bootstrapEdges = bootstrapEdges;
     }
 
     /** An ignored dependency {@code from → to} that closed a cycle. */
     public record Edge(String from, String to) {
-    }
-
-    public record Order(List<String> origins, List<Edge> brokenEdges) {
-        public Order {
-            origins = List.copyOf(origins);
-            brokenEdges = List.copyOf(brokenEdges);
+        @Override
+        public String toString() {
+            return from + " → " + to;
         }
     }
 
-    public static RebuildGraph of(Collection<Recipe> recipes) {
-        Map<String, String> providers = new HashMap<>();
+    /**
+     * A cycle broken to order the catalog: its members in dependency order ({@code members[i]}
+     * needs {@code members[i+1]}, the last needs the first), starting at the edge that was
+     * ignored, and whether that edge leads to a bootstrap package.
+     */
+    public record Cycle(List<String> members, Edge broken, boolean bootstrap) {
+        public Cycle {
+            members = List.copyOf(members);
+        }
+
+        @Override
+        public String toString() {
+            return String.join(" → ", members) + " → " + members.get(0);
+        }
+    }
+
+    public record Order(List<String> origins, List<Cycle> cycles) {
+        public Order {
+            origins = List.copyOf(origins);
+            cycles = List.copyOf(cycles);
+        }
+
+        /** The edges ignored to break {@link #cycles()}, one per cycle. */
+        public List<Edge> brokenEdges() {
+            return cycles.stream().map(Cycle::broken).toList();
+        }
+    }
+
+    /** One resolution step: an atom and the package ({@code name-version}) it resolved to. */
+    public record Link(String atom, String resolvedTo) {
+    }
+
+    /**
+     * One hop of a dependency chain: recipe {@code from} declares the first link's atom in its
+     * environment; each resolved package's runtime dependency (the next link's atom) pulls in the
+     * next, and the last package is built by recipe {@code to}.
+     */
+    public record Hop(String from, List<Link> links, String to) {
+        public Hop {
+            links = List.copyOf(links);
+        }
+
+        public String environmentEntry() {
+            return links.get(0).atom();
+        }
+    }
+
+    /** Compiles every recipe with {@code options} and builds the graph; a recipe that does not compile has no edges. */
+    public static RebuildGraph of(Collection<Recipe> recipes, RecipeCompiler compiler, CompileOptions options) {
+        List<RepositoryPackage> planned = new ArrayList<>();
         Map<String, String> files = new TreeMap<>();
+        Map<String, BuildPlan> plans = new LinkedHashMap<>();
+        Map<String, List<String>> problems = new TreeMap<>();
         for (Recipe r : recipes) {
             String origin = r.pkg().name();
             files.put(origin, r.file());
-            for (String name : provided(r)) {
-                providers.putIfAbsent(name, origin);
+            try {
+                BuildPlan plan = compiler.compile(r, options);
+                plans.put(origin, plan);
+                planned.addAll(PlannedPackages.of(plan));
+            } catch (RecipeException e) {
+                problems.computeIfAbsent(origin, k -> new ArrayList<>()).add(e.getMessage());
+                planned.add(PlannedPackages.uncompiled(r));
             }
         }
-        for (Recipe r : recipes) { // a recipe's own package name always wins over another's provides
-            providers.put(r.pkg().name(), r.pkg().name());
-        }
+        Resolver resolver = new Resolver(planned, options.arch(), List.of(PlannedPackages.REPOSITORY));
         Map<String, Set<String>> deps = new TreeMap<>();
-        for (Recipe r : recipes) {
-            Set<String> d = new TreeSet<>();
-            for (String atom : r.environment().contents().packages()) {
-                String target = providers.get(nameOf(atom));
-                if (target != null && !target.equals(r.pkg().name())) {
-                    d.add(target);
+        Map<String, Resolver.Resolution> environments = new HashMap<>();
+        Set<Edge> bootstrapEdges = new LinkedHashSet<>();
+        // Resolution is a function of the world, and many recipes share one (a toolchain and busybox).
+        Map<List<String>, Resolver.Resolution> byWorld = new HashMap<>();
+        Map<String, Boolean> bootstrapNames = new HashMap<>();
+        for (String origin : files.keySet()) {
+            Map<String, Boolean> onlyBootstrap = new TreeMap<>(); // dependency -> all its packages here are bootstrap ones
+            BuildPlan plan = plans.get(origin);
+            if (plan != null) {
+                Resolver.Resolution res = byWorld.computeIfAbsent(plan.environmentPackages(), resolver::resolveAvailable);
+                environments.put(origin, res);
+                for (RepositoryPackage p : res.packages()) {
+                    if (!p.entry().origin().equals(origin)) {
+                        onlyBootstrap.merge(p.entry().origin(),
+                                bootstrapNames.computeIfAbsent(p.name(), n -> BOOTSTRAP.matcher(n).find()), Boolean::logicalAnd);
+                    }
                 }
             }
-            deps.put(r.pkg().name(), d);
+            onlyBootstrap.forEach((to, packages) -> {
+                if (packages || BOOTSTRAP.matcher(to).find()) {
+                    bootstrapEdges.add(new Edge(origin, to));
+                }
+            });
+            deps.put(origin, new TreeSet<>(onlyBootstrap.keySet()));
         }
-        return new RebuildGraph(deps, providers, files);
+        return new RebuildGraph(deps, files, environments, problems, resolver, bootstrapEdges);
     }
 
-    /** The origin recipe that builds {@code packageName}, or null when none does. */
-    public String originOf(String packageName) {
-        return providers.get(packageName);
+    /** The origin recipe of the package the resolver picks for {@code name}, or null when nothing provides it. */
+    public String originOf(String name) {
+        Resolver.Resolution res = resolver.resolveAvailable(List.of(name));
+        return res.packages().stream().filter(p -> res.pulls().get(p).parent() == null)
+                .map(p -> p.entry().origin()).findFirst().orElse(null);
     }
 
     public String fileOf(String origin) {
@@ -87,66 +179,63 @@ public final class RebuildGraph {
         return deps.getOrDefault(origin, Set.of());
     }
 
+    /** Environment atoms of {@code origin} that no recipe of the catalog provides, with the chain that led to each. */
+    public List<Resolver.Unresolved> unresolved(String origin) {
+        Resolver.Resolution res = environments.get(origin);
+        return res == null ? List.of() : res.unresolved();
+    }
+
+    /** Recipes that did not compile (their edges are unknown), with the compiler's message. */
+    public Map<String, List<String>> problems() {
+        return problems;
+    }
+
     public Order order() {
         return order(deps.keySet());
     }
 
     /** The build order of a subset (edges leaving the subset are ignored; they are already built). */
     public Order order(Collection<String> subset) {
-        Set<String> todo = new TreeSet<>(subset);
-        Map<String, Set<String>> pending = new HashMap<>();
-        Map<String, Set<String>> users = new HashMap<>();
-        for (String o : todo) {
-            Set<String> p = new TreeSet<>(deps.getOrDefault(o, Set.of()));
-            p.retainAll(todo);
-            pending.put(o, p);
-            p.forEach(d -> users.computeIfAbsent(d, k -> new TreeSet<>()).add(o));
-        }
-        TreeSet<String> ready = new TreeSet<>();
-        todo.stream().filter(o -> pending.get(o).isEmpty()).forEach(ready::add);
-        List<String> out = new ArrayList<>();
-        List<Edge> broken = new ArrayList<>();
-        Set<String> done = new LinkedHashSet<>();
-        while (done.size() < todo.size()) {
-            String next;
-            if (!ready.isEmpty()) {
-                next = ready.pollFirst();
-            } else {
-                next = cycleMember(todo, done, pending);
-                for (String d : pending.get(next)) {
-                    broken.add(new Edge(next, d));
-                    users.getOrDefault(d, new TreeSet<>()).remove(next);
-                }
-                pending.get(next).clear();
-            }
-            done.add(next);
-            out.add(next);
-            for (String u : users.getOrDefault(next, Set.of())) {
-                Set<String> p = pending.get(u);
-                if (p.remove(next) && p.isEmpty() && !done.contains(u)) {
-                    ready.add(u);
-                }
-            }
-        }
-        return new Order(out, broken);
+        return BuildOrder.of(subset, deps, bootstrapEdges);
     }
 
     /**
-     * Nothing is ready, so every waiting recipe waits on another: following waits from the first
-     * one must revisit a recipe, and the members of that cycle are the candidates to go first.
+     * The shortest chain of build-time dependencies from {@code from} to {@code to} (why {@code to}
+     * is built before {@code from}), each hop explained; empty when {@code from} does not need {@code to}.
      */
-    private static String cycleMember(Set<String> todo, Set<String> done, Map<String, Set<String>> pending) {
-        String start = todo.stream().filter(o -> !done.contains(o)).findFirst().orElseThrow();
-        List<String> path = new ArrayList<>();
-        String at = start;
-        while (!path.contains(at)) {
-            path.add(at);
-            at = pending.get(at).iterator().next();
+    public List<Hop> why(String from, String to) {
+        Map<String, String> parent = new HashMap<>();
+        Deque<String> queue = new ArrayDeque<>(List.of(from));
+        parent.put(from, from);
+        while (!queue.isEmpty()) {
+            String at = queue.poll();
+            if (at.equals(to) && !at.equals(from)) {
+                List<Hop> hops = new ArrayList<>();
+                for (String x = to; !x.equals(from); x = parent.get(x)) {
+                    hops.add(0, hop(parent.get(x), x));
+                }
+                return hops;
+            }
+            for (String n : dependenciesOf(at)) {
+                if (parent.putIfAbsent(n, at) == null) {
+                    queue.add(n);
+                }
+            }
         }
-        return path.subList(path.indexOf(at), path.size()).stream()
-                .min((a, b) -> pending.get(a).size() != pending.get(b).size()
-                        ? Integer.compare(pending.get(a).size(), pending.get(b).size()) : a.compareTo(b))
-                .orElseThrow();
+        return List.of();
+    }
+
+    private Hop hop(String from, String to) {
+        Resolver.Resolution res = environments.get(from);
+        RepositoryPackage target = res.packages().stream().filter(p -> p.entry().origin().equals(to))
+                .min(Comparator.comparingInt(p -> res.chainTo(p).size())).orElseThrow();
+        List<Resolver.Pull> chain = res.chainTo(target);
+        List<Link> links = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            RepositoryPackage resolved = i + 1 < chain.size() ? chain.get(i + 1).parent() : target;
+            links.add(new Link(chain.get(i).atom(), resolved.toString()));
+        }
+        return new Hop(from, links, to);
     }
 
     /** Graphviz DOT: an edge from each recipe to each recipe it needs at build time. */
@@ -159,29 +248,7 @@ public final class RebuildGraph {
         return b.append("}\n").toString();
     }
 
-    private static List<String> provided(Recipe r) {
-        List<String> names = new ArrayList<>();
-        Map<String, String> base = new HashMap<>();
-        base.put("package.name", r.pkg().name());
-        base.put("package.version", r.pkg().version());
-        r.vars().forEach((k, v) -> base.put("vars." + k, v));
-        names.add(r.pkg().name());
-        r.pkg().dependencies().provides().forEach(p -> names.add(nameOf(subst(p, base))));
-        for (SubpackageSpec s : r.subpackages()) {
-            Map<String, String> items = s.range() == null ? Map.of("", "") : r.data().getOrDefault(s.range(), Map.of());
-            items.forEach((key, value) -> {
-                Map<String, String> vars = new HashMap<>(base);
-                vars.put("range.key", key);
-                vars.put("range.value", value);
-                names.add(subst(s.name(), vars));
-                if (s.dependencies() != null) {
-                    s.dependencies().provides().forEach(p -> names.add(nameOf(subst(p, vars))));
-                }
-            });
-        }
-        return names;
-    }
-
+    /** The name of a dependency atom ({@code so:libfoo.so.1=1} → {@code so:libfoo.so.1}). */
     static String nameOf(String atom) {
         String a = atom.strip();
         int cut = a.length();
@@ -192,18 +259,5 @@ public final class RebuildGraph {
             }
         }
         return a.substring(0, cut);
-    }
-
-    private static String subst(String text, Map<String, String> vars) {
-        if (text == null || !text.contains("${{")) {
-            return text;
-        }
-        Matcher m = SUBST.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(vars.getOrDefault(m.group(1), m.group())));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 }

@@ -2,7 +2,9 @@ package dev.kiln.update;
 
 import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.IndexEntry;
+import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.Recipe;
+import dev.kiln.recipe.RecipeCompiler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,13 +23,22 @@ public final class UpdateRun {
     private final UpdateApplier applier;
     private final Rebuilder rebuilder;
     private final Supplier<ApkIndex> published;
+    private final RecipeCompiler compiler;
+    private final CompileOptions compileOptions;
 
-    /** {@code published} reads the repository's current index (empty when nothing is published yet). */
-    public UpdateRun(UpdateChecker checker, UpdateApplier applier, Rebuilder rebuilder, Supplier<ApkIndex> published) {
+    /**
+     * {@code published} reads the repository's current index (empty when nothing is published yet);
+     * {@code compiler} and {@code compileOptions} compile the recipes for the rebuild graph, as the
+     * builds will compile them.
+     */
+    public UpdateRun(UpdateChecker checker, UpdateApplier applier, Rebuilder rebuilder, Supplier<ApkIndex> published,
+                     RecipeCompiler compiler, CompileOptions compileOptions) {
         this.checker = checker;
         this.applier = applier;
         this.rebuilder = rebuilder;
         this.published = published;
+        this.compiler = compiler;
+        this.compileOptions = compileOptions;
     }
 
     public enum Outcome { UP_TO_DATE, PUBLISHED, FAILED, NOT_CHECKED }
@@ -58,7 +69,7 @@ public final class UpdateRun {
     /** Runs one pass over {@code recipes}, all of which live in {@code catalog}. */
     public Report pass(Path catalog, List<Recipe> recipes) {
         List<CheckResult> checks = checker.check(recipes);
-        RebuildGraph graph = RebuildGraph.of(recipes);
+        RebuildGraph graph = RebuildGraph.of(recipes, compiler, compileOptions);
         Map<String, CheckResult> actionable = new HashMap<>();
         List<PackageReport> reports = new ArrayList<>();
         for (CheckResult c : checks) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.apk.ApkIndex;
+import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.Recipe;
 import dev.kiln.recipe.RecipeLoader;
 import dev.kiln.testkit.FixtureGitRepo;
@@ -86,7 +87,7 @@ class UpdateRunTest {
             RecipeLoader loader = new RecipeLoader(List.of());
             UpdateApplier applier = UpdateApplierTest.applier(new TestSources(dir.resolve("dl")), rebuilder);
             UpdateRun run = new UpdateRun(new UpdateChecker(List.of(new GitTagMonitor(new Backoff(2, Duration.ZERO, d -> { })))),
-                    applier, rebuilder, () -> index);
+                    applier, rebuilder, () -> index, RebuildGraphTest.COMPILER, CompileOptions.forArch("x86_64"));
             List<Recipe> recipes = new ArrayList<>();
             try (var s = Files.list(catalog)) {
                 for (Path f : s.sorted().toList()) {

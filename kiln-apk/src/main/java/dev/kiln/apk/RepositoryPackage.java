@@ -1,10 +1,9 @@
-package dev.kiln.image;
-
-import dev.kiln.apk.IndexEntry;
+package dev.kiln.apk;
 
 /**
  * A package offered by a repository: its index entry, the repository it came from (as written in
- * the config) and that repository's position, which breaks ties the way apk-tools' repository order does.
+ * the config, or a label such as a recipe catalog for packages not built yet) and that repository's
+ * position, which breaks ties the way apk-tools' repository order does.
  */
 public record RepositoryPackage(IndexEntry entry, String repository, int repositoryOrder) {
     public String name() {
