@@ -113,8 +113,15 @@ class SandboxIsolationTest {
         String hostPath = workspace.toAbsolutePath().toString();
         Run run = sh("for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; tr '\\0' '\\n' < $p/environ; done"
                 + " 2>/dev/null; echo END");
-        assertThat(run.log()).contains("END").contains("bwrap --args 0").doesNotContain(hostPath)
+        assertThat(run.log()).contains("END").contains("bwrap --args 3 -- ").doesNotContain(hostPath)
                 .doesNotContain(scratch.toAbsolutePath().toString());
+    }
+
+    @Test
+    void standardInputIsDevNullAndTheOptionsPipeIsGone() {
+        // configure scripts dup fd 0; a closed or half-read stdin breaks them.
+        Run run = sh("readlink /proc/self/fd/0; readlink /proc/$$/fd/3 || echo no-fd-3");
+        assertThat(run.log()).startsWith("/dev/null\n").contains("no-fd-3");
     }
 
     @Test
