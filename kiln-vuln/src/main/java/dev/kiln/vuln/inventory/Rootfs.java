@@ -64,7 +64,7 @@ public final class Rootfs {
         String name = path.substring(path.lastIndexOf('/') + 1);
         return path.endsWith("apk/db/installed") || path.contains("var/lib/dpkg/") || name.equals("os-release")
                 || name.equals("METADATA") || name.equals("PKG-INFO") || path.endsWith(".egg-info")
-                || name.equals("package.json") || Inventories.isJavaArchive(name)
+                || name.endsWith(".egg") || name.equals("package.json") || Inventories.isJavaArchive(name)
                 || ((mode & 0111) != 0 && size > 0);
     }
 
