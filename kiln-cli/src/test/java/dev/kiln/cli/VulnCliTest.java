@@ -99,4 +99,45 @@ class VulnCliTest {
         assertThat(arm.exitCode()).isOne();
         assertThat(arm.err()).contains("has no linux/arm64");
     }
+
+    /** Debian versions with epochs and '+': the purls follow the purl spec and the document passes strict validation. */
+    @Test
+    void inventoryOfADebianRootWithEpochVersionsIsValidCycloneDx() throws Exception {
+        Path rootfs = tmp.resolve("debian");
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.createDirectories(rootfs.resolve("var/lib/dpkg/info"));
+        Files.writeString(rootfs.resolve("etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n");
+        Files.writeString(rootfs.resolve("var/lib/dpkg/status"), """
+                Package: login
+                Status: install ok installed
+                Architecture: amd64
+                Source: shadow
+                Version: 1:4.13+dfsg1-1+b1
+
+                Package: libgcc-s1
+                Status: install ok installed
+                Architecture: amd64
+                Source: gcc-12 (12.2.0-14)
+                Version: 12.2.0-14
+
+                Package: perl-base
+                Status: install ok triggers-pending
+                Architecture: amd64
+                Source: perl
+                Version: 5.36.0-7+deb12u1
+
+                Package: tar
+                Status: install ok unpacked
+                Architecture: amd64
+                Version: 1.34+dfsg-1.2+deb12u1
+                """);
+        Files.writeString(rootfs.resolve("var/lib/dpkg/info/login.list"), "/bin/login\n");
+        CliRun cdx = CliRun.of("inventory", rootfs.toString(), "--format", "cyclonedx", "--source-date-epoch", "1700000000");
+        assertThat(cdx.exitCode()).as(cdx.err()).isZero();
+        assertThat(new org.cyclonedx.parsers.JsonParser().validate(cdx.out().getBytes(), org.cyclonedx.Version.VERSION_16))
+                .as(cdx.out()).isEmpty();
+        assertThat(cdx.out()).contains("\"purl\" : \"pkg:deb/debian/login@1:4.13%2Bdfsg1-1%2Bb1?arch=amd64&distro=debian-12"
+                + "&upstream=shadow\"").contains("pkg:deb/debian/perl-base@5.36.0-7%2Bdeb12u1")
+                .containsPattern("\"kiln:dpkg:status\",\\s+\"value\" : \"unpacked\"");
+    }
 }
