@@ -52,8 +52,10 @@ final class JavaCataloger {
         Map<String, Properties> poms = new LinkedHashMap<>();
         Manifest manifest = null;
         List<Map.Entry<String, byte[]>> nested = new ArrayList<>();
+        boolean code = false;
         for (ZipArchive.Entry e : zip.entries()) {
             String name = e.name();
+            code |= name.endsWith(".class");
             boolean pom = name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties");
             boolean mf = name.equals("META-INF/MANIFEST.MF");
             boolean inner = depth < MAX_DEPTH && Inventories.isJavaArchive(name);
@@ -88,7 +90,7 @@ final class JavaCataloger {
                         Purls.of("maven", group, artifact, version), List.of(location + "!/" + e.getKey()), List.of()));
             }
         }
-        if (poms.isEmpty()) {
+        if (poms.isEmpty() && code) { // an archive of only nested archives is a container, reported through them
             out.add(fromManifest(manifest, bytes, location));
         }
         for (Map.Entry<String, byte[]> n : nested) {

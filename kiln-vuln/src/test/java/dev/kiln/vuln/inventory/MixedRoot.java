@@ -24,6 +24,8 @@ import java.util.zip.ZipOutputStream;
  * an npm package and a Go binary with pre-1.18 build information. Written by the tests, nothing downloaded.
  */
 final class MixedRoot {
+    /** The magic of a class file; enough for an archive to count as holding code of its own. */
+    static final byte[] CLASS = {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe};
     static final String LAUNCH_SCRIPT = "#!/bin/bash\n# launch script of a fully executable Spring Boot jar\nexec java -jar \"$0\" \"$@\"\n";
 
     private MixedRoot() {
@@ -110,14 +112,15 @@ final class MixedRoot {
         file(root, "opt/app/web.war", jar(Map.of("WEB-INF/lib/guava-32.0.1-jre.jar", guava), false));
         file(root, "opt/app/jna-5.13.0.jar", jar(Map.of("META-INF/MANIFEST.MF", ("Manifest-Version: 1.0\n"
                 + "Bundle-SymbolicName: com.sun.jna\nImplementation-Version: 5.13.0 (b0)\nBundle-Version: 5.13.0\n\n")
-                .getBytes(StandardCharsets.UTF_8)), true));
+                .getBytes(StandardCharsets.UTF_8), "com/sun/jna/Native.class", CLASS), true));
         file(root, "usr/lib/jvm/java-17-openjdk-amd64/lib/jrt-fs.jar", jar(Map.of("META-INF/MANIFEST.MF",
                 ("Manifest-Version: 1.0\nImplementation-Title: Java Runtime Environment\n"
                         + "Implementation-Version: 17.0.21.1\nImplementation-Vendor: Debian\n\n")
-                        .getBytes(StandardCharsets.UTF_8)), true));
+                        .getBytes(StandardCharsets.UTF_8), "jdk/internal/jrtfs/JrtFileSystem.class", CLASS), true));
         file(root, "opt/app/plain-1.4.jar", jar(Map.of("META-INF/MANIFEST.MF", ("Manifest-Version: 1.0\n"
                 + "Implementation-Vendor-Id: org.example\nImplementation-Title: Plain Library\n"
-                + "Implementation-Version: 1.4\n\n").getBytes(StandardCharsets.UTF_8)), true));
+                + "Implementation-Version: 1.4\n\n").getBytes(StandardCharsets.UTF_8), "org/example/Plain.class", CLASS),
+                true));
         Path go = file(root, "usr/local/bin/legacy-tool", goLegacyBinary("go1.16.15", "path\texample.com/tool\n"
                 + "mod\texample.com/tool\t(devel)\t\ndep\tgolang.org/x/text\tv0.3.7\th1:abc=\n"));
         Files.setPosixFilePermissions(go, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -206,7 +209,9 @@ final class MixedRoot {
      * An x86-64 ELF executable holding Go build information in the format linkers before Go 1.18 wrote:
      * after the 14-byte magic, the pointer size (8) and flags (0: little-endian, pointer format), two
      * pointers to Go string headers (data pointer, length) for the Go version and the module info, which
-     * the linker frames with 16-byte sentinels. One PT_LOAD segment maps the file at 0x400000.
+     * the linker frames with 16-byte sentinels. One PT_LOAD segment maps the file at 0x400000; it is
+     * writable and not executable, the segment Go's own reader (debug/buildinfo) searches when there is no
+     * {@code .go.buildinfo} section, so trivy reads this binary too.
      */
     static byte[] goLegacyBinary(String goVersion, String modinfo) {
         long base = 0x400000;
@@ -215,7 +220,7 @@ final class MixedRoot {
         b.putShort((short) 2).putShort((short) 62).putInt(1).putLong(base).putLong(64).putLong(0).putInt(0)
                 .putShort((short) 64).putShort((short) 56).putShort((short) 1).putShort((short) 64).putShort((short) 0)
                 .putShort((short) 0);
-        b.putInt(1).putInt(5).putLong(0).putLong(base).putLong(base).putLong(1024).putLong(1024).putLong(0x1000);
+        b.putInt(1).putInt(6).putLong(0).putLong(base).putLong(base).putLong(1024).putLong(1024).putLong(0x1000);
         int info = 128;
         int versionHeader = 160;
         int modHeader = 176;
