@@ -103,10 +103,7 @@ final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The data sources of a scan, loaded once; {@code updated} is the oldest date among them (the feed's
-     * newest event, an OSV store's last import), so "as of" never claims more than the stalest source.
-     */
+    /** The data sources of a scan, loaded once; {@code updated} is the oldest last-import date of the OSV stores. */
     record ScanInputs(DistroFeed distro, OsvIndex osv, Instant updated) {
         static ScanInputs load(Path advisories, Path secdb, List<Path> osvSources, Clock clock) throws IOException {
             return load(advisories, secdb, osvSources, null, clock);
@@ -130,7 +127,7 @@ final class ScanCommand implements Callable<Integer> {
                 }
             }
             List<OsvRecord> records = new ArrayList<>();
-            Instant updated = distro.updated();
+            Instant updated = null; // the matcher adds the distribution feed's date when the feed applies
             for (Path p : osvSources) {
                 OsvStore store = new OsvStore(p);
                 records.addAll(Files.isDirectory(p) ? store.records() : OsvStore.readAll(p));

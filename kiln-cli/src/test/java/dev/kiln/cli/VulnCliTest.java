@@ -40,6 +40,15 @@ class VulnCliTest {
         CliRun fromFeed = CliRun.of("scan", rootfs.toString(), "--advisories", feed, "--format", "json");
         assertThat(fromFeed.exitCode()).as(fromFeed.err()).isZero();
         assertThat(fromFeed.out()).isEqualTo(scan.out());
+        CliRun table = CliRun.of("scan", rootfs.toString(), "--advisories", feed);
+        assertThat(table.out()).startsWith(rootfs + ": 1 packages (kiln 1), advisories as of 2024-01-02T00:00:00Z\n"
+                + "sources: distribution advisories (kiln)\n");
+        CliRun otherDistro = CliRun.of("scan", rootfs.toString(), "--advisories", dir, "--advisories-distro", "wolfi");
+        assertThat(otherDistro.exitCode()).as(otherDistro.err()).isZero();
+        assertThat(otherDistro.out()).contains("WARNING: no advisory source covers kiln 1: its 1 OS packages were not"
+                + " matched; given: distribution advisories (wolfi)").contains("0 vulnerabilities").contains("advisories as of unknown");
+        assertThat(CliRun.of("scan", rootfs.toString(), "--advisories", dir, "--advisories-distro", "Not a distro")
+                .err()).contains("--advisories-distro: expected a distribution as ID or ID:RELEASE");
         CliRun vex = CliRun.of("vex", rootfs.toString(), "--advisories", dir);
         assertThat(vex.out()).contains("\"status\" : \"affected\"").contains("pkg:apk/kiln/glibc@2.38-r0");
 

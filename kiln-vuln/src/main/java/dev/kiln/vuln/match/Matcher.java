@@ -31,7 +31,8 @@ public final class Matcher {
 
     /**
      * Scans {@code inventory}; {@code imagePurls} identify the image for VEX products (may be empty);
-     * {@code feedUpdated} is when the data was current (null: the distribution feed's own date, if any).
+     * {@code feedUpdated} is when the other data (OSV) was current, or null; the report's date is the older of it
+     * and the distribution feed's own date when that feed applies, so it never claims more than the stalest source.
      * OS packages are matched only against sources of the image's distribution and release.
      */
     public ScanReport scan(String target, Inventory inventory, List<String> imagePurls, Instant feedUpdated) {
@@ -83,7 +84,8 @@ public final class Matcher {
                     + " advisory source applies") + ": its " + osPackages + " OS packages were not matched"
                     + (given.isEmpty() ? " (no distribution data was given)" : "; given: " + String.join(", ", given)));
         }
-        Instant asOf = feedUpdated != null ? feedUpdated : distroApplies ? distro.updated() : null;
+        Instant own = distroApplies ? distro.updated() : null;
+        Instant asOf = feedUpdated == null ? own : own == null || feedUpdated.isBefore(own) ? feedUpdated : own;
         return new ScanReport(target, inventory.distro(), asOf, inventory.packages().size(), findings, suppressed,
                 sources, warnings);
     }
