@@ -28,7 +28,7 @@ final class JavaCataloger {
     /** A release-style version: digits first, then dot/dash/plus separated words; no spaces or brackets. */
     private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*([.+-][A-Za-z0-9]+)*");
     /** {@code NAME-VERSION} of a jar file name, the version starting at the first "-digit". */
-    private static final Pattern FILE_VERSION = Pattern.compile("(.+?)-([0-9][A-Za-z0-9.+-]*)");
+    private static final Pattern FILE_VERSION = Pattern.compile("(.+?)-([0-9][A-Za-z0-9.+_-]*)");
 
     private JavaCataloger() {
     }
