@@ -1,7 +1,7 @@
 package dev.kiln.vuln.inventory;
 
-import dev.kiln.vuln.version.Ecosystem;
 import dev.kiln.content.Hashing;
+import dev.kiln.vuln.version.Ecosystem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
