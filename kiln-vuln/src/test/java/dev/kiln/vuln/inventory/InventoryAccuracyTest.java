@@ -2,14 +2,20 @@ package dev.kiln.vuln.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.attest.SpdxPackageSbom;
 import dev.kiln.content.Hashing;
+import dev.kiln.vuln.report.InventorySboms;
 import dev.kiln.vuln.version.Ecosystem;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.cyclonedx.Version;
+import org.cyclonedx.parsers.JsonParser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,5 +115,15 @@ class InventoryAccuracyTest {
                 .isEqualTo("pkg:deb/debian/login@1:4.13%2Bdfsg1-1%2Bb1?arch=amd64&distro=debian-12&upstream=shadow");
         assertThat(Purls.of("npm", "@angular", "core", "1.0.0 beta")).isEqualTo("pkg:npm/%40angular/core@1.0.0%20beta");
         assertThat(List.of(Purls.enc("a:b+c~d_e.f-g/h"))).containsExactly("a:b%2Bc~d_e.f-g%2Fh");
+    }
+
+    /** File-only archives (SHA-1, no version or purl) and dpkg states keep both SBOM formats valid. */
+    @Test
+    void sbomsOfTheRootValidate() throws Exception {
+        Instant created = Instant.parse("2026-12-01T00:00:00Z");
+        byte[] cdx = InventorySboms.cyclonedx(inv, "mixed", created);
+        assertThat(new JsonParser().validate(cdx, Version.VERSION_16)).isEmpty();
+        assertThat(new String(cdx, StandardCharsets.UTF_8)).contains("\"alg\" : \"SHA-1\"");
+        SpdxPackageSbom.validate(InventorySboms.spdx(inv, "mixed", created));
     }
 }
