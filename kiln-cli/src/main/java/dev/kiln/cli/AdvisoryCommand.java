@@ -259,12 +259,23 @@ final class AdvisoryCommand implements Runnable {
         Path dir;
         @Option(names = "--out", required = true, description = "the compiled feed to write")
         Path out;
+        @Option(names = "--distro", paramLabel = "ID[:RELEASE]", defaultValue = "kiln", description = {
+                "the distribution the documents describe, recorded in the feed (e.g. wolfi); scans match it only",
+                "against images of that distribution (default: ${DEFAULT-VALUE})"})
+        String distro;
 
         @Override
         public Integer call() {
-            dev.kiln.vuln.match.DistroFeed feed = dev.kiln.vuln.match.DistroFeed.of(AdvisoryStore.load(dir, Clock.systemUTC()));
+            dev.kiln.vuln.inventory.Distro d;
+            try {
+                d = dev.kiln.vuln.inventory.Distro.parse(distro);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--distro: " + e.getMessage(), e);
+            }
+            dev.kiln.vuln.match.DistroFeed feed = dev.kiln.vuln.match.DistroFeed.of(AdvisoryStore.load(dir, Clock.systemUTC()), d);
             dev.kiln.vuln.match.CompiledFeed.write(feed, out);
-            Output.of(spec, false).say(String.format("%s: %d packages", out, feed.packageNames().size()));
+            Output.of(spec, false).say(String.format("%s: %d packages (%s, as of %s)", out, feed.packageNames().size(),
+                    d, feed.updated() == null ? "unknown" : feed.updated()));
             return 0;
         }
     }

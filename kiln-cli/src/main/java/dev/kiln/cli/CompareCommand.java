@@ -38,6 +38,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--secdb", description = "a secdb security.json")
     Path secdb;
 
+    @Option(names = "--advisories-distro", paramLabel = "ID[:RELEASE]", description = "the distribution --advisories"
+            + " or --secdb describe (default: kiln for advisory documents; a secdb's URL prefix)")
+    String advisoriesDistro;
+
     @Option(names = "--osv", description = "OSV records: a store directory, a directory of files, or a file; repeatable")
     List<Path> osv = new ArrayList<>();
 
@@ -50,7 +54,7 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Clock clock = Clock.systemUTC();
-        ScanCommand.ScanInputs in = ScanCommand.ScanInputs.load(advisories, secdb, osv, clock);
+        ScanCommand.ScanInputs in = ScanCommand.ScanInputs.load(advisories, secdb, osv, advisoriesDistro, clock);
         Matcher matcher = new Matcher(in.distro(), in.osv(), List.of());
         ImageComparison cmp = new ImageComparison(facts(imageA, matcher, in), facts(imageB, matcher, in),
                 clock.instant());

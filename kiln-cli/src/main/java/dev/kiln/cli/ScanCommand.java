@@ -4,6 +4,7 @@ import dev.kiln.vuln.AdvisoryStore;
 import dev.kiln.vuln.feed.OsvRecord;
 import dev.kiln.vuln.feed.OsvStore;
 import dev.kiln.vuln.feed.SecDb;
+import dev.kiln.vuln.inventory.Distro;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
 import dev.kiln.vuln.match.CompiledFeed;
@@ -48,6 +49,11 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--secdb", description = "a secdb security.json (instead of or besides --advisories)")
     Path secdb;
 
+    @Option(names = "--advisories-distro", paramLabel = "ID[:RELEASE]", description = {
+            "the distribution --advisories or --secdb describe (e.g. wolfi, alpine:3.18); they are matched only",
+            "against images of that distribution. Default: kiln for advisory documents; a secdb's URL prefix"})
+    String advisoriesDistro;
+
     @Option(names = "--osv", description = "OSV records: a store directory, a directory of files, or a file; repeatable")
     List<Path> osv = new ArrayList<>();
 
@@ -70,7 +76,7 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Severity threshold = failOn == null ? null : threshold(failOn);
         Clock clock = Clock.systemUTC();
-        ScanInputs in = ScanInputs.load(advisories, secdb, osv, clock);
+        ScanInputs in = ScanInputs.load(advisories, secdb, osv, advisoriesDistro, clock);
         List<VexDocument> docs = new ArrayList<>();
         for (Path v : vex) {
             docs.add(OpenVex.parse(Files.readAllBytes(v), v.toString()));
@@ -97,9 +103,14 @@ final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    /** The data sources of a scan, loaded once. */
+    /** The data sources of a scan, loaded once; {@code updated} is the oldest last-import date of the OSV stores. */
     record ScanInputs(DistroFeed distro, OsvIndex osv, Instant updated) {
         static ScanInputs load(Path advisories, Path secdb, List<Path> osvSources, Clock clock) throws IOException {
+            return load(advisories, secdb, osvSources, null, clock);
+        }
+
+        static ScanInputs load(Path advisories, Path secdb, List<Path> osvSources, String advisoriesDistro, Clock clock)
+                throws IOException {
             DistroFeed distro = DistroFeed.empty();
             if (advisories != null && Files.isRegularFile(advisories)) {
                 distro = CompiledFeed.read(advisories);
@@ -108,8 +119,15 @@ final class ScanCommand implements Callable<Integer> {
             } else if (secdb != null) {
                 distro = DistroFeed.of(SecDb.parse(Files.readAllBytes(secdb), secdb.toString()));
             }
+            if (advisoriesDistro != null) {
+                try {
+                    distro = distro.describing(Distro.parse(advisoriesDistro));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--advisories-distro: " + e.getMessage(), e);
+                }
+            }
             List<OsvRecord> records = new ArrayList<>();
-            Instant updated = null;
+            Instant updated = null; // the matcher adds the distribution feed's date when the feed applies
             for (Path p : osvSources) {
                 OsvStore store = new OsvStore(p);
                 records.addAll(Files.isDirectory(p) ? store.records() : OsvStore.readAll(p));

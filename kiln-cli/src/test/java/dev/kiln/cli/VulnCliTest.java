@@ -40,6 +40,15 @@ class VulnCliTest {
         CliRun fromFeed = CliRun.of("scan", rootfs.toString(), "--advisories", feed, "--format", "json");
         assertThat(fromFeed.exitCode()).as(fromFeed.err()).isZero();
         assertThat(fromFeed.out()).isEqualTo(scan.out());
+        CliRun table = CliRun.of("scan", rootfs.toString(), "--advisories", feed);
+        assertThat(table.out()).startsWith(rootfs + ": 1 packages (kiln 1), advisories as of 2024-01-02T00:00:00Z\n"
+                + "sources: distribution advisories (kiln)\n");
+        CliRun otherDistro = CliRun.of("scan", rootfs.toString(), "--advisories", dir, "--advisories-distro", "wolfi");
+        assertThat(otherDistro.exitCode()).as(otherDistro.err()).isZero();
+        assertThat(otherDistro.out()).contains("WARNING: no advisory source covers kiln 1: its 1 OS packages were not"
+                + " matched; given: distribution advisories (wolfi)").contains("0 vulnerabilities").contains("advisories as of unknown");
+        assertThat(CliRun.of("scan", rootfs.toString(), "--advisories", dir, "--advisories-distro", "Not a distro")
+                .err()).contains("--advisories-distro: expected a distribution as ID or ID:RELEASE");
         CliRun vex = CliRun.of("vex", rootfs.toString(), "--advisories", dir);
         assertThat(vex.out()).contains("\"status\" : \"affected\"").contains("pkg:apk/kiln/glibc@2.38-r0");
 
@@ -98,5 +107,46 @@ class VulnCliTest {
         CliRun arm = CliRun.of("scan", a, "--platform", "linux/arm64");
         assertThat(arm.exitCode()).isOne();
         assertThat(arm.err()).contains("has no linux/arm64");
+    }
+
+    /** Debian versions with epochs and '+': the purls follow the purl spec and the document passes strict validation. */
+    @Test
+    void inventoryOfADebianRootWithEpochVersionsIsValidCycloneDx() throws Exception {
+        Path rootfs = tmp.resolve("debian");
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.createDirectories(rootfs.resolve("var/lib/dpkg/info"));
+        Files.writeString(rootfs.resolve("etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n");
+        Files.writeString(rootfs.resolve("var/lib/dpkg/status"), """
+                Package: login
+                Status: install ok installed
+                Architecture: amd64
+                Source: shadow
+                Version: 1:4.13+dfsg1-1+b1
+
+                Package: libgcc-s1
+                Status: install ok installed
+                Architecture: amd64
+                Source: gcc-12 (12.2.0-14)
+                Version: 12.2.0-14
+
+                Package: perl-base
+                Status: install ok triggers-pending
+                Architecture: amd64
+                Source: perl
+                Version: 5.36.0-7+deb12u1
+
+                Package: tar
+                Status: install ok unpacked
+                Architecture: amd64
+                Version: 1.34+dfsg-1.2+deb12u1
+                """);
+        Files.writeString(rootfs.resolve("var/lib/dpkg/info/login.list"), "/bin/login\n");
+        CliRun cdx = CliRun.of("inventory", rootfs.toString(), "--format", "cyclonedx", "--source-date-epoch", "1700000000");
+        assertThat(cdx.exitCode()).as(cdx.err()).isZero();
+        assertThat(new org.cyclonedx.parsers.JsonParser().validate(cdx.out().getBytes(), org.cyclonedx.Version.VERSION_16))
+                .as(cdx.out()).isEmpty();
+        assertThat(cdx.out()).contains("\"purl\" : \"pkg:deb/debian/login@1:4.13%2Bdfsg1-1%2Bb1?arch=amd64&distro=debian-12"
+                + "&upstream=shadow\"").contains("pkg:deb/debian/perl-base@5.36.0-7%2Bdeb12u1")
+                .containsPattern("\"kiln:dpkg:status\",\\s+\"value\" : \"unpacked\"");
     }
 }

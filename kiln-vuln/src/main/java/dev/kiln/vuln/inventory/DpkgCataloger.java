@@ -8,22 +8,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Debian packages from {@code var/lib/dpkg/status} (installed stanzas only) and distroless
+ * Debian packages from {@code var/lib/dpkg/status} (configured stanzas, and unpacked ones marked with their state) and distroless
  * {@code var/lib/dpkg/status.d/*} (one stanza per file, no Status field); owned files from
  * {@code var/lib/dpkg/info/NAME[:ARCH].list}. The source package (for matching) comes from {@code Source:}.
  */
 final class DpkgCataloger {
+    /**
+     * dpkg's package states (dpkg-query(1), "Package states"): these are configured with their files in place;
+     * trigger processing is all they wait for.
+     */
+    private static final Set<String> CONFIGURED = Set.of("installed", "triggers-pending", "triggers-awaited");
+    /** Files unpacked, maybe partly, but not configured: still on disk, so still vulnerable; reported with the state. */
+    private static final Set<String> ON_DISK = Set.of("unpacked", "half-configured", "half-installed");
+
     private DpkgCataloger() {
+    }
+
+    /** The third word of {@code Status: WANT FLAG STATE}. */
+    private static String state(String status) {
+        String[] w = status.trim().split("\\s+");
+        return w.length == 3 ? w[2] : "";
     }
 
     static List<InstalledPackage> catalog(Rootfs fs, OsRelease os) {
         List<InstalledPackage> out = new ArrayList<>();
         String status = "var/lib/dpkg/status";
         fs.read(status).ifPresent(b -> stanzas(b).forEach(s -> {
-            if (s.getOrDefault("Status", "").endsWith(" installed")) {
+            String state = state(s.getOrDefault("Status", ""));
+            if (CONFIGURED.contains(state)) {
                 out.add(pkg(fs, os, s, status));
+            } else if (ON_DISK.contains(state)) {
+                out.add(pkg(fs, os, s, status).withStatus(state));
             }
         }));
         for (String f : fs.files(p -> p.startsWith("var/lib/dpkg/status.d/") && !p.endsWith(".md5sums"))) {

@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Go modules from the build information the Go linker embeds in executables (Go 1.18+ inline-string
- * format): the buildinfo header {@code \xff Go buildinf:} (16-byte aligned) with flag bit 2 set, then the
- * Go version and the module info as varint-length strings. Reports {@code stdlib} at the toolchain version
+ * Go modules from the build information the Go linker embeds in executables: the buildinfo header
+ * {@code \xff Go buildinf:} (16-byte aligned), its pointer size at byte 14 and flags at byte 15. Go 1.18+
+ * sets flag bit 2 and follows the header with the Go version and the module info as varint-length strings;
+ * older linkers clear it and put two pointers after the magic and pointer size (at byte 16), each to a Go
+ * string header (data pointer, length) for the version and the module info, as virtual addresses that the
+ * ELF load segments map to file offsets (flag bit 1 says the pointers are big-endian). Reports {@code stdlib} at the toolchain version
  * and every {@code dep} (after {@code =>} replacements); the main module is reported when it has a real version.
  */
 final class GoBinaryCataloger {
@@ -32,12 +35,25 @@ final class GoBinaryCataloger {
 
     static List<InstalledPackage> parse(byte[] b, String path) {
         int at = find(b);
-        if (at < 0 || at + HEADER > b.length || (b[at + 15] & 0x2) == 0) {
-            return List.of(); // no build info, or the pre-1.18 pointer format
+        if (at < 0 || at + HEADER > b.length) {
+            return List.of(); // no build info
         }
-        int[] pos = {at + HEADER};
-        String goVersion = string(b, pos);
-        String modinfo = string(b, pos);
+        String goVersion;
+        String modinfo;
+        if ((b[at + 15] & 0x2) != 0) {
+            int[] pos = {at + HEADER};
+            goVersion = string(b, pos);
+            modinfo = string(b, pos);
+        } else {
+            int size = b[at + 14];
+            boolean bigEndian = (b[at + 15] & 0x1) != 0;
+            if (size != 4 && size != 8) {
+                return List.of();
+            }
+            Elf elf = new Elf(b, size, bigEndian);
+            goVersion = elf.goString(elf.word(at + 16));
+            modinfo = elf.goString(elf.word(at + 16 + size));
+        }
         if (goVersion == null || modinfo == null) {
             return List.of();
         }
@@ -88,6 +104,61 @@ final class GoBinaryCataloger {
             }
         }
         return -1;
+    }
+
+    /** Just enough ELF to follow the pre-1.18 buildinfo pointers: words and PT_LOAD address translation. */
+    private record Elf(byte[] b, int size, boolean bigEndian) {
+        private static final int PT_LOAD = 1;
+
+        long word(long off) {
+            return read(off, size);
+        }
+
+        long read(long off, int n) {
+            if (off < 0 || off + n > b.length) {
+                return -1;
+            }
+            long v = 0;
+            for (int i = 0; i < n; i++) {
+                int x = b[(int) off + (bigEndian ? i : n - 1 - i)] & 0xff;
+                v = (v << 8) | x;
+            }
+            return v;
+        }
+
+        /** The file offset of virtual address {@code addr}, or -1 when no load segment holds it. */
+        long offset(long addr) {
+            boolean is64 = b[4] == 2;
+            boolean be = b[5] == 2;
+            Elf hdr = new Elf(b, is64 ? 8 : 4, be);
+            long phoff = hdr.read(is64 ? 0x20 : 0x1c, is64 ? 8 : 4);
+            long entSize = hdr.read(is64 ? 0x36 : 0x2a, 2);
+            long count = hdr.read(is64 ? 0x38 : 0x2c, 2);
+            for (long i = 0; i < count && phoff >= 0; i++) {
+                long ph = phoff + i * entSize;
+                if (hdr.read(ph, 4) != PT_LOAD) {
+                    continue;
+                }
+                long off = is64 ? hdr.read(ph + 8, 8) : hdr.read(ph + 4, 4);
+                long vaddr = is64 ? hdr.read(ph + 16, 8) : hdr.read(ph + 8, 4);
+                long filesz = is64 ? hdr.read(ph + 32, 8) : hdr.read(ph + 16, 4);
+                if (addr >= vaddr && addr < vaddr + filesz) {
+                    return off + (addr - vaddr);
+                }
+            }
+            return -1;
+        }
+
+        /** The Go string whose header (data pointer, length) is at virtual address {@code addr}. */
+        String goString(long addr) {
+            long header = offset(addr);
+            long data = offset(word(header));
+            long len = word(header + size);
+            if (header < 0 || data < 0 || len < 0 || data + len > b.length) {
+                return null;
+            }
+            return new String(b, (int) data, (int) len, StandardCharsets.ISO_8859_1);
+        }
     }
 
     private static String string(byte[] b, int[] pos) {

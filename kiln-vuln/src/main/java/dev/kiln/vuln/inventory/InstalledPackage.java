@@ -10,14 +10,22 @@ import java.util.Objects;
  * {@code name} for language packages; {@code evidence} are the image paths that prove it (a path inside an
  * archive is written {@code outer.jar!/inner.jar}); {@code files} are the paths an OS package owns;
  * {@code built} is when the package was built (APK {@code t:}; for dpkg the time its documentation carries,
- * which reproducible Debian builds clamp to the changelog date), or null when nothing says.
+ * which reproducible Debian builds clamp to the changelog date), or null when nothing says; {@code status} is
+ * the dpkg state of a package that is on disk but not fully configured ({@code unpacked},
+ * {@code half-installed}, {@code half-configured}), else null; {@code sha1} is set for an archive that names
+ * no coordinates, so it can be looked up by its checksum (its {@code purl} is then null).
  */
 public record InstalledPackage(Ecosystem ecosystem, String name, String version, String origin, String arch,
-        String purl, List<String> evidence, List<String> files, Instant built) {
+        String purl, List<String> evidence, List<String> files, Instant built, String status, String sha1) {
 
     public InstalledPackage(Ecosystem ecosystem, String name, String version, String origin, String arch,
             String purl, List<String> evidence, List<String> files) {
         this(ecosystem, name, version, origin, arch, purl, evidence, files, null);
+    }
+
+    public InstalledPackage(Ecosystem ecosystem, String name, String version, String origin, String arch,
+            String purl, List<String> evidence, List<String> files, Instant built) {
+        this(ecosystem, name, version, origin, arch, purl, evidence, files, built, null, null);
     }
 
     public InstalledPackage {
@@ -35,6 +43,15 @@ public record InstalledPackage(Ecosystem ecosystem, String name, String version,
     }
 
     public InstalledPackage withBuilt(Instant time) {
-        return new InstalledPackage(ecosystem, name, version, origin, arch, purl, evidence, files, time);
+        return new InstalledPackage(ecosystem, name, version, origin, arch, purl, evidence, files, time, status, sha1);
+    }
+
+    public InstalledPackage withStatus(String dpkgStatus) {
+        return new InstalledPackage(ecosystem, name, version, origin, arch, purl, evidence, files, built, dpkgStatus,
+                sha1);
+    }
+
+    public InstalledPackage withSha1(String hex) {
+        return new InstalledPackage(ecosystem, name, version, origin, arch, purl, evidence, files, built, status, hex);
     }
 }

@@ -13,6 +13,11 @@ public record Inventory(OsRelease distro, List<InstalledPackage> packages) {
         packages = List.copyOf(packages);
     }
 
+    /** The distribution and release the image's OS packages belong to. */
+    public Distro distribution() {
+        return Distro.of(distro);
+    }
+
     public List<InstalledPackage> of(Ecosystem ecosystem) {
         return packages.stream().filter(p -> p.ecosystem() == ecosystem).toList();
     }

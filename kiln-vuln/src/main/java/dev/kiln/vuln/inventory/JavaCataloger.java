@@ -1,9 +1,10 @@
 package dev.kiln.vuln.inventory;
 
+import dev.kiln.content.Hashing;
 import dev.kiln.vuln.version.Ecosystem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,16 +13,22 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Java archives and the archives nested in them. Each {@code META-INF/maven/G/A/pom.properties} is a package
- * (shaded jars hold several); an archive without one falls back to its manifest
- * ({@code Implementation-Title}/{@code Bundle-SymbolicName} and version).
+ * Java archives and the archives nested in them, read through the zip central directory. Each
+ * {@code META-INF/maven/G/A/pom.properties} is a package (shaded jars hold several); an archive without one
+ * falls back to its manifest when that names plausible coordinates, else to its file name and SHA-1.
  */
 final class JavaCataloger {
     private static final int MAX_DEPTH = 4;
+    /** A Maven groupId or artifactId as Maven Central has them: no spaces, no brackets. */
+    private static final Pattern COORDINATE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+    /** A release-style version: digits first, then dot/dash/plus separated words; no spaces or brackets. */
+    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*([.+-][A-Za-z0-9]+)*");
+    /** {@code NAME-VERSION} of a jar file name, the version starting at the first "-digit". */
+    private static final Pattern FILE_VERSION = Pattern.compile("(.+?)-([0-9][A-Za-z0-9.+_-]*)");
 
     private JavaCataloger() {
     }
@@ -38,24 +45,40 @@ final class JavaCataloger {
     }
 
     private static void archive(byte[] bytes, String location, int depth, List<InstalledPackage> out) {
+        ZipArchive zip = ZipArchive.open(bytes).orElse(null);
+        if (zip == null) {
+            return; // not a readable archive: nothing to report from it
+        }
         Map<String, Properties> poms = new LinkedHashMap<>();
         Manifest manifest = null;
         List<Map.Entry<String, byte[]>> nested = new ArrayList<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                String name = e.getName();
-                if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
-                    Properties p = new Properties();
-                    p.load(new java.io.StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
-                    poms.put(name, p);
-                } else if (name.equals("META-INF/MANIFEST.MF")) {
-                    manifest = new Manifest(new NonClosing(zip));
-                } else if (depth < MAX_DEPTH && Inventories.isJavaArchive(name)) {
-                    nested.add(Map.entry(name, zip.readAllBytes()));
-                }
+        boolean code = false;
+        for (ZipArchive.Entry e : zip.entries()) {
+            String name = e.name();
+            code |= name.endsWith(".class");
+            boolean pom = name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties");
+            boolean mf = name.equals("META-INF/MANIFEST.MF");
+            boolean inner = depth < MAX_DEPTH && Inventories.isJavaArchive(name);
+            if (!pom && !mf && !inner) {
+                continue;
             }
-        } catch (IOException | IllegalArgumentException e) {
-            return; // not a readable archive: nothing to report from it
+            byte[] content = zip.read(e).orElse(null);
+            if (content == null) {
+                continue; // one unreadable entry does not hide the rest of the archive
+            }
+            try {
+                if (pom) {
+                    Properties p = new Properties();
+                    p.load(new StringReader(new String(content, StandardCharsets.UTF_8)));
+                    poms.put(name, p);
+                } else if (mf) {
+                    manifest = new Manifest(new ByteArrayInputStream(content));
+                } else {
+                    nested.add(Map.entry(name, content));
+                }
+            } catch (IOException | IllegalArgumentException ex) {
+                // a malformed properties file or manifest says nothing; the other entries still count
+            }
         }
         for (Map.Entry<String, Properties> e : poms.entrySet()) {
             Properties p = e.getValue();
@@ -67,39 +90,48 @@ final class JavaCataloger {
                         Purls.of("maven", group, artifact, version), List.of(location + "!/" + e.getKey()), List.of()));
             }
         }
-        if (poms.isEmpty() && manifest != null) {
-            Attributes a = manifest.getMainAttributes();
-            String name = first(a.getValue("Implementation-Title"), symbolicName(a.getValue("Bundle-SymbolicName")));
-            String version = first(a.getValue("Implementation-Version"), a.getValue("Bundle-Version"));
-            if (name != null && version != null) {
-                String group = a.getValue("Implementation-Vendor-Id");
-                String full = group == null ? name : group + ":" + name;
-                out.add(new InstalledPackage(Ecosystem.MAVEN, full, version, null, null,
-                        Purls.of("maven", group, name, version), List.of(location + "!/META-INF/MANIFEST.MF"),
-                        List.of()));
-            }
+        if (poms.isEmpty() && code) { // an archive of only nested archives is a container, reported through them
+            out.add(fromManifest(manifest, bytes, location));
         }
         for (Map.Entry<String, byte[]> n : nested) {
             archive(n.getValue(), location + "!/" + n.getKey(), depth + 1, out);
         }
     }
 
-    private static String symbolicName(String s) {
-        return s == null ? null : s.split(";")[0].trim();
+    /**
+     * An archive without {@code pom.properties}. The manifest names Maven coordinates only when it has a
+     * group ({@code Implementation-Vendor-Id}), an artifact id (the file name's stem before the version, or a
+     * title without spaces) and a version that look like Maven's; titles such as "Java Runtime Environment"
+     * and versions such as "5.13.0 (b0)" do not, and an OSGi symbolic name is not a group. Anything less is
+     * reported as the file with its SHA-1, which is what Maven Central's search looks archives up by.
+     */
+    private static InstalledPackage fromManifest(Manifest manifest, byte[] bytes, String location) {
+        String file = location.substring(Math.max(location.lastIndexOf('/'), location.lastIndexOf('!')) + 1);
+        String stem = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
+        if (manifest != null) {
+            Attributes a = manifest.getMainAttributes();
+            String group = a.getValue("Implementation-Vendor-Id");
+            String version = first(a.getValue("Implementation-Version"), a.getValue("Bundle-Version"));
+            String artifact = version != null && stem.endsWith("-" + version)
+                    ? stem.substring(0, stem.length() - version.length() - 1) : a.getValue("Implementation-Title");
+            if (group != null && COORDINATE.matcher(group.trim()).matches() && artifact != null
+                    && COORDINATE.matcher(artifact.trim()).matches() && version != null
+                    && VERSION.matcher(version).matches()) {
+                group = group.trim();
+                artifact = artifact.trim();
+                return new InstalledPackage(Ecosystem.MAVEN, group + ":" + artifact, version, null, null,
+                        Purls.of("maven", group, artifact, version), List.of(location + "!/META-INF/MANIFEST.MF"),
+                        List.of());
+            }
+        }
+        Matcher m = FILE_VERSION.matcher(stem);
+        String version = m.matches() ? m.group(2) : "";
+        return new InstalledPackage(Ecosystem.MAVEN, file, version, null, null, null, List.of(location), List.of())
+                .withSha1(Hashing.sha1Hex(bytes));
     }
 
     private static String first(String a, String b) {
         return a != null && !a.isBlank() ? a.trim() : b != null && !b.isBlank() ? b.trim() : null;
     }
 
-    /** Manifest reads its stream to the end; the zip entry must stay readable, so closing is ignored. */
-    private static final class NonClosing extends java.io.FilterInputStream {
-        NonClosing(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 }

@@ -1,11 +1,15 @@
 package dev.kiln.vuln.inventory;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Package URLs as syft writes them, so VEX subcomponents and SBOMs agree byte for byte. */
+/**
+ * Package URLs in the purl specification's canonical encoding (docs/standard/characters-and-encoding.md):
+ * letters, digits and {@code .-_~} stay as they are, and so does {@code ':'} wherever it appears (a Debian
+ * epoch {@code 1:2.3-4} is written as is); every other byte of the UTF-8 form is percent-encoded, so
+ * {@code '+'} is {@code %2B} and a space {@code %20}. VEX subcomponents and SBOMs take their purls from here.
+ */
 public final class Purls {
     private Purls() {
     }
@@ -50,6 +54,17 @@ public final class Purls {
     }
 
     static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%7E", "~");
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || ".-_~:".indexOf(c) >= 0) {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+        }
+        return sb.toString();
     }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

@@ -63,8 +63,10 @@ public final class Rootfs {
     public static boolean interesting(String path, int mode, long size) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         return path.endsWith("apk/db/installed") || path.contains("var/lib/dpkg/") || name.equals("os-release")
+                || path.equals("etc/apk/repositories") || path.equals("etc/dpkg/origins/default")
+                || path.equals("etc/debian_version")
                 || name.equals("METADATA") || name.equals("PKG-INFO") || path.endsWith(".egg-info")
-                || name.equals("package.json") || Inventories.isJavaArchive(name)
+                || name.endsWith(".egg") || name.equals("package.json") || Inventories.isJavaArchive(name)
                 || ((mode & 0111) != 0 && size > 0);
     }
 

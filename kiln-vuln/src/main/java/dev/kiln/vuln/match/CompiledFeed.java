@@ -4,6 +4,7 @@ import dev.kiln.content.AtomicFiles;
 import dev.kiln.vuln.EventType;
 import dev.kiln.vuln.FalsePositiveType;
 import dev.kiln.vuln.VulnException;
+import dev.kiln.vuln.inventory.Distro;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,13 +27,15 @@ import java.util.TreeSet;
  * A distribution feed compiled to a compact binary file, so a scan maps one file instead of parsing and
  * validating every advisory document (the cost of a cold {@code kiln scan} is that parse, not the match).
  * Unlike a secdb it keeps every state: fixed, not affected with its false-positive type, and open with its
- * note. Layout: magic {@code KILNFEED}, format version, a table of distinct strings, then per package its
+ * note. Layout: magic {@code KILNFEED}, format version, the distribution it describes ({@code ID:RELEASE}, UTF
+ * length-prefixed) and its date (epoch milliseconds, {@code Long.MIN_VALUE} when unknown), a table of distinct strings, then per package its
  * name and entries as string-table indexes ({@code -1} for null). Enums are stored by name, so reordering
  * them does not silently change a compiled file's meaning. Packages are written sorted: same feed, same bytes.
  */
 public final class CompiledFeed {
     private static final byte[] MAGIC = "KILNFEED".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT = 1;
+    /** 2 added the distribution the feed describes and its date (after the format number). */
+    private static final int FORMAT = 2;
 
     private CompiledFeed() {
     }
@@ -55,6 +59,8 @@ public final class CompiledFeed {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(MAGIC);
             out.writeInt(FORMAT);
+            out.writeUTF(feed.distro().id() + ":" + feed.distro().release());
+            out.writeLong(feed.updated() == null ? Long.MIN_VALUE : feed.updated().toEpochMilli());
             out.writeInt(index.size());
             for (String s : index.keySet()) {
                 byte[] b = s.getBytes(StandardCharsets.UTF_8);
@@ -110,6 +116,12 @@ public final class CompiledFeed {
                 throw new VulnException(source + ": compiled feed format " + format + ", expected " + FORMAT
                         + "; compile it again");
             }
+            byte[] distroText = new byte[buf.getShort() & 0xffff];
+            buf.get(distroText);
+            String d = new String(distroText, StandardCharsets.UTF_8);
+            Distro distro = new Distro(d.substring(0, Math.max(0, d.indexOf(':'))), d.substring(d.indexOf(':') + 1));
+            long millis = buf.getLong();
+            Instant updated = millis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(millis);
             String[] strings = new String[count(buf, source)];
             for (int i = 0; i < strings.length; i++) {
                 byte[] b = new byte[count(buf, source)];
@@ -141,7 +153,7 @@ public final class CompiledFeed {
             if (buf.hasRemaining()) {
                 throw new VulnException(source + ": compiled feed has " + buf.remaining() + " trailing bytes");
             }
-            return DistroFeed.ofMap(map);
+            return DistroFeed.ofMap(map, distro, updated);
         } catch (BufferUnderflowException e) {
             throw new VulnException(source + ": compiled feed is truncated", e);
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.kiln.vuln.match;
 
+import dev.kiln.vuln.inventory.Distro;
 import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventory;
 import dev.kiln.vuln.version.Ecosystem;
@@ -28,24 +29,32 @@ public final class Matcher {
         this.vex = List.copyOf(vex);
     }
 
-    /** Scans {@code inventory}; {@code imagePurls} identify the image for VEX products (may be empty). */
+    /**
+     * Scans {@code inventory}; {@code imagePurls} identify the image for VEX products (may be empty);
+     * {@code feedUpdated} is when the other data (OSV) was current, or null; the report's date is the older of it
+     * and the distribution feed's own date when that feed applies, so it never claims more than the stalest source.
+     * OS packages are matched only against sources of the image's distribution and release.
+     */
     public ScanReport scan(String target, Inventory inventory, List<String> imagePurls, Instant feedUpdated) {
         List<Finding> findings = new ArrayList<>();
         List<Suppressed> suppressed = new ArrayList<>();
         Map<InstalledPackage, InstalledPackage> owners = inventory.owners();
+        Distro image = inventory.distribution();
+        boolean distroApplies = distro.distro().covers(image);
         for (InstalledPackage p : inventory.packages()) {
             List<Finding> raw = new ArrayList<>();
             List<Suppressed> naks = new ArrayList<>();
-            if (p.ecosystem() == Ecosystem.APK) {
+            if (p.ecosystem() == Ecosystem.APK && distroApplies) {
                 matchDistro(p, raw, naks);
             }
-            matchOsv(p, raw, naks);
+            matchOsv(p, image, raw, naks);
             suppressed.addAll(naks);
             for (Finding f0 : raw) {
                 Finding f = f0.severity() != Severity.UNKNOWN ? f0 : osv.byAnyId(f0.allIds())
                         .map(r -> new Finding(f0.pkg(), f0.id(), f0.aliases(), severityOf(r, null), f0.fixedVersion(),
                                 f0.state(), f0.source())).orElse(f0);
-                Optional<Suppressed> s = ownership(f, owners).or(() -> vexVerdict(f, imagePurls));
+                Optional<Suppressed> s = (distroApplies ? ownership(f, owners) : Optional.<Suppressed>empty())
+                        .or(() -> vexVerdict(f, imagePurls));
                 if (s.isPresent()) {
                     suppressed.add(s.get());
                 } else {
@@ -53,7 +62,32 @@ public final class Matcher {
                 }
             }
         }
-        return new ScanReport(target, inventory.distro(), feedUpdated, inventory.packages().size(), findings, suppressed);
+        List<String> sources = new ArrayList<>();
+        if (distroApplies) {
+            sources.add("distribution advisories (" + distro.distro() + ")");
+        }
+        List<String> osOsv = osv.ecosystems().stream().filter(e -> Distro.ofOsv(e).map(d -> d.covers(image))
+                .orElse(false)).toList();
+        osOsv.forEach(e -> sources.add("osv:" + e));
+        inventory.packages().stream().filter(p -> !p.ecosystem().isOs()).map(p -> p.ecosystem().osvName()).distinct()
+                .filter(osv.ecosystems()::contains).sorted().forEach(e -> sources.add("osv:" + e));
+        List<String> warnings = new ArrayList<>();
+        long osPackages = inventory.packages().stream().filter(p -> p.ecosystem().isOs()).count();
+        if (osPackages > 0 && !distroApplies && osOsv.isEmpty()) {
+            List<String> given = new ArrayList<>();
+            if (!distro.isEmpty()) {
+                given.add("distribution advisories (" + distro.distro() + ")");
+            }
+            osv.ecosystems().stream().filter(e -> Distro.ofOsv(e).isPresent()).forEach(e -> given.add("osv:" + e));
+            warnings.add((image.isKnown() ? "no advisory source covers " + image
+                    : "the image's distribution is unknown (no os-release, APK repository or dpkg origin), so no"
+                    + " advisory source applies") + ": its " + osPackages + " OS packages were not matched"
+                    + (given.isEmpty() ? " (no distribution data was given)" : "; given: " + String.join(", ", given)));
+        }
+        Instant own = distroApplies ? distro.updated() : null;
+        Instant asOf = feedUpdated == null ? own : own == null || feedUpdated.isBefore(own) ? feedUpdated : own;
+        return new ScanReport(target, inventory.distro(), asOf, inventory.packages().size(), findings, suppressed,
+                sources, warnings);
     }
 
     private void matchDistro(InstalledPackage p, List<Finding> out, List<Suppressed> suppressed) {
@@ -87,10 +121,10 @@ public final class Matcher {
     }
 
     /** {@code naks} holds what the distribution data already suppressed for {@code p}. */
-    private void matchOsv(InstalledPackage p, List<Finding> out, List<Suppressed> naks) {
+    private void matchOsv(InstalledPackage p, Distro image, List<Finding> out, List<Suppressed> naks) {
         Map<String, OsvIndex.Hit> hits = new LinkedHashMap<>();
         for (String name : lookupNames(p)) {
-            for (OsvIndex.Hit h : osv.affected(p.ecosystem(), name, p.version())) {
+            for (OsvIndex.Hit h : osv.affected(p.ecosystem(), name, p.version(), image)) {
                 hits.putIfAbsent(h.record().id(), h);
             }
         }

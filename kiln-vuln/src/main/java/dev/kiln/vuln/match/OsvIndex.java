@@ -1,6 +1,7 @@
 package dev.kiln.vuln.match;
 
 import dev.kiln.vuln.feed.OsvRecord;
+import dev.kiln.vuln.inventory.Distro;
 import dev.kiln.vuln.version.Ecosystem;
 import dev.kiln.vuln.version.VersionScheme;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ public final class OsvIndex {
 
     private final Map<String, List<Map.Entry<OsvRecord, OsvRecord.Affected>>> byKey = new HashMap<>();
     private final Map<String, OsvRecord> byId = new HashMap<>();
+    private final java.util.Set<String> ecosystems = new java.util.TreeSet<>();
 
     public OsvIndex(List<OsvRecord> records) {
         for (OsvRecord r : records) {
@@ -30,6 +32,7 @@ public final class OsvIndex {
                 byId.putIfAbsent(id, r);
             }
             for (OsvRecord.Affected a : r.affected()) {
+                ecosystems.add(a.ecosystem());
                 Ecosystem.ofOsv(a.ecosystem()).ifPresent(e -> byKey
                         .computeIfAbsent(key(e, a.name()), k -> new ArrayList<>()).add(Map.entry(r, a)));
             }
@@ -45,14 +48,32 @@ public final class OsvIndex {
         return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).findFirst();
     }
 
-    /** Records that say {@code name@version} in {@code ecosystem} is affected. */
+    /** The OSV ecosystem strings of the records, as written ({@code Debian:12}, {@code PyPI}), sorted. */
+    public java.util.Set<String> ecosystems() {
+        return java.util.Collections.unmodifiableSet(ecosystems);
+    }
+
+    /** Records that say {@code name@version} in {@code ecosystem} is affected, whatever their distribution. */
     public List<Hit> affected(Ecosystem ecosystem, String name, String version) {
+        return affected(ecosystem, name, version, null);
+    }
+
+    /**
+     * Records that say {@code name@version} in {@code ecosystem} is affected; for an operating-system ecosystem,
+     * only records of {@code image}'s distribution and release ({@code Alpine:v3.18} says nothing about a Wolfi
+     * package, nor {@code Debian:11} about Debian 12). A null {@code image} does not filter.
+     */
+    public List<Hit> affected(Ecosystem ecosystem, String name, String version, Distro image) {
         List<Hit> out = new ArrayList<>();
         VersionScheme scheme = ecosystem.scheme();
         if (!scheme.isValid(version)) {
             return out; // an unparseable installed version cannot be placed in any range
         }
         for (Map.Entry<OsvRecord, OsvRecord.Affected> e : byKey.getOrDefault(key(ecosystem, name), List.of())) {
+            if (image != null && ecosystem.isOs()
+                    && !Distro.ofOsv(e.getValue().ecosystem()).map(d -> d.covers(image)).orElse(false)) {
+                continue;
+            }
             evaluate(e.getValue(), version, scheme).ifPresent(fix -> out.add(new Hit(e.getKey(), e.getValue(),
                     fix.isEmpty() ? null : fix)));
         }

@@ -6,12 +6,23 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** The result of matching one image: findings, suppressed matches with reasons, and the feed time. */
+/**
+ * The result of matching one image: findings, suppressed matches with reasons, the feed time, the advisory
+ * sources that applied to it ({@code sources}) and what the reader must know about its coverage
+ * ({@code warnings}, e.g. that no source covers the image's distribution, so "0 vulnerabilities" means nothing).
+ */
 public record ScanReport(String target, OsRelease distro, Instant feedUpdated, int packageCount,
-        List<Finding> findings, List<Suppressed> suppressed) {
+        List<Finding> findings, List<Suppressed> suppressed, List<String> sources, List<String> warnings) {
     public ScanReport {
         findings = List.copyOf(findings);
         suppressed = List.copyOf(suppressed);
+        sources = List.copyOf(sources);
+        warnings = List.copyOf(warnings);
+    }
+
+    public ScanReport(String target, OsRelease distro, Instant feedUpdated, int packageCount, List<Finding> findings,
+            List<Suppressed> suppressed) {
+        this(target, distro, feedUpdated, packageCount, findings, suppressed, List.of(), List.of());
     }
 
     public Map<Severity, Integer> countsBySeverity() {

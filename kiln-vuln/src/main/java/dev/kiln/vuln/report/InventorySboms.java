@@ -66,6 +66,12 @@ public final class InventorySboms {
             if (p.built() != null) {
                 n.put("built", p.built().toString());
             }
+            if (p.status() != null) {
+                n.put("status", p.status());
+            }
+            if (p.sha1() != null) {
+                n.put("sha1", p.sha1());
+            }
         }
         return bytes(root);
     }
@@ -109,10 +115,16 @@ public final class InventorySboms {
             ObjectNode n = packages.addObject();
             n.put("SPDXID", id);
             n.put("name", p.name());
-            n.put("versionInfo", p.version());
+            if (!p.version().isEmpty()) { // an archive known only by its file has none
+                n.put("versionInfo", p.version());
+            }
             n.put("downloadLocation", "NOASSERTION");
             n.put("filesAnalyzed", false);
-            n.put("sourceInfo", "evidence: " + String.join(", ", p.evidence()));
+            n.put("sourceInfo", "evidence: " + String.join(", ", p.evidence())
+                    + (p.status() != null ? "; dpkg status: " + p.status() : ""));
+            if (p.sha1() != null) {
+                n.putArray("checksums").addObject().put("algorithm", "SHA1").put("checksumValue", p.sha1());
+            }
             if (p.purl() != null) {
                 ObjectNode ref = n.putArray("externalRefs").addObject();
                 ref.put("referenceCategory", "PACKAGE-MANAGER");
@@ -178,7 +190,12 @@ public final class InventorySboms {
             c.put("type", "library");
             c.put("bom-ref", ref);
             c.put("name", p.name());
-            c.put("version", p.version());
+            if (!p.version().isEmpty()) {
+                c.put("version", p.version());
+            }
+            if (p.sha1() != null) {
+                c.putArray("hashes").addObject().put("alg", "SHA-1").put("content", p.sha1());
+            }
             if (p.purl() != null) {
                 c.put("purl", p.purl());
             }
@@ -190,6 +207,9 @@ public final class InventorySboms {
             props.addObject().put("name", "kiln:ecosystem").put("value", p.ecosystem().osvName());
             if (!p.origin().equals(p.name())) {
                 props.addObject().put("name", "kiln:origin").put("value", p.origin());
+            }
+            if (p.status() != null) {
+                props.addObject().put("name", "kiln:dpkg:status").put("value", p.status());
             }
         }
 

@@ -33,9 +33,10 @@ public final class ScanReports {
         int w3 = Math.max(13, findings.stream().mapToInt(f -> f.id().length()).max().orElse(0));
         int w4 = Math.max(8, findings.stream().mapToInt(f -> f.severity().name().length()).max().orElse(0));
         String fmt = "%-" + w1 + "s  %-" + w2 + "s  %-" + w3 + "s  %-" + w4 + "s  %s%n";
-        sb.append(String.format("%s: %d packages (%s %s), advisories as of %s%n", r.target(), r.packageCount(),
-                r.distro().id().isEmpty() ? "unknown distribution" : r.distro().id(), "", r.feedUpdated() == null
-                        ? "unknown" : r.feedUpdated()));
+        sb.append(String.format("%s: %d packages (%s), advisories as of %s%n", r.target(), r.packageCount(),
+                distroName(r), r.feedUpdated() == null ? "unknown" : r.feedUpdated()));
+        sb.append("sources: ").append(r.sources().isEmpty() ? "none" : String.join(", ", r.sources())).append('\n');
+        r.warnings().forEach(w -> sb.append("WARNING: ").append(w).append('\n'));
         if (!findings.isEmpty()) {
             sb.append(String.format(fmt, "PACKAGE", "INSTALLED", "VULNERABILITY", "SEVERITY", "FIXED IN"));
             for (Finding f : findings) {
@@ -59,6 +60,14 @@ public final class ScanReports {
         return sb.toString();
     }
 
+    /** {@code ID VERSION_ID} from os-release ({@code debian 12}, {@code wolfi 20230201}), or "unknown distribution". */
+    static String distroName(ScanReport r) {
+        if (r.distro().id().isEmpty()) {
+            return "unknown distribution";
+        }
+        return r.distro().versionId().isEmpty() ? r.distro().id() : r.distro().id() + " " + r.distro().versionId();
+    }
+
     public static String counts(ScanReport r) {
         StringBuilder sb = new StringBuilder(r.findings().size() + " vulnerabilities:");
         r.countsBySeverity().forEach((k, v) -> sb.append(' ').append(k.name().toLowerCase()).append(' ').append(v));
@@ -69,7 +78,11 @@ public final class ScanReports {
         ObjectNode n = JSON.createObjectNode();
         n.put("target", r.target());
         n.put("distro", r.distro().id());
+        n.put("distroVersion", r.distro().versionId());
         n.put("feedUpdated", r.feedUpdated() == null ? null : r.feedUpdated().toString());
+        r.sources().forEach(n.putArray("sources")::add);
+        ArrayNode warnings = n.putArray("warnings");
+        r.warnings().forEach(warnings::add);
         n.put("packages", r.packageCount());
         ObjectNode counts = n.putObject("counts");
         r.countsBySeverity().forEach((k, v) -> counts.put(k.name().toLowerCase(), v));
@@ -96,6 +109,9 @@ public final class ScanReports {
         o.put("fixedVersion", f.fixedVersion());
         o.put("state", f.state());
         o.put("source", f.source());
+        if (f.pkg().status() != null) {
+            o.put("packageStatus", f.pkg().status());
+        }
         f.pkg().evidence().forEach(o.withArray("evidence")::add);
     }
 
