@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Writes the per-package SPDX 2.3 document that travels inside an APK (apk.md §6). The output is a
@@ -27,6 +28,10 @@ public final class SpdxPackageSbom {
     static final String LICENSE_LIST_VERSION = "3.22";
     private static final String NOASSERTION = "NOASSERTION";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** SPDX 2.3 §7.7's grammar of a package download location, as SPDX tools-java checks it. */
+    private static final Pattern DOWNLOAD_LOCATION = Pattern.compile("NONE|NOASSERTION|(((git|hg|svn|bzr)\\+)?"
+            + "([^:/?#]+://)?[a-z0-9]+([\\-.][a-z0-9]+){0,100}\\.[a-z]{2,5}(:[0-9]{1,5})?(/.*)?)"
+            + "|(git\\+git@[a-zA-Z0-9.\\-]+:[a-zA-Z0-9/\\\\.@\\-]+)|(bzr\\+lp:[a-zA-Z0-9.\\-]+)");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     /** Where the document lives inside the package's data stream. */
@@ -203,8 +208,8 @@ public final class SpdxPackageSbom {
                 return "Organization: " + URLDecoder.decode(rest.substring(0, slash), StandardCharsets.UTF_8);
             }
         }
-        String location = downloadLocation(s.purl());
-        if (!location.equals(NOASSERTION)) {
+        String location = sourceUrl(s.purl());
+        if (location != null) {
             try {
                 String host = URI.create(location).getHost();
                 if (host != null && !host.isEmpty()) {
@@ -234,8 +239,18 @@ public final class SpdxPackageSbom {
         return sb.toString();
     }
 
-    /** A fetched source's purl carries its URL; git ones their repository; others say nothing. */
+    /**
+     * A fetched source's purl carries its URL; git ones their repository; others say nothing. A URL
+     * outside SPDX's download-location grammar (SPDX 2.3 §7.7, which wants a host name with a
+     * top-level domain, so no IP address or {@code localhost}) becomes NOASSERTION: the purl keeps it.
+     */
     private static String downloadLocation(String purl) {
+        String url = sourceUrl(purl);
+        return url != null && DOWNLOAD_LOCATION.matcher(url).matches() ? url : NOASSERTION;
+    }
+
+    /** The {@code download_url} or {@code vcs_url} qualifier of a source purl, without a fragment; null if none. */
+    private static String sourceUrl(String purl) {
         for (String qualifier : List.of("download_url=", "vcs_url=")) {
             int at = purl.indexOf(qualifier);
             if (at > 0 && (purl.charAt(at - 1) == '?' || purl.charAt(at - 1) == '&')) {
@@ -246,7 +261,7 @@ public final class SpdxPackageSbom {
                 return hash < 0 ? value : value.substring(0, hash);
             }
         }
-        return NOASSERTION;
+        return null;
     }
 
     private static void purl(ObjectNode pkg, String purl) {

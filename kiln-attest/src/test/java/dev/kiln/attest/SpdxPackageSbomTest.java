@@ -120,6 +120,21 @@ class SpdxPackageSbomTest {
     }
 
     @Test
+    void aSourceUrlOutsideSpdxsDownloadLocationGrammarStaysInThePurlOnly() throws IOException {
+        // SPDX 2.3 §7.7 wants a host name with a top-level domain: an IP address fails SPDX tools-java
+        SourceRef local = new SourceRef("greet", "1.2.3", "pkg:generic/greet@1.2.3?download_url="
+                + "http%3A%2F%2F127.0.0.1%3A8080%2Freleases%2Fgreet-1.2.3.tar.gz");
+        byte[] json = sbom.write(new PackageSbomInput("kiln", "greet", "1.2.3-r0", "x86_64", "MIT", null,
+                "greet.yaml", null, List.of(local), DATA_HASH, 0, "0.1.0"));
+
+        JsonNode source = pkg(parse(json), "SPDXRef-Source-1-greet");
+        assertThat(source.get("downloadLocation").asText()).isEqualTo("NOASSERTION");
+        assertThat(source.get("supplier").asText()).isEqualTo("Organization: 127.0.0.1");
+        assertThat(source.at("/externalRefs/0/referenceLocator").asText()).contains("127.0.0.1");
+        SbomValidators.assertValidSpdx(json);
+    }
+
+    @Test
     void namespaceIsUniquePerArchitectureAndContent() throws IOException {
         String base = parse(sbom.write(fixed())).get("documentNamespace").asText();
         String otherArch = parse(sbom.write(input("MIT", "aarch64", DATA_HASH))).get("documentNamespace").asText();
