@@ -105,10 +105,20 @@ final class PackageAssembler {
     private void writeSbom(BuildPlan plan, String name, Path dir) throws IOException {
         List<SourceRef> sources = SourcePlan.sbomRefs(plan);
         byte[] sbom = new SpdxPackageSbom().write(new PackageSbomInput(options.namespace(), name,
-                plan.fullVersion(), options.arch(), plan.license(), null, plan.recipeFile(), plan.commit(), sources,
-                planDigest(plan, name), options.sourceDateEpoch(), "kiln 0.1.0"));
+                plan.fullVersion(), options.arch(), plan.license(), null, recipePath(plan), plan.commit(), sources,
+                planDigest(plan, name), options.sourceDateEpoch(), PackageProvenance.TOOL_VERSION));
         Path sbomDir = Files.createDirectories(dir.resolve("var/lib/db/sbom"));
         Files.write(sbomDir.resolve(name + "-" + plan.fullVersion() + ".spdx.json"), sbom);
+    }
+
+    /**
+     * The recipe as the SBOM names it: its file name. The plan holds the path it was loaded from, which
+     * is a path on this machine (often absolute) and would make the package's bytes depend on where the
+     * catalog was checked out.
+     */
+    private static String recipePath(BuildPlan plan) {
+        Path file = plan.recipeFile() == null ? null : Path.of(plan.recipeFile()).getFileName();
+        return file == null ? plan.name() + ".yaml" : file.toString();
     }
 
     /**
