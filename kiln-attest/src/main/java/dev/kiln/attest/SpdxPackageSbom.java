@@ -59,9 +59,10 @@ public final class SpdxPackageSbom {
 
     /**
      * A rolling distribution has no release number: the one a package belongs to is named by the
-     * package's build day, in the {@code YYYYMMDD} form Wolfi's {@code VERSION_ID} uses.
+     * package's build day, in the {@code YYYYMMDD} form Wolfi's {@code VERSION_ID} uses. Image SBOMs
+     * name an image's distribution so when its {@code os-release} gives no {@code VERSION_ID}.
      */
-    static String distroVersion(long sourceDateEpoch) {
+    public static String distroVersion(long sourceDateEpoch) {
         return DAY.format(Instant.ofEpochSecond(sourceDateEpoch));
     }
 

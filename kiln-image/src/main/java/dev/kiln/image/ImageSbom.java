@@ -8,7 +8,9 @@ import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.Dependency;
 import dev.kiln.apk.IndexEntry;
 import dev.kiln.attest.SpdxLicenseExpression;
+import dev.kiln.attest.SpdxPackageSbom;
 import dev.kiln.content.Digest;
+import dev.kiln.oci.Descriptor;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -87,9 +90,54 @@ public final class ImageSbom {
     }
 
     private String imagePurl() {
-        String name = subject.name().substring(subject.name().lastIndexOf('/') + 1).toLowerCase();
-        return "pkg:oci/" + enc(name) + "@" + subject.manifestDigest() + "?arch=" + subject.platform().architecture()
-                + "&mediaType=" + enc("application/vnd.oci.image.manifest.v1+json") + "&os=" + subject.platform().os();
+        return ociPurl(subject.manifestDigest(), "application/vnd.oci.image.manifest.v1+json");
+    }
+
+    /**
+     * {@code pkg:oci/NAME@DIGEST?arch=…&mediaType=…&os=…[&repository_url=REPOSITORY][&tag=TAG]}, qualifiers
+     * sorted: NAME is the last path segment of the subject's repository, whose tag (as in
+     * {@code busybox:latest}) goes to the {@code tag} qualifier rather than into the name.
+     */
+    private String ociPurl(Digest digest, String mediaType) {
+        String reference = subject.name();
+        int at = reference.indexOf('@');
+        if (at >= 0) {
+            reference = reference.substring(0, at);
+        }
+        String tag = null;
+        int colon = reference.lastIndexOf(':');
+        if (colon > reference.lastIndexOf('/')) {
+            tag = reference.substring(colon + 1);
+            reference = reference.substring(0, colon);
+        }
+        Map<String, String> q = new TreeMap<>();
+        q.put("arch", subject.platform().architecture());
+        q.put("mediaType", mediaType);
+        q.put("os", subject.platform().os());
+        if (reference.contains("/")) {
+            q.put("repository_url", reference);
+        }
+        if (tag != null && !tag.isEmpty()) {
+            q.put("tag", tag);
+        }
+        String name = reference.substring(reference.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+        return "pkg:oci/" + enc(name) + "@" + digest + "?"
+                + String.join("&", q.entrySet().stream().map(x -> x.getKey() + "=" + enc(x.getValue())).toList());
+    }
+
+    /**
+     * {@code VERSION_ID} from {@code /etc/os-release}; a rolling distribution may state none, and is then
+     * named by the image's build day, as a package's own SBOM names it. The purls' {@code distro}
+     * qualifier, which scanners key on, keeps only what the image states.
+     */
+    private String osVersion() {
+        String v = osRelease.get("VERSION_ID");
+        return v == null || v.isEmpty() ? SpdxPackageSbom.distroVersion(subject.created()) : v;
+    }
+
+    /** The distribution's own purl. */
+    private String osPurl() {
+        return SpdxPackageSbom.osPurl(osId(), osVersion());
     }
 
     // ---------------- SPDX 2.3 ----------------
@@ -100,7 +148,7 @@ public final class ImageSbom {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("SPDXID", "SPDXRef-DOCUMENT");
         doc.put("name", "sbom-" + (subject.layers().isEmpty() ? subject.manifestDigest().hex()
-                : subject.layers().get(0).hex()));
+                : subject.layers().get(0).digest().hex()));
         doc.put("spdxVersion", "SPDX-2.3");
         ObjectNode info = doc.putObject("creationInfo");
         info.put("created", created());
@@ -121,7 +169,8 @@ public final class ImageSbom {
         purl(image, imagePurl());
         rel(rels, "SPDXRef-DOCUMENT", "DESCRIBES", imageId);
         List<String> layerIds = new ArrayList<>();
-        for (Digest layer : subject.layers()) {
+        for (Descriptor descriptor : subject.layers()) {
+            Digest layer = descriptor.digest();
             String id = "SPDXRef-Package-ImageLayer-" + layer.hex().substring(0, 16);
             ObjectNode l = pkgs.addObject();
             l.put("SPDXID", id);
@@ -129,16 +178,16 @@ public final class ImageSbom {
             l.put("versionInfo", layer.toString());
             basics(l, "CONTAINER");
             l.putArray("checksums").addObject().put("algorithm", "SHA256").put("checksumValue", layer.hex());
+            purl(l, ociPurl(layer, descriptor.mediaType()));
             rel(rels, imageId, "CONTAINS", id);
             layerIds.add(id);
         }
         ObjectNode os = pkgs.addObject();
         os.put("SPDXID", osRef);
         os.put("name", osId());
-        if (osRelease.containsKey("VERSION_ID")) {
-            os.put("versionInfo", osRelease.get("VERSION_ID"));
-        }
+        os.put("versionInfo", osVersion());
         basics(os, "OPERATING_SYSTEM");
+        purl(os, osPurl());
         rel(rels, imageId, "CONTAINS", osRef);
 
         Set<String> ids = new HashSet<>();
@@ -286,24 +335,26 @@ public final class ImageSbom {
         ObjectNode meta = bom.putObject("metadata");
         meta.put("timestamp", created());
         meta.putObject("tools").putArray("components").addObject().put("type", "application").put("name", TOOL);
+        // the distribution that assembled the image is the author of its SBOM, as it is the supplier
+        meta.putArray("authors").addObject().put("name", supplierName());
         String imageRef = imagePurl();
         ObjectNode image = meta.putObject("component");
         image.put("type", "container");
         image.put("bom-ref", imageRef);
+        image.putObject("supplier").put("name", supplierName());
         image.put("name", subject.name());
         image.put("version", subject.manifestDigest().toString());
         image.put("purl", imageRef);
-        ObjectNode sup = meta.putObject("supplier");
-        sup.put("name", supplier.substring("Organization: ".length()));
+        meta.putObject("supplier").put("name", supplierName());
         ArrayNode components = bom.putArray("components");
         String osRef = "os:" + osId();
         ObjectNode os = components.addObject();
         os.put("type", "operating-system");
         os.put("bom-ref", osRef);
+        os.putObject("supplier").put("name", supplierName());
         os.put("name", osId());
-        if (osRelease.containsKey("VERSION_ID")) {
-            os.put("version", osRelease.get("VERSION_ID"));
-        }
+        os.put("version", osVersion());
+        os.put("purl", osPurl());
         Map<String, String> refByName = new LinkedHashMap<>();
         for (IndexEntry e : packages) {
             String ref = purl(e);
@@ -311,7 +362,7 @@ public final class ImageSbom {
             ObjectNode c = components.addObject();
             c.put("type", "library");
             c.put("bom-ref", ref);
-            c.putObject("supplier").put("name", supplier.substring("Organization: ".length()));
+            c.putObject("supplier").put("name", supplierName());
             c.put("name", e.name());
             c.put("version", e.version());
             if (!e.description().isEmpty()) {
@@ -375,6 +426,10 @@ public final class ImageSbom {
     }
 
     // ---------------- helpers ----------------
+
+    private String supplierName() {
+        return supplier.substring("Organization: ".length());
+    }
 
     private String created() {
         return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(subject.created()));
