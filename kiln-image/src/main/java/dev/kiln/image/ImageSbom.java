@@ -8,11 +8,9 @@ import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.Dependency;
 import dev.kiln.apk.IndexEntry;
 import dev.kiln.attest.SpdxLicenseExpression;
-import dev.kiln.attest.SpdxPackageSbom;
 import dev.kiln.content.Digest;
 import dev.kiln.oci.Descriptor;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -24,7 +22,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -48,7 +45,7 @@ public final class ImageSbom {
     private final FileTree tree;
     private final SbomSubject subject;
     private final List<IndexEntry> packages;
-    private final Map<String, String> osRelease;
+    private final SbomNames names;
     private final String supplier;
     private final Map<String, List<String>> edges;
 
@@ -59,8 +56,8 @@ public final class ImageSbom {
                 .filter(n -> n.kind() == FileNode.Kind.FILE)
                 .orElseThrow(() -> new ImageException("image " + subject.name() + " has no installed database"));
         this.packages = ApkIndex.parseText(new String(db.content(), StandardCharsets.UTF_8)).entries();
-        this.osRelease = osRelease(tree);
-        this.supplier = "Organization: " + osRelease.getOrDefault("NAME", osId());
+        this.names = new SbomNames(subject, tree);
+        this.supplier = "Organization: " + names.supplierName();
         this.edges = edges(packages);
     }
 
@@ -68,83 +65,16 @@ public final class ImageSbom {
         return packages;
     }
 
-    private String osId() {
-        return osRelease.getOrDefault("ID", "unknown");
-    }
-
-    private String distro() {
-        String v = osRelease.get("VERSION_ID");
-        return v == null || v.isEmpty() ? osId() : osId() + "-" + v;
-    }
-
     /** {@code pkg:apk/ID/NAME@VERSION?arch=…&distro=ID-VERSION_ID[&upstream=ORIGIN]}, qualifiers sorted. */
     public String purl(IndexEntry e) {
-        Map<String, String> q = new TreeMap<>();
-        q.put("arch", e.arch() == null ? subject.platform().apkArch() : e.arch());
-        q.put("distro", distro());
-        if (e.origin() != null && !e.origin().equals(e.name())) {
-            q.put("upstream", e.origin());
-        }
-        return "pkg:apk/" + enc(osId().toLowerCase()) + "/" + enc(e.name().toLowerCase()) + "@" + enc(e.version()) + "?"
-                + String.join("&", q.entrySet().stream().map(x -> x.getKey() + "=" + enc(x.getValue())).toList());
-    }
-
-    private String imagePurl() {
-        return ociPurl(subject.manifestDigest(), "application/vnd.oci.image.manifest.v1+json");
-    }
-
-    /**
-     * {@code pkg:oci/NAME@DIGEST?arch=…&mediaType=…&os=…[&repository_url=REPOSITORY][&tag=TAG]}, qualifiers
-     * sorted: NAME is the last path segment of the subject's repository, whose tag (as in
-     * {@code busybox:latest}) goes to the {@code tag} qualifier rather than into the name.
-     */
-    private String ociPurl(Digest digest, String mediaType) {
-        String reference = subject.name();
-        int at = reference.indexOf('@');
-        if (at >= 0) {
-            reference = reference.substring(0, at);
-        }
-        String tag = null;
-        int colon = reference.lastIndexOf(':');
-        if (colon > reference.lastIndexOf('/')) {
-            tag = reference.substring(colon + 1);
-            reference = reference.substring(0, colon);
-        }
-        Map<String, String> q = new TreeMap<>();
-        q.put("arch", subject.platform().architecture());
-        q.put("mediaType", mediaType);
-        q.put("os", subject.platform().os());
-        if (reference.contains("/")) {
-            q.put("repository_url", reference);
-        }
-        if (tag != null && !tag.isEmpty()) {
-            q.put("tag", tag);
-        }
-        String name = reference.substring(reference.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
-        return "pkg:oci/" + enc(name) + "@" + digest + "?"
-                + String.join("&", q.entrySet().stream().map(x -> x.getKey() + "=" + enc(x.getValue())).toList());
-    }
-
-    /**
-     * {@code VERSION_ID} from {@code /etc/os-release}; a rolling distribution may state none, and is then
-     * named by the image's build day, as a package's own SBOM names it. The purls' {@code distro}
-     * qualifier, which scanners key on, keeps only what the image states.
-     */
-    private String osVersion() {
-        String v = osRelease.get("VERSION_ID");
-        return v == null || v.isEmpty() ? SpdxPackageSbom.distroVersion(subject.created()) : v;
-    }
-
-    /** The distribution's own purl. */
-    private String osPurl() {
-        return SpdxPackageSbom.osPurl(osId(), osVersion());
+        return names.apkPurl(e);
     }
 
     // ---------------- SPDX 2.3 ----------------
 
     public byte[] spdx() {
         String imageId = "SPDXRef-Package-Image-" + subject.manifestDigest().hex().substring(0, 16);
-        String osRef = "SPDXRef-OperatingSystem-" + elementId(osId());
+        String osRef = "SPDXRef-OperatingSystem-" + elementId(names.osId());
         ObjectNode doc = JSON.createObjectNode();
         doc.put("SPDXID", "SPDXRef-DOCUMENT");
         doc.put("name", "sbom-" + (subject.layers().isEmpty() ? subject.manifestDigest().hex()
@@ -166,7 +96,7 @@ public final class ImageSbom {
         image.put("name", subject.name());
         image.put("versionInfo", subject.manifestDigest().toString());
         basics(image, "CONTAINER");
-        purl(image, imagePurl());
+        purl(image, names.imagePurl());
         rel(rels, "SPDXRef-DOCUMENT", "DESCRIBES", imageId);
         List<String> layerIds = new ArrayList<>();
         for (Descriptor descriptor : subject.layers()) {
@@ -178,16 +108,16 @@ public final class ImageSbom {
             l.put("versionInfo", layer.toString());
             basics(l, "CONTAINER");
             l.putArray("checksums").addObject().put("algorithm", "SHA256").put("checksumValue", layer.hex());
-            purl(l, ociPurl(layer, descriptor.mediaType()));
+            purl(l, names.ociPurl(layer, descriptor.mediaType()));
             rel(rels, imageId, "CONTAINS", id);
             layerIds.add(id);
         }
         ObjectNode os = pkgs.addObject();
         os.put("SPDXID", osRef);
-        os.put("name", osId());
-        os.put("versionInfo", osVersion());
+        os.put("name", names.osId());
+        os.put("versionInfo", names.osVersion());
         basics(os, "OPERATING_SYSTEM");
-        purl(os, osPurl());
+        purl(os, names.osPurl());
         rel(rels, imageId, "CONTAINS", osRef);
 
         Set<String> ids = new HashSet<>();
@@ -336,25 +266,25 @@ public final class ImageSbom {
         meta.put("timestamp", created());
         meta.putObject("tools").putArray("components").addObject().put("type", "application").put("name", TOOL);
         // the distribution that assembled the image is the author of its SBOM, as it is the supplier
-        meta.putArray("authors").addObject().put("name", supplierName());
-        String imageRef = imagePurl();
+        meta.putArray("authors").addObject().put("name", names.supplierName());
+        String imageRef = names.imagePurl();
         ObjectNode image = meta.putObject("component");
         image.put("type", "container");
         image.put("bom-ref", imageRef);
-        image.putObject("supplier").put("name", supplierName());
+        image.putObject("supplier").put("name", names.supplierName());
         image.put("name", subject.name());
         image.put("version", subject.manifestDigest().toString());
         image.put("purl", imageRef);
-        meta.putObject("supplier").put("name", supplierName());
+        meta.putObject("supplier").put("name", names.supplierName());
         ArrayNode components = bom.putArray("components");
-        String osRef = "os:" + osId();
+        String osRef = "os:" + names.osId();
         ObjectNode os = components.addObject();
         os.put("type", "operating-system");
         os.put("bom-ref", osRef);
-        os.putObject("supplier").put("name", supplierName());
-        os.put("name", osId());
-        os.put("version", osVersion());
-        os.put("purl", osPurl());
+        os.putObject("supplier").put("name", names.supplierName());
+        os.put("name", names.osId());
+        os.put("version", names.osVersion());
+        os.put("purl", names.osPurl());
         Map<String, String> refByName = new LinkedHashMap<>();
         for (IndexEntry e : packages) {
             String ref = purl(e);
@@ -362,7 +292,7 @@ public final class ImageSbom {
             ObjectNode c = components.addObject();
             c.put("type", "library");
             c.put("bom-ref", ref);
-            c.putObject("supplier").put("name", supplierName());
+            c.putObject("supplier").put("name", names.supplierName());
             c.put("name", e.name());
             c.put("version", e.version());
             if (!e.description().isEmpty()) {
@@ -426,10 +356,6 @@ public final class ImageSbom {
     }
 
     // ---------------- helpers ----------------
-
-    private String supplierName() {
-        return supplier.substring("Organization: ".length());
-    }
 
     private String created() {
         return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(subject.created()));
@@ -498,24 +424,6 @@ public final class ImageSbom {
             }
         }
         return sb.toString();
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":");
-    }
-
-    private static Map<String, String> osRelease(FileTree tree) {
-        Map<String, String> out = new LinkedHashMap<>();
-        tree.get("etc/os-release").or(() -> tree.get("usr/lib/os-release")).filter(n -> n.kind() == FileNode.Kind.FILE)
-                .ifPresent(n -> {
-                    for (String line : new String(n.content(), StandardCharsets.UTF_8).split("\n")) {
-                        int eq = line.indexOf('=');
-                        if (eq > 0 && !line.startsWith("#")) {
-                            out.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
-                        }
-                    }
-                });
-        return out;
     }
 
     private static byte[] bytes(ObjectNode doc) {
