@@ -5,15 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.attest.internal.SpdxValidator;
+import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Writes the per-package SPDX 2.3 document that travels inside an APK (apk.md §6). The output is a
@@ -24,6 +28,11 @@ public final class SpdxPackageSbom {
     static final String LICENSE_LIST_VERSION = "3.22";
     private static final String NOASSERTION = "NOASSERTION";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** SPDX 2.3 §7.7's grammar of a package download location, as SPDX tools-java checks it. */
+    private static final Pattern DOWNLOAD_LOCATION = Pattern.compile("NONE|NOASSERTION|(((git|hg|svn|bzr)\\+)?"
+            + "([^:/?#]+://)?[a-z0-9]+([\\-.][a-z0-9]+){0,100}\\.[a-z]{2,5}(:[0-9]{1,5})?(/.*)?)"
+            + "|(git\\+git@[a-zA-Z0-9.\\-]+:[a-zA-Z0-9/\\\\.@\\-]+)|(bzr\\+lp:[a-zA-Z0-9.\\-]+)");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     /** Where the document lives inside the package's data stream. */
     public static String pathInPackage(String packageName, String fullVersion) {
@@ -35,6 +44,26 @@ public final class SpdxPackageSbom {
         String ns = namespace.toLowerCase(Locale.ROOT);
         return "pkg:apk/" + encode(ns) + "/" + encode(name.toLowerCase(Locale.ROOT)) + "@" + encode(fullVersion)
                 + "?arch=" + encode(arch) + "&distro=" + encode(ns);
+    }
+
+    /**
+     * The purl of a distribution itself, {@code pkg:generic/ID@VERSION}: the purl specification has no
+     * type for an operating system, and the generic type is its fallback for what fits no other.
+     *
+     * @param version null when the distribution states none
+     */
+    public static String osPurl(String id, String version) {
+        String name = "pkg:generic/" + encode(id.toLowerCase(Locale.ROOT));
+        return version == null || version.isEmpty() ? name : name + "@" + encode(version);
+    }
+
+    /**
+     * A rolling distribution has no release number: the one a package belongs to is named by the
+     * package's build day, in the {@code YYYYMMDD} form Wolfi's {@code VERSION_ID} uses. Image SBOMs
+     * name an image's distribution so when its {@code os-release} gives no {@code VERSION_ID}.
+     */
+    public static String distroVersion(long sourceDateEpoch) {
+        return DAY.format(Instant.ofEpochSecond(sourceDateEpoch));
     }
 
     /** Serialises the document as compact UTF-8 JSON with a trailing newline. */
@@ -61,9 +90,11 @@ public final class SpdxPackageSbom {
         ObjectNode os = packages.addObject();
         os.put("SPDXID", osId);
         os.put("name", in.namespace());
+        os.put("versionInfo", distroVersion(in.sourceDateEpoch()));
         os.put("downloadLocation", NOASSERTION);
         os.put("filesAnalyzed", false);
         os.put("supplier", supplier);
+        purl(os, osPurl(in.namespace(), distroVersion(in.sourceDateEpoch())));
         os.put("primaryPackagePurpose", "OPERATING_SYSTEM");
 
         ObjectNode apk = packages.addObject();
@@ -83,12 +114,11 @@ public final class SpdxPackageSbom {
         ObjectNode recipe = packages.addObject();
         recipe.put("SPDXID", recipeId);
         recipe.put("name", in.recipePath());
-        if (in.recipeCommit() != null) {
-            recipe.put("versionInfo", in.recipeCommit());
-        }
+        recipe.put("versionInfo", recipeVersion(in));
         recipe.put("downloadLocation", NOASSERTION);
         recipe.put("filesAnalyzed", false);
         recipe.put("supplier", supplier);
+        purl(recipe, recipePurl(in));
         recipe.put("primaryPackagePurpose", "INSTALL");
 
         List<SourceRef> sources = in.sources();
@@ -100,6 +130,7 @@ public final class SpdxPackageSbom {
             src.put("versionInfo", s.version());
             src.put("downloadLocation", downloadLocation(s.purl()));
             src.put("filesAnalyzed", false);
+            src.put("supplier", sourceSupplier(s, supplier));
             purl(src, s.purl());
             src.put("primaryPackagePurpose", "SOURCE");
         }
@@ -154,6 +185,44 @@ public final class SpdxPackageSbom {
                 + encode(in.fullVersion()) + "-" + encode(in.arch()) + "-" + digest.substring(0, 32);
     }
 
+    /** The recipe's commit when known; otherwise the package version it was written for ({@code VERSION-rN}). */
+    private static String recipeVersion(PackageSbomInput in) {
+        return in.recipeCommit() != null ? in.recipeCommit() : in.fullVersion();
+    }
+
+    /** {@code pkg:generic/NAMESPACE/RECIPE_PATH@VERSION}: the recipe's repository is not known here, its path is. */
+    private static String recipePurl(PackageSbomInput in) {
+        return "pkg:generic/" + encode(in.namespace().toLowerCase(Locale.ROOT)) + "/" + encode(in.recipePath()) + "@"
+                + encode(recipeVersion(in));
+    }
+
+    /**
+     * SPDX's supplier is the source a package was actually obtained from (SPDX 2.3 §7.5): the GitHub
+     * owner of a {@code pkg:github} source, else the host serving its tarball or repository, else the
+     * distribution itself (a source with no known origin was supplied by the recipe's own tree).
+     */
+    private static String sourceSupplier(SourceRef s, String distribution) {
+        if (s.purl().startsWith("pkg:github/")) {
+            String rest = s.purl().substring("pkg:github/".length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                return "Organization: " + URLDecoder.decode(rest.substring(0, slash), StandardCharsets.UTF_8);
+            }
+        }
+        String location = sourceUrl(s.purl());
+        if (location != null) {
+            try {
+                String host = URI.create(location).getHost();
+                if (host != null && !host.isEmpty()) {
+                    return "Organization: " + host;
+                }
+            } catch (IllegalArgumentException e) {
+                // not a URI: fall through to the distribution
+            }
+        }
+        return distribution;
+    }
+
     private static String sourceId(int index, SourceRef s) {
         return "SPDXRef-Source-" + (index + 1) + "-" + elementId(s.name());
     }
@@ -171,19 +240,29 @@ public final class SpdxPackageSbom {
         return sb.toString();
     }
 
-    /** A fetched source's purl carries its URL; git ones their repository; others say nothing. */
+    /**
+     * A fetched source's purl carries its URL; git ones their repository; others say nothing. A URL
+     * outside SPDX's download-location grammar (SPDX 2.3 §7.7, which wants a host name with a
+     * top-level domain, so no IP address or {@code localhost}) becomes NOASSERTION: the purl keeps it.
+     */
     private static String downloadLocation(String purl) {
+        String url = sourceUrl(purl);
+        return url != null && DOWNLOAD_LOCATION.matcher(url).matches() ? url : NOASSERTION;
+    }
+
+    /** The {@code download_url} or {@code vcs_url} qualifier of a source purl, without a fragment; null if none. */
+    private static String sourceUrl(String purl) {
         for (String qualifier : List.of("download_url=", "vcs_url=")) {
             int at = purl.indexOf(qualifier);
             if (at > 0 && (purl.charAt(at - 1) == '?' || purl.charAt(at - 1) == '&')) {
                 int end = purl.indexOf('&', at);
-                String value = java.net.URLDecoder.decode(
+                String value = URLDecoder.decode(
                         purl.substring(at + qualifier.length(), end < 0 ? purl.length() : end), StandardCharsets.UTF_8);
                 int hash = value.indexOf('#');
                 return hash < 0 ? value : value.substring(0, hash);
             }
         }
-        return NOASSERTION;
+        return null;
     }
 
     private static void purl(ObjectNode pkg, String purl) {

@@ -3,8 +3,6 @@ package dev.kiln.build;
 import dev.kiln.apk.ApkInput;
 import dev.kiln.apk.ApkWriter;
 import dev.kiln.apk.FileOwners;
-import dev.kiln.sandbox.GuestAccounts;
-import dev.kiln.sandbox.IdentityMap;
 import dev.kiln.apk.WrittenApk;
 import dev.kiln.apk.PkgInfo;
 import dev.kiln.content.ContainedTree;
@@ -23,6 +21,8 @@ import dev.kiln.build.analysis.ScanResult;
 import dev.kiln.build.analysis.Severity;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.PackagePlan;
+import dev.kiln.sandbox.GuestAccounts;
+import dev.kiln.sandbox.IdentityMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -130,13 +130,23 @@ final class PackageAssembler {
     private void writeSbom(BuildPlan plan, String name, Path dir) {
         List<SourceRef> sources = SourcePlan.sbomRefs(plan);
         byte[] sbom = new SpdxPackageSbom().write(new PackageSbomInput(options.namespace(), name,
-                plan.fullVersion(), options.arch(), plan.license(), null, plan.recipeFile(), plan.commit(), sources,
-                planDigest(plan, name), options.sourceDateEpoch(), "kiln 0.1.0"));
+                plan.fullVersion(), options.arch(), plan.license(), null, recipePath(plan), plan.commit(), sources,
+                planDigest(plan, name), options.sourceDateEpoch(), PackageProvenance.TOOL_VERSION));
         try {
             ContainedTree.of(dir).write("var/lib/db/sbom/" + name + "-" + plan.fullVersion() + ".spdx.json", sbom);
         } catch (ContentException e) {
             throw new BuildException("package " + name, "cannot write the SBOM: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The recipe as the SBOM names it: its file name. The plan holds the path it was loaded from, which
+     * is a path on this machine (often absolute) and would make the package's bytes depend on where the
+     * catalog was checked out.
+     */
+    private static String recipePath(BuildPlan plan) {
+        Path file = plan.recipeFile() == null ? null : Path.of(plan.recipeFile()).getFileName();
+        return file == null ? plan.name() + ".yaml" : file.toString();
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.kiln.attest.SigningKey;
 import dev.kiln.content.Digest;
 import dev.kiln.testkit.CProject;
 import dev.kiln.testkit.FixtureHttpServer;
+import dev.kiln.testkit.SbomValidators;
 import dev.kiln.testkit.Tarballs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,12 @@ class FixtureUpstreamBuildTest {
                 .contains("usr/bin/greet", "usr/lib/libgreet.so.1", "var/lib/db/sbom/greet-1.2.3-r0.spdx.json")
                 .doesNotContain("usr/include/greet.h", "usr/lib/libgreet.so");
         assertThat(main.entries()).allSatisfy(e -> assertThat(e.uid()).isZero());
+        // the package's own SBOM passes SPDX tools-java and names the recipe by its file, not by where it lies here
+        byte[] sbom = main.readFile("var/lib/db/sbom/greet-1.2.3-r0.spdx.json").orElseThrow();
+        SbomValidators.assertValidSpdx(sbom);
+        com.fasterxml.jackson.databind.JsonNode sbomDoc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sbom);
+        assertThat(sbomDoc.at("/creationInfo/creators/0").asText()).isEqualTo("Tool: kiln-0.1.0");
+        assertThat(sbomDoc.at("/packages/2/name").asText()).isEqualTo("greet.yaml");
 
         ApkPackage dev = ApkReader.read(archDir.resolve("greet-dev-1.2.3-r0.apk"));
         dev.verify(keys);

@@ -4,9 +4,9 @@ import dev.kiln.image.ImageSbom;
 import dev.kiln.image.ImageTrees;
 import dev.kiln.image.SbomSubject;
 import dev.kiln.oci.DockerArchive;
-import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.OciArchive;
 import dev.kiln.oci.OciImage;
+import dev.kiln.oci.OciImageSet;
 import dev.kiln.oci.OciLayout;
 import dev.kiln.oci.Platform;
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,16 +39,12 @@ final class ImageSbomCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<OciImage> images = read();
+        Named named = read();
+        List<OciImage> images = named.images();
         OciImage chosen = arch == null ? images.get(0) : images.stream()
                 .filter(i -> i.platform().equals(Platform.parse(arch))).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("image has no platform " + arch));
-        ImageConfig config = chosen.parsedConfig();
-        long created = config.created() == null ? 0 : OffsetDateTime.parse(config.created()).toEpochSecond();
-        SbomSubject subject = new SbomSubject(ref != null ? ref : image.getFileName().toString(),
-                chosen.manifest().descriptor().digest(), chosen.platform(),
-                chosen.layers().stream().map(l -> l.descriptor().digest()).toList(), created);
-        ImageSbom sbom = new ImageSbom(ImageTrees.read(chosen), subject);
+        ImageSbom sbom = new ImageSbom(ImageTrees.read(chosen), SbomSubject.of(named.name(), chosen));
         byte[] out = switch (format) {
             case "spdx" -> sbom.spdx();
             case "cyclonedx" -> sbom.cyclonedx();
@@ -60,14 +55,48 @@ final class ImageSbomCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<OciImage> read() throws IOException {
+    /** The images read and the name the SBOM gives them. */
+    private record Named(String name, List<OciImage> images) {
+    }
+
+    /**
+     * Reads the image and names it as its container does: the layout entry's
+     * {@code org.opencontainers.image.ref.name}, or the Docker archive's first {@code RepoTags} entry;
+     * the file name only when the container names nothing (a copied folder keeps its image's name).
+     */
+    private Named read() throws IOException {
         if (Files.isDirectory(image)) {
-            return new OciLayout(image).read(ref).images();
+            return named(new OciLayout(image).read(ref));
         }
         if (isDockerArchive()) {
-            return new DockerArchive(image, null).read().stream().map(DockerArchive.Loaded::image).toList();
+            List<DockerArchive.Loaded> loaded = new DockerArchive(image, null).read().stream()
+                    .filter(l -> ref == null || l.repoTags().contains(ref)).toList();
+            if (loaded.isEmpty()) {
+                throw new IllegalArgumentException("docker archive " + image + " has no image tagged '" + ref + "'");
+            }
+            String name = ref != null ? ref : loaded.get(0).repoTags().stream().findFirst().orElse(fileName());
+            return new Named(name, loaded.stream().map(DockerArchive.Loaded::image).toList());
         }
-        return new OciArchive(image).read(ref).images();
+        return named(new OciArchive(image).read(ref));
+    }
+
+    /**
+     * The resolved entry's descriptor keeps its annotations: an index entry's on the index blob, a
+     * plain manifest entry's on the manifest blob.
+     */
+    private Named named(OciImageSet set) {
+        String name = ref;
+        if (name == null) {
+            name = set.index().descriptor().annotations().get(OciLayout.REF_NAME);
+        }
+        if (name == null && set.images().size() == 1) {
+            name = set.images().get(0).manifest().descriptor().annotations().get(OciLayout.REF_NAME);
+        }
+        return new Named(name != null ? name : fileName(), set.images());
+    }
+
+    private String fileName() {
+        return image.toAbsolutePath().normalize().getFileName().toString();
     }
 
     private boolean isDockerArchive() throws IOException {

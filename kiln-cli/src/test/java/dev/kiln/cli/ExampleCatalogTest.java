@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.SigningKey;
+import dev.kiln.testkit.SbomValidators;
 import dev.kiln.testkit.TestPackages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +79,15 @@ class ExampleCatalogTest {
 
         assertThat(built.out()).contains("\"hardeningPassed\":true").doesNotContain("\"hardeningPassed\":false");
         UpstreamExamples.verifyPackages(packages.resolve(Defaults.hostArch()), key.resolveSibling("kiln.rsa.pub"), tmp);
+        // every package's own SBOM, made from the real recipes and tarballs, passes SPDX tools-java and the NTIA check
+        try (Stream<Path> apks = Files.list(packages.resolve(Defaults.hostArch()))) {
+            for (Path apk : apks.filter(f -> f.toString().endsWith(".apk")).sorted().toList()) {
+                var read = ApkReader.read(apk);
+                String name = read.pkgInfo().name() + "-" + read.pkgInfo().version();
+                SbomValidators.assertValidSpdx(read.readFile("var/lib/db/sbom/" + name + ".spdx.json")
+                        .orElseThrow(() -> new AssertionError(apk + " has no SBOM")));
+            }
+        }
 
         String helloIndex = null;
         for (String name : List.of("static", "hello", "busybox")) {
@@ -89,6 +99,14 @@ class ExampleCatalogTest {
             if (name.equals("hello")) {
                 helloIndex = m.group(1);
             }
+            // the image's SBOMs, named by the layout's entry, pass the external validators
+            CliRun spdx = CliRun.of("image", "sbom", tmp.resolve("out/" + name).toString());
+            assertThat(spdx.exitCode()).as(spdx.err()).isZero();
+            SbomValidators.assertValidSpdx(spdx.out().getBytes(StandardCharsets.UTF_8));
+            assertThat(spdx.out()).contains("\"referenceLocator\" : \"pkg:oci/" + name + "@sha256:").contains("&tag=latest");
+            CliRun cdx = CliRun.of("image", "sbom", tmp.resolve("out/" + name).toString(), "--format", "cyclonedx");
+            assertThat(cdx.exitCode()).as(cdx.err()).isZero();
+            SbomValidators.assertValidCycloneDx(cdx.out().getBytes(StandardCharsets.UTF_8));
             if (onPath("skopeo")) {
                 Run inspect = run(tmp, "skopeo", "inspect", "oci:out/" + name + ":" + name + ":latest");
                 assertThat(inspect.exit()).as(inspect.out()).isZero();

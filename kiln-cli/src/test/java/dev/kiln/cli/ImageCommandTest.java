@@ -3,7 +3,10 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.apk.SigningKey;
+import dev.kiln.content.FileTrees;
+import dev.kiln.testkit.SbomValidators;
 import dev.kiln.testkit.TestPackages;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,9 +65,21 @@ class ImageCommandTest {
         CliRun sbom = CliRun.of("image", "sbom", tmp.resolve("out").toString(), "--ref", "hello:latest");
         assertThat(sbom.exitCode()).as(sbom.err()).isZero();
         assertThat(sbom.out()).contains("\"spdxVersion\" : \"SPDX-2.3\"").contains("pkg:apk/kiln/hello@2.12-r0");
+        SbomValidators.assertValidSpdx(sbom.out().getBytes(StandardCharsets.UTF_8));
         CliRun cdx = CliRun.of("image", "sbom", tmp.resolve("d.tar").toString(), "--format", "cyclonedx");
         assertThat(cdx.exitCode()).as(cdx.err()).isZero();
         assertThat(cdx.out()).contains("\"specVersion\" : \"1.6\"");
+        SbomValidators.assertValidCycloneDx(cdx.out().getBytes(StandardCharsets.UTF_8));
+        // named by the archive's RepoTags and dated by the image config, not by the file or 1970
+        assertThat(cdx.out()).contains("\"name\" : \"hello:latest\"").contains("\"timestamp\" : \"2023-11-14T22:13:20Z\"");
+
+        // without --ref, a layout (here copied to a folder of another name) is named by its entry's ref.name
+        Path copy = tmp.resolve("bb");
+        FileTrees.copy(tmp.resolve("out"), copy);
+        CliRun named = CliRun.of("image", "sbom", copy.toString());
+        assertThat(named.exitCode()).as(named.err()).isZero();
+        assertThat(named.out()).isEqualTo(sbom.out()).contains("\"name\" : \"hello:latest\"")
+                .contains("\"referenceLocator\" : \"pkg:oci/hello@sha256:").doesNotContain("pkg:oci/bb@");
 
         CliRun bad = CliRun.of("image", "build", config.toString(), "hello:latest", tmp.resolve("x").toString(),
                 "--repository", repo.toString());

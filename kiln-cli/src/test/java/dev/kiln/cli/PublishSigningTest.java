@@ -6,7 +6,9 @@ import dev.kiln.apk.SigningKey;
 import dev.kiln.content.Digest;
 import dev.kiln.registry.RegistryConfig;
 import dev.kiln.registry.RegistryServer;
+import dev.kiln.testkit.SbomValidators;
 import dev.kiln.testkit.TestPackages;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,6 +70,11 @@ class PublishSigningTest {
             }
             assertThat(provenance.out()).contains("pkg:apk/kiln/hello@2.12-r0?arch=x86_64")
                     .contains(Digest.sha256(config).hex());
+
+            // the attested SBOM passes SPDX tools-java and carries the NTIA minimum elements
+            CliRun sbom = CliRun.of("download", "sbom", digestRef, "--key", pub.toString());
+            assertThat(sbom.exitCode()).as(sbom.err()).isZero();
+            SbomValidators.assertValidSpdx(sbom.out().getBytes(StandardCharsets.UTF_8));
 
             CliRun other = CliRun.of("verify", digestRef, "--key", keyring.toString());
             assertThat(other.exitCode()).isNotZero();

@@ -11,4 +11,13 @@ public record ImageBuild(ImageSpec spec, OciImageSet images, List<ArchImage> arc
         archs = List.copyOf(archs);
         warnings = List.copyOf(warnings);
     }
+
+    /** When the index was made: the newest of its architectures' build times (images.md §4). */
+    public long created() {
+        return created(archs);
+    }
+
+    static long created(List<ArchImage> archs) {
+        return archs.stream().mapToLong(ArchImage::created).max().orElse(0);
+    }
 }

@@ -93,8 +93,7 @@ public final class ImageBuilder {
         for (String arch : setup.archs) {
             built.add(buildArch(spec, options, arch, setup.repos, setup.resolveFrom, setup.keyFiles));
         }
-        long created = built.stream().mapToLong(ArchImage::created).max().orElse(0);
-        Map<String, String> annotations = annotations(spec, created);
+        Map<String, String> annotations = annotations(spec, ImageBuild.created(built));
         OciImageSet set = OciImageSet.of(built.stream().map(ArchImage::image).toList(), annotations);
         return new ImageBuild(spec, set, built, warnings, Duration.between(start, clock.instant()));
     }
@@ -140,8 +139,7 @@ public final class ImageBuilder {
                 : LockedPackages.resolve(options.lock(), spec.contents().packages(), () -> repos.packages(resolveFrom, arch),
                         arch, resolveFrom);
         List<ApkPackage> apks = resolved.stream().map(p -> repos.fetch(p, arch)).toList();
-        long newest = apks.stream().mapToLong(a -> a.pkgInfo().builddate()).max().orElse(0);
-        long epoch = options.sourceDateEpoch() != null ? options.sourceDateEpoch() : newest;
+        long epoch = buildTime(options.sourceDateEpoch(), apks);
 
         FileTree tree = new FileTree();
         writeApkMetadata(tree, spec, arch, keyFiles, epoch);
@@ -180,6 +178,19 @@ public final class ImageBuilder {
                 annotations(spec, epoch));
         OciImage image = OciImage.of(manifest, config, layers.stream().map(Layer::blob).toList());
         return new ArchImage(arch, platform, installer.installed(), tree, layers, image, epoch);
+    }
+
+    /**
+     * The image's reproducible build time, the one clock of everything the image says about itself
+     * (config and history {@code created}, the created annotation, files the assembler writes, the
+     * SBOMs' creation time): SOURCE_DATE_EPOCH when given, else the newest {@code builddate} among the
+     * installed packages, as apko does (images.md §4). Same packages, same time, on any day.
+     */
+    static long buildTime(Long sourceDateEpoch, List<ApkPackage> installed) {
+        if (sourceDateEpoch != null) {
+            return sourceDateEpoch;
+        }
+        return installed.stream().mapToLong(a -> a.pkgInfo().builddate()).max().orElse(0);
     }
 
     private static ImageConfig.Runtime runtime(ImageSpec spec, Map<String, String> labels) {

@@ -45,9 +45,7 @@ public final class ImageProvenance {
         p.externalParameter("config", configParameter);
         p.externalParameter("archs", build.archs().stream().map(ArchImage::apkArch).toList());
         Map<String, ResourceDescriptor> deps = new LinkedHashMap<>();
-        long created = 0;
         for (ArchImage arch : build.archs()) {
-            created = Math.max(created, arch.created());
             for (InstalledPackage pkg : arch.packages()) {
                 IndexEntry e = pkg.entry();
                 String purl = "pkg:apk/kiln/" + e.name() + "@" + e.version() + "?arch=" + arch.apkArch();
@@ -60,7 +58,7 @@ public final class ImageProvenance {
         }
         p.resolvedDependencies(List.copyOf(deps.values()));
         p.invocationId(build.images().index().descriptor().digest().toString());
-        p.startedOn(Instant.ofEpochSecond(created)).finishedOn(Instant.ofEpochSecond(created));
+        p.startedOn(Instant.ofEpochSecond(build.created())).finishedOn(Instant.ofEpochSecond(build.created()));
         return p.build();
     }
 

@@ -9,8 +9,8 @@ import dev.kiln.apk.Dependency;
 import dev.kiln.apk.IndexEntry;
 import dev.kiln.attest.SpdxLicenseExpression;
 import dev.kiln.content.Digest;
+import dev.kiln.oci.Descriptor;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -45,7 +45,7 @@ public final class ImageSbom {
     private final FileTree tree;
     private final SbomSubject subject;
     private final List<IndexEntry> packages;
-    private final Map<String, String> osRelease;
+    private final SbomNames names;
     private final String supplier;
     private final Map<String, List<String>> edges;
 
@@ -56,8 +56,8 @@ public final class ImageSbom {
                 .filter(n -> n.kind() == FileNode.Kind.FILE)
                 .orElseThrow(() -> new ImageException("image " + subject.name() + " has no installed database"));
         this.packages = ApkIndex.parseText(new String(db.content(), StandardCharsets.UTF_8)).entries();
-        this.osRelease = osRelease(tree);
-        this.supplier = "Organization: " + osRelease.getOrDefault("NAME", osId());
+        this.names = new SbomNames(subject, tree);
+        this.supplier = "Organization: " + names.supplierName();
         this.edges = edges(packages);
     }
 
@@ -65,42 +65,20 @@ public final class ImageSbom {
         return packages;
     }
 
-    private String osId() {
-        return osRelease.getOrDefault("ID", "unknown");
-    }
-
-    private String distro() {
-        String v = osRelease.get("VERSION_ID");
-        return v == null || v.isEmpty() ? osId() : osId() + "-" + v;
-    }
-
     /** {@code pkg:apk/ID/NAME@VERSION?arch=…&distro=ID-VERSION_ID[&upstream=ORIGIN]}, qualifiers sorted. */
     public String purl(IndexEntry e) {
-        Map<String, String> q = new TreeMap<>();
-        q.put("arch", e.arch() == null ? subject.platform().apkArch() : e.arch());
-        q.put("distro", distro());
-        if (e.origin() != null && !e.origin().equals(e.name())) {
-            q.put("upstream", e.origin());
-        }
-        return "pkg:apk/" + enc(osId().toLowerCase()) + "/" + enc(e.name().toLowerCase()) + "@" + enc(e.version()) + "?"
-                + String.join("&", q.entrySet().stream().map(x -> x.getKey() + "=" + enc(x.getValue())).toList());
-    }
-
-    private String imagePurl() {
-        String name = subject.name().substring(subject.name().lastIndexOf('/') + 1).toLowerCase();
-        return "pkg:oci/" + enc(name) + "@" + subject.manifestDigest() + "?arch=" + subject.platform().architecture()
-                + "&mediaType=" + enc("application/vnd.oci.image.manifest.v1+json") + "&os=" + subject.platform().os();
+        return names.apkPurl(e);
     }
 
     // ---------------- SPDX 2.3 ----------------
 
     public byte[] spdx() {
         String imageId = "SPDXRef-Package-Image-" + subject.manifestDigest().hex().substring(0, 16);
-        String osRef = "SPDXRef-OperatingSystem-" + elementId(osId());
+        String osRef = "SPDXRef-OperatingSystem-" + elementId(names.osId());
         ObjectNode doc = JSON.createObjectNode();
         doc.put("SPDXID", "SPDXRef-DOCUMENT");
         doc.put("name", "sbom-" + (subject.layers().isEmpty() ? subject.manifestDigest().hex()
-                : subject.layers().get(0).hex()));
+                : subject.layers().get(0).digest().hex()));
         doc.put("spdxVersion", "SPDX-2.3");
         ObjectNode info = doc.putObject("creationInfo");
         info.put("created", created());
@@ -118,10 +96,11 @@ public final class ImageSbom {
         image.put("name", subject.name());
         image.put("versionInfo", subject.manifestDigest().toString());
         basics(image, "CONTAINER");
-        purl(image, imagePurl());
+        purl(image, names.imagePurl());
         rel(rels, "SPDXRef-DOCUMENT", "DESCRIBES", imageId);
         List<String> layerIds = new ArrayList<>();
-        for (Digest layer : subject.layers()) {
+        for (Descriptor descriptor : subject.layers()) {
+            Digest layer = descriptor.digest();
             String id = "SPDXRef-Package-ImageLayer-" + layer.hex().substring(0, 16);
             ObjectNode l = pkgs.addObject();
             l.put("SPDXID", id);
@@ -129,16 +108,16 @@ public final class ImageSbom {
             l.put("versionInfo", layer.toString());
             basics(l, "CONTAINER");
             l.putArray("checksums").addObject().put("algorithm", "SHA256").put("checksumValue", layer.hex());
+            purl(l, names.ociPurl(layer, descriptor.mediaType()));
             rel(rels, imageId, "CONTAINS", id);
             layerIds.add(id);
         }
         ObjectNode os = pkgs.addObject();
         os.put("SPDXID", osRef);
-        os.put("name", osId());
-        if (osRelease.containsKey("VERSION_ID")) {
-            os.put("versionInfo", osRelease.get("VERSION_ID"));
-        }
+        os.put("name", names.osId());
+        os.put("versionInfo", names.osVersion());
         basics(os, "OPERATING_SYSTEM");
+        purl(os, names.osPurl());
         rel(rels, imageId, "CONTAINS", osRef);
 
         Set<String> ids = new HashSet<>();
@@ -286,24 +265,26 @@ public final class ImageSbom {
         ObjectNode meta = bom.putObject("metadata");
         meta.put("timestamp", created());
         meta.putObject("tools").putArray("components").addObject().put("type", "application").put("name", TOOL);
-        String imageRef = imagePurl();
+        // the distribution that assembled the image is the author of its SBOM, as it is the supplier
+        meta.putArray("authors").addObject().put("name", names.supplierName());
+        String imageRef = names.imagePurl();
         ObjectNode image = meta.putObject("component");
         image.put("type", "container");
         image.put("bom-ref", imageRef);
+        image.putObject("supplier").put("name", names.supplierName());
         image.put("name", subject.name());
         image.put("version", subject.manifestDigest().toString());
         image.put("purl", imageRef);
-        ObjectNode sup = meta.putObject("supplier");
-        sup.put("name", supplier.substring("Organization: ".length()));
+        meta.putObject("supplier").put("name", names.supplierName());
         ArrayNode components = bom.putArray("components");
-        String osRef = "os:" + osId();
+        String osRef = "os:" + names.osId();
         ObjectNode os = components.addObject();
         os.put("type", "operating-system");
         os.put("bom-ref", osRef);
-        os.put("name", osId());
-        if (osRelease.containsKey("VERSION_ID")) {
-            os.put("version", osRelease.get("VERSION_ID"));
-        }
+        os.putObject("supplier").put("name", names.supplierName());
+        os.put("name", names.osId());
+        os.put("version", names.osVersion());
+        os.put("purl", names.osPurl());
         Map<String, String> refByName = new LinkedHashMap<>();
         for (IndexEntry e : packages) {
             String ref = purl(e);
@@ -311,7 +292,7 @@ public final class ImageSbom {
             ObjectNode c = components.addObject();
             c.put("type", "library");
             c.put("bom-ref", ref);
-            c.putObject("supplier").put("name", supplier.substring("Organization: ".length()));
+            c.putObject("supplier").put("name", names.supplierName());
             c.put("name", e.name());
             c.put("version", e.version());
             if (!e.description().isEmpty()) {
@@ -443,24 +424,6 @@ public final class ImageSbom {
             }
         }
         return sb.toString();
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":");
-    }
-
-    private static Map<String, String> osRelease(FileTree tree) {
-        Map<String, String> out = new LinkedHashMap<>();
-        tree.get("etc/os-release").or(() -> tree.get("usr/lib/os-release")).filter(n -> n.kind() == FileNode.Kind.FILE)
-                .ifPresent(n -> {
-                    for (String line : new String(n.content(), StandardCharsets.UTF_8).split("\n")) {
-                        int eq = line.indexOf('=');
-                        if (eq > 0 && !line.startsWith("#")) {
-                            out.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
-                        }
-                    }
-                });
-        return out;
     }
 
     private static byte[] bytes(ObjectNode doc) {

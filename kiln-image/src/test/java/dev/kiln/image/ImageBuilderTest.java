@@ -72,6 +72,29 @@ class ImageBuilderTest {
     }
 
     @Test
+    void oneBuildTimeDatesTheConfigHistoryAnnotationsAssembledFilesSbomsAndProvenance() throws Exception {
+        // newest builddate (hello's) by default; SOURCE_DATE_EPOCH when given
+        for (Long epoch : new Long[] {null, 1_800_000_000L}) {
+            ImageBuild build = build(HELLO, Clock.systemUTC(), epoch);
+            ArchImage img = build.archs().get(0);
+            long expected = epoch != null ? epoch : Fixtures.BUILD_DATE + 50;
+            String text = Instant.ofEpochSecond(expected).toString();
+            assertThat(img.created()).isEqualTo(expected);
+            assertThat(build.created()).isEqualTo(expected);
+            ImageConfig config = img.image().parsedConfig();
+            assertThat(config.created()).isEqualTo(text);
+            assertThat(config.history()).extracting(ImageConfig.History::created).containsOnly(text);
+            assertThat(build.images().parsedIndex().annotations()).containsEntry("org.opencontainers.image.created", text);
+            assertThat(img.tree().get("etc/apko.json").orElseThrow().mtime()).isEqualTo(expected);
+            ImageSbom sbom = new ImageSbom(img.tree(), SbomSubject.of("hello", img));
+            assertThat(new String(sbom.spdx(), StandardCharsets.UTF_8)).contains("\"created\" : \"" + text + "\"");
+            assertThat(new String(sbom.cyclonedx(), StandardCharsets.UTF_8)).contains("\"timestamp\" : \"" + text + "\"");
+            assertThat(new String(ImageProvenance.provenance(build, tmp.resolve("image.yaml")).toJson(),
+                    StandardCharsets.UTF_8)).contains("\"startedOn\":\"" + text + "\"");
+        }
+    }
+
+    @Test
     void aMergedUsrKeepsTheDatabaseUnderUsrLib() throws Exception {
         Path repo = tmp.resolve("merged");
         TestPackages.publish(repo, "x86_64", Fixtures.KEY, List.of(
