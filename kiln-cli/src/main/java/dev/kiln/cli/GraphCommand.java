@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.server.UpdatePorts;
 import dev.kiln.update.RebuildGraph;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class GraphCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Output out = Output.of(spec, json);
         List<String> problems = new ArrayList<>();
-        RebuildGraph graph = RebuildGraph.of(UpdateWiring.load(selection.files(), List.of(), problems));
+        RebuildGraph graph = RebuildGraph.of(UpdatePorts.load(selection.files(), List.of(), problems));
         problems.forEach(out::error);
         if (dot) {
             out.say(graph.dot().stripTrailing());

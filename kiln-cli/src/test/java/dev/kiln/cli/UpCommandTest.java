@@ -1,13 +1,19 @@
 package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.kiln.server.state.Records;
+import dev.kiln.server.state.StateStore;
+import java.time.Clock;
+import java.util.List;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code kiln up --once} on a one-recipe, one-image catalog: build, push, sign; then nothing to do. */
+/** {@code kiln up --once} on a one-recipe, one-image catalog: build, push, sign, record; then nothing to do. */
 class UpCommandTest {
 
     @Test
@@ -57,5 +63,19 @@ class UpCommandTest {
         assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
         assertThat(second.out()).contains("\"event\":\"summary\",\"recipes\":1,\"built\":0,\"images\":1,\"pushed\":0")
                 .contains("\"signed\":false");
+
+        // both runs are on record: the first built and pushed, the second did nothing
+        try (StateStore state = StateStore.open("jdbc:sqlite:" + dir.resolve(".kiln/kiln.db"), Clock.systemUTC())) {
+            List<Records.Run> runs = state.runs(10);
+            assertThat(runs).extracting(Records.Run::kind, Records.Run::status).containsExactly(
+                    tuple("up", Records.RunStatus.SUCCEEDED), tuple("up", Records.RunStatus.SUCCEEDED));
+            assertThat(state.builds(runs.get(1).id())).extracting(Records.Build::outputs)
+                    .containsExactly(List.of("tool-1.0.0-r0"));
+            assertThat(state.images(runs.get(1).id())).singleElement()
+                    .satisfies(i -> assertThat(i.pushed() && i.signed()).isTrue());
+            assertThat(state.builds(runs.get(0).id())).isEmpty();
+            assertThat(state.images(runs.get(0).id())).singleElement()
+                    .satisfies(i -> assertThat(i.pushed() || i.signed()).isFalse());
+        }
     }
 }
