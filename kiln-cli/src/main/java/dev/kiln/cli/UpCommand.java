@@ -9,6 +9,7 @@ import dev.kiln.sandbox.Preflight;
 import dev.kiln.server.Reconciler;
 import dev.kiln.server.Settings;
 import dev.kiln.server.state.StateStore;
+import dev.kiln.server.web.CatalogServer;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--database", description = "state database: postgresql://user@host:port/db (default: SQLite at STATE/kiln.db)")
     String database;
 
+    @Option(names = "--web-addr", description = "web catalog listen address while serving (default: ${DEFAULT-VALUE})")
+    String webAddr = "127.0.0.1:8080";
+
     @Option(names = "--no-sign", description = "push images without signatures and attestations")
     boolean noSign;
 
@@ -82,22 +86,47 @@ final class UpCommand implements Callable<Integer> {
                      .addr(addr).htpasswd(registryRoot.resolve("htpasswd")).build()).start()) {
             out.progress("==> registry listening on " + server.address(),
                     Output.fields("event", "registry", "address", server.address()));
+            // started before the reconcile, so the activity page shows the run as it goes
+            web = once ? null : startWeb(state, settings);
             HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
             Reconciler reconciler = new Reconciler(settings, state, http, Clock.systemUTC(), out::render);
             Reconciler.Report report = reconciler.reconcile(new Reconciler.Request("up",
                     EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES), yamlFiles(catalog.resolve("recipes")),
                     yamlFiles(catalog.resolve("images")), new Reconciler.RegistryTarget(server.address(), credentials)));
             render(out, report, server.address());
+            if (web != null) {
+                out.say("  catalog: " + web.url());
+                out.emit(Output.fields("event", "web", "url", web.url()));
+            }
             if (report.failed()) {
                 return 1;
             }
             if (once) {
                 return 0;
             }
-            out.progress("==> serving " + server.address() + " (Ctrl-C to stop)", Output.fields("event", "serving"));
+            out.progress("==> serving " + server.address() + (web == null ? "" : " and " + web.url()) + " (Ctrl-C to stop)",
+                    Output.fields("event", "serving"));
             server.join();
             return 0;
+        } finally {
+            if (web != null) {
+                web.close();
+            }
         }
+    }
+
+    private CatalogServer web;
+
+    private CatalogServer startWeb(StateStore state, Settings settings) {
+        String[] hostPort = RegistryConfig.splitAddress(webAddr);
+        int port;
+        try {
+            port = Integer.parseInt(hostPort[1]);
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--web-addr '" + webAddr + "': expected HOST:PORT, e.g. 127.0.0.1:8080");
+        }
+        return new CatalogServer(state, settings.logDir(), Clock.systemUTC()).start(hostPort[0], port);
     }
 
     private static void render(Output out, Reconciler.Report report, String registry) {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code kiln up --once} on a one-recipe, one-image catalog: build, push, sign, record; then nothing to do. */
 class UpCommandTest {
 
-    @Test
-    void buildsPushesSignsAndIsIdempotent(@TempDir Path dir) throws Exception {
+    /** Writes a one-recipe, one-image catalog under {@code dir}; returns the catalog directory. */
+    static Path catalog(Path dir) throws Exception {
         Path catalog = dir.resolve("catalog");
         Files.createDirectories(catalog.resolve("recipes"));
         Files.createDirectories(catalog.resolve("images"));
@@ -48,6 +48,44 @@ class UpCommandTest {
                 archs:
                   - x86_64
                 """);
+        return catalog;
+    }
+
+    @Test
+    void servesTheWebCatalogBesideTheRegistryUntilStopped(@TempDir Path dir) throws Exception {
+        Path catalog = catalog(dir);
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String[] up = {"up", "--addr", "127.0.0.1:0", "--web-addr", "127.0.0.1:" + port, "--catalog", catalog.toString(),
+                "--out-dir", dir.resolve("packages").toString(), "--state-dir", dir.resolve(".kiln").toString(),
+                "--sources", dir.resolve("no-sources").toString(), "--no-sign"};
+        java.util.concurrent.atomic.AtomicReference<CliRun> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread serving = new Thread(() -> result.set(CliRun.of(up)));
+        serving.start();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI api = java.net.URI.create("http://127.0.0.1:" + port + "/api/images");
+        String images = "";
+        // the web catalog answers from the start; the image appears once the reconcile has pushed it
+        for (int i = 0; i < 600 && !images.contains("\"image\":\"tool\"") && serving.isAlive(); i++) {
+            try {
+                images = http.send(java.net.http.HttpRequest.newBuilder(api).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        serving.interrupt();
+        serving.join(30_000);
+        assertThat(images).as(String.valueOf(result.get())).contains("\"image\":\"tool\"");
+        assertThat(result.get().out()).contains("catalog: http://127.0.0.1:" + port + "/");
+    }
+
+    @Test
+    void buildsPushesSignsAndIsIdempotent(@TempDir Path dir) throws Exception {
+        Path catalog = catalog(dir);
         String[] up = {"up", "--once", "--addr", "127.0.0.1:0", "--catalog", catalog.toString(),
                 "--out-dir", dir.resolve("packages").toString(), "--state-dir", dir.resolve(".kiln").toString(),
                 "--sources", dir.resolve("no-sources").toString(), "--json"};

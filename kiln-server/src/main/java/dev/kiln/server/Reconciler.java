@@ -4,10 +4,12 @@ import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.SigningKey;
+import dev.kiln.attest.Attestation;
 import dev.kiln.build.BuildOptions;
 import dev.kiln.build.PackageBuilder;
 import dev.kiln.content.Hashing;
 import dev.kiln.image.ImageBuilder;
+import dev.kiln.image.ImageProvenance;
 import dev.kiln.image.ImagePublisher;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.Credentials;
@@ -288,13 +290,15 @@ public final class Reconciler {
             ImagePublisher.PublishResult result = publisher.publish(config, options, List.of(ref));
             ImageReference digestRef = result.digestReferences().get(0);
             boolean signed = false;
+            List<Attestation> attestations = ImageProvenance.attestations(result.build(), config, name);
             if (imageKey != null && (result.changed() || client.referrers(digestRef, result.indexDigest(), null).isEmpty())) {
                 listener.onEvent(ReconcileEvent.of("phase", "==> signing " + digestRef, "package", name,
                         "message", "signing " + digestRef));
-                ImageAttestations.signAndAttest(client, result, config, imageKey, settings.signingClock(clock));
+                ImageAttestations.signAndAttest(client, result, attestations, imageKey, settings.signingClock(clock));
                 signed = true;
             }
-            state.recordImage(runId, name, ref.toString(), result.indexDigest().toString(), result.changed(), signed);
+            state.recordImage(runId, name, ref.toString(), result.indexDigest().toString(), result.changed(), signed,
+                    ImageAttestations.contents(result.build(), attestations));
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
         return outcomes;
@@ -306,7 +310,9 @@ public final class Reconciler {
             Instant start = clock.instant();
             RebuildOutcome outcome = inner.rebuild(recipe);
             long millis = clock.millis() - start.toEpochMilli();
-            state.recordBuild(runId, recipe.toString(), sha256(recipe), start, millis,
+            String packageName = outcome.packages().isEmpty()
+                    ? recipe.getFileName().toString().replaceFirst("\\.ya?ml$", "") : outcome.packages().get(0).name();
+            state.recordBuild(runId, recipe.toString(), packageName, sha256(recipe), start, millis,
                     outcome.success() ? Records.BuildResult.SUCCEEDED : Records.BuildResult.FAILED,
                     outcome.packages().stream().map(p -> p.name() + "-" + p.fullVersion()).toList(),
                     outcome.log() == null ? null : outcome.log().toString(), outcome.message());

@@ -106,18 +106,135 @@ public final class StateStore implements AutoCloseable {
                 status.name(), clock.millis(), summary, runId);
     }
 
-    public synchronized long recordBuild(long runId, String recipe, String recipeSha256, Instant startedAt, long durationMillis,
-                                         BuildResult result, List<String> outputs, String logPath, String message) {
-        return insert("INSERT INTO builds (run_id, recipe, recipe_sha256, started_at, duration_ms, result, outputs, log_path, message)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, recipe, recipeSha256, startedAt.toEpochMilli(),
-                durationMillis, result.name(), String.join("\n", outputs), logPath, message);
+    public synchronized long recordBuild(long runId, String recipe, String packageName, String recipeSha256, Instant startedAt,
+                                         long durationMillis, BuildResult result, List<String> outputs, String logPath,
+                                         String message) {
+        return insert("INSERT INTO builds (run_id, recipe, package, recipe_sha256, started_at, duration_ms, result, outputs,"
+                        + " log_path, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, recipe, packageName, recipeSha256,
+                startedAt.toEpochMilli(), durationMillis, result.name(), String.join("\n", outputs), logPath, message);
     }
 
+    /** Records a publication; the contents are stored once per digest, in the same transaction. */
     public synchronized long recordImage(long runId, String image, String reference, String digest, boolean pushed,
-                                         boolean signed) {
-        return insert("INSERT INTO image_publications (run_id, image, reference, digest, pushed, signed, published_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)", runId, image, reference, digest, pushed ? 1 : 0, signed ? 1 : 0,
-                clock.millis());
+                                         boolean signed, Records.ImageContents contents) {
+        return transaction(() -> {
+            long id = insert("INSERT INTO image_publications (run_id, image, reference, digest, pushed, signed, published_at,"
+                            + " compressed_size, package_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, image, reference,
+                    digest, pushed ? 1 : 0, signed ? 1 : 0, clock.millis(), contents.compressedSize(), contents.packages().size());
+            boolean known = !query("SELECT 1 FROM image_packages WHERE digest = ? LIMIT 1", r -> 1, digest).isEmpty()
+                    || !query("SELECT 1 FROM image_documents WHERE digest = ? LIMIT 1", r -> 1, digest).isEmpty();
+            if (!known) {
+                for (Records.ImagePackage p : contents.packages()) {
+                    update("INSERT INTO image_packages (digest, name, version, license, origin) VALUES (?, ?, ?, ?, ?)",
+                            digest, p.name(), p.version(), p.license(), p.origin());
+                }
+                for (Records.Document d : contents.documents()) {
+                    update("INSERT INTO image_documents (digest, kind, media_type, content) VALUES (?, ?, ?, ?)",
+                            digest, d.kind(), d.mediaType(), d.content());
+                }
+            }
+            return id;
+        });
+    }
+
+    /** Every image with its latest publication, by name. */
+    public synchronized List<Records.CatalogImage> catalog() {
+        return query("SELECT " + PUBLICATION_COLUMNS + ", (SELECT MAX(q.published_at) FROM image_publications q"
+                        + " WHERE q.image = p.image AND q.pushed = 1),"
+                        + " (SELECT MAX(s.signed) FROM image_publications s WHERE s.digest = p.digest) FROM image_publications p"
+                        + " JOIN (SELECT image, MAX(id) AS id FROM image_publications GROUP BY image) l ON p.id = l.id"
+                        + " ORDER BY p.image",
+                r -> new Records.CatalogImage(publication(r), instantOrNull(r, 11), r.getInt(12) != 0));
+    }
+
+    /** The image's versions, newest first: publications that pushed something new. */
+    public synchronized List<ImagePublication> imageHistory(String image, int limit) {
+        return query("SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.image = ? AND p.pushed = 1"
+                + " ORDER BY p.id DESC LIMIT ?", StateStore::publication, image, limit);
+    }
+
+    public synchronized List<Records.ImagePackage> imagePackages(String digest) {
+        return query("SELECT name, version, license, origin FROM image_packages WHERE digest = ? ORDER BY name",
+                r -> new Records.ImagePackage(r.getString(1), r.getString(2), r.getString(3), r.getString(4)), digest);
+    }
+
+    /** The document of {@code kind} about the image with {@code digest}, or null. */
+    public synchronized Records.Document imageDocument(String digest, String kind) {
+        List<Records.Document> found = query("SELECT kind, media_type, content FROM image_documents WHERE digest = ? AND kind = ?",
+                r -> new Records.Document(r.getString(1), r.getString(2), r.getString(3)), digest, kind);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** The builds of a package, newest first. */
+    public synchronized List<Build> packageBuilds(String packageName, int limit) {
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE package = ? ORDER BY id DESC LIMIT ?",
+                StateStore::build, packageName, limit);
+    }
+
+    /** The images whose latest publication holds package {@code name}, by name. */
+    public synchronized List<String> imagesWithPackage(String name) {
+        return query("SELECT DISTINCT p.image FROM image_packages ip JOIN image_publications p ON p.digest = ip.digest"
+                        + " JOIN (SELECT image, MAX(id) AS id FROM image_publications GROUP BY image) l ON p.id = l.id"
+                        + " WHERE ip.name = ? ORDER BY p.image", r -> r.getString(1), name);
+    }
+
+    /** One run, or null. */
+    public synchronized Run run(long id) {
+        List<Run> found = query("SELECT id, kind, owner, started_at, finished_at, status, summary FROM runs WHERE id = ?",
+                StateStore::run, id);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** One build, or null. */
+    public synchronized Build build(long id) {
+        List<Build> found = query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE id = ?", StateStore::build, id);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    private static final String PUBLICATION_COLUMNS =
+            "p.id, p.run_id, p.image, p.reference, p.digest, p.pushed, p.signed, p.published_at, p.compressed_size, p.package_count";
+    private static final String BUILD_COLUMNS =
+            "id, run_id, recipe, package, recipe_sha256, started_at, duration_ms, result, outputs, log_path, message";
+
+    private static ImagePublication publication(ResultSet r) throws SQLException {
+        long size = r.getLong(9);
+        long sizeOrUnknown = r.wasNull() ? -1 : size;
+        int count = r.getInt(10);
+        return new ImagePublication(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getInt(6) != 0, r.getInt(7) != 0, Instant.ofEpochMilli(r.getLong(8)), sizeOrUnknown, r.wasNull() ? -1 : count);
+    }
+
+    private static Run run(ResultSet r) throws SQLException {
+        return new Run(r.getLong(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)),
+                instantOrNull(r, 5), RunStatus.valueOf(r.getString(6)), r.getString(7));
+    }
+
+    private static Build build(ResultSet r) throws SQLException {
+        return new Build(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                Instant.ofEpochMilli(r.getLong(6)), r.getLong(7), BuildResult.valueOf(r.getString(8)), lines(r.getString(9)),
+                r.getString(10), r.getString(11));
+    }
+
+    private interface Work<T> {
+        T run();
+    }
+
+    private <T> T transaction(Work<T> work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run();
+                connection.commit();
+                return result;
+            } catch (RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failed("commit", e);
+        }
     }
 
     public synchronized long recordCheck(long runId, String recipe, String packageName, String current, String newest,
@@ -130,23 +247,16 @@ public final class StateStore implements AutoCloseable {
     /** The newest runs first. */
     public synchronized List<Run> runs(int limit) {
         return query("SELECT id, kind, owner, started_at, finished_at, status, summary FROM runs ORDER BY id DESC LIMIT ?",
-                r -> new Run(r.getLong(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)),
-                        instantOrNull(r, 5), RunStatus.valueOf(r.getString(6)), r.getString(7)), limit);
+                StateStore::run, limit);
     }
 
     public synchronized List<Build> builds(long runId) {
-        return query("SELECT id, run_id, recipe, recipe_sha256, started_at, duration_ms, result, outputs, log_path, message"
-                        + " FROM builds WHERE run_id = ? ORDER BY id",
-                r -> new Build(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), Instant.ofEpochMilli(r.getLong(5)),
-                        r.getLong(6), BuildResult.valueOf(r.getString(7)), lines(r.getString(8)), r.getString(9),
-                        r.getString(10)), runId);
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE run_id = ? ORDER BY id", StateStore::build, runId);
     }
 
     public synchronized List<ImagePublication> images(long runId) {
-        return query("SELECT id, run_id, image, reference, digest, pushed, signed, published_at FROM image_publications"
-                        + " WHERE run_id = ? ORDER BY id",
-                r -> new ImagePublication(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
-                        r.getInt(6) != 0, r.getInt(7) != 0, Instant.ofEpochMilli(r.getLong(8))), runId);
+        return query("SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.run_id = ? ORDER BY p.id",
+                StateStore::publication, runId);
     }
 
     public synchronized List<UpstreamCheck> checks(long runId) {
@@ -215,7 +325,7 @@ public final class StateStore implements AutoCloseable {
             }
             return out;
         } catch (SQLException e) {
-            throw failed("read (" + sql.split(" FROM ")[1].split(" ")[0] + ")", e);
+            throw failed("read (" + sql + ")", e);
         }
     }
 

@@ -30,11 +30,13 @@ abstract class StateStoreContract {
         try (StateStore store = StateStore.open(url, CLOCK, "host-a", 1, pid -> true)) {
             assertThat(store.schemaVersion()).isEqualTo(Migrations.FILES.size());
             runId = store.startRun("up");
-            store.recordBuild(runId, "recipes/hello.yaml", "ab".repeat(32), Instant.parse("2026-03-01T11:59:00Z"), 61_000,
+            store.recordBuild(runId, "recipes/hello.yaml", "hello", "ab".repeat(32), Instant.parse("2026-03-01T11:59:00Z"), 61_000,
                     BuildResult.SUCCEEDED, List.of("hello-2.10-r0", "hello-doc-2.10-r0"), "/state/logs/hello.log", null);
-            store.recordBuild(runId, "recipes/broken.yaml", null, Instant.parse("2026-03-01T11:59:30Z"), 5,
+            store.recordBuild(runId, "recipes/broken.yaml", "broken", null, Instant.parse("2026-03-01T11:59:30Z"), 5,
                     BuildResult.FAILED, List.of(), null, "step 2 failed: exit 1");
-            store.recordImage(runId, "hello", "127.0.0.1:5000/kiln/hello:latest", "sha256:" + "cd".repeat(32), true, true);
+            store.recordImage(runId, "hello", "127.0.0.1:5000/kiln/hello:latest", "sha256:" + "cd".repeat(32), true, true,
+                    new Records.ImageContents(4096, List.of(new Records.ImagePackage("hello", "2.10-r0", "GPL-3.0-or-later", "hello")),
+                            List.of(new Records.Document(Records.Document.SPDX, "application/json", "{\"spdxVersion\":\"SPDX-2.3\"}"))));
             store.recordCheck(runId, "hello.yaml", "hello", "2.10", "2.12", "release-monitoring", "UPDATE", null);
             store.finishRun(runId, RunStatus.FAILED, "1 built, 1 failed");
         }
@@ -56,6 +58,16 @@ abstract class StateStoreContract {
                 assertThat(i.pushed()).isTrue();
                 assertThat(i.signed()).isTrue();
             });
+            assertThat(store.catalog()).singleElement().satisfies(c -> {
+                assertThat(c.latest().compressedSize()).isEqualTo(4096);
+                assertThat(c.latest().packageCount()).isEqualTo(1);
+                assertThat(c.rebuiltAt()).isEqualTo(CLOCK.instant());
+            });
+            assertThat(store.imagePackages("sha256:" + "cd".repeat(32))).extracting(Records.ImagePackage::license)
+                    .containsExactly("GPL-3.0-or-later");
+            assertThat(store.imageDocument("sha256:" + "cd".repeat(32), Records.Document.SPDX).content()).contains("SPDX-2.3");
+            assertThat(store.packageBuilds("broken", 5)).singleElement().extracting(Build::message)
+                    .isEqualTo("step 2 failed: exit 1");
             assertThat(store.checks(runId)).singleElement().satisfies(c -> {
                 assertThat(c.newestVersion()).isEqualTo("2.12");
                 assertThat(c.status()).isEqualTo("UPDATE");
