@@ -65,6 +65,8 @@ public final class StateStore implements AutoCloseable {
                     s.execute("PRAGMA foreign_keys = ON");
                     s.execute("PRAGMA busy_timeout = 10000");
                     s.execute("PRAGMA journal_mode = WAL");
+                    // with WAL, NORMAL never corrupts the file; a power cut may only lose the last commits
+                    s.execute("PRAGMA synchronous = NORMAL");
                 }
             }
             Migrations.apply(c, dialect, clock.millis());
@@ -139,12 +141,25 @@ public final class StateStore implements AutoCloseable {
 
     /** Every image with its latest publication, by name. */
     public synchronized List<Records.CatalogImage> catalog() {
-        return query("SELECT " + PUBLICATION_COLUMNS + ", (SELECT MAX(q.published_at) FROM image_publications q"
-                        + " WHERE q.image = p.image AND q.pushed = 1),"
-                        + " (SELECT MAX(s.signed) FROM image_publications s WHERE s.digest = p.digest) FROM image_publications p"
-                        + " JOIN (SELECT image, MAX(id) AS id FROM image_publications GROUP BY image) l ON p.id = l.id"
-                        + " ORDER BY p.image",
-                r -> new Records.CatalogImage(publication(r), instantOrNull(r, 11), r.getInt(12) != 0));
+        return query(CATALOG_SELECT + " JOIN (SELECT image, MAX(id) AS id FROM image_publications GROUP BY image) l"
+                + " ON p.id = l.id ORDER BY p.image", StateStore::catalogImage);
+    }
+
+    /** One image with its latest publication, or null when it was never published. */
+    public synchronized Records.CatalogImage catalogImage(String image) {
+        List<Records.CatalogImage> found = query(CATALOG_SELECT + " WHERE p.id = (SELECT MAX(id) FROM image_publications"
+                + " WHERE image = ?)", StateStore::catalogImage, image);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** A publication, when its image's content last changed, and whether its digest was ever signed. */
+    private static final String CATALOG_SELECT = "SELECT p.id, p.run_id, p.image, p.reference, p.digest, p.pushed, p.signed,"
+            + " p.published_at, p.compressed_size, p.package_count,"
+            + " (SELECT MAX(q.published_at) FROM image_publications q WHERE q.image = p.image AND q.pushed = 1),"
+            + " (SELECT MAX(s.signed) FROM image_publications s WHERE s.digest = p.digest) FROM image_publications p";
+
+    private static Records.CatalogImage catalogImage(ResultSet r) throws SQLException {
+        return new Records.CatalogImage(publication(r), instantOrNull(r, 11), r.getInt(12) != 0);
     }
 
     /** The image's versions, newest first: publications that pushed something new. */

@@ -57,7 +57,7 @@ final class CatalogViews {
 
     /** Null when no image of that name was ever published. */
     Image image(String name) {
-        Records.CatalogImage image = state.catalog().stream().filter(c -> c.latest().image().equals(name)).findFirst().orElse(null);
+        Records.CatalogImage image = state.catalogImage(name);
         if (image == null) {
             return null;
         }
@@ -69,8 +69,8 @@ final class CatalogViews {
 
     /** The latest publication's document of {@code kind}, or null. */
     Records.Document document(String image, String kind) {
-        return state.catalog().stream().filter(c -> c.latest().image().equals(image)).findFirst()
-                .map(c -> state.imageDocument(c.latest().digest(), kind)).orElse(null);
+        Records.CatalogImage c = state.catalogImage(image);
+        return c == null ? null : state.imageDocument(c.latest().digest(), kind);
     }
 
     /** Null when the package was never built nor published in an image. */

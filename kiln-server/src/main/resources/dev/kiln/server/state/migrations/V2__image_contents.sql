@@ -17,7 +17,7 @@ CREATE TABLE image_documents (
     content TEXT NOT NULL,
     PRIMARY KEY (digest, kind)
 );
-CREATE INDEX image_publications_pushed ON image_publications (pushed, published_at);
+CREATE INDEX image_publications_digest ON image_publications (digest);
 -- the main package a build made (the recipe's name when it failed), for a package's history
 ALTER TABLE builds ADD COLUMN package TEXT;
 CREATE INDEX builds_package ON builds (package, id);
