@@ -186,6 +186,14 @@ public final class StateStore implements AutoCloseable {
                 StateStore::build, packageName, limit);
     }
 
+    /** The newest upstream check of package {@code name}, or null when it was never checked. */
+    public synchronized UpstreamCheck latestCheck(String packageName) {
+        List<UpstreamCheck> found = query("SELECT id, run_id, recipe, package, current_version, newest_version, monitor, status,"
+                        + " message, checked_at FROM upstream_checks WHERE package = ? ORDER BY id DESC LIMIT 1",
+                StateStore::check, packageName);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
     /** The images whose latest publication holds package {@code name}, by name. */
     public synchronized List<String> imagesWithPackage(String name) {
         return query("SELECT DISTINCT p.image FROM image_packages ip JOIN image_publications p ON p.digest = ip.digest"
@@ -217,6 +225,11 @@ public final class StateStore implements AutoCloseable {
         int count = r.getInt(10);
         return new ImagePublication(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
                 r.getInt(6) != 0, r.getInt(7) != 0, Instant.ofEpochMilli(r.getLong(8)), sizeOrUnknown, r.wasNull() ? -1 : count);
+    }
+
+    private static UpstreamCheck check(ResultSet r) throws SQLException {
+        return new UpstreamCheck(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getString(6), r.getString(7), r.getString(8), r.getString(9), Instant.ofEpochMilli(r.getLong(10)));
     }
 
     private static Run run(ResultSet r) throws SQLException {
@@ -276,10 +289,7 @@ public final class StateStore implements AutoCloseable {
 
     public synchronized List<UpstreamCheck> checks(long runId) {
         return query("SELECT id, run_id, recipe, package, current_version, newest_version, monitor, status, message, checked_at"
-                        + " FROM upstream_checks WHERE run_id = ? ORDER BY id",
-                r -> new UpstreamCheck(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
-                        r.getString(6), r.getString(7), r.getString(8), r.getString(9), Instant.ofEpochMilli(r.getLong(10))),
-                runId);
+                + " FROM upstream_checks WHERE run_id = ? ORDER BY id", StateStore::check, runId);
     }
 
     /** The schema version the database is at. */

@@ -23,8 +23,11 @@ final class CatalogViews {
                  boolean hasSbom, boolean hasProvenance) {
     }
 
-    /** A package page: its builds, newest first, and the images it is in. */
-    record PackageView(String name, List<Records.Build> builds, List<String> images) {
+    /**
+     * A package page: its builds, newest first, the images it is in, and what its upstream monitor last
+     * said (null when never checked).
+     */
+    record PackageView(String name, List<Records.Build> builds, List<String> images, Records.UpstreamCheck upstream) {
     }
 
     /** A run with what it did. */
@@ -77,7 +80,9 @@ final class CatalogViews {
     PackageView packageView(String name) {
         List<Records.Build> builds = state.packageBuilds(name, HISTORY);
         List<String> images = state.imagesWithPackage(name);
-        return builds.isEmpty() && images.isEmpty() ? null : new PackageView(name, builds, images);
+        Records.UpstreamCheck upstream = state.latestCheck(name);
+        return builds.isEmpty() && images.isEmpty() && upstream == null ? null
+                : new PackageView(name, builds, images, upstream);
     }
 
     List<Run> activity() {

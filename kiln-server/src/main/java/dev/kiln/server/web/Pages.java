@@ -82,6 +82,23 @@ final class Pages {
             }
             b.append("</p>");
         }
+        if (!v.builds().isEmpty()) {
+            Records.Build last = v.builds().get(0);
+            b.append("<p>Recipe <code>").append(escape(last.recipe())).append("</code>")
+                    .append(last.recipeSha256() == null ? "" : " <span class=\"muted\">sha256:" + escape(last.recipeSha256()) + "</span>")
+                    .append("</p>");
+        }
+        Records.UpstreamCheck u = v.upstream();
+        b.append("<h2>Upstream</h2>");
+        if (u == null) {
+            b.append("<p id=\"upstream\" class=\"muted\">Not checked yet (<code>kiln update run</code> checks).</p>");
+        } else {
+            b.append("<p id=\"upstream\">").append(escape(u.status().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')))
+                    .append(": current ").append(escape(u.currentVersion())).append(", newest upstream ")
+                    .append(u.newestVersion() == null ? "unknown" : escape(u.newestVersion()))
+                    .append(u.monitor() == null ? "" : " (" + escape(u.monitor()) + ")").append(", checked ")
+                    .append(u.checkedAt()).append(u.message() == null ? "" : " · " + escape(u.message())).append("</p>");
+        }
         b.append("<h2>Builds</h2>").append(builds(v.builds()));
         return Html.page(v.name(), 0, b.toString());
     }

@@ -97,6 +97,13 @@ class CatalogBrowserTest {
                     List.of(catalog.resolve("images/tool.yaml")), new Reconciler.RegistryTarget(registry.address(), null)));
             assertThat(report.failed()).isFalse();
         }
+        // an upstream answer as kiln update run records it (this catalog has no monitor to ask)
+        try (StateStore checks = StateStore.open(settings.database(),
+                Clock.fixed(java.time.Instant.parse("2026-03-01T12:00:00Z"), java.time.ZoneOffset.UTC))) {
+            long run = checks.startRun("update");
+            checks.recordCheck(run, "tool.yaml", "tool", "1.0.0", "1.1.0", "git", "UPDATE", null);
+            checks.finishRun(run, dev.kiln.server.state.Records.RunStatus.SUCCEEDED, "1 update available");
+        }
         web = new CatalogServer(state, settings.logDir(), Clock.systemUTC()).start("127.0.0.1", 0);
 
         Files.createDirectories(SCREENSHOTS);
@@ -166,10 +173,12 @@ class CatalogBrowserTest {
         assertThat(spdx.path("spdxVersion").asText()).isEqualTo("SPDX-2.3");
         assertThat(spdx.path("packages").findValuesAsText("name")).contains("tool");
 
-        // follow the package to its build and the build's log
+        // follow the package to its upstream state, its build and the build's log
         browser.findElement(By.linkText("tool")).click();
         screenshot("package");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("tool");
+        assertThat(browser.findElement(By.id("upstream")).getText())
+                .isEqualTo("update: current 1.0.0, newest upstream 1.1.0 (git), checked 2026-03-01T12:00:00Z");
         assertThat(browser.findElement(By.cssSelector("table.builds tbody")).getText()).contains("succeeded").contains("tool-1.0.0-r0");
         browser.findElement(By.cssSelector("a.log")).click();
         screenshot("build-log");
@@ -177,7 +186,8 @@ class CatalogBrowserTest {
 
         browser.get(web.url() + "activity");
         screenshot("activity");
-        assertThat(browser.findElement(By.cssSelector("section h2")).getText()).contains("up").contains("succeeded");
+        assertThat(browser.findElements(By.cssSelector("section h2"))).extracting(WebElement::getText)
+                .containsExactly("Run 2 · update · succeeded", "Run 1 · up · succeeded");
     }
 
     @Test
@@ -195,7 +205,9 @@ class CatalogBrowserTest {
         assertThat(pkg.path("builds").get(0).path("result").asText()).isEqualTo("SUCCEEDED");
         assertThat(pkg.path("images").get(0).asText()).isEqualTo("tool");
         JsonNode runs = json.readTree(get(http, "api/runs").body());
-        assertThat(runs.get(0).path("run").path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(runs.get(1).path("run").path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(runs.get(1).path("images").get(0).path("digest").asText()).startsWith("sha256:");
+        assertThat(pkg.path("upstream").path("newestVersion").asText()).isEqualTo("1.1.0");
 
         assertThat(get(http, "images/no-such-image").statusCode()).isEqualTo(404);
         HttpResponse<String> bad = get(http, "?sort=colour");
@@ -205,7 +217,7 @@ class CatalogBrowserTest {
 
     @Test
     void aBuildLogIsServedOnlyFromTheLogDirectory() throws Exception {
-        long id = state.runs(1).get(0).id();
+        long id = state.runs(10).get(1).id();
         long buildId = state.recordBuild(id, "evil.yaml", "evil", null, java.time.Instant.EPOCH, 0,
                 dev.kiln.server.state.Records.BuildResult.FAILED, List.of(), "/etc/passwd", "recorded with a foreign log path");
         assertThat(get(HttpClient.newHttpClient(), "builds/" + buildId + "/log").statusCode()).isEqualTo(404);

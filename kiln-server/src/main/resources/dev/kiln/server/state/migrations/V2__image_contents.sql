@@ -21,3 +21,4 @@ CREATE INDEX image_publications_digest ON image_publications (digest);
 -- the main package a build made (the recipe's name when it failed), for a package's history
 ALTER TABLE builds ADD COLUMN package TEXT;
 CREATE INDEX builds_package ON builds (package, id);
+CREATE INDEX upstream_checks_package ON upstream_checks (package, id);
