@@ -54,6 +54,15 @@ public record Settings(Path stateDir, Path repository, Path catalog, String arch
         return new Builder();
     }
 
+    /** Without the environment, the passphrase or the database's credentials: settings get logged, secrets must not. */
+    @Override
+    public String toString() {
+        return "Settings[stateDir=" + stateDir + ", repository=" + repository + ", catalog=" + catalog + ", arch=" + arch
+                + ", sourceDateEpoch=" + sourceDateEpoch + ", packageKey=" + packageKey + ", imageKey=" + imageKey
+                + ", pipelineDirs=" + pipelineDirs + ", upstreams=" + upstreams + ", database="
+                + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + "]";
+    }
+
     public Path cacheDir() {
         return stateDir.resolve("cache");
     }

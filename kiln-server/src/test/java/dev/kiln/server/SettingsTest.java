@@ -56,6 +56,13 @@ class SettingsTest {
     }
 
     @Test
+    void printedSettingsShowNoSecrets() {
+        Settings s = Settings.builder().database("postgresql://kiln:hunter2@db:5432/kiln")
+                .build(Map.of("KILN_PASSWORD", "hunter2", "GITHUB_TOKEN", "ghp_hunter2"));
+        assertThat(s.toString()).doesNotContain("hunter2").contains("database=jdbc:postgresql://db:5432/kiln");
+    }
+
+    @Test
     void unsignedImagesHaveNoImageKey() {
         assertThat(Settings.builder().unsignedImages(true).build(Map.of()).imageKey()).isNull();
     }
