@@ -52,7 +52,7 @@ public class CatalogPages {
             state.finishRun(run, Records.RunStatus.SUCCEEDED, "bench data");
             System.out.printf("generated 2,000 publications and 10,000 builds in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-            try (CatalogServer web = new CatalogServer(state, dir.resolve("logs"), Clock.systemUTC()).start("127.0.0.1", 0)) {
+            try (CatalogServer web = new CatalogServer(state, new dev.kiln.server.RecentEvents(1), dir.resolve("logs"), Clock.systemUTC()).start("127.0.0.1", 0)) {
                 HttpClient http = HttpClient.newHttpClient();
                 for (String page : List.of("", "?sort=size&q=img-0", "images/img-0500", "packages/pkg-700", "api/images")) {
                     URI uri = URI.create(web.url() + page);

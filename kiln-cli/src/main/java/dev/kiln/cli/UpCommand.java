@@ -6,6 +6,7 @@ import dev.kiln.registry.HtpasswdEntries;
 import dev.kiln.registry.RegistryConfig;
 import dev.kiln.registry.RegistryServer;
 import dev.kiln.sandbox.Preflight;
+import dev.kiln.server.RecentEvents;
 import dev.kiln.server.Reconciler;
 import dev.kiln.server.Settings;
 import dev.kiln.server.state.StateStore;
@@ -87,9 +88,10 @@ final class UpCommand implements Callable<Integer> {
             out.progress("==> registry listening on " + server.address(),
                     Output.fields("event", "registry", "address", server.address()));
             // started before the reconcile, so the activity page shows the run as it goes
-            web = once ? null : startWeb(state, settings);
+            RecentEvents recent = new RecentEvents(500);
+            web = once ? null : startWeb(state, recent, settings);
             HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-            Reconciler reconciler = new Reconciler(settings, state, http, Clock.systemUTC(), out::render);
+            Reconciler reconciler = new Reconciler(settings, state, http, Clock.systemUTC(), recent.alongside(out::render));
             Reconciler.Report report = reconciler.reconcile(new Reconciler.Request("up",
                     EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES), yamlFiles(catalog.resolve("recipes")),
                     yamlFiles(catalog.resolve("images")), new Reconciler.RegistryTarget(server.address(), credentials)));
@@ -117,7 +119,7 @@ final class UpCommand implements Callable<Integer> {
 
     private CatalogServer web;
 
-    private CatalogServer startWeb(StateStore state, Settings settings) {
+    private CatalogServer startWeb(StateStore state, RecentEvents recent, Settings settings) {
         String[] hostPort = RegistryConfig.splitAddress(webAddr);
         int port;
         try {
@@ -126,7 +128,7 @@ final class UpCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--web-addr '" + webAddr + "': expected HOST:PORT, e.g. 127.0.0.1:8080");
         }
-        return new CatalogServer(state, settings.logDir(), Clock.systemUTC()).start(hostPort[0], port);
+        return new CatalogServer(state, recent, settings.logDir(), Clock.systemUTC()).start(hostPort[0], port);
     }
 
     private static void render(Output out, Reconciler.Report report, String registry) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.kiln.server.ReconcileEvent;
+import dev.kiln.server.RecentEvents;
 import dev.kiln.server.state.Records;
 import dev.kiln.server.state.StateStore;
 import java.io.IOException;
@@ -44,13 +46,16 @@ public final class CatalogServer implements AutoCloseable {
             }));
 
     private final CatalogViews views;
+    private final RecentEvents events;
     private final Path logDir;
     private final Clock clock;
     private Server server;
     private ServerConnector connector;
 
-    public CatalogServer(StateStore state, Path logDir, Clock clock) {
+    /** {@code events} are the progress events to show on the activity page, as the terminal showed them. */
+    public CatalogServer(StateStore state, RecentEvents events, Path logDir, Clock clock) {
         this.views = new CatalogViews(state);
+        this.events = events;
         this.logDir = logDir.toAbsolutePath().normalize();
         this.clock = clock;
     }
@@ -179,7 +184,10 @@ public final class CatalogServer implements AutoCloseable {
                     CatalogViews.Run run = views.run(number(name));
                     return run == null ? null : Reply.json(run);
                 }
-                return api ? Reply.json(views.activity()) : Reply.html(Pages.activity(views.activity()));
+                return api ? Reply.json(views.activity()) : Reply.html(Pages.activity(views.activity(), events.snapshot()));
+            }
+            case "events" -> {
+                return api ? Reply.json(events.snapshot().stream().map(ReconcileEvent::fields).toList()) : null;
             }
             case "builds" -> {
                 Records.Build build = name == null ? null : views.build(number(name));

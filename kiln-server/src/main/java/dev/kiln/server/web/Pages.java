@@ -5,6 +5,7 @@ import static dev.kiln.server.web.Html.escape;
 import static dev.kiln.server.web.Html.segment;
 import static dev.kiln.server.web.Html.size;
 
+import dev.kiln.server.ReconcileEvent;
 import dev.kiln.server.state.Records;
 import java.time.Instant;
 import java.util.List;
@@ -103,11 +104,20 @@ final class Pages {
         return Html.page(v.name(), 0, b.toString());
     }
 
-    static String activity(List<CatalogViews.Run> runs) {
+    static String activity(List<CatalogViews.Run> runs, List<ReconcileEvent> events) {
         boolean running = runs.stream().anyMatch(r -> r.run().status() == Records.RunStatus.RUNNING);
         StringBuilder b = new StringBuilder("<h1>Activity</h1>");
         if (running) {
             b.append("<p class=\"muted\">A run is in progress; this page reloads every 5 seconds.</p>");
+        }
+        if (!events.isEmpty()) {
+            // newest last, as in the terminal; long runs keep only the tail
+            b.append("<h2>Progress</h2><pre id=\"progress\">");
+            for (ReconcileEvent e : events.subList(Math.max(0, events.size() - 40), events.size())) {
+                b.append(e.kind().equals("error") ? "<span class=\"bad\">" + escape(e.text()) + "</span>" : escape(e.text()))
+                        .append('\n');
+            }
+            b.append("</pre>");
         }
         if (runs.isEmpty()) {
             b.append("<p class=\"muted\">Nothing has run yet.</p>");

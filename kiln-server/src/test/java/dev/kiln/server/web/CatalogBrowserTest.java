@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.registry.RegistryConfig;
 import dev.kiln.registry.RegistryServer;
+import dev.kiln.server.RecentEvents;
 import dev.kiln.server.Reconciler;
 import dev.kiln.server.Settings;
 import dev.kiln.server.state.StateStore;
@@ -50,6 +51,7 @@ class CatalogBrowserTest {
     static StateStore state;
     static CatalogServer web;
     static ChromeDriver browser;
+    static final RecentEvents events = new RecentEvents(100);
 
     @BeforeAll
     static void reconcileAndServe() throws Exception {
@@ -92,7 +94,7 @@ class CatalogBrowserTest {
         try (RegistryServer registry = new RegistryServer(RegistryConfig.builder(dir.resolve("registry")).addr("127.0.0.1:0")
                 .build()).start()) {
             Reconciler.Report report = new Reconciler(settings, state, HttpClient.newHttpClient(), Clock.systemUTC(),
-                    event -> { }).reconcile(new Reconciler.Request("up",
+                    events).reconcile(new Reconciler.Request("up",
                     EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES), List.of(catalog.resolve("recipes/tool.yaml")),
                     List.of(catalog.resolve("images/tool.yaml")), new Reconciler.RegistryTarget(registry.address(), null)));
             assertThat(report.failed()).isFalse();
@@ -104,7 +106,7 @@ class CatalogBrowserTest {
             checks.recordCheck(run, "tool.yaml", "tool", "1.0.0", "1.1.0", "git", "UPDATE", null);
             checks.finishRun(run, dev.kiln.server.state.Records.RunStatus.SUCCEEDED, "1 update available");
         }
-        web = new CatalogServer(state, settings.logDir(), Clock.systemUTC()).start("127.0.0.1", 0);
+        web = new CatalogServer(state, events, settings.logDir(), Clock.systemUTC()).start("127.0.0.1", 0);
 
         Files.createDirectories(SCREENSHOTS);
         Files.createDirectories(DOWNLOADS);
@@ -188,6 +190,9 @@ class CatalogBrowserTest {
         screenshot("activity");
         assertThat(browser.findElements(By.cssSelector("section h2"))).extracting(WebElement::getText)
                 .containsExactly("Run 2 · update · succeeded", "Run 1 · up · succeeded");
+        // the progress the terminal printed, line for line
+        assertThat(browser.findElement(By.id("progress")).getText()).contains("==> building packages")
+                .contains("tool: pipeline[0]").contains("==> image tool");
     }
 
     @Test
@@ -208,6 +213,8 @@ class CatalogBrowserTest {
         assertThat(runs.get(1).path("run").path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(runs.get(1).path("images").get(0).path("digest").asText()).startsWith("sha256:");
         assertThat(pkg.path("upstream").path("newestVersion").asText()).isEqualTo("1.1.0");
+        JsonNode progress = json.readTree(get(http, "api/events").body());
+        assertThat(progress.findValuesAsText("event")).contains("stage", "step", "phase");
 
         assertThat(get(http, "images/no-such-image").statusCode()).isEqualTo(404);
         HttpResponse<String> bad = get(http, "?sort=colour");
