@@ -156,12 +156,14 @@ public final class CatalogServer implements AutoCloseable {
                     return null;
                 }
                 CatalogViews.Catalog c = views.catalog(query.getValue("q"), query.getValue("sort"));
-                return api ? Reply.json(c) : Reply.html(Pages.catalog(c, now));
+                return api ? Reply.json(c)
+                        : Reply.html(Pages.catalog(c, CatalogViews.pageNumber(query.getValue("page")), now));
             }
             case "images" -> {
                 if (name == null || name.isEmpty()) {
                     CatalogViews.Catalog c = views.catalog(query.getValue("q"), query.getValue("sort"));
-                    return api ? Reply.json(c.images()) : Reply.html(Pages.catalog(c, now));
+                    return api ? Reply.json(c.images())
+                            : Reply.html(Pages.catalog(c, CatalogViews.pageNumber(query.getValue("page")), now));
                 }
                 if (tail != null) {
                     String docKind = tail.equals("sbom.spdx.json") ? Records.Document.SPDX

@@ -12,10 +12,21 @@ import java.util.Locale;
  */
 final class CatalogViews {
     static final int HISTORY = 50;
+    /** Catalog rows per HTML page: a phone-sized page, and the 1,000-image catalog stays quick to render. */
+    static final int PAGE = 100;
     static final int RUNS = 50;
 
     /** The catalog page: images whose name contains {@code query}, in {@code sort} order. */
     record Catalog(String query, String sort, List<Records.CatalogImage> images) {
+        /** Page {@code number} (from 1) of the images; a page past the end is empty. */
+        List<Records.CatalogImage> page(int number) {
+            int from = Math.min(images.size(), (number - 1) * PAGE);
+            return images.subList(from, Math.min(images.size(), from + PAGE));
+        }
+
+        int pages() {
+            return Math.max(1, (images.size() + PAGE - 1) / PAGE);
+        }
     }
 
     /** An image page. */
@@ -56,6 +67,22 @@ final class CatalogViews {
                 .filter(c -> q.isEmpty() || c.latest().image().toLowerCase(Locale.ROOT).contains(q))
                 .sorted(order).toList();
         return new Catalog(q, by, images);
+    }
+
+    /** A 1-based page number from a query parameter (absent means 1). */
+    static int pageNumber(String value) {
+        if (value == null || value.isBlank()) {
+            return 1;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the value
+        }
+        throw new BadRequest("page must be a whole number from 1, got '" + value + "'");
     }
 
     /** Null when no image of that name was ever published. */

@@ -15,7 +15,7 @@ final class Pages {
     private Pages() {
     }
 
-    static String catalog(CatalogViews.Catalog c, Instant now) {
+    static String catalog(CatalogViews.Catalog c, int page, Instant now) {
         StringBuilder b = new StringBuilder("<h1>Images</h1>");
         b.append("<form method=\"get\" action=\"/\"><input type=\"search\" name=\"q\" placeholder=\"filter by name\" value=\"")
                 .append(escape(c.query())).append("\" aria-label=\"filter by name\"><select name=\"sort\" aria-label=\"sort\">");
@@ -28,7 +28,7 @@ final class Pages {
         }
         b.append("<table id=\"images\"><thead><tr><th>Image</th><th class=\"wide\">Latest</th><th>Size</th><th>Packages</th>")
                 .append("<th>Rebuilt</th><th>Signed</th></tr></thead><tbody>");
-        for (Records.CatalogImage i : c.images()) {
+        for (Records.CatalogImage i : c.page(page)) {
             Records.ImagePublication p = i.latest();
             b.append("<tr><td><a href=\"/images/").append(segment(p.image())).append("\">").append(escape(p.image()))
                     .append("</a></td><td class=\"wide\"><code>").append(escape(p.reference())).append("</code></td><td class=\"n\">")
@@ -36,7 +36,20 @@ final class Pages {
                     .append("</td><td>").append(ago(i.rebuiltAt(), now)).append("</td><td>")
                     .append(signedMark(i.signed())).append("</td></tr>");
         }
-        return Html.page("Catalog", 0, b.append("</tbody></table>").toString());
+        b.append("</tbody></table>");
+        if (c.pages() > 1) {
+            String base = "/?q=" + Html.segment(c.query()) + "&amp;sort=" + Html.segment(c.sort()) + "&amp;page=";
+            b.append("<p id=\"pages\">");
+            if (page > 1) {
+                b.append("<a rel=\"prev\" href=\"").append(base).append(page - 1).append("\">previous</a> ");
+            }
+            b.append("page ").append(page).append(" of ").append(c.pages()).append(" (").append(c.images().size()).append(" images)");
+            if (page < c.pages()) {
+                b.append(" <a rel=\"next\" href=\"").append(base).append(page + 1).append("\">next</a>");
+            }
+            b.append("</p>");
+        }
+        return Html.page("Catalog", 0, b.toString());
     }
 
     static String image(CatalogViews.Image v, Instant now) {
