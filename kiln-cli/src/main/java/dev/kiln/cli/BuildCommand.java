@@ -5,6 +5,7 @@ import dev.kiln.build.BuildException;
 import dev.kiln.build.BuildLimits;
 import dev.kiln.build.BuildListener;
 import dev.kiln.build.BuildOptions;
+import dev.kiln.server.ReconcileEvent;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.BuiltPackage;
 import dev.kiln.build.PackageBuilder;
@@ -165,15 +166,7 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     static BuildListener progress(Output out) {
-        return event -> {
-            String text = switch (event.kind()) {
-                case STEP -> String.format("  [%d/%d] %s: %s", event.index(), event.total(), event.packageName(), event.message());
-                case WARNING -> "  warning: " + event.packageName() + ": " + event.message();
-                default -> "==> " + event.message();
-            };
-            out.progress(text, Output.fields("event", event.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    "package", event.packageName(), "message", event.message(), "index", event.index(), "total", event.total()));
-        };
+        return event -> out.render(ReconcileEvent.of(event));
     }
 
     private static void report(Output out, BuildResult result) {

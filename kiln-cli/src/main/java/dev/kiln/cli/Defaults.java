@@ -1,6 +1,8 @@
 package dev.kiln.cli;
 
 import dev.kiln.oci.distribution.Credentials;
+import dev.kiln.server.Settings;
+import dev.kiln.server.SettingsException;
 import java.nio.file.Path;
 
 /** Where Kiln keeps its state when the command line does not say: all under {@code .kiln/} of the working directory. */
@@ -23,15 +25,10 @@ final class Defaults {
      * variable, so every command rejects a bad value with the same message.
      */
     static Long sourceDateEpoch() {
-        String value = System.getenv("SOURCE_DATE_EPOCH");
-        if (value == null || value.isBlank()) {
-            return null;
-        }
         try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Kiln()),
-                    "SOURCE_DATE_EPOCH must be a number of seconds, got '" + value + "'");
+            return Settings.sourceDateEpoch(System.getenv());
+        } catch (SettingsException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Kiln()), e.getMessage());
         }
     }
 
@@ -47,11 +44,6 @@ final class Defaults {
 
     /** The host's APK architecture name. */
     static String hostArch() {
-        String arch = System.getProperty("os.arch");
-        return switch (arch) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64", "arm64" -> "aarch64";
-            default -> arch;
-        };
+        return Settings.hostArch();
     }
 }

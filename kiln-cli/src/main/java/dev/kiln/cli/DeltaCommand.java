@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.server.UpdatePorts;
 import dev.kiln.recipe.Recipe;
 import dev.kiln.update.DeltaReport;
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class DeltaCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         DeltaReport report = new DeltaReport(Clock.systemUTC());
         for (Path f : files) {
-            List<Recipe> loaded = UpdateWiring.load(List.of(f), List.of(), problems);
+            List<Recipe> loaded = UpdatePorts.load(List.of(f), List.of(), problems);
             for (Recipe r : loaded) {
                 for (DeltaReport.Delta d : report.of(f, r.pkg().name())) {
                     String age = d.carried() == null ? "unknown" : d.carried().toDays() + " days (" + d.sinceSource() + ")";

@@ -4,6 +4,7 @@ import dev.kiln.apk.Resolver;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.PipelineLibrary;
 import dev.kiln.recipe.RecipeCompiler;
+import dev.kiln.server.UpdatePorts;
 import dev.kiln.update.RebuildGraph;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class GraphCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Output out = Output.of(spec, json);
         List<String> problems = new ArrayList<>();
-        RebuildGraph graph = RebuildGraph.of(UpdateWiring.load(selection.files(), pipelineDirs, problems),
+        RebuildGraph graph = RebuildGraph.of(UpdatePorts.load(selection.files(), pipelineDirs, problems),
                 new RecipeCompiler(PipelineLibrary.withBuiltins(pipelineDirs)), CompileOptions.forArch(arch));
         problems.forEach(out::error);
         graph.problems().forEach((origin, messages) -> messages.forEach(m -> out.error(m + " (" + origin

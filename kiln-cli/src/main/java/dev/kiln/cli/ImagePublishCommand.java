@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.server.ImageAttestations;
 import dev.kiln.attest.ImageSigner;
 import dev.kiln.attest.SigningKey;
 import dev.kiln.image.ArchImage;
@@ -95,7 +96,7 @@ final class ImagePublishCommand implements Callable<Integer> {
                         "mounted", push.blobsMounted(), "present", push.blobsPresent(), "manifests",
                         push.manifestsPushed()));
         if (key != null) {
-            for (ImageSigner.Result signed : PublishedImageSigning.signAndAttest(client, result, config, key)) {
+            for (ImageSigner.Result signed : ImageAttestations.signAndAttest(client, result, config, key, SignCommand.clock())) {
                 for (ImageSigner.Stored st : signed.stored()) {
                     o.progress(st.kind() + (st.predicateType() == null ? "" : " " + st.predicateType()) + " of "
                             + signed.subject() + " stored as " + st.location(),

@@ -1,13 +1,13 @@
 package dev.kiln.cli;
 
 import dev.kiln.apk.SigningKey;
-import java.io.IOException;
+import dev.kiln.server.SigningKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Loads signing keys for commands, creating the default key on first use so the main job needs no setup. */
 final class KeyFiles {
-    static final int DEFAULT_BITS = 4096;
+    static final int DEFAULT_BITS = SigningKeys.PACKAGE_KEY_BITS;
 
     private KeyFiles() {
     }
@@ -22,16 +22,7 @@ final class KeyFiles {
     }
 
     /** Loads Kiln's default key, creating it (and its .pub) on first use so the main job needs no setup. */
-    static SigningKey loadOrCreate(Path key, Output out) throws IOException {
-        if (Files.exists(key)) {
-            return SigningKey.load(key);
-        }
-        Files.createDirectories(key.toAbsolutePath().getParent());
-        SigningKey generated = SigningKey.generate(DEFAULT_BITS);
-        Path pub = key.resolveSibling(key.getFileName() + ".pub");
-        generated.writePem(key, pub);
-        out.progress("==> created signing key " + key + " (public key " + pub + ")",
-                Output.fields("event", "keygen", "private", key.toString(), "public", pub.toString()));
-        return SigningKey.load(key);
+    static SigningKey loadOrCreate(Path key, Output out) {
+        return SigningKeys.packageKey(key, out::render);
     }
 }

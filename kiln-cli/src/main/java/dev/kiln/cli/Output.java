@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kiln.server.ReconcileEvent;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import java.io.UncheckedIOException;
@@ -59,6 +60,15 @@ final class Output {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** A reconcile's progress: errors as errors, the rest as progress lines. */
+    void render(ReconcileEvent event) {
+        if (event.kind().equals("error")) {
+            error(event.text());
+        } else {
+            progress(event.text(), event.fields());
         }
     }
 

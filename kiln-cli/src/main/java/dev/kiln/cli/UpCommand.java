@@ -1,19 +1,25 @@
 package dev.kiln.cli;
 
-import dev.kiln.apk.SigningKey;
-import dev.kiln.build.BuildListener;
 import dev.kiln.build.source.SourceCache;
 import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.registry.HtpasswdEntries;
 import dev.kiln.registry.RegistryConfig;
 import dev.kiln.registry.RegistryServer;
 import dev.kiln.sandbox.Preflight;
+import dev.kiln.server.RecentEvents;
+import dev.kiln.server.Reconciler;
+import dev.kiln.server.Settings;
+import dev.kiln.server.state.StateStore;
+import dev.kiln.server.web.CatalogServer;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,7 +39,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--addr", description = "registry listen address (default: ${DEFAULT-VALUE})")
     String addr = "127.0.0.1:5000";
 
-    @Option(names = "--state-dir", description = "cache, logs, keys, registry storage (default: ${DEFAULT-VALUE})")
+    @Option(names = "--state-dir", description = "cache, logs, keys, registry storage, state database (default: ${DEFAULT-VALUE})")
     Path stateDir = Defaults.STATE;
 
     @Option(names = "--out-dir", description = "package repository (default: ${DEFAULT-VALUE})")
@@ -48,8 +54,14 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--arch", description = "architecture (default: ${DEFAULT-VALUE})")
     String arch = Defaults.hostArch();
 
-    @Option(names = "--source-date-epoch", description = "timestamp of every output (default: 0)")
-    long sourceDateEpoch;
+    @Option(names = "--source-date-epoch", description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+    Long sourceDateEpoch;
+
+    @Option(names = "--database", description = "state database: postgresql://user@host:port/db (default: SQLite at STATE/kiln.db)")
+    String database;
+
+    @Option(names = "--web-addr", description = "web catalog listen address while serving (default: ${DEFAULT-VALUE})")
+    String webAddr = "127.0.0.1:8080";
 
     @Option(names = "--no-sign", description = "push images without signatures and attestations")
     boolean noSign;
@@ -64,61 +76,83 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Output out = Output.of(spec, json);
         Preflight.check(System.getenv());
-        SigningKey key = KeyFiles.loadOrCreate(Defaults.signingKey(stateDir), out);
+        Settings settings = Settings.builder().stateDir(stateDir).repository(outDir).catalog(catalog).arch(arch)
+                .sourceDateEpoch(sourceDateEpoch).unsignedImages(noSign).database(database).build(System.getenv());
         importSources(out);
 
         Path registryRoot = Files.createDirectories(stateDir.resolve("registry"));
         Credentials credentials = pushCredentials(registryRoot);
-        RegistryServer server = new RegistryServer(RegistryConfig.builder(registryRoot.resolve("storage"))
-                .addr(addr).htpasswd(registryRoot.resolve("htpasswd")).build()).start();
-        try {
+        try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC());
+             RegistryServer server = new RegistryServer(RegistryConfig.builder(registryRoot.resolve("storage"))
+                     .addr(addr).htpasswd(registryRoot.resolve("htpasswd")).build()).start()) {
             out.progress("==> registry listening on " + server.address(),
                     Output.fields("event", "registry", "address", server.address()));
-            BuildListener listener = BuildCommand.progress(out);
-            CatalogReconciler reconciler = new CatalogReconciler(catalog, outDir, stateDir, key, arch, sourceDateEpoch, listener);
-            dev.kiln.attest.SigningKey imageKey = noSign ? null : imageKey(out);
-            List<CatalogReconciler.PackageOutcome> packages = reconciler.reconcilePackages(imageKey);
-            List<CatalogReconciler.ImageOutcome> images = reconciler.reconcileImages(server.address(), credentials, imageKey);
-
-            long built = packages.stream().filter(CatalogReconciler.PackageOutcome::built).count();
-            long pushed = images.stream().filter(CatalogReconciler.ImageOutcome::pushed).count();
-            for (CatalogReconciler.PackageOutcome p : packages) {
-                out.emit(CatalogReconciler.describe(p));
+            // started before the reconcile, so the activity page shows the run as it goes
+            RecentEvents recent = new RecentEvents(500);
+            web = once ? null : startWeb(state, recent, settings);
+            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+            Reconciler reconciler = new Reconciler(settings, state, http, Clock.systemUTC(), recent.alongside(out::render));
+            Reconciler.Report report = reconciler.reconcile(new Reconciler.Request("up",
+                    EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES), yamlFiles(catalog.resolve("recipes")),
+                    yamlFiles(catalog.resolve("images")), new Reconciler.RegistryTarget(server.address(), credentials)));
+            render(out, report, server.address());
+            if (web != null) {
+                out.say("  catalog: " + web.url());
+                out.emit(Output.fields("event", "web", "url", web.url()));
             }
-            for (CatalogReconciler.ImageOutcome i : images) {
-                out.say("  docker pull " + i.reference() + (i.pushed() ? "" : "   (unchanged)"));
-                out.emit(Output.fields("event", "image", "name", i.name(), "reference", i.reference().toString(),
-                        "pushed", i.pushed(), "signed", i.signed()));
+            if (report.failed()) {
+                return 1;
             }
-            out.say(String.format("catalog: %d recipes (%d built, %d up to date), %d images (%d pushed, %d unchanged)",
-                    packages.size(), built, packages.size() - built, images.size(), pushed, images.size() - pushed));
-            out.emit(Output.fields("event", "summary", "recipes", packages.size(), "built", built,
-                    "images", images.size(), "pushed", pushed, "registry", server.address()));
             if (once) {
                 return 0;
             }
-            out.progress("==> serving " + server.address() + " (Ctrl-C to stop)", Output.fields("event", "serving"));
+            out.progress("==> serving " + server.address() + (web == null ? "" : " and " + web.url()) + " (Ctrl-C to stop)",
+                    Output.fields("event", "serving"));
             server.join();
             return 0;
         } finally {
-            server.close();
+            if (web != null) {
+                web.close();
+            }
         }
     }
 
-    /**
-     * The ECDSA key that signs images: STATE/keys/image.key, created on first use, encrypted with
-     * the passphrase in KILN_PASSWORD (empty when unset, as cosign allows).
-     */
-    private dev.kiln.attest.SigningKey imageKey(Output out) {
-        Path key = stateDir.resolve("keys/image.key");
-        Path pub = stateDir.resolve("keys/image.pub");
-        char[] passphrase = System.getenv().getOrDefault("KILN_PASSWORD", "").toCharArray();
-        if (!Files.exists(key)) {
-            dev.kiln.attest.SigningKey.generate(new SecureRandom()).write(key, pub, passphrase, new SecureRandom());
-            out.progress("==> created image signing key " + key + " (verify with " + pub + ")",
-                    Output.fields("event", "keygen", "private", key.toString(), "public", pub.toString()));
+    private CatalogServer web;
+
+    private CatalogServer startWeb(StateStore state, RecentEvents recent, Settings settings) {
+        String[] hostPort = RegistryConfig.splitAddress(webAddr);
+        int port;
+        try {
+            port = Integer.parseInt(hostPort[1]);
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--web-addr '" + webAddr + "': expected HOST:PORT, e.g. 127.0.0.1:8080");
         }
-        return dev.kiln.attest.SigningKey.read(key, passphrase);
+        return new CatalogServer(state, recent, settings.logDir(), Clock.systemUTC()).start(hostPort[0], port);
+    }
+
+    private static void render(Output out, Reconciler.Report report, String registry) {
+        List<Reconciler.PackageOutcome> packages = report.packages();
+        List<Reconciler.ImageOutcome> images = report.images();
+        long built = packages.stream().filter(Reconciler.PackageOutcome::built).count();
+        long pushed = images.stream().filter(Reconciler.ImageOutcome::pushed).count();
+        for (Reconciler.PackageOutcome p : packages) {
+            out.emit(Output.fields("event", "package", "name", p.name(), "version", p.version(), "built", p.built(),
+                    "status", p.status().name(), "message", p.message()));
+        }
+        for (Reconciler.ImageOutcome i : images) {
+            out.say("  docker pull " + i.reference() + (i.pushed() ? "" : "   (unchanged)"));
+            out.emit(Output.fields("event", "image", "name", i.name(), "reference", i.reference().toString(),
+                    "pushed", i.pushed(), "signed", i.signed()));
+        }
+        out.say(String.format("catalog: %d recipes (%d built, %d up to date), %d images (%d pushed, %d unchanged)",
+                packages.size(), built, packages.size() - built, images.size(), pushed, images.size() - pushed));
+        out.emit(Output.fields("event", "summary", "recipes", packages.size(), "built", built,
+                "images", images.size(), "pushed", pushed, "registry", registry, "run", report.runId()));
+    }
+
+    private static List<Path> yamlFiles(Path dir) throws IOException {
+        return Files.isDirectory(dir) ? CatalogFiles.yamlFiles(dir) : List.of();
     }
 
     private void importSources(Output out) throws IOException {

@@ -1,37 +1,24 @@
 package dev.kiln.cli;
 
-import dev.kiln.apk.SigningKey;
-import dev.kiln.build.BuildOptions;
-import dev.kiln.build.PackageBuilder;
-import dev.kiln.recipe.CompileOptions;
-import dev.kiln.recipe.PipelineLibrary;
 import dev.kiln.recipe.Recipe;
-import dev.kiln.recipe.RecipeCompiler;
-import dev.kiln.recipe.RecipeLoader;
-import dev.kiln.sandbox.BubblewrapSandbox;
-import dev.kiln.update.Backoff;
+import dev.kiln.server.Reconciler;
+import dev.kiln.server.Settings;
+import dev.kiln.server.UpdatePorts;
+import dev.kiln.server.UpstreamMonitors;
+import dev.kiln.server.state.StateStore;
 import dev.kiln.update.CheckResult;
-import dev.kiln.update.DeltaMinimizer;
-import dev.kiln.update.HttpDirectoryMonitor;
-import dev.kiln.update.GitHubMonitor;
-import dev.kiln.update.GitTagMonitor;
-import dev.kiln.update.GnuPatch;
 import dev.kiln.update.Interval;
-import dev.kiln.update.RecipeBumper;
 import dev.kiln.update.SonamePropagation;
-import dev.kiln.update.UpdateRun;
-import dev.kiln.apk.ApkIndex;
-import java.nio.file.Files;
-import dev.kiln.update.Rebuilder;
-import dev.kiln.update.ReleaseMonitoringMonitor;
 import dev.kiln.update.UpdateApplier;
 import dev.kiln.update.UpdateChecker;
-import dev.kiln.update.UpstreamSources;
+import dev.kiln.update.UpdateRun;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -77,16 +64,13 @@ final class UpdateCommand implements Runnable {
         Loaded load(Output out) throws IOException {
             List<String> problems = new ArrayList<>();
             List<Path> files = selection.files();
-            List<Recipe> loaded = UpdateWiring.load(files, pipelineDirs, problems);
+            List<Recipe> loaded = UpdatePorts.load(files, pipelineDirs, problems);
             problems.forEach(out::error);
             return new Loaded(files, loaded, problems);
         }
 
         UpdateChecker checker(HttpClient http) {
-            return new UpdateChecker(List.of(new GitTagMonitor(Backoff.DEFAULT),
-                    new GitHubMonitor(http, githubApi, System.getenv(), Backoff.DEFAULT),
-                    new ReleaseMonitoringMonitor(http, releaseMonitoringApi, Backoff.DEFAULT),
-                    new HttpDirectoryMonitor(http, Backoff.DEFAULT)));
+            return UpstreamMonitors.checker(http, new Settings.Upstreams(githubApi, releaseMonitoringApi, "patch"), System.getenv());
         }
     }
 
@@ -95,7 +79,7 @@ final class UpdateCommand implements Runnable {
         @Option(names = "--arch", description = "target architecture (default: ${DEFAULT-VALUE})")
         String arch = Defaults.hostArch();
 
-        @Option(names = "--state-dir", description = "cache, logs, workspaces, default key (default: ${DEFAULT-VALUE})")
+        @Option(names = "--state-dir", description = "cache, logs, workspaces, default keys, state database (default: ${DEFAULT-VALUE})")
         Path stateDir = Defaults.STATE;
 
         @Option(names = "--out-dir", description = "repository root (default: ${DEFAULT-VALUE})")
@@ -104,31 +88,24 @@ final class UpdateCommand implements Runnable {
         @Option(names = "--signing-key", description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa)")
         Path signingKey;
 
-        @Option(names = "--source-date-epoch", description = "timestamp of every output (default: 0)")
-        long sourceDateEpoch;
+        @Option(names = "--source-date-epoch", description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+        Long sourceDateEpoch;
+
+        @Option(names = "--database", description = "state database: postgresql://user@host:port/db (default: SQLite at STATE/kiln.db)")
+        String database;
 
         @Option(names = "--patch", description = "GNU patch executable (default: ${DEFAULT-VALUE})")
         String patch = "patch";
 
-        /** The applier and the rebuilder it uses, wired to the sandbox, the source cache and the repository. */
-        record Wired(UpdateApplier applier, Rebuilder rebuilder, Path index) {
-        }
-
-        Wired wire(Common common, HttpClient http, Output out) throws IOException {
-            SigningKey key = signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(Defaults.signingKey(stateDir), out);
-            Path cache = stateDir.resolve("cache");
-            UpstreamSources sources = UpdateWiring.sources(cache, http);
-            RecipeLoader loader = new RecipeLoader(common.pipelineDirs);
-            RecipeCompiler compiler = new RecipeCompiler(PipelineLibrary.withBuiltins(common.pipelineDirs));
-            CompileOptions compile = CompileOptions.forArch(arch);
-            PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), http);
-            Rebuilder rebuilder = UpdateWiring.rebuilder(builder, common.pipelineDirs, arch, recipe -> new BuildOptions(arch, outDir, cache,
-                    stateDir.resolve("work"), stateDir.resolve("logs"), key, sourceDateEpoch, "kiln", false, false, null, null));
-            UpdateApplier applier = new UpdateApplier(loader, compiler, compile,
-                    new RecipeBumper(loader, compiler, compile, sources, new GitTagMonitor(Backoff.DEFAULT)),
-                    new DeltaMinimizer(new GnuPatch(patch)), sources,
-                    rebuilder);
-            return new Wired(applier, rebuilder, outDir.resolve(arch).resolve("APKINDEX.tar.gz"));
+        /** The one resolution of these options (and the environment) that every reconcile uses. */
+        Settings settings(Common common) {
+            if (signingKey != null) {
+                KeyFiles.load(signingKey);
+            }
+            return Settings.builder().stateDir(stateDir).repository(outDir).catalog(common.selection.catalog).arch(arch)
+                    .sourceDateEpoch(sourceDateEpoch).packageKey(signingKey).pipelineDirs(common.pipelineDirs)
+                    .upstreams(new Settings.Upstreams(common.githubApi, common.releaseMonitoringApi, patch))
+                    .database(database).build(System.getenv());
         }
     }
 
@@ -197,7 +174,8 @@ final class UpdateCommand implements Runnable {
             Common.Loaded loaded = common.load(out);
             HttpClient http = common.http();
             List<CheckResult> results = common.checker(http).check(loaded.recipes());
-            UpdateApplier applier = publishing.wire(common, http, out).applier();
+            Reconciler reconciler = new Reconciler(publishing.settings(common), null, http, Clock.systemUTC(), out::render);
+            UpdateApplier applier = reconciler.applier(reconciler.rebuilder());
             int failures = loaded.problems().size();
             for (CheckResult r : results) {
                 report(out, r);
@@ -237,28 +215,28 @@ final class UpdateCommand implements Runnable {
         public Integer call() throws IOException, InterruptedException {
             Output out = Output.of(spec, common.json);
             java.time.Duration interval = Interval.parse(every);
-            HttpClient http = common.http();
-            Publishing.Wired wired = publishing.wire(common, http, out);
-            UpdateRun run = new UpdateRun(common.checker(http), wired.applier(), wired.rebuilder(),
-                    () -> Files.exists(wired.index()) ? ApkIndex.read(wired.index(), null) : ApkIndex.of(List.of()),
-                    new RecipeCompiler(PipelineLibrary.withBuiltins(common.pipelineDirs)), CompileOptions.forArch(publishing.arch));
-            for (int pass = 1; ; pass++) {
-                Common.Loaded loaded = common.load(out);
-                List<String> problems = loaded.problems();
-                Path catalog = loaded.files().isEmpty() ? common.selection.catalog : loaded.files().get(0).toAbsolutePath().getParent();
-                UpdateRun.Report report = run.pass(catalog, loaded.recipes());
-                report.packages().forEach(p -> reportPackage(out, p));
-                out.say(String.format("pass %d: %d published, %d up to date, %d failed, %d not checked", pass,
-                        report.count(UpdateRun.Outcome.PUBLISHED), report.count(UpdateRun.Outcome.UP_TO_DATE),
-                        report.count(UpdateRun.Outcome.FAILED) + problems.size(), report.count(UpdateRun.Outcome.NOT_CHECKED)));
-                out.emit(Output.fields("event", "pass", "pass", pass, "published", report.count(UpdateRun.Outcome.PUBLISHED),
-                        "upToDate", report.count(UpdateRun.Outcome.UP_TO_DATE),
-                        "failed", report.count(UpdateRun.Outcome.FAILED) + problems.size(),
-                        "notChecked", report.count(UpdateRun.Outcome.NOT_CHECKED)));
-                if (once) {
-                    return report.failed() || !problems.isEmpty() ? 1 : 0;
+            Settings settings = publishing.settings(common);
+            try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC())) {
+                Reconciler reconciler = new Reconciler(settings, state, common.http(), Clock.systemUTC(), out::render);
+                for (int pass = 1; ; pass++) {
+                    Reconciler.Report report = reconciler.reconcile(new Reconciler.Request("update",
+                            EnumSet.of(Reconciler.Stage.UPSTREAMS), common.selection.files(), List.of(), null));
+                    UpdateRun.Report updates = report.updates();
+                    int problems = report.problems().size();
+                    updates.packages().forEach(p -> reportPackage(out, p));
+                    out.say(String.format("pass %d: %d published, %d up to date, %d failed, %d not checked", pass,
+                            updates.count(UpdateRun.Outcome.PUBLISHED), updates.count(UpdateRun.Outcome.UP_TO_DATE),
+                            updates.count(UpdateRun.Outcome.FAILED) + problems, updates.count(UpdateRun.Outcome.NOT_CHECKED)));
+                    out.emit(Output.fields("event", "pass", "pass", pass, "run", report.runId(),
+                            "published", updates.count(UpdateRun.Outcome.PUBLISHED),
+                            "upToDate", updates.count(UpdateRun.Outcome.UP_TO_DATE),
+                            "failed", updates.count(UpdateRun.Outcome.FAILED) + problems,
+                            "notChecked", updates.count(UpdateRun.Outcome.NOT_CHECKED)));
+                    if (once) {
+                        return report.failed() ? 1 : 0;
+                    }
+                    Thread.sleep(interval.toMillis());
                 }
-                Thread.sleep(interval.toMillis());
             }
         }
 

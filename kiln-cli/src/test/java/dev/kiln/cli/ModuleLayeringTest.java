@@ -32,6 +32,8 @@ class ModuleLayeringTest {
             Map.entry("vuln", Set.of("apk", "oci", "attest", "content")),
             Map.entry("update", Set.of("recipe", "apk", "content")),
             Map.entry("registry", Set.of("oci", "content")),
+            Map.entry("server", Set.of("content", "apk", "recipe", "sandbox", "attest", "build", "oci", "image",
+                    "vuln", "update", "registry")),
             Map.entry("cli", Set.of("content", "apk", "recipe", "sandbox", "attest", "build", "oci", "image",
                     "vuln", "update", "registry", "server")));
 

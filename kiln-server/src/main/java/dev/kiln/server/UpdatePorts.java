@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.server;
 
 import dev.kiln.build.BuildException;
 import dev.kiln.build.BuildOptions;
@@ -33,12 +33,12 @@ import java.util.List;
 import java.util.function.Function;
 
 /** The update bot's ports implemented with the build's source cache and package builder. */
-final class UpdateWiring {
-    private UpdateWiring() {
+public final class UpdatePorts {
+    private UpdatePorts() {
     }
 
     /** Loads what loads; every failure goes to {@code problems}. */
-    static List<Recipe> load(List<Path> files, List<Path> pipelineDirs, List<String> problems) {
+    public static List<Recipe> load(List<Path> files, List<Path> pipelineDirs, List<String> problems) {
         RecipeLoader loader = new RecipeLoader(pipelineDirs);
         List<Recipe> out = new ArrayList<>();
         for (Path f : files) {
@@ -51,7 +51,7 @@ final class UpdateWiring {
         return out;
     }
 
-    static UpstreamSources sources(Path cacheDir, HttpClient http) {
+    public static UpstreamSources sources(Path cacheDir, HttpClient http) {
         SourceCache cache = new SourceCache(cacheDir);
         SourceFetcher fetcher = new SourceFetcher(cache, http, false);
         GitCheckout git = new GitCheckout(cacheDir, false);
@@ -115,7 +115,7 @@ final class UpdateWiring {
     }
 
     /** Compiles, builds, tests and publishes a recipe with the same options as {@code kiln build}. */
-    static Rebuilder rebuilder(PackageBuilder builder, List<Path> pipelineDirs, String arch,
+    public static Rebuilder rebuilder(PackageBuilder builder, List<Path> pipelineDirs, String arch,
                                Function<Path, BuildOptions> optionsFor) {
         return recipe -> {
             BuildPlan plan;

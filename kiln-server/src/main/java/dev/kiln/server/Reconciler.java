@@ -1,0 +1,344 @@
+package dev.kiln.server;
+
+import dev.kiln.apk.ApkIndex;
+import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.ApkReader;
+import dev.kiln.apk.SigningKey;
+import dev.kiln.attest.Attestation;
+import dev.kiln.build.BuildOptions;
+import dev.kiln.build.PackageBuilder;
+import dev.kiln.content.Hashing;
+import dev.kiln.image.ImageBuilder;
+import dev.kiln.image.ImageProvenance;
+import dev.kiln.image.ImagePublisher;
+import dev.kiln.oci.ImageReference;
+import dev.kiln.oci.distribution.Credentials;
+import dev.kiln.oci.distribution.RegistryClient;
+import dev.kiln.oci.distribution.RegistrySink;
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.CompileOptions;
+import dev.kiln.recipe.PackagePlan;
+import dev.kiln.recipe.Recipe;
+import dev.kiln.recipe.RecipeException;
+import dev.kiln.recipe.RecipeLoader;
+import dev.kiln.recipe.RecipeCompiler;
+import dev.kiln.recipe.PipelineLibrary;
+import dev.kiln.recipe.Recipes;
+import dev.kiln.sandbox.BubblewrapSandbox;
+import dev.kiln.server.state.Records;
+import dev.kiln.server.state.StateStore;
+import dev.kiln.update.Backoff;
+import dev.kiln.update.CheckResult;
+import dev.kiln.update.DeltaMinimizer;
+import dev.kiln.update.GitTagMonitor;
+import dev.kiln.update.GnuPatch;
+import dev.kiln.update.RebuildOutcome;
+import dev.kiln.update.Rebuilder;
+import dev.kiln.update.RecipeBumper;
+import dev.kiln.update.UpdateApplier;
+import dev.kiln.update.UpdateChecker;
+import dev.kiln.update.UpdateRun;
+import dev.kiln.update.UpstreamSources;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The one reconcile behind {@code kiln up}, {@code kiln update run} and (later) the server: check
+ * upstreams, bump and rebuild in rebuild order (UPSTREAMS), build every recipe whose published
+ * packages do not embed its compiled form (PACKAGES), then build, push, sign and attest every image
+ * (IMAGES), recording each step in the state store and reporting it to the listener as it happens.
+ * Every build, whichever stage asks for it, goes through one {@link Rebuilder} made from
+ * {@link Settings}, so all stages build with the same options.
+ */
+public final class Reconciler {
+    public enum Stage { UPSTREAMS, PACKAGES, IMAGES }
+
+    /** Where images go: the registry's address and the push credentials (null for anonymous). */
+    public record RegistryTarget(String address, Credentials credentials) {
+        public RegistryTarget {
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /**
+     * One reconcile's scope. {@code kind} names the run in the record ({@code up}, {@code update});
+     * {@code registry} is needed only with IMAGES.
+     */
+    public record Request(String kind, Set<Stage> stages, List<Path> recipes, List<Path> images, RegistryTarget registry) {
+        public Request {
+            stages = stages.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stages));
+            recipes = List.copyOf(recipes);
+            images = List.copyOf(images);
+            if (stages.contains(Stage.IMAGES) && registry == null) {
+                throw new IllegalArgumentException("the IMAGES stage needs a registry");
+            }
+        }
+    }
+
+    public enum PackageStatus { BUILT, UP_TO_DATE, FAILED }
+
+    public record PackageOutcome(String recipe, String name, String version, PackageStatus status, String message, Path log) {
+        public boolean built() {
+            return status == PackageStatus.BUILT;
+        }
+    }
+
+    public record ImageOutcome(String name, ImageReference reference, boolean pushed, boolean signed) {
+    }
+
+    /**
+     * What a reconcile did. {@code updates} is null without UPSTREAMS; {@code problems} are recipes that
+     * did not load; {@code imagesSkipped} explains why IMAGES did not run (a package failed).
+     */
+    public record Report(long runId, List<String> problems, UpdateRun.Report updates, List<PackageOutcome> packages,
+                         List<ImageOutcome> images, String imagesSkipped) {
+        public Report {
+            problems = List.copyOf(problems);
+            packages = List.copyOf(packages);
+            images = List.copyOf(images);
+        }
+
+        public boolean failed() {
+            return !problems.isEmpty() || (updates != null && updates.failed()) || imagesSkipped != null
+                    || packages.stream().anyMatch(p -> p.status() == PackageStatus.FAILED);
+        }
+    }
+
+    private final Settings settings;
+    private final StateStore state;
+    private final HttpClient http;
+    private final Clock clock;
+    private final ReconcileListener listener;
+
+    /** {@code state} may be null for a reconciler used only for {@link #applier} and {@link #rebuilder()}. */
+    public Reconciler(Settings settings, StateStore state, HttpClient http, Clock clock, ReconcileListener listener) {
+        this.settings = settings;
+        this.state = state;
+        this.http = http;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    public Report reconcile(Request request) {
+        long runId = state.startRun(request.kind());
+        Records.RunStatus status = Records.RunStatus.FAILED;
+        String summary = "stopped by an error";
+        try {
+            Report report = run(runId, request);
+            status = report.failed() ? Records.RunStatus.FAILED : Records.RunStatus.SUCCEEDED;
+            summary = summary(report);
+            return report;
+        } catch (RuntimeException e) {
+            summary = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw e;
+        } finally {
+            state.finishRun(runId, status, summary);
+        }
+    }
+
+    private Report run(long runId, Request request) {
+        SigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
+        // the image key also signs each package's provenance; loaded once, when anything may be built or signed
+        dev.kiln.attest.SigningKey imageKey = SigningKeys.imageKey(settings, listener);
+        Rebuilder rebuilder = recording(runId, UpdatePorts.rebuilder(
+                new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
+                settings.pipelineDirs(), settings.arch(), recipe -> buildOptions(packageKey, imageKey)));
+
+        List<String> problems = new ArrayList<>();
+        UpdateRun.Report updates = null;
+        if (request.stages().contains(Stage.UPSTREAMS)) {
+            listener.onEvent(ReconcileEvent.of("stage", "==> checking upstreams", "stage", "upstreams"));
+            List<Recipe> recipes = UpdatePorts.load(request.recipes(), settings.pipelineDirs(), problems);
+            problems.forEach(p -> listener.onEvent(ReconcileEvent.of("error", p, "message", p)));
+            Path catalog = request.recipes().isEmpty() ? settings.catalog()
+                    : request.recipes().get(0).toAbsolutePath().getParent();
+            updates = updateRun(rebuilder).pass(catalog, recipes);
+            for (UpdateRun.PackageReport p : updates.packages()) {
+                CheckResult c = p.check();
+                state.recordCheck(runId, c.recipe(), c.packageName(), c.current(),
+                        c.newest() == null ? null : c.newest().version(), c.monitor(), c.status().name(), c.message());
+            }
+        }
+        List<PackageOutcome> packages = new ArrayList<>();
+        if (request.stages().contains(Stage.PACKAGES)) {
+            listener.onEvent(ReconcileEvent.of("stage", "==> building packages", "stage", "packages"));
+            for (Path recipe : request.recipes()) {
+                PackageOutcome outcome = reconcilePackage(recipe, rebuilder);
+                if (outcome != null) {
+                    packages.add(outcome);
+                }
+            }
+        }
+        List<ImageOutcome> images = new ArrayList<>();
+        String imagesSkipped = null;
+        if (request.stages().contains(Stage.IMAGES)) {
+            List<String> failed = packages.stream().filter(p -> p.status() == PackageStatus.FAILED).map(PackageOutcome::name).toList();
+            if (failed.isEmpty()) {
+                images = reconcileImages(runId, request, imageKey);
+            } else {
+                imagesSkipped = "images not rebuilt: " + String.join(", ", failed) + " failed to build";
+                listener.onEvent(ReconcileEvent.of("error", imagesSkipped, "message", imagesSkipped));
+            }
+        }
+        return new Report(runId, problems, updates, packages, images, imagesSkipped);
+    }
+
+    /** The build options of every build this reconciler starts: one place, one set of defaults. */
+    private BuildOptions buildOptions(SigningKey packageKey, dev.kiln.attest.SigningKey imageKey) {
+        BuildOptions options = new BuildOptions(settings.arch(), settings.repository(), settings.cacheDir(), settings.workDir(),
+                settings.logDir(), packageKey, settings.buildEpoch(), "kiln", false, false, null, listener.asBuildListener());
+        return imageKey == null ? options : options.withAttestKey(imageKey);
+    }
+
+    private UpdateRun updateRun(Rebuilder rebuilder) {
+        UpdateChecker checker = UpstreamMonitors.checker(http, settings.upstreams(), settings.environment());
+        UpdateApplier applier = applier(rebuilder);
+        Path index = settings.index();
+        return new UpdateRun(checker, applier, rebuilder,
+                () -> Files.exists(index) ? ApkIndex.read(index, null) : ApkIndex.of(List.of()),
+                new RecipeCompiler(PipelineLibrary.withBuiltins(settings.pipelineDirs())),
+                CompileOptions.forArch(settings.arch()));
+    }
+
+    /** The bump-build-publish step of the update bot, building through {@code rebuilder}. */
+    public UpdateApplier applier(Rebuilder rebuilder) {
+        UpstreamSources sources = UpdatePorts.sources(settings.cacheDir(), http);
+        RecipeLoader loader = new RecipeLoader(settings.pipelineDirs());
+        RecipeCompiler compiler = new RecipeCompiler(PipelineLibrary.withBuiltins(settings.pipelineDirs()));
+        CompileOptions compile = CompileOptions.forArch(settings.arch());
+        return new UpdateApplier(loader, compiler, compile,
+                new RecipeBumper(loader, compiler, compile, sources, new GitTagMonitor(Backoff.DEFAULT)),
+                new DeltaMinimizer(new GnuPatch(settings.upstreams().patch())), sources, rebuilder);
+    }
+
+    /** A rebuilder that builds with this reconciler's settings and records nothing (for {@code kiln update apply}). */
+    public Rebuilder rebuilder() {
+        SigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
+        return UpdatePorts.rebuilder(new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
+                settings.pipelineDirs(), settings.arch(), recipe -> buildOptions(packageKey, null));
+    }
+
+    /** Builds a recipe unless its published packages embed exactly its compiled form; null when it skips this arch. */
+    private PackageOutcome reconcilePackage(Path recipe, Rebuilder rebuilder) {
+        BuildPlan plan;
+        try {
+            plan = Recipes.compile(recipe, settings.pipelineDirs(), CompileOptions.forArch(settings.arch()));
+        } catch (RecipeException e) {
+            listener.onEvent(ReconcileEvent.of("error", e.getMessage(), "message", e.getMessage()));
+            return new PackageOutcome(recipe.toString(), recipe.getFileName().toString(), null, PackageStatus.FAILED,
+                    e.getMessage(), null);
+        }
+        if (plan.skippedForArch()) {
+            return null;
+        }
+        if (upToDate(plan)) {
+            return new PackageOutcome(recipe.toString(), plan.name(), plan.fullVersion(), PackageStatus.UP_TO_DATE, null, null);
+        }
+        RebuildOutcome outcome = rebuilder.rebuild(recipe);
+        if (!outcome.success()) {
+            listener.onEvent(ReconcileEvent.of("error", plan.name() + ": " + outcome.message(), "package", plan.name(),
+                    "message", outcome.message(), "log", outcome.log() == null ? null : outcome.log().toString()));
+        }
+        return new PackageOutcome(recipe.toString(), plan.name(), plan.fullVersion(),
+                outcome.success() ? PackageStatus.BUILT : PackageStatus.FAILED, outcome.message(), outcome.log());
+    }
+
+    /** True when every package of the plan is published and embeds exactly this compiled recipe. */
+    private boolean upToDate(BuildPlan plan) {
+        byte[] compiled = plan.toYaml().getBytes(StandardCharsets.UTF_8);
+        List<PackagePlan> packages = new ArrayList<>();
+        packages.add(plan.mainPackage());
+        packages.addAll(plan.subpackages());
+        for (PackagePlan pkg : packages) {
+            Path apk = settings.repository().resolve(settings.arch()).resolve(pkg.name() + "-" + plan.fullVersion() + ".apk");
+            if (!Files.isRegularFile(apk)) {
+                return false;
+            }
+            ApkPackage read = ApkReader.read(apk);
+            byte[] embedded = read.controlFiles().get(".melange.yaml");
+            if (embedded == null || !Arrays.equals(embedded, compiled)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Builds and pushes every image; with an image key, signs each pushed image and attests its SBOM
+     * and SLSA provenance (both storage layouts), and signs again only what changed or was never signed.
+     */
+    private List<ImageOutcome> reconcileImages(long runId, Request request, dev.kiln.attest.SigningKey imageKey) {
+        RegistryClient client = new RegistryClient(http, request.registry().credentials());
+        ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
+        List<ImageOutcome> outcomes = new ArrayList<>();
+        for (Path config : request.images()) {
+            String name = ImageAttestations.imageName(config);
+            listener.onEvent(ReconcileEvent.of("phase", "==> image " + name, "package", name, "message", "image " + name));
+            ImageReference ref = ImageReference.parse(request.registry().address() + "/kiln/" + name + ":latest");
+            dev.kiln.image.BuildOptions options = new dev.kiln.image.BuildOptions(List.of(), List.of(), List.of(),
+                    settings.imageEpoch(), config.toAbsolutePath().getParent());
+            ImagePublisher.PublishResult result = publisher.publish(config, options, List.of(ref));
+            ImageReference digestRef = result.digestReferences().get(0);
+            boolean signed = false;
+            List<Attestation> attestations = ImageProvenance.attestations(result.build(), config, name);
+            if (imageKey != null && (result.changed() || client.referrers(digestRef, result.indexDigest(), null).isEmpty())) {
+                listener.onEvent(ReconcileEvent.of("phase", "==> signing " + digestRef, "package", name,
+                        "message", "signing " + digestRef));
+                ImageAttestations.signAndAttest(client, result, attestations, imageKey, settings.signingClock(clock));
+                signed = true;
+            }
+            state.recordImage(runId, name, ref.toString(), result.indexDigest().toString(), result.changed(), signed,
+                    ImageAttestations.contents(result.build(), attestations));
+            outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
+        }
+        return outcomes;
+    }
+
+    /** Every build of the run goes through here, so each one is recorded with its inputs, outputs, time and log. */
+    private Rebuilder recording(long runId, Rebuilder inner) {
+        return recipe -> {
+            Instant start = clock.instant();
+            RebuildOutcome outcome = inner.rebuild(recipe);
+            long millis = clock.millis() - start.toEpochMilli();
+            String packageName = outcome.packages().isEmpty()
+                    ? recipe.getFileName().toString().replaceFirst("\\.ya?ml$", "") : outcome.packages().get(0).name();
+            state.recordBuild(runId, recipe.toString(), packageName, sha256(recipe), start, millis,
+                    outcome.success() ? Records.BuildResult.SUCCEEDED : Records.BuildResult.FAILED,
+                    outcome.packages().stream().map(p -> p.name() + "-" + p.fullVersion()).toList(),
+                    outcome.log() == null ? null : outcome.log().toString(), outcome.message());
+            return outcome;
+        };
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return Hashing.sha256Hex(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static String summary(Report r) {
+        long built = r.packages().stream().filter(PackageOutcome::built).count();
+        long pushed = r.images().stream().filter(ImageOutcome::pushed).count();
+        String s = String.format("%d recipes (%d built), %d images (%d pushed)", r.packages().size(), built,
+                r.images().size(), pushed);
+        if (r.updates() != null) {
+            s += String.format(", %d updates published, %d failed", r.updates().count(UpdateRun.Outcome.PUBLISHED),
+                    r.updates().count(UpdateRun.Outcome.FAILED));
+        }
+        return r.problems().isEmpty() ? s : s + ", " + r.problems().size() + " recipes did not load";
+    }
+}

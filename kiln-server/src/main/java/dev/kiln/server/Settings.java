@@ -1,0 +1,217 @@
+package dev.kiln.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a reconcile needs to know about where things live and how outputs are stamped,
+ * resolved once from the command line and the environment with one set of defaults, so
+ * {@code kiln up}, {@code kiln update run} and the server cannot drift apart (they used to: one
+ * honoured {@code SOURCE_DATE_EPOCH}, the other did not).
+ *
+ * @param stateDir        cache, logs, workspaces, keys, registry storage and the state database
+ * @param repository      package repository root; packages land in {@code repository/ARCH/}
+ * @param catalog         catalog directory with {@code recipes/} and {@code images/}
+ * @param arch            APK architecture built and published
+ * @param sourceDateEpoch the timestamp of every output when set (flag, else {@code $SOURCE_DATE_EPOCH}); null when
+ *                        neither says, which builds packages at 0 and stamps images with their newest package
+ * @param packageKey      RSA key that signs packages and the index; created on first use
+ * @param imageKey        ECDSA key that signs images and attestations; null pushes images unsigned
+ * @param imagePassphrase passphrase of {@code imageKey} ({@code $KILN_PASSWORD}, empty when unset)
+ * @param pipelineDirs    extra pipeline definitions for recipes
+ * @param upstreams       where upstream monitors ask and how bumps apply patches
+ * @param database        the state store: a {@code jdbc:} URL (SQLite by default, under the state directory)
+ * @param environment     the process environment the sandbox and monitors are given (the world is injected)
+ */
+public record Settings(Path stateDir, Path repository, Path catalog, String arch, Long sourceDateEpoch, Path packageKey,
+                       Path imageKey, String imagePassphrase, List<Path> pipelineDirs, Upstreams upstreams,
+                       String database, Map<String, String> environment) {
+
+    /** Where upstream monitors look, and the patch program bumps use. */
+    public record Upstreams(String githubApi, String releaseMonitoringApi, String patch) {
+        public static final Upstreams DEFAULT = new Upstreams("https://api.github.com", "https://release-monitoring.org", "patch");
+    }
+
+    public Settings {
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(arch, "arch");
+        Objects.requireNonNull(packageKey, "packageKey");
+        Objects.requireNonNull(database, "database");
+        pipelineDirs = List.copyOf(pipelineDirs);
+        upstreams = upstreams == null ? Upstreams.DEFAULT : upstreams;
+        imagePassphrase = imagePassphrase == null ? "" : imagePassphrase;
+        environment = Map.copyOf(environment);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Without the environment, the passphrase or the database's credentials: settings get logged, secrets must not. */
+    @Override
+    public String toString() {
+        return "Settings[stateDir=" + stateDir + ", repository=" + repository + ", catalog=" + catalog + ", arch=" + arch
+                + ", sourceDateEpoch=" + sourceDateEpoch + ", packageKey=" + packageKey + ", imageKey=" + imageKey
+                + ", pipelineDirs=" + pipelineDirs + ", upstreams=" + upstreams + ", database="
+                + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + "]";
+    }
+
+    public Path cacheDir() {
+        return stateDir.resolve("cache");
+    }
+
+    public Path workDir() {
+        return stateDir.resolve("work");
+    }
+
+    public Path logDir() {
+        return stateDir.resolve("logs");
+    }
+
+    /** The APKINDEX of the built architecture. */
+    public Path index() {
+        return repository.resolve(arch).resolve("APKINDEX.tar.gz");
+    }
+
+    /** The epoch packages are built at: the configured one, else 0. */
+    public long buildEpoch() {
+        return sourceDateEpoch == null ? 0 : sourceDateEpoch;
+    }
+
+    /** The epoch images are stamped with: the configured one, else null (the newest package's build date). */
+    public Long imageEpoch() {
+        return sourceDateEpoch == null || sourceDateEpoch == 0 ? null : sourceDateEpoch;
+    }
+
+    /** The clock of signatures and attestations: fixed at the configured epoch, else {@code system}. */
+    public Clock signingClock(Clock system) {
+        return sourceDateEpoch == null ? system : Clock.fixed(Instant.ofEpochSecond(sourceDateEpoch), ZoneOffset.UTC);
+    }
+
+    /**
+     * {@code $SOURCE_DATE_EPOCH} in seconds, or null when unset or blank; the one reading of the variable,
+     * so every command rejects a bad value with the same message.
+     */
+    public static Long sourceDateEpoch(Map<String, String> env) {
+        String value = env.get("SOURCE_DATE_EPOCH");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new SettingsException("SOURCE_DATE_EPOCH must be a number of seconds, got '" + value + "'");
+        }
+    }
+
+    /** The host's APK architecture name. */
+    public static String hostArch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
+    }
+
+    /**
+     * Collects what the command line said; {@link #build(Map)} fills in the rest. Unset values take the
+     * defaults: state {@code .kiln}, repository {@code packages}, catalog {@code examples}, the host's
+     * architecture, keys under {@code STATE/keys/}, SQLite at {@code STATE/kiln.db}.
+     */
+    public static final class Builder {
+        private Path stateDir;
+        private Path repository;
+        private Path catalog;
+        private String arch;
+        private Long sourceDateEpoch;
+        private Path packageKey;
+        private Path imageKey;
+        private boolean unsignedImages;
+        private List<Path> pipelineDirs = List.of();
+        private Upstreams upstreams;
+        private String database;
+
+        private Builder() {
+        }
+
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
+        public Builder repository(Path dir) {
+            this.repository = dir;
+            return this;
+        }
+
+        public Builder catalog(Path dir) {
+            this.catalog = dir;
+            return this;
+        }
+
+        public Builder arch(String value) {
+            this.arch = value;
+            return this;
+        }
+
+        /** An explicit epoch (from a flag); null leaves {@code $SOURCE_DATE_EPOCH} to decide. */
+        public Builder sourceDateEpoch(Long seconds) {
+            this.sourceDateEpoch = seconds;
+            return this;
+        }
+
+        public Builder packageKey(Path key) {
+            this.packageKey = key;
+            return this;
+        }
+
+        public Builder imageKey(Path key) {
+            this.imageKey = key;
+            return this;
+        }
+
+        /** Push images without signatures and attestations. */
+        public Builder unsignedImages(boolean unsigned) {
+            this.unsignedImages = unsigned;
+            return this;
+        }
+
+        public Builder pipelineDirs(List<Path> dirs) {
+            this.pipelineDirs = dirs;
+            return this;
+        }
+
+        public Builder upstreams(Upstreams value) {
+            this.upstreams = value;
+            return this;
+        }
+
+        /**
+         * The state store: {@code postgresql://[user[:password]@]host[:port]/db}, {@code sqlite:FILE}, or a
+         * {@code jdbc:} URL; null for SQLite under the state directory.
+         */
+        public Builder database(String url) {
+            this.database = url;
+            return this;
+        }
+
+        public Settings build(Map<String, String> env) {
+            Path state = stateDir != null ? stateDir : Path.of(".kiln");
+            Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Settings.sourceDateEpoch(env);
+            Path images = unsignedImages ? null : imageKey != null ? imageKey : state.resolve("keys/image.key");
+            return new Settings(state, repository != null ? repository : Path.of("packages"),
+                    catalog != null ? catalog : Path.of("examples"), arch != null ? arch : hostArch(), epoch,
+                    packageKey != null ? packageKey : state.resolve("keys/kiln.rsa"), images,
+                    env.getOrDefault("KILN_PASSWORD", ""), pipelineDirs, upstreams,
+                    DatabaseUrl.jdbc(database, state), env);
+        }
+    }
+}

@@ -1,0 +1,418 @@
+package dev.kiln.server.state;
+
+import dev.kiln.server.state.Records.Build;
+import dev.kiln.server.state.Records.BuildResult;
+import dev.kiln.server.state.Records.ImagePublication;
+import dev.kiln.server.state.Records.Run;
+import dev.kiln.server.state.Records.RunStatus;
+import dev.kiln.server.state.Records.UpstreamCheck;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongPredicate;
+
+/**
+ * The record of what Kiln did: reconcile runs, builds, image publications and upstream checks, in
+ * SQLite (one file, the embedded default) or PostgreSQL (for a team), through the same SQL.
+ * Opening migrates the schema and marks as INTERRUPTED every run of this host whose process is gone,
+ * so a crash mid-run leaves a run that says so instead of one that seems to run forever.
+ * One connection, used by one thread at a time.
+ */
+public final class StateStore implements AutoCloseable {
+    private final Connection connection;
+    private final Clock clock;
+    private final String owner;
+    private final String where;
+
+    private StateStore(Connection connection, Clock clock, String owner, String where) {
+        this.connection = connection;
+        this.clock = clock;
+        this.owner = owner;
+        this.where = where;
+    }
+
+    /**
+     * Opens (creating when needed) the database at {@code jdbcUrl}. {@code host} names this machine in
+     * run owners; {@code alive} says whether a process id of this host still runs.
+     */
+    public static StateStore open(String jdbcUrl, Clock clock, String host, long pid, LongPredicate alive) {
+        String where = redacted(jdbcUrl);
+        Dialect dialect;
+        try {
+            dialect = Dialect.of(jdbcUrl);
+        } catch (IllegalArgumentException e) {
+            throw new StateException("database " + where + ": " + e.getMessage(), e);
+        }
+        Connection c = null;
+        try {
+            if (dialect == Dialect.SQLITE) {
+                java.nio.file.Path file = java.nio.file.Path.of(jdbcUrl.substring("jdbc:sqlite:".length()));
+                if (file.getParent() != null) {
+                    java.nio.file.Files.createDirectories(file.getParent());
+                }
+            }
+            c = DriverManager.getConnection(jdbcUrl);
+            if (dialect == Dialect.SQLITE) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA foreign_keys = ON");
+                    s.execute("PRAGMA busy_timeout = 10000");
+                    s.execute("PRAGMA journal_mode = WAL");
+                    // with WAL, NORMAL never corrupts the file; a power cut may only lose the last commits
+                    s.execute("PRAGMA synchronous = NORMAL");
+                }
+            }
+            Migrations.apply(c, dialect, clock.millis());
+            StateStore store = new StateStore(c, clock, host + ":" + pid, where);
+            store.markInterrupted(host, alive);
+            return store;
+        } catch (SQLException | java.io.IOException e) {
+            closeQuietly(c);
+            throw new StateException("cannot open the state database " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the database for this process: owner host:pid, where a pid is alive when the OS knows it. */
+    public static StateStore open(String jdbcUrl, Clock clock) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return open(jdbcUrl, clock, host, ProcessHandle.current().pid(),
+                pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    /** The URL without credentials, for messages. */
+    static String redacted(String jdbcUrl) {
+        String noQuery = jdbcUrl.replaceFirst("\\?.*$", "");
+        return noQuery.replaceFirst("//[^/@]*@", "//");
+    }
+
+    /** Records a run as RUNNING; returns its id. */
+    public synchronized long startRun(String kind) {
+        return insert("INSERT INTO runs (kind, owner, started_at, status) VALUES (?, ?, ?, ?)",
+                kind, owner, clock.millis(), RunStatus.RUNNING.name());
+    }
+
+    public synchronized void finishRun(long runId, RunStatus status, String summary) {
+        update("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?",
+                status.name(), clock.millis(), summary, runId);
+    }
+
+    public synchronized long recordBuild(long runId, String recipe, String packageName, String recipeSha256, Instant startedAt,
+                                         long durationMillis, BuildResult result, List<String> outputs, String logPath,
+                                         String message) {
+        return insert("INSERT INTO builds (run_id, recipe, package, recipe_sha256, started_at, duration_ms, result, outputs,"
+                        + " log_path, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, recipe, packageName, recipeSha256,
+                startedAt.toEpochMilli(), durationMillis, result.name(), String.join("\n", outputs), logPath, message);
+    }
+
+    /** Records a publication; the contents are stored once per digest, in the same transaction. */
+    public synchronized long recordImage(long runId, String image, String reference, String digest, boolean pushed,
+                                         boolean signed, Records.ImageContents contents) {
+        return transaction(() -> {
+            long id = insert("INSERT INTO image_publications (run_id, image, reference, digest, pushed, signed, published_at,"
+                            + " compressed_size, package_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, image, reference,
+                    digest, pushed ? 1 : 0, signed ? 1 : 0, clock.millis(), contents.compressedSize(), contents.packages().size());
+            boolean known = !query("SELECT 1 FROM image_packages WHERE digest = ? LIMIT 1", r -> 1, digest).isEmpty()
+                    || !query("SELECT 1 FROM image_documents WHERE digest = ? LIMIT 1", r -> 1, digest).isEmpty();
+            if (!known) {
+                for (Records.ImagePackage p : contents.packages()) {
+                    update("INSERT INTO image_packages (digest, name, version, license, origin) VALUES (?, ?, ?, ?, ?)",
+                            digest, p.name(), p.version(), p.license(), p.origin());
+                }
+                for (Records.Document d : contents.documents()) {
+                    update("INSERT INTO image_documents (digest, kind, media_type, content) VALUES (?, ?, ?, ?)",
+                            digest, d.kind(), d.mediaType(), d.content());
+                }
+            }
+            return id;
+        });
+    }
+
+    /** Every image with its latest publication, by name. */
+    public synchronized List<Records.CatalogImage> catalog() {
+        return query(CATALOG_SELECT + " JOIN (SELECT image, MAX(id) AS id FROM image_publications GROUP BY image) l"
+                + " ON p.id = l.id ORDER BY p.image", StateStore::catalogImage);
+    }
+
+    /** One image with its latest publication, or null when it was never published. */
+    public synchronized Records.CatalogImage catalogImage(String image) {
+        List<Records.CatalogImage> found = query(CATALOG_SELECT + " WHERE p.id = (SELECT MAX(id) FROM image_publications"
+                + " WHERE image = ?)", StateStore::catalogImage, image);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** A publication, when its image's content last changed, and whether its digest was ever signed. */
+    private static final String CATALOG_SELECT = "SELECT p.id, p.run_id, p.image, p.reference, p.digest, p.pushed, p.signed,"
+            + " p.published_at, p.compressed_size, p.package_count,"
+            + " (SELECT MAX(q.published_at) FROM image_publications q WHERE q.image = p.image AND q.pushed = 1),"
+            + " (SELECT MAX(s.signed) FROM image_publications s WHERE s.digest = p.digest) FROM image_publications p";
+
+    private static Records.CatalogImage catalogImage(ResultSet r) throws SQLException {
+        return new Records.CatalogImage(publication(r), instantOrNull(r, 11), r.getInt(12) != 0);
+    }
+
+    /** The image's versions, newest first: publications that pushed something new. */
+    public synchronized List<ImagePublication> imageHistory(String image, int limit) {
+        return query("SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.image = ? AND p.pushed = 1"
+                + " ORDER BY p.id DESC LIMIT ?", StateStore::publication, image, limit);
+    }
+
+    public synchronized List<Records.ImagePackage> imagePackages(String digest) {
+        return query("SELECT name, version, license, origin FROM image_packages WHERE digest = ? ORDER BY name",
+                r -> new Records.ImagePackage(r.getString(1), r.getString(2), r.getString(3), r.getString(4)), digest);
+    }
+
+    /** The document of {@code kind} about the image with {@code digest}, or null. */
+    public synchronized Records.Document imageDocument(String digest, String kind) {
+        List<Records.Document> found = query("SELECT kind, media_type, content FROM image_documents WHERE digest = ? AND kind = ?",
+                r -> new Records.Document(r.getString(1), r.getString(2), r.getString(3)), digest, kind);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** The builds of a package, newest first. */
+    public synchronized List<Build> packageBuilds(String packageName, int limit) {
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE package = ? ORDER BY id DESC LIMIT ?",
+                StateStore::build, packageName, limit);
+    }
+
+    /** The newest upstream check of package {@code name}, or null when it was never checked. */
+    public synchronized UpstreamCheck latestCheck(String packageName) {
+        List<UpstreamCheck> found = query("SELECT id, run_id, recipe, package, current_version, newest_version, monitor, status,"
+                        + " message, checked_at FROM upstream_checks WHERE package = ? ORDER BY id DESC LIMIT 1",
+                StateStore::check, packageName);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** The images whose latest publication holds package {@code name}, by name. */
+    public synchronized List<String> imagesWithPackage(String name) {
+        return query("SELECT DISTINCT p.image FROM image_packages ip JOIN image_publications p ON p.digest = ip.digest"
+                        + " JOIN (SELECT image, MAX(id) AS id FROM image_publications GROUP BY image) l ON p.id = l.id"
+                        + " WHERE ip.name = ? ORDER BY p.image", r -> r.getString(1), name);
+    }
+
+    /** One run, or null. */
+    public synchronized Run run(long id) {
+        List<Run> found = query("SELECT id, kind, owner, started_at, finished_at, status, summary FROM runs WHERE id = ?",
+                StateStore::run, id);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** One build, or null. */
+    public synchronized Build build(long id) {
+        List<Build> found = query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE id = ?", StateStore::build, id);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    private static final String PUBLICATION_COLUMNS =
+            "p.id, p.run_id, p.image, p.reference, p.digest, p.pushed, p.signed, p.published_at, p.compressed_size, p.package_count";
+    private static final String BUILD_COLUMNS =
+            "id, run_id, recipe, package, recipe_sha256, started_at, duration_ms, result, outputs, log_path, message";
+
+    private static ImagePublication publication(ResultSet r) throws SQLException {
+        long size = r.getLong(9);
+        long sizeOrUnknown = r.wasNull() ? -1 : size;
+        int count = r.getInt(10);
+        return new ImagePublication(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getInt(6) != 0, r.getInt(7) != 0, Instant.ofEpochMilli(r.getLong(8)), sizeOrUnknown, r.wasNull() ? -1 : count);
+    }
+
+    private static UpstreamCheck check(ResultSet r) throws SQLException {
+        return new UpstreamCheck(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getString(6), r.getString(7), r.getString(8), r.getString(9), Instant.ofEpochMilli(r.getLong(10)));
+    }
+
+    private static Run run(ResultSet r) throws SQLException {
+        return new Run(r.getLong(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)),
+                instantOrNull(r, 5), RunStatus.valueOf(r.getString(6)), r.getString(7));
+    }
+
+    private static Build build(ResultSet r) throws SQLException {
+        return new Build(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                Instant.ofEpochMilli(r.getLong(6)), r.getLong(7), BuildResult.valueOf(r.getString(8)), lines(r.getString(9)),
+                r.getString(10), r.getString(11));
+    }
+
+    private interface Work<T> {
+        T run();
+    }
+
+    private <T> T transaction(Work<T> work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run();
+                connection.commit();
+                return result;
+            } catch (RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failed("commit", e);
+        }
+    }
+
+    public synchronized long recordCheck(long runId, String recipe, String packageName, String current, String newest,
+                                         String monitor, String status, String message) {
+        return insert("INSERT INTO upstream_checks (run_id, recipe, package, current_version, newest_version, monitor, status,"
+                        + " message, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, recipe, packageName, current,
+                newest, monitor, status, message, clock.millis());
+    }
+
+    /** The newest runs first. */
+    public synchronized List<Run> runs(int limit) {
+        return query("SELECT id, kind, owner, started_at, finished_at, status, summary FROM runs ORDER BY id DESC LIMIT ?",
+                StateStore::run, limit);
+    }
+
+    public synchronized List<Build> builds(long runId) {
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE run_id = ? ORDER BY id", StateStore::build, runId);
+    }
+
+    public synchronized List<ImagePublication> images(long runId) {
+        return query("SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.run_id = ? ORDER BY p.id",
+                StateStore::publication, runId);
+    }
+
+    public synchronized List<UpstreamCheck> checks(long runId) {
+        return query("SELECT id, run_id, recipe, package, current_version, newest_version, monitor, status, message, checked_at"
+                + " FROM upstream_checks WHERE run_id = ? ORDER BY id", StateStore::check, runId);
+    }
+
+    /** The schema version the database is at. */
+    public synchronized int schemaVersion() {
+        try {
+            return Migrations.currentVersion(connection);
+        } catch (SQLException e) {
+            throw failed("read the schema version", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw failed("close", e);
+        }
+    }
+
+    private void markInterrupted(String host, LongPredicate alive) throws SQLException {
+        List<long[]> stale = new ArrayList<>();
+        try (PreparedStatement p = connection.prepareStatement("SELECT id, owner FROM runs WHERE status = ?")) {
+            p.setString(1, RunStatus.RUNNING.name());
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    String runOwner = r.getString(2);
+                    int colon = runOwner.lastIndexOf(':');
+                    // another host's runs are its own to judge: a shared database outlives no single machine
+                    if (colon > 0 && runOwner.substring(0, colon).equals(host)) {
+                        long pid = Long.parseLong(runOwner.substring(colon + 1));
+                        if (!alive.test(pid)) {
+                            stale.add(new long[] {r.getLong(1)});
+                        }
+                    }
+                }
+            }
+        }
+        for (long[] id : stale) {
+            update("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ? AND status = ?",
+                    RunStatus.INTERRUPTED.name(), clock.millis(), "the process running it stopped before it finished",
+                    id[0], RunStatus.RUNNING.name());
+        }
+    }
+
+    private interface Row<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            bind(p, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(row.map(r));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed("read (" + sql + ")", e);
+        }
+    }
+
+    private long insert(String sql, Object... args) {
+        try (PreparedStatement p = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            bind(p, args);
+            p.executeUpdate();
+            try (ResultSet keys = p.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("no generated key returned");
+                }
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failed("write (" + sql.split(" ")[2] + ")", e);
+        }
+    }
+
+    private void update(String sql, Object... args) {
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            bind(p, args);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failed("update (" + sql.split(" ")[1] + ")", e);
+        }
+    }
+
+    private static void bind(PreparedStatement p, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                p.setNull(i + 1, java.sql.Types.VARCHAR);
+            } else if (a instanceof Long l) {
+                p.setLong(i + 1, l);
+            } else if (a instanceof Integer n) {
+                p.setInt(i + 1, n);
+            } else {
+                p.setString(i + 1, a.toString());
+            }
+        }
+    }
+
+    private StateException failed(String what, SQLException e) {
+        return new StateException("state database " + where + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    private static Instant instantOrNull(ResultSet r, int column) throws SQLException {
+        long v = r.getLong(column);
+        return r.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    private static List<String> lines(String s) {
+        return s == null || s.isEmpty() ? List.of() : Arrays.asList(s.split("\n"));
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the open failure is what the caller needs to see
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.kiln.server.web;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Text into HTML, and the frame every page shares: one inline style sheet (the machine may be
+ * offline, so nothing is fetched), no script, a layout that reflows on a phone.
+ */
+final class Html {
+    private static final String STYLE = """
+            body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#fafafa}
+            header{background:#1b1f24;color:#fff;padding:.6em 1em;display:flex;gap:1.2em;flex-wrap:wrap;align-items:baseline}
+            header a{color:#fff;text-decoration:none}header strong{font-size:1.2em}
+            main{padding:1em;max-width:72em;margin:auto}
+            table{border-collapse:collapse;width:100%;background:#fff}
+            th,td{text-align:left;padding:.35em .6em;border-bottom:1px solid #e3e3e3;vertical-align:top}
+            th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
+            code,pre{font:13px/1.4 ui-monospace,monospace}pre{background:#fff;border:1px solid #e3e3e3;padding:.6em;overflow:auto}
+            .ok{color:#17733a}.bad{color:#b3261e;font-weight:600}.muted{color:#666}
+            form{margin:.5em 0 1em;display:flex;gap:.5em;flex-wrap:wrap}
+            @media (max-width:40em){th.wide,td.wide{display:none}main{padding:.5em}}
+            """;
+
+    private Html() {
+    }
+
+    static String escape(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** A path segment for a link (names come from recipes and configs, so they are encoded, not trusted). */
+    static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The page frame; {@code refreshSeconds} above 0 reloads it (the activity page while a run is going). */
+    static String page(String title, int refreshSeconds, String body) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                + (refreshSeconds > 0 ? "<meta http-equiv=\"refresh\" content=\"" + refreshSeconds + "\">" : "")
+                + "<title>" + escape(title) + " · Kiln</title><style>" + STYLE + "</style></head><body>"
+                + "<header><strong><a href=\"/\">Kiln</a></strong><a href=\"/\">Catalog</a><a href=\"/activity\">Activity</a>"
+                + "<a href=\"/api/images\">API</a></header><main>" + body + "</main></body></html>";
+    }
+
+    /** "3 hours ago", the way the catalog says how fresh an image is. */
+    static String ago(Instant then, Instant now) {
+        if (then == null) {
+            return "never";
+        }
+        long s = Math.max(0, Duration.between(then, now).getSeconds());
+        if (s < 90) {
+            return s + " seconds ago";
+        }
+        if (s < 90 * 60) {
+            return (s / 60) + " minutes ago";
+        }
+        if (s < 36 * 3600) {
+            return (s / 3600) + " hours ago";
+        }
+        return (s / 86400) + " days ago";
+    }
+
+    /** 1.4 MiB: sizes as a person reads them. */
+    static String size(long bytes) {
+        if (bytes < 0) {
+            return "?";
+        }
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}
