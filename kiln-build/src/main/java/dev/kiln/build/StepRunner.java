@@ -106,7 +106,8 @@ final class StepRunner {
         SandboxSpec spec = SandboxSpec.of(workspace.root(), List.of(Workspace.shell(), SCRIPT_DIR + "/" + script.getFileName()))
                 .withEnvironment(env)
                 .withWorkingDirectory(BuildEnvironment.GUEST_HOME)
-                .withExtraMounts(List.of(new Mount(workspace.scriptDir(), SCRIPT_DIR, true)))
+                .withExtraMounts(List.of(new Mount(workspace.scriptDir(), SCRIPT_DIR, true),
+                        Mount.readWrite(workspace.tmpDir(), "/tmp")))
                 .withAddCapabilities(addCapabilities)
                 .withTimeout(deadline.remaining(label))
                 .withLimits(options.limits().sandbox());
