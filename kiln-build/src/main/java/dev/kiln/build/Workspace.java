@@ -126,9 +126,21 @@ final class Workspace implements AutoCloseable {
         return (wd.endsWith("/") ? wd : wd + "/") + (path.startsWith("./") ? path.substring(2) : path);
     }
 
-    /** The shell that runs step scripts: bash where the host has it (for pipefail), else sh. */
-    static String shell() {
-        return Files.isExecutable(Path.of("/usr/bin/bash")) ? "/bin/bash" : "/bin/sh";
+    /**
+     * The shell that runs step scripts: bash where the guest's root has it (for pipefail), else sh.
+     * {@code rootfs} is the hermetic root, or null for the host's (host-toolchain stage). Links are not
+     * followed: a hermetic root's absolute links point into the guest, not the host.
+     */
+    static String shell(Path rootfs) {
+        if (rootfs == null) {
+            return Files.isExecutable(Path.of("/usr/bin/bash")) ? "/bin/bash" : "/bin/sh";
+        }
+        for (String bash : List.of("usr/bin/bash", "bin/bash")) {
+            if (Files.exists(rootfs.resolve(bash), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return "/" + bash;
+            }
+        }
+        return "/bin/sh";
     }
 
     String logTail(int lines) {
