@@ -42,7 +42,8 @@ public final class FileTrees {
      * and every other file is a hard link to the original ({@code hardLinks}) or a copy keeping its mode.
      * Whoever owns the new directories may then add, remove and replace entries without touching
      * {@code from}; a hard-linked file can still be written in place by whoever may write the original,
-     * so link only when that is not the one who uses the copy.
+     * so link only when that is not the one who uses the copy. Where {@code to} is on another file
+     * system than {@code from}, files are copied instead.
      */
     public static void linkFarm(Path from, Path to, boolean hardLinks, int dirUid, int dirGid) throws IOException {
         java.util.List<Path> made = new java.util.ArrayList<>();
@@ -66,8 +67,8 @@ public final class FileTrees {
                 Path target = to.resolve(from.relativize(file).toString());
                 if (attrs.isSymbolicLink()) {
                     Files.createSymbolicLink(target, Files.readSymbolicLink(file));
-                } else if (hardLinks) {
-                    Files.createLink(target, file);
+                } else if (hardLinks && link(target, file)) {
+                    return FileVisitResult.CONTINUE;
                 } else {
                     Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                 }
@@ -80,6 +81,19 @@ public final class FileTrees {
             Path target = to.resolve(from.relativize(dir).toString());
             Files.setAttribute(target, "unix:mode", Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS),
                     LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** Hard-links {@code target} to {@code file}; false when they lie on different file systems. */
+    private static boolean link(Path target, Path file) throws IOException {
+        try {
+            Files.createLink(target, file);
+            return true;
+        } catch (java.nio.file.FileSystemException e) {
+            if (e.getReason() != null && e.getReason().contains("cross-device")) {
+                return false;
+            }
+            throw e;
         }
     }
 
