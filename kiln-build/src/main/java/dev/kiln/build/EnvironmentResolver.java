@@ -50,6 +50,10 @@ final class EnvironmentResolver {
             }
         }
         repos.addAll(sources.repositories());
+        if (repos.isEmpty()) {
+            // nothing to resolve from: the host-toolchain stage, whatever keys the recipe names
+            return new EnvironmentResolver(options.arch(), null, List.of());
+        }
         List<Path> keyFiles = new ArrayList<>(sources.keyring());
         for (String k : plan.environmentKeyring()) {
             if (!k.contains("://")) {
