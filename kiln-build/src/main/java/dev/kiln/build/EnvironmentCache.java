@@ -7,9 +7,9 @@ import dev.kiln.apk.RootfsWriter;
 import dev.kiln.content.FileTrees;
 import dev.kiln.sandbox.IdentityMap;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -46,16 +46,32 @@ final class EnvironmentCache {
         Path partial = Files.createTempDirectory(root, key + ".partial-");
         try {
             writeRoot(env, partial);
-            try {
-                Files.move(partial, entry, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException lostTheRace) {
-                FileTrees.delete(partial);
-            }
+            moveIntoPlace(partial, entry);
         } catch (IOException | RuntimeException e) {
             FileTrees.delete(partial);
             throw e;
         }
         return new Installed(entry, key, false);
+    }
+
+    /**
+     * Renames a fully installed {@code partial} to {@code entry}; when another build got there first (rename(2)
+     * onto a non-empty directory fails with ENOTEMPTY, which the JDK reports as a plain
+     * FileSystemException under ATOMIC_MOVE), {@code partial} is dropped and theirs is used.
+     *
+     * @return false when the entry was already there
+     */
+    static boolean moveIntoPlace(Path partial, Path entry) throws IOException {
+        try {
+            Files.move(partial, entry, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (FileSystemException e) {
+            if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            FileTrees.delete(partial);
+            return false;
+        }
     }
 
     /** Installs {@code env} (packages, then the apk database at {@code lib/apk/db/installed}) into {@code dir}. */
