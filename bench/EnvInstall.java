@@ -79,11 +79,33 @@ public class EnvInstall {
                 cached[i] = w;
             }
         }
+        // The cached install alone: the private copy a build gets (a hard-link farm, as for a root-run Kiln),
+        // of the environment the runs above cached, and its removal.
+        Path cachedEnv;
+        try (var entries = Files.list(work.resolve("cache/environments"))) {
+            cachedEnv = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        long[] farm = new long[runs];
+        long[] remove = new long[runs];
+        for (int i = -2; i < runs; i++) {
+            Path copy = work.resolve("farm");
+            long t0 = System.nanoTime();
+            FileTrees.linkFarm(cachedEnv, copy, true, 100000, 100000);
+            long t1 = System.nanoTime();
+            FileTrees.delete(copy);
+            long t2 = System.nanoTime();
+            if (i >= 0) {
+                farm[i] = t1 - t0;
+                remove[i] = t2 - t1;
+            }
+        }
         long coldMedian = median(cold);
         long cachedMedian = median(cached);
         System.out.printf("| cold environment, whole build (median of %d) | %.3f s |%n", runs, coldMedian / 1e9);
         System.out.printf("| cached environment, whole build (median of %d) | %.3f s |%n", runs, cachedMedian / 1e9);
         System.out.printf("| install from packages (difference) | %.3f s |%n", (coldMedian - cachedMedian) / 1e9);
+        System.out.printf("| private copy from the cache (hard-link farm, median of %d) | %.3f s |%n", runs, median(farm) / 1e9);
+        System.out.printf("| removing that copy (median of %d) | %.3f s |%n", runs, median(remove) / 1e9);
     }
 
     private static long build(Path work, Path recipe, Path repo, Path keyFile) throws java.io.IOException {
