@@ -243,6 +243,44 @@ class HermeticBuildTest {
     }
 
     @Test
+    void theRecipesOwnLocalRepositoryAndKeyringChooseTheHermeticStage() throws IOException {
+        dev.kiln.apk.SigningKey other = dev.kiln.apk.SigningKey.generate(2048, "other.rsa");
+        other.writePem(dir.resolve("other.rsa"), dir.resolve("other.rsa.pub"));
+        Path ownRepo = TestPackages.publish(dir.resolve("own-repo"), BuildFixture.ARCH, other, environmentPackages());
+        Path recipe = f.writeRecipe("own", """
+                package:
+                  name: own
+                  version: "1.0"
+                  epoch: 0
+                  description: "names its own repository"
+                  copyright:
+                    - license: MIT
+                environment:
+                  contents:
+                    repositories:
+                      - https://packages.wolfi.dev/os
+                      - %s
+                    keyring:
+                      - https://packages.wolfi.dev/os/wolfi-signing.rsa.pub
+                      - %s
+                    packages:
+                      - busybox
+                      - cc-stand-in
+                pipeline:
+                %s
+                """.formatted(ownRepo, dir.resolve("other.rsa.pub"), probeStep().indent(2).stripTrailing()));
+        BuildPlan plan = Recipes.compile(recipe, List.of(), CompileOptions.forArch(BuildFixture.ARCH));
+        BuildOptions options = new BuildOptions(BuildFixture.ARCH, f.repository, f.cache, dir.resolve("work"),
+                dir.resolve("logs"), f.key, 0, "kiln", false, false, null, events::add, null);
+
+        BuildResult result = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()),
+                HttpClient.newHttpClient()).build(plan, options);
+
+        assertThat(file(result, "usr/share/probe/cc-version")).isEqualTo("kiln-cc 0.1 (stand-in)\n");
+        assertThat(environmentEvents()).singleElement().asString().startsWith("installed 2 packages ");
+    }
+
+    @Test
     void withoutRepositoriesThatProvideTheEnvironmentTheBuildStaysOnTheHostToolchain() {
         Path recipe = f.writeRecipe("hosted", """
                 package:
