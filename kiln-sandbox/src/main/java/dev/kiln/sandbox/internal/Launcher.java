@@ -17,11 +17,9 @@ import java.util.Map;
  * holds a capability outside that namespace, and the mounts it inherits from the more privileged
  * staging namespace are locked: the build cannot unmount them to see what lies beneath.
  *
- * <p>bwrap reads its options from the pipe Kiln writes them to ({@code --args 3}), so the sandbox's
- * {@code /proc/1/cmdline} is {@code bwrap --args 3} and names no host path. The pipe arrives as standard
- * input and is moved to descriptor 3, because bwrap closes the descriptor it read: the command gets
- * {@code /dev/null} as standard input instead of none (configure scripts duplicate descriptor 0 and
- * stop with "Bad file descriptor" when it is closed).
+ * <p>bwrap reads its options from a pipe (Kiln's end of standard input, moved to descriptor 3:
+ * {@code --args 3}), so the sandbox's {@code /proc/1/cmdline} is {@code bwrap --args 3 -- COMMAND}
+ * and names no host path; the command's own standard input is {@code /dev/null}, as before.
  */
 public final class Launcher {
 
@@ -41,15 +39,18 @@ public final class Launcher {
             "  shift 2",
             "done",
             "mount --rbind \"$stage\" " + STAGE_VIEW,
+            // bwrap closes the --args descriptor after reading it; the command's stdin stays /dev/null.
+            "exec 3<&0 </dev/null",
             "exec prlimit --nproc=\"$nproc\" unshare --user --map-users=\"$uid,0,$count\" --map-groups=\"$gid,0,$count\" --setuid 0 --setgid 0"
-                    + " -- \"$bwrap\" --args 3 \"$@\" 3<&0 </dev/null",
+                    + " -- \"$bwrap\" --args 3 \"$@\"",
             "");
 
     private static final String CALLER_SCRIPT = String.join("\n",
             "set -e",
             "nproc=$1 bwrap=$2",
             "shift 2",
-            "exec prlimit --nproc=\"$nproc\" \"$bwrap\" --args 3 \"$@\" 3<&0 </dev/null",
+            "exec 3<&0 </dev/null",
+            "exec prlimit --nproc=\"$nproc\" \"$bwrap\" --args 3 \"$@\"",
             "");
 
     private Launcher() {}
