@@ -21,11 +21,21 @@ import java.util.Objects;
  * @param attestKey     ECDSA image key that signs each package's provenance as a DSSE envelope; null writes the
  *                      bare in-toto statement
  * @param limits        whole-build timeout and the sandbox's process and workspace ceilings
+ * @param environment   repositories and keys for build environments installed from packages
  */
 public record BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir,
                            SigningKey signingKey, long sourceDateEpoch, String namespace, boolean offline,
                            boolean keepWorkspace, Path sourceDir, BuildListener listener,
-                           dev.kiln.attest.SigningKey attestKey, BuildLimits limits) {
+                           dev.kiln.attest.SigningKey attestKey, BuildLimits limits,
+                           EnvironmentSources environment) {
+    /** Options whose build environments come from no repository (the host-toolchain stage). */
+    public BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir, SigningKey signingKey,
+                        long sourceDateEpoch, String namespace, boolean offline, boolean keepWorkspace, Path sourceDir,
+                        BuildListener listener, dev.kiln.attest.SigningKey attestKey, BuildLimits limits) {
+        this(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace, offline, keepWorkspace,
+                sourceDir, listener, attestKey, limits, EnvironmentSources.NONE);
+    }
+
     /** Options with {@link BuildLimits#DEFAULT}. */
     public BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir, SigningKey signingKey,
                         long sourceDateEpoch, String namespace, boolean offline, boolean keepWorkspace, Path sourceDir,
@@ -52,6 +62,7 @@ public record BuildOptions(String arch, Path repository, Path cacheDir, Path wor
         namespace = namespace == null ? "kiln" : namespace;
         listener = listener == null ? BuildListener.NONE : listener;
         limits = limits == null ? BuildLimits.DEFAULT : limits;
+        environment = environment == null ? EnvironmentSources.NONE : environment;
     }
 
     /**
@@ -65,16 +76,21 @@ public record BuildOptions(String arch, Path repository, Path cacheDir, Path wor
 
     public BuildOptions withSourceDir(Path dir) {
         return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, dir, listener, attestKey, limits);
+                offline, keepWorkspace, dir, listener, attestKey, limits, environment);
     }
 
     public BuildOptions withLimits(BuildLimits newLimits) {
         return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, sourceDir, listener, attestKey, newLimits);
+                offline, keepWorkspace, sourceDir, listener, attestKey, newLimits, environment);
     }
 
     public BuildOptions withAttestKey(dev.kiln.attest.SigningKey key) {
         return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, sourceDir, listener, key, limits);
+                offline, keepWorkspace, sourceDir, listener, key, limits, environment);
+    }
+
+    public BuildOptions withEnvironment(EnvironmentSources sources) {
+        return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
+                offline, keepWorkspace, sourceDir, listener, attestKey, limits, sources);
     }
 }

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the packages of one compiled recipe: fetch every source into the cache, run the
@@ -72,8 +73,19 @@ public final class PackageBuilder {
                 workspace.outputDir(pkg.name());
             }
             BuildDeadline deadline = BuildDeadline.start(plan.timeout(), options.limits());
+            EnvironmentResolver environments = EnvironmentResolver.of(plan, options);
+            ResolvedEnvironment environment = null;
+            Path rootfs = null;
+            Set<String> optional = buildNativeNeeds(plan);
+            if (options.environment().hermetic() || environments.provides(plan.environmentPackages(), optional)) {
+                environment = resolveBuildEnvironment(plan, environments, optional);
+                rootfs = installBuildEnvironment(plan, environment, workspace, options);
+            } else {
+                listener.onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.ENVIRONMENT, plan.name(),
+                        "host-toolchain", 0, 0));
+            }
             StepRunner runner = new StepRunner(sandbox, fetcher, git, workspace, options,
-                    plan.environmentVariables(), plan.capabilities().add(), log, deadline);
+                    plan.environmentVariables(), plan.capabilities().add(), log, deadline, rootfs);
             listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "building " + plan.name() + "-" + plan.fullVersion()));
             runner.run(plan.name(), plan.steps());
             for (PackagePlan sub : plan.subpackages()) {
@@ -92,7 +104,8 @@ public final class PackageBuilder {
                         new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.WARNING, pkg.name(), w, 0, 0)));
             }
 
-            new PackageTests(sandbox, workspace, options, log, deadline).run(plan, packages, built);
+            new PackageTests(sandbox, fetcher, git, workspace, options, log, deadline,
+                    environment == null ? null : environments).run(plan, packages, built);
 
             listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "publishing to " + options.repository()));
             ApkRepository repository = new ApkRepository(options.repository());
@@ -101,12 +114,43 @@ public final class PackageBuilder {
             Path archDir = options.repository().resolve(options.arch());
             List<BuiltPackage> published = built.stream()
                     .map(b -> b.withFile(archDir.resolve(b.file().getFileName().toString()))).toList();
-            PackageProvenance.write(plan, options, published, logFile, startedOn, clock.instant());
+            PackageProvenance.write(plan, options, environment, published, logFile, startedOn, clock.instant());
             published.forEach(b -> listener.onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.PACKAGE,
                     b.name(), b.file().toString(), 0, 0)));
             return new BuildResult(plan.recipeFile(), options.arch(), false, null, published, logFile);
         } catch (IOException e) {
             throw new BuildException("build of " + plan.name() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    private static Set<String> buildNativeNeeds(BuildPlan plan) {
+        List<dev.kiln.recipe.Step> all = new ArrayList<>(plan.steps());
+        plan.subpackages().forEach(s -> all.addAll(s.steps()));
+        return EnvironmentResolver.nativeStepNeeds(all);
+    }
+
+    private static ResolvedEnvironment resolveBuildEnvironment(BuildPlan plan, EnvironmentResolver environments,
+            Set<String> optional) {
+        String what = "build environment of " + plan.name();
+        if (plan.environmentPackages().isEmpty()) {
+            throw new BuildException(what, "a hermetic build needs environment.contents.packages (at least a shell"
+                    + " and what the pipeline runs); the recipe names none", null);
+        }
+        return environments.resolve(what, plan.environmentPackages(), optional);
+    }
+
+    /**
+     * The build's private root: the installed environment from the cache (installed there first when new),
+     * copied as a hard-link farm the build may change.
+     */
+    private Path installBuildEnvironment(BuildPlan plan, ResolvedEnvironment environment, Workspace workspace,
+            BuildOptions options) throws IOException {
+        EnvironmentCache.Installed installed = new EnvironmentCache(options.cacheDir()).install(environment);
+        options.listener().onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.ENVIRONMENT, plan.name(),
+                (installed.cacheHit() ? "cached " : "installed ") + environment.packages().size() + " packages "
+                        + installed.key(), 0, 0));
+        Path rootfs = workspace.base().resolve("rootfs");
+        EnvironmentCache.privateCopy(installed.rootfs(), rootfs, sandbox.identity());
+        return rootfs;
     }
 }

@@ -3,7 +3,9 @@ package dev.kiln.build;
 import dev.kiln.attest.Dsse;
 import dev.kiln.attest.ResourceDescriptor;
 import dev.kiln.attest.SlsaProvenance;
+import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.content.AtomicFiles;
+import dev.kiln.content.Hashing;
 import dev.kiln.content.Digest;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.FetchStep;
@@ -32,9 +34,9 @@ final class PackageProvenance {
     }
 
     /** Writes one statement per package, each atomically, after the packages are published. */
-    static void write(BuildPlan plan, BuildOptions options, List<BuiltPackage> published, Path logFile,
-            Instant startedOn, Instant finishedOn) {
-        SlsaProvenance predicate = predicate(plan, options, logFile, startedOn, finishedOn);
+    static void write(BuildPlan plan, BuildOptions options, ResolvedEnvironment environment,
+            List<BuiltPackage> published, Path logFile, Instant startedOn, Instant finishedOn) {
+        SlsaProvenance predicate = predicate(plan, options, environment, logFile, startedOn, finishedOn);
         for (BuiltPackage b : published) {
             ResourceDescriptor subject = new ResourceDescriptor(b.file().getFileName().toString(),
                     "pkg:apk/" + options.namespace() + "/" + b.name() + "@" + b.fullVersion() + "?arch=" + options.arch(),
@@ -47,8 +49,9 @@ final class PackageProvenance {
         }
     }
 
-    static SlsaProvenance predicate(BuildPlan plan, BuildOptions options, Path logFile, Instant startedOn,
-            Instant finishedOn) {
+    /** @param environment the installed build environment, or null for the host-toolchain stage */
+    static SlsaProvenance predicate(BuildPlan plan, BuildOptions options, ResolvedEnvironment environment,
+            Path logFile, Instant startedOn, Instant finishedOn) {
         Map<String, Object> recipe = new LinkedHashMap<>();
         recipe.put("path", plan.recipeFile());
         Path recipeFile = plan.recipeFile() == null ? null : Path.of(plan.recipeFile());
@@ -90,15 +93,34 @@ final class PackageProvenance {
                 p.resolvedDependency(new ResourceDescriptor(null, "git+" + g.repository() + ref, digest, null, null, null));
             }
         }
-        for (String pkg : plan.environmentPackages()) {
-            // host-toolchain builds know environment packages by name only (DESIGN.md, build stage 1)
-            p.resolvedDependency(new ResourceDescriptor(pkg, "pkg:apk/" + options.namespace() + "/" + pkg
-                    + "?arch=" + options.arch(), Map.of(), null, null, Map.of("role", "build-environment")));
+        if (environment != null) {
+            // every package that built it, with apk's checksum (SHA-1 of its control segment, which covers
+            // the data's SHA-256), as apk-tools records it in the index and the installed database
+            for (RepositoryPackage pkg : environment.packages()) {
+                p.resolvedDependency(new ResourceDescriptor(pkg.name(), "pkg:apk/" + options.namespace() + "/"
+                        + pkg.name() + "@" + pkg.version() + "?arch=" + options.arch(), apkDigest(pkg),
+                        null, null, Map.of("role", "build-environment")));
+            }
+        } else {
+            for (String pkg : plan.environmentPackages()) {
+                // host-toolchain builds know environment packages by name only (DESIGN.md, build stage 1)
+                p.resolvedDependency(new ResourceDescriptor(pkg, "pkg:apk/" + options.namespace() + "/" + pkg
+                        + "?arch=" + options.arch(), Map.of(), null, null, Map.of("role", "build-environment")));
+            }
         }
         if (logFile != null && Files.isRegularFile(logFile)) {
             p.byproduct(new ResourceDescriptor(logFile.getFileName().toString(), null,
                     Map.of("sha256", Digest.sha256(logFile).hex()), null, "text/plain", null));
         }
         return p.build();
+    }
+
+    /** An index checksum {@code Q1<base64 SHA-1>} as an in-toto digest; other forms are kept as written. */
+    private static Map<String, String> apkDigest(RepositoryPackage pkg) {
+        String checksum = pkg.entry().checksum();
+        if (checksum != null && checksum.startsWith("Q1")) {
+            return Map.of("sha1", Hashing.hex(java.util.Base64.getDecoder().decode(checksum.substring(2))));
+        }
+        return checksum == null ? Map.of() : Map.of("apkChecksum", checksum);
     }
 }

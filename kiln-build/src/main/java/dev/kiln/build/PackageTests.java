@@ -1,80 +1,91 @@
 package dev.kiln.build;
 
-import dev.kiln.recipe.PackagePlan;
+import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.ApkReader;
+import dev.kiln.build.source.GitCheckout;
+import dev.kiln.build.source.SourceFetcher;
 import dev.kiln.recipe.BuildPlan;
-import dev.kiln.recipe.ShellStep;
-import dev.kiln.recipe.Step;
-import dev.kiln.sandbox.ExecResult;
+import dev.kiln.recipe.PackagePlan;
 import dev.kiln.sandbox.Mount;
 import dev.kiln.sandbox.Sandbox;
-import dev.kiln.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Runs each package's {@code test} pipeline in a fresh sandbox whose {@code /usr} holds the
- * package just built (laid over the host toolchain), with an empty workspace. A failing test
- * fails the build before anything is published.
+ * Runs each package's {@code test} pipeline in a guest of its own, with an empty workspace, before
+ * anything is published; a failing test fails the build. In the hermetic stage the guest's root is
+ * installed from packages, as melange's is: the package under test (from this build, not yet published)
+ * with its runtime dependencies, {@code test.environment.contents.packages} and the {@code needs} of the
+ * test pipelines, with an apk database. In the host-toolchain stage its {@code /usr} holds the package
+ * laid over the host's. {@code fetch} and {@code git-checkout} in a test pipeline are done by Kiln
+ * before the sandbox, as in builds.
  */
 final class PackageTests {
     private final Sandbox sandbox;
+    private final SourceFetcher fetcher;
+    private final GitCheckout git;
     private final Workspace workspace;
     private final BuildOptions options;
     private final OutputStream log;
     private final BuildDeadline deadline;
+    /** Resolves test environments; null in the host-toolchain stage. */
+    private final EnvironmentResolver environments;
 
-    PackageTests(Sandbox sandbox, Workspace workspace, BuildOptions options, OutputStream log, BuildDeadline deadline) {
+    PackageTests(Sandbox sandbox, SourceFetcher fetcher, GitCheckout git, Workspace workspace, BuildOptions options,
+                 OutputStream log, BuildDeadline deadline, EnvironmentResolver environments) {
         this.sandbox = sandbox;
+        this.fetcher = fetcher;
+        this.git = git;
         this.workspace = workspace;
         this.options = options;
         this.log = log;
         this.deadline = deadline;
+        this.environments = environments;
     }
 
     void run(BuildPlan plan, List<PackagePlan> packages, List<BuiltPackage> built) throws IOException {
+        List<ApkPackage> builtApks = environments == null ? List.of()
+                : built.stream().map(b -> ApkReader.read(b.file())).toList();
         for (PackagePlan pkg : packages) {
             if (pkg.test() == null || pkg.test().steps().isEmpty()) {
                 continue;
             }
             options.listener().onEvent(BuildListener.BuildEvent.phase(pkg.name(), "testing " + pkg.name()));
-            Path guest = Files.createDirectories(workspace.base().resolve("test-" + pkg.name()));
-            Path usr = guest.resolve("usr");
-            GuestUsr.build(Path.of("/usr"), workspace.outputDir(pkg.name()).resolve("usr"), usr);
-            Path home = Files.createDirectories(guest.resolve("home-build"));
-            Path scripts = Files.createDirectories(guest.resolve("steps"));
-            List<Step> steps = pkg.test().steps();
-            for (int i = 0; i < steps.size(); i++) {
-                Step step = steps.get(i);
-                if (!(step instanceof ShellStep shell)) {
-                    throw new BuildException(step.label(), "test pipelines may only run commands (sources are build-time)", null);
+            String what = "test of " + pkg.name();
+            try (Workspace guest = Workspace.create(workspace.base(), "test-" + pkg.name(), workspace.logFile(),
+                    false)) {
+                Path rootfs = null;
+                List<Mount> mounts = new ArrayList<>();
+                if (environments != null) {
+                    List<String> world = new ArrayList<>(pkg.test().environmentPackages());
+                    world.add(pkg.name() + "=" + plan.fullVersion());
+                    ResolvedEnvironment env = environments.resolve(what, world,
+                            EnvironmentResolver.nativeStepNeeds(pkg.test().steps()), builtApks);
+                    // Installed apart from the cache (the package under test is new every build), then linked
+                    // into a private root exactly as a build's is.
+                    Path installed = Files.createDirectory(guest.base().resolve("installed"));
+                    EnvironmentCache.writeRoot(env, installed);
+                    rootfs = guest.base().resolve("rootfs");
+                    EnvironmentCache.privateCopy(installed, rootfs, sandbox.identity());
+                    options.listener().onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.ENVIRONMENT,
+                            pkg.name(), "installed " + env.packages().size() + " packages for " + what + " "
+                            + env.key(), 0, 0));
+                } else {
+                    Path usr = guest.base().resolve("usr");
+                    GuestUsr.build(Path.of("/usr"), workspace.outputDir(pkg.name()).resolve("usr"), usr);
+                    mounts.add(new Mount(Path.of("/usr"), GuestUsr.HOST_USR, true));
+                    mounts.add(new Mount(usr, "/usr", true));
                 }
-                options.listener().onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.STEP,
-                        pkg.name(), "test: " + step.label(), i + 1, steps.size()));
-                log.write(("\n==> test " + pkg.name() + ": " + step.label() + "\n").getBytes(StandardCharsets.UTF_8));
-                Path script = scripts.resolve("test-" + (i + 1) + ".sh");
-                Files.writeString(script, BuildEnvironment.script(shell.workingDirectory(), shell.script()));
-                SandboxSpec spec = SandboxSpec.of(home, List.of(Workspace.shell(), StepRunner.SCRIPT_DIR + "/" + script.getFileName()))
-                        .withEnvironment(BuildEnvironment.forStep(options.arch(), options.sourceDateEpoch(),
-                                plan.environmentVariables(), shell.environment()))
-                        .withWorkingDirectory(BuildEnvironment.GUEST_HOME)
-                        .withExtraMounts(List.of(
-                                new Mount(Path.of("/usr"), GuestUsr.HOST_USR, true),
-                                new Mount(usr, "/usr", true),
-                                new Mount(scripts, StepRunner.SCRIPT_DIR, true)))
-                        .withTimeout(deadline.remaining("test of " + pkg.name() + ": " + step.label()))
-                        .withLimits(options.limits().sandbox());
-                ExecResult result = sandbox.run(spec, log);
-                log.flush();
-                String killed = deadline.killedBecause(result, options.limits());
-                if (killed != null || result.exitCode() != 0) {
-                    throw new BuildException("test of " + pkg.name() + ": " + step.label(),
-                            (killed != null ? killed : "exited with status " + result.exitCode())
-                                    + "; last lines of the log:\n" + workspace.logTail(20), null);
-                }
+                Map<String, String> env = new LinkedHashMap<>(plan.environmentVariables());
+                env.putAll(pkg.test().environmentVariables());
+                new StepRunner(sandbox, fetcher, git, guest, options, env, List.of(), log, deadline, rootfs, mounts,
+                        what + ": ").run(pkg.name(), pkg.test().steps());
             }
         }
     }

@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,9 @@ import java.util.Map;
  * Runs the compiled steps of one build in order. Shell steps run in the sandbox from a script
  * file (never spliced into a command line); {@code fetch} and {@code git-checkout} are done
  * by Kiln itself from the source cache, which was filled before the first step, so no step
- * needs the network.
+ * needs the network. Every step of one runner shares the workspace and {@code /tmp} (one guest per
+ * build), and the root: the host's {@code /usr} (host-toolchain stage) or the build's private copy of
+ * its installed environment (hermetic stage).
  */
 final class StepRunner {
     /** Guest directory holding the step scripts, mounted read-only. */
@@ -40,11 +43,23 @@ final class StepRunner {
     private final List<String> addCapabilities;
     private final OutputStream log;
     private final BuildDeadline deadline;
+    /** The hermetic root filesystem (the build's private copy), or null for the host-toolchain stage. */
+    private final Path rootfs;
+    /** Further mounts of every step (a test guest's /usr in the host-toolchain stage). */
+    private final List<Mount> guestMounts;
+    /** Put before step labels in events and errors ("test of NAME: "), empty for build steps. */
+    private final String labelPrefix;
     private int scriptCounter;
 
     StepRunner(Sandbox sandbox, SourceFetcher fetcher, GitCheckout git, Workspace workspace,
                BuildOptions options, Map<String, String> recipeEnv, List<String> addCapabilities, OutputStream log,
-               BuildDeadline deadline) {
+               BuildDeadline deadline, Path rootfs) {
+        this(sandbox, fetcher, git, workspace, options, recipeEnv, addCapabilities, log, deadline, rootfs, List.of(), "");
+    }
+
+    StepRunner(Sandbox sandbox, SourceFetcher fetcher, GitCheckout git, Workspace workspace,
+               BuildOptions options, Map<String, String> recipeEnv, List<String> addCapabilities, OutputStream log,
+               BuildDeadline deadline, Path rootfs, List<Mount> guestMounts, String labelPrefix) {
         this.sandbox = sandbox;
         this.fetcher = fetcher;
         this.git = git;
@@ -54,24 +69,28 @@ final class StepRunner {
         this.addCapabilities = List.copyOf(addCapabilities);
         this.log = log;
         this.deadline = deadline;
+        this.rootfs = rootfs;
+        this.guestMounts = List.copyOf(guestMounts);
+        this.labelPrefix = labelPrefix;
     }
 
     void run(String packageName, List<Step> steps) {
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
+            String label = labelPrefix + step.label();
             options.listener().onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.STEP,
-                    packageName, step.label(), i + 1, steps.size()));
-            writeLog("\n==> " + packageName + ": " + step.label() + "\n");
+                    packageName, label, i + 1, steps.size()));
+            writeLog("\n==> " + packageName + ": " + label + "\n");
             try {
                 if (step instanceof ShellStep shell) {
-                    runShell(shell.label(), shell.workingDirectory(), shell.script(), shell.environment());
+                    runShell(label, shell.workingDirectory(), shell.script(), shell.environment());
                 } else if (step instanceof FetchStep fetch) {
                     runFetch(fetch);
                 } else if (step instanceof GitCheckoutStep checkout) {
                     runCheckout(checkout);
                 }
             } catch (IOException | ContentException e) {
-                throw new BuildException(step.label(), e.getMessage(), e);
+                throw new BuildException(label, e.getMessage(), e);
             }
         }
     }
@@ -89,7 +108,7 @@ final class StepRunner {
             String script = "tar -x --no-same-owner --strip-components=" + fetch.stripComponents()
                     + " -f " + BuildEnvironment.shellQuote(fileName) + "\n"
                     + (fetch.delete() ? "rm -f " + BuildEnvironment.shellQuote(fileName) + "\n" : "");
-            runShell(fetch.label(), guestDir, script, Map.of());
+            runShell(labelPrefix + fetch.label(), guestDir, script, Map.of());
         }
     }
 
@@ -103,10 +122,14 @@ final class StepRunner {
         Path script = workspace.scriptDir().resolve("step-" + (++scriptCounter) + ".sh");
         Files.writeString(script, BuildEnvironment.script(workingDirectory, fragment), StandardCharsets.UTF_8);
         Map<String, String> env = BuildEnvironment.forStep(options.arch(), options.sourceDateEpoch(), recipeEnv, stepEnv);
-        SandboxSpec spec = SandboxSpec.of(workspace.root(), List.of(Workspace.shell(), SCRIPT_DIR + "/" + script.getFileName()))
+        List<Mount> mounts = new ArrayList<>(guestMounts);
+        mounts.add(new Mount(workspace.scriptDir(), SCRIPT_DIR, true));
+        mounts.add(Mount.readWrite(workspace.tmpDir(), "/tmp"));
+        SandboxSpec spec = SandboxSpec.of(workspace.root(), List.of(Workspace.shell(rootfs), SCRIPT_DIR + "/" + script.getFileName()))
+                .withRootfs(rootfs)
                 .withEnvironment(env)
                 .withWorkingDirectory(BuildEnvironment.GUEST_HOME)
-                .withExtraMounts(List.of(new Mount(workspace.scriptDir(), SCRIPT_DIR, true)))
+                .withExtraMounts(mounts)
                 .withAddCapabilities(addCapabilities)
                 .withTimeout(deadline.remaining(label))
                 .withLimits(options.limits().sandbox());

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The host side of one build: a directory mounted at {@code /home/build}, with the package
- * outputs under {@code melange-out/NAME}, plus a separate directory of step scripts and the
- * build log. Guest paths are translated here and nowhere else. The build controls everything
+ * outputs under {@code melange-out/NAME}, plus a separate directory of step scripts, the build's
+ * {@code /tmp} and the build log. Guest paths are translated here and nowhere else. The build controls everything
  * under {@code /home/build}, so Kiln's own writes there go through {@link #tree()}.
  */
 final class Workspace implements AutoCloseable {
@@ -22,6 +22,7 @@ final class Workspace implements AutoCloseable {
     private final Path root;
     private final ContainedTree tree;
     private final Path scriptDir;
+    private final Path tmpDir;
     private final Path logFile;
     private final boolean keep;
     /** Removes the workspace when the JVM is stopped (Ctrl-C, SIGTERM) while the build runs. */
@@ -32,6 +33,10 @@ final class Workspace implements AutoCloseable {
         this.root = Files.createDirectories(base.resolve("home-build"));
         this.tree = ContainedTree.of(root);
         this.scriptDir = Files.createDirectories(base.resolve("steps"));
+        // One guest per build, as melange's: /tmp persists from step to step (many recipes hand files on
+        // through it). Mode 1777 as any /tmp, so that build users other than root may use it too.
+        this.tmpDir = Files.createDirectories(base.resolve("tmp"));
+        Files.setAttribute(tmpDir, "unix:mode", 01777);
         this.logFile = logFile;
         this.keep = keep;
         this.removeOnExit = keep ? null : new Thread(this::deleteQuietly, "kiln-remove-workspace");
@@ -65,6 +70,11 @@ final class Workspace implements AutoCloseable {
 
     Path scriptDir() {
         return scriptDir;
+    }
+
+    /** The build's {@code /tmp}, shared by all its steps. */
+    Path tmpDir() {
+        return tmpDir;
     }
 
     Path logFile() {
@@ -116,9 +126,21 @@ final class Workspace implements AutoCloseable {
         return (wd.endsWith("/") ? wd : wd + "/") + (path.startsWith("./") ? path.substring(2) : path);
     }
 
-    /** The shell that runs step scripts: bash where the host has it (for pipefail), else sh. */
-    static String shell() {
-        return Files.isExecutable(Path.of("/usr/bin/bash")) ? "/bin/bash" : "/bin/sh";
+    /**
+     * The shell that runs step scripts: bash where the guest's root has it (for pipefail), else sh.
+     * {@code rootfs} is the hermetic root, or null for the host's (host-toolchain stage). Links are not
+     * followed: a hermetic root's absolute links point into the guest, not the host.
+     */
+    static String shell(Path rootfs) {
+        if (rootfs == null) {
+            return Files.isExecutable(Path.of("/usr/bin/bash")) ? "/bin/bash" : "/bin/sh";
+        }
+        for (String bash : List.of("usr/bin/bash", "bin/bash")) {
+            if (Files.exists(rootfs.resolve(bash), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return "/" + bash;
+            }
+        }
+        return "/bin/sh";
     }
 
     String logTail(int lines) {

@@ -8,6 +8,7 @@ import dev.kiln.build.BuildOptions;
 import dev.kiln.server.ReconcileEvent;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.BuiltPackage;
+import dev.kiln.build.EnvironmentSources;
 import dev.kiln.build.PackageBuilder;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.BuildTimeout;
@@ -89,6 +90,19 @@ final class BuildCommand implements Callable<Integer> {
             + " K, M, G or T suffix (default: 64G)")
     String maxWorkspaceSize;
 
+    @Option(names = "--repository-append", paramLabel = "DIR", description = "local APK repository that build and test"
+            + " environments are installed from, after the recipe's own environment.contents.repositories; repeatable")
+    List<String> repositoryAppend = new ArrayList<>();
+
+    @Option(names = "--keyring-append", paramLabel = "KEY", description = "public key (or directory of keys) trusted"
+            + " for those repositories, besides the signing key and the recipe's keyring; repeatable")
+    List<Path> keyringAppend = new ArrayList<>();
+
+    @Option(names = "--hermetic", description = "always build in an environment installed from packages (the default"
+            + " when the repositories provide every package the recipe's environment names; otherwise the build runs"
+            + " over the host's /usr, the host-toolchain stage)")
+    boolean hermetic;
+
     @Option(names = "--dry-run", description = "print the compiled plan and its sources; build nothing")
     boolean dryRun;
 
@@ -134,7 +148,9 @@ final class BuildCommand implements Callable<Integer> {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
             BuildOptions options = new BuildOptions(arch, outDir, cache, stateDir.resolve("work"), stateDir.resolve("logs"), key, epoch == null ? 0 : epoch,
-                    "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out), provenanceKey, limits);
+                    "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out), provenanceKey, limits)
+                    .withEnvironment(new EnvironmentSources(repositoryAppend, keyringAppend, hermetic,
+                            Path.of("").toAbsolutePath()));
             try {
                 report(out, builder.build(plan, options));
             } catch (BuildException | SandboxException e) {

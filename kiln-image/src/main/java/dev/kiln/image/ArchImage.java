@@ -1,5 +1,7 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.FileTree;
+import dev.kiln.apk.InstalledPackage;
 import dev.kiln.oci.OciImage;
 import dev.kiln.oci.Platform;
 import java.util.List;

@@ -1,16 +1,20 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.FileTree;
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.Installer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kiln.apk.ApkException;
 import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.apk.ResolveException;
 import dev.kiln.apk.Resolver;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.image.internal.AccountFiles;
-import dev.kiln.image.internal.LocalRepositories;
+import dev.kiln.apk.LocalRepositories;
 import dev.kiln.image.internal.OriginLayers;
 import dev.kiln.image.internal.PathMutations;
 import dev.kiln.image.internal.Shlex;
@@ -59,6 +63,14 @@ public final class ImageBuilder {
 
     /** Resolves every architecture without installing anything: the exact packages a build would use. */
     public ImageLock lock(ImageSpec spec, BuildOptions options, String configName, byte[] configBytes) {
+        try {
+            return lockResolved(spec, options, configName, configBytes);
+        } catch (ApkException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+    }
+
+    private ImageLock lockResolved(ImageSpec spec, BuildOptions options, String configName, byte[] configBytes) {
         List<String> warnings = new ArrayList<>();
         Setup setup = setup(spec, options, warnings);
         List<ImageLock.Locked> locked = new ArrayList<>();
@@ -85,7 +97,19 @@ public final class ImageBuilder {
     private record Setup(List<String> archs, LocalRepositories repos, List<String> resolveFrom, List<Path> keyFiles) {
     }
 
+    /**
+     * Resolves, installs and layers every architecture. Repository, package and installation problems
+     * (reported by kiln-apk) come out as {@link ImageException}s, as every other problem of an image.
+     */
     public ImageBuild build(ImageSpec spec, BuildOptions options) {
+        try {
+            return buildResolved(spec, options);
+        } catch (ApkException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+    }
+
+    private ImageBuild buildResolved(ImageSpec spec, BuildOptions options) {
         Instant start = clock.instant();
         List<String> warnings = new ArrayList<>();
         Setup setup = setup(spec, options, warnings);

@@ -1,5 +1,6 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.InstalledPackage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.apk.IndexEntry;

@@ -1,5 +1,8 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.FileTree;
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.Installer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,7 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.FileTree;
+import dev.kiln.apk.FileNode;
 import dev.kiln.content.GzipMemberReader;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarReader;

@@ -1,5 +1,6 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.FileNode;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Gzip;
 import dev.kiln.content.Hashing;

@@ -1,5 +1,7 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.FileTree;
 import dev.kiln.apk.IndexEntry;
 import dev.kiln.attest.SpdxPackageSbom;
 import dev.kiln.content.Digest;

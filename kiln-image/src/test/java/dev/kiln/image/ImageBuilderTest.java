@@ -1,5 +1,9 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.FileTree;
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.Installer;
+import dev.kiln.apk.InstalledPackage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

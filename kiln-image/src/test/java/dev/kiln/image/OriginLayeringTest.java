@@ -1,5 +1,6 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.Installer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,7 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.FileTree;
+import dev.kiln.apk.FileNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

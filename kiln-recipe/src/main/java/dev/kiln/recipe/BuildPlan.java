@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A compiled recipe for one architecture: everything substituted, inlined and validated. */
+/**
+ * A compiled recipe for one architecture: everything substituted, inlined and validated.
+ * {@code environmentRepositories} are the environment's {@code contents.build_repositories} then
+ * {@code contents.repositories}, {@code environmentKeyring} its {@code contents.keyring}, as written.
+ */
 public record BuildPlan(
     String recipeFile,
     String name,
@@ -21,6 +25,8 @@ public record BuildPlan(
     String arch,
     boolean skippedForArch,
     List<String> environmentPackages,
+    List<String> environmentRepositories,
+    List<String> environmentKeyring,
     Map<String, String> environmentVariables,
     Capabilities capabilities,
     PackagePlan mainPackage,
@@ -31,6 +37,8 @@ public record BuildPlan(
     copyright = List.copyOf(copyright);
     targetArchitectures = List.copyOf(targetArchitectures);
     environmentPackages = List.copyOf(environmentPackages);
+    environmentRepositories = List.copyOf(environmentRepositories);
+    environmentKeyring = List.copyOf(environmentKeyring);
     environmentVariables = Map.copyOf(environmentVariables);
     subpackages = List.copyOf(subpackages);
     steps = List.copyOf(steps);

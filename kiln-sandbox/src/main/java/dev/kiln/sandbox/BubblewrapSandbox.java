@@ -24,10 +24,11 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs commands under bubblewrap in the host-toolchain stage (DESIGN.md "Build environment stages"):
- * host {@code /usr} read-only, workspace read-write at {@code /home/build}, fresh namespaces, no
- * inherited environment, and the command as root of its own user namespace mapped to unprivileged
- * host ids ({@link IdentityMap}), whoever runs Kiln.
+ * Runs commands under bubblewrap (DESIGN.md "Build environment stages"): in the host-toolchain stage
+ * over the host's {@code /usr} read-only, in the hermetic stage over the spec's own root filesystem
+ * ({@link SandboxSpec#rootfs()}); in both the workspace read-write at {@code /home/build}, fresh
+ * namespaces, no inherited environment, and the command as root of its own user namespace mapped to
+ * unprivileged host ids ({@link IdentityMap}), whoever runs Kiln.
  */
 public final class BubblewrapSandbox implements Sandbox {
 
@@ -130,6 +131,9 @@ public final class BubblewrapSandbox implements Sandbox {
         if (!Files.isDirectory(spec.workspace())) {
             throw new SandboxException("sandbox workspace " + spec.workspace() + " is not a directory");
         }
+        if (spec.hermetic() && !Files.isDirectory(spec.rootfs())) {
+            throw new SandboxException("sandbox root filesystem " + spec.rootfs() + " is not a directory");
+        }
         for (Mount m : spec.extraMounts()) {
             if (!Files.exists(m.hostPath())) {
                 throw new SandboxException("sandbox mount " + m.guestPath() + ": host path " + m.hostPath()
@@ -153,6 +157,11 @@ public final class BubblewrapSandbox implements Sandbox {
                     }
                 }
                 Path mnt = Files.createDirectory(stage.resolve("mnt"));
+                if (spec.hermetic()) {
+                    // Not handed over here: the caller prepared it for the build's identity (SandboxSpec#rootfs),
+                    // and files it shares with a cache must keep their owners.
+                    stageMount(staged, mnt, spec.rootfs());
+                }
                 stageMount(staged, mnt, spec.workspace());
                 for (Mount m : spec.extraMounts()) {
                     stageMount(staged, mnt, m.hostPath());

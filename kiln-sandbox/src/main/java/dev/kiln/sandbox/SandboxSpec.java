@@ -25,6 +25,12 @@ import java.util.TreeMap;
  * @param addCapabilities capability names such as {@code CAP_NET_ADMIN}; the command already holds every
  *     capability of its own user namespace when it runs as guest root, so this matters for other uids
  * @param limits process and workspace ceilings
+ * @param rootfs null for the host-toolchain stage (the host's {@code /usr} read-only, DESIGN.md stage 1, the
+ *     default until Kiln's own toolchain exists); otherwise the hermetic stage: this host directory is the
+ *     sandbox's {@code /}, read-write (so it must be a private copy the build may change), with nothing of
+ *     the host's {@code /usr} or {@code /etc} visible. The caller hands it to the build's identity
+ *     ({@link Sandbox#identity()}): its directories owned by guest root, its files owned by guest ids or
+ *     readable by all (files owned by host ids outside the map can then be replaced but not written in place)
  */
 public record SandboxSpec(
         Path workspace,
@@ -37,7 +43,8 @@ public record SandboxSpec(
         boolean network,
         Duration timeout,
         List<String> addCapabilities,
-        SandboxLimits limits) {
+        SandboxLimits limits,
+        Path rootfs) {
 
     public static final String WORKSPACE_GUEST_PATH = "/home/build";
     /** Builds run as root inside their own user namespace, as melange's do (see {@link IdentityMap}). */
@@ -75,22 +82,22 @@ public record SandboxSpec(
      */
     public static SandboxSpec of(Path workspace, List<String> command) {
         return new SandboxSpec(workspace, List.of(), command, Map.of(), WORKSPACE_GUEST_PATH,
-                DEFAULT_UID, DEFAULT_GID, false, null, List.of(), SandboxLimits.DEFAULT);
+                DEFAULT_UID, DEFAULT_GID, false, null, List.of(), SandboxLimits.DEFAULT, null);
     }
 
     public SandboxSpec withWorkspace(Path newWorkspace) {
         return new SandboxSpec(newWorkspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, limits);
+                network, timeout, addCapabilities, limits, rootfs);
     }
 
     public SandboxSpec withCommand(List<String> newCommand) {
         return new SandboxSpec(workspace, extraMounts, newCommand, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, limits);
+                network, timeout, addCapabilities, limits, rootfs);
     }
 
     public SandboxSpec withExtraMounts(List<Mount> mounts) {
         return new SandboxSpec(workspace, mounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, limits);
+                network, timeout, addCapabilities, limits, rootfs);
     }
 
     public SandboxSpec withMount(Mount mount) {
@@ -101,37 +108,48 @@ public record SandboxSpec(
 
     public SandboxSpec withEnvironment(Map<String, String> newEnvironment) {
         return new SandboxSpec(workspace, extraMounts, command, newEnvironment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, limits);
+                network, timeout, addCapabilities, limits, rootfs);
     }
 
     public SandboxSpec withWorkingDirectory(String guestPath) {
         return new SandboxSpec(workspace, extraMounts, command, environment, guestPath, uid, gid,
-                network, timeout, addCapabilities, limits);
+                network, timeout, addCapabilities, limits, rootfs);
     }
 
     public SandboxSpec withUser(int newUid, int newGid) {
         return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, newUid, newGid,
-                network, timeout, addCapabilities, limits);
+                network, timeout, addCapabilities, limits, rootfs);
     }
 
     public SandboxSpec withNetwork(boolean enabled) {
         return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                enabled, timeout, addCapabilities, limits);
+                enabled, timeout, addCapabilities, limits, rootfs);
     }
 
     public SandboxSpec withTimeout(Duration newTimeout) {
         return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, newTimeout, addCapabilities, limits);
+                network, newTimeout, addCapabilities, limits, rootfs);
     }
 
     public SandboxSpec withAddCapabilities(List<String> capabilities) {
         return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, capabilities, limits);
+                network, timeout, capabilities, limits, rootfs);
     }
 
     public SandboxSpec withLimits(SandboxLimits newLimits) {
         return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, newLimits);
+                network, timeout, addCapabilities, newLimits, rootfs);
+    }
+
+    /** The hermetic stage: {@code newRootfs} becomes the sandbox's {@code /} (null: back to the host-toolchain stage). */
+    public SandboxSpec withRootfs(Path newRootfs) {
+        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
+                network, timeout, addCapabilities, limits, newRootfs);
+    }
+
+    /** True in the hermetic stage, false in the host-toolchain stage. */
+    public boolean hermetic() {
+        return rootfs != null;
     }
 
     static void requireAbsoluteGuestPath(String field, String guestPath) {

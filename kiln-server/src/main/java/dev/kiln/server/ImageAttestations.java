@@ -5,7 +5,7 @@ import dev.kiln.attest.Attestation;
 import dev.kiln.attest.PredicateTypes;
 import dev.kiln.image.ArchImage;
 import dev.kiln.image.ImageBuild;
-import dev.kiln.image.InstalledPackage;
+import dev.kiln.apk.InstalledPackage;
 import dev.kiln.oci.Blob;
 import dev.kiln.oci.OciImage;
 import dev.kiln.server.state.Records;

@@ -34,6 +34,7 @@ public record ReconcileEvent(String kind, String text, Map<String, Object> field
         String text = switch (event.kind()) {
             case STEP -> String.format("  [%d/%d] %s: %s", event.index(), event.total(), event.packageName(), event.message());
             case WARNING -> "  warning: " + event.packageName() + ": " + event.message();
+            case ENVIRONMENT -> "==> environment of " + event.packageName() + ": " + event.message();
             default -> "==> " + event.message();
         };
         return of(event.kind().name().toLowerCase(Locale.ROOT), text, "package", event.packageName(),

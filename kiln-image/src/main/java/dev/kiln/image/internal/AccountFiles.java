@@ -1,7 +1,7 @@
 package dev.kiln.image.internal;
 
-import dev.kiln.image.FileNode;
-import dev.kiln.image.FileTree;
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.FileTree;
 import dev.kiln.image.ImageSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

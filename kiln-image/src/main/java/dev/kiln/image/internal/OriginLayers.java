@@ -1,9 +1,9 @@
 package dev.kiln.image.internal;
 
-import dev.kiln.image.FileNode;
-import dev.kiln.image.FileTree;
-import dev.kiln.image.InstalledPackage;
-import dev.kiln.image.Installer;
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.FileTree;
+import dev.kiln.apk.InstalledPackage;
+import dev.kiln.apk.Installer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -126,8 +126,15 @@ public final class PlanCompiler {
     boolean skipped = !targets.isEmpty() && !targets.contains("all") && !targets.contains(arch.apk());
     return new BuildPlan(recipe.file(), pkg.name(), pkg.version(), pkg.epoch(), nz(pkg.description()), pkg.url(),
         pkg.commit(), license(pkg.copyright()), pkg.copyright(), targets, arch.apk(), skipped,
-        List.copyOf(envPackages), env, recipe.capabilities(), main, subs, mainSteps,
+        List.copyOf(envPackages), environmentRepositories(recipe), recipe.environment().contents().keyring(), env,
+        recipe.capabilities(), main, subs, mainSteps,
         pkg.timeout() == null ? null : BuildTimeout.parse(pkg.timeout()));
+  }
+
+  private static List<String> environmentRepositories(Recipe recipe) {
+    List<String> repos = new ArrayList<>(recipe.environment().contents().buildRepositories());
+    repos.addAll(recipe.environment().contents().repositories());
+    return repos;
   }
 
   private Map<String, String> baseVars(PackageSpec pkg, Arch arch) {

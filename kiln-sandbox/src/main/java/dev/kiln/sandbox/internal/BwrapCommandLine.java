@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Turns a {@link SandboxSpec} into a bwrap argument vector for the host-toolchain stage: the host's
+ * Turns a {@link SandboxSpec} into a bwrap argument vector. In the host-toolchain stage: the host's
  * {@code /usr} read-only, the top-level library and binary directories mirrored as the host has them,
- * and a minimal {@code /etc}. The command runs as guest root holding every capability of its own user
+ * and a minimal {@code /etc}. In the hermetic stage: the spec's root filesystem as {@code /}, with
+ * {@code /proc}, {@code /dev}, {@code /tmp}, the workspace and Kiln's generated /etc files over it. The command runs as guest root holding every capability of its own user
  * namespace and none outside it ({@link IdentityMap} says which host ids that is).
  */
 public final class BwrapCommandLine {
@@ -72,31 +73,10 @@ public final class BwrapCommandLine {
         a.addAll(List.of("--die-with-parent", "--new-session", "--hostname", "kiln"));
         a.addAll(List.of("--uid", Integer.toString(spec.uid()), "--gid", Integer.toString(spec.gid())));
 
-        a.addAll(List.of("--ro-bind", host("usr").toString(), "/usr"));
-        for (String name : TOP_LEVEL) {
-            Path p = host(name);
-            if (Files.isSymbolicLink(p)) {
-                a.addAll(List.of("--symlink", readLink(p), "/" + name));
-            } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                a.addAll(List.of("--ro-bind", p.toString(), "/" + name));
-            }
-        }
-        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"));
-
-        a.addAll(List.of("--dir", "/etc"));
-        for (String name : GeneratedEtc.FILES) {
-            a.addAll(List.of("--ro-bind", generatedEtc.resolve(name).toString(), "/etc/" + name));
-        }
-        bindHostEtc(a, HOST_ETC);
-        if (spec.network()) {
-            bindHostEtc(a, HOST_ETC_NETWORK);
-        }
-        Path localtime = host("etc/localtime");
-        if (Files.isSymbolicLink(localtime)) {
-            // The target lies under /usr/share/zoneinfo, which is already visible.
-            a.addAll(List.of("--symlink", readLink(localtime), "/etc/localtime"));
-        } else if (Files.isRegularFile(localtime)) {
-            a.addAll(List.of("--ro-bind", localtime.toString(), "/etc/localtime"));
+        if (spec.hermetic()) {
+            hermeticRoot(a, spec, generatedEtc, source);
+        } else {
+            hostToolchainRoot(a, spec, generatedEtc);
         }
 
         a.addAll(List.of("--bind", source.apply(spec.workspace()).toString(), SandboxSpec.WORKSPACE_GUEST_PATH));
@@ -104,9 +84,11 @@ public final class BwrapCommandLine {
             a.addAll(List.of(m.readOnly() ? "--ro-bind" : "--bind", source.apply(m.hostPath()).toString(),
                     m.guestPath()));
         }
-        // The root tmpfs would otherwise be writable by the build user; only the workspace, /tmp and
-        // read-write extra mounts should be.
-        a.addAll(List.of("--remount-ro", "/"));
+        if (!spec.hermetic()) {
+            // The root tmpfs would otherwise be writable by the build user; only the workspace, /tmp and
+            // read-write extra mounts should be. (A hermetic root is the build's own private copy.)
+            a.addAll(List.of("--remount-ro", "/"));
+        }
 
         if (spec.uid() == 0) {
             // Root of its own namespace, as in melange's guest: chown, install -o, setcap, mounts inside.
@@ -122,6 +104,53 @@ public final class BwrapCommandLine {
         }
         a.addAll(List.of("--chdir", spec.workingDirectory()));
         return List.copyOf(a);
+    }
+
+    /**
+     * The host-toolchain stage (DESIGN.md stage 1, the default until Kiln's own toolchain exists): the
+     * host's {@code /usr} read-only on an otherwise empty root, with a few host /etc files.
+     */
+    private void hostToolchainRoot(List<String> a, SandboxSpec spec, Path generatedEtc) {
+        a.addAll(List.of("--ro-bind", host("usr").toString(), "/usr"));
+        for (String name : TOP_LEVEL) {
+            Path p = host(name);
+            if (Files.isSymbolicLink(p)) {
+                a.addAll(List.of("--symlink", readLink(p), "/" + name));
+            } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                a.addAll(List.of("--ro-bind", p.toString(), "/" + name));
+            }
+        }
+        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"));
+
+        a.addAll(List.of("--dir", "/etc"));
+        bindGeneratedEtc(a, generatedEtc);
+        bindHostEtc(a, HOST_ETC);
+        if (spec.network()) {
+            bindHostEtc(a, HOST_ETC_NETWORK);
+        }
+        Path localtime = host("etc/localtime");
+        if (Files.isSymbolicLink(localtime)) {
+            // The target lies under /usr/share/zoneinfo, which is already visible.
+            a.addAll(List.of("--symlink", readLink(localtime), "/etc/localtime"));
+        } else if (Files.isRegularFile(localtime)) {
+            a.addAll(List.of("--ro-bind", localtime.toString(), "/etc/localtime"));
+            }
+    }
+
+    /**
+     * The hermetic stage: the build's private root filesystem as {@code /}, and over it only what a
+     * kernel interface or Kiln itself provides; nothing of the host's {@code /usr} or {@code /etc}.
+     */
+    private static void hermeticRoot(List<String> a, SandboxSpec spec, Path generatedEtc, UnaryOperator<Path> source) {
+        a.addAll(List.of("--bind", source.apply(spec.rootfs()).toString(), "/"));
+        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"));
+        bindGeneratedEtc(a, generatedEtc);
+    }
+
+    private static void bindGeneratedEtc(List<String> a, Path generatedEtc) {
+        for (String name : GeneratedEtc.FILES) {
+            a.addAll(List.of("--ro-bind", generatedEtc.resolve(name).toString(), "/etc/" + name));
+        }
     }
 
     private void bindHostEtc(List<String> a, List<String> names) {

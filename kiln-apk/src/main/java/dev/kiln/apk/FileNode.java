@@ -1,4 +1,4 @@
-package dev.kiln.image;
+package dev.kiln.apk;
 
 import dev.kiln.content.TarType;
 import java.util.Collections;

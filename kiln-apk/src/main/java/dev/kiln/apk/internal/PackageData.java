@@ -1,11 +1,11 @@
-package dev.kiln.image.internal;
+package dev.kiln.apk.internal;
 
 import dev.kiln.apk.ApkPackage;
 import dev.kiln.content.GzipMemberReader;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarReader;
-import dev.kiln.image.FileNode;
-import dev.kiln.image.ImageException;
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.ApkException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ public final class PackageData {
                 members.nextMember(null).transferTo(java.io.OutputStream.nullOutputStream());
             }
             if (!members.hasNextMember()) {
-                throw new ImageException("package " + pkg.file() + " has no data stream");
+                throw new ApkException("package " + pkg.file() + " has no data stream");
             }
             TarReader tar = new TarReader(members.nextMember(null));
             for (TarHeader h; (h = tar.next()) != null; ) {
@@ -58,10 +58,10 @@ public final class PackageData {
                         sha1, h.devMajor(), h.devMinor()));
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof ImageException ie) {
+            if (e instanceof ApkException ie) {
                 throw ie;
             }
-            throw new ImageException("cannot read the data of package " + pkg.file() + ": " + e.getMessage(), e);
+            throw new ApkException("cannot read the data of package " + pkg.file() + ": " + e.getMessage(), e);
         }
         return out;
     }

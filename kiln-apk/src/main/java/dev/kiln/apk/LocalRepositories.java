@@ -1,13 +1,5 @@
-package dev.kiln.image.internal;
+package dev.kiln.apk;
 
-import dev.kiln.apk.ApkException;
-import dev.kiln.apk.ApkIndex;
-import dev.kiln.apk.ApkPackage;
-import dev.kiln.apk.ApkReader;
-import dev.kiln.apk.IndexEntry;
-import dev.kiln.apk.RepositoryPackage;
-import dev.kiln.apk.TrustedKeys;
-import dev.kiln.image.ImageException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +30,7 @@ public final class LocalRepositories {
             return Path.of(URI.create(r));
         }
         if (r.startsWith("http://") || r.startsWith("https://")) {
-            throw new ImageException("repository " + repository + " is remote; Kiln builds images from local"
+            throw new ApkException("repository " + repository + " is remote; Kiln builds images from local"
                     + " repositories (pass --repository DIR)");
         }
         return baseDir.resolve(r).normalize();
@@ -50,13 +42,13 @@ public final class LocalRepositories {
             String repo = repositories.get(i);
             Path index = directory(repo).resolve(arch).resolve("APKINDEX.tar.gz");
             if (!Files.isRegularFile(index)) {
-                throw new ImageException("repository " + repo + " has no index for " + arch + " (" + index + ")");
+                throw new ApkException("repository " + repo + " has no index for " + arch + " (" + index + ")");
             }
             ApkIndex parsed;
             try {
                 parsed = ApkIndex.read(index, keys);
             } catch (ApkException e) {
-                throw new ImageException("repository " + repo + ": " + e.getMessage(), e);
+                throw new ApkException("repository " + repo + ": " + e.getMessage(), e);
             }
             for (IndexEntry e : parsed.entries()) {
                 if (e.arch() == null || e.arch().equals(arch) || e.arch().equals("noarch")) {
@@ -71,18 +63,18 @@ public final class LocalRepositories {
     public ApkPackage fetch(RepositoryPackage p, String arch) {
         Path file = directory(p.repository()).resolve(arch).resolve(p.fileName());
         if (!Files.isRegularFile(file)) {
-            throw new ImageException("repository " + p.repository() + " lists " + p + " but " + file + " is missing");
+            throw new ApkException("repository " + p.repository() + " lists " + p + " but " + file + " is missing");
         }
         try {
             ApkPackage apk = ApkReader.read(file);
             if (!apk.identity().equals(p.entry().checksum())) {
-                throw new ImageException("package " + file + " has identity " + apk.identity() + " but the index of "
+                throw new ApkException("package " + file + " has identity " + apk.identity() + " but the index of "
                         + p.repository() + " says " + p.entry().checksum());
             }
             apk.verify(keys);
             return apk;
         } catch (ApkException e) {
-            throw new ImageException("package " + file + ": " + e.getMessage(), e);
+            throw new ApkException("package " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,7 +1,5 @@
-package dev.kiln.image;
+package dev.kiln.apk;
 
-import dev.kiln.apk.ApkPackage;
-import dev.kiln.apk.IndexEntry;
 import java.util.List;
 
 /** A package installed into an image: its index record, where it came from, the files it placed, and its package. */

@@ -1,4 +1,4 @@
-package dev.kiln.image;
+package dev.kiln.apk;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,7 +56,7 @@ public final class FileTree {
                 if (!parts.isEmpty()) {
                     parts.remove(parts.size() - 1);
                 } else if (!clampAtRoot) {
-                    throw new ImageException("path '" + path + "' is outside the image root");
+                    throw new ApkException("path '" + path + "' is outside the image root");
                 }
             } else {
                 parts.add(p);
@@ -75,7 +75,7 @@ public final class FileTree {
 
     public void put(FileNode node) {
         if (node.path().isEmpty()) {
-            throw new ImageException("cannot replace the image root directory");
+            throw new ApkException("cannot replace the image root directory");
         }
         nodes.put(node.path(), node);
     }
@@ -98,7 +98,7 @@ public final class FileTree {
         if (existing == null) {
             nodes.put(p, FileNode.directory(p, mode, uid, gid, mtime));
         } else if (existing.kind() != FileNode.Kind.DIRECTORY && existing.kind() != FileNode.Kind.SYMLINK) {
-            throw new ImageException("cannot create directory /" + p + ": a " + existing.kind().name().toLowerCase()
+            throw new ApkException("cannot create directory /" + p + ": a " + existing.kind().name().toLowerCase()
                     + " is there");
         }
     }
@@ -131,7 +131,7 @@ public final class FileTree {
             }
             p = resolved;
         }
-        throw new ImageException("too many levels of symbolic links resolving /" + path);
+        throw new ApkException("too many levels of symbolic links resolving /" + path);
     }
 
     /** All entries in walk order. */

@@ -1,10 +1,7 @@
-package dev.kiln.image;
+package dev.kiln.apk;
 
-import dev.kiln.apk.ApkPackage;
-import dev.kiln.apk.IndexEntry;
-import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.content.Hashing;
-import dev.kiln.image.internal.PackageData;
+import dev.kiln.apk.internal.PackageData;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +41,7 @@ public final class Installer {
 
     public InstalledPackage install(RepositoryPackage source, ApkPackage apk) {
         String name = apk.pkgInfo().name();
-        List<String> replaces = apk.pkgInfo().replaces().stream().map(r -> dev.kiln.apk.Dependency.parse(r).name())
+        List<String> replaces = apk.pkgInfo().replaces().stream().map(r -> Dependency.parse(r).name())
                 .toList();
         List<FileNode> placed = new ArrayList<>();
         for (FileNode f : PackageData.read(apk)) {
@@ -68,7 +65,7 @@ public final class Installer {
                 boolean same = existing.kind() == node.kind() && Arrays.equals(existing.content(), node.content())
                         && java.util.Objects.equals(existing.linkTarget(), node.linkTarget());
                 if (other != null && !other.equals(name) && !same && !replaces.contains(other)) {
-                    throw new ImageException("package " + name + "-" + apk.pkgInfo().version() + " installs /" + path
+                    throw new ApkException("package " + name + "-" + apk.pkgInfo().version() + " installs /" + path
                             + ", which " + other + " already installed; one must replace the other");
                 }
             }

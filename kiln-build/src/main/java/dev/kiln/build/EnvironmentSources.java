@@ -1,0 +1,26 @@
+package dev.kiln.build;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where a build environment's packages come from, besides what the recipe names itself (melange's
+ * {@code --repository-append} and {@code --keyring-append}), and whether the build must be hermetic.
+ *
+ * @param repositories APK repositories ({@code DIR} or {@code file:DIR}) searched after the recipe's own
+ * @param keyring      public keys (files or directories of them) trusted besides the build's signing key
+ * @param hermetic     always build in an environment installed from packages ({@code kiln build --hermetic});
+ *                     otherwise only when the configured repositories provide every package the recipe's
+ *                     environment names, and in the host-toolchain stage when they do not
+ * @param baseDir      what relative repository and key paths are relative to
+ */
+public record EnvironmentSources(List<String> repositories, List<Path> keyring, boolean hermetic, Path baseDir) {
+    /** No repositories: every build runs in the host-toolchain stage, as before Kiln had packages of its own. */
+    public static final EnvironmentSources NONE = new EnvironmentSources(List.of(), List.of(), false, Path.of(""));
+
+    public EnvironmentSources {
+        repositories = List.copyOf(repositories);
+        keyring = List.copyOf(keyring);
+        baseDir = baseDir == null ? Path.of("") : baseDir;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.kiln.apk.SigningKey;
+import dev.kiln.testkit.TestPackages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kiln build --hermetic --repository-append --keyring-append}, end to end with a static busybox. */
+class HermeticBuildCliTest {
+
+    @Test
+    void buildsInAnEnvironmentFromTheAppendedRepositoryTrustingTheAppendedKey(@TempDir Path dir) throws Exception {
+        assumeThat(Files.isExecutable(Path.of("/bin/busybox"))).as("busybox-static").isTrue();
+        SigningKey repoKey = SigningKey.generate(2048, "env.rsa");
+        repoKey.writePem(dir.resolve("env.rsa"), dir.resolve("env.rsa.pub"));
+        TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0").hostFile("usr/bin/busybox", Path.of("/bin/busybox"), 0755)
+                .symlink("bin", "usr/bin").symlink("usr/bin/sh", "busybox").symlink("usr/bin/mkdir", "busybox")
+                .symlink("usr/bin/test", "busybox");
+        Path repo = TestPackages.publish(dir.resolve("env-repo"), "x86_64", repoKey, List.of(busybox));
+        Path recipe = dir.resolve("probe.yaml");
+        Files.writeString(recipe, """
+                package:
+                  name: probe
+                  version: "1.0"
+                  epoch: 0
+                  description: probe
+                  copyright:
+                    - license: MIT
+                environment:
+                  contents:
+                    packages:
+                      - busybox
+                pipeline:
+                  - runs: |
+                      test ! -e /usr/bin/apt-get
+                      mkdir -p ${{targets.destdir}}/usr/share/probe
+                """);
+
+        CliRun run = CliRun.of("build", recipe.toString(), "--arch", "x86_64", "--hermetic", "--repository-append",
+                repo.toString(), "--keyring-append", dir.resolve("env.rsa.pub").toString(), "--state-dir",
+                dir.resolve("state").toString(), "--out-dir", dir.resolve("packages").toString());
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out() + run.err()).contains("environment of probe: installed 1 packages ");
+        assertThat(dir.resolve("packages/x86_64/probe-1.0-r0.apk")).exists();
+    }
+}
