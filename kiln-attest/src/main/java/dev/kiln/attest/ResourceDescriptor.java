@@ -28,7 +28,7 @@ public record ResourceDescriptor(String name, String uri, Map<String, String> di
         return new ResourceDescriptor(name, uri, hex == null ? Map.of() : Map.of(algorithm, hex), null, null, null);
     }
 
-    public ObjectNode toNode() {
+    ObjectNode toNode() {
         ObjectNode o = Json.object();
         if (name != null) {
             o.put("name", name);
