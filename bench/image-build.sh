@@ -9,14 +9,15 @@
 # the bound; the hyperfine figure adds the JVM's start.
 #
 # Needs the example catalog (packages built from upstream sources by the example recipes):
-# target/example-catalog, left by `mvn -pl kiln-cli -am test -Dtest=ExampleCatalogTest`.
+# target/example-catalog, left by ExampleCatalogIT (the Failsafe run below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 catalog=${CATALOG:-$root/target/example-catalog}
 if [ ! -f "$catalog/packages/x86_64/APKINDEX.tar.gz" ]; then
   echo "no example catalog in $catalog; building it (slow: compiles hello and busybox)..." >&2
-  mvn -q -B -o test -pl kiln-cli -am -Dtest=ExampleCatalogTest -Dsurefire.failIfNoSpecifiedTests=false >&2
+  mvn -q -B -o verify -pl kiln-cli -am -Dtest=NONE -Dit.test=ExampleCatalogIT \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false >&2
 fi
 work=${BENCH_DIR:-/dev/shm/kiln-bench-image}
 rm -rf "$work" && mkdir -p "$work"

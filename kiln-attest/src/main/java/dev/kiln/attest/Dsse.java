@@ -35,7 +35,7 @@ public final class Dsse {
             return Json.bytes(toNode());
         }
 
-        public ObjectNode toNode() {
+        ObjectNode toNode() {
             ObjectNode o = Json.object();
             o.put("payload", Base64.getEncoder().encodeToString(payload));
             o.put("payloadType", payloadType);
@@ -52,7 +52,7 @@ public final class Dsse {
             return fromNode(Json.parseObject(json, what), what);
         }
 
-        public static Envelope fromNode(JsonNode o, String what) {
+        static Envelope fromNode(JsonNode o, String what) {
             byte[] payload = Json.base64(Json.requireText(o, "payload", what), what + " payload");
             String type = Json.requireText(o, "payloadType", what);
             JsonNode sigs = o.get("signatures");

@@ -28,7 +28,7 @@ public record ResourceDescriptor(String name, String uri, Map<String, String> di
         return new ResourceDescriptor(name, uri, hex == null ? Map.of() : Map.of(algorithm, hex), null, null, null);
     }
 
-    public ObjectNode toNode() {
+    ObjectNode toNode() {
         ObjectNode o = Json.object();
         if (name != null) {
             o.put("name", name);
@@ -55,9 +55,9 @@ public record ResourceDescriptor(String name, String uri, Map<String, String> di
 
     static ResourceDescriptor fromNode(JsonNode n, String what) {
         Map<String, String> digest = new TreeMap<>();
-        n.path("digest").fields().forEachRemaining(e -> digest.put(e.getKey(), e.getValue().asText()));
+        n.path("digest").properties().forEach(e -> digest.put(e.getKey(), e.getValue().asText()));
         Map<String, String> annotations = new TreeMap<>();
-        n.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        n.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
         try {
             return new ResourceDescriptor(text(n, "name"), text(n, "uri"), digest, text(n, "downloadLocation"),
                     text(n, "mediaType"), annotations);

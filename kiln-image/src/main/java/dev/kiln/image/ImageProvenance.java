@@ -129,7 +129,7 @@ public final class ImageProvenance {
 
     private static Map<String, String> digest(JsonNode node) {
         Map<String, String> digest = new LinkedHashMap<>();
-        node.fields().forEachRemaining(f -> digest.put(f.getKey(), f.getValue().asText()));
+        node.properties().forEach(f -> digest.put(f.getKey(), f.getValue().asText()));
         return digest;
     }
 }

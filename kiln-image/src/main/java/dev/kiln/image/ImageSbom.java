@@ -143,7 +143,7 @@ public final class ImageSbom {
                 p.put("comment", "synthesized by kiln: the package carries no SPDX document");
             }
             p.put("supplier", supplier);
-            ((ObjectNode) p).remove("externalRefs");
+            p.remove("externalRefs");
             purl(p, purl(e));
             ids.add(id);
             rel(rels, layerIds.isEmpty() ? imageId : layerIds.get(layerIds.size() - 1), "CONTAINS", id);

@@ -51,7 +51,7 @@ class RecipeCompilerTest {
 
   @Test
   void inputValidationReportsEveryProblemWithItsLocation() {
-    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.compile("""
+    RecipeException e = catchThrowableOfType(RecipeException.class, () -> RecipeFixtures.compile("""
         package: {name: curl, version: "8.1.0", epoch: 0}
         pipeline:
           - uses: fetch
@@ -70,7 +70,7 @@ class RecipeCompilerTest {
               branch: main
               tag: v1
               expected-commit: abc
-        """.formatted("a".repeat(63))), RecipeException.class);
+        """.formatted("a".repeat(63))));
     assertThat(e.problems()).extracting(Problem::toString).containsExactly(
         "hello.yaml:3:5: pipeline[0] 'fetch': input 'expected-sha256' must be 64 hex characters, got 63",
         "hello.yaml:9:15: pipeline[1] 'autoconf/make': undefined input 'colour' to pipeline 'autoconf/make' "
@@ -82,12 +82,12 @@ class RecipeCompilerTest {
 
   @Test
   void unknownVariablesAndPipelinesAreErrors() {
-    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.compile("""
+    RecipeException e = catchThrowableOfType(RecipeException.class, () -> RecipeFixtures.compile("""
         package: {name: a, version: "1", epoch: 0}
         pipeline:
           - runs: echo ${{vars.nope}}
           - uses: no/such/thing
-        """), RecipeException.class);
+        """));
     assertThat(e.problems()).extracting(Problem::message).containsExactly(
         "pipeline[0]: unknown variable ${{vars.nope}}",
         "pipeline[1] 'no/such/thing': pipeline 'no/such/thing' not found in [] nor among the built-in pipelines");
@@ -262,8 +262,8 @@ class RecipeCompilerTest {
             pipeline:
               - uses: my/steps
         """);
-    RecipeException e = catchThrowableOfType(() -> compiler.compile(recipe, CompileOptions.forArch("x86_64")),
-        RecipeException.class);
+    RecipeException e = catchThrowableOfType(RecipeException.class,
+        () -> compiler.compile(recipe, CompileOptions.forArch("x86_64")));
     assertThat(e.problems()).extracting(Problem::message).containsExactly(
         "subpackages[0].pipeline[0] uses my/steps > pipeline[1]: assertions.required-steps is 1 but only 0 nested step(s) run");
     Recipe ok = new RecipeLoader(dirs).parse("a.yaml", recipe.text().replace("required-steps", "x")

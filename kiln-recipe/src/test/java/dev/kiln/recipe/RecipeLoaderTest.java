@@ -27,7 +27,7 @@ class RecipeLoaderTest {
         update:
           enabled: maybe
         """;
-    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.parse(yaml), RecipeException.class);
+    RecipeException e = catchThrowableOfType(RecipeException.class, () -> RecipeFixtures.parse(yaml));
     List<String> got = e.problems().stream().map(Problem::toString).toList();
     assertThat(got).hasSize(4);
     assertThat(got.get(0)).startsWith("hello.yaml:5:3: unknown key 'colour' in 'package' (expected one of: ");
@@ -144,7 +144,7 @@ class RecipeLoaderTest {
 
   @Test
   void validatesSetcapAndCpe() {
-    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.parse("""
+    RecipeException e = catchThrowableOfType(RecipeException.class, () -> RecipeFixtures.parse("""
         package:
           name: a
           version: "1"
@@ -153,7 +153,7 @@ class RecipeLoaderTest {
           setcap:
             - path: /x
               add: {cap_chown: ep}
-        """), RecipeException.class);
+        """));
     assertThat(e.problems()).extracting(Problem::message).containsExactlyInAnyOrder(
         "package.cpe.vendor: 'Gnu' does not match ^[a-z\\d][a-z\\d+_.-]*$",
         "package.cpe.part: expected 'a' or 'o', found 'x'",
@@ -164,8 +164,8 @@ class RecipeLoaderTest {
 
   @Test
   void yamlSyntaxErrorsAreLocated() {
-    RecipeException e = catchThrowableOfType(
-        () -> RecipeFixtures.parse("package:\n  name: [a\n"), RecipeException.class);
+    RecipeException e = catchThrowableOfType(RecipeException.class,
+        () -> RecipeFixtures.parse("package:\n  name: [a\n"));
     assertThat(e.problems().get(0).message()).startsWith("invalid YAML");
     assertThat(e.problems().get(0).line()).isGreaterThan(1);
   }
@@ -182,14 +182,14 @@ class RecipeLoaderTest {
         .containsExactly("CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_RESOURCE", "CAP_CHECKPOINT_RESTORE");
     assertThat(r.capabilities().drop()).containsExactly("CAP_NET_RAW");
 
-    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.parse("""
+    RecipeException e = catchThrowableOfType(RecipeException.class, () -> RecipeFixtures.parse("""
         package: {name: a, version: "1", epoch: 0}
         capabilities:
           add:
             - CAP_NET_ADMIN
             - CAP_NET_ADMN
           drop: [CAP_EVERYTHING]
-        """), RecipeException.class);
+        """));
     assertThat(e.problems()).extracting(Problem::toString).containsExactly(
         "hello.yaml:5:7: capabilities.add[1]: unknown capability 'CAP_NET_ADMN' (did you mean CAP_NET_ADMIN?"
             + " Linux defines CAP_CHOWN to CAP_CHECKPOINT_RESTORE, see capabilities(7))",
@@ -210,7 +210,7 @@ class RecipeLoaderTest {
 
   @Test
   void anUnterminatedReferenceIsReportedAtItsOwnLineAndColumn() {
-    RecipeException e = catchThrowableOfType(() -> RecipeFixtures.parse("""
+    RecipeException e = catchThrowableOfType(RecipeException.class, () -> RecipeFixtures.parse("""
         package:
           name: hello
           version: "1.0"
@@ -223,7 +223,7 @@ class RecipeLoaderTest {
               echo "${{package.version"
           - name: expression ${{a == "b" || ""}} is left alone
             runs: echo ok
-        """), RecipeException.class);
+        """));
     assertThat(e.problems()).extracting(Problem::toString).containsExactly(
         "hello.yaml:5:16: unterminated '${{': expected a variable name then '}}' (as in ${{package.version}}),"
             + " found '${{package.name} greets'",
@@ -233,9 +233,9 @@ class RecipeLoaderTest {
 
   @Test
   void anUnterminatedReferenceInAPipelineDefinitionNamesThatFile() {
-    RecipeException e = catchThrowableOfType(() -> dev.kiln.recipe.internal.RecipeParsing.definition("greet",
-        "pipelines/greet.yaml", "name: greet\npipeline:\n  - runs: echo ${{inputs.who\n", false),
-        RecipeException.class);
+    RecipeException e = catchThrowableOfType(RecipeException.class,
+        () -> dev.kiln.recipe.internal.RecipeParsing.definition("greet", "pipelines/greet.yaml",
+            "name: greet\npipeline:\n  - runs: echo ${{inputs.who\n", false));
     assertThat(e.problems()).extracting(Problem::toString).containsExactly(
         "pipelines/greet.yaml:3:16: unterminated '${{': expected a variable name then '}}' (as in"
             + " ${{package.version}}), found '${{inputs.who'");

@@ -39,9 +39,8 @@ class SubstitutionTest {
 
   @Test
   void anUnterminatedReferenceIsAnErrorWithItsOffset() {
-    Substitution.Unterminated e = catchThrowableOfType(
-        () -> Substitution.apply("lib${{package.name} and ${{package.name}}", VARS::get, false),
-        Substitution.Unterminated.class);
+    Substitution.Unterminated e = catchThrowableOfType(Substitution.Unterminated.class,
+        () -> Substitution.apply("lib${{package.name} and ${{package.name}}", VARS::get, false));
     assertThat(e.offset()).isEqualTo(3);
     assertThat(e).hasMessage("unterminated '${{': expected a variable name then '}}' (as in ${{package.version}}),"
         + " found '${{package.name} and ${{package.name}}'");

@@ -15,11 +15,6 @@ class PreflightTest {
     @TempDir Path procSys;
 
     @Test
-    void passesOnThisHost() {
-        assertThat(Preflight.check(System.getenv())).endsWith(Path.of("bwrap"));
-    }
-
-    @Test
     void missingBwrapNamesTheFix() {
         assertThatThrownBy(() -> Preflight.check(Map.of("PATH", procSys.toString())))
                 .isInstanceOf(SandboxUnavailableException.class)

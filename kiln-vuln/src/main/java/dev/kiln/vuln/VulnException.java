@@ -8,6 +8,8 @@ import java.util.List;
  * fix them in one pass.
  */
 public class VulnException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final List<String> problems;
 
     public VulnException(String message) {

@@ -54,10 +54,9 @@ public final class GitCheckout {
             if (!Files.isDirectory(mirror)) {
                 Path staging = Files.createDirectories(mirrors).resolve(mirror.getFileName() + ".part");
                 FileTrees.delete(staging);
-                try (Git ignored = Git.cloneRepository().setURI(request.repository()).setBare(true)
-                        .setCloneAllBranches(true).setGitDir(staging.toFile()).setDirectory(staging.toFile()).call()) {
-                    // the mirror becomes visible only once complete
-                }
+                Git.cloneRepository().setURI(request.repository()).setBare(true)
+                        .setCloneAllBranches(true).setGitDir(staging.toFile()).setDirectory(staging.toFile()).call().close();
+                // the mirror becomes visible only once complete
                 try (Git git = Git.open(staging.toFile())) {
                     git.fetch().setRefSpecs(new RefSpec("+refs/tags/*:refs/tags/*")).call();
                 }

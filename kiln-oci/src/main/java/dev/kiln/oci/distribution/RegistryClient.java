@@ -342,7 +342,7 @@ public final class RegistryClient {
                 continue;
             }
             Map<String, String> annotations = new LinkedHashMap<>();
-            m.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+            m.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
             out.add(new Referrer(m.path("mediaType").asText(), Digest.parse(m.path("digest").asText()),
                     m.path("size").asLong(), type, annotations));
         }

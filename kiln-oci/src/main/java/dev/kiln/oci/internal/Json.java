@@ -12,7 +12,6 @@ import dev.kiln.oci.OciException;
 import dev.kiln.oci.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,8 +85,7 @@ public final class Json {
         JsonNode n = obj.get(field);
         Map<String, String> out = new TreeMap<>();
         if (n != null && n.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 out.put(e.getKey(), e.getValue().asText());
             }
         }

@@ -82,7 +82,7 @@ public final class Tokens {
                 return Optional.empty();
             }
             Map<String, Set<Action>> access = new LinkedHashMap<>();
-            node.path("access").fields().forEachRemaining(e -> {
+            node.path("access").properties().forEach(e -> {
                 EnumSet<Action> actions = EnumSet.noneOf(Action.class);
                 e.getValue().forEach(a -> actions.add(Action.valueOf(a.asText().toUpperCase(java.util.Locale.ROOT))));
                 access.put(e.getKey(), actions);

@@ -99,9 +99,12 @@ final class PostgresServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         try {
             run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "stop");
+        } catch (InterruptedException e) {
+            // an interrupt ends the wait for pg_ctl; the files still go, and the flag stays set
+            Thread.currentThread().interrupt();
         } finally {
             try (Stream<Path> walk = Files.walk(root)) {
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,9 +128,7 @@ public record SecDb(String apkUrl, List<String> archs, String repoName, String u
                 throw new VulnException(source + ": package entry without pkg.name: " + p);
             }
             Map<String, List<String>> fixes = packages.computeIfAbsent(name, k -> new LinkedHashMap<>());
-            Iterator<Map.Entry<String, JsonNode>> it = pkg.path("secfixes").fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : pkg.path("secfixes").properties()) {
                 List<String> ids = fixes.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
                 for (JsonNode id : e.getValue()) {
                     for (String part : id.asText().trim().split("\\s+")) {

@@ -22,6 +22,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class BlockYaml {
     /** Thrown inside the composer when the text leaves the subset; never escapes {@link #compose}. */
     private static final class Unsupported extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Unsupported() {
             super(null, null, false, false);
         }

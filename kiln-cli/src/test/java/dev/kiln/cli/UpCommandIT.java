@@ -1,0 +1,119 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.kiln.server.state.Records;
+import dev.kiln.server.state.StateStore;
+import java.time.Clock;
+import java.util.List;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kiln up --once} on a one-recipe, one-image catalog: build, push, sign, record; then nothing to do. */
+class UpCommandIT {
+
+    /** Writes a one-recipe, one-image catalog under {@code dir}; returns the catalog directory. */
+    static Path catalog(Path dir) throws Exception {
+        Path catalog = dir.resolve("catalog");
+        Files.createDirectories(catalog.resolve("recipes"));
+        Files.createDirectories(catalog.resolve("images"));
+        Files.writeString(catalog.resolve("recipes/tool.yaml"), """
+                package:
+                  name: tool
+                  version: "1.0.0"
+                  epoch: 0
+                  description: "a tiny tool"
+                  copyright:
+                    - license: MIT
+                pipeline:
+                  - runs: |
+                      mkdir -p ${{targets.destdir}}/usr/bin
+                      printf '#!/bin/sh\\necho tool\\n' > ${{targets.destdir}}/usr/bin/tool
+                      chmod 755 ${{targets.destdir}}/usr/bin/tool
+                """);
+        Files.writeString(catalog.resolve("images/tool.yaml"), """
+                contents:
+                  repositories:
+                    - ../../packages
+                  keyring:
+                    - ../../.kiln/keys/kiln.rsa.pub
+                  packages:
+                    - tool
+                entrypoint:
+                  command: /usr/bin/tool
+                archs:
+                  - x86_64
+                """);
+        return catalog;
+    }
+
+    @Test
+    void servesTheWebCatalogBesideTheRegistryUntilStopped(@TempDir Path dir) throws Exception {
+        Path catalog = catalog(dir);
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String[] up = {"up", "--addr", "127.0.0.1:0", "--web-addr", "127.0.0.1:" + port, "--catalog", catalog.toString(),
+                "--out-dir", dir.resolve("packages").toString(), "--state-dir", dir.resolve(".kiln").toString(),
+                "--sources", dir.resolve("no-sources").toString(), "--no-sign"};
+        java.util.concurrent.atomic.AtomicReference<CliRun> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread serving = new Thread(() -> result.set(CliRun.of(up)));
+        serving.start();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI api = java.net.URI.create("http://127.0.0.1:" + port + "/api/images");
+        String images = "";
+        // the web catalog answers from the start; the image appears once the reconcile has pushed it
+        for (int i = 0; i < 600 && !images.contains("\"image\":\"tool\"") && serving.isAlive(); i++) {
+            try {
+                images = http.send(java.net.http.HttpRequest.newBuilder(api).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        serving.interrupt();
+        serving.join(30_000);
+        assertThat(images).as(String.valueOf(result.get())).contains("\"image\":\"tool\"");
+        assertThat(result.get().out()).contains("catalog: http://127.0.0.1:" + port + "/");
+    }
+
+    @Test
+    void buildsPushesSignsAndIsIdempotent(@TempDir Path dir) throws Exception {
+        Path catalog = catalog(dir);
+        String[] up = {"up", "--once", "--addr", "127.0.0.1:0", "--catalog", catalog.toString(),
+                "--out-dir", dir.resolve("packages").toString(), "--state-dir", dir.resolve(".kiln").toString(),
+                "--sources", dir.resolve("no-sources").toString(), "--json"};
+
+        CliRun first = CliRun.of(up);
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("\"event\":\"summary\",\"recipes\":1,\"built\":1,\"images\":1,\"pushed\":1")
+                .contains("\"signed\":true");
+        assertThat(dir.resolve("packages/x86_64/tool-1.0.0-r0.apk")).exists();
+        assertThat(dir.resolve(".kiln/keys/image.pub")).exists();
+
+        CliRun second = CliRun.of(up);
+        assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+        assertThat(second.out()).contains("\"event\":\"summary\",\"recipes\":1,\"built\":0,\"images\":1,\"pushed\":0")
+                .contains("\"signed\":false");
+
+        // both runs are on record: the first built and pushed, the second did nothing
+        try (StateStore state = StateStore.open("jdbc:sqlite:" + dir.resolve(".kiln/kiln.db"), Clock.systemUTC())) {
+            List<Records.Run> runs = state.runs(10);
+            assertThat(runs).extracting(Records.Run::kind, Records.Run::status).containsExactly(
+                    tuple("up", Records.RunStatus.SUCCEEDED), tuple("up", Records.RunStatus.SUCCEEDED));
+            assertThat(state.builds(runs.get(1).id())).extracting(Records.Build::outputs)
+                    .containsExactly(List.of("tool-1.0.0-r0"));
+            assertThat(state.images(runs.get(1).id())).singleElement()
+                    .satisfies(i -> assertThat(i.pushed() && i.signed()).isTrue());
+            assertThat(state.builds(runs.get(0).id())).isEmpty();
+            assertThat(state.images(runs.get(0).id())).singleElement()
+                    .satisfies(i -> assertThat(i.pushed() || i.signed()).isFalse());
+        }
+    }
+}

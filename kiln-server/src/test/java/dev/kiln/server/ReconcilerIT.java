@@ -1,0 +1,99 @@
+package dev.kiln.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.apk.ApkReader;
+import dev.kiln.server.state.Records;
+import dev.kiln.server.state.StateStore;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reconciler with the real sandbox: builds what is out of date, with the settings' epoch, and records it. */
+class ReconcilerIT {
+    static final String TOOL = """
+            package:
+              name: tool
+              version: "1.0.0"
+              epoch: 0
+              description: "a tiny tool"
+              copyright:
+                - license: MIT
+            pipeline:
+              - runs: |
+                  mkdir -p ${{targets.destdir}}/usr/bin
+                  printf '#!/bin/sh\\necho tool\\n' > ${{targets.destdir}}/usr/bin/tool
+                  chmod 755 ${{targets.destdir}}/usr/bin/tool
+            """;
+    static final String BROKEN = """
+            package:
+              name: broken
+              version: "1.0.0"
+              epoch: 0
+              description: "fails on purpose"
+              copyright:
+                - license: MIT
+            pipeline:
+              - runs: |
+                  echo 'this step fails' >&2
+                  exit 3
+            """;
+
+    @Test
+    void buildsAtTheEnvironmentsSourceDateEpochAndRecordsEachBuild(@TempDir Path dir) throws Exception {
+        Path recipes = Files.createDirectories(dir.resolve("catalog/recipes"));
+        Files.writeString(recipes.resolve("tool.yaml"), TOOL);
+        Files.writeString(recipes.resolve("broken.yaml"), BROKEN);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("SOURCE_DATE_EPOCH", "1700000000");
+        // no --source-date-epoch: the environment decides, for every command that reconciles
+        Settings settings = Settings.builder().stateDir(dir.resolve(".kiln")).repository(dir.resolve("packages"))
+                .catalog(dir.resolve("catalog")).arch("x86_64").unsignedImages(true).build(env);
+        List<ReconcileEvent> events = new ArrayList<>();
+        Reconciler.Request request = new Reconciler.Request("update", EnumSet.of(Reconciler.Stage.PACKAGES),
+                List.of(recipes.resolve("broken.yaml"), recipes.resolve("tool.yaml")), List.of(), null);
+
+        try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC())) {
+            Reconciler reconciler = new Reconciler(settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), events::add);
+            Reconciler.Report first = reconciler.reconcile(request);
+
+            assertThat(first.failed()).isTrue();
+            assertThat(first.packages()).extracting(Reconciler.PackageOutcome::name, Reconciler.PackageOutcome::status)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("broken", Reconciler.PackageStatus.FAILED),
+                            org.assertj.core.groups.Tuple.tuple("tool", Reconciler.PackageStatus.BUILT));
+            Path apk = dir.resolve("packages/x86_64/tool-1.0.0-r0.apk");
+            assertThat(ApkReader.read(apk).pkgInfo().builddate()).isEqualTo(1_700_000_000L);
+            assertThat(events).extracting(ReconcileEvent::kind).contains("keygen", "stage", "step", "error");
+
+            Records.Run run = state.runs(1).get(0);
+            assertThat(run.id()).isEqualTo(first.runId());
+            assertThat(run.kind()).isEqualTo("update");
+            assertThat(run.status()).isEqualTo(Records.RunStatus.FAILED);
+            List<Records.Build> builds = state.builds(first.runId());
+            assertThat(builds).extracting(Records.Build::result)
+                    .containsExactly(Records.BuildResult.FAILED, Records.BuildResult.SUCCEEDED);
+            assertThat(builds.get(0).logPath()).isNotNull();
+            assertThat(Files.readString(Path.of(builds.get(0).logPath()))).contains("this step fails");
+            assertThat(builds.get(1).outputs()).containsExactly("tool-1.0.0-r0");
+            assertThat(builds.get(1).recipeSha256()).hasSize(64);
+
+            // nothing changed for tool: the second run builds only what still fails
+            Files.delete(recipes.resolve("broken.yaml"));
+            Reconciler.Report second = reconciler.reconcile(new Reconciler.Request("update", EnumSet.of(Reconciler.Stage.PACKAGES),
+                    List.of(recipes.resolve("tool.yaml")), List.of(), null));
+            assertThat(second.failed()).isFalse();
+            assertThat(second.packages()).singleElement().extracting(Reconciler.PackageOutcome::status)
+                    .isEqualTo(Reconciler.PackageStatus.UP_TO_DATE);
+            assertThat(state.builds(second.runId())).isEmpty();
+            assertThat(state.runs(1).get(0).status()).isEqualTo(Records.RunStatus.SUCCEEDED);
+        }
+    }
+}
