@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** melange keeps one guest for a whole build: what a step leaves in /tmp, the next step finds. */
-class OneGuestPerBuildTest {
+class OneGuestPerBuildIT {
 
     @Test
     void tmpPersistsAcrossTheStepsOfOneBuild(@TempDir Path dir) {

@@ -1,7 +1,6 @@
 package dev.kiln.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.kiln.apk.ApkReader;
 import dev.kiln.content.Digest;
@@ -11,6 +10,7 @@ import dev.kiln.recipe.Recipes;
 import dev.kiln.sandbox.BubblewrapSandbox;
 import dev.kiln.testkit.FixtureHttpServer;
 import dev.kiln.testkit.TestPackages;
+import dev.kiln.testkit.Tools;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * generated here. Nothing of the host's /usr may be reachable, the environment is cached by its package
  * set, and tests get the package under test, its runtime dependencies and their pipelines' needs.
  */
-class HermeticBuildTest {
+class HermeticBuildIT {
 
     static final Path BUSYBOX = Path.of("/bin/busybox");
     static final List<String> APPLETS = List.of("sh", "ash", "ls", "cat", "echo", "test", "[", "mkdir", "cp", "rm",
@@ -61,7 +61,7 @@ class HermeticBuildTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeThat(Files.isExecutable(BUSYBOX)).as("Debian's busybox-static (scripts/host-setup installs it)").isTrue();
+        Tools.require(Files.isExecutable(BUSYBOX), BUSYBOX + " is missing", "apt-get install busybox-static");
         f = new BuildFixture(dir);
         envRepo = dir.resolve("env-repo");
         TestPackages.publish(envRepo, BuildFixture.ARCH, f.key, environmentPackages());

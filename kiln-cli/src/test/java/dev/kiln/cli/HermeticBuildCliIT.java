@@ -1,10 +1,10 @@
 package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.kiln.apk.SigningKey;
 import dev.kiln.testkit.TestPackages;
+import dev.kiln.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kiln build --hermetic --repository-append --keyring-append}, end to end with a static busybox. */
-class HermeticBuildCliTest {
+class HermeticBuildCliIT {
 
     @Test
     void buildsInAnEnvironmentFromTheAppendedRepositoryTrustingTheAppendedKey(@TempDir Path dir) throws Exception {
-        assumeThat(Files.isExecutable(Path.of("/bin/busybox"))).as("busybox-static").isTrue();
+        Tools.require(Files.isExecutable(Path.of("/bin/busybox")), "/bin/busybox is missing", "apt-get install busybox-static");
         SigningKey repoKey = SigningKey.generate(2048, "env.rsa");
         repoKey.writePem(dir.resolve("env.rsa"), dir.resolve("env.rsa.pub"));
         TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0").hostFile("usr/bin/busybox", Path.of("/bin/busybox"), 0755)

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The hermetic stage for real: a root filesystem made of a static busybox and nothing else becomes the
  * sandbox's {@code /}, and nothing of the host's {@code /usr} or {@code /etc} is reachable.
  */
-class HermeticRootTest {
+class HermeticRootIT {
 
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final Map<String, String> PATH_ONLY = Map.of("PATH", "/usr/bin:/bin");
