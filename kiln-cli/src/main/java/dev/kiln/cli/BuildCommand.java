@@ -10,6 +10,7 @@ import dev.kiln.build.BuildResult;
 import dev.kiln.build.BuiltPackage;
 import dev.kiln.build.EnvironmentSources;
 import dev.kiln.build.PackageBuilder;
+import dev.kiln.content.ByteSizes;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.BuildTimeout;
 import dev.kiln.recipe.CompileOptions;
@@ -167,7 +168,7 @@ final class BuildCommand implements Callable<Integer> {
     private BuildLimits limits() {
         try {
             Duration whole = timeout == null ? BuildLimits.DEFAULT_TIMEOUT : BuildTimeout.parse(timeout);
-            long bytes = maxWorkspaceSize == null ? SandboxLimits.DEFAULT_MAX_WORKSPACE_BYTES : ByteSize.parse(maxWorkspaceSize);
+            long bytes = maxWorkspaceSize == null ? SandboxLimits.DEFAULT_MAX_WORKSPACE_BYTES : ByteSizes.parse(maxWorkspaceSize);
             return new BuildLimits(whole, new SandboxLimits(maxProcesses, bytes));
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "kiln build: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.kiln.server.web;
 
+import dev.kiln.content.ByteSizes;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,19 +82,6 @@ final class Html {
 
     /** 1.4 MiB: sizes as a person reads them. */
     static String size(long bytes) {
-        if (bytes < 0) {
-            return "?";
-        }
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+        return bytes < 0 ? "?" : ByteSizes.format(bytes);
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.vuln.compare;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kiln.content.ByteSizes;
 import dev.kiln.vuln.VulnException;
 import dev.kiln.vuln.match.Severity;
 import java.nio.charset.StandardCharsets;
@@ -158,20 +159,7 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
     }
 
     static String size(long bytes) {
-        if (bytes < 0) {
-            return "-";
-        }
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return bytes < 0 ? "-" : ByteSizes.format(bytes);
     }
 
     private static String ratio(double r) {
