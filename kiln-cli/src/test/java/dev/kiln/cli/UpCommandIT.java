@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kiln.server.state.Records;
 import dev.kiln.server.state.StateStore;
+import dev.kiln.testkit.ToolCatalog;
 import java.time.Clock;
 import java.util.List;
 
@@ -18,37 +19,7 @@ class UpCommandIT {
 
     /** Writes a one-recipe, one-image catalog under {@code dir}; returns the catalog directory. */
     static Path catalog(Path dir) throws Exception {
-        Path catalog = dir.resolve("catalog");
-        Files.createDirectories(catalog.resolve("recipes"));
-        Files.createDirectories(catalog.resolve("images"));
-        Files.writeString(catalog.resolve("recipes/tool.yaml"), """
-                package:
-                  name: tool
-                  version: "1.0.0"
-                  epoch: 0
-                  description: "a tiny tool"
-                  copyright:
-                    - license: MIT
-                pipeline:
-                  - runs: |
-                      mkdir -p ${{targets.destdir}}/usr/bin
-                      printf '#!/bin/sh\\necho tool\\n' > ${{targets.destdir}}/usr/bin/tool
-                      chmod 755 ${{targets.destdir}}/usr/bin/tool
-                """);
-        Files.writeString(catalog.resolve("images/tool.yaml"), """
-                contents:
-                  repositories:
-                    - ../../packages
-                  keyring:
-                    - ../../.kiln/keys/kiln.rsa.pub
-                  packages:
-                    - tool
-                entrypoint:
-                  command: /usr/bin/tool
-                archs:
-                  - x86_64
-                """);
-        return catalog;
+        return ToolCatalog.write(dir);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.apk.ApkReader;
 import dev.kiln.server.state.Records;
 import dev.kiln.server.state.StateStore;
+import dev.kiln.testkit.ToolCatalog;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,20 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The reconciler with the real sandbox: builds what is out of date, with the settings' epoch, and records it. */
 class ReconcilerIT {
-    static final String TOOL = """
-            package:
-              name: tool
-              version: "1.0.0"
-              epoch: 0
-              description: "a tiny tool"
-              copyright:
-                - license: MIT
-            pipeline:
-              - runs: |
-                  mkdir -p ${{targets.destdir}}/usr/bin
-                  printf '#!/bin/sh\\necho tool\\n' > ${{targets.destdir}}/usr/bin/tool
-                  chmod 755 ${{targets.destdir}}/usr/bin/tool
-            """;
+    static final String TOOL = ToolCatalog.RECIPE;
     static final String BROKEN = """
             package:
               name: broken

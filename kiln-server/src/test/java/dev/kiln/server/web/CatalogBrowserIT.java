@@ -10,6 +10,7 @@ import dev.kiln.server.RecentEvents;
 import dev.kiln.server.Reconciler;
 import dev.kiln.server.Settings;
 import dev.kiln.server.state.StateStore;
+import dev.kiln.testkit.ToolCatalog;
 import dev.kiln.testkit.Tools;
 import java.io.File;
 import java.net.URI;
@@ -57,36 +58,7 @@ class CatalogBrowserIT {
     static void reconcileAndServe() throws Exception {
         Tools.require(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "chromium and chromedriver are not in /usr/bin",
                 "apt-get install chromium chromium-driver");
-        Path catalog = dir.resolve("catalog");
-        Files.createDirectories(catalog.resolve("recipes"));
-        Files.createDirectories(catalog.resolve("images"));
-        Files.writeString(catalog.resolve("recipes/tool.yaml"), """
-                package:
-                  name: tool
-                  version: "1.0.0"
-                  epoch: 0
-                  description: "a tiny tool"
-                  copyright:
-                    - license: MIT
-                pipeline:
-                  - runs: |
-                      mkdir -p ${{targets.destdir}}/usr/bin
-                      printf '#!/bin/sh\\necho tool\\n' > ${{targets.destdir}}/usr/bin/tool
-                      chmod 755 ${{targets.destdir}}/usr/bin/tool
-                """);
-        Files.writeString(catalog.resolve("images/tool.yaml"), """
-                contents:
-                  repositories:
-                    - ../../packages
-                  keyring:
-                    - ../../.kiln/keys/kiln.rsa.pub
-                  packages:
-                    - tool
-                entrypoint:
-                  command: /usr/bin/tool
-                archs:
-                  - x86_64
-                """);
+        Path catalog = ToolCatalog.write(dir);
         Settings settings = Settings.builder().stateDir(dir.resolve(".kiln")).repository(dir.resolve("packages"))
                 .catalog(catalog).arch("x86_64").sourceDateEpoch(1_700_000_000L).build(System.getenv());
         state = StateStore.open(settings.database(), Clock.systemUTC());
