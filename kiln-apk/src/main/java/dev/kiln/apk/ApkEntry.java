@@ -8,10 +8,26 @@ import java.util.Map;
  * {@code sha1Checksum} is the {@code APK-TOOLS.checksum.SHA1} PAX record (else null); xattrs are
  * keyed by attribute name without the {@code SCHILY.xattr.} prefix.
  */
-public record ApkEntry(String path, Type type, int mode, int uid, int gid, long size, String linkTarget,
-        String sha1Checksum, Map<String, byte[]> xattrs) {
+public record ApkEntry(
+        String path,
+        Type type,
+        int mode,
+        int uid,
+        int gid,
+        long size,
+        String linkTarget,
+        String sha1Checksum,
+        Map<String, byte[]> xattrs) {
 
-    public enum Type { FILE, DIRECTORY, SYMLINK, HARDLINK, CHAR_DEVICE, BLOCK_DEVICE, FIFO }
+    public enum Type {
+        FILE,
+        DIRECTORY,
+        SYMLINK,
+        HARDLINK,
+        CHAR_DEVICE,
+        BLOCK_DEVICE,
+        FIFO
+    }
 
     public ApkEntry {
         xattrs = xattrs == null ? Map.of() : Map.copyOf(xattrs);

@@ -121,7 +121,8 @@ public final class ApkIndex {
 
     /** Reads an index; when {@code keysOrNull} is given, its signature must verify with one of them. */
     public static ApkIndex read(Path file, TrustedKeys keysOrNull) {
-        try (InputStream raw = Files.newInputStream(file); GzipMemberReader members = new GzipMemberReader(raw)) {
+        try (InputStream raw = Files.newInputStream(file);
+                GzipMemberReader members = new GzipMemberReader(raw)) {
             List<ApkSignature> signatures = new ArrayList<>();
             List<MessageDigest> hashes = List.of(Hashing.sha256(), Hashing.sha512());
             if (!members.hasNextMember()) {
@@ -139,19 +140,27 @@ public final class ApkIndex {
                 stream = entries(members.nextMember(hashes).readAllBytes());
             }
             if (members.hasNextMember()) {
-                throw new ApkException("index " + file + ": unexpected bytes after the index stream at offset "
-                        + members.offset());
+                throw new ApkException(
+                        "index " + file + ": unexpected bytes after the index stream at offset " + members.offset());
             }
             if (keysOrNull != null) {
-                Signatures.verify("index " + file, signatures, keysOrNull,
-                        Map.of("SHA-256", hashes.get(0).digest(), "SHA-512", hashes.get(1).digest()));
+                Signatures.verify(
+                        "index " + file,
+                        signatures,
+                        keysOrNull,
+                        Map.of(
+                                "SHA-256",
+                                hashes.get(0).digest(),
+                                "SHA-512",
+                                hashes.get(1).digest()));
             }
             byte[] text = stream.get("APKINDEX");
             if (text == null) {
                 throw new ApkException("index " + file + " has no APKINDEX entry (found " + stream.keySet() + ")");
             }
             byte[] description = stream.get("DESCRIPTION");
-            return parseText(new String(text, StandardCharsets.UTF_8),
+            return parseText(
+                    new String(text, StandardCharsets.UTF_8),
                     description == null ? null : new String(description, StandardCharsets.UTF_8));
         } catch (IOException | ContentException e) {
             throw new ApkException("cannot read index " + file + ": " + e.getMessage(), e);

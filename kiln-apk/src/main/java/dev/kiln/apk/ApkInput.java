@@ -19,8 +19,12 @@ public record ApkInput(
         FileOwners owners) {
 
     /** Every entry owned by root:root. */
-    public ApkInput(PkgInfo pkgInfo, Path dataDir, Map<String, byte[]> controlFiles,
-            Map<String, Map<String, byte[]>> xattrs, long sourceDateEpoch) {
+    public ApkInput(
+            PkgInfo pkgInfo,
+            Path dataDir,
+            Map<String, byte[]> controlFiles,
+            Map<String, Map<String, byte[]>> xattrs,
+            long sourceDateEpoch) {
         this(pkgInfo, dataDir, controlFiles, xattrs, sourceDateEpoch, FileOwners.ROOT);
     }
 

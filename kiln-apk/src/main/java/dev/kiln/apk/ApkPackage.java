@@ -32,10 +32,20 @@ public final class ApkPackage {
     private final String dataError;
     private final long dataOffset;
 
-    ApkPackage(Path file, long fileSize, Digest sha256, PkgInfo pkgInfo, List<ApkSignature> signatures,
-            String identity, Map<String, byte[]> controlFiles, List<ApkEntry> entries,
-            Map<String, byte[]> controlDigests, String actualDatahash, Map<String, String> actualChecksums,
-            String dataError, long dataOffset) {
+    ApkPackage(
+            Path file,
+            long fileSize,
+            Digest sha256,
+            PkgInfo pkgInfo,
+            List<ApkSignature> signatures,
+            String identity,
+            Map<String, byte[]> controlFiles,
+            List<ApkEntry> entries,
+            Map<String, byte[]> controlDigests,
+            String actualDatahash,
+            Map<String, String> actualChecksums,
+            String dataError,
+            long dataOffset) {
         this.file = file;
         this.fileSize = fileSize;
         this.sha256 = sha256;
@@ -112,8 +122,9 @@ public final class ApkPackage {
                     throw new ApkException(what + ": file " + e.path() + " has no APK-TOOLS.checksum.SHA1 record");
                 }
             } else if (!e.sha1Checksum().equals(actual)) {
-                throw new ApkException(what + ": " + e.type().name().toLowerCase() + " " + e.path()
-                        + ": APK-TOOLS.checksum.SHA1 says " + e.sha1Checksum() + " but the content hashes to " + actual);
+                throw new ApkException(
+                        what + ": " + e.type().name().toLowerCase() + " " + e.path() + ": APK-TOOLS.checksum.SHA1 says "
+                                + e.sha1Checksum() + " but the content hashes to " + actual);
             }
         }
     }

@@ -30,18 +30,18 @@ public final class ApkReader {
     private static final String CHECKSUM = "APK-TOOLS.checksum.SHA1";
     private static final String XATTR = "SCHILY.xattr.";
 
-    private ApkReader() {
-    }
+    private ApkReader() {}
 
     public static ApkPackage read(Path apk) {
         MessageDigest fileSha = Hashing.sha256();
         try (InputStream raw = new DigestInputStream(Files.newInputStream(apk), fileSha);
-             GzipMemberReader members = new GzipMemberReader(raw)) {
+                GzipMemberReader members = new GzipMemberReader(raw)) {
             if (!members.hasNextMember()) {
                 throw new ApkException("package " + apk + " is empty");
             }
             List<MessageDigest> controlHashes = List.of(Hashing.sha1(), Hashing.sha256(), Hashing.sha512());
-            Map<String, byte[]> first = smallTar(apk, "first", members.nextMember(controlHashes).readAllBytes());
+            Map<String, byte[]> first =
+                    smallTar(apk, "first", members.nextMember(controlHashes).readAllBytes());
             List<ApkSignature> signatures = new ArrayList<>();
             Map<String, byte[]> control = first;
             if (!first.isEmpty() && first.keySet().iterator().next().startsWith(".SIGN.")) {
@@ -56,12 +56,13 @@ public final class ApkReader {
                     throw new ApkException("package " + apk + " has a signature but no control stream");
                 }
                 controlHashes = List.of(Hashing.sha1(), Hashing.sha256(), Hashing.sha512());
-                control = smallTar(apk, "control", members.nextMember(controlHashes).readAllBytes());
+                control = smallTar(
+                        apk, "control", members.nextMember(controlHashes).readAllBytes());
             }
             byte[] pkginfo = control.get(".PKGINFO");
             if (pkginfo == null) {
-                throw new ApkException("package " + apk + ": control stream has no .PKGINFO (found "
-                        + control.keySet() + ")");
+                throw new ApkException(
+                        "package " + apk + ": control stream has no .PKGINFO (found " + control.keySet() + ")");
             }
             for (String name : control.keySet()) {
                 if (!name.startsWith(".") || name.contains("/")) {
@@ -71,8 +72,11 @@ public final class ApkReader {
             }
             PkgInfo info = PkgInfo.parse(new String(pkginfo, StandardCharsets.UTF_8));
             String identity = "Q1" + Hashing.base64(controlHashes.get(0).digest());
-            Map<String, byte[]> controlDigests = Map.of("SHA-256", controlHashes.get(1).digest(),
-                    "SHA-512", controlHashes.get(2).digest());
+            Map<String, byte[]> controlDigests = Map.of(
+                    "SHA-256",
+                    controlHashes.get(1).digest(),
+                    "SHA-512",
+                    controlHashes.get(2).digest());
 
             if (!members.hasNextMember()) {
                 throw new ApkException("package " + apk + " has no data stream");
@@ -91,11 +95,22 @@ public final class ApkReader {
                 members.drainRaw(List.of(dataSha));
             }
             if (trailing) {
-                throw new ApkException("package " + apk + ": unexpected bytes after the data stream at offset "
-                        + members.offset());
+                throw new ApkException(
+                        "package " + apk + ": unexpected bytes after the data stream at offset " + members.offset());
             }
-            return new ApkPackage(apk, Files.size(apk), Digest.ofSha256(fileSha.digest()), info, signatures,
-                    identity, control, entries, controlDigests, Hashing.hex(dataSha.digest()), checksums, dataError,
+            return new ApkPackage(
+                    apk,
+                    Files.size(apk),
+                    Digest.ofSha256(fileSha.digest()),
+                    info,
+                    signatures,
+                    identity,
+                    control,
+                    entries,
+                    controlDigests,
+                    Hashing.hex(dataSha.digest()),
+                    checksums,
+                    dataError,
                     dataOffset);
         } catch (IOException | ContentException e) {
             throw new ApkException("cannot read package " + apk + ": " + e.getMessage(), e);
@@ -136,10 +151,11 @@ public final class ApkReader {
             } else if (type == ApkEntry.Type.SYMLINK) {
                 checksums.put(path, Hashing.sha1Hex(h.linkName().getBytes(StandardCharsets.UTF_8)));
             }
-            String link = h.linkName().isEmpty() ? null
+            String link = h.linkName().isEmpty()
+                    ? null
                     : type == ApkEntry.Type.HARDLINK ? normalize(h.linkName()) : h.linkName();
-            entries.add(new ApkEntry(path, type, h.mode(), (int) h.uid(), (int) h.gid(), h.size(), link, checksum,
-                    xattrs));
+            entries.add(
+                    new ApkEntry(path, type, h.mode(), (int) h.uid(), (int) h.gid(), h.size(), link, checksum, xattrs));
         }
     }
 

@@ -66,8 +66,10 @@ public final class ApkRepository {
         try {
             return ApkIndex.read(file, TrustedKeys.of(key));
         } catch (ApkException e) {
-            throw new ApkException("repository " + file + " does not verify with signing key " + key.keyName()
-                    + " (" + e.getMessage() + "); use the key that signed it, or publish to another repository", e);
+            throw new ApkException(
+                    "repository " + file + " does not verify with signing key " + key.keyName() + " (" + e.getMessage()
+                            + "); use the key that signed it, or publish to another repository",
+                    e);
         }
     }
 
@@ -89,7 +91,9 @@ public final class ApkRepository {
         List<IndexEntry> entries = new ArrayList<>();
         if (Files.isDirectory(dir)) {
             try (var files = Files.list(dir)) {
-                for (Path apk : files.filter(f -> f.getFileName().toString().endsWith(".apk")).sorted().toList()) {
+                for (Path apk : files.filter(f -> f.getFileName().toString().endsWith(".apk"))
+                        .sorted()
+                        .toList()) {
                     ApkPackage pkg = verified(apk, trusted);
                     entries.add(IndexEntry.of(pkg, pkg.fileSize()));
                 }

@@ -28,10 +28,24 @@ import java.util.Set;
  */
 public final class ApkWriter {
     /** Control files after {@code .PKGINFO}, in melange's order; others follow sorted by name. */
-    private static final List<String> CONTROL_ORDER = List.of(".melange.yaml", ".pre-install", ".post-install",
-            ".pre-deinstall", ".post-deinstall", ".pre-upgrade", ".post-upgrade", ".trigger");
-    private static final Set<String> EXECUTABLE = Set.of(".pre-install", ".post-install", ".pre-deinstall",
-            ".post-deinstall", ".pre-upgrade", ".post-upgrade", ".trigger");
+    private static final List<String> CONTROL_ORDER = List.of(
+            ".melange.yaml",
+            ".pre-install",
+            ".post-install",
+            ".pre-deinstall",
+            ".post-deinstall",
+            ".pre-upgrade",
+            ".post-upgrade",
+            ".trigger");
+
+    private static final Set<String> EXECUTABLE = Set.of(
+            ".pre-install",
+            ".post-install",
+            ".pre-deinstall",
+            ".post-deinstall",
+            ".pre-upgrade",
+            ".post-upgrade",
+            ".trigger");
 
     private final int gzipLevel;
 
@@ -54,7 +68,8 @@ public final class ApkWriter {
             try (OutputStream file = new DigestOutputStream(Files.newOutputStream(dataTemp), dataSha256)) {
                 OutputStream gz = Gzip.compressing(file, gzipLevel);
                 TarWriter tar = new TarWriter(gz);
-                installedSize = new DataTreeWriter(input.dataDir(), tar, input.xattrs(), input.sourceDateEpoch(), input.owners())
+                installedSize = new DataTreeWriter(
+                                input.dataDir(), tar, input.xattrs(), input.sourceDateEpoch(), input.owners())
                         .write();
                 tar.finish();
                 gz.close();
@@ -81,8 +96,8 @@ public final class ApkWriter {
             });
             return new WrittenApk(outputFile, info, identity, total[0], Digest.ofSha256(whole.digest()));
         } catch (IOException e) {
-            throw new ApkException("cannot write package " + outputFile + " from " + input.dataDir() + ": "
-                    + e.getMessage(), e);
+            throw new ApkException(
+                    "cannot write package " + outputFile + " from " + input.dataDir() + ": " + e.getMessage(), e);
         } finally {
             if (dataTemp != null) {
                 try {
@@ -100,7 +115,9 @@ public final class ApkWriter {
         files.put(".PKGINFO", info.render().getBytes(StandardCharsets.UTF_8));
         List<String> names = new ArrayList<>(extra.keySet());
         for (String name : names) {
-            if (!name.startsWith(".") || name.contains("/") || name.equals(".PKGINFO")
+            if (!name.startsWith(".")
+                    || name.contains("/")
+                    || name.equals(".PKGINFO")
                     || name.startsWith(Streams.SIGN_PREFIX)) {
                 throw new ApkException("control file name '" + name + "' is not allowed: it must start with '.',"
                         + " contain no '/', and not be .PKGINFO or .SIGN.*");

@@ -115,8 +115,8 @@ public record Dependency(String name, boolean isConflict, Operator operator, Str
             version = version.substring(0, vat);
         }
         if (version.isEmpty()) {
-            throw new ApkException("invalid dependency atom '" + atom + "': operator '" + op.symbol()
-                    + "' without a version");
+            throw new ApkException(
+                    "invalid dependency atom '" + atom + "': operator '" + op.symbol() + "' without a version");
         }
         return new Dependency(head, conflict, op, version, tag);
     }

@@ -11,11 +11,29 @@ import java.util.TreeMap;
  * written) and hard links (a tree path); {@code owner} is the installing package's name, or null
  * for what the assembler creates; {@code sha1} is the hex checksum apk records, when known.
  */
-public record FileNode(String path, Kind kind, int mode, long uid, long gid, long mtime, byte[] content,
-        String linkTarget, Map<String, byte[]> xattrs, String owner, String sha1, int devMajor, int devMinor) {
+public record FileNode(
+        String path,
+        Kind kind,
+        int mode,
+        long uid,
+        long gid,
+        long mtime,
+        byte[] content,
+        String linkTarget,
+        Map<String, byte[]> xattrs,
+        String owner,
+        String sha1,
+        int devMajor,
+        int devMinor) {
 
     public enum Kind {
-        FILE, DIRECTORY, SYMLINK, HARDLINK, CHAR_DEVICE, BLOCK_DEVICE, FIFO;
+        FILE,
+        DIRECTORY,
+        SYMLINK,
+        HARDLINK,
+        CHAR_DEVICE,
+        BLOCK_DEVICE,
+        FIFO;
 
         /** The kind a tar entry of {@code type} becomes in the tree. */
         public static Kind of(TarType type) {
@@ -66,17 +84,29 @@ public record FileNode(String path, Kind kind, int mode, long uid, long gid, lon
     }
 
     public FileNode withOwnership(int newMode, long newUid, long newGid) {
-        return new FileNode(path, kind, newMode, newUid, newGid, mtime, content, linkTarget, xattrs, owner, sha1,
-                devMajor, devMinor);
+        return new FileNode(
+                path,
+                kind,
+                newMode,
+                newUid,
+                newGid,
+                mtime,
+                content,
+                linkTarget,
+                xattrs,
+                owner,
+                sha1,
+                devMajor,
+                devMinor);
     }
 
     public FileNode withLink(String newTarget) {
-        return new FileNode(path, kind, mode, uid, gid, mtime, content, newTarget, xattrs, owner, sha1, devMajor,
-                devMinor);
+        return new FileNode(
+                path, kind, mode, uid, gid, mtime, content, newTarget, xattrs, owner, sha1, devMajor, devMinor);
     }
 
     public FileNode withPath(String newPath) {
-        return new FileNode(newPath, kind, mode, uid, gid, mtime, content, linkTarget, xattrs, owner, sha1, devMajor,
-                devMinor);
+        return new FileNode(
+                newPath, kind, mode, uid, gid, mtime, content, linkTarget, xattrs, owner, sha1, devMajor, devMinor);
     }
 }

@@ -29,6 +29,7 @@ public final class FileTree {
         }
         return Integer.compare(x.length(), y.length());
     };
+
     private static final int MAX_LINKS = 40;
 
     private final TreeMap<String, FileNode> nodes = new TreeMap<>(WALK_ORDER);
@@ -98,8 +99,8 @@ public final class FileTree {
         if (existing == null) {
             nodes.put(p, FileNode.directory(p, mode, uid, gid, mtime));
         } else if (existing.kind() != FileNode.Kind.DIRECTORY && existing.kind() != FileNode.Kind.SYMLINK) {
-            throw new ApkException("cannot create directory /" + p + ": a " + existing.kind().name().toLowerCase()
-                    + " is there");
+            throw new ApkException("cannot create directory /" + p + ": a "
+                    + existing.kind().name().toLowerCase() + " is there");
         }
     }
 

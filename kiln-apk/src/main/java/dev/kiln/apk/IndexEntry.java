@@ -30,7 +30,8 @@ public record IndexEntry(
             throw new ApkException("index entry " + name + ": C: must be a Q1 identity hash, got '" + checksum + "'");
         }
         if (name == null || name.isEmpty() || version == null || version.isEmpty()) {
-            throw new ApkException("index entry " + checksum + " needs P: and V:, got '" + name + "' '" + version + "'");
+            throw new ApkException(
+                    "index entry " + checksum + " needs P: and V:, got '" + name + "' '" + version + "'");
         }
         // Normalised to what the text form can express, so parse(render(e)) equals e.
         arch = emptyToNull(arch);
@@ -61,9 +62,24 @@ public record IndexEntry(
     }
 
     public static IndexEntry of(PkgInfo p, String identity, long fileSize) {
-        return new IndexEntry(identity, p.name(), p.version(), p.arch(), fileSize, p.size(), p.description(),
-                p.url(), p.license(), p.origin(), p.maintainer(), p.builddate(), p.commit(), p.providerPriority(),
-                p.depends(), p.provides(), p.installIf());
+        return new IndexEntry(
+                identity,
+                p.name(),
+                p.version(),
+                p.arch(),
+                fileSize,
+                p.size(),
+                p.description(),
+                p.url(),
+                p.license(),
+                p.origin(),
+                p.maintainer(),
+                p.builddate(),
+                p.commit(),
+                p.providerPriority(),
+                p.depends(),
+                p.provides(),
+                p.installIf());
     }
 
     /** The record in apk-tools' order and omissions, without the separating blank line. */
@@ -138,8 +154,8 @@ public record IndexEntry(
                     }
                 }
             } catch (NumberFormatException e) {
-                throw new ApkException("APKINDEX line " + n + ": '" + line.charAt(0) + "' must be a number, got '"
-                        + value + "'", e);
+                throw new ApkException(
+                        "APKINDEX line " + n + ": '" + line.charAt(0) + "' must be a number, got '" + value + "'", e);
             }
             n++;
         }

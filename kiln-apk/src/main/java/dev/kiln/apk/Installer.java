@@ -1,7 +1,7 @@
 package dev.kiln.apk;
 
-import dev.kiln.content.Hashing;
 import dev.kiln.apk.internal.PackageData;
+import dev.kiln.content.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +41,8 @@ public final class Installer {
 
     public InstalledPackage install(RepositoryPackage source, ApkPackage apk) {
         String name = apk.pkgInfo().name();
-        List<String> replaces = apk.pkgInfo().replaces().stream().map(r -> Dependency.parse(r).name())
+        List<String> replaces = apk.pkgInfo().replaces().stream()
+                .map(r -> Dependency.parse(r).name())
                 .toList();
         List<FileNode> placed = new ArrayList<>();
         for (FileNode f : PackageData.read(apk)) {
@@ -52,8 +53,20 @@ public final class Installer {
             }
             FileNode node = f.withPath(path);
             if (node.kind() == FileNode.Kind.HARDLINK) {
-                node = new FileNode(path, node.kind(), node.mode(), node.uid(), node.gid(), node.mtime(), null,
-                        tree.resolveParents(node.linkTarget()), node.xattrs(), name, node.sha1(), 0, 0);
+                node = new FileNode(
+                        path,
+                        node.kind(),
+                        node.mode(),
+                        node.uid(),
+                        node.gid(),
+                        node.mtime(),
+                        null,
+                        tree.resolveParents(node.linkTarget()),
+                        node.xattrs(),
+                        name,
+                        node.sha1(),
+                        0,
+                        0);
             }
             FileNode existing = tree.get(path).orElse(null);
             if (existing != null) {
@@ -62,11 +75,13 @@ public final class Installer {
                     continue;
                 }
                 String other = ownerOf.get(path);
-                boolean same = existing.kind() == node.kind() && Arrays.equals(existing.content(), node.content())
+                boolean same = existing.kind() == node.kind()
+                        && Arrays.equals(existing.content(), node.content())
                         && java.util.Objects.equals(existing.linkTarget(), node.linkTarget());
                 if (other != null && !other.equals(name) && !same && !replaces.contains(other)) {
-                    throw new ApkException("package " + name + "-" + apk.pkgInfo().version() + " installs /" + path
-                            + ", which " + other + " already installed; one must replace the other");
+                    throw new ApkException(
+                            "package " + name + "-" + apk.pkgInfo().version() + " installs /" + path + ", which "
+                                    + other + " already installed; one must replace the other");
                 }
             }
             tree.put(node);
@@ -123,30 +138,46 @@ public final class Installer {
                 byDir.computeIfAbsent(f.path(), k -> new ArrayList<>());
             } else {
                 int slash = f.path().lastIndexOf('/');
-                byDir.computeIfAbsent(slash < 0 ? "" : f.path().substring(0, slash), k -> new ArrayList<>()).add(f);
+                byDir.computeIfAbsent(slash < 0 ? "" : f.path().substring(0, slash), k -> new ArrayList<>())
+                        .add(f);
             }
         }
         for (Map.Entry<String, List<FileNode>> e : byDir.entrySet()) {
             sb.append("F:").append(e.getKey()).append('\n');
             FileNode d = dirs.get(e.getKey());
             if (d != null && (d.uid() != 0 || d.gid() != 0 || d.mode() != 0755)) {
-                sb.append("M:").append(d.uid()).append(':').append(d.gid()).append(':')
-                        .append(Integer.toOctalString(d.mode())).append('\n');
+                sb.append("M:")
+                        .append(d.uid())
+                        .append(':')
+                        .append(d.gid())
+                        .append(':')
+                        .append(Integer.toOctalString(d.mode()))
+                        .append('\n');
             }
             for (FileNode f : e.getValue()) {
-                sb.append("R:").append(f.path().substring(f.path().lastIndexOf('/') + 1)).append('\n');
+                sb.append("R:")
+                        .append(f.path().substring(f.path().lastIndexOf('/') + 1))
+                        .append('\n');
                 int defaultMode = f.kind() == FileNode.Kind.SYMLINK ? 0777 : 0644;
                 if (f.uid() != 0 || f.gid() != 0 || f.mode() != defaultMode) {
-                    sb.append("a:").append(f.uid()).append(':').append(f.gid()).append(':')
-                            .append(Integer.toOctalString(f.mode())).append('\n');
+                    sb.append("a:")
+                            .append(f.uid())
+                            .append(':')
+                            .append(f.gid())
+                            .append(':')
+                            .append(Integer.toOctalString(f.mode()))
+                            .append('\n');
                 }
-                String sha1 = f.sha1() != null ? f.sha1()
+                String sha1 = f.sha1() != null
+                        ? f.sha1()
                         : f.kind() == FileNode.Kind.HARDLINK ? sha1ByPath.get(f.linkTarget()) : null;
                 if (sha1 == null && f.kind() == FileNode.Kind.SYMLINK) {
                     sha1 = Hashing.sha1Hex(f.linkTarget().getBytes(StandardCharsets.UTF_8));
                 }
                 if (sha1 != null) {
-                    sb.append("Z:Q1").append(Hashing.base64(Hashing.unhex(sha1))).append('\n');
+                    sb.append("Z:Q1")
+                            .append(Hashing.base64(Hashing.unhex(sha1)))
+                            .append('\n');
                 }
             }
         }
@@ -154,8 +185,11 @@ public final class Installer {
 
     /** The installed database of a tree that {@link #writeDatabase} has written (or an apko image's). */
     public static String databasePath(FileTree tree) {
-        return tree.get(DB_DIR + "/installed").filter(n -> n.kind() == FileNode.Kind.FILE).isPresent()
-                ? DB_DIR + "/installed" : USR_DB_DIR + "/installed";
+        return tree.get(DB_DIR + "/installed")
+                        .filter(n -> n.kind() == FileNode.Kind.FILE)
+                        .isPresent()
+                ? DB_DIR + "/installed"
+                : USR_DB_DIR + "/installed";
     }
 
     private static boolean isSymlink(FileTree tree, String path) {
@@ -164,22 +198,38 @@ public final class Installer {
 
     /** Writes the database, the lock file, triggers and the link between the two locations into the tree. */
     public void writeDatabase() {
-        boolean underUsr = isSymlink(tree, "lib") || isSymlink(tree, "lib/apk")
-                || tree.get("usr/lib/apk").filter(n -> n.kind() != FileNode.Kind.SYMLINK).isPresent()
-                || isSymlink(tree, "usr") || isSymlink(tree, "usr/lib");
+        boolean underUsr = isSymlink(tree, "lib")
+                || isSymlink(tree, "lib/apk")
+                || tree.get("usr/lib/apk")
+                        .filter(n -> n.kind() != FileNode.Kind.SYMLINK)
+                        .isPresent()
+                || isSymlink(tree, "usr")
+                || isSymlink(tree, "usr/lib");
         String dbDir = underUsr ? USR_DB_DIR : DB_DIR;
         tree.mkdirs(dbDir, 0755, 0, 0, sourceDateEpoch);
-        tree.put(FileNode.file(dbDir + "/installed", database(installed).getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
+        tree.put(FileNode.file(
+                dbDir + "/installed",
+                database(installed).getBytes(StandardCharsets.UTF_8),
+                0644,
+                0,
+                0,
                 sourceDateEpoch));
         tree.put(FileNode.file(dbDir + "/lock", new byte[0], 0600, 0, 0, sourceDateEpoch));
         StringBuilder triggers = new StringBuilder();
         for (InstalledPackage p : installed) {
             if (!p.apk().pkgInfo().triggers().isEmpty()) {
-                triggers.append(p.apk().identity()).append(' ').append(String.join(" ", p.apk().pkgInfo().triggers()))
+                triggers.append(p.apk().identity())
+                        .append(' ')
+                        .append(String.join(" ", p.apk().pkgInfo().triggers()))
                         .append('\n');
             }
         }
-        tree.put(FileNode.file(dbDir + "/triggers", triggers.toString().getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
+        tree.put(FileNode.file(
+                dbDir + "/triggers",
+                triggers.toString().getBytes(StandardCharsets.UTF_8),
+                0644,
+                0,
+                0,
                 sourceDateEpoch));
         if (!underUsr) {
             tree.mkdirs("usr/lib", 0755, 0, 0, sourceDateEpoch);

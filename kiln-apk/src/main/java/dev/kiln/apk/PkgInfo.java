@@ -46,8 +46,8 @@ public record PkgInfo(
             throw new ApkException(".PKGINFO of " + name + ": size " + size + " is negative");
         }
         if (datahash != null && !HEX64.matcher(datahash).matches()) {
-            throw new ApkException(".PKGINFO of " + name + ": datahash must be 64 lowercase hex characters, got '"
-                    + datahash + "'");
+            throw new ApkException(
+                    ".PKGINFO of " + name + ": datahash must be 64 lowercase hex characters, got '" + datahash + "'");
         }
         depends = copy(depends);
         provides = copy(provides);
@@ -186,7 +186,8 @@ public record PkgInfo(
                     }
                 }
             } catch (NumberFormatException e) {
-                throw new ApkException(".PKGINFO line " + lineNo + ": " + key + " must be a number, got '" + value + "'", e);
+                throw new ApkException(
+                        ".PKGINFO line " + lineNo + ": " + key + " must be a number, got '" + value + "'", e);
             }
         }
         return b.build();
@@ -214,34 +215,133 @@ public record PkgInfo(
         private List<String> triggers = new ArrayList<>();
         private String datahash;
 
-        private Builder() {
+        private Builder() {}
+
+        public Builder name(String v) {
+            name = v;
+            return this;
         }
 
-        public Builder name(String v) { name = v; return this; }
-        public Builder version(String v) { version = v; return this; }
-        public Builder arch(String v) { arch = v; return this; }
-        public Builder size(long v) { size = v; return this; }
-        public Builder origin(String v) { origin = v; return this; }
-        public Builder description(String v) { description = v; return this; }
-        public Builder url(String v) { url = v; return this; }
-        public Builder commit(String v) { commit = v; return this; }
-        public Builder maintainer(String v) { maintainer = v; return this; }
-        public Builder builddate(long v) { builddate = v; return this; }
-        public Builder license(String v) { license = v; return this; }
-        public Builder depends(List<String> v) { depends = new ArrayList<>(v); return this; }
-        public Builder addDepend(String v) { depends.add(v); return this; }
-        public Builder provides(List<String> v) { provides = new ArrayList<>(v); return this; }
-        public Builder addProvides(String v) { provides.add(v); return this; }
-        public Builder replaces(List<String> v) { replaces = new ArrayList<>(v); return this; }
-        public Builder installIf(List<String> v) { installIf = new ArrayList<>(v); return this; }
-        public Builder providerPriority(Integer v) { providerPriority = v; return this; }
-        public Builder replacesPriority(Integer v) { replacesPriority = v; return this; }
-        public Builder triggers(List<String> v) { triggers = new ArrayList<>(v); return this; }
-        public Builder datahash(String v) { datahash = v; return this; }
+        public Builder version(String v) {
+            version = v;
+            return this;
+        }
+
+        public Builder arch(String v) {
+            arch = v;
+            return this;
+        }
+
+        public Builder size(long v) {
+            size = v;
+            return this;
+        }
+
+        public Builder origin(String v) {
+            origin = v;
+            return this;
+        }
+
+        public Builder description(String v) {
+            description = v;
+            return this;
+        }
+
+        public Builder url(String v) {
+            url = v;
+            return this;
+        }
+
+        public Builder commit(String v) {
+            commit = v;
+            return this;
+        }
+
+        public Builder maintainer(String v) {
+            maintainer = v;
+            return this;
+        }
+
+        public Builder builddate(long v) {
+            builddate = v;
+            return this;
+        }
+
+        public Builder license(String v) {
+            license = v;
+            return this;
+        }
+
+        public Builder depends(List<String> v) {
+            depends = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder addDepend(String v) {
+            depends.add(v);
+            return this;
+        }
+
+        public Builder provides(List<String> v) {
+            provides = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder addProvides(String v) {
+            provides.add(v);
+            return this;
+        }
+
+        public Builder replaces(List<String> v) {
+            replaces = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder installIf(List<String> v) {
+            installIf = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder providerPriority(Integer v) {
+            providerPriority = v;
+            return this;
+        }
+
+        public Builder replacesPriority(Integer v) {
+            replacesPriority = v;
+            return this;
+        }
+
+        public Builder triggers(List<String> v) {
+            triggers = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder datahash(String v) {
+            datahash = v;
+            return this;
+        }
 
         public PkgInfo build() {
-            return new PkgInfo(name, version, arch, size, origin, description, url, commit, maintainer, builddate,
-                    license, depends, provides, replaces, installIf, providerPriority, replacesPriority, triggers,
+            return new PkgInfo(
+                    name,
+                    version,
+                    arch,
+                    size,
+                    origin,
+                    description,
+                    url,
+                    commit,
+                    maintainer,
+                    builddate,
+                    license,
+                    depends,
+                    provides,
+                    replaces,
+                    installIf,
+                    providerPriority,
+                    replacesPriority,
+                    triggers,
                     datahash);
         }
     }

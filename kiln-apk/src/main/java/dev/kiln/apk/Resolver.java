@@ -10,7 +10,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +31,7 @@ public final class Resolver {
     private final List<String> repositories;
     /** Provided name → packages providing it, in {@code available} order. */
     private final Map<String, List<RepositoryPackage>> providersByName = new HashMap<>();
+
     private final Map<RepositoryPackage, List<Provision>> provisions = new IdentityHashMap<>();
     /** Each package's depends atoms, parsed once: resolving many worlds selects the same packages again and again. */
     private final Map<RepositoryPackage, List<Atom>> depends = new IdentityHashMap<>();
@@ -56,13 +56,16 @@ public final class Resolver {
             }
             provisions.put(p, own);
             depends.put(p, p.entry().depends().stream().map(Atom::of).toList());
-            own.stream().map(Provision::name).distinct()
-                    .forEach(n -> providersByName.computeIfAbsent(n, k -> new ArrayList<>()).add(p));
+            own.stream()
+                    .map(Provision::name)
+                    .distinct()
+                    .forEach(n -> providersByName
+                            .computeIfAbsent(n, k -> new ArrayList<>())
+                            .add(p));
         }
     }
 
-    private record Need(Dependency dep, List<String> chain, RepositoryPackage parent, String atom) {
-    }
+    private record Need(Dependency dep, List<String> chain, RepositoryPackage parent, String atom) {}
 
     /** A depends atom as written, and what it parsed to (or why it did not). */
     private record Atom(String text, Dependency dep, ApkException error) {
@@ -76,12 +79,10 @@ public final class Resolver {
     }
 
     /** One provided name of a package: the name and the version it provides it at (null: virtual). */
-    private record Provision(String name, String version) {
-    }
+    private record Provision(String name, String version) {}
 
     /** Why a package was selected: the atom that pulled it in, and the package that depends on it (null: the world). */
-    public record Pull(RepositoryPackage parent, String atom) {
-    }
+    public record Pull(RepositoryPackage parent, String atom) {}
 
     /** An atom that could not be satisfied: the chain of names leading to it and the reason. */
     public record Unresolved(List<String> chain, String atom, String reason) {
@@ -99,8 +100,8 @@ public final class Resolver {
      * What {@link #resolveAvailable} found: the packages in install order, why each was pulled in,
      * and the atoms it had to leave out.
      */
-    public record Resolution(List<RepositoryPackage> packages, Map<RepositoryPackage, Pull> pulls,
-                             List<Unresolved> unresolved) {
+    public record Resolution(
+            List<RepositoryPackage> packages, Map<RepositoryPackage, Pull> pulls, List<Unresolved> unresolved) {
         public Resolution {
             packages = List.copyOf(packages);
             pulls = Collections.unmodifiableMap(new IdentityHashMap<>(pulls));
@@ -176,14 +177,18 @@ public final class Resolver {
                     }
                     RepositoryPackage sameName = selectedByName.get(chosen.name());
                     if (sameName != null) {
-                        fail(need, chain(need) + ": needs " + chosen + " but " + sameName
-                                + " is already selected and does not satisfy '" + need.dep() + "'");
+                        fail(
+                                need,
+                                chain(need) + ": needs " + chosen + " but " + sameName
+                                        + " is already selected and does not satisfy '" + need.dep() + "'");
                         continue;
                     }
                     select(chosen, need, queue);
                 }
                 if (need.parent() != null && need.parent() != chosen) {
-                    dependsOn.computeIfAbsent(need.parent(), k -> new ArrayList<>()).add(chosen);
+                    dependsOn
+                            .computeIfAbsent(need.parent(), k -> new ArrayList<>())
+                            .add(chosen);
                 }
             }
             return new Resolution(topological(order, dependsOn), pulls, unresolved);
@@ -191,8 +196,12 @@ public final class Resolver {
 
         private void select(RepositoryPackage chosen, Need need, Deque<Need> queue) {
             selectedByName.put(chosen.name(), chosen);
-            provisions.get(chosen).stream().map(Provision::name).distinct()
-                    .forEach(n -> selectedByProvided.computeIfAbsent(n, k -> new ArrayList<>()).add(chosen));
+            provisions.get(chosen).stream()
+                    .map(Provision::name)
+                    .distinct()
+                    .forEach(n -> selectedByProvided
+                            .computeIfAbsent(n, k -> new ArrayList<>())
+                            .add(chosen));
             order.add(chosen);
             pulls.put(chosen, new Pull(need.parent(), need.atom()));
             List<String> childChain = new ArrayList<>(need.chain());
@@ -211,7 +220,9 @@ public final class Resolver {
                         }
                     }
                 } else {
-                    constraints.computeIfAbsent(dep.name(), k -> new ArrayList<>()).add(child);
+                    constraints
+                            .computeIfAbsent(dep.name(), k -> new ArrayList<>())
+                            .add(child);
                     queue.add(child);
                 }
             }
@@ -233,44 +244,68 @@ public final class Resolver {
             if (providers.isEmpty()) {
                 return fail(need, chain(need) + ": no package provides it for " + arch + " in " + repositories);
             }
-            List<RepositoryPackage> matching = providers.stream().filter(p -> satisfies(p, need.dep())).toList();
+            List<RepositoryPackage> matching =
+                    providers.stream().filter(p -> satisfies(p, need.dep())).toList();
             if (matching.isEmpty()) {
-                String newest = providers.stream().map(RepositoryPackage::toString).sorted().toList().toString();
-                return fail(need, chain(need) + ": cannot satisfy '" + need.dep() + "' for " + arch
-                        + "; available: " + newest + " (repositories " + repositories + ")");
+                String newest = providers.stream()
+                        .map(RepositoryPackage::toString)
+                        .sorted()
+                        .toList()
+                        .toString();
+                return fail(
+                        need,
+                        chain(need) + ": cannot satisfy '" + need.dep() + "' for " + arch + "; available: " + newest
+                                + " (repositories " + repositories + ")");
             }
             List<RepositoryPackage> allowed = matching.stream()
-                    .filter(p -> constraints.getOrDefault(p.name(), List.of()).stream().allMatch(n -> satisfies(p, n.dep())))
-                    .filter(p -> constraints.getOrDefault(name, List.of()).stream().allMatch(n -> satisfies(p, n.dep())))
+                    .filter(p -> constraints.getOrDefault(p.name(), List.of()).stream()
+                            .allMatch(n -> satisfies(p, n.dep())))
+                    .filter(p ->
+                            constraints.getOrDefault(name, List.of()).stream().allMatch(n -> satisfies(p, n.dep())))
                     .filter(p -> conflicts.stream().allMatch(c -> satisfiesConflict(p, c.dep())))
                     .toList();
             if (allowed.isEmpty()) {
                 List<String> others = new ArrayList<>();
                 constraints.getOrDefault(name, List.of()).forEach(n -> others.add(chain(n)));
-                conflicts.stream().filter(c -> matching.stream().anyMatch(p -> !satisfiesConflict(p, c.dep())))
+                conflicts.stream()
+                        .filter(c -> matching.stream().anyMatch(p -> !satisfiesConflict(p, c.dep())))
                         .forEach(c -> others.add(chain(c)));
-                return fail(need, chain(need) + ": conflicting constraints for " + arch + ": candidates "
-                        + matching + " are ruled out by " + others);
+                return fail(
+                        need,
+                        chain(need) + ": conflicting constraints for " + arch + ": candidates " + matching
+                                + " are ruled out by " + others);
             }
             if (allowed.size() == 1) {
                 return allowed.get(0); // the usual case: nothing to weigh
             }
             boolean realName = allowed.stream().anyMatch(p -> p.name().equals(name));
-            List<RepositoryPackage> pool = realName ? allowed.stream().filter(p -> p.name().equals(name)).toList() : allowed;
+            List<RepositoryPackage> pool = realName
+                    ? allowed.stream().filter(p -> p.name().equals(name)).toList()
+                    : allowed;
             if (!realName) {
-                boolean anyVersioned = pool.stream().anyMatch(p -> provision(p, name).version() != null);
-                if (!anyVersioned && pool.stream().map(RepositoryPackage::name).distinct().count() > 1
+                boolean anyVersioned =
+                        pool.stream().anyMatch(p -> provision(p, name).version() != null);
+                if (!anyVersioned
+                        && pool.stream().map(RepositoryPackage::name).distinct().count() > 1
                         && pool.stream().allMatch(p -> p.entry().providerPriority() == null)) {
-                    return fail(need, chain(need) + ": virtual package provided by "
-                            + pool.stream().map(RepositoryPackage::name).distinct().sorted().toList()
-                            + " with no provider_priority; name one of them");
+                    return fail(
+                            need,
+                            chain(need) + ": virtual package provided by "
+                                    + pool.stream()
+                                            .map(RepositoryPackage::name)
+                                            .distinct()
+                                            .sorted()
+                                            .toList()
+                                    + " with no provider_priority; name one of them");
                 }
             }
-            Comparator<RepositoryPackage> best = Comparator
-                    .comparing((RepositoryPackage p) -> provision(p, name).version(), Resolver::compareVersions)
+            Comparator<RepositoryPackage> best = Comparator.comparing(
+                            (RepositoryPackage p) -> provision(p, name).version(), Resolver::compareVersions)
                     .thenComparing(RepositoryPackage::version, Resolver::compareVersions)
-                    .thenComparing(p -> p.entry().providerPriority() == null ? 0 : p.entry().providerPriority())
-                    .thenComparing(Comparator.comparingInt(RepositoryPackage::repositoryOrder).reversed())
+                    .thenComparing(p ->
+                            p.entry().providerPriority() == null ? 0 : p.entry().providerPriority())
+                    .thenComparing(Comparator.comparingInt(RepositoryPackage::repositoryOrder)
+                            .reversed())
                     .thenComparing(Comparator.comparing(RepositoryPackage::name).reversed());
             return pool.stream().max(best).orElseThrow();
         }
@@ -346,8 +381,8 @@ public final class Resolver {
         return String.join(" → ", parts);
     }
 
-    private static List<RepositoryPackage> topological(List<RepositoryPackage> order,
-            Map<RepositoryPackage, List<RepositoryPackage>> dependsOn) {
+    private static List<RepositoryPackage> topological(
+            List<RepositoryPackage> order, Map<RepositoryPackage, List<RepositoryPackage>> dependsOn) {
         List<RepositoryPackage> sorted = new ArrayList<>(order);
         sorted.sort(Comparator.comparing(RepositoryPackage::name));
         List<RepositoryPackage> out = new ArrayList<>();
@@ -358,8 +393,11 @@ public final class Resolver {
         return out;
     }
 
-    private static void visit(RepositoryPackage p, Map<RepositoryPackage, List<RepositoryPackage>> dependsOn,
-            List<RepositoryPackage> out, Set<RepositoryPackage> visiting) {
+    private static void visit(
+            RepositoryPackage p,
+            Map<RepositoryPackage, List<RepositoryPackage>> dependsOn,
+            List<RepositoryPackage> out,
+            Set<RepositoryPackage> visiting) {
         if (!visiting.add(p)) {
             return; // placed already, or a cycle (legal in apk): the first visit decides the order
         }

@@ -17,8 +17,7 @@ import java.util.List;
  */
 public final class RootfsWriter {
 
-    private RootfsWriter() {
-    }
+    private RootfsWriter() {}
 
     /** Writes {@code tree} below {@code dir}, which must exist and be empty. */
     public static void write(FileTree tree, Path dir) {
@@ -39,7 +38,8 @@ public final class RootfsWriter {
                     case SYMLINK -> Files.createSymbolicLink(target, Path.of(node.linkTarget()));
                     case HARDLINK -> Files.createLink(target, dir.resolve(node.linkTarget()));
                     case FIFO, CHAR_DEVICE, BLOCK_DEVICE -> {
-                        // the JDK cannot make them (and devices need CAP_MKNOD on the host); /dev comes from the sandbox
+                        // the JDK cannot make them (and devices need CAP_MKNOD on the host); /dev comes from the
+                        // sandbox
                     }
                 }
             }

@@ -8,8 +8,7 @@ import java.util.Optional;
 
 /** Signature checking shared by packages and indexes (apk.md §3, §7.1). */
 final class Signatures {
-    private Signatures() {
-    }
+    private Signatures() {}
 
     /**
      * Accepts when some RSA256/RSA512 signature from a trusted key verifies against the streamed
@@ -21,8 +20,8 @@ final class Signatures {
             throw new ApkException(what + ": no trusted keys given to verify against");
         }
         if (signatures.isEmpty()) {
-            throw new ApkException(what + " is not signed: expected a .SIGN.RSA256.* entry from one of "
-                    + keys.names());
+            throw new ApkException(
+                    what + " is not signed: expected a .SIGN.RSA256.* entry from one of " + keys.names());
         }
         StringBuilder failures = new StringBuilder();
         boolean anyTrusted = false;
@@ -36,12 +35,14 @@ final class Signatures {
             if (RsaVerifier.verify(key.get(), sig.algorithm(), digests.get(digestAlgorithm), sig.signature())) {
                 return;
             }
-            failures.append(failures.length() == 0 ? "" : "; ").append(sig)
-                    .append(" does not verify with trusted key ").append(sig.keyName());
+            failures.append(failures.length() == 0 ? "" : "; ")
+                    .append(sig)
+                    .append(" does not verify with trusted key ")
+                    .append(sig.keyName());
         }
         if (!anyTrusted) {
-            throw new ApkException(what + ": no RSA256/RSA512 signature from a trusted key; signed by "
-                    + signatures + ", trusted keys " + keys.names());
+            throw new ApkException(what + ": no RSA256/RSA512 signature from a trusted key; signed by " + signatures
+                    + ", trusted keys " + keys.names());
         }
         throw new ApkException(what + ": bad signature: " + failures
                 + " (the signed stream was modified or signed with a different key of the same name)");

@@ -42,8 +42,8 @@ public final class SigningKey {
     private SigningKey(String keyName, RSAPrivateCrtKey privateKey) {
         int bits = privateKey.getModulus().bitLength();
         if (bits < MIN_BITS) {
-            throw new ApkException("signing key " + keyName + " has " + bits + " bits; at least " + MIN_BITS
-                    + " are required");
+            throw new ApkException(
+                    "signing key " + keyName + " has " + bits + " bits; at least " + MIN_BITS + " are required");
         }
         this.keyName = keyName;
         this.privateKey = privateKey;
@@ -78,7 +78,7 @@ public final class SigningKey {
     public static SigningKey load(Path privateKeyPem) {
         Object pem;
         try (Reader reader = Files.newBufferedReader(privateKeyPem, StandardCharsets.US_ASCII);
-             PEMParser parser = new PEMParser(reader)) {
+                PEMParser parser = new PEMParser(reader)) {
             pem = parser.readObject();
         } catch (IOException e) {
             throw new ApkException("cannot read signing key " + privateKeyPem + ": " + e.getMessage(), e);
@@ -98,11 +98,12 @@ public final class SigningKey {
                         + (pem == null ? "no PEM object" : pem.getClass().getSimpleName()));
             }
         } catch (IOException e) {
-            throw new ApkException("signing key " + privateKeyPem + " is not a valid private key: " + e.getMessage(), e);
+            throw new ApkException(
+                    "signing key " + privateKeyPem + " is not a valid private key: " + e.getMessage(), e);
         }
         if (!(key instanceof RSAPrivateCrtKey rsa)) {
-            throw new ApkException("signing key " + privateKeyPem + " is a " + key.getAlgorithm()
-                    + " key; APK signing needs RSA");
+            throw new ApkException(
+                    "signing key " + privateKeyPem + " is a " + key.getAlgorithm() + " key; APK signing needs RSA");
         }
         return new SigningKey(privateKeyPem.getFileName().toString(), rsa);
     }

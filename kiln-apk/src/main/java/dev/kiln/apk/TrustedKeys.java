@@ -55,7 +55,7 @@ public final class TrustedKeys {
 
     private static PublicKey readPublicKey(Path file) {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-             PEMParser parser = new PEMParser(reader)) {
+                PEMParser parser = new PEMParser(reader)) {
             Object pem = parser.readObject();
             if (pem instanceof SubjectPublicKeyInfo info) {
                 return new JcaPEMKeyConverter().getPublicKey(info);

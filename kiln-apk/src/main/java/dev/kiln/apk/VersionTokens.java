@@ -15,7 +15,9 @@ final class VersionTokens {
     static final int INVALID = 8;
 
     /** Suffixes in ascending order; the index of "" (no suffix) separates pre-releases from post-releases. */
-    private static final List<String> SUFFIXES = List.of("alpha", "beta", "pre", "rc", "", "cvs", "svn", "git", "hg", "p");
+    private static final List<String> SUFFIXES =
+            List.of("alpha", "beta", "pre", "rc", "", "cvs", "svn", "git", "hg", "p");
+
     private static final int NO_SUFFIX = SUFFIXES.indexOf("");
 
     private final String s;

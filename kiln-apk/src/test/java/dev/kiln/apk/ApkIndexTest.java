@@ -13,15 +13,60 @@ class ApkIndexTest {
     @TempDir
     Path tmp;
 
-    static final IndexEntry LIBCRYPTO = new IndexEntry("Q1mVb5k0n2i1uL5Zb1o3vR8C8o0zA=", "libcrypto3", "3.1.2-r0",
-            "x86_64", 1830420, 4546560, "OpenSSL libcrypto library", "https://www.openssl.org/", "Apache-2.0",
-            "openssl", "wolfi", 1690000000, "0123456789abcdef0123456789abcdef01234567", null,
-            List.of("so:libc.so.6"), List.of("so:libcrypto.so.3=3"), List.of());
-    static final IndexEntry BUSYBOX_OLD = new IndexEntry("Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=", "busybox", "1.36.1-r9",
-            "", 100, 200, "busybox", "", "GPL-2.0-only", null, null, 0, null, 10, List.of(), List.of(), List.of());
-    static final IndexEntry BUSYBOX_NEW = new IndexEntry("Q1BBBBBBBBBBBBBBBBBBBBBBBBBBB=", "busybox", "1.36.1-r10",
-            "x86_64", 100, 200, "busybox", "", "GPL-2.0-only", "", "", 0, "", null, List.of("!toybox"),
-            List.of("cmd:sh"), List.of("a", "b=1"));
+    static final IndexEntry LIBCRYPTO = new IndexEntry(
+            "Q1mVb5k0n2i1uL5Zb1o3vR8C8o0zA=",
+            "libcrypto3",
+            "3.1.2-r0",
+            "x86_64",
+            1830420,
+            4546560,
+            "OpenSSL libcrypto library",
+            "https://www.openssl.org/",
+            "Apache-2.0",
+            "openssl",
+            "wolfi",
+            1690000000,
+            "0123456789abcdef0123456789abcdef01234567",
+            null,
+            List.of("so:libc.so.6"),
+            List.of("so:libcrypto.so.3=3"),
+            List.of());
+    static final IndexEntry BUSYBOX_OLD = new IndexEntry(
+            "Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            "busybox",
+            "1.36.1-r9",
+            "",
+            100,
+            200,
+            "busybox",
+            "",
+            "GPL-2.0-only",
+            null,
+            null,
+            0,
+            null,
+            10,
+            List.of(),
+            List.of(),
+            List.of());
+    static final IndexEntry BUSYBOX_NEW = new IndexEntry(
+            "Q1BBBBBBBBBBBBBBBBBBBBBBBBBBB=",
+            "busybox",
+            "1.36.1-r10",
+            "x86_64",
+            100,
+            200,
+            "busybox",
+            "",
+            "GPL-2.0-only",
+            "",
+            "",
+            0,
+            "",
+            null,
+            List.of("!toybox"),
+            List.of("cmd:sh"),
+            List.of("a", "b=1"));
 
     static final String GOLDEN = """
             C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=
@@ -82,7 +127,8 @@ class ApkIndexTest {
             assertThat(e.installedSize()).isEqualTo(2);
         });
         assertThatThrownBy(() -> ApkIndex.parseText("C:Q1x=\nP:a\nV:1\nS:many\n"))
-                .isInstanceOf(ApkException.class).hasMessageContaining("line 4");
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("line 4");
     }
 
     @Test
@@ -99,7 +145,9 @@ class ApkIndexTest {
         assertThat(read.description()).isEqualTo("test repo");
         assertThat(read).isEqualTo(index);
 
-        Process p = new ProcessBuilder("tar", "-tzvf", a.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("tar", "-tzvf", a.toString())
+                .redirectErrorStream(true)
+                .start();
         String listing = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(listing).isZero();
         assertThat(listing.lines().map(l -> l.substring(l.lastIndexOf(' ') + 1)))
@@ -113,7 +161,8 @@ class ApkIndexTest {
         ApkIndex.of(List.of(LIBCRYPTO)).write(file, Fixtures.testKey(), "d", 0);
         SigningKey other = SigningKey.load(Fixtures.KEYS.resolve("other-pkcs8.rsa"));
         assertThatThrownBy(() -> ApkIndex.read(file, TrustedKeys.of(other)))
-                .isInstanceOf(ApkException.class).hasMessageContaining("no RSA256/RSA512 signature from a trusted key");
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("no RSA256/RSA512 signature from a trusted key");
         assertThat(ApkIndex.read(file, null).entries()).containsExactly(LIBCRYPTO);
 
         byte[] bytes = Files.readAllBytes(file);
@@ -121,14 +170,15 @@ class ApkIndexTest {
         bytes[(int) (offsets.get(1) + 5)] ^= 1; // gzip header mtime of the index stream
         Files.write(file, bytes);
         assertThatThrownBy(() -> ApkIndex.read(file, Fixtures.trusted()))
-                .isInstanceOf(ApkException.class).hasMessageContaining("bad signature");
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("bad signature");
     }
 
     @Test
     void entryFromWrittenPackage() throws Exception {
         Path tree = Fixtures.tree(tmp.resolve("tree"));
-        WrittenApk apk = new ApkWriter().write(Fixtures.input(tree, "hello", "1.0-r0"), Fixtures.testKey(),
-                tmp.resolve("hello-1.0-r0.apk"));
+        WrittenApk apk = new ApkWriter()
+                .write(Fixtures.input(tree, "hello", "1.0-r0"), Fixtures.testKey(), tmp.resolve("hello-1.0-r0.apk"));
         IndexEntry e = IndexEntry.of(apk);
         assertThat(e.checksum()).isEqualTo(apk.identity());
         assertThat(e.size()).isEqualTo(Files.size(apk.file()));

@@ -27,8 +27,9 @@ class ApkRepositoryTest {
         Files.createDirectories(tree.resolve("usr/share"));
         Files.writeString(tree.resolve("usr/share/" + name), content);
         Path out = tmp.resolve("builds/" + content.hashCode() + "/" + name + "-" + version + ".apk");
-        return new ApkWriter().write(ApkInput.of(Fixtures.info(name, version), tree, Fixtures.SDE),
-                key, out).file();
+        return new ApkWriter()
+                .write(ApkInput.of(Fixtures.info(name, version), tree, Fixtures.SDE), key, out)
+                .file();
     }
 
     private static Map<String, Digest> snapshot(Path dir) throws IOException {
@@ -48,10 +49,12 @@ class ApkRepositoryTest {
         Path b1 = build("beta", "2.0-r0", "two");
 
         ApkRepository.PublishResult first = repo.publish("x86_64", List.of(b1, a1), Fixtures.testKey(), Fixtures.SDE);
-        assertThat(first.added()).extracting(p -> p.getFileName().toString())
+        assertThat(first.added())
+                .extracting(p -> p.getFileName().toString())
                 .containsExactly("beta-2.0-r0.apk", "alpha-1.0-r0.apk");
         assertThat(ApkIndex.read(first.indexFile(), Fixtures.trusted()).entries())
-                .extracting(IndexEntry::name).containsExactly("alpha", "beta");
+                .extracting(IndexEntry::name)
+                .containsExactly("alpha", "beta");
         ApkReader.read(tmp.resolve("repo/x86_64/alpha-1.0-r0.apk")).verify(Fixtures.trusted());
 
         Map<String, Digest> before = snapshot(tmp.resolve("repo"));
@@ -71,11 +74,17 @@ class ApkRepositoryTest {
 
         Path a2 = build("alpha", "1.0-r1", "newer");
         repo.publish("x86_64", List.of(a2, c1), Fixtures.testKey(), Fixtures.SDE);
-        assertThat(repo.index("x86_64").entries()).extracting(e -> e.name() + "-" + e.version())
+        assertThat(repo.index("x86_64").entries())
+                .extracting(e -> e.name() + "-" + e.version())
                 .containsExactly("alpha-1.0-r0", "alpha-1.0-r1", "beta-2.0-r0", "gamma-1.0-r0");
         try (Stream<Path> files = Files.list(tmp.resolve("repo/x86_64"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("APKINDEX.tar.gz",
-                    "alpha-1.0-r0.apk", "alpha-1.0-r1.apk", "beta-2.0-r0.apk", "gamma-1.0-r0.apk");
+            assertThat(files.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactly(
+                            "APKINDEX.tar.gz",
+                            "alpha-1.0-r0.apk",
+                            "alpha-1.0-r1.apk",
+                            "beta-2.0-r0.apk",
+                            "gamma-1.0-r0.apk");
         }
     }
 
@@ -97,7 +106,8 @@ class ApkRepositoryTest {
         Path a1 = build("alpha", "1.0-r0", "one");
         ApkRepository repo = new ApkRepository(tmp.resolve("repo"));
         assertThatThrownBy(() -> repo.publish("aarch64", List.of(a1), Fixtures.testKey(), 0))
-                .isInstanceOf(ApkException.class).hasMessageContaining("package arch is x86_64");
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("package arch is x86_64");
         assertThat(tmp.resolve("repo")).doesNotExist();
     }
 
@@ -120,7 +130,8 @@ class ApkRepositoryTest {
 
         // trusted through --keyring-append, it is indexed
         TrustedKeys appended = TrustedKeys.of(Map.of(stranger.publicKeyName(), stranger.publicKey()));
-        assertThat(repo.reindex("x86_64", Fixtures.testKey(), appended, Fixtures.SDE)).isEqualTo(2);
+        assertThat(repo.reindex("x86_64", Fixtures.testKey(), appended, Fixtures.SDE))
+                .isEqualTo(2);
         assertThat(repo.index("x86_64").entries()).extracting(IndexEntry::name).containsExactly("alpha", "evil");
     }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ApkVersionTest {
-    static final Path VECTORS = Path.of(System.getProperty("kiln.repo.root", "."))
-            .resolve("../shared/testdata/apk-version.data");
+    static final Path VECTORS =
+            Path.of(System.getProperty("kiln.repo.root", ".")).resolve("../shared/testdata/apk-version.data");
 
     static List<String> lines() throws IOException {
         return Files.readAllLines(VECTORS);
@@ -49,7 +49,9 @@ class ApkVersionTest {
         if (parts.length == 1) {
             String v = parts[0];
             if (v.startsWith("!")) {
-                assertThat(ApkVersion.isValid(v.substring(1))).as("'%s' must be invalid", v.substring(1)).isFalse();
+                assertThat(ApkVersion.isValid(v.substring(1)))
+                        .as("'%s' must be invalid", v.substring(1))
+                        .isFalse();
             } else {
                 assertThat(ApkVersion.isValid(v)).as("'%s' must be valid", v).isTrue();
             }
@@ -78,7 +80,8 @@ class ApkVersionTest {
     @Test
     void parseRejectsInvalidWithText() {
         assertThatThrownBy(() -> ApkVersion.parse("0.1_foobar"))
-                .isInstanceOf(ApkException.class).hasMessageContaining("'0.1_foobar'");
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("'0.1_foobar'");
         assertThat(ApkVersion.parse("1.2.3-r4").revision()).isEqualTo(4);
         assertThat(ApkVersion.parse("1.2.3-r4").upstream()).isEqualTo("1.2.3");
         assertThat(ApkVersion.parse("1.2.3").revision()).isZero();
@@ -89,9 +92,13 @@ class ApkVersionTest {
         assertThat(ApkVersion.parse("8.2.0015")).isLessThan(ApkVersion.parse("8.2.002"));
         assertThat(ApkVersion.parse("2.18.3-r10")).isGreaterThan(ApkVersion.parse("2.18.3-r9"));
         assertThat(ApkVersion.parse("0")).isLessThan(ApkVersion.parse("0.0.1"));
-        assertThat(ApkVersion.compare("99999999999999999999999", "99999999999999999999998")).isPositive();
+        assertThat(ApkVersion.compare("99999999999999999999999", "99999999999999999999998"))
+                .isPositive();
         List<String> sorted = Stream.of("1.0", "1.0_rc1", "1.0-r1", "1.0_p1", "0.9")
-                .map(ApkVersion::parse).sorted().map(v -> v.toString()).toList();
+                .map(ApkVersion::parse)
+                .sorted()
+                .map(v -> v.toString())
+                .toList();
         assertThat(sorted).containsExactly("0.9", "1.0_rc1", "1.0", "1.0-r1", "1.0_p1");
     }
 

@@ -32,7 +32,10 @@ class ApkWriterReaderTest {
         pkg.verify(Fixtures.trusted());
 
         assertThat(pkg.pkgInfo()).isEqualTo(written.pkgInfo());
-        assertThat(pkg.identity()).isEqualTo(written.identity()).startsWith("Q1").hasSize(30);
+        assertThat(pkg.identity())
+                .isEqualTo(written.identity())
+                .startsWith("Q1")
+                .hasSize(30);
         assertThat(pkg.fileSize()).isEqualTo(written.fileSize()).isEqualTo(Files.size(written.file()));
         assertThat(pkg.sha256()).isEqualTo(written.sha256());
         assertThat(written.pkgInfo().size()).isEqualTo(21L + 18000 + 17 + 6); // hard link counted once
@@ -43,11 +46,22 @@ class ApkWriterReaderTest {
         });
         assertThat(pkg.controlFiles().keySet()).containsExactly(".PKGINFO", ".melange.yaml", ".post-install");
 
-        Map<String, ApkEntry> byPath = pkg.entries().stream()
-                .collect(Collectors.toMap(ApkEntry::path, e -> e));
-        assertThat(pkg.entries()).extracting(ApkEntry::path).containsExactly(
-                "etc", "etc/hello.conf", "usr", "usr/bin", "usr/bin/hello", "usr/bin/hi", "usr/bin/setuid-tool",
-                "usr/lib", "usr/lib/libhello-link.so.1", "usr/lib/libhello.so.1", "usr/share", "usr/share/empty");
+        Map<String, ApkEntry> byPath = pkg.entries().stream().collect(Collectors.toMap(ApkEntry::path, e -> e));
+        assertThat(pkg.entries())
+                .extracting(ApkEntry::path)
+                .containsExactly(
+                        "etc",
+                        "etc/hello.conf",
+                        "usr",
+                        "usr/bin",
+                        "usr/bin/hello",
+                        "usr/bin/hi",
+                        "usr/bin/setuid-tool",
+                        "usr/lib",
+                        "usr/lib/libhello-link.so.1",
+                        "usr/lib/libhello.so.1",
+                        "usr/share",
+                        "usr/share/empty");
         assertThat(pkg.entries()).allSatisfy(e -> {
             assertThat(e.uid()).isZero();
             assertThat(e.gid()).isZero();
@@ -69,10 +83,11 @@ class ApkWriterReaderTest {
         assertThat(byPath.get("etc/hello.conf").sha1Checksum())
                 .isEqualTo(dev.kiln.content.Hashing.sha1Hex("greeting = hello\n".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(pkg.readFile("usr/bin/hello")).hasValueSatisfying(b ->
-                assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("#!/bin/sh\necho hello\n"));
-        assertThat(pkg.readFile("/usr/lib/libhello.so.1".substring(1))).hasValueSatisfying(b ->
-                assertThat(b).hasSize(18000));
+        assertThat(pkg.readFile("usr/bin/hello"))
+                .hasValueSatisfying(
+                        b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("#!/bin/sh\necho hello\n"));
+        assertThat(pkg.readFile("/usr/lib/libhello.so.1".substring(1)))
+                .hasValueSatisfying(b -> assertThat(b).hasSize(18000));
         assertThat(pkg.readFile("usr/bin/missing")).isEmpty();
     }
 
@@ -149,14 +164,31 @@ class ApkWriterReaderTest {
         try (java.io.OutputStream gz = dev.kiln.content.Gzip.compressing(data, 6)) {
             dev.kiln.content.TarWriter tar = new dev.kiln.content.TarWriter(gz);
             byte[] content = "real content".getBytes(StandardCharsets.UTF_8);
-            tar.write(new dev.kiln.content.TarHeader("etc/motd", dev.kiln.content.TarType.FILE, 0644, 0, 0, "root",
-                    "root", content.length, 0, "", 0, 0, Map.of("APK-TOOLS.checksum.SHA1",
-                    dev.kiln.content.Hashing.sha1Hex("other".getBytes(StandardCharsets.UTF_8))
-                            .getBytes(StandardCharsets.US_ASCII))), content);
+            tar.write(
+                    new dev.kiln.content.TarHeader(
+                            "etc/motd",
+                            dev.kiln.content.TarType.FILE,
+                            0644,
+                            0,
+                            0,
+                            "root",
+                            "root",
+                            content.length,
+                            0,
+                            "",
+                            0,
+                            0,
+                            Map.of(
+                                    "APK-TOOLS.checksum.SHA1",
+                                    dev.kiln.content.Hashing.sha1Hex("other".getBytes(StandardCharsets.UTF_8))
+                                            .getBytes(StandardCharsets.US_ASCII))),
+                    content);
             tar.finish();
         }
-        PkgInfo info = Fixtures.info("motd", "1-r0").toBuilder().size(12)
-                .datahash(dev.kiln.content.Hashing.sha256Hex(data.toByteArray())).build();
+        PkgInfo info = Fixtures.info("motd", "1-r0").toBuilder()
+                .size(12)
+                .datahash(dev.kiln.content.Hashing.sha256Hex(data.toByteArray()))
+                .build();
         byte[] control = dev.kiln.apk.internal.Streams.tarGz(
                 Map.of(".PKGINFO", info.render().getBytes(StandardCharsets.UTF_8)), Map.of(), 0, false, 6);
         byte[] sig = dev.kiln.apk.internal.Streams.signatureStream(Fixtures.testKey(), control, 0, 6);
@@ -168,7 +200,8 @@ class ApkWriterReaderTest {
                 .isInstanceOf(ApkException.class)
                 .hasMessageContaining("file etc/motd")
                 .hasMessageContaining(dev.kiln.content.Hashing.sha1Hex("other".getBytes(StandardCharsets.UTF_8)))
-                .hasMessageContaining(dev.kiln.content.Hashing.sha1Hex("real content".getBytes(StandardCharsets.UTF_8)));
+                .hasMessageContaining(
+                        dev.kiln.content.Hashing.sha1Hex("real content".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -177,7 +210,8 @@ class ApkWriterReaderTest {
         Path bad = tmp.resolve("bad.apk");
         Files.write(bad, Files.readAllBytes(written.file()));
         Files.write(bad, dev.kiln.content.Gzip.compress(new byte[1024], 6), java.nio.file.StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> ApkReader.read(bad)).isInstanceOf(ApkException.class)
+        assertThatThrownBy(() -> ApkReader.read(bad))
+                .isInstanceOf(ApkException.class)
                 .hasMessageContaining("after the data stream");
     }
 
@@ -187,7 +221,8 @@ class ApkWriterReaderTest {
         SigningKey other = SigningKey.load(Fixtures.KEYS.resolve("other-pkcs8.rsa"));
         ApkPackage pkg = ApkReader.read(written.file());
         assertThatThrownBy(() -> pkg.verify(TrustedKeys.of(Map.of("kiln-test.rsa.pub", other.publicKey()))))
-                .isInstanceOf(ApkException.class).hasMessageContaining("bad signature");
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("bad signature");
         assertThatThrownBy(() -> pkg.verify(TrustedKeys.of(other)))
                 .isInstanceOf(ApkException.class)
                 .hasMessageContaining("no RSA256/RSA512 signature from a trusted key")
@@ -197,14 +232,15 @@ class ApkWriterReaderTest {
     @Test
     void controlFileNamesAreChecked() throws IOException {
         Path tree = Fixtures.tree(tmp.resolve("tree"));
-        ApkInput input = new ApkInput(Fixtures.info("x", "1-r0"), tree, Map.of("evil/.x", new byte[0]), Map.of(),
-                0);
+        ApkInput input = new ApkInput(Fixtures.info("x", "1-r0"), tree, Map.of("evil/.x", new byte[0]), Map.of(), 0);
         assertThatThrownBy(() -> new ApkWriter().write(input, Fixtures.testKey(), tmp.resolve("x.apk")))
-                .isInstanceOf(ApkException.class).hasMessageContaining("evil/.x");
-        ApkInput xattrTypo = new ApkInput(Fixtures.info("x", "1-r0"), tree, Map.of(),
-                Map.of("etc/nope", Map.of("user.a", new byte[] {1})), 0);
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("evil/.x");
+        ApkInput xattrTypo = new ApkInput(
+                Fixtures.info("x", "1-r0"), tree, Map.of(), Map.of("etc/nope", Map.of("user.a", new byte[] {1})), 0);
         assertThatThrownBy(() -> new ApkWriter().write(xattrTypo, Fixtures.testKey(), tmp.resolve("x.apk")))
-                .isInstanceOf(ApkException.class).hasMessageContaining("etc/nope");
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("etc/nope");
         assertThat(tmp.resolve("x.apk")).doesNotExist();
         try (var files = Files.list(tmp)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("tree");
@@ -214,16 +250,25 @@ class ApkWriterReaderTest {
     @Test
     void gnuTarListsTheConcatenatedStreams() throws Exception {
         WrittenApk written = writeHello(tmp.resolve("hello.apk"));
-        Process p = new ProcessBuilder("tar", "-tzvf", written.file().toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("tar", "-tzvf", written.file().toString())
+                .redirectErrorStream(true)
+                .start();
         String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(listing).isZero();
-        assertThat(listing).contains(".SIGN.RSA256.kiln-test.rsa.pub", ".PKGINFO", ".melange.yaml",
-                "usr/bin/hi -> hello", "usr/lib/libhello.so.1 link to usr/lib/libhello-link.so.1", "root/root");
+        assertThat(listing)
+                .contains(
+                        ".SIGN.RSA256.kiln-test.rsa.pub",
+                        ".PKGINFO",
+                        ".melange.yaml",
+                        "usr/bin/hi -> hello",
+                        "usr/lib/libhello.so.1 link to usr/lib/libhello-link.so.1",
+                        "root/root");
         assertThat(listing).doesNotContain("PaxHeaders");
     }
 
     static List<Long> memberOffsets(Path apk) throws IOException {
-        try (InputStream in = Files.newInputStream(apk); GzipMemberReader r = new GzipMemberReader(in)) {
+        try (InputStream in = Files.newInputStream(apk);
+                GzipMemberReader r = new GzipMemberReader(in)) {
             List<Long> offsets = new java.util.ArrayList<>();
             while (r.hasNextMember()) {
                 offsets.add(r.offset());

@@ -83,10 +83,12 @@ class DependencyTest {
 
     @Test
     void listsAndErrors() {
-        assertThat(Dependency.parseList(" so:libc.so.6  busybox>1 ")).extracting(Dependency::name)
+        assertThat(Dependency.parseList(" so:libc.so.6  busybox>1 "))
+                .extracting(Dependency::name)
                 .containsExactly("so:libc.so.6", "busybox");
         assertThat(Dependency.parseList("")).isEmpty();
-        assertThatThrownBy(() -> Dependency.parse("foo>=")).isInstanceOf(ApkException.class)
+        assertThatThrownBy(() -> Dependency.parse("foo>="))
+                .isInstanceOf(ApkException.class)
                 .hasMessageContaining("'foo>='");
         assertThatThrownBy(() -> Dependency.parse(">=1")).isInstanceOf(ApkException.class);
         assertThatThrownBy(() -> Dependency.parse("foo bar")).isInstanceOf(ApkException.class);

@@ -9,11 +9,10 @@ import java.util.Map;
 /** Small fixed package trees and the test signing key. */
 final class Fixtures {
     static final long SDE = 1_700_000_000L;
-    static final Path KEYS = Path.of(System.getProperty("kiln.repo.root", "."))
-            .resolve("kiln-apk/src/test/resources/keys");
+    static final Path KEYS =
+            Path.of(System.getProperty("kiln.repo.root", ".")).resolve("kiln-apk/src/test/resources/keys");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static SigningKey testKey() {
         return SigningKey.load(KEYS.resolve("kiln-test.rsa"));
@@ -43,19 +42,29 @@ final class Fixtures {
 
     static PkgInfo info(String name, String version) {
         return PkgInfo.builder()
-                .name(name).version(version).arch("x86_64")
-                .origin(name).description("a test package").url("https://example.org/" + name)
+                .name(name)
+                .version(version)
+                .arch("x86_64")
+                .origin(name)
+                .description("a test package")
+                .url("https://example.org/" + name)
                 .commit("0123456789abcdef0123456789abcdef01234567")
                 .license("Apache-2.0 AND MIT")
-                .addDepend("so:libc.so.6").addDepend("busybox>=1.36")
+                .addDepend("so:libc.so.6")
+                .addDepend("busybox>=1.36")
                 .addProvides("cmd:hello=" + version)
                 .build();
     }
 
     static ApkInput input(Path tree, String name, String version) {
-        return new ApkInput(info(name, version), tree,
-                Map.of(".melange.yaml", "package:\n  name: hello\n".getBytes(StandardCharsets.UTF_8),
-                        ".post-install", "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8)),
+        return new ApkInput(
+                info(name, version),
+                tree,
+                Map.of(
+                        ".melange.yaml",
+                        "package:\n  name: hello\n".getBytes(StandardCharsets.UTF_8),
+                        ".post-install",
+                        "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8)),
                 Map.of("etc/hello.conf", Map.of("user.kiln.note", "kept".getBytes(StandardCharsets.UTF_8))),
                 SDE);
     }

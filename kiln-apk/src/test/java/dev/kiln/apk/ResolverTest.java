@@ -11,8 +11,12 @@ class ResolverTest {
 
     static RepositoryPackage pkg(String name, String version, List<String> depends, List<String> provides) {
         String checksum = "Q1" + String.format("%027d", ++serial) + "=";
-        return new RepositoryPackage(new IndexEntry(checksum, name, version, "x86_64", 1, 1, "", "", "MIT", name,
-                null, 0, null, null, depends, provides, List.of()), "repo", 0);
+        return new RepositoryPackage(
+                new IndexEntry(
+                        checksum, name, version, "x86_64", 1, 1, "", "", "MIT", name, null, 0, null, null, depends,
+                        provides, List.of()),
+                "repo",
+                0);
     }
 
     private static final List<RepositoryPackage> REPO = List.of(
@@ -29,7 +33,8 @@ class ResolverTest {
         assertThatThrownBy(() -> r.resolve(List.of("build-base")))
                 .isInstanceOf(ResolveException.class)
                 .hasMessage("build-base → make → so:libguile.so.3: no package provides it for x86_64 in [repo]");
-        assertThat(r.resolve(List.of("gcc<14"))).extracting(RepositoryPackage::toString)
+        assertThat(r.resolve(List.of("gcc<14")))
+                .extracting(RepositoryPackage::toString)
                 .containsExactly("glibc-2.40-r0", "binutils-2.42-r0", "gcc-13-r0");
     }
 
@@ -37,12 +42,14 @@ class ResolverTest {
     void availableResolutionKeepsGoingAndTellsWhyEachPackageIsThere() {
         Resolver r = new Resolver(REPO, "x86_64", List.of("repo"));
         Resolver.Resolution res = r.resolveAvailable(List.of("build-base", "nope"));
-        assertThat(res.packages()).extracting(RepositoryPackage::toString)
+        assertThat(res.packages())
+                .extracting(RepositoryPackage::toString)
                 .containsExactly("glibc-2.40-r0", "binutils-2.42-r0", "gcc-14-r0", "make-4.4-r0", "build-base-1-r0");
         assertThat(res.unresolved()).extracting(Resolver.Unresolved::atom).containsExactly("nope", "so:libguile.so.3");
         assertThat(res.unresolved().get(1).chain()).containsExactly("build-base", "make");
         RepositoryPackage glibc = res.packages().get(0);
-        assertThat(res.chainTo(glibc)).extracting(p -> (p.parent() == null ? "world" : p.parent().name()) + ":" + p.atom())
+        assertThat(res.chainTo(glibc))
+                .extracting(p -> (p.parent() == null ? "world" : p.parent().name()) + ":" + p.atom())
                 .containsExactly("world:build-base", "build-base:gcc", "gcc:so:libc.so.6");
     }
 }

@@ -28,10 +28,13 @@ class SigningKeyTest {
     @Test
     void rejectsWeakKeysAndGarbage() throws Exception {
         assertThatThrownBy(() -> SigningKey.load(Fixtures.KEYS.resolve("weak.rsa")))
-                .isInstanceOf(ApkException.class).hasMessageContaining("1024 bits").hasMessageContaining("2048");
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("1024 bits")
+                .hasMessageContaining("2048");
         Path junk = tmp.resolve("junk.rsa");
         Files.writeString(junk, "hello");
-        assertThatThrownBy(() -> SigningKey.load(junk)).isInstanceOf(ApkException.class)
+        assertThatThrownBy(() -> SigningKey.load(junk))
+                .isInstanceOf(ApkException.class)
                 .hasMessageContaining("junk.rsa");
         assertThatThrownBy(() -> SigningKey.generate(1024)).isInstanceOf(ApkException.class);
     }
@@ -44,7 +47,8 @@ class SigningKeyTest {
         key.writePem(priv, pub);
         assertThat(Files.readString(priv)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
         assertThat(Files.readString(pub)).startsWith("-----BEGIN PUBLIC KEY-----");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(priv))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(priv)))
+                .isEqualTo("rw-------");
         SigningKey loaded = SigningKey.load(priv);
         assertThat(loaded.keyName()).isEqualTo("kiln.rsa");
         assertThat(loaded.signSha256(new byte[] {1, 2, 3})).isEqualTo(key.signSha256(new byte[] {1, 2, 3}));
@@ -52,6 +56,7 @@ class SigningKeyTest {
         assertThat(trusted.names()).containsExactly("kiln.rsa.pub");
         assertThat(trusted.find("kiln.rsa.pub")).contains(key.publicKey());
         assertThatThrownBy(() -> TrustedKeys.load(List.of(tmp.resolve("keys"))))
-                .isInstanceOf(ApkException.class).hasMessageContaining("kiln.rsa"); // a private key in a keys dir
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("kiln.rsa"); // a private key in a keys dir
     }
 }

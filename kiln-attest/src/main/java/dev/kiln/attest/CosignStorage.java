@@ -14,8 +14,7 @@ public final class CosignStorage {
     /** artifactType of attestations pushed as referrers without a bundle. */
     public static final String IN_TOTO_ARTIFACT_TYPE = "application/vnd.in-toto+json";
 
-    private CosignStorage() {
-    }
+    private CosignStorage() {}
 
     /** {@code sha256-HEX.sig} */
     public static String signatureTag(Digest image) {

@@ -15,8 +15,7 @@ public final class Dsse {
     public static final String MEDIA_TYPE = "application/vnd.dsse.envelope.v1+json";
     public static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
-    private Dsse() {
-    }
+    private Dsse() {}
 
     /** One signature; {@code keyId} is an unauthenticated hint and may be empty. */
     public record Signature(String keyId, byte[] sig) {
@@ -62,8 +61,11 @@ public final class Dsse {
             List<Signature> out = new ArrayList<>();
             for (int i = 0; i < sigs.size(); i++) {
                 JsonNode s = sigs.get(i);
-                out.add(new Signature(s.path("keyid").asText(""),
-                        Json.base64(Json.requireText(s, "sig", what + " signatures[" + i + "]"), what + " signatures[" + i + "].sig")));
+                out.add(new Signature(
+                        s.path("keyid").asText(""),
+                        Json.base64(
+                                Json.requireText(s, "sig", what + " signatures[" + i + "]"),
+                                what + " signatures[" + i + "].sig")));
             }
             return new Envelope(type, payload, out);
         }
@@ -82,7 +84,10 @@ public final class Dsse {
 
     public static Envelope sign(String payloadType, byte[] payload, SigningKey key) {
         byte[] sig = key.sign(pae(payloadType, payload));
-        return new Envelope(payloadType, payload, List.of(new Signature(key.verificationKey().keyId(), sig)));
+        return new Envelope(
+                payloadType,
+                payload,
+                List.of(new Signature(key.verificationKey().keyId(), sig)));
     }
 
     /**

@@ -28,11 +28,14 @@ import java.util.function.Supplier;
 public final class ImageSigner {
 
     /** Which storage layouts to write. */
-    public enum Storage { LEGACY_TAGS, REFERRERS, BOTH }
+    public enum Storage {
+        LEGACY_TAGS,
+        REFERRERS,
+        BOTH
+    }
 
     /** One stored artifact: what it is, where it went, and the manifest that holds it. */
-    public record Stored(String kind, String predicateType, String location, Digest manifest) {
-    }
+    public record Stored(String kind, String predicateType, String location, Digest manifest) {}
 
     public record Result(Digest subject, List<Stored> stored) {
         public Result {
@@ -49,8 +52,8 @@ public final class ImageSigner {
     }
 
     /** The image at {@code digestRef} (which must carry a digest) in its own repository. */
-    public Result signAndAttest(RegistryClient client, ImageReference digestRef, SigningKey key,
-            List<Attestation> attestations) {
+    public Result signAndAttest(
+            RegistryClient client, ImageReference digestRef, SigningKey key, List<Attestation> attestations) {
         if (digestRef.digest() == null) {
             throw new AttestException("image " + digestRef + " must be named by digest to be signed");
         }
@@ -62,17 +65,24 @@ public final class ImageSigner {
      * Signs {@code subject} when {@code sign} is set and attests each of {@code attestations};
      * the subject descriptor comes from {@link SignatureStore#resolve}.
      */
-    public Result signAndAttest(SignatureStore store, Descriptor subject, SigningKey key, boolean sign,
-            List<Attestation> attestations) {
+    public Result signAndAttest(
+            SignatureStore store, Descriptor subject, SigningKey key, boolean sign, List<Attestation> attestations) {
         boolean legacy = storage != Storage.REFERRERS;
         boolean referrers = storage != Storage.LEGACY_TAGS;
-        ResourceDescriptor statementSubject = new ResourceDescriptor(store.repositoryName(), null,
-                Map.of(subject.digest().algorithm(), subject.digest().hex()), null, null, null);
+        ResourceDescriptor statementSubject = new ResourceDescriptor(
+                store.repositoryName(),
+                null,
+                Map.of(subject.digest().algorithm(), subject.digest().hex()),
+                null,
+                null,
+                null);
         // Sign everything first (CPU only); the writes then go out as independent groups, overlapped
         // where the store allows it, since a publish pays for them in round trips.
         List<Dsse.Envelope> envelopes = attestations.stream()
-                .map(a -> Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE,
-                        new InTotoStatement(List.of(statementSubject), a.predicateType(), a.predicate()).toJson(), key))
+                .map(a -> Dsse.sign(
+                        Dsse.IN_TOTO_PAYLOAD_TYPE,
+                        new InTotoStatement(List.of(statementSubject), a.predicateType(), a.predicate()).toJson(),
+                        key))
                 .toList();
         List<Supplier<List<Stored>>> groups = new ArrayList<>();
         if (sign && legacy) {
@@ -84,9 +94,11 @@ public final class ImageSigner {
         if (referrers) {
             List<Bundled> bundles = new ArrayList<>();
             if (sign) {
-                InTotoStatement st = new InTotoStatement(List.of(statementSubject), PredicateTypes.COSIGN_SIGN,
-                        "{}".getBytes(StandardCharsets.UTF_8));
-                bundles.add(new Bundled("signature", PredicateTypes.COSIGN_SIGN,
+                InTotoStatement st = new InTotoStatement(
+                        List.of(statementSubject), PredicateTypes.COSIGN_SIGN, "{}".getBytes(StandardCharsets.UTF_8));
+                bundles.add(new Bundled(
+                        "signature",
+                        PredicateTypes.COSIGN_SIGN,
                         Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, st.toJson(), key)));
             }
             for (int i = 0; i < attestations.size(); i++) {
@@ -100,27 +112,29 @@ public final class ImageSigner {
     }
 
     /** A DSSE envelope bound for a referrer bundle: a signature or an attestation of one predicate type. */
-    private record Bundled(String kind, String predicateType, Dsse.Envelope envelope) {
-    }
+    private record Bundled(String kind, String predicateType, Dsse.Envelope envelope) {}
 
     private Stored legacySignature(SignatureStore store, Descriptor subject, SigningKey key) {
         byte[] payload = new SimpleSigning(store.repositoryName(), subject.digest(), null).toJson();
         Descriptor layer = Descriptor.of(SimpleSigning.MEDIA_TYPE, payload)
-                .withAnnotation(CosignStorage.SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(key.sign(payload)));
+                .withAnnotation(
+                        CosignStorage.SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(key.sign(payload)));
         String tag = CosignStorage.signatureTag(subject.digest());
         return new Stored("signature", null, "tag " + tag, appendLayers(store, tag, List.of(layer), List.of(payload)));
     }
 
     /** Every attestation goes into the {@code .att} manifest in one write, one layer each. */
-    private List<Stored> legacyAttestations(SignatureStore store, Descriptor subject, List<Attestation> attestations,
-            List<Dsse.Envelope> envelopes) {
+    private List<Stored> legacyAttestations(
+            SignatureStore store, Descriptor subject, List<Attestation> attestations, List<Dsse.Envelope> envelopes) {
         List<Descriptor> layers = new ArrayList<>();
         List<byte[]> blobs = new ArrayList<>();
         for (int i = 0; i < attestations.size(); i++) {
             byte[] blob = envelopes.get(i).toJson();
             blobs.add(blob);
             layers.add(Descriptor.of(Dsse.MEDIA_TYPE, blob)
-                    .withAnnotation(CosignStorage.PREDICATE_TYPE_ANNOTATION, attestations.get(i).predicateType()));
+                    .withAnnotation(
+                            CosignStorage.PREDICATE_TYPE_ANNOTATION,
+                            attestations.get(i).predicateType()));
         }
         String tag = CosignStorage.attestationTag(subject.digest());
         Digest manifest = appendLayers(store, tag, layers, blobs);
@@ -137,7 +151,9 @@ public final class ImageSigner {
         List<Descriptor> layers = new ArrayList<>();
         store.manifestByTag(tag).ifPresent(b -> layers.addAll(Manifest.parse(b).layers()));
         for (Descriptor layer : added) {
-            if (layers.stream().noneMatch(l -> l.digest().equals(layer.digest()) && l.annotations().equals(layer.annotations()))) {
+            if (layers.stream()
+                    .noneMatch(l ->
+                            l.digest().equals(layer.digest()) && l.annotations().equals(layer.annotations()))) {
                 layers.add(layer);
             }
         }
@@ -175,21 +191,27 @@ public final class ImageSigner {
     }
 
     /** Sigstore bundles as referrers of the subject: blobs first, then one manifest per bundle. */
-    private List<Stored> referrerBundles(SignatureStore store, Descriptor subject, SigningKey key, List<Bundled> bundles) {
+    private List<Stored> referrerBundles(
+            SignatureStore store, Descriptor subject, SigningKey key, List<Bundled> bundles) {
         byte[] empty = MediaTypes.EMPTY_JSON.getBytes(StandardCharsets.UTF_8);
         List<byte[]> blobs = new ArrayList<>(List.of(empty));
         List<Manifest> manifests = new ArrayList<>();
         Descriptor subjectDescriptor = Descriptor.of(subject.mediaType(), subject.digest(), subject.size());
         for (Bundled b : bundles) {
-            byte[] bundle = SigstoreBundle.of(b.envelope(), key.verificationKey()).toJson();
+            byte[] bundle =
+                    SigstoreBundle.of(b.envelope(), key.verificationKey()).toJson();
             blobs.add(bundle);
             Map<String, String> annotations = new LinkedHashMap<>();
             annotations.put(CosignStorage.CREATED_ANNOTATION, created());
             annotations.put(CosignStorage.BUNDLE_CONTENT_ANNOTATION, "dsse-envelope");
             annotations.put(CosignStorage.BUNDLE_PREDICATE_TYPE_ANNOTATION, b.predicateType());
-            manifests.add(new Manifest(MediaTypes.OCI_MANIFEST, SigstoreBundle.MEDIA_TYPE,
-                    Descriptor.of(MediaTypes.OCI_EMPTY, empty), List.of(Descriptor.of(SigstoreBundle.MEDIA_TYPE, bundle)),
-                    subjectDescriptor, annotations));
+            manifests.add(new Manifest(
+                    MediaTypes.OCI_MANIFEST,
+                    SigstoreBundle.MEDIA_TYPE,
+                    Descriptor.of(MediaTypes.OCI_EMPTY, empty),
+                    List.of(Descriptor.of(SigstoreBundle.MEDIA_TYPE, bundle)),
+                    subjectDescriptor,
+                    annotations));
         }
         putBlobs(store, blobs);
         // Referrer manifests are written one after another: on a registry without the referrers API
@@ -198,7 +220,8 @@ public final class ImageSigner {
         for (int i = 0; i < bundles.size(); i++) {
             Digest d = store.putReferrer(manifests.get(i));
             Bundled b = bundles.get(i);
-            stored.add(new Stored(b.kind(), b.kind().equals("signature") ? null : b.predicateType(), "referrer " + d, d));
+            stored.add(
+                    new Stored(b.kind(), b.kind().equals("signature") ? null : b.predicateType(), "referrer " + d, d));
         }
         return stored;
     }

@@ -59,12 +59,15 @@ public final class ImageVerifier {
         }
         String places = "tags " + CosignStorage.signatureTag(subject) + "/" + CosignStorage.attestationTag(subject)
                 + " and referrers of " + subject;
-        if (policy.requireSignature() && checks.stream().noneMatch(c -> c.passed() && c.kind().equals("signature"))) {
+        if (policy.requireSignature()
+                && checks.stream().noneMatch(c -> c.passed() && c.kind().equals("signature"))) {
             out.add("no signature of " + subject + " verifies with " + keys() + " (looked in " + places + ")");
         }
         for (String type : policy.requiredPredicateTypes()) {
-            boolean found = checks.stream().anyMatch(c -> c.passed() && c.kind().equals("attestation")
-                    && PredicateTypes.matches(type, c.predicateType()));
+            boolean found = checks.stream()
+                    .anyMatch(c -> c.passed()
+                            && c.kind().equals("attestation")
+                            && PredicateTypes.matches(type, c.predicateType()));
             if (!found) {
                 out.add("no attestation of type " + type + " for " + subject + " verifies with " + keys()
                         + " (looked in " + places + ")");
@@ -93,7 +96,11 @@ public final class ImageVerifier {
                 where = "layer " + layer.digest() + " of " + target.digest();
                 store.blob(layer.digest());
             }
-            checks.add(new VerificationReport.Check("blob", "image manifest " + target.digest(), null, true,
+            checks.add(new VerificationReport.Check(
+                    "blob",
+                    "image manifest " + target.digest(),
+                    null,
+                    true,
                     "config and " + m.layers().size() + " layer(s) match their digests"));
         } catch (RuntimeException e) {
             checks.add(new VerificationReport.Check("blob", where, null, false, e.getMessage()));
@@ -117,8 +124,8 @@ public final class ImageVerifier {
                 }
                 VerificationKey key = keyFor(payload, Json.base64(sig, "signature annotation"));
                 if (key == null) {
-                    throw new NoKeyVerifies("signature does not verify with " + keys() + " over payload "
-                            + Digest.sha256(payload));
+                    throw new NoKeyVerifies(
+                            "signature does not verify with " + keys() + " over payload " + Digest.sha256(payload));
                 }
                 SimpleSigning s = SimpleSigning.parse(payload, "simple-signing payload");
                 if (!s.manifestDigest().equals(subject)) {
@@ -155,12 +162,15 @@ public final class ImageVerifier {
         try {
             referrers = store.referrers(subject);
         } catch (RuntimeException e) {
-            checks.add(new VerificationReport.Check("signature", "referrers of " + subject, null, false, e.getMessage()));
+            checks.add(
+                    new VerificationReport.Check("signature", "referrers of " + subject, null, false, e.getMessage()));
             return;
         }
         for (Descriptor r : referrers) {
             String type = r.artifactType();
-            if (type != null && !type.equals(SigstoreBundle.MEDIA_TYPE) && !type.startsWith("application/vnd.dev.sigstore.bundle")
+            if (type != null
+                    && !type.equals(SigstoreBundle.MEDIA_TYPE)
+                    && !type.startsWith("application/vnd.dev.sigstore.bundle")
                     && !type.equals(CosignStorage.IN_TOTO_ARTIFACT_TYPE)) {
                 continue;
             }
@@ -170,19 +180,22 @@ public final class ImageVerifier {
             try {
                 Manifest m = Manifest.parse(store.manifest(r.digest()));
                 if (m.subject() == null || !m.subject().digest().equals(subject)) {
-                    throw new AttestException("manifest subject is " + (m.subject() == null ? "missing" : m.subject().digest())
-                            + ", not the image " + subject);
+                    throw new AttestException("manifest subject is "
+                            + (m.subject() == null ? "missing" : m.subject().digest()) + ", not the image " + subject);
                 }
                 if (m.layers().size() != 1) {
-                    throw new AttestException("expected one layer, found " + m.layers().size());
+                    throw new AttestException(
+                            "expected one layer, found " + m.layers().size());
                 }
                 Descriptor layer = m.layers().get(0);
                 byte[] content = store.blob(layer.digest());
                 Dsse.Envelope env = layer.mediaType().equals(Dsse.MEDIA_TYPE)
                         ? Dsse.Envelope.parse(content, "DSSE envelope")
-                        : SigstoreBundle.parse(content, "bundle " + layer.digest()).envelope();
+                        : SigstoreBundle.parse(content, "bundle " + layer.digest())
+                                .envelope();
                 if (env == null) {
-                    throw new AttestException("bundle holds a message signature, which cannot name the image; expected a DSSE envelope");
+                    throw new AttestException(
+                            "bundle holds a message signature, which cannot name the image; expected a DSSE envelope");
                 }
                 checkStatement(env, declared, location);
             } catch (RuntimeException e) {
@@ -209,22 +222,29 @@ public final class ImageVerifier {
                     + Digest.sha256(env.payload()) + ")");
         }
         if (!env.payloadType().equals(Dsse.IN_TOTO_PAYLOAD_TYPE)) {
-            throw new AttestException("payloadType is '" + env.payloadType() + "', expected " + Dsse.IN_TOTO_PAYLOAD_TYPE);
+            throw new AttestException(
+                    "payloadType is '" + env.payloadType() + "', expected " + Dsse.IN_TOTO_PAYLOAD_TYPE);
         }
         InTotoStatement st = InTotoStatement.parse(payload, "in-toto statement");
         if (!st.hasSubjectDigest(subject.algorithm(), subject.hex())) {
-            throw new AttestException("statement subjects " + st.subjects().stream().map(s -> s.digest().toString()).toList()
-                    + " do not include the image " + subject);
+            throw new AttestException("statement subjects "
+                    + st.subjects().stream().map(s -> s.digest().toString()).toList() + " do not include the image "
+                    + subject);
         }
         if (declaredType != null && !declaredType.equals(st.predicateType())) {
-            throw new AttestException("annotation says predicate type " + declaredType + " but the signed statement has "
-                    + st.predicateType());
+            throw new AttestException("annotation says predicate type " + declaredType
+                    + " but the signed statement has " + st.predicateType());
         }
         boolean isSignature = st.predicateType().equals(PredicateTypes.COSIGN_SIGN);
-        checks.add(new VerificationReport.Check(isSignature ? "signature" : "attestation", location,
-                isSignature ? null : st.predicateType(), true, "verified with " + key));
+        checks.add(new VerificationReport.Check(
+                isSignature ? "signature" : "attestation",
+                location,
+                isSignature ? null : st.predicateType(),
+                true,
+                "verified with " + key));
         if (!isSignature) {
-            verified.add(new VerificationReport.VerifiedAttestation(st.predicateType(), location, payload, st.predicate()));
+            verified.add(
+                    new VerificationReport.VerifiedAttestation(st.predicateType(), location, payload, st.predicate()));
         }
     }
 
@@ -239,8 +259,8 @@ public final class ImageVerifier {
 
     /** A failed check; it is marked unverified when no key of the policy verified its signature. */
     private void failed(String kind, String location, String predicateType, RuntimeException e) {
-        checks.add(new VerificationReport.Check(kind, location, predicateType, false, e.getMessage(),
-                e instanceof NoKeyVerifies));
+        checks.add(new VerificationReport.Check(
+                kind, location, predicateType, false, e.getMessage(), e instanceof NoKeyVerifies));
     }
 
     /** No key of the policy verifies a signature: another signer's entry, or a tampered one. */
@@ -253,6 +273,9 @@ public final class ImageVerifier {
     }
 
     private VerificationKey keyFor(byte[] payload, byte[] signature) {
-        return policy.keys().stream().filter(k -> k.verify(payload, signature)).findFirst().orElse(null);
+        return policy.keys().stream()
+                .filter(k -> k.verify(payload, signature))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -45,7 +45,8 @@ public record InTotoStatement(List<ResourceDescriptor> subjects, String predicat
         ObjectNode o = Json.parseObject(json, what);
         String type = Json.requireText(o, "_type", what);
         if (!type.equals(TYPE_V1) && !type.equals(TYPE_V01)) {
-            throw new AttestException(what + ": _type must be " + TYPE_V1 + " or " + TYPE_V01 + ", found '" + type + "'");
+            throw new AttestException(
+                    what + ": _type must be " + TYPE_V1 + " or " + TYPE_V01 + ", found '" + type + "'");
         }
         JsonNode subjects = o.get("subject");
         if (subjects == null || !subjects.isArray()) {
@@ -56,7 +57,9 @@ public record InTotoStatement(List<ResourceDescriptor> subjects, String predicat
             out.add(ResourceDescriptor.fromNode(subjects.get(i), what + " subject[" + i + "]"));
         }
         JsonNode predicate = o.get("predicate");
-        return new InTotoStatement(out, Json.requireText(o, "predicateType", what),
+        return new InTotoStatement(
+                out,
+                Json.requireText(o, "predicateType", what),
                 predicate == null ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : Json.bytes(predicate));
     }
 

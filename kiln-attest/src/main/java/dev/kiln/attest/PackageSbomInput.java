@@ -48,8 +48,8 @@ public record PackageSbomInput(
                     + ": dataHash must be 64 lowercase hex characters, got '" + dataHash + "'");
         }
         if (sourceDateEpoch < 0) {
-            throw new AttestException("package SBOM input for " + packageName
-                    + ": sourceDateEpoch must be >= 0, got " + sourceDateEpoch);
+            throw new AttestException(
+                    "package SBOM input for " + packageName + ": sourceDateEpoch must be >= 0, got " + sourceDateEpoch);
         }
         sources = List.copyOf(Objects.requireNonNull(sources, "sources"));
     }

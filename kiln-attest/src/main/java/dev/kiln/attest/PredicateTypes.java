@@ -16,13 +16,18 @@ public final class PredicateTypes {
     public static final String COSIGN_SIGN = "https://sigstore.dev/cosign/sign/v1";
 
     private static final Map<String, String> SHORTCUTS = Map.ofEntries(
-            Map.entry("spdx", SPDX), Map.entry("spdxjson", SPDX), Map.entry("cyclonedx", CYCLONEDX),
-            Map.entry("slsaprovenance", SLSA_PROVENANCE_V1), Map.entry("slsaprovenance1", SLSA_PROVENANCE_V1),
-            Map.entry("slsaprovenance02", SLSA_PROVENANCE_V02), Map.entry("openvex", OPENVEX),
-            Map.entry("custom", COSIGN_CUSTOM), Map.entry("vuln", COSIGN_VULN), Map.entry("link", LINK));
+            Map.entry("spdx", SPDX),
+            Map.entry("spdxjson", SPDX),
+            Map.entry("cyclonedx", CYCLONEDX),
+            Map.entry("slsaprovenance", SLSA_PROVENANCE_V1),
+            Map.entry("slsaprovenance1", SLSA_PROVENANCE_V1),
+            Map.entry("slsaprovenance02", SLSA_PROVENANCE_V02),
+            Map.entry("openvex", OPENVEX),
+            Map.entry("custom", COSIGN_CUSTOM),
+            Map.entry("vuln", COSIGN_VULN),
+            Map.entry("link", LINK));
 
-    private PredicateTypes() {
-    }
+    private PredicateTypes() {}
 
     /** A shortcut's URI, or the argument itself when it is already a URI. */
     public static String resolve(String typeOrShortcut) {

@@ -11,8 +11,13 @@ import java.util.TreeMap;
  * {@code digest} maps an algorithm ({@code sha256}, {@code gitCommit}, …) to its hex value.
  * Nullable fields are left out of the JSON.
  */
-public record ResourceDescriptor(String name, String uri, Map<String, String> digest, String downloadLocation,
-        String mediaType, Map<String, String> annotations) {
+public record ResourceDescriptor(
+        String name,
+        String uri,
+        Map<String, String> digest,
+        String downloadLocation,
+        String mediaType,
+        Map<String, String> annotations) {
 
     public ResourceDescriptor {
         digest = digest == null ? Map.of() : new TreeMap<>(digest);
@@ -55,12 +60,21 @@ public record ResourceDescriptor(String name, String uri, Map<String, String> di
 
     static ResourceDescriptor fromNode(JsonNode n, String what) {
         Map<String, String> digest = new TreeMap<>();
-        n.path("digest").properties().forEach(e -> digest.put(e.getKey(), e.getValue().asText()));
+        n.path("digest")
+                .properties()
+                .forEach(e -> digest.put(e.getKey(), e.getValue().asText()));
         Map<String, String> annotations = new TreeMap<>();
-        n.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        n.path("annotations")
+                .properties()
+                .forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
         try {
-            return new ResourceDescriptor(text(n, "name"), text(n, "uri"), digest, text(n, "downloadLocation"),
-                    text(n, "mediaType"), annotations);
+            return new ResourceDescriptor(
+                    text(n, "name"),
+                    text(n, "uri"),
+                    digest,
+                    text(n, "downloadLocation"),
+                    text(n, "mediaType"),
+                    annotations);
         } catch (AttestException e) {
             throw new AttestException(what + ": " + e.getMessage(), e);
         }

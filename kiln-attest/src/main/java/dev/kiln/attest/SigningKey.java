@@ -67,11 +67,12 @@ public final class SigningKey {
         Pem.Block block = Pem.decode(pem, what);
         byte[] pkcs8 = switch (block.label()) {
             case CosignKeyFormat.LABEL, CosignKeyFormat.LEGACY_LABEL ->
-                    CosignKeyFormat.decrypt(block.der(), requirePassphrase(passphrase, what), what);
+                CosignKeyFormat.decrypt(block.der(), requirePassphrase(passphrase, what), what);
             case "ENCRYPTED PRIVATE KEY" -> decryptPkcs8(block.der(), requirePassphrase(passphrase, what), what);
             case "PRIVATE KEY" -> block.der();
-            default -> throw new AttestException(what + ": expected an '" + CosignKeyFormat.LABEL
-                    + "', 'ENCRYPTED PRIVATE KEY' or 'PRIVATE KEY' PEM block, found '" + block.label() + "'");
+            default ->
+                throw new AttestException(what + ": expected an '" + CosignKeyFormat.LABEL
+                        + "', 'ENCRYPTED PRIVATE KEY' or 'PRIVATE KEY' PEM block, found '" + block.label() + "'");
         };
         try {
             PrivateKey k = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
@@ -117,7 +118,9 @@ public final class SigningKey {
 
     /** Writes the encrypted private key (mode 0600) and the public key, each atomically. */
     public void write(Path privateKey, Path publicKeyFile, char[] passphrase, SecureRandom random) {
-        AtomicFiles.write(privateKey, out -> out.write(toEncryptedPem(passphrase, random).getBytes(StandardCharsets.US_ASCII)),
+        AtomicFiles.write(
+                privateKey,
+                out -> out.write(toEncryptedPem(passphrase, random).getBytes(StandardCharsets.US_ASCII)),
                 AtomicFiles.PRIVATE_PERMISSIONS);
         AtomicFiles.write(publicKeyFile, publicKey.toPem().getBytes(StandardCharsets.US_ASCII));
     }
@@ -133,7 +136,8 @@ public final class SigningKey {
         try {
             PKCS8EncryptedPrivateKeyInfo info = new PKCS8EncryptedPrivateKeyInfo(der);
             PrivateKeyInfo plain = info.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                    .setProvider(new BouncyCastleProvider()).build(passphrase));
+                    .setProvider(new BouncyCastleProvider())
+                    .build(passphrase));
             return plain.getEncoded();
         } catch (Exception e) {
             throw new AttestException(what + ": cannot decrypt PKCS#8 key (wrong passphrase?): " + e.getMessage(), e);
@@ -142,9 +146,12 @@ public final class SigningKey {
 
     private static java.security.PublicKey derivePublic(ECPrivateKey key) {
         try {
-            org.bouncycastle.math.ec.ECPoint q = ECNamedCurveTable.getParameterSpec("secp256r1").getG()
-                    .multiply(key.getS()).normalize();
-            ECPoint w = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+            org.bouncycastle.math.ec.ECPoint q = ECNamedCurveTable.getParameterSpec("secp256r1")
+                    .getG()
+                    .multiply(key.getS())
+                    .normalize();
+            ECPoint w = new ECPoint(
+                    q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, key.getParams()));
         } catch (GeneralSecurityException e) {
             throw new AttestException("cannot derive the public key: " + e.getMessage(), e);

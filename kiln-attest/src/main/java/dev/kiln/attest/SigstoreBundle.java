@@ -14,7 +14,8 @@ import java.util.Set;
  */
 public final class SigstoreBundle {
     public static final String MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
-    static final Set<String> ACCEPTED_MEDIA_TYPES = Set.of(MEDIA_TYPE,
+    static final Set<String> ACCEPTED_MEDIA_TYPES = Set.of(
+            MEDIA_TYPE,
             "application/vnd.dev.sigstore.bundle+json;version=0.1",
             "application/vnd.dev.sigstore.bundle+json;version=0.2",
             "application/vnd.dev.sigstore.bundle+json;version=0.3");
@@ -25,8 +26,8 @@ public final class SigstoreBundle {
     private final byte[] messageDigest;
     private final byte[] messageSignature;
 
-    private SigstoreBundle(String mediaType, String keyHint, Dsse.Envelope envelope, byte[] messageDigest,
-            byte[] messageSignature) {
+    private SigstoreBundle(
+            String mediaType, String keyHint, Dsse.Envelope envelope, byte[] messageDigest, byte[] messageSignature) {
         this.mediaType = mediaType;
         this.keyHint = keyHint;
         this.envelope = envelope;
@@ -45,8 +46,8 @@ public final class SigstoreBundle {
 
     /** A bundle signing {@code artifact} itself (cosign {@code sign-blob}). */
     public static SigstoreBundle signMessage(byte[] artifact, SigningKey key) {
-        return new SigstoreBundle(MEDIA_TYPE, key.verificationKey().hint(), null,
-                VerificationKey.sha256(artifact), key.sign(artifact));
+        return new SigstoreBundle(
+                MEDIA_TYPE, key.verificationKey().hint(), null, VerificationKey.sha256(artifact), key.sign(artifact));
     }
 
     /** The content kind as cosign annotates it: {@code dsse-envelope} or {@code message-signature}. */
@@ -71,7 +72,8 @@ public final class SigstoreBundle {
             o.set("dsseEnvelope", envelope.toNode());
         } else {
             ObjectNode ms = o.putObject("messageSignature");
-            ms.putObject("messageDigest").put("algorithm", "SHA2_256")
+            ms.putObject("messageDigest")
+                    .put("algorithm", "SHA2_256")
                     .put("digest", Base64.getEncoder().encodeToString(messageDigest));
             ms.put("signature", Base64.getEncoder().encodeToString(messageSignature));
         }
@@ -82,10 +84,11 @@ public final class SigstoreBundle {
         ObjectNode o = Json.parseObject(json, what);
         String mediaType = Json.requireText(o, "mediaType", what);
         if (!ACCEPTED_MEDIA_TYPES.contains(mediaType)) {
-            throw new AttestException(what + ": bundle mediaType must be " + MEDIA_TYPE + " (or an older version), found '"
-                    + mediaType + "'");
+            throw new AttestException(what + ": bundle mediaType must be " + MEDIA_TYPE
+                    + " (or an older version), found '" + mediaType + "'");
         }
-        String hint = o.path("verificationMaterial").path("publicKey").path("hint").asText(null);
+        String hint =
+                o.path("verificationMaterial").path("publicKey").path("hint").asText(null);
         JsonNode dsse = o.get("dsseEnvelope");
         JsonNode ms = o.get("messageSignature");
         if ((dsse == null) == (ms == null)) {
@@ -94,7 +97,8 @@ public final class SigstoreBundle {
         if (dsse != null) {
             Dsse.Envelope env = Dsse.Envelope.fromNode(dsse, what + " dsseEnvelope");
             if (env.signatures().size() != 1) {
-                throw new AttestException(what + ": dsseEnvelope must hold exactly one signature, found " + env.signatures().size());
+                throw new AttestException(what + ": dsseEnvelope must hold exactly one signature, found "
+                        + env.signatures().size());
             }
             return new SigstoreBundle(mediaType, hint, env, null, null);
         }
@@ -102,9 +106,14 @@ public final class SigstoreBundle {
         if (!algorithm.equals("SHA2_256")) {
             throw new AttestException(what + ": messageDigest.algorithm must be SHA2_256, found '" + algorithm + "'");
         }
-        return new SigstoreBundle(mediaType, hint, null,
+        return new SigstoreBundle(
+                mediaType,
+                hint,
+                null,
                 Json.base64(ms.path("messageDigest").path("digest").asText(), what + " messageDigest.digest"),
-                Json.base64(Json.requireText(ms, "signature", what + " messageSignature"), what + " messageSignature.signature"));
+                Json.base64(
+                        Json.requireText(ms, "signature", what + " messageSignature"),
+                        what + " messageSignature.signature"));
     }
 
     /** Verifies the DSSE content and returns the verified payload bytes. */

@@ -56,8 +56,12 @@ public record SimpleSigning(String dockerReference, Digest manifestDigest, Map<S
         Map<String, String> optional = new TreeMap<>();
         JsonNode opt = field(o, "optional");
         if (opt != null && opt.isObject()) {
-            opt.properties().forEach(e -> optional.put(e.getKey(), e.getValue().isTextual()
-                    ? e.getValue().asText() : e.getValue().toString()));
+            opt.properties()
+                    .forEach(e -> optional.put(
+                            e.getKey(),
+                            e.getValue().isTextual()
+                                    ? e.getValue().asText()
+                                    : e.getValue().toString()));
         }
         return new SimpleSigning(text(field(field(critical, "identity"), "docker-reference")), parsed, optional);
     }

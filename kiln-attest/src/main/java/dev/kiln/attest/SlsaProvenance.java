@@ -145,8 +145,7 @@ public final class SlsaProvenance {
         private Instant finishedOn;
         private final List<ResourceDescriptor> byproducts = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder buildType(String uri) {
             this.buildType = uri;

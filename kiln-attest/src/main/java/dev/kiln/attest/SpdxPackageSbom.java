@@ -32,7 +32,9 @@ public final class SpdxPackageSbom {
     private static final Pattern DOWNLOAD_LOCATION = Pattern.compile("NONE|NOASSERTION|(((git|hg|svn|bzr)\\+)?"
             + "([^:/?#]+://)?[a-z0-9]+([\\-.][a-z0-9]+){0,100}\\.[a-z]{2,5}(:[0-9]{1,5})?(/.*)?)"
             + "|(git\\+git@[a-zA-Z0-9.\\-]+:[a-zA-Z0-9/\\\\.@\\-]+)|(bzr\\+lp:[a-zA-Z0-9.\\-]+)");
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     /** Where the document lives inside the package's data stream. */
     public static String pathInPackage(String packageName, String fullVersion) {
@@ -149,8 +151,10 @@ public final class SpdxPackageSbom {
                 ObjectNode x = extracted.addObject();
                 x.put("licenseId", e.getKey());
                 x.put("name", e.getValue());
-                x.put("extractedText", "The recipe declares the licence '" + e.getValue()
-                        + "', which is not on the SPDX licence list; its text is in the package sources.");
+                x.put(
+                        "extractedText",
+                        "The recipe declares the licence '" + e.getValue()
+                                + "', which is not on the SPDX licence list; its text is in the package sources.");
             }
         }
         try {
@@ -160,8 +164,8 @@ public final class SpdxPackageSbom {
             out[body.length] = '\n';
             return out;
         } catch (JsonProcessingException e) {
-            throw new AttestException("cannot serialise SPDX document for " + in.packageName() + ": "
-                    + e.getMessage(), e);
+            throw new AttestException(
+                    "cannot serialise SPDX document for " + in.packageName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -292,8 +296,13 @@ public final class SpdxPackageSbom {
         StringBuilder sb = new StringBuilder();
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '-' || c == '_' || c == '~') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '-'
+                    || c == '_'
+                    || c == '~') {
                 sb.append(c);
             } else {
                 sb.append('%').append(String.format("%02X", b & 0xff));
@@ -304,8 +313,8 @@ public final class SpdxPackageSbom {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new AttestException("SHA-256 unavailable in this JVM", e);
         }

@@ -38,8 +38,8 @@ public final class VerificationKey {
         }
         for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
             try {
-                return new VerificationKey(KeyFactory.getInstance(algorithm)
-                        .generatePublic(new X509EncodedKeySpec(block.der())));
+                return new VerificationKey(
+                        KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(block.der())));
             } catch (GeneralSecurityException e) {
                 // try the next algorithm
             }

@@ -12,8 +12,12 @@ import java.util.List;
  * Entries a policy key does verify must still be right (subject, predicate type). With
  * {@code checkBlobs} the image's own manifests and blobs are re-hashed too.
  */
-public record VerificationPolicy(List<VerificationKey> keys, boolean requireSignature,
-        List<String> requiredPredicateTypes, boolean checkBlobs, boolean allowOtherSigners) {
+public record VerificationPolicy(
+        List<VerificationKey> keys,
+        boolean requireSignature,
+        List<String> requiredPredicateTypes,
+        boolean checkBlobs,
+        boolean allowOtherSigners) {
 
     public VerificationPolicy {
         keys = List.copyOf(keys);

@@ -7,7 +7,11 @@ import java.util.List;
  * Everything the verifier looked at for one image: each check with where it was found and why it
  * passed or failed, the attestations whose signatures verified, and the policy failures.
  */
-public record VerificationReport(String image, Digest subject, List<Check> checks, List<VerifiedAttestation> attestations,
+public record VerificationReport(
+        String image,
+        Digest subject,
+        List<Check> checks,
+        List<VerifiedAttestation> attestations,
         List<String> failures) {
 
     public VerificationReport {
@@ -20,8 +24,8 @@ public record VerificationReport(String image, Digest subject, List<Check> check
      * {@code kind} is {@code signature}, {@code attestation} or {@code blob}. {@code unverified} marks
      * a failed check whose signature no key of the policy verifies: another signer's, or tampered.
      */
-    public record Check(String kind, String location, String predicateType, boolean passed, String detail,
-            boolean unverified) {
+    public record Check(
+            String kind, String location, String predicateType, boolean passed, String detail, boolean unverified) {
 
         public Check(String kind, String location, String predicateType, boolean passed, String detail) {
             this(kind, location, predicateType, passed, detail, false);
@@ -29,15 +33,16 @@ public record VerificationReport(String image, Digest subject, List<Check> check
     }
 
     /** An attestation whose DSSE signature verified and whose subject is the image. */
-    public record VerifiedAttestation(String predicateType, String location, byte[] statement, byte[] predicate) {
-    }
+    public record VerifiedAttestation(String predicateType, String location, byte[] statement, byte[] predicate) {}
 
     public boolean passed() {
         return failures.isEmpty();
     }
 
     public List<VerifiedAttestation> attestations(String predicateType) {
-        return attestations.stream().filter(a -> PredicateTypes.matches(predicateType, a.predicateType())).toList();
+        return attestations.stream()
+                .filter(a -> PredicateTypes.matches(predicateType, a.predicateType()))
+                .toList();
     }
 
     /**
@@ -51,7 +56,8 @@ public record VerificationReport(String image, Digest subject, List<Check> check
     /** Throws with every failure when the image did not pass. */
     public VerificationReport orThrow() {
         if (!passed()) {
-            throw new AttestException("verification of " + imageWithDigest() + " failed: " + String.join("; ", failures));
+            throw new AttestException(
+                    "verification of " + imageWithDigest() + " failed: " + String.join("; ", failures));
         }
         return this;
     }

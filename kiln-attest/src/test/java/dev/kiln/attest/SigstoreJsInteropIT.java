@@ -42,8 +42,15 @@ class SigstoreJsInteropIT {
         Path message = tmp.resolve("message.bundle.json");
         Files.write(message, SigstoreBundle.signMessage(artifact, key).toJson());
         InTotoStatement statement = new InTotoStatement(
-                List.of(new ResourceDescriptor("registry.example/app", null, Map.of("sha256", Digest.sha256(new byte[] {7}).hex()), null, null, null)),
-                PredicateTypes.SLSA_PROVENANCE_V1, Fixtures.provenance().predicate());
+                List.of(new ResourceDescriptor(
+                        "registry.example/app",
+                        null,
+                        Map.of("sha256", Digest.sha256(new byte[] {7}).hex()),
+                        null,
+                        null,
+                        null)),
+                PredicateTypes.SLSA_PROVENANCE_V1,
+                Fixtures.provenance().predicate());
         Dsse.Envelope env = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, statement.toJson(), key);
         Path dsse = tmp.resolve("dsse.bundle.json");
         Files.write(dsse, SigstoreBundle.of(env, key.verificationKey()).toJson());
@@ -51,19 +58,36 @@ class SigstoreJsInteropIT {
         byte[] tamperedPayload = statement.toJson();
         tamperedPayload[tamperedPayload.length - 3] ^= 1;
         Path tampered = tmp.resolve("tampered.bundle.json");
-        Files.write(tampered, SigstoreBundle.of(new Dsse.Envelope(env.payloadType(), tamperedPayload, env.signatures()),
-                key.verificationKey()).toJson());
+        Files.write(
+                tampered,
+                SigstoreBundle.of(
+                                new Dsse.Envelope(env.payloadType(), tamperedPayload, env.signatures()),
+                                key.verificationKey())
+                        .toJson());
         // and a bundle of another key, whose hint the verifier does not know
         Path otherKey = tmp.resolve("other.bundle.json");
-        Files.write(otherKey, SigstoreBundle.signMessage(artifact, SigningKey.generate(Fixtures.RANDOM)).toJson());
+        Files.write(
+                otherKey,
+                SigstoreBundle.signMessage(artifact, SigningKey.generate(Fixtures.RANDOM))
+                        .toJson());
 
         // node resolves modules next to the script, so it runs from the cache directory
         Path script = CACHE.resolve("verify-bundles.js");
         try (InputStream in = getClass().getResourceAsStream("/interop/verify-bundles.js")) {
             Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        List<String> lines = run(List.of("node", script.toString(), pub.toString(), artifactFile.toString(),
-                message.toString(), dsse.toString(), tampered.toString(), otherKey.toString()), CACHE, 120);
+        List<String> lines = run(
+                List.of(
+                        "node",
+                        script.toString(),
+                        pub.toString(),
+                        artifactFile.toString(),
+                        message.toString(),
+                        dsse.toString(),
+                        tampered.toString(),
+                        otherKey.toString()),
+                CACHE,
+                120);
         assertThat(lines).contains("OK " + message, "OK " + dsse);
         assertThat(lines).anyMatch(l -> l.startsWith("FAIL " + tampered + ":") && l.contains("SIGNATURE_ERROR"));
         assertThat(lines).anyMatch(l -> l.startsWith("FAIL " + otherKey + ":") && l.contains("key not found"));
@@ -83,7 +107,8 @@ class SigstoreJsInteropIT {
         Path ours = tmp.resolve("kiln.key");
         key.write(ours, tmp.resolve("kiln.pub"), "pässword".toCharArray(), Fixtures.RANDOM);
         List<String> opened = run(List.of("node", script.toString(), "open", ours.toString(), "pässword"), CACHE, 120);
-        assertThat(String.join("\n", opened) + "\n").isEqualTo(key.verificationKey().toPem());
+        assertThat(String.join("\n", opened) + "\n")
+                .isEqualTo(key.verificationKey().toPem());
         // node writes, Kiln reads
         Path theirs = tmp.resolve("node.key");
         List<String> pub = run(List.of("node", script.toString(), "seal", theirs.toString(), "s3cret"), CACHE, 120);
@@ -92,19 +117,37 @@ class SigstoreJsInteropIT {
     }
 
     private static void installVerifier() throws Exception {
-        if (Files.isDirectory(CACHE.resolve("node_modules/@sigstore/verify")) && Files.isDirectory(CACHE.resolve("node_modules/tweetnacl"))) {
+        if (Files.isDirectory(CACHE.resolve("node_modules/@sigstore/verify"))
+                && Files.isDirectory(CACHE.resolve("node_modules/tweetnacl"))) {
             return;
         }
         Files.createDirectories(CACHE);
-        Files.writeString(CACHE.resolve("package.json"), "{\"name\":\"kiln-interop\",\"version\":\"1.0.0\",\"private\":true}");
-        List<String> out = run(List.of("npm", "install", "--no-audit", "--no-fund", "@sigstore/verify@3", "@sigstore/bundle",
-                "@sigstore/protobuf-specs", "tweetnacl"), CACHE, 300);
-        assumeTrue(Files.isDirectory(CACHE.resolve("node_modules/@sigstore/verify")) && Files.isDirectory(CACHE.resolve("node_modules/tweetnacl")),
+        Files.writeString(
+                CACHE.resolve("package.json"), "{\"name\":\"kiln-interop\",\"version\":\"1.0.0\",\"private\":true}");
+        List<String> out = run(
+                List.of(
+                        "npm",
+                        "install",
+                        "--no-audit",
+                        "--no-fund",
+                        "@sigstore/verify@3",
+                        "@sigstore/bundle",
+                        "@sigstore/protobuf-specs",
+                        "tweetnacl"),
+                CACHE,
+                300);
+        assumeTrue(
+                Files.isDirectory(CACHE.resolve("node_modules/@sigstore/verify"))
+                        && Files.isDirectory(CACHE.resolve("node_modules/tweetnacl")),
                 "npm could not install @sigstore/verify (no registry access?): " + out);
     }
 
-    private static List<String> run(List<String> command, Path dir, int seconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    private static List<String> run(List<String> command, Path dir, int seconds)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         List<String> lines = new ArrayList<>();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {

@@ -18,7 +18,9 @@ class SpdxPackageSbomTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DATA_HASH = "aa".repeat(32);
-    private static final SourceRef TARBALL = new SourceRef("curl", "8.10.1",
+    private static final SourceRef TARBALL = new SourceRef(
+            "curl",
+            "8.10.1",
             "pkg:generic/curl@8.10.1?checksum=sha256:" + "bb".repeat(32)
                     + "&download_url=https%3A%2F%2Fcurl.se%2Fdownload%2Fcurl-8.10.1.tar.xz");
     private static final SourceRef GIT = new SourceRef("nghttp2", "v1.64.0", "pkg:github/nghttp2/nghttp2@v1.64.0");
@@ -26,9 +28,19 @@ class SpdxPackageSbomTest {
     private final SpdxPackageSbom sbom = new SpdxPackageSbom();
 
     private static PackageSbomInput input(String license, String arch, String dataHash) {
-        return new PackageSbomInput("kiln", "curl", "8.10.1-r0", arch, license, "Copyright (c) Daniel Stenberg",
-                "curl.yaml", "0123456789abcdef0123456789abcdef01234567", List.of(TARBALL, GIT), dataHash,
-                1_700_000_000L, "0.1.0");
+        return new PackageSbomInput(
+                "kiln",
+                "curl",
+                "8.10.1-r0",
+                arch,
+                license,
+                "Copyright (c) Daniel Stenberg",
+                "curl.yaml",
+                "0123456789abcdef0123456789abcdef01234567",
+                List.of(TARBALL, GIT),
+                dataHash,
+                1_700_000_000L,
+                "0.1.0");
     }
 
     private static PackageSbomInput fixed() {
@@ -55,8 +67,11 @@ class SpdxPackageSbomTest {
         assertThat(json[json.length - 1]).isEqualTo((byte) '\n');
         assertThat(sbom.write(fixed())).isEqualTo(json);
         SpdxPackageSbom.validate(json);
-        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
-        assertThat(digest).as(new String(json)).isEqualTo("d991790b6009a598f06875271b64766dc444e04039147adc3f70227794345a52");
+        String digest =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+        assertThat(digest)
+                .as(new String(json))
+                .isEqualTo("d991790b6009a598f06875271b64766dc444e04039147adc3f70227794345a52");
     }
 
     @Test
@@ -66,7 +81,8 @@ class SpdxPackageSbomTest {
         assertThat(doc.get("spdxVersion").asText()).isEqualTo("SPDX-2.3");
         assertThat(doc.get("name").asText()).isEqualTo("apk-curl-8.10.1-r0");
         assertThat(doc.at("/creationInfo/created").asText()).isEqualTo("2023-11-14T22:13:20Z");
-        assertThat(doc.at("/creationInfo/creators").toString()).isEqualTo("[\"Tool: kiln-0.1.0\",\"Organization: Kiln\"]");
+        assertThat(doc.at("/creationInfo/creators").toString())
+                .isEqualTo("[\"Tool: kiln-0.1.0\",\"Organization: Kiln\"]");
         assertThat(doc.get("documentDescribes").toString()).isEqualTo("[\"SPDXRef-Package-apk-curl-8.10.1-r0\"]");
 
         JsonNode os = pkg(doc, "SPDXRef-OperatingSystem");
@@ -100,32 +116,61 @@ class SpdxPackageSbomTest {
         assertThat(git.get("supplier").asText()).isEqualTo("Organization: nghttp2"); // the GitHub owner
 
         assertThat(doc.get("relationships").toString())
-                .contains("{\"spdxElementId\":\"SPDXRef-Package-apk-curl-8.10.1-r0\",\"relationshipType\":\"DESCRIBED_BY\",\"relatedSpdxElement\":\"SPDXRef-Recipe\"}")
-                .contains("\"relationshipType\":\"GENERATED_FROM\",\"relatedSpdxElement\":\"SPDXRef-Source-2-nghttp2\"");
+                .contains(
+                        "{\"spdxElementId\":\"SPDXRef-Package-apk-curl-8.10.1-r0\",\"relationshipType\":\"DESCRIBED_BY\",\"relatedSpdxElement\":\"SPDXRef-Recipe\"}")
+                .contains(
+                        "\"relationshipType\":\"GENERATED_FROM\",\"relatedSpdxElement\":\"SPDXRef-Source-2-nghttp2\"");
         assertThat(doc.has("hasExtractedLicensingInfos")).isFalse();
     }
 
     @Test
     void withoutACommitOrAnOriginTheRecipeAndSourcesStillHaveVersionSupplierAndPurl() throws IOException {
         SourceRef local = new SourceRef("greet", "1.0", "pkg:generic/greet@1.0");
-        JsonNode doc = parse(sbom.write(new PackageSbomInput("kiln", "greet", "1.0-r2", "x86_64", "MIT", null,
-                "greet.yaml", null, List.of(local), DATA_HASH, 0, "0.1.0")));
+        JsonNode doc = parse(sbom.write(new PackageSbomInput(
+                "kiln",
+                "greet",
+                "1.0-r2",
+                "x86_64",
+                "MIT",
+                null,
+                "greet.yaml",
+                null,
+                List.of(local),
+                DATA_HASH,
+                0,
+                "0.1.0")));
 
         JsonNode recipe = pkg(doc, "SPDXRef-Recipe");
         assertThat(recipe.get("versionInfo").asText()).isEqualTo("1.0-r2");
-        assertThat(recipe.at("/externalRefs/0/referenceLocator").asText()).isEqualTo("pkg:generic/kiln/greet.yaml@1.0-r2");
+        assertThat(recipe.at("/externalRefs/0/referenceLocator").asText())
+                .isEqualTo("pkg:generic/kiln/greet.yaml@1.0-r2");
         assertThat(pkg(doc, "SPDXRef-Source-1-greet").get("supplier").asText()).isEqualTo("Organization: Kiln");
-        assertThat(pkg(doc, "SPDXRef-OperatingSystem").get("versionInfo").asText()).isEqualTo("19700101");
+        assertThat(pkg(doc, "SPDXRef-OperatingSystem").get("versionInfo").asText())
+                .isEqualTo("19700101");
         assertThat(SbomValidators.ntiaSpdx(JSON.writeValueAsBytes(doc))).isEmpty();
     }
 
     @Test
     void aSourceUrlOutsideSpdxsDownloadLocationGrammarStaysInThePurlOnly() throws IOException {
         // SPDX 2.3 §7.7 wants a host name with a top-level domain: an IP address fails SPDX tools-java
-        SourceRef local = new SourceRef("greet", "1.2.3", "pkg:generic/greet@1.2.3?download_url="
-                + "http%3A%2F%2F127.0.0.1%3A8080%2Freleases%2Fgreet-1.2.3.tar.gz");
-        byte[] json = sbom.write(new PackageSbomInput("kiln", "greet", "1.2.3-r0", "x86_64", "MIT", null,
-                "greet.yaml", null, List.of(local), DATA_HASH, 0, "0.1.0"));
+        SourceRef local = new SourceRef(
+                "greet",
+                "1.2.3",
+                "pkg:generic/greet@1.2.3?download_url="
+                        + "http%3A%2F%2F127.0.0.1%3A8080%2Freleases%2Fgreet-1.2.3.tar.gz");
+        byte[] json = sbom.write(new PackageSbomInput(
+                "kiln",
+                "greet",
+                "1.2.3-r0",
+                "x86_64",
+                "MIT",
+                null,
+                "greet.yaml",
+                null,
+                List.of(local),
+                DATA_HASH,
+                0,
+                "0.1.0"));
 
         JsonNode source = pkg(parse(json), "SPDXRef-Source-1-greet");
         assertThat(source.get("downloadLocation").asText()).isEqualTo("NOASSERTION");
@@ -137,10 +182,16 @@ class SpdxPackageSbomTest {
     @Test
     void namespaceIsUniquePerArchitectureAndContent() throws IOException {
         String base = parse(sbom.write(fixed())).get("documentNamespace").asText();
-        String otherArch = parse(sbom.write(input("MIT", "aarch64", DATA_HASH))).get("documentNamespace").asText();
-        String otherData = parse(sbom.write(input("MIT", "x86_64", "cc".repeat(32)))).get("documentNamespace").asText();
+        String otherArch = parse(sbom.write(input("MIT", "aarch64", DATA_HASH)))
+                .get("documentNamespace")
+                .asText();
+        String otherData = parse(sbom.write(input("MIT", "x86_64", "cc".repeat(32))))
+                .get("documentNamespace")
+                .asText();
 
-        assertThat(base).startsWith("https://spdx.org/spdxdocs/kiln/kiln/curl-8.10.1-r0-x86_64-").doesNotContain("#");
+        assertThat(base)
+                .startsWith("https://spdx.org/spdxdocs/kiln/kiln/curl-8.10.1-r0-x86_64-")
+                .doesNotContain("#");
         assertThat(List.of(base, otherArch, otherData)).doesNotHaveDuplicates();
     }
 
@@ -153,9 +204,12 @@ class SpdxPackageSbomTest {
         assertThat(declared(null)).isEqualTo("NOASSERTION");
 
         JsonNode doc = parse(sbom.write(input("GPL-2.0+ OR Custom Licence_v2", "x86_64", DATA_HASH)));
-        assertThat(pkg(doc, "SPDXRef-Package-apk-curl-8.10.1-r0").get("licenseDeclared").asText())
+        assertThat(pkg(doc, "SPDXRef-Package-apk-curl-8.10.1-r0")
+                        .get("licenseDeclared")
+                        .asText())
                 .isEqualTo("GPL-2.0+ OR LicenseRef-Custom-Licence-v2");
-        assertThat(doc.at("/hasExtractedLicensingInfos/0/licenseId").asText()).isEqualTo("LicenseRef-Custom-Licence-v2");
+        assertThat(doc.at("/hasExtractedLicensingInfos/0/licenseId").asText())
+                .isEqualTo("LicenseRef-Custom-Licence-v2");
         assertThat(doc.at("/hasExtractedLicensingInfos/0/name").asText()).isEqualTo("Custom Licence_v2");
         assertThat(declared("Public Domain AND MIT")).isEqualTo("LicenseRef-Public-Domain AND MIT");
 
@@ -165,17 +219,31 @@ class SpdxPackageSbomTest {
     private String declared(String license) throws IOException {
         byte[] json = sbom.write(input(license, "x86_64", DATA_HASH));
         SpdxPackageSbom.validate(json);
-        return pkg(parse(json), "SPDXRef-Package-apk-curl-8.10.1-r0").get("licenseDeclared").asText();
+        return pkg(parse(json), "SPDXRef-Package-apk-curl-8.10.1-r0")
+                .get("licenseDeclared")
+                .asText();
     }
 
     @Test
     void spdxToolsAndTheNtiaCheckFindNoProblems() {
-        List<PackageSbomInput> inputs = List.of(fixed(),
+        List<PackageSbomInput> inputs = List.of(
+                fixed(),
                 input("GPL-2.0-or-later WITH Classpath-exception-2.0 OR Custom Licence_v2", "aarch64", DATA_HASH),
                 input("(Public Domain OR MIT) AND GPL-3.0 WITH Odd-exception", "x86_64", DATA_HASH),
                 input(null, "x86_64", DATA_HASH),
-                new PackageSbomInput("kiln", "zlib", "1.3.1-r0", "x86_64", "Zlib", null, "zlib.yaml", null,
-                        List.of(), DATA_HASH, 0, "0.1.0"));
+                new PackageSbomInput(
+                        "kiln",
+                        "zlib",
+                        "1.3.1-r0",
+                        "x86_64",
+                        "Zlib",
+                        null,
+                        "zlib.yaml",
+                        null,
+                        List.of(),
+                        DATA_HASH,
+                        0,
+                        "0.1.0"));
         for (PackageSbomInput in : inputs) {
             SbomValidators.assertValidSpdx(sbom.write(in));
         }
@@ -186,30 +254,42 @@ class SpdxPackageSbomTest {
         ObjectNode doc = (ObjectNode) parse(sbom.write(fixed()));
         doc.remove("dataLicense");
 
-        assertThat(SbomValidators.spdxToolsVerify(JSON.writeValueAsBytes(doc))).anyMatch(m -> m.contains("dataLicense"));
+        assertThat(SbomValidators.spdxToolsVerify(JSON.writeValueAsBytes(doc)))
+                .anyMatch(m -> m.contains("dataLicense"));
     }
 
     @Test
     void validatorRejectsTheKnownSpellingTraps() throws IOException {
-        assertRejected(d -> ((ObjectNode) d.at("/packages/0")).put("primaryPackagePurpose", "OPERATING-SYSTEM"),
+        assertRejected(
+                d -> ((ObjectNode) d.at("/packages/0")).put("primaryPackagePurpose", "OPERATING-SYSTEM"),
                 "OPERATING-SYSTEM");
-        assertRejected(d -> ((ObjectNode) d.at("/packages/1/externalRefs/0")).put("referenceCategory", "PACKAGE_MANAGER"),
+        assertRejected(
+                d -> ((ObjectNode) d.at("/packages/1/externalRefs/0")).put("referenceCategory", "PACKAGE_MANAGER"),
                 "PACKAGE_MANAGER");
-        assertRejected(d -> ((ObjectNode) d.at("/packages/1")).putArray("checksums").addObject()
-                .put("algorithm", "SHA-256").put("checksumValue", "00"), "SHA-256");
-        assertRejected(d -> ((ObjectNode) d.at("/creationInfo")).put("created", "2023-11-14T23:13:20+01:00"),
+        assertRejected(
+                d -> ((ObjectNode) d.at("/packages/1"))
+                        .putArray("checksums")
+                        .addObject()
+                        .put("algorithm", "SHA-256")
+                        .put("checksumValue", "00"),
+                "SHA-256");
+        assertRejected(
+                d -> ((ObjectNode) d.at("/creationInfo")).put("created", "2023-11-14T23:13:20+01:00"),
                 "creationInfo.created");
         assertRejected(d -> ((ObjectNode) d.at("/packages/2")).put("SPDXID", "SPDXRef-Recipe_1"), "SPDXRef-Recipe_1");
-        assertRejected(d -> ((ObjectNode) d.at("/packages/1")).put("licenseDeclared", "LicenseRef-Missing"),
+        assertRejected(
+                d -> ((ObjectNode) d.at("/packages/1")).put("licenseDeclared", "LicenseRef-Missing"),
                 "LicenseRef-Missing");
-        assertRejected(d -> ((ObjectNode) d.at("/relationships/0")).put("relatedSpdxElement", "SPDXRef-Nowhere"),
+        assertRejected(
+                d -> ((ObjectNode) d.at("/relationships/0")).put("relatedSpdxElement", "SPDXRef-Nowhere"),
                 "SPDXRef-Nowhere");
         assertRejected(d -> ((ObjectNode) d).remove("dataLicense"), "dataLicense");
-        assertRejected(d -> ((ObjectNode) d.at("/packages/1")).put("licenseDeclared", "MIT Apache-2.0"),
+        assertRejected(
+                d -> ((ObjectNode) d.at("/packages/1")).put("licenseDeclared", "MIT Apache-2.0"),
                 "without AND/OR/WITH");
         assertRejected(d -> ((ObjectNode) d.at("/packages/1")).remove("downloadLocation"), "downloadLocation");
-        assertRejected(d -> ((ObjectNode) d).put("documentNamespace", "https://example.org/doc#1"),
-                "documentNamespace");
+        assertRejected(
+                d -> ((ObjectNode) d).put("documentNamespace", "https://example.org/doc#1"), "documentNamespace");
     }
 
     private void assertRejected(Consumer<JsonNode> mutation, String expectedInMessage) throws IOException {
@@ -224,12 +304,27 @@ class SpdxPackageSbomTest {
     @Test
     void badInputIsRejectedWithTheField() {
         assertThatThrownBy(() -> input("MIT", "x86_64", "xyz"))
-                .isInstanceOf(AttestException.class).hasMessageContaining("dataHash").hasMessageContaining("xyz");
-        assertThatThrownBy(() -> new PackageSbomInput("my-distro", "a", "1-r0", "x86_64", null, null, "a.yaml",
-                null, List.of(), DATA_HASH, 0, "0.1.0"))
-                .isInstanceOf(AttestException.class).hasMessageContaining("namespace");
+                .isInstanceOf(AttestException.class)
+                .hasMessageContaining("dataHash")
+                .hasMessageContaining("xyz");
+        assertThatThrownBy(() -> new PackageSbomInput(
+                        "my-distro",
+                        "a",
+                        "1-r0",
+                        "x86_64",
+                        null,
+                        null,
+                        "a.yaml",
+                        null,
+                        List.of(),
+                        DATA_HASH,
+                        0,
+                        "0.1.0"))
+                .isInstanceOf(AttestException.class)
+                .hasMessageContaining("namespace");
         assertThatThrownBy(() -> new SourceRef("a", "1", "https://example.org/a.tar.gz"))
-                .isInstanceOf(AttestException.class).hasMessageContaining("pkg:");
+                .isInstanceOf(AttestException.class)
+                .hasMessageContaining("pkg:");
     }
 
     @Test

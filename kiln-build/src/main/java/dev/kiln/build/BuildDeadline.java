@@ -19,7 +19,8 @@ final class BuildDeadline {
     static BuildDeadline start(Duration recipeTimeout, BuildLimits limits) {
         return recipeTimeout != null
                 ? new BuildDeadline(recipeTimeout, "package.timeout")
-                : new BuildDeadline(limits.defaultTimeout(), "the default build timeout; set package.timeout to change it");
+                : new BuildDeadline(
+                        limits.defaultTimeout(), "the default build timeout; set package.timeout to change it");
     }
 
     /** Time left for the next step; throws when none is. */
@@ -41,8 +42,9 @@ final class BuildDeadline {
         return switch (result.termination()) {
             case EXITED -> null;
             case TIMED_OUT -> exceeded();
-            case WORKSPACE_LIMIT -> "the workspace grew past its limit of " + limits.sandbox().maxWorkspaceBytes()
-                    + " bytes (--max-workspace-size); every process of the sandbox was killed";
+            case WORKSPACE_LIMIT ->
+                "the workspace grew past its limit of " + limits.sandbox().maxWorkspaceBytes()
+                        + " bytes (--max-workspace-size); every process of the sandbox was killed";
         };
     }
 

@@ -12,8 +12,7 @@ public final class BuildEnvironment {
     public static final String GUEST_HOME = "/home/build";
     public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin";
 
-    private BuildEnvironment() {
-    }
+    private BuildEnvironment() {}
 
     /** Hardening flags per architecture: fortify, stack protector, PIE, RELRO, BIND_NOW, CET or BTI. */
     public static Map<String, String> hardeningFlags(String arch) {
@@ -33,8 +32,8 @@ public final class BuildEnvironment {
     }
 
     /** Base environment, then the recipe's variables, then the step's. */
-    public static Map<String, String> forStep(String arch, long sourceDateEpoch, Map<String, String> recipeEnv,
-                                              Map<String, String> stepEnv) {
+    public static Map<String, String> forStep(
+            String arch, long sourceDateEpoch, Map<String, String> recipeEnv, Map<String, String> stepEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", PATH);
         env.put("HOME", GUEST_HOME);

@@ -6,7 +6,7 @@ package dev.kiln.build;
  */
 @FunctionalInterface
 public interface BuildListener {
-    BuildListener NONE = event -> { };
+    BuildListener NONE = event -> {};
 
     void onEvent(BuildEvent event);
 
@@ -17,7 +17,15 @@ public interface BuildListener {
      * the environment's key), or is {@code host-toolchain}.
      */
     record BuildEvent(Kind kind, String packageName, String message, int index, int total) {
-        public enum Kind { PHASE, STEP, SKIPPED, PACKAGE, WARNING, DONE, ENVIRONMENT }
+        public enum Kind {
+            PHASE,
+            STEP,
+            SKIPPED,
+            PACKAGE,
+            WARNING,
+            DONE,
+            ENVIRONMENT
+        }
 
         public static BuildEvent phase(String pkg, String message) {
             return new BuildEvent(Kind.PHASE, pkg, message, 0, 0);

@@ -23,33 +23,116 @@ import java.util.Objects;
  * @param limits        whole-build timeout and the sandbox's process and workspace ceilings
  * @param environment   repositories and keys for build environments installed from packages
  */
-public record BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir,
-                           SigningKey signingKey, long sourceDateEpoch, String namespace, boolean offline,
-                           boolean keepWorkspace, Path sourceDir, BuildListener listener,
-                           dev.kiln.attest.SigningKey attestKey, BuildLimits limits,
-                           EnvironmentSources environment) {
+public record BuildOptions(
+        String arch,
+        Path repository,
+        Path cacheDir,
+        Path workRoot,
+        Path logDir,
+        SigningKey signingKey,
+        long sourceDateEpoch,
+        String namespace,
+        boolean offline,
+        boolean keepWorkspace,
+        Path sourceDir,
+        BuildListener listener,
+        dev.kiln.attest.SigningKey attestKey,
+        BuildLimits limits,
+        EnvironmentSources environment) {
     /** Options whose build environments come from no repository (the host-toolchain stage). */
-    public BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir, SigningKey signingKey,
-                        long sourceDateEpoch, String namespace, boolean offline, boolean keepWorkspace, Path sourceDir,
-                        BuildListener listener, dev.kiln.attest.SigningKey attestKey, BuildLimits limits) {
-        this(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace, offline, keepWorkspace,
-                sourceDir, listener, attestKey, limits, EnvironmentSources.NONE);
+    public BuildOptions(
+            String arch,
+            Path repository,
+            Path cacheDir,
+            Path workRoot,
+            Path logDir,
+            SigningKey signingKey,
+            long sourceDateEpoch,
+            String namespace,
+            boolean offline,
+            boolean keepWorkspace,
+            Path sourceDir,
+            BuildListener listener,
+            dev.kiln.attest.SigningKey attestKey,
+            BuildLimits limits) {
+        this(
+                arch,
+                repository,
+                cacheDir,
+                workRoot,
+                logDir,
+                signingKey,
+                sourceDateEpoch,
+                namespace,
+                offline,
+                keepWorkspace,
+                sourceDir,
+                listener,
+                attestKey,
+                limits,
+                EnvironmentSources.NONE);
     }
 
     /** Options with {@link BuildLimits#DEFAULT}. */
-    public BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir, SigningKey signingKey,
-                        long sourceDateEpoch, String namespace, boolean offline, boolean keepWorkspace, Path sourceDir,
-                        BuildListener listener, dev.kiln.attest.SigningKey attestKey) {
-        this(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace, offline, keepWorkspace,
-                sourceDir, listener, attestKey, BuildLimits.DEFAULT);
+    public BuildOptions(
+            String arch,
+            Path repository,
+            Path cacheDir,
+            Path workRoot,
+            Path logDir,
+            SigningKey signingKey,
+            long sourceDateEpoch,
+            String namespace,
+            boolean offline,
+            boolean keepWorkspace,
+            Path sourceDir,
+            BuildListener listener,
+            dev.kiln.attest.SigningKey attestKey) {
+        this(
+                arch,
+                repository,
+                cacheDir,
+                workRoot,
+                logDir,
+                signingKey,
+                sourceDateEpoch,
+                namespace,
+                offline,
+                keepWorkspace,
+                sourceDir,
+                listener,
+                attestKey,
+                BuildLimits.DEFAULT);
     }
 
     /** Options whose package provenance is written unsigned. */
-    public BuildOptions(String arch, Path repository, Path cacheDir, Path workRoot, Path logDir, SigningKey signingKey,
-                        long sourceDateEpoch, String namespace, boolean offline, boolean keepWorkspace, Path sourceDir,
-                        BuildListener listener) {
-        this(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace, offline, keepWorkspace,
-                sourceDir, listener, null);
+    public BuildOptions(
+            String arch,
+            Path repository,
+            Path cacheDir,
+            Path workRoot,
+            Path logDir,
+            SigningKey signingKey,
+            long sourceDateEpoch,
+            String namespace,
+            boolean offline,
+            boolean keepWorkspace,
+            Path sourceDir,
+            BuildListener listener) {
+        this(
+                arch,
+                repository,
+                cacheDir,
+                workRoot,
+                logDir,
+                signingKey,
+                sourceDateEpoch,
+                namespace,
+                offline,
+                keepWorkspace,
+                sourceDir,
+                listener,
+                null);
     }
 
     public BuildOptions {
@@ -75,22 +158,78 @@ public record BuildOptions(String arch, Path repository, Path cacheDir, Path wor
     }
 
     public BuildOptions withSourceDir(Path dir) {
-        return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, dir, listener, attestKey, limits, environment);
+        return new BuildOptions(
+                arch,
+                repository,
+                cacheDir,
+                workRoot,
+                logDir,
+                signingKey,
+                sourceDateEpoch,
+                namespace,
+                offline,
+                keepWorkspace,
+                dir,
+                listener,
+                attestKey,
+                limits,
+                environment);
     }
 
     public BuildOptions withLimits(BuildLimits newLimits) {
-        return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, sourceDir, listener, attestKey, newLimits, environment);
+        return new BuildOptions(
+                arch,
+                repository,
+                cacheDir,
+                workRoot,
+                logDir,
+                signingKey,
+                sourceDateEpoch,
+                namespace,
+                offline,
+                keepWorkspace,
+                sourceDir,
+                listener,
+                attestKey,
+                newLimits,
+                environment);
     }
 
     public BuildOptions withAttestKey(dev.kiln.attest.SigningKey key) {
-        return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, sourceDir, listener, key, limits, environment);
+        return new BuildOptions(
+                arch,
+                repository,
+                cacheDir,
+                workRoot,
+                logDir,
+                signingKey,
+                sourceDateEpoch,
+                namespace,
+                offline,
+                keepWorkspace,
+                sourceDir,
+                listener,
+                key,
+                limits,
+                environment);
     }
 
     public BuildOptions withEnvironment(EnvironmentSources sources) {
-        return new BuildOptions(arch, repository, cacheDir, workRoot, logDir, signingKey, sourceDateEpoch, namespace,
-                offline, keepWorkspace, sourceDir, listener, attestKey, limits, sources);
+        return new BuildOptions(
+                arch,
+                repository,
+                cacheDir,
+                workRoot,
+                logDir,
+                signingKey,
+                sourceDateEpoch,
+                namespace,
+                offline,
+                keepWorkspace,
+                sourceDir,
+                listener,
+                attestKey,
+                limits,
+                sources);
     }
 }

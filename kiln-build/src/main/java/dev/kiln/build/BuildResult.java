@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The outcome of a successful build: its packages (main first) and the full log. */
-public record BuildResult(String recipe, String arch, boolean skipped, String skipReason,
-                          List<BuiltPackage> packages, Path log) {
+public record BuildResult(
+        String recipe, String arch, boolean skipped, String skipReason, List<BuiltPackage> packages, Path log) {
     public BuildResult {
         packages = List.copyOf(packages);
     }

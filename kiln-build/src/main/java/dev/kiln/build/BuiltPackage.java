@@ -12,9 +12,19 @@ import java.util.List;
  * @param hardening rendered hardening table of every ELF file in the package
  * @param warnings  linter findings that did not fail the build
  */
-public record BuiltPackage(String name, String fullVersion, Path file, String sha256, String identity,
-                           long installedSize, List<String> depends, List<String> provides,
-                           boolean hardeningPassed, int elfFiles, String hardening, List<String> warnings) {
+public record BuiltPackage(
+        String name,
+        String fullVersion,
+        Path file,
+        String sha256,
+        String identity,
+        long installedSize,
+        List<String> depends,
+        List<String> provides,
+        boolean hardeningPassed,
+        int elfFiles,
+        String hardening,
+        List<String> warnings) {
     public BuiltPackage {
         depends = List.copyOf(depends);
         provides = List.copyOf(provides);
@@ -22,7 +32,18 @@ public record BuiltPackage(String name, String fullVersion, Path file, String sh
     }
 
     BuiltPackage withFile(Path published) {
-        return new BuiltPackage(name, fullVersion, published, sha256, identity, installedSize, depends, provides,
-                hardeningPassed, elfFiles, hardening, warnings);
+        return new BuiltPackage(
+                name,
+                fullVersion,
+                published,
+                sha256,
+                identity,
+                installedSize,
+                depends,
+                provides,
+                hardeningPassed,
+                elfFiles,
+                hardening,
+                warnings);
     }
 }

@@ -33,8 +33,7 @@ final class EnvironmentCache {
     }
 
     /** An installed environment and whether it came from the cache. */
-    record Installed(Path rootfs, String key, boolean cacheHit) {
-    }
+    record Installed(Path rootfs, String key, boolean cacheHit) {}
 
     Installed install(ResolvedEnvironment env) throws IOException {
         String key = env.key();
@@ -94,7 +93,11 @@ final class EnvironmentCache {
      */
     static void privateCopy(Path cached, Path target, IdentityMap identity) throws IOException {
         boolean subordinate = identity.kind() == IdentityMap.Kind.SUBORDINATE;
-        FileTrees.linkFarm(cached, target, subordinate, subordinate ? identity.hostUid() : -1,
+        FileTrees.linkFarm(
+                cached,
+                target,
+                subordinate,
+                subordinate ? identity.hostUid() : -1,
                 subordinate ? identity.hostGid() : -1);
     }
 

@@ -90,9 +90,14 @@ final class EnvironmentResolver {
 
     /** True when every atom of {@code world} but the {@code optional} ones resolves against the configured repositories. */
     boolean provides(List<String> world, Set<String> optional) {
-        List<String> required = world.stream().filter(a -> !optional.contains(a)).toList();
-        return !available.isEmpty() && !required.isEmpty()
-                && new Resolver(available, arch, names).resolveAvailable(required).unresolved().isEmpty();
+        List<String> required =
+                world.stream().filter(a -> !optional.contains(a)).toList();
+        return !available.isEmpty()
+                && !required.isEmpty()
+                && new Resolver(available, arch, names)
+                        .resolveAvailable(required)
+                        .unresolved()
+                        .isEmpty();
     }
 
     /** Resolves {@code world} completely, against the repositories only; {@code optional} atoms only if available. */
@@ -118,15 +123,16 @@ final class EnvironmentResolver {
         repoNames.addAll(names);
         Resolver resolver = new Resolver(all, arch, repoNames);
         List<String> wanted = world.stream()
-                .filter(a -> !optional.contains(a) || resolver.resolveAvailable(List.of(a)).unresolved().isEmpty())
+                .filter(a -> !optional.contains(a)
+                        || resolver.resolveAvailable(List.of(a)).unresolved().isEmpty())
                 .toList();
         try {
             List<RepositoryPackage> packages = resolver.resolve(wanted);
-            return new ResolvedEnvironment(packages,
-                    p -> Optional.ofNullable(local.get(p)).orElseGet(() -> repositories.fetch(p, arch)));
+            return new ResolvedEnvironment(
+                    packages, p -> Optional.ofNullable(local.get(p)).orElseGet(() -> repositories.fetch(p, arch)));
         } catch (ResolveException e) {
-            throw new BuildException(what, "cannot resolve the environment " + world + " from " + names + ": "
-                    + e.getMessage(), e);
+            throw new BuildException(
+                    what, "cannot resolve the environment " + world + " from " + names + ": " + e.getMessage(), e);
         }
     }
 }

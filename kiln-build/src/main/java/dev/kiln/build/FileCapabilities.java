@@ -20,11 +20,10 @@ final class FileCapabilities {
     private static final int VFS_CAP_FLAGS_EFFECTIVE = 0x000001;
 
     /** The capabilities melange allows in packages, with their kernel numbers. */
-    private static final Map<String, Integer> ALLOWED = Map.of(
-            "net_bind_service", 10, "net_admin", 12, "net_raw", 13, "ipc_lock", 14, "sys_admin", 21);
+    private static final Map<String, Integer> ALLOWED =
+            Map.of("net_bind_service", 10, "net_admin", 12, "net_raw", 13, "ipc_lock", 14, "sys_admin", 21);
 
-    private FileCapabilities() {
-    }
+    private FileCapabilities() {}
 
     /** Package-relative path → xattr name → value, for every setcap entry. */
     static Map<String, Map<String, byte[]>> xattrs(String packageName, List<SetCap> entries) {
@@ -46,15 +45,20 @@ final class FileCapabilities {
                 String name = cap.trim().toLowerCase(Locale.ROOT).replaceFirst("^cap_", "");
                 Integer number = ALLOWED.get(name);
                 if (number == null) {
-                    throw new BuildException("package " + packageName, "setcap " + entry.path() + ": capability '"
-                            + cap.trim() + "' is not allowed; expected one of " + new TreeMap<>(ALLOWED).keySet(), null);
+                    throw new BuildException(
+                            "package " + packageName,
+                            "setcap " + entry.path() + ": capability '" + cap.trim()
+                                    + "' is not allowed; expected one of " + new TreeMap<>(ALLOWED).keySet(),
+                            null);
                 }
                 bits |= 1L << number;
             }
             String flags = add.getValue().toLowerCase(Locale.ROOT);
             if (!flags.matches("[eip]+")) {
-                throw new BuildException("package " + packageName, "setcap " + entry.path() + ": flags must be letters of 'eip', got '"
-                        + add.getValue() + "'", null);
+                throw new BuildException(
+                        "package " + packageName,
+                        "setcap " + entry.path() + ": flags must be letters of 'eip', got '" + add.getValue() + "'",
+                        null);
             }
             if (flags.contains("p")) {
                 permitted |= bits;

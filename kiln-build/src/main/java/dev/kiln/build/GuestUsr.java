@@ -19,8 +19,7 @@ import java.util.Set;
 final class GuestUsr {
     static final String HOST_USR = "/var/lib/kiln/host-usr";
 
-    private GuestUsr() {
-    }
+    private GuestUsr() {}
 
     /** Builds the merged tree in {@code target} from {@code hostUsr} and the package's {@code usr}. */
     static void build(Path hostUsr, Path packageUsr, Path target) throws IOException {
@@ -37,13 +36,17 @@ final class GuestUsr {
                     taken.add(name);
                     Path host = hostDir == null ? null : hostDir.resolve(name);
                     boolean bothDirs = Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
-                            && host != null && Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
+                            && host != null
+                            && Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
                     if (bothDirs) {
                         merge(host, entry, target.resolve(name), guestHostPath + "/" + name);
                     } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                         merge(null, entry, target.resolve(name), guestHostPath + "/" + name);
                     } else {
-                        Files.copy(entry, target.resolve(name), StandardCopyOption.COPY_ATTRIBUTES,
+                        Files.copy(
+                                entry,
+                                target.resolve(name),
+                                StandardCopyOption.COPY_ATTRIBUTES,
                                 LinkOption.NOFOLLOW_LINKS);
                     }
                 }

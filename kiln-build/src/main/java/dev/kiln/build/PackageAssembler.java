@@ -3,11 +3,8 @@ package dev.kiln.build;
 import dev.kiln.apk.ApkInput;
 import dev.kiln.apk.ApkWriter;
 import dev.kiln.apk.FileOwners;
-import dev.kiln.apk.WrittenApk;
 import dev.kiln.apk.PkgInfo;
-import dev.kiln.content.ContainedTree;
-import dev.kiln.content.ContentException;
-import dev.kiln.content.Digest;
+import dev.kiln.apk.WrittenApk;
 import dev.kiln.attest.PackageSbomInput;
 import dev.kiln.attest.SourceRef;
 import dev.kiln.attest.SpdxPackageSbom;
@@ -19,6 +16,9 @@ import dev.kiln.build.analysis.PackageLinter;
 import dev.kiln.build.analysis.ScanOptions;
 import dev.kiln.build.analysis.ScanResult;
 import dev.kiln.build.analysis.Severity;
+import dev.kiln.content.ContainedTree;
+import dev.kiln.content.ContentException;
+import dev.kiln.content.Digest;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.PackagePlan;
 import dev.kiln.sandbox.GuestAccounts;
@@ -60,7 +60,10 @@ final class PackageAssembler {
             if (uid == 0 && gid == 0) {
                 return FileOwners.Owner.ROOT;
             }
-            return new FileOwners.Owner(uid, gid, GuestAccounts.userName(uid).orElse(""),
+            return new FileOwners.Owner(
+                    uid,
+                    gid,
+                    GuestAccounts.userName(uid).orElse(""),
                     GuestAccounts.groupName(gid).orElse(""));
         };
     }
@@ -74,8 +77,10 @@ final class PackageAssembler {
             (finding.severity() == Severity.ERROR ? errors : warnings).add(text);
         }
         if (!errors.isEmpty()) {
-            throw new BuildException("package " + name, "linters failed (disable with checks.disabled):\n  "
-                    + String.join("\n  ", errors), null);
+            throw new BuildException(
+                    "package " + name,
+                    "linters failed (disable with checks.disabled):\n  " + String.join("\n  ", errors),
+                    null);
         }
 
         HardeningReport hardening = new HardeningCheck().check(dir);
@@ -83,15 +88,21 @@ final class PackageAssembler {
             if (pkg.checksDisabled().contains(HARDENING_CHECK)) {
                 warnings.add("hardening: " + hardening.render());
             } else {
-                throw new BuildException("package " + name, "hardening check failed (disable with checks.disabled: ["
-                        + HARDENING_CHECK + "]):\n" + hardening.render(), null);
+                throw new BuildException(
+                        "package " + name,
+                        "hardening check failed (disable with checks.disabled: [" + HARDENING_CHECK + "]):\n"
+                                + hardening.render(),
+                        null);
             }
         }
 
         var opts = pkg.options();
-        ScanResult scan = new DependencyScanner().scan(dir, plan.fullVersion(),
-                new ScanOptions(opts.noProvides(), opts.noDepends(), opts.noCommands(),
-                        opts.noVersionedShlibDeps()));
+        ScanResult scan = new DependencyScanner()
+                .scan(
+                        dir,
+                        plan.fullVersion(),
+                        new ScanOptions(
+                                opts.noProvides(), opts.noDepends(), opts.noCommands(), opts.noVersionedShlibDeps()));
         List<String> provides = sorted(pkg.dependencies().provides(), scan.provides());
         List<String> depends = DependencyScanner.merge(pkg.dependencies().runtime(), scan.depends(), provides);
 
@@ -117,21 +128,49 @@ final class PackageAssembler {
         Map<String, byte[]> control = new LinkedHashMap<>();
         control.put(".melange.yaml", plan.toYaml().getBytes(StandardCharsets.UTF_8));
         pkg.scriptlets().forEach((script, text) -> control.put(script, text.getBytes(StandardCharsets.UTF_8)));
-        WrittenApk written = new ApkWriter().write(
-                new ApkInput(info, dir, control, FileCapabilities.xattrs(name, pkg.setcap()), options.sourceDateEpoch(),
-                        owners),
-                options.signingKey(), stagingDir.resolve(name + "-" + plan.fullVersion() + ".apk"));
-        return new BuiltPackage(name, plan.fullVersion(), written.file(), written.sha256().hex(), written.identity(),
-                written.pkgInfo().size(), depends, provides, hardening.passed(), hardening.files().size(),
-                hardening.render(), warnings);
+        WrittenApk written = new ApkWriter()
+                .write(
+                        new ApkInput(
+                                info,
+                                dir,
+                                control,
+                                FileCapabilities.xattrs(name, pkg.setcap()),
+                                options.sourceDateEpoch(),
+                                owners),
+                        options.signingKey(),
+                        stagingDir.resolve(name + "-" + plan.fullVersion() + ".apk"));
+        return new BuiltPackage(
+                name,
+                plan.fullVersion(),
+                written.file(),
+                written.sha256().hex(),
+                written.identity(),
+                written.pkgInfo().size(),
+                depends,
+                provides,
+                hardening.passed(),
+                hardening.files().size(),
+                hardening.render(),
+                warnings);
     }
 
     /** The SBOM goes into a tree the build wrote, so a planted link on its path is refused, not followed. */
     private void writeSbom(BuildPlan plan, String name, Path dir) {
         List<SourceRef> sources = SourcePlan.sbomRefs(plan);
-        byte[] sbom = new SpdxPackageSbom().write(new PackageSbomInput(options.namespace(), name,
-                plan.fullVersion(), options.arch(), plan.license(), null, recipePath(plan), plan.commit(), sources,
-                planDigest(plan, name), options.sourceDateEpoch(), PackageProvenance.TOOL_VERSION));
+        byte[] sbom = new SpdxPackageSbom()
+                .write(new PackageSbomInput(
+                        options.namespace(),
+                        name,
+                        plan.fullVersion(),
+                        options.arch(),
+                        plan.license(),
+                        null,
+                        recipePath(plan),
+                        plan.commit(),
+                        sources,
+                        planDigest(plan, name),
+                        options.sourceDateEpoch(),
+                        PackageProvenance.TOOL_VERSION));
         try {
             ContainedTree.of(dir).write("var/lib/db/sbom/" + name + "-" + plan.fullVersion() + ".spdx.json", sbom);
         } catch (ContentException e) {
@@ -145,7 +184,8 @@ final class PackageAssembler {
      * catalog was checked out.
      */
     private static String recipePath(BuildPlan plan) {
-        Path file = plan.recipeFile() == null ? null : Path.of(plan.recipeFile()).getFileName();
+        Path file =
+                plan.recipeFile() == null ? null : Path.of(plan.recipeFile()).getFileName();
         return file == null ? plan.name() + ".yaml" : file.toString();
     }
 
@@ -154,7 +194,8 @@ final class PackageAssembler {
      * stream, so the data hash cannot be used; the compiled plan plus the package name is.
      */
     private String planDigest(BuildPlan plan, String name) {
-        return Digest.sha256((plan.toYaml() + "\n" + name + "\n" + options.arch()).getBytes(StandardCharsets.UTF_8)).hex();
+        return Digest.sha256((plan.toYaml() + "\n" + name + "\n" + options.arch()).getBytes(StandardCharsets.UTF_8))
+                .hex();
     }
 
     private static List<String> sorted(List<String> a, List<String> b) {

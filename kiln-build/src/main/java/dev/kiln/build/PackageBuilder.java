@@ -2,9 +2,9 @@ package dev.kiln.build;
 
 import dev.kiln.apk.ApkRepository;
 import dev.kiln.build.source.GitCheckout;
-import dev.kiln.content.FileTrees;
 import dev.kiln.build.source.SourceCache;
 import dev.kiln.build.source.SourceFetcher;
+import dev.kiln.content.FileTrees;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.PackagePlan;
 import dev.kiln.sandbox.Sandbox;
@@ -49,7 +49,9 @@ public final class PackageBuilder {
 
     public BuildResult build(BuildPlan plan, BuildOptions options) {
         if (plan.skippedForArch()) {
-            return BuildResult.skipped(plan.recipeFile(), options.arch(),
+            return BuildResult.skipped(
+                    plan.recipeFile(),
+                    options.arch(),
                     "target-architecture " + plan.targetArchitectures() + " does not include " + options.arch());
         }
         BuildListener listener = options.listener();
@@ -65,7 +67,7 @@ public final class PackageBuilder {
         packages.add(plan.mainPackage());
         packages.addAll(plan.subpackages());
         try (Workspace workspace = Workspace.create(options.workRoot(), plan.name(), logFile, options.keepWorkspace());
-             OutputStream log = new BufferedOutputStream(Files.newOutputStream(logFile))) {
+                OutputStream log = new BufferedOutputStream(Files.newOutputStream(logFile))) {
             if (options.sourceDir() != null && Files.isDirectory(options.sourceDir())) {
                 FileTrees.copy(options.sourceDir(), workspace.root());
             }
@@ -81,12 +83,22 @@ public final class PackageBuilder {
                 environment = resolveBuildEnvironment(plan, environments, optional);
                 rootfs = installBuildEnvironment(plan, environment, workspace, options);
             } else {
-                listener.onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.ENVIRONMENT, plan.name(),
-                        "host-toolchain", 0, 0));
+                listener.onEvent(new BuildListener.BuildEvent(
+                        BuildListener.BuildEvent.Kind.ENVIRONMENT, plan.name(), "host-toolchain", 0, 0));
             }
-            StepRunner runner = new StepRunner(sandbox, fetcher, git, workspace, options,
-                    plan.environmentVariables(), plan.capabilities().add(), log, deadline, rootfs);
-            listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "building " + plan.name() + "-" + plan.fullVersion()));
+            StepRunner runner = new StepRunner(
+                    sandbox,
+                    fetcher,
+                    git,
+                    workspace,
+                    options,
+                    plan.environmentVariables(),
+                    plan.capabilities().add(),
+                    log,
+                    deadline,
+                    rootfs);
+            listener.onEvent(
+                    BuildListener.BuildEvent.phase(plan.name(), "building " + plan.name() + "-" + plan.fullVersion()));
             runner.run(plan.name(), plan.steps());
             for (PackagePlan sub : plan.subpackages()) {
                 runner.run(sub.name(), sub.steps());
@@ -100,23 +112,36 @@ public final class PackageBuilder {
                 listener.onEvent(BuildListener.BuildEvent.phase(pkg.name(), "packaging " + pkg.name()));
                 BuiltPackage b = assembler.assemble(plan, pkg, workspace.outputDir(pkg.name()), staging);
                 built.add(b);
-                b.warnings().forEach(w -> listener.onEvent(
-                        new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.WARNING, pkg.name(), w, 0, 0)));
+                b.warnings()
+                        .forEach(w -> listener.onEvent(new BuildListener.BuildEvent(
+                                BuildListener.BuildEvent.Kind.WARNING, pkg.name(), w, 0, 0)));
             }
 
-            new PackageTests(sandbox, fetcher, git, workspace, options, log, deadline,
-                    environment == null ? null : environments).run(plan, packages, built);
+            new PackageTests(
+                            sandbox,
+                            fetcher,
+                            git,
+                            workspace,
+                            options,
+                            log,
+                            deadline,
+                            environment == null ? null : environments)
+                    .run(plan, packages, built);
 
             listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "publishing to " + options.repository()));
             ApkRepository repository = new ApkRepository(options.repository());
-            repository.publish(options.arch(), built.stream().map(BuiltPackage::file).toList(),
-                    options.signingKey(), options.sourceDateEpoch());
+            repository.publish(
+                    options.arch(),
+                    built.stream().map(BuiltPackage::file).toList(),
+                    options.signingKey(),
+                    options.sourceDateEpoch());
             Path archDir = options.repository().resolve(options.arch());
             List<BuiltPackage> published = built.stream()
-                    .map(b -> b.withFile(archDir.resolve(b.file().getFileName().toString()))).toList();
+                    .map(b -> b.withFile(archDir.resolve(b.file().getFileName().toString())))
+                    .toList();
             PackageProvenance.write(plan, options, environment, published, logFile, startedOn, clock.instant());
-            published.forEach(b -> listener.onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.PACKAGE,
-                    b.name(), b.file().toString(), 0, 0)));
+            published.forEach(b -> listener.onEvent(new BuildListener.BuildEvent(
+                    BuildListener.BuildEvent.Kind.PACKAGE, b.name(), b.file().toString(), 0, 0)));
             return new BuildResult(plan.recipeFile(), options.arch(), false, null, published, logFile);
         } catch (IOException e) {
             throw new BuildException("build of " + plan.name() + " failed: " + e.getMessage(), e);
@@ -129,12 +154,15 @@ public final class PackageBuilder {
         return EnvironmentResolver.nativeStepNeeds(all);
     }
 
-    private static ResolvedEnvironment resolveBuildEnvironment(BuildPlan plan, EnvironmentResolver environments,
-            Set<String> optional) {
+    private static ResolvedEnvironment resolveBuildEnvironment(
+            BuildPlan plan, EnvironmentResolver environments, Set<String> optional) {
         String what = "build environment of " + plan.name();
         if (plan.environmentPackages().isEmpty()) {
-            throw new BuildException(what, "a hermetic build needs environment.contents.packages (at least a shell"
-                    + " and what the pipeline runs); the recipe names none", null);
+            throw new BuildException(
+                    what,
+                    "a hermetic build needs environment.contents.packages (at least a shell"
+                            + " and what the pipeline runs); the recipe names none",
+                    null);
         }
         return environments.resolve(what, plan.environmentPackages(), optional);
     }
@@ -143,12 +171,18 @@ public final class PackageBuilder {
      * The build's private root: the installed environment from the cache (installed there first when new),
      * copied as a hard-link farm the build may change.
      */
-    private Path installBuildEnvironment(BuildPlan plan, ResolvedEnvironment environment, Workspace workspace,
-            BuildOptions options) throws IOException {
+    private Path installBuildEnvironment(
+            BuildPlan plan, ResolvedEnvironment environment, Workspace workspace, BuildOptions options)
+            throws IOException {
         EnvironmentCache.Installed installed = new EnvironmentCache(options.cacheDir()).install(environment);
-        options.listener().onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.ENVIRONMENT, plan.name(),
-                (installed.cacheHit() ? "cached " : "installed ") + environment.packages().size() + " packages "
-                        + installed.key(), 0, 0));
+        options.listener()
+                .onEvent(new BuildListener.BuildEvent(
+                        BuildListener.BuildEvent.Kind.ENVIRONMENT,
+                        plan.name(),
+                        (installed.cacheHit() ? "cached " : "installed ")
+                                + environment.packages().size() + " packages " + installed.key(),
+                        0,
+                        0));
         Path rootfs = workspace.base().resolve("rootfs");
         EnvironmentCache.privateCopy(installed.rootfs(), rootfs, sandbox.identity());
         return rootfs;

@@ -1,12 +1,12 @@
 package dev.kiln.build;
 
+import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.attest.Dsse;
 import dev.kiln.attest.ResourceDescriptor;
 import dev.kiln.attest.SlsaProvenance;
-import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.content.AtomicFiles;
-import dev.kiln.content.Hashing;
 import dev.kiln.content.Digest;
+import dev.kiln.content.Hashing;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.FetchStep;
 import dev.kiln.recipe.GitCheckoutStep;
@@ -26,32 +26,48 @@ import java.util.Map;
 final class PackageProvenance {
     static final String TOOL_VERSION = "0.1.0";
 
-    private PackageProvenance() {
-    }
+    private PackageProvenance() {}
 
     static Path fileFor(Path apk, BuiltPackage b) {
         return apk.resolveSibling(b.name() + "-" + b.fullVersion() + ".attest.json");
     }
 
     /** Writes one statement per package, each atomically, after the packages are published. */
-    static void write(BuildPlan plan, BuildOptions options, ResolvedEnvironment environment,
-            List<BuiltPackage> published, Path logFile, Instant startedOn, Instant finishedOn) {
+    static void write(
+            BuildPlan plan,
+            BuildOptions options,
+            ResolvedEnvironment environment,
+            List<BuiltPackage> published,
+            Path logFile,
+            Instant startedOn,
+            Instant finishedOn) {
         SlsaProvenance predicate = predicate(plan, options, environment, logFile, startedOn, finishedOn);
         for (BuiltPackage b : published) {
-            ResourceDescriptor subject = new ResourceDescriptor(b.file().getFileName().toString(),
-                    "pkg:apk/" + options.namespace() + "/" + b.name() + "@" + b.fullVersion() + "?arch=" + options.arch(),
-                    Map.of("sha256", b.sha256()), null, null, null);
+            ResourceDescriptor subject = new ResourceDescriptor(
+                    b.file().getFileName().toString(),
+                    "pkg:apk/" + options.namespace() + "/" + b.name() + "@" + b.fullVersion() + "?arch="
+                            + options.arch(),
+                    Map.of("sha256", b.sha256()),
+                    null,
+                    null,
+                    null);
             byte[] json = predicate.statement(List.of(subject)).toJson();
             if (options.attestKey() != null) {
-                json = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, json, options.attestKey()).toJson();
+                json = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, json, options.attestKey())
+                        .toJson();
             }
             AtomicFiles.write(fileFor(b.file(), b), json);
         }
     }
 
     /** @param environment the installed build environment, or null for the host-toolchain stage */
-    static SlsaProvenance predicate(BuildPlan plan, BuildOptions options, ResolvedEnvironment environment,
-            Path logFile, Instant startedOn, Instant finishedOn) {
+    static SlsaProvenance predicate(
+            BuildPlan plan,
+            BuildOptions options,
+            ResolvedEnvironment environment,
+            Path logFile,
+            Instant startedOn,
+            Instant finishedOn) {
         Map<String, Object> recipe = new LinkedHashMap<>();
         recipe.put("path", plan.recipeFile());
         Path recipeFile = plan.recipeFile() == null ? null : Path.of(plan.recipeFile());
@@ -60,12 +76,17 @@ final class PackageProvenance {
         }
         // the recipe as compiled is embedded in every package (.melange.yaml), so this digest is checkable
         // from the APK alone, even where the recipe file is known only by its name
-        recipe.put("compiledDigest", Map.of("sha256",
-                Digest.sha256(plan.toYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex()));
+        recipe.put(
+                "compiledDigest",
+                Map.of(
+                        "sha256",
+                        Digest.sha256(plan.toYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                .hex()));
         if (plan.commit() != null && !plan.commit().isEmpty()) {
             recipe.put("commit", plan.commit());
         }
-        SlsaProvenance.Builder p = SlsaProvenance.builder(SlsaProvenance.PACKAGE_BUILD_TYPE, SlsaProvenance.LOCAL_BUILDER_ID)
+        SlsaProvenance.Builder p = SlsaProvenance.builder(
+                        SlsaProvenance.PACKAGE_BUILD_TYPE, SlsaProvenance.LOCAL_BUILDER_ID)
                 .externalParameter("recipe", recipe)
                 .externalParameter("package", plan.name() + "-" + plan.fullVersion())
                 .externalParameter("architecture", options.arch())
@@ -73,8 +94,10 @@ final class PackageProvenance {
                 .internalParameter("namespace", options.namespace())
                 .internalParameter("offline", options.offline())
                 .builderVersion("kiln", TOOL_VERSION)
-                .invocationId(plan.name() + "-" + plan.fullVersion() + "-" + options.arch() + "@" + options.sourceDateEpoch())
-                .startedOn(startedOn).finishedOn(finishedOn);
+                .invocationId(
+                        plan.name() + "-" + plan.fullVersion() + "-" + options.arch() + "@" + options.sourceDateEpoch())
+                .startedOn(startedOn)
+                .finishedOn(finishedOn);
         for (Source source : plan.sources()) {
             if (source instanceof FetchStep f) {
                 Map<String, String> digest = new LinkedHashMap<>();
@@ -86,31 +109,50 @@ final class PackageProvenance {
                 }
                 p.resolvedDependency(new ResourceDescriptor(f.purlName(), f.uri(), digest, null, null, null));
             } else if (source instanceof GitCheckoutStep g) {
-                String ref = g.tag() != null && !g.tag().isEmpty() ? "@refs/tags/" + g.tag()
+                String ref = g.tag() != null && !g.tag().isEmpty()
+                        ? "@refs/tags/" + g.tag()
                         : g.branch() != null && !g.branch().isEmpty() ? "@refs/heads/" + g.branch() : "";
-                Map<String, String> digest = g.expectedCommit() == null || g.expectedCommit().isEmpty()
-                        ? Map.of() : Map.of("gitCommit", g.expectedCommit());
-                p.resolvedDependency(new ResourceDescriptor(null, "git+" + g.repository() + ref, digest, null, null, null));
+                Map<String, String> digest =
+                        g.expectedCommit() == null || g.expectedCommit().isEmpty()
+                                ? Map.of()
+                                : Map.of("gitCommit", g.expectedCommit());
+                p.resolvedDependency(
+                        new ResourceDescriptor(null, "git+" + g.repository() + ref, digest, null, null, null));
             }
         }
         if (environment != null) {
             // every package that built it, with apk's checksum (SHA-1 of its control segment, which covers
             // the data's SHA-256), as apk-tools records it in the index and the installed database
             for (RepositoryPackage pkg : environment.packages()) {
-                p.resolvedDependency(new ResourceDescriptor(pkg.name(), "pkg:apk/" + options.namespace() + "/"
-                        + pkg.name() + "@" + pkg.version() + "?arch=" + options.arch(), apkDigest(pkg),
-                        null, null, Map.of("role", "build-environment")));
+                p.resolvedDependency(new ResourceDescriptor(
+                        pkg.name(),
+                        "pkg:apk/" + options.namespace() + "/" + pkg.name() + "@" + pkg.version() + "?arch="
+                                + options.arch(),
+                        apkDigest(pkg),
+                        null,
+                        null,
+                        Map.of("role", "build-environment")));
             }
         } else {
             for (String pkg : plan.environmentPackages()) {
                 // host-toolchain builds know environment packages by name only (DESIGN.md, build stage 1)
-                p.resolvedDependency(new ResourceDescriptor(pkg, "pkg:apk/" + options.namespace() + "/" + pkg
-                        + "?arch=" + options.arch(), Map.of(), null, null, Map.of("role", "build-environment")));
+                p.resolvedDependency(new ResourceDescriptor(
+                        pkg,
+                        "pkg:apk/" + options.namespace() + "/" + pkg + "?arch=" + options.arch(),
+                        Map.of(),
+                        null,
+                        null,
+                        Map.of("role", "build-environment")));
             }
         }
         if (logFile != null && Files.isRegularFile(logFile)) {
-            p.byproduct(new ResourceDescriptor(logFile.getFileName().toString(), null,
-                    Map.of("sha256", Digest.sha256(logFile).hex()), null, "text/plain", null));
+            p.byproduct(new ResourceDescriptor(
+                    logFile.getFileName().toString(),
+                    null,
+                    Map.of("sha256", Digest.sha256(logFile).hex()),
+                    null,
+                    "text/plain",
+                    null));
         }
         return p.build();
     }

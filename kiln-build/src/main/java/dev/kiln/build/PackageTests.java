@@ -37,8 +37,15 @@ final class PackageTests {
     /** Resolves test environments; null in the host-toolchain stage. */
     private final EnvironmentResolver environments;
 
-    PackageTests(Sandbox sandbox, SourceFetcher fetcher, GitCheckout git, Workspace workspace, BuildOptions options,
-                 OutputStream log, BuildDeadline deadline, EnvironmentResolver environments) {
+    PackageTests(
+            Sandbox sandbox,
+            SourceFetcher fetcher,
+            GitCheckout git,
+            Workspace workspace,
+            BuildOptions options,
+            OutputStream log,
+            BuildDeadline deadline,
+            EnvironmentResolver environments) {
         this.sandbox = sandbox;
         this.fetcher = fetcher;
         this.git = git;
@@ -50,7 +57,8 @@ final class PackageTests {
     }
 
     void run(BuildPlan plan, List<PackagePlan> packages, List<BuiltPackage> built) throws IOException {
-        List<ApkPackage> builtApks = environments == null ? List.of()
+        List<ApkPackage> builtApks = environments == null
+                ? List.of()
                 : built.stream().map(b -> ApkReader.read(b.file())).toList();
         for (PackagePlan pkg : packages) {
             if (pkg.test() == null || pkg.test().steps().isEmpty()) {
@@ -58,34 +66,54 @@ final class PackageTests {
             }
             options.listener().onEvent(BuildListener.BuildEvent.phase(pkg.name(), "testing " + pkg.name()));
             String what = "test of " + pkg.name();
-            try (Workspace guest = Workspace.create(workspace.base(), "test-" + pkg.name(), workspace.logFile(),
-                    false)) {
+            try (Workspace guest =
+                    Workspace.create(workspace.base(), "test-" + pkg.name(), workspace.logFile(), false)) {
                 Path rootfs = null;
                 List<Mount> mounts = new ArrayList<>();
                 if (environments != null) {
                     List<String> world = new ArrayList<>(pkg.test().environmentPackages());
                     world.add(pkg.name() + "=" + plan.fullVersion());
-                    ResolvedEnvironment env = environments.resolve(what, world,
-                            EnvironmentResolver.nativeStepNeeds(pkg.test().steps()), builtApks);
+                    ResolvedEnvironment env = environments.resolve(
+                            what,
+                            world,
+                            EnvironmentResolver.nativeStepNeeds(pkg.test().steps()),
+                            builtApks);
                     // Installed apart from the cache (the package under test is new every build), then linked
                     // into a private root exactly as a build's is.
                     Path installed = Files.createDirectory(guest.base().resolve("installed"));
                     EnvironmentCache.writeRoot(env, installed);
                     rootfs = guest.base().resolve("rootfs");
                     EnvironmentCache.privateCopy(installed, rootfs, sandbox.identity());
-                    options.listener().onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.ENVIRONMENT,
-                            pkg.name(), "installed " + env.packages().size() + " packages for " + what + " "
-                            + env.key(), 0, 0));
+                    options.listener()
+                            .onEvent(new BuildListener.BuildEvent(
+                                    BuildListener.BuildEvent.Kind.ENVIRONMENT,
+                                    pkg.name(),
+                                    "installed " + env.packages().size() + " packages for " + what + " " + env.key(),
+                                    0,
+                                    0));
                 } else {
                     Path usr = guest.base().resolve("usr");
-                    GuestUsr.build(Path.of("/usr"), workspace.outputDir(pkg.name()).resolve("usr"), usr);
+                    GuestUsr.build(
+                            Path.of("/usr"), workspace.outputDir(pkg.name()).resolve("usr"), usr);
                     mounts.add(new Mount(Path.of("/usr"), GuestUsr.HOST_USR, true));
                     mounts.add(new Mount(usr, "/usr", true));
                 }
                 Map<String, String> env = new LinkedHashMap<>(plan.environmentVariables());
                 env.putAll(pkg.test().environmentVariables());
-                new StepRunner(sandbox, fetcher, git, guest, options, env, List.of(), log, deadline, rootfs, mounts,
-                        what + ": ").run(pkg.name(), pkg.test().steps());
+                new StepRunner(
+                                sandbox,
+                                fetcher,
+                                git,
+                                guest,
+                                options,
+                                env,
+                                List.of(),
+                                log,
+                                deadline,
+                                rootfs,
+                                mounts,
+                                what + ": ")
+                        .run(pkg.name(), pkg.test().steps());
             }
         }
     }

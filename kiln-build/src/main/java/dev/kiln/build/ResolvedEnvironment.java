@@ -22,7 +22,12 @@ record ResolvedEnvironment(List<RepositoryPackage> packages, Function<Repository
     String key() {
         StringBuilder sb = new StringBuilder();
         for (RepositoryPackage p : packages) {
-            sb.append(p.name()).append('-').append(p.version()).append(' ').append(p.entry().checksum()).append('\n');
+            sb.append(p.name())
+                    .append('-')
+                    .append(p.version())
+                    .append(' ')
+                    .append(p.entry().checksum())
+                    .append('\n');
         }
         return Hashing.sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -1,5 +1,6 @@
 package dev.kiln.build;
 
+import dev.kiln.attest.SourceRef;
 import dev.kiln.build.source.GitCheckout;
 import dev.kiln.build.source.SourceChecksum;
 import dev.kiln.build.source.SourceFetcher;
@@ -7,7 +8,6 @@ import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.FetchStep;
 import dev.kiln.recipe.GitCheckoutStep;
 import dev.kiln.recipe.Source;
-import dev.kiln.attest.SourceRef;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +18,7 @@ import java.util.regex.Pattern;
 
 /** Maps the source steps of a plan onto the cache, and fetches them all before any step runs. */
 final class SourcePlan {
-    private SourcePlan() {
-    }
+    private SourcePlan() {}
 
     static void prefetch(BuildPlan plan, SourceFetcher fetcher, GitCheckout git, BuildListener listener) {
         for (Source source : plan.sources()) {
@@ -44,8 +43,8 @@ final class SourcePlan {
     }
 
     static GitCheckout.Request requestOf(GitCheckoutStep g) {
-        return new GitCheckout.Request(g.repository(), emptyToNull(g.branch()), emptyToNull(g.tag()),
-                emptyToNull(g.expectedCommit()));
+        return new GitCheckout.Request(
+                g.repository(), emptyToNull(g.branch()), emptyToNull(g.tag()), emptyToNull(g.expectedCommit()));
     }
 
     /** The file name a download is stored under in the workspace: the last path segment of the URI. */
@@ -63,27 +62,31 @@ final class SourcePlan {
         List<SourceRef> refs = new ArrayList<>();
         for (Source source : plan.sources()) {
             if (source instanceof FetchStep f) {
-                    SourceChecksum c = checksumOf(f);
-                    String purl = "pkg:generic/" + encode(f.purlName()) + "@" + encode(f.purlVersion())
-                            + "?" + (c == null ? "" : "checksum=" + c.algorithm() + ":" + c.hex() + "&")
-                            + "download_url=" + encode(f.uri());
-                    refs.add(new SourceRef(f.purlName(), f.purlVersion(), purl));
+                SourceChecksum c = checksumOf(f);
+                String purl = "pkg:generic/" + encode(f.purlName()) + "@" + encode(f.purlVersion())
+                        + "?" + (c == null ? "" : "checksum=" + c.algorithm() + ":" + c.hex() + "&")
+                        + "download_url=" + encode(f.uri());
+                refs.add(new SourceRef(f.purlName(), f.purlVersion(), purl));
             } else if (source instanceof GitCheckoutStep g) {
-                    String ref = g.tag() != null && !g.tag().isEmpty() ? g.tag()
-                            : g.expectedCommit() != null ? g.expectedCommit() : g.branch();
-                    Matcher gh = GITHUB.matcher(g.repository());
-                    String purl;
-                    String name;
-                    if (gh.matches()) {
-                        name = gh.group(2);
-                        purl = "pkg:github/" + gh.group(1) + "/" + gh.group(2) + "@" + encode(ref);
-                    } else {
-                        String path = URI.create(g.repository().replace(" ", "%20")).getPath();
-                        name = path == null ? plan.name() : path.replaceAll("(\\.git)?/*$", "").replaceAll(".*/", "");
-                        purl = "pkg:generic/" + encode(name) + "@" + encode(ref) + "?vcs_url="
-                                + encode("git+" + g.repository() + (g.expectedCommit() == null ? "" : "@" + g.expectedCommit()));
-                    }
-                    refs.add(new SourceRef(name, ref, purl));
+                String ref = g.tag() != null && !g.tag().isEmpty()
+                        ? g.tag()
+                        : g.expectedCommit() != null ? g.expectedCommit() : g.branch();
+                Matcher gh = GITHUB.matcher(g.repository());
+                String purl;
+                String name;
+                if (gh.matches()) {
+                    name = gh.group(2);
+                    purl = "pkg:github/" + gh.group(1) + "/" + gh.group(2) + "@" + encode(ref);
+                } else {
+                    String path = URI.create(g.repository().replace(" ", "%20")).getPath();
+                    name = path == null
+                            ? plan.name()
+                            : path.replaceAll("(\\.git)?/*$", "").replaceAll(".*/", "");
+                    purl = "pkg:generic/" + encode(name) + "@" + encode(ref) + "?vcs_url="
+                            + encode("git+" + g.repository()
+                                    + (g.expectedCommit() == null ? "" : "@" + g.expectedCommit()));
+                }
+                refs.add(new SourceRef(name, ref, purl));
             }
         }
         return refs;

@@ -49,17 +49,48 @@ final class StepRunner {
     private final List<Mount> guestMounts;
     /** Put before step labels in events and errors ("test of NAME: "), empty for build steps. */
     private final String labelPrefix;
+
     private int scriptCounter;
 
-    StepRunner(Sandbox sandbox, SourceFetcher fetcher, GitCheckout git, Workspace workspace,
-               BuildOptions options, Map<String, String> recipeEnv, List<String> addCapabilities, OutputStream log,
-               BuildDeadline deadline, Path rootfs) {
-        this(sandbox, fetcher, git, workspace, options, recipeEnv, addCapabilities, log, deadline, rootfs, List.of(), "");
+    StepRunner(
+            Sandbox sandbox,
+            SourceFetcher fetcher,
+            GitCheckout git,
+            Workspace workspace,
+            BuildOptions options,
+            Map<String, String> recipeEnv,
+            List<String> addCapabilities,
+            OutputStream log,
+            BuildDeadline deadline,
+            Path rootfs) {
+        this(
+                sandbox,
+                fetcher,
+                git,
+                workspace,
+                options,
+                recipeEnv,
+                addCapabilities,
+                log,
+                deadline,
+                rootfs,
+                List.of(),
+                "");
     }
 
-    StepRunner(Sandbox sandbox, SourceFetcher fetcher, GitCheckout git, Workspace workspace,
-               BuildOptions options, Map<String, String> recipeEnv, List<String> addCapabilities, OutputStream log,
-               BuildDeadline deadline, Path rootfs, List<Mount> guestMounts, String labelPrefix) {
+    StepRunner(
+            Sandbox sandbox,
+            SourceFetcher fetcher,
+            GitCheckout git,
+            Workspace workspace,
+            BuildOptions options,
+            Map<String, String> recipeEnv,
+            List<String> addCapabilities,
+            OutputStream log,
+            BuildDeadline deadline,
+            Path rootfs,
+            List<Mount> guestMounts,
+            String labelPrefix) {
         this.sandbox = sandbox;
         this.fetcher = fetcher;
         this.git = git;
@@ -78,8 +109,9 @@ final class StepRunner {
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             String label = labelPrefix + step.label();
-            options.listener().onEvent(new BuildListener.BuildEvent(BuildListener.BuildEvent.Kind.STEP,
-                    packageName, label, i + 1, steps.size()));
+            options.listener()
+                    .onEvent(new BuildListener.BuildEvent(
+                            BuildListener.BuildEvent.Kind.STEP, packageName, label, i + 1, steps.size()));
             writeLog("\n==> " + packageName + ": " + label + "\n");
             try {
                 if (step instanceof ShellStep shell) {
@@ -118,14 +150,17 @@ final class StepRunner {
         writeLog("checked out " + step.repository() + " at " + commit + " into " + guestDir + "\n");
     }
 
-    void runShell(String label, String workingDirectory, String fragment, Map<String, String> stepEnv) throws IOException {
+    void runShell(String label, String workingDirectory, String fragment, Map<String, String> stepEnv)
+            throws IOException {
         Path script = workspace.scriptDir().resolve("step-" + (++scriptCounter) + ".sh");
         Files.writeString(script, BuildEnvironment.script(workingDirectory, fragment), StandardCharsets.UTF_8);
-        Map<String, String> env = BuildEnvironment.forStep(options.arch(), options.sourceDateEpoch(), recipeEnv, stepEnv);
+        Map<String, String> env =
+                BuildEnvironment.forStep(options.arch(), options.sourceDateEpoch(), recipeEnv, stepEnv);
         List<Mount> mounts = new ArrayList<>(guestMounts);
         mounts.add(new Mount(workspace.scriptDir(), SCRIPT_DIR, true));
         mounts.add(Mount.readWrite(workspace.tmpDir(), "/tmp"));
-        SandboxSpec spec = SandboxSpec.of(workspace.root(), List.of(Workspace.shell(rootfs), SCRIPT_DIR + "/" + script.getFileName()))
+        SandboxSpec spec = SandboxSpec.of(
+                        workspace.root(), List.of(Workspace.shell(rootfs), SCRIPT_DIR + "/" + script.getFileName()))
                 .withRootfs(rootfs)
                 .withEnvironment(env)
                 .withWorkingDirectory(BuildEnvironment.GUEST_HOME)
@@ -139,8 +174,10 @@ final class StepRunner {
             throw new BuildException(label, killed, null);
         }
         if (result.exitCode() != 0) {
-            throw new BuildException(label, "exited with status " + result.exitCode()
-                    + "; last lines of the log:\n" + workspace.logTail(20), null);
+            throw new BuildException(
+                    label,
+                    "exited with status " + result.exitCode() + "; last lines of the log:\n" + workspace.logTail(20),
+                    null);
         }
     }
 

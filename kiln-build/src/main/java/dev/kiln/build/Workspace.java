@@ -116,7 +116,8 @@ final class Workspace implements AutoCloseable {
 
     /** Joins a step's working directory with a relative (or absolute) path input. */
     static String join(String workingDirectory, String path) {
-        String wd = workingDirectory == null || workingDirectory.isEmpty() ? BuildEnvironment.GUEST_HOME : workingDirectory;
+        String wd =
+                workingDirectory == null || workingDirectory.isEmpty() ? BuildEnvironment.GUEST_HOME : workingDirectory;
         if (path == null || path.isEmpty() || path.equals(".")) {
             return wd;
         }

@@ -21,7 +21,8 @@ class BuildAsRootIT {
 
     @Test
     void theBuildIsRootInsideAndThePackageRecordsOwnersAsTheBuildLeftThem(@TempDir Path dir) {
-        assumeThat(IdentityMap.forCurrentProcess().kind()).as("other ids exist only in a root-run Kiln's range")
+        assumeThat(IdentityMap.forCurrentProcess().kind())
+                .as("other ids exist only in a root-run Kiln's range")
                 .isEqualTo(IdentityMap.Kind.SUBORDINATE);
         BuildFixture f = new BuildFixture(dir);
         Path recipe = f.writeRecipe("owned", """
@@ -51,10 +52,20 @@ class BuildAsRootIT {
 
         Map<String, ApkEntry> entries = ApkReader.read(result.packages().get(0).file()).entries().stream()
                 .collect(Collectors.toMap(ApkEntry::path, e -> e));
-        assertThat(entries.get("usr/share/owned/readonly")).extracting(ApkEntry::uid, ApkEntry::gid).containsExactly(0, 0);
-        assertThat(entries.get("usr/share/owned/installed")).extracting(ApkEntry::uid, ApkEntry::gid).containsExactly(0, 0);
-        assertThat(entries.get("usr/share/owned/tty-owned")).extracting(ApkEntry::uid, ApkEntry::gid).containsExactly(0, 5);
-        assertThat(entries.get("usr/share/owned/daemon-owned")).extracting(ApkEntry::uid, ApkEntry::gid).containsExactly(2, 2);
-        assertThat(entries.get("usr/share")).extracting(ApkEntry::uid, ApkEntry::gid).containsExactly(0, 0);
+        assertThat(entries.get("usr/share/owned/readonly"))
+                .extracting(ApkEntry::uid, ApkEntry::gid)
+                .containsExactly(0, 0);
+        assertThat(entries.get("usr/share/owned/installed"))
+                .extracting(ApkEntry::uid, ApkEntry::gid)
+                .containsExactly(0, 0);
+        assertThat(entries.get("usr/share/owned/tty-owned"))
+                .extracting(ApkEntry::uid, ApkEntry::gid)
+                .containsExactly(0, 5);
+        assertThat(entries.get("usr/share/owned/daemon-owned"))
+                .extracting(ApkEntry::uid, ApkEntry::gid)
+                .containsExactly(2, 2);
+        assertThat(entries.get("usr/share"))
+                .extracting(ApkEntry::uid, ApkEntry::gid)
+                .containsExactly(0, 0);
     }
 }

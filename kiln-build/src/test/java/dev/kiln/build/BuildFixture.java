@@ -67,9 +67,22 @@ final class BuildFixture {
 
     BuildResult build(Path recipe, Path repo, boolean offline, dev.kiln.attest.SigningKey attestKey) {
         BuildPlan plan = compile(recipe);
-        BuildOptions options = new BuildOptions(ARCH, repo, cache, root.resolve("work"), root.resolve("logs"), key, 0,
-                "kiln", offline, false, BuildOptions.sourceDirBeside(recipe, plan.name()), BuildListener.NONE, attestKey);
-        return new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient()).build(plan, options);
+        BuildOptions options = new BuildOptions(
+                ARCH,
+                repo,
+                cache,
+                root.resolve("work"),
+                root.resolve("logs"),
+                key,
+                0,
+                "kiln",
+                offline,
+                false,
+                BuildOptions.sourceDirBeside(recipe, plan.name()),
+                BuildListener.NONE,
+                attestKey);
+        return new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient())
+                .build(plan, options);
     }
 
     /** Every file of a directory tree with its SHA-256, to prove a failed build changed nothing. */
@@ -80,7 +93,9 @@ final class BuildFixture {
         }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
-                files.put(dir.relativize(p).toString(), dev.kiln.content.Digest.sha256(p).hex());
+                files.put(
+                        dir.relativize(p).toString(),
+                        dev.kiln.content.Digest.sha256(p).hex());
             }
         }
         return files;

@@ -37,8 +37,21 @@ class BuildLimitsIT {
     }
 
     private static BuildResult build(BuildFixture f, Path recipe, BuildLimits limits) {
-        BuildOptions options = new BuildOptions(BuildFixture.ARCH, f.repository, f.cache, f.root.resolve("work"),
-                f.root.resolve("logs"), f.key, 0, "kiln", true, false, null, BuildListener.NONE, null, limits);
+        BuildOptions options = new BuildOptions(
+                BuildFixture.ARCH,
+                f.repository,
+                f.cache,
+                f.root.resolve("work"),
+                f.root.resolve("logs"),
+                f.key,
+                0,
+                "kiln",
+                true,
+                false,
+                null,
+                BuildListener.NONE,
+                null,
+                limits);
         return new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient())
                 .build(f.compile(recipe), options);
     }
@@ -80,7 +93,8 @@ class BuildLimitsIT {
     void aWorkspaceOverItsLimitIsNamed(@TempDir Path dir) throws Exception {
         BuildFixture f = new BuildFixture(dir);
         Path recipe = f.writeRecipe("slow", recipe("", "head -c 50000000 /dev/zero > big; sleep 120"));
-        BuildLimits tight = new BuildLimits(Duration.ofMinutes(5), SandboxLimits.DEFAULT.withMaxWorkspaceBytes(10_000_000));
+        BuildLimits tight =
+                new BuildLimits(Duration.ofMinutes(5), SandboxLimits.DEFAULT.withMaxWorkspaceBytes(10_000_000));
 
         assertThatThrownBy(() -> build(f, recipe, tight))
                 .isInstanceOf(BuildException.class)

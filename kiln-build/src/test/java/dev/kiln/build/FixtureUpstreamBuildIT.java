@@ -82,7 +82,8 @@ class FixtureUpstreamBuildIT {
         BuildFixture f = new BuildFixture(dir);
         f.writeRecipe("greet", recipeText);
         if (withPatch) {
-            f.writeSourceFile("greet", "fix-greeting.patch", CProject.greetingPatch("Hello, fixture", "Hello, patched"));
+            f.writeSourceFile(
+                    "greet", "fix-greeting.patch", CProject.greetingPatch("Hello, fixture", "Hello, patched"));
         }
         return f;
     }
@@ -121,20 +122,23 @@ class FixtureUpstreamBuildIT {
         assertThat(main.pkgInfo().provides()).contains("cmd:greet=1.2.3-r0", "so:libgreet.so.1=1");
         assertThat(main.pkgInfo().origin()).isEqualTo("greet");
         assertThat(main.controlFiles()).containsKey(".melange.yaml");
-        assertThat(main.entries()).extracting(e -> e.path())
+        assertThat(main.entries())
+                .extracting(e -> e.path())
                 .contains("usr/bin/greet", "usr/lib/libgreet.so.1", "var/lib/db/sbom/greet-1.2.3-r0.spdx.json")
                 .doesNotContain("usr/include/greet.h", "usr/lib/libgreet.so");
         assertThat(main.entries()).allSatisfy(e -> assertThat(e.uid()).isZero());
         // the package's own SBOM passes SPDX tools-java and names the recipe by its file, not by where it lies here
         byte[] sbom = main.readFile("var/lib/db/sbom/greet-1.2.3-r0.spdx.json").orElseThrow();
         SbomValidators.assertValidSpdx(sbom);
-        com.fasterxml.jackson.databind.JsonNode sbomDoc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sbom);
+        com.fasterxml.jackson.databind.JsonNode sbomDoc =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(sbom);
         assertThat(sbomDoc.at("/creationInfo/creators/0").asText()).isEqualTo("Tool: kiln-0.1.0");
         assertThat(sbomDoc.at("/packages/2/name").asText()).isEqualTo("greet.yaml");
 
         ApkPackage dev = ApkReader.read(archDir.resolve("greet-dev-1.2.3-r0.apk"));
         dev.verify(keys);
-        assertThat(dev.entries()).extracting(e -> e.path())
+        assertThat(dev.entries())
+                .extracting(e -> e.path())
                 .contains("usr/include/greet.h", "usr/lib/libgreet.so", "usr/lib/pkgconfig/greet.pc");
         assertThat(dev.pkgInfo().provides()).contains("pc:greet=1.2.3-r0");
 
@@ -146,12 +150,23 @@ class FixtureUpstreamBuildIT {
         com.fasterxml.jackson.databind.JsonNode provenance = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(archDir.resolve("greet-1.2.3-r0.attest.json").toFile());
         assertThat(provenance.path("_type").asText()).isEqualTo("https://in-toto.io/Statement/v1");
-        assertThat(provenance.at("/subject/0/digest/sha256").asText()).isEqualTo(first.packages().get(0).sha256());
+        assertThat(provenance.at("/subject/0/digest/sha256").asText())
+                .isEqualTo(first.packages().get(0).sha256());
         assertThat(provenance.path("predicateType").asText()).isEqualTo("https://slsa.dev/provenance/v1");
-        assertThat(provenance.at("/predicate/buildDefinition/buildType").asText()).isEqualTo("https://kiln.dev/buildtypes/package/v1");
-        assertThat(provenance.at("/predicate/buildDefinition/externalParameters/recipe/path").asText()).endsWith("greet.yaml");
-        assertThat(provenance.at("/predicate/buildDefinition/resolvedDependencies").findValuesAsText("sha256")).contains(tarballSha256);
-        assertThat(provenance.at("/predicate/runDetails/byproducts/0/digest/sha256").asText()).hasSize(64);
+        assertThat(provenance.at("/predicate/buildDefinition/buildType").asText())
+                .isEqualTo("https://kiln.dev/buildtypes/package/v1");
+        assertThat(provenance
+                        .at("/predicate/buildDefinition/externalParameters/recipe/path")
+                        .asText())
+                .endsWith("greet.yaml");
+        assertThat(provenance
+                        .at("/predicate/buildDefinition/resolvedDependencies")
+                        .findValuesAsText("sha256"))
+                .contains(tarballSha256);
+        assertThat(provenance
+                        .at("/predicate/runDetails/byproducts/0/digest/sha256")
+                        .asText())
+                .hasSize(64);
         assertThat(archDir.resolve("greet-dev-1.2.3-r0.attest.json")).exists();
 
         // Same inputs, fresh repository, warm cache: the same bytes, and no download; with an
@@ -161,7 +176,8 @@ class FixtureUpstreamBuildIT {
         BuildResult second = f.build(recipe, dir.resolve("packages-again"), true, attestKey);
         assertThat(upstream.requestCount()).isEqualTo(requestsBefore);
         for (int i = 0; i < 2; i++) {
-            assertThat(second.packages().get(i).sha256()).isEqualTo(first.packages().get(i).sha256());
+            assertThat(second.packages().get(i).sha256())
+                    .isEqualTo(first.packages().get(i).sha256());
         }
         assertThat(Digest.sha256(dir.resolve("packages-again/x86_64/APKINDEX.tar.gz")))
                 .isEqualTo(Digest.sha256(archDir.resolve("APKINDEX.tar.gz")));
@@ -170,8 +186,10 @@ class FixtureUpstreamBuildIT {
         assertThat(envelope.payloadType()).isEqualTo(Dsse.IN_TOTO_PAYLOAD_TYPE);
         InTotoStatement statement = InTotoStatement.parse(
                 Dsse.verify(envelope, attestKey.verificationKey(), "greet provenance"), "greet provenance");
-        assertThat(statement.subjects().get(0).digest()).containsEntry("sha256", second.packages().get(0).sha256());
-        assertThat(new String(statement.predicate(), java.nio.charset.StandardCharsets.UTF_8)).contains(tarballSha256);
+        assertThat(statement.subjects().get(0).digest())
+                .containsEntry("sha256", second.packages().get(0).sha256());
+        assertThat(new String(statement.predicate(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains(tarballSha256);
         SigningKey otherKey = SigningKey.generate(new java.security.SecureRandom());
         assertThatThrownBy(() -> Dsse.verify(envelope, otherKey.verificationKey(), "greet provenance"))
                 .isInstanceOf(dev.kiln.attest.AttestException.class);
@@ -192,8 +210,9 @@ class FixtureUpstreamBuildIT {
         Published published = published(dir);
         BuildFixture good = published.fixture();
 
-        Path bad = good.writeRecipe("greet", recipe(tarballSha256,
-                "  - name: explode\n    runs: |\n      echo about to fail\n      exit 3\n"));
+        Path bad = good.writeRecipe(
+                "greet",
+                recipe(tarballSha256, "  - name: explode\n    runs: |\n      echo about to fail\n      exit 3\n"));
         assertThatThrownBy(() -> good.build(bad))
                 .isInstanceOf(BuildException.class)
                 .hasMessageContaining("explode")
@@ -239,6 +258,7 @@ class FixtureUpstreamBuildIT {
         assertThatThrownBy(() -> f.build(greetRecipe(f)))
                 .isInstanceOf(BuildException.class)
                 .hasMessageContaining("test of greet");
-        assertThat(Files.exists(f.repository.resolve("x86_64/greet-1.2.3-r0.apk"))).isFalse();
+        assertThat(Files.exists(f.repository.resolve("x86_64/greet-1.2.3-r0.apk")))
+                .isFalse();
     }
 }

@@ -47,7 +47,8 @@ class GitUpstreamBuildIT {
             // annotated tag, pinned to the peeled commit
             f.build(f.writeRecipe("tool", recipe(upstream.url(), "1.0.0", c1)));
             ApkPackage one = ApkReader.read(f.repository.resolve("x86_64/tool-1.0.0-r0.apk"));
-            assertThat(new String(one.readFile("usr/bin/tool").orElseThrow(), StandardCharsets.UTF_8)).contains("echo one");
+            assertThat(new String(one.readFile("usr/bin/tool").orElseThrow(), StandardCharsets.UTF_8))
+                    .contains("echo one");
             assertThat(one.pkgInfo().provides()).contains("cmd:tool=1.0.0-r0");
 
             // annotated tag, pinned to the tag object itself (accepted, as melange does)
@@ -56,10 +57,12 @@ class GitUpstreamBuildIT {
             // lightweight tag
             f.build(f.writeRecipe("tool", recipe(upstream.url(), "2.0.0", c2)));
             ApkPackage two = ApkReader.read(f.repository.resolve("x86_64/tool-2.0.0-r0.apk"));
-            assertThat(new String(two.readFile("usr/bin/tool").orElseThrow(), StandardCharsets.UTF_8)).contains("echo two");
+            assertThat(new String(two.readFile("usr/bin/tool").orElseThrow(), StandardCharsets.UTF_8))
+                    .contains("echo two");
 
             // a tag that moved away from the pinned commit
-            assertThatThrownBy(() -> f.build(f.writeRecipe("tool", recipe(upstream.url(), "2.0.0", c1)), dir.resolve("repo3"), false))
+            assertThatThrownBy(() -> f.build(
+                            f.writeRecipe("tool", recipe(upstream.url(), "2.0.0", c1)), dir.resolve("repo3"), false))
                     .isInstanceOf(BuildException.class)
                     .hasMessageContaining("expected-commit is " + c1)
                     .hasMessageContaining(c2);

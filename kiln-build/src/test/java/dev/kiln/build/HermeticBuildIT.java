@@ -32,12 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 class HermeticBuildIT {
 
     static final Path BUSYBOX = Path.of("/bin/busybox");
-    static final List<String> APPLETS = List.of("sh", "ash", "ls", "cat", "echo", "test", "[", "mkdir", "cp", "rm",
-            "mv", "grep", "tar", "gzip", "printf", "id", "touch", "head", "chmod", "env", "true", "false", "sed");
+    static final List<String> APPLETS = List.of(
+            "sh", "ash", "ls", "cat", "echo", "test", "[", "mkdir", "cp", "rm", "mv", "grep", "tar", "gzip", "printf",
+            "id", "touch", "head", "chmod", "env", "true", "false", "sed");
     static final String CC = "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'kiln-cc 0.1 (stand-in)'; exit 0; fi\n"
             + "echo \"kiln-cc $*\"\n";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     BuildFixture f;
     Path envRepo;
     Path pipelines;
@@ -46,15 +49,23 @@ class HermeticBuildIT {
 
     /** The fixture packages of the environment, as TestPackages. */
     static List<TestPackages> environmentPackages() {
-        TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0").provides("cmd:sh=1.36.1-r0")
-                .hostFile("usr/bin/busybox", BUSYBOX, 0755).symlink("bin", "usr/bin").dir("tmp").dir("etc");
+        TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0")
+                .provides("cmd:sh=1.36.1-r0")
+                .hostFile("usr/bin/busybox", BUSYBOX, 0755)
+                .symlink("bin", "usr/bin")
+                .dir("tmp")
+                .dir("etc");
         for (String applet : APPLETS) {
             busybox.symlink("usr/bin/" + applet, "busybox");
         }
-        return List.of(busybox,
-                TestPackages.apk("cc-stand-in", "0.1-r0").depends("busybox").file("usr/bin/cc", CC, 0755)
+        return List.of(
+                busybox,
+                TestPackages.apk("cc-stand-in", "0.1-r0")
+                        .depends("busybox")
+                        .file("usr/bin/cc", CC, 0755)
                         .file("usr/share/cc-stand-in/README", "a compiler stand-in\n", 0644),
-                TestPackages.apk("test-helper", "1.0-r0").depends("busybox")
+                TestPackages.apk("test-helper", "1.0-r0")
+                        .depends("busybox")
                         .file("usr/bin/check-tool", "#!/bin/sh\necho check-tool ran\n", 0755),
                 TestPackages.apk("libfoo", "2.0-r0").file("usr/lib/libfoo-marker", "libfoo\n", 0644));
     }
@@ -78,9 +89,22 @@ class HermeticBuildIT {
     }
 
     private BuildResult build(Path recipe, boolean hermeticFlag) {
-        BuildPlan plan = Recipes.compile(recipe, List.of(dir.resolve("pipelines")), CompileOptions.forArch(BuildFixture.ARCH));
-        BuildOptions options = new BuildOptions(BuildFixture.ARCH, f.repository, f.cache, dir.resolve("work"),
-                dir.resolve("logs"), f.key, 0, "kiln", false, false, null, events::add, null)
+        BuildPlan plan =
+                Recipes.compile(recipe, List.of(dir.resolve("pipelines")), CompileOptions.forArch(BuildFixture.ARCH));
+        BuildOptions options = new BuildOptions(
+                        BuildFixture.ARCH,
+                        f.repository,
+                        f.cache,
+                        dir.resolve("work"),
+                        dir.resolve("logs"),
+                        f.key,
+                        0,
+                        "kiln",
+                        false,
+                        false,
+                        null,
+                        events::add,
+                        null)
                 .withEnvironment(new EnvironmentSources(List.of(envRepo.toString()), List.of(), hermeticFlag, dir));
         return new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient())
                 .build(plan, options);
@@ -122,13 +146,15 @@ class HermeticBuildIT {
     }
 
     private String file(BuildResult result, String path) {
-        return new String(ApkReader.read(result.packages().get(0).file()).readFile(path).orElseThrow(),
-                StandardCharsets.UTF_8);
+        return new String(
+                ApkReader.read(result.packages().get(0).file()).readFile(path).orElseThrow(), StandardCharsets.UTF_8);
     }
 
     private List<String> environmentEvents() {
-        return events.stream().filter(e -> e.kind() == BuildListener.BuildEvent.Kind.ENVIRONMENT)
-                .map(BuildListener.BuildEvent::message).toList();
+        return events.stream()
+                .filter(e -> e.kind() == BuildListener.BuildEvent.Kind.ENVIRONMENT)
+                .map(BuildListener.BuildEvent::message)
+                .toList();
     }
 
     @Test
@@ -149,7 +175,8 @@ class HermeticBuildIT {
         assertThat(env).hasSize(2);
         assertThat(env.get(0)).startsWith("installed 2 packages ");
         assertThat(env.get(1)).startsWith("cached 2 packages ");
-        assertThat(env.get(1).substring("cached ".length())).isEqualTo(env.get(0).substring("installed ".length()));
+        assertThat(env.get(1).substring("cached ".length()))
+                .isEqualTo(env.get(0).substring("installed ".length()));
     }
 
     @Test
@@ -180,7 +207,8 @@ class HermeticBuildIT {
         try (FixtureHttpServer server = new FixtureHttpServer()) {
             byte[] data = "expected output\n".getBytes(StandardCharsets.UTF_8);
             String url = server.put("/fixtures/expected.txt", data);
-            Path recipe = f.writeRecipe("tested", """
+            Path recipe = f.writeRecipe(
+                    "tested", """
                     package:
                       name: tested
                       version: "1.0"
@@ -223,10 +251,26 @@ class HermeticBuildIT {
             BuildResult result = build(recipe, false);
 
             assertThat(result.packages()).isNotEmpty();
-            assertThat(events).anySatisfy(e -> assertThat(e.message()).startsWith("installed 4 packages for test of tested"));
-            assertThat(Files.readString(PackageBuilder.logFile(Recipes.compile(recipe, List.of(dir.resolve("pipelines")),
-                    CompileOptions.forArch(BuildFixture.ARCH)), new BuildOptions(BuildFixture.ARCH, f.repository, f.cache,
-                    dir.resolve("work"), dir.resolve("logs"), f.key, 0, "kiln", false, false, null, null))))
+            assertThat(events)
+                    .anySatisfy(e -> assertThat(e.message()).startsWith("installed 4 packages for test of tested"));
+            assertThat(Files.readString(PackageBuilder.logFile(
+                            Recipes.compile(
+                                    recipe,
+                                    List.of(dir.resolve("pipelines")),
+                                    CompileOptions.forArch(BuildFixture.ARCH)),
+                            new BuildOptions(
+                                    BuildFixture.ARCH,
+                                    f.repository,
+                                    f.cache,
+                                    dir.resolve("work"),
+                                    dir.resolve("logs"),
+                                    f.key,
+                                    0,
+                                    "kiln",
+                                    false,
+                                    false,
+                                    null,
+                                    null))))
                     .contains("check-tool ran");
         }
     }
@@ -237,7 +281,8 @@ class HermeticBuildIT {
 
         Path attest = result.packages().get(0).file().resolveSibling("traced-1.0-r0.attest.json");
         String json = Files.readString(attest);
-        assertThat(json).contains("pkg:apk/kiln/busybox@1.36.1-r0?arch=x86_64")
+        assertThat(json)
+                .contains("pkg:apk/kiln/busybox@1.36.1-r0?arch=x86_64")
                 .contains("pkg:apk/kiln/cc-stand-in@0.1-r0?arch=x86_64")
                 .contains("\"sha1\"");
     }
@@ -268,13 +313,27 @@ class HermeticBuildIT {
                       - cc-stand-in
                 pipeline:
                 %s
-                """.formatted(ownRepo, dir.resolve("other.rsa.pub"), probeStep().indent(2).stripTrailing()));
+                """.formatted(
+                ownRepo, dir.resolve("other.rsa.pub"), probeStep().indent(2).stripTrailing()));
         BuildPlan plan = Recipes.compile(recipe, List.of(), CompileOptions.forArch(BuildFixture.ARCH));
-        BuildOptions options = new BuildOptions(BuildFixture.ARCH, f.repository, f.cache, dir.resolve("work"),
-                dir.resolve("logs"), f.key, 0, "kiln", false, false, null, events::add, null);
+        BuildOptions options = new BuildOptions(
+                BuildFixture.ARCH,
+                f.repository,
+                f.cache,
+                dir.resolve("work"),
+                dir.resolve("logs"),
+                f.key,
+                0,
+                "kiln",
+                false,
+                false,
+                null,
+                events::add,
+                null);
 
-        BuildResult result = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()),
-                HttpClient.newHttpClient()).build(plan, options);
+        BuildResult result = new PackageBuilder(
+                        BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient())
+                .build(plan, options);
 
         assertThat(file(result, "usr/share/probe/cc-version")).isEqualTo("kiln-cc 0.1 (stand-in)\n");
         assertThat(environmentEvents()).singleElement().asString().startsWith("installed 2 packages ");

@@ -34,7 +34,9 @@ class OneGuestPerBuildIT {
 
         BuildResult result = f.build(recipe);
 
-        byte[] x = ApkReader.read(result.packages().get(0).file()).readFile("usr/share/relay/x").orElseThrow();
+        byte[] x = ApkReader.read(result.packages().get(0).file())
+                .readFile("usr/share/relay/x")
+                .orElseThrow();
         assertThat(new String(x, StandardCharsets.UTF_8)).isEqualTo("baton\n");
     }
 }

@@ -25,10 +25,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "advisory", description = "Create, update, list and validate advisory documents (Wolfi schema 2.x).",
-        subcommands = {AdvisoryCommand.Create.class, AdvisoryCommand.Update.class, AdvisoryCommand.ListCmd.class,
-                AdvisoryCommand.Validate.class, AdvisoryCommand.ImportOsv.class,
-                AdvisoryCommand.Compile.class})
+@Command(
+        name = "advisory",
+        description = "Create, update, list and validate advisory documents (Wolfi schema 2.x).",
+        subcommands = {
+            AdvisoryCommand.Create.class,
+            AdvisoryCommand.Update.class,
+            AdvisoryCommand.ListCmd.class,
+            AdvisoryCommand.Validate.class,
+            AdvisoryCommand.ImportOsv.class,
+            AdvisoryCommand.Compile.class
+        })
 final class AdvisoryCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -40,9 +47,12 @@ final class AdvisoryCommand implements Runnable {
 
     /** The event options shared by create and update. */
     static final class EventOptions {
-        @Option(names = "--type", description = "detection, true-positive-determination, fixed, "
-                + "false-positive-determination, analysis-not-planned, fix-not-planned, pending-upstream-fix "
-                + "(default: detection, or fixed with --fixed-version, false-positive-determination with --fp-type)")
+        @Option(
+                names = "--type",
+                description =
+                        "detection, true-positive-determination, fixed, "
+                                + "false-positive-determination, analysis-not-planned, fix-not-planned, pending-upstream-fix "
+                                + "(default: detection, or fixed with --fixed-version, false-positive-determination with --fp-type)")
         String type;
 
         @Option(names = "--fixed-version", description = "the first package version with the fix (VERSION-rN)")
@@ -58,11 +68,13 @@ final class AdvisoryCommand implements Runnable {
         Instant timestamp;
 
         AdvisoryEvent event(Clock clock) {
-            Instant at = timestamp != null ? timestamp : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-            String t = type != null ? type : fixedVersion != null ? "fixed" : fpType != null
-                    ? "false-positive-determination" : "detection";
-            EventType et = EventType.ofWireName(t).orElseThrow(() -> new VulnException("--type: unknown event type '" + t
-                    + "'"));
+            Instant at =
+                    timestamp != null ? timestamp : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            String t = type != null
+                    ? type
+                    : fixedVersion != null ? "fixed" : fpType != null ? "false-positive-determination" : "detection";
+            EventType et = EventType.ofWireName(t)
+                    .orElseThrow(() -> new VulnException("--type: unknown event type '" + t + "'"));
             return switch (et) {
                 case FIXED -> {
                     if (fixedVersion == null) {
@@ -70,28 +82,47 @@ final class AdvisoryCommand implements Runnable {
                     }
                     yield AdvisoryEvent.fixed(at, fixedVersion);
                 }
-                case FALSE_POSITIVE_DETERMINATION -> AdvisoryEvent.falsePositive(at, FalsePositiveType.ofWireName(
-                        fpType == null ? "" : fpType).orElseThrow(() -> new VulnException(
-                                "--fp-type: expected one of " + java.util.Arrays.stream(FalsePositiveType.values())
-                                        .map(FalsePositiveType::wireName).toList() + ", found '" + fpType + "'")), note);
+                case FALSE_POSITIVE_DETERMINATION ->
+                    AdvisoryEvent.falsePositive(
+                            at,
+                            FalsePositiveType.ofWireName(fpType == null ? "" : fpType)
+                                    .orElseThrow(() -> new VulnException("--fp-type: expected one of "
+                                            + java.util.Arrays.stream(FalsePositiveType.values())
+                                                    .map(FalsePositiveType::wireName)
+                                                    .toList()
+                                            + ", found '" + fpType + "'")),
+                            note);
                 case DETECTION -> AdvisoryEvent.manualDetection(at);
                 default -> AdvisoryEvent.note(at, et, note);
             };
         }
     }
 
-    @Command(name = "create", description = "Add an advisory for a vulnerability to PACKAGE's document (created if needed).")
+    @Command(
+            name = "create",
+            description = "Add an advisory for a vulnerability to PACKAGE's document (created if needed).")
     static final class Create implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "PACKAGE", description = "origin package name")
         String pkg;
-        @Option(names = "--vuln", required = true, description = "vulnerability id (CVE, GHSA, …); repeatable for aliases")
+
+        @Option(
+                names = "--vuln",
+                required = true,
+                description = "vulnerability id (CVE, GHSA, …); repeatable for aliases")
         List<String> vulns;
-        @Option(names = "--dir", defaultValue = "advisories", description = "advisory directory (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--dir",
+                defaultValue = "advisories",
+                description = "advisory directory (default: ${DEFAULT-VALUE})")
         Path dir;
+
         @ArgGroup(exclusive = false)
         EventOptions event = new EventOptions();
+
         @Option(names = "--json", description = "machine-readable output")
         boolean json;
 
@@ -110,14 +141,22 @@ final class AdvisoryCommand implements Runnable {
     static final class Update implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "PACKAGE")
         String pkg;
+
         @Parameters(index = "1", paramLabel = "ID", description = "advisory id or one of its aliases")
         String id;
-        @Option(names = "--dir", defaultValue = "advisories", description = "advisory directory (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--dir",
+                defaultValue = "advisories",
+                description = "advisory directory (default: ${DEFAULT-VALUE})")
         Path dir;
+
         @ArgGroup(exclusive = false)
         EventOptions event = new EventOptions();
+
         @Option(names = "--json", description = "machine-readable output")
         boolean json;
 
@@ -128,7 +167,15 @@ final class AdvisoryCommand implements Runnable {
             Advisory a = new AdvisoryEditor(dir, clock, new SecureRandom()).update(pkg, id, e);
             Output out = Output.of(spec, json);
             out.say(pkg + ": " + a.id() + " now " + e.type().wireName());
-            out.emit(Output.fields("event", "updated", "package", pkg, "id", a.id(), "type", e.type().wireName()));
+            out.emit(Output.fields(
+                    "event",
+                    "updated",
+                    "package",
+                    pkg,
+                    "id",
+                    a.id(),
+                    "type",
+                    e.type().wireName()));
             return 0;
         }
     }
@@ -137,10 +184,16 @@ final class AdvisoryCommand implements Runnable {
     static final class ListCmd implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Option(names = "--dir", defaultValue = "advisories", description = "advisory directory (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--dir",
+                defaultValue = "advisories",
+                description = "advisory directory (default: ${DEFAULT-VALUE})")
         Path dir;
+
         @Option(names = "--package", description = "only this package")
         String pkg;
+
         @Option(names = "--json", description = "machine-readable output")
         boolean json;
 
@@ -154,28 +207,45 @@ final class AdvisoryCommand implements Runnable {
                 }
                 for (Advisory a : d.advisories()) {
                     AdvisoryEvent latest = a.latest().orElse(null);
-                    String state = latest == null ? "-" : latest.type().wireName()
-                            + (latest.fixedVersion() != null ? " " + latest.fixedVersion() : "");
-                    out.say(String.format("%-30s %-20s %-40s %s", d.packageName(), a.id(), String.join(",", a.aliases()),
-                            state));
-                    out.emit(Output.fields("package", d.packageName(), "id", a.id(), "aliases", a.aliases(),
-                            "state", latest == null ? null : latest.type().wireName(),
-                            "fixedVersion", latest == null ? null : latest.fixedVersion()));
+                    String state = latest == null
+                            ? "-"
+                            : latest.type().wireName()
+                                    + (latest.fixedVersion() != null ? " " + latest.fixedVersion() : "");
+                    out.say(String.format(
+                            "%-30s %-20s %-40s %s", d.packageName(), a.id(), String.join(",", a.aliases()), state));
+                    out.emit(Output.fields(
+                            "package",
+                            d.packageName(),
+                            "id",
+                            a.id(),
+                            "aliases",
+                            a.aliases(),
+                            "state",
+                            latest == null ? null : latest.type().wireName(),
+                            "fixedVersion",
+                            latest == null ? null : latest.fixedVersion()));
                 }
             }
             return 0;
         }
     }
 
-    @Command(name = "validate", description = {"Validate advisory documents; directories are searched for "
-            + "*.advisories.yaml.", "Exits 1 when any document is invalid."})
+    @Command(
+            name = "validate",
+            description = {
+                "Validate advisory documents; directories are searched for " + "*.advisories.yaml.",
+                "Exits 1 when any document is invalid."
+            })
     static final class Validate implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "PATH", arity = "1..*", description = "documents or directories")
         List<Path> paths;
+
         @Option(names = "--warnings", description = "also print style warnings (unsorted advisories, unordered events)")
         boolean warnings;
+
         @Option(names = "--json", description = "machine-readable output")
         boolean json;
 
@@ -189,7 +259,8 @@ final class AdvisoryCommand implements Runnable {
             long started = System.nanoTime();
             AdvisoryLoader loader = new AdvisoryLoader(Clock.systemUTC());
             // documents are independent: check them on every core, report in file order
-            List<Checked> results = files.parallelStream().map(f -> check(loader, f)).toList();
+            List<Checked> results =
+                    files.parallelStream().map(f -> check(loader, f)).toList();
             int invalid = 0;
             int advisories = 0;
             for (Checked c : results) {
@@ -203,20 +274,30 @@ final class AdvisoryCommand implements Runnable {
                 c.warnings().forEach(w -> out.say("warning: " + w));
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
-            out.say(String.format("%d documents, %d advisories: %d invalid (%d ms)", files.size(), advisories, invalid,
+            out.say(String.format(
+                    "%d documents, %d advisories: %d invalid (%d ms)", files.size(), advisories, invalid, millis));
+            out.emit(Output.fields(
+                    "event",
+                    "summary",
+                    "documents",
+                    files.size(),
+                    "advisories",
+                    advisories,
+                    "invalid",
+                    invalid,
+                    "millis",
                     millis));
-            out.emit(Output.fields("event", "summary", "documents", files.size(), "advisories", advisories,
-                    "invalid", invalid, "millis", millis));
             return invalid == 0 ? 0 : 1;
         }
 
-        private record Checked(Path file, int advisories, List<String> problems, List<String> warnings) {
-        }
+        private record Checked(Path file, int advisories, List<String> problems, List<String> warnings) {}
 
         private Checked check(AdvisoryLoader loader, Path f) {
             List<String> found = List.of();
             try {
-                found = warnings ? loader.warnings(Files.readString(f, StandardCharsets.UTF_8), f.toString()) : List.of();
+                found = warnings
+                        ? loader.warnings(Files.readString(f, StandardCharsets.UTF_8), f.toString())
+                        : List.of();
                 return new Checked(f, loader.load(f).advisories().size(), List.of(), found);
             } catch (VulnException e) {
                 return new Checked(f, 0, e.problems(), found);
@@ -230,10 +311,13 @@ final class AdvisoryCommand implements Runnable {
     static final class ImportOsv implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "SOURCE", arity = "1..*")
         List<Path> sources;
+
         @Option(names = "--store", required = true, description = "OSV store directory")
         Path store;
+
         @Option(names = "--json", description = "machine-readable output")
         boolean json;
 
@@ -250,18 +334,30 @@ final class AdvisoryCommand implements Runnable {
         }
     }
 
-    @Command(name = "compile", description = {"Compile an advisory directory into one binary feed (every state kept) that",
-            "`kiln scan --advisories FEED` maps instead of parsing each document."})
+    @Command(
+            name = "compile",
+            description = {
+                "Compile an advisory directory into one binary feed (every state kept) that",
+                "`kiln scan --advisories FEED` maps instead of parsing each document."
+            })
     static final class Compile implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "DIR", description = "advisory document directory")
         Path dir;
+
         @Option(names = "--out", required = true, description = "the compiled feed to write")
         Path out;
-        @Option(names = "--distro", paramLabel = "ID[:RELEASE]", defaultValue = "kiln", description = {
-                "the distribution the documents describe, recorded in the feed (e.g. wolfi); scans match it only",
-                "against images of that distribution (default: ${DEFAULT-VALUE})"})
+
+        @Option(
+                names = "--distro",
+                paramLabel = "ID[:RELEASE]",
+                defaultValue = "kiln",
+                description = {
+                    "the distribution the documents describe, recorded in the feed (e.g. wolfi); scans match it only",
+                    "against images of that distribution (default: ${DEFAULT-VALUE})"
+                })
         String distro;
 
         @Override
@@ -272,10 +368,13 @@ final class AdvisoryCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--distro: " + e.getMessage(), e);
             }
-            dev.kiln.vuln.match.DistroFeed feed = dev.kiln.vuln.match.DistroFeed.of(AdvisoryStore.load(dir, Clock.systemUTC()), d);
+            dev.kiln.vuln.match.DistroFeed feed =
+                    dev.kiln.vuln.match.DistroFeed.of(AdvisoryStore.load(dir, Clock.systemUTC()), d);
             dev.kiln.vuln.match.CompiledFeed.write(feed, out);
-            Output.of(spec, false).say(String.format("%s: %d packages (%s, as of %s)", out, feed.packageNames().size(),
-                    d, feed.updated() == null ? "unknown" : feed.updated()));
+            Output.of(spec, false)
+                    .say(String.format(
+                            "%s: %d packages (%s, as of %s)",
+                            out, feed.packageNames().size(), d, feed.updated() == null ? "unknown" : feed.updated()));
             return 0;
         }
     }

@@ -10,9 +10,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "attest", description = {
-        "Attach a signed in-toto attestation to an image: a DSSE envelope under the tag sha256-HEX.att and a",
-        "Sigstore bundle referrer. --type is spdx, cyclonedx, slsaprovenance, openvex, vuln, custom or a URI."})
+@Command(
+        name = "attest",
+        description = {
+            "Attach a signed in-toto attestation to an image: a DSSE envelope under the tag sha256-HEX.att and a",
+            "Sigstore bundle referrer. --type is spdx, cyclonedx, slsaprovenance, openvex, vuln, custom or a URI."
+        })
 final class AttestCommand implements Callable<Integer> {
     @Mixin
     SigningOptions signing;

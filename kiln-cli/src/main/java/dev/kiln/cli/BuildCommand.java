@@ -5,7 +5,6 @@ import dev.kiln.build.BuildException;
 import dev.kiln.build.BuildLimits;
 import dev.kiln.build.BuildListener;
 import dev.kiln.build.BuildOptions;
-import dev.kiln.server.ReconcileEvent;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.BuiltPackage;
 import dev.kiln.build.EnvironmentSources;
@@ -20,6 +19,7 @@ import dev.kiln.sandbox.BubblewrapSandbox;
 import dev.kiln.sandbox.Preflight;
 import dev.kiln.sandbox.SandboxException;
 import dev.kiln.sandbox.SandboxLimits;
+import dev.kiln.server.ReconcileEvent;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -32,9 +32,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "build", description = {
-        "Build packages from melange-compatible recipes into a signed APK repository.",
-        "With no RECIPE, builds every recipe of the example catalog (examples/recipes)."})
+@Command(
+        name = "build",
+        description = {
+            "Build packages from melange-compatible recipes into a signed APK repository.",
+            "With no RECIPE, builds every recipe of the example catalog (examples/recipes)."
+        })
 final class BuildCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -45,33 +48,48 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--arch", description = "target architecture (default: the host's, ${DEFAULT-VALUE})")
     String arch = Defaults.hostArch();
 
-    @Option(names = "--signing-key", description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa, created on first use)")
+    @Option(
+            names = "--signing-key",
+            description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa, created on first use)")
     Path signingKey;
 
-    @Option(names = "--attest-key", description = "ECDSA image key (kiln keygen --type image): write each package's"
-            + " provenance (NAME-VER-rN.attest.json) as a signed DSSE envelope instead of a bare in-toto statement")
+    @Option(
+            names = "--attest-key",
+            description =
+                    "ECDSA image key (kiln keygen --type image): write each package's"
+                            + " provenance (NAME-VER-rN.attest.json) as a signed DSSE envelope instead of a bare in-toto statement")
     Path attestKey;
 
-    @Option(names = "--passphrase-file", description = "file holding the --attest-key passphrase (default: KILN_PASSWORD,"
-            + " COSIGN_PASSWORD, or a prompt)")
+    @Option(
+            names = "--passphrase-file",
+            description = "file holding the --attest-key passphrase (default: KILN_PASSWORD,"
+                    + " COSIGN_PASSWORD, or a prompt)")
     Path passphraseFile;
 
-    @Option(names = "--state-dir", description = "Kiln's working state: cache, logs, workspaces, default key (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--state-dir",
+            description = "Kiln's working state: cache, logs, workspaces, default key (default: ${DEFAULT-VALUE})")
     Path stateDir = Defaults.STATE;
 
     @Option(names = "--out-dir", description = "repository root; packages go to OUT/ARCH (default: ${DEFAULT-VALUE})")
     Path outDir = Defaults.REPOSITORY;
 
-    @Option(names = "--source-dir", description = "local files copied into the workspace (default: DIR_OF_RECIPE/PACKAGE_NAME when present)")
+    @Option(
+            names = "--source-dir",
+            description = "local files copied into the workspace (default: DIR_OF_RECIPE/PACKAGE_NAME when present)")
     Path sourceDir;
 
     @Option(names = "--cache-dir", description = "source cache (default: STATE/cache)")
     Path cacheDir;
 
-    @Option(names = "--pipeline-dir", description = "directory of pipeline definitions, searched before the built-ins; repeatable")
+    @Option(
+            names = "--pipeline-dir",
+            description = "directory of pipeline definitions, searched before the built-ins; repeatable")
     List<Path> pipelineDirs = new ArrayList<>();
 
-    @Option(names = "--source-date-epoch", description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+    @Option(
+            names = "--source-date-epoch",
+            description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
     Long sourceDateEpoch;
 
     @Option(names = "--offline", description = "never use the network: sources must be in the cache")
@@ -80,28 +98,43 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--keep-workspace", description = "keep the build workspace under .kiln/work for inspection")
     boolean keepWorkspace;
 
-    @Option(names = "--timeout", description = "whole-build limit for recipes without package.timeout, a Go duration"
-            + " such as 2h or 90m (default: 6h)")
+    @Option(
+            names = "--timeout",
+            description = "whole-build limit for recipes without package.timeout, a Go duration"
+                    + " such as 2h or 90m (default: 6h)")
     String timeout;
 
-    @Option(names = "--max-processes", description = "most processes a build's sandbox may run at once (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-processes",
+            description = "most processes a build's sandbox may run at once (default: ${DEFAULT-VALUE})")
     int maxProcesses = SandboxLimits.DEFAULT_MAX_PROCESSES;
 
-    @Option(names = "--max-workspace-size", description = "most bytes a build's workspace may hold, with an optional"
-            + " K, M, G or T suffix (default: 64G)")
+    @Option(
+            names = "--max-workspace-size",
+            description =
+                    "most bytes a build's workspace may hold, with an optional" + " K, M, G or T suffix (default: 64G)")
     String maxWorkspaceSize;
 
-    @Option(names = "--repository-append", paramLabel = "DIR", description = "local APK repository that build and test"
-            + " environments are installed from, after the recipe's own environment.contents.repositories; repeatable")
+    @Option(
+            names = "--repository-append",
+            paramLabel = "DIR",
+            description =
+                    "local APK repository that build and test"
+                            + " environments are installed from, after the recipe's own environment.contents.repositories; repeatable")
     List<String> repositoryAppend = new ArrayList<>();
 
-    @Option(names = "--keyring-append", paramLabel = "KEY", description = "public key (or directory of keys) trusted"
-            + " for those repositories, besides the signing key and the recipe's keyring; repeatable")
+    @Option(
+            names = "--keyring-append",
+            paramLabel = "KEY",
+            description = "public key (or directory of keys) trusted"
+                    + " for those repositories, besides the signing key and the recipe's keyring; repeatable")
     List<Path> keyringAppend = new ArrayList<>();
 
-    @Option(names = "--hermetic", description = "always build in an environment installed from packages (the default"
-            + " when the repositories provide every package the recipe's environment names; otherwise the build runs"
-            + " over the host's /usr, the host-toolchain stage)")
+    @Option(
+            names = "--hermetic",
+            description = "always build in an environment installed from packages (the default"
+                    + " when the repositories provide every package the recipe's environment names; otherwise the build runs"
+                    + " over the host's /usr, the host-toolchain stage)")
     boolean hermetic;
 
     @Option(names = "--dry-run", description = "print the compiled plan and its sources; build nothing")
@@ -135,22 +168,42 @@ final class BuildCommand implements Callable<Integer> {
         }
         BuildLimits limits = limits();
         Preflight.check(System.getenv());
-        SigningKey key = signingKey != null ? KeyFiles.load(signingKey)
+        SigningKey key = signingKey != null
+                ? KeyFiles.load(signingKey)
                 : KeyFiles.loadOrCreate(Defaults.signingKey(stateDir), out);
-        dev.kiln.attest.SigningKey provenanceKey = attestKey == null ? null
-                : SigningTargets.signingKey(spec, attestKey, passphraseFile);
+        dev.kiln.attest.SigningKey provenanceKey =
+                attestKey == null ? null : SigningTargets.signingKey(spec, attestKey, passphraseFile);
         Path cache = cacheDir != null ? cacheDir : stateDir.resolve("cache");
         Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
-        PackageBuilder builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()),
-                HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                        .connectTimeout(Duration.ofSeconds(20)).build());
+        PackageBuilder builder = new PackageBuilder(
+                BubblewrapSandbox.fromEnvironment(System.getenv()),
+                HttpClient.newBuilder()
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .connectTimeout(Duration.ofSeconds(20))
+                        .build());
         int failures = 0;
         for (int i = 0; i < plans.size(); i++) {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
-            BuildOptions options = new BuildOptions(arch, outDir, cache, stateDir.resolve("work"), stateDir.resolve("logs"), key, epoch == null ? 0 : epoch,
-                    "kiln", offline, keepWorkspace, sourceDirFor(recipeFile, plan), progress(out), provenanceKey, limits)
-                    .withEnvironment(new EnvironmentSources(repositoryAppend, keyringAppend, hermetic,
+            BuildOptions options = new BuildOptions(
+                            arch,
+                            outDir,
+                            cache,
+                            stateDir.resolve("work"),
+                            stateDir.resolve("logs"),
+                            key,
+                            epoch == null ? 0 : epoch,
+                            "kiln",
+                            offline,
+                            keepWorkspace,
+                            sourceDirFor(recipeFile, plan),
+                            progress(out),
+                            provenanceKey,
+                            limits)
+                    .withEnvironment(new EnvironmentSources(
+                            repositoryAppend,
+                            keyringAppend,
+                            hermetic,
                             Path.of("").toAbsolutePath()));
             try {
                 report(out, builder.build(plan, options));
@@ -168,7 +221,9 @@ final class BuildCommand implements Callable<Integer> {
     private BuildLimits limits() {
         try {
             Duration whole = timeout == null ? BuildLimits.DEFAULT_TIMEOUT : BuildTimeout.parse(timeout);
-            long bytes = maxWorkspaceSize == null ? SandboxLimits.DEFAULT_MAX_WORKSPACE_BYTES : ByteSizes.parse(maxWorkspaceSize);
+            long bytes = maxWorkspaceSize == null
+                    ? SandboxLimits.DEFAULT_MAX_WORKSPACE_BYTES
+                    : ByteSizes.parse(maxWorkspaceSize);
             return new BuildLimits(whole, new SandboxLimits(maxProcesses, bytes));
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "kiln build: " + e.getMessage());
@@ -199,10 +254,31 @@ final class BuildCommand implements Callable<Integer> {
             if (p.elfFiles() > 0) {
                 out.say(indent(p.hardening()));
             }
-            out.emit(Output.fields("event", "package", "name", p.name(), "version", p.fullVersion(),
-                    "file", p.file().toString(), "sha256", p.sha256(), "identity", p.identity(),
-                    "installedSize", p.installedSize(), "depends", p.depends(), "provides", p.provides(),
-                    "hardeningPassed", p.hardeningPassed(), "elfFiles", p.elfFiles(), "warnings", p.warnings()));
+            out.emit(Output.fields(
+                    "event",
+                    "package",
+                    "name",
+                    p.name(),
+                    "version",
+                    p.fullVersion(),
+                    "file",
+                    p.file().toString(),
+                    "sha256",
+                    p.sha256(),
+                    "identity",
+                    p.identity(),
+                    "installedSize",
+                    p.installedSize(),
+                    "depends",
+                    p.depends(),
+                    "provides",
+                    p.provides(),
+                    "hardeningPassed",
+                    p.hardeningPassed(),
+                    "elfFiles",
+                    p.elfFiles(),
+                    "warnings",
+                    p.warnings()));
         }
         out.say("log: " + result.log());
     }
@@ -214,8 +290,19 @@ final class BuildCommand implements Callable<Integer> {
         }
         out.say("# " + plan.recipeFile() + " → " + plan.name() + "-" + plan.fullVersion());
         out.say(plan.toYaml());
-        out.emit(Output.fields("event", "plan", "recipe", plan.recipeFile(), "name", plan.name(),
-                "version", plan.fullVersion(), "sources", sources, "yaml", plan.toYaml()));
+        out.emit(Output.fields(
+                "event",
+                "plan",
+                "recipe",
+                plan.recipeFile(),
+                "name",
+                plan.name(),
+                "version",
+                plan.fullVersion(),
+                "sources",
+                sources,
+                "yaml",
+                plan.toYaml()));
     }
 
     private static String indent(String text) {
@@ -225,7 +312,8 @@ final class BuildCommand implements Callable<Integer> {
     private List<Path> exampleRecipes() throws IOException {
         if (!Files.isDirectory(Defaults.EXAMPLES)) {
             // this command's own line, so the message reaches its error stream (a detached one wrote to System.err)
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
                     "no RECIPE given and no example catalog at " + Defaults.EXAMPLES.toAbsolutePath());
         }
         return CatalogFiles.yamlFiles(Defaults.EXAMPLES);

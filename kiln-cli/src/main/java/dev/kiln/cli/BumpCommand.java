@@ -9,7 +9,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "bump", description = "Increment the epoch of each recipe (a rebuild of the same version); only the epoch line changes.")
+@Command(
+        name = "bump",
+        description =
+                "Increment the epoch of each recipe (a rebuild of the same version); only the epoch line changes.")
 final class BumpCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

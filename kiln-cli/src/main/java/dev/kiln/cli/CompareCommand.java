@@ -17,8 +17,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "compare", description = {"Compare two images side by side: size, layers, packages, CVEs by severity,"
-        + " shell, package manager, user and package age."})
+@Command(
+        name = "compare",
+        description = {
+            "Compare two images side by side: size, layers, packages, CVEs by severity,"
+                    + " shell, package manager, user and package age."
+        })
 final class CompareCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -38,11 +42,16 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--secdb", description = "a secdb security.json")
     Path secdb;
 
-    @Option(names = "--advisories-distro", paramLabel = "ID[:RELEASE]", description = "the distribution --advisories"
-            + " or --secdb describe (default: kiln for advisory documents; a secdb's URL prefix)")
+    @Option(
+            names = "--advisories-distro",
+            paramLabel = "ID[:RELEASE]",
+            description = "the distribution --advisories"
+                    + " or --secdb describe (default: kiln for advisory documents; a secdb's URL prefix)")
     String advisoriesDistro;
 
-    @Option(names = "--osv", description = "OSV records: a store directory, a directory of files, or a file; repeatable")
+    @Option(
+            names = "--osv",
+            description = "OSV records: a store directory, a directory of files, or a file; repeatable")
     List<Path> osv = new ArrayList<>();
 
     @Option(names = "--json", description = "JSON instead of a table")
@@ -56,8 +65,8 @@ final class CompareCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         ScanCommand.ScanInputs in = ScanCommand.ScanInputs.load(advisories, secdb, osv, advisoriesDistro, clock);
         Matcher matcher = new Matcher(in.distro(), in.osv(), List.of());
-        ImageComparison cmp = new ImageComparison(facts(imageA, matcher, in), facts(imageB, matcher, in),
-                clock.instant());
+        ImageComparison cmp =
+                new ImageComparison(facts(imageA, matcher, in), facts(imageB, matcher, in), clock.instant());
         var out = spec.commandLine().getOut();
         out.print(json ? cmp.jsonText() + "\n" : markdown ? cmp.markdown() : cmp.table());
         out.flush();

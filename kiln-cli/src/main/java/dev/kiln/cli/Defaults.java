@@ -12,8 +12,7 @@ final class Defaults {
     static final Path REPOSITORY = Path.of("packages");
     static final Path EXAMPLES = Path.of("examples").resolve("recipes");
 
-    private Defaults() {
-    }
+    private Defaults() {}
 
     /** The package signing key kept under a state directory, created on first use. */
     static Path signingKey(Path stateDir) {

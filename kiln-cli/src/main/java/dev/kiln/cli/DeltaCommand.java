@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.server.UpdatePorts;
 import dev.kiln.recipe.Recipe;
+import dev.kiln.server.UpdatePorts;
 import dev.kiln.update.DeltaReport;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "delta", description = "List every local patch still carried, with its recorded reason and how long it has been carried.")
+@Command(
+        name = "delta",
+        description =
+                "List every local patch still carried, with its recorded reason and how long it has been carried.")
 final class DeltaCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -34,12 +37,27 @@ final class DeltaCommand implements Callable<Integer> {
             List<Recipe> loaded = UpdatePorts.load(List.of(f), List.of(), problems);
             for (Recipe r : loaded) {
                 for (DeltaReport.Delta d : report.of(f, r.pkg().name())) {
-                    String age = d.carried() == null ? "unknown" : d.carried().toDays() + " days (" + d.sinceSource() + ")";
+                    String age =
+                            d.carried() == null ? "unknown" : d.carried().toDays() + " days (" + d.sinceSource() + ")";
                     out.say(r.pkg().name() + "  " + d.patch() + "  carried " + age + "  "
                             + (d.reason().isEmpty() ? "NO REASON RECORDED" : d.reason()));
-                    out.emit(Output.fields("event", "delta", "package", r.pkg().name(), "patch", d.patch(), "reason", d.reason(),
-                            "advisories", d.advisories(), "since", d.since() == null ? null : d.since().toString(),
-                            "sinceSource", d.sinceSource(), "carriedDays", d.carried() == null ? null : d.carried().toDays()));
+                    out.emit(Output.fields(
+                            "event",
+                            "delta",
+                            "package",
+                            r.pkg().name(),
+                            "patch",
+                            d.patch(),
+                            "reason",
+                            d.reason(),
+                            "advisories",
+                            d.advisories(),
+                            "since",
+                            d.since() == null ? null : d.since().toString(),
+                            "sinceSource",
+                            d.sinceSource(),
+                            "carriedDays",
+                            d.carried() == null ? null : d.carried().toDays()));
                 }
             }
         }

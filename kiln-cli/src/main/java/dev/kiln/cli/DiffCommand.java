@@ -28,7 +28,8 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PackageDiff diff = PackageDiff.of(Inventories.of(image.load(imageA).rootfs()),
+        PackageDiff diff = PackageDiff.of(
+                Inventories.of(image.load(imageA).rootfs()),
                 Inventories.of(image.load(imageB).rootfs()));
         Output out = Output.of(spec, json);
         if (!json) {
@@ -43,7 +44,18 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private static java.util.Map<String, Object> line(String change, InstalledPackage p, String from, String to) {
-        return Output.fields("change", change, "ecosystem", p.ecosystem().name().toLowerCase(java.util.Locale.ROOT),
-                "name", p.name(), "from", from, "to", to, "purl", p.purl());
+        return Output.fields(
+                "change",
+                change,
+                "ecosystem",
+                p.ecosystem().name().toLowerCase(java.util.Locale.ROOT),
+                "name",
+                p.name(),
+                "from",
+                from,
+                "to",
+                to,
+                "purl",
+                p.purl());
     }
 }

@@ -11,9 +11,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "download", description = {
-        "Print an image's SBOM or SLSA provenance predicate, after verifying its attestation with --key.",
-        "Nothing unverified is printed."})
+@Command(
+        name = "download",
+        description = {
+            "Print an image's SBOM or SLSA provenance predicate, after verifying its attestation with --key.",
+            "Nothing unverified is printed."
+        })
 final class DownloadCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -35,11 +38,15 @@ final class DownloadCommand implements Callable<Integer> {
         List<String> types = switch (what) {
             case "sbom" -> List.of(PredicateTypes.SPDX, PredicateTypes.CYCLONEDX);
             case "provenance" -> List.of(PredicateTypes.SLSA_PROVENANCE_V1);
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "WHAT must be sbom or provenance, got '" + what + "'");
+            default ->
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "WHAT must be sbom or provenance, got '" + what + "'");
         };
         VerificationPolicy policy = verifying.policy().withSignatureRequired(false);
-        Output quiet = new Output(false, new java.io.PrintWriter(java.io.Writer.nullWriter()), spec.commandLine().getErr());
+        Output quiet = new Output(
+                false,
+                new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                spec.commandLine().getErr());
         VerificationReport report = VerifyCommand.verify(spec, quiet, image, verifying.ref, offline, policy);
         if (!report.passed()) {
             return 1;
@@ -52,8 +59,9 @@ final class DownloadCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        Output.of(spec, false).error("download " + what + ": " + report.imageWithDigest()
-                + " has no verified attestation of type " + types);
+        Output.of(spec, false)
+                .error("download " + what + ": " + report.imageWithDigest() + " has no verified attestation of type "
+                        + types);
         return 1;
     }
 }

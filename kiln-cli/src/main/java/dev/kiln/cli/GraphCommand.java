@@ -19,8 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "graph", description = "Print the build order of a catalog from build-time dependencies: each recipe's"
-        + " compiled environment resolved with its runtime closure (cycles broken and reported).")
+@Command(
+        name = "graph",
+        description = "Print the build order of a catalog from build-time dependencies: each recipe's"
+                + " compiled environment resolved with its runtime closure (cycles broken and reported).")
 final class GraphCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -28,7 +30,9 @@ final class GraphCommand implements Callable<Integer> {
     @Mixin
     RecipeSelection selection;
 
-    @Option(names = "--pipeline-dir", description = "directory of pipeline definitions, searched before the built-ins; repeatable")
+    @Option(
+            names = "--pipeline-dir",
+            description = "directory of pipeline definitions, searched before the built-ins; repeatable")
     List<Path> pipelineDirs = new ArrayList<>();
 
     @Option(names = "--arch", description = "architecture the recipes are compiled for (default: ${DEFAULT-VALUE})")
@@ -37,7 +41,10 @@ final class GraphCommand implements Callable<Integer> {
     @Option(names = "--dot", description = "print Graphviz DOT instead of the order")
     boolean dot;
 
-    @Option(names = "--why", arity = "2", paramLabel = "RECIPE",
+    @Option(
+            names = "--why",
+            arity = "2",
+            paramLabel = "RECIPE",
             description = "print the chain of dependencies that puts the second recipe before the first")
     List<String> why = new ArrayList<>();
 
@@ -51,11 +58,14 @@ final class GraphCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Output out = Output.of(spec, json);
         List<String> problems = new ArrayList<>();
-        RebuildGraph graph = RebuildGraph.of(UpdatePorts.load(selection.files(), pipelineDirs, problems),
-                new RecipeCompiler(PipelineLibrary.withBuiltins(pipelineDirs)), CompileOptions.forArch(arch));
+        RebuildGraph graph = RebuildGraph.of(
+                UpdatePorts.load(selection.files(), pipelineDirs, problems),
+                new RecipeCompiler(PipelineLibrary.withBuiltins(pipelineDirs)),
+                CompileOptions.forArch(arch));
         problems.forEach(out::error);
-        graph.problems().forEach((origin, messages) -> messages.forEach(m -> out.error(m + " (" + origin
-                + " is ordered without its build dependencies)")));
+        graph.problems()
+                .forEach((origin, messages) -> messages.forEach(
+                        m -> out.error(m + " (" + origin + " is ordered without its build dependencies)")));
         int status = problems.isEmpty() && graph.problems().isEmpty() ? 0 : 1;
         if (!why.isEmpty()) {
             return why(out, graph, why.get(0), why.get(1)) ? status : 1;
@@ -67,12 +77,14 @@ final class GraphCommand implements Callable<Integer> {
         RebuildGraph.Order order = graph.order();
         order.origins().forEach(out::say);
         for (RebuildGraph.Cycle c : order.cycles()) {
-            out.say("# cycle " + c + ": " + c.broken().from() + " is built before its dependency " + c.broken().to()
-                    + (c.bootstrap() ? " (a bootstrap package)" : ""));
+            out.say("# cycle " + c + ": " + c.broken().from() + " is built before its dependency "
+                    + c.broken().to() + (c.bootstrap() ? " (a bootstrap package)" : ""));
         }
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (String origin : order.origins()) {
-            List<String> reasons = graph.unresolved(origin).stream().map(Resolver.Unresolved::reason).toList();
+            List<String> reasons = graph.unresolved(origin).stream()
+                    .map(Resolver.Unresolved::reason)
+                    .toList();
             if (!reasons.isEmpty()) {
                 missing.put(origin, reasons);
             }
@@ -80,16 +92,36 @@ final class GraphCommand implements Callable<Integer> {
         if (unresolved) {
             missing.forEach((origin, reasons) -> reasons.forEach(r -> out.say("# unresolved in " + origin + ": " + r)));
         } else if (!missing.isEmpty()) {
-            out.say("# " + missing.values().stream().mapToInt(List::size).sum() + " environment atoms of " + missing.size()
+            out.say("# " + missing.values().stream().mapToInt(List::size).sum() + " environment atoms of "
+                    + missing.size()
                     + " recipes resolve to no recipe of the catalog (external, or names only a build's SCA finds);"
                     + " --unresolved lists them");
         }
-        out.emit(Output.fields("event", "graph", "order", order.origins(),
-                "cycles", order.cycles().stream().map(c -> Output.fields("members", c.members(),
-                        "broken", Output.fields("from", c.broken().from(), "to", c.broken().to()),
-                        "bootstrap", c.bootstrap())).toList(),
-                "brokenEdges", order.brokenEdges().stream().map(e -> Output.fields("from", e.from(), "to", e.to())).toList(),
-                "unresolved", missing));
+        out.emit(Output.fields(
+                "event",
+                "graph",
+                "order",
+                order.origins(),
+                "cycles",
+                order.cycles().stream()
+                        .map(c -> Output.fields(
+                                "members",
+                                c.members(),
+                                "broken",
+                                Output.fields(
+                                        "from",
+                                        c.broken().from(),
+                                        "to",
+                                        c.broken().to()),
+                                "bootstrap",
+                                c.bootstrap()))
+                        .toList(),
+                "brokenEdges",
+                order.brokenEdges().stream()
+                        .map(e -> Output.fields("from", e.from(), "to", e.to()))
+                        .toList(),
+                "unresolved",
+                missing));
         return status;
     }
 
@@ -106,22 +138,44 @@ final class GraphCommand implements Callable<Integer> {
         } else {
             out.say(from + " needs " + to + ":");
         }
-        Set<RebuildGraph.Edge> broken = hops.isEmpty() ? Set.of() : new HashSet<>(graph.order().brokenEdges());
+        Set<RebuildGraph.Edge> broken =
+                hops.isEmpty() ? Set.of() : new HashSet<>(graph.order().brokenEdges());
         for (RebuildGraph.Hop h : hops) {
             StringBuilder line = new StringBuilder("  " + h.from() + ": environment");
             for (int i = 0; i < h.links().size(); i++) {
                 RebuildGraph.Link l = h.links().get(i);
-                line.append(i == 0 ? " '" : ", which depends on '").append(l.atom()).append("' → ").append(l.resolvedTo());
+                line.append(i == 0 ? " '" : ", which depends on '")
+                        .append(l.atom())
+                        .append("' → ")
+                        .append(l.resolvedTo());
             }
             line.append(" (recipe ").append(h.to()).append(')');
             if (broken.contains(new RebuildGraph.Edge(h.from(), h.to()))) {
-                line.append(" [cycle broken here: built against the published ").append(h.to()).append(']');
+                line.append(" [cycle broken here: built against the published ")
+                        .append(h.to())
+                        .append(']');
             }
             out.say(line.toString());
         }
-        out.emit(Output.fields("event", "why", "from", from, "to", to, "hops", hops.stream().map(h -> Output.fields(
-                "from", h.from(), "to", h.to(), "links", h.links().stream().map(l -> Output.fields("atom", l.atom(),
-                        "resolvedTo", l.resolvedTo())).toList())).toList()));
+        out.emit(Output.fields(
+                "event",
+                "why",
+                "from",
+                from,
+                "to",
+                to,
+                "hops",
+                hops.stream()
+                        .map(h -> Output.fields(
+                                "from",
+                                h.from(),
+                                "to",
+                                h.to(),
+                                "links",
+                                h.links().stream()
+                                        .map(l -> Output.fields("atom", l.atom(), "resolvedTo", l.resolvedTo()))
+                                        .toList()))
+                        .toList()));
         return true;
     }
 }

@@ -49,7 +49,9 @@ final class ImageBuildCommand implements Callable<Integer> {
     @Option(names = "--keyring", description = "trusted public key file or directory; repeatable")
     List<Path> keyring = new ArrayList<>();
 
-    @Option(names = "--source-date-epoch", description = "timestamp of the image (default: $SOURCE_DATE_EPOCH, else the newest package build date)")
+    @Option(
+            names = "--source-date-epoch",
+            description = "timestamp of the image (default: $SOURCE_DATE_EPOCH, else the newest package build date)")
     Long sourceDateEpoch;
 
     @Option(names = "--lockfile", description = "install exactly the packages of this lock (from `kiln image lock`)")
@@ -68,27 +70,55 @@ final class ImageBuildCommand implements Callable<Integer> {
         ImageSink sink = switch (format) {
             case "oci-layout" -> new OciLayout(out);
             case "oci-archive" -> new OciArchive(out);
-            case "docker-archive" -> new DockerArchive(out,
-                    build.archs().size() == 1 ? null : Platform.fromApkArch(build.archs().get(0).apkArch()));
-            default -> throw new IllegalArgumentException("--format must be oci-layout, oci-archive or docker-archive, got '"
-                    + format + "'");
+            case "docker-archive" ->
+                new DockerArchive(
+                        out,
+                        build.archs().size() == 1
+                                ? null
+                                : Platform.fromApkArch(build.archs().get(0).apkArch()));
+            default ->
+                throw new IllegalArgumentException(
+                        "--format must be oci-layout, oci-archive or docker-archive, got '" + format + "'");
         };
         Digest digest = sink.write(build.images(), tag);
         for (ArchImage a : build.archs()) {
-            o.say(a.platform() + " " + a.image().manifest().descriptor().digest() + " (" + a.packages().size()
-                    + " packages)");
-            o.emit(Output.fields("event", "image", "platform", a.platform().toString(), "digest",
-                    a.image().manifest().descriptor().digest().toString(), "packages", a.packages().size()));
+            o.say(a.platform() + " " + a.image().manifest().descriptor().digest() + " ("
+                    + a.packages().size() + " packages)");
+            o.emit(Output.fields(
+                    "event",
+                    "image",
+                    "platform",
+                    a.platform().toString(),
+                    "digest",
+                    a.image().manifest().descriptor().digest().toString(),
+                    "packages",
+                    a.packages().size()));
         }
         o.say("wrote " + out + " (" + format + ") " + tag + " " + digest);
-        o.emit(Output.fields("event", "built", "out", out.toString(), "format", format, "tag", tag, "digest",
-                digest.toString(), "index", build.images().index().descriptor().digest().toString()));
+        o.emit(Output.fields(
+                "event",
+                "built",
+                "out",
+                out.toString(),
+                "format",
+                format,
+                "tag",
+                tag,
+                "digest",
+                digest.toString(),
+                "index",
+                build.images().index().descriptor().digest().toString()));
         return 0;
     }
 
     /** Build inputs shared by build and publish; {@code $SOURCE_DATE_EPOCH} when no epoch is given. */
-    static BuildOptions options(Path config, List<String> archs, List<String> repositories, List<Path> keyring,
-            Long sourceDateEpoch, Path lockfile) {
+    static BuildOptions options(
+            Path config,
+            List<String> archs,
+            List<String> repositories,
+            List<Path> keyring,
+            Long sourceDateEpoch,
+            Path lockfile) {
         Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
         ImageLock lock = null;
         if (lockfile != null) {
@@ -98,6 +128,7 @@ final class ImageBuildCommand implements Callable<Integer> {
                 throw new ImageException("cannot read lock " + lockfile + ": " + e.getMessage(), e);
             }
         }
-        return new BuildOptions(archs, repositories, keyring, epoch, config.toAbsolutePath().getParent(), lock);
+        return new BuildOptions(
+                archs, repositories, keyring, epoch, config.toAbsolutePath().getParent(), lock);
     }
 }

@@ -33,15 +33,25 @@ final class ImageLockCommand implements Callable<Integer> {
     @Option(names = "--keyring", description = "trusted public key file or directory; repeatable")
     List<Path> keyring = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, description = "write the lock here instead of standard output")
+    @Option(
+            names = {"-o", "--output"},
+            description = "write the lock here instead of standard output")
     Path output;
 
     @Override
     public Integer call() throws Exception {
         byte[] raw = Files.readAllBytes(config);
-        ImageLock lock = new ImageBuilder(Clock.systemUTC()).lock(ImageSpecLoader.load(config),
-                new BuildOptions(archs, repositories, keyring, null, config.toAbsolutePath().getParent()),
-                config.getFileName().toString(), raw);
+        ImageLock lock = new ImageBuilder(Clock.systemUTC())
+                .lock(
+                        ImageSpecLoader.load(config),
+                        new BuildOptions(
+                                archs,
+                                repositories,
+                                keyring,
+                                null,
+                                config.toAbsolutePath().getParent()),
+                        config.getFileName().toString(),
+                        raw);
         if (output != null) {
             AtomicFiles.write(output, lock.toJson());
         } else {

@@ -1,6 +1,5 @@
 package dev.kiln.cli;
 
-import dev.kiln.server.ImageAttestations;
 import dev.kiln.attest.ImageSigner;
 import dev.kiln.attest.SigningKey;
 import dev.kiln.image.ArchImage;
@@ -11,6 +10,7 @@ import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.oci.distribution.RegistryClient;
 import dev.kiln.oci.distribution.RegistrySink;
+import dev.kiln.server.ImageAttestations;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -23,9 +23,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "publish", description = "Build CONFIG and push the image index (and every architecture's manifest)"
-        + " to a registry under every REF; prints the digest references. Pushes nothing when every REF already"
-        + " names the same index. With --sign-key, signs each pushed image and attests its SBOM and provenance.")
+@Command(
+        name = "publish",
+        description =
+                "Build CONFIG and push the image index (and every architecture's manifest)"
+                        + " to a registry under every REF; prints the digest references. Pushes nothing when every REF already"
+                        + " names the same index. With --sign-key, signs each pushed image and attests its SBOM and provenance.")
 final class ImagePublishCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -48,7 +51,9 @@ final class ImagePublishCommand implements Callable<Integer> {
     @Option(names = "--lockfile", description = "install exactly the packages of this lock (from `kiln image lock`)")
     Path lockfile;
 
-    @Option(names = "--source-date-epoch", description = "timestamp of the image (default: $SOURCE_DATE_EPOCH, else the newest package build date)")
+    @Option(
+            names = "--source-date-epoch",
+            description = "timestamp of the image (default: $SOURCE_DATE_EPOCH, else the newest package build date)")
     Long sourceDateEpoch;
 
     @Option(names = "--username", description = "registry user (default: $KILN_REGISTRY_USERNAME)")
@@ -57,12 +62,16 @@ final class ImagePublishCommand implements Callable<Integer> {
     @Option(names = "--password", description = "registry password or token (default: $KILN_REGISTRY_PASSWORD)")
     String password;
 
-    @Option(names = "--sign-key", description = "ECDSA image key (kiln keygen --type image, or a cosign key): sign each pushed"
-            + " image and attest its SPDX SBOM and SLSA provenance")
+    @Option(
+            names = "--sign-key",
+            description = "ECDSA image key (kiln keygen --type image, or a cosign key): sign each pushed"
+                    + " image and attest its SPDX SBOM and SLSA provenance")
     Path signKey;
 
-    @Option(names = "--passphrase-file", description = "file holding the --sign-key passphrase (default: KILN_PASSWORD,"
-            + " COSIGN_PASSWORD, or a prompt)")
+    @Option(
+            names = "--passphrase-file",
+            description = "file holding the --sign-key passphrase (default: KILN_PASSWORD,"
+                    + " COSIGN_PASSWORD, or a prompt)")
     Path passphraseFile;
 
     @Option(names = "--json", description = "machine-readable output")
@@ -71,44 +80,87 @@ final class ImagePublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Output o = Output.of(spec, json);
-        List<ImageReference> references = refs.stream().map(ImageReference::parse).toList();
+        List<ImageReference> references =
+                refs.stream().map(ImageReference::parse).toList();
         Credentials credentials = Defaults.registryCredentials(username, password);
         // read the key before building so a wrong passphrase costs nothing
         SigningKey key = signKey == null ? null : SigningTargets.signingKey(spec, signKey, passphraseFile);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        BuildOptions options = ImageBuildCommand.options(config, archs, repositories, keyring, sourceDateEpoch,
-                lockfile);
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(30))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        BuildOptions options =
+                ImageBuildCommand.options(config, archs, repositories, keyring, sourceDateEpoch, lockfile);
         RegistryClient client = new RegistryClient(http, credentials);
-        ImagePublisher.PublishResult result = new ImagePublisher(new ImageBuilder(Clock.systemUTC()),
-                new RegistrySink(client)).publish(config, options, references);
-        result.build().warnings().forEach(w -> o.progress("warning: " + w, Output.fields("event", "warning", "message", w)));
+        ImagePublisher.PublishResult result = new ImagePublisher(
+                        new ImageBuilder(Clock.systemUTC()), new RegistrySink(client))
+                .publish(config, options, references);
+        result.build()
+                .warnings()
+                .forEach(w -> o.progress("warning: " + w, Output.fields("event", "warning", "message", w)));
         for (ArchImage a : result.build().archs()) {
-            o.emit(Output.fields("event", "image", "platform", a.platform().toString(), "digest",
-                    a.image().manifest().descriptor().digest().toString(), "packages", a.packages().size()));
+            o.emit(Output.fields(
+                    "event",
+                    "image",
+                    "platform",
+                    a.platform().toString(),
+                    "digest",
+                    a.image().manifest().descriptor().digest().toString(),
+                    "packages",
+                    a.packages().size()));
         }
         var push = result.push();
-        o.progress(result.changed()
-                ? "pushed " + push.updated().size() + " reference(s): " + push.blobsUploaded() + " blob(s) uploaded, "
-                        + push.blobsMounted() + " mounted, " + push.blobsPresent() + " already there"
-                : "unchanged: every reference already names " + result.indexDigest(),
-                Output.fields("event", "pushed", "changed", result.changed(), "uploaded", push.blobsUploaded(),
-                        "mounted", push.blobsMounted(), "present", push.blobsPresent(), "manifests",
+        o.progress(
+                result.changed()
+                        ? "pushed " + push.updated().size() + " reference(s): " + push.blobsUploaded()
+                                + " blob(s) uploaded, " + push.blobsMounted() + " mounted, " + push.blobsPresent()
+                                + " already there"
+                        : "unchanged: every reference already names " + result.indexDigest(),
+                Output.fields(
+                        "event",
+                        "pushed",
+                        "changed",
+                        result.changed(),
+                        "uploaded",
+                        push.blobsUploaded(),
+                        "mounted",
+                        push.blobsMounted(),
+                        "present",
+                        push.blobsPresent(),
+                        "manifests",
                         push.manifestsPushed()));
         if (key != null) {
-            for (ImageSigner.Result signed : ImageAttestations.signAndAttest(client, result, config, key, SignCommand.clock())) {
+            for (ImageSigner.Result signed :
+                    ImageAttestations.signAndAttest(client, result, config, key, SignCommand.clock())) {
                 for (ImageSigner.Stored st : signed.stored()) {
-                    o.progress(st.kind() + (st.predicateType() == null ? "" : " " + st.predicateType()) + " of "
-                            + signed.subject() + " stored as " + st.location(),
-                            Output.fields("event", st.kind(), "subject", signed.subject().toString(), "predicateType",
-                                    st.predicateType(), "location", st.location(), "manifest", st.manifest().toString()));
+                    o.progress(
+                            st.kind() + (st.predicateType() == null ? "" : " " + st.predicateType()) + " of "
+                                    + signed.subject() + " stored as " + st.location(),
+                            Output.fields(
+                                    "event",
+                                    st.kind(),
+                                    "subject",
+                                    signed.subject().toString(),
+                                    "predicateType",
+                                    st.predicateType(),
+                                    "location",
+                                    st.location(),
+                                    "manifest",
+                                    st.manifest().toString()));
                 }
             }
         }
         for (ImageReference ref : result.digestReferences()) {
             o.say(ref.toString());
-            o.emit(Output.fields("event", "published", "reference", ref.toString(), "digest",
-                    result.indexDigest().toString(), "changed", result.changed()));
+            o.emit(Output.fields(
+                    "event",
+                    "published",
+                    "reference",
+                    ref.toString(),
+                    "digest",
+                    result.indexDigest().toString(),
+                    "changed",
+                    result.changed()));
         }
         return 0;
     }

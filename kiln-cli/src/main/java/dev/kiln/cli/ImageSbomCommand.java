@@ -20,7 +20,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "sbom", description = "Print the SBOM of an image in an OCI layout, an OCI archive or a Docker archive.")
+@Command(
+        name = "sbom",
+        description = "Print the SBOM of an image in an OCI layout, an OCI archive or a Docker archive.")
 final class ImageSbomCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -41,9 +43,12 @@ final class ImageSbomCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Named named = read();
         List<OciImage> images = named.images();
-        OciImage chosen = arch == null ? images.get(0) : images.stream()
-                .filter(i -> i.platform().equals(Platform.parse(arch))).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("image has no platform " + arch));
+        OciImage chosen = arch == null
+                ? images.get(0)
+                : images.stream()
+                        .filter(i -> i.platform().equals(Platform.parse(arch)))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("image has no platform " + arch));
         ImageSbom sbom = new ImageSbom(ImageTrees.read(chosen), SbomSubject.of(named.name(), chosen));
         byte[] out = switch (format) {
             case "spdx" -> sbom.spdx();
@@ -56,8 +61,7 @@ final class ImageSbomCommand implements Callable<Integer> {
     }
 
     /** The images read and the name the SBOM gives them. */
-    private record Named(String name, List<OciImage> images) {
-    }
+    private record Named(String name, List<OciImage> images) {}
 
     /**
      * Reads the image and names it as its container does: the layout entry's
@@ -69,13 +73,18 @@ final class ImageSbomCommand implements Callable<Integer> {
             return named(new OciLayout(image).read(ref));
         }
         if (isDockerArchive()) {
-            List<DockerArchive.Loaded> loaded = new DockerArchive(image, null).read().stream()
-                    .filter(l -> ref == null || l.repoTags().contains(ref)).toList();
+            List<DockerArchive.Loaded> loaded = new DockerArchive(image, null)
+                    .read().stream()
+                            .filter(l -> ref == null || l.repoTags().contains(ref))
+                            .toList();
             if (loaded.isEmpty()) {
                 throw new IllegalArgumentException("docker archive " + image + " has no image tagged '" + ref + "'");
             }
-            String name = ref != null ? ref : loaded.get(0).repoTags().stream().findFirst().orElse(fileName());
-            return new Named(name, loaded.stream().map(DockerArchive.Loaded::image).toList());
+            String name = ref != null
+                    ? ref
+                    : loaded.get(0).repoTags().stream().findFirst().orElse(fileName());
+            return new Named(
+                    name, loaded.stream().map(DockerArchive.Loaded::image).toList());
         }
         return named(new OciArchive(image).read(ref));
     }

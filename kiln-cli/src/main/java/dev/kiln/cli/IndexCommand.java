@@ -10,8 +10,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "index", description = "Rewrite the signed APKINDEX.tar.gz of OUT/ARCH from the packages in it;"
-        + " every package must verify with the signing key or a --keyring-append key.")
+@Command(
+        name = "index",
+        description = "Rewrite the signed APKINDEX.tar.gz of OUT/ARCH from the packages in it;"
+                + " every package must verify with the signing key or a --keyring-append key.")
 final class IndexCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -22,11 +24,14 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--out-dir", description = "repository root (default: ${DEFAULT-VALUE})")
     Path outDir = Defaults.REPOSITORY;
 
-    @Option(names = "--signing-key", description = "RSA private key (default: .kiln/keys/kiln.rsa, created on first use)")
+    @Option(
+            names = "--signing-key",
+            description = "RSA private key (default: .kiln/keys/kiln.rsa, created on first use)")
     Path signingKey;
 
-    @Option(names = "--keyring-append", description = "also trust packages signed by this public key file or"
-            + " directory of keys; repeatable")
+    @Option(
+            names = "--keyring-append",
+            description = "also trust packages signed by this public key file or" + " directory of keys; repeatable")
     List<Path> keyringAppend = new ArrayList<>();
 
     @Option(names = "--source-date-epoch", description = "mtime of the index entries (default: 0)")
@@ -38,7 +43,8 @@ final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Output out = Output.of(spec, json);
-        SigningKey key = signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(Defaults.SIGNING_KEY, out);
+        SigningKey key =
+                signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(Defaults.SIGNING_KEY, out);
         int count = new ApkRepository(outDir).reindex(arch, key, TrustedKeys.load(keyringAppend), sourceDateEpoch);
         Path index = outDir.resolve(arch).resolve("APKINDEX.tar.gz");
         out.say("wrote " + index + " with " + count + " packages");

@@ -11,8 +11,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "inventory", description = {"List an image's packages (APK, dpkg, Python, Java, npm, Go) with their purls and",
-        "evidence files, as Kiln JSON, SPDX 2.3 or CycloneDX 1.6."})
+@Command(
+        name = "inventory",
+        description = {
+            "List an image's packages (APK, dpkg, Python, Java, npm, Go) with their purls and",
+            "evidence files, as Kiln JSON, SPDX 2.3 or CycloneDX 1.6."
+        })
 final class InventoryCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -23,7 +27,10 @@ final class InventoryCommand implements Callable<Integer> {
     @Mixin
     ImageOptions image = new ImageOptions();
 
-    @Option(names = "--format", defaultValue = "json", description = "json, spdx or cyclonedx (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--format",
+            defaultValue = "json",
+            description = "json, spdx or cyclonedx (default: ${DEFAULT-VALUE})")
     String format;
 
     @Option(names = "--source-date-epoch", description = "document creation time (default: $SOURCE_DATE_EPOCH, else 0)")
@@ -38,8 +45,9 @@ final class InventoryCommand implements Callable<Integer> {
             case "json" -> InventorySboms.json(inv, target);
             case "spdx" -> InventorySboms.spdx(inv, target, created);
             case "cyclonedx" -> InventorySboms.cyclonedx(inv, target, created);
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--format: expected json, spdx or cyclonedx, found '" + format + "'");
+            default ->
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--format: expected json, spdx or cyclonedx, found '" + format + "'");
         };
         var out = spec.commandLine().getOut();
         out.print(new String(doc, StandardCharsets.UTF_8));

@@ -9,13 +9,13 @@ import java.nio.file.Path;
 final class KeyFiles {
     static final int DEFAULT_BITS = SigningKeys.PACKAGE_KEY_BITS;
 
-    private KeyFiles() {
-    }
+    private KeyFiles() {}
 
     /** Loads a key the user named; a missing file is a usage error with the fix. */
     static SigningKey load(Path key) {
         if (!Files.exists(key)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Kiln()),
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(new Kiln()),
                     "--signing-key " + key + ": no such file (create one with 'kiln keygen " + key + "')");
         }
         return SigningKey.load(key);

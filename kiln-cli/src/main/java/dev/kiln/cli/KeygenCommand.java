@@ -8,11 +8,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "keygen", description = {
-        "Generate an RSA key pair for signing packages and indexes: KEY and KEY.pub.",
-        "Name keys NAME.rsa: apk and apko look the public key up as /etc/apk/keys/NAME.rsa.pub.",
-        "With --type image: an ECDSA P-256 pair for signing images, KEY (encrypted in cosign's format with a",
-        "passphrase from --passphrase-file, KILN_PASSWORD, COSIGN_PASSWORD or a prompt) and KEY.pub (NAME.key gives NAME.pub)."})
+@Command(
+        name = "keygen",
+        description = {
+            "Generate an RSA key pair for signing packages and indexes: KEY and KEY.pub.",
+            "Name keys NAME.rsa: apk and apko look the public key up as /etc/apk/keys/NAME.rsa.pub.",
+            "With --type image: an ECDSA P-256 pair for signing images, KEY (encrypted in cosign's format with a",
+            "passphrase from --passphrase-file, KILN_PASSWORD, COSIGN_PASSWORD or a prompt) and KEY.pub (NAME.key gives NAME.pub)."
+        })
 final class KeygenCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -23,7 +26,9 @@ final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--bits", description = "RSA modulus size, at least 2048 (default: ${DEFAULT-VALUE})")
     int bits = KeyFiles.DEFAULT_BITS;
 
-    @Option(names = "--type", description = "apk (RSA, for packages) or image (ECDSA P-256, for images) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--type",
+            description = "apk (RSA, for packages) or image (ECDSA P-256, for images) (default: ${DEFAULT-VALUE})")
     String type = "apk";
 
     @Option(names = "--passphrase-file", description = "file holding the passphrase of an image key")
@@ -67,7 +72,8 @@ final class KeygenCommand implements Callable<Integer> {
     private int imageKey(Output out) throws Exception {
         Path file = key.equals(Path.of("kiln.rsa")) ? Path.of("kiln-image.key") : key;
         String name = file.getFileName().toString();
-        Path pub = file.resolveSibling(name.endsWith(".key") ? name.substring(0, name.length() - 4) + ".pub" : name + ".pub");
+        Path pub = file.resolveSibling(
+                name.endsWith(".key") ? name.substring(0, name.length() - 4) + ".pub" : name + ".pub");
         if (!force && (Files.exists(file) || Files.exists(pub))) {
             out.error("keygen: " + file + " or " + pub + " already exists; pass --force to replace it");
             return 2;
@@ -80,8 +86,17 @@ final class KeygenCommand implements Callable<Integer> {
         dev.kiln.attest.SigningKey generated = dev.kiln.attest.SigningKey.generate(random);
         generated.write(file, pub, passphrase, random);
         out.say("wrote " + file + " (encrypted) and " + pub);
-        out.emit(Output.fields("event", "keygen", "type", "image", "private", file.toString(), "public", pub.toString(),
-                "keyId", generated.verificationKey().keyId()));
+        out.emit(Output.fields(
+                "event",
+                "keygen",
+                "type",
+                "image",
+                "private",
+                file.toString(),
+                "public",
+                pub.toString(),
+                "keyId",
+                generated.verificationKey().keyId()));
         return 0;
     }
 }

@@ -5,16 +5,39 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code kiln} command: a thin front end over Kiln's libraries. */
-@Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
+@Command(
+        name = "kiln",
+        mixinStandardHelpOptions = true,
+        version = "kiln 0.1.0",
         description = "Builds packages from upstream sources and images from packages, reproducibly.")
 public final class Kiln implements Runnable {
     /** The subcommands, in the order help lists them. */
-    private static final List<Class<?>> SUBCOMMANDS = List.of(BuildCommand.class, LintCommand.class, KeygenCommand.class,
-            IndexCommand.class, PackageCommand.class, SourceCommand.class, ImageCommand.class, AdvisoryCommand.class,
-            ScanCommand.class, InventoryCommand.class, VexCommand.class, CompareCommand.class, DiffCommand.class,
-            UpdateCommand.class, DeltaCommand.class, GraphCommand.class, BumpCommand.class, RegistryCommand.class,
-            UpCommand.class, SignCommand.class, AttestCommand.class, VerifyCommand.class, VerifyAttestationCommand.class,
-            DownloadCommand.class, StartupTrainingCommand.class);
+    private static final List<Class<?>> SUBCOMMANDS = List.of(
+            BuildCommand.class,
+            LintCommand.class,
+            KeygenCommand.class,
+            IndexCommand.class,
+            PackageCommand.class,
+            SourceCommand.class,
+            ImageCommand.class,
+            AdvisoryCommand.class,
+            ScanCommand.class,
+            InventoryCommand.class,
+            VexCommand.class,
+            CompareCommand.class,
+            DiffCommand.class,
+            UpdateCommand.class,
+            DeltaCommand.class,
+            GraphCommand.class,
+            BumpCommand.class,
+            RegistryCommand.class,
+            UpCommand.class,
+            SignCommand.class,
+            AttestCommand.class,
+            VerifyCommand.class,
+            VerifyAttestationCommand.class,
+            DownloadCommand.class,
+            StartupTrainingCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

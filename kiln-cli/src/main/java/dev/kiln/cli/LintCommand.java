@@ -22,9 +22,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "lint", description = {
-        "Load, compile and lint recipes; directories are searched for *.yaml.",
-        "Exits 1 when a recipe does not load or has an error-level finding."})
+@Command(
+        name = "lint",
+        description = {
+            "Load, compile and lint recipes; directories are searched for *.yaml.",
+            "Exits 1 when a recipe does not load or has an error-level finding."
+        })
 final class LintCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -66,11 +69,25 @@ final class LintCommand implements Callable<Integer> {
                     counts.merge(f.severity(), 1, Integer::sum);
                     byRule.merge(f.rule(), 1, Integer::sum);
                     if (!summaryOnly) {
-                        out.say(f.file() + ":" + f.line() + ":" + f.column() + ": " + f.severity().name().toLowerCase(java.util.Locale.ROOT)
-                                + ": " + f.rule() + ": " + f.message());
+                        out.say(f.file() + ":" + f.line() + ":" + f.column() + ": "
+                                + f.severity().name().toLowerCase(java.util.Locale.ROOT) + ": " + f.rule() + ": "
+                                + f.message());
                     }
-                    out.emit(Output.fields("event", "finding", "file", f.file(), "line", f.line(), "column", f.column(),
-                            "severity", f.severity().name(), "rule", f.rule(), "message", f.message()));
+                    out.emit(Output.fields(
+                            "event",
+                            "finding",
+                            "file",
+                            f.file(),
+                            "line",
+                            f.line(),
+                            "column",
+                            f.column(),
+                            "severity",
+                            f.severity().name(),
+                            "rule",
+                            f.rule(),
+                            "message",
+                            f.message()));
                 }
             } catch (RecipeException e) {
                 failed.add(e.getMessage());
@@ -80,15 +97,37 @@ final class LintCommand implements Callable<Integer> {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         int errors = counts.getOrDefault(LintFinding.Severity.ERROR, 0);
-        out.say(String.format("%d recipes: %d loaded and compiled, %d failed to load; findings: %d errors, %d warnings, %d info (%d ms)",
-                files.size(), loaded, failed.size(), errors, counts.getOrDefault(LintFinding.Severity.WARNING, 0),
-                counts.getOrDefault(LintFinding.Severity.INFO, 0), millis));
+        out.say(String.format(
+                "%d recipes: %d loaded and compiled, %d failed to load; findings: %d errors, %d warnings, %d info (%d ms)",
+                files.size(),
+                loaded,
+                failed.size(),
+                errors,
+                counts.getOrDefault(LintFinding.Severity.WARNING, 0),
+                counts.getOrDefault(LintFinding.Severity.INFO, 0),
+                millis));
         if (!byRule.isEmpty()) {
             out.say("by rule: " + byRule);
         }
-        out.emit(Output.fields("event", "summary", "recipes", files.size(), "loaded", loaded, "failed", failed.size(),
-                "errors", errors, "warnings", counts.getOrDefault(LintFinding.Severity.WARNING, 0),
-                "info", counts.getOrDefault(LintFinding.Severity.INFO, 0), "byRule", byRule, "millis", millis));
+        out.emit(Output.fields(
+                "event",
+                "summary",
+                "recipes",
+                files.size(),
+                "loaded",
+                loaded,
+                "failed",
+                failed.size(),
+                "errors",
+                errors,
+                "warnings",
+                counts.getOrDefault(LintFinding.Severity.WARNING, 0),
+                "info",
+                counts.getOrDefault(LintFinding.Severity.INFO, 0),
+                "byRule",
+                byRule,
+                "millis",
+                millis));
         return failed.isEmpty() && errors == 0 ? 0 : 1;
     }
 

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiln.server.ReconcileEvent;
 import java.io.PrintWriter;
-import picocli.CommandLine.Model.CommandSpec;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The one place commands write to the terminal: human lines on stderr (progress) and stdout

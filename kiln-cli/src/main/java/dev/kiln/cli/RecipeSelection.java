@@ -12,7 +12,9 @@ final class RecipeSelection {
     @Parameters(paramLabel = "RECIPE", description = "recipe files (default: every recipe of --catalog)")
     List<Path> recipes = new ArrayList<>();
 
-    @Option(names = "--catalog", description = "recipe directory used when no RECIPE is given (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--catalog",
+            description = "recipe directory used when no RECIPE is given (default: ${DEFAULT-VALUE})")
     Path catalog = Defaults.EXAMPLES;
 
     List<Path> files() throws IOException {

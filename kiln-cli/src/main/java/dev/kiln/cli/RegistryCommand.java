@@ -16,7 +16,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "registry", description = "Run Kiln's OCI registry, or collect its garbage.",
+@Command(
+        name = "registry",
+        description = "Run Kiln's OCI registry, or collect its garbage.",
         subcommands = {RegistryCommand.Serve.class, RegistryCommand.Gc.class})
 final class RegistryCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -57,7 +59,10 @@ final class RegistryCommand implements Runnable {
         @Option(names = "--htpasswd", description = "bcrypt htpasswd file; without it the registry is open to all")
         Path htpasswd;
 
-        @Option(names = "--access", description = "grants file: lines 'SUBJECT PATTERN ACTIONS' (default: anonymous pull, users everything)")
+        @Option(
+                names = "--access",
+                description =
+                        "grants file: lines 'SUBJECT PATTERN ACTIONS' (default: anonymous pull, users everything)")
         Path access;
 
         @Option(names = "--no-anonymous-pull", description = "require credentials for pulls too")
@@ -69,30 +74,42 @@ final class RegistryCommand implements Runnable {
         @Option(names = "--tls-key", description = "PEM private key")
         Path tlsKey;
 
-        @Option(names = "--gc-interval", description = "collect garbage online at this interval, e.g. 6h (default: off)")
+        @Option(
+                names = "--gc-interval",
+                description = "collect garbage online at this interval, e.g. 6h (default: off)")
         String gcInterval;
 
         @Option(names = "--metrics-public", description = "serve /metrics without a login even when --htpasswd is set")
         boolean metricsPublic;
 
-        @Option(names = "--max-uploads", description = "requests with a body (uploads, manifest pushes) handled at once; "
-                + "more wait without a thread (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--max-uploads",
+                description = "requests with a body (uploads, manifest pushes) handled at once; "
+                        + "more wait without a thread (default: ${DEFAULT-VALUE})")
         int maxUploads = ClientLimits.defaults().maxBodies();
 
-        @Option(names = "--max-uploads-per-client", description = "requests with a body one client address may have open "
-                + "at once; more get 429 (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--max-uploads-per-client",
+                description = "requests with a body one client address may have open "
+                        + "at once; more get 429 (default: ${DEFAULT-VALUE})")
         int maxUploadsPerClient = ClientLimits.defaults().maxBodiesPerClient();
 
-        @Option(names = "--min-upload-rate", description = "bytes per second below which a request body is cut off "
-                + "with 408; 0 turns it off (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--min-upload-rate",
+                description = "bytes per second below which a request body is cut off "
+                        + "with 408; 0 turns it off (default: ${DEFAULT-VALUE})")
         long minUploadRate = ClientLimits.defaults().minBodyBytesPerSecond();
 
-        @Option(names = "--idle-timeout", description = "close a connection or request body that sends nothing for this "
-                + "long, e.g. 30s (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--idle-timeout",
+                description = "close a connection or request body that sends nothing for this "
+                        + "long, e.g. 30s (default: ${DEFAULT-VALUE})")
         String idleTimeout = "30s";
 
-        @Option(names = "--max-failed-logins", description = "wrong passwords per client address and minute before 429; "
-                + "0 turns it off (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--max-failed-logins",
+                description = "wrong passwords per client address and minute before 429; "
+                        + "0 turns it off (default: ${DEFAULT-VALUE})")
         int maxFailedLogins = ClientLimits.defaults().failedLoginsPerMinute();
 
         @Option(names = "--json", description = "machine-readable output")
@@ -101,13 +118,18 @@ final class RegistryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Output out = Output.of(spec, json);
-            ClientLimits limits = new ClientLimits(maxUploads, maxUploadsPerClient, minUploadRate, duration(idleTimeout),
-                    maxFailedLogins);
+            ClientLimits limits = new ClientLimits(
+                    maxUploads, maxUploadsPerClient, minUploadRate, duration(idleTimeout), maxFailedLogins);
             AccessPolicy policy = access != null
                     ? AccessPolicy.parse(Files.readString(access, StandardCharsets.UTF_8), access.toString())
                     : noAnonymousPull ? AccessPolicy.authenticatedOnly() : AccessPolicy.publicRead();
-            RegistryConfig.Builder config = RegistryConfig.builder(root).addr(addr).htpasswd(htpasswd).access(policy)
-                    .tls(tlsCert, tlsKey).limits(limits).metricsPublic(metricsPublic);
+            RegistryConfig.Builder config = RegistryConfig.builder(root)
+                    .addr(addr)
+                    .htpasswd(htpasswd)
+                    .access(policy)
+                    .tls(tlsCert, tlsKey)
+                    .limits(limits)
+                    .metricsPublic(metricsPublic);
             if (gcInterval != null) {
                 config.gcInterval(duration(gcInterval));
             }
@@ -121,7 +143,9 @@ final class RegistryCommand implements Runnable {
         }
     }
 
-    @Command(name = "gc", description = "Remove unreferenced blobs and abandoned uploads (offline: stop the server first).")
+    @Command(
+            name = "gc",
+            description = "Remove unreferenced blobs and abandoned uploads (offline: stop the server first).")
     static final class Gc implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -129,7 +153,9 @@ final class RegistryCommand implements Runnable {
         @Option(names = "--root", required = true, description = "storage folder")
         Path root;
 
-        @Option(names = "--upload-expiry", description = "remove uploads idle longer than this (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--upload-expiry",
+                description = "remove uploads idle longer than this (default: ${DEFAULT-VALUE})")
         String uploadExpiry = "24h";
 
         @Option(names = "--json", description = "machine-readable output")
@@ -139,12 +165,22 @@ final class RegistryCommand implements Runnable {
         public Integer call() {
             Output out = Output.of(spec, json);
             Clock clock = Clock.systemUTC();
-            GarbageCollector.Report report = new GarbageCollector(new FileSystemStorage(root, clock), clock, Duration.ZERO,
-                    duration(uploadExpiry)).collect();
+            GarbageCollector.Report report = new GarbageCollector(
+                            new FileSystemStorage(root, clock), clock, Duration.ZERO, duration(uploadExpiry))
+                    .collect();
             out.say("removed " + report.blobsRemoved() + " blobs (" + report.bytesFreed() + " bytes) and "
                     + report.uploadsRemoved() + " abandoned uploads from " + root);
-            out.emit(Output.fields("event", "gc", "root", root.toString(), "blobs", report.blobsRemoved(),
-                    "bytes", report.bytesFreed(), "uploads", report.uploadsRemoved()));
+            out.emit(Output.fields(
+                    "event",
+                    "gc",
+                    "root",
+                    root.toString(),
+                    "blobs",
+                    report.blobsRemoved(),
+                    "bytes",
+                    report.bytesFreed(),
+                    "uploads",
+                    report.uploadsRemoved()));
             return 0;
         }
     }

@@ -30,8 +30,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "scan", description = {"Inventory an image and match it against advisories, OSV records and VEX.",
-        "Exits 1 when --fail-on is given and a finding reaches it."})
+@Command(
+        name = "scan",
+        description = {
+            "Inventory an image and match it against advisories, OSV records and VEX.",
+            "Exits 1 when --fail-on is given and a finding reaches it."
+        })
 final class ScanCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -42,19 +46,27 @@ final class ScanCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ImageOptions image = new ImageOptions();
 
-    @Option(names = "--advisories", description = "advisory document directory (Kiln's own distribution data), or a feed compiled from one by"
-            + " `kiln advisory compile` (much faster to load)")
+    @Option(
+            names = "--advisories",
+            description = "advisory document directory (Kiln's own distribution data), or a feed compiled from one by"
+                    + " `kiln advisory compile` (much faster to load)")
     Path advisories;
 
     @Option(names = "--secdb", description = "a secdb security.json (instead of or besides --advisories)")
     Path secdb;
 
-    @Option(names = "--advisories-distro", paramLabel = "ID[:RELEASE]", description = {
-            "the distribution --advisories or --secdb describe (e.g. wolfi, alpine:3.18); they are matched only",
-            "against images of that distribution. Default: kiln for advisory documents; a secdb's URL prefix"})
+    @Option(
+            names = "--advisories-distro",
+            paramLabel = "ID[:RELEASE]",
+            description = {
+                "the distribution --advisories or --secdb describe (e.g. wolfi, alpine:3.18); they are matched only",
+                "against images of that distribution. Default: kiln for advisory documents; a secdb's URL prefix"
+            })
     String advisoriesDistro;
 
-    @Option(names = "--osv", description = "OSV records: a store directory, a directory of files, or a file; repeatable")
+    @Option(
+            names = "--osv",
+            description = "OSV records: a store directory, a directory of files, or a file; repeatable")
     List<Path> osv = new ArrayList<>();
 
     @Option(names = "--vex", description = "OpenVEX document; repeatable")
@@ -66,7 +78,10 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--fail-on", description = "critical, high, medium, low or unknown")
     String failOn;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, json or sarif (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            description = "table, json or sarif (default: ${DEFAULT-VALUE})")
     String format;
 
     @Option(names = "--json", description = "same as --format json")
@@ -98,8 +113,8 @@ final class ScanCommand implements Callable<Integer> {
         try {
             return Severity.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--fail-on: expected critical, high, medium, low or unknown, found '"
-                    + text + "'", e);
+            throw new IllegalArgumentException(
+                    "--fail-on: expected critical, high, medium, low or unknown, found '" + text + "'", e);
         }
     }
 

@@ -23,7 +23,9 @@ final class SigningOptions {
     @Option(names = "--key", required = true, description = "private key (kiln keygen --type image, or a cosign key)")
     Path key;
 
-    @Option(names = "--passphrase-file", description = "file holding the key's passphrase (default: KILN_PASSWORD, COSIGN_PASSWORD, or a prompt)")
+    @Option(
+            names = "--passphrase-file",
+            description = "file holding the key's passphrase (default: KILN_PASSWORD, COSIGN_PASSWORD, or a prompt)")
     Path passphraseFile;
 
     @Option(names = "--storage", description = "legacy-tags, referrers or both (default: ${DEFAULT-VALUE})")
@@ -50,8 +52,17 @@ final class SigningOptions {
         for (ImageSigner.Stored s : result.stored()) {
             out.say(s.kind() + (s.predicateType() == null ? "" : " " + s.predicateType()) + " of " + subject.digest()
                     + " stored as " + s.location());
-            out.emit(Output.fields("event", s.kind(), "subject", subject.digest().toString(), "predicateType",
-                    s.predicateType(), "location", s.location(), "manifest", s.manifest().toString()));
+            out.emit(Output.fields(
+                    "event",
+                    s.kind(),
+                    "subject",
+                    subject.digest().toString(),
+                    "predicateType",
+                    s.predicateType(),
+                    "location",
+                    s.location(),
+                    "manifest",
+                    s.manifest().toString()));
         }
         return 0;
     }
@@ -61,8 +72,9 @@ final class SigningOptions {
             case "legacy-tags", "legacy" -> ImageSigner.Storage.LEGACY_TAGS;
             case "referrers", "oci-1-1" -> ImageSigner.Storage.REFERRERS;
             case "both" -> ImageSigner.Storage.BOTH;
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--storage must be legacy-tags, referrers or both, got '" + storage + "'");
+            default ->
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--storage must be legacy-tags, referrers or both, got '" + storage + "'");
         };
     }
 }

@@ -24,11 +24,9 @@ final class SigningTargets {
     static final List<String> PASSWORD_VARIABLES = List.of("KILN_PASSWORD", "COSIGN_PASSWORD");
 
     /** Where the image lives and how to name it in that store (a tag or a digest). */
-    record Target(SignatureStore store, String reference, String display) {
-    }
+    record Target(SignatureStore store, String reference, String display) {}
 
-    private SigningTargets() {
-    }
+    private SigningTargets() {}
 
     static Target open(picocli.CommandLine.Model.CommandSpec spec, String image, String ref, boolean offline) {
         Path dir = Path.of(image);
@@ -38,30 +36,40 @@ final class SigningTargets {
             return new Target(SignatureStore.layout(layout, dir.getFileName().toString()), name, dir + ":" + name);
         }
         if (offline) {
-            throw new ParameterException(spec.commandLine(), "--offline needs IMAGE to be an OCI layout directory; '"
-                    + image + "' is not a directory");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--offline needs IMAGE to be an OCI layout directory; '" + image + "' is not a directory");
         }
         ImageReference reference = ImageReference.parse(image);
-        RegistryClient client = new RegistryClient(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build(),
+        RegistryClient client = new RegistryClient(
+                HttpClient.newBuilder()
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .build(),
                 Defaults.registryCredentials(null, null));
         return new Target(SignatureStore.registry(client, reference), reference.identifier(), reference.toString());
     }
 
     /** The layout's one image name that is not a signature, attestation or referrers tag. */
     private static String onlyName(picocli.CommandLine.Model.CommandSpec spec, OciLayout layout) {
-        List<String> names = layout.index().manifests().stream().map(d -> d.annotations().get(OciLayout.REF_NAME))
-                .filter(n -> n != null && !n.startsWith("sha256-")).distinct().toList();
+        List<String> names = layout.index().manifests().stream()
+                .map(d -> d.annotations().get(OciLayout.REF_NAME))
+                .filter(n -> n != null && !n.startsWith("sha256-"))
+                .distinct()
+                .toList();
         if (names.size() != 1) {
-            throw new ParameterException(spec.commandLine(), "layout " + layout.dir() + " holds images " + names
-                    + "; choose one with --ref");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "layout " + layout.dir() + " holds images " + names + "; choose one with --ref");
         }
         return names.get(0);
     }
 
-    static SigningKey signingKey(picocli.CommandLine.Model.CommandSpec spec, Path key, Path passphraseFile) throws IOException {
+    static SigningKey signingKey(picocli.CommandLine.Model.CommandSpec spec, Path key, Path passphraseFile)
+            throws IOException {
         if (!Files.exists(key)) {
-            throw new ParameterException(spec.commandLine(), "--key " + key
-                    + ": no such file (create one with 'kiln keygen --type image " + key + "')");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--key " + key + ": no such file (create one with 'kiln keygen --type image " + key + "')");
         }
         String pem = Files.readString(key, StandardCharsets.US_ASCII);
         boolean encrypted = pem.contains("-----BEGIN ENCRYPTED");
@@ -75,7 +83,8 @@ final class SigningTargets {
         return VerificationKey.read(key);
     }
 
-    static char[] passphrase(picocli.CommandLine.Model.CommandSpec spec, Path file, boolean confirm) throws IOException {
+    static char[] passphrase(picocli.CommandLine.Model.CommandSpec spec, Path file, boolean confirm)
+            throws IOException {
         if (file != null) {
             return Files.readString(file, StandardCharsets.UTF_8).strip().toCharArray();
         }
@@ -87,8 +96,10 @@ final class SigningTargets {
         }
         Console console = System.console();
         if (console == null) {
-            throw new ParameterException(spec.commandLine(), "no passphrase: set KILN_PASSWORD (or COSIGN_PASSWORD), "
-                    + "pass --passphrase-file, or run on a terminal");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "no passphrase: set KILN_PASSWORD (or COSIGN_PASSWORD), "
+                            + "pass --passphrase-file, or run on a terminal");
         }
         char[] first = console.readPassword("Passphrase for the image key: ");
         if (confirm) {

@@ -11,12 +11,15 @@ import picocli.CommandLine.Parameters;
 @Command(name = "source", description = "Manage the source cache.", subcommands = SourceCommand.Import.class)
 final class SourceCommand {
 
-    @Command(name = "import", description = {
-            "Add files to the source cache by checksum, for offline and air-gapped machines.",
-            "A later fetch with the same expected-sha256 or expected-sha512 uses the file without downloading."})
+    @Command(
+            name = "import",
+            description = {
+                "Add files to the source cache by checksum, for offline and air-gapped machines.",
+                "A later fetch with the same expected-sha256 or expected-sha512 uses the file without downloading."
+            })
     static final class Import implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Parameters(paramLabel = "FILE", arity = "1..*")
         List<Path> files;
@@ -34,8 +37,17 @@ final class SourceCommand {
             for (Path file : files) {
                 SourceCache.Imported imported = cache.importFile(file);
                 out.say("sha256:" + imported.sha256().hex() + "  " + file);
-                out.emit(Output.fields("event", "imported", "file", file.toString(), "size", imported.size(),
-                        "sha256", imported.sha256().hex(), "sha512", imported.sha512().hex()));
+                out.emit(Output.fields(
+                        "event",
+                        "imported",
+                        "file",
+                        file.toString(),
+                        "size",
+                        imported.size(),
+                        "sha256",
+                        imported.sha256().hex(),
+                        "sha512",
+                        imported.sha512().hex()));
             }
             return 0;
         }

@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
  * so the class-data sharing archive holds what those commands load, not just what one of them does:
  * a cold {@code kiln image build} or {@code kiln verify} then skips most class loading and verifying.
  */
-@Command(name = "startup-training", hidden = true,
+@Command(
+        name = "startup-training",
+        hidden = true,
         description = "Exercise the common commands once (used by the launcher to build its class-data archive).")
 final class StartupTrainingCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -44,7 +46,8 @@ final class StartupTrainingCommand implements Callable<Integer> {
         Path repo = dir.resolve("repo");
         Path layout = dir.resolve("layout");
         Path pass = Files.writeString(dir.resolve("pass"), "training\n");
-        Path predicate = Files.writeString(dir.resolve("sbom.json"),
+        Path predicate = Files.writeString(
+                dir.resolve("sbom.json"),
                 "{\"spdxVersion\":\"SPDX-2.3\",\"SPDXID\":\"SPDXRef-DOCUMENT\",\"name\":\"train\",\"packages\":[]}");
         Path config = Files.writeString(dir.resolve("image.yaml"), """
                 contents:
@@ -61,17 +64,42 @@ final class StartupTrainingCommand implements Callable<Integer> {
                 """, StandardCharsets.UTF_8);
 
         run("keygen", "--bits", "2048", rsa);
-        run("package", dir.resolve("root").toString(), "--name", "train", "--version", "1.0-r0", "--signing-key", rsa,
-                "--out", repo.resolve("x86_64/train-1.0-r0.apk").toString());
+        run(
+                "package",
+                dir.resolve("root").toString(),
+                "--name",
+                "train",
+                "--version",
+                "1.0-r0",
+                "--signing-key",
+                rsa,
+                "--out",
+                repo.resolve("x86_64/train-1.0-r0.apk").toString());
         run("index", "--out-dir", repo.toString(), "--signing-key", rsa);
         run("image", "build", config.toString(), "train:1", layout.toString());
         run("image", "sbom", layout.toString());
-        run("keygen", "--type", "image", "--passphrase-file", pass.toString(), dir.resolve("train.key").toString());
+        run(
+                "keygen",
+                "--type",
+                "image",
+                "--passphrase-file",
+                pass.toString(),
+                dir.resolve("train.key").toString());
         String key = dir.resolve("train.key").toString();
         String pub = dir.resolve("train.pub").toString();
         run("sign", "--offline", layout.toString(), "--key", key, "--passphrase-file", pass.toString());
-        run("attest", "--offline", layout.toString(), "--key", key, "--passphrase-file", pass.toString(),
-                "--type", "spdx", "--predicate", predicate.toString());
+        run(
+                "attest",
+                "--offline",
+                layout.toString(),
+                "--key",
+                key,
+                "--passphrase-file",
+                pass.toString(),
+                "--type",
+                "spdx",
+                "--predicate",
+                predicate.toString());
         run("verify", "--offline", layout.toString(), "--key", pub);
         run("verify-attestation", "--offline", layout.toString(), "--key", pub, "--type", "spdx");
         run("inventory", layout.toString());
@@ -79,8 +107,10 @@ final class StartupTrainingCommand implements Callable<Integer> {
             run("lint", recipes.toString(), "--summary");
         }
         if (!failed.isEmpty()) {
-            spec.commandLine().getErr().println("startup training: these steps failed (the archive is still usable, "
-                    + "with fewer classes): " + failed);
+            spec.commandLine()
+                    .getErr()
+                    .println("startup training: these steps failed (the archive is still usable, "
+                            + "with fewer classes): " + failed);
             return 1;
         }
         return 0;

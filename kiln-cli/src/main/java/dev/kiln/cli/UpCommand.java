@@ -27,11 +27,14 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "up", description = {
-        "Kiln's main job: build the example catalog (packages from upstream sources, then images),",
-        "push every image into an embedded registry and keep serving it on 127.0.0.1.",
-        "Idempotent: with nothing changed, a second run builds nothing and pushes nothing.",
-        "Source tarballs found in --sources are imported into the cache first (see README)."})
+@Command(
+        name = "up",
+        description = {
+            "Kiln's main job: build the example catalog (packages from upstream sources, then images),",
+            "push every image into an embedded registry and keep serving it on 127.0.0.1.",
+            "Idempotent: with nothing changed, a second run builds nothing and pushes nothing.",
+            "Source tarballs found in --sources are imported into the cache first (see README)."
+        })
 final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -39,7 +42,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--addr", description = "registry listen address (default: ${DEFAULT-VALUE})")
     String addr = "127.0.0.1:5000";
 
-    @Option(names = "--state-dir", description = "cache, logs, keys, registry storage, state database (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--state-dir",
+            description = "cache, logs, keys, registry storage, state database (default: ${DEFAULT-VALUE})")
     Path stateDir = Defaults.STATE;
 
     @Option(names = "--out-dir", description = "package repository (default: ${DEFAULT-VALUE})")
@@ -48,16 +53,23 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--catalog", description = "catalog with recipes/ and images/ (default: ${DEFAULT-VALUE})")
     Path catalog = Path.of("examples");
 
-    @Option(names = "--sources", description = "directory of upstream source files to import first (default: ${DEFAULT-VALUE}, when present)")
+    @Option(
+            names = "--sources",
+            description =
+                    "directory of upstream source files to import first (default: ${DEFAULT-VALUE}, when present)")
     Path sources = Path.of("upstream-sources");
 
     @Option(names = "--arch", description = "architecture (default: ${DEFAULT-VALUE})")
     String arch = Defaults.hostArch();
 
-    @Option(names = "--source-date-epoch", description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+    @Option(
+            names = "--source-date-epoch",
+            description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
     Long sourceDateEpoch;
 
-    @Option(names = "--database", description = "state database: postgresql://user@host:port/db (default: SQLite at STATE/kiln.db)")
+    @Option(
+            names = "--database",
+            description = "state database: postgresql://user@host:port/db (default: SQLite at STATE/kiln.db)")
     String database;
 
     @Option(names = "--web-addr", description = "web catalog listen address while serving (default: ${DEFAULT-VALUE})")
@@ -76,25 +88,42 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Output out = Output.of(spec, json);
         Preflight.check(System.getenv());
-        Settings settings = Settings.builder().stateDir(stateDir).repository(outDir).catalog(catalog).arch(arch)
-                .sourceDateEpoch(sourceDateEpoch).unsignedImages(noSign).database(database).build(System.getenv());
+        Settings settings = Settings.builder()
+                .stateDir(stateDir)
+                .repository(outDir)
+                .catalog(catalog)
+                .arch(arch)
+                .sourceDateEpoch(sourceDateEpoch)
+                .unsignedImages(noSign)
+                .database(database)
+                .build(System.getenv());
         importSources(out);
 
         Path registryRoot = Files.createDirectories(stateDir.resolve("registry"));
         Credentials credentials = pushCredentials(registryRoot);
         try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC());
-             RegistryServer server = new RegistryServer(RegistryConfig.builder(registryRoot.resolve("storage"))
-                     .addr(addr).htpasswd(registryRoot.resolve("htpasswd")).build()).start()) {
-            out.progress("==> registry listening on " + server.address(),
+                RegistryServer server = new RegistryServer(RegistryConfig.builder(registryRoot.resolve("storage"))
+                                .addr(addr)
+                                .htpasswd(registryRoot.resolve("htpasswd"))
+                                .build())
+                        .start()) {
+            out.progress(
+                    "==> registry listening on " + server.address(),
                     Output.fields("event", "registry", "address", server.address()));
             // started before the reconcile, so the activity page shows the run as it goes
             RecentEvents recent = new RecentEvents(500);
             web = once ? null : startWeb(state, recent, settings);
-            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-            Reconciler reconciler = new Reconciler(settings, state, http, Clock.systemUTC(), recent.alongside(out::render));
-            Reconciler.Report report = reconciler.reconcile(new Reconciler.Request("up",
-                    EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES), yamlFiles(catalog.resolve("recipes")),
-                    yamlFiles(catalog.resolve("images")), new Reconciler.RegistryTarget(server.address(), credentials)));
+            HttpClient http = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+            Reconciler reconciler =
+                    new Reconciler(settings, state, http, Clock.systemUTC(), recent.alongside(out::render));
+            Reconciler.Report report = reconciler.reconcile(new Reconciler.Request(
+                    "up",
+                    EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES),
+                    yamlFiles(catalog.resolve("recipes")),
+                    yamlFiles(catalog.resolve("images")),
+                    new Reconciler.RegistryTarget(server.address(), credentials)));
             render(out, report, server.address());
             if (web != null) {
                 out.say("  catalog: " + web.url());
@@ -106,7 +135,8 @@ final class UpCommand implements Callable<Integer> {
             if (once) {
                 return 0;
             }
-            out.progress("==> serving " + server.address() + (web == null ? "" : " and " + web.url()) + " (Ctrl-C to stop)",
+            out.progress(
+                    "==> serving " + server.address() + (web == null ? "" : " and " + web.url()) + " (Ctrl-C to stop)",
                     Output.fields("event", "serving"));
             server.join();
             return 0;
@@ -125,8 +155,8 @@ final class UpCommand implements Callable<Integer> {
         try {
             port = Integer.parseInt(hostPort[1]);
         } catch (NumberFormatException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--web-addr '" + webAddr + "': expected HOST:PORT, e.g. 127.0.0.1:8080");
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--web-addr '" + webAddr + "': expected HOST:PORT, e.g. 127.0.0.1:8080");
         }
         return new CatalogServer(state, recent, settings.logDir(), Clock.systemUTC()).start(hostPort[0], port);
     }
@@ -137,18 +167,52 @@ final class UpCommand implements Callable<Integer> {
         long built = packages.stream().filter(Reconciler.PackageOutcome::built).count();
         long pushed = images.stream().filter(Reconciler.ImageOutcome::pushed).count();
         for (Reconciler.PackageOutcome p : packages) {
-            out.emit(Output.fields("event", "package", "name", p.name(), "version", p.version(), "built", p.built(),
-                    "status", p.status().name(), "message", p.message()));
+            out.emit(Output.fields(
+                    "event",
+                    "package",
+                    "name",
+                    p.name(),
+                    "version",
+                    p.version(),
+                    "built",
+                    p.built(),
+                    "status",
+                    p.status().name(),
+                    "message",
+                    p.message()));
         }
         for (Reconciler.ImageOutcome i : images) {
             out.say("  docker pull " + i.reference() + (i.pushed() ? "" : "   (unchanged)"));
-            out.emit(Output.fields("event", "image", "name", i.name(), "reference", i.reference().toString(),
-                    "pushed", i.pushed(), "signed", i.signed()));
+            out.emit(Output.fields(
+                    "event",
+                    "image",
+                    "name",
+                    i.name(),
+                    "reference",
+                    i.reference().toString(),
+                    "pushed",
+                    i.pushed(),
+                    "signed",
+                    i.signed()));
         }
-        out.say(String.format("catalog: %d recipes (%d built, %d up to date), %d images (%d pushed, %d unchanged)",
+        out.say(String.format(
+                "catalog: %d recipes (%d built, %d up to date), %d images (%d pushed, %d unchanged)",
                 packages.size(), built, packages.size() - built, images.size(), pushed, images.size() - pushed));
-        out.emit(Output.fields("event", "summary", "recipes", packages.size(), "built", built,
-                "images", images.size(), "pushed", pushed, "registry", registry, "run", report.runId()));
+        out.emit(Output.fields(
+                "event",
+                "summary",
+                "recipes",
+                packages.size(),
+                "built",
+                built,
+                "images",
+                images.size(),
+                "pushed",
+                pushed,
+                "registry",
+                registry,
+                "run",
+                report.runId()));
     }
 
     private static List<Path> yamlFiles(Path dir) throws IOException {
@@ -163,8 +227,16 @@ final class UpCommand implements Callable<Integer> {
         try (Stream<Path> files = Files.list(sources)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 SourceCache.Imported imported = cache.importFile(file);
-                out.progress("==> source " + file.getFileName() + " sha256:" + imported.sha256().hex(),
-                        Output.fields("event", "imported", "file", file.toString(), "sha256", imported.sha256().hex()));
+                out.progress(
+                        "==> source " + file.getFileName() + " sha256:"
+                                + imported.sha256().hex(),
+                        Output.fields(
+                                "event",
+                                "imported",
+                                "file",
+                                file.toString(),
+                                "sha256",
+                                imported.sha256().hex()));
             }
         }
     }
@@ -185,6 +257,7 @@ final class UpCommand implements Callable<Integer> {
             Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
             Files.writeString(htpasswd, HtpasswdEntries.bcryptLine("kiln", password.toCharArray(), random) + "\n");
         }
-        return new Credentials("kiln", Files.readString(secret, StandardCharsets.UTF_8).trim());
+        return new Credentials(
+                "kiln", Files.readString(secret, StandardCharsets.UTF_8).trim());
     }
 }

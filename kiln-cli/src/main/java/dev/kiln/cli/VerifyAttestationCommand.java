@@ -9,10 +9,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "verify-attestation", description = {
-        "Verify an image's attestations with a public key. Policy: for each --type, at least one attestation of",
-        "that predicate type about the image's digest verifies with --key; every attestation found must verify",
-        "(unless --allow-other-signers)."})
+@Command(
+        name = "verify-attestation",
+        description = {
+            "Verify an image's attestations with a public key. Policy: for each --type, at least one attestation of",
+            "that predicate type about the image's digest verifies with --key; every attestation found must verify",
+            "(unless --allow-other-signers)."
+        })
 final class VerifyAttestationCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -23,7 +26,10 @@ final class VerifyAttestationCommand implements Callable<Integer> {
     @Mixin
     VerifyOptions verifying;
 
-    @Option(names = "--type", split = ",", description = "required predicate types or shortcuts (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--type",
+            split = ",",
+            description = "required predicate types or shortcuts (default: ${DEFAULT-VALUE})")
     List<String> types = List.of("slsaprovenance");
 
     @Option(names = "--require-signature", description = "also require an image signature")
@@ -37,8 +43,14 @@ final class VerifyAttestationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VerificationPolicy policy = verifying.policy().withSignatureRequired(requireSignature)
-                .requiring(types.stream().map(PredicateTypes::resolve).toList()).withBlobCheck(offline);
-        return VerifyCommand.verify(spec, Output.of(spec, json), image, verifying.ref, offline, policy).passed() ? 0 : 1;
+        VerificationPolicy policy = verifying
+                .policy()
+                .withSignatureRequired(requireSignature)
+                .requiring(types.stream().map(PredicateTypes::resolve).toList())
+                .withBlobCheck(offline);
+        return VerifyCommand.verify(spec, Output.of(spec, json), image, verifying.ref, offline, policy)
+                        .passed()
+                ? 0
+                : 1;
     }
 }

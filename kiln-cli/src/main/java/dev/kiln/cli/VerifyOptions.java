@@ -14,8 +14,10 @@ final class VerifyOptions {
     @Option(names = "--key", required = true, description = "public key (PEM)")
     Path key;
 
-    @Option(names = "--allow-other-signers", description = "pass over signatures and attestations that --key does not"
-            + " verify (another signer's, or tampered), as cosign does, instead of failing the image")
+    @Option(
+            names = "--allow-other-signers",
+            description = "pass over signatures and attestations that --key does not"
+                    + " verify (another signer's, or tampered), as cosign does, instead of failing the image")
     boolean allowOtherSigners;
 
     @Option(names = "--ref", description = "image name inside an OCI layout")
@@ -23,6 +25,7 @@ final class VerifyOptions {
 
     /** At least one signature by --key; other signers fail the image unless --allow-other-signers. */
     VerificationPolicy policy() {
-        return VerificationPolicy.signedBy(SigningTargets.publicKey(spec, key)).withOtherSignersAllowed(allowOtherSigners);
+        return VerificationPolicy.signedBy(SigningTargets.publicKey(spec, key))
+                .withOtherSignersAllowed(allowOtherSigners);
     }
 }

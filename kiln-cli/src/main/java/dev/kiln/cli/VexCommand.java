@@ -38,15 +38,18 @@ final class VexCommand implements Callable<Integer> {
     @Option(names = "--author", defaultValue = "Kiln", description = "document author (default: ${DEFAULT-VALUE})")
     String author;
 
-    @Option(names = {"-o", "--output"}, description = "write to this file instead of stdout")
+    @Option(
+            names = {"-o", "--output"},
+            description = "write to this file instead of stdout")
     Path output;
 
     @Override
     public Integer call() throws IOException {
         Clock clock = Clock.systemUTC();
         Long epoch = Defaults.sourceDateEpoch();
-        Instant at = epoch != null ? Instant.ofEpochSecond(epoch) : clock.instant()
-                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant at = epoch != null
+                ? Instant.ofEpochSecond(epoch)
+                : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         ScanCommand.ScanInputs in = ScanCommand.ScanInputs.load(advisories, null, List.of(), clock);
         Inventory inv = Inventories.of(image.load(target).rootfs());
         VexDocument doc = VexGenerator.generate(inv, in.distro(), imagePurls, author, at);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CliTest {
-    static final Path ROOT = Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
     static final Path CORPUS = ROOT.resolve("../shared/corpora/wolfi-os");
 
     @Test
@@ -21,11 +22,14 @@ class CliTest {
     @Test
     void onlyTheInvokedSubcommandIsModelledAndEveryOneAnswersHelp() {
         assertThat(Kiln.newCommandLine("sign").getSubcommands()).containsOnlyKeys("sign", "help");
-        assertThat(Kiln.newCommandLine("no-such-command").getSubcommands()).containsKeys("sign", "image", "registry", "up");
-        for (String[] args : new String[][] {{"sign", "--help"}, {"image", "build", "--help"}, {"update", "check", "-h"}}) {
+        assertThat(Kiln.newCommandLine("no-such-command").getSubcommands())
+                .containsKeys("sign", "image", "registry", "up");
+        for (String[] args :
+                new String[][] {{"sign", "--help"}, {"image", "build", "--help"}, {"update", "check", "-h"}}) {
             CliRun run = CliRun.of(args);
             assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
-            assertThat(run.out()).startsWith("Usage: kiln " + String.join(" ", args).replaceAll(" -.*", ""));
+            assertThat(run.out())
+                    .startsWith("Usage: kiln " + String.join(" ", args).replaceAll(" -.*", ""));
         }
         CliRun typo = CliRun.of("sing");
         assertThat(typo.exitCode()).isEqualTo(2);
@@ -34,7 +38,10 @@ class CliTest {
 
     @Test
     void startupTrainingRunsEveryStepItExercises(@TempDir Path dir) {
-        CliRun run = CliRun.of("startup-training", dir.resolve("t").toString(), "--recipes",
+        CliRun run = CliRun.of(
+                "startup-training",
+                dir.resolve("t").toString(),
+                "--recipes",
                 ROOT.resolve("examples/recipes").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(dir.resolve("t/layout/index.json")).content().contains(".sig", ".att", "train:1");
@@ -43,10 +50,18 @@ class CliTest {
 
     @Test
     void dryRunPrintsTheCompiledPlanWithoutBuilding(@TempDir Path dir) {
-        CliRun run = CliRun.of("build", ROOT.resolve("examples/recipes/hello.yaml").toString(), "--dry-run",
-                "--state-dir", dir.toString(), "--out-dir", dir.resolve("packages").toString());
+        CliRun run = CliRun.of(
+                "build",
+                ROOT.resolve("examples/recipes/hello.yaml").toString(),
+                "--dry-run",
+                "--state-dir",
+                dir.toString(),
+                "--out-dir",
+                dir.resolve("packages").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("https://ftp.gnu.org/gnu/hello/hello-2.10.tar.gz").contains("hello-doc");
+        assertThat(run.out())
+                .contains("https://ftp.gnu.org/gnu/hello/hello-2.10.tar.gz")
+                .contains("hello-doc");
         assertThat(dir.resolve("packages")).doesNotExist();
     }
 
@@ -61,8 +76,13 @@ class CliTest {
                 pipeline:
                   - runs: "true"
                 """);
-        CliRun run = CliRun.of("build", recipe.toString(), "--state-dir", dir.toString(),
-                "--out-dir", dir.resolve("packages").toString());
+        CliRun run = CliRun.of(
+                "build",
+                recipe.toString(),
+                "--state-dir",
+                dir.toString(),
+                "--out-dir",
+                dir.resolve("packages").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("bad.yaml:3:3").contains("versoin");
         assertThat(dir.resolve("packages")).doesNotExist();
@@ -70,11 +90,20 @@ class CliTest {
 
     @Test
     void lintsTheWholeWolfiCorpus() {
-        CliRun run = CliRun.of("lint", CORPUS.resolve("recipes").toString(), "--pipeline-dir",
-                CORPUS.resolve("pipelines").toString(), "--summary", "--json");
+        CliRun run = CliRun.of(
+                "lint",
+                CORPUS.resolve("recipes").toString(),
+                "--pipeline-dir",
+                CORPUS.resolve("pipelines").toString(),
+                "--summary",
+                "--json");
         // openjph writes '${{package.name} libraries', one brace short: the one recipe that fails
-        assertThat(run.out()).contains("\"event\":\"summary\"").contains("\"recipes\":3401").contains("\"loaded\":3400")
-                .contains("\"failed\":1").contains("openjph.yaml:101:18: unterminated '${{'");
+        assertThat(run.out())
+                .contains("\"event\":\"summary\"")
+                .contains("\"recipes\":3401")
+                .contains("\"loaded\":3400")
+                .contains("\"failed\":1")
+                .contains("openjph.yaml:101:18: unterminated '${{'");
     }
 
     @Test

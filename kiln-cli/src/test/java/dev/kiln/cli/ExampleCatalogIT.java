@@ -28,11 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ExampleCatalogIT {
     static final Path ROOT = UpstreamExamples.ROOT;
 
-    record Run(int exit, String out) {
-    }
+    record Run(int exit, String out) {}
 
     static Run run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
@@ -53,27 +55,50 @@ class ExampleCatalogIT {
         }
         Path packages = catalog.resolve("packages");
         Path key = Files.createDirectories(catalog.resolve(".kiln/keys")).resolve("kiln.rsa");
-        assertThat(CliRun.of("keygen", key.toString(), "--bits", "2048").exitCode()).isZero();
+        assertThat(CliRun.of("keygen", key.toString(), "--bits", "2048").exitCode())
+                .isZero();
 
         List<String> tarballs;
         try (Stream<Path> s = Files.list(sources)) {
-            tarballs = s.filter(p -> p.getFileName().toString().contains(".tar.")).map(Path::toString).sorted().toList();
+            tarballs = s.filter(p -> p.getFileName().toString().contains(".tar."))
+                    .map(Path::toString)
+                    .sorted()
+                    .toList();
         }
         Path state = tmp.resolve("state");
-        assertThat(CliRun.of(Stream.concat(Stream.of("source", "import", "--cache-dir", state.resolve("cache").toString()),
-                tarballs.stream()).toArray(String[]::new)).exitCode()).isZero();
-        CliRun built = CliRun.of("build", ROOT.resolve("examples/recipes/kiln-baselayout.yaml").toString(),
-                ROOT.resolve("examples/recipes/hello.yaml").toString(), ROOT.resolve("examples/recipes/busybox.yaml").toString(),
-                ROOT.resolve("examples/recipes/tzdata.yaml").toString(), ROOT.resolve("examples/recipes/ca-certificates.yaml").toString(),
-                "--offline", "--state-dir", state.toString(), "--out-dir", packages.toString(), "--signing-key",
-                key.toString(), "--json");
+        assertThat(CliRun.of(Stream.concat(
+                                        Stream.of(
+                                                "source",
+                                                "import",
+                                                "--cache-dir",
+                                                state.resolve("cache").toString()),
+                                        tarballs.stream())
+                                .toArray(String[]::new))
+                        .exitCode())
+                .isZero();
+        CliRun built = CliRun.of(
+                "build",
+                ROOT.resolve("examples/recipes/kiln-baselayout.yaml").toString(),
+                ROOT.resolve("examples/recipes/hello.yaml").toString(),
+                ROOT.resolve("examples/recipes/busybox.yaml").toString(),
+                ROOT.resolve("examples/recipes/tzdata.yaml").toString(),
+                ROOT.resolve("examples/recipes/ca-certificates.yaml").toString(),
+                "--offline",
+                "--state-dir",
+                state.toString(),
+                "--out-dir",
+                packages.toString(),
+                "--signing-key",
+                key.toString(),
+                "--json");
         assertThat(built.exitCode()).as(built.out() + built.err()).isZero();
 
         assertThat(built.out()).contains("\"hardeningPassed\":true").doesNotContain("\"hardeningPassed\":false");
         UpstreamExamples.verifyPackages(packages.resolve(Defaults.hostArch()), key.resolveSibling("kiln.rsa.pub"), tmp);
         // every package's own SBOM, made from the real recipes and tarballs, passes SPDX tools-java and the NTIA check
         try (Stream<Path> apks = Files.list(packages.resolve(Defaults.hostArch()))) {
-            for (Path apk : apks.filter(f -> f.toString().endsWith(".apk")).sorted().toList()) {
+            for (Path apk :
+                    apks.filter(f -> f.toString().endsWith(".apk")).sorted().toList()) {
                 var read = ApkReader.read(apk);
                 String name = read.pkgInfo().name() + "-" + read.pkgInfo().version();
                 SbomValidators.assertValidSpdx(read.readFile("var/lib/db/sbom/" + name + ".spdx.json")
@@ -83,9 +108,16 @@ class ExampleCatalogIT {
 
         String helloIndex = null;
         for (String name : List.of("static", "hello", "busybox")) {
-            CliRun image = CliRun.of("image", "build", images.resolve(name + ".yaml").toString(), name + ":latest",
-                    tmp.resolve("out/" + name).toString(), "--json");
-            assertThat(image.exitCode()).as(name + ": " + image.out() + image.err()).isZero();
+            CliRun image = CliRun.of(
+                    "image",
+                    "build",
+                    images.resolve(name + ".yaml").toString(),
+                    name + ":latest",
+                    tmp.resolve("out/" + name).toString(),
+                    "--json");
+            assertThat(image.exitCode())
+                    .as(name + ": " + image.out() + image.err())
+                    .isZero();
             Matcher m = Pattern.compile("\"index\":\"(sha256:[0-9a-f]{64})\"").matcher(image.out());
             assertThat(m.find()).isTrue();
             if (name.equals("hello")) {
@@ -95,7 +127,9 @@ class ExampleCatalogIT {
             CliRun spdx = CliRun.of("image", "sbom", tmp.resolve("out/" + name).toString());
             assertThat(spdx.exitCode()).as(spdx.err()).isZero();
             SbomValidators.assertValidSpdx(spdx.out().getBytes(StandardCharsets.UTF_8));
-            assertThat(spdx.out()).contains("\"referenceLocator\" : \"pkg:oci/" + name + "@sha256:").contains("&tag=latest");
+            assertThat(spdx.out())
+                    .contains("\"referenceLocator\" : \"pkg:oci/" + name + "@sha256:")
+                    .contains("&tag=latest");
             CliRun cdx = CliRun.of("image", "sbom", tmp.resolve("out/" + name).toString(), "--format", "cyclonedx");
             assertThat(cdx.exitCode()).as(cdx.err()).isZero();
             SbomValidators.assertValidCycloneDx(cdx.out().getBytes(StandardCharsets.UTF_8));
@@ -104,22 +138,38 @@ class ExampleCatalogIT {
                 assertThat(inspect.exit()).as(inspect.out()).isZero();
             }
         }
-        CliRun again = CliRun.of("image", "build", images.resolve("hello.yaml").toString(), "hello:latest",
-                tmp.resolve("out/hello-again").toString(), "--json");
+        CliRun again = CliRun.of(
+                "image",
+                "build",
+                images.resolve("hello.yaml").toString(),
+                "hello:latest",
+                tmp.resolve("out/hello-again").toString(),
+                "--json");
         assertThat(again.out()).as("same packages, same config: same index").contains(helloIndex);
 
         Tools.require("umoci", "apt-get install umoci");
         Tools.require("bwrap", "apt-get install bubblewrap");
-        Run staticUnpack = run(tmp, "umoci", "unpack", "--rootless", "--image", "out/static:static:latest", "static-bundle");
+        Run staticUnpack =
+                run(tmp, "umoci", "unpack", "--rootless", "--image", "out/static:static:latest", "static-bundle");
         assertThat(staticUnpack.exit()).as(staticUnpack.out()).isZero();
         Path staticRoot = tmp.resolve("static-bundle/rootfs");
         String bundle = Files.readString(staticRoot.resolve("etc/ssl/certs/ca-certificates.crt"));
-        long certificates = Pattern.compile("-----BEGIN CERTIFICATE-----").matcher(bundle).results().count();
-        assertThat(certificates).as("certificates in the CA bundle").isGreaterThan(100)
-                .isEqualTo(Pattern.compile("-----END CERTIFICATE-----").matcher(bundle).results().count());
+        long certificates = Pattern.compile("-----BEGIN CERTIFICATE-----")
+                .matcher(bundle)
+                .results()
+                .count();
+        assertThat(certificates)
+                .as("certificates in the CA bundle")
+                .isGreaterThan(100)
+                .isEqualTo(Pattern.compile("-----END CERTIFICATE-----")
+                        .matcher(bundle)
+                        .results()
+                        .count());
         for (String zone : List.of("UTC", "Europe/Paris", "America/New_York")) {
             byte[] tzif = Files.readAllBytes(staticRoot.resolve("usr/share/zoneinfo/" + zone));
-            assertThat(new String(tzif, 0, 4, StandardCharsets.US_ASCII)).as(zone).isEqualTo("TZif");
+            assertThat(new String(tzif, 0, 4, StandardCharsets.US_ASCII))
+                    .as(zone)
+                    .isEqualTo("TZif");
         }
         assertThat(staticRoot.resolve("usr/bin/hello")).doesNotExist();
         Run unpack = run(tmp, "umoci", "unpack", "--rootless", "--image", "out/hello:hello:latest", "hello-bundle");
@@ -127,15 +177,40 @@ class ExampleCatalogIT {
         Path rootfs = tmp.resolve("hello-bundle/rootfs");
         assertThat(Files.readString(rootfs.resolve("etc/os-release"))).contains("ID=kiln");
         assertThat(Files.readString(rootfs.resolve("etc/passwd"))).contains("nonroot:x:65532:65532:");
-        Run hello = run(tmp, "bwrap", "--unshare-all", "--uid", "65532", "--gid", "65532", "--ro-bind",
-                rootfs.toString(), "/", "--", "/usr/bin/hello");
+        Run hello = run(
+                tmp,
+                "bwrap",
+                "--unshare-all",
+                "--uid",
+                "65532",
+                "--gid",
+                "65532",
+                "--ro-bind",
+                rootfs.toString(),
+                "/",
+                "--",
+                "/usr/bin/hello");
         assertThat(hello.exit()).as(hello.out()).isZero();
         assertThat(hello.out()).isEqualTo("Hello, world!\n");
 
-        Run busyboxUnpack = run(tmp, "umoci", "unpack", "--rootless", "--image", "out/busybox:busybox:latest", "bb-bundle");
+        Run busyboxUnpack =
+                run(tmp, "umoci", "unpack", "--rootless", "--image", "out/busybox:busybox:latest", "bb-bundle");
         assertThat(busyboxUnpack.exit()).as(busyboxUnpack.out()).isZero();
-        Run id = run(tmp, "bwrap", "--unshare-all", "--uid", "65532", "--gid", "65532", "--ro-bind",
-                tmp.resolve("bb-bundle/rootfs").toString(), "/", "--", "/usr/bin/busybox", "id", "-un");
+        Run id = run(
+                tmp,
+                "bwrap",
+                "--unshare-all",
+                "--uid",
+                "65532",
+                "--gid",
+                "65532",
+                "--ro-bind",
+                tmp.resolve("bb-bundle/rootfs").toString(),
+                "/",
+                "--",
+                "/usr/bin/busybox",
+                "id",
+                "-un");
         assertThat(id.exit()).as(id.out()).isZero();
         assertThat(id.out().trim()).isEqualTo("nonroot");
     }
@@ -152,10 +227,18 @@ class ExampleCatalogIT {
                     && names.stream().anyMatch(n -> n.startsWith("ca-certificates_") && n.contains(".tar."));
         }
         if (!present) {
-            Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+            Assumptions.assumeTrue(
+                    "root".equals(System.getProperty("user.name")),
                     "fetching upstream tarballs through apt needs root; run ../shared/scripts/upstream-source tzdata ca-certificates -d target/upstream-sources");
-            Process p = new ProcessBuilder("bash", ROOT.resolve("../shared/scripts/upstream-source").toString(),
-                    "tzdata", "ca-certificates", "-d", sources.toString()).inheritIO().start();
+            Process p = new ProcessBuilder(
+                            "bash",
+                            ROOT.resolve("../shared/scripts/upstream-source").toString(),
+                            "tzdata",
+                            "ca-certificates",
+                            "-d",
+                            sources.toString())
+                    .inheritIO()
+                    .start();
             assertThat(p.waitFor()).as("upstream-source exit code").isZero();
         }
     }

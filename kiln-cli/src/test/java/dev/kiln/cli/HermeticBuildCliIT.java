@@ -16,11 +16,17 @@ class HermeticBuildCliIT {
 
     @Test
     void buildsInAnEnvironmentFromTheAppendedRepositoryTrustingTheAppendedKey(@TempDir Path dir) throws Exception {
-        Tools.require(Files.isExecutable(Path.of("/bin/busybox")), "/bin/busybox is missing", "apt-get install busybox-static");
+        Tools.require(
+                Files.isExecutable(Path.of("/bin/busybox")),
+                "/bin/busybox is missing",
+                "apt-get install busybox-static");
         SigningKey repoKey = SigningKey.generate(2048, "env.rsa");
         repoKey.writePem(dir.resolve("env.rsa"), dir.resolve("env.rsa.pub"));
-        TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0").hostFile("usr/bin/busybox", Path.of("/bin/busybox"), 0755)
-                .symlink("bin", "usr/bin").symlink("usr/bin/sh", "busybox").symlink("usr/bin/mkdir", "busybox")
+        TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0")
+                .hostFile("usr/bin/busybox", Path.of("/bin/busybox"), 0755)
+                .symlink("bin", "usr/bin")
+                .symlink("usr/bin/sh", "busybox")
+                .symlink("usr/bin/mkdir", "busybox")
                 .symlink("usr/bin/test", "busybox");
         Path repo = TestPackages.publish(dir.resolve("env-repo"), "x86_64", repoKey, List.of(busybox));
         Path recipe = dir.resolve("probe.yaml");
@@ -42,9 +48,20 @@ class HermeticBuildCliIT {
                       mkdir -p ${{targets.destdir}}/usr/share/probe
                 """);
 
-        CliRun run = CliRun.of("build", recipe.toString(), "--arch", "x86_64", "--hermetic", "--repository-append",
-                repo.toString(), "--keyring-append", dir.resolve("env.rsa.pub").toString(), "--state-dir",
-                dir.resolve("state").toString(), "--out-dir", dir.resolve("packages").toString());
+        CliRun run = CliRun.of(
+                "build",
+                recipe.toString(),
+                "--arch",
+                "x86_64",
+                "--hermetic",
+                "--repository-append",
+                repo.toString(),
+                "--keyring-append",
+                dir.resolve("env.rsa.pub").toString(),
+                "--state-dir",
+                dir.resolve("state").toString(),
+                "--out-dir",
+                dir.resolve("packages").toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out() + run.err()).contains("environment of probe: installed 1 packages ");

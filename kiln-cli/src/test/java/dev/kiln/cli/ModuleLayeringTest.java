@@ -44,13 +44,51 @@ class ModuleLayeringTest {
             Map.entry("vuln", Set.of("apk", "oci", "attest", "content")),
             Map.entry("update", Set.of("recipe", "apk", "content")),
             Map.entry("registry", Set.of("oci", "content")),
-            Map.entry("server", Set.of("content", "apk", "recipe", "sandbox", "attest", "build", "oci", "image",
-                    "vuln", "update", "registry")),
-            Map.entry("cli", Set.of("content", "apk", "recipe", "sandbox", "attest", "build", "oci", "image",
-                    "vuln", "update", "registry", "server")));
+            Map.entry(
+                    "server",
+                    Set.of(
+                            "content",
+                            "apk",
+                            "recipe",
+                            "sandbox",
+                            "attest",
+                            "build",
+                            "oci",
+                            "image",
+                            "vuln",
+                            "update",
+                            "registry")),
+            Map.entry(
+                    "cli",
+                    Set.of(
+                            "content",
+                            "apk",
+                            "recipe",
+                            "sandbox",
+                            "attest",
+                            "build",
+                            "oci",
+                            "image",
+                            "vuln",
+                            "update",
+                            "registry",
+                            "server")));
 
-    static final List<String> ALL_MODULES = List.of("content", "apk", "oci", "recipe", "attest", "sandbox",
-            "build", "image", "vuln", "update", "registry", "server", "cli", "testkit");
+    static final List<String> ALL_MODULES = List.of(
+            "content",
+            "apk",
+            "oci",
+            "recipe",
+            "attest",
+            "sandbox",
+            "build",
+            "image",
+            "vuln",
+            "update",
+            "registry",
+            "server",
+            "cli",
+            "testkit");
 
     static JavaClasses kiln;
 
@@ -68,7 +106,8 @@ class ModuleLayeringTest {
 
     @Test
     void theLayeringRuleCatchesAViolation() {
-        JavaClasses withViolation = new ClassFileImporter().importClasses(dev.kiln.content.LayeringViolationFixture.class);
+        JavaClasses withViolation =
+                new ClassFileImporter().importClasses(dev.kiln.content.LayeringViolationFixture.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkLayering(withViolation))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("LayeringViolationFixture")
@@ -81,8 +120,12 @@ class ModuleLayeringTest {
                     .filter(m -> !m.equals(module) && !allowed.contains(m))
                     .map(m -> "dev.kiln." + m + "..")
                     .toArray(String[]::new);
-            noClasses().that().resideInAPackage("dev.kiln." + module + "..")
-                    .should().dependOnClassesThat().resideInAnyPackage(forbidden)
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.kiln." + module + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(forbidden)
                     .because("DESIGN.md allows " + module + " to use only " + allowed)
                     .allowEmptyShould(true)
                     .check(classes);
@@ -91,27 +134,40 @@ class ModuleLayeringTest {
 
     @Test
     void noProductionCodeUsesTheTestKit() {
-        noClasses().that().resideOutsideOfPackage("dev.kiln.testkit..")
-                .should().dependOnClassesThat().resideInAPackage("dev.kiln.testkit..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.kiln.testkit..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.kiln.testkit..")
                 .allowEmptyShould(true)
                 .check(kiln);
     }
 
     @Test
     void noJunkDrawerPackages() {
-        noClasses().should().resideInAnyPackage("..util..", "..common..", "..misc..")
+        noClasses()
+                .should()
+                .resideInAnyPackage("..util..", "..common..", "..misc..")
                 .allowEmptyShould(true)
                 .check(kiln);
     }
 
     @Test
     void librariesNeverPrintOrExit() {
-        String[] libraries = ALLOWED.keySet().stream().filter(m -> !m.equals("cli"))
-                .map(m -> "dev.kiln." + m + "..").toArray(String[]::new);
-        noClasses().that().resideInAnyPackage(libraries)
-                .should().accessField(System.class, "out")
-                .orShould().accessField(System.class, "err")
-                .orShould().callMethod(System.class, "exit", int.class)
+        String[] libraries = ALLOWED.keySet().stream()
+                .filter(m -> !m.equals("cli"))
+                .map(m -> "dev.kiln." + m + "..")
+                .toArray(String[]::new);
+        noClasses()
+                .that()
+                .resideInAnyPackage(libraries)
+                .should()
+                .accessField(System.class, "out")
+                .orShould()
+                .accessField(System.class, "err")
+                .orShould()
+                .callMethod(System.class, "exit", int.class)
                 .allowEmptyShould(true)
                 .check(kiln);
     }
@@ -119,8 +175,10 @@ class ModuleLayeringTest {
     @Test
     void tableCoversEveryModulePresent() {
         Set<String> present = kiln.stream()
-                .map(c -> c.getPackageName().split("\\.")).filter(p -> p.length > 2)
-                .map(p -> p[2]).collect(Collectors.toSet());
+                .map(c -> c.getPackageName().split("\\."))
+                .filter(p -> p.length > 2)
+                .map(p -> p[2])
+                .collect(Collectors.toSet());
         org.assertj.core.api.Assertions.assertThat(ALL_MODULES).containsAll(present);
     }
 
@@ -131,8 +189,10 @@ class ModuleLayeringTest {
 
     @Test
     void theSignatureRuleCatchesAViolationAndSparesInternalPackages() {
-        JavaClasses fixtures = new ClassFileImporter().importClasses(
-                dev.kiln.content.SignatureViolationFixture.class, dev.kiln.content.internal.InternalJacksonFixture.class);
+        JavaClasses fixtures = new ClassFileImporter()
+                .importClasses(
+                        dev.kiln.content.SignatureViolationFixture.class,
+                        dev.kiln.content.internal.InternalJacksonFixture.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkPublicSignatures(fixtures))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("SignatureViolationFixture.tree(com.fasterxml.jackson.databind.JsonNode)")
@@ -150,8 +210,11 @@ class ModuleLayeringTest {
      * {@code Kiln.newCommandLine()}).
      */
     static void checkPublicSignatures(JavaClasses classes) {
-        classes().that().resideInAPackage("dev.kiln..")
-                .and().resideOutsideOfPackages("..internal..", "dev.kiln.testkit..", "dev.kiln.cli..")
+        classes()
+                .that()
+                .resideInAPackage("dev.kiln..")
+                .and()
+                .resideOutsideOfPackages("..internal..", "dev.kiln.testkit..", "dev.kiln.cli..")
                 .and(EXPORTED)
                 .should(exposeOnlyJdkAndKilnTypes())
                 .because("a module's API speaks JDK and Kiln types (STYLE.md 10): move the member to the module's"
@@ -173,7 +236,10 @@ class ModuleLayeringTest {
     static boolean isJdkOrKiln(JavaClass type) {
         JavaClass base = type.getBaseComponentType();
         String name = base.getName();
-        return base.isPrimitive() || name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("dev.kiln.");
+        return base.isPrimitive()
+                || name.startsWith("java.")
+                || name.startsWith("javax.")
+                || name.startsWith("dev.kiln.");
     }
 
     static ArchCondition<JavaClass> exposeOnlyJdkAndKilnTypes() {
@@ -194,15 +260,22 @@ class ModuleLayeringTest {
                     } else {
                         exposed.add(((JavaField) member).getType());
                     }
-                    exposed.stream().flatMap(t -> t.getAllInvolvedRawTypes().stream())
-                            .filter(t -> !isJdkOrKiln(t)).map(JavaClass::getName).distinct()
-                            .forEach(t -> events.add(SimpleConditionEvent.violated(member,
-                                    member.getFullName() + " exposes " + t)));
+                    exposed.stream()
+                            .flatMap(t -> t.getAllInvolvedRawTypes().stream())
+                            .filter(t -> !isJdkOrKiln(t))
+                            .map(JavaClass::getName)
+                            .distinct()
+                            .forEach(t -> events.add(
+                                    SimpleConditionEvent.violated(member, member.getFullName() + " exposes " + t)));
                 }
-                c.getRawSuperclass().filter(s -> !isJdkOrKiln(s)).ifPresent(s -> events.add(SimpleConditionEvent.violated(c,
-                        c.getName() + " extends " + s.getName())));
-                c.getRawInterfaces().stream().filter(i -> !isJdkOrKiln(i)).forEach(i -> events.add(SimpleConditionEvent.violated(c,
-                        c.getName() + " implements " + i.getName())));
+                c.getRawSuperclass()
+                        .filter(s -> !isJdkOrKiln(s))
+                        .ifPresent(s ->
+                                events.add(SimpleConditionEvent.violated(c, c.getName() + " extends " + s.getName())));
+                c.getRawInterfaces().stream()
+                        .filter(i -> !isJdkOrKiln(i))
+                        .forEach(i -> events.add(
+                                SimpleConditionEvent.violated(c, c.getName() + " implements " + i.getName())));
             }
         };
     }

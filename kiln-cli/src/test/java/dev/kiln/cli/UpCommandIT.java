@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.kiln.server.state.Records;
 import dev.kiln.server.state.StateStore;
 import dev.kiln.testkit.ToolCatalog;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +27,24 @@ class UpCommandIT {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        String[] up = {"up", "--addr", "127.0.0.1:0", "--web-addr", "127.0.0.1:" + port, "--catalog", catalog.toString(),
-                "--out-dir", dir.resolve("packages").toString(), "--state-dir", dir.resolve(".kiln").toString(),
-                "--sources", dir.resolve("no-sources").toString(), "--no-sign"};
-        java.util.concurrent.atomic.AtomicReference<CliRun> result = new java.util.concurrent.atomic.AtomicReference<>();
+        String[] up = {
+            "up",
+            "--addr",
+            "127.0.0.1:0",
+            "--web-addr",
+            "127.0.0.1:" + port,
+            "--catalog",
+            catalog.toString(),
+            "--out-dir",
+            dir.resolve("packages").toString(),
+            "--state-dir",
+            dir.resolve(".kiln").toString(),
+            "--sources",
+            dir.resolve("no-sources").toString(),
+            "--no-sign"
+        };
+        java.util.concurrent.atomic.AtomicReference<CliRun> result =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread serving = new Thread(() -> result.set(CliRun.of(up)));
         serving.start();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -41,8 +53,10 @@ class UpCommandIT {
         // the web catalog answers from the start; the image appears once the reconcile has pushed it
         for (int i = 0; i < 600 && !images.contains("\"image\":\"tool\"") && serving.isAlive(); i++) {
             try {
-                images = http.send(java.net.http.HttpRequest.newBuilder(api).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                images = http.send(
+                                java.net.http.HttpRequest.newBuilder(api).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
             } catch (java.io.IOException notYet) {
                 // not listening yet
             }
@@ -57,33 +71,52 @@ class UpCommandIT {
     @Test
     void buildsPushesSignsAndIsIdempotent(@TempDir Path dir) throws Exception {
         Path catalog = catalog(dir);
-        String[] up = {"up", "--once", "--addr", "127.0.0.1:0", "--catalog", catalog.toString(),
-                "--out-dir", dir.resolve("packages").toString(), "--state-dir", dir.resolve(".kiln").toString(),
-                "--sources", dir.resolve("no-sources").toString(), "--json"};
+        String[] up = {
+            "up",
+            "--once",
+            "--addr",
+            "127.0.0.1:0",
+            "--catalog",
+            catalog.toString(),
+            "--out-dir",
+            dir.resolve("packages").toString(),
+            "--state-dir",
+            dir.resolve(".kiln").toString(),
+            "--sources",
+            dir.resolve("no-sources").toString(),
+            "--json"
+        };
 
         CliRun first = CliRun.of(up);
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
-        assertThat(first.out()).contains("\"event\":\"summary\",\"recipes\":1,\"built\":1,\"images\":1,\"pushed\":1")
+        assertThat(first.out())
+                .contains("\"event\":\"summary\",\"recipes\":1,\"built\":1,\"images\":1,\"pushed\":1")
                 .contains("\"signed\":true");
         assertThat(dir.resolve("packages/x86_64/tool-1.0.0-r0.apk")).exists();
         assertThat(dir.resolve(".kiln/keys/image.pub")).exists();
 
         CliRun second = CliRun.of(up);
         assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
-        assertThat(second.out()).contains("\"event\":\"summary\",\"recipes\":1,\"built\":0,\"images\":1,\"pushed\":0")
+        assertThat(second.out())
+                .contains("\"event\":\"summary\",\"recipes\":1,\"built\":0,\"images\":1,\"pushed\":0")
                 .contains("\"signed\":false");
 
         // both runs are on record: the first built and pushed, the second did nothing
         try (StateStore state = StateStore.open("jdbc:sqlite:" + dir.resolve(".kiln/kiln.db"), Clock.systemUTC())) {
             List<Records.Run> runs = state.runs(10);
-            assertThat(runs).extracting(Records.Run::kind, Records.Run::status).containsExactly(
-                    tuple("up", Records.RunStatus.SUCCEEDED), tuple("up", Records.RunStatus.SUCCEEDED));
-            assertThat(state.builds(runs.get(1).id())).extracting(Records.Build::outputs)
+            assertThat(runs)
+                    .extracting(Records.Run::kind, Records.Run::status)
+                    .containsExactly(
+                            tuple("up", Records.RunStatus.SUCCEEDED), tuple("up", Records.RunStatus.SUCCEEDED));
+            assertThat(state.builds(runs.get(1).id()))
+                    .extracting(Records.Build::outputs)
                     .containsExactly(List.of("tool-1.0.0-r0"));
-            assertThat(state.images(runs.get(1).id())).singleElement()
+            assertThat(state.images(runs.get(1).id()))
+                    .singleElement()
                     .satisfies(i -> assertThat(i.pushed() && i.signed()).isTrue());
             assertThat(state.builds(runs.get(0).id())).isEmpty();
-            assertThat(state.images(runs.get(0).id())).singleElement()
+            assertThat(state.images(runs.get(0).id()))
+                    .singleElement()
                     .satisfies(i -> assertThat(i.pushed() || i.signed()).isFalse());
         }
     }

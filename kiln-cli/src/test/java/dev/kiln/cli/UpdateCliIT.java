@@ -55,18 +55,30 @@ class UpdateCliIT {
         upstream.commit("1.0.0", CProject.files("1.0.0", "Hello"));
         String c1 = upstream.lightweightTag("v1.0.0");
         Path recipes = Files.createDirectories(dir.resolve("recipes"));
-        Files.writeString(recipes.resolve("greet.yaml"), RECIPE.replace("REPO", upstream.url()).replace("COMMIT", c1));
+        Files.writeString(
+                recipes.resolve("greet.yaml"),
+                RECIPE.replace("REPO", upstream.url()).replace("COMMIT", c1));
         Files.createDirectories(recipes.resolve("greet"));
         Files.writeString(recipes.resolve("greet/friendly.patch"), CProject.greetingPatch("Hello", "Hi there"));
-        assertThat(CliRun.of("keygen", dir.resolve("k.rsa").toString(), "--bits", "2048").exitCode()).isZero();
+        assertThat(CliRun.of("keygen", dir.resolve("k.rsa").toString(), "--bits", "2048")
+                        .exitCode())
+                .isZero();
         return recipes.resolve("greet.yaml");
     }
 
     /** {@code kiln update ARGS} publishing into the test's state, repository and key. */
     CliRun update(String... args) {
-        return CliRun.of(Stream.concat(Stream.concat(Stream.of("update"), Stream.of(args)), Stream.of("--state-dir",
-                dir.resolve("state").toString(), "--out-dir", dir.resolve("packages").toString(), "--signing-key",
-                dir.resolve("k.rsa").toString(), "--json")).toArray(String[]::new));
+        return CliRun.of(Stream.concat(
+                        Stream.concat(Stream.of("update"), Stream.of(args)),
+                        Stream.of(
+                                "--state-dir",
+                                dir.resolve("state").toString(),
+                                "--out-dir",
+                                dir.resolve("packages").toString(),
+                                "--signing-key",
+                                dir.resolve("k.rsa").toString(),
+                                "--json"))
+                .toArray(String[]::new));
     }
 
     CliRun apply(Path recipe) {
@@ -84,16 +96,25 @@ class UpdateCliIT {
 
             CliRun check = CliRun.of("update", "check", recipe.toString(), "--json");
             assertThat(check.exitCode()).as(check.err()).isZero();
-            assertThat(check.out()).contains("\"current\":\"1.0.0\"", "\"newest\":\"1.1.0\"", "\"status\":\"UPDATE\"",
-                    "\"monitor\":\"git:" + upstream.url());
+            assertThat(check.out())
+                    .contains(
+                            "\"current\":\"1.0.0\"",
+                            "\"newest\":\"1.1.0\"",
+                            "\"status\":\"UPDATE\"",
+                            "\"monitor\":\"git:" + upstream.url());
 
             CliRun apply = apply(recipe);
             assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
-            assertThat(apply.out()).contains("\"status\":\"PUBLISHED\"", "\"published\":[\"greet-1.1.0-r0\"]", "friendly.patch");
-            assertThat(dir.resolve("packages").resolve(Defaults.hostArch()).resolve("greet-1.1.0-r0.apk")).exists();
-            String expected = before.replace("\"1.0.0\"", "\"1.1.0\"").replace("epoch: 1 #", "epoch: 0 #")
+            assertThat(apply.out())
+                    .contains("\"status\":\"PUBLISHED\"", "\"published\":[\"greet-1.1.0-r0\"]", "friendly.patch");
+            assertThat(dir.resolve("packages").resolve(Defaults.hostArch()).resolve("greet-1.1.0-r0.apk"))
+                    .exists();
+            String expected = before.replace("\"1.0.0\"", "\"1.1.0\"")
+                    .replace("epoch: 1 #", "epoch: 0 #")
                     .replaceAll("expected-commit: [0-9a-f]{40}", "expected-commit: " + c11)
-                    .replace("  # friendlier greeting, upstream PR 12\n  - uses: patch\n    with:\n      patches: friendly.patch\n", "");
+                    .replace(
+                            "  # friendlier greeting, upstream PR 12\n  - uses: patch\n    with:\n      patches: friendly.patch\n",
+                            "");
             assertThat(Files.readString(recipe)).isEqualTo(expected);
 
             CliRun delta = CliRun.of("delta", recipe.toString());
@@ -116,17 +137,26 @@ class UpdateCliIT {
 
             CliRun first = runOnce(catalog);
             assertThat(first.exitCode()).as(first.out() + first.err()).isEqualTo(1); // broken.yaml does not load
-            assertThat(first.out()).contains("\"event\":\"package\"", "\"package\":\"greet\"", "\"outcome\":\"PUBLISHED\"",
-                    "\"published\":[\"greet-1.1.0-r0\"]", "\"event\":\"pass\"", "\"published\":1");
+            assertThat(first.out())
+                    .contains(
+                            "\"event\":\"package\"",
+                            "\"package\":\"greet\"",
+                            "\"outcome\":\"PUBLISHED\"",
+                            "\"published\":[\"greet-1.1.0-r0\"]",
+                            "\"event\":\"pass\"",
+                            "\"published\":1");
             assertThat(first.out()).contains("\"event\":\"error\"", "broken.yaml");
-            assertThat(dir.resolve("packages").resolve(Defaults.hostArch()).resolve("greet-1.1.0-r0.apk")).exists();
+            assertThat(dir.resolve("packages").resolve(Defaults.hostArch()).resolve("greet-1.1.0-r0.apk"))
+                    .exists();
             assertThat(Files.readString(recipe)).contains("version: \"1.1.0\"").doesNotContain("friendly.patch");
 
             Files.delete(catalog.resolve("broken.yaml"));
             CliRun second = runOnce(catalog);
             assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
             assertThat(second.out()).contains("\"outcome\":\"UP_TO_DATE\"", "\"published\":0");
-            assertThat(CliRun.of("update", "run", "--every", "soon", "--catalog", catalog.toString()).exitCode()).isNotZero();
+            assertThat(CliRun.of("update", "run", "--every", "soon", "--catalog", catalog.toString())
+                            .exitCode())
+                    .isNotZero();
         }
     }
 
@@ -144,49 +174,70 @@ class UpdateCliIT {
             assertThat(apply.exitCode()).isEqualTo(1);
             assertThat(apply.out()).contains("\"status\":\"BUILD_FAILED\"", "recipe restored", "\"log\":");
             assertThat(Files.readAllBytes(recipe)).isEqualTo(before);
-            assertThat(dir.resolve("packages").resolve(Defaults.hostArch()).resolve("greet-1.1.0-r1.apk")).doesNotExist();
+            assertThat(dir.resolve("packages").resolve(Defaults.hostArch()).resolve("greet-1.1.0-r1.apk"))
+                    .doesNotExist();
 
             CliRun delta = CliRun.of("delta", recipe.toString(), "--json");
-            assertThat(delta.out()).contains("\"patch\":\"friendly.patch\"", "\"reason\":\"friendlier greeting, upstream PR 12\"");
+            assertThat(delta.out())
+                    .contains("\"patch\":\"friendly.patch\"", "\"reason\":\"friendlier greeting, upstream PR 12\"");
         }
     }
 
     @Test
     void graphAndBump() throws Exception {
         Path recipes = Files.createDirectories(dir.resolve("cat"));
-        Files.writeString(recipes.resolve("lib.yaml"), "package:\n  name: lib\n  version: \"1\"\n  epoch: 4 # keep\n"
-                + "pipeline:\n  - runs: true\nsubpackages:\n  - name: lib-dev\n    pipeline:\n      - runs: true\n");
-        Files.writeString(recipes.resolve("app.yaml"), "package:\n  name: app\n  version: \"1\"\n"
-                + "environment:\n  contents:\n    packages:\n      - lib-dev\npipeline:\n  - runs: true\n");
+        Files.writeString(
+                recipes.resolve("lib.yaml"),
+                "package:\n  name: lib\n  version: \"1\"\n  epoch: 4 # keep\n"
+                        + "pipeline:\n  - runs: true\nsubpackages:\n  - name: lib-dev\n    pipeline:\n      - runs: true\n");
+        Files.writeString(
+                recipes.resolve("app.yaml"),
+                "package:\n  name: app\n  version: \"1\"\n"
+                        + "environment:\n  contents:\n    packages:\n      - lib-dev\npipeline:\n  - runs: true\n");
         CliRun graph = CliRun.of("graph", "--catalog", recipes.toString());
         assertThat(graph.exitCode()).as(graph.err()).isZero();
         assertThat(graph.out()).isEqualTo("lib\napp\n");
-        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--dot").out()).contains("\"app\" -> \"lib\";");
+        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--dot").out())
+                .contains("\"app\" -> \"lib\";");
         // a meta package whose runtime dependency is the compiler, named through a variable, and a cycle
-        Files.writeString(recipes.resolve("base.yaml"), "package:\n  name: base\n  version: \"1\"\n"
-                + "  dependencies:\n    runtime:\n      - zcc\npipeline:\n  - runs: true\n");
-        Files.writeString(recipes.resolve("zcc.yaml"), "package:\n  name: zcc\n  version: \"2\"\n"
-                + "vars:\n  lib: lib\nenvironment:\n  contents:\n    packages:\n      - ${{vars.lib}}-dev\n"
-                + "pipeline:\n  - runs: true\n");
-        Files.writeString(recipes.resolve("lib.yaml"), Files.readString(recipes.resolve("lib.yaml"))
-                + "environment:\n  contents:\n    packages:\n      - base\n");
+        Files.writeString(
+                recipes.resolve("base.yaml"),
+                "package:\n  name: base\n  version: \"1\"\n"
+                        + "  dependencies:\n    runtime:\n      - zcc\npipeline:\n  - runs: true\n");
+        Files.writeString(
+                recipes.resolve("zcc.yaml"),
+                "package:\n  name: zcc\n  version: \"2\"\n"
+                        + "vars:\n  lib: lib\nenvironment:\n  contents:\n    packages:\n      - ${{vars.lib}}-dev\n"
+                        + "pipeline:\n  - runs: true\n");
+        Files.writeString(
+                recipes.resolve("lib.yaml"),
+                Files.readString(recipes.resolve("lib.yaml"))
+                        + "environment:\n  contents:\n    packages:\n      - base\n");
         CliRun order = CliRun.of("graph", "--catalog", recipes.toString());
         assertThat(order.exitCode()).as(order.err()).isZero();
-        assertThat(order.out()).isEqualTo("base\nlib\napp\nzcc\n"
-                + "# cycle lib → zcc → lib: lib is built before its dependency zcc\n");
+        assertThat(order.out())
+                .isEqualTo(
+                        "base\nlib\napp\nzcc\n" + "# cycle lib → zcc → lib: lib is built before its dependency zcc\n");
         CliRun why = CliRun.of("graph", "--catalog", recipes.toString(), "--why", "app", "base");
-        assertThat(why.out()).isEqualTo("app needs base:\n"
-                + "  app: environment 'lib-dev' → lib-dev-1-r4 (recipe lib)\n"
-                + "  lib: environment 'base' → base-1-r0 (recipe base)\n");
-        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "lib", "zcc").out()).isEqualTo(
-                "lib needs zcc:\n  lib: environment 'base' → base-1-r0, which depends on 'zcc' → zcc-2-r0 (recipe zcc)"
-                        + " [cycle broken here: built against the published zcc]\n");
-        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "base", "app").out())
+        assertThat(why.out())
+                .isEqualTo("app needs base:\n"
+                        + "  app: environment 'lib-dev' → lib-dev-1-r4 (recipe lib)\n"
+                        + "  lib: environment 'base' → base-1-r0 (recipe base)\n");
+        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "lib", "zcc")
+                        .out())
+                .isEqualTo(
+                        "lib needs zcc:\n  lib: environment 'base' → base-1-r0, which depends on 'zcc' → zcc-2-r0 (recipe zcc)"
+                                + " [cycle broken here: built against the published zcc]\n");
+        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "base", "app")
+                        .out())
                 .isEqualTo("base does not need app at build time\n");
         CliRun json = CliRun.of("graph", "--catalog", recipes.toString(), "--json");
-        assertThat(json.out()).contains("\"cycles\":[{\"members\":[\"lib\",\"zcc\"],\"broken\":{\"from\":\"lib\",\"to\":\"zcc\"},"
-                + "\"bootstrap\":false}]");
-        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "app", "nope").exitCode()).isOne();
+        assertThat(json.out())
+                .contains("\"cycles\":[{\"members\":[\"lib\",\"zcc\"],\"broken\":{\"from\":\"lib\",\"to\":\"zcc\"},"
+                        + "\"bootstrap\":false}]");
+        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "app", "nope")
+                        .exitCode())
+                .isOne();
 
         CliRun bump = CliRun.of("bump", recipes.resolve("lib.yaml").toString());
         assertThat(bump.exitCode()).isZero();

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.ApkReader;
-import dev.kiln.apk.SigningKey;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.build.analysis.ElfFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Helpers for the tests that build the example catalog, built from the pristine GNU hello 2.10 and BusyBox 1.35.0 release
@@ -22,17 +18,27 @@ import org.junit.jupiter.api.io.TempDir;
  * the CLI. The recipes' own tests run the binaries inside the sandbox.
  */
 final class UpstreamExamples {
-    static final Path ROOT = Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
     static Path sources;
 
     @BeforeAll
     static void fetchUpstreamTarballs() throws Exception {
         sources = ROOT.resolve("target/upstream-sources");
-        if (!Files.exists(sources.resolve("hello_2.10.orig.tar.gz")) || !Files.exists(sources.resolve("busybox_1.35.0.orig.tar.bz2"))) {
-            Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        if (!Files.exists(sources.resolve("hello_2.10.orig.tar.gz"))
+                || !Files.exists(sources.resolve("busybox_1.35.0.orig.tar.bz2"))) {
+            Assumptions.assumeTrue(
+                    "root".equals(System.getProperty("user.name")),
                     "fetching upstream tarballs through apt needs root; run ../shared/scripts/upstream-source hello busybox -d target/upstream-sources");
-            Process p = new ProcessBuilder("bash", ROOT.resolve("../shared/scripts/upstream-source").toString(),
-                    "hello", "busybox", "-d", sources.toString()).inheritIO().start();
+            Process p = new ProcessBuilder(
+                            "bash",
+                            ROOT.resolve("../shared/scripts/upstream-source").toString(),
+                            "hello",
+                            "busybox",
+                            "-d",
+                            sources.toString())
+                    .inheritIO()
+                    .start();
             assertThat(p.waitFor()).as("upstream-source exit code").isZero();
         }
     }
@@ -40,7 +46,8 @@ final class UpstreamExamples {
     /** Reads the example packages back: signatures, checksums, and hardened static binaries. */
     static void verifyPackages(Path arch, Path publicKey, Path scratch) throws Exception {
         TrustedKeys keys = TrustedKeys.load(List.of(publicKey));
-        for (String[] pkg : new String[][] {{"hello-2.10-r0.apk", "usr/bin/hello"}, {"busybox-1.35.0-r0.apk", "usr/bin/busybox"}}) {
+        for (String[] pkg :
+                new String[][] {{"hello-2.10-r0.apk", "usr/bin/hello"}, {"busybox-1.35.0-r0.apk", "usr/bin/busybox"}}) {
             ApkPackage apk = ApkReader.read(arch.resolve(pkg[0]));
             apk.verify(keys);
             Path binary = scratch.resolve(pkg[0] + ".bin");

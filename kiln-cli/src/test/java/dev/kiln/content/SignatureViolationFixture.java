@@ -9,8 +9,7 @@ import java.util.List;
  * that its public-signature rule fails: as a parameter, a return type and a type argument.
  */
 public final class SignatureViolationFixture {
-    private SignatureViolationFixture() {
-    }
+    private SignatureViolationFixture() {}
 
     public static String tree(JsonNode node) {
         return node.toString();

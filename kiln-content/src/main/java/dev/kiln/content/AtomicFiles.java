@@ -22,6 +22,7 @@ import java.util.Set;
 public final class AtomicFiles {
     /** Default mode of written files; the temporary file starts at 0600, so the mode is set explicitly. */
     public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = PosixFilePermissions.fromString("rw-r--r--");
+
     public static final Set<PosixFilePermission> PRIVATE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
 
     private static final int BUFFER = 1 << 18;
@@ -32,8 +33,7 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     public static void write(Path target, byte[] bytes) {
         write(target, out -> out.write(bytes));

@@ -17,6 +17,7 @@ final class BlockCompressor {
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     /** Blocks in flight per stream before the writer waits: enough to keep every core busy. */
     static final int QUEUE_DEPTH = THREADS * 3;
+
     private static final int DICTIONARY = 32 * 1024;
 
     private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
@@ -26,8 +27,7 @@ final class BlockCompressor {
     });
     private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
 
-    private BlockCompressor() {
-    }
+    private BlockCompressor() {}
 
     static Future<byte[]> submit(byte[] block, int length, byte[] previousBlock, int level, boolean last) {
         return POOL.submit(() -> compress(block, length, previousBlock, level, last));

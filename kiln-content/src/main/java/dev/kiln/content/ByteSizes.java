@@ -6,8 +6,7 @@ import java.util.Locale;
 public final class ByteSizes {
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB"};
 
-    private ByteSizes() {
-    }
+    private ByteSizes() {}
 
     /**
      * {@code 512}, {@code 512M}, {@code 64G}, {@code 1T} (binary multiples; a trailing {@code B} and case

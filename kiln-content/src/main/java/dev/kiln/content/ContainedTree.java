@@ -47,8 +47,10 @@ public final class ContainedTree {
     public static ContainedTree of(Path root) {
         Path absolute = root.toAbsolutePath().normalize();
         if (Files.isSymbolicLink(absolute)) {
-            throw new EscapedTreeException(".", "directory " + absolute + " is a symbolic link to "
-                    + linkTarget(absolute) + "; refusing to write through it");
+            throw new EscapedTreeException(
+                    ".",
+                    "directory " + absolute + " is a symbolic link to " + linkTarget(absolute)
+                            + "; refusing to write through it");
         }
         if (!Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS)) {
             throw new EscapedTreeException(".", "directory " + absolute + " does not exist or is not a directory");
@@ -80,8 +82,13 @@ public final class ContainedTree {
     public OutputStream newOutputStream(String relative) {
         Path file = fileTarget(relative);
         try {
-            return Channels.newOutputStream(Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)));
+            return Channels.newOutputStream(Files.newByteChannel(
+                    file,
+                    Set.of(
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS)));
         } catch (IOException e) {
             throw new EscapedTreeException(relative, "cannot write " + describe(relative) + ": " + e.getMessage(), e);
         }
@@ -99,11 +106,14 @@ public final class ContainedTree {
 
     /** Copies the host file {@code source} atomically to {@code relative} (mode 0644). */
     public void copy(Path source, String relative) {
-        write(relative, out -> {
-            try (InputStream in = Files.newInputStream(source)) {
-                AtomicFiles.transfer(in, out);
-            }
-        }, AtomicFiles.DEFAULT_PERMISSIONS);
+        write(
+                relative,
+                out -> {
+                    try (InputStream in = Files.newInputStream(source)) {
+                        AtomicFiles.transfer(in, out);
+                    }
+                },
+                AtomicFiles.DEFAULT_PERMISSIONS);
     }
 
     /**
@@ -127,17 +137,21 @@ public final class ContainedTree {
                     if (attrs.isSymbolicLink()) {
                         copyLink(file, target);
                     } else if (attrs.isRegularFile()) {
-                        write(target, out -> {
-                            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                                AtomicFiles.transfer(in, out);
-                            }
-                        }, Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+                        write(
+                                target,
+                                out -> {
+                                    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                                        AtomicFiles.transfer(in, out);
+                                    }
+                                },
+                                Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
                     }
                     return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
-            throw new ContentException("cannot copy " + from + " into " + describe(relative) + ": " + e.getMessage(), e);
+            throw new ContentException(
+                    "cannot copy " + from + " into " + describe(relative) + ": " + e.getMessage(), e);
         }
     }
 
@@ -159,7 +173,8 @@ public final class ContainedTree {
     private Path fileTarget(String relative) {
         Path file = walk(relative, true, false);
         if (file.equals(root)) {
-            throw new EscapedTreeException(relative, "cannot write " + describe(relative) + ": it names the tree's root");
+            throw new EscapedTreeException(
+                    relative, "cannot write " + describe(relative) + ": it names the tree's root");
         }
         return file;
     }
@@ -177,13 +192,17 @@ public final class ContainedTree {
             String shown = String.join("/", parts.subList(0, i + 1));
             BasicFileAttributes attrs = attributes(next);
             if (attrs != null && attrs.isSymbolicLink()) {
-                throw new EscapedTreeException(relative, "cannot write " + describe(relative) + ": '" + shown
-                        + "' is a symbolic link to '" + linkTarget(next) + "'; refusing to follow it");
+                throw new EscapedTreeException(
+                        relative,
+                        "cannot write " + describe(relative) + ": '" + shown + "' is a symbolic link to '"
+                                + linkTarget(next) + "'; refusing to follow it");
             }
             if (last && !lastIsDir) {
                 if (attrs != null && !attrs.isRegularFile()) {
-                    throw new EscapedTreeException(relative, "cannot write " + describe(relative) + ": '" + shown
-                            + "' exists and is not a regular file");
+                    throw new EscapedTreeException(
+                            relative,
+                            "cannot write " + describe(relative) + ": '" + shown
+                                    + "' exists and is not a regular file");
                 }
                 return next;
             }
@@ -193,8 +212,8 @@ public final class ContainedTree {
                 }
                 makeDirectory(next, relative, shown);
             } else if (!attrs.isDirectory()) {
-                throw new EscapedTreeException(relative, "cannot write " + describe(relative) + ": '" + shown
-                        + "' is not a directory");
+                throw new EscapedTreeException(
+                        relative, "cannot write " + describe(relative) + ": '" + shown + "' is not a directory");
             }
             current = next;
         }
@@ -208,12 +227,14 @@ public final class ContainedTree {
             // appeared meanwhile: accept it only if it is a real directory
             BasicFileAttributes again = attributes(dir);
             if (again == null || !again.isDirectory() || again.isSymbolicLink()) {
-                throw new EscapedTreeException(relative, "cannot write " + describe(relative) + ": '" + shown
-                        + "' appeared and is not a directory", e);
+                throw new EscapedTreeException(
+                        relative,
+                        "cannot write " + describe(relative) + ": '" + shown + "' appeared and is not a directory",
+                        e);
             }
         } catch (IOException e) {
-            throw new EscapedTreeException(relative, "cannot create directory '" + shown + "' under " + root + ": "
-                    + e.getMessage(), e);
+            throw new EscapedTreeException(
+                    relative, "cannot create directory '" + shown + "' under " + root + ": " + e.getMessage(), e);
         }
     }
 
@@ -226,8 +247,8 @@ public final class ContainedTree {
             throw new IllegalArgumentException("relative path is null");
         }
         if (relative.startsWith("/")) {
-            throw new EscapedTreeException(relative, "path '" + relative + "' is absolute; expected a path inside "
-                    + root);
+            throw new EscapedTreeException(
+                    relative, "path '" + relative + "' is absolute; expected a path inside " + root);
         }
         List<String> parts = new ArrayList<>();
         for (String part : relative.split("/")) {
@@ -236,15 +257,15 @@ public final class ContainedTree {
             }
             if (part.equals("..")) {
                 if (parts.isEmpty()) {
-                    throw new EscapedTreeException(relative, "path '" + relative + "' leaves " + root
-                            + " through '..'");
+                    throw new EscapedTreeException(
+                            relative, "path '" + relative + "' leaves " + root + " through '..'");
                 }
                 parts.remove(parts.size() - 1);
                 continue;
             }
             if (part.indexOf('\0') >= 0) {
-                throw new EscapedTreeException(relative, "path '" + relative.replace("\0", "\\0")
-                        + "' contains a NUL character");
+                throw new EscapedTreeException(
+                        relative, "path '" + relative.replace("\0", "\\0") + "' contains a NUL character");
             }
             parts.add(part);
         }

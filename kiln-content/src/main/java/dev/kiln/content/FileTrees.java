@@ -11,8 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /** Copies and deletes host directory trees without following symbolic links. */
 public final class FileTrees {
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /** Copies {@code from} into {@code to}, keeping modes and symlinks, replacing files present in both. */
     public static void copy(Path from, Path to) throws IOException {
@@ -29,7 +28,11 @@ public final class FileTrees {
                 if (Files.isSymbolicLink(target)) {
                     Files.delete(target);
                 }
-                Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
+                Files.copy(
+                        file,
+                        target,
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES,
                         LinkOption.NOFOLLOW_LINKS);
                 return FileVisitResult.CONTINUE;
             }
@@ -79,7 +82,10 @@ public final class FileTrees {
         for (int i = made.size() - 1; i >= 0; i--) {
             Path dir = made.get(i);
             Path target = to.resolve(from.relativize(dir).toString());
-            Files.setAttribute(target, "unix:mode", Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS),
+            Files.setAttribute(
+                    target,
+                    "unix:mode",
+                    Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS),
                     LinkOption.NOFOLLOW_LINKS);
         }
     }

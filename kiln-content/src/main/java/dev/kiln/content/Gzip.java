@@ -21,8 +21,7 @@ public final class Gzip {
     static final int OS_UNKNOWN = 255;
     private static final int BLOCK = 1 << 17;
 
-    private Gzip() {
-    }
+    private Gzip() {}
 
     /**
      * Returns a stream that compresses everything written to it into one gzip member on
@@ -158,7 +157,8 @@ public final class Gzip {
             long c = crc.getValue();
             out.write(new byte[] {
                 (byte) c, (byte) (c >>> 8), (byte) (c >>> 16), (byte) (c >>> 24),
-                (byte) total, (byte) (total >>> 8), (byte) (total >>> 16), (byte) (total >>> 24)});
+                (byte) total, (byte) (total >>> 8), (byte) (total >>> 16), (byte) (total >>> 24)
+            });
             out.flush();
         }
     }

@@ -216,12 +216,13 @@ public final class GzipMemberReader implements Closeable {
             long expectedCrc = readLe32();
             long expectedSize = readLe32();
             if (expectedCrc != crc.getValue()) {
-                throw new IOException(String.format("gzip member CRC mismatch at offset %d: expected %08x, found %08x",
+                throw new IOException(String.format(
+                        "gzip member CRC mismatch at offset %d: expected %08x, found %08x",
                         offset, expectedCrc, crc.getValue()));
             }
             if (expectedSize != (size & 0xffffffffL)) {
-                throw new IOException("gzip member size mismatch at offset " + offset + ": expected "
-                        + expectedSize + ", found " + (size & 0xffffffffL));
+                throw new IOException("gzip member size mismatch at offset " + offset + ": expected " + expectedSize
+                        + ", found " + (size & 0xffffffffL));
             }
         }
 

@@ -9,8 +9,7 @@ import java.util.HexFormat;
 public final class Hashing {
     private static final HexFormat HEX = HexFormat.of();
 
-    private Hashing() {
-    }
+    private Hashing() {}
 
     public static MessageDigest sha1() {
         return digest("SHA-1");

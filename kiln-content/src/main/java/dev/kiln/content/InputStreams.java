@@ -5,8 +5,7 @@ import java.io.InputStream;
 
 /** Derived behaviour for input streams whose real work is in {@code read(byte[], int, int)}. */
 public final class InputStreams {
-    private InputStreams() {
-    }
+    private InputStreams() {}
 
     /**
      * The single-byte {@link InputStream#read()} in terms of the stream's own bulk read, for streams

@@ -17,8 +17,7 @@ public final class Parallel {
     /** Requests in flight per caller; modest, so a remote host is not hammered. */
     public static final int IN_FLIGHT = 8;
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     public static <T, R> List<R> map(List<T> items, int threads, Function<T, R> f) {
         if (items.size() <= 1 || threads <= 1) {

@@ -112,8 +112,9 @@ public final class TarReader {
             try {
                 size = Long.parseLong(text);
             } catch (NumberFormatException e) {
-                throw new ContentException("tar entry '" + name + "': PAX record 'size' must be a decimal byte count, got '"
-                        + text + "'", e);
+                throw new ContentException(
+                        "tar entry '" + name + "': PAX record 'size' must be a decimal byte count, got '" + text + "'",
+                        e);
             }
         }
         TarType type = TarType.ofFlag(flag);
@@ -121,9 +122,20 @@ public final class TarReader {
         // Some writers give hard links a size; their data (if any) must still be skipped.
         remaining = size;
         padding = (BLOCK - size % BLOCK) % BLOCK;
-        return new TarHeader(name, type, (int) number(100, 8) & 07777, number(108, 8), number(116, 8),
-                field(265, 32), field(297, 32), contentSize, number(136, 12), link,
-                (int) number(329, 8), (int) number(337, 8), pax);
+        return new TarHeader(
+                name,
+                type,
+                (int) number(100, 8) & 07777,
+                number(108, 8),
+                number(116, 8),
+                field(265, 32),
+                field(297, 32),
+                contentSize,
+                number(136, 12),
+                link,
+                (int) number(329, 8),
+                (int) number(337, 8),
+                pax);
     }
 
     private byte[] readBody(long size) throws IOException {
@@ -193,8 +205,8 @@ public final class TarReader {
             sum += (i >= 148 && i < 156) ? ' ' : block[i] & 0xff;
         }
         if (sum != stored) {
-            throw new ContentException("tar header checksum mismatch for '" + field(0, 100) + "': expected "
-                    + stored + ", computed " + sum);
+            throw new ContentException("tar header checksum mismatch for '" + field(0, 100) + "': expected " + stored
+                    + ", computed " + sum);
         }
     }
 

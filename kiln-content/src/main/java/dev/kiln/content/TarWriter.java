@@ -35,8 +35,8 @@ public final class TarWriter {
 
     public void write(TarHeader header, byte[] content) throws IOException {
         if (content.length != header.size()) {
-            throw new ContentException("tar entry " + header.name() + ": header size " + header.size()
-                    + " but " + content.length + " content bytes");
+            throw new ContentException("tar entry " + header.name() + ": header size " + header.size() + " but "
+                    + content.length + " content bytes");
         }
         writeHeader(header);
         writeRaw(content, 0, content.length);
@@ -75,8 +75,20 @@ public final class TarWriter {
         }
         if (!pax.isEmpty()) {
             byte[] records = paxRecords(pax);
-            TarHeader paxHeader = new TarHeader(paxName(header.name()), TarType.FILE, 0644, 0, 0,
-                    "", "", records.length, header.mtime(), "", 0, 0, Map.of());
+            TarHeader paxHeader = new TarHeader(
+                    paxName(header.name()),
+                    TarType.FILE,
+                    0644,
+                    0,
+                    0,
+                    "",
+                    "",
+                    records.length,
+                    header.mtime(),
+                    "",
+                    0,
+                    0,
+                    Map.of());
             writeBlock(encode(paxHeader, 'x'));
             writeRaw(records, 0, records.length);
             pad(records.length);

@@ -18,8 +18,10 @@ class ByteSizesTest {
     @Test
     void refusesWhatIsNotAPositiveSizeNamingIt() {
         for (String bad : new String[] {"", "0", "-1", "12X", "M", "9999999999T"}) {
-            assertThatThrownBy(() -> ByteSizes.parse(bad)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + bad + "'");
+            assertThatThrownBy(() -> ByteSizes.parse(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'" + bad + "'");
         }
     }
 

@@ -38,14 +38,27 @@ class ContainedTreeTest {
 
     /** What one name of the generated tree is. */
     enum Kind {
-        MISSING, DIR, FILE, ABSOLUTE_LINK_TO_OUTSIDE_DIR, ABSOLUTE_LINK_TO_OUTSIDE_FILE, RELATIVE_LINK_CLIMBING_OUT,
-        LINK_TO_DIR_INSIDE, DANGLING_LINK, SELF_LOOP, LOOP_WITH_SIBLING
+        MISSING,
+        DIR,
+        FILE,
+        ABSOLUTE_LINK_TO_OUTSIDE_DIR,
+        ABSOLUTE_LINK_TO_OUTSIDE_FILE,
+        RELATIVE_LINK_CLIMBING_OUT,
+        LINK_TO_DIR_INSIDE,
+        DANGLING_LINK,
+        SELF_LOOP,
+        LOOP_WITH_SIBLING
     }
 
-    enum Op { CREATE_DIRECTORIES, WRITE, OUTPUT_STREAM, COPY, COPY_TREE }
-
-    record Write(Op op, String path) {
+    enum Op {
+        CREATE_DIRECTORIES,
+        WRITE,
+        OUTPUT_STREAM,
+        COPY,
+        COPY_TREE
     }
+
+    record Write(Op op, String path) {}
 
     @Provide
     Arbitrary<Map<String, Kind>> trees() {
@@ -78,7 +91,11 @@ class ContainedTreeTest {
                 net.jqwik.api.Tuple.of(8, Arbitraries.of(NAMES)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of(".", "..", "", "new")));
         Arbitrary<String> path = component.list().ofMinSize(1).ofMaxSize(5).map(cs -> String.join("/", cs));
-        return Combinators.combine(Arbitraries.of(Op.values()), path).as(Write::new).list().ofMinSize(1).ofMaxSize(8);
+        return Combinators.combine(Arbitraries.of(Op.values()), path)
+                .as(Write::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(8);
     }
 
     @Property(tries = 400)
@@ -134,9 +151,15 @@ class ContainedTreeTest {
 
     @Provide
     Arbitrary<String> plainPaths() {
-        return Arbitraries.strings().withChars("ab.-_ ").ofMinLength(1).ofMaxLength(3)
+        return Arbitraries.strings()
+                .withChars("ab.-_ ")
+                .ofMinLength(1)
+                .ofMaxLength(3)
                 .filter(c -> !c.equals(".") && !c.equals(".."))
-                .list().ofMinSize(1).ofMaxSize(4).map(cs -> String.join("/", cs));
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(4)
+                .map(cs -> String.join("/", cs));
     }
 
     @Test
@@ -227,9 +250,13 @@ class ContainedTreeTest {
             boolean last = i == parts.size() - 1;
             assertThat(Files.isSymbolicLink(current)).as(w + ": " + current).isFalse();
             if (!last || w.op() == Op.CREATE_DIRECTORIES || w.op() == Op.COPY_TREE) {
-                assertThat(Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)).as(w + ": " + current).isTrue();
+                assertThat(Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS))
+                        .as(w + ": " + current)
+                        .isTrue();
             } else {
-                assertThat(Files.isRegularFile(current, LinkOption.NOFOLLOW_LINKS)).as(w + ": " + current).isTrue();
+                assertThat(Files.isRegularFile(current, LinkOption.NOFOLLOW_LINKS))
+                        .as(w + ": " + current)
+                        .isTrue();
             }
         }
     }
@@ -245,7 +272,7 @@ class ContainedTreeTest {
             String name = at.getFileName().toString();
             int depth = e.getKey().split("/").length;
             switch (e.getValue()) {
-                case MISSING -> { }
+                case MISSING -> {}
                 case DIR -> {
                     if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
                         Files.createDirectory(at);
@@ -259,7 +286,8 @@ class ContainedTreeTest {
                 }
                 case ABSOLUTE_LINK_TO_OUTSIDE_DIR -> Files.createSymbolicLink(at, outside);
                 case ABSOLUTE_LINK_TO_OUTSIDE_FILE -> Files.createSymbolicLink(at, outside.resolve("secret"));
-                case RELATIVE_LINK_CLIMBING_OUT -> Files.createSymbolicLink(at, Path.of("../".repeat(depth) + "outside"));
+                case RELATIVE_LINK_CLIMBING_OUT ->
+                    Files.createSymbolicLink(at, Path.of("../".repeat(depth) + "outside"));
                 case LINK_TO_DIR_INSIDE -> Files.createSymbolicLink(at, Path.of(depth == 1 ? "." : ".."));
                 case DANGLING_LINK -> Files.createSymbolicLink(at, outside.resolve("missing/" + name));
                 case SELF_LOOP -> Files.createSymbolicLink(at, Path.of(name));
@@ -298,8 +326,9 @@ class ContainedTreeTest {
 
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                entries.put(world.relativize(f).toString(), attrs.isSymbolicLink()
-                        ? "link " + Files.readSymbolicLink(f) : "file " + Files.readString(f));
+                entries.put(
+                        world.relativize(f).toString(),
+                        attrs.isSymbolicLink() ? "link " + Files.readSymbolicLink(f) : "file " + Files.readString(f));
                 return FileVisitResult.CONTINUE;
             }
         });

@@ -26,8 +26,11 @@ class DigestAndAtomicFilesTest {
         Files.write(f, "abc".getBytes(StandardCharsets.UTF_8));
         assertThat(Digest.sha256(f)).isEqualTo(Digest.sha256("abc".getBytes(StandardCharsets.UTF_8)));
         assertThatThrownBy(() -> Digest.parse("sha256:" + EMPTY.substring(1)))
-                .isInstanceOf(ContentException.class).hasMessageContaining("64").hasMessageContaining("got 63:");
-        assertThatThrownBy(() -> Digest.parse("md5:abc")).isInstanceOf(ContentException.class)
+                .isInstanceOf(ContentException.class)
+                .hasMessageContaining("64")
+                .hasMessageContaining("got 63:");
+        assertThatThrownBy(() -> Digest.parse("md5:abc"))
+                .isInstanceOf(ContentException.class)
                 .hasMessageContaining("'md5'");
         assertThatThrownBy(() -> Digest.parse(EMPTY)).isInstanceOf(ContentException.class);
         assertThatThrownBy(() -> Digest.parse("sha256:" + EMPTY.toUpperCase())).isInstanceOf(ContentException.class);
@@ -39,12 +42,16 @@ class DigestAndAtomicFilesTest {
         AtomicFiles.write(target, "one".getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(target, "two".getBytes(StandardCharsets.UTF_8));
         assertThat(target).hasContent("two");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rw-r--r--");
 
         assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
-            out.write("partial".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("boom");
-        })).isInstanceOf(ContentException.class).hasMessageContaining("boom").hasMessageContaining("file.txt");
+                    out.write("partial".getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("boom");
+                }))
+                .isInstanceOf(ContentException.class)
+                .hasMessageContaining("boom")
+                .hasMessageContaining("file.txt");
         assertThat(target).hasContent("two");
         try (Stream<Path> files = Files.list(target.getParent())) {
             assertThat(files).containsExactly(target);

@@ -64,7 +64,8 @@ class GzipTest {
         }
         assertThat(chunked.toByteArray()).isEqualTo(whole);
         assertThat(whole).startsWith(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff);
-        assertThat(new GZIPInputStream(new ByteArrayInputStream(whole)).readAllBytes()).isEqualTo(data);
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(whole)).readAllBytes())
+                .isEqualTo(data);
         assertThat(Gzip.decompress(whole)).isEqualTo(data);
     }
 
@@ -121,6 +122,7 @@ class GzipTest {
             assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("CRC mismatch");
         }
         assertThatThrownBy(() -> Gzip.decompress(new byte[] {1, 2, 3}))
-                .isInstanceOf(ContentException.class).hasMessageContaining("not a gzip member");
+                .isInstanceOf(ContentException.class)
+                .hasMessageContaining("not a gzip member");
     }
 }

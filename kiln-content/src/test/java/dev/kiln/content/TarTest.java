@@ -23,13 +23,30 @@ class TarTest {
         TarWriter tar = new TarWriter(out);
         tar.writeHeader(TarHeader.of("usr/", TarType.DIRECTORY, 0755, 0, 42));
         byte[] content = "hello\n".getBytes(StandardCharsets.UTF_8);
-        tar.write(new TarHeader(longName, TarType.FILE, 0644, 1000, 1000, "build", "build", content.length, 42, "",
-                0, 0, Map.of("APK-TOOLS.checksum.SHA1", Hashing.sha1Hex(content).getBytes(StandardCharsets.US_ASCII),
-                "SCHILY.xattr.user.bin", new byte[] {0, (byte) 0xff, '\n', '='})), content);
-        tar.writeHeader(new TarHeader("usr/link", TarType.SYMLINK, 0777, 0, 0, "root", "root", 0, 42, longName,
-                0, 0, Map.of()));
-        tar.writeHeader(new TarHeader("dev/null", TarType.CHAR_DEVICE, 0666, 0, 0, "root", "root", 0, 42, "",
-                1, 3, Map.of()));
+        tar.write(
+                new TarHeader(
+                        longName,
+                        TarType.FILE,
+                        0644,
+                        1000,
+                        1000,
+                        "build",
+                        "build",
+                        content.length,
+                        42,
+                        "",
+                        0,
+                        0,
+                        Map.of(
+                                "APK-TOOLS.checksum.SHA1",
+                                Hashing.sha1Hex(content).getBytes(StandardCharsets.US_ASCII),
+                                "SCHILY.xattr.user.bin",
+                                new byte[] {0, (byte) 0xff, '\n', '='})),
+                content);
+        tar.writeHeader(new TarHeader(
+                "usr/link", TarType.SYMLINK, 0777, 0, 0, "root", "root", 0, 42, longName, 0, 0, Map.of()));
+        tar.writeHeader(
+                new TarHeader("dev/null", TarType.CHAR_DEVICE, 0666, 0, 0, "root", "root", 0, 42, "", 1, 3, Map.of()));
         tar.finish();
         assertThat(out.size() % 512).isZero();
 
@@ -54,7 +71,9 @@ class TarTest {
 
         Path archive = tmp.resolve("a.tar");
         Files.write(archive, out.toByteArray());
-        Process p = new ProcessBuilder("tar", "-tvf", archive.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("tar", "-tvf", archive.toString())
+                .redirectErrorStream(true)
+                .start();
         String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(listing).isZero();
         assertThat(listing).contains(longName).contains("build/build").doesNotContain("PaxHeaders");
@@ -78,7 +97,8 @@ class TarTest {
         Files.writeString(src.resolve("d").resolve(name), "x");
         Path archive = tmp.resolve("gnu.tar");
         Process p = new ProcessBuilder("tar", "--format=gnu", "-cf", archive.toString(), "-C", src.toString(), "d")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor()).isZero();
         try (var in = Files.newInputStream(archive)) {
             TarReader reader = new TarReader(in);

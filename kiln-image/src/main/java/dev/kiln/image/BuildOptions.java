@@ -10,10 +10,19 @@ import java.util.List;
  * {@code baseDir} resolves relative repositories and keys of the config; {@code lock}, when set,
  * names the exact packages to install instead of resolving the newest ones.
  */
-public record BuildOptions(List<String> archs, List<String> extraRepositories, List<Path> keyring,
-        Long sourceDateEpoch, Path baseDir, ImageLock lock) {
+public record BuildOptions(
+        List<String> archs,
+        List<String> extraRepositories,
+        List<Path> keyring,
+        Long sourceDateEpoch,
+        Path baseDir,
+        ImageLock lock) {
 
-    public BuildOptions(List<String> archs, List<String> extraRepositories, List<Path> keyring, Long sourceDateEpoch,
+    public BuildOptions(
+            List<String> archs,
+            List<String> extraRepositories,
+            List<Path> keyring,
+            Long sourceDateEpoch,
             Path baseDir) {
         this(archs, extraRepositories, keyring, sourceDateEpoch, baseDir, null);
     }

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 /** The result of {@link ImageBuilder#build}: the image index and its images, per-arch details, and warnings. */
-public record ImageBuild(ImageSpec spec, OciImageSet images, List<ArchImage> archs, List<String> warnings,
-        Duration elapsed) {
+public record ImageBuild(
+        ImageSpec spec, OciImageSet images, List<ArchImage> archs, List<String> warnings, Duration elapsed) {
     public ImageBuild {
         archs = List.copyOf(archs);
         warnings = List.copyOf(warnings);

@@ -1,24 +1,23 @@
 package dev.kiln.image;
 
-import dev.kiln.apk.FileTree;
-import dev.kiln.apk.FileNode;
-import dev.kiln.apk.Installer;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kiln.apk.ApkException;
 import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.FileTree;
+import dev.kiln.apk.Installer;
+import dev.kiln.apk.LocalRepositories;
 import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.apk.ResolveException;
 import dev.kiln.apk.Resolver;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.image.internal.AccountFiles;
-import dev.kiln.apk.LocalRepositories;
 import dev.kiln.image.internal.OriginLayers;
 import dev.kiln.image.internal.PathMutations;
 import dev.kiln.image.internal.Shlex;
-import dev.kiln.oci.Blob;
 import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.Manifest;
 import dev.kiln.oci.OciImage;
@@ -31,8 +30,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,8 @@ public final class ImageBuilder {
     public static final String AUTHOR = "kiln";
     private static final ObjectMapper SPEC_JSON = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
 
     private final Clock clock;
     private final int gzipLevel;
@@ -75,18 +75,23 @@ public final class ImageBuilder {
         Setup setup = setup(spec, options, warnings);
         List<ImageLock.Locked> locked = new ArrayList<>();
         for (String arch : setup.archs) {
-            for (RepositoryPackage p : resolve(setup.repos, setup.resolveFrom, arch, spec.contents().packages())) {
-                locked.add(new ImageLock.Locked(p.name(), p.version(), arch, p.entry().checksum(),
+            for (RepositoryPackage p : resolve(
+                    setup.repos, setup.resolveFrom, arch, spec.contents().packages())) {
+                locked.add(new ImageLock.Locked(
+                        p.name(),
+                        p.version(),
+                        arch,
+                        p.entry().checksum(),
                         p.repository() + "/" + arch + "/" + p.fileName()));
             }
         }
-        return new ImageLock(configName, ImageLock.checksumOf(configBytes), spec.contents().keyring(),
-                setup.resolveFrom, locked);
+        return new ImageLock(
+                configName, ImageLock.checksumOf(configBytes), spec.contents().keyring(), setup.resolveFrom, locked);
     }
 
     /** A fresh resolution of {@code world} against the repositories, failing as kiln-image does. */
-    private static List<RepositoryPackage> resolve(LocalRepositories repos, List<String> resolveFrom, String arch,
-            List<String> world) {
+    private static List<RepositoryPackage> resolve(
+            LocalRepositories repos, List<String> resolveFrom, String arch, List<String> world) {
         try {
             return new Resolver(repos.packages(resolveFrom, arch), arch, resolveFrom).resolve(world);
         } catch (ResolveException e) {
@@ -94,8 +99,7 @@ public final class ImageBuilder {
         }
     }
 
-    private record Setup(List<String> archs, LocalRepositories repos, List<String> resolveFrom, List<Path> keyFiles) {
-    }
+    private record Setup(List<String> archs, LocalRepositories repos, List<String> resolveFrom, List<Path> keyFiles) {}
 
     /**
      * Resolves, installs and layers every architecture. Repository, package and installation problems
@@ -123,7 +127,8 @@ public final class ImageBuilder {
     }
 
     private Setup setup(ImageSpec spec, BuildOptions options, List<String> warnings) {
-        List<String> archs = options.archs().isEmpty() ? spec.archs()
+        List<String> archs = options.archs().isEmpty()
+                ? spec.archs()
                 : options.archs().stream().map(a -> Platform.parse(a).apkArch()).toList();
         if (archs.isEmpty()) {
             archs = List.of("x86_64");
@@ -145,7 +150,9 @@ public final class ImageBuilder {
         List<String> resolveFrom = new ArrayList<>(spec.contents().buildRepositories());
         resolveFrom.addAll(spec.contents().repositories());
         resolveFrom.addAll(options.extraRepositories());
-        List<String> remote = resolveFrom.stream().filter(r -> r.contains("://") && !r.startsWith("file:")).toList();
+        List<String> remote = resolveFrom.stream()
+                .filter(r -> r.contains("://") && !r.startsWith("file:"))
+                .toList();
         if (!remote.isEmpty()) {
             warnings.add("remote repositories skipped: " + remote);
             resolveFrom.removeAll(remote);
@@ -156,12 +163,21 @@ public final class ImageBuilder {
         return new Setup(archs.stream().distinct().sorted().toList(), repos, resolveFrom, keyFiles);
     }
 
-    private ArchImage buildArch(ImageSpec spec, BuildOptions options, String arch, LocalRepositories repos,
-            List<String> resolveFrom, List<Path> keyFiles) {
+    private ArchImage buildArch(
+            ImageSpec spec,
+            BuildOptions options,
+            String arch,
+            LocalRepositories repos,
+            List<String> resolveFrom,
+            List<Path> keyFiles) {
         List<RepositoryPackage> resolved = options.lock() == null
                 ? resolve(repos, resolveFrom, arch, spec.contents().packages())
-                : LockedPackages.resolve(options.lock(), spec.contents().packages(), () -> repos.packages(resolveFrom, arch),
-                        arch, resolveFrom);
+                : LockedPackages.resolve(
+                        options.lock(),
+                        spec.contents().packages(),
+                        () -> repos.packages(resolveFrom, arch),
+                        arch,
+                        resolveFrom);
         List<ApkPackage> apks = resolved.stream().map(p -> repos.fetch(p, arch)).toList();
         long epoch = buildTime(options.sourceDateEpoch(), apks);
 
@@ -183,9 +199,11 @@ public final class ImageBuilder {
         Map<Long, String> groups = AccountFiles.names(tree, "etc/group");
         List<OriginLayers.Plan> plans = spec.layering() == null
                 ? List.of(new OriginLayers.Plan(null, List.copyOf(tree.entries())))
-                : OriginLayers.split(tree, installer.installed(), spec.layering().budget(), epoch);
+                : OriginLayers.split(
+                        tree, installer.installed(), spec.layering().budget(), epoch);
         LayerWriter writer = new LayerWriter(gzipLevel);
-        List<Layer> layers = plans.stream().map(p -> writer.write(p.nodes(), users, groups)).toList();
+        List<Layer> layers =
+                plans.stream().map(p -> writer.write(p.nodes(), users, groups)).toList();
 
         Platform platform = Platform.fromApkArch(arch);
         String createdText = rfc3339(epoch);
@@ -193,14 +211,27 @@ public final class ImageBuilder {
         labels.putAll(vcsAnnotations(spec));
         String title = spec.annotations().get("org.opencontainers.image.title");
         String vendor = spec.annotations().get("org.opencontainers.image.vendor");
-        String comment = title != null && vendor != null ? title + " by " + vendor : "This is a kiln single-layer image";
-        List<ImageConfig.History> history = plans.stream().map(p -> new ImageConfig.History(createdText, AUTHOR,
-                AUTHOR, p.comment() == null ? comment : p.comment(), false)).toList();
-        ImageConfig config = new ImageConfig(createdText, AUTHOR, platform.architecture(), platform.os(),
-                platform.variant(), runtime(spec, labels), layers.stream().map(Layer::diffId).toList(), history);
-        Manifest manifest = Manifest.of(config.descriptor(), layers.stream().map(l -> l.blob().descriptor()).toList(),
+        String comment =
+                title != null && vendor != null ? title + " by " + vendor : "This is a kiln single-layer image";
+        List<ImageConfig.History> history = plans.stream()
+                .map(p -> new ImageConfig.History(
+                        createdText, AUTHOR, AUTHOR, p.comment() == null ? comment : p.comment(), false))
+                .toList();
+        ImageConfig config = new ImageConfig(
+                createdText,
+                AUTHOR,
+                platform.architecture(),
+                platform.os(),
+                platform.variant(),
+                runtime(spec, labels),
+                layers.stream().map(Layer::diffId).toList(),
+                history);
+        Manifest manifest = Manifest.of(
+                config.descriptor(),
+                layers.stream().map(l -> l.blob().descriptor()).toList(),
                 annotations(spec, epoch));
-        OciImage image = OciImage.of(manifest, config, layers.stream().map(Layer::blob).toList());
+        OciImage image =
+                OciImage.of(manifest, config, layers.stream().map(Layer::blob).toList());
         return new ArchImage(arch, platform, installer.installed(), tree, layers, image, epoch);
     }
 
@@ -228,8 +259,16 @@ public final class ImageBuilder {
             entrypoint = List.of("/bin/s6-svscan", "/sv");
         }
         List<String> cmd = spec.cmd() == null ? null : Shlex.split(spec.cmd(), "cmd");
-        return new ImageConfig.Runtime(spec.accounts().runAs(), null, spec.effectiveEnv(), entrypoint, cmd,
-                spec.volumes().isEmpty() ? null : spec.volumes(), spec.workDir(), labels, spec.stopSignal());
+        return new ImageConfig.Runtime(
+                spec.accounts().runAs(),
+                null,
+                spec.effectiveEnv(),
+                entrypoint,
+                cmd,
+                spec.volumes().isEmpty() ? null : spec.volumes(),
+                spec.workDir(),
+                labels,
+                spec.stopSignal());
     }
 
     private static Map<String, String> annotations(ImageSpec spec, long created) {
@@ -243,7 +282,9 @@ public final class ImageBuilder {
         Map<String, String> a = new TreeMap<>();
         if (spec.vcsUrl() != null) {
             int at = spec.vcsUrl().lastIndexOf('@');
-            a.put("org.opencontainers.image.source", at < 0 ? spec.vcsUrl() : spec.vcsUrl().substring(0, at));
+            a.put(
+                    "org.opencontainers.image.source",
+                    at < 0 ? spec.vcsUrl() : spec.vcsUrl().substring(0, at));
             if (at >= 0) {
                 a.put("org.opencontainers.image.revision", spec.vcsUrl().substring(at + 1));
             }
@@ -252,12 +293,14 @@ public final class ImageBuilder {
     }
 
     static String rfc3339(long epochSeconds) {
-        return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
+        return DateTimeFormatter.ISO_INSTANT.format(
+                Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
     }
 
     private static void writeApkMetadata(FileTree tree, ImageSpec spec, String arch, List<Path> keyFiles, long epoch) {
         tree.mkdirs("etc/apk/keys", 0755, 0, 0, epoch);
-        List<String> world = spec.contents().packages().stream().distinct().sorted().toList();
+        List<String> world =
+                spec.contents().packages().stream().distinct().sorted().toList();
         tree.put(FileNode.file("etc/apk/world", lines(world), 0644, 0, 0, epoch));
         List<String> runtimeRepos = new ArrayList<>(spec.contents().repositories());
         runtimeRepos.addAll(spec.contents().runtimeRepositories());
@@ -274,15 +317,16 @@ public final class ImageBuilder {
                     files.add(k);
                 }
                 for (Path f : files) {
-                    tree.put(FileNode.file("etc/apk/keys/" + f.getFileName(), Files.readAllBytes(f), 0644, 0, 0, epoch));
+                    tree.put(
+                            FileNode.file("etc/apk/keys/" + f.getFileName(), Files.readAllBytes(f), 0644, 0, 0, epoch));
                 }
             } catch (IOException e) {
                 throw new ImageException("cannot read key " + k + ": " + e.getMessage(), e);
             }
         }
         for (ImageSpec.NamedContent key : spec.contents().runtimeKeyring()) {
-            tree.put(FileNode.file("etc/apk/keys/" + key.name(), key.content().getBytes(StandardCharsets.UTF_8), 0644,
-                    0, 0, epoch));
+            tree.put(FileNode.file(
+                    "etc/apk/keys/" + key.name(), key.content().getBytes(StandardCharsets.UTF_8), 0644, 0, 0, epoch));
         }
     }
 
@@ -293,7 +337,8 @@ public final class ImageBuilder {
         String bundle = "etc/ssl/certs/ca-certificates.crt";
         tree.mkdirs("etc/ssl/certs", 0755, 0, 0, epoch);
         StringBuilder sb = new StringBuilder();
-        tree.get(bundle).filter(n -> n.kind() == FileNode.Kind.FILE)
+        tree.get(bundle)
+                .filter(n -> n.kind() == FileNode.Kind.FILE)
                 .ifPresent(n -> sb.append(new String(n.content(), StandardCharsets.UTF_8)));
         for (ImageSpec.NamedContent c : spec.certificates().additional()) {
             if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {

@@ -16,11 +16,14 @@ import java.util.List;
  * {@code apko.lock.json} (images.md §10.1): config name and {@code sha256-BASE64} checksum of its raw
  * bytes, repositories, keyring, and packages with identity checksum and repository URL.
  */
-public record ImageLock(String configName, String configChecksum, List<String> keyring, List<String> repositories,
+public record ImageLock(
+        String configName,
+        String configChecksum,
+        List<String> keyring,
+        List<String> repositories,
         List<Locked> packages) {
 
-    public record Locked(String name, String version, String architecture, String checksum, String url) {
-    }
+    public record Locked(String name, String version, String architecture, String checksum, String url) {}
 
     public ImageLock {
         keyring = List.copyOf(keyring);
@@ -45,7 +48,8 @@ public record ImageLock(String configName, String configChecksum, List<String> k
         }
         JsonNode contents = root.path("contents");
         List<String> keyring = new ArrayList<>();
-        contents.path("keyring").forEach(k -> keyring.add(k.path("url").asText(k.path("name").asText())));
+        contents.path("keyring")
+                .forEach(k -> keyring.add(k.path("url").asText(k.path("name").asText())));
         List<String> repositories = new ArrayList<>();
         contents.path("repositories").forEach(r -> {
             String name = r.path("name").asText(r.path("url").asText());
@@ -57,14 +61,22 @@ public record ImageLock(String configName, String configChecksum, List<String> k
         int i = 0;
         for (JsonNode p : contents.path("packages")) {
             String where = "lock " + source + ": contents.packages[" + i++ + "]";
-            packages.add(new Locked(required(p, "name", where), required(p, "version", where),
-                    required(p, "architecture", where), required(p, "checksum", where), p.path("url").asText("")));
+            packages.add(new Locked(
+                    required(p, "name", where),
+                    required(p, "version", where),
+                    required(p, "architecture", where),
+                    required(p, "checksum", where),
+                    p.path("url").asText("")));
         }
         if (packages.isEmpty()) {
             throw new ImageException("lock " + source + ": contents.packages is empty or missing");
         }
-        return new ImageLock(root.path("config").path("name").asText(""), root.path("config").path("checksum").asText(""),
-                keyring, repositories, packages);
+        return new ImageLock(
+                root.path("config").path("name").asText(""),
+                root.path("config").path("checksum").asText(""),
+                keyring,
+                repositories,
+                packages);
     }
 
     private static String required(JsonNode p, String field, String where) {
@@ -87,14 +99,22 @@ public record ImageLock(String configName, String configChecksum, List<String> k
         keyring.forEach(k -> keys.addObject().put("name", k).put("url", k));
         ArrayNode repos = contents.putArray("repositories");
         for (String r : repositories) {
-            for (String arch : packages.stream().map(Locked::architecture).distinct().sorted().toList()) {
+            for (String arch : packages.stream()
+                    .map(Locked::architecture)
+                    .distinct()
+                    .sorted()
+                    .toList()) {
                 repos.addObject().put("name", r).put("url", r).put("architecture", arch);
             }
         }
         ArrayNode pkgs = contents.putArray("packages");
         for (Locked p : packages) {
-            pkgs.addObject().put("name", p.name()).put("url", p.url()).put("version", p.version())
-                    .put("architecture", p.architecture()).put("checksum", p.checksum());
+            pkgs.addObject()
+                    .put("name", p.name())
+                    .put("url", p.url())
+                    .put("version", p.version())
+                    .put("architecture", p.architecture())
+                    .put("checksum", p.checksum());
         }
         try {
             return (m.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);

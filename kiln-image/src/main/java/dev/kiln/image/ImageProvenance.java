@@ -1,9 +1,9 @@
 package dev.kiln.image;
 
-import dev.kiln.apk.InstalledPackage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.apk.IndexEntry;
+import dev.kiln.apk.InstalledPackage;
 import dev.kiln.attest.Attestation;
 import dev.kiln.attest.Dsse;
 import dev.kiln.attest.InTotoStatement;
@@ -28,30 +28,38 @@ import java.util.Map;
 public final class ImageProvenance {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ImageProvenance() {
-    }
+    private ImageProvenance() {}
 
     /** SBOM (SPDX, first architecture) and provenance for a finished build of {@code config}. */
     public static List<Attestation> attestations(ImageBuild build, Path config, String name) {
         ArchImage first = build.archs().get(0);
         byte[] sbom = new ImageSbom(first.tree(), SbomSubject.of(name, first)).spdx();
-        return List.of(new Attestation(PredicateTypes.SPDX, sbom), provenance(build, config).attestation());
+        return List.of(
+                new Attestation(PredicateTypes.SPDX, sbom),
+                provenance(build, config).attestation());
     }
 
     public static SlsaProvenance provenance(ImageBuild build, Path config) {
-        SlsaProvenance.Builder p = SlsaProvenance.builder(SlsaProvenance.IMAGE_BUILD_TYPE, SlsaProvenance.LOCAL_BUILDER_ID);
+        SlsaProvenance.Builder p =
+                SlsaProvenance.builder(SlsaProvenance.IMAGE_BUILD_TYPE, SlsaProvenance.LOCAL_BUILDER_ID);
         Map<String, Object> configParameter = new LinkedHashMap<>();
         configParameter.put("path", config.toString());
         configParameter.put("digest", Map.of("sha256", Digest.sha256(config).hex()));
         p.externalParameter("config", configParameter);
-        p.externalParameter("archs", build.archs().stream().map(ArchImage::apkArch).toList());
+        p.externalParameter(
+                "archs", build.archs().stream().map(ArchImage::apkArch).toList());
         Map<String, ResourceDescriptor> deps = new LinkedHashMap<>();
         for (ArchImage arch : build.archs()) {
             for (InstalledPackage pkg : arch.packages()) {
                 IndexEntry e = pkg.entry();
                 String purl = "pkg:apk/kiln/" + e.name() + "@" + e.version() + "?arch=" + arch.apkArch();
-                deps.putIfAbsent(purl, ResourceDescriptor.of(e.name() + "-" + e.version(), purl, "sha256",
-                        pkg.apk().sha256().hex()));
+                deps.putIfAbsent(
+                        purl,
+                        ResourceDescriptor.of(
+                                e.name() + "-" + e.version(),
+                                purl,
+                                "sha256",
+                                pkg.apk().sha256().hex()));
                 for (ResourceDescriptor source : upstreamSources(pkg)) {
                     deps.putIfAbsent(source.uri() + "#" + source.digest(), source);
                 }
@@ -72,14 +80,15 @@ public final class ImageProvenance {
      * since the repository as written in the config may be relative to the config or a {@code file:} URI.
      */
     private static List<ResourceDescriptor> upstreamSources(InstalledPackage pkg) {
-        Path attest = pkg.apk().file()
+        Path attest = pkg.apk()
+                .file()
                 .resolveSibling(pkg.entry().name() + "-" + pkg.entry().version() + ".attest.json");
         if (!Files.isRegularFile(attest)) {
             return List.of();
         }
         try {
-            InTotoStatement statement = InTotoStatement.parse(statementBytes(Files.readAllBytes(attest), attest),
-                    attest.toString());
+            InTotoStatement statement =
+                    InTotoStatement.parse(statementBytes(Files.readAllBytes(attest), attest), attest.toString());
             JsonNode definition = JSON.readTree(statement.predicate()).path("buildDefinition");
             List<ResourceDescriptor> out = new java.util.ArrayList<>();
             JsonNode recipe = definition.path("externalParameters").path("recipe");
@@ -96,9 +105,16 @@ public final class ImageProvenance {
                 if (recipe.hasNonNull("commit")) {
                     annotations.put("commit", recipe.get("commit").asText());
                 }
-                String origin = pkg.entry().origin() != null ? pkg.entry().origin() : pkg.entry().name();
-                out.add(new ResourceDescriptor("recipe:" + origin, recipePath.isEmpty() ? null : recipePath,
-                        compiled.isEmpty() ? file : compiled, null, "application/yaml", annotations));
+                String origin = pkg.entry().origin() != null
+                        ? pkg.entry().origin()
+                        : pkg.entry().name();
+                out.add(new ResourceDescriptor(
+                        "recipe:" + origin,
+                        recipePath.isEmpty() ? null : recipePath,
+                        compiled.isEmpty() ? file : compiled,
+                        null,
+                        "application/yaml",
+                        annotations));
             }
             for (JsonNode d : definition.path("resolvedDependencies")) {
                 Map<String, String> digest = digest(d.path("digest"));

@@ -1,15 +1,15 @@
 package dev.kiln.image;
 
-import dev.kiln.apk.FileTree;
-import dev.kiln.apk.FileNode;
-import dev.kiln.apk.Installer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.Dependency;
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.FileTree;
 import dev.kiln.apk.IndexEntry;
+import dev.kiln.apk.Installer;
 import dev.kiln.attest.SpdxLicenseExpression;
 import dev.kiln.content.Digest;
 import dev.kiln.oci.Descriptor;
@@ -58,7 +58,8 @@ public final class ImageSbom {
         FileNode db = tree.get(Installer.databasePath(tree))
                 .filter(n -> n.kind() == FileNode.Kind.FILE)
                 .orElseThrow(() -> new ImageException("image " + subject.name() + " has no installed database"));
-        this.packages = ApkIndex.parseText(new String(db.content(), StandardCharsets.UTF_8)).entries();
+        this.packages = ApkIndex.parseText(new String(db.content(), StandardCharsets.UTF_8))
+                .entries();
         this.names = new SbomNames(subject, tree);
         this.supplier = "Organization: " + names.supplierName();
         this.edges = edges(packages);
@@ -76,20 +77,27 @@ public final class ImageSbom {
     // ---------------- SPDX 2.3 ----------------
 
     public byte[] spdx() {
-        String imageId = "SPDXRef-Package-Image-" + subject.manifestDigest().hex().substring(0, 16);
+        String imageId =
+                "SPDXRef-Package-Image-" + subject.manifestDigest().hex().substring(0, 16);
         String osRef = "SPDXRef-OperatingSystem-" + elementId(names.osId());
         ObjectNode doc = JSON.createObjectNode();
         doc.put("SPDXID", "SPDXRef-DOCUMENT");
-        doc.put("name", "sbom-" + (subject.layers().isEmpty() ? subject.manifestDigest().hex()
-                : subject.layers().get(0).digest().hex()));
+        doc.put(
+                "name",
+                "sbom-"
+                        + (subject.layers().isEmpty()
+                                ? subject.manifestDigest().hex()
+                                : subject.layers().get(0).digest().hex()));
         doc.put("spdxVersion", "SPDX-2.3");
         ObjectNode info = doc.putObject("creationInfo");
         info.put("created", created());
         info.putArray("creators").add("Tool: " + TOOL).add(supplier);
         info.put("licenseListVersion", "3.27");
         doc.put("dataLicense", "CC0-1.0");
-        doc.put("documentNamespace", "https://kiln.dev/spdx/image/" + subject.manifestDigest().hex() + "/"
-                + subject.platform().apkArch());
+        doc.put(
+                "documentNamespace",
+                "https://kiln.dev/spdx/image/" + subject.manifestDigest().hex() + "/"
+                        + subject.platform().apkArch());
         doc.putArray("documentDescribes").add(imageId);
         ArrayNode pkgs = doc.putArray("packages");
         ArrayNode rels = JSON.createArrayNode();
@@ -161,13 +169,14 @@ public final class ImageSbom {
     }
 
     /** Copies the package's own SPDX description and what it reaches; null if it has no usable document. */
-    private ObjectNode embedded(IndexEntry e, String id, ArrayNode out, ArrayNode rels, Set<String> ids,
-            Map<String, ObjectNode> licences) {
+    private ObjectNode embedded(
+            IndexEntry e, String id, ArrayNode out, ArrayNode rels, Set<String> ids, Map<String, ObjectNode> licences) {
         String dir = "var/lib/db/sbom/";
         String upstream = e.version().replaceAll("-r\\d+$", "");
         FileNode f = tree.get(dir + e.name() + "-" + e.version() + ".spdx.json")
                 .or(() -> tree.get(dir + e.name() + "-" + upstream + ".spdx.json"))
-                .or(() -> tree.get(dir + e.name() + ".spdx.json")).filter(n -> n.kind() == FileNode.Kind.FILE)
+                .or(() -> tree.get(dir + e.name() + ".spdx.json"))
+                .filter(n -> n.kind() == FileNode.Kind.FILE)
                 .orElse(null);
         if (f == null) {
             return null;
@@ -182,7 +191,8 @@ public final class ImageSbom {
         doc.path("packages").forEach(p -> byId.put(p.path("SPDXID").asText(), p));
         String described = null;
         for (JsonNode p : doc.path("packages")) {
-            if (e.name().equals(p.path("name").asText()) && e.version().equals(p.path("versionInfo").asText())) {
+            if (e.name().equals(p.path("name").asText())
+                    && e.version().equals(p.path("versionInfo").asText())) {
                 described = p.path("SPDXID").asText();
             }
         }
@@ -192,7 +202,8 @@ public final class ImageSbom {
         // the copied licence expressions may name the document's own LicenseRefs (SPDX 2.3 §10)
         Map<String, String> newRefs = new HashMap<>();
         for (JsonNode info : doc.path("hasExtractedLicensingInfos")) {
-            if (info.isObject() && LICENSE_REF.matcher(info.path("licenseId").asText()).matches()) {
+            if (info.isObject()
+                    && LICENSE_REF.matcher(info.path("licenseId").asText()).matches()) {
                 newRefs.put(info.path("licenseId").asText(), defineLicence(licences, (ObjectNode) info));
             }
         }
@@ -204,8 +215,7 @@ public final class ImageSbom {
             String from = todo.poll();
             for (JsonNode r : doc.path("relationships")) {
                 String to = r.path("relatedSpdxElement").asText();
-                if (r.path("spdxElementId").asText().equals(from) && byId.containsKey(to)
-                        && !isOs(byId.get(to))) {
+                if (r.path("spdxElementId").asText().equals(from) && byId.containsKey(to) && !isOs(byId.get(to))) {
                     edges.add(r);
                     if (!newIds.containsKey(to)) {
                         newIds.put(to, id + "-" + to.replaceFirst("^SPDXRef-", ""));
@@ -245,7 +255,10 @@ public final class ImageSbom {
             }
         }
         for (JsonNode r : edges) {
-            rel(rels, newIds.get(r.path("spdxElementId").asText()), r.path("relationshipType").asText(),
+            rel(
+                    rels,
+                    newIds.get(r.path("spdxElementId").asText()),
+                    r.path("relationshipType").asText(),
                     newIds.get(r.path("relatedSpdxElement").asText()));
         }
         return main;
@@ -262,12 +275,19 @@ public final class ImageSbom {
         ObjectNode bom = JSON.createObjectNode();
         bom.put("bomFormat", "CycloneDX");
         bom.put("specVersion", "1.6");
-        bom.put("serialNumber", "urn:uuid:" + UUID.nameUUIDFromBytes((subject.manifestDigest() + "/cyclonedx")
-                .getBytes(StandardCharsets.UTF_8)));
+        bom.put(
+                "serialNumber",
+                "urn:uuid:"
+                        + UUID.nameUUIDFromBytes(
+                                (subject.manifestDigest() + "/cyclonedx").getBytes(StandardCharsets.UTF_8)));
         bom.put("version", 1);
         ObjectNode meta = bom.putObject("metadata");
         meta.put("timestamp", created());
-        meta.putObject("tools").putArray("components").addObject().put("type", "application").put("name", TOOL);
+        meta.putObject("tools")
+                .putArray("components")
+                .addObject()
+                .put("type", "application")
+                .put("name", TOOL);
         // the distribution that assembled the image is the author of its SBOM, as it is the supplier
         meta.putArray("authors").addObject().put("name", names.supplierName());
         String imageRef = names.imagePurl();
@@ -338,7 +358,9 @@ public final class ImageSbom {
         for (IndexEntry p : packages) {
             providers.computeIfAbsent(p.name(), k -> new LinkedHashSet<>()).add(p.name());
             for (String x : p.provides()) {
-                providers.computeIfAbsent(Dependency.parse(x).name(), k -> new LinkedHashSet<>()).add(p.name());
+                providers
+                        .computeIfAbsent(Dependency.parse(x).name(), k -> new LinkedHashSet<>())
+                        .add(p.name());
             }
         }
         Map<String, List<String>> out = new LinkedHashMap<>();
@@ -351,7 +373,8 @@ public final class ImageSbom {
                 }
                 providers.getOrDefault(d.name(), Set.of()).stream()
                         .filter(p -> !p.equals(e.name()) && !to.contains(p))
-                        .findFirst().ifPresent(to::add);
+                        .findFirst()
+                        .ifPresent(to::add);
             }
             out.put(e.name(), to);
         }
@@ -376,9 +399,12 @@ public final class ImageSbom {
         SpdxLicenseExpression licence = SpdxLicenseExpression.normalize(e.license());
         Map<String, String> newRefs = new HashMap<>();
         licence.extracted().forEach((ref, name) -> {
-            ObjectNode info = JSON.createObjectNode().put("licenseId", ref).put("name", name)
-                    .put("extractedText", "The package declares the licence '" + name
-                            + "', which is not on the SPDX licence list.");
+            ObjectNode info = JSON.createObjectNode()
+                    .put("licenseId", ref)
+                    .put("name", name)
+                    .put(
+                            "extractedText",
+                            "The package declares the licence '" + name + "', which is not on the SPDX licence list.");
             newRefs.put(ref, defineLicence(licences, info));
         });
         return renameLicenceRefs(licence.expression(), newRefs);
@@ -403,18 +429,24 @@ public final class ImageSbom {
     }
 
     private static String renameLicenceRefs(String expression, Map<String, String> newRefs) {
-        return LICENSE_REF.matcher(expression)
+        return LICENSE_REF
+                .matcher(expression)
                 .replaceAll(m -> Matcher.quoteReplacement(newRefs.getOrDefault(m.group(), m.group())));
     }
 
     private static void purl(ObjectNode p, String purl) {
         ArrayNode refs = p.putArray("externalRefs");
-        refs.addObject().put("referenceCategory", "PACKAGE-MANAGER").put("referenceType", "purl")
+        refs.addObject()
+                .put("referenceCategory", "PACKAGE-MANAGER")
+                .put("referenceType", "purl")
                 .put("referenceLocator", purl);
     }
 
     private static void rel(ArrayNode rels, String from, String type, String to) {
-        rels.addObject().put("spdxElementId", from).put("relationshipType", type).put("relatedSpdxElement", to);
+        rels.addObject()
+                .put("spdxElementId", from)
+                .put("relationshipType", type)
+                .put("relatedSpdxElement", to);
     }
 
     static String elementId(String s) {
@@ -431,7 +463,8 @@ public final class ImageSbom {
 
     private static byte[] bytes(ObjectNode doc) {
         try {
-            return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n").getBytes(StandardCharsets.UTF_8);
+            return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ImageException("cannot write SBOM: " + e.getMessage(), e);
         }

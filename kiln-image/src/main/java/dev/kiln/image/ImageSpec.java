@@ -45,15 +45,18 @@ public record ImageSpec(
     }
 
     /** A PEM blob with a file name (runtime keys, additional certificates). */
-    public record NamedContent(String name, String content) {
-    }
+    public record NamedContent(String name, String content) {}
 
-    public record BaseImage(String image, String apkindex) {
-    }
+    public record BaseImage(String image, String apkindex) {}
 
-    public record Contents(List<String> repositories, List<String> buildRepositories,
-            List<String> runtimeRepositories, List<String> keyring, List<NamedContent> runtimeKeyring,
-            List<String> packages, BaseImage baseImage) {
+    public record Contents(
+            List<String> repositories,
+            List<String> buildRepositories,
+            List<String> runtimeRepositories,
+            List<String> keyring,
+            List<NamedContent> runtimeKeyring,
+            List<String> packages,
+            BaseImage baseImage) {
         static final Contents EMPTY = new Contents(null, null, null, null, null, null, null);
 
         public Contents {
@@ -104,15 +107,19 @@ public record ImageSpec(
         }
     }
 
-    public enum PathType { DIRECTORY, EMPTY_FILE, HARDLINK, SYMLINK, PERMISSIONS }
+    public enum PathType {
+        DIRECTORY,
+        EMPTY_FILE,
+        HARDLINK,
+        SYMLINK,
+        PERMISSIONS
+    }
 
     /** A {@code paths} entry; {@code permissions} is null when not given. */
-    public record PathEntry(String path, PathType type, long uid, long gid, Integer permissions, String source,
-            boolean recursive) {
-    }
+    public record PathEntry(
+            String path, PathType type, long uid, long gid, Integer permissions, String source, boolean recursive) {}
 
-    public record Layering(String strategy, int budget) {
-    }
+    public record Layering(String strategy, int budget) {}
 
     public record Certificates(List<NamedContent> additional, List<String> providers) {
         static final Certificates NONE = new Certificates(null, null);
@@ -138,25 +145,42 @@ public record ImageSpec(
     public ImageSpec over(ImageSpec base) {
         Contents c = contents;
         Contents b = base.contents;
-        Contents mergedContents = new Contents(union(b.repositories(), c.repositories()),
+        Contents mergedContents = new Contents(
+                union(b.repositories(), c.repositories()),
                 union(b.buildRepositories(), c.buildRepositories()),
-                union(b.runtimeRepositories(), c.runtimeRepositories()), union(b.keyring(), c.keyring()),
-                union(b.runtimeKeyring(), c.runtimeKeyring()), union(b.packages(), c.packages()),
+                union(b.runtimeRepositories(), c.runtimeRepositories()),
+                union(b.keyring(), c.keyring()),
+                union(b.runtimeKeyring(), c.runtimeKeyring()),
+                union(b.packages(), c.packages()),
                 c.baseImage() != null ? c.baseImage() : b.baseImage());
         Entrypoint e = entrypoint.equals(Entrypoint.NONE) ? base.entrypoint : entrypoint;
-        Accounts a = new Accounts(union(base.accounts.users(), accounts.users()),
+        Accounts a = new Accounts(
+                union(base.accounts.users(), accounts.users()),
                 union(base.accounts.groups(), accounts.groups()),
                 accounts.runAs() != null ? accounts.runAs() : base.accounts.runAs());
         Map<String, String> env = new LinkedHashMap<>(base.environment);
         env.putAll(environment);
         Map<String, String> ann = new TreeMap<>(base.annotations);
         ann.putAll(annotations);
-        Certificates certs = new Certificates(union(base.certificates.additional(), certificates.additional()),
+        Certificates certs = new Certificates(
+                union(base.certificates.additional(), certificates.additional()),
                 union(base.certificates.providers(), certificates.providers()));
-        return new ImageSpec(mergedContents, e, or(cmd, base.cmd), or(workDir, base.workDir),
-                or(stopSignal, base.stopSignal), a, env, union(base.paths, paths),
-                archs.isEmpty() ? base.archs : archs, ann, union(base.volumes, volumes),
-                layering != null ? layering : base.layering, or(vcsUrl, base.vcsUrl), or(format, base.format), certs);
+        return new ImageSpec(
+                mergedContents,
+                e,
+                or(cmd, base.cmd),
+                or(workDir, base.workDir),
+                or(stopSignal, base.stopSignal),
+                a,
+                env,
+                union(base.paths, paths),
+                archs.isEmpty() ? base.archs : archs,
+                ann,
+                union(base.volumes, volumes),
+                layering != null ? layering : base.layering,
+                or(vcsUrl, base.vcsUrl),
+                or(format, base.format),
+                certs);
     }
 
     private static <T> T or(T a, T b) {

@@ -106,7 +106,8 @@ public final class ImageSpecLoader {
     }
 
     private String at(Node n) {
-        return file + ":" + (n.getStartMark().getLine() + 1) + ":" + (n.getStartMark().getColumn() + 1);
+        return file + ":" + (n.getStartMark().getLine() + 1) + ":"
+                + (n.getStartMark().getColumn() + 1);
     }
 
     private void problem(Node n, String message) {
@@ -114,39 +115,78 @@ public final class ImageSpecLoader {
     }
 
     private ImageSpec spec(Node root, String[] include) {
-        Map<String, Node> m = mapping(root, "the image config", Set.of("contents", "entrypoint", "cmd", "work-dir",
-                "stop-signal", "accounts", "environment", "paths", "archs", "annotations", "volumes", "layering",
-                "vcs-url", "include", "format", "certificates", "options"));
+        Map<String, Node> m = mapping(
+                root,
+                "the image config",
+                Set.of(
+                        "contents",
+                        "entrypoint",
+                        "cmd",
+                        "work-dir",
+                        "stop-signal",
+                        "accounts",
+                        "environment",
+                        "paths",
+                        "archs",
+                        "annotations",
+                        "volumes",
+                        "layering",
+                        "vcs-url",
+                        "include",
+                        "format",
+                        "certificates",
+                        "options"));
         if (m.containsKey("options")) {
             problem(m.get("options"), "'options' (build-time profiles) is not supported by Kiln; inline the options");
         }
         include[0] = scalar(m.get("include"), "include");
-        return new ImageSpec(contents(m.get("contents")), entrypoint(m.get("entrypoint")),
-                scalar(m.get("cmd"), "cmd"), scalar(m.get("work-dir"), "work-dir"),
-                scalar(m.get("stop-signal"), "stop-signal"), accounts(m.get("accounts")),
-                stringMap(m.get("environment"), "environment"), list(m.get("paths"), "paths", this::pathEntry),
-                list(m.get("archs"), "archs", this::arch), stringMap(m.get("annotations"), "annotations"),
-                strings(m.get("volumes"), "volumes"), layering(m.get("layering")), scalar(m.get("vcs-url"), "vcs-url"),
-                format(m.get("format")), certificates(m.get("certificates")));
+        return new ImageSpec(
+                contents(m.get("contents")),
+                entrypoint(m.get("entrypoint")),
+                scalar(m.get("cmd"), "cmd"),
+                scalar(m.get("work-dir"), "work-dir"),
+                scalar(m.get("stop-signal"), "stop-signal"),
+                accounts(m.get("accounts")),
+                stringMap(m.get("environment"), "environment"),
+                list(m.get("paths"), "paths", this::pathEntry),
+                list(m.get("archs"), "archs", this::arch),
+                stringMap(m.get("annotations"), "annotations"),
+                strings(m.get("volumes"), "volumes"),
+                layering(m.get("layering")),
+                scalar(m.get("vcs-url"), "vcs-url"),
+                format(m.get("format")),
+                certificates(m.get("certificates")));
     }
 
     private Contents contents(Node n) {
         if (n == null) {
             return null;
         }
-        Map<String, Node> m = mapping(n, "contents", Set.of("repositories", "build_repositories",
-                "runtime_repositories", "keyring", "runtime_keyring", "packages", "baseimage"));
+        Map<String, Node> m = mapping(
+                n,
+                "contents",
+                Set.of(
+                        "repositories",
+                        "build_repositories",
+                        "runtime_repositories",
+                        "keyring",
+                        "runtime_keyring",
+                        "packages",
+                        "baseimage"));
         BaseImage base = null;
         if (m.get("baseimage") != null) {
             Map<String, Node> b = mapping(m.get("baseimage"), "contents.baseimage", Set.of("image", "apkindex"));
-            base = new BaseImage(scalar(b.get("image"), "baseimage.image"), scalar(b.get("apkindex"), "baseimage.apkindex"));
+            base = new BaseImage(
+                    scalar(b.get("image"), "baseimage.image"), scalar(b.get("apkindex"), "baseimage.apkindex"));
         }
-        return new Contents(strings(m.get("repositories"), "contents.repositories"),
+        return new Contents(
+                strings(m.get("repositories"), "contents.repositories"),
                 strings(m.get("build_repositories"), "contents.build_repositories"),
                 strings(m.get("runtime_repositories"), "contents.runtime_repositories"),
                 strings(m.get("keyring"), "contents.keyring"),
                 list(m.get("runtime_keyring"), "contents.runtime_keyring", x -> named(x, "contents.runtime_keyring")),
-                list(m.get("packages"), "contents.packages", this::packageAtom), base);
+                list(m.get("packages"), "contents.packages", this::packageAtom),
+                base);
     }
 
     private String packageAtom(Node n) {
@@ -201,14 +241,19 @@ public final class ImageSpecLoader {
         }
         Map<String, Node> m = mapping(n, "accounts", Set.of("users", "groups", "run-as"));
         List<User> users = list(m.get("users"), "accounts.users", u -> {
-            Map<String, Node> um = mapping(u, "accounts.users entry", Set.of("username", "uid", "gid", "shell", "homedir"));
+            Map<String, Node> um =
+                    mapping(u, "accounts.users entry", Set.of("username", "uid", "gid", "shell", "homedir"));
             String name = required(u, um, "username", "accounts.users");
             Long uid = number(um.get("uid"), "accounts.users uid");
             if (uid == null) {
                 problem(u, "accounts.users entry '" + name + "' needs a uid");
             }
-            return new User(name, uid == null ? 0 : uid, number(um.get("gid"), "accounts.users gid"),
-                    scalar(um.get("shell"), "accounts.users shell"), scalar(um.get("homedir"), "accounts.users homedir"));
+            return new User(
+                    name,
+                    uid == null ? 0 : uid,
+                    number(um.get("gid"), "accounts.users gid"),
+                    scalar(um.get("shell"), "accounts.users shell"),
+                    scalar(um.get("homedir"), "accounts.users homedir"));
         });
         List<Group> groups = list(m.get("groups"), "accounts.groups", g -> {
             Map<String, Node> gm = mapping(g, "accounts.groups entry", Set.of("groupname", "gid", "members"));
@@ -223,8 +268,8 @@ public final class ImageSpecLoader {
     }
 
     private PathEntry pathEntry(Node n) {
-        Map<String, Node> m = mapping(n, "paths entry", Set.of("path", "type", "uid", "gid", "permissions", "source",
-                "recursive"));
+        Map<String, Node> m =
+                mapping(n, "paths entry", Set.of("path", "type", "uid", "gid", "permissions", "source", "recursive"));
         String path = required(n, m, "path", "paths");
         String typeText = required(n, m, "type", "paths");
         PathType type = null;
@@ -232,8 +277,10 @@ public final class ImageSpecLoader {
             try {
                 type = PathType.valueOf(typeText.toUpperCase().replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                problem(m.get("type"), "paths type must be one of directory, empty-file, hardlink, symlink, permissions;"
-                        + " got '" + typeText + "'");
+                problem(
+                        m.get("type"),
+                        "paths type must be one of directory, empty-file, hardlink, symlink, permissions;" + " got '"
+                                + typeText + "'");
             }
         }
         if (path != null && !path.startsWith("/")) {
@@ -245,8 +292,14 @@ public final class ImageSpecLoader {
         }
         Long uid = number(m.get("uid"), "paths uid");
         Long gid = number(m.get("gid"), "paths gid");
-        return new PathEntry(path, type, uid == null ? 0 : uid, gid == null ? 0 : gid,
-                permissions(m.get("permissions")), source, bool(m.get("recursive"), "paths recursive"));
+        return new PathEntry(
+                path,
+                type,
+                uid == null ? 0 : uid,
+                gid == null ? 0 : gid,
+                permissions(m.get("permissions")),
+                source,
+                bool(m.get("recursive"), "paths recursive"));
     }
 
     private Integer permissions(Node n) {
@@ -315,8 +368,9 @@ public final class ImageSpecLoader {
             return null;
         }
         Map<String, Node> m = mapping(n, "certificates", Set.of("additional", "providers"));
-        return new Certificates(list(m.get("additional"), "certificates.additional",
-                x -> named(x, "certificates.additional")), strings(m.get("providers"), "certificates.providers"));
+        return new Certificates(
+                list(m.get("additional"), "certificates.additional", x -> named(x, "certificates.additional")),
+                strings(m.get("providers"), "certificates.providers"));
     }
 
     // ---- node helpers ----
@@ -333,8 +387,10 @@ public final class ImageSpecLoader {
                 continue;
             }
             if (!allowed.contains(k.getValue())) {
-                problem(k, "unknown key '" + k.getValue() + "' in " + what + "; expected one of "
-                        + allowed.stream().sorted().toList());
+                problem(
+                        k,
+                        "unknown key '" + k.getValue() + "' in " + what + "; expected one of "
+                                + allowed.stream().sorted().toList());
             } else if (out.put(k.getValue(), t.getValueNode()) != null) {
                 problem(k, "key '" + k.getValue() + "' appears twice in " + what);
             }

@@ -1,7 +1,7 @@
 package dev.kiln.image;
 
-import dev.kiln.apk.FileTree;
 import dev.kiln.apk.FileNode;
+import dev.kiln.apk.FileTree;
 import dev.kiln.content.GzipMemberReader;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarReader;
@@ -16,8 +16,7 @@ import java.util.Map;
 
 /** Reads an image's layers back into a {@link FileTree}, applying whiteouts, so existing images can be inspected. */
 public final class ImageTrees {
-    private ImageTrees() {
-    }
+    private ImageTrees() {}
 
     public static FileTree read(OciImage image) {
         FileTree tree = new FileTree();
@@ -35,7 +34,8 @@ public final class ImageTrees {
                     apply(tree, tar, h);
                 }
             } catch (IOException | RuntimeException e) {
-                throw new ImageException("cannot read layer " + layer.descriptor().digest() + ": " + e.getMessage(), e);
+                throw new ImageException(
+                        "cannot read layer " + layer.descriptor().digest() + ": " + e.getMessage(), e);
             }
         }
         return tree;
@@ -49,7 +49,10 @@ public final class ImageTrees {
         String base = path.substring(path.lastIndexOf('/') + 1);
         String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
         if (base.equals(".wh..wh..opq")) {
-            tree.subtree(dir).stream().filter(n -> !n.path().equals(dir)).toList().forEach(n -> tree.remove(n.path()));
+            tree.subtree(dir).stream()
+                    .filter(n -> !n.path().equals(dir))
+                    .toList()
+                    .forEach(n -> tree.remove(n.path()));
             return;
         }
         if (base.startsWith(".wh.")) {
@@ -65,9 +68,22 @@ public final class ImageTrees {
         });
         FileNode.Kind kind = FileNode.Kind.of(h.type());
         byte[] content = kind == FileNode.Kind.FILE ? tar.readContent() : null;
-        String link = h.linkName().isEmpty() ? null
+        String link = h.linkName().isEmpty()
+                ? null
                 : kind == FileNode.Kind.HARDLINK ? FileTree.normalize(h.linkName()) : h.linkName();
-        tree.put(new FileNode(path, kind, h.mode(), h.uid(), h.gid(), h.mtime(), content, link, xattrs, null, null,
-                h.devMajor(), h.devMinor()));
+        tree.put(new FileNode(
+                path,
+                kind,
+                h.mode(),
+                h.uid(),
+                h.gid(),
+                h.mtime(),
+                content,
+                link,
+                xattrs,
+                null,
+                null,
+                h.devMajor(),
+                h.devMinor()));
     }
 }

@@ -46,15 +46,46 @@ public final class LayerWriter {
                 FileNode target = n.kind() == FileNode.Kind.HARDLINK ? byPath.get(n.linkTarget()) : null;
                 if (target != null && !written.contains(target.path()) && !movedTo.containsKey(target.path())) {
                     // a link must follow its target in a tar: the first name written carries the content
-                    write(tar, new FileNode(n.path(), FileNode.Kind.FILE, target.mode(), target.uid(), target.gid(),
-                            target.mtime(), target.content(), null, target.xattrs(), target.owner(), target.sha1(), 0,
-                            0), users, groups);
+                    write(
+                            tar,
+                            new FileNode(
+                                    n.path(),
+                                    FileNode.Kind.FILE,
+                                    target.mode(),
+                                    target.uid(),
+                                    target.gid(),
+                                    target.mtime(),
+                                    target.content(),
+                                    null,
+                                    target.xattrs(),
+                                    target.owner(),
+                                    target.sha1(),
+                                    0,
+                                    0),
+                            users,
+                            groups);
                     movedTo.put(target.path(), n.path());
                 } else if (n.kind() == FileNode.Kind.HARDLINK && target != null && movedTo.containsKey(target.path())) {
                     write(tar, n.withLink(movedTo.get(target.path())), users, groups);
                 } else if (movedTo.containsKey(n.path())) {
-                    write(tar, new FileNode(n.path(), FileNode.Kind.HARDLINK, n.mode(), n.uid(), n.gid(), n.mtime(),
-                            null, movedTo.get(n.path()), n.xattrs(), n.owner(), n.sha1(), 0, 0), users, groups);
+                    write(
+                            tar,
+                            new FileNode(
+                                    n.path(),
+                                    FileNode.Kind.HARDLINK,
+                                    n.mode(),
+                                    n.uid(),
+                                    n.gid(),
+                                    n.mtime(),
+                                    null,
+                                    movedTo.get(n.path()),
+                                    n.xattrs(),
+                                    n.owner(),
+                                    n.sha1(),
+                                    0,
+                                    0),
+                            users,
+                            groups);
                 } else {
                     write(tar, n, users, groups);
                 }
@@ -75,8 +106,20 @@ public final class LayerWriter {
         Map<String, byte[]> pax = new LinkedHashMap<>();
         n.xattrs().forEach((k, v) -> pax.put("SCHILY.xattr." + k, v));
         String name = n.kind() == FileNode.Kind.DIRECTORY ? n.path() + "/" : n.path();
-        TarHeader h = new TarHeader(name, n.kind().tarType(), n.mode(), n.uid(), n.gid(), users.getOrDefault(n.uid(), ""),
-                groups.getOrDefault(n.gid(), ""), n.size(), n.mtime(), n.linkTarget(), n.devMajor(), n.devMinor(), pax);
+        TarHeader h = new TarHeader(
+                name,
+                n.kind().tarType(),
+                n.mode(),
+                n.uid(),
+                n.gid(),
+                users.getOrDefault(n.uid(), ""),
+                groups.getOrDefault(n.gid(), ""),
+                n.size(),
+                n.mtime(),
+                n.linkTarget(),
+                n.devMajor(),
+                n.devMinor(),
+                pax);
         if (n.kind() == FileNode.Kind.FILE) {
             tar.write(h, n.content());
         } else {

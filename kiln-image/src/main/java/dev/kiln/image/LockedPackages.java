@@ -16,16 +16,25 @@ import java.util.stream.Collectors;
  * not offer, or offers with other content, is an error rather than a silent substitute.
  */
 final class LockedPackages {
-    private LockedPackages() {
-    }
+    private LockedPackages() {}
 
-    static List<RepositoryPackage> resolve(ImageLock lock, List<String> world,
-            Supplier<List<RepositoryPackage>> repositoryPackages, String arch, List<String> repositories) {
+    static List<RepositoryPackage> resolve(
+            ImageLock lock,
+            List<String> world,
+            Supplier<List<RepositoryPackage>> repositoryPackages,
+            String arch,
+            List<String> repositories) {
         String source = lock.configName().isEmpty() ? "lock" : "lock of " + lock.configName();
-        List<ImageLock.Locked> locked = lock.packages().stream().filter(p -> p.architecture().equals(arch)).toList();
+        List<ImageLock.Locked> locked = lock.packages().stream()
+                .filter(p -> p.architecture().equals(arch))
+                .toList();
         if (locked.isEmpty()) {
             throw new ImageException(source + ": no packages for " + arch + "; it locks "
-                    + lock.packages().stream().map(ImageLock.Locked::architecture).distinct().sorted().toList()
+                    + lock.packages().stream()
+                            .map(ImageLock.Locked::architecture)
+                            .distinct()
+                            .sorted()
+                            .toList()
                     + " (run kiln image lock with --arch " + arch + ")");
         }
         List<RepositoryPackage> available = repositoryPackages.get();
@@ -33,8 +42,11 @@ final class LockedPackages {
         List<String> problems = new ArrayList<>();
         for (ImageLock.Locked l : locked) {
             List<RepositoryPackage> same = available.stream()
-                    .filter(p -> p.name().equals(l.name()) && p.version().equals(l.version())).toList();
-            RepositoryPackage match = same.stream().filter(p -> p.entry().checksum().equals(l.checksum())).findFirst()
+                    .filter(p -> p.name().equals(l.name()) && p.version().equals(l.version()))
+                    .toList();
+            RepositoryPackage match = same.stream()
+                    .filter(p -> p.entry().checksum().equals(l.checksum()))
+                    .findFirst()
                     .orElse(null);
             if (match != null) {
                 candidates.add(match);
@@ -42,7 +54,8 @@ final class LockedPackages {
                 problems.add(l.name() + "-" + l.version() + " (" + arch + ") is in no repository " + repositories);
             } else {
                 problems.add(l.name() + "-" + l.version() + " (" + arch + ") has checksum " + l.checksum()
-                        + " in the lock, but " + same.get(0).repository() + " has " + same.get(0).entry().checksum());
+                        + " in the lock, but " + same.get(0).repository() + " has "
+                        + same.get(0).entry().checksum());
             }
         }
         if (!problems.isEmpty()) {
@@ -53,8 +66,10 @@ final class LockedPackages {
         try {
             resolved = resolver.resolve(world);
             Set<String> chosen = resolved.stream().map(RepositoryPackage::name).collect(Collectors.toSet());
-            List<String> extra = locked.stream().filter(l -> !chosen.contains(l.name()))
-                    .map(l -> l.name() + "=" + l.version()).toList();
+            List<String> extra = locked.stream()
+                    .filter(l -> !chosen.contains(l.name()))
+                    .map(l -> l.name() + "=" + l.version())
+                    .toList();
             if (!extra.isEmpty()) {
                 // The lock installs what it lists, even what the config no longer pulls in.
                 List<String> all = new ArrayList<>(world);

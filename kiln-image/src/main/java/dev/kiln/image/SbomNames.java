@@ -65,8 +65,8 @@ final class SbomNames {
         if (e.origin() != null && !e.origin().equals(e.name())) {
             q.put("upstream", e.origin());
         }
-        return "pkg:apk/" + enc(osId().toLowerCase(Locale.ROOT)) + "/" + enc(e.name().toLowerCase(Locale.ROOT)) + "@"
-                + enc(e.version()) + "?" + qualifiers(q);
+        return "pkg:apk/" + enc(osId().toLowerCase(Locale.ROOT)) + "/"
+                + enc(e.name().toLowerCase(Locale.ROOT)) + "@" + enc(e.version()) + "?" + qualifiers(q);
     }
 
     String imagePurl() {
@@ -105,7 +105,11 @@ final class SbomNames {
     }
 
     private static String qualifiers(Map<String, String> sorted) {
-        return String.join("&", sorted.entrySet().stream().map(x -> x.getKey() + "=" + enc(x.getValue())).toList());
+        return String.join(
+                "&",
+                sorted.entrySet().stream()
+                        .map(x -> x.getKey() + "=" + enc(x.getValue()))
+                        .toList());
     }
 
     private static String enc(String s) {
@@ -114,12 +118,16 @@ final class SbomNames {
 
     private static Map<String, String> osRelease(FileTree tree) {
         Map<String, String> out = new LinkedHashMap<>();
-        tree.get("etc/os-release").or(() -> tree.get("usr/lib/os-release")).filter(n -> n.kind() == FileNode.Kind.FILE)
+        tree.get("etc/os-release")
+                .or(() -> tree.get("usr/lib/os-release"))
+                .filter(n -> n.kind() == FileNode.Kind.FILE)
                 .ifPresent(n -> {
                     for (String line : new String(n.content(), StandardCharsets.UTF_8).split("\n")) {
                         int eq = line.indexOf('=');
                         if (eq > 0 && !line.startsWith("#")) {
-                            out.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
+                            out.put(
+                                    line.substring(0, eq).trim(),
+                                    line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
                         }
                     }
                 });

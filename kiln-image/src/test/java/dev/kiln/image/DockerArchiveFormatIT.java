@@ -48,12 +48,15 @@ class DockerArchiveFormatIT {
                 archs: [amd64]
                 """);
         Path archive = tmp.resolve("hello.docker.tar");
-        String configDigest = new DockerArchive(archive, null).write(build.images(), "kiln.dev/hello:2.12").toString();
+        String configDigest = new DockerArchive(archive, null)
+                .write(build.images(), "kiln.dev/hello:2.12")
+                .toString();
 
         Path x = Files.createDirectories(tmp.resolve("x"));
         InteropIT.Run untar = InteropIT.run(tmp, "tar", "-xf", archive.toString(), "-C", x.toString());
         assertThat(untar.exit()).as(untar.out()).isZero();
-        JsonNode manifest = new ObjectMapper().readTree(x.resolve("manifest.json").toFile());
+        JsonNode manifest =
+                new ObjectMapper().readTree(x.resolve("manifest.json").toFile());
         assertThat(manifest.isArray()).isTrue();
         assertThat(manifest).hasSize(1);
         JsonNode entry = manifest.get(0);
@@ -77,13 +80,16 @@ class DockerArchiveFormatIT {
             Path layer = x.resolve(layers.get(i).asText());
             assertThat(layer).as("layer file " + layers.get(i)).isRegularFile();
             try (InputStream in = new GZIPInputStream(Files.newInputStream(layer))) {
-                assertThat("sha256:" + Hashing.sha256Hex(in.readAllBytes())).as("diff_id of " + layers.get(i)).isEqualTo(diffIds.get(i).asText());
+                assertThat("sha256:" + Hashing.sha256Hex(in.readAllBytes()))
+                        .as("diff_id of " + layers.get(i))
+                        .isEqualTo(diffIds.get(i).asText());
             }
         }
         try (var files = Files.list(x)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList())
                     .as("manifest.json, the config and the layers; no legacy files")
-                    .hasSize(2 + layers.size()).doesNotContain("repositories");
+                    .hasSize(2 + layers.size())
+                    .doesNotContain("repositories");
         }
 
         Tools.require("skopeo", "apt-get install skopeo");
@@ -91,7 +97,8 @@ class DockerArchiveFormatIT {
         assertThat(raw.exit()).as(raw.out()).isZero();
         assertThat(raw.out().trim()).isEqualTo(new String(configBytes, StandardCharsets.UTF_8).trim());
         // naming the tag makes skopeo pick the image by its RepoTags entry
-        InteropIT.Run inspect = InteropIT.run(tmp, "skopeo", "inspect", "docker-archive:" + archive + ":kiln.dev/hello:2.12");
+        InteropIT.Run inspect =
+                InteropIT.run(tmp, "skopeo", "inspect", "docker-archive:" + archive + ":kiln.dev/hello:2.12");
         assertThat(inspect.exit()).as(inspect.out()).isZero();
         JsonNode inspected = new ObjectMapper().readTree(inspect.out());
         assertThat(inspected.path("Architecture").asText()).isEqualTo("amd64");
@@ -101,15 +108,18 @@ class DockerArchiveFormatIT {
         List<String> seen = new ArrayList<>();
         inspected.path("Layers").forEach(l -> seen.add(l.asText()));
         assertThat(seen).as("layers as skopeo reads them").isEqualTo(stored);
-        InteropIT.Run wrongTag = InteropIT.run(tmp, "skopeo", "inspect", "docker-archive:" + archive + ":kiln.dev/hello:other");
+        InteropIT.Run wrongTag =
+                InteropIT.run(tmp, "skopeo", "inspect", "docker-archive:" + archive + ":kiln.dev/hello:other");
         assertThat(wrongTag.exit()).as("a tag the archive does not hold").isNotZero();
         InteropIT.Run copy = InteropIT.run(tmp, "skopeo", "copy", "docker-archive:" + archive, "oci:copied:latest");
         assertThat(copy.exit()).as(copy.out()).isZero();
 
         Tools.require("umoci", "apt-get install umoci");
-        InteropIT.Run unpack = InteropIT.run(tmp, "umoci", "unpack", "--rootless", "--image", "copied:latest", "bundle");
+        InteropIT.Run unpack =
+                InteropIT.run(tmp, "umoci", "unpack", "--rootless", "--image", "copied:latest", "bundle");
         assertThat(unpack.exit()).as(unpack.out()).isZero();
-        assertThat(Files.readAllBytes(tmp.resolve("bundle/rootfs/usr/bin/hello"))).isEqualTo(Fixtures.helloElf());
+        assertThat(Files.readAllBytes(tmp.resolve("bundle/rootfs/usr/bin/hello")))
+                .isEqualTo(Fixtures.helloElf());
         assertThat(tmp.resolve("bundle/rootfs/lib/apk/db/installed")).isRegularFile();
     }
 }

@@ -31,28 +31,51 @@ class DockerLoadInteropIT {
         Fixtures.runnableRepository(tmp);
         ImageBuild build = Fixtures.build(tmp, ImageBuilderTest.HELLO);
         Path archive = tmp.resolve("hello.docker.tar");
-        String imageId = new DockerArchive(archive, null).write(build.images(), "kiln.dev/hello:2.12").toString();
+        String imageId = new DockerArchive(archive, null)
+                .write(build.images(), "kiln.dev/hello:2.12")
+                .toString();
 
         // unix socket paths are limited to 108 bytes, so the daemon's runtime state lives under a short path
         Path run = Files.createTempDirectory(Path.of("/tmp"), "kd");
         String host = "unix://" + run.resolve("docker.sock");
-        Process daemon = new ProcessBuilder("dockerd", "--data-root", tmp.resolve("docker").toString(),
-                "--exec-root", run.resolve("exec").toString(), "--pidfile", run.resolve("pid").toString(),
-                "--host", host, "--iptables=false", "--ip6tables=false", "--bridge=none", "--storage-driver=vfs")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("dockerd.log").toFile()).start();
+        Process daemon = new ProcessBuilder(
+                        "dockerd",
+                        "--data-root",
+                        tmp.resolve("docker").toString(),
+                        "--exec-root",
+                        run.resolve("exec").toString(),
+                        "--pidfile",
+                        run.resolve("pid").toString(),
+                        "--host",
+                        host,
+                        "--iptables=false",
+                        "--ip6tables=false",
+                        "--bridge=none",
+                        "--storage-driver=vfs")
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("dockerd.log").toFile())
+                .start();
         try {
             waitForDaemon(host, daemon);
             InteropIT.Run load = InteropIT.run(tmp, "docker", "-H", host, "load", "-i", archive.toString());
             assertThat(load.exit()).as(load.out()).isZero();
             assertThat(load.out()).contains("Loaded image: kiln.dev/hello:2.12");
 
-            InteropIT.Run inspect = InteropIT.run(tmp, "docker", "-H", host, "image", "inspect", "kiln.dev/hello:2.12",
-                    "--format", "{{.Id}} {{.Config.User}} {{json .Config.Entrypoint}} {{.Os}}/{{.Architecture}}");
+            InteropIT.Run inspect = InteropIT.run(
+                    tmp,
+                    "docker",
+                    "-H",
+                    host,
+                    "image",
+                    "inspect",
+                    "kiln.dev/hello:2.12",
+                    "--format",
+                    "{{.Id}} {{.Config.User}} {{json .Config.Entrypoint}} {{.Os}}/{{.Architecture}}");
             assertThat(inspect.exit()).as(inspect.out()).isZero();
             assertThat(inspect.out().trim()).isEqualTo(imageId + " 65532 [\"/usr/bin/hello\"] linux/amd64");
 
-            InteropIT.Run hello = InteropIT.run(tmp, "docker", "-H", host, "run", "--rm", "--network", "none",
-                    "kiln.dev/hello:2.12");
+            InteropIT.Run hello =
+                    InteropIT.run(tmp, "docker", "-H", host, "run", "--rm", "--network", "none", "kiln.dev/hello:2.12");
             assertThat(hello.exit()).as(hello.out()).isZero();
             assertThat(hello.out()).isEqualTo("Hello, world!\n");
         } finally {
@@ -67,15 +90,18 @@ class DockerLoadInteropIT {
     private void waitForDaemon(String host, Process daemon) throws Exception {
         List<String> tries = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
-            InteropIT.Run version = InteropIT.run(tmp, "docker", "-H", host, "version", "--format", "{{.Server.Version}}");
+            InteropIT.Run version =
+                    InteropIT.run(tmp, "docker", "-H", host, "version", "--format", "{{.Server.Version}}");
             if (version.exit() == 0) {
                 return;
             }
-            assertThat(daemon.isAlive()).as("dockerd exited: " + Files.readString(tmp.resolve("dockerd.log"))).isTrue();
+            assertThat(daemon.isAlive())
+                    .as("dockerd exited: " + Files.readString(tmp.resolve("dockerd.log")))
+                    .isTrue();
             tries.add(version.out());
             Thread.sleep(250);
         }
-        throw new AssertionError("dockerd did not answer on " + host + ": " + tries.get(tries.size() - 1)
-                + "\n" + Files.readString(tmp.resolve("dockerd.log")));
+        throw new AssertionError("dockerd did not answer on " + host + ": " + tries.get(tries.size() - 1) + "\n"
+                + Files.readString(tmp.resolve("dockerd.log")));
     }
 }

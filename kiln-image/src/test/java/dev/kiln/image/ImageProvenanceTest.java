@@ -26,15 +26,22 @@ class ImageProvenanceTest {
         Fixtures.publicKey(tmp);
         String tarball = "https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz";
         byte[] predicate = ("{\"buildDefinition\":{\"resolvedDependencies\":[{\"uri\":\"" + tarball
-                + "\",\"digest\":{\"sha256\":\"" + "ab".repeat(32) + "\"}}]}}").getBytes(StandardCharsets.UTF_8);
-        byte[] statement = new InTotoStatement(List.of(ResourceDescriptor.of("hello-2.12-r0.apk", null, "sha256",
-                "cd".repeat(32))), PredicateTypes.SLSA_PROVENANCE_V1, predicate).toJson();
+                        + "\",\"digest\":{\"sha256\":\"" + "ab".repeat(32) + "\"}}]}}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] statement = new InTotoStatement(
+                        List.of(ResourceDescriptor.of("hello-2.12-r0.apk", null, "sha256", "cd".repeat(32))),
+                        PredicateTypes.SLSA_PROVENANCE_V1,
+                        predicate)
+                .toJson();
         Files.write(tmp.resolve("repo/x86_64/hello-2.12-r0.attest.json"), statement);
-        assertThat(Path.of("").toAbsolutePath()).as("the build runs outside the config's directory").isNotEqualTo(tmp);
+        assertThat(Path.of("").toAbsolutePath())
+                .as("the build runs outside the config's directory")
+                .isNotEqualTo(tmp);
 
         ImageBuild build = Fixtures.build(tmp, ImageBuilderTest.HELLO);
         List<String> uris = ImageProvenance.provenance(build, tmp.resolve("image.yaml")).resolvedDependencies().stream()
-                .map(ResourceDescriptor::uri).toList();
+                .map(ResourceDescriptor::uri)
+                .toList();
         assertThat(uris).contains(tarball);
     }
 }

@@ -53,49 +53,69 @@ class ImagePublishIT {
 
     @Test
     void publishesOnceMountsAcrossRepositoriesAndPushesNothingTheSecondTime() throws Exception {
-        try (RegistryServer server = new RegistryServer(RegistryConfig.builder(tmp.resolve("registry")).build()).start()) {
+        try (RegistryServer server = new RegistryServer(
+                        RegistryConfig.builder(tmp.resolve("registry")).build())
+                .start()) {
             String host = server.address();
             RegistrySink sink = new RegistrySink(new RegistryClient(http, null));
-            ImagePublisher.PublishResult first = publisher(sink).publish(config, options(),
-                    refs(host + "/kiln/hello:v1", host + "/kiln/hello:latest", host + "/mirror/hello:v1"));
+            ImagePublisher.PublishResult first = publisher(sink)
+                    .publish(
+                            config,
+                            options(),
+                            refs(host + "/kiln/hello:v1", host + "/kiln/hello:latest", host + "/mirror/hello:v1"));
             Digest index = first.build().images().index().descriptor().digest();
             assertThat(first.indexDigest()).isEqualTo(index);
             assertThat(first.changed()).isTrue();
             PushResult push = first.push();
             int blobs = first.build().archs().get(0).layers().size() + 1;
             assertThat(push.blobsUploaded()).as("layers and config, once").isEqualTo(blobs);
-            assertThat(push.blobsMounted()).as("second repository mounts from the first").isEqualTo(blobs);
-            assertThat(push.blobsPresent()).as("second tag of the first repository").isEqualTo(blobs);
+            assertThat(push.blobsMounted())
+                    .as("second repository mounts from the first")
+                    .isEqualTo(blobs);
+            assertThat(push.blobsPresent())
+                    .as("second tag of the first repository")
+                    .isEqualTo(blobs);
             assertThat(push.updated()).hasSize(3);
-            assertThat(first.digestReferences()).extracting(ImageReference::toString)
+            assertThat(first.digestReferences())
+                    .extracting(ImageReference::toString)
                     .containsExactly(host + "/kiln/hello@" + index, host + "/mirror/hello@" + index);
 
             ImagePublisher.PublishResult again = publisher(new RegistrySink(new RegistryClient(http, null)))
-                    .publish(config, options(), refs(host + "/kiln/hello:v1", host + "/kiln/hello:latest",
-                            host + "/mirror/hello:v1"));
+                    .publish(
+                            config,
+                            options(),
+                            refs(host + "/kiln/hello:v1", host + "/kiln/hello:latest", host + "/mirror/hello:v1"));
             assertThat(again.indexDigest()).isEqualTo(index);
             assertThat(again.changed()).isFalse();
-            assertThat(again.push().blobsUploaded() + again.push().blobsMounted() + again.push().blobsPresent()
-                    + again.push().manifestsPushed()).as("nothing pushed, not even a HEAD on a blob").isZero();
+            assertThat(again.push().blobsUploaded()
+                            + again.push().blobsMounted()
+                            + again.push().blobsPresent()
+                            + again.push().manifestsPushed())
+                    .as("nothing pushed, not even a HEAD on a blob")
+                    .isZero();
 
             // A new tag of an unchanged image pushes only the index under that tag.
-            PushResult newTag = new RegistrySink(new RegistryClient(http, null)).push(first.build().images(),
-                    refs(host + "/kiln/hello:v2"));
+            PushResult newTag = new RegistrySink(new RegistryClient(http, null))
+                    .push(first.build().images(), refs(host + "/kiln/hello:v2"));
             assertThat(newTag.blobsUploaded()).isZero();
             assertThat(newTag.manifestsPushed()).isEqualTo(1);
 
             assertSkopeoPullsBack(host + "/kiln/hello:v1", first);
             assertSkopeoPullsBack(host + "/mirror/hello:v1", first);
 
-            assertThatThrownBy(() -> sink.push(first.build().images(),
-                    refs(host + "/kiln/hello@sha256:" + "0".repeat(64))))
-                    .isInstanceOf(OciException.class).hasMessageContaining("but the image index is " + index);
+            assertThatThrownBy(() ->
+                            sink.push(first.build().images(), refs(host + "/kiln/hello@sha256:" + "0".repeat(64))))
+                    .isInstanceOf(OciException.class)
+                    .hasMessageContaining("but the image index is " + index);
         }
     }
 
     @Test
     void publishesToTheDebianDockerRegistry() throws Exception {
-        Tools.require(DockerRegistryProcess.available(), "Debian's docker-registry is not installed", "apt-get install docker-registry");
+        Tools.require(
+                DockerRegistryProcess.available(),
+                "Debian's docker-registry is not installed",
+                "apt-get install docker-registry");
         try (DockerRegistryProcess registry = DockerRegistryProcess.start(tmp.resolve("docker-registry"))) {
             String host = registry.host();
             ImagePublisher.PublishResult first = publisher(new RegistrySink(new RegistryClient(http, null)))
@@ -115,10 +135,18 @@ class ImagePublishIT {
         Tools.require("skopeo", "apt-get install skopeo");
         InteropIT.Run raw = InteropIT.run(tmp, "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref);
         assertThat(raw.exit()).as(raw.out()).isZero();
-        assertThat(Digest.sha256(raw.out().trim().getBytes(StandardCharsets.UTF_8))).isEqualTo(published.indexDigest());
+        assertThat(Digest.sha256(raw.out().trim().getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(published.indexDigest());
         Path out = tmp.resolve("pulled-" + ref.replaceAll("[^a-z0-9]", "-"));
-        InteropIT.Run copy = InteropIT.run(tmp, "skopeo", "copy", "--all", "--preserve-digests",
-                "--src-tls-verify=false", "docker://" + ref, "oci:" + out + ":pulled");
+        InteropIT.Run copy = InteropIT.run(
+                tmp,
+                "skopeo",
+                "copy",
+                "--all",
+                "--preserve-digests",
+                "--src-tls-verify=false",
+                "docker://" + ref,
+                "oci:" + out + ":pulled");
         assertThat(copy.exit()).as(copy.out()).isZero();
         ImageIndex layoutIndex = ImageIndex.parse(Files.readAllBytes(out.resolve("index.json")));
         assertThat(layoutIndex.manifests()).extracting(d -> d.digest()).containsExactly(published.indexDigest());
@@ -126,7 +154,8 @@ class ImagePublishIT {
             Digest manifest = arch.image().manifest().descriptor().digest();
             assertThat(out.resolve("blobs/sha256").resolve(manifest.hex())).exists();
             for (var layer : arch.layers()) {
-                assertThat(Digest.sha256(out.resolve("blobs/sha256").resolve(layer.blob().descriptor().digest().hex())))
+                assertThat(Digest.sha256(out.resolve("blobs/sha256")
+                                .resolve(layer.blob().descriptor().digest().hex())))
                         .isEqualTo(layer.blob().descriptor().digest());
             }
         }

@@ -15,7 +15,6 @@ import dev.kiln.oci.OciLayout;
 import dev.kiln.testkit.SbomValidators;
 import dev.kiln.testkit.TestPackages;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,12 +40,20 @@ class ImageSbomTest {
         JsonNode doc = new ObjectMapper().readTree(spdx);
         List<String> ids = new ArrayList<>();
         doc.path("packages").forEach(p -> ids.add(p.path("SPDXID").asText()));
-        assertThat(ids).contains("SPDXRef-OperatingSystem-kiln", "SPDXRef-Package-apk-hello-2.12-r0",
-                "SPDXRef-Package-apk-libc-2.40-r1", "SPDXRef-Package-apk-hello-2.12-r0-Recipe");
+        assertThat(ids)
+                .contains(
+                        "SPDXRef-OperatingSystem-kiln",
+                        "SPDXRef-Package-apk-hello-2.12-r0",
+                        "SPDXRef-Package-apk-libc-2.40-r1",
+                        "SPDXRef-Package-apk-hello-2.12-r0-Recipe");
         String text = new String(spdx, StandardCharsets.UTF_8);
-        assertThat(text).contains("pkg:apk/kiln/hello@2.12-r0?arch=x86_64&distro=kiln-2025")
-                .contains("synthesized by kiln").contains("\"DEPENDS_ON\"").doesNotContain("OPERATING-SYSTEM");
-        doc.path("packages").forEach(p -> assertThat(p.has("supplier")).as(p.toString()).isTrue());
+        assertThat(text)
+                .contains("pkg:apk/kiln/hello@2.12-r0?arch=x86_64&distro=kiln-2025")
+                .contains("synthesized by kiln")
+                .contains("\"DEPENDS_ON\"")
+                .doesNotContain("OPERATING-SYSTEM");
+        doc.path("packages")
+                .forEach(p -> assertThat(p.has("supplier")).as(p.toString()).isTrue());
 
         byte[] cdx = sbom.cyclonedx();
         SbomValidators.assertValidCycloneDx(cdx);
@@ -66,8 +73,8 @@ class ImageSbomTest {
     @Test
     void spdxToolsFindsNoProblems() throws Exception {
         // hello's own SBOM and libc's index entry (libc has no SBOM) both name licences off the SPDX list
-        ImageBuild build = buildHello("GPL-3.0-or-later AND Custom Licence_v2",
-                "Custom Licence_v2 OR GPL-2.0-or-later LGPL-2.1-or-later");
+        ImageBuild build = buildHello(
+                "GPL-3.0-or-later AND Custom Licence_v2", "Custom Licence_v2 OR GPL-2.0-or-later LGPL-2.1-or-later");
         ArchImage img = build.archs().get(0);
         byte[] spdx = new ImageSbom(img.tree(), SbomSubject.of("kiln.dev/hello", img)).spdx();
 
@@ -75,23 +82,35 @@ class ImageSbomTest {
         SpdxPackageSbom.validate(spdx);
         JsonNode doc = new ObjectMapper().readTree(spdx);
         Map<String, String> declared = new HashMap<>();
-        doc.path("packages").forEach(p -> declared.put(p.path("SPDXID").asText(), p.path("licenseDeclared").asText()));
-        assertThat(declared).containsEntry("SPDXRef-Package-apk-hello-2.12-r0",
-                "GPL-3.0-or-later AND LicenseRef-Custom-Licence-v2");
+        doc.path("packages")
+                .forEach(p -> declared.put(
+                        p.path("SPDXID").asText(), p.path("licenseDeclared").asText()));
+        assertThat(declared)
+                .containsEntry(
+                        "SPDXRef-Package-apk-hello-2.12-r0", "GPL-3.0-or-later AND LicenseRef-Custom-Licence-v2");
         // same id, different definition (hello's comes from its recipe): libc's gets its own id
-        assertThat(declared).containsEntry("SPDXRef-Package-apk-libc-2.40-r1",
-                "LicenseRef-Custom-Licence-v2-2 OR LicenseRef-GPL-2.0-or-later-LGPL-2.1-or-later");
+        assertThat(declared)
+                .containsEntry(
+                        "SPDXRef-Package-apk-libc-2.40-r1",
+                        "LicenseRef-Custom-Licence-v2-2 OR LicenseRef-GPL-2.0-or-later-LGPL-2.1-or-later");
         List<String> defined = new ArrayList<>();
-        doc.path("hasExtractedLicensingInfos").forEach(x -> defined.add(x.path("licenseId").asText()));
-        assertThat(defined).containsExactly("LicenseRef-Custom-Licence-v2", "LicenseRef-Custom-Licence-v2-2",
-                "LicenseRef-GPL-2.0-or-later-LGPL-2.1-or-later");
+        doc.path("hasExtractedLicensingInfos")
+                .forEach(x -> defined.add(x.path("licenseId").asText()));
+        assertThat(defined)
+                .containsExactly(
+                        "LicenseRef-Custom-Licence-v2",
+                        "LicenseRef-Custom-Licence-v2-2",
+                        "LicenseRef-GPL-2.0-or-later-LGPL-2.1-or-later");
 
         // CycloneDX cannot define LicenseRefs: text off the SPDX list stays a named licence
         byte[] cdx = new ImageSbom(img.tree(), SbomSubject.of("kiln.dev/hello", img)).cyclonedx();
         SbomValidators.assertValidCycloneDx(cdx);
         Map<String, JsonNode> licences = new HashMap<>();
-        new ObjectMapper().readTree(cdx).path("components")
-                .forEach(c -> licences.put(c.path("name").asText(), c.path("licenses").path(0)));
+        new ObjectMapper()
+                .readTree(cdx)
+                .path("components")
+                .forEach(c ->
+                        licences.put(c.path("name").asText(), c.path("licenses").path(0)));
         assertThat(licences.get("libc").path("license").path("name").asText())
                 .isEqualTo("Custom Licence_v2 OR GPL-2.0-or-later LGPL-2.1-or-later");
         assertThat(licences.get("libc").has("expression")).isFalse();
@@ -103,8 +122,12 @@ class ImageSbomTest {
         ArchImage img = build.archs().get(0);
         byte[] cdx = new ImageSbom(img.tree(), SbomSubject.of("kiln.dev/hello", img)).cyclonedx();
         Map<String, String> expressions = new HashMap<>();
-        new ObjectMapper().readTree(cdx).path("components")
-                .forEach(c -> expressions.put(c.path("name").asText(), c.path("licenses").path(0).path("expression").asText()));
+        new ObjectMapper()
+                .readTree(cdx)
+                .path("components")
+                .forEach(c -> expressions.put(
+                        c.path("name").asText(),
+                        c.path("licenses").path(0).path("expression").asText()));
         assertThat(expressions).containsEntry("hello", "GPL-3.0-or-later").containsEntry("libc", "MIT OR Apache-2.0");
     }
 
@@ -121,12 +144,14 @@ class ImageSbomTest {
             d.path("dependsOn").forEach(x -> on.add(x.asText()));
             dependsOn.put(d.path("ref").asText(), on);
         });
-        assertThat(dependsOn).containsEntry(purls.get("hello"), List.of(purls.get("libc")))
+        assertThat(dependsOn)
+                .containsEntry(purls.get("hello"), List.of(purls.get("libc")))
                 .containsEntry(purls.get("libc"), List.of());
         List<String> spdxDepends = new ArrayList<>();
         new ObjectMapper().readTree(sbom.spdx()).path("relationships").forEach(r -> {
             if (r.path("relationshipType").asText().equals("DEPENDS_ON")) {
-                spdxDepends.add(r.path("spdxElementId").asText() + " -> " + r.path("relatedSpdxElement").asText());
+                spdxDepends.add(r.path("spdxElementId").asText() + " -> "
+                        + r.path("relatedSpdxElement").asText());
             }
         });
         assertThat(spdxDepends).contains("SPDXRef-Package-apk-hello-2.12-r0 -> SPDXRef-Package-apk-libc-2.40-r1");
@@ -147,15 +172,18 @@ class ImageSbomTest {
         Map<String, JsonNode> byId = new HashMap<>();
         doc.path("packages").forEach(p -> byId.put(p.path("SPDXID").asText(), p));
         Digest layer = img.layers().get(0).blob().descriptor().digest();
-        JsonNode layerPackage = byId.get("SPDXRef-Package-ImageLayer-" + layer.hex().substring(0, 16));
-        assertThat(layerPackage.at("/externalRefs/0/referenceLocator").asText()).isEqualTo("pkg:oci/hello@" + layer
-                + "?arch=amd64&mediaType=application%2Fvnd.oci.image.layer.v1.tar%2Bgzip&os=linux"
-                + "&repository_url=kiln.dev%2Fhello");
+        JsonNode layerPackage =
+                byId.get("SPDXRef-Package-ImageLayer-" + layer.hex().substring(0, 16));
+        assertThat(layerPackage.at("/externalRefs/0/referenceLocator").asText())
+                .isEqualTo("pkg:oci/hello@" + layer
+                        + "?arch=amd64&mediaType=application%2Fvnd.oci.image.layer.v1.tar%2Bgzip&os=linux"
+                        + "&repository_url=kiln.dev%2Fhello");
         JsonNode os = byId.get("SPDXRef-OperatingSystem-kiln");
         assertThat(os.at("/externalRefs/0/referenceLocator").asText()).isEqualTo("pkg:generic/kiln@2025");
         JsonNode recipe = byId.get("SPDXRef-Package-apk-hello-2.12-r0-Recipe");
         assertThat(recipe.get("versionInfo").asText()).isEqualTo("abc123");
-        assertThat(recipe.at("/externalRefs/0/referenceLocator").asText()).isEqualTo("pkg:generic/kiln/hello.yaml@abc123");
+        assertThat(recipe.at("/externalRefs/0/referenceLocator").asText())
+                .isEqualTo("pkg:generic/kiln/hello.yaml@abc123");
         assertThat(SbomValidators.ntiaSpdx(sbom.spdx())).isEmpty();
 
         JsonNode bom = json.readTree(sbom.cyclonedx());
@@ -178,42 +206,75 @@ class ImageSbomTest {
         ImageSbom sbom = new ImageSbom(ImageTrees.read(image), SbomSubject.of("busybox:latest", image));
         JsonNode bom = new ObjectMapper().readTree(sbom.cyclonedx());
         // the tag is a qualifier, not part of the name
-        assertThat(bom.at("/metadata/component/purl").asText()).startsWith("pkg:oci/busybox@sha256:")
+        assertThat(bom.at("/metadata/component/purl").asText())
+                .startsWith("pkg:oci/busybox@sha256:")
                 .endsWith("&os=linux&tag=latest");
         assertThat(bom.at("/metadata/timestamp").asText()).isEqualTo("2023-11-14T22:13:20Z");
-        assertThat(sbom.spdx()).isEqualTo(new ImageSbom(build.archs().get(0).tree(),
-                SbomSubject.of("busybox:latest", build.archs().get(0))).spdx());
+        assertThat(sbom.spdx())
+                .isEqualTo(new ImageSbom(
+                                build.archs().get(0).tree(),
+                                SbomSubject.of("busybox:latest", build.archs().get(0)))
+                        .spdx());
     }
 
     @Test
     void theAttestedSbomIsTheImageSpdxDocumentAndValid() throws Exception {
         ImageBuild build = buildHello("GPL-3.0-or-later", "MIT");
         List<Attestation> attestations = ImageProvenance.attestations(build, tmp.resolve("image.yaml"), "hello");
-        Attestation spdx = attestations.stream().filter(a -> a.predicateType().equals(PredicateTypes.SPDX))
-                .findFirst().orElseThrow();
+        Attestation spdx = attestations.stream()
+                .filter(a -> a.predicateType().equals(PredicateTypes.SPDX))
+                .findFirst()
+                .orElseThrow();
         SbomValidators.assertValidSpdx(spdx.predicate());
-        assertThat(spdx.predicate()).isEqualTo(new ImageSbom(build.archs().get(0).tree(),
-                SbomSubject.of("hello", build.archs().get(0))).spdx());
+        assertThat(spdx.predicate())
+                .isEqualTo(new ImageSbom(
+                                build.archs().get(0).tree(),
+                                SbomSubject.of("hello", build.archs().get(0)))
+                        .spdx());
     }
 
     /** An image of hello (with its embedded package SBOM) on libc (without one) and the base layout. */
     private ImageBuild buildHello(String helloLicense, String libcLicense) throws Exception {
-        byte[] helloSbom = new SpdxPackageSbom().write(new PackageSbomInput("kiln", "hello", "2.12-r0", "x86_64",
-                helloLicense, null, "hello.yaml", "abc123", List.of(new SourceRef("hello", "2.12",
-                "pkg:generic/hello@2.12?download_url=https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz")),
-                "0".repeat(64), 0, "0.1.0"));
+        byte[] helloSbom = new SpdxPackageSbom()
+                .write(new PackageSbomInput(
+                        "kiln",
+                        "hello",
+                        "2.12-r0",
+                        "x86_64",
+                        helloLicense,
+                        null,
+                        "hello.yaml",
+                        "abc123",
+                        List.of(new SourceRef(
+                                "hello",
+                                "2.12",
+                                "pkg:generic/hello@2.12?download_url=https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz")),
+                        "0".repeat(64),
+                        0,
+                        "0.1.0"));
         Path repo = tmp.resolve("repo");
-        TestPackages.publish(repo, "x86_64", Fixtures.KEY, List.of(
-                TestPackages.apk("kiln-baselayout", "1.0-r0").builddate(Fixtures.BUILD_DATE)
-                        .file("etc/os-release", "ID=kiln\nNAME=\"Kiln\"\nVERSION_ID=\"2025\"\n", 0644),
-                TestPackages.apk("libc", "2.40-r1").provides("so:libc.so.6=6").license(libcLicense)
-                        .file("usr/lib/libc.so.6", "c", 0755),
-                TestPackages.apk("hello", "2.12-r0").builddate(Fixtures.BUILD_DATE).depends("so:libc.so.6")
-                        .license(helloLicense).file("usr/bin/hello", "h", 0755)
-                        .file(SpdxPackageSbom.pathInPackage("hello", "2.12-r0"), helloSbom, 0644)));
+        TestPackages.publish(
+                repo,
+                "x86_64",
+                Fixtures.KEY,
+                List.of(
+                        TestPackages.apk("kiln-baselayout", "1.0-r0")
+                                .builddate(Fixtures.BUILD_DATE)
+                                .file("etc/os-release", "ID=kiln\nNAME=\"Kiln\"\nVERSION_ID=\"2025\"\n", 0644),
+                        TestPackages.apk("libc", "2.40-r1")
+                                .provides("so:libc.so.6=6")
+                                .license(libcLicense)
+                                .file("usr/lib/libc.so.6", "c", 0755),
+                        TestPackages.apk("hello", "2.12-r0")
+                                .builddate(Fixtures.BUILD_DATE)
+                                .depends("so:libc.so.6")
+                                .license(helloLicense)
+                                .file("usr/bin/hello", "h", 0755)
+                                .file(SpdxPackageSbom.pathInPackage("hello", "2.12-r0"), helloSbom, 0644)));
         Fixtures.publicKey(tmp);
-        return new ImageBuilder(Clock.systemUTC()).build(
-                ImageSpecLoader.load(Fixtures.config(tmp, ImageBuilderTest.HELLO)),
-                new BuildOptions(null, null, null, null, tmp));
+        return new ImageBuilder(Clock.systemUTC())
+                .build(
+                        ImageSpecLoader.load(Fixtures.config(tmp, ImageBuilderTest.HELLO)),
+                        new BuildOptions(null, null, null, null, tmp));
     }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageSpecLoaderTest {
-    static final Path CORPUS = Path.of(System.getProperty("kiln.repo.root", "..")).resolve("../shared/corpora/apko-examples");
+    static final Path CORPUS =
+            Path.of(System.getProperty("kiln.repo.root", "..")).resolve("../shared/corpora/apko-examples");
 
     @TempDir
     Path tmp;
@@ -36,7 +37,8 @@ class ImageSpecLoaderTest {
         ImageSpec included = ImageSpecLoader.load(CORPUS.resolve("overlay.yaml"));
         assertThat(included.contents().packages()).contains("alpine-base", "nano");
         assertThat(included.archs()).isNotEmpty();
-        assertThat(ImageSpecLoader.load(CORPUS.resolve("alpine-base-rootless.yaml")).effectiveEnv())
+        assertThat(ImageSpecLoader.load(CORPUS.resolve("alpine-base-rootless.yaml"))
+                        .effectiveEnv())
                 .contains("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt");
     }
 

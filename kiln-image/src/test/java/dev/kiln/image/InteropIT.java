@@ -21,11 +21,13 @@ class InteropIT {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out) {
-    }
+    record Run(int exit, String out) {}
 
     static Run run(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
@@ -42,13 +44,22 @@ class InteropIT {
         new OciArchive(tmp.resolve("image.oci.tar")).write(build.images(), "latest");
         new DockerArchive(tmp.resolve("image.docker.tar"), null).write(build.images(), "kiln.dev/hello:latest");
 
-        String manifestDigest = build.archs().get(0).image().manifest().descriptor().digest().toString();
-        for (String source : List.of("oci:layout:latest", "oci-archive:image.oci.tar:latest",
-                "docker-archive:image.docker.tar")) {
+        String manifestDigest =
+                build.archs().get(0).image().manifest().descriptor().digest().toString();
+        for (String source :
+                List.of("oci:layout:latest", "oci-archive:image.oci.tar:latest", "docker-archive:image.docker.tar")) {
             Run inspect = run(tmp, "skopeo", "--override-os", "linux", "--override-arch", "amd64", "inspect", source);
             assertThat(inspect.exit()).as(source + ": " + inspect.out()).isZero();
             assertThat(inspect.out()).contains("\"Architecture\": \"amd64\"");
-            Run copy = run(tmp, "skopeo", "--override-os", "linux", "--override-arch", "amd64", "copy", source,
+            Run copy = run(
+                    tmp,
+                    "skopeo",
+                    "--override-os",
+                    "linux",
+                    "--override-arch",
+                    "amd64",
+                    "copy",
+                    source,
                     "dir:" + tmp.resolve("copy-" + source.split(":")[0]));
             assertThat(copy.exit()).as(source + ": " + copy.out()).isZero();
         }
@@ -65,14 +76,35 @@ class InteropIT {
 
         assumeTrue(System.getProperty("os.arch").equals("amd64"), "the fixture packages are built for x86-64");
         Tools.require("bwrap", "apt-get install bubblewrap");
-        List<String> cmd = new ArrayList<>(List.of("bwrap", "--unshare-all", "--uid", "65532", "--gid", "65532",
-                "--ro-bind", rootfs.toString(), "/", "--"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "bwrap",
+                "--unshare-all",
+                "--uid",
+                "65532",
+                "--gid",
+                "65532",
+                "--ro-bind",
+                rootfs.toString(),
+                "/",
+                "--"));
         cmd.addAll(build.archs().get(0).image().parsedConfig().config().entrypoint());
         Run hello = run(tmp, cmd.toArray(String[]::new));
         assertThat(hello.exit()).as(hello.out()).isZero();
         assertThat(hello.out()).isEqualTo("Hello, world!\n");
-        Run id = run(tmp, "bwrap", "--unshare-all", "--uid", "65532", "--gid", "65532", "--ro-bind", "/", "/", "--",
-                "id", "-u");
+        Run id = run(
+                tmp,
+                "bwrap",
+                "--unshare-all",
+                "--uid",
+                "65532",
+                "--gid",
+                "65532",
+                "--ro-bind",
+                "/",
+                "/",
+                "--",
+                "id",
+                "-u");
         assertThat(id.out().trim()).isEqualTo("65532");
     }
 }

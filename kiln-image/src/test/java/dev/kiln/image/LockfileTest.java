@@ -41,9 +41,12 @@ class LockfileTest {
     }
 
     IndexEntry indexEntry(String name, String version) {
-        ApkIndex index = ApkIndex.read(tmp.resolve("repo/x86_64/APKINDEX.tar.gz"),
+        ApkIndex index = ApkIndex.read(
+                tmp.resolve("repo/x86_64/APKINDEX.tar.gz"),
                 TrustedKeys.load(List.of(tmp.resolve(Fixtures.KEY.publicKeyName()))));
-        return index.entries().stream().filter(e -> e.name().equals(name) && e.version().equals(version)).findFirst()
+        return index.entries().stream()
+                .filter(e -> e.name().equals(name) && e.version().equals(version))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -55,7 +58,8 @@ class LockfileTest {
 
         ImageBuild fresh = builder.build(spec, options());
         ImageBuild locked = builder.build(spec, options().withLock(reread));
-        assertThat(locked.images().index().descriptor().digest()).isEqualTo(fresh.images().index().descriptor().digest());
+        assertThat(locked.images().index().descriptor().digest())
+                .isEqualTo(fresh.images().index().descriptor().digest());
 
         // Pin the older libc that the repository still offers: the build installs it, not the newest.
         IndexEntry old = indexEntry("libc", "2.39-r0");
@@ -63,30 +67,44 @@ class LockfileTest {
                 .replace("\"2.40-r1\"", "\"2.39-r0\"")
                 .replace(indexEntry("libc", "2.40-r1").checksum(), old.checksum());
         ImageBuild pinned = builder.build(spec, options().withLock(lockText(json)));
-        assertThat(pinned.archs().get(0).packages()).extracting(p -> p.name() + "-" + p.version())
-                .contains("libc-2.39-r0").doesNotContain("libc-2.40-r1");
-        assertThat(new String(pinned.archs().get(0).tree().get("usr/lib/libc.so.6").orElseThrow().content(),
-                StandardCharsets.UTF_8)).isEqualTo("older libc");
+        assertThat(pinned.archs().get(0).packages())
+                .extracting(p -> p.name() + "-" + p.version())
+                .contains("libc-2.39-r0")
+                .doesNotContain("libc-2.40-r1");
+        assertThat(new String(
+                        pinned.archs()
+                                .get(0)
+                                .tree()
+                                .get("usr/lib/libc.so.6")
+                                .orElseThrow()
+                                .content(),
+                        StandardCharsets.UTF_8))
+                .isEqualTo("older libc");
     }
 
     @Test
     void missingOrAlteredLockedPackagesAreClearErrors() {
-        String json = new String(builder.lock(spec, options(), "image.yaml", configBytes).toJson(), StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> builder.build(spec, options().withLock(lockText(json.replace("\"2.12-r0\"", "\"9.9-r0\"")))))
+        String json = new String(
+                builder.lock(spec, options(), "image.yaml", configBytes).toJson(), StandardCharsets.UTF_8);
+        assertThatThrownBy(() ->
+                        builder.build(spec, options().withLock(lockText(json.replace("\"2.12-r0\"", "\"9.9-r0\"")))))
                 .isInstanceOf(ImageException.class)
                 .hasMessageContaining("hello-9.9-r0 (x86_64) is in no repository [./repo]");
         String checksum = indexEntry("hello", "2.12-r0").checksum();
         String altered = "Q1" + "A".repeat(checksum.length() - 2);
         assertThatThrownBy(() -> builder.build(spec, options().withLock(lockText(json.replace(checksum, altered)))))
                 .isInstanceOf(ImageException.class)
-                .hasMessageContaining("hello-2.12-r0 (x86_64) has checksum " + altered + " in the lock, but ./repo has "
-                        + checksum);
+                .hasMessageContaining(
+                        "hello-2.12-r0 (x86_64) has checksum " + altered + " in the lock, but ./repo has " + checksum);
         String withoutLibc = json.replaceAll("(?s)\\{[^{}]*\"name\" : \"libc\"[^{}]*\\},?", "");
         assertThatThrownBy(() -> builder.build(spec, options().withLock(lockText(withoutLibc))))
                 .isInstanceOf(ImageException.class)
-                .hasMessageContaining("the locked packages do not satisfy the config").hasMessageContaining("libc");
-        assertThatThrownBy(() -> builder.build(spec, new BuildOptions(List.of("aarch64"), null, null, null, tmp,
-                lockText(json)))).isInstanceOf(ImageException.class).hasMessageContaining("no packages for aarch64");
+                .hasMessageContaining("the locked packages do not satisfy the config")
+                .hasMessageContaining("libc");
+        assertThatThrownBy(() -> builder.build(
+                        spec, new BuildOptions(List.of("aarch64"), null, null, null, tmp, lockText(json))))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("no packages for aarch64");
         assertThatThrownBy(() -> lockText("{\"contents\":{\"packages\":[{\"name\":\"x\"}]}}"))
                 .isInstanceOf(ImageException.class)
                 .hasMessageContaining("contents.packages[0]: field 'version' must be a non-empty string");

@@ -27,19 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
  * format apk-tools writes.
  */
 class TrivyInteropIT {
-    static final Path ROOT = Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
 
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out) {
-    }
+    record Run(int exit, String out) {}
 
     static Run run(Path dir, long timeoutSeconds, String... cmd) throws Exception {
         Path log = Files.createTempFile("kiln-trivy", ".log");
         try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s");
@@ -57,23 +60,49 @@ class TrivyInteropIT {
         Trivy trivy = Trivy.install(ROOT);
 
         // wolfi: an apk-based distro trivy knows, so its apk analyzer claims lib/apk/db/installed.
-        Map<String, String> versions = Map.of("wolfi-baselayout", "20230201-r7", "ca-certificates-bundle",
-                "20241121-r1", "tzdata", "2026b-r0", "libcrypto3", "3.4.0-r3", "hello", "2.12.1-r2");
-        TestPackages.publish(tmp.resolve("repo"), "x86_64", Fixtures.KEY, List.of(
-                TestPackages.apk("wolfi-baselayout", versions.get("wolfi-baselayout")).builddate(Fixtures.BUILD_DATE)
-                        .license("MIT")
-                        .file("etc/os-release", "ID=wolfi\nNAME=\"Wolfi\"\nPRETTY_NAME=\"Wolfi\"\nVERSION_ID=\"20230201\"\n", 0644)
-                        .file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n", 0644).dir("tmp"),
-                TestPackages.apk("ca-certificates-bundle", versions.get("ca-certificates-bundle"))
-                        .builddate(Fixtures.BUILD_DATE).origin("ca-certificates").license("MPL-2.0")
-                        .file("etc/ssl/certs/ca-certificates.crt", "", 0644),
-                TestPackages.apk("tzdata", versions.get("tzdata")).builddate(Fixtures.BUILD_DATE)
-                        .file("usr/share/zoneinfo/UTC", "TZif", 0644),
-                TestPackages.apk("libcrypto3", versions.get("libcrypto3")).builddate(Fixtures.BUILD_DATE)
-                        .origin("openssl").license("Apache-2.0").provides("so:libcrypto.so.3=3")
-                        .file("usr/lib/libcrypto.so.3", "not really libcrypto", 0755),
-                TestPackages.apk("hello", versions.get("hello")).builddate(Fixtures.BUILD_DATE).depends("so:libcrypto.so.3")
-                        .file("usr/bin/hello", "#!/bin/sh\necho hello\n", 0755)));
+        Map<String, String> versions = Map.of(
+                "wolfi-baselayout",
+                "20230201-r7",
+                "ca-certificates-bundle",
+                "20241121-r1",
+                "tzdata",
+                "2026b-r0",
+                "libcrypto3",
+                "3.4.0-r3",
+                "hello",
+                "2.12.1-r2");
+        TestPackages.publish(
+                tmp.resolve("repo"),
+                "x86_64",
+                Fixtures.KEY,
+                List.of(
+                        TestPackages.apk("wolfi-baselayout", versions.get("wolfi-baselayout"))
+                                .builddate(Fixtures.BUILD_DATE)
+                                .license("MIT")
+                                .file(
+                                        "etc/os-release",
+                                        "ID=wolfi\nNAME=\"Wolfi\"\nPRETTY_NAME=\"Wolfi\"\nVERSION_ID=\"20230201\"\n",
+                                        0644)
+                                .file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n", 0644)
+                                .dir("tmp"),
+                        TestPackages.apk("ca-certificates-bundle", versions.get("ca-certificates-bundle"))
+                                .builddate(Fixtures.BUILD_DATE)
+                                .origin("ca-certificates")
+                                .license("MPL-2.0")
+                                .file("etc/ssl/certs/ca-certificates.crt", "", 0644),
+                        TestPackages.apk("tzdata", versions.get("tzdata"))
+                                .builddate(Fixtures.BUILD_DATE)
+                                .file("usr/share/zoneinfo/UTC", "TZif", 0644),
+                        TestPackages.apk("libcrypto3", versions.get("libcrypto3"))
+                                .builddate(Fixtures.BUILD_DATE)
+                                .origin("openssl")
+                                .license("Apache-2.0")
+                                .provides("so:libcrypto.so.3=3")
+                                .file("usr/lib/libcrypto.so.3", "not really libcrypto", 0755),
+                        TestPackages.apk("hello", versions.get("hello"))
+                                .builddate(Fixtures.BUILD_DATE)
+                                .depends("so:libcrypto.so.3")
+                                .file("usr/bin/hello", "#!/bin/sh\necho hello\n", 0755)));
         Fixtures.publicKey(tmp);
         ImageSpec spec = ImageSpecLoader.load(Fixtures.config(tmp, """
                 contents:
@@ -84,7 +113,8 @@ class TrivyInteropIT {
                   command: /usr/bin/hello
                 archs: [amd64]
                 """));
-        ImageBuild build = new ImageBuilder(Clock.systemUTC()).build(spec, new BuildOptions(null, null, null, null, tmp));
+        ImageBuild build =
+                new ImageBuilder(Clock.systemUTC()).build(spec, new BuildOptions(null, null, null, null, tmp));
         new OciLayout(tmp.resolve("layout")).write(build.images(), "latest");
         Run unpack = run(tmp, 120, "umoci", "unpack", "--rootless", "--image", "layout:latest", "bundle");
         assertThat(unpack.exit()).as(unpack.out()).isZero();
@@ -106,7 +136,8 @@ class TrivyInteropIT {
             }
         }
         String text = Files.readString(sbom);
-        assertThat(bom.path("components").findValuesAsText("name")).as("trivy detects the operating system in " + text)
+        assertThat(bom.path("components").findValuesAsText("name"))
+                .as("trivy detects the operating system in " + text)
                 .contains("wolfi");
         assertThat(found).as("apk packages trivy found in " + sbom).isEqualTo(versions);
         assertThat(purls.get("libcrypto3")).matches("pkg:(apk/)?wolfi/libcrypto3@3\\.4\\.0-r3\\?.*arch=x86_64.*");

@@ -1,9 +1,9 @@
 package dev.kiln.image;
 
-import dev.kiln.apk.FileTree;
-import dev.kiln.apk.FileNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.FileTree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -36,14 +36,18 @@ class WalkOrderTest {
     @Provide
     Arbitrary<String> paths() {
         // characters on both sides of '/' in code-unit order, so separators meet '-', '.', digits and letters
-        Arbitrary<String> component = Arbitraries.strings().withChars("-.0a/bZ_~").ofMinLength(1).ofMaxLength(4)
+        Arbitrary<String> component = Arbitraries.strings()
+                .withChars("-.0a/bZ_~")
+                .ofMinLength(1)
+                .ofMaxLength(4)
                 .filter(c -> !c.contains("/"));
         return component.list().ofMinSize(1).ofMaxSize(4).map(cs -> String.join("/", cs));
     }
 
     @Property(tries = 3000)
     void agreesWithComponentOrder(@ForAll("paths") String x, @ForAll("paths") String y) {
-        assertThat(Integer.signum(FileTree.WALK_ORDER.compare(x, y))).as(x + " vs " + y)
+        assertThat(Integer.signum(FileTree.WALK_ORDER.compare(x, y)))
+                .as(x + " vs " + y)
                 .isEqualTo(Integer.signum(byComponents(x, y)));
     }
 
@@ -53,7 +57,10 @@ class WalkOrderTest {
      */
     @Provide
     Arbitrary<String> treePaths() {
-        Arbitrary<String> component = Arbitraries.strings().withChars("-.ab").ofMinLength(1).ofMaxLength(2)
+        Arbitrary<String> component = Arbitraries.strings()
+                .withChars("-.ab")
+                .ofMinLength(1)
+                .ofMaxLength(2)
                 .filter(c -> !c.equals(".") && !c.equals(".."));
         return component.list().ofMinSize(1).ofMaxSize(3).map(cs -> String.join("/", cs));
     }
@@ -68,9 +75,14 @@ class WalkOrderTest {
     void subtreeIsEveryEntryAtOrBelowThePath(@ForAll("trees") List<String> paths, @ForAll("treePaths") String path) {
         FileTree tree = new FileTree();
         paths.forEach(p -> tree.put(FileNode.file(p, new byte[0], 0644, 0, 0, 0)));
-        List<String> scanned = tree.entries().stream().map(FileNode::path)
-                .filter(p -> p.equals(path) || p.startsWith(path + "/")).toList();
-        assertThat(tree.subtree(path)).extracting(FileNode::path).as(path + " in " + paths).isEqualTo(scanned);
+        List<String> scanned = tree.entries().stream()
+                .map(FileNode::path)
+                .filter(p -> p.equals(path) || p.startsWith(path + "/"))
+                .toList();
+        assertThat(tree.subtree(path))
+                .extracting(FileNode::path)
+                .as(path + " in " + paths)
+                .isEqualTo(scanned);
         assertThat(tree.subtree("")).containsExactlyElementsOf(tree.entries());
     }
 

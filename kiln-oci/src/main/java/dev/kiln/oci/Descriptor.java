@@ -10,8 +10,13 @@ import java.util.TreeMap;
  * so that written JSON does not depend on insertion order; {@code platform} and {@code artifactType}
  * are nullable.
  */
-public record Descriptor(String mediaType, Digest digest, long size, Map<String, String> annotations,
-        Platform platform, String artifactType) {
+public record Descriptor(
+        String mediaType,
+        Digest digest,
+        long size,
+        Map<String, String> annotations,
+        Platform platform,
+        String artifactType) {
 
     public Descriptor {
         if (mediaType == null || mediaType.isEmpty()) {

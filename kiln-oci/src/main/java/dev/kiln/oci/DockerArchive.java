@@ -110,11 +110,14 @@ public final class DockerArchive implements ImageSink {
                 layers.add(Blob.of(gzip ? MediaTypes.OCI_LAYER_GZIP : MediaTypes.OCI_LAYER, layer));
             }
             Descriptor configDescriptor = Descriptor.of(MediaTypes.OCI_CONFIG, config);
-            Manifest manifest = Manifest.of(configDescriptor, layers.stream().map(Blob::descriptor).toList(), Map.of());
+            Manifest manifest = Manifest.of(
+                    configDescriptor, layers.stream().map(Blob::descriptor).toList(), Map.of());
             ImageConfig parsed = ImageConfig.parse(config);
             byte[] m = manifest.toJson();
-            OciImage image = new OciImage(Blob.of(Descriptor.of(MediaTypes.OCI_MANIFEST, m)
-                    .withPlatform(parsed.platform()), m), Blob.of(configDescriptor, config), layers);
+            OciImage image = new OciImage(
+                    Blob.of(Descriptor.of(MediaTypes.OCI_MANIFEST, m).withPlatform(parsed.platform()), m),
+                    Blob.of(configDescriptor, config),
+                    layers);
             List<String> repoTags = Json.optStrings(e, "RepoTags");
             out.add(new Loaded(repoTags == null ? List.of() : repoTags, image));
         }

@@ -16,12 +16,27 @@ import java.util.TreeMap;
  * An OCI image configuration (images.md §5.2). {@code created} is RFC 3339 text or null;
  * {@code diffIds} are the digests of the uncompressed layer tars, base layer first.
  */
-public record ImageConfig(String created, String author, String architecture, String os, String variant,
-        Runtime config, List<Digest> diffIds, List<History> history) {
+public record ImageConfig(
+        String created,
+        String author,
+        String architecture,
+        String os,
+        String variant,
+        Runtime config,
+        List<Digest> diffIds,
+        List<History> history) {
 
     /** The {@code config} object: how a container runs. Null lists and strings are omitted from JSON. */
-    public record Runtime(String user, List<String> exposedPorts, List<String> env, List<String> entrypoint,
-            List<String> cmd, List<String> volumes, String workingDir, Map<String, String> labels, String stopSignal) {
+    public record Runtime(
+            String user,
+            List<String> exposedPorts,
+            List<String> env,
+            List<String> entrypoint,
+            List<String> cmd,
+            List<String> volumes,
+            String workingDir,
+            Map<String, String> labels,
+            String stopSignal) {
         public Runtime {
             exposedPorts = copy(exposedPorts);
             env = copy(env);
@@ -37,8 +52,7 @@ public record ImageConfig(String created, String author, String architecture, St
     }
 
     /** One history entry; {@code emptyLayer} true means it produced no layer. */
-    public record History(String created, String author, String createdBy, String comment, boolean emptyLayer) {
-    }
+    public record History(String created, String author, String createdBy, String comment, boolean emptyLayer) {}
 
     public ImageConfig {
         if (architecture == null || os == null) {
@@ -126,9 +140,16 @@ public record ImageConfig(String created, String author, String architecture, St
         JsonNode c = o.get("config");
         Runtime runtime = Runtime.empty();
         if (c != null && c.isObject()) {
-            runtime = new Runtime(Json.optText(c, "User"), Json.keys(c, "ExposedPorts"), Json.optStrings(c, "Env"),
-                    Json.optStrings(c, "Entrypoint"), Json.optStrings(c, "Cmd"), Json.keys(c, "Volumes"),
-                    Json.optText(c, "WorkingDir"), Json.stringMap(c, "Labels"), Json.optText(c, "StopSignal"));
+            runtime = new Runtime(
+                    Json.optText(c, "User"),
+                    Json.keys(c, "ExposedPorts"),
+                    Json.optStrings(c, "Env"),
+                    Json.optStrings(c, "Entrypoint"),
+                    Json.optStrings(c, "Cmd"),
+                    Json.keys(c, "Volumes"),
+                    Json.optText(c, "WorkingDir"),
+                    Json.stringMap(c, "Labels"),
+                    Json.optText(c, "StopSignal"));
         }
         List<Digest> diffIds = new ArrayList<>();
         JsonNode rootfs = o.get("rootfs");
@@ -147,14 +168,23 @@ public record ImageConfig(String created, String author, String architecture, St
         JsonNode h = o.get("history");
         if (h != null && h.isArray()) {
             for (JsonNode n : h) {
-                history.add(new History(Json.optText(n, "created"), Json.optText(n, "author"),
-                        Json.optText(n, "created_by"), Json.optText(n, "comment"),
+                history.add(new History(
+                        Json.optText(n, "created"),
+                        Json.optText(n, "author"),
+                        Json.optText(n, "created_by"),
+                        Json.optText(n, "comment"),
                         n.has("empty_layer") && n.get("empty_layer").asBoolean()));
             }
         }
-        return new ImageConfig(Json.optText(o, "created"), Json.optText(o, "author"),
-                Json.text(o, "architecture", "image config"), Json.text(o, "os", "image config"),
-                Json.optText(o, "variant"), runtime, diffIds, history);
+        return new ImageConfig(
+                Json.optText(o, "created"),
+                Json.optText(o, "author"),
+                Json.text(o, "architecture", "image config"),
+                Json.text(o, "os", "image config"),
+                Json.optText(o, "variant"),
+                runtime,
+                diffIds,
+                history);
     }
 
     private static List<String> copy(List<String> l) {

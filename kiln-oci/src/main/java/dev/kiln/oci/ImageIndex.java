@@ -8,7 +8,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** An OCI image index (or Docker manifest list); also the shape of an OCI layout's {@code index.json}. */
-public record ImageIndex(String mediaType, String artifactType, List<Descriptor> manifests, Descriptor subject,
+public record ImageIndex(
+        String mediaType,
+        String artifactType,
+        List<Descriptor> manifests,
+        Descriptor subject,
         Map<String, String> annotations) {
 
     public ImageIndex {
@@ -40,10 +44,11 @@ public record ImageIndex(String mediaType, String artifactType, List<Descriptor>
     public static ImageIndex parse(byte[] json) {
         String what = "image index";
         ObjectNode o = Json.parseImageDocument(json, what);
-        String mediaType = Json.imageDocumentMediaType(o, what, MediaTypes::isIndex, "an index type", MediaTypes.OCI_INDEX);
+        String mediaType =
+                Json.imageDocumentMediaType(o, what, MediaTypes::isIndex, "an index type", MediaTypes.OCI_INDEX);
         List<Descriptor> manifests = Json.readDescriptors(o, "manifests", what);
         Descriptor subject = Json.readOptionalDescriptor(o, "subject", what);
-        return new ImageIndex(mediaType, Json.optText(o, "artifactType"), manifests, subject,
-                Json.stringMap(o, "annotations"));
+        return new ImageIndex(
+                mediaType, Json.optText(o, "artifactType"), manifests, subject, Json.stringMap(o, "annotations"));
     }
 }

@@ -8,8 +8,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** An OCI image manifest (or a Docker schema 2 manifest, which has the same shape). */
-public record Manifest(String mediaType, String artifactType, Descriptor config, List<Descriptor> layers,
-        Descriptor subject, Map<String, String> annotations) {
+public record Manifest(
+        String mediaType,
+        String artifactType,
+        Descriptor config,
+        List<Descriptor> layers,
+        Descriptor subject,
+        Map<String, String> annotations) {
 
     public Manifest {
         if (mediaType == null) {
@@ -42,11 +47,16 @@ public record Manifest(String mediaType, String artifactType, Descriptor config,
     public static Manifest parse(byte[] json) {
         String what = "manifest";
         ObjectNode o = Json.parseImageDocument(json, what);
-        String mediaType = Json.imageDocumentMediaType(o, what, MediaTypes::isManifest, "an image manifest type",
-                MediaTypes.OCI_MANIFEST);
+        String mediaType = Json.imageDocumentMediaType(
+                o, what, MediaTypes::isManifest, "an image manifest type", MediaTypes.OCI_MANIFEST);
         List<Descriptor> layers = Json.readDescriptors(o, "layers", what);
         Descriptor subject = Json.readOptionalDescriptor(o, "subject", what);
-        return new Manifest(mediaType, Json.optText(o, "artifactType"), Json.readDescriptor(o.get("config"), "manifest config"),
-                layers, subject, Json.stringMap(o, "annotations"));
+        return new Manifest(
+                mediaType,
+                Json.optText(o, "artifactType"),
+                Json.readDescriptor(o.get("config"), "manifest config"),
+                layers,
+                subject,
+                Json.stringMap(o, "annotations"));
     }
 }

@@ -19,8 +19,7 @@ public final class MediaTypes {
     /** Content {@code {}} of the empty descriptor. */
     public static final String EMPTY_JSON = "{}";
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     public static boolean isIndex(String mediaType) {
         return OCI_INDEX.equals(mediaType) || DOCKER_MANIFEST_LIST.equals(mediaType);

@@ -63,7 +63,8 @@ public final class OciArchive implements ImageSink {
         }
         ImageIndex top = ImageIndex.parse(files.get("index.json"));
         return LayoutResolver.resolve("archive " + file, top, refName, d -> {
-            byte[] content = files.get("blobs/" + d.digest().algorithm() + "/" + d.digest().hex());
+            byte[] content = files.get(
+                    "blobs/" + d.digest().algorithm() + "/" + d.digest().hex());
             if (content == null) {
                 throw new OciException("archive " + file + ": blob " + d.digest() + " is missing");
             }

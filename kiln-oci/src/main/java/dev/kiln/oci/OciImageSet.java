@@ -19,7 +19,8 @@ public record OciImageSet(Blob index, List<OciImage> images) {
     public static OciImageSet of(List<OciImage> images, Map<String, String> annotations) {
         List<OciImage> sorted = new ArrayList<>(images);
         sorted.sort(Comparator.comparing(OciImage::platform));
-        ImageIndex index = ImageIndex.of(sorted.stream().map(i -> i.manifest().descriptor()).toList(), annotations);
+        ImageIndex index = ImageIndex.of(
+                sorted.stream().map(i -> i.manifest().descriptor()).toList(), annotations);
         return new OciImageSet(Blob.of(MediaTypes.OCI_INDEX, index.toJson()), sorted);
     }
 
@@ -28,7 +29,9 @@ public record OciImageSet(Blob index, List<OciImage> images) {
     }
 
     public OciImage image(Platform platform) {
-        return images.stream().filter(i -> i.platform().equals(platform)).findFirst()
+        return images.stream()
+                .filter(i -> i.platform().equals(platform))
+                .findFirst()
                 .orElseThrow(() -> new OciException("image has no platform " + platform + "; it has "
                         + images.stream().map(i -> i.platform().toString()).toList()));
     }

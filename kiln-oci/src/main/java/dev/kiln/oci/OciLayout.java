@@ -94,7 +94,8 @@ public final class OciLayout implements ImageSink {
             }
         }
         entries.add(entry);
-        AtomicFiles.write(dir.resolve("index.json"), ImageIndex.of(entries, Map.of()).toJson());
+        AtomicFiles.write(
+                dir.resolve("index.json"), ImageIndex.of(entries, Map.of()).toJson());
         return entry.digest();
     }
 

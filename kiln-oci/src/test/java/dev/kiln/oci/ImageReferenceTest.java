@@ -4,22 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.content.Digest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ImageReferenceTest {
     private static final String HEX = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     @ParameterizedTest
     @CsvSource({
-            "alpine, docker.io, library/alpine, , docker.io/library/alpine",
-            "alpine:3.20, docker.io, library/alpine, 3.20, docker.io/library/alpine:3.20",
-            "chainguard/static, docker.io, chainguard/static, , docker.io/chainguard/static",
-            "localhost/app:v1, localhost, app, v1, localhost/app:v1",
-            "127.0.0.1:5000/kiln/hello:latest, 127.0.0.1:5000, kiln/hello, latest, 127.0.0.1:5000/kiln/hello:latest",
-            "cgr.dev/chainguard/static, cgr.dev, chainguard/static, , cgr.dev/chainguard/static",
-            "registry:5000/a/b/c:t_1.2-x, registry:5000, a/b/c, t_1.2-x, registry:5000/a/b/c:t_1.2-x",
+        "alpine, docker.io, library/alpine, , docker.io/library/alpine",
+        "alpine:3.20, docker.io, library/alpine, 3.20, docker.io/library/alpine:3.20",
+        "chainguard/static, docker.io, chainguard/static, , docker.io/chainguard/static",
+        "localhost/app:v1, localhost, app, v1, localhost/app:v1",
+        "127.0.0.1:5000/kiln/hello:latest, 127.0.0.1:5000, kiln/hello, latest, 127.0.0.1:5000/kiln/hello:latest",
+        "cgr.dev/chainguard/static, cgr.dev, chainguard/static, , cgr.dev/chainguard/static",
+        "registry:5000/a/b/c:t_1.2-x, registry:5000, a/b/c, t_1.2-x, registry:5000/a/b/c:t_1.2-x",
     })
     void parsesWithDockerDefaults(String text, String registry, String repository, String tag, String full) {
         ImageReference r = ImageReference.parse(text);
@@ -50,8 +50,15 @@ class ImageReferenceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"x86_64, linux/amd64", "aarch64, linux/arm64/v8", "armhf, linux/arm/v6", "armv7, linux/arm/v7",
-            "x86, linux/386", "loongarch64, linux/loong64", "s390x, linux/s390x"})
+    @CsvSource({
+        "x86_64, linux/amd64",
+        "aarch64, linux/arm64/v8",
+        "armhf, linux/arm/v6",
+        "armv7, linux/arm/v7",
+        "x86, linux/386",
+        "loongarch64, linux/loong64",
+        "s390x, linux/s390x"
+    })
     void platformsMapToApkArchs(String apk, String platform) {
         Platform p = Platform.fromApkArch(apk);
         assertThat(p).hasToString(platform);

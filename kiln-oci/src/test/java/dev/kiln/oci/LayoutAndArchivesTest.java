@@ -17,8 +17,8 @@ class LayoutAndArchivesTest {
 
     static OciImage image(String arch, String variant) {
         Blob layer = Blob.of(MediaTypes.OCI_LAYER_GZIP, (arch + " layer").getBytes());
-        ImageConfig c = new ImageConfig(null, null, arch, "linux", variant, null,
-                List.of(Digest.sha256(layer.bytes())), null);
+        ImageConfig c =
+                new ImageConfig(null, null, arch, "linux", variant, null, List.of(Digest.sha256(layer.bytes())), null);
         return OciImage.of(Manifest.of(c.descriptor(), List.of(layer.descriptor()), Map.of()), c, List.of(layer));
     }
 
@@ -36,10 +36,13 @@ class LayoutAndArchivesTest {
         layout.write(set, "v2");
         assertThat(d).isEqualTo(set.index().descriptor().digest());
         assertThat(layout.index().manifests()).hasSize(2);
-        assertThat(Files.readString(layout.dir().resolve("oci-layout"))).isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
+        assertThat(Files.readString(layout.dir().resolve("oci-layout")))
+                .isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
         OciImageSet back = layout.read("v1");
         assertThat(back.index().bytes()).isEqualTo(set.index().bytes());
-        assertThat(back.images()).extracting(i -> i.platform().toString()).containsExactly("linux/amd64", "linux/arm64/v8");
+        assertThat(back.images())
+                .extracting(i -> i.platform().toString())
+                .containsExactly("linux/amd64", "linux/arm64/v8");
         assertThat(back.image(Platform.parse("arm64")).layers().get(0).bytes()).isEqualTo("arm64 layer".getBytes());
         assertThatThrownBy(() -> layout.read(null)).hasMessageContaining("2 entries");
         assertThatThrownBy(() -> layout.read("nope")).hasMessageContaining("no entry named 'nope'");
@@ -75,7 +78,8 @@ class LayoutAndArchivesTest {
     void blobThatDoesNotMatchItsDescriptorIsNotStored() throws Exception {
         OciLayout layout = new OciLayout(tmp.resolve("layout"));
         byte[] content = "real content".getBytes();
-        Descriptor claimed = Descriptor.of(MediaTypes.OCI_LAYER, Digest.sha256("other content".getBytes()), content.length);
+        Descriptor claimed =
+                Descriptor.of(MediaTypes.OCI_LAYER, Digest.sha256("other content".getBytes()), content.length);
         assertThatThrownBy(() -> layout.writeBlob(Blob.of(claimed, content)))
                 .hasMessageContaining("declared as " + claimed.digest() + " hashes to " + Digest.sha256(content));
         assertThat(layout.blobPath(claimed.digest())).doesNotExist();
@@ -93,7 +97,8 @@ class LayoutAndArchivesTest {
         new OciArchive(b).write(twoPlatforms(), "latest");
         assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
         OciImageSet back = new OciArchive(a).read("latest");
-        assertThat(back.index().descriptor().digest()).isEqualTo(set.index().descriptor().digest());
+        assertThat(back.index().descriptor().digest())
+                .isEqualTo(set.index().descriptor().digest());
         assertThat(back.images()).hasSize(2);
     }
 
@@ -107,7 +112,8 @@ class LayoutAndArchivesTest {
         assertThat(loaded).hasSize(1);
         assertThat(loaded.get(0).repoTags()).containsExactly("kiln/hello:latest");
         OciImage image = loaded.get(0).image();
-        assertThat(image.config().bytes()).isEqualTo(set.image(Platform.parse("amd64")).config().bytes());
+        assertThat(image.config().bytes())
+                .isEqualTo(set.image(Platform.parse("amd64")).config().bytes());
         assertThat(image.layers().get(0).bytes()).isEqualTo("amd64 layer".getBytes());
     }
 }

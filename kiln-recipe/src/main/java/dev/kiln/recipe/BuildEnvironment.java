@@ -8,43 +8,45 @@ import java.util.Map;
  * are accepted by the loader and ignored.
  */
 public record BuildEnvironment(Contents contents, Map<String, String> environment, Accounts accounts) {
-  public static final BuildEnvironment EMPTY = new BuildEnvironment(Contents.EMPTY, Map.of(), Accounts.EMPTY);
+    public static final BuildEnvironment EMPTY = new BuildEnvironment(Contents.EMPTY, Map.of(), Accounts.EMPTY);
 
-  public BuildEnvironment {
-    environment = Map.copyOf(environment);
-  }
-
-  /** {@code contents}: repositories and keys are kept for lint; builds take them from the command line. */
-  public record Contents(
-      List<String> repositories, List<String> buildRepositories, List<String> runtimeRepositories,
-      List<String> keyring, List<String> packages) {
-    public static final Contents EMPTY = new Contents(List.of(), List.of(), List.of(), List.of(), List.of());
-
-    public Contents {
-      repositories = List.copyOf(repositories);
-      buildRepositories = List.copyOf(buildRepositories);
-      runtimeRepositories = List.copyOf(runtimeRepositories);
-      keyring = List.copyOf(keyring);
-      packages = List.copyOf(packages);
+    public BuildEnvironment {
+        environment = Map.copyOf(environment);
     }
-  }
 
-  public record Accounts(List<User> users, List<Group> groups, String runAs) {
-    public static final Accounts EMPTY = new Accounts(List.of(), List.of(), null);
+    /** {@code contents}: repositories and keys are kept for lint; builds take them from the command line. */
+    public record Contents(
+            List<String> repositories,
+            List<String> buildRepositories,
+            List<String> runtimeRepositories,
+            List<String> keyring,
+            List<String> packages) {
+        public static final Contents EMPTY = new Contents(List.of(), List.of(), List.of(), List.of(), List.of());
 
-    public Accounts {
-      users = List.copyOf(users);
-      groups = List.copyOf(groups);
+        public Contents {
+            repositories = List.copyOf(repositories);
+            buildRepositories = List.copyOf(buildRepositories);
+            runtimeRepositories = List.copyOf(runtimeRepositories);
+            keyring = List.copyOf(keyring);
+            packages = List.copyOf(packages);
+        }
     }
-  }
 
-  /** A user; null numbers and strings take apko's defaults. */
-  public record User(String username, Long uid, Long gid, String shell, String homedir) {
-  }
+    public record Accounts(List<User> users, List<Group> groups, String runAs) {
+        public static final Accounts EMPTY = new Accounts(List.of(), List.of(), null);
 
-  public record Group(String groupname, Long gid, List<String> members) {
-    public Group {
-      members = List.copyOf(members);
+        public Accounts {
+            users = List.copyOf(users);
+            groups = List.copyOf(groups);
+        }
     }
-  }
+
+    /** A user; null numbers and strings take apko's defaults. */
+    public record User(String username, Long uid, Long gid, String shell, String homedir) {}
+
+    public record Group(String groupname, Long gid, List<String> members) {
+        public Group {
+            members = List.copyOf(members);
+        }
+    }
 }

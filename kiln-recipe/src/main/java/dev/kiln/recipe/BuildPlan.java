@@ -12,62 +12,62 @@ import java.util.Map;
  * {@code contents.repositories}, {@code environmentKeyring} its {@code contents.keyring}, as written.
  */
 public record BuildPlan(
-    String recipeFile,
-    String name,
-    String version,
-    long epoch,
-    String description,
-    String url,
-    String commit,
-    String license,
-    List<CopyrightEntry> copyright,
-    List<String> targetArchitectures,
-    String arch,
-    boolean skippedForArch,
-    List<String> environmentPackages,
-    List<String> environmentRepositories,
-    List<String> environmentKeyring,
-    Map<String, String> environmentVariables,
-    Capabilities capabilities,
-    PackagePlan mainPackage,
-    List<PackagePlan> subpackages,
-    List<Step> steps,
-    Duration timeout) {
-  public BuildPlan {
-    copyright = List.copyOf(copyright);
-    targetArchitectures = List.copyOf(targetArchitectures);
-    environmentPackages = List.copyOf(environmentPackages);
-    environmentRepositories = List.copyOf(environmentRepositories);
-    environmentKeyring = List.copyOf(environmentKeyring);
-    environmentVariables = Map.copyOf(environmentVariables);
-    subpackages = List.copyOf(subpackages);
-    steps = List.copyOf(steps);
-  }
-
-  public String fullVersion() {
-    return version + "-r" + epoch;
-  }
-
-  /** Every fetch and git checkout of the main and subpackage pipelines, in build order. */
-  public List<Source> sources() {
-    List<Source> out = new ArrayList<>();
-    addSources(steps, out);
-    for (PackagePlan p : subpackages) {
-      addSources(p.steps(), out);
+        String recipeFile,
+        String name,
+        String version,
+        long epoch,
+        String description,
+        String url,
+        String commit,
+        String license,
+        List<CopyrightEntry> copyright,
+        List<String> targetArchitectures,
+        String arch,
+        boolean skippedForArch,
+        List<String> environmentPackages,
+        List<String> environmentRepositories,
+        List<String> environmentKeyring,
+        Map<String, String> environmentVariables,
+        Capabilities capabilities,
+        PackagePlan mainPackage,
+        List<PackagePlan> subpackages,
+        List<Step> steps,
+        Duration timeout) {
+    public BuildPlan {
+        copyright = List.copyOf(copyright);
+        targetArchitectures = List.copyOf(targetArchitectures);
+        environmentPackages = List.copyOf(environmentPackages);
+        environmentRepositories = List.copyOf(environmentRepositories);
+        environmentKeyring = List.copyOf(environmentKeyring);
+        environmentVariables = Map.copyOf(environmentVariables);
+        subpackages = List.copyOf(subpackages);
+        steps = List.copyOf(steps);
     }
-    return out;
-  }
 
-  private static void addSources(List<Step> steps, List<Source> out) {
-    for (Step s : steps) {
-      if (s instanceof Source src) {
-        out.add(src);
-      }
+    public String fullVersion() {
+        return version + "-r" + epoch;
     }
-  }
 
-  /** The compiled recipe as deterministic YAML (what a package embeds as {@code .melange.yaml}). */
-  public String toYaml() {
-    return PlanYaml.render(this);
-  }
+    /** Every fetch and git checkout of the main and subpackage pipelines, in build order. */
+    public List<Source> sources() {
+        List<Source> out = new ArrayList<>();
+        addSources(steps, out);
+        for (PackagePlan p : subpackages) {
+            addSources(p.steps(), out);
+        }
+        return out;
+    }
+
+    private static void addSources(List<Step> steps, List<Source> out) {
+        for (Step s : steps) {
+            if (s instanceof Source src) {
+                out.add(src);
+            }
+        }
+    }
+
+    /** The compiled recipe as deterministic YAML (what a package embeds as {@code .melange.yaml}). */
+    public String toYaml() {
+        return PlanYaml.render(this);
+    }
 }

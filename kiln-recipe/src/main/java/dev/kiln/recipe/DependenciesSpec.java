@@ -4,12 +4,16 @@ import java.util.List;
 
 /** {@code dependencies} as written; priorities stay strings until substituted at compile time. */
 public record DependenciesSpec(
-    List<String> runtime, List<String> provides, List<String> replaces, String providerPriority, String replacesPriority) {
-  public static final DependenciesSpec NONE = new DependenciesSpec(List.of(), List.of(), List.of(), null, null);
+        List<String> runtime,
+        List<String> provides,
+        List<String> replaces,
+        String providerPriority,
+        String replacesPriority) {
+    public static final DependenciesSpec NONE = new DependenciesSpec(List.of(), List.of(), List.of(), null, null);
 
-  public DependenciesSpec {
-    runtime = List.copyOf(runtime);
-    provides = List.copyOf(provides);
-    replaces = List.copyOf(replaces);
-  }
+    public DependenciesSpec {
+        runtime = List.copyOf(runtime);
+        provides = List.copyOf(provides);
+        replaces = List.copyOf(replaces);
+    }
 }

@@ -1,5 +1,4 @@
 package dev.kiln.recipe;
 
 /** A declared input of a pipeline definition; {@code defaultValue} is null when none. */
-public record InputSpec(String description, String defaultValue, boolean required) {
-}
+public record InputSpec(String description, String defaultValue, boolean required) {}

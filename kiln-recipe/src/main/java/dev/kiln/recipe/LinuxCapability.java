@@ -17,56 +17,94 @@ import java.util.Optional;
  * effect there.
  */
 public enum LinuxCapability {
-  CHOWN, DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, LINUX_IMMUTABLE,
-  NET_BIND_SERVICE, NET_BROADCAST, NET_ADMIN, NET_RAW, IPC_LOCK, IPC_OWNER, SYS_MODULE, SYS_RAWIO, SYS_CHROOT,
-  SYS_PTRACE, SYS_PACCT, SYS_ADMIN, SYS_BOOT, SYS_NICE, SYS_RESOURCE, SYS_TIME, SYS_TTY_CONFIG, MKNOD, LEASE,
-  AUDIT_WRITE, AUDIT_CONTROL, SETFCAP, MAC_OVERRIDE, MAC_ADMIN, SYSLOG, WAKE_ALARM, BLOCK_SUSPEND, AUDIT_READ,
-  PERFMON, BPF, CHECKPOINT_RESTORE;
+    CHOWN,
+    DAC_OVERRIDE,
+    DAC_READ_SEARCH,
+    FOWNER,
+    FSETID,
+    KILL,
+    SETGID,
+    SETUID,
+    SETPCAP,
+    LINUX_IMMUTABLE,
+    NET_BIND_SERVICE,
+    NET_BROADCAST,
+    NET_ADMIN,
+    NET_RAW,
+    IPC_LOCK,
+    IPC_OWNER,
+    SYS_MODULE,
+    SYS_RAWIO,
+    SYS_CHROOT,
+    SYS_PTRACE,
+    SYS_PACCT,
+    SYS_ADMIN,
+    SYS_BOOT,
+    SYS_NICE,
+    SYS_RESOURCE,
+    SYS_TIME,
+    SYS_TTY_CONFIG,
+    MKNOD,
+    LEASE,
+    AUDIT_WRITE,
+    AUDIT_CONTROL,
+    SETFCAP,
+    MAC_OVERRIDE,
+    MAC_ADMIN,
+    SYSLOG,
+    WAKE_ALARM,
+    BLOCK_SUSPEND,
+    AUDIT_READ,
+    PERFMON,
+    BPF,
+    CHECKPOINT_RESTORE;
 
-  /** The kernel's name, e.g. {@code CAP_NET_ADMIN}: what bubblewrap's {@code --cap-add} takes. */
-  public String capName() {
-    return "CAP_" + name();
-  }
-
-  /** The kernel's number for this capability. */
-  public int number() {
-    return ordinal();
-  }
-
-  /** The capability {@code text} names ({@code CAP_NET_ADMIN}, {@code cap_net_admin}, {@code net_admin}), if any. */
-  public static Optional<LinuxCapability> parse(String text) {
-    if (text == null) {
-      return Optional.empty();
+    /** The kernel's name, e.g. {@code CAP_NET_ADMIN}: what bubblewrap's {@code --cap-add} takes. */
+    public String capName() {
+        return "CAP_" + name();
     }
-    String upper = text.trim().toUpperCase(Locale.ROOT);
-    String bare = upper.startsWith("CAP_") ? upper.substring(4) : upper;
-    return Arrays.stream(values()).filter(c -> c.name().equals(bare)).findFirst();
-  }
 
-  /** The defined capability whose name is closest to {@code text}, for a "did you mean" hint. */
-  public static LinuxCapability nearest(String text) {
-    String upper = text.trim().toUpperCase(Locale.ROOT);
-    String bare = upper.startsWith("CAP_") ? upper.substring(4) : upper;
-    return Arrays.stream(values()).min(Comparator.comparingInt(c -> distance(c.name(), bare))).orElseThrow();
-  }
+    /** The kernel's number for this capability. */
+    public int number() {
+        return ordinal();
+    }
 
-  /** Levenshtein distance; the names are short, so the plain two-row table is enough. */
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
+    /** The capability {@code text} names ({@code CAP_NET_ADMIN}, {@code cap_net_admin}, {@code net_admin}), if any. */
+    public static Optional<LinuxCapability> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String upper = text.trim().toUpperCase(Locale.ROOT);
+        String bare = upper.startsWith("CAP_") ? upper.substring(4) : upper;
+        return Arrays.stream(values()).filter(c -> c.name().equals(bare)).findFirst();
     }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
+
+    /** The defined capability whose name is closest to {@code text}, for a "did you mean" hint. */
+    public static LinuxCapability nearest(String text) {
+        String upper = text.trim().toUpperCase(Locale.ROOT);
+        String bare = upper.startsWith("CAP_") ? upper.substring(4) : upper;
+        return Arrays.stream(values())
+                .min(Comparator.comparingInt(c -> distance(c.name(), bare)))
+                .orElseThrow();
     }
-    return prev[b.length()];
-  }
+
+    /** Levenshtein distance; the names are short, so the plain two-row table is enough. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
 }

@@ -5,11 +5,17 @@ import java.util.Map;
 
 /** A reusable pipeline ({@code uses: NAME}): declared inputs, needed packages and its steps. */
 public record PipelineDefinition(
-    String name, String source, String title, String description, List<String> needs,
-    Map<String, InputSpec> inputs, List<PipelineStep> pipeline, boolean builtin) {
-  public PipelineDefinition {
-    needs = List.copyOf(needs);
-    inputs = Map.copyOf(inputs);
-    pipeline = List.copyOf(pipeline);
-  }
+        String name,
+        String source,
+        String title,
+        String description,
+        List<String> needs,
+        Map<String, InputSpec> inputs,
+        List<PipelineStep> pipeline,
+        boolean builtin) {
+    public PipelineDefinition {
+        needs = List.copyOf(needs);
+        inputs = Map.copyOf(inputs);
+        pipeline = List.copyOf(pipeline);
+    }
 }

@@ -9,26 +9,26 @@ import java.util.Map;
  * {@link BuildPlan}. {@code text} is the file content, kept for comment-based lint rules.
  */
 public record Recipe(
-    String file,
-    PackageSpec pkg,
-    BuildEnvironment environment,
-    Capabilities capabilities,
-    List<PipelineStep> pipeline,
-    List<SubpackageSpec> subpackages,
-    Map<String, Map<String, String>> data,
-    UpdateSpec update,
-    Map<String, String> vars,
-    List<VarTransform> varTransforms,
-    Map<String, BuildOption> options,
-    TestSpec test,
-    SourceMap sourceMap,
-    String text) {
-  public Recipe {
-    pipeline = List.copyOf(pipeline);
-    subpackages = List.copyOf(subpackages);
-    data = Map.copyOf(data);
-    vars = Map.copyOf(vars);
-    varTransforms = List.copyOf(varTransforms);
-    options = Map.copyOf(options);
-  }
+        String file,
+        PackageSpec pkg,
+        BuildEnvironment environment,
+        Capabilities capabilities,
+        List<PipelineStep> pipeline,
+        List<SubpackageSpec> subpackages,
+        Map<String, Map<String, String>> data,
+        UpdateSpec update,
+        Map<String, String> vars,
+        List<VarTransform> varTransforms,
+        Map<String, BuildOption> options,
+        TestSpec test,
+        SourceMap sourceMap,
+        String text) {
+    public Recipe {
+        pipeline = List.copyOf(pipeline);
+        subpackages = List.copyOf(subpackages);
+        data = Map.copyOf(data);
+        vars = Map.copyOf(vars);
+        varTransforms = List.copyOf(varTransforms);
+        options = Map.copyOf(options);
+    }
 }

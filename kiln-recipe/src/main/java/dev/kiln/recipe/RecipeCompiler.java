@@ -4,14 +4,14 @@ import dev.kiln.recipe.internal.PlanCompiler;
 
 /** Compiles a loaded {@link Recipe} into a {@link BuildPlan}; thread-safe. */
 public final class RecipeCompiler {
-  private final PipelineLibrary library;
+    private final PipelineLibrary library;
 
-  public RecipeCompiler(PipelineLibrary library) {
-    this.library = library;
-  }
+    public RecipeCompiler(PipelineLibrary library) {
+        this.library = library;
+    }
 
-  /** @throws RecipeException with every problem found (unknown variables, bad inputs, …) */
-  public BuildPlan compile(Recipe recipe, CompileOptions options) {
-    return new PlanCompiler(library, recipe, options).compile();
-  }
+    /** @throws RecipeException with every problem found (unknown variables, bad inputs, …) */
+    public BuildPlan compile(Recipe recipe, CompileOptions options) {
+        return new PlanCompiler(library, recipe, options).compile();
+    }
 }

@@ -12,27 +12,27 @@ import java.util.List;
  * at any level are errors with line and column, all reported together.
  */
 public final class RecipeLoader {
-  private final List<Path> pipelineDirs;
+    private final List<Path> pipelineDirs;
 
-  public RecipeLoader(List<Path> pipelineDirs) {
-    this.pipelineDirs = List.copyOf(pipelineDirs);
-  }
-
-  public List<Path> pipelineDirs() {
-    return pipelineDirs;
-  }
-
-  public Recipe load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new RecipeException(List.of(new Problem(file.toString(), 0, 0, "cannot read: " + e)), e);
+    public RecipeLoader(List<Path> pipelineDirs) {
+        this.pipelineDirs = List.copyOf(pipelineDirs);
     }
-    return parse(file.getFileName().toString(), text);
-  }
 
-  public Recipe parse(String fileName, String yamlText) {
-    return RecipeParsing.recipe(fileName, yamlText);
-  }
+    public List<Path> pipelineDirs() {
+        return pipelineDirs;
+    }
+
+    public Recipe load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RecipeException(List.of(new Problem(file.toString(), 0, 0, "cannot read: " + e)), e);
+        }
+        return parse(file.getFileName().toString(), text);
+    }
+
+    public Recipe parse(String fileName, String yamlText) {
+        return RecipeParsing.recipe(fileName, yamlText);
+    }
 }

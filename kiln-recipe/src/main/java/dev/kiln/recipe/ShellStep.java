@@ -7,8 +7,8 @@ import java.util.Map;
  * create and enter {@code workingDirectory}, the fragment, {@code exit 0}.
  */
 public record ShellStep(String label, String script, String workingDirectory, Map<String, String> environment)
-    implements Step {
-  public ShellStep {
-    environment = Map.copyOf(environment);
-  }
+        implements Step {
+    public ShellStep {
+        environment = Map.copyOf(environment);
+    }
 }

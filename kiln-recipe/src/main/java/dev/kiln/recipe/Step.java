@@ -2,5 +2,5 @@ package dev.kiln.recipe;
 
 /** One compiled, fully substituted step of a build or test. */
 public sealed interface Step permits ShellStep, FetchStep, GitCheckoutStep {
-  String label();
+    String label();
 }

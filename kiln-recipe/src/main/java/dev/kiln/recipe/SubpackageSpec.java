@@ -5,25 +5,25 @@ import java.util.Map;
 
 /** One {@code subpackages} entry as written (before range expansion). */
 public record SubpackageSpec(
-    String path,
-    String name,
-    String description,
-    String url,
-    String commit,
-    Map<String, String> annotations,
-    DependenciesSpec dependencies,
-    PackageOptions options,
-    Scriptlets scriptlets,
-    List<String> checksDisabled,
-    List<SetCap> setcap,
-    List<PipelineStep> pipeline,
-    TestSpec test,
-    String ifCondition,
-    String range) {
-  public SubpackageSpec {
-    annotations = Map.copyOf(annotations);
-    checksDisabled = List.copyOf(checksDisabled);
-    setcap = List.copyOf(setcap);
-    pipeline = List.copyOf(pipeline);
-  }
+        String path,
+        String name,
+        String description,
+        String url,
+        String commit,
+        Map<String, String> annotations,
+        DependenciesSpec dependencies,
+        PackageOptions options,
+        Scriptlets scriptlets,
+        List<String> checksDisabled,
+        List<SetCap> setcap,
+        List<PipelineStep> pipeline,
+        TestSpec test,
+        String ifCondition,
+        String range) {
+    public SubpackageSpec {
+        annotations = Map.copyOf(annotations);
+        checksDisabled = List.copyOf(checksDisabled);
+        setcap = List.copyOf(setcap);
+        pipeline = List.copyOf(pipeline);
+    }
 }

@@ -6,14 +6,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecipeLinterTest {
-  private static List<String> lint(String yaml) {
-    return new RecipeLinter().lint(RecipeFixtures.parse(yaml), null).stream()
-        .map(f -> f.rule() + "@" + f.line() + ":" + f.column()).toList();
-  }
+    private static List<String> lint(String yaml) {
+        return new RecipeLinter()
+                .lint(RecipeFixtures.parse(yaml), null).stream()
+                        .map(f -> f.rule() + "@" + f.line() + ":" + f.column())
+                        .toList();
+    }
 
-  @Test
-  void flagsTheClassicMistakes() {
-    List<String> found = lint("""
+    @Test
+    void flagsTheClassicMistakes() {
+        List<String> found = lint("""
         # CHECK-WHEN-VERSION-CHANGES: 1.0
         package:
           name: hello
@@ -46,27 +48,28 @@ class RecipeLinterTest {
           enabled: false
           schedule: {period: yearly, reason: x}
         """);
-    assertThat(found).containsExactlyInAnyOrder(
-        "check-when-version-changes@1:1",
-        "contains-epoch@3:3",
-        "bad-version@4:12",
-        "no-repeated-deps@6:21",
-        "unused-var-transform@11:9",
-        "valid-pipeline-fetch-uri@15:12",
-        "valid-pipeline-fetch-digest@16:24",
-        "valid-pipeline-git-checkout-commit@22:24",
-        "valid-pipeline-git-checkout-tag-or-branch@17:5",
-        "pinned-git-checkout@23:5",
-        "unknown-pipeline@27:11",
-        "bad-template-var@28:16",
-        "update-disabled-reason@30:3",
-        "valid-update-schedule@31:22",
-        "valid-package-or-subpackage-test@3:3");
-  }
+        assertThat(found)
+                .containsExactlyInAnyOrder(
+                        "check-when-version-changes@1:1",
+                        "contains-epoch@3:3",
+                        "bad-version@4:12",
+                        "no-repeated-deps@6:21",
+                        "unused-var-transform@11:9",
+                        "valid-pipeline-fetch-uri@15:12",
+                        "valid-pipeline-fetch-digest@16:24",
+                        "valid-pipeline-git-checkout-commit@22:24",
+                        "valid-pipeline-git-checkout-tag-or-branch@17:5",
+                        "pinned-git-checkout@23:5",
+                        "unknown-pipeline@27:11",
+                        "bad-template-var@28:16",
+                        "update-disabled-reason@30:3",
+                        "valid-update-schedule@31:22",
+                        "valid-package-or-subpackage-test@3:3");
+    }
 
-  @Test
-  void aCleanRecipeHasNoErrors() {
-    List<LintFinding> findings = new RecipeLinter().lint(RecipeFixtures.parse("""
+    @Test
+    void aCleanRecipeHasNoErrors() {
+        List<LintFinding> findings = new RecipeLinter().lint(RecipeFixtures.parse("""
         package:
           name: hello
           version: "1.2.3_rc1_p2"
@@ -84,6 +87,6 @@ class RecipeLinterTest {
           enabled: true
           github: {identifier: a/b}
         """), null);
-    assertThat(findings).isEmpty();
-  }
+        assertThat(findings).isEmpty();
+    }
 }

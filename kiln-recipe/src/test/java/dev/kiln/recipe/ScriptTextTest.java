@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ScriptTextTest {
-  @Test
-  void dropsCommentLinesButNotHereDocumentsOrShebangs() {
-    String script = """
+    @Test
+    void dropsCommentLinesButNotHereDocumentsOrShebangs() {
+        String script = """
         #!/bin/sh
           # indented comment
         echo a # trailing comments stay
@@ -25,7 +25,7 @@ class ScriptTextTest {
         \tEND
         echo done
         """;
-    assertThat(ScriptText.stripComments(script)).isEqualTo("""
+        assertThat(ScriptText.stripComments(script)).isEqualTo("""
         #!/bin/sh
         echo a # trailing comments stay
         cat > x <<'EOF'
@@ -36,16 +36,16 @@ class ScriptTextTest {
         \tEND
         echo done
         """);
-    assertThat(ScriptText.stripComments("echo $((1 << 2))\n# x")).isEqualTo("echo $((1 << 2))");
-  }
+        assertThat(ScriptText.stripComments("echo $((1 << 2))\n# x")).isEqualTo("echo $((1 << 2))");
+    }
 
-  @Test
-  void recipesConvenienceLoadsAndCompilesAFile(@TempDir Path dir) throws Exception {
-    Path f = dir.resolve("hello.yaml");
-    Files.writeString(f, RecipeFixtures.recipe("", "echo ${{package.full-version}}"));
-    BuildPlan plan = Recipes.compile(f, List.of(), CompileOptions.forArch("aarch64"));
-    assertThat(plan.recipeFile()).isEqualTo("hello.yaml");
-    assertThat(((ShellStep) plan.steps().get(0)).script()).isEqualTo("echo 1.2.3-r2");
-    assertThat(plan.arch()).isEqualTo("aarch64");
-  }
+    @Test
+    void recipesConvenienceLoadsAndCompilesAFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("hello.yaml");
+        Files.writeString(f, RecipeFixtures.recipe("", "echo ${{package.full-version}}"));
+        BuildPlan plan = Recipes.compile(f, List.of(), CompileOptions.forArch("aarch64"));
+        assertThat(plan.recipeFile()).isEqualTo("hello.yaml");
+        assertThat(((ShellStep) plan.steps().get(0)).script()).isEqualTo("echo 1.2.3-r2");
+        assertThat(plan.arch()).isEqualTo("aarch64");
+    }
 }

@@ -16,7 +16,9 @@ public record AccessPolicy(List<Grant> grants) {
     public static final String ANY_USER = "*";
 
     public enum Action {
-        PULL, PUSH, DELETE;
+        PULL,
+        PUSH,
+        DELETE;
 
         public String scopeName() {
             return name().toLowerCase(Locale.ROOT);
@@ -29,8 +31,7 @@ public record AccessPolicy(List<Grant> grants) {
         }
 
         boolean appliesTo(String user, String repository) {
-            boolean who = user == null ? subject.equals(ANONYMOUS)
-                    : subject.equals(ANY_USER) || subject.equals(user);
+            boolean who = user == null ? subject.equals(ANONYMOUS) : subject.equals(ANY_USER) || subject.equals(user);
             return who && matches(repositoryPattern, repository);
         }
 
@@ -51,8 +52,8 @@ public record AccessPolicy(List<Grant> grants) {
 
     /** Anonymous pull everywhere; every authenticated user may push and delete everywhere. */
     public static AccessPolicy publicRead() {
-        return new AccessPolicy(List.of(new Grant(ANONYMOUS, "*", Set.of(Action.PULL)),
-                new Grant(ANY_USER, "*", EnumSet.allOf(Action.class))));
+        return new AccessPolicy(List.of(
+                new Grant(ANONYMOUS, "*", Set.of(Action.PULL)), new Grant(ANY_USER, "*", EnumSet.allOf(Action.class))));
     }
 
     /** Nothing for anonymous callers; every authenticated user may do everything. */
@@ -85,7 +86,8 @@ public record AccessPolicy(List<Grant> grants) {
             }
             String[] fields = line.split("\\s+");
             if (fields.length != 3) {
-                throw new RegistryException(source + ":" + (i + 1) + ": expected 'SUBJECT PATTERN ACTIONS', got '" + line + "'");
+                throw new RegistryException(
+                        source + ":" + (i + 1) + ": expected 'SUBJECT PATTERN ACTIONS', got '" + line + "'");
             }
             EnumSet<Action> actions = EnumSet.noneOf(Action.class);
             for (String a : fields[2].split(",")) {
@@ -96,7 +98,8 @@ public record AccessPolicy(List<Grant> grants) {
                 try {
                     actions.add(Action.valueOf(a.toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
-                    throw new RegistryException(source + ":" + (i + 1) + ": action must be pull, push, delete or *, got '" + a + "'", e);
+                    throw new RegistryException(
+                            source + ":" + (i + 1) + ": action must be pull, push, delete or *, got '" + a + "'", e);
                 }
             }
             grants.add(new Grant(fields[0], fields[1], actions));

@@ -14,8 +14,12 @@ import java.time.Duration;
  * @param idleTimeout             a connection (and so a request body) that sends nothing for this long is closed
  * @param failedLoginsPerMinute   wrong passwords one client address may try per minute before 429; 0 turns it off
  */
-public record ClientLimits(int maxBodies, int maxBodiesPerClient, long minBodyBytesPerSecond, Duration idleTimeout,
-                           int failedLoginsPerMinute) {
+public record ClientLimits(
+        int maxBodies,
+        int maxBodiesPerClient,
+        long minBodyBytesPerSecond,
+        Duration idleTimeout,
+        int failedLoginsPerMinute) {
     /**
      * The server's thread pool; {@link #maxBodies} must leave room in it for reads. Jetty also keeps a few
      * threads for accepting and selecting.
@@ -28,7 +32,8 @@ public record ClientLimits(int maxBodies, int maxBodiesPerClient, long minBodyBy
                     + " (half of the server's threads stay for reads), got " + maxBodies);
         }
         if (maxBodiesPerClient < 1) {
-            throw new RegistryException("maximum concurrent request bodies per client must be at least 1, got " + maxBodiesPerClient);
+            throw new RegistryException(
+                    "maximum concurrent request bodies per client must be at least 1, got " + maxBodiesPerClient);
         }
         if (minBodyBytesPerSecond < 0) {
             throw new RegistryException("minimum body rate must be >= 0 bytes/s, got " + minBodyBytesPerSecond);

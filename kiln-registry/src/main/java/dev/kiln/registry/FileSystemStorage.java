@@ -108,7 +108,11 @@ public final class FileSystemStorage implements RegistryStorage {
             return;
         }
         Files.createDirectories(target.getParent());
-        Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                file,
+                target,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.getParent());
     }
 
@@ -153,7 +157,8 @@ public final class FileSystemStorage implements RegistryStorage {
     public Optional<Upload> upload(String repository, String id) {
         FileUpload upload = uploads.get(id);
         return upload != null && upload.repository().equals(repository) && !upload.finished()
-                ? Optional.of(upload) : Optional.empty();
+                ? Optional.of(upload)
+                : Optional.empty();
     }
 
     /** Called by an upload when it ends, so it stops being listed. */
@@ -182,7 +187,10 @@ public final class FileSystemStorage implements RegistryStorage {
     // ---- manifests ----
 
     private Path revisionPath(String repository, Digest d) {
-        return repo(repository).resolve("_manifests/revisions").resolve(d.algorithm()).resolve(d.hex());
+        return repo(repository)
+                .resolve("_manifests/revisions")
+                .resolve(d.algorithm())
+                .resolve(d.hex());
     }
 
     private Path tagPath(String repository, String tag) {
@@ -193,7 +201,10 @@ public final class FileSystemStorage implements RegistryStorage {
     }
 
     private Path referrerPath(String repository, Digest subject, Digest referrer) {
-        return repo(repository).resolve("_referrers").resolve(subject.algorithm()).resolve(subject.hex())
+        return repo(repository)
+                .resolve("_referrers")
+                .resolve(subject.algorithm())
+                .resolve(subject.hex())
                 .resolve(referrer.algorithm() + "-" + referrer.hex());
     }
 
@@ -233,10 +244,16 @@ public final class FileSystemStorage implements RegistryStorage {
             byte[] body = Files.readAllBytes(blobPath(digest));
             List<Digest> refs = new ArrayList<>();
             facts.path("references").forEach(r -> refs.add(Digest.parse(r.asText())));
-            return Optional.of(new StoredManifest(digest, facts.path("mediaType").asText(), body,
-                    facts.hasNonNull("subject") ? Digest.parse(facts.get("subject").asText()) : null,
+            return Optional.of(new StoredManifest(
+                    digest,
+                    facts.path("mediaType").asText(),
+                    body,
+                    facts.hasNonNull("subject")
+                            ? Digest.parse(facts.get("subject").asText())
+                            : null,
                     facts.hasNonNull("artifactType") ? facts.get("artifactType").asText() : null,
-                    facts.hasNonNull("annotations") ? facts.get("annotations").asText() : null, refs));
+                    facts.hasNonNull("annotations") ? facts.get("annotations").asText() : null,
+                    refs));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -270,7 +287,8 @@ public final class FileSystemStorage implements RegistryStorage {
     @Override
     public Optional<Digest> resolveTag(String repository, String tag) {
         try {
-            return Optional.of(Digest.parse(Files.readString(tagPath(repository, tag), StandardCharsets.US_ASCII).trim()));
+            return Optional.of(Digest.parse(Files.readString(tagPath(repository, tag), StandardCharsets.US_ASCII)
+                    .trim()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -325,7 +343,10 @@ public final class FileSystemStorage implements RegistryStorage {
 
     @Override
     public List<StoredManifest> referrers(String repository, Digest subject) {
-        Path dir = repo(repository).resolve("_referrers").resolve(subject.algorithm()).resolve(subject.hex());
+        Path dir = repo(repository)
+                .resolve("_referrers")
+                .resolve(subject.algorithm())
+                .resolve(subject.hex());
         List<StoredManifest> out = new ArrayList<>();
         for (String marker : listNames(dir)) {
             int dash = marker.indexOf('-');
@@ -333,7 +354,8 @@ public final class FileSystemStorage implements RegistryStorage {
                 continue;
             }
             // A marker written before a crash that never got its manifest is ignored here and removed by GC.
-            manifest(repository, new Digest(marker.substring(0, dash), marker.substring(dash + 1))).ifPresent(out::add);
+            manifest(repository, new Digest(marker.substring(0, dash), marker.substring(dash + 1)))
+                    .ifPresent(out::add);
         }
         return out;
     }
@@ -360,8 +382,10 @@ public final class FileSystemStorage implements RegistryStorage {
                     continue;
                 }
                 BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-                out.add(new BlobEntry(new Digest(file.getParent().getParent().getFileName().toString(), name),
-                        attrs.size(), attrs.lastModifiedTime().toInstant()));
+                out.add(new BlobEntry(
+                        new Digest(file.getParent().getParent().getFileName().toString(), name),
+                        attrs.size(),
+                        attrs.lastModifiedTime().toInstant()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list blobs in " + blobs, e);
@@ -382,7 +406,9 @@ public final class FileSystemStorage implements RegistryStorage {
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String name = file.getFileName().toString();
-                if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(file)
+                if (name.startsWith(".")
+                        && name.endsWith(".tmp")
+                        && Files.isRegularFile(file)
                         && Files.getLastModifiedTime(file).toInstant().isBefore(olderThan)) {
                     Files.deleteIfExists(file);
                 }

@@ -29,8 +29,7 @@ public final class GarbageCollector {
     private final Duration uploadExpiry;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
-    public record Report(int blobsRemoved, long bytesFreed, int uploadsRemoved) {
-    }
+    public record Report(int blobsRemoved, long bytesFreed, int uploadsRemoved) {}
 
     public GarbageCollector(RegistryStorage storage, Clock clock, Duration grace, Duration uploadExpiry) {
         this.storage = storage;

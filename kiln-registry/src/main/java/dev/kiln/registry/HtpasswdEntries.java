@@ -7,8 +7,7 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 public final class HtpasswdEntries {
     private static final int COST = 10;
 
-    private HtpasswdEntries() {
-    }
+    private HtpasswdEntries() {}
 
     /** {@code user:$2y$10$…} for {@code password}, with a salt from {@code random}. */
     public static String bcryptLine(String user, char[] password, SecureRandom random) {

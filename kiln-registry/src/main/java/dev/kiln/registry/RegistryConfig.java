@@ -15,10 +15,25 @@ import java.time.Duration;
  * @param limits         protections against slow or abusive clients
  * @param metricsPublic  serve {@code /metrics} without a login even when {@code htpasswd} is set
  */
-public record RegistryConfig(String host, int port, Path root, Path htpasswd, AccessPolicy access, Path tlsCert,
-                             Path tlsKey, int maxManifestBytes, long maxBlobBytes, boolean deleteEnabled,
-                             Duration gcInterval, Duration gcGrace, Duration uploadExpiry, Duration tokenLifetime,
-                             String service, Clock clock, ClientLimits limits, boolean metricsPublic) {
+public record RegistryConfig(
+        String host,
+        int port,
+        Path root,
+        Path htpasswd,
+        AccessPolicy access,
+        Path tlsCert,
+        Path tlsKey,
+        int maxManifestBytes,
+        long maxBlobBytes,
+        boolean deleteEnabled,
+        Duration gcInterval,
+        Duration gcGrace,
+        Duration uploadExpiry,
+        Duration tokenLifetime,
+        String service,
+        Clock clock,
+        ClientLimits limits,
+        boolean metricsPublic) {
 
     public RegistryConfig {
         if (limits == null) {
@@ -192,8 +207,25 @@ public record RegistryConfig(String host, int port, Path root, Path htpasswd, Ac
         }
 
         public RegistryConfig build() {
-            return new RegistryConfig(host, port, root, htpasswd, access, tlsCert, tlsKey, maxManifestBytes, maxBlobBytes,
-                    deleteEnabled, gcInterval, gcGrace, uploadExpiry, tokenLifetime, service, clock, limits, metricsPublic);
+            return new RegistryConfig(
+                    host,
+                    port,
+                    root,
+                    htpasswd,
+                    access,
+                    tlsCert,
+                    tlsKey,
+                    maxManifestBytes,
+                    maxBlobBytes,
+                    deleteEnabled,
+                    gcInterval,
+                    gcGrace,
+                    uploadExpiry,
+                    tokenLifetime,
+                    service,
+                    clock,
+                    limits,
+                    metricsPublic);
         }
     }
 }

@@ -72,10 +72,22 @@ public final class RegistryServer implements AutoCloseable {
             throw new RegistryException("registry server is already started");
         }
         Htpasswd htpasswd = config.htpasswd() == null ? null : Htpasswd.load(config.htpasswd());
-        Authenticator auth = new Authenticator(htpasswd, config.access(), new Tokens(config.clock(), config.tokenLifetime()),
-                config.service(), new LoginThrottle(config.limits().failedLoginsPerMinute(), config.clock()));
-        Services services = new Services(storage, collector, auth, new ManifestCache(), metrics, config.maxManifestBytes(),
-                config.maxBlobBytes(), config.deleteEnabled(), config.metricsPublic());
+        Authenticator auth = new Authenticator(
+                htpasswd,
+                config.access(),
+                new Tokens(config.clock(), config.tokenLifetime()),
+                config.service(),
+                new LoginThrottle(config.limits().failedLoginsPerMinute(), config.clock()));
+        Services services = new Services(
+                storage,
+                collector,
+                auth,
+                new ManifestCache(),
+                metrics,
+                config.maxManifestBytes(),
+                config.maxBlobBytes(),
+                config.deleteEnabled(),
+                config.metricsPublic());
 
         QueuedThreadPool threads = new QueuedThreadPool(ClientLimits.SERVER_THREADS, 8);
         threads.setName("kiln-registry");
@@ -113,13 +125,18 @@ public final class RegistryServer implements AutoCloseable {
         connector.setIdleTimeout(config.limits().idleTimeout().toMillis());
         server.addConnector(connector);
         ClientLimits limits = config.limits();
-        server.setHandler(BodyLimits.wrap(new DistributionHandler(services, () -> storage.uploads().size()), limits.maxBodies(),
-                limits.maxBodiesPerClient(), limits.minBodyBytesPerSecond(), limits.idleTimeout()));
+        server.setHandler(BodyLimits.wrap(
+                new DistributionHandler(services, () -> storage.uploads().size()),
+                limits.maxBodies(),
+                limits.maxBodiesPerClient(),
+                limits.minBodyBytesPerSecond(),
+                limits.idleTimeout()));
         try {
             server.start();
         } catch (Exception e) {
             server = null;
-            throw new RegistryException("cannot start registry on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new RegistryException(
+                    "cannot start registry on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         if (config.gcInterval() != null) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -128,13 +145,17 @@ public final class RegistryServer implements AutoCloseable {
                 return t;
             });
             long every = config.gcInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    collectGarbage();
-                } catch (RuntimeException e) {
-                    // the next run tries again; failures are visible in the gc metrics not moving
-                }
-            }, every, every, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            collectGarbage();
+                        } catch (RuntimeException e) {
+                            // the next run tries again; failures are visible in the gc metrics not moving
+                        }
+                    },
+                    every,
+                    every,
+                    TimeUnit.MILLISECONDS);
         }
         return this;
     }

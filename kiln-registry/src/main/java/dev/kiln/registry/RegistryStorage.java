@@ -72,15 +72,20 @@ public interface RegistryStorage {
     /** Uploads that have not been completed or cancelled, for expiry. */
     List<Upload> uploads();
 
-    record BlobEntry(Digest digest, long size, Instant modified) {
-    }
+    record BlobEntry(Digest digest, long size, Instant modified) {}
 
     /**
      * A manifest as pushed: its bytes and media type, plus the descriptor facts the referrers API
      * needs, so listing referrers never re-parses manifests.
      */
-    record StoredManifest(Digest digest, String mediaType, byte[] body, Digest subject, String artifactType,
-                          String annotationsJson, List<Digest> references) {
+    record StoredManifest(
+            Digest digest,
+            String mediaType,
+            byte[] body,
+            Digest subject,
+            String artifactType,
+            String annotationsJson,
+            List<Digest> references) {
         public StoredManifest {
             references = List.copyOf(references);
         }

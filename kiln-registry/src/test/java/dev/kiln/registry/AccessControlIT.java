@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AccessControlIT {
     @TempDir
     Path tmp;
+
     RegistryServer server;
     Http http;
     String host;
@@ -41,14 +42,20 @@ class AccessControlIT {
     @BeforeEach
     void start() throws Exception {
         htpasswd = tmp.resolve("htpasswd");
-        Files.writeString(htpasswd, "alice:" + OpenBSDBCrypt.generate("2y", "s3cret".toCharArray(), new byte[16], 5) + "\n"
-                + "reader:" + OpenBSDBCrypt.generate("2y", "readonly".toCharArray(), new byte[16], 5) + "\n");
+        Files.writeString(
+                htpasswd,
+                "alice:" + OpenBSDBCrypt.generate("2y", "s3cret".toCharArray(), new byte[16], 5) + "\n" + "reader:"
+                        + OpenBSDBCrypt.generate("2y", "readonly".toCharArray(), new byte[16], 5) + "\n");
         policy = AccessPolicy.parse("""
                 anonymous public/* pull
                 alice * *
                 reader * pull
                 """, "test");
-        server = new RegistryServer(RegistryConfig.builder(tmp.resolve("root")).htpasswd(htpasswd).access(policy).build()).start();
+        server = new RegistryServer(RegistryConfig.builder(tmp.resolve("root"))
+                        .htpasswd(htpasswd)
+                        .access(policy)
+                        .build())
+                .start();
         host = "127.0.0.1:" + server.port();
         http = new Http("http://" + host);
     }
@@ -96,7 +103,8 @@ class AccessControlIT {
         assertThat(Http.errorCode(anonymous)).isEqualTo("UNAUTHORIZED");
         assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"kiln-registry\"");
         assertThat(new String(anonymous.body(), StandardCharsets.UTF_8)).doesNotContain("kiln_registry_requests_total");
-        assertThat(http.basic("alice", "wrong").send("GET", "/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(http.basic("alice", "wrong").send("GET", "/metrics", null).statusCode())
+                .isEqualTo(401);
         HttpResponse<byte[]> reader = http.basic("reader", "readonly").send("GET", "/metrics", null);
         assertThat(reader.statusCode()).isEqualTo(200);
         assertThat(new String(reader.body(), StandardCharsets.UTF_8)).contains("kiln_registry_requests_total");
@@ -120,27 +128,45 @@ class AccessControlIT {
     @Test
     void failedLoginsAreLimitedPerClientAddress() throws Exception {
         MovableClock clock = new MovableClock();
-        restart(RegistryConfig.builder(tmp.resolve("root")).clock(clock)
+        restart(RegistryConfig.builder(tmp.resolve("root"))
+                .clock(clock)
                 .limits(ClientLimits.defaults().withFailedLoginsPerMinute(3)));
         for (int i = 0; i < 3; i++) {
-            assertThat(http.basic("alice", "guess" + i).send("GET", "/v2/", null).statusCode()).isEqualTo(401);
+            assertThat(http.basic("alice", "guess" + i)
+                            .send("GET", "/v2/", null)
+                            .statusCode())
+                    .isEqualTo(401);
         }
         // The bucket is empty: no more bcrypt for this address, not even for the right password.
         HttpResponse<byte[]> throttled = http.basic("alice", "s3cret").send("GET", "/v2/", null);
         assertThat(throttled.statusCode()).isEqualTo(429);
         assertThat(Http.errorCode(throttled)).isEqualTo("TOOMANYREQUESTS");
         assertThat(throttled.headers().firstValue("Retry-After")).hasValue("20");
-        assertThat(http.basic("alice", "s3cret").send("GET", "/token?scope=repository:app:pull", null).statusCode()).isEqualTo(429);
+        assertThat(http.basic("alice", "s3cret")
+                        .send("GET", "/token?scope=repository:app:pull", null)
+                        .statusCode())
+                .isEqualTo(429);
         // Another client is not affected.
-        assertThat(RawHttp.send("127.0.0.2", server.port(), "GET", "/v2/", null, "Authorization", basic("alice", "s3cret")).status())
+        assertThat(RawHttp.send(
+                                "127.0.0.2",
+                                server.port(),
+                                "GET",
+                                "/v2/",
+                                null,
+                                "Authorization",
+                                basic("alice", "s3cret"))
+                        .status())
                 .isEqualTo(200);
         // One token comes back every 20 s; right passwords do not use it up.
         clock.now = clock.now.plusSeconds(20);
         for (int i = 0; i < 3; i++) {
-            assertThat(http.basic("alice", "s3cret").send("GET", "/v2/", null).statusCode()).isEqualTo(200);
+            assertThat(http.basic("alice", "s3cret").send("GET", "/v2/", null).statusCode())
+                    .isEqualTo(200);
         }
-        assertThat(http.basic("alice", "guess").send("GET", "/v2/", null).statusCode()).isEqualTo(401);
-        assertThat(http.basic("alice", "s3cret").send("GET", "/v2/", null).statusCode()).isEqualTo(429);
+        assertThat(http.basic("alice", "guess").send("GET", "/v2/", null).statusCode())
+                .isEqualTo(401);
+        assertThat(http.basic("alice", "s3cret").send("GET", "/v2/", null).statusCode())
+                .isEqualTo(429);
     }
 
     void pushImage(String repo, String tag) {
@@ -158,8 +184,9 @@ class AccessControlIT {
         HttpResponse<byte[]> r = http.send("POST", "/v2/app/blobs/uploads/", null);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(Http.errorCode(r)).isEqualTo("UNAUTHORIZED");
-        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"http://" + host
-                + "/token\",service=\"kiln-registry\",scope=\"repository:app:pull,push\"");
+        assertThat(r.headers().firstValue("WWW-Authenticate"))
+                .hasValue("Bearer realm=\"http://" + host
+                        + "/token\",service=\"kiln-registry\",scope=\"repository:app:pull,push\"");
         assertThat(http.send("GET", "/v2/", null).statusCode()).isEqualTo(401);
         assertThat(server.storage().uploads()).isEmpty();
     }
@@ -170,10 +197,15 @@ class AccessControlIT {
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(Http.errorCode(r)).isEqualTo("UNAUTHORIZED");
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).doesNotContain("wrong-password");
-        assertThat(http.basic("alice", "wrong-password").send("GET", "/token?scope=repository:app:push", null).statusCode()).isEqualTo(401);
+        assertThat(http.basic("alice", "wrong-password")
+                        .send("GET", "/token?scope=repository:app:push", null)
+                        .statusCode())
+                .isEqualTo(401);
         RegistryClient client = new RegistryClient(HttpClient.newHttpClient(), new Credentials("alice", "nope"));
         assertThatThrownBy(() -> client.blobExists(ImageReference.parse(host + "/app"), Digest.sha256(new byte[0])))
-                .isInstanceOf(DistributionException.class).hasMessageContaining("401").hasMessageNotContaining("nope");
+                .isInstanceOf(DistributionException.class)
+                .hasMessageContaining("401")
+                .hasMessageNotContaining("nope");
         assertThat(server.storage().uploads()).isEmpty();
     }
 
@@ -183,7 +215,10 @@ class AccessControlIT {
         HttpResponse<byte[]> r = http.basic("reader", "readonly").send("DELETE", "/v2/app/manifests/v1", null);
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(Http.errorCode(r)).isEqualTo("DENIED");
-        assertThat(http.basic("reader", "readonly").send("GET", "/v2/app/manifests/v1", null).statusCode()).isEqualTo(200);
+        assertThat(http.basic("reader", "readonly")
+                        .send("GET", "/v2/app/manifests/v1", null)
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(server.storage().tags("app")).containsExactly("v1");
     }
 
@@ -192,24 +227,35 @@ class AccessControlIT {
         pushImage("public/base", "v1");
         pushImage("private/app", "v1");
         RegistryClient anonymous = new RegistryClient(HttpClient.newHttpClient(), null);
-        assertThat(anonymous.listTags(ImageReference.parse(host + "/public/base"))).containsExactly("v1");
+        assertThat(anonymous.listTags(ImageReference.parse(host + "/public/base")))
+                .containsExactly("v1");
         assertThatThrownBy(() -> anonymous.listTags(ImageReference.parse(host + "/private/app")))
-                .isInstanceOf(DistributionException.class).hasMessageContaining("401");
-        assertThat(http.send("GET", "/v2/private/app/tags/list", null).statusCode()).isEqualTo(401);
+                .isInstanceOf(DistributionException.class)
+                .hasMessageContaining("401");
+        assertThat(http.send("GET", "/v2/private/app/tags/list", null).statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     void skopeoUsesTheTokenFlow() throws Exception {
         Path layout = tmp.resolve("src");
         byte[] manifest = OciLayoutFixture.singleArch(layout, 3, 1, 1000);
-        SkopeoInteropIT.skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "alice:s3cret", "oci:" + layout + ":v1",
+        SkopeoInteropIT.skopeo(
+                "copy",
+                "--dest-tls-verify=false",
+                "--dest-creds",
+                "alice:s3cret",
+                "oci:" + layout + ":v1",
                 "docker://" + host + "/public/img:v1");
-        String raw = SkopeoInteropIT.skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + host + "/public/img:v1");
+        String raw =
+                SkopeoInteropIT.skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + host + "/public/img:v1");
         assertThat(raw.getBytes(StandardCharsets.UTF_8)).isEqualTo(manifest);
         RegistryClient reader = new RegistryClient(HttpClient.newHttpClient(), new Credentials("reader", "readonly"));
-        assertThat(reader.getManifest(ImageReference.parse(host + "/public/img:v1"), List.of(TestContent.OCI_MANIFEST)).body())
+        assertThat(reader.getManifest(ImageReference.parse(host + "/public/img:v1"), List.of(TestContent.OCI_MANIFEST))
+                        .body())
                 .isEqualTo(manifest);
-        assertThatThrownBy(() -> reader.pushManifest(ImageReference.parse(host + "/public/img:v2"), TestContent.OCI_MANIFEST, manifest))
+        assertThatThrownBy(() -> reader.pushManifest(
+                        ImageReference.parse(host + "/public/img:v2"), TestContent.OCI_MANIFEST, manifest))
                 .isInstanceOf(DistributionException.class);
     }
 }

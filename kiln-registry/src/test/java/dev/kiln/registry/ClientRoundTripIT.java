@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientRoundTripIT {
     @TempDir
     Path root;
+
     RegistryServer server;
     RegistryClient client;
     String host;
@@ -61,13 +62,24 @@ class ClientRoundTripIT {
         byte[] blob = "{\"payload\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         client.pushSmallBlob(app, blob);
         client.pushSmallBlob(app, blob); // again: already there, still one request and no error
-        String metrics = new String(java.net.URI.create("http://" + host + "/metrics").toURL().openStream().readAllBytes(),
+        String metrics = new String(
+                java.net
+                        .URI
+                        .create("http://" + host + "/metrics")
+                        .toURL()
+                        .openStream()
+                        .readAllBytes(),
                 java.nio.charset.StandardCharsets.UTF_8);
         // both uploads were a single POST answered 201: no HEAD, no PUT
-        assertThat(metrics.lines().filter(l -> l.startsWith("kiln_registry_requests_total{")
-                && (l.contains("HEAD") || l.contains("PUT") || l.contains("PATCH")))).isEmpty();
+        assertThat(metrics.lines()
+                        .filter(l -> l.startsWith("kiln_registry_requests_total{")
+                                && (l.contains("HEAD") || l.contains("PUT") || l.contains("PATCH"))))
+                .isEmpty();
         assertThat(metrics.lines().filter(l -> l.startsWith("kiln_registry_requests_total{") && l.contains("POST")))
-                .singleElement().asString().contains("201").endsWith(" 2");
+                .singleElement()
+                .asString()
+                .contains("201")
+                .endsWith(" 2");
         try (var in = client.getBlob(app, Digest.sha256(blob))) {
             assertThat(in.readAllBytes()).isEqualTo(blob);
         }
@@ -93,14 +105,17 @@ class ClientRoundTripIT {
         assertThat(byTag.body()).isEqualTo(manifest);
         assertThat(byTag.mediaType()).isEqualTo(TestContent.OCI_MANIFEST);
         assertThat(byTag.digest()).isEqualTo(digest);
-        assertThat(client.getManifest(app.withDigest(digest), List.of(TestContent.OCI_MANIFEST)).body()).isEqualTo(manifest);
+        assertThat(client.getManifest(app.withDigest(digest), List.of(TestContent.OCI_MANIFEST))
+                        .body())
+                .isEqualTo(manifest);
         client.pushManifest(app.withTag("v2"), TestContent.OCI_MANIFEST, manifest);
         assertThat(client.listTags(app)).containsExactly("v1", "v2");
 
         ImageReference other = ref("other/app");
         assertThat(client.mountBlob(other, "team/app", largeDigest)).isTrue();
         assertThat(client.blobExists(other, largeDigest)).isTrue();
-        assertThat(client.mountBlob(other, "nowhere", Digest.sha256(new byte[] {1}))).isFalse();
+        assertThat(client.mountBlob(other, "nowhere", Digest.sha256(new byte[] {1})))
+                .isFalse();
         assertThat(server.storage().uploads()).isEmpty();
     }
 
@@ -115,27 +130,36 @@ class ClientRoundTripIT {
         Digest imageDigest = client.pushManifest(app, TestContent.OCI_MANIFEST, image);
         String subject = ",\"subject\":" + TestContent.descriptor(TestContent.OCI_MANIFEST, image);
 
-        byte[] payload = ("{\"critical\":{\"identity\":{\"docker-reference\":\"" + host + "/app\"},\"image\":{\"docker-manifest-digest\":\""
-                + imageDigest + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}").getBytes(StandardCharsets.UTF_8);
-        byte[] sigConfig = "{\"architecture\":\"\",\"os\":\"\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}".getBytes(StandardCharsets.UTF_8);
+        byte[] payload = ("{\"critical\":{\"identity\":{\"docker-reference\":\"" + host
+                        + "/app\"},\"image\":{\"docker-manifest-digest\":\"" + imageDigest
+                        + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] sigConfig = "{\"architecture\":\"\",\"os\":\"\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+                .getBytes(StandardCharsets.UTF_8);
         push(app, payload);
         push(app, sigConfig);
         String sigLayer = TestContent.descriptor("application/vnd.dev.cosign.simplesigning.v1+json", payload);
         byte[] sig = ("{\"schemaVersion\":2,\"mediaType\":\"" + TestContent.OCI_MANIFEST + "\",\"config\":"
-                + TestContent.descriptor(TestContent.OCI_CONFIG, sigConfig) + ",\"layers\":[" + sigLayer.substring(0, sigLayer.length() - 1)
-                + ",\"annotations\":{\"dev.cosignproject.cosign/signature\":\"MEUCIQ==\"}}]" + subject + "}").getBytes(StandardCharsets.UTF_8);
+                        + TestContent.descriptor(TestContent.OCI_CONFIG, sigConfig) + ",\"layers\":["
+                        + sigLayer.substring(0, sigLayer.length() - 1)
+                        + ",\"annotations\":{\"dev.cosignproject.cosign/signature\":\"MEUCIQ==\"}}]" + subject + "}")
+                .getBytes(StandardCharsets.UTF_8);
         String sigTag = "sha256-" + imageDigest.hex() + ".sig";
         Digest sigDigest = client.pushManifest(app.withTag(sigTag), TestContent.OCI_MANIFEST, sig);
 
         byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
-        byte[] bundle = "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] bundle =
+                "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}".getBytes(StandardCharsets.UTF_8);
         push(app, empty);
         push(app, bundle);
         String bundleType = "application/vnd.dev.sigstore.bundle.v0.3+json";
-        byte[] artifact = ("{\"schemaVersion\":2,\"mediaType\":\"" + TestContent.OCI_MANIFEST + "\",\"artifactType\":\"" + bundleType
-                + "\",\"config\":" + TestContent.descriptor("application/vnd.oci.empty.v1+json", empty) + ",\"layers\":["
-                + TestContent.descriptor(bundleType, bundle) + "]" + subject
-                + ",\"annotations\":{\"org.opencontainers.image.created\":\"2026-01-01T00:00:00Z\"}}").getBytes(StandardCharsets.UTF_8);
+        byte[] artifact = ("{\"schemaVersion\":2,\"mediaType\":\"" + TestContent.OCI_MANIFEST + "\",\"artifactType\":\""
+                        + bundleType
+                        + "\",\"config\":" + TestContent.descriptor("application/vnd.oci.empty.v1+json", empty)
+                        + ",\"layers\":["
+                        + TestContent.descriptor(bundleType, bundle) + "]" + subject
+                        + ",\"annotations\":{\"org.opencontainers.image.created\":\"2026-01-01T00:00:00Z\"}}")
+                .getBytes(StandardCharsets.UTF_8);
         Digest artifactDigest = Digest.sha256(artifact);
         client.pushManifest(app.withDigest(artifactDigest), TestContent.OCI_MANIFEST, artifact);
 
@@ -148,7 +172,9 @@ class ClientRoundTripIT {
             assertThat(r.size()).isEqualTo(artifact.length);
             assertThat(r.annotations()).containsEntry("org.opencontainers.image.created", "2026-01-01T00:00:00Z");
         });
-        assertThat(client.referrers(app, imageDigest, TestContent.OCI_CONFIG)).extracting(Referrer::digest).containsExactly(sigDigest);
+        assertThat(client.referrers(app, imageDigest, TestContent.OCI_CONFIG))
+                .extracting(Referrer::digest)
+                .containsExactly(sigDigest);
     }
 
     @Test
@@ -177,11 +203,13 @@ class ClientRoundTripIT {
         pool.shutdown();
         assertThat(server.storage().tags("shared/app")).containsExactly("latest");
         assertThat(server.storage().manifests("shared/app")).containsExactly(Digest.sha256(manifest));
-        assertThat(server.storage().blobs()).extracting(RegistryStorage.BlobEntry::digest)
+        assertThat(server.storage().blobs())
+                .extracting(RegistryStorage.BlobEntry::digest)
                 .containsExactlyInAnyOrder(Digest.sha256(config), Digest.sha256(layer), Digest.sha256(manifest));
         assertThat(server.storage().uploads()).isEmpty();
         try (Stream<Path> files = Files.walk(root)) {
-            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp")))
+                    .isEmpty();
         }
         try (InputStream in = client.getBlob(ref("shared/app"), Digest.sha256(layer))) {
             assertThat(in.readAllBytes()).isEqualTo(layer);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.content.Digest;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.RegistryClient;
+import dev.kiln.testkit.DockerRegistryProcess;
 import dev.kiln.testkit.Tools;
 import java.io.ByteArrayInputStream;
-import dev.kiln.testkit.DockerRegistryProcess;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,10 @@ class DockerRegistryInteropIT {
 
     @Test
     void clientPushesSkopeoPulls() throws Exception {
-        Tools.require(DockerRegistryProcess.available(), "Debian's docker-registry is not installed", "apt-get install docker-registry");
+        Tools.require(
+                DockerRegistryProcess.available(),
+                "Debian's docker-registry is not installed",
+                "apt-get install docker-registry");
         try (DockerRegistryProcess registry = DockerRegistryProcess.start(tmp.resolve("docker-registry"))) {
             HttpClient http = HttpClient.newHttpClient();
             String host = registry.host();
@@ -36,13 +39,15 @@ class DockerRegistryInteropIT {
                 client.pushBlob(ref, Digest.sha256(blob), blob.length, () -> new ByteArrayInputStream(blob));
             }
             // Compressed layer types, so skopeo copies the layers as they are instead of compressing them.
-            byte[] manifest = new String(TestContent.manifest(configBlob, small, large), java.nio.charset.StandardCharsets.UTF_8)
+            byte[] manifest = new String(
+                            TestContent.manifest(configBlob, small, large), java.nio.charset.StandardCharsets.UTF_8)
                     .replace(TestContent.OCI_LAYER + "\"", TestContent.OCI_LAYER + "+gzip\"")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             Digest digest = client.pushManifest(ref, TestContent.OCI_MANIFEST, manifest);
             assertThat(client.listTags(ref)).containsExactly("v1");
             assertThat(client.referrers(ref, digest, null)).isEmpty();
-            assertThat(client.mountBlob(ImageReference.parse(host + "/kiln/other"), "kiln/app", Digest.sha256(large))).isTrue();
+            assertThat(client.mountBlob(ImageReference.parse(host + "/kiln/other"), "kiln/app", Digest.sha256(large)))
+                    .isTrue();
             // distribution 2.8 has no single-POST upload: it opens an upload (202) and the client PUTs the blob
             byte[] signature = "{\"critical\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             client.pushSmallBlob(ref, signature);
@@ -50,13 +55,21 @@ class DockerRegistryInteropIT {
                 assertThat(in.readAllBytes()).isEqualTo(signature);
             }
 
-            String raw = SkopeoInteropIT.skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + host + "/kiln/app:v1");
-            assertThat(Digest.sha256(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(digest);
+            String raw = SkopeoInteropIT.skopeo(
+                    "inspect", "--raw", "--tls-verify=false", "docker://" + host + "/kiln/app:v1");
+            assertThat(Digest.sha256(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .isEqualTo(digest);
             Path out = tmp.resolve("out");
-            SkopeoInteropIT.skopeo("copy", "--preserve-digests", "--src-tls-verify=false", "docker://" + host + "/kiln/app:v1",
+            SkopeoInteropIT.skopeo(
+                    "copy",
+                    "--preserve-digests",
+                    "--src-tls-verify=false",
+                    "docker://" + host + "/kiln/app:v1",
                     "oci:" + out + ":v1");
             assertThat(Files.readString(out.resolve("index.json"))).contains(digest.toString());
-            assertThat(Files.readAllBytes(out.resolve("blobs/sha256").resolve(Digest.sha256(large).hex()))).isEqualTo(large);
+            assertThat(Files.readAllBytes(out.resolve("blobs/sha256")
+                            .resolve(Digest.sha256(large).hex())))
+                    .isEqualTo(large);
         }
     }
 }

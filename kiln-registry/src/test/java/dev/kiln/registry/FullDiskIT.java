@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FullDiskIT {
     @TempDir
     Path tmp;
+
     Path disk;
     boolean mounted;
     RegistryServer server;
@@ -37,7 +38,9 @@ class FullDiskIT {
         disk = Files.createDirectories(tmp.resolve("disk"));
         mounted = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString()) == 0;
         assumeTrue(mounted, "cannot mount a tmpfs here");
-        server = new RegistryServer(RegistryConfig.builder(disk.resolve("registry")).build()).start();
+        server = new RegistryServer(
+                        RegistryConfig.builder(disk.resolve("registry")).build())
+                .start();
         http = new Http("http://127.0.0.1:" + server.port());
     }
 
@@ -69,9 +72,14 @@ class FullDiskIT {
     @Test
     void aFullDiskIs507ForUploadsAndManifestsAndTheSameRequestsSucceedOnceFreed() throws Exception {
         byte[] config = TestContent.config("amd64");
-        assertThat(http.send("POST", "/v2/app/blobs/uploads/?digest=" + Digest.sha256(config), config).statusCode()).isEqualTo(201);
+        assertThat(http.send("POST", "/v2/app/blobs/uploads/?digest=" + Digest.sha256(config), config)
+                        .statusCode())
+                .isEqualTo(201);
         byte[] layer = TestContent.random(5, 64 * 1024);
-        String location = http.send("POST", "/v2/app/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+        String location = http.send("POST", "/v2/app/blobs/uploads/", null)
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
         byte[] manifest = TestContent.manifest(config);
         Path filler = fill();
 
@@ -79,16 +87,25 @@ class FullDiskIT {
         assertThat(chunk.statusCode()).isEqualTo(507);
         assertThat(Http.errorCode(chunk)).isEqualTo("UNKNOWN");
         assertThat(new String(chunk.body(), StandardCharsets.UTF_8)).contains("storage is full");
-        HttpResponse<byte[]> put = http.send("PUT", "/v2/app/manifests/v1", manifest, "Content-Type", TestContent.OCI_MANIFEST);
+        HttpResponse<byte[]> put =
+                http.send("PUT", "/v2/app/manifests/v1", manifest, "Content-Type", TestContent.OCI_MANIFEST);
         assertThat(put.statusCode()).isEqualTo(507);
-        assertThat(new String(put.body(), StandardCharsets.UTF_8)).contains("storage is full").doesNotContain("ContentException");
+        assertThat(new String(put.body(), StandardCharsets.UTF_8))
+                .contains("storage is full")
+                .doesNotContain("ContentException");
 
         // Nothing half-written stays behind: the upload is where it was, and the same requests now succeed.
         Files.delete(filler);
-        assertThat(http.send("GET", location, null).headers().firstValue("Range")).hasValue("0-0");
-        assertThat(http.send("PATCH", location, layer, "Content-Range", "0-" + (layer.length - 1)).statusCode()).isEqualTo(202);
-        assertThat(http.send("PUT", location + "?digest=" + Digest.sha256(layer), null).statusCode()).isEqualTo(201);
-        assertThat(http.send("PUT", "/v2/app/manifests/v1", manifest, "Content-Type", TestContent.OCI_MANIFEST).statusCode())
+        assertThat(http.send("GET", location, null).headers().firstValue("Range"))
+                .hasValue("0-0");
+        assertThat(http.send("PATCH", location, layer, "Content-Range", "0-" + (layer.length - 1))
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(http.send("PUT", location + "?digest=" + Digest.sha256(layer), null)
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(http.send("PUT", "/v2/app/manifests/v1", manifest, "Content-Type", TestContent.OCI_MANIFEST)
+                        .statusCode())
                 .isEqualTo(201);
     }
 }

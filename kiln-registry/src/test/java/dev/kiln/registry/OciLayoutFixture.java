@@ -15,8 +15,7 @@ import java.util.List;
 
 /** Writes an OCI image layout by hand (spec image-layout.md), single- or multi-arch, with real gzip tar layers. */
 final class OciLayoutFixture {
-    private OciLayoutFixture() {
-    }
+    private OciLayoutFixture() {}
 
     static byte[] layer(long seed, int size) throws IOException {
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
@@ -43,13 +42,17 @@ final class OciLayoutFixture {
             byte[] gz = Gzip.compress(tar, 1);
             diffIds.add("\"" + Digest.sha256(tar) + "\"");
             blob(layout, gz);
-            layerDescs.append(i > 0 ? "," : "").append(TestContent.descriptor("application/vnd.oci.image.layer.v1.tar+gzip", gz));
+            layerDescs
+                    .append(i > 0 ? "," : "")
+                    .append(TestContent.descriptor("application/vnd.oci.image.layer.v1.tar+gzip", gz));
         }
-        byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
-                + String.join(",", diffIds) + "]}}").getBytes(StandardCharsets.UTF_8);
+        byte[] config = ("{\"architecture\":\"" + arch
+                        + "\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+                        + String.join(",", diffIds) + "]}}")
+                .getBytes(StandardCharsets.UTF_8);
         blob(layout, config);
         byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + TestContent.OCI_MANIFEST + "\",\"config\":"
-                + TestContent.descriptor(TestContent.OCI_CONFIG, config) + ",\"layers\":[" + layerDescs + "]}")
+                        + TestContent.descriptor(TestContent.OCI_CONFIG, config) + ",\"layers\":[" + layerDescs + "]}")
                 .getBytes(StandardCharsets.UTF_8);
         blob(layout, manifest);
         return manifest;
@@ -64,8 +67,10 @@ final class OciLayoutFixture {
     static void finish(Path layout, String mediaType, byte[] top, String tag) throws IOException {
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         String d = TestContent.descriptor(mediaType, top);
-        Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[" + d.substring(0, d.length() - 1)
-                + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
+        Files.writeString(
+                layout.resolve("index.json"),
+                "{\"schemaVersion\":2,\"manifests\":[" + d.substring(0, d.length() - 1)
+                        + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
     }
 
     static byte[] singleArch(Path layout, long seed, int layers, int layerSize) throws IOException {
@@ -78,7 +83,8 @@ final class OciLayoutFixture {
         byte[] amd = image(layout, "amd64", seed, 2, 5000);
         byte[] arm = image(layout, "arm64", seed + 1, 2, 5000);
         byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + TestContent.OCI_INDEX + "\",\"manifests\":["
-                + platformDescriptor(amd, "amd64") + "," + platformDescriptor(arm, "arm64") + "]}").getBytes(StandardCharsets.UTF_8);
+                        + platformDescriptor(amd, "amd64") + "," + platformDescriptor(arm, "arm64") + "]}")
+                .getBytes(StandardCharsets.UTF_8);
         blob(layout, index);
         finish(layout, TestContent.OCI_INDEX, index, "v1");
         return index;

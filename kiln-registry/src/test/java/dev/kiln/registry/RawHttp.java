@@ -21,8 +21,7 @@ final class RawHttp {
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** A connection to the server on 127.0.0.1 from {@code local}, with reads timing out after 10 s. */
     static Socket connect(String local, int port) throws IOException {
@@ -32,13 +31,17 @@ final class RawHttp {
     }
 
     /** One request with a complete body and {@code Connection: close}. */
-    static Response send(String local, int port, String method, String path, byte[] body, String... headers) throws IOException {
+    static Response send(String local, int port, String method, String path, byte[] body, String... headers)
+            throws IOException {
         try (Socket s = connect(local, port)) {
-            StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+            StringBuilder head =
+                    new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
             for (int i = 0; i + 1 < headers.length; i += 2) {
                 head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
             }
-            head.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n\r\n");
+            head.append("Content-Length: ")
+                    .append(body == null ? 0 : body.length)
+                    .append("\r\n\r\n");
             s.getOutputStream().write(head.toString().getBytes(StandardCharsets.US_ASCII));
             if (body != null) {
                 s.getOutputStream().write(body);
@@ -57,7 +60,9 @@ final class RawHttp {
         Map<String, String> headers = new HashMap<>();
         for (String line; (line = line(in)) != null && !line.isEmpty(); ) {
             int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            headers.put(
+                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).trim());
         }
         int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
         return new Response(Integer.parseInt(status.split(" ")[1]), headers, in.readNBytes(length));

@@ -33,6 +33,7 @@ class SlowClientIT {
 
     @TempDir
     Path root;
+
     RegistryServer server;
     final List<Socket> sockets = new ArrayList<>();
     final ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,24 +65,31 @@ class SlowClientIT {
     Socket openBody(String local, String method, String path, int length) throws IOException {
         Socket s = RawHttp.connect(local, server.port());
         sockets.add(s);
-        s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
-                + "Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+                .write((method + " " + path
+                                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                                + "Content-Length: " + length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
         return s;
     }
 
     /** Every {@code period}, one more byte on each socket; sockets the server closed are skipped. */
     void dripEvery(Duration period, List<Socket> slow) {
-        drip.scheduleAtFixedRate(() -> {
-            for (Socket s : slow) {
-                try {
-                    s.getOutputStream().write('x');
-                    s.getOutputStream().flush();
-                } catch (IOException closedByServer) {
-                    // the server cut this one off, which is what some tests want
-                }
-            }
-        }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        drip.scheduleAtFixedRate(
+                () -> {
+                    for (Socket s : slow) {
+                        try {
+                            s.getOutputStream().write('x');
+                            s.getOutputStream().flush();
+                        } catch (IOException closedByServer) {
+                            // the server cut this one off, which is what some tests want
+                        }
+                    }
+                },
+                0,
+                period.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     void awaitUploadsInProgress(int n) throws InterruptedException {
@@ -108,10 +116,14 @@ class SlowClientIT {
         awaitUploadsInProgress(ClientLimits.defaults().maxBodies());
         Thread.sleep(500);
 
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         for (String path : new String[] {"/v2/", "/v2/app/tags/list", "/healthz"}) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path).isIn(200, 404);
         }
         // Only the allowed number of bodies is being read; the others wait without a thread.
@@ -122,14 +134,18 @@ class SlowClientIT {
     void aBodySlowerThanTheMinimumRateIsCutOffWith408AndNothingIsStored() throws Exception {
         start(ClientLimits.defaults());
         Http http = new Http("http://127.0.0.1:" + server.port());
-        String location = http.send("POST", "/v2/app/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+        String location = http.send("POST", "/v2/app/blobs/uploads/", null)
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
         Socket s = openBody("127.0.0.1", "PATCH", location, 1000);
         // 10 bytes a second, a hundredth of the default minimum: 1000 bytes would take 100 s.
         dripEvery(Duration.ofMillis(100), List.of(s));
         RawHttp.Response r = RawHttp.read(s.getInputStream());
         assertThat(r.status()).isEqualTo(408);
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("BLOB_UPLOAD_INVALID", "too slowly");
-        assertThat(http.send("GET", location, null).headers().firstValue("Range")).hasValue("0-0");
+        assertThat(http.send("GET", location, null).headers().firstValue("Range"))
+                .hasValue("0-0");
     }
 
     @Test
@@ -141,19 +157,29 @@ class SlowClientIT {
         byte[] blob = TestContent.random(11, 1 << 20);
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger uploaded = new AtomicInteger();
-        Thread fast = new Thread(() -> {
-            while (!done.get()) {
-                http.send("POST", "/v2/other/blobs/uploads/?digest=" + dev.kiln.content.Digest.sha256(blob), blob);
-                uploaded.incrementAndGet();
-            }
-        }, "fast-uploader");
+        Thread fast = new Thread(
+                () -> {
+                    while (!done.get()) {
+                        http.send(
+                                "POST",
+                                "/v2/other/blobs/uploads/?digest=" + dev.kiln.content.Digest.sha256(blob),
+                                blob);
+                        uploaded.incrementAndGet();
+                    }
+                },
+                "fast-uploader");
         fast.start();
         try {
             for (int i = 0; i < 400 && uploaded.get() < 3; i++) {
                 Thread.sleep(50);
             }
-            assertThat(uploaded.get()).as("fast uploads before the slow body starts").isGreaterThanOrEqualTo(3);
-            String location = http.send("POST", "/v2/app/blobs/uploads/", null).headers().firstValue("Location").orElseThrow();
+            assertThat(uploaded.get())
+                    .as("fast uploads before the slow body starts")
+                    .isGreaterThanOrEqualTo(3);
+            String location = http.send("POST", "/v2/app/blobs/uploads/", null)
+                    .headers()
+                    .firstValue("Location")
+                    .orElseThrow();
             Socket s = openBody("127.0.0.1", "PATCH", location, 1000);
             dripEvery(Duration.ofMillis(100), List.of(s));
             RawHttp.Response r = RawHttp.read(s.getInputStream());
@@ -184,16 +210,20 @@ class SlowClientIT {
         assertThat(third.status()).isEqualTo(429);
         assertThat(new String(third.body(), StandardCharsets.UTF_8)).contains("TOOMANYREQUESTS", "127.0.0.5");
         assertThat(third.header("Retry-After")).isEqualTo("2");
-        assertThat(RawHttp.send("127.0.0.6", server.port(), "POST", "/v2/app/blobs/uploads/", null).status()).isEqualTo(202);
+        assertThat(RawHttp.send("127.0.0.6", server.port(), "POST", "/v2/app/blobs/uploads/", null)
+                        .status())
+                .isEqualTo(202);
         // Reads from the same address are not limited.
-        assertThat(RawHttp.send("127.0.0.5", server.port(), "GET", "/v2/", null).status()).isEqualTo(200);
+        assertThat(RawHttp.send("127.0.0.5", server.port(), "GET", "/v2/", null).status())
+                .isEqualTo(200);
 
         // Once one of its bodies ends, the client may start another.
         first.getOutputStream().write(new byte[10]);
         assertThat(RawHttp.read(first.getInputStream()).status()).isEqualTo(400);
         int status = 0;
         for (int i = 0; i < 100 && status != 202; i++) {
-            status = RawHttp.send("127.0.0.5", server.port(), "POST", "/v2/app/blobs/uploads/", null).status();
+            status = RawHttp.send("127.0.0.5", server.port(), "POST", "/v2/app/blobs/uploads/", null)
+                    .status();
             Thread.sleep(status == 202 ? 0 : 50);
         }
         assertThat(status).isEqualTo(202);

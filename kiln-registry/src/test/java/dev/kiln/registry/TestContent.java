@@ -12,8 +12,7 @@ final class TestContent {
     static final String OCI_CONFIG = MediaTypes.OCI_CONFIG;
     static final String OCI_LAYER = MediaTypes.OCI_LAYER;
 
-    private TestContent() {
-    }
+    private TestContent() {}
 
     static byte[] random(long seed, int size) {
         byte[] b = new byte[size];
@@ -27,12 +26,14 @@ final class TestContent {
     }
 
     static String descriptor(String mediaType, byte[] content) {
-        return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + Digest.sha256(content) + "\",\"size\":" + content.length + "}";
+        return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + Digest.sha256(content) + "\",\"size\":"
+                + content.length + "}";
     }
 
     static byte[] manifest(byte[] config, byte[]... layers) {
         StringBuilder sb = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":")
-                .append(descriptor(OCI_CONFIG, config)).append(",\"layers\":[");
+                .append(descriptor(OCI_CONFIG, config))
+                .append(",\"layers\":[");
         for (int i = 0; i < layers.length; i++) {
             sb.append(i > 0 ? "," : "").append(descriptor(OCI_LAYER, layers[i]));
         }

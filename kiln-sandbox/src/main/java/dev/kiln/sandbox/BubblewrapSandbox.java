@@ -11,8 +11,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -96,8 +96,8 @@ public final class BubblewrapSandbox implements Sandbox {
 
     /** util-linux's unshare, beside bwrap or in the usual places. */
     private static Path sibling(Path dir, String name) {
-        for (Path candidate : new Path[] {dir == null ? null : dir.resolve(name), Path.of("/usr/bin", name),
-                Path.of("/bin", name)}) {
+        for (Path candidate :
+                new Path[] {dir == null ? null : dir.resolve(name), Path.of("/usr/bin", name), Path.of("/bin", name)}) {
             if (candidate != null && Files.isExecutable(candidate)) {
                 return candidate;
             }
@@ -136,8 +136,8 @@ public final class BubblewrapSandbox implements Sandbox {
         }
         for (Mount m : spec.extraMounts()) {
             if (!Files.exists(m.hostPath())) {
-                throw new SandboxException("sandbox mount " + m.guestPath() + ": host path " + m.hostPath()
-                        + " does not exist");
+                throw new SandboxException(
+                        "sandbox mount " + m.guestPath() + ": host path " + m.hostPath() + " does not exist");
             }
         }
         Path stage;
@@ -168,18 +168,27 @@ public final class BubblewrapSandbox implements Sandbox {
                 }
             }
         } catch (IOException e) {
-            throw new SandboxException("cannot prepare the sandbox under " + scratchDirectory + ": "
-                    + e.getMessage(), e);
+            throw new SandboxException(
+                    "cannot prepare the sandbox under " + scratchDirectory + ": " + e.getMessage(), e);
         }
         try {
             // bwrap sees the stage where the launcher shows it, which is the stage itself when not staged.
             Path view = identity.kind() == IdentityMap.Kind.SUBORDINATE ? Launcher.STAGE_VIEW : stage;
             List<String> options = commandLine.options(spec, identity, view.resolve("etc"), p -> {
                 Path point = staged.get(p.toAbsolutePath().normalize());
-                return point == null ? p.toAbsolutePath() : view.resolve(stage.relativize(point).toString());
+                return point == null
+                        ? p.toAbsolutePath()
+                        : view.resolve(stage.relativize(point).toString());
             });
-            List<String> argv = Launcher.argv(shell, unshare, bwrap, identity, stage, staged,
-                    ProcessLimits.clampMaxProcesses(spec.limits().maxProcesses()), spec.command());
+            List<String> argv = Launcher.argv(
+                    shell,
+                    unshare,
+                    bwrap,
+                    identity,
+                    stage,
+                    staged,
+                    ProcessLimits.clampMaxProcesses(spec.limits().maxProcesses()),
+                    spec.command());
             return execute(argv, options, spec, log);
         } finally {
             removeStage(stage, staged.values());
@@ -218,9 +227,7 @@ public final class BubblewrapSandbox implements Sandbox {
     }
 
     private ExecResult execute(List<String> argv, List<String> options, SandboxSpec spec, OutputStream log) {
-        ProcessBuilder pb = new ProcessBuilder(argv)
-                .directory(new File("/"))
-                .redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(new File("/")).redirectErrorStream(true);
         // The launcher needs no environment; the command's is passed with --setenv.
         pb.environment().clear();
         Process process;
@@ -242,9 +249,12 @@ public final class BubblewrapSandbox implements Sandbox {
             killTree(process);
             throw new SandboxException("cannot hand the sandbox options to bwrap: " + e.getMessage(), e);
         }
-        WorkspaceWatch watch = new WorkspaceWatch(spec.workspace(), spec.limits().maxWorkspaceBytes());
+        WorkspaceWatch watch =
+                new WorkspaceWatch(spec.workspace(), spec.limits().maxWorkspaceBytes());
         ExecResult.Termination termination = ExecResult.Termination.EXITED;
-        long deadline = spec.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + spec.timeout().toNanos();
+        long deadline = spec.timeout() == null
+                ? Long.MAX_VALUE
+                : System.nanoTime() + spec.timeout().toNanos();
         try {
             while (true) {
                 long wait = Math.min(workspacePoll.toNanos(), deadline - System.nanoTime());
@@ -271,8 +281,9 @@ public final class BubblewrapSandbox implements Sandbox {
             throw new SandboxException("interrupted while running " + spec.command() + " in the sandbox", e);
         }
         if (pump.failure != null) {
-            throw new SandboxException("cannot copy sandbox output of " + spec.command() + " to the log: "
-                    + pump.failure.getMessage(), pump.failure);
+            throw new SandboxException(
+                    "cannot copy sandbox output of " + spec.command() + " to the log: " + pump.failure.getMessage(),
+                    pump.failure);
         }
         return new ExecResult(process.exitValue(), termination);
     }

@@ -37,16 +37,44 @@ public final class GuestAccounts {
 
     /** name, gid, members. */
     private static final String[][] GROUPS = {
-        {"root", "0", "root"}, {"bin", "1", "root,bin,daemon"}, {"daemon", "2", "root,bin,daemon"},
-        {"sys", "3", "root,bin,adm"}, {"adm", "4", "root,adm,daemon"}, {"tty", "5", ""}, {"disk", "6", "root,adm"},
-        {"lp", "7", "lp"}, {"kmem", "9", ""}, {"wheel", "10", "root"}, {"floppy", "11", "root"},
-        {"mail", "12", "mail"}, {"news", "13", "news"}, {"uucp", "14", "uucp"}, {"man", "15", "man"},
-        {"cron", "16", "cron"}, {"console", "17", ""}, {"audio", "18", ""}, {"cdrom", "19", ""},
-        {"dialout", "20", "root"}, {"ftp", "21", ""}, {"sshd", "22", ""}, {"input", "23", ""}, {"at", "25", "at"},
-        {"tape", "26", "root"}, {"video", "27", "root"}, {"netdev", "28", ""}, {"kvm", "34", ""},
-        {"games", "35", ""}, {"shadow", "42", ""}, {"www-data", "82", ""}, {"users", "100", "games"},
-        {"ntp", "123", ""}, {"utmp", "406", ""}, {"ping", "999", ""}, {"nonroot", "65532", ""},
-        {"nogroup", "65533", ""}, {"nobody", "65534", ""},
+        {"root", "0", "root"},
+        {"bin", "1", "root,bin,daemon"},
+        {"daemon", "2", "root,bin,daemon"},
+        {"sys", "3", "root,bin,adm"},
+        {"adm", "4", "root,adm,daemon"},
+        {"tty", "5", ""},
+        {"disk", "6", "root,adm"},
+        {"lp", "7", "lp"},
+        {"kmem", "9", ""},
+        {"wheel", "10", "root"},
+        {"floppy", "11", "root"},
+        {"mail", "12", "mail"},
+        {"news", "13", "news"},
+        {"uucp", "14", "uucp"},
+        {"man", "15", "man"},
+        {"cron", "16", "cron"},
+        {"console", "17", ""},
+        {"audio", "18", ""},
+        {"cdrom", "19", ""},
+        {"dialout", "20", "root"},
+        {"ftp", "21", ""},
+        {"sshd", "22", ""},
+        {"input", "23", ""},
+        {"at", "25", "at"},
+        {"tape", "26", "root"},
+        {"video", "27", "root"},
+        {"netdev", "28", ""},
+        {"kvm", "34", ""},
+        {"games", "35", ""},
+        {"shadow", "42", ""},
+        {"www-data", "82", ""},
+        {"users", "100", "games"},
+        {"ntp", "123", ""},
+        {"utmp", "406", ""},
+        {"ping", "999", ""},
+        {"nonroot", "65532", ""},
+        {"nogroup", "65533", ""},
+        {"nobody", "65534", ""},
     };
 
     private GuestAccounts() {}
@@ -55,8 +83,18 @@ public final class GuestAccounts {
     public static String passwd(int uid, int gid) {
         StringBuilder passwd = new StringBuilder();
         for (String[] u : USERS) {
-            passwd.append(u[0]).append(":x:").append(u[1]).append(':').append(u[2]).append(':').append(u[0])
-                    .append(':').append(u[3]).append(':').append(u[4]).append('\n');
+            passwd.append(u[0])
+                    .append(":x:")
+                    .append(u[1])
+                    .append(':')
+                    .append(u[2])
+                    .append(':')
+                    .append(u[0])
+                    .append(':')
+                    .append(u[3])
+                    .append(':')
+                    .append(u[4])
+                    .append('\n');
         }
         if (userName(uid).isEmpty()) {
             passwd.append("build:x:").append(uid).append(':').append(gid).append(":build:/home/build:/bin/sh\n");
@@ -68,7 +106,12 @@ public final class GuestAccounts {
     public static String group(int gid) {
         StringBuilder group = new StringBuilder();
         for (String[] g : GROUPS) {
-            group.append(g[0]).append(":x:").append(g[1]).append(':').append(g[2]).append('\n');
+            group.append(g[0])
+                    .append(":x:")
+                    .append(g[1])
+                    .append(':')
+                    .append(g[2])
+                    .append('\n');
         }
         if (groupName(gid).isEmpty()) {
             group.append("build:x:").append(gid).append(":\n");

@@ -31,7 +31,10 @@ public record IdentityMap(Kind kind, int hostUid, int hostGid, int count) {
     /** The subordinate range a root-run Kiln needs: uid 0..65535 inside, like a container's. */
     public static final int SUBORDINATE_COUNT = 65536;
 
-    public enum Kind { SUBORDINATE, CALLER }
+    public enum Kind {
+        SUBORDINATE,
+        CALLER
+    }
 
     public IdentityMap {
         if (hostUid < 0 || hostGid < 0 || count < 1) {
@@ -119,8 +122,8 @@ public record IdentityMap(Kind kind, int hostUid, int hostGid, int count) {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), attribute);
         } catch (IOException | UnsupportedOperationException e) {
-            throw new SandboxUnavailableException("cannot read this process's " + attribute + " from /proc/self: "
-                    + e.getMessage(), e);
+            throw new SandboxUnavailableException(
+                    "cannot read this process's " + attribute + " from /proc/self: " + e.getMessage(), e);
         }
     }
 }

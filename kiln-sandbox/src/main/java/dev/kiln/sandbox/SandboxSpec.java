@@ -49,6 +49,7 @@ public record SandboxSpec(
     public static final String WORKSPACE_GUEST_PATH = "/home/build";
     /** Builds run as root inside their own user namespace, as melange's do (see {@link IdentityMap}). */
     public static final int DEFAULT_UID = 0;
+
     public static final int DEFAULT_GID = 0;
 
     public SandboxSpec {
@@ -81,23 +82,67 @@ public record SandboxSpec(
      * no timeout, {@link SandboxLimits#DEFAULT}.
      */
     public static SandboxSpec of(Path workspace, List<String> command) {
-        return new SandboxSpec(workspace, List.of(), command, Map.of(), WORKSPACE_GUEST_PATH,
-                DEFAULT_UID, DEFAULT_GID, false, null, List.of(), SandboxLimits.DEFAULT, null);
+        return new SandboxSpec(
+                workspace,
+                List.of(),
+                command,
+                Map.of(),
+                WORKSPACE_GUEST_PATH,
+                DEFAULT_UID,
+                DEFAULT_GID,
+                false,
+                null,
+                List.of(),
+                SandboxLimits.DEFAULT,
+                null);
     }
 
     public SandboxSpec withWorkspace(Path newWorkspace) {
-        return new SandboxSpec(newWorkspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, limits, rootfs);
+        return new SandboxSpec(
+                newWorkspace,
+                extraMounts,
+                command,
+                environment,
+                workingDirectory,
+                uid,
+                gid,
+                network,
+                timeout,
+                addCapabilities,
+                limits,
+                rootfs);
     }
 
     public SandboxSpec withCommand(List<String> newCommand) {
-        return new SandboxSpec(workspace, extraMounts, newCommand, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, limits, rootfs);
+        return new SandboxSpec(
+                workspace,
+                extraMounts,
+                newCommand,
+                environment,
+                workingDirectory,
+                uid,
+                gid,
+                network,
+                timeout,
+                addCapabilities,
+                limits,
+                rootfs);
     }
 
     public SandboxSpec withExtraMounts(List<Mount> mounts) {
-        return new SandboxSpec(workspace, mounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, limits, rootfs);
+        return new SandboxSpec(
+                workspace,
+                mounts,
+                command,
+                environment,
+                workingDirectory,
+                uid,
+                gid,
+                network,
+                timeout,
+                addCapabilities,
+                limits,
+                rootfs);
     }
 
     public SandboxSpec withMount(Mount mount) {
@@ -107,44 +152,132 @@ public record SandboxSpec(
     }
 
     public SandboxSpec withEnvironment(Map<String, String> newEnvironment) {
-        return new SandboxSpec(workspace, extraMounts, command, newEnvironment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, limits, rootfs);
+        return new SandboxSpec(
+                workspace,
+                extraMounts,
+                command,
+                newEnvironment,
+                workingDirectory,
+                uid,
+                gid,
+                network,
+                timeout,
+                addCapabilities,
+                limits,
+                rootfs);
     }
 
     public SandboxSpec withWorkingDirectory(String guestPath) {
-        return new SandboxSpec(workspace, extraMounts, command, environment, guestPath, uid, gid,
-                network, timeout, addCapabilities, limits, rootfs);
+        return new SandboxSpec(
+                workspace,
+                extraMounts,
+                command,
+                environment,
+                guestPath,
+                uid,
+                gid,
+                network,
+                timeout,
+                addCapabilities,
+                limits,
+                rootfs);
     }
 
     public SandboxSpec withUser(int newUid, int newGid) {
-        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, newUid, newGid,
-                network, timeout, addCapabilities, limits, rootfs);
+        return new SandboxSpec(
+                workspace,
+                extraMounts,
+                command,
+                environment,
+                workingDirectory,
+                newUid,
+                newGid,
+                network,
+                timeout,
+                addCapabilities,
+                limits,
+                rootfs);
     }
 
     public SandboxSpec withNetwork(boolean enabled) {
-        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                enabled, timeout, addCapabilities, limits, rootfs);
+        return new SandboxSpec(
+                workspace,
+                extraMounts,
+                command,
+                environment,
+                workingDirectory,
+                uid,
+                gid,
+                enabled,
+                timeout,
+                addCapabilities,
+                limits,
+                rootfs);
     }
 
     public SandboxSpec withTimeout(Duration newTimeout) {
-        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, newTimeout, addCapabilities, limits, rootfs);
+        return new SandboxSpec(
+                workspace,
+                extraMounts,
+                command,
+                environment,
+                workingDirectory,
+                uid,
+                gid,
+                network,
+                newTimeout,
+                addCapabilities,
+                limits,
+                rootfs);
     }
 
     public SandboxSpec withAddCapabilities(List<String> capabilities) {
-        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, capabilities, limits, rootfs);
+        return new SandboxSpec(
+                workspace,
+                extraMounts,
+                command,
+                environment,
+                workingDirectory,
+                uid,
+                gid,
+                network,
+                timeout,
+                capabilities,
+                limits,
+                rootfs);
     }
 
     public SandboxSpec withLimits(SandboxLimits newLimits) {
-        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, newLimits, rootfs);
+        return new SandboxSpec(
+                workspace,
+                extraMounts,
+                command,
+                environment,
+                workingDirectory,
+                uid,
+                gid,
+                network,
+                timeout,
+                addCapabilities,
+                newLimits,
+                rootfs);
     }
 
     /** The hermetic stage: {@code newRootfs} becomes the sandbox's {@code /} (null: back to the host-toolchain stage). */
     public SandboxSpec withRootfs(Path newRootfs) {
-        return new SandboxSpec(workspace, extraMounts, command, environment, workingDirectory, uid, gid,
-                network, timeout, addCapabilities, limits, newRootfs);
+        return new SandboxSpec(
+                workspace,
+                extraMounts,
+                command,
+                environment,
+                workingDirectory,
+                uid,
+                gid,
+                network,
+                timeout,
+                addCapabilities,
+                limits,
+                newRootfs);
     }
 
     /** True in the hermetic stage, false in the host-toolchain stage. */

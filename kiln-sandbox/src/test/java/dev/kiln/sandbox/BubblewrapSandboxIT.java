@@ -21,8 +21,12 @@ class BubblewrapSandboxIT {
 
     private static final Map<String, String> PATH_ONLY = Map.of("PATH", "/usr/bin:/bin");
 
-    @TempDir Path workspace;
-    @TempDir Path scratch;
+    @TempDir
+    Path workspace;
+
+    @TempDir
+    Path scratch;
+
     private BubblewrapSandbox sandbox;
 
     @BeforeEach
@@ -102,10 +106,14 @@ class BubblewrapSandboxIT {
     @Test
     void hostUsersAndFilesDoNotLeakIntoEtc() {
         Run run = sh("cat /etc/passwd; ls /etc");
-        assertThat(run.log()).contains("root:x:0:0:root:/root:/bin/sh\n", "nobody:x:65534:65534:")
-                .doesNotContain("shadow\n").doesNotContain("hostname-of-host");
+        assertThat(run.log())
+                .contains("root:x:0:0:root:/root:/bin/sh\n", "nobody:x:65534:65534:")
+                .doesNotContain("shadow\n")
+                .doesNotContain("hostname-of-host");
         String hostPasswd = readOrEmpty(Path.of("/etc/passwd"));
-        hostPasswd.lines().map(l -> l.split(":")[0])
+        hostPasswd
+                .lines()
+                .map(l -> l.split(":")[0])
                 .filter(name -> !GENERATED_ACCOUNTS.contains(name))
                 .forEach(name -> assertThat(run.log()).doesNotContain("\n" + name + ":x:"));
     }
@@ -124,14 +132,16 @@ class BubblewrapSandboxIT {
 
             // Positive control: the same probe reaches the host's server when the network is shared.
             Run shared = run(SandboxSpec.of(workspace, List.of("/bin/sh", "-c", connect))
-                    .withEnvironment(PATH_ONLY).withNetwork(true));
+                    .withEnvironment(PATH_ONLY)
+                    .withNetwork(true));
             assertThat(shared.result().exitCode()).isZero();
         }
     }
 
     @Test
     void compilesAndRunsACProgramWithTheHostToolchain() throws IOException {
-        Files.writeString(workspace.resolve("hello.c"),
+        Files.writeString(
+                workspace.resolve("hello.c"),
                 "#include <stdio.h>\nint main(void) { printf(\"hello from %s\\n\", \"kiln\"); return 0; }\n");
 
         Run run = run(SandboxSpec.of(workspace, List.of("/bin/sh", "-c", "cc -O2 -o hello hello.c && ./hello"))
@@ -146,7 +156,8 @@ class BubblewrapSandboxIT {
     void timeoutKillsTheProcessTree() throws IOException {
         // The background child would keep the log pipe open if only the shell were killed.
         Run run = run(SandboxSpec.of(workspace, List.of("/bin/sh", "-c", "sleep 300 & echo started; sleep 300"))
-                .withEnvironment(PATH_ONLY).withTimeout(Duration.ofMillis(1500)));
+                .withEnvironment(PATH_ONLY)
+                .withTimeout(Duration.ofMillis(1500)));
 
         assertThat(run.result().timedOut()).isTrue();
         assertThat(run.result().succeeded()).isFalse();
@@ -159,7 +170,8 @@ class BubblewrapSandboxIT {
         Files.writeString(source.resolve("input.txt"), "payload\n");
 
         Run run = run(SandboxSpec.of(workspace, List.of("/bin/sh", "-c", "cat /src/input.txt; touch /src/new"))
-                .withEnvironment(PATH_ONLY).withMount(Mount.readOnly(source, "/src")));
+                .withEnvironment(PATH_ONLY)
+                .withMount(Mount.readOnly(source, "/src")));
 
         assertThat(run.log()).startsWith("payload\n");
         assertThat(run.result().exitCode()).isNotZero();
@@ -170,12 +182,33 @@ class BubblewrapSandboxIT {
     void missingWorkspaceIsReportedBeforeStarting() {
         SandboxSpec spec = SandboxSpec.of(workspace.resolve("absent"), List.of("/usr/bin/true"));
         assertThatThrownBy(() -> sandbox.run(spec, new ByteArrayOutputStream()))
-                .isInstanceOf(SandboxException.class).hasMessageContaining("absent");
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("absent");
     }
 
-    private static final List<String> GENERATED_ACCOUNTS = List.of("root", "bin", "daemon", "adm", "lp", "sync",
-            "shutdown", "halt", "mail", "news", "uucp", "operator", "man", "postmaster", "cron", "ftp", "sshd", "at",
-            "games", "ntp", "nonroot", "nobody");
+    private static final List<String> GENERATED_ACCOUNTS = List.of(
+            "root",
+            "bin",
+            "daemon",
+            "adm",
+            "lp",
+            "sync",
+            "shutdown",
+            "halt",
+            "mail",
+            "news",
+            "uucp",
+            "operator",
+            "man",
+            "postmaster",
+            "cron",
+            "ftp",
+            "sshd",
+            "at",
+            "games",
+            "ntp",
+            "nonroot",
+            "nobody");
 
     private static String readOrEmpty(Path p) {
         try {
@@ -198,7 +231,8 @@ class BubblewrapSandboxIT {
         List<String> args = sandbox.arguments(
                 SandboxSpec.of(workspace, List.of("/bin/true", "x")).withEnvironment(Map.of("A", "1")), scratch);
 
-        assertThat(args).doesNotContain(sandbox.executable().toString())
+        assertThat(args)
+                .doesNotContain(sandbox.executable().toString())
                 .containsSequence("--ro-bind", "/usr", "/usr")
                 .containsSequence("--bind", workspace.toString(), "/home/build")
                 .containsSequence("--clearenv", "--setenv", "A", "1")

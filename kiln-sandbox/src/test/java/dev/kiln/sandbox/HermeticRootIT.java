@@ -27,16 +27,27 @@ class HermeticRootIT {
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final Map<String, String> PATH_ONLY = Map.of("PATH", "/usr/bin:/bin");
 
-    @TempDir Path workspace;
-    @TempDir Path scratch;
-    @TempDir Path rootfs;
+    @TempDir
+    Path workspace;
+
+    @TempDir
+    Path scratch;
+
+    @TempDir
+    Path rootfs;
+
     private BubblewrapSandbox sandbox;
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeThat(Files.isExecutable(BUSYBOX)).as("Debian's busybox-static (scripts/host-setup installs it)").isTrue();
-        sandbox = new BubblewrapSandbox(BubblewrapSandbox.locate(System.getenv()), scratch,
-                IdentityMap.forCurrentProcess(), Duration.ofMillis(200));
+        assumeThat(Files.isExecutable(BUSYBOX))
+                .as("Debian's busybox-static (scripts/host-setup installs it)")
+                .isTrue();
+        sandbox = new BubblewrapSandbox(
+                BubblewrapSandbox.locate(System.getenv()),
+                scratch,
+                IdentityMap.forCurrentProcess(),
+                Duration.ofMillis(200));
         Path bin = Files.createDirectories(rootfs.resolve("bin"));
         Files.copy(BUSYBOX, bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
         for (String applet : List.of("sh", "ls", "cat", "echo", "test", "id", "touch", "mkdir", "grep", "rm", "mv")) {
@@ -53,7 +64,8 @@ class HermeticRootIT {
             return;
         }
         try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+            for (Path p : walk.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .toList()) {
                 Files.setAttribute(p, "unix:uid", sandbox.identity().hostUid());
                 Files.setAttribute(p, "unix:gid", sandbox.identity().hostGid());
             }
@@ -61,7 +73,8 @@ class HermeticRootIT {
     }
 
     private String sh(String script) {
-        SandboxSpec spec = SandboxSpec.of(workspace, List.of("/bin/sh", "-c", script)).withEnvironment(PATH_ONLY)
+        SandboxSpec spec = SandboxSpec.of(workspace, List.of("/bin/sh", "-c", script))
+                .withEnvironment(PATH_ONLY)
                 .withRootfs(rootfs);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ExecResult result = sandbox.run(spec, log);
@@ -90,11 +103,13 @@ class HermeticRootIT {
 
     @Test
     void filesOwnedOutsideTheBuildsRangeCanBeReplacedButNotWrittenInPlace() throws IOException {
-        assumeThat(sandbox.identity().kind()).as("only root can own files outside the build's range")
+        assumeThat(sandbox.identity().kind())
+                .as("only root can own files outside the build's range")
                 .isEqualTo(IdentityMap.Kind.SUBORDINATE);
         Path shared = rootfs.resolve("usr/share/from-cache");
-        String out = sh("echo changed >> /usr/share/from-cache 2>/dev/null && echo WROTE-IN-PLACE;"
-                + " echo mine > /usr/share/new && mv /usr/share/new /usr/share/from-cache && cat /usr/share/from-cache");
+        String out = sh(
+                "echo changed >> /usr/share/from-cache 2>/dev/null && echo WROTE-IN-PLACE;"
+                        + " echo mine > /usr/share/new && mv /usr/share/new /usr/share/from-cache && cat /usr/share/from-cache");
         assertThat(out).doesNotContain("WROTE-IN-PLACE").contains("mine");
         assertThat(Files.readString(rootfs.resolve("usr/share/from-cache"))).isEqualTo("mine\n");
         assertThat(shared).exists();

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IdentityMapTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void anOrdinaryUserMapsOnlyItself() {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PreflightTest {
 
-    @TempDir Path procSys;
+    @TempDir
+    Path procSys;
 
     @Test
     void missingBwrapNamesTheFix() {
@@ -29,11 +30,14 @@ class PreflightTest {
         Files.writeString(procSys.resolve("kernel/unprivileged_userns_clone"), "0\n");
         Files.writeString(procSys.resolve("user/max_user_namespaces"), "0\n");
 
-        String msg = new Preflight(procSys).diagnose(Path.of("/usr/bin/bwrap"), 1,
-                "bwrap: No permissions to create new namespace");
+        String msg = new Preflight(procSys)
+                .diagnose(Path.of("/usr/bin/bwrap"), 1, "bwrap: No permissions to create new namespace");
 
-        assertThat(msg).contains("No permissions to create new namespace",
-                "sysctl -w kernel.unprivileged_userns_clone=1", "sysctl -w user.max_user_namespaces=");
+        assertThat(msg)
+                .contains(
+                        "No permissions to create new namespace",
+                        "sysctl -w kernel.unprivileged_userns_clone=1",
+                        "sysctl -w user.max_user_namespaces=");
     }
 
     @Test

@@ -25,14 +25,21 @@ class SandboxIsolationIT {
 
     private static final Map<String, String> PATH_ONLY = Map.of("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
 
-    @TempDir Path workspace;
-    @TempDir Path scratch;
+    @TempDir
+    Path workspace;
+
+    @TempDir
+    Path scratch;
+
     private BubblewrapSandbox sandbox;
 
     @BeforeEach
     void setUp() {
-        sandbox = new BubblewrapSandbox(BubblewrapSandbox.locate(System.getenv()), scratch,
-                IdentityMap.forCurrentProcess(), Duration.ofMillis(200));
+        sandbox = new BubblewrapSandbox(
+                BubblewrapSandbox.locate(System.getenv()),
+                scratch,
+                IdentityMap.forCurrentProcess(),
+                Duration.ofMillis(200));
     }
 
     private record Run(ExecResult result, String log) {}
@@ -57,8 +64,8 @@ class SandboxIsolationIT {
         assertThat(run.result().succeeded()).as(run.log()).isTrue();
         assertThat(run.log()).startsWith("0\n");
 
-        int owner = (Integer) Files.getAttribute(workspace.resolve("made-by-build"), "unix:uid",
-                LinkOption.NOFOLLOW_LINKS);
+        int owner =
+                (Integer) Files.getAttribute(workspace.resolve("made-by-build"), "unix:uid", LinkOption.NOFOLLOW_LINKS);
         assertThat(owner).isEqualTo(sandbox.identity().hostUid());
         if (kilnIsRoot()) {
             assertThat(owner).isNotZero();
@@ -68,36 +75,46 @@ class SandboxIsolationIT {
 
     @Test
     void kernelSettingsCannotBeWrittenEvenWithTheSameValue() {
-        for (String knob : List.of("/proc/sys/vm/swappiness", "/proc/sys/kernel/core_pattern",
-                "/proc/sys/kernel/hostname")) {
+        for (String knob :
+                List.of("/proc/sys/vm/swappiness", "/proc/sys/kernel/core_pattern", "/proc/sys/kernel/hostname")) {
             Run run = sh("v=$(cat " + knob + ") && printf '%s\\n' \"$v\" > " + knob + " && echo WROTE");
             assertThat(run.log()).as(knob).doesNotContain("WROTE");
         }
-        Run sysrq = sh("test -e /proc/sysrq-trigger || { echo absent; exit 0; }; echo h > /proc/sysrq-trigger && echo WROTE");
+        Run sysrq = sh(
+                "test -e /proc/sysrq-trigger || { echo absent; exit 0; }; echo h > /proc/sysrq-trigger && echo WROTE");
         assertThat(sysrq.log()).doesNotContain("WROTE");
     }
 
     @Test
     void guestRootHasNoPowerOverHostRootsFiles() throws IOException {
-        assumeThat(kilnIsRoot()).as("only a root-run Kiln can make a file the build must not read").isTrue();
+        assumeThat(kilnIsRoot())
+                .as("only a root-run Kiln can make a file the build must not read")
+                .isTrue();
         Path secret = Files.writeString(scratch.resolve("secret"), "host-only\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Path hostDir = Files.createDirectories(scratch.resolve("host-dir"));
 
-        Run run = run(SandboxSpec.of(workspace, List.of("/bin/sh", "-c",
-                        "cat /secret; echo x > /host-dir/planted; chmod 777 /secret; echo done"))
+        Run run = run(SandboxSpec.of(
+                        workspace,
+                        List.of(
+                                "/bin/sh",
+                                "-c",
+                                "cat /secret; echo x > /host-dir/planted; chmod 777 /secret; echo done"))
                 .withEnvironment(PATH_ONLY)
                 .withMount(Mount.readOnly(secret, "/secret"))
                 .withMount(Mount.readOnly(hostDir, "/host-dir")));
 
         assertThat(run.log()).doesNotContain("host-only").contains("done");
         assertThat(hostDir.resolve("planted")).doesNotExist();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+                .isEqualTo("rw-------");
     }
 
     @Test
     void guestRootCanDoWhatInstallScriptsDo() throws IOException {
-        assumeThat(kilnIsRoot()).as("an unprivileged Kiln can map only its own uid").isTrue();
+        assumeThat(kilnIsRoot())
+                .as("an unprivileged Kiln can map only its own uid")
+                .isTrue();
         Run run = sh("set -e; cd /home/build; echo a > f; chown daemon:tty f; chgrp tty f;"
                 + " install -o root -g root -m 0444 f g; echo rewritten > g; cat g;"
                 + " mkdir d; chown 65532:65532 d; stat -c '%u:%g %n' f g d");
@@ -113,7 +130,10 @@ class SandboxIsolationIT {
         String hostPath = workspace.toAbsolutePath().toString();
         Run run = sh("for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; tr '\\0' '\\n' < $p/environ; done"
                 + " 2>/dev/null; echo END");
-        assertThat(run.log()).contains("END").contains("bwrap --args 3 -- ").doesNotContain(hostPath)
+        assertThat(run.log())
+                .contains("END")
+                .contains("bwrap --args 3 -- ")
+                .doesNotContain(hostPath)
                 .doesNotContain(scratch.toAbsolutePath().toString());
     }
 
@@ -126,9 +146,15 @@ class SandboxIsolationIT {
 
     @Test
     void forkBombsHitTheProcessLimit() {
-        assumeThat(kilnIsRoot()).as("the limit counts the build's own host uid only when that uid is its own").isTrue();
-        Run run = run(SandboxSpec.of(workspace, List.of("/bin/sh", "-c",
-                        "i=0; while [ $i -lt 64 ]; do sleep 30 & i=$((i+1)); done; echo spawned-all"))
+        assumeThat(kilnIsRoot())
+                .as("the limit counts the build's own host uid only when that uid is its own")
+                .isTrue();
+        Run run = run(SandboxSpec.of(
+                        workspace,
+                        List.of(
+                                "/bin/sh",
+                                "-c",
+                                "i=0; while [ $i -lt 64 ]; do sleep 30 & i=$((i+1)); done; echo spawned-all"))
                 .withEnvironment(PATH_ONLY)
                 .withTimeout(Duration.ofSeconds(20))
                 .withLimits(SandboxLimits.DEFAULT.withMaxProcesses(16)));
@@ -137,8 +163,9 @@ class SandboxIsolationIT {
 
     @Test
     void aWorkspaceGrowingPastItsLimitIsStopped() {
-        Run run = run(SandboxSpec.of(workspace, List.of("/bin/sh", "-c",
-                        "head -c 4000000 /dev/zero > /home/build/big; echo written; sleep 60"))
+        Run run = run(SandboxSpec.of(
+                        workspace,
+                        List.of("/bin/sh", "-c", "head -c 4000000 /dev/zero > /home/build/big; echo written; sleep 60"))
                 .withEnvironment(PATH_ONLY)
                 .withTimeout(Duration.ofSeconds(50))
                 .withLimits(SandboxLimits.DEFAULT.withMaxWorkspaceBytes(1_000_000)));

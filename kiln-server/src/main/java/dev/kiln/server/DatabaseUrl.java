@@ -4,8 +4,7 @@ import java.nio.file.Path;
 
 /** The forms {@code --database} accepts, turned into the JDBC URL the state store opens. */
 final class DatabaseUrl {
-    private DatabaseUrl() {
-    }
+    private DatabaseUrl() {}
 
     static String jdbc(String given, Path stateDir) {
         if (given == null || given.isBlank()) {

@@ -1,21 +1,21 @@
 package dev.kiln.server;
 
 import dev.kiln.apk.IndexEntry;
+import dev.kiln.apk.InstalledPackage;
 import dev.kiln.attest.Attestation;
+import dev.kiln.attest.ImageSigner;
 import dev.kiln.attest.PredicateTypes;
+import dev.kiln.attest.SigningKey;
 import dev.kiln.image.ArchImage;
 import dev.kiln.image.ImageBuild;
-import dev.kiln.apk.InstalledPackage;
-import dev.kiln.oci.Blob;
-import dev.kiln.oci.OciImage;
-import dev.kiln.server.state.Records;
-import java.nio.charset.StandardCharsets;
-import dev.kiln.attest.ImageSigner;
-import dev.kiln.attest.SigningKey;
 import dev.kiln.image.ImageProvenance;
 import dev.kiln.image.ImagePublisher;
+import dev.kiln.oci.Blob;
 import dev.kiln.oci.ImageReference;
+import dev.kiln.oci.OciImage;
 import dev.kiln.oci.distribution.RegistryClient;
+import dev.kiln.server.state.Records;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,8 +27,7 @@ import java.util.List;
  * pushed to, in both storage layouts so old and new clients find them.
  */
 public final class ImageAttestations {
-    private ImageAttestations() {
-    }
+    private ImageAttestations() {}
 
     /** The image's name in its SBOM and provenance: the config file's name without {@code .yaml}. */
     public static String imageName(Path config) {
@@ -36,14 +35,19 @@ public final class ImageAttestations {
     }
 
     /** Signs and attests each digest reference of {@code result}; the attestations are computed once. */
-    public static List<ImageSigner.Result> signAndAttest(RegistryClient client, ImagePublisher.PublishResult result, Path config,
-                                                         SigningKey key, Clock clock) {
-        return signAndAttest(client, result, ImageProvenance.attestations(result.build(), config, imageName(config)), key, clock);
+    public static List<ImageSigner.Result> signAndAttest(
+            RegistryClient client, ImagePublisher.PublishResult result, Path config, SigningKey key, Clock clock) {
+        return signAndAttest(
+                client, result, ImageProvenance.attestations(result.build(), config, imageName(config)), key, clock);
     }
 
     /** Signs each digest reference of {@code result} and attaches {@code attestations} to it. */
-    public static List<ImageSigner.Result> signAndAttest(RegistryClient client, ImagePublisher.PublishResult result,
-                                                         List<Attestation> attestations, SigningKey key, Clock clock) {
+    public static List<ImageSigner.Result> signAndAttest(
+            RegistryClient client,
+            ImagePublisher.PublishResult result,
+            List<Attestation> attestations,
+            SigningKey key,
+            Clock clock) {
         ImageSigner signer = new ImageSigner(clock, ImageSigner.Storage.BOTH);
         List<ImageSigner.Result> signed = new ArrayList<>();
         for (ImageReference ref : result.digestReferences()) {
@@ -59,7 +63,8 @@ public final class ImageAttestations {
     public static Records.ImageContents contents(ImageBuild build, List<Attestation> attestations) {
         ArchImage first = build.archs().get(0);
         OciImage image = first.image();
-        long size = image.manifest().descriptor().size() + image.config().descriptor().size();
+        long size = image.manifest().descriptor().size()
+                + image.config().descriptor().size();
         for (Blob layer : image.layers()) {
             size += layer.descriptor().size();
         }
@@ -70,10 +75,12 @@ public final class ImageAttestations {
         }
         List<Records.Document> documents = new ArrayList<>();
         for (Attestation a : attestations) {
-            String kind = a.predicateType().equals(PredicateTypes.SPDX) ? Records.Document.SPDX
+            String kind = a.predicateType().equals(PredicateTypes.SPDX)
+                    ? Records.Document.SPDX
                     : a.predicateType().equals(PredicateTypes.SLSA_PROVENANCE_V1) ? Records.Document.PROVENANCE : null;
             if (kind != null) {
-                documents.add(new Records.Document(kind, "application/json", new String(a.predicate(), StandardCharsets.UTF_8)));
+                documents.add(new Records.Document(
+                        kind, "application/json", new String(a.predicate(), StandardCharsets.UTF_8)));
             }
         }
         return new Records.ImageContents(size, packages, documents);

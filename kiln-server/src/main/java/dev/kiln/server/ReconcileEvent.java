@@ -32,12 +32,22 @@ public record ReconcileEvent(String kind, String text, Map<String, Object> field
     /** A package build's progress as the reconcile reports it. */
     public static ReconcileEvent of(BuildListener.BuildEvent event) {
         String text = switch (event.kind()) {
-            case STEP -> String.format("  [%d/%d] %s: %s", event.index(), event.total(), event.packageName(), event.message());
+            case STEP ->
+                String.format("  [%d/%d] %s: %s", event.index(), event.total(), event.packageName(), event.message());
             case WARNING -> "  warning: " + event.packageName() + ": " + event.message();
             case ENVIRONMENT -> "==> environment of " + event.packageName() + ": " + event.message();
             default -> "==> " + event.message();
         };
-        return of(event.kind().name().toLowerCase(Locale.ROOT), text, "package", event.packageName(),
-                "message", event.message(), "index", event.index(), "total", event.total());
+        return of(
+                event.kind().name().toLowerCase(Locale.ROOT),
+                text,
+                "package",
+                event.packageName(),
+                "message",
+                event.message(),
+                "index",
+                event.index(),
+                "total",
+                event.total());
     }
 }

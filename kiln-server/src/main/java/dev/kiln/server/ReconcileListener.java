@@ -5,7 +5,7 @@ import dev.kiln.build.BuildListener;
 /** Receives a reconcile's progress; called on the reconciling thread, so it must not block for long. */
 @FunctionalInterface
 public interface ReconcileListener {
-    ReconcileListener NONE = event -> { };
+    ReconcileListener NONE = event -> {};
 
     void onEvent(ReconcileEvent event);
 

@@ -18,11 +18,11 @@ import dev.kiln.oci.distribution.RegistrySink;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.PackagePlan;
+import dev.kiln.recipe.PipelineLibrary;
 import dev.kiln.recipe.Recipe;
+import dev.kiln.recipe.RecipeCompiler;
 import dev.kiln.recipe.RecipeException;
 import dev.kiln.recipe.RecipeLoader;
-import dev.kiln.recipe.RecipeCompiler;
-import dev.kiln.recipe.PipelineLibrary;
 import dev.kiln.recipe.Recipes;
 import dev.kiln.sandbox.BubblewrapSandbox;
 import dev.kiln.server.state.Records;
@@ -63,7 +63,11 @@ import java.util.Set;
  * {@link Settings}, so all stages build with the same options.
  */
 public final class Reconciler {
-    public enum Stage { UPSTREAMS, PACKAGES, IMAGES }
+    public enum Stage {
+        UPSTREAMS,
+        PACKAGES,
+        IMAGES
+    }
 
     /** Where images go: the registry's address and the push credentials (null for anonymous). */
     public record RegistryTarget(String address, Credentials credentials) {
@@ -76,7 +80,8 @@ public final class Reconciler {
      * One reconcile's scope. {@code kind} names the run in the record ({@code up}, {@code update});
      * {@code registry} is needed only with IMAGES.
      */
-    public record Request(String kind, Set<Stage> stages, List<Path> recipes, List<Path> images, RegistryTarget registry) {
+    public record Request(
+            String kind, Set<Stage> stages, List<Path> recipes, List<Path> images, RegistryTarget registry) {
         public Request {
             stages = stages.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stages));
             recipes = List.copyOf(recipes);
@@ -87,23 +92,32 @@ public final class Reconciler {
         }
     }
 
-    public enum PackageStatus { BUILT, UP_TO_DATE, FAILED }
+    public enum PackageStatus {
+        BUILT,
+        UP_TO_DATE,
+        FAILED
+    }
 
-    public record PackageOutcome(String recipe, String name, String version, PackageStatus status, String message, Path log) {
+    public record PackageOutcome(
+            String recipe, String name, String version, PackageStatus status, String message, Path log) {
         public boolean built() {
             return status == PackageStatus.BUILT;
         }
     }
 
-    public record ImageOutcome(String name, ImageReference reference, boolean pushed, boolean signed) {
-    }
+    public record ImageOutcome(String name, ImageReference reference, boolean pushed, boolean signed) {}
 
     /**
      * What a reconcile did. {@code updates} is null without UPSTREAMS; {@code problems} are recipes that
      * did not load; {@code imagesSkipped} explains why IMAGES did not run (a package failed).
      */
-    public record Report(long runId, List<String> problems, UpdateRun.Report updates, List<PackageOutcome> packages,
-                         List<ImageOutcome> images, String imagesSkipped) {
+    public record Report(
+            long runId,
+            List<String> problems,
+            UpdateRun.Report updates,
+            List<PackageOutcome> packages,
+            List<ImageOutcome> images,
+            String imagesSkipped) {
         public Report {
             problems = List.copyOf(problems);
             packages = List.copyOf(packages);
@@ -111,7 +125,9 @@ public final class Reconciler {
         }
 
         public boolean failed() {
-            return !problems.isEmpty() || (updates != null && updates.failed()) || imagesSkipped != null
+            return !problems.isEmpty()
+                    || (updates != null && updates.failed())
+                    || imagesSkipped != null
                     || packages.stream().anyMatch(p -> p.status() == PackageStatus.FAILED);
         }
     }
@@ -152,9 +168,13 @@ public final class Reconciler {
         SigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
         // the image key also signs each package's provenance; loaded once, when anything may be built or signed
         dev.kiln.attest.SigningKey imageKey = SigningKeys.imageKey(settings, listener);
-        Rebuilder rebuilder = recording(runId, UpdatePorts.rebuilder(
-                new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
-                settings.pipelineDirs(), settings.arch(), recipe -> buildOptions(packageKey, imageKey)));
+        Rebuilder rebuilder = recording(
+                runId,
+                UpdatePorts.rebuilder(
+                        new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
+                        settings.pipelineDirs(),
+                        settings.arch(),
+                        recipe -> buildOptions(packageKey, imageKey)));
 
         List<String> problems = new ArrayList<>();
         UpdateRun.Report updates = null;
@@ -162,13 +182,21 @@ public final class Reconciler {
             listener.onEvent(ReconcileEvent.of("stage", "==> checking upstreams", "stage", "upstreams"));
             List<Recipe> recipes = UpdatePorts.load(request.recipes(), settings.pipelineDirs(), problems);
             problems.forEach(p -> listener.onEvent(ReconcileEvent.of("error", p, "message", p)));
-            Path catalog = request.recipes().isEmpty() ? settings.catalog()
+            Path catalog = request.recipes().isEmpty()
+                    ? settings.catalog()
                     : request.recipes().get(0).toAbsolutePath().getParent();
             updates = updateRun(rebuilder).pass(catalog, recipes);
             for (UpdateRun.PackageReport p : updates.packages()) {
                 CheckResult c = p.check();
-                state.recordCheck(runId, c.recipe(), c.packageName(), c.current(),
-                        c.newest() == null ? null : c.newest().version(), c.monitor(), c.status().name(), c.message());
+                state.recordCheck(
+                        runId,
+                        c.recipe(),
+                        c.packageName(),
+                        c.current(),
+                        c.newest() == null ? null : c.newest().version(),
+                        c.monitor(),
+                        c.status().name(),
+                        c.message());
             }
         }
         List<PackageOutcome> packages = new ArrayList<>();
@@ -184,7 +212,10 @@ public final class Reconciler {
         List<ImageOutcome> images = new ArrayList<>();
         String imagesSkipped = null;
         if (request.stages().contains(Stage.IMAGES)) {
-            List<String> failed = packages.stream().filter(p -> p.status() == PackageStatus.FAILED).map(PackageOutcome::name).toList();
+            List<String> failed = packages.stream()
+                    .filter(p -> p.status() == PackageStatus.FAILED)
+                    .map(PackageOutcome::name)
+                    .toList();
             if (failed.isEmpty()) {
                 images = reconcileImages(runId, request, imageKey);
             } else {
@@ -197,8 +228,19 @@ public final class Reconciler {
 
     /** The build options of every build this reconciler starts: one place, one set of defaults. */
     private BuildOptions buildOptions(SigningKey packageKey, dev.kiln.attest.SigningKey imageKey) {
-        BuildOptions options = new BuildOptions(settings.arch(), settings.repository(), settings.cacheDir(), settings.workDir(),
-                settings.logDir(), packageKey, settings.buildEpoch(), "kiln", false, false, null, listener.asBuildListener());
+        BuildOptions options = new BuildOptions(
+                settings.arch(),
+                settings.repository(),
+                settings.cacheDir(),
+                settings.workDir(),
+                settings.logDir(),
+                packageKey,
+                settings.buildEpoch(),
+                "kiln",
+                false,
+                false,
+                null,
+                listener.asBuildListener());
         return imageKey == null ? options : options.withAttestKey(imageKey);
     }
 
@@ -206,7 +248,10 @@ public final class Reconciler {
         UpdateChecker checker = UpstreamMonitors.checker(http, settings.upstreams(), settings.environment());
         UpdateApplier applier = applier(rebuilder);
         Path index = settings.index();
-        return new UpdateRun(checker, applier, rebuilder,
+        return new UpdateRun(
+                checker,
+                applier,
+                rebuilder,
                 () -> Files.exists(index) ? ApkIndex.read(index, null) : ApkIndex.of(List.of()),
                 new RecipeCompiler(PipelineLibrary.withBuiltins(settings.pipelineDirs())),
                 CompileOptions.forArch(settings.arch()));
@@ -218,16 +263,24 @@ public final class Reconciler {
         RecipeLoader loader = new RecipeLoader(settings.pipelineDirs());
         RecipeCompiler compiler = new RecipeCompiler(PipelineLibrary.withBuiltins(settings.pipelineDirs()));
         CompileOptions compile = CompileOptions.forArch(settings.arch());
-        return new UpdateApplier(loader, compiler, compile,
+        return new UpdateApplier(
+                loader,
+                compiler,
+                compile,
                 new RecipeBumper(loader, compiler, compile, sources, new GitTagMonitor(Backoff.DEFAULT)),
-                new DeltaMinimizer(new GnuPatch(settings.upstreams().patch())), sources, rebuilder);
+                new DeltaMinimizer(new GnuPatch(settings.upstreams().patch())),
+                sources,
+                rebuilder);
     }
 
     /** A rebuilder that builds with this reconciler's settings and records nothing (for {@code kiln update apply}). */
     public Rebuilder rebuilder() {
         SigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
-        return UpdatePorts.rebuilder(new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
-                settings.pipelineDirs(), settings.arch(), recipe -> buildOptions(packageKey, null));
+        return UpdatePorts.rebuilder(
+                new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
+                settings.pipelineDirs(),
+                settings.arch(),
+                recipe -> buildOptions(packageKey, null));
     }
 
     /** Builds a recipe unless its published packages embed exactly its compiled form; null when it skips this arch. */
@@ -237,22 +290,40 @@ public final class Reconciler {
             plan = Recipes.compile(recipe, settings.pipelineDirs(), CompileOptions.forArch(settings.arch()));
         } catch (RecipeException e) {
             listener.onEvent(ReconcileEvent.of("error", e.getMessage(), "message", e.getMessage()));
-            return new PackageOutcome(recipe.toString(), recipe.getFileName().toString(), null, PackageStatus.FAILED,
-                    e.getMessage(), null);
+            return new PackageOutcome(
+                    recipe.toString(),
+                    recipe.getFileName().toString(),
+                    null,
+                    PackageStatus.FAILED,
+                    e.getMessage(),
+                    null);
         }
         if (plan.skippedForArch()) {
             return null;
         }
         if (upToDate(plan)) {
-            return new PackageOutcome(recipe.toString(), plan.name(), plan.fullVersion(), PackageStatus.UP_TO_DATE, null, null);
+            return new PackageOutcome(
+                    recipe.toString(), plan.name(), plan.fullVersion(), PackageStatus.UP_TO_DATE, null, null);
         }
         RebuildOutcome outcome = rebuilder.rebuild(recipe);
         if (!outcome.success()) {
-            listener.onEvent(ReconcileEvent.of("error", plan.name() + ": " + outcome.message(), "package", plan.name(),
-                    "message", outcome.message(), "log", outcome.log() == null ? null : outcome.log().toString()));
+            listener.onEvent(ReconcileEvent.of(
+                    "error",
+                    plan.name() + ": " + outcome.message(),
+                    "package",
+                    plan.name(),
+                    "message",
+                    outcome.message(),
+                    "log",
+                    outcome.log() == null ? null : outcome.log().toString()));
         }
-        return new PackageOutcome(recipe.toString(), plan.name(), plan.fullVersion(),
-                outcome.success() ? PackageStatus.BUILT : PackageStatus.FAILED, outcome.message(), outcome.log());
+        return new PackageOutcome(
+                recipe.toString(),
+                plan.name(),
+                plan.fullVersion(),
+                outcome.success() ? PackageStatus.BUILT : PackageStatus.FAILED,
+                outcome.message(),
+                outcome.log());
     }
 
     /** True when every package of the plan is published and embeds exactly this compiled recipe. */
@@ -262,7 +333,9 @@ public final class Reconciler {
         packages.add(plan.mainPackage());
         packages.addAll(plan.subpackages());
         for (PackagePlan pkg : packages) {
-            Path apk = settings.repository().resolve(settings.arch()).resolve(pkg.name() + "-" + plan.fullVersion() + ".apk");
+            Path apk = settings.repository()
+                    .resolve(settings.arch())
+                    .resolve(pkg.name() + "-" + plan.fullVersion() + ".apk");
             if (!Files.isRegularFile(apk)) {
                 return false;
             }
@@ -285,21 +358,35 @@ public final class Reconciler {
         List<ImageOutcome> outcomes = new ArrayList<>();
         for (Path config : request.images()) {
             String name = ImageAttestations.imageName(config);
-            listener.onEvent(ReconcileEvent.of("phase", "==> image " + name, "package", name, "message", "image " + name));
+            listener.onEvent(
+                    ReconcileEvent.of("phase", "==> image " + name, "package", name, "message", "image " + name));
             ImageReference ref = ImageReference.parse(request.registry().address() + "/kiln/" + name + ":latest");
-            dev.kiln.image.BuildOptions options = new dev.kiln.image.BuildOptions(List.of(), List.of(), List.of(),
-                    settings.imageEpoch(), config.toAbsolutePath().getParent());
+            dev.kiln.image.BuildOptions options = new dev.kiln.image.BuildOptions(
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    settings.imageEpoch(),
+                    config.toAbsolutePath().getParent());
             ImagePublisher.PublishResult result = publisher.publish(config, options, List.of(ref));
             ImageReference digestRef = result.digestReferences().get(0);
             boolean signed = false;
             List<Attestation> attestations = ImageProvenance.attestations(result.build(), config, name);
-            if (imageKey != null && (result.changed() || client.referrers(digestRef, result.indexDigest(), null).isEmpty())) {
-                listener.onEvent(ReconcileEvent.of("phase", "==> signing " + digestRef, "package", name,
-                        "message", "signing " + digestRef));
+            if (imageKey != null
+                    && (result.changed()
+                            || client.referrers(digestRef, result.indexDigest(), null)
+                                    .isEmpty())) {
+                listener.onEvent(ReconcileEvent.of(
+                        "phase", "==> signing " + digestRef, "package", name, "message", "signing " + digestRef));
                 ImageAttestations.signAndAttest(client, result, attestations, imageKey, settings.signingClock(clock));
                 signed = true;
             }
-            state.recordImage(runId, name, ref.toString(), result.indexDigest().toString(), result.changed(), signed,
+            state.recordImage(
+                    runId,
+                    name,
+                    ref.toString(),
+                    result.indexDigest().toString(),
+                    result.changed(),
+                    signed,
                     ImageAttestations.contents(result.build(), attestations));
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
@@ -313,11 +400,21 @@ public final class Reconciler {
             RebuildOutcome outcome = inner.rebuild(recipe);
             long millis = clock.millis() - start.toEpochMilli();
             String packageName = outcome.packages().isEmpty()
-                    ? recipe.getFileName().toString().replaceFirst("\\.ya?ml$", "") : outcome.packages().get(0).name();
-            state.recordBuild(runId, recipe.toString(), packageName, sha256(recipe), start, millis,
+                    ? recipe.getFileName().toString().replaceFirst("\\.ya?ml$", "")
+                    : outcome.packages().get(0).name();
+            state.recordBuild(
+                    runId,
+                    recipe.toString(),
+                    packageName,
+                    sha256(recipe),
+                    start,
+                    millis,
                     outcome.success() ? Records.BuildResult.SUCCEEDED : Records.BuildResult.FAILED,
-                    outcome.packages().stream().map(p -> p.name() + "-" + p.fullVersion()).toList(),
-                    outcome.log() == null ? null : outcome.log().toString(), outcome.message());
+                    outcome.packages().stream()
+                            .map(p -> p.name() + "-" + p.fullVersion())
+                            .toList(),
+                    outcome.log() == null ? null : outcome.log().toString(),
+                    outcome.message());
             return outcome;
         };
     }
@@ -333,11 +430,13 @@ public final class Reconciler {
     private static String summary(Report r) {
         long built = r.packages().stream().filter(PackageOutcome::built).count();
         long pushed = r.images().stream().filter(ImageOutcome::pushed).count();
-        String s = String.format("%d recipes (%d built), %d images (%d pushed)", r.packages().size(), built,
-                r.images().size(), pushed);
+        String s = String.format(
+                "%d recipes (%d built), %d images (%d pushed)",
+                r.packages().size(), built, r.images().size(), pushed);
         if (r.updates() != null) {
-            s += String.format(", %d updates published, %d failed", r.updates().count(UpdateRun.Outcome.PUBLISHED),
-                    r.updates().count(UpdateRun.Outcome.FAILED));
+            s += String.format(
+                    ", %d updates published, %d failed",
+                    r.updates().count(UpdateRun.Outcome.PUBLISHED), r.updates().count(UpdateRun.Outcome.FAILED));
         }
         return r.problems().isEmpty() ? s : s + ", " + r.problems().size() + " recipes did not load";
     }

@@ -28,13 +28,24 @@ import java.util.Objects;
  * @param database        the state store: a {@code jdbc:} URL (SQLite by default, under the state directory)
  * @param environment     the process environment the sandbox and monitors are given (the world is injected)
  */
-public record Settings(Path stateDir, Path repository, Path catalog, String arch, Long sourceDateEpoch, Path packageKey,
-                       Path imageKey, String imagePassphrase, List<Path> pipelineDirs, Upstreams upstreams,
-                       String database, Map<String, String> environment) {
+public record Settings(
+        Path stateDir,
+        Path repository,
+        Path catalog,
+        String arch,
+        Long sourceDateEpoch,
+        Path packageKey,
+        Path imageKey,
+        String imagePassphrase,
+        List<Path> pipelineDirs,
+        Upstreams upstreams,
+        String database,
+        Map<String, String> environment) {
 
     /** Where upstream monitors look, and the patch program bumps use. */
     public record Upstreams(String githubApi, String releaseMonitoringApi, String patch) {
-        public static final Upstreams DEFAULT = new Upstreams("https://api.github.com", "https://release-monitoring.org", "patch");
+        public static final Upstreams DEFAULT =
+                new Upstreams("https://api.github.com", "https://release-monitoring.org", "patch");
     }
 
     public Settings {
@@ -57,7 +68,8 @@ public record Settings(Path stateDir, Path repository, Path catalog, String arch
     /** Without the environment, the passphrase or the database's credentials: settings get logged, secrets must not. */
     @Override
     public String toString() {
-        return "Settings[stateDir=" + stateDir + ", repository=" + repository + ", catalog=" + catalog + ", arch=" + arch
+        return "Settings[stateDir=" + stateDir + ", repository=" + repository + ", catalog=" + catalog + ", arch="
+                + arch
                 + ", sourceDateEpoch=" + sourceDateEpoch + ", packageKey=" + packageKey + ", imageKey=" + imageKey
                 + ", pipelineDirs=" + pipelineDirs + ", upstreams=" + upstreams + ", database="
                 + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + "]";
@@ -139,8 +151,7 @@ public record Settings(Path stateDir, Path repository, Path catalog, String arch
         private Upstreams upstreams;
         private String database;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder stateDir(Path dir) {
             this.stateDir = dir;
@@ -207,11 +218,19 @@ public record Settings(Path stateDir, Path repository, Path catalog, String arch
             Path state = stateDir != null ? stateDir : Path.of(".kiln");
             Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Settings.sourceDateEpoch(env);
             Path images = unsignedImages ? null : imageKey != null ? imageKey : state.resolve("keys/image.key");
-            return new Settings(state, repository != null ? repository : Path.of("packages"),
-                    catalog != null ? catalog : Path.of("examples"), arch != null ? arch : hostArch(), epoch,
-                    packageKey != null ? packageKey : state.resolve("keys/kiln.rsa"), images,
-                    env.getOrDefault("KILN_PASSWORD", ""), pipelineDirs, upstreams,
-                    DatabaseUrl.jdbc(database, state), env);
+            return new Settings(
+                    state,
+                    repository != null ? repository : Path.of("packages"),
+                    catalog != null ? catalog : Path.of("examples"),
+                    arch != null ? arch : hostArch(),
+                    epoch,
+                    packageKey != null ? packageKey : state.resolve("keys/kiln.rsa"),
+                    images,
+                    env.getOrDefault("KILN_PASSWORD", ""),
+                    pipelineDirs,
+                    upstreams,
+                    DatabaseUrl.jdbc(database, state),
+                    env);
         }
     }
 }

@@ -10,8 +10,7 @@ import java.security.SecureRandom;
 public final class SigningKeys {
     public static final int PACKAGE_KEY_BITS = 4096;
 
-    private SigningKeys() {
-    }
+    private SigningKeys() {}
 
     /** The RSA key at {@code key}, created (with its {@code .pub}) when missing. */
     public static dev.kiln.apk.SigningKey packageKey(Path key, ReconcileListener listener) {
@@ -25,8 +24,13 @@ public final class SigningKeys {
         }
         Path pub = key.resolveSibling(key.getFileName() + ".pub");
         dev.kiln.apk.SigningKey.generate(PACKAGE_KEY_BITS).writePem(key, pub);
-        listener.onEvent(ReconcileEvent.of("keygen", "==> created signing key " + key + " (public key " + pub + ")",
-                "private", key.toString(), "public", pub.toString()));
+        listener.onEvent(ReconcileEvent.of(
+                "keygen",
+                "==> created signing key " + key + " (public key " + pub + ")",
+                "private",
+                key.toString(),
+                "public",
+                pub.toString()));
         return dev.kiln.apk.SigningKey.load(key);
     }
 
@@ -44,8 +48,13 @@ public final class SigningKeys {
         char[] passphrase = settings.imagePassphrase().toCharArray();
         if (!Files.exists(key)) {
             dev.kiln.attest.SigningKey.generate(new SecureRandom()).write(key, pub, passphrase, new SecureRandom());
-            listener.onEvent(ReconcileEvent.of("keygen", "==> created image signing key " + key + " (verify with " + pub + ")",
-                    "private", key.toString(), "public", pub.toString()));
+            listener.onEvent(ReconcileEvent.of(
+                    "keygen",
+                    "==> created image signing key " + key + " (verify with " + pub + ")",
+                    "private",
+                    key.toString(),
+                    "public",
+                    pub.toString()));
         }
         return dev.kiln.attest.SigningKey.read(key, passphrase);
     }

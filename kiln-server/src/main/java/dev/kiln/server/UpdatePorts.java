@@ -34,8 +34,7 @@ import java.util.function.Function;
 
 /** The update bot's ports implemented with the build's source cache and package builder. */
 public final class UpdatePorts {
-    private UpdatePorts() {
-    }
+    private UpdatePorts() {}
 
     /** Loads what loads; every failure goes to {@code problems}. */
     public static List<Recipe> load(List<Path> files, List<Path> pipelineDirs, List<String> problems) {
@@ -60,7 +59,10 @@ public final class UpdatePorts {
             public Download download(String uri) {
                 Path file = fetcher.fetch(uri, null);
                 SourceCache.Imported imported = cache.importFile(file);
-                return new Download(imported.path(), imported.sha256().hex(), imported.sha512().hex());
+                return new Download(
+                        imported.path(),
+                        imported.sha256().hex(),
+                        imported.sha512().hex());
             }
 
             @Override
@@ -70,17 +72,28 @@ public final class UpdatePorts {
                 for (Source s : plan.sources()) {
                     try {
                         if (s instanceof GitCheckoutStep g) {
-                            git.checkout(new GitCheckout.Request(g.repository(), blank(g.branch()), blank(g.tag()),
-                                    blank(g.expectedCommit())), tree, inTree(g.destination()));
+                            git.checkout(
+                                    new GitCheckout.Request(
+                                            g.repository(),
+                                            blank(g.branch()),
+                                            blank(g.tag()),
+                                            blank(g.expectedCommit())),
+                                    tree,
+                                    inTree(g.destination()));
                         } else if (s instanceof FetchStep f && f.extract()) {
-                            SourceChecksum sum = f.expectedSha256() != null && !f.expectedSha256().isEmpty()
+                            SourceChecksum sum = f.expectedSha256() != null
+                                            && !f.expectedSha256().isEmpty()
                                     ? SourceChecksum.sha256(f.expectedSha256())
-                                    : f.expectedSha512() != null && !f.expectedSha512().isEmpty() ? SourceChecksum.sha512(f.expectedSha512()) : null;
+                                    : f.expectedSha512() != null
+                                                    && !f.expectedSha512().isEmpty()
+                                            ? SourceChecksum.sha512(f.expectedSha512())
+                                            : null;
                             Path archive = fetcher.fetch(f.uri(), sum);
                             untar(archive, tree.createDirectories(inTree(f.directory())), f.stripComponents());
                         }
                     } catch (ContentException e) {
-                        throw new UpdateException(plan.recipeFile(), "cannot unpack the sources: " + e.getMessage(), false, e);
+                        throw new UpdateException(
+                                plan.recipeFile(), "cannot unpack the sources: " + e.getMessage(), false, e);
                     }
                 }
             }
@@ -93,15 +106,25 @@ public final class UpdatePorts {
             return "";
         }
         String home = "/home/build";
-        return destination.equals(home) ? "" : destination.startsWith(home + "/") ? destination.substring(home.length() + 1)
-                : destination;
+        return destination.equals(home)
+                ? ""
+                : destination.startsWith(home + "/") ? destination.substring(home.length() + 1) : destination;
     }
 
     private static void untar(Path archive, Path dir, int strip) {
         try {
             Files.createDirectories(dir);
-            Process p = new ProcessBuilder("tar", "-x", "--no-same-owner", "--strip-components=" + strip, "-f",
-                    archive.toString(), "-C", dir.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "tar",
+                            "-x",
+                            "--no-same-owner",
+                            "--strip-components=" + strip,
+                            "-f",
+                            archive.toString(),
+                            "-C",
+                            dir.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) {
                 throw new UpdateException(archive.toString(), "tar failed: " + output.strip(), false, null);
@@ -115,8 +138,8 @@ public final class UpdatePorts {
     }
 
     /** Compiles, builds, tests and publishes a recipe with the same options as {@code kiln build}. */
-    public static Rebuilder rebuilder(PackageBuilder builder, List<Path> pipelineDirs, String arch,
-                               Function<Path, BuildOptions> optionsFor) {
+    public static Rebuilder rebuilder(
+            PackageBuilder builder, List<Path> pipelineDirs, String arch, Function<Path, BuildOptions> optionsFor) {
         return recipe -> {
             BuildPlan plan;
             try {
@@ -132,8 +155,13 @@ public final class UpdatePorts {
             Path log = PackageBuilder.logFile(plan, options);
             try {
                 BuildResult result = builder.build(plan, options);
-                return new RebuildOutcome(true, result.packages().stream()
-                        .map(p -> new RebuildOutcome.Built(p.name(), p.fullVersion(), p.provides())).toList(), null, result.log());
+                return new RebuildOutcome(
+                        true,
+                        result.packages().stream()
+                                .map(p -> new RebuildOutcome.Built(p.name(), p.fullVersion(), p.provides()))
+                                .toList(),
+                        null,
+                        result.log());
             } catch (BuildException | SandboxException e) {
                 return RebuildOutcome.failed(e.getMessage(), Files.exists(log) ? log : null);
             }

@@ -43,19 +43,31 @@ class ReconcilerIT {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("SOURCE_DATE_EPOCH", "1700000000");
         // no --source-date-epoch: the environment decides, for every command that reconciles
-        Settings settings = Settings.builder().stateDir(dir.resolve(".kiln")).repository(dir.resolve("packages"))
-                .catalog(dir.resolve("catalog")).arch("x86_64").unsignedImages(true).build(env);
+        Settings settings = Settings.builder()
+                .stateDir(dir.resolve(".kiln"))
+                .repository(dir.resolve("packages"))
+                .catalog(dir.resolve("catalog"))
+                .arch("x86_64")
+                .unsignedImages(true)
+                .build(env);
         List<ReconcileEvent> events = new ArrayList<>();
-        Reconciler.Request request = new Reconciler.Request("update", EnumSet.of(Reconciler.Stage.PACKAGES),
-                List.of(recipes.resolve("broken.yaml"), recipes.resolve("tool.yaml")), List.of(), null);
+        Reconciler.Request request = new Reconciler.Request(
+                "update",
+                EnumSet.of(Reconciler.Stage.PACKAGES),
+                List.of(recipes.resolve("broken.yaml"), recipes.resolve("tool.yaml")),
+                List.of(),
+                null);
 
         try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC())) {
-            Reconciler reconciler = new Reconciler(settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), events::add);
+            Reconciler reconciler =
+                    new Reconciler(settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), events::add);
             Reconciler.Report first = reconciler.reconcile(request);
 
             assertThat(first.failed()).isTrue();
-            assertThat(first.packages()).extracting(Reconciler.PackageOutcome::name, Reconciler.PackageOutcome::status)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("broken", Reconciler.PackageStatus.FAILED),
+            assertThat(first.packages())
+                    .extracting(Reconciler.PackageOutcome::name, Reconciler.PackageOutcome::status)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("broken", Reconciler.PackageStatus.FAILED),
                             org.assertj.core.groups.Tuple.tuple("tool", Reconciler.PackageStatus.BUILT));
             Path apk = dir.resolve("packages/x86_64/tool-1.0.0-r0.apk");
             assertThat(ApkReader.read(apk).pkgInfo().builddate()).isEqualTo(1_700_000_000L);
@@ -66,7 +78,8 @@ class ReconcilerIT {
             assertThat(run.kind()).isEqualTo("update");
             assertThat(run.status()).isEqualTo(Records.RunStatus.FAILED);
             List<Records.Build> builds = state.builds(first.runId());
-            assertThat(builds).extracting(Records.Build::result)
+            assertThat(builds)
+                    .extracting(Records.Build::result)
                     .containsExactly(Records.BuildResult.FAILED, Records.BuildResult.SUCCEEDED);
             assertThat(builds.get(0).logPath()).isNotNull();
             assertThat(Files.readString(Path.of(builds.get(0).logPath()))).contains("this step fails");
@@ -75,10 +88,16 @@ class ReconcilerIT {
 
             // nothing changed for tool: the second run builds only what still fails
             Files.delete(recipes.resolve("broken.yaml"));
-            Reconciler.Report second = reconciler.reconcile(new Reconciler.Request("update", EnumSet.of(Reconciler.Stage.PACKAGES),
-                    List.of(recipes.resolve("tool.yaml")), List.of(), null));
+            Reconciler.Report second = reconciler.reconcile(new Reconciler.Request(
+                    "update",
+                    EnumSet.of(Reconciler.Stage.PACKAGES),
+                    List.of(recipes.resolve("tool.yaml")),
+                    List.of(),
+                    null));
             assertThat(second.failed()).isFalse();
-            assertThat(second.packages()).singleElement().extracting(Reconciler.PackageOutcome::status)
+            assertThat(second.packages())
+                    .singleElement()
+                    .extracting(Reconciler.PackageOutcome::status)
                     .isEqualTo(Reconciler.PackageStatus.UP_TO_DATE);
             assertThat(state.builds(second.runId())).isEmpty();
             assertThat(state.runs(1).get(0).status()).isEqualTo(Records.RunStatus.SUCCEEDED);

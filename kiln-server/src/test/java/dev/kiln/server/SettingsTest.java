@@ -20,7 +20,8 @@ class SettingsTest {
         assertThat(s.catalog()).isEqualTo(Path.of("examples"));
         assertThat(s.packageKey()).isEqualTo(Path.of(".kiln/keys/kiln.rsa"));
         assertThat(s.imageKey()).isEqualTo(Path.of(".kiln/keys/image.key"));
-        assertThat(s.database()).isEqualTo("jdbc:sqlite:" + Path.of(".kiln/kiln.db").toAbsolutePath());
+        assertThat(s.database())
+                .isEqualTo("jdbc:sqlite:" + Path.of(".kiln/kiln.db").toAbsolutePath());
         assertThat(s.sourceDateEpoch()).isNull();
         assertThat(s.buildEpoch()).isZero();
         assertThat(s.imageEpoch()).isNull();
@@ -32,7 +33,8 @@ class SettingsTest {
     void theFlagWinsOverTheEnvironmentWhichWinsOverZero() {
         Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", " 1700000000 ");
         assertThat(Settings.builder().build(env).buildEpoch()).isEqualTo(1_700_000_000L);
-        assertThat(Settings.builder().sourceDateEpoch(5L).build(env).buildEpoch()).isEqualTo(5L);
+        assertThat(Settings.builder().sourceDateEpoch(5L).build(env).buildEpoch())
+                .isEqualTo(5L);
         assertThat(Settings.builder().build(env).signingClock(Clock.systemUTC()))
                 .isEqualTo(Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC));
         assertThatThrownBy(() -> Settings.builder().build(Map.of("SOURCE_DATE_EPOCH", "yesterday")))
@@ -57,13 +59,15 @@ class SettingsTest {
 
     @Test
     void printedSettingsShowNoSecrets() {
-        Settings s = Settings.builder().database("postgresql://kiln:hunter2@db:5432/kiln")
+        Settings s = Settings.builder()
+                .database("postgresql://kiln:hunter2@db:5432/kiln")
                 .build(Map.of("KILN_PASSWORD", "hunter2", "GITHUB_TOKEN", "ghp_hunter2"));
         assertThat(s.toString()).doesNotContain("hunter2").contains("database=jdbc:postgresql://db:5432/kiln");
     }
 
     @Test
     void unsignedImagesHaveNoImageKey() {
-        assertThat(Settings.builder().unsignedImages(true).build(Map.of()).imageKey()).isNull();
+        assertThat(Settings.builder().unsignedImages(true).build(Map.of()).imageKey())
+                .isNull();
     }
 }

@@ -9,14 +9,14 @@ import java.util.Map;
  * well-behaved upstream. Enough to exercise splitting, dependency detection and hardening.
  */
 public final class CProject {
-    private CProject() {
-    }
+    private CProject() {}
 
     /** The project's files; {@code greeting} is what the program prints. */
     public static Map<String, String> files(String version, String greeting) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("greet.h", "#ifndef GREET_H\n#define GREET_H\nconst char *greet_text(void);\n#endif\n");
-        files.put("libgreet.c", "#include \"greet.h\"\nconst char *greet_text(void) { return \"" + greeting + "\"; }\n");
+        files.put(
+                "libgreet.c", "#include \"greet.h\"\nconst char *greet_text(void) { return \"" + greeting + "\"; }\n");
         files.put("main.c", """
                 #include <stdio.h>
                 #include <string.h>
@@ -30,8 +30,11 @@ public final class CProject {
                     return 0;
                 }
                 """.replace("VERSION", version));
-        files.put("greet.pc.in", "prefix=/usr\nlibdir=${prefix}/lib\nincludedir=${prefix}/include\n\n"
-                + "Name: greet\nDescription: greetings\nVersion: " + version + "\nLibs: -L${libdir} -lgreet\nCflags: -I${includedir}\n");
+        files.put(
+                "greet.pc.in",
+                "prefix=/usr\nlibdir=${prefix}/lib\nincludedir=${prefix}/include\n\n"
+                        + "Name: greet\nDescription: greetings\nVersion: " + version
+                        + "\nLibs: -L${libdir} -lgreet\nCflags: -I${includedir}\n");
         files.put("Makefile", """
                 PREFIX ?= /usr
                 all: greet libgreet.so.1.0.0

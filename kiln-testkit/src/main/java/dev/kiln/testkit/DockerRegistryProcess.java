@@ -36,10 +36,14 @@ public final class DockerRegistryProcess implements AutoCloseable {
         }
         Files.createDirectories(dir);
         Path config = dir.resolve("config.yml");
-        Files.writeString(config, "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: "
-                + dir.resolve("data") + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
+        Files.writeString(
+                config,
+                "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data")
+                        + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
         Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("registry.log").toFile())
+                .start();
         DockerRegistryProcess registry = new DockerRegistryProcess(process, "127.0.0.1:" + port);
         registry.awaitReady();
         return registry;
@@ -55,8 +59,11 @@ public final class DockerRegistryProcess implements AutoCloseable {
         String answer = "no connection";
         for (int i = 0; i < 100; i++) {
             try {
-                int status = http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status = http.send(
+                                HttpRequest.newBuilder(URI.create("http://" + host + "/v2/"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 if (status == 200) {
                     return;
                 }
@@ -64,7 +71,8 @@ public final class DockerRegistryProcess implements AutoCloseable {
             } catch (IOException e) {
                 answer = e.toString();
             }
-            // wait after any answer but 200 too, or a registry that is up but not ready yet exhausts the attempts at once
+            // wait after any answer but 200 too, or a registry that is up but not ready yet exhausts the attempts at
+            // once
             Thread.sleep(100);
         }
         close();

@@ -14,15 +14,21 @@ import org.eclipse.jgit.revwalk.RevCommit;
 
 /** An upstream git repository in a temporary folder, with commits and tags made by the test. */
 public final class FixtureGitRepo implements AutoCloseable {
-    private static final PersonIdent AUTHOR = new PersonIdent("Upstream Dev", "dev@example.org",
-            java.time.Instant.ofEpochSecond(1_600_000_000L), java.time.ZoneOffset.UTC);
+    private static final PersonIdent AUTHOR = new PersonIdent(
+            "Upstream Dev",
+            "dev@example.org",
+            java.time.Instant.ofEpochSecond(1_600_000_000L),
+            java.time.ZoneOffset.UTC);
     private final Path dir;
     private final Git git;
 
     public FixtureGitRepo(Path dir) {
         this.dir = dir;
         try {
-            this.git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
+            this.git = Git.init()
+                    .setDirectory(dir.toFile())
+                    .setInitialBranch("main")
+                    .call();
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
@@ -49,7 +55,11 @@ public final class FixtureGitRepo implements AutoCloseable {
                 file.toFile().setExecutable(exec);
             }
             git.add().addFilepattern(".").call();
-            RevCommit commit = git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).call();
+            RevCommit commit = git.commit()
+                    .setMessage(message)
+                    .setAuthor(AUTHOR)
+                    .setCommitter(AUTHOR)
+                    .call();
             return commit.getName();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -71,7 +81,12 @@ public final class FixtureGitRepo implements AutoCloseable {
     /** An annotated tag on HEAD; returns the id of the tag object (not the commit). */
     public String annotatedTag(String name) {
         try {
-            Ref ref = git.tag().setName(name).setAnnotated(true).setMessage("release " + name).setTagger(AUTHOR).call();
+            Ref ref = git.tag()
+                    .setName(name)
+                    .setAnnotated(true)
+                    .setMessage("release " + name)
+                    .setTagger(AUTHOR)
+                    .call();
             return ref.getObjectId().getName();
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);

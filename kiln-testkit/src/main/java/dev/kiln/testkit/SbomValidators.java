@@ -31,8 +31,7 @@ import org.spdx.tools.Verify;
 public final class SbomValidators {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SbomValidators() {
-    }
+    private SbomValidators() {}
 
     /** Fails with every finding of SPDX tools-java {@code Verify} and of the NTIA check, and the document. */
     public static void assertValidSpdx(byte[] json) {
@@ -71,7 +70,10 @@ public final class SbomValidators {
     /** The CycloneDX 1.6 JSON schema findings (formats and enums included); empty when valid. */
     public static List<String> cycloneDxSchema(byte[] json) {
         try {
-            return new JsonParser().validate(json, Version.VERSION_16).stream().map(ParseException::getMessage).toList();
+            return new JsonParser()
+                    .validate(json, Version.VERSION_16).stream()
+                            .map(ParseException::getMessage)
+                            .toList();
         } catch (IOException e) {
             return List.of("not JSON: " + e.getMessage());
         }
@@ -88,7 +90,8 @@ public final class SbomValidators {
             author |= c.asText().startsWith("Organization: ") || c.asText().startsWith("Person: ");
         }
         if (!author) {
-            problems.add("creationInfo.creators: no Organization or Person (the SBOM's author), found " + info.path("creators"));
+            problems.add("creationInfo.creators: no Organization or Person (the SBOM's author), found "
+                    + info.path("creators"));
         }
         for (JsonNode p : doc.path("packages")) {
             String where = "package " + p.path("SPDXID").asText();
@@ -100,7 +103,8 @@ public final class SbomValidators {
             }
             boolean purl = false;
             for (JsonNode ref : p.path("externalRefs")) {
-                purl |= ref.path("referenceType").asText().equals("purl") && ref.path("referenceLocator").asText().startsWith("pkg:");
+                purl |= ref.path("referenceType").asText().equals("purl")
+                        && ref.path("referenceLocator").asText().startsWith("pkg:");
             }
             if (!purl) {
                 problems.add(where + ": no purl external reference");
@@ -118,7 +122,8 @@ public final class SbomValidators {
         List<String> problems = new ArrayList<>();
         JsonNode meta = bom.path("metadata");
         require(problems, "metadata", meta, "timestamp");
-        if (meta.path("authors").isEmpty() || meta.path("authors").path(0).path("name").asText("").isBlank()) {
+        if (meta.path("authors").isEmpty()
+                || meta.path("authors").path(0).path("name").asText("").isBlank()) {
             problems.add("metadata.authors: none with a name");
         }
         component(problems, "metadata.component", meta.path("component"));
@@ -126,7 +131,8 @@ public final class SbomValidators {
         List<JsonNode> all = new ArrayList<>();
         flatten(bom.path("components"), all);
         for (JsonNode c : all) {
-            String where = "component " + c.path("bom-ref").asText(c.path("name").asText());
+            String where =
+                    "component " + c.path("bom-ref").asText(c.path("name").asText());
             component(problems, where, c);
             if (!refs.add(c.path("bom-ref").asText())) {
                 problems.add(where + ": bom-ref is not unique");

@@ -12,8 +12,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Builds upstream-style release tarballs ({@code NAME-VERSION/…}) in memory, deterministically. */
 public final class Tarballs {
-    private Tarballs() {
-    }
+    private Tarballs() {}
 
     /** A gzipped tar of text files under {@code topDir/}; paths ending in {@code *} are made executable. */
     public static byte[] targz(String topDir, Map<String, String> files) {

@@ -29,12 +29,22 @@ public final class TestPackages {
 
     /** One path of the package's data tree: a file with content and mode, a symlink with its target, or a directory. */
     private record Entry(Type type, byte[] content, String target, int mode) {
-        enum Type { FILE, SYMLINK, DIR }
+        enum Type {
+            FILE,
+            SYMLINK,
+            DIR
+        }
     }
 
     private TestPackages(String name, String version) {
-        this.info = PkgInfo.builder().name(name).version(version).arch("x86_64").origin(name)
-                .description(name + " test package").url("https://example.org/" + name).license("MIT")
+        this.info = PkgInfo.builder()
+                .name(name)
+                .version(version)
+                .arch("x86_64")
+                .origin(name)
+                .description(name + " test package")
+                .url("https://example.org/" + name)
+                .license("MIT")
                 .maintainer("Kiln Tests <tests@kiln.dev>");
     }
 

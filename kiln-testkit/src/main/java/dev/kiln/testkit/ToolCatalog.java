@@ -39,8 +39,7 @@ public final class ToolCatalog {
               - x86_64
             """;
 
-    private ToolCatalog() {
-    }
+    private ToolCatalog() {}
 
     /** Writes {@code dir/catalog/recipes/tool.yaml} and {@code dir/catalog/images/tool.yaml}; returns the catalog. */
     public static Path write(Path dir) throws IOException {

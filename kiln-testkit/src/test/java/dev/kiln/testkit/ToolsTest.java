@@ -13,11 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.TestAbortedException;
 
 class ToolsTest {
-    @TempDir Path bin;
+    @TempDir
+    Path bin;
 
     @Test
     void aMissingToolFailsInCiWithTheInstallCommand() {
-        assertThatThrownBy(() -> Tools.require(false, "umoci is not on the PATH", "apt-get install umoci", Map.of("CI", "true")))
+        assertThatThrownBy(() ->
+                        Tools.require(false, "umoci is not on the PATH", "apt-get install umoci", Map.of("CI", "true")))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("umoci is not on the PATH")
                 .hasMessageContaining("apt-get install umoci");
@@ -34,7 +36,8 @@ class ToolsTest {
 
     @Test
     void aPresentToolNeitherSkipsNorFails() {
-        assertThatCode(() -> Tools.require(true, "x", "apt-get install x", Map.of("CI", "true"))).doesNotThrowAnyException();
+        assertThatCode(() -> Tools.require(true, "x", "apt-get install x", Map.of("CI", "true")))
+                .doesNotThrowAnyException();
     }
 
     @Test

@@ -62,8 +62,12 @@ public record Backoff(int attempts, Duration first, Sleeper sleeper) {
                 if (attempt < attempts) {
                     Duration asked = e.retryAfter();
                     if (asked != null && asked.compareTo(MAX_SERVER_WAIT) > 0) {
-                        throw new UpdateException(subject, e.getMessage() + "; the server asks to wait " + asked.toSeconds()
-                                + " s, longer than " + MAX_SERVER_WAIT.toSeconds() + " s", true, e);
+                        throw new UpdateException(
+                                subject,
+                                e.getMessage() + "; the server asks to wait " + asked.toSeconds() + " s, longer than "
+                                        + MAX_SERVER_WAIT.toSeconds() + " s",
+                                true,
+                                e);
                     }
                     try {
                         sleeper.sleep(asked != null ? asked : wait);

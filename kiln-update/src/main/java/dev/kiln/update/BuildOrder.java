@@ -121,8 +121,8 @@ final class BuildOrder {
         for (Iterator<Edge> it = bootstrapCandidates.iterator(); it.hasNext(); ) {
             Edge e = it.next();
             Set<String> waits = pending.get(e.from());
-            List<String> back = waits == null || done.contains(e.from()) || !waits.contains(e.to()) ? null
-                    : path(e.to(), e.from());
+            List<String> back =
+                    waits == null || done.contains(e.from()) || !waits.contains(e.to()) ? null : path(e.to(), e.from());
             if (back == null) {
                 it.remove();
                 continue;

@@ -16,7 +16,14 @@ public record CheckResult(
         List<VersionNormalizer.Skipped> skipped,
         String message) {
 
-    public enum Status { UP_TO_DATE, UPDATE, RETAG, NO_CANDIDATE, UNSUPPORTED, FAILED }
+    public enum Status {
+        UP_TO_DATE,
+        UPDATE,
+        RETAG,
+        NO_CANDIDATE,
+        UNSUPPORTED,
+        FAILED
+    }
 
     public CheckResult {
         skipped = List.copyOf(skipped);

@@ -21,8 +21,7 @@ public final class DeltaMinimizer {
     }
 
     /** A patch removed from the recipe and why. */
-    public record Dropped(String patch, String reason) {
-    }
+    public record Dropped(String patch, String reason) {}
 
     public record Result(String text, List<Dropped> dropped, List<String> kept) {
         public Result {
@@ -58,13 +57,16 @@ public final class DeltaMinimizer {
                     throw new UpdateException(file, "patch " + name + " is not in " + patchDir);
                 }
                 if (patch.applies(upstream, p, strip, true)) {
-                    dropped.add(new Dropped(name, "upstream " + newVersion + " already contains it (applies in reverse)"));
+                    dropped.add(
+                            new Dropped(name, "upstream " + newVersion + " already contains it (applies in reverse)"));
                 } else if (patch.applies(upstream, p, strip, false)) {
                     remaining.add(name);
                     kept.add(name);
                 } else {
-                    throw new UpdateException(file, "patch " + name + " no longer applies to upstream " + newVersion
-                            + "; rebase it or drop it by hand before updating");
+                    throw new UpdateException(
+                            file,
+                            "patch " + name + " no longer applies to upstream " + newVersion
+                                    + "; rebase it or drop it by hand before updating");
                 }
             }
             if (remaining.isEmpty()) {
@@ -72,7 +74,10 @@ public final class DeltaMinimizer {
             } else if (remaining.size() < names.value().strip().split("\\s+").length) {
                 char indicator = nodes.text().charAt(names.start());
                 if (names.quote() == 0 && (indicator == '|' || indicator == '>')) {
-                    edits.replace(names.start(), names.end(), rewriteBlock(nodes.text().substring(names.start(), names.end()), remaining));
+                    edits.replace(
+                            names.start(),
+                            names.end(),
+                            rewriteBlock(nodes.text().substring(names.start(), names.end()), remaining));
                 } else {
                     edits.scalar(names, String.join(" ", remaining));
                 }
@@ -85,8 +90,11 @@ public final class DeltaMinimizer {
         try {
             return Integer.parseInt(span.value().strip());
         } catch (NumberFormatException e) {
-            throw new UpdateException(file + ":" + span.line() + ":" + span.column(), "patch step: with.strip-components must be a whole number, got '"
-                    + span.value() + "'", false, e);
+            throw new UpdateException(
+                    file + ":" + span.line() + ":" + span.column(),
+                    "patch step: with.strip-components must be a whole number, got '" + span.value() + "'",
+                    false,
+                    e);
         }
     }
 
@@ -121,7 +129,9 @@ public final class DeltaMinimizer {
 
     private static String rewriteBlock(String block, List<String> remaining) {
         List<String> lines = new ArrayList<>(Arrays.asList(block.split("\n", -1)));
-        lines.removeIf(l -> !l.isBlank() && !l.strip().startsWith("|") && !l.strip().startsWith(">")
+        lines.removeIf(l -> !l.isBlank()
+                && !l.strip().startsWith("|")
+                && !l.strip().startsWith(">")
                 && !remaining.contains(l.strip()));
         return String.join("\n", lines);
     }

@@ -31,8 +31,14 @@ public final class DeltaReport {
     }
 
     /** One carried patch; {@code reason} is empty when the recipe gives none. */
-    public record Delta(String recipe, String patch, String reason, List<String> advisories, Instant since,
-                        String sinceSource, Duration carried) {
+    public record Delta(
+            String recipe,
+            String patch,
+            String reason,
+            List<String> advisories,
+            Instant since,
+            String sinceSource,
+            Duration carried) {
         public Delta {
             advisories = List.copyOf(advisories);
         }
@@ -70,7 +76,13 @@ public final class DeltaReport {
                         source = "mtime";
                     }
                 }
-                out.add(new Delta(recipeFile.getFileName().toString(), name, reason, List.copyOf(advisories), since, source,
+                out.add(new Delta(
+                        recipeFile.getFileName().toString(),
+                        name,
+                        reason,
+                        List.copyOf(advisories),
+                        since,
+                        source,
                         since == null ? null : Duration.between(since, clock.instant())));
             }
         }
@@ -93,7 +105,8 @@ public final class DeltaReport {
             at = prev;
         }
         parts.addAll(above);
-        for (String line : text.substring(lineStart, Math.min(step.end(), text.length())).split("\n")) {
+        for (String line :
+                text.substring(lineStart, Math.min(step.end(), text.length())).split("\n")) {
             int hash = line.indexOf(" #");
             if (hash >= 0) {
                 parts.add(line.substring(hash + 2).strip());
@@ -105,11 +118,13 @@ public final class DeltaReport {
     }
 
     private static Instant firstCommitTime(Path file) {
-        FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(file.toAbsolutePath().getParent().toFile());
+        FileRepositoryBuilder builder = new FileRepositoryBuilder()
+                .findGitDir(file.toAbsolutePath().getParent().toFile());
         if (builder.getGitDir() == null) {
             return null;
         }
-        try (var repo = builder.build(); Git git = new Git(repo)) {
+        try (var repo = builder.build();
+                Git git = new Git(repo)) {
             Path top = repo.getWorkTree().toPath().toRealPath();
             String rel = top.relativize(file.toRealPath()).toString().replace('\\', '/');
             Instant first = null;

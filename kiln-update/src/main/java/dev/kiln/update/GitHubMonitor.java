@@ -53,13 +53,19 @@ public final class GitHubMonitor implements UpstreamMonitor {
         for (int i = 0; i < configs.size(); i++) {
             MonitorConfig c = configs.get(i);
             String[] repo = c.target().split("/", 2);
-            q.append(" r").append(i).append(": repository(owner: \"").append(repo[0]).append("\", name: \"")
-                    .append(repo[1]).append("\") {");
-            q.append(c.useTag()
-                    ? " refs(refPrefix: \"refs/tags/\", first: 100, orderBy: {field: TAG_COMMIT_DATE, direction: DESC})"
-                            + " { nodes { name target { oid ... on Tag { target { oid } } } } }"
-                    : " releases(first: 20, orderBy: {field: CREATED_AT, direction: DESC})"
-                            + " { nodes { tagName isDraft isPrerelease } }");
+            q.append(" r")
+                    .append(i)
+                    .append(": repository(owner: \"")
+                    .append(repo[0])
+                    .append("\", name: \"")
+                    .append(repo[1])
+                    .append("\") {");
+            q.append(
+                    c.useTag()
+                            ? " refs(refPrefix: \"refs/tags/\", first: 100, orderBy: {field: TAG_COMMIT_DATE, direction: DESC})"
+                                    + " { nodes { name target { oid ... on Tag { target { oid } } } } }"
+                            : " releases(first: 20, orderBy: {field: CREATED_AT, direction: DESC})"
+                                    + " { nodes { tagName isDraft isPrerelease } }");
             q.append(" }");
         }
         q.append(" }");
@@ -78,14 +84,17 @@ public final class GitHubMonitor implements UpstreamMonitor {
             MonitorConfig c = configs.get(i);
             JsonNode repo = response.path("data").path("r" + i);
             if (repo.isMissingNode() || repo.isNull()) {
-                out.add(Listing.failed(c, "github " + c.target() + ": " + errors.getOrDefault("r" + i, "no such repository")));
+                out.add(Listing.failed(
+                        c, "github " + c.target() + ": " + errors.getOrDefault("r" + i, "no such repository")));
                 continue;
             }
             List<UpstreamTag> tags = new ArrayList<>();
             if (c.useTag()) {
                 for (JsonNode n : repo.path("refs").path("nodes")) {
                     JsonNode target = n.path("target");
-                    String commit = target.path("target").path("oid").asText(target.path("oid").asText(null));
+                    String commit = target.path("target")
+                            .path("oid")
+                            .asText(target.path("oid").asText(null));
                     tags.add(new UpstreamTag(n.path("name").asText(), commit));
                 }
             } else {

@@ -39,7 +39,11 @@ public final class GitTagMonitor implements UpstreamMonitor {
     public List<UpstreamTag> tags(String repository) {
         Collection<Ref> refs = backoff.run(repository, () -> {
             try {
-                return Git.lsRemoteRepository().setRemote(repository).setTags(true).setHeads(false).call();
+                return Git.lsRemoteRepository()
+                        .setRemote(repository)
+                        .setTags(true)
+                        .setHeads(false)
+                        .call();
             } catch (InvalidRemoteException e) {
                 throw new UpdateException(repository, "not a git repository: " + e.getMessage(), false, e);
             } catch (TransportException e) {
@@ -54,7 +58,9 @@ public final class GitTagMonitor implements UpstreamMonitor {
             if (!name.startsWith(Constants.R_TAGS) || name.endsWith("^{}")) {
                 continue;
             }
-            String commit = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId().getName() : ref.getObjectId().getName();
+            String commit = ref.getPeeledObjectId() != null
+                    ? ref.getPeeledObjectId().getName()
+                    : ref.getObjectId().getName();
             tags.add(new UpstreamTag(name.substring(Constants.R_TAGS.length()), commit));
         }
         return tags;
@@ -62,6 +68,10 @@ public final class GitTagMonitor implements UpstreamMonitor {
 
     /** The commit a tag names (peeled), or null when the tag does not exist. */
     public String commitOf(String repository, String tag) {
-        return tags(repository).stream().filter(t -> t.name().equals(tag)).map(UpstreamTag::commit).findFirst().orElse(null);
+        return tags(repository).stream()
+                .filter(t -> t.name().equals(tag))
+                .map(UpstreamTag::commit)
+                .findFirst()
+                .orElse(null);
     }
 }

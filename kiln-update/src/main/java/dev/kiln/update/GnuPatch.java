@@ -20,13 +20,26 @@ public final class GnuPatch implements PatchTool {
 
     @Override
     public boolean applies(Path tree, Path patch, int strip, boolean reverse) {
-        List<String> cmd = new ArrayList<>(List.of(executable, "--dry-run", "--batch", "--silent", "--force",
-                "--fuzz=0", "-p" + strip, "-d", tree.toString(), "-i", patch.toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                executable,
+                "--dry-run",
+                "--batch",
+                "--silent",
+                "--force",
+                "--fuzz=0",
+                "-p" + strip,
+                "-d",
+                tree.toString(),
+                "-i",
+                patch.toAbsolutePath().toString()));
         if (reverse) {
             cmd.add("--reverse");
         }
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(2, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new UpdateException(patch.toString(), "patch --dry-run timed out", false, null);

@@ -60,8 +60,8 @@ public final class HttpDirectoryMonitor implements UpstreamMonitor {
             }
         }
         if (versions.isEmpty()) {
-            throw new UpdateException(directory, "the listing has no file matching "
-                    + template.substring(slash + 1), false, null);
+            throw new UpdateException(
+                    directory, "the listing has no file matching " + template.substring(slash + 1), false, null);
         }
         return versions.stream().map(v -> new UpstreamTag(v, null)).toList();
     }

@@ -9,23 +9,24 @@ public final class Interval {
     private static final Pattern WHOLE = Pattern.compile("(\\d+[smhd])+");
     private static final Pattern PART = Pattern.compile("(\\d+)([smhd])");
 
-    private Interval() {
-    }
+    private Interval() {}
 
     public static Duration parse(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {
-            throw new UpdateException("--every", "expected a duration such as 90s, 15m, 1h or 1h30m, found '" + text + "'");
+            throw new UpdateException(
+                    "--every", "expected a duration such as 90s, 15m, 1h or 1h30m, found '" + text + "'");
         }
         Duration d = Duration.ZERO;
         Matcher m = PART.matcher(text);
         while (m.find()) {
             long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            d = d.plus(
+                    switch (m.group(2)) {
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    });
         }
         if (d.isZero()) {
             throw new UpdateException("--every", "expected a positive duration, found '" + text + "'");

@@ -29,11 +29,15 @@ public record MonitorConfig(
         boolean enablePrerelease,
         String streamPrefix) {
 
-    public enum Kind { GIT, GITHUB, RELEASE_MONITOR, HTTP_DIRECTORY }
+    public enum Kind {
+        GIT,
+        GITHUB,
+        RELEASE_MONITOR,
+        HTTP_DIRECTORY
+    }
 
     /** One {@code version-transform} entry, with Go's replacement syntax. */
-    public record Transform(String match, String replace) {
-    }
+    public record Transform(String match, String replace) {}
 
     public MonitorConfig {
         Objects.requireNonNull(kind, "kind");

@@ -15,8 +15,7 @@ public final class MonitorConfigs {
     private static final Pattern STREAM = Pattern.compile(".*-(\\d+(?:\\.\\d+)*)");
     private static final Pattern SUBST = Pattern.compile("\\$\\{\\{\\s*([a-zA-Z0-9_.-]+)\\s*}}");
 
-    private MonitorConfigs() {
-    }
+    private MonitorConfigs() {}
 
     /** A config, or the reason there is none. Exactly one of the two is non-null. */
     public record Resolution(MonitorConfig config, String unsupported) {
@@ -31,7 +30,12 @@ public final class MonitorConfigs {
             return new Resolution(null, "no update block");
         }
         if (!u.enabled()) {
-            return new Resolution(null, "updates disabled" + (u.excludeReason() == null ? "" : ": " + u.excludeReason().strip()));
+            return new Resolution(
+                    null,
+                    "updates disabled"
+                            + (u.excludeReason() == null
+                                    ? ""
+                                    : ": " + u.excludeReason().strip()));
         }
         if (u.manual()) {
             return new Resolution(null, "manual updates only");
@@ -39,23 +43,51 @@ public final class MonitorConfigs {
         String name = recipe.pkg().name();
         String stream = streamPrefix(name, recipe.pkg().version());
         List<MonitorConfig.Transform> transforms = u.versionTransform().stream()
-                .map(t -> new MonitorConfig.Transform(t.match(), t.replace())).toList();
+                .map(t -> new MonitorConfig.Transform(t.match(), t.replace()))
+                .toList();
         // melange's precedence when several sources are written: release-monitor, github, git
         if (u.releaseMonitor() != null) {
             UpdateSpec.ReleaseMonitor r = u.releaseMonitor();
-            return new Resolution(new MonitorConfig(name, MonitorConfig.Kind.RELEASE_MONITOR, Long.toString(r.identifier()),
-                    false, r.stripPrefix(), r.stripSuffix(), r.versionFilterPrefix(), r.versionFilterContains(),
-                    u.versionSeparator(), u.ignoreRegexPatterns(), transforms, u.enablePrereleaseTags(), stream), null);
+            return new Resolution(
+                    new MonitorConfig(
+                            name,
+                            MonitorConfig.Kind.RELEASE_MONITOR,
+                            Long.toString(r.identifier()),
+                            false,
+                            r.stripPrefix(),
+                            r.stripSuffix(),
+                            r.versionFilterPrefix(),
+                            r.versionFilterContains(),
+                            u.versionSeparator(),
+                            u.ignoreRegexPatterns(),
+                            transforms,
+                            u.enablePrereleaseTags(),
+                            stream),
+                    null);
         }
         if (u.github() != null) {
             UpdateSpec.GitHubMonitor g = u.github();
             if (g.identifier() == null || !g.identifier().matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
-                return new Resolution(null, "update.github.identifier: expected org/repo, found '" + g.identifier() + "'");
+                return new Resolution(
+                        null, "update.github.identifier: expected org/repo, found '" + g.identifier() + "'");
             }
             String prefix = g.tagFilterPrefix() != null ? g.tagFilterPrefix() : g.tagFilter();
-            return new Resolution(new MonitorConfig(name, MonitorConfig.Kind.GITHUB, g.identifier(), g.useTag(),
-                    g.stripPrefix(), g.stripSuffix(), prefix, g.tagFilterContains(), u.versionSeparator(),
-                    u.ignoreRegexPatterns(), transforms, u.enablePrereleaseTags(), stream), null);
+            return new Resolution(
+                    new MonitorConfig(
+                            name,
+                            MonitorConfig.Kind.GITHUB,
+                            g.identifier(),
+                            g.useTag(),
+                            g.stripPrefix(),
+                            g.stripSuffix(),
+                            prefix,
+                            g.tagFilterContains(),
+                            u.versionSeparator(),
+                            u.ignoreRegexPatterns(),
+                            transforms,
+                            u.enablePrereleaseTags(),
+                            stream),
+                    null);
         }
         if (u.git() != null) {
             UpdateSpec.GitMonitor g = u.git();
@@ -65,11 +97,25 @@ public final class MonitorConfigs {
             }
             String url = substitute(repo.get(), recipe);
             if (url.contains("${{")) {
-                return new Resolution(null, "update.git: cannot resolve the repository '" + repo.get() + "' without a build");
+                return new Resolution(
+                        null, "update.git: cannot resolve the repository '" + repo.get() + "' without a build");
             }
-            return new Resolution(new MonitorConfig(name, MonitorConfig.Kind.GIT, url, true, g.stripPrefix(),
-                    g.stripSuffix(), g.tagFilterPrefix(), g.tagFilterContains(), u.versionSeparator(),
-                    u.ignoreRegexPatterns(), transforms, u.enablePrereleaseTags(), stream), null);
+            return new Resolution(
+                    new MonitorConfig(
+                            name,
+                            MonitorConfig.Kind.GIT,
+                            url,
+                            true,
+                            g.stripPrefix(),
+                            g.stripSuffix(),
+                            g.tagFilterPrefix(),
+                            g.tagFilterContains(),
+                            u.versionSeparator(),
+                            u.ignoreRegexPatterns(),
+                            transforms,
+                            u.enablePrereleaseTags(),
+                            stream),
+                    null);
         }
         if (u.oci() != null) {
             return new Resolution(null, "update.oci: image tag monitoring is not supported");
@@ -80,13 +126,27 @@ public final class MonitorConfigs {
         if (uri.isPresent() && uri.get().contains("${{package.version}}")) {
             String template = substitute(uri.get().replace("${{package.version}}", VERSION_MARK), recipe);
             if (!template.contains("${{") && template.lastIndexOf('/') > template.indexOf("://") + 2) {
-                return new Resolution(new MonitorConfig(name, MonitorConfig.Kind.HTTP_DIRECTORY,
-                        template.replace(VERSION_MARK, HttpDirectoryMonitor.VERSION_PLACEHOLDER), false, null, null, null,
-                        null, u.versionSeparator(), u.ignoreRegexPatterns(), transforms, u.enablePrereleaseTags(), stream),
+                return new Resolution(
+                        new MonitorConfig(
+                                name,
+                                MonitorConfig.Kind.HTTP_DIRECTORY,
+                                template.replace(VERSION_MARK, HttpDirectoryMonitor.VERSION_PLACEHOLDER),
+                                false,
+                                null,
+                                null,
+                                null,
+                                null,
+                                u.versionSeparator(),
+                                u.ignoreRegexPatterns(),
+                                transforms,
+                                u.enablePrereleaseTags(),
+                                stream),
                         null);
             }
         }
-        return new Resolution(null, "update block names no source (release-monitor, github or git) and no fetch URI carries the version");
+        return new Resolution(
+                null,
+                "update block names no source (release-monitor, github or git) and no fetch URI carries the version");
     }
 
     /** A package named like {@code python-3.12} at version 3.12.x stays on 3.12.x. */

@@ -22,8 +22,7 @@ final class PlannedPackages {
     /** The label these packages carry as their repository. */
     static final String REPOSITORY = "recipes";
 
-    private PlannedPackages() {
-    }
+    private PlannedPackages() {}
 
     static List<RepositoryPackage> of(BuildPlan plan) {
         List<RepositoryPackage> out = new ArrayList<>();
@@ -45,13 +44,17 @@ final class PlannedPackages {
         return entry(origin, p.name(), plan.fullVersion(), d.runtime(), d.provides(), d.providerPriority());
     }
 
-    private static RepositoryPackage entry(String origin, String name, String version, List<String> depends,
-            List<String> provides, Integer priority) {
+    private static RepositoryPackage entry(
+            String origin, String name, String version, List<String> depends, List<String> provides, Integer priority) {
         // Not built yet, so there is no control stream to hash: a stable stand-in identity keeps
         // IndexEntry's Q1 form and makes each planned package distinct.
         byte[] key = (origin + "\n" + name + "\n" + version).getBytes(StandardCharsets.UTF_8);
         String identity = "Q1" + Hashing.base64(Hashing.sha1().digest(key));
-        return new RepositoryPackage(new IndexEntry(identity, name, version, null, 0, 0, "", "", "", origin, null, 0,
-                null, priority, depends, provides, List.of()), REPOSITORY, 0);
+        return new RepositoryPackage(
+                new IndexEntry(
+                        identity, name, version, null, 0, 0, "", "", "", origin, null, 0, null, priority, depends,
+                        provides, List.of()),
+                REPOSITORY,
+                0);
     }
 }

@@ -43,15 +43,19 @@ public final class RebuildGraph {
     // that the environment pulls in is a bootstrap package: breaking it means building with the
     // published bootstrap package, which is what such a package exists for.
 
-    private final Map<String, Set<String>> deps;      // origin -> origins it needs
-    private final Map<String, String> files;          // origin -> recipe file
+    private final Map<String, Set<String>> deps; // origin -> origins it needs
+    private final Map<String, String> files; // origin -> recipe file
     private final Map<String, Resolver.Resolution> environments;
     private final Map<String, List<String>> problems; // origin -> why it did not compile
     private final Resolver resolver;
     private final Set<Edge> bootstrapEdges;
 
-    private RebuildGraph(Map<String, Set<String>> deps, Map<String, String> files,
-            Map<String, Resolver.Resolution> environments, Map<String, List<String>> problems, Resolver resolver,
+    private RebuildGraph(
+            Map<String, Set<String>> deps,
+            Map<String, String> files,
+            Map<String, Resolver.Resolution> environments,
+            Map<String, List<String>> problems,
+            Resolver resolver,
             Set<Edge> bootstrapEdges) {
         this.deps = deps;
         this.files = files;
@@ -98,8 +102,7 @@ public final class RebuildGraph {
     }
 
     /** One resolution step: an atom and the package ({@code name-version}) it resolved to. */
-    public record Link(String atom, String resolvedTo) {
-    }
+    public record Link(String atom, String resolvedTo) {}
 
     /**
      * One hop of a dependency chain: recipe {@code from} declares the first link's atom in its
@@ -142,15 +145,20 @@ public final class RebuildGraph {
         Map<List<String>, Resolver.Resolution> byWorld = new HashMap<>();
         Map<String, Boolean> bootstrapNames = new HashMap<>();
         for (String origin : files.keySet()) {
-            Map<String, Boolean> onlyBootstrap = new TreeMap<>(); // dependency -> all its packages here are bootstrap ones
+            Map<String, Boolean> onlyBootstrap =
+                    new TreeMap<>(); // dependency -> all its packages here are bootstrap ones
             BuildPlan plan = plans.get(origin);
             if (plan != null) {
-                Resolver.Resolution res = byWorld.computeIfAbsent(plan.environmentPackages(), resolver::resolveAvailable);
+                Resolver.Resolution res =
+                        byWorld.computeIfAbsent(plan.environmentPackages(), resolver::resolveAvailable);
                 environments.put(origin, res);
                 for (RepositoryPackage p : res.packages()) {
                     if (!p.entry().origin().equals(origin)) {
-                        onlyBootstrap.merge(p.entry().origin(),
-                                bootstrapNames.computeIfAbsent(p.name(), n -> BOOTSTRAP.matcher(n).find()), Boolean::logicalAnd);
+                        onlyBootstrap.merge(
+                                p.entry().origin(),
+                                bootstrapNames.computeIfAbsent(
+                                        p.name(), n -> BOOTSTRAP.matcher(n).find()),
+                                Boolean::logicalAnd);
                     }
                 }
             }
@@ -167,8 +175,11 @@ public final class RebuildGraph {
     /** The origin recipe of the package the resolver picks for {@code name}, or null when nothing provides it. */
     public String originOf(String name) {
         Resolver.Resolution res = resolver.resolveAvailable(List.of(name));
-        return res.packages().stream().filter(p -> res.pulls().get(p).parent() == null)
-                .map(p -> p.entry().origin()).findFirst().orElse(null);
+        return res.packages().stream()
+                .filter(p -> res.pulls().get(p).parent() == null)
+                .map(p -> p.entry().origin())
+                .findFirst()
+                .orElse(null);
     }
 
     public String fileOf(String origin) {
@@ -227,8 +238,10 @@ public final class RebuildGraph {
 
     private Hop hop(String from, String to) {
         Resolver.Resolution res = environments.get(from);
-        RepositoryPackage target = res.packages().stream().filter(p -> p.entry().origin().equals(to))
-                .min(Comparator.comparingInt(p -> res.chainTo(p).size())).orElseThrow();
+        RepositoryPackage target = res.packages().stream()
+                .filter(p -> p.entry().origin().equals(to))
+                .min(Comparator.comparingInt(p -> res.chainTo(p).size()))
+                .orElseThrow();
         List<Resolver.Pull> chain = res.chainTo(target);
         List<Link> links = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
@@ -243,7 +256,8 @@ public final class RebuildGraph {
         StringBuilder b = new StringBuilder("digraph kiln {\n");
         deps.forEach((o, ds) -> {
             b.append("  \"").append(o).append("\";\n");
-            ds.forEach(d -> b.append("  \"").append(o).append("\" -> \"").append(d).append("\";\n"));
+            ds.forEach(
+                    d -> b.append("  \"").append(o).append("\" -> \"").append(d).append("\";\n"));
         });
         return b.append("}\n").toString();
     }

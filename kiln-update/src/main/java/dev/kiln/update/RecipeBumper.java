@@ -29,8 +29,12 @@ public final class RecipeBumper {
     private final UpstreamSources sources;
     private final GitTagMonitor git;
 
-    public RecipeBumper(RecipeLoader loader, RecipeCompiler compiler, CompileOptions compileOptions,
-                        UpstreamSources sources, GitTagMonitor git) {
+    public RecipeBumper(
+            RecipeLoader loader,
+            RecipeCompiler compiler,
+            CompileOptions compileOptions,
+            UpstreamSources sources,
+            GitTagMonitor git) {
         this.loader = loader;
         this.compiler = compiler;
         this.compileOptions = compileOptions;
@@ -63,7 +67,8 @@ public final class RecipeBumper {
         TextEdits marks = new TextEdits();
         for (RecipeNodes.StepNode step : nodes.steps()) {
             for (String key : List.of("expected-sha256", "expected-sha512", "expected-commit")) {
-                if (!step.uses().equals(key.equals("expected-commit") ? "git-checkout" : "fetch") || step.with() == null) {
+                if (!step.uses().equals(key.equals("expected-commit") ? "git-checkout" : "fetch")
+                        || step.with() == null) {
                     continue;
                 }
                 RecipeNodes.Span pin = nodes.with(step, key);
@@ -75,8 +80,11 @@ public final class RecipeBumper {
             }
         }
         String marked = marks.apply(text);
-        Map<Integer, Source> fresh = compiledSources(file, new TextEdits().replace(version.start(), version.end(),
-                "\"" + newVersion + "\"").apply(marked));
+        Map<Integer, Source> fresh = compiledSources(
+                file,
+                new TextEdits()
+                        .replace(version.start(), version.end(), "\"" + newVersion + "\"")
+                        .apply(marked));
         Map<Integer, Source> old = sameVersion ? fresh : compiledSources(file, marked);
         for (int i = 1; i <= pins.size(); i++) {
             RecipeNodes.Span pin = pins.get(i - 1);
@@ -86,12 +94,17 @@ public final class RecipeBumper {
                 boolean is512 = f.expectedSha512() != null && f.expectedSha512().equals(marker(i, 128));
                 edits.scalar(pin, is512 ? d.sha512() : d.sha256());
                 changes.add((is512 ? "expected-sha512 " : "expected-sha256 ") + "of " + f.uri());
-            } else if (src instanceof GitCheckoutStep g && g.tag() != null && !g.tag().isEmpty()
+            } else if (src instanceof GitCheckoutStep g
+                    && g.tag() != null
+                    && !g.tag().isEmpty()
                     && (derived(old.get(i), g) || sameVersion)) {
                 String commit = git.commitOf(g.repository(), g.tag());
                 if (commit == null) {
-                    throw new UpdateException(file, "git-checkout " + g.repository() + ": tag " + g.tag()
-                            + " does not exist upstream", false, null);
+                    throw new UpdateException(
+                            file,
+                            "git-checkout " + g.repository() + ": tag " + g.tag() + " does not exist upstream",
+                            false,
+                            null);
                 }
                 if (!commit.equals(pin.value())) {
                     edits.scalar(pin, commit);
@@ -112,8 +125,8 @@ public final class RecipeBumper {
         return new Bump(edits.apply(text), changes);
     }
 
-    private static void epochEdit(RecipeNodes nodes, RecipeNodes.Span version, boolean increment, TextEdits edits,
-                                  List<String> changes) {
+    private static void epochEdit(
+            RecipeNodes nodes, RecipeNodes.Span version, boolean increment, TextEdits edits, List<String> changes) {
         RecipeNodes.Span epoch = nodes.scalar("package.epoch");
         if (epoch != null) {
             long current = Long.parseLong(epoch.value().strip());
@@ -140,8 +153,10 @@ public final class RecipeBumper {
         }
         Map<Integer, Source> out = new HashMap<>();
         for (Source s : plan.sources()) {
-            String pin = s instanceof FetchStep f ? (f.expectedSha256() != null && !f.expectedSha256().isEmpty()
-                    ? f.expectedSha256() : f.expectedSha512())
+            String pin = s instanceof FetchStep f
+                    ? (f.expectedSha256() != null && !f.expectedSha256().isEmpty()
+                            ? f.expectedSha256()
+                            : f.expectedSha512())
                     : ((GitCheckoutStep) s).expectedCommit();
             if (pin != null && pin.matches("f{8}0*[0-9a-f]{8}")) {
                 out.put(Integer.parseInt(pin.substring(pin.length() - 8), 16), s);

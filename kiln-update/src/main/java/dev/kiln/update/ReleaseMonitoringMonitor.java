@@ -1,8 +1,8 @@
 package dev.kiln.update;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.update.internal.JsonHttp;
 import dev.kiln.content.Parallel;
+import dev.kiln.update.internal.JsonHttp;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,8 +13,7 @@ import java.util.TreeSet;
  * one: those origins get an epoch bump and a rebuild after the library, in graph order.
  */
 public final class SonamePropagation {
-    private SonamePropagation() {
-    }
+    private SonamePropagation() {}
 
     /** {@code so:} names provided before but not after, ignoring the version part ({@code so:libfoo.so.1=1.0}). */
     public static Set<String> removedSonames(List<String> providedBefore, List<String> providedAfter) {
@@ -52,21 +51,31 @@ public final class SonamePropagation {
      * Epoch-bumps and rebuilds, in graph order, every recipe whose published packages need a
      * removed soname. A dependent with no recipe in the graph is skipped (nothing to rebuild).
      */
-    public static Propagation propagate(ApkIndex indexBefore, String libraryOrigin, List<String> providedBefore,
-                                        List<String> providedAfter, RebuildGraph graph, java.nio.file.Path recipeDir,
-                                        Rebuilder rebuilder) {
+    public static Propagation propagate(
+            ApkIndex indexBefore,
+            String libraryOrigin,
+            List<String> providedBefore,
+            List<String> providedAfter,
+            RebuildGraph graph,
+            java.nio.file.Path recipeDir,
+            Rebuilder rebuilder) {
         Set<String> removed = removedSonames(providedBefore, providedAfter);
         if (removed.isEmpty()) {
             return new Propagation(removed, List.of(), List.of());
         }
-        List<String> known = dependents(indexBefore, removed, libraryOrigin).stream().filter(o -> graph.fileOf(o) != null).toList();
+        List<String> known = dependents(indexBefore, removed, libraryOrigin).stream()
+                .filter(o -> graph.fileOf(o) != null)
+                .toList();
         List<String> order = graph.order(known).origins();
         List<RebuildOutcome> outcomes = new ArrayList<>();
         for (String origin : order) {
             java.nio.file.Path file = recipeDir.resolve(graph.fileOf(origin));
             try {
                 String text = java.nio.file.Files.readString(file);
-                java.nio.file.Files.writeString(file, RecipeBumper.incrementEpoch(file.getFileName().toString(), text).text());
+                java.nio.file.Files.writeString(
+                        file,
+                        RecipeBumper.incrementEpoch(file.getFileName().toString(), text)
+                                .text());
             } catch (java.io.IOException e) {
                 throw new UpdateException(file.toString(), "cannot bump the epoch: " + e.getMessage(), false, e);
             }
@@ -77,7 +86,10 @@ public final class SonamePropagation {
 
     private static Set<String> sonames(List<String> provides) {
         Set<String> out = new TreeSet<>();
-        provides.stream().map(RebuildGraph::nameOf).filter(n -> n.startsWith("so:")).forEach(out::add);
+        provides.stream()
+                .map(RebuildGraph::nameOf)
+                .filter(n -> n.startsWith("so:"))
+                .forEach(out::add);
         return out;
     }
 }

@@ -28,8 +28,14 @@ public final class UpdateApplier {
     private final UpstreamSources sources;
     private final Rebuilder rebuilder;
 
-    public UpdateApplier(RecipeLoader loader, RecipeCompiler compiler, CompileOptions compileOptions, RecipeBumper bumper,
-                         DeltaMinimizer delta, UpstreamSources sources, Rebuilder rebuilder) {
+    public UpdateApplier(
+            RecipeLoader loader,
+            RecipeCompiler compiler,
+            CompileOptions compileOptions,
+            RecipeBumper bumper,
+            DeltaMinimizer delta,
+            UpstreamSources sources,
+            Rebuilder rebuilder) {
         this.loader = loader;
         this.compiler = compiler;
         this.compileOptions = compileOptions;
@@ -39,11 +45,21 @@ public final class UpdateApplier {
         this.rebuilder = rebuilder;
     }
 
-    public enum Status { PUBLISHED, BUILD_FAILED, STOPPED }
+    public enum Status {
+        PUBLISHED,
+        BUILD_FAILED,
+        STOPPED
+    }
 
     /** What happened; on BUILD_FAILED and STOPPED the recipe file is unchanged. */
-    public record ApplyResult(Path recipe, String newVersion, Status status, List<String> changes,
-                              List<DeltaMinimizer.Dropped> droppedPatches, RebuildOutcome rebuild, String message) {
+    public record ApplyResult(
+            Path recipe,
+            String newVersion,
+            Status status,
+            List<String> changes,
+            List<DeltaMinimizer.Dropped> droppedPatches,
+            RebuildOutcome rebuild,
+            String message) {
         public ApplyResult {
             changes = List.copyOf(changes);
             droppedPatches = List.copyOf(droppedPatches);
@@ -76,10 +92,17 @@ public final class UpdateApplier {
         }
         if (!outcome.success()) {
             write(recipeFile, original);
-            return new ApplyResult(recipeFile, newVersion, Status.BUILD_FAILED, bump.changes(), minimized.dropped(), outcome,
+            return new ApplyResult(
+                    recipeFile,
+                    newVersion,
+                    Status.BUILD_FAILED,
+                    bump.changes(),
+                    minimized.dropped(),
+                    outcome,
                     "build of " + file + " at " + newVersion + " failed; recipe restored: " + outcome.message());
         }
-        return new ApplyResult(recipeFile, newVersion, Status.PUBLISHED, bump.changes(), minimized.dropped(), outcome, null);
+        return new ApplyResult(
+                recipeFile, newVersion, Status.PUBLISHED, bump.changes(), minimized.dropped(), outcome, null);
     }
 
     private DeltaMinimizer.Result minimizePatches(Path recipeFile, String bumped, String newVersion) {
@@ -110,7 +133,8 @@ public final class UpdateApplier {
         try {
             AtomicFiles.write(file, bytes);
         } catch (ContentException e) {
-            throw new UpdateException(file.toString(), "cannot write: " + e.getCause().getMessage(), false, e);
+            throw new UpdateException(
+                    file.toString(), "cannot write: " + e.getCause().getMessage(), false, e);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.kiln.update;
 
 import dev.kiln.apk.ApkVersion;
+import dev.kiln.content.Parallel;
 import dev.kiln.recipe.PipelineStep;
 import dev.kiln.recipe.Recipe;
-import dev.kiln.content.Parallel;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -33,16 +33,27 @@ public final class UpdateChecker {
             if (!res.supported()) {
                 results.put(i, result(r, null, CheckResult.Status.UNSUPPORTED, null, List.of(), res.unsupported()));
             } else if (!monitors.containsKey(res.config().kind())) {
-                results.put(i, result(r, res.config().describe(), CheckResult.Status.UNSUPPORTED, null, List.of(),
-                        "no " + res.config().kind() + " monitor configured"));
+                results.put(
+                        i,
+                        result(
+                                r,
+                                res.config().describe(),
+                                CheckResult.Status.UNSUPPORTED,
+                                null,
+                                List.of(),
+                                "no " + res.config().kind() + " monitor configured"));
             } else {
-                byKind.computeIfAbsent(res.config().kind(), k -> new ArrayList<>()).add(i);
+                byKind.computeIfAbsent(res.config().kind(), k -> new ArrayList<>())
+                        .add(i);
             }
         }
         // each monitor talks to a different host: they run side by side
         List<Map.Entry<MonitorConfig.Kind, List<Integer>>> kinds = new ArrayList<>(byKind.entrySet());
-        List<List<UpstreamMonitor.Listing>> all = Parallel.map(kinds, kinds.size(),
-                k -> monitors.get(k.getKey()).list(k.getValue().stream().map(configs::get).toList()));
+        List<List<UpstreamMonitor.Listing>> all = Parallel.map(
+                kinds,
+                kinds.size(),
+                k -> monitors.get(k.getKey())
+                        .list(k.getValue().stream().map(configs::get).toList()));
         for (int m = 0; m < kinds.size(); m++) {
             List<Integer> indexes = kinds.get(m).getValue();
             for (int j = 0; j < indexes.size(); j++) {
@@ -70,7 +81,12 @@ public final class UpdateChecker {
         }
         var newest = VersionNormalizer.newest(o.candidates());
         if (newest.isEmpty()) {
-            return result(recipe, c.describe(), CheckResult.Status.NO_CANDIDATE, null, o.skipped(),
+            return result(
+                    recipe,
+                    c.describe(),
+                    CheckResult.Status.NO_CANDIDATE,
+                    null,
+                    o.skipped(),
                     "no upstream tag survived normalisation (" + listing.tags().size() + " seen)");
         }
         String current = recipe.pkg().version();
@@ -82,7 +98,12 @@ public final class UpdateChecker {
         if (cmp == 0 && n.commit() != null) {
             String pinned = firstExpectedCommit(recipe.pipeline());
             if (pinned != null && !pinned.isEmpty() && !pinned.equals(n.commit())) {
-                return result(recipe, c.describe(), CheckResult.Status.RETAG, n, o.skipped(),
+                return result(
+                        recipe,
+                        c.describe(),
+                        CheckResult.Status.RETAG,
+                        n,
+                        o.skipped(),
                         "tag " + n.raw() + " moved from " + pinned + " to " + n.commit());
             }
         }
@@ -102,8 +123,13 @@ public final class UpdateChecker {
         return null;
     }
 
-    private static CheckResult result(Recipe r, String monitor, CheckResult.Status status, VersionNormalizer.Candidate newest,
-                                      List<VersionNormalizer.Skipped> skipped, String message) {
+    private static CheckResult result(
+            Recipe r,
+            String monitor,
+            CheckResult.Status status,
+            VersionNormalizer.Candidate newest,
+            List<VersionNormalizer.Skipped> skipped,
+            String message) {
         return new CheckResult(r.file(), r.pkg().name(), r.pkg().version(), monitor, status, newest, skipped, message);
     }
 }

@@ -31,8 +31,13 @@ public final class UpdateRun {
      * {@code compiler} and {@code compileOptions} compile the recipes for the rebuild graph, as the
      * builds will compile them.
      */
-    public UpdateRun(UpdateChecker checker, UpdateApplier applier, Rebuilder rebuilder, Supplier<ApkIndex> published,
-                     RecipeCompiler compiler, CompileOptions compileOptions) {
+    public UpdateRun(
+            UpdateChecker checker,
+            UpdateApplier applier,
+            Rebuilder rebuilder,
+            Supplier<ApkIndex> published,
+            RecipeCompiler compiler,
+            CompileOptions compileOptions) {
         this.checker = checker;
         this.applier = applier;
         this.rebuilder = rebuilder;
@@ -41,16 +46,26 @@ public final class UpdateRun {
         this.compileOptions = compileOptions;
     }
 
-    public enum Outcome { UP_TO_DATE, PUBLISHED, FAILED, NOT_CHECKED }
+    public enum Outcome {
+        UP_TO_DATE,
+        PUBLISHED,
+        FAILED,
+        NOT_CHECKED
+    }
 
     /**
      * What the pass did for one recipe. {@code apply} and {@code propagation} are null when not
      * reached; {@code error} explains FAILED (check failure, stopped or failed build, a failed
      * dependent rebuild) and NOT_CHECKED (unsupported monitor, no candidate).
      */
-    public record PackageReport(String recipe, String packageName, Outcome outcome, CheckResult check,
-                                UpdateApplier.ApplyResult apply, SonamePropagation.Propagation propagation, String error) {
-    }
+    public record PackageReport(
+            String recipe,
+            String packageName,
+            Outcome outcome,
+            CheckResult check,
+            UpdateApplier.ApplyResult apply,
+            SonamePropagation.Propagation propagation,
+            String error) {}
 
     public record Report(List<PackageReport> packages) {
         public Report {
@@ -102,21 +117,40 @@ public final class UpdateRun {
             if (a.status() != UpdateApplier.Status.PUBLISHED) {
                 return new PackageReport(c.recipe(), c.packageName(), Outcome.FAILED, c, a, null, a.message());
             }
-            SonamePropagation.Propagation p = SonamePropagation.propagate(before, c.packageName(),
-                    providedBy(before, c.packageName()), providedBy(a.rebuild()), graph, catalog, rebuilder);
+            SonamePropagation.Propagation p = SonamePropagation.propagate(
+                    before,
+                    c.packageName(),
+                    providedBy(before, c.packageName()),
+                    providedBy(a.rebuild()),
+                    graph,
+                    catalog,
+                    rebuilder);
             List<String> failedDependents = new ArrayList<>();
             for (int i = 0; i < p.outcomes().size(); i++) {
                 if (!p.outcomes().get(i).success()) {
-                    failedDependents.add(p.order().get(i) + ": " + p.outcomes().get(i).message());
+                    failedDependents.add(
+                            p.order().get(i) + ": " + p.outcomes().get(i).message());
                 }
             }
             return failedDependents.isEmpty()
                     ? new PackageReport(c.recipe(), c.packageName(), Outcome.PUBLISHED, c, a, p, null)
-                    : new PackageReport(c.recipe(), c.packageName(), Outcome.FAILED, c, a, p,
+                    : new PackageReport(
+                            c.recipe(),
+                            c.packageName(),
+                            Outcome.FAILED,
+                            c,
+                            a,
+                            p,
                             "published, but rebuilding dependents of " + p.removedSonames() + " failed: "
                                     + String.join("; ", failedDependents));
         } catch (RuntimeException e) {
-            return new PackageReport(c.recipe(), c.packageName(), Outcome.FAILED, c, a, null,
+            return new PackageReport(
+                    c.recipe(),
+                    c.packageName(),
+                    Outcome.FAILED,
+                    c,
+                    a,
+                    null,
                     e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }

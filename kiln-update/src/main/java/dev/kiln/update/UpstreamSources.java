@@ -16,6 +16,5 @@ public interface UpstreamSources {
     void unpack(BuildPlan plan, Path dir);
 
     /** A downloaded file: lower-case hex digests. */
-    record Download(Path file, String sha256, String sha512) {
-    }
+    record Download(Path file, String sha256, String sha512) {}
 }

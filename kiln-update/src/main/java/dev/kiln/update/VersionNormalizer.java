@@ -13,20 +13,17 @@ import java.util.regex.PatternSyntaxException;
  * rejected tag keeps its reason so a report can say why a candidate was skipped.
  */
 public final class VersionNormalizer {
-    private static final Pattern PRERELEASE = Pattern.compile(
-            "(?i)(?<![a-z])(alpha|beta|rc|pre|preview|dev|snapshot|nightly|canary)(?![a-z])");
+    private static final Pattern PRERELEASE =
+            Pattern.compile("(?i)(?<![a-z])(alpha|beta|rc|pre|preview|dev|snapshot|nightly|canary)(?![a-z])");
     private static final Pattern GO_GROUP = Pattern.compile("\\$\\{(\\d+)}");
 
-    private VersionNormalizer() {
-    }
+    private VersionNormalizer() {}
 
     /** A tag accepted as a version. */
-    public record Candidate(String raw, String version, String commit) {
-    }
+    public record Candidate(String raw, String version, String commit) {}
 
     /** A tag rejected, and why. */
-    public record Skipped(String raw, String reason) {
-    }
+    public record Skipped(String raw, String reason) {}
 
     public record Outcome(List<Candidate> candidates, List<Skipped> skipped) {
         public Outcome {
@@ -41,16 +38,20 @@ public final class VersionNormalizer {
         for (UpstreamTag tag : tags) {
             String reason = null;
             String v = tag.name();
-            if (config.filterPrefix() != null && !config.filterPrefix().isEmpty() && !v.startsWith(config.filterPrefix())) {
+            if (config.filterPrefix() != null
+                    && !config.filterPrefix().isEmpty()
+                    && !v.startsWith(config.filterPrefix())) {
                 reason = "does not start with filter prefix '" + config.filterPrefix() + "'";
-            } else if (config.filterContains() != null && !config.filterContains().isEmpty()
+            } else if (config.filterContains() != null
+                    && !config.filterContains().isEmpty()
                     && !v.contains(config.filterContains())) {
                 reason = "does not contain filter '" + config.filterContains() + "'";
             } else {
                 reason = ignored(config, v);
             }
             if (reason == null) {
-                if (config.versionSeparator() != null && !config.versionSeparator().isEmpty()) {
+                if (config.versionSeparator() != null
+                        && !config.versionSeparator().isEmpty()) {
                     v = v.replace(config.versionSeparator(), ".");
                 }
                 v = strip(v, config.stripPrefix(), config.stripSuffix());
@@ -81,8 +82,9 @@ public final class VersionNormalizer {
                     return "matches ignore-regex-patterns '" + p + "'";
                 }
             } catch (PatternSyntaxException e) {
-                throw new UpdateException(config.packageName(), "update.ignore-regex-patterns: invalid regex '" + p + "': "
-                        + e.getDescription());
+                throw new UpdateException(
+                        config.packageName(),
+                        "update.ignore-regex-patterns: invalid regex '" + p + "': " + e.getDescription());
             }
         }
         return null;
@@ -101,11 +103,14 @@ public final class VersionNormalizer {
     private static String transform(MonitorConfig config, MonitorConfig.Transform t, String v) {
         try {
             // Go writes ${1} where Java writes $1; both accept $1.
-            String replacement = GO_GROUP.matcher(t.replace() == null ? "" : t.replace()).replaceAll("\\$$1");
+            String replacement =
+                    GO_GROUP.matcher(t.replace() == null ? "" : t.replace()).replaceAll("\\$$1");
             return Pattern.compile(t.match()).matcher(v).replaceAll(replacement);
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new UpdateException(config.packageName(), "update.version-transform: cannot apply match '" + t.match()
-                    + "' replace '" + t.replace() + "': " + e.getMessage());
+            throw new UpdateException(
+                    config.packageName(),
+                    "update.version-transform: cannot apply match '" + t.match() + "' replace '" + t.replace() + "': "
+                            + e.getMessage());
         }
     }
 
@@ -113,5 +118,4 @@ public final class VersionNormalizer {
     public static java.util.Optional<Candidate> newest(List<Candidate> candidates) {
         return candidates.stream().max((a, b) -> ApkVersion.compare(a.version(), b.version()));
     }
-
 }

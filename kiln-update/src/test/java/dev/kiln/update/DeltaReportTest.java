@@ -48,7 +48,8 @@ class DeltaReportTest {
         Files.createDirectories(dir.resolve("foo"));
         for (String p : new String[] {"a.patch", "b.patch"}) {
             Files.writeString(dir.resolve("foo").resolve(p), "x");
-            Files.setLastModifiedTime(dir.resolve("foo").resolve(p), FileTime.from(Instant.ofEpochSecond(1_600_000_000L)));
+            Files.setLastModifiedTime(
+                    dir.resolve("foo").resolve(p), FileTime.from(Instant.ofEpochSecond(1_600_000_000L)));
         }
         var deltas = new DeltaReport(clock).of(dir.resolve("foo.yaml"), "foo");
         assertThat(deltas.get(1).sinceSource()).isEqualTo("mtime");

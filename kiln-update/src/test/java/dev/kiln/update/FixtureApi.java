@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * fills: {@code releases.put("org/repo", "[{tagName…}]")}, {@code projects.put(id, "[\"1.2\"]")}.
  */
 final class FixtureApi implements AutoCloseable {
-    private static final Pattern REPO = Pattern.compile("(r\\d+): repository\\(owner: \"([^\"]+)\", name: \"([^\"]+)\"\\) \\{ (refs|releases)");
+    private static final Pattern REPO =
+            Pattern.compile("(r\\d+): repository\\(owner: \"([^\"]+)\", name: \"([^\"]+)\"\\) \\{ (refs|releases)");
     final Map<String, String> releases = new ConcurrentHashMap<>();
     final Map<String, String> tags = new ConcurrentHashMap<>();
     final Map<String, String> projects = new ConcurrentHashMap<>();
@@ -37,7 +38,8 @@ final class FixtureApi implements AutoCloseable {
             } else if (exchange.getRequestURI().getPath().equals("/graphql")) {
                 graphqlRequests.incrementAndGet();
                 lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
-                String query = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).replace("\\\"", "\"");
+                String query = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                        .replace("\\\"", "\"");
                 StringBuilder data = new StringBuilder("{\"data\":{");
                 StringBuilder errors = new StringBuilder();
                 Matcher m = REPO.matcher(query);
@@ -50,11 +52,18 @@ final class FixtureApi implements AutoCloseable {
                     first = false;
                     if (nodes == null) {
                         data.append("null");
-                        errors.append(errors.length() == 0 ? "" : ",").append("{\"path\":[\"").append(m.group(1))
+                        errors.append(errors.length() == 0 ? "" : ",")
+                                .append("{\"path\":[\"")
+                                .append(m.group(1))
                                 .append("\"],\"message\":\"Could not resolve to a Repository with the name '")
-                                .append(repo).append("'.\"}");
+                                .append(repo)
+                                .append("'.\"}");
                     } else {
-                        data.append("{\"").append(refs ? "refs" : "releases").append("\":{\"nodes\":").append(nodes).append("}}");
+                        data.append("{\"")
+                                .append(refs ? "refs" : "releases")
+                                .append("\":{\"nodes\":")
+                                .append(nodes)
+                                .append("}}");
                     }
                 }
                 data.append("}");
@@ -69,7 +78,8 @@ final class FixtureApi implements AutoCloseable {
                     status = 404;
                     body = "{\"error\":\"No project found\"}";
                 } else {
-                    body = "{\"latest_version\":null,\"versions\":" + versions + ",\"stable_versions\":" + versions + "}";
+                    body = "{\"latest_version\":null,\"versions\":" + versions + ",\"stable_versions\":" + versions
+                            + "}";
                 }
             } else {
                 status = 404;

@@ -30,7 +30,8 @@ class HttpDirectoryMonitorIT {
                     <a href="hello-2.12.1.tar.xz">hello-2.12.1.tar.xz</a>
                     </body></html>
                     """.getBytes(StandardCharsets.UTF_8));
-            Recipe recipe = new RecipeLoader(List.of()).parse("hello.yaml", """
+            Recipe recipe =
+                    new RecipeLoader(List.of()).parse("hello.yaml", """
                     package:
                       name: hello
                       version: "2.10"
@@ -50,8 +51,8 @@ class HttpDirectoryMonitorIT {
             assertThat(resolution.config().target()).endsWith("/gnu/hello/hello-{version}.tar.gz");
 
             List<Duration> waits = new ArrayList<>();
-            UpdateChecker checker = new UpdateChecker(List.of(new HttpDirectoryMonitor(HttpClient.newHttpClient(),
-                    new Backoff(2, Duration.ofMillis(1), waits::add))));
+            UpdateChecker checker = new UpdateChecker(List.of(new HttpDirectoryMonitor(
+                    HttpClient.newHttpClient(), new Backoff(2, Duration.ofMillis(1), waits::add))));
             CheckResult result = checker.check(List.of(recipe)).get(0);
             assertThat(result.status()).isEqualTo(CheckResult.Status.UPDATE);
             assertThat(result.newest().version()).isEqualTo("2.12.1");
@@ -62,11 +63,23 @@ class HttpDirectoryMonitorIT {
     void aListingWithoutMatchingFilesIsReportedForThePackage() throws Exception {
         try (FixtureHttpServer upstream = new FixtureHttpServer()) {
             upstream.put("/pub/", "<a href=\"other-1.0.tar.gz\">x</a>".getBytes(StandardCharsets.UTF_8));
-            MonitorConfig config = new MonitorConfig("foo", MonitorConfig.Kind.HTTP_DIRECTORY,
-                    upstream.url("/pub/foo-{version}.tar.gz"), false, null, null, null, null, null, List.of(), List.of(),
-                    false, null);
+            MonitorConfig config = new MonitorConfig(
+                    "foo",
+                    MonitorConfig.Kind.HTTP_DIRECTORY,
+                    upstream.url("/pub/foo-{version}.tar.gz"),
+                    false,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    List.of(),
+                    false,
+                    null);
             UpstreamMonitor.Listing listing = new HttpDirectoryMonitor(HttpClient.newHttpClient(), Backoff.DEFAULT)
-                    .list(List.of(config)).get(0);
+                    .list(List.of(config))
+                    .get(0);
             assertThat(listing.error()).contains("/pub/").contains("foo-{version}.tar.gz");
             assertThat(Map.of("tags", listing.tags())).containsEntry("tags", List.of());
         }

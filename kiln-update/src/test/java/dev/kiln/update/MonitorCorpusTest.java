@@ -25,7 +25,8 @@ class MonitorCorpusTest {
         Map<String, Integer> counts = new TreeMap<>();
         int total = 0;
         try (Stream<Path> files = Files.list(corpus())) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 MonitorConfigs.Resolution res;
                 try {
                     res = MonitorConfigs.of(loader.load(f));
@@ -33,8 +34,12 @@ class MonitorCorpusTest {
                     continue; // the loader's own corpus test owns rejections
                 }
                 total++;
-                assertThat(res.supported() ^ (res.unsupported() != null)).as(f.toString()).isTrue();
-                String key = res.supported() ? res.config().kind().name() : res.unsupported().replaceAll(":.*", "");
+                assertThat(res.supported() ^ (res.unsupported() != null))
+                        .as(f.toString())
+                        .isTrue();
+                String key = res.supported()
+                        ? res.config().kind().name()
+                        : res.unsupported().replaceAll(":.*", "");
                 counts.merge(key, 1, Integer::sum);
             }
         }
@@ -42,7 +47,13 @@ class MonitorCorpusTest {
         assertThat(counts.get("GITHUB")).isGreaterThan(2500);
         assertThat(counts.get("GIT")).isGreaterThan(300);
         assertThat(counts.get("RELEASE_MONITOR")).isGreaterThan(250);
-        assertThat(counts.keySet()).allMatch(k -> k.equals("GITHUB") || k.equals("GIT") || k.equals("RELEASE_MONITOR")
-                || k.startsWith("updates disabled") || k.equals("no update block") || k.startsWith("manual") || k.startsWith("update."));
+        assertThat(counts.keySet())
+                .allMatch(k -> k.equals("GITHUB")
+                        || k.equals("GIT")
+                        || k.equals("RELEASE_MONITOR")
+                        || k.startsWith("updates disabled")
+                        || k.equals("no update block")
+                        || k.startsWith("manual")
+                        || k.startsWith("update."));
     }
 }

@@ -21,11 +21,18 @@ class RateLimitsTest {
     @Test
     void readsRetryAfterAndTheResetOfASpentQuota() {
         Instant now = Instant.ofEpochSecond(1_800_000_000L);
-        assertThat(RateLimits.serverWait(headers(Map.of("retry-after", List.of("7"))), now)).isEqualTo(Duration.ofSeconds(7));
-        assertThat(RateLimits.serverWait(headers(Map.of("x-ratelimit-remaining", List.of("0"),
-                "x-ratelimit-reset", List.of("1800000030"))), now)).isEqualTo(Duration.ofSeconds(31));
-        assertThat(RateLimits.serverWait(headers(Map.of("x-ratelimit-remaining", List.of("12"),
-                "x-ratelimit-reset", List.of("1800000030"))), now)).isNull();
+        assertThat(RateLimits.serverWait(headers(Map.of("retry-after", List.of("7"))), now))
+                .isEqualTo(Duration.ofSeconds(7));
+        assertThat(RateLimits.serverWait(
+                        headers(Map.of(
+                                "x-ratelimit-remaining", List.of("0"), "x-ratelimit-reset", List.of("1800000030"))),
+                        now))
+                .isEqualTo(Duration.ofSeconds(31));
+        assertThat(RateLimits.serverWait(
+                        headers(Map.of(
+                                "x-ratelimit-remaining", List.of("12"), "x-ratelimit-reset", List.of("1800000030"))),
+                        now))
+                .isNull();
     }
 
     @Test
@@ -43,7 +50,9 @@ class RateLimitsTest {
         assertThat(waits).containsExactly(Duration.ofSeconds(42));
 
         assertThatThrownBy(() -> backoff.run("api", () -> {
-            throw new Backoff.Transient("HTTP 429", null, Duration.ofHours(1));
-        })).isInstanceOf(UpdateException.class).hasMessageContaining("asks to wait 3600 s");
+                    throw new Backoff.Transient("HTTP 429", null, Duration.ofHours(1));
+                }))
+                .isInstanceOf(UpdateException.class)
+                .hasMessageContaining("asks to wait 3600 s");
     }
 }

@@ -25,18 +25,33 @@ class RebuildGraphTest {
     static final CompileOptions X86 = CompileOptions.forArch("x86_64");
 
     static Recipe recipe(String name, List<String> buildDeps, String extra) {
-        return LOADER.parse(name + ".yaml", "package:\n  name: " + name + "\n  version: \"1.0\"\n  epoch: 0\n"
-                + "environment:\n  contents:\n    packages:\n" + buildDeps.stream().map(d -> "      - " + d + "\n")
-                .reduce("      - busybox\n", String::concat) + "pipeline:\n  - runs: true\n" + extra);
+        return LOADER.parse(
+                name + ".yaml",
+                "package:\n  name: " + name + "\n  version: \"1.0\"\n  epoch: 0\n"
+                        + "environment:\n  contents:\n    packages:\n"
+                        + buildDeps.stream().map(d -> "      - " + d + "\n").reduce("      - busybox\n", String::concat)
+                        + "pipeline:\n  - runs: true\n" + extra);
     }
 
     /** A recipe whose main package has runtime dependencies and provides. */
     static Recipe runtime(String name, List<String> runtime, List<String> provides) {
-        return LOADER.parse(name + ".yaml", "package:\n  name: " + name
-                + "\n  version: \"1.0\"\n  epoch: 0\n  dependencies:\n"
-                + (runtime.isEmpty() ? "" : "    runtime:\n" + runtime.stream().map(d -> "      - " + d + "\n").reduce("", String::concat))
-                + (provides.isEmpty() ? "" : "    provides:\n" + provides.stream().map(d -> "      - " + d + "\n").reduce("", String::concat))
-                + "pipeline:\n  - runs: true\n");
+        return LOADER.parse(
+                name + ".yaml",
+                "package:\n  name: " + name
+                        + "\n  version: \"1.0\"\n  epoch: 0\n  dependencies:\n"
+                        + (runtime.isEmpty()
+                                ? ""
+                                : "    runtime:\n"
+                                        + runtime.stream()
+                                                .map(d -> "      - " + d + "\n")
+                                                .reduce("", String::concat))
+                        + (provides.isEmpty()
+                                ? ""
+                                : "    provides:\n"
+                                        + provides.stream()
+                                                .map(d -> "      - " + d + "\n")
+                                                .reduce("", String::concat))
+                        + "pipeline:\n  - runs: true\n");
     }
 
     static RebuildGraph graph(Recipe... recipes) {
@@ -47,7 +62,10 @@ class RebuildGraphTest {
     void subpackagesAndProvidesMapToTheirOriginAndCyclesAreBroken() {
         RebuildGraph g = graph(
                 recipe("app", List.of("libfoo-dev", "cmd:tool>2"), ""),
-                recipe("libfoo", List.of("gcc"), "subpackages:\n  - name: ${{package.name}}-dev\n    pipeline:\n      - runs: true\n"),
+                recipe(
+                        "libfoo",
+                        List.of("gcc"),
+                        "subpackages:\n  - name: ${{package.name}}-dev\n    pipeline:\n      - runs: true\n"),
                 recipe("tooling", List.of("gcc"), ""),
                 recipe("gcc", List.of("binutils"), ""),
                 recipe("binutils", List.of("gcc"), ""));
@@ -61,10 +79,12 @@ class RebuildGraphTest {
 
     @Test
     void aToolchainNamedThroughAVariableIsBuiltFirst() {
-        Recipe age = LOADER.parse("age.yaml", "package:\n  name: age\n  version: \"1.3.1\"\n  epoch: 0\n"
-                + "vars:\n  go-version: \"1.27\"\n"
-                + "environment:\n  contents:\n    packages:\n      - go-${{vars.go-version}}\n"
-                + "pipeline:\n  - runs: true\n");
+        Recipe age = LOADER.parse(
+                "age.yaml",
+                "package:\n  name: age\n  version: \"1.3.1\"\n  epoch: 0\n"
+                        + "vars:\n  go-version: \"1.27\"\n"
+                        + "environment:\n  contents:\n    packages:\n      - go-${{vars.go-version}}\n"
+                        + "pipeline:\n  - runs: true\n");
         RebuildGraph g = graph(age, recipe("go-1.27", List.of(), ""), recipe("go-1.26", List.of(), ""));
         assertThat(g.dependenciesOf("age")).containsExactly("go-1.27");
         assertThat(g.order().origins()).containsExactly("go-1.26", "go-1.27", "age");
@@ -82,10 +102,14 @@ class RebuildGraphTest {
         List<String> order = g.order().origins();
         assertThat(order.indexOf("zld")).isLessThan(order.indexOf("app"));
         assertThat(order.indexOf("zcc")).isLessThan(order.indexOf("app"));
-        assertThat(g.why("app", "zld")).containsExactly(new RebuildGraph.Hop("app", List.of(
-                new RebuildGraph.Link("build-base", "build-base-1.0-r0"),
-                new RebuildGraph.Link("zcc", "zcc-1.0-r0"),
-                new RebuildGraph.Link("zld>=1.0", "zld-1.0-r0")), "zld"));
+        assertThat(g.why("app", "zld"))
+                .containsExactly(new RebuildGraph.Hop(
+                        "app",
+                        List.of(
+                                new RebuildGraph.Link("build-base", "build-base-1.0-r0"),
+                                new RebuildGraph.Link("zcc", "zcc-1.0-r0"),
+                                new RebuildGraph.Link("zld>=1.0", "zld-1.0-r0")),
+                        "zld"));
         assertThat(g.why("zld", "app")).isEmpty();
     }
 
@@ -100,18 +124,22 @@ class RebuildGraphTest {
         assertThat(order.indexOf("zlib")).isLessThan(order.indexOf("app"));
         assertThat(order.indexOf("curl-tool")).isLessThan(order.indexOf("app"));
         assertThat(g.unresolved("app")).extracting(Resolver.Unresolved::atom).contains("so:libsca-only.so.2");
-        assertThat(g.unresolved("app")).extracting(Resolver.Unresolved::reason)
+        assertThat(g.unresolved("app"))
+                .extracting(Resolver.Unresolved::reason)
                 .anyMatch(r -> r.startsWith("curl-tool → so:libsca-only.so.2: no package provides it"));
     }
 
     @Test
     void aTwoRecipeCycleIsReportedWhole() {
-        RebuildGraph g = graph(recipe("glibc", List.of("gcc"), ""), recipe("gcc", List.of("glibc"), ""),
+        RebuildGraph g = graph(
+                recipe("glibc", List.of("gcc"), ""),
+                recipe("gcc", List.of("glibc"), ""),
                 recipe("app", List.of("gcc"), ""));
         RebuildGraph.Order order = g.order();
         assertThat(order.origins()).containsExactly("gcc", "app", "glibc");
-        assertThat(order.cycles()).containsExactly(
-                new RebuildGraph.Cycle(List.of("gcc", "glibc"), new RebuildGraph.Edge("gcc", "glibc"), false));
+        assertThat(order.cycles())
+                .containsExactly(
+                        new RebuildGraph.Cycle(List.of("gcc", "glibc"), new RebuildGraph.Edge("gcc", "glibc"), false));
         assertThat(order.cycles().get(0)).hasToString("gcc → glibc → gcc");
     }
 
@@ -119,11 +147,16 @@ class RebuildGraphTest {
     void aCycleIsBrokenAtItsBootstrapEdge() {
         // by the fewest-dependencies rule a-lib would go first (all wait on one, a-lib sorts first);
         // the bootstrap package is what exists to be built from the published compiler
-        RebuildGraph g = graph(recipe("z-lang", List.of("z-lang-bootstrap"), ""),
-                recipe("z-lang-bootstrap", List.of("a-lib"), ""), recipe("a-lib", List.of("z-lang"), ""));
+        RebuildGraph g = graph(
+                recipe("z-lang", List.of("z-lang-bootstrap"), ""),
+                recipe("z-lang-bootstrap", List.of("a-lib"), ""),
+                recipe("a-lib", List.of("z-lang"), ""));
         RebuildGraph.Order order = g.order();
-        assertThat(order.cycles()).containsExactly(new RebuildGraph.Cycle(List.of("z-lang", "z-lang-bootstrap", "a-lib"),
-                new RebuildGraph.Edge("z-lang", "z-lang-bootstrap"), true));
+        assertThat(order.cycles())
+                .containsExactly(new RebuildGraph.Cycle(
+                        List.of("z-lang", "z-lang-bootstrap", "a-lib"),
+                        new RebuildGraph.Edge("z-lang", "z-lang-bootstrap"),
+                        true));
         assertThat(order.origins()).containsExactly("z-lang", "a-lib", "z-lang-bootstrap");
     }
 
@@ -133,7 +166,8 @@ class RebuildGraphTest {
         RecipeLoader loader = new RecipeLoader(List.of(pipelines));
         List<Recipe> recipes = new ArrayList<>();
         try (Stream<Path> files = Files.list(MonitorCorpusTest.corpus())) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 try {
                     recipes.add(loader.load(f));
                 } catch (RecipeException e) {
@@ -142,12 +176,15 @@ class RebuildGraphTest {
             }
         }
         long t0 = System.nanoTime();
-        RebuildGraph g = RebuildGraph.of(recipes, new RecipeCompiler(PipelineLibrary.withBuiltins(List.of(pipelines))), X86);
+        RebuildGraph g =
+                RebuildGraph.of(recipes, new RecipeCompiler(PipelineLibrary.withBuiltins(List.of(pipelines))), X86);
         long t1 = System.nanoTime();
         RebuildGraph.Order order = g.order();
         long t2 = System.nanoTime();
-        System.out.printf("wolfi graph: built in %d ms, ordered in %d ms%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
-        assertThat(order.origins()).hasSize((int) recipes.stream().map(r -> r.pkg().name()).distinct().count());
+        System.out.printf(
+                "wolfi graph: built in %d ms, ordered in %d ms%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        assertThat(order.origins()).hasSize((int)
+                recipes.stream().map(r -> r.pkg().name()).distinct().count());
         Map<String, Integer> pos = new java.util.HashMap<>();
         for (int i = 0; i < order.origins().size(); i++) {
             pos.put(order.origins().get(i), i);
@@ -160,7 +197,8 @@ class RebuildGraphTest {
         // every reported cycle is a real one, and every edge not broken points backwards in the order
         for (RebuildGraph.Cycle c : order.cycles()) {
             for (int i = 0; i < c.members().size(); i++) {
-                assertThat(g.dependenciesOf(c.members().get(i))).as(c.toString())
+                assertThat(g.dependenciesOf(c.members().get(i)))
+                        .as(c.toString())
                         .contains(c.members().get((i + 1) % c.members().size()));
             }
         }
@@ -174,11 +212,17 @@ class RebuildGraphTest {
                 }
             }
         }
-        long unresolved = order.origins().stream().mapToLong(o -> g.unresolved(o).size()).sum();
-        System.out.printf("wolfi graph: %d recipes, %d edges checked, %d cycles broken (%d at bootstrap edges),"
-                        + " %d recipes not compiled, %d environment atoms unresolved%n", order.origins().size(), edges,
-                order.cycles().size(), order.cycles().stream().filter(RebuildGraph.Cycle::bootstrap).count(),
-                g.problems().size(), unresolved);
+        long unresolved =
+                order.origins().stream().mapToLong(o -> g.unresolved(o).size()).sum();
+        System.out.printf(
+                "wolfi graph: %d recipes, %d edges checked, %d cycles broken (%d at bootstrap edges),"
+                        + " %d recipes not compiled, %d environment atoms unresolved%n",
+                order.origins().size(),
+                edges,
+                order.cycles().size(),
+                order.cycles().stream().filter(RebuildGraph.Cycle::bootstrap).count(),
+                g.problems().size(),
+                unresolved);
     }
 
     @Test
@@ -195,20 +239,29 @@ class RebuildGraphTest {
                 + entry("foo-tools", "cmd:foo", "so:libfoo.so.1")
                 + entry("unrelated", "", "so:libc.so.6"));
         List<Path> rebuilt = new ArrayList<>();
-        var result = SonamePropagation.propagate(index, "libfoo", List.of("so:libfoo.so.1=1"), List.of("so:libfoo.so.2=2"),
-                graph(lib, mid, app, other), dir, f -> {
+        var result = SonamePropagation.propagate(
+                index,
+                "libfoo",
+                List.of("so:libfoo.so.1=1"),
+                List.of("so:libfoo.so.2=2"),
+                graph(lib, mid, app, other),
+                dir,
+                f -> {
                     rebuilt.add(f);
                     return new RebuildOutcome(true, List.of(), null, null);
                 });
         assertThat(result.removedSonames()).containsExactly("so:libfoo.so.1");
         assertThat(result.order()).containsExactly("foo-tools", "foo-app");
         assertThat(rebuilt).containsExactly(dir.resolve("foo-tools.yaml"), dir.resolve("foo-app.yaml"));
-        assertThat(Files.readString(dir.resolve("foo-app.yaml"))).contains("epoch: 1").isEqualTo(app.text().replace("epoch: 0", "epoch: 1"));
+        assertThat(Files.readString(dir.resolve("foo-app.yaml")))
+                .contains("epoch: 1")
+                .isEqualTo(app.text().replace("epoch: 0", "epoch: 1"));
         assertThat(Files.readString(dir.resolve("unrelated.yaml"))).isEqualTo(other.text());
     }
 
     static String entry(String name, String provides, String depends) {
-        return "C:Q1" + "A".repeat(27) + "=\nP:" + name + "\nV:1.0-r0\nA:x86_64\nS:1\nI:1\nT:t\nU:u\nL:MIT\no:" + name + "\n"
-                + (depends.isEmpty() ? "" : "D:" + depends + "\n") + (provides.isEmpty() ? "" : "p:" + provides + "\n") + "\n";
+        return "C:Q1" + "A".repeat(27) + "=\nP:" + name + "\nV:1.0-r0\nA:x86_64\nS:1\nI:1\nT:t\nU:u\nL:MIT\no:" + name
+                + "\n" + (depends.isEmpty() ? "" : "D:" + depends + "\n")
+                + (provides.isEmpty() ? "" : "p:" + provides + "\n") + "\n";
     }
 }

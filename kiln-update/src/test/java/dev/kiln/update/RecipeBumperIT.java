@@ -27,19 +27,25 @@ class RecipeBumperIT {
     }
 
     static RecipeBumper bumper(TestSources sources) {
-        return new RecipeBumper(new RecipeLoader(List.of()), new RecipeCompiler(PipelineLibrary.withBuiltins(List.of())),
-                CompileOptions.forArch("x86_64"), sources, new GitTagMonitor(new Backoff(1, Duration.ZERO, d -> { })));
+        return new RecipeBumper(
+                new RecipeLoader(List.of()),
+                new RecipeCompiler(PipelineLibrary.withBuiltins(List.of())),
+                CompileOptions.forArch("x86_64"),
+                sources,
+                new GitTagMonitor(new Backoff(1, Duration.ZERO, d -> {})));
     }
 
     @Test
     void bumpMatchesTheGoldenFileByteForByte(@TempDir Path dir) throws Exception {
-        try (FixtureHttpServer http = new FixtureHttpServer(); FixtureGitRepo repo = new FixtureGitRepo(dir.resolve("up"))) {
+        try (FixtureHttpServer http = new FixtureHttpServer();
+                FixtureGitRepo repo = new FixtureGitRepo(dir.resolve("up"))) {
             http.put("/hello-1.1.0.tar.gz", Tarballs.targz("hello-1.1.0", Map.of("README", "hello 1.1.0\n")));
             repo.commit("docs", Map.of("doc.txt", "docs"));
             repo.lightweightTag("docs-1");
             repo.commit("release", Map.of("hello.c", "int main(){return 0;}\n"));
             repo.annotatedTag("v1.1.0");
-            String before = resource("hello.before.yaml").replace("HTTP", http.url("")).replace("REPO", repo.url());
+            String before =
+                    resource("hello.before.yaml").replace("HTTP", http.url("")).replace("REPO", repo.url());
             TestSources sources = new TestSources(dir.resolve("dl"));
             RecipeBumper.Bump bump = bumper(sources).bump("hello.yaml", before, "1.1.0");
             String after = bump.text().replace(http.url(""), "HTTP").replace(repo.url(), "REPO");
@@ -67,9 +73,11 @@ class RecipeBumperIT {
                           tag: v${{package.version}}
                           expected-commit: 1111111111111111111111111111111111111111
                     """.replace("REPO", repo.url());
-            String after = bumper(new TestSources(dir)).bump("x.yaml", text, "2.0").text();
-            assertThat(after).isEqualTo(text.replace("version: \"2.0\"\n", "version: \"2.0\"\n  epoch: 1\n")
-                    .replace("1111111111111111111111111111111111111111", moved));
+            String after =
+                    bumper(new TestSources(dir)).bump("x.yaml", text, "2.0").text();
+            assertThat(after)
+                    .isEqualTo(text.replace("version: \"2.0\"\n", "version: \"2.0\"\n  epoch: 1\n")
+                            .replace("1111111111111111111111111111111111111111", moved));
         }
     }
 
@@ -83,11 +91,13 @@ class RecipeBumperIT {
     void aMissingUpstreamTagIsAClearError(@TempDir Path dir) {
         try (FixtureGitRepo repo = new FixtureGitRepo(dir.resolve("up"))) {
             repo.commit("one", Map.of("a", "1"));
-            String text = "package:\n  name: x\n  version: \"1\"\n  epoch: 0\npipeline:\n  - uses: git-checkout\n    with:\n"
-                    + "      repository: " + repo.url() + "\n      tag: v${{package.version}}\n"
-                    + "      expected-commit: 1111111111111111111111111111111111111111\n";
+            String text =
+                    "package:\n  name: x\n  version: \"1\"\n  epoch: 0\npipeline:\n  - uses: git-checkout\n    with:\n"
+                            + "      repository: " + repo.url() + "\n      tag: v${{package.version}}\n"
+                            + "      expected-commit: 1111111111111111111111111111111111111111\n";
             assertThatThrownBy(() -> bumper(new TestSources(dir)).bump("x.yaml", text, "9"))
-                    .isInstanceOf(UpdateException.class).hasMessageContaining("x.yaml: git-checkout")
+                    .isInstanceOf(UpdateException.class)
+                    .hasMessageContaining("x.yaml: git-checkout")
                     .hasMessageContaining("tag v9 does not exist upstream");
         }
     }

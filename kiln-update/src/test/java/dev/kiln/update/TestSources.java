@@ -1,7 +1,6 @@
 package dev.kiln.update;
 
 import dev.kiln.recipe.BuildPlan;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +24,9 @@ final class TestSources implements UpstreamSources {
     public Download download(String uri) {
         try {
             downloads++;
-            byte[] body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray()).body();
+            byte[] body = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofByteArray())
+                    .body();
             Path file = Files.createTempFile(Files.createDirectories(dir), "dl-", "");
             Files.write(file, body);
             return new Download(file, hex("SHA-256", body), hex("SHA-512", body));
@@ -39,7 +39,10 @@ final class TestSources implements UpstreamSources {
     public void unpack(BuildPlan plan, Path into) {
         for (var s : plan.sources()) {
             if (s instanceof dev.kiln.recipe.GitCheckoutStep g) {
-                try (Git git = Git.cloneRepository().setURI(g.repository()).setDirectory(into.toFile()).call()) {
+                try (Git git = Git.cloneRepository()
+                        .setURI(g.repository())
+                        .setDirectory(into.toFile())
+                        .call()) {
                     git.checkout().setName("refs/tags/" + g.tag()).call();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -53,5 +56,4 @@ final class TestSources implements UpstreamSources {
     static String hex(String alg, byte[] body) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance(alg).digest(body));
     }
-
 }

@@ -49,15 +49,21 @@ class UpdateApplierIT {
 
     @TempDir
     Path dir;
+
     FixtureGitRepo repo;
     Path recipe;
     final List<Path> rebuilt = new ArrayList<>();
 
     /** An applier over the built-in pipelines for x86_64 with the given sources and rebuilds. */
     static UpdateApplier applier(TestSources sources, Rebuilder rebuilder) {
-        return new UpdateApplier(new RecipeLoader(List.of()), new RecipeCompiler(PipelineLibrary.withBuiltins(List.of())),
-                CompileOptions.forArch("x86_64"), RecipeBumperIT.bumper(sources), new DeltaMinimizer(new GnuPatch("patch")),
-                sources, rebuilder);
+        return new UpdateApplier(
+                new RecipeLoader(List.of()),
+                new RecipeCompiler(PipelineLibrary.withBuiltins(List.of())),
+                CompileOptions.forArch("x86_64"),
+                RecipeBumperIT.bumper(sources),
+                new DeltaMinimizer(new GnuPatch("patch")),
+                sources,
+                rebuilder);
     }
 
     UpdateApplier applier(Rebuilder rebuilder) {
@@ -91,15 +97,22 @@ class UpdateApplierIT {
         String peeled = new GitTagMonitor(Backoff.DEFAULT).commitOf(repo.url(), "v1.1.0");
         assertThat(peeled).isNotEqualTo(c11);
         var result = applier(r -> {
-            rebuilt.add(r);
-            return new RebuildOutcome(true, List.of(new RebuildOutcome.Built("greet", "1.1.0-r0", List.of())), null, null);
-        }).apply(recipe, "1.1.0");
+                    rebuilt.add(r);
+                    return new RebuildOutcome(
+                            true, List.of(new RebuildOutcome.Built("greet", "1.1.0-r0", List.of())), null, null);
+                })
+                .apply(recipe, "1.1.0");
         assertThat(result.status()).isEqualTo(UpdateApplier.Status.PUBLISHED);
-        assertThat(result.droppedPatches()).extracting(DeltaMinimizer.Dropped::patch).containsExactly("friendly.patch");
+        assertThat(result.droppedPatches())
+                .extracting(DeltaMinimizer.Dropped::patch)
+                .containsExactly("friendly.patch");
         assertThat(rebuilt).containsExactly(recipe);
-        String expected = before.replace("\"1.0.0\"", "\"1.1.0\"").replace("epoch: 2", "epoch: 0")
+        String expected = before.replace("\"1.0.0\"", "\"1.1.0\"")
+                .replace("epoch: 2", "epoch: 0")
                 .replaceAll("expected-commit: [0-9a-f]{40}", "expected-commit: " + peeled)
-                .replace("  # friendlier greeting, upstream PR 12\n  - uses: patch\n    with:\n      patches: friendly.patch\n", "");
+                .replace(
+                        "  # friendlier greeting, upstream PR 12\n  - uses: patch\n    with:\n      patches: friendly.patch\n",
+                        "");
         assertThat(Files.readString(recipe)).isEqualTo(expected);
     }
 
@@ -109,9 +122,10 @@ class UpdateApplierIT {
         repo.commit("1.1.0", Map.of("Makefile", "all:\n\tfalse\n"));
         repo.lightweightTag("v1.1.0");
         var result = applier(r -> {
-            assertThat(r).content().contains("\"1.1.0\"");
-            return RebuildOutcome.failed("step make exited with status 2", dir.resolve("greet.log"));
-        }).apply(recipe, "1.1.0");
+                    assertThat(r).content().contains("\"1.1.0\"");
+                    return RebuildOutcome.failed("step make exited with status 2", dir.resolve("greet.log"));
+                })
+                .apply(recipe, "1.1.0");
         assertThat(result.status()).isEqualTo(UpdateApplier.Status.BUILD_FAILED);
         assertThat(result.message()).contains("recipe restored").contains("exited with status 2");
         assertThat(result.rebuild().log()).isEqualTo(dir.resolve("greet.log"));
@@ -124,11 +138,13 @@ class UpdateApplierIT {
         repo.commit("1.2.0 rewrites the greeting", CProject.files("1.2.0", "good day"));
         repo.lightweightTag("v1.2.0");
         var result = applier(r -> {
-            throw new AssertionError("must not build");
-        }).apply(recipe, "1.2.0");
+                    throw new AssertionError("must not build");
+                })
+                .apply(recipe, "1.2.0");
         assertThat(result.status()).isEqualTo(UpdateApplier.Status.STOPPED);
-        assertThat(result.message()).isEqualTo("greet.yaml: patch friendly.patch no longer applies to upstream 1.2.0; "
-                + "rebase it or drop it by hand before updating");
+        assertThat(result.message())
+                .isEqualTo("greet.yaml: patch friendly.patch no longer applies to upstream 1.2.0; "
+                        + "rebase it or drop it by hand before updating");
         assertThat(Files.readAllBytes(recipe)).isEqualTo(before);
     }
 }

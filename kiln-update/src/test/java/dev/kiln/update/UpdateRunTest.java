@@ -49,7 +49,8 @@ class UpdateRunTest {
 
     Path recipe(Path catalog, String name, String repo, String commit) throws Exception {
         Path f = catalog.resolve(name + ".yaml");
-        Files.writeString(f, GIT_RECIPE.replace("NAME", name).replace("REPO", repo).replace("COMMIT", commit));
+        Files.writeString(
+                f, GIT_RECIPE.replace("NAME", name).replace("REPO", repo).replace("COMMIT", commit));
         return f;
     }
 
@@ -57,7 +58,7 @@ class UpdateRunTest {
     void aPassPublishesUpdatesPropagatesSonamesAndContinuesPastFailures() throws Exception {
         Path catalog = Files.createDirectories(dir.resolve("catalog"));
         try (FixtureGitRepo lib = new FixtureGitRepo(dir.resolve("libfoo"));
-             FixtureGitRepo broken = new FixtureGitRepo(dir.resolve("broken"))) {
+                FixtureGitRepo broken = new FixtureGitRepo(dir.resolve("broken"))) {
             lib.commit("1.0.0", Map.of("foo.c", "1"));
             recipe(catalog, "libfoo", lib.url(), lib.lightweightTag("v1.0.0"));
             lib.commit("1.1.0", Map.of("foo.c", "2"));
@@ -68,16 +69,22 @@ class UpdateRunTest {
             broken.lightweightTag("v2.0.0");
             byte[] brokenBefore = Files.readAllBytes(brokenRecipe);
             recipe(catalog, "gone", dir.resolve("no-such-repo").toUri().toString(), "a".repeat(40));
-            Files.writeString(catalog.resolve("foo-app.yaml"), "package:\n  name: foo-app\n  version: \"2\"\n  epoch: 0\n"
-                    + "environment:\n  contents:\n    packages:\n      - libfoo\npipeline:\n  - runs: true\n");
+            Files.writeString(
+                    catalog.resolve("foo-app.yaml"),
+                    "package:\n  name: foo-app\n  version: \"2\"\n  epoch: 0\n"
+                            + "environment:\n  contents:\n    packages:\n      - libfoo\npipeline:\n  - runs: true\n");
 
             List<String> rebuilt = new ArrayList<>();
             Rebuilder rebuilder = f -> {
                 String name = f.getFileName().toString();
                 rebuilt.add(name);
                 return switch (name) {
-                    case "libfoo.yaml" -> new RebuildOutcome(true, List.of(new RebuildOutcome.Built("libfoo", "1.1.0-r0",
-                            List.of("so:libfoo.so.2=2"))), null, null);
+                    case "libfoo.yaml" ->
+                        new RebuildOutcome(
+                                true,
+                                List.of(new RebuildOutcome.Built("libfoo", "1.1.0-r0", List.of("so:libfoo.so.2=2"))),
+                                null,
+                                null);
                     case "broken.yaml" -> RebuildOutcome.failed("step make exited with status 2", null);
                     default -> new RebuildOutcome(true, List.of(), null, null);
                 };
@@ -86,8 +93,13 @@ class UpdateRunTest {
                     + RebuildGraphTest.entry("foo-app", "cmd:foo", "so:libfoo.so.1"));
             RecipeLoader loader = new RecipeLoader(List.of());
             UpdateApplier applier = UpdateApplierIT.applier(new TestSources(dir.resolve("dl")), rebuilder);
-            UpdateRun run = new UpdateRun(new UpdateChecker(List.of(new GitTagMonitor(new Backoff(2, Duration.ZERO, d -> { })))),
-                    applier, rebuilder, () -> index, RebuildGraphTest.COMPILER, CompileOptions.forArch("x86_64"));
+            UpdateRun run = new UpdateRun(
+                    new UpdateChecker(List.of(new GitTagMonitor(new Backoff(2, Duration.ZERO, d -> {})))),
+                    applier,
+                    rebuilder,
+                    () -> index,
+                    RebuildGraphTest.COMPILER,
+                    CompileOptions.forArch("x86_64"));
             List<Recipe> recipes = new ArrayList<>();
             try (var s = Files.list(catalog)) {
                 for (Path f : s.sorted().toList()) {
@@ -97,21 +109,30 @@ class UpdateRunTest {
 
             UpdateRun.Report report = run.pass(catalog, recipes);
 
-            assertThat(report.packages()).extracting(UpdateRun.PackageReport::packageName, UpdateRun.PackageReport::outcome)
+            assertThat(report.packages())
+                    .extracting(UpdateRun.PackageReport::packageName, UpdateRun.PackageReport::outcome)
                     .containsExactlyInAnyOrder(
                             org.assertj.core.groups.Tuple.tuple("libfoo", UpdateRun.Outcome.PUBLISHED),
                             org.assertj.core.groups.Tuple.tuple("broken", UpdateRun.Outcome.FAILED),
                             org.assertj.core.groups.Tuple.tuple("gone", UpdateRun.Outcome.FAILED),
                             org.assertj.core.groups.Tuple.tuple("foo-app", UpdateRun.Outcome.NOT_CHECKED));
-            UpdateRun.PackageReport libReport = report.packages().stream().filter(p -> p.packageName().equals("libfoo"))
-                    .findFirst().orElseThrow();
+            UpdateRun.PackageReport libReport = report.packages().stream()
+                    .filter(p -> p.packageName().equals("libfoo"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(libReport.propagation().removedSonames()).containsExactly("so:libfoo.so.1");
             assertThat(libReport.propagation().order()).containsExactly("foo-app");
             assertThat(rebuilt).containsExactly("broken.yaml", "libfoo.yaml", "foo-app.yaml");
-            assertThat(Files.readString(catalog.resolve("libfoo.yaml"))).contains("version: \"1.1.0\"").contains("epoch: 0");
+            assertThat(Files.readString(catalog.resolve("libfoo.yaml")))
+                    .contains("version: \"1.1.0\"")
+                    .contains("epoch: 0");
             assertThat(Files.readString(catalog.resolve("foo-app.yaml"))).contains("epoch: 1");
             assertThat(Files.readAllBytes(brokenRecipe)).isEqualTo(brokenBefore);
-            assertThat(report.packages().stream().filter(p -> p.packageName().equals("broken")).findFirst().orElseThrow().error())
+            assertThat(report.packages().stream()
+                            .filter(p -> p.packageName().equals("broken"))
+                            .findFirst()
+                            .orElseThrow()
+                            .error())
                     .contains("recipe restored", "exited with status 2");
             assertThat(report.failed()).isTrue();
             assertThat(report.count(UpdateRun.Outcome.PUBLISHED)).isOne();
@@ -119,7 +140,9 @@ class UpdateRunTest {
             // the next pass has nothing left to publish for libfoo
             rebuilt.clear();
             UpdateRun.Report again = run.pass(catalog, List.of(loader.load(catalog.resolve("libfoo.yaml"))));
-            assertThat(again.packages()).singleElement().extracting(UpdateRun.PackageReport::outcome)
+            assertThat(again.packages())
+                    .singleElement()
+                    .extracting(UpdateRun.PackageReport::outcome)
                     .isEqualTo(UpdateRun.Outcome.UP_TO_DATE);
             assertThat(rebuilt).isEmpty();
         }
@@ -130,7 +153,9 @@ class UpdateRunTest {
         assertThat(Interval.parse("15m")).isEqualTo(Duration.ofMinutes(15));
         assertThat(Interval.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
         assertThat(Interval.parse("2d")).isEqualTo(Duration.ofDays(2));
-        assertThatThrownBy(() -> Interval.parse("soon")).isInstanceOf(UpdateException.class).hasMessageContaining("'soon'");
+        assertThatThrownBy(() -> Interval.parse("soon"))
+                .isInstanceOf(UpdateException.class)
+                .hasMessageContaining("'soon'");
         assertThatThrownBy(() -> Interval.parse("0m")).isInstanceOf(UpdateException.class);
     }
 }

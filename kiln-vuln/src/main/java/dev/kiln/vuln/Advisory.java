@@ -42,7 +42,9 @@ public record Advisory(String id, List<String> aliases, List<AdvisoryEvent> even
 
     /** The CVE alias when there is one, else the first alias, else the id: the name people search for. */
     public String primaryName() {
-        return aliases.stream().filter(a -> a.startsWith("CVE-")).findFirst()
+        return aliases.stream()
+                .filter(a -> a.startsWith("CVE-"))
+                .findFirst()
                 .orElse(aliases.isEmpty() ? id : aliases.get(0));
     }
 

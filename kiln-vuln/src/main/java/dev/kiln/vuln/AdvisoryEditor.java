@@ -61,8 +61,10 @@ public final class AdvisoryEditor {
         }
         Advisory a = new Advisory(newId(doc.advisories()), aliases, List.of(event));
         List<String> lines = lines(text);
-        AdvisoryYaml.AdvisorySpan next = parsed.spans().stream().filter(s -> s.id().compareTo(a.id()) > 0)
-                .findFirst().orElse(null);
+        AdvisoryYaml.AdvisorySpan next = parsed.spans().stream()
+                .filter(s -> s.id().compareTo(a.id()) > 0)
+                .findFirst()
+                .orElse(null);
         int dash = parsed.spans().get(0).advisoryColumn() - 2;
         List<String> block = AdvisoryText.advisory(a, Math.max(dash, 0));
         if (next != null) {
@@ -88,15 +90,19 @@ public final class AdvisoryEditor {
         }
         String text = read(file);
         AdvisoryYaml.Result parsed = parseForEdit(text, file);
-        Advisory current = parsed.document().find(idOrAlias).orElseThrow(() -> new VulnException(
-                file + ": no advisory with id or alias " + idOrAlias + " for package " + packageName));
+        Advisory current = parsed.document()
+                .find(idOrAlias)
+                .orElseThrow(() -> new VulnException(
+                        file + ": no advisory with id or alias " + idOrAlias + " for package " + packageName));
         AdvisoryEvent last = current.events().get(current.events().size() - 1);
         if (event.timestamp().isBefore(last.timestamp())) {
             throw new VulnException(file + ": advisory " + current.id() + ": new event at " + event.timestamp()
                     + " is older than its latest event at " + last.timestamp());
         }
-        AdvisoryYaml.AdvisorySpan span = parsed.spans().stream().filter(s -> s.id().equals(current.id()))
-                .findFirst().orElseThrow();
+        AdvisoryYaml.AdvisorySpan span = parsed.spans().stream()
+                .filter(s -> s.id().equals(current.id()))
+                .findFirst()
+                .orElseThrow();
         List<String> lines = lines(text);
         lines.addAll(trimBlank(lines, span.lastLine()) + 1, AdvisoryText.event(event, span.eventColumn() - 2));
         commit(file, String.join("\n", lines));

@@ -29,8 +29,7 @@ public final class AdvisoryLoader {
         }
         AdvisoryDocument doc = parse(text, file.toString());
         String expected = file.getFileName().toString();
-        if (expected.endsWith(".advisories.yaml")
-                && !expected.equals(doc.packageName() + ".advisories.yaml")) {
+        if (expected.endsWith(".advisories.yaml") && !expected.equals(doc.packageName() + ".advisories.yaml")) {
             throw new VulnException(file + ":1: package name '" + doc.packageName()
                     + "' does not match the file name (expected " + doc.packageName() + ".advisories.yaml)");
         }

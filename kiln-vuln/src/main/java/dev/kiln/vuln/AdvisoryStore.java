@@ -61,7 +61,9 @@ public final class AdvisoryStore {
     /** The advisory document files of a directory, sorted by name. */
     public static List<Path> files(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".advisories.yaml")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".advisories.yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new VulnException("cannot list advisory directory " + dir + ": " + e.getMessage(), e);
         }

@@ -33,6 +33,5 @@ public sealed interface EventData {
     }
 
     /** Events whose data is only a note; {@code note} may be null. */
-    record Note(String note) implements EventData {
-    }
+    record Note(String note) implements EventData {}
 }

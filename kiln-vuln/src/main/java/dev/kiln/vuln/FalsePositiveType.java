@@ -9,10 +9,10 @@ public enum FalsePositiveType {
     COMPONENT_VULNERABILITY_MISMATCH("component-vulnerability-mismatch", "component_not_present"),
     VULNERABLE_CODE_VERSION_NOT_USED("vulnerable-code-version-not-used", "vulnerable_code_not_present"),
     VULNERABLE_CODE_NOT_INCLUDED_IN_PACKAGE("vulnerable-code-not-included-in-package", "vulnerable_code_not_present"),
-    VULNERABLE_CODE_NOT_IN_EXECUTION_PATH("vulnerable-code-not-in-execution-path",
-            "vulnerable_code_not_in_execute_path"),
-    VULNERABLE_CODE_CANNOT_BE_CONTROLLED_BY_ADVERSARY("vulnerable-code-cannot-be-controlled-by-adversary",
-            "vulnerable_code_cannot_be_controlled_by_adversary"),
+    VULNERABLE_CODE_NOT_IN_EXECUTION_PATH(
+            "vulnerable-code-not-in-execution-path", "vulnerable_code_not_in_execute_path"),
+    VULNERABLE_CODE_CANNOT_BE_CONTROLLED_BY_ADVERSARY(
+            "vulnerable-code-cannot-be-controlled-by-adversary", "vulnerable_code_cannot_be_controlled_by_adversary"),
     INLINE_MITIGATIONS_EXIST("inline-mitigations-exist", "inline_mitigations_already_exist");
 
     private final String wireName;

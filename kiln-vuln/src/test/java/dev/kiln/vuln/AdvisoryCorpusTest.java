@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The Wolfi corpus as a whole: it loads, and the secdb and OSV generated from it follow the reference rules. */
 class AdvisoryCorpusTest {
     static final Path CORPUS = Path.of(System.getProperty("kiln.repo.root", "."))
-            .resolve("../shared/corpora/wolfi-advisories").normalize();
+            .resolve("../shared/corpora/wolfi-advisories")
+            .normalize();
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
     static AdvisoryStore store;
 
@@ -47,17 +48,22 @@ class AdvisoryCorpusTest {
                 AdvisoryEvent latest = a.latest().orElseThrow();
                 switch (latest.type()) {
                     case FIXED -> {
-                        assertThat(fixes.get(latest.fixedVersion())).as(doc.packageName() + " " + a.id())
-                                .containsAll(a.aliases()).doesNotContain(a.id());
+                        assertThat(fixes.get(latest.fixedVersion()))
+                                .as(doc.packageName() + " " + a.id())
+                                .containsAll(a.aliases())
+                                .doesNotContain(a.id());
                         fixed++;
                     }
                     case FALSE_POSITIVE_DETERMINATION -> {
-                        assertThat(fixes.get("0")).as(doc.packageName() + " " + a.id()).containsAll(a.aliases());
+                        assertThat(fixes.get("0"))
+                                .as(doc.packageName() + " " + a.id())
+                                .containsAll(a.aliases());
                         naks++;
                     }
                     default -> {
                         for (String alias : a.aliases()) {
-                            assertThat(fixes.values()).as(doc.packageName() + " " + alias)
+                            assertThat(fixes.values())
+                                    .as(doc.packageName() + " " + alias)
                                     .noneMatch(ids -> ids.contains(alias));
                         }
                         open++;
@@ -81,7 +87,8 @@ class AdvisoryCorpusTest {
         List<String> keys = List.copyOf(secdb.packages().get("age").keySet());
         assertThat(keys.get(keys.size() - 1)).isEqualTo("0");
         for (int i = 0; i + 2 < keys.size(); i++) {
-            assertThat(dev.kiln.apk.ApkVersion.compare(keys.get(i), keys.get(i + 1))).isPositive();
+            assertThat(dev.kiln.apk.ApkVersion.compare(keys.get(i), keys.get(i + 1)))
+                    .isPositive();
         }
         SecDb back = SecDb.parse(secdb.toJson(), "age.json");
         assertThat(back.packages()).isEqualTo(secdb.packages());
@@ -89,17 +96,29 @@ class AdvisoryCorpusTest {
 
     @Test
     void osvRecordsCarryEveryStatusAndRoundTrip() {
-        List<OsvRecord> records = new OsvGenerator("Kiln", "kiln", List.of("x86_64", "aarch64"))
-                .generate(store.documents());
+        List<OsvRecord> records =
+                new OsvGenerator("Kiln", "kiln", List.of("x86_64", "aarch64")).generate(store.documents());
         assertThat(records).hasSize(30030);
-        Map<String, Long> statuses = records.stream().collect(java.util.stream.Collectors.groupingBy(
-                r -> Objects.toString(r.affected().get(0).ecosystemSpecific().get("status")),
-                java.util.stream.Collectors.counting()));
-        assertThat(statuses).containsKeys("fixed", "false-positive-determination", "pending-upstream-fix",
-                "fix-not-planned", "true-positive-determination", "detection");
-        OsvRecord nak = records.stream().filter(r -> "false-positive-determination".equals(
-                r.affected().get(0).ecosystemSpecific().get("status"))).findFirst().orElseThrow();
-        assertThat(nak.affected().get(0).ranges().get(0).events()).extracting(OsvRecord.Event::version)
+        Map<String, Long> statuses = records.stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        r -> Objects.toString(
+                                r.affected().get(0).ecosystemSpecific().get("status")),
+                        java.util.stream.Collectors.counting()));
+        assertThat(statuses)
+                .containsKeys(
+                        "fixed",
+                        "false-positive-determination",
+                        "pending-upstream-fix",
+                        "fix-not-planned",
+                        "true-positive-determination",
+                        "detection");
+        OsvRecord nak = records.stream()
+                .filter(r -> "false-positive-determination"
+                        .equals(r.affected().get(0).ecosystemSpecific().get("status")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(nak.affected().get(0).ranges().get(0).events())
+                .extracting(OsvRecord.Event::version)
                 .containsExactly("0", "0");
         assertThat(nak.affected()).hasSize(2);
         assertThat(OsvCodec.parse(OsvCodec.toJson(nak), "x")).containsExactly(nak);

@@ -34,7 +34,10 @@ class CompiledFeedTest {
             entries += feed.entries(p).size();
         }
         assertThat(entries).isEqualTo(30_030);
-        assertThat(feed.packageNames().stream().flatMap(p -> feed.entries(p).stream()).map(DistroEntry::status).distinct())
+        assertThat(feed.packageNames().stream()
+                        .flatMap(p -> feed.entries(p).stream())
+                        .map(DistroEntry::status)
+                        .distinct())
                 .containsExactlyInAnyOrder(DistroEntry.Status.values());
         assertThat(CompiledFeed.encode(back)).isEqualTo(CompiledFeed.encode(feed));
     }
@@ -46,9 +49,13 @@ class CompiledFeedTest {
         assertThat(CompiledFeed.decode(ByteBuffer.wrap(ok), "f").packageNames()).isEmpty();
         Path bad = tmp.resolve("bad.bin");
         Files.writeString(bad, "schema-version: 2\n");
-        assertThatThrownBy(() -> CompiledFeed.read(bad)).isInstanceOf(VulnException.class)
-                .hasMessageContaining("bad.bin").hasMessageContaining("KILNFEED");
+        assertThatThrownBy(() -> CompiledFeed.read(bad))
+                .isInstanceOf(VulnException.class)
+                .hasMessageContaining("bad.bin")
+                .hasMessageContaining("KILNFEED");
         assertThatThrownBy(() -> CompiledFeed.decode(ByteBuffer.wrap(Arrays.copyOf(ok, ok.length - 2)), "cut.bin"))
-                .isInstanceOf(VulnException.class).hasMessageContaining("cut.bin").hasMessageContaining("truncated");
+                .isInstanceOf(VulnException.class)
+                .hasMessageContaining("cut.bin")
+                .hasMessageContaining("truncated");
     }
 }

@@ -51,10 +51,18 @@ final class FixtureImage {
     /** The base layout (os-release) and CA bundle packages every case has. */
     static FixtureImage base(Path work) {
         return new FixtureImage(work)
-                .pkg("kiln-baselayout", "20261201-r0", null, Map.of("etc/os-release",
-                        "ID=kiln\nNAME=\"Kiln\"\nPRETTY_NAME=\"Kiln\"\nVERSION_ID=20261201\nHOME_URL=\"https://kiln.dev\"\n"
-                                .getBytes(StandardCharsets.UTF_8)))
-                .pkg("ca-certificates-bundle", "20250911-r0", "ca-certificates",
+                .pkg(
+                        "kiln-baselayout",
+                        "20261201-r0",
+                        null,
+                        Map.of(
+                                "etc/os-release",
+                                "ID=kiln\nNAME=\"Kiln\"\nPRETTY_NAME=\"Kiln\"\nVERSION_ID=20261201\nHOME_URL=\"https://kiln.dev\"\n"
+                                        .getBytes(StandardCharsets.UTF_8)))
+                .pkg(
+                        "ca-certificates-bundle",
+                        "20250911-r0",
+                        "ca-certificates",
                         Map.of("etc/ssl/certs/ca-certificates.crt", "-----BEGIN CERTIFICATE-----\n".getBytes()));
     }
 
@@ -70,10 +78,19 @@ final class FixtureImage {
                 }
             }
             Files.createDirectories(data);
-            PkgInfo info = PkgInfo.builder().name(name).version(version).arch("x86_64")
-                    .origin(origin == null ? name : origin).description(name).license("MIT").build();
-            WrittenApk written = new ApkWriter().write(ApkInput.of(info, data, EPOCH),
-                    key, work.resolve("apks").resolve(name + "-" + version + ".apk"));
+            PkgInfo info = PkgInfo.builder()
+                    .name(name)
+                    .version(version)
+                    .arch("x86_64")
+                    .origin(origin == null ? name : origin)
+                    .description(name)
+                    .license("MIT")
+                    .build();
+            WrittenApk written = new ApkWriter()
+                    .write(
+                            ApkInput.of(info, data, EPOCH),
+                            key,
+                            work.resolve("apks").resolve(name + "-" + version + ".apk"));
             install(ApkReader.read(written.file()), written.identity());
             return this;
         } catch (IOException e) {
@@ -83,11 +100,33 @@ final class FixtureImage {
 
     private void install(ApkPackage apk, String identity) throws IOException {
         PkgInfo p = apk.pkgInfo();
-        db.append("C:").append(identity).append('\n').append("P:").append(p.name()).append('\n')
-                .append("V:").append(p.version()).append('\n').append("A:").append(p.arch()).append('\n')
-                .append("S:").append(apk.fileSize()).append('\n').append("I:").append(p.size()).append('\n')
-                .append("T:").append(p.description()).append('\n').append("L:").append(p.license()).append('\n')
-                .append("o:").append(p.origin()).append('\n');
+        db.append("C:")
+                .append(identity)
+                .append('\n')
+                .append("P:")
+                .append(p.name())
+                .append('\n')
+                .append("V:")
+                .append(p.version())
+                .append('\n')
+                .append("A:")
+                .append(p.arch())
+                .append('\n')
+                .append("S:")
+                .append(apk.fileSize())
+                .append('\n')
+                .append("I:")
+                .append(p.size())
+                .append('\n')
+                .append("T:")
+                .append(p.description())
+                .append('\n')
+                .append("L:")
+                .append(p.license())
+                .append('\n')
+                .append("o:")
+                .append(p.origin())
+                .append('\n');
         String dir = null;
         for (ApkEntry e : apk.entries()) {
             if (e.type() == ApkEntry.Type.DIRECTORY) {
@@ -101,12 +140,15 @@ final class FixtureImage {
                 if ((e.mode() & 0111) != 0) {
                     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
                 }
-                String parent = e.path().contains("/") ? e.path().substring(0, e.path().lastIndexOf('/')) : "";
+                String parent =
+                        e.path().contains("/") ? e.path().substring(0, e.path().lastIndexOf('/')) : "";
                 if (!parent.equals(dir)) {
                     db.append("F:").append(parent).append('\n');
                     dir = parent;
                 }
-                db.append("R:").append(e.path().substring(e.path().lastIndexOf('/') + 1)).append('\n');
+                db.append("R:")
+                        .append(e.path().substring(e.path().lastIndexOf('/') + 1))
+                        .append('\n');
             }
         }
         db.append('\n');
@@ -146,13 +188,28 @@ final class FixtureImage {
                 }
                 String name = rootfs.relativize(p).toString();
                 if (Files.isSymbolicLink(p)) {
-                    tar.write(new TarHeader(name, TarType.SYMLINK, 0777, 0, 0, "root", "root", 0, EPOCH,
-                            Files.readSymbolicLink(p).toString(), 0, 0, Map.of()), new byte[0]);
+                    tar.write(
+                            new TarHeader(
+                                    name,
+                                    TarType.SYMLINK,
+                                    0777,
+                                    0,
+                                    0,
+                                    "root",
+                                    "root",
+                                    0,
+                                    EPOCH,
+                                    Files.readSymbolicLink(p).toString(),
+                                    0,
+                                    0,
+                                    Map.of()),
+                            new byte[0]);
                 } else if (Files.isDirectory(p)) {
                     tar.write(TarHeader.of(name, TarType.DIRECTORY, 0755, 0, EPOCH), new byte[0]);
                 } else {
                     byte[] c = Files.readAllBytes(p);
-                    tar.write(TarHeader.of(name, TarType.FILE, Files.isExecutable(p) ? 0755 : 0644, c.length, EPOCH), c);
+                    tar.write(
+                            TarHeader.of(name, TarType.FILE, Files.isExecutable(p) ? 0755 : 0644, c.length, EPOCH), c);
                 }
             }
         }
@@ -221,9 +278,10 @@ final class FixtureImage {
         Map<String, byte[]> m = new LinkedHashMap<>();
         for (int i = 0; i + 1 < pathsAndContents.length; i += 2) {
             Object c = pathsAndContents[i + 1];
-            m.put((String) pathsAndContents[i], c instanceof byte[] b ? b : c.toString().getBytes(StandardCharsets.UTF_8));
+            m.put(
+                    (String) pathsAndContents[i],
+                    c instanceof byte[] b ? b : c.toString().getBytes(StandardCharsets.UTF_8));
         }
         return m;
     }
-
 }

@@ -30,17 +30,26 @@ class InventorySbomsTest {
 
     @TempDir
     Path tmp;
+
     Inventory inv;
 
     @BeforeEach
     void image() throws Exception {
         byte[] inner = FixtureImage.jar(List.<String[]>of(new String[] {"org.yaml", "snakeyaml", "1.33"}), Map.of());
         Path rootfs = FixtureImage.base(tmp)
-                .pkg("py3-jinja2", "3.1.2-r0", "jinja2", FixtureImage.files(
-                        "usr/lib/python3.12/site-packages/jinja2-3.1.2.dist-info/METADATA",
-                        "Metadata-Version: 2.1\nName: Jinja2\nVersion: 3.1.2\n\nbody\n"))
-                .darkFile("app/app.jar", FixtureImage.jar(List.<String[]>of(
-                        new String[] {"com.example", "app", "1.0"}), Map.of("BOOT-INF/lib/snakeyaml-1.33.jar", inner)), false)
+                .pkg(
+                        "py3-jinja2",
+                        "3.1.2-r0",
+                        "jinja2",
+                        FixtureImage.files(
+                                "usr/lib/python3.12/site-packages/jinja2-3.1.2.dist-info/METADATA",
+                                "Metadata-Version: 2.1\nName: Jinja2\nVersion: 3.1.2\n\nbody\n"))
+                .darkFile(
+                        "app/app.jar",
+                        FixtureImage.jar(
+                                List.<String[]>of(new String[] {"com.example", "app", "1.0"}),
+                                Map.of("BOOT-INF/lib/snakeyaml-1.33.jar", inner)),
+                        false)
                 .finish(false);
         inv = Inventories.of(Rootfs.ofDirectory(rootfs));
         assertThat(inv.packages()).hasSizeGreaterThanOrEqualTo(5);
@@ -53,19 +62,30 @@ class InventorySbomsTest {
         JsonNode doc = JSON.readTree(spdx);
         assertThat(doc.path("creationInfo").path("created").asText()).isEqualTo("2026-12-01T00:00:00Z");
         List<String> purls = new ArrayList<>();
-        doc.path("packages").forEach(p -> p.path("externalRefs").forEach(r -> purls.add(r.path("referenceLocator").asText())));
-        assertThat(purls).containsAll(inv.packages().stream().map(p -> p.purl()).toList())
-                .contains("pkg:pypi/jinja2@3.1.2", "pkg:maven/org.yaml/snakeyaml@1.33",
+        doc.path("packages")
+                .forEach(p -> p.path("externalRefs")
+                        .forEach(r -> purls.add(r.path("referenceLocator").asText())));
+        assertThat(purls)
+                .containsAll(inv.packages().stream().map(p -> p.purl()).toList())
+                .contains(
+                        "pkg:pypi/jinja2@3.1.2",
+                        "pkg:maven/org.yaml/snakeyaml@1.33",
                         "pkg:apk/kiln/py3-jinja2@3.1.2-r0?arch=x86_64&distro=kiln-20261201&upstream=jinja2");
         JsonNode yaml = find(doc.path("packages"), "name", "org.yaml:snakeyaml");
-        assertThat(yaml.path("sourceInfo").asText()).isEqualTo("evidence: app/app.jar!/BOOT-INF/lib/snakeyaml-1.33.jar!/META-INF/maven/org.yaml/snakeyaml/pom.properties");
+        assertThat(yaml.path("sourceInfo").asText())
+                .isEqualTo(
+                        "evidence: app/app.jar!/BOOT-INF/lib/snakeyaml-1.33.jar!/META-INF/maven/org.yaml/snakeyaml/pom.properties");
         // the Python package lives in files that the APK ships: the APK contains it
-        String apkId = find(doc.path("packages"), "name", "py3-jinja2").path("SPDXID").asText();
-        String pyId = find(doc.path("packages"), "name", "jinja2").path("SPDXID").asText();
-        assertThat(doc.path("relationships").toString()).contains("{\"spdxElementId\":\"" + apkId
-                + "\",\"relationshipType\":\"CONTAINS\",\"relatedSpdxElement\":\"" + pyId + "\"}");
+        String apkId =
+                find(doc.path("packages"), "name", "py3-jinja2").path("SPDXID").asText();
+        String pyId =
+                find(doc.path("packages"), "name", "jinja2").path("SPDXID").asText();
+        assertThat(doc.path("relationships").toString())
+                .contains("{\"spdxElementId\":\"" + apkId
+                        + "\",\"relationshipType\":\"CONTAINS\",\"relatedSpdxElement\":\"" + pyId + "\"}");
         // reproducible: same inventory, same bytes
-        assertThat(InventorySboms.spdx(Inventories.of(Rootfs.ofDirectory(tmp.resolve("rootfs"))), "fixture:latest", CREATED))
+        assertThat(InventorySboms.spdx(
+                        Inventories.of(Rootfs.ofDirectory(tmp.resolve("rootfs"))), "fixture:latest", CREATED))
                 .isEqualTo(spdx);
     }
 
@@ -74,7 +94,8 @@ class InventorySbomsTest {
         ObjectNode doc = (ObjectNode) JSON.readTree(InventorySboms.spdx(inv, "fixture", CREATED));
         ((ObjectNode) doc.path("packages").get(1)).remove("downloadLocation");
         assertThatThrownBy(() -> SpdxPackageSbom.validate(JSON.writeValueAsBytes(doc)))
-                .isInstanceOf(AttestException.class).hasMessageContaining("downloadLocation");
+                .isInstanceOf(AttestException.class)
+                .hasMessageContaining("downloadLocation");
     }
 
     @Test
@@ -86,15 +107,23 @@ class InventorySbomsTest {
         assertThat(bom.path("components")).hasSize(inv.packages().size() + 1);
         JsonNode app = find(bom.path("components"), "name", "com.example:app");
         assertThat(app.path("purl").asText()).isEqualTo("pkg:maven/com.example/app@1.0");
-        assertThat(app.path("evidence").path("occurrences").get(0).path("location").asText()).isEqualTo("app/app.jar!/META-INF/maven/com.example/app/pom.properties");
-        JsonNode deps = find(bom.path("dependencies"), "ref",
+        assertThat(app.path("evidence")
+                        .path("occurrences")
+                        .get(0)
+                        .path("location")
+                        .asText())
+                .isEqualTo("app/app.jar!/META-INF/maven/com.example/app/pom.properties");
+        JsonNode deps = find(
+                bom.path("dependencies"),
+                "ref",
                 "pkg:apk/kiln/py3-jinja2@3.1.2-r0?arch=x86_64&distro=kiln-20261201&upstream=jinja2");
         assertThat(deps.path("dependsOn").toString()).contains("pkg:pypi/jinja2@3.1.2");
         assertThat(InventorySboms.cyclonedx(inv, "fixture:latest", CREATED)).isEqualTo(cdx);
         // a schema violation is caught: the check can fail
         ObjectNode broken = (ObjectNode) bom;
         ((ObjectNode) broken.path("components").get(0)).put("type", "gizmo");
-        assertThat(new JsonParser().validate(JSON.writeValueAsBytes(broken), Version.VERSION_16)).isNotEmpty();
+        assertThat(new JsonParser().validate(JSON.writeValueAsBytes(broken), Version.VERSION_16))
+                .isNotEmpty();
     }
 
     private static JsonNode find(JsonNode array, String field, String value) {

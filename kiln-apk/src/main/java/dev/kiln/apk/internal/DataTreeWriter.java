@@ -42,6 +42,7 @@ public final class DataTreeWriter {
     private static final int S_IFIFO = 0010000;
     /** Files up to this size are read once into memory; bigger ones are read twice (hash, then copy). */
     private static final long IN_MEMORY_LIMIT = 4L << 20;
+
     private static final Comparator<Path> BY_NAME_BYTES = (a, b) -> Arrays.compareUnsigned(
             a.getFileName().toString().getBytes(StandardCharsets.UTF_8),
             b.getFileName().toString().getBytes(StandardCharsets.UTF_8));
@@ -53,13 +54,14 @@ public final class DataTreeWriter {
     private final FileOwners owners;
     /** The owner of the entry being written; set per entry by {@link #walk}. */
     private FileOwners.Owner owner = FileOwners.Owner.ROOT;
+
     private final Map<String, String> firstLinkByInode = new HashMap<>();
     private final Set<String> xattrPathsUsed = new HashSet<>();
     private final byte[] buffer = new byte[1 << 17];
     private long installedSize;
 
-    public DataTreeWriter(Path root, TarWriter tar, Map<String, Map<String, byte[]>> xattrs, long mtime,
-            FileOwners owners) {
+    public DataTreeWriter(
+            Path root, TarWriter tar, Map<String, Map<String, byte[]>> xattrs, long mtime, FileOwners owners) {
         this.root = root;
         this.tar = tar;
         this.xattrs = xattrs;
@@ -89,8 +91,8 @@ public final class DataTreeWriter {
         }
         for (Path child : children) {
             String rel = prefix + child.getFileName().toString();
-            Map<String, Object> attrs = Files.readAttributes(child, "unix:mode,ino,dev,nlink,size,rdev,uid,gid",
-                    LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> attrs =
+                    Files.readAttributes(child, "unix:mode,ino,dev,nlink,size,rdev,uid,gid", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) attrs.get("mode");
             owner = owners.of((Integer) attrs.get("uid"), (Integer) attrs.get("gid"));
             switch (mode & S_IFMT) {
@@ -112,8 +114,9 @@ public final class DataTreeWriter {
                     tar.writeHeader(header(rel, type, mode, 0, "", major, minor, pax(rel, null)));
                 }
                 case S_IFIFO -> tar.writeHeader(header(rel, TarType.FIFO, mode, 0, "", 0, 0, pax(rel, null)));
-                default -> throw new ApkException("cannot package " + child + ": sockets and other special files"
-                        + " are not allowed in a package");
+                default ->
+                    throw new ApkException("cannot package " + child + ": sockets and other special files"
+                            + " are not allowed in a package");
             }
         }
     }
@@ -167,9 +170,28 @@ public final class DataTreeWriter {
         return records;
     }
 
-    private TarHeader header(String name, TarType type, int mode, long size, String link, int major, int minor,
+    private TarHeader header(
+            String name,
+            TarType type,
+            int mode,
+            long size,
+            String link,
+            int major,
+            int minor,
             Map<String, byte[]> pax) {
-        return new TarHeader(name, type, mode & 07777, owner.uid(), owner.gid(), owner.user(), owner.group(), size,
-                mtime, link, major, minor, pax);
+        return new TarHeader(
+                name,
+                type,
+                mode & 07777,
+                owner.uid(),
+                owner.gid(),
+                owner.user(),
+                owner.group(),
+                size,
+                mtime,
+                link,
+                major,
+                minor,
+                pax);
     }
 }

@@ -1,11 +1,11 @@
 package dev.kiln.apk.internal;
 
+import dev.kiln.apk.ApkException;
 import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.FileNode;
 import dev.kiln.content.GzipMemberReader;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarReader;
-import dev.kiln.apk.FileNode;
-import dev.kiln.apk.ApkException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +20,13 @@ public final class PackageData {
     private static final String CHECKSUM = "APK-TOOLS.checksum.SHA1";
     private static final String XATTR = "SCHILY.xattr.";
 
-    private PackageData() {
-    }
+    private PackageData() {}
 
     public static List<FileNode> read(ApkPackage pkg) {
         String owner = pkg.pkgInfo().name();
         List<FileNode> out = new ArrayList<>();
-        try (InputStream raw = Files.newInputStream(pkg.file()); GzipMemberReader members = new GzipMemberReader(raw)) {
+        try (InputStream raw = Files.newInputStream(pkg.file());
+                GzipMemberReader members = new GzipMemberReader(raw)) {
             int skip = pkg.signatures().isEmpty() ? 1 : 2;
             for (int i = 0; i < skip; i++) {
                 members.hasNextMember();
@@ -52,10 +52,23 @@ public final class PackageData {
                 }
                 FileNode.Kind kind = FileNode.Kind.of(h.type());
                 byte[] content = kind == FileNode.Kind.FILE ? tar.readContent() : null;
-                String link = h.linkName().isEmpty() ? null
+                String link = h.linkName().isEmpty()
+                        ? null
                         : kind == FileNode.Kind.HARDLINK ? strip(h.linkName()) : h.linkName();
-                out.add(new FileNode(path, kind, h.mode(), h.uid(), h.gid(), h.mtime(), content, link, xattrs, owner,
-                        sha1, h.devMajor(), h.devMinor()));
+                out.add(new FileNode(
+                        path,
+                        kind,
+                        h.mode(),
+                        h.uid(),
+                        h.gid(),
+                        h.mtime(),
+                        content,
+                        link,
+                        xattrs,
+                        owner,
+                        sha1,
+                        h.devMajor(),
+                        h.devMinor()));
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof ApkException ie) {

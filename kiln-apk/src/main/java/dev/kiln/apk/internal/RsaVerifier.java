@@ -13,8 +13,7 @@ public final class RsaVerifier {
     private static final byte[] SHA256_PREFIX = Hashing.unhex("3031300d060960864801650304020105000420");
     private static final byte[] SHA512_PREFIX = Hashing.unhex("3051300d060960864801650304020305000440");
 
-    private RsaVerifier() {
-    }
+    private RsaVerifier() {}
 
     /** The JDK digest algorithm for an APK signature algorithm Kiln verifies, or null if unsupported. */
     public static String digestAlgorithm(String apkAlgorithm) {

@@ -15,12 +15,11 @@ import java.util.Map;
 public final class Streams {
     public static final String SIGN_PREFIX = ".SIGN.";
 
-    private Streams() {
-    }
+    private Streams() {}
 
     /** One gzip member holding {@code files} (name → content, in map order) as root-owned entries. */
-    public static byte[] tarGz(Map<String, byte[]> files, Map<String, Integer> modes, long mtime, boolean endOfArchive,
-            int level) {
+    public static byte[] tarGz(
+            Map<String, byte[]> files, Map<String, Integer> modes, long mtime, boolean endOfArchive, int level) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStream gz = Gzip.compressing(bytes, level)) {
             TarWriter tar = new TarWriter(gz);

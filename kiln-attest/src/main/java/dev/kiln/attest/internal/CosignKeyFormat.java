@@ -27,12 +27,12 @@ public final class CosignKeyFormat {
     public static final String LEGACY_LABEL = "ENCRYPTED COSIGN PRIVATE KEY";
     /** cosign's current scrypt cost; decryption takes the cost from the file. */
     static final int N = 65536;
+
     static final int R = 8;
     static final int P = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CosignKeyFormat() {
-    }
+    private CosignKeyFormat() {}
 
     public static byte[] encrypt(byte[] pkcs8, char[] passphrase, SecureRandom random) {
         byte[] salt = new byte[32];
@@ -65,8 +65,8 @@ public final class CosignKeyFormat {
         String kdf = doc.path("kdf").path("name").asText();
         String cipher = doc.path("cipher").path("name").asText();
         if (!kdf.equals("scrypt") || !cipher.equals("nacl/secretbox")) {
-            throw new AttestException(what + ": expected kdf 'scrypt' and cipher 'nacl/secretbox', found '"
-                    + kdf + "' and '" + cipher + "'");
+            throw new AttestException(what + ": expected kdf 'scrypt' and cipher 'nacl/secretbox', found '" + kdf
+                    + "' and '" + cipher + "'");
         }
         JsonNode params = doc.path("kdf").path("params");
         int n = params.path("N").asInt();

@@ -11,8 +11,7 @@ import java.util.Base64;
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
@@ -34,7 +33,12 @@ public final class Json {
             }
             return n;
         } catch (IOException e) {
-            throw new AttestException(what + ": not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            throw new AttestException(
+                    what + ": not valid JSON: "
+                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage()),
+                    e);
         }
     }
 
@@ -67,7 +71,8 @@ public final class Json {
     public static byte[] base64(String text, String what) {
         try {
             return text.indexOf('-') >= 0 || text.indexOf('_') >= 0
-                    ? Base64.getUrlDecoder().decode(text) : Base64.getDecoder().decode(text);
+                    ? Base64.getUrlDecoder().decode(text)
+                    : Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
             throw new AttestException(what + ": not base64: " + e.getMessage(), e);
         }

@@ -45,7 +45,8 @@ public final class LayoutSignatureStore implements SignatureStore {
             byte[] body = manifest(d);
             return Descriptor.of(mediaTypeOf(body, "layout " + layout.dir() + " manifest " + d), d, body.length);
         }
-        return entry(tagOrDigest).map(e -> Descriptor.of(e.mediaType(), e.digest(), e.size()))
+        return entry(tagOrDigest)
+                .map(e -> Descriptor.of(e.mediaType(), e.digest(), e.size()))
                 .orElseThrow(() -> new AttestException("layout " + layout.dir() + ": no image named '" + tagOrDigest
                         + "' in index.json (names: " + names() + ")"));
     }
@@ -71,7 +72,8 @@ public final class LayoutSignatureStore implements SignatureStore {
         }
         Digest actual = Digest.sha256(bytes);
         if (!actual.equals(digest)) {
-            throw new AttestException("layout " + layout.dir() + ": blob " + digest + " has content with digest " + actual);
+            throw new AttestException(
+                    "layout " + layout.dir() + ": blob " + digest + " has content with digest " + actual);
         }
         return bytes;
     }
@@ -91,7 +93,8 @@ public final class LayoutSignatureStore implements SignatureStore {
         Descriptor entry = d;
         List<Descriptor> entries = new ArrayList<>();
         for (Descriptor e : index().manifests()) {
-            boolean replaced = tag != null ? tag.equals(e.annotations().get(OciLayout.REF_NAME))
+            boolean replaced = tag != null
+                    ? tag.equals(e.annotations().get(OciLayout.REF_NAME))
                     : e.digest().equals(entry.digest()) && !e.annotations().containsKey(OciLayout.REF_NAME);
             if (!replaced) {
                 entries.add(e);
@@ -106,8 +109,13 @@ public final class LayoutSignatureStore implements SignatureStore {
     public synchronized Digest putReferrer(Manifest manifest) {
         byte[] body = manifest.toJson();
         putBlob(body);
-        Descriptor d = new Descriptor(manifest.mediaType(), Digest.sha256(body), body.length, manifest.annotations(),
-                null, manifest.artifactType());
+        Descriptor d = new Descriptor(
+                manifest.mediaType(),
+                Digest.sha256(body),
+                body.length,
+                manifest.annotations(),
+                null,
+                manifest.artifactType());
         List<Descriptor> entries = new ArrayList<>(index().manifests());
         if (entries.stream().noneMatch(e -> e.digest().equals(d.digest()))) {
             entries.add(d);
@@ -120,7 +128,8 @@ public final class LayoutSignatureStore implements SignatureStore {
     public List<Descriptor> referrers(Digest subject) {
         List<Descriptor> out = new ArrayList<>();
         for (Descriptor e : index().manifests()) {
-            if (!MediaTypes.isManifest(e.mediaType()) || e.annotations().containsKey(OciLayout.REF_NAME)
+            if (!MediaTypes.isManifest(e.mediaType())
+                    || e.annotations().containsKey(OciLayout.REF_NAME)
                     || !Files.exists(layout.blobPath(e.digest()))) {
                 continue;
             }
@@ -140,11 +149,16 @@ public final class LayoutSignatureStore implements SignatureStore {
     }
 
     private Optional<Descriptor> entry(String tag) {
-        return index().manifests().stream().filter(e -> tag.equals(e.annotations().get(OciLayout.REF_NAME))).findFirst();
+        return index().manifests().stream()
+                .filter(e -> tag.equals(e.annotations().get(OciLayout.REF_NAME)))
+                .findFirst();
     }
 
     private List<String> names() {
-        return index().manifests().stream().map(e -> e.annotations().get(OciLayout.REF_NAME)).filter(n -> n != null).toList();
+        return index().manifests().stream()
+                .map(e -> e.annotations().get(OciLayout.REF_NAME))
+                .filter(n -> n != null)
+                .toList();
     }
 
     private ImageIndex index() {
@@ -153,10 +167,13 @@ public final class LayoutSignatureStore implements SignatureStore {
 
     private void writeIndex(List<Descriptor> entries) {
         if (!Files.exists(layout.dir().resolve("oci-layout"))) {
-            AtomicFiles.write(layout.dir().resolve("oci-layout"),
+            AtomicFiles.write(
+                    layout.dir().resolve("oci-layout"),
                     "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        AtomicFiles.write(layout.dir().resolve("index.json"), ImageIndex.of(entries, Map.of()).toJson());
+        AtomicFiles.write(
+                layout.dir().resolve("index.json"),
+                ImageIndex.of(entries, Map.of()).toJson());
     }
 
     /** The {@code mediaType} field a manifest or index states about itself. */

@@ -8,15 +8,13 @@ import java.util.regex.Pattern;
 
 /** RFC 7468 text encoding: one labelled base64 block. */
 public final class Pem {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----\\s*(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*(.*?)-----END \\1-----", Pattern.DOTALL);
 
     /** A decoded block and its label, e.g. {@code PUBLIC KEY}. */
-    public record Block(String label, byte[] der) {
-    }
+    public record Block(String label, byte[] der) {}
 
-    private Pem() {
-    }
+    private Pem() {}
 
     public static Block decode(String text, String what) {
         Matcher m = BLOCK.matcher(text);
@@ -37,7 +35,8 @@ public final class Pem {
     }
 
     public static String encode(String label, byte[] der) {
-        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + b64 + "\n-----END " + label + "-----\n";
     }
 }

@@ -22,8 +22,8 @@ import java.util.Optional;
 
 /** A repository in a registry reached through Kiln's distribution client. */
 public final class RegistrySignatureStore implements SignatureStore {
-    static final List<String> ACCEPT = List.of(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
-            MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+    static final List<String> ACCEPT = List.of(
+            MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
 
     /** Signatures, envelopes, bundles and their configs: a few kilobytes, pushed in one request each. */
     private static final int SMALL_BLOB = 1 << 20;
@@ -43,15 +43,20 @@ public final class RegistrySignatureStore implements SignatureStore {
 
     @Override
     public Descriptor resolve(String tagOrDigest) {
-        ImageReference ref = Digest.looksLikeDigest(tagOrDigest) ? repo.withDigest(Digest.parse(tagOrDigest)) : repo.withTag(tagOrDigest);
+        ImageReference ref = Digest.looksLikeDigest(tagOrDigest)
+                ? repo.withDigest(Digest.parse(tagOrDigest))
+                : repo.withTag(tagOrDigest);
         Fetched<byte[]> f;
         try {
             f = client.getManifest(ref, ACCEPT);
         } catch (DistributionException e) {
             throw new AttestException("cannot resolve " + ref + ": " + e.getMessage(), e);
         }
-        String mediaType = f.mediaType() != null && !f.mediaType().isEmpty() && !f.mediaType().equals("application/json")
-                ? f.mediaType() : LayoutSignatureStore.mediaTypeOf(f.body(), ref.toString());
+        String mediaType = f.mediaType() != null
+                        && !f.mediaType().isEmpty()
+                        && !f.mediaType().equals("application/json")
+                ? f.mediaType()
+                : LayoutSignatureStore.mediaTypeOf(f.body(), ref.toString());
         return Descriptor.of(mediaType, f.digest(), f.body().length);
     }
 
@@ -126,7 +131,8 @@ public final class RegistrySignatureStore implements SignatureStore {
         List<Descriptor> entries = new ArrayList<>();
         manifestByTag(tag).ifPresent(b -> entries.addAll(ImageIndex.parse(b).manifests()));
         if (entries.stream().noneMatch(d -> d.digest().equals(digest))) {
-            entries.add(new Descriptor(manifest.mediaType(), digest, size, manifest.annotations(), null, manifest.artifactType()));
+            entries.add(new Descriptor(
+                    manifest.mediaType(), digest, size, manifest.annotations(), null, manifest.artifactType()));
         }
         putManifest(MediaTypes.OCI_INDEX, ImageIndex.of(entries, Map.of()).toJson(), tag);
     }

@@ -20,21 +20,84 @@ import java.util.regex.Pattern;
  */
 public final class SpdxValidator {
 
-    static final Set<String> PURPOSES = Set.of("APPLICATION", "FRAMEWORK", "LIBRARY", "CONTAINER",
-            "OPERATING_SYSTEM", "DEVICE", "FIRMWARE", "SOURCE", "ARCHIVE", "FILE", "INSTALL", "OTHER");
+    static final Set<String> PURPOSES = Set.of(
+            "APPLICATION",
+            "FRAMEWORK",
+            "LIBRARY",
+            "CONTAINER",
+            "OPERATING_SYSTEM",
+            "DEVICE",
+            "FIRMWARE",
+            "SOURCE",
+            "ARCHIVE",
+            "FILE",
+            "INSTALL",
+            "OTHER");
     static final Set<String> REFERENCE_CATEGORIES = Set.of("SECURITY", "PACKAGE-MANAGER", "PERSISTENT-ID", "OTHER");
-    static final Set<String> CHECKSUM_ALGORITHMS = Set.of("SHA1", "SHA224", "SHA256", "SHA384", "SHA512",
-            "SHA3-256", "SHA3-384", "SHA3-512", "BLAKE2b-256", "BLAKE2b-384", "BLAKE2b-512", "BLAKE3", "MD2",
-            "MD4", "MD5", "MD6", "ADLER32");
-    static final Set<String> RELATIONSHIP_TYPES = Set.of("DESCRIBES", "DESCRIBED_BY", "CONTAINS", "CONTAINED_BY",
-            "DEPENDS_ON", "DEPENDENCY_OF", "DEPENDENCY_MANIFEST_OF", "BUILD_DEPENDENCY_OF", "DEV_DEPENDENCY_OF",
-            "OPTIONAL_DEPENDENCY_OF", "PROVIDED_DEPENDENCY_OF", "TEST_DEPENDENCY_OF", "RUNTIME_DEPENDENCY_OF",
-            "EXAMPLE_OF", "GENERATES", "GENERATED_FROM", "ANCESTOR_OF", "DESCENDANT_OF", "VARIANT_OF",
-            "DISTRIBUTION_ARTIFACT", "PATCH_FOR", "PATCH_APPLIED", "COPY_OF", "FILE_ADDED", "FILE_DELETED",
-            "FILE_MODIFIED", "EXPANDED_FROM_ARCHIVE", "DYNAMIC_LINK", "STATIC_LINK", "DATA_FILE_OF",
-            "TEST_CASE_OF", "BUILD_TOOL_OF", "DEV_TOOL_OF", "TEST_OF", "TEST_TOOL_OF", "DOCUMENTATION_OF",
-            "OPTIONAL_COMPONENT_OF", "METAFILE_OF", "PACKAGE_OF", "AMENDS", "PREREQUISITE_FOR",
-            "HAS_PREREQUISITE", "REQUIREMENT_DESCRIPTION_FOR", "SPECIFICATION_FOR", "OTHER");
+    static final Set<String> CHECKSUM_ALGORITHMS = Set.of(
+            "SHA1",
+            "SHA224",
+            "SHA256",
+            "SHA384",
+            "SHA512",
+            "SHA3-256",
+            "SHA3-384",
+            "SHA3-512",
+            "BLAKE2b-256",
+            "BLAKE2b-384",
+            "BLAKE2b-512",
+            "BLAKE3",
+            "MD2",
+            "MD4",
+            "MD5",
+            "MD6",
+            "ADLER32");
+    static final Set<String> RELATIONSHIP_TYPES = Set.of(
+            "DESCRIBES",
+            "DESCRIBED_BY",
+            "CONTAINS",
+            "CONTAINED_BY",
+            "DEPENDS_ON",
+            "DEPENDENCY_OF",
+            "DEPENDENCY_MANIFEST_OF",
+            "BUILD_DEPENDENCY_OF",
+            "DEV_DEPENDENCY_OF",
+            "OPTIONAL_DEPENDENCY_OF",
+            "PROVIDED_DEPENDENCY_OF",
+            "TEST_DEPENDENCY_OF",
+            "RUNTIME_DEPENDENCY_OF",
+            "EXAMPLE_OF",
+            "GENERATES",
+            "GENERATED_FROM",
+            "ANCESTOR_OF",
+            "DESCENDANT_OF",
+            "VARIANT_OF",
+            "DISTRIBUTION_ARTIFACT",
+            "PATCH_FOR",
+            "PATCH_APPLIED",
+            "COPY_OF",
+            "FILE_ADDED",
+            "FILE_DELETED",
+            "FILE_MODIFIED",
+            "EXPANDED_FROM_ARCHIVE",
+            "DYNAMIC_LINK",
+            "STATIC_LINK",
+            "DATA_FILE_OF",
+            "TEST_CASE_OF",
+            "BUILD_TOOL_OF",
+            "DEV_TOOL_OF",
+            "TEST_OF",
+            "TEST_TOOL_OF",
+            "DOCUMENTATION_OF",
+            "OPTIONAL_COMPONENT_OF",
+            "METAFILE_OF",
+            "PACKAGE_OF",
+            "AMENDS",
+            "PREREQUISITE_FOR",
+            "HAS_PREREQUISITE",
+            "REQUIREMENT_DESCRIPTION_FOR",
+            "SPECIFICATION_FOR",
+            "OTHER");
 
     private static final Pattern ELEMENT_ID = Pattern.compile("SPDXRef-[A-Za-z0-9.-]+");
     private static final Pattern CREATED = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
@@ -110,8 +173,8 @@ public final class SpdxValidator {
         for (JsonNode e : array(doc, "hasExtractedLicensingInfos")) {
             String id = requireText(e, "licenseId", "hasExtractedLicensingInfos[]");
             if (id != null && !LICENSE_REF.matcher(id).matches()) {
-                problems.add("hasExtractedLicensingInfos[].licenseId: expected LicenseRef-[A-Za-z0-9.-]+, found '"
-                        + id + "'");
+                problems.add("hasExtractedLicensingInfos[].licenseId: expected LicenseRef-[A-Za-z0-9.-]+, found '" + id
+                        + "'");
             }
             requireText(e, "extractedText", "hasExtractedLicensingInfos[" + id + "]");
             declaredRefs.add(id);
@@ -132,14 +195,18 @@ public final class SpdxValidator {
         }
         for (JsonNode r : array(doc, "relationships")) {
             String where = "relationships[" + r.path("spdxElementId").asText() + " "
-                    + r.path("relationshipType").asText() + " " + r.path("relatedSpdxElement").asText() + "]";
+                    + r.path("relationshipType").asText() + " "
+                    + r.path("relatedSpdxElement").asText() + "]";
             String type = requireText(r, "relationshipType", where);
             if (type != null && !RELATIONSHIP_TYPES.contains(type)) {
                 problems.add(where + ".relationshipType: unknown value '" + type + "'");
             }
             for (String field : List.of("spdxElementId", "relatedSpdxElement")) {
                 String id = requireText(r, field, where);
-                if (id != null && !ids.contains(id) && !id.equals("NOASSERTION") && !id.equals("NONE")
+                if (id != null
+                        && !ids.contains(id)
+                        && !id.equals("NOASSERTION")
+                        && !id.equals("NONE")
                         && !id.startsWith("DocumentRef-")) {
                     problems.add(where + "." + field + ": '" + id + "' names no element of the document");
                 }
@@ -170,9 +237,11 @@ public final class SpdxValidator {
         if (analyzed != null && !analyzed.asBoolean() && p.has("packageVerificationCode")) {
             problems.add(where + ": packageVerificationCode must be absent when filesAnalyzed is false");
         }
-        if (p.has("primaryPackagePurpose") && !PURPOSES.contains(p.get("primaryPackagePurpose").asText())) {
-            problems.add(where + ".primaryPackagePurpose: unknown value '" + p.get("primaryPackagePurpose").asText()
-                    + "' (expected one of " + new java.util.TreeSet<>(PURPOSES) + ")");
+        if (p.has("primaryPackagePurpose")
+                && !PURPOSES.contains(p.get("primaryPackagePurpose").asText())) {
+            problems.add(where + ".primaryPackagePurpose: unknown value '"
+                    + p.get("primaryPackagePurpose").asText() + "' (expected one of "
+                    + new java.util.TreeSet<>(PURPOSES) + ")");
         }
         for (String actor : List.of("supplier", "originator")) {
             if (p.has(actor) && !ACTOR.matcher(p.get(actor).asText()).matches()) {
@@ -210,12 +279,16 @@ public final class SpdxValidator {
             return;
         }
         boolean previousOperand = false;
-        for (String token : expression.replace("(", " ( ").replace(")", " ) ").trim().split("\\s+")) {
-            boolean operand = !token.equals("(") && !token.equals(")") && !token.equals("AND")
-                    && !token.equals("OR") && !token.equals("WITH");
+        for (String token :
+                expression.replace("(", " ( ").replace(")", " ) ").trim().split("\\s+")) {
+            boolean operand = !token.equals("(")
+                    && !token.equals(")")
+                    && !token.equals("AND")
+                    && !token.equals("OR")
+                    && !token.equals("WITH");
             if (operand && previousOperand) {
-                problems.add(where + ": '" + token + "' follows another licence without AND/OR/WITH in '"
-                        + expression + "'");
+                problems.add(where + ": '" + token + "' follows another licence without AND/OR/WITH in '" + expression
+                        + "'");
             }
             previousOperand = operand;
             if (!LICENSE_TOKEN.matcher(token).matches()) {
@@ -234,7 +307,8 @@ public final class SpdxValidator {
     private void expectText(JsonNode node, String field, String expected) {
         JsonNode v = node.get(field);
         if (v == null || !expected.equals(v.asText())) {
-            problems.add(field + ": expected '" + expected + "', found " + (v == null ? "nothing" : "'" + v.asText() + "'"));
+            problems.add(
+                    field + ": expected '" + expected + "', found " + (v == null ? "nothing" : "'" + v.asText() + "'"));
         }
     }
 

@@ -29,13 +29,22 @@ public final class DependencyScanner {
     private static final Set<String> LIBRARY_DIRS = Set.of("lib", "usr/lib", "lib64", "usr/lib64");
     private static final Set<String> COMMAND_DIRS = Set.of("bin", "sbin", "usr/bin", "usr/sbin");
     private static final Set<String> SHEBANG_DIRS = Set.of("usr/bin", "usr/local/bin", "usr/local/sbin");
-    private static final Set<String> PKGCONFIG_DIRS = Set.of("usr/lib/pkgconfig", "usr/lib64/pkgconfig",
-            "usr/share/pkgconfig", "usr/local/lib/pkgconfig", "usr/local/share/pkgconfig");
+    private static final Set<String> PKGCONFIG_DIRS = Set.of(
+            "usr/lib/pkgconfig",
+            "usr/lib64/pkgconfig",
+            "usr/share/pkgconfig",
+            "usr/local/lib/pkgconfig",
+            "usr/local/share/pkgconfig");
     /** Interpreters whose dependency the recipe states itself (their packages are too varied to guess). */
     private static final Set<String> IGNORED_INTERPRETERS = Set.of("python3", "python", "sh", "awk", "luajit");
     /** Libraries the host's GPU driver injects into containers at run time; no package may provide them. */
-    private static final List<String> HOST_INJECTED_PREFIXES = List.of("libcuda.so", "libcudadebugger.so",
-            "libnvidia-", "libGLX_nvidia.so", "libEGL_nvidia.so", "libGLESv2_nvidia.so");
+    private static final List<String> HOST_INJECTED_PREFIXES = List.of(
+            "libcuda.so",
+            "libcudadebugger.so",
+            "libnvidia-",
+            "libGLX_nvidia.so",
+            "libEGL_nvidia.so",
+            "libGLESv2_nvidia.so");
 
     private static final Pattern LIBVER = Pattern.compile(".*\\.so\\.([0-9.]+)");
     private static final Pattern PYTHON_SITE = Pattern.compile("(?:^|/)python(\\d+\\.\\d+)/site-packages(?:/|$)");
@@ -136,8 +145,8 @@ public final class DependencyScanner {
         final SortedSet<String> vendored = new TreeSet<>();
     }
 
-    private void scanFile(Path file, String rel, String fullVersion, Set<String> libraryDirs,
-            String packageName, Accumulator acc) {
+    private void scanFile(
+            Path file, String rel, String fullVersion, Set<String> libraryDirs, String packageName, Accumulator acc) {
         String dir = parent(rel);
         String base = rel.substring(rel.lastIndexOf('/') + 1);
         boolean symlink = Files.isSymbolicLink(file);
@@ -171,13 +180,20 @@ public final class DependencyScanner {
         if (maybeElf.isPresent()) {
             scanElf(maybeElf.get(), rel, dir, base, fullVersion, libraryDirs, acc);
         } else if (SHEBANG_DIRS.contains(dir)) {
-            shebangInterpreter(file).filter(i -> !IGNORED_INTERPRETERS.contains(i))
+            shebangInterpreter(file)
+                    .filter(i -> !IGNORED_INTERPRETERS.contains(i))
                     .ifPresent(i -> acc.depends.add("cmd:" + i));
         }
     }
 
-    private static void scanElf(ElfFile elf, String rel, String dir, String base, String fullVersion,
-            Set<String> libraryDirs, Accumulator acc) {
+    private static void scanElf(
+            ElfFile elf,
+            String rel,
+            String dir,
+            String base,
+            String fullVersion,
+            Set<String> libraryDirs,
+            Accumulator acc) {
         elf.interpreter().ifPresent(interp -> {
             String loader = interp.substring(interp.lastIndexOf('/') + 1);
             if (loader.startsWith("ld-musl-")) {
@@ -237,7 +253,8 @@ public final class DependencyScanner {
             return Optional.empty();
         }
         int eol = text.indexOf('\n');
-        String[] words = (eol < 0 ? text.substring(2) : text.substring(2, eol)).trim().split("\\s+");
+        String[] words =
+                (eol < 0 ? text.substring(2) : text.substring(2, eol)).trim().split("\\s+");
         if (words.length == 0 || words[0].isEmpty()) {
             return Optional.empty();
         }
@@ -257,9 +274,13 @@ public final class DependencyScanner {
     private static boolean hasAll0555(Path file) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-            return perms.containsAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE,
-                    PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
-                    PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE));
+            return perms.containsAll(Set.of(
+                    PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_EXECUTE,
+                    PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_READ,
+                    PosixFilePermission.OTHERS_EXECUTE));
         } catch (IOException e) {
             throw new AnalysisException("cannot read permissions of " + file + ": " + e.getMessage(), e);
         }
@@ -268,7 +289,8 @@ public final class DependencyScanner {
     static List<Path> files(Path root) {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(p -> !p.equals(root) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new AnalysisException("cannot walk package directory " + root + ": " + e.getMessage(), e);
         }

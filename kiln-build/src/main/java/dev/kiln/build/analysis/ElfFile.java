@@ -25,7 +25,14 @@ import java.util.TreeSet;
 public final class ElfFile {
 
     /** {@code e_type}. */
-    public enum Type { NONE, REL, EXEC, DYN, CORE, OTHER }
+    public enum Type {
+        NONE,
+        REL,
+        EXEC,
+        DYN,
+        CORE,
+        OTHER
+    }
 
     static final int EM_386 = 3;
     static final int EM_ARM = 40;
@@ -113,8 +120,9 @@ public final class ElfFile {
             try {
                 return Optional.of(parse(buf));
             } catch (IndexOutOfBoundsException | BufferUnderflowException | IllegalArgumentException e) {
-                throw new AnalysisException("malformed ELF file " + file + ": a header points outside the file ("
-                        + e.getMessage() + ")", e);
+                throw new AnalysisException(
+                        "malformed ELF file " + file + ": a header points outside the file (" + e.getMessage() + ")",
+                        e);
             }
         } catch (IOException e) {
             throw new AnalysisException("cannot read " + file + ": " + e.getMessage(), e);
@@ -155,11 +163,20 @@ public final class ElfFile {
         List<Segment> segments = new ArrayList<>();
         for (int i = 0; i < phnum; i++) {
             int at = Math.toIntExact(phoff + (long) i * phentsize);
-            segments.add(is64
-                    ? new Segment(buf.getInt(at), buf.getInt(at + 4), buf.getLong(at + 8), buf.getLong(at + 16),
-                            buf.getLong(at + 32))
-                    : new Segment(buf.getInt(at), buf.getInt(at + 24), u32(buf, at + 4), u32(buf, at + 8),
-                            u32(buf, at + 16)));
+            segments.add(
+                    is64
+                            ? new Segment(
+                                    buf.getInt(at),
+                                    buf.getInt(at + 4),
+                                    buf.getLong(at + 8),
+                                    buf.getLong(at + 16),
+                                    buf.getLong(at + 32))
+                            : new Segment(
+                                    buf.getInt(at),
+                                    buf.getInt(at + 24),
+                                    u32(buf, at + 4),
+                                    u32(buf, at + 8),
+                                    u32(buf, at + 16)));
         }
         for (Segment s : segments) {
             switch (s.type()) {
@@ -175,7 +192,7 @@ public final class ElfFile {
                         readNotes(buf, s.offset(), s.filesz());
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         for (Segment s : segments) {
@@ -248,17 +265,28 @@ public final class ElfFile {
         List<Section> sections = new ArrayList<>();
         for (int i = 0; i < shnum; i++) {
             int at = Math.toIntExact(shoff + (long) i * shentsize);
-            sections.add(is64
-                    ? new Section(buf.getInt(at), buf.getInt(at + 4), buf.getLong(at + 24), buf.getLong(at + 32),
-                            buf.getInt(at + 40), buf.getLong(at + 56))
-                    : new Section(buf.getInt(at), buf.getInt(at + 4), u32(buf, at + 16), u32(buf, at + 20),
-                            buf.getInt(at + 24), u32(buf, at + 36)));
+            sections.add(
+                    is64
+                            ? new Section(
+                                    buf.getInt(at),
+                                    buf.getInt(at + 4),
+                                    buf.getLong(at + 24),
+                                    buf.getLong(at + 32),
+                                    buf.getInt(at + 40),
+                                    buf.getLong(at + 56))
+                            : new Section(
+                                    buf.getInt(at),
+                                    buf.getInt(at + 4),
+                                    u32(buf, at + 16),
+                                    u32(buf, at + 20),
+                                    buf.getInt(at + 24),
+                                    u32(buf, at + 36)));
         }
         Section names = shstrndx < sections.size() ? sections.get(shstrndx) : null;
         for (Section s : sections) {
             if (names != null) {
-                String name = cString(buf, names.offset() + Integer.toUnsignedLong(s.name()),
-                        names.offset() + names.size());
+                String name =
+                        cString(buf, names.offset() + Integer.toUnsignedLong(s.name()), names.offset() + names.size());
                 if (name.startsWith(".debug_") || name.startsWith(".zdebug_")) {
                     debugInfo = true;
                 }

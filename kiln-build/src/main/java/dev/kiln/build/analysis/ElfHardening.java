@@ -8,8 +8,17 @@ import java.util.List;
  * @param path path inside the package, without a leading slash
  * @param failures human-readable reasons this file fails the check; empty when it passes
  */
-public record ElfHardening(String path, boolean pie, boolean relro, boolean bindNow, boolean nxStack,
-        boolean canary, boolean fortify, boolean cet, boolean isStatic, List<String> failures) {
+public record ElfHardening(
+        String path,
+        boolean pie,
+        boolean relro,
+        boolean bindNow,
+        boolean nxStack,
+        boolean canary,
+        boolean fortify,
+        boolean cet,
+        boolean isStatic,
+        List<String> failures) {
 
     public ElfHardening {
         failures = List.copyOf(failures);

@@ -26,8 +26,8 @@ public final class HardeningCheck {
             try {
                 elf = ElfFile.read(file);
             } catch (AnalysisException e) {
-                results.add(new ElfHardening(rel, false, false, false, false, false, false, false, false,
-                        List.of(e.getMessage())));
+                results.add(new ElfHardening(
+                        rel, false, false, false, false, false, false, false, false, List.of(e.getMessage())));
                 continue;
             }
             elf.filter(e -> e.type() == ElfFile.Type.EXEC || e.type() == ElfFile.Type.DYN)
@@ -53,7 +53,16 @@ public final class HardeningCheck {
         if (elf.hasExecutableStack()) {
             failures.add("executable stack (link with -Wl,-z,noexecstack)");
         }
-        return new ElfHardening(path, elf.isPie(), elf.hasRelro(), elf.hasBindNow(), !elf.hasExecutableStack(),
-                elf.hasStackCanary(), elf.isFortified(), elf.hasCet(), elf.isStatic(), failures);
+        return new ElfHardening(
+                path,
+                elf.isPie(),
+                elf.hasRelro(),
+                elf.hasBindNow(),
+                !elf.hasExecutableStack(),
+                elf.hasStackCanary(),
+                elf.isFortified(),
+                elf.hasCet(),
+                elf.isStatic(),
+                failures);
     }
 }

@@ -28,13 +28,24 @@ public record HardeningReport(List<ElfHardening> files) {
         String format = "%-" + width + "s  %-6s %-5s %-8s %-3s %-6s %-7s %s%n";
         out.append(String.format(format, (Object[]) header));
         for (ElfHardening f : files) {
-            out.append(String.format(format, f.path(), f.isStatic() && !f.pie() ? "static" : yes(f.pie()),
-                    yes(f.relro()), yes(f.bindNow()), yes(f.nxStack()), yes(f.canary()), yes(f.fortify()),
+            out.append(String.format(
+                    format,
+                    f.path(),
+                    f.isStatic() && !f.pie() ? "static" : yes(f.pie()),
+                    yes(f.relro()),
+                    yes(f.bindNow()),
+                    yes(f.nxStack()),
+                    yes(f.canary()),
+                    yes(f.fortify()),
                     yes(f.cet())));
         }
         for (ElfHardening f : files) {
             for (String failure : f.failures()) {
-                out.append("FAIL ").append(f.path()).append(": ").append(failure).append('\n');
+                out.append("FAIL ")
+                        .append(f.path())
+                        .append(": ")
+                        .append(failure)
+                        .append('\n');
             }
         }
         return out.toString();

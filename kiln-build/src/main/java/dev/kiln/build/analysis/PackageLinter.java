@@ -22,11 +22,10 @@ import java.util.stream.Stream;
 public final class PackageLinter {
 
     /** Linters that fail the build by default. */
-    public static final Set<String> REQUIRED = Set.of(
-            "dev", "setuidgid", "tempdir", "varempty", "worldwrite", "infodir", "usrmerge", "libtool/la-files");
+    public static final Set<String> REQUIRED =
+            Set.of("dev", "setuidgid", "tempdir", "varempty", "worldwrite", "infodir", "usrmerge", "libtool/la-files");
     /** Linters that only warn. */
-    public static final Set<String> WARNING = Set.of(
-            "opt", "object", "srv", "usrlocal", "staticarchive", "strip");
+    public static final Set<String> WARNING = Set.of("opt", "object", "srv", "usrlocal", "staticarchive", "strip");
 
     private static final Pattern TEMPDIR = Pattern.compile("^(var/)?(tmp|run)(/|$)");
     private static final List<String> USRMERGE_DIRS = List.of("sbin", "bin", "usr/sbin", "lib", "lib64");
@@ -41,19 +40,31 @@ public final class PackageLinter {
     private static List<TreeRule> treeRules() {
         return List.of(
                 new TreeRule("dev", (pkg, e) -> e.rel().startsWith("dev/"), "package writes to /dev"),
-                new TreeRule("tempdir", (pkg, e) -> TEMPDIR.matcher(e.rel()).find() && !e.directory(),
+                new TreeRule(
+                        "tempdir",
+                        (pkg, e) -> TEMPDIR.matcher(e.rel()).find() && !e.directory(),
                         "package writes to a temporary directory (/tmp, /run, /var/tmp, /var/run)"),
                 new TreeRule("varempty", (pkg, e) -> e.rel().startsWith("var/empty/"), "package writes to /var/empty"),
-                new TreeRule("infodir", (pkg, e) -> e.rel().equals("usr/share/info/dir")
-                        || e.rel().startsWith("usr/share/info/dir/"),
+                new TreeRule(
+                        "infodir",
+                        (pkg, e) ->
+                                e.rel().equals("usr/share/info/dir") || e.rel().startsWith("usr/share/info/dir/"),
                         "package contains /usr/share/info/dir (remove it, e.g. with split/infodir)"),
-                new TreeRule("usrmerge", (pkg, e) -> violatesUsrmerge(e),
+                new TreeRule(
+                        "usrmerge",
+                        (pkg, e) -> violatesUsrmerge(e),
                         "path violates usrmerge: install to /usr/bin and /usr/lib"),
-                new TreeRule("opt", (pkg, e) -> !pkg.endsWith("-compat") && e.rel().startsWith("opt/"),
+                new TreeRule(
+                        "opt",
+                        (pkg, e) -> !pkg.endsWith("-compat") && e.rel().startsWith("opt/"),
                         "package writes to /opt (should be a -compat package)"),
-                new TreeRule("srv", (pkg, e) -> !pkg.endsWith("-compat") && e.rel().startsWith("srv/"),
+                new TreeRule(
+                        "srv",
+                        (pkg, e) -> !pkg.endsWith("-compat") && e.rel().startsWith("srv/"),
                         "package writes to /srv (should be a -compat package)"),
-                new TreeRule("usrlocal", (pkg, e) -> !pkg.endsWith("-compat") && e.rel().startsWith("usr/local/"),
+                new TreeRule(
+                        "usrlocal",
+                        (pkg, e) -> !pkg.endsWith("-compat") && e.rel().startsWith("usr/local/"),
                         "/usr/local path in a non-compat package"));
     }
 
@@ -68,7 +79,9 @@ public final class PackageLinter {
         Map<String, List<LintFinding>> byLinter = new LinkedHashMap<>();
 
         for (TreeRule rule : treeRules()) {
-            List<Entry> hits = entries.stream().filter(e -> rule.matches().test(packageName, e)).toList();
+            List<Entry> hits = entries.stream()
+                    .filter(e -> rule.matches().test(packageName, e))
+                    .toList();
             if (!hits.isEmpty()) {
                 String more = hits.size() > 1 ? " (and " + (hits.size() - 1) + " more paths)" : "";
                 add(byLinter, rule.linter(), hits.get(0).rel(), rule.message() + more);
@@ -76,13 +89,22 @@ public final class PackageLinter {
         }
         for (Entry e : entries) {
             if (e.regular() && (e.mode() & 07000) != 0) {
-                add(byLinter, "setuidgid", e.rel(), "file has special permissions "
-                        + Integer.toOctalString(e.mode() & 07777) + " (" + specialBits(e.mode()) + ")");
+                add(
+                        byLinter,
+                        "setuidgid",
+                        e.rel(),
+                        "file has special permissions " + Integer.toOctalString(e.mode() & 07777) + " ("
+                                + specialBits(e.mode()) + ")");
             }
             if (e.regular() && (e.mode() & 0002) != 0) {
-                add(byLinter, "worldwrite", e.rel(), ((e.mode() & 0111) != 0
-                        ? "world-writable executable file (security risk), mode "
-                        : "world-writable file, mode ") + Integer.toOctalString(e.mode() & 07777));
+                add(
+                        byLinter,
+                        "worldwrite",
+                        e.rel(),
+                        ((e.mode() & 0111) != 0
+                                        ? "world-writable executable file (security risk), mode "
+                                        : "world-writable file, mode ")
+                                + Integer.toOctalString(e.mode() & 07777));
             }
             if (e.directory()) {
                 continue;
@@ -94,7 +116,10 @@ public final class PackageLinter {
                 add(byLinter, "object", e.rel(), "intermediate object file (.o); usually it should be removed");
             }
             if (e.rel().endsWith(".a") && !packageName.endsWith("-dev")) {
-                add(byLinter, "staticarchive", e.rel(),
+                add(
+                        byLinter,
+                        "staticarchive",
+                        e.rel(),
                         "static archive outside a -dev package; move it to -dev or remove it");
             }
             if (e.regular() && !e.rel().startsWith(SBOM_DIR) && isStripCandidate(e) && hasDebugInfo(e.file())) {
@@ -174,9 +199,12 @@ public final class PackageLinter {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk.filter(p -> !p.equals(root)).sorted()::iterator) {
                 int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                entries.add(new Entry(DependencyScanner.relative(root, p), p,
+                entries.add(new Entry(
+                        DependencyScanner.relative(root, p),
+                        p,
                         Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS),
-                        Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS), mode));
+                        Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS),
+                        mode));
             }
         } catch (IOException e) {
             throw new AnalysisException("cannot walk package directory " + root + ": " + e.getMessage(), e);

@@ -26,8 +26,12 @@ final class PkgConfigFile {
             }
             int colon = line.indexOf(':');
             int equals = line.indexOf('=');
-            if (equals > 0 && (colon < 0 || equals < colon) && line.substring(0, equals).strip().matches("[A-Za-z0-9_.]+")) {
-                variables.put(line.substring(0, equals).strip(), expand(line.substring(equals + 1).strip(), variables));
+            if (equals > 0
+                    && (colon < 0 || equals < colon)
+                    && line.substring(0, equals).strip().matches("[A-Za-z0-9_.]+")) {
+                variables.put(
+                        line.substring(0, equals).strip(),
+                        expand(line.substring(equals + 1).strip(), variables));
             } else if (colon > 0) {
                 String key = line.substring(0, colon).strip();
                 if (key.equals("Requires") || key.equals("Requires.private")) {
@@ -55,7 +59,8 @@ final class PkgConfigFile {
             if (op > 0) {
                 // "glib-2.0>=2.50" or "glib-2.0>=" followed by the version
                 modules.add(token.substring(0, op));
-                if (op + OPERATOR_LENGTH_MAX >= token.length() && token.substring(op).matches("[<>=!]=?")) {
+                if (op + OPERATOR_LENGTH_MAX >= token.length()
+                        && token.substring(op).matches("[<>=!]=?")) {
                     i++;
                 }
                 continue;

@@ -37,8 +37,7 @@ public final class GitCheckout {
     }
 
     /** What to check out. {@code branch} and {@code tag} are exclusive; both may be null. */
-    public record Request(String repository, String branch, String tag, String expectedCommit) {
-    }
+    public record Request(String repository, String branch, String tag, String expectedCommit) {}
 
     /** Makes sure the mirror holds what {@code request} names; the only networked part. */
     public Path prefetch(Request request) {
@@ -48,23 +47,35 @@ public final class GitCheckout {
                 return mirror;
             }
             if (offline) {
-                throw new BuildException("git-checkout " + request.repository() + ": "
-                        + describe(request) + " is not in the source cache and the build is offline", null);
+                throw new BuildException(
+                        "git-checkout " + request.repository() + ": " + describe(request)
+                                + " is not in the source cache and the build is offline",
+                        null);
             }
             if (!Files.isDirectory(mirror)) {
                 Path staging = Files.createDirectories(mirrors).resolve(mirror.getFileName() + ".part");
                 FileTrees.delete(staging);
-                Git.cloneRepository().setURI(request.repository()).setBare(true)
-                        .setCloneAllBranches(true).setGitDir(staging.toFile()).setDirectory(staging.toFile()).call().close();
+                Git.cloneRepository()
+                        .setURI(request.repository())
+                        .setBare(true)
+                        .setCloneAllBranches(true)
+                        .setGitDir(staging.toFile())
+                        .setDirectory(staging.toFile())
+                        .call()
+                        .close();
                 // the mirror becomes visible only once complete
                 try (Git git = Git.open(staging.toFile())) {
-                    git.fetch().setRefSpecs(new RefSpec("+refs/tags/*:refs/tags/*")).call();
+                    git.fetch()
+                            .setRefSpecs(new RefSpec("+refs/tags/*:refs/tags/*"))
+                            .call();
                 }
                 Files.move(staging, mirror, StandardCopyOption.ATOMIC_MOVE);
             } else {
                 try (Git git = Git.open(mirror.toFile())) {
-                    git.fetch().setRemote(request.repository())
-                            .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                    git.fetch()
+                            .setRemote(request.repository())
+                            .setRefSpecs(
+                                    new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
                             .call();
                 }
             }
@@ -86,8 +97,11 @@ public final class GitCheckout {
             ObjectId commit = resolveAndVerify(mirrorGit.getRepository(), request);
             Path tmp = Files.createTempDirectory(Files.createDirectories(scratch), "checkout-");
             try {
-                try (Git clone = Git.cloneRepository().setURI(mirror.toUri().toString()).setDirectory(tmp.toFile())
-                        .setCloneAllBranches(true).call()) {
+                try (Git clone = Git.cloneRepository()
+                        .setURI(mirror.toUri().toString())
+                        .setDirectory(tmp.toFile())
+                        .setCloneAllBranches(true)
+                        .call()) {
                     // detached at the verified commit, as a tag or commit checkout leaves it
                     clone.checkout().setName(commit.getName()).call();
                 }
@@ -102,12 +116,15 @@ public final class GitCheckout {
     }
 
     private ObjectId resolveAndVerify(Repository repo, Request request) throws IOException {
-        String refName = request.tag() != null ? "refs/tags/" + request.tag()
+        String refName = request.tag() != null
+                ? "refs/tags/" + request.tag()
                 : request.branch() != null ? "refs/heads/" + request.branch() : "HEAD";
         Ref ref = repo.exactRef(refName);
         if (ref == null) {
-            throw new BuildException("git-checkout " + request.repository() + ": " + describe(request)
-                    + " does not exist in the repository", null);
+            throw new BuildException(
+                    "git-checkout " + request.repository() + ": " + describe(request)
+                            + " does not exist in the repository",
+                    null);
         }
         ObjectId refTarget = ref.getObjectId();
         ObjectId commit;
@@ -135,9 +152,11 @@ public final class GitCheckout {
                 }
             }
         }
-        throw new BuildException("git-checkout " + request.repository() + ": expected-commit is " + expected
-                + " but " + describe(request) + " points to " + commit.getName()
-                + (refTarget.equals(commit) ? "" : " (tag object " + refTarget.getName() + ")"), null);
+        throw new BuildException(
+                "git-checkout " + request.repository() + ": expected-commit is " + expected
+                        + " but " + describe(request) + " points to " + commit.getName()
+                        + (refTarget.equals(commit) ? "" : " (tag object " + refTarget.getName() + ")"),
+                null);
     }
 
     private boolean hasWhatIsNeeded(Path mirror, Request request) throws IOException {
@@ -150,7 +169,9 @@ public final class GitCheckout {
                 return false;
             }
             String expected = request.expectedCommit();
-            return expected == null || expected.isEmpty() || repo.getObjectDatabase().has(ObjectId.fromString(expected));
+            return expected == null
+                    || expected.isEmpty()
+                    || repo.getObjectDatabase().has(ObjectId.fromString(expected));
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -158,11 +179,13 @@ public final class GitCheckout {
 
     /** The mirror's directory: the first 16 bytes of the URL's SHA-256, in hex. */
     private Path mirrorFor(String repository) {
-        return mirrors.resolve(Hashing.sha256Hex(repository.getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".git");
+        return mirrors.resolve(
+                Hashing.sha256Hex(repository.getBytes(StandardCharsets.UTF_8)).substring(0, 32) + ".git");
     }
 
     private static String describe(Request r) {
-        return r.tag() != null ? "tag " + r.tag() : r.branch() != null ? "branch " + r.branch()
-                : "commit " + r.expectedCommit();
+        return r.tag() != null
+                ? "tag " + r.tag()
+                : r.branch() != null ? "branch " + r.branch() : "commit " + r.expectedCommit();
     }
 }

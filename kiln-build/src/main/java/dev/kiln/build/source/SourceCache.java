@@ -55,7 +55,7 @@ public final class SourceCache {
             MessageDigest sha256 = Hashing.sha256();
             MessageDigest sha512 = Hashing.sha512();
             try (InputStream d = new DigestInputStream(new DigestInputStream(in, sha256), sha512);
-                 OutputStream out = Files.newOutputStream(tmp)) {
+                    OutputStream out = Files.newOutputStream(tmp)) {
                 d.transferTo(out);
             }
             SourceChecksum s256 = new SourceChecksum("sha256", Hashing.hex(sha256.digest()));
@@ -87,6 +87,5 @@ public final class SourceCache {
     }
 
     /** A file now in the cache, with its size and both checksums. */
-    public record Imported(Path path, long size, SourceChecksum sha256, SourceChecksum sha512) {
-    }
+    public record Imported(Path path, long size, SourceChecksum sha256, SourceChecksum sha512) {}
 }

@@ -12,7 +12,8 @@ public record SourceChecksum(String algorithm, String hex) {
         int expected = switch (algorithm) {
             case "sha256" -> 64;
             case "sha512" -> 128;
-            default -> throw new IllegalArgumentException("checksum algorithm must be sha256 or sha512, got " + algorithm);
+            default ->
+                throw new IllegalArgumentException("checksum algorithm must be sha256 or sha512, got " + algorithm);
         };
         if (hex.length() != expected || !HEX.matcher(hex).matches()) {
             throw new IllegalArgumentException("expected-" + algorithm + " must be " + expected

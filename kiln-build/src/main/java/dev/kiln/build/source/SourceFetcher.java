@@ -49,15 +49,19 @@ public final class SourceFetcher {
             }
         }
         if (offline) {
-            throw new BuildException("fetch " + uri + ": not in the source cache (" + expected
-                    + ") and the build is offline; add the file with 'kiln source import FILE'", null);
+            throw new BuildException(
+                    "fetch " + uri + ": not in the source cache (" + expected
+                            + ") and the build is offline; add the file with 'kiln source import FILE'",
+                    null);
         }
         SourceCache.Imported imported = downloadWithRetries(uri);
         if (expected != null) {
             SourceChecksum actual = expected.algorithm().equals("sha256") ? imported.sha256() : imported.sha512();
             if (!actual.equals(expected)) {
-                throw new BuildException("fetch " + uri + ": checksum mismatch: expected-" + expected.algorithm()
-                        + " is " + expected.hex() + " but the downloaded file has " + actual.hex(), null);
+                throw new BuildException(
+                        "fetch " + uri + ": checksum mismatch: expected-" + expected.algorithm() + " is "
+                                + expected.hex() + " but the downloaded file has " + actual.hex(),
+                        null);
             }
             return cache.find(expected).orElseThrow();
         }
@@ -80,7 +84,8 @@ public final class SourceFetcher {
                 }
             }
         }
-        throw new BuildException("fetch " + uri + ": failed after " + attempts + " attempts: " + last.getMessage(), last);
+        throw new BuildException(
+                "fetch " + uri + ": failed after " + attempts + " attempts: " + last.getMessage(), last);
     }
 
     private SourceCache.Imported download(String uri) throws IOException {
@@ -93,7 +98,10 @@ public final class SourceFetcher {
                 }
             }
             case "http", "https" -> {
-                HttpRequest request = HttpRequest.newBuilder(parsed).timeout(Duration.ofMinutes(5)).GET().build();
+                HttpRequest request = HttpRequest.newBuilder(parsed)
+                        .timeout(Duration.ofMinutes(5))
+                        .GET()
+                        .build();
                 HttpResponse<InputStream> response;
                 try {
                     response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -112,7 +120,8 @@ public final class SourceFetcher {
                     return cache.store(body);
                 }
             }
-            default -> throw new PermanentFailure("unsupported URI scheme '" + scheme + "' (expected http, https or file)");
+            default ->
+                throw new PermanentFailure("unsupported URI scheme '" + scheme + "' (expected http, https or file)");
         }
     }
 

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DependencyScannerIT {
 
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
+
     static ElfFixtures elf;
     static Path pkg;
 
@@ -50,38 +52,41 @@ class DependencyScannerIT {
     void detectsDependsProvidesAndVendored() {
         ScanResult r = scanner.scan(pkg, "1.0-r0", ScanOptions.DEFAULT);
 
-        assertThat(r.depends()).containsExactly(
-                "cmd:bash",
-                "pc:libffi",
-                "pc:openssl",
-                "pc:zlib",
-                "python-3.12-base",
-                "so:ld-linux-x86-64.so.2",
-                "so:libc.so.6");
-        assertThat(r.provides()).containsExactly(
-                "cmd:app=1.0-r0",
-                "cmd:pytool=1.0-r0",
-                "cmd:tool.sh=1.0-r0",
-                "pc:demo=1.0-r0",
-                "so-ver:libdemo.so.1=1.0-r0",
-                "so:libdemo.so.1=1");
-        assertThat(r.vendored()).containsExactly(
-                "pc:other=1.0-r0",
-                "so-ver:libvendored.so=1.0-r0",
-                "so:libvendored.so=0");
+        assertThat(r.depends())
+                .containsExactly(
+                        "cmd:bash",
+                        "pc:libffi",
+                        "pc:openssl",
+                        "pc:zlib",
+                        "python-3.12-base",
+                        "so:ld-linux-x86-64.so.2",
+                        "so:libc.so.6");
+        assertThat(r.provides())
+                .containsExactly(
+                        "cmd:app=1.0-r0",
+                        "cmd:pytool=1.0-r0",
+                        "cmd:tool.sh=1.0-r0",
+                        "pc:demo=1.0-r0",
+                        "so-ver:libdemo.so.1=1.0-r0",
+                        "so:libdemo.so.1=1");
+        assertThat(r.vendored())
+                .containsExactly("pc:other=1.0-r0", "so-ver:libvendored.so=1.0-r0", "so:libvendored.so=0");
     }
 
     @Test
     void optionsSwitchPartsOff() {
         ScanResult noProvides = scanner.scan(pkg, "1.0-r0", new ScanOptions(true, false, false, false));
         assertThat(noProvides.provides()).isEmpty();
-        assertThat(noProvides.depends()).as("still satisfied by the package itself")
+        assertThat(noProvides.depends())
+                .as("still satisfied by the package itself")
                 .doesNotContain("so:libdemo.so.1");
 
         ScanResult noCommands = scanner.scan(pkg, "1.0-r0", new ScanOptions(false, false, true, false));
         assertThat(noCommands.provides()).noneMatch(p -> p.startsWith("cmd:")).contains("so:libdemo.so.1=1");
 
-        assertThat(scanner.scan(pkg, "1.0-r0", new ScanOptions(false, true, false, false)).depends()).isEmpty();
+        assertThat(scanner.scan(pkg, "1.0-r0", new ScanOptions(false, true, false, false))
+                        .depends())
+                .isEmpty();
     }
 
     @Test
@@ -114,18 +119,17 @@ class DependencyScannerIT {
 
         assertThat(scanner.scan(p, "foo-doc", "1-r0", ScanOptions.DEFAULT).depends())
                 .containsExactly("man-db", "perl~5", "ruby-3.3");
-        assertThat(scanner.scan(p, "1-r0", ScanOptions.DEFAULT).depends())
-                .containsExactly("perl~5", "ruby-3.3");
+        assertThat(scanner.scan(p, "1-r0", ScanOptions.DEFAULT).depends()).containsExactly("perl~5", "ruby-3.3");
     }
 
     @Test
     void shebangParsing() throws IOException {
-        assertThat(DependencyScanner.shebangInterpreter(
-                installText("#!/usr/bin/env -S perl -w\n", dir, "s1", "755"))).hasValue("perl");
-        assertThat(DependencyScanner.shebangInterpreter(
-                installText("#! /bin/bash -e\n", dir, "s2", "755"))).hasValue("bash");
-        assertThat(DependencyScanner.shebangInterpreter(
-                installText("echo no shebang\n", dir, "s3", "755"))).isEmpty();
+        assertThat(DependencyScanner.shebangInterpreter(installText("#!/usr/bin/env -S perl -w\n", dir, "s1", "755")))
+                .hasValue("perl");
+        assertThat(DependencyScanner.shebangInterpreter(installText("#! /bin/bash -e\n", dir, "s2", "755")))
+                .hasValue("bash");
+        assertThat(DependencyScanner.shebangInterpreter(installText("echo no shebang\n", dir, "s3", "755")))
+                .isEmpty();
     }
 
     @Test

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ElfFileIT {
 
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
+
     static ElfFixtures elf;
 
     @BeforeAll
@@ -102,7 +104,8 @@ class ElfFileIT {
 
     @Test
     void nonElfFilesAreEmpty() throws IOException {
-        Path text = Files.writeString(dir.resolve("script.sh"), "#!/bin/sh\necho this is a long enough script to pass the size check\n");
+        Path text = Files.writeString(
+                dir.resolve("script.sh"), "#!/bin/sh\necho this is a long enough script to pass the size check\n");
         assertThat(ElfFile.read(text)).isEmpty();
         assertThat(ElfFile.read(dir.resolve("libdemo.so"))).as("symlink").isEmpty();
         assertThat(ElfFile.read(dir)).as("directory").isEmpty();
@@ -133,9 +136,23 @@ class ElfFileIT {
         b.putShort((short) 52).putShort((short) 32).putShort((short) 2); // ehsize, phentsize, phnum
         b.putShort((short) 40).putShort((short) 0).putShort((short) 0); // shentsize, shnum, shstrndx
         // PT_INTERP: type, offset, vaddr, paddr, filesz, memsz, flags, align
-        b.putInt(3).putInt(interpOff).putInt(0).putInt(0).putInt(interp.length).putInt(interp.length).putInt(4).putInt(1);
+        b.putInt(3)
+                .putInt(interpOff)
+                .putInt(0)
+                .putInt(0)
+                .putInt(interp.length)
+                .putInt(interp.length)
+                .putInt(4)
+                .putInt(1);
         // PT_GNU_STACK, read+write only
-        b.putInt(0x6474e551).putInt(0).putInt(0).putInt(0).putInt(0).putInt(0).putInt(6).putInt(16);
+        b.putInt(0x6474e551)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(6)
+                .putInt(16);
         b.put(interp);
         Path file = Files.write(dir.resolve("mips32be"), b.array());
 

@@ -44,19 +44,54 @@ final class ElfFixtures {
         write("plain.c", PLAIN);
         write("demo.c", LIBRARY);
         library = dir.resolve("libdemo.so.1.2.3");
-        cc("-shared", "-fPIC", "-O2", "-Wl,-soname,libdemo.so.1", "-Wl,-z,relro,-z,now",
-                "-o", library.toString(), "demo.c");
+        cc(
+                "-shared",
+                "-fPIC",
+                "-O2",
+                "-Wl,-soname,libdemo.so.1",
+                "-Wl,-z,relro,-z,now",
+                "-o",
+                library.toString(),
+                "demo.c");
         vendoredLibrary = dir.resolve("libvendored.so");
-        cc("-shared", "-fPIC", "-Wl,-soname,libvendored.so", "-Wl,-z,relro,-z,now",
-                "-o", vendoredLibrary.toString(), "demo.c");
+        cc(
+                "-shared",
+                "-fPIC",
+                "-Wl,-soname,libvendored.so",
+                "-Wl,-z,relro,-z,now",
+                "-o",
+                vendoredLibrary.toString(),
+                "demo.c");
         Files.createSymbolicLink(dir.resolve("libdemo.so"), library.getFileName());
         hardened = dir.resolve("hardened");
-        cc("-fPIE", "-pie", "-Wl,-z,relro,-z,now", "-fstack-protector-strong", "-D_FORTIFY_SOURCE=2", "-O2",
-                "-Wl,-z,noexecstack", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib",
-                "-o", hardened.toString(), "program.c", "-L.", "-ldemo");
+        cc(
+                "-fPIE",
+                "-pie",
+                "-Wl,-z,relro,-z,now",
+                "-fstack-protector-strong",
+                "-D_FORTIFY_SOURCE=2",
+                "-O2",
+                "-Wl,-z,noexecstack",
+                "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib",
+                "-o",
+                hardened.toString(),
+                "program.c",
+                "-L.",
+                "-ldemo");
         weak = dir.resolve("weak");
-        cc("-no-pie", "-fno-PIE", "-fno-stack-protector", "-U_FORTIFY_SOURCE", "-O0", "-Wl,-z,norelro",
-                "-Wl,-z,lazy", "-z", "execstack", "-o", weak.toString(), "plain.c");
+        cc(
+                "-no-pie",
+                "-fno-PIE",
+                "-fno-stack-protector",
+                "-U_FORTIFY_SOURCE",
+                "-O0",
+                "-Wl,-z,norelro",
+                "-Wl,-z,lazy",
+                "-z",
+                "execstack",
+                "-o",
+                weak.toString(),
+                "plain.c");
         staticBinary = dir.resolve("static");
         cc("-static", "-O2", "-o", staticBinary.toString(), "plain.c");
         muslLinked = dir.resolve("musl");
@@ -80,7 +115,10 @@ final class ElfFixtures {
     }
 
     static void run(Path dir, List<String> argv) throws IOException {
-        Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(argv)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (p.waitFor() != 0) {

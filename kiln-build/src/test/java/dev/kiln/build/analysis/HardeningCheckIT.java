@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HardeningCheckIT {
 
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
+
     static ElfFixtures elf;
 
     @BeforeAll
@@ -35,14 +37,20 @@ class HardeningCheckIT {
         installText("#!/bin/sh\n", pkg, "usr/bin/script", "755");
 
         HardeningReport report = new HardeningCheck().check(pkg);
-        Map<String, ElfHardening> byPath = report.files().stream()
-                .collect(Collectors.toMap(ElfHardening::path, Function.identity()));
+        Map<String, ElfHardening> byPath =
+                report.files().stream().collect(Collectors.toMap(ElfHardening::path, Function.identity()));
 
         assertThat(byPath).containsOnlyKeys("usr/bin/good", "usr/bin/weak", "usr/lib/libdemo.so.1", "usr/bin/static");
         ElfHardening good = byPath.get("usr/bin/good");
         assertThat(good.passed()).isTrue();
-        assertThat(good).extracting(ElfHardening::pie, ElfHardening::relro, ElfHardening::bindNow,
-                ElfHardening::nxStack, ElfHardening::canary, ElfHardening::fortify)
+        assertThat(good)
+                .extracting(
+                        ElfHardening::pie,
+                        ElfHardening::relro,
+                        ElfHardening::bindNow,
+                        ElfHardening::nxStack,
+                        ElfHardening::canary,
+                        ElfHardening::fortify)
                 .containsOnly(true);
 
         ElfHardening weak = byPath.get("usr/bin/weak");
@@ -51,7 +59,9 @@ class HardeningCheckIT {
                 .contains("position-independent", "RELRO", "lazy binding", "executable stack");
         assertThat(weak.canary()).isFalse();
 
-        assertThat(byPath.get("usr/lib/libdemo.so.1").passed()).as("a library needs no PIE").isTrue();
+        assertThat(byPath.get("usr/lib/libdemo.so.1").passed())
+                .as("a library needs no PIE")
+                .isTrue();
         ElfHardening statik = byPath.get("usr/bin/static");
         assertThat(statik.isStatic()).isTrue();
         assertThat(statik.passed()).isTrue();
@@ -59,8 +69,9 @@ class HardeningCheckIT {
         assertThat(report.passed()).isFalse();
         assertThat(report.failed()).extracting(ElfHardening::path).containsExactly("usr/bin/weak");
         String table = report.render();
-        assertThat(table.lines().findFirst()).hasValueSatisfying(h ->
-                assertThat(h).contains("FILE", "PIE", "RELRO", "BIND_NOW", "NX", "CANARY", "FORTIFY", "CET"));
+        assertThat(table.lines().findFirst())
+                .hasValueSatisfying(h ->
+                        assertThat(h).contains("FILE", "PIE", "RELRO", "BIND_NOW", "NX", "CANARY", "FORTIFY", "CET"));
         assertThat(table).contains("FAIL usr/bin/weak: executable stack").contains("static");
     }
 

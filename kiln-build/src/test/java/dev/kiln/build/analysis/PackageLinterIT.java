@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PackageLinterIT {
 
-    @TempDir Path pkg;
+    @TempDir
+    Path pkg;
+
     private final PackageLinter linter = new PackageLinter();
 
     @Test
@@ -40,7 +42,8 @@ class PackageLinterIT {
 
         List<LintFinding> findings = linter.lint(pkg, "tool", Set.of());
 
-        assertThat(findings).extracting(LintFinding::linter, LintFinding::severity, LintFinding::path)
+        assertThat(findings)
+                .extracting(LintFinding::linter, LintFinding::severity, LintFinding::path)
                 .containsExactly(
                         tuple("dev", Severity.ERROR, "dev/null"),
                         tuple("infodir", Severity.ERROR, "usr/share/info/dir"),
@@ -79,9 +82,11 @@ class PackageLinterIT {
                 .allMatch(f -> f.severity() == Severity.WARNING)
                 .extracting(LintFinding::linter)
                 .containsExactly("object", "opt", "srv", "staticarchive", "usrlocal");
-        assertThat(linter.lint(pkg, "tool-compat", Set.of())).extracting(LintFinding::linter)
+        assertThat(linter.lint(pkg, "tool-compat", Set.of()))
+                .extracting(LintFinding::linter)
                 .containsExactly("object", "staticarchive");
-        assertThat(linter.lint(pkg, "tool-dev", Set.of())).extracting(LintFinding::linter)
+        assertThat(linter.lint(pkg, "tool-dev", Set.of()))
+                .extracting(LintFinding::linter)
                 .doesNotContain("staticarchive");
     }
 

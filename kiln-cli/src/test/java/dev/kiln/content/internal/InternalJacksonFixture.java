@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /** Test-only: an {@code internal} package may expose a library's types (the signature rule spares it). */
 public final class InternalJacksonFixture {
-    private InternalJacksonFixture() {
-    }
+    private InternalJacksonFixture() {}
 
     public static JsonNode node() {
         return JsonNodeFactory.instance.nullNode();

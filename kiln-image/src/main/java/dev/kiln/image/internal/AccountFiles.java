@@ -15,8 +15,7 @@ import java.util.Map;
  * directories are created mode 0700 owned by the user (images.md §1).
  */
 public final class AccountFiles {
-    private AccountFiles() {
-    }
+    private AccountFiles() {}
 
     public static void apply(FileTree tree, ImageSpec.Accounts accounts, long mtime) {
         if (accounts.users().isEmpty() && accounts.groups().isEmpty()) {
@@ -30,8 +29,10 @@ public final class AccountFiles {
             group.put(g.groupname(), g.groupname() + ":x:" + g.gid() + ":" + String.join(",", g.members()));
         }
         for (ImageSpec.User u : accounts.users()) {
-            passwd.put(u.username(), u.username() + ":x:" + u.uid() + ":" + u.effectiveGid()
-                    + ":Account created by kiln:" + u.effectiveHome() + ":" + u.effectiveShell());
+            passwd.put(
+                    u.username(),
+                    u.username() + ":x:" + u.uid() + ":" + u.effectiveGid() + ":Account created by kiln:"
+                            + u.effectiveHome() + ":" + u.effectiveShell());
             shadow.put(u.username(), u.username() + ":!::0:::::");
         }
         write(tree, "etc/passwd", passwd, 0644, mtime);
@@ -85,7 +86,7 @@ public final class AccountFiles {
         FileNode old = tree.get(path).orElse(null);
         long uid = old == null ? 0 : old.uid();
         long gid = old == null ? 0 : old.gid();
-        tree.put(FileNode.file(path, text.getBytes(StandardCharsets.UTF_8), old == null ? mode : old.mode(), uid, gid,
-                mtime));
+        tree.put(FileNode.file(
+                path, text.getBytes(StandardCharsets.UTF_8), old == null ? mode : old.mode(), uid, gid, mtime));
     }
 }

@@ -30,8 +30,7 @@ public final class OriginLayers {
         }
     }
 
-    private OriginLayers() {
-    }
+    private OriginLayers() {}
 
     public static List<Plan> split(FileTree tree, List<InstalledPackage> installed, int budget, long epoch) {
         Map<String, String> groupOf = groups(installed);
@@ -40,7 +39,8 @@ public final class OriginLayers {
             size.merge(groupOf.get(p.name()), p.entry().installedSize(), Long::sum);
         }
         List<String> bySize = new ArrayList<>(size.keySet());
-        bySize.sort(Comparator.comparing((String g) -> size.get(g)).reversed().thenComparing(Comparator.naturalOrder()));
+        bySize.sort(
+                Comparator.comparing((String g) -> size.get(g)).reversed().thenComparing(Comparator.naturalOrder()));
         int own = Math.min(Math.max(budget - 1, 0), bySize.size());
         Map<String, Integer> layerOfGroup = new HashMap<>();
         for (int i = 0; i < bySize.size(); i++) {
@@ -63,24 +63,39 @@ public final class OriginLayers {
         }
         for (FileNode n : tree.entries()) {
             // A hard link must be in the layer of its target: a tar link cannot name a file of another layer.
-            int layer = n.kind() == FileNode.Kind.HARDLINK ? layerOfPath.getOrDefault(n.linkTarget(), top)
+            int layer = n.kind() == FileNode.Kind.HARDLINK
+                    ? layerOfPath.getOrDefault(n.linkTarget(), top)
                     : layerOfPath.get(n.path());
             add(layers.get(layer), tree, n);
         }
         List<Plan> plans = new ArrayList<>();
         for (int i = 0; i < top; i++) {
             int layer = i;
-            List<InstalledPackage> members = installed.stream().filter(p -> layerOfPackage.get(p.name()) == layer)
+            List<InstalledPackage> members = installed.stream()
+                    .filter(p -> layerOfPackage.get(p.name()) == layer)
                     .toList();
-            FileNode db = FileNode.file(Installer.databasePath(tree),
-                    Installer.database(members).getBytes(StandardCharsets.UTF_8), 0644, 0, 0, epoch);
+            FileNode db = FileNode.file(
+                    Installer.databasePath(tree),
+                    Installer.database(members).getBytes(StandardCharsets.UTF_8),
+                    0644,
+                    0,
+                    0,
+                    epoch);
             add(layers.get(i), tree, db);
-            String what = i < own ? "origin " + bySize.get(i)
-                    : "other packages";
-            plans.add(new Plan(what + ": " + String.join(" ", members.stream().map(p -> p.name() + "-" + p.version())
-                    .sorted().toList()), List.copyOf(layers.get(i).values())));
+            String what = i < own ? "origin " + bySize.get(i) : "other packages";
+            plans.add(new Plan(
+                    what + ": "
+                            + String.join(
+                                    " ",
+                                    members.stream()
+                                            .map(p -> p.name() + "-" + p.version())
+                                            .sorted()
+                                            .toList()),
+                    List.copyOf(layers.get(i).values())));
         }
-        plans.add(new Plan("image files: apk database, accounts, configuration", List.copyOf(layers.get(top).values())));
+        plans.add(new Plan(
+                "image files: apk database, accounts, configuration",
+                List.copyOf(layers.get(top).values())));
         return plans;
     }
 
@@ -89,7 +104,9 @@ public final class OriginLayers {
         for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
             String parent = path.substring(0, slash);
             if (!layer.containsKey(parent)) {
-                tree.get(parent).filter(d -> d.kind() == FileNode.Kind.DIRECTORY).ifPresent(d -> layer.put(parent, d));
+                tree.get(parent)
+                        .filter(d -> d.kind() == FileNode.Kind.DIRECTORY)
+                        .ifPresent(d -> layer.put(parent, d));
             }
         }
         layer.put(path, n);
@@ -100,7 +117,9 @@ public final class OriginLayers {
         Map<String, String> parent = new HashMap<>();
         Map<String, String> originOf = new LinkedHashMap<>();
         for (InstalledPackage p : installed) {
-            String origin = p.entry().origin() == null || p.entry().origin().isEmpty() ? p.name() : p.entry().origin();
+            String origin = p.entry().origin() == null || p.entry().origin().isEmpty()
+                    ? p.name()
+                    : p.entry().origin();
             originOf.put(p.name(), origin);
             parent.putIfAbsent(origin, origin);
         }

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Applies apko {@code paths} entries; every path must stay inside the image root. */
 public final class PathMutations {
-    private PathMutations() {
-    }
+    private PathMutations() {}
 
     public static void apply(FileTree tree, List<PathEntry> entries, long mtime) {
         for (PathEntry e : entries) {
@@ -27,11 +26,24 @@ public final class PathMutations {
                 case SYMLINK -> tree.put(FileNode.symlink(path, e.source(), e.uid(), e.gid(), mtime));
                 case HARDLINK -> {
                     String source = inside(e.source());
-                    FileNode target = tree.get(source).filter(n -> n.kind() == FileNode.Kind.FILE).orElseThrow(
-                            () -> new ImageException("paths entry " + e.path() + ": hardlink source " + e.source()
-                                    + " is not a regular file in the image"));
-                    tree.put(new FileNode(path, FileNode.Kind.HARDLINK, target.mode(), target.uid(), target.gid(),
-                            target.mtime(), null, source, null, null, target.sha1(), 0, 0));
+                    FileNode target = tree.get(source)
+                            .filter(n -> n.kind() == FileNode.Kind.FILE)
+                            .orElseThrow(() -> new ImageException("paths entry " + e.path() + ": hardlink source "
+                                    + e.source() + " is not a regular file in the image"));
+                    tree.put(new FileNode(
+                            path,
+                            FileNode.Kind.HARDLINK,
+                            target.mode(),
+                            target.uid(),
+                            target.gid(),
+                            target.mtime(),
+                            null,
+                            source,
+                            null,
+                            null,
+                            target.sha1(),
+                            0,
+                            0));
                     // a hard link shares its inode: permissions given on the link apply to the file
                     if (e.permissions() != null || e.uid() != 0 || e.gid() != 0) {
                         tree.put(target.withOwnership(mode(e, target.mode()), e.uid(), e.gid()));
@@ -39,10 +51,12 @@ public final class PathMutations {
                 }
                 case PERMISSIONS -> {
                     if (!tree.exists(path)) {
-                        throw new ImageException("paths entry " + e.path() + ": permissions for a path the image does"
-                                + " not have");
+                        throw new ImageException(
+                                "paths entry " + e.path() + ": permissions for a path the image does" + " not have");
                     }
-                    List<FileNode> targets = e.recursive() ? tree.subtree(path) : List.of(tree.get(path).get());
+                    List<FileNode> targets = e.recursive()
+                            ? tree.subtree(path)
+                            : List.of(tree.get(path).get());
                     for (FileNode n : targets) {
                         tree.put(n.withOwnership(mode(e, n.mode()), e.uid(), e.gid()));
                     }

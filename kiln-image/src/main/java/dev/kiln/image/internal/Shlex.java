@@ -6,8 +6,7 @@ import java.util.List;
 
 /** POSIX shell word splitting without expansion, as apko applies to {@code entrypoint.command} and {@code cmd}. */
 public final class Shlex {
-    private Shlex() {
-    }
+    private Shlex() {}
 
     public static List<String> split(String text, String what) {
         List<String> words = new ArrayList<>();

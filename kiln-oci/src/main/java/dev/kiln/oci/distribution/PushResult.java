@@ -9,8 +9,14 @@ import java.util.List;
  * one per repository; {@code updated} the given references that did not name the index before.
  * {@code changed} is false when every reference already named the index, and then nothing was sent.
  */
-public record PushResult(Digest index, List<ImageReference> references, List<ImageReference> updated,
-        int blobsUploaded, int blobsMounted, int blobsPresent, int manifestsPushed) {
+public record PushResult(
+        Digest index,
+        List<ImageReference> references,
+        List<ImageReference> updated,
+        int blobsUploaded,
+        int blobsMounted,
+        int blobsPresent,
+        int manifestsPushed) {
 
     public PushResult {
         references = List.copyOf(references);

@@ -4,7 +4,8 @@ import dev.kiln.content.Digest;
 import java.util.Map;
 
 /** One entry of a referrers list: a manifest whose {@code subject} is the queried digest. */
-public record Referrer(String mediaType, Digest digest, long size, String artifactType, Map<String, String> annotations) {
+public record Referrer(
+        String mediaType, Digest digest, long size, String artifactType, Map<String, String> annotations) {
     public Referrer {
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     }

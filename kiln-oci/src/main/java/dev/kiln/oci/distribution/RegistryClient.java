@@ -1,10 +1,10 @@
 package dev.kiln.oci.distribution;
 
-import dev.kiln.content.LimitedInputStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
 import dev.kiln.content.InputStreams;
+import dev.kiln.content.LimitedInputStream;
 import dev.kiln.oci.ImageReference;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
 public final class RegistryClient {
     /** Blobs up to this size go in one PUT; larger ones in chunks, so a dropped connection costs one chunk. */
     static final long MONOLITHIC_MAX = 32L << 20;
+
     static final long CHUNK = 16L << 20;
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 
@@ -50,15 +51,19 @@ public final class RegistryClient {
     }
 
     static boolean isLoopback(String registry) {
-        String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1)
+        String host = registry.startsWith("[")
+                ? registry.substring(0, registry.indexOf(']') + 1)
                 : registry.contains(":") ? registry.substring(0, registry.indexOf(':')) : registry;
         return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
     }
 
     public boolean blobExists(ImageReference repo, Digest d) {
-        HttpResponse<Void> r = transport.send(repo.registry(), pull(repo),
+        HttpResponse<Void> r = transport.send(
+                repo.registry(),
+                pull(repo),
                 () -> request(repo, "/blobs/" + d).method("HEAD", HttpRequest.BodyPublishers.noBody()),
-                HttpResponse.BodyHandlers.discarding(), "HEAD blob " + d + " in " + repo.repository());
+                HttpResponse.BodyHandlers.discarding(),
+                "HEAD blob " + d + " in " + repo.repository());
         if (r.statusCode() == 200) {
             return true;
         }
@@ -75,11 +80,14 @@ public final class RegistryClient {
         String what = "push blob " + d + " to " + repo.repository();
         URI location = startUpload(repo, what);
         if (size <= MONOLITHIC_MAX) {
-            HttpResponse<byte[]> r = transport.send(repo.registry(), push(repo),
+            HttpResponse<byte[]> r = transport.send(
+                    repo.registry(),
+                    push(repo),
                     () -> HttpRequest.newBuilder(withQuery(location, "digest=" + enc(d.toString())))
                             .header("Content-Type", "application/octet-stream")
                             .PUT(body(content, 0, size)),
-                    HttpResponse.BodyHandlers.ofByteArray(), what);
+                    HttpResponse.BodyHandlers.ofByteArray(),
+                    what);
             if (r.statusCode() != 201) {
                 throw Transport.failure(what, r);
             }
@@ -94,12 +102,15 @@ public final class RegistryClient {
             URI target = current;
             HttpResponse<byte[]> r;
             try {
-                r = transport.send(repo.registry(), push(repo),
+                r = transport.send(
+                        repo.registry(),
+                        push(repo),
                         () -> HttpRequest.newBuilder(target)
                                 .header("Content-Type", "application/octet-stream")
                                 .header("Content-Range", start + "-" + (start + length - 1))
                                 .method("PATCH", body(content, start, length)),
-                        HttpResponse.BodyHandlers.ofByteArray(), what);
+                        HttpResponse.BodyHandlers.ofByteArray(),
+                        what);
             } catch (DistributionException e) {
                 r = null;
             }
@@ -111,16 +122,20 @@ public final class RegistryClient {
             // The chunk may or may not have landed: ask where the upload stands and resume from there.
             long[] status = uploadStatus(repo, target, what);
             if (status == null || ++resumes > 3 || status[0] == start && r != null && r.statusCode() != 416) {
-                throw r == null ? new DistributionException(what + ": chunk at " + start + " failed", null)
+                throw r == null
+                        ? new DistributionException(what + ": chunk at " + start + " failed", null)
                         : Transport.failure(what, r);
             }
             offset = status[0];
         }
         URI last = current;
-        HttpResponse<byte[]> r = transport.send(repo.registry(), push(repo),
+        HttpResponse<byte[]> r = transport.send(
+                repo.registry(),
+                push(repo),
                 () -> HttpRequest.newBuilder(withQuery(last, "digest=" + enc(d.toString())))
                         .PUT(HttpRequest.BodyPublishers.noBody()),
-                HttpResponse.BodyHandlers.ofByteArray(), what);
+                HttpResponse.BodyHandlers.ofByteArray(),
+                what);
         if (r.statusCode() != 201) {
             throw Transport.failure(what, r);
         }
@@ -135,11 +150,14 @@ public final class RegistryClient {
     public void pushSmallBlob(ImageReference repo, byte[] content) {
         Digest d = Digest.sha256(content);
         String what = "push blob " + d + " to " + repo.repository();
-        HttpResponse<byte[]> r = transport.send(repo.registry(), push(repo),
+        HttpResponse<byte[]> r = transport.send(
+                repo.registry(),
+                push(repo),
                 () -> request(repo, "/blobs/uploads/?digest=" + enc(d.toString()))
                         .header("Content-Type", "application/octet-stream")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(content)),
-                HttpResponse.BodyHandlers.ofByteArray(), what);
+                HttpResponse.BodyHandlers.ofByteArray(),
+                what);
         if (r.statusCode() == 201) {
             return;
         }
@@ -149,11 +167,14 @@ public final class RegistryClient {
             return;
         }
         URI location = location(r.request().uri(), r);
-        HttpResponse<byte[]> put = transport.send(repo.registry(), push(repo),
+        HttpResponse<byte[]> put = transport.send(
+                repo.registry(),
+                push(repo),
                 () -> HttpRequest.newBuilder(withQuery(location, "digest=" + enc(d.toString())))
                         .header("Content-Type", "application/octet-stream")
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(content)),
-                HttpResponse.BodyHandlers.ofByteArray(), what);
+                HttpResponse.BodyHandlers.ofByteArray(),
+                what);
         if (put.statusCode() != 201) {
             throw Transport.failure(what, put);
         }
@@ -161,8 +182,12 @@ public final class RegistryClient {
 
     /** Next offset of an upload, from GET on its location; null when the upload is gone. */
     private long[] uploadStatus(ImageReference repo, URI location, String what) {
-        HttpResponse<byte[]> r = transport.send(repo.registry(), push(repo),
-                () -> HttpRequest.newBuilder(location).GET(), HttpResponse.BodyHandlers.ofByteArray(), what);
+        HttpResponse<byte[]> r = transport.send(
+                repo.registry(),
+                push(repo),
+                () -> HttpRequest.newBuilder(location).GET(),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                what);
         if (r.statusCode() != 204) {
             return null;
         }
@@ -173,9 +198,12 @@ public final class RegistryClient {
     }
 
     private URI startUpload(ImageReference repo, String what) {
-        HttpResponse<byte[]> r = transport.send(repo.registry(), push(repo),
+        HttpResponse<byte[]> r = transport.send(
+                repo.registry(),
+                push(repo),
                 () -> request(repo, "/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()),
-                HttpResponse.BodyHandlers.ofByteArray(), what);
+                HttpResponse.BodyHandlers.ofByteArray(),
+                what);
         if (r.statusCode() != 202) {
             throw Transport.failure(what, r);
         }
@@ -184,18 +212,24 @@ public final class RegistryClient {
 
     public boolean mountBlob(ImageReference target, String fromRepository, Digest d) {
         String what = "mount blob " + d + " from " + fromRepository + " into " + target.repository();
-        HttpResponse<byte[]> r = transport.send(target.registry(),
+        HttpResponse<byte[]> r = transport.send(
+                target.registry(),
                 push(target) + " repository:" + fromRepository + ":pull",
                 () -> request(target, "/blobs/uploads/?mount=" + enc(d.toString()) + "&from=" + enc(fromRepository))
                         .POST(HttpRequest.BodyPublishers.noBody()),
-                HttpResponse.BodyHandlers.ofByteArray(), what);
+                HttpResponse.BodyHandlers.ofByteArray(),
+                what);
         if (r.statusCode() == 201) {
             return true;
         }
         if (r.statusCode() == 202) {
             URI upload = location(r.request().uri(), r);
-            transport.send(target.registry(), push(target), () -> HttpRequest.newBuilder(upload).DELETE(),
-                    HttpResponse.BodyHandlers.discarding(), what);
+            transport.send(
+                    target.registry(),
+                    push(target),
+                    () -> HttpRequest.newBuilder(upload).DELETE(),
+                    HttpResponse.BodyHandlers.discarding(),
+                    what);
             return false;
         }
         throw Transport.failure(what, r);
@@ -206,8 +240,7 @@ public final class RegistryClient {
     }
 
     /** What a manifest PUT returned: its digest, and whether the registry said it indexed the subject. */
-    public record PushedManifest(Digest digest, boolean subjectIndexed) {
-    }
+    public record PushedManifest(Digest digest, boolean subjectIndexed) {}
 
     /**
      * Pushes a manifest and reports whether the registry answered with {@code OCI-Subject}, which
@@ -224,17 +257,25 @@ public final class RegistryClient {
             throw new IllegalArgumentException("manifest body has digest " + digest + ", not " + ref.digest());
         }
         String what = "push manifest " + ref;
-        HttpResponse<byte[]> r = transport.send(ref.registry(), push(ref),
-                () -> request(ref, "/manifests/" + reference).header("Content-Type", mediaType)
+        HttpResponse<byte[]> r = transport.send(
+                ref.registry(),
+                push(ref),
+                () -> request(ref, "/manifests/" + reference)
+                        .header("Content-Type", mediaType)
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(body)),
-                HttpResponse.BodyHandlers.ofByteArray(), what);
+                HttpResponse.BodyHandlers.ofByteArray(),
+                what);
         if (r.statusCode() != 201) {
             throw Transport.failure(what, r);
         }
         Optional<String> returned = r.headers().firstValue("Docker-Content-Digest");
         if (returned.isPresent() && !returned.get().equals(digest.toString())) {
-            throw new DistributionException(what + ": registry stored digest " + returned.get() + ", expected " + digest,
-                    201, "DIGEST_INVALID", false, null);
+            throw new DistributionException(
+                    what + ": registry stored digest " + returned.get() + ", expected " + digest,
+                    201,
+                    "DIGEST_INVALID",
+                    false,
+                    null);
         }
         return new PushedManifest(digest, r.headers().firstValue("OCI-Subject").isPresent());
     }
@@ -245,10 +286,14 @@ public final class RegistryClient {
      */
     public Optional<Digest> manifestDigest(ImageReference ref, List<String> acceptedMediaTypes) {
         String what = "head manifest " + ref;
-        HttpResponse<Void> r = transport.send(ref.registry(), pull(ref),
-                () -> request(ref, "/manifests/" + ref.identifier()).header("Accept", String.join(", ", acceptedMediaTypes))
+        HttpResponse<Void> r = transport.send(
+                ref.registry(),
+                pull(ref),
+                () -> request(ref, "/manifests/" + ref.identifier())
+                        .header("Accept", String.join(", ", acceptedMediaTypes))
                         .method("HEAD", HttpRequest.BodyPublishers.noBody()),
-                HttpResponse.BodyHandlers.discarding(), what);
+                HttpResponse.BodyHandlers.discarding(),
+                what);
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
@@ -265,27 +310,40 @@ public final class RegistryClient {
 
     public Fetched<byte[]> getManifest(ImageReference ref, List<String> acceptedMediaTypes) {
         String what = "get manifest " + ref;
-        HttpResponse<byte[]> r = transport.send(ref.registry(), pull(ref),
-                () -> request(ref, "/manifests/" + ref.identifier()).header("Accept", String.join(", ", acceptedMediaTypes)).GET(),
-                HttpResponse.BodyHandlers.ofByteArray(), what);
+        HttpResponse<byte[]> r = transport.send(
+                ref.registry(),
+                pull(ref),
+                () -> request(ref, "/manifests/" + ref.identifier())
+                        .header("Accept", String.join(", ", acceptedMediaTypes))
+                        .GET(),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                what);
         if (r.statusCode() != 200) {
             throw Transport.failure(what, r);
         }
         byte[] body = r.body();
         Digest digest = ref.digest() != null && ref.digest().algorithm().equals("sha512")
-                ? new Digest("sha512", Hashing.hex(Hashing.sha512().digest(body))) : Digest.sha256(body);
+                ? new Digest("sha512", Hashing.hex(Hashing.sha512().digest(body)))
+                : Digest.sha256(body);
         if (ref.digest() != null && !ref.digest().equals(digest)) {
             throw new DistributionException(what + ": body has digest " + digest, 200, "DIGEST_INVALID", false, null);
         }
-        String mediaType = r.headers().firstValue("Content-Type").map(t -> t.split(";", 2)[0].trim()).orElse(null);
+        String mediaType = r.headers()
+                .firstValue("Content-Type")
+                .map(t -> t.split(";", 2)[0].trim())
+                .orElse(null);
         return new Fetched<>(mediaType, digest, body);
     }
 
     /** The blob's bytes; reading past the end throws if they do not match the digest. */
     public InputStream getBlob(ImageReference repo, Digest d) {
         String what = "get blob " + d + " from " + repo.repository();
-        HttpResponse<InputStream> r = transport.send(repo.registry(), pull(repo),
-                () -> request(repo, "/blobs/" + d).GET(), HttpResponse.BodyHandlers.ofInputStream(), what);
+        HttpResponse<InputStream> r = transport.send(
+                repo.registry(),
+                pull(repo),
+                () -> request(repo, "/blobs/" + d).GET(),
+                HttpResponse.BodyHandlers.ofInputStream(),
+                what);
         if (r.statusCode() != 200) {
             throw Transport.failure(what, r);
         }
@@ -298,13 +356,22 @@ public final class RegistryClient {
         String what = "list tags of " + repo.repository();
         while (path != null) {
             URI uri = transport.base(repo.registry()).resolve(path);
-            HttpResponse<byte[]> r = transport.send(repo.registry(), pull(repo), () -> HttpRequest.newBuilder(uri).GET(),
-                    HttpResponse.BodyHandlers.ofByteArray(), what);
+            HttpResponse<byte[]> r = transport.send(
+                    repo.registry(),
+                    pull(repo),
+                    () -> HttpRequest.newBuilder(uri).GET(),
+                    HttpResponse.BodyHandlers.ofByteArray(),
+                    what);
             if (r.statusCode() != 200) {
                 throw Transport.failure(what, r);
             }
             readJson(r.body(), what).path("tags").forEach(t -> tags.add(t.asText()));
-            path = r.headers().firstValue("Link").map(NEXT_LINK::matcher).filter(Matcher::find).map(m -> m.group(1)).orElse(null);
+            path = r.headers()
+                    .firstValue("Link")
+                    .map(NEXT_LINK::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> m.group(1))
+                    .orElse(null);
         }
         return tags;
     }
@@ -316,16 +383,25 @@ public final class RegistryClient {
     public List<Referrer> referrers(ImageReference repo, Digest subject, String artifactType) {
         String what = "list referrers of " + subject + " in " + repo.repository();
         String query = artifactType == null ? "" : "?artifactType=" + enc(artifactType);
-        HttpResponse<byte[]> r = transport.send(repo.registry(), pull(repo),
-                () -> request(repo, "/referrers/" + subject + query).header("Accept", "application/vnd.oci.image.index.v1+json").GET(),
-                HttpResponse.BodyHandlers.ofByteArray(), what);
+        HttpResponse<byte[]> r = transport.send(
+                repo.registry(),
+                pull(repo),
+                () -> request(repo, "/referrers/" + subject + query)
+                        .header("Accept", "application/vnd.oci.image.index.v1+json")
+                        .GET(),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                what);
         JsonNode index;
         if (r.statusCode() == 200) {
             index = readJson(r.body(), what);
         } else if (r.statusCode() == 404) {
             try {
-                index = readJson(getManifest(repo.withTag(subject.algorithm() + "-" + subject.hex()),
-                        List.of("application/vnd.oci.image.index.v1+json")).body(), what);
+                index = readJson(
+                        getManifest(
+                                        repo.withTag(subject.algorithm() + "-" + subject.hex()),
+                                        List.of("application/vnd.oci.image.index.v1+json"))
+                                .body(),
+                        what);
             } catch (DistributionException e) {
                 if (e.status() == 404) {
                     return List.of();
@@ -342,9 +418,15 @@ public final class RegistryClient {
                 continue;
             }
             Map<String, String> annotations = new LinkedHashMap<>();
-            m.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
-            out.add(new Referrer(m.path("mediaType").asText(), Digest.parse(m.path("digest").asText()),
-                    m.path("size").asLong(), type, annotations));
+            m.path("annotations")
+                    .properties()
+                    .forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
+            out.add(new Referrer(
+                    m.path("mediaType").asText(),
+                    Digest.parse(m.path("digest").asText()),
+                    m.path("size").asLong(),
+                    type,
+                    annotations));
         }
         return out;
     }
@@ -368,9 +450,14 @@ public final class RegistryClient {
     }
 
     private static URI location(URI base, HttpResponse<?> r) {
-        String location = r.headers().firstValue("Location").orElseThrow(() ->
-                new DistributionException("registry answered " + r.statusCode() + " without a Location header",
-                        r.statusCode(), null, false, null));
+        String location = r.headers()
+                .firstValue("Location")
+                .orElseThrow(() -> new DistributionException(
+                        "registry answered " + r.statusCode() + " without a Location header",
+                        r.statusCode(),
+                        null,
+                        false,
+                        null));
         return base.resolve(location);
     }
 
@@ -381,15 +468,17 @@ public final class RegistryClient {
 
     /** A body of {@code length} bytes from {@code offset}, re-opened for every attempt. */
     private static HttpRequest.BodyPublisher body(IoSupplier<InputStream> content, long offset, long length) {
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-            try {
-                InputStream in = content.get();
-                in.skipNBytes(offset);
-                return LimitedInputStream.atMost(in, length);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open blob content", e);
-            }
-        }), length);
+        return HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        InputStream in = content.get();
+                        in.skipNBytes(offset);
+                        return LimitedInputStream.atMost(in, length);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot open blob content", e);
+                    }
+                }),
+                length);
     }
 
     private static JsonNode readJson(byte[] body, String what) {

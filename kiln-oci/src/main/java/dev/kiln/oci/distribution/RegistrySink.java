@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * registry is mounted from there instead of uploaded. Retries are the client's.
  */
 public final class RegistrySink implements ImageSink {
-    private static final List<String> ACCEPT = List.of(MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
-            MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
+    private static final List<String> ACCEPT = List.of(
+            MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
 
     private final RegistryClient client;
     /** Per registry, a repository known to hold each blob: the source of cross-repository mounts. */
@@ -69,11 +69,20 @@ public final class RegistrySink implements ImageSink {
                 ensureManifest(repo, image.manifest(), counts);
             }
             ImageReference target = ref.tag() != null ? repo.withTag(ref.tag()) : repo.withDigest(index);
-            client.pushManifest(target, images.index().descriptor().mediaType(), images.index().bytes());
+            client.pushManifest(
+                    target,
+                    images.index().descriptor().mediaType(),
+                    images.index().bytes());
             counts.manifests++;
             updated.add(given);
         }
-        return new PushResult(index, List.copyOf(digestRefs), updated, counts.uploaded, counts.mounted, counts.present,
+        return new PushResult(
+                index,
+                List.copyOf(digestRefs),
+                updated,
+                counts.uploaded,
+                counts.mounted,
+                counts.present,
                 counts.manifests);
     }
 

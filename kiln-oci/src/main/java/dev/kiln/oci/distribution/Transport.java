@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 final class Transport {
     /** The module's one mapper: building another costs start-up time for nothing. */
     static final ObjectMapper JSON = Json.MAPPER;
+
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final int ATTEMPTS = 4;
 
@@ -51,8 +52,12 @@ final class Transport {
      * Sends a request built fresh for every attempt (bodies are re-opened), authenticating on a
      * 401 challenge. {@code scope} is e.g. {@code repository:app:pull,push}.
      */
-    <T> HttpResponse<T> send(String registry, String scope, Supplier<HttpRequest.Builder> request,
-                             HttpResponse.BodyHandler<T> handler, String what) {
+    <T> HttpResponse<T> send(
+            String registry,
+            String scope,
+            Supplier<HttpRequest.Builder> request,
+            HttpResponse.BodyHandler<T> handler,
+            String what) {
         String key = registry + " " + scope;
         boolean authenticated = false;
         IOException lastIo = null;
@@ -77,7 +82,8 @@ final class Transport {
             }
             int status = response.statusCode();
             if (status == 401 && !authenticated) {
-                String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+                String challenge =
+                        response.headers().firstValue("WWW-Authenticate").orElse("");
                 discard(response);
                 authorizations.put(key, authorize(registry, scope, challenge, what));
                 authenticated = true;
@@ -90,21 +96,27 @@ final class Transport {
             }
             return response;
         }
-        throw new DistributionException(what + ": no answer from " + registry + " after " + ATTEMPTS + " attempts: "
-                + (lastIo == null ? "server errors" : lastIo), lastIo);
+        throw new DistributionException(
+                what + ": no answer from " + registry + " after " + ATTEMPTS + " attempts: "
+                        + (lastIo == null ? "server errors" : lastIo),
+                lastIo);
     }
 
     private String authorize(String registry, String scope, String challenge, String what) {
         if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
             if (credentials == null) {
-                throw new DistributionException(what + ": " + registry + " needs credentials and none were given", 401,
-                        "UNAUTHORIZED", false, null);
+                throw new DistributionException(
+                        what + ": " + registry + " needs credentials and none were given",
+                        401,
+                        "UNAUTHORIZED",
+                        false,
+                        null);
             }
             return basic();
         }
         if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
-            throw new DistributionException(what + ": " + registry + " sent 401 without a usable challenge", 401,
-                    "UNAUTHORIZED", false, null);
+            throw new DistributionException(
+                    what + ": " + registry + " sent 401 without a usable challenge", 401, "UNAUTHORIZED", false, null);
         }
         Map<String, String> params = new LinkedHashMap<>();
         Matcher m = PARAM.matcher(challenge);
@@ -113,8 +125,8 @@ final class Transport {
         }
         String realm = params.get("realm");
         if (realm == null) {
-            throw new DistributionException(what + ": bearer challenge from " + registry + " has no realm", 401,
-                    "UNAUTHORIZED", false, null);
+            throw new DistributionException(
+                    what + ": bearer challenge from " + registry + " has no realm", 401, "UNAUTHORIZED", false, null);
         }
         StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
         if (params.containsKey("service")) {
@@ -123,22 +135,31 @@ final class Transport {
         for (String s : scope.split(" ")) {
             url.append("&scope=").append(URLEncoder.encode(s, StandardCharsets.UTF_8));
         }
-        HttpRequest.Builder token = HttpRequest.newBuilder(URI.create(url.toString())).GET();
+        HttpRequest.Builder token =
+                HttpRequest.newBuilder(URI.create(url.toString())).GET();
         if (credentials != null) {
             token.header("Authorization", basic());
         }
         try {
             HttpResponse<byte[]> response = http.send(token.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
-                throw new DistributionException(what + ": token service " + realm + " answered " + response.statusCode()
-                        + (credentials == null ? " (no credentials given)" : " for user " + credentials.username()),
-                        response.statusCode(), "UNAUTHORIZED", false, null);
+                throw new DistributionException(
+                        what + ": token service " + realm + " answered " + response.statusCode()
+                                + (credentials == null
+                                        ? " (no credentials given)"
+                                        : " for user " + credentials.username()),
+                        response.statusCode(),
+                        "UNAUTHORIZED",
+                        false,
+                        null);
             }
             JsonNode body = JSON.readTree(response.body());
-            String value = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText(null);
+            String value = body.hasNonNull("token")
+                    ? body.get("token").asText()
+                    : body.path("access_token").asText(null);
             if (value == null) {
-                throw new DistributionException(what + ": token service " + realm + " returned no token", 401,
-                        "UNAUTHORIZED", false, null);
+                throw new DistributionException(
+                        what + ": token service " + realm + " returned no token", 401, "UNAUTHORIZED", false, null);
             }
             return "Bearer " + value;
         } catch (IOException e) {
@@ -150,8 +171,10 @@ final class Transport {
     }
 
     private String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString(
-                (credentials.username() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((credentials.username() + ":" + credentials.password())
+                                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** Turns a non-success response into an exception naming the spec error code. */
@@ -160,7 +183,8 @@ final class Transport {
         String message = null;
         Object body = response.body();
         try {
-            byte[] bytes = body instanceof byte[] b ? b : body instanceof InputStream in ? in.readNBytes(64 * 1024) : null;
+            byte[] bytes =
+                    body instanceof byte[] b ? b : body instanceof InputStream in ? in.readNBytes(64 * 1024) : null;
             if (bytes != null && bytes.length > 0) {
                 JsonNode error = JSON.readTree(bytes).path("errors").path(0);
                 code = error.path("code").asText(null);
@@ -170,8 +194,12 @@ final class Transport {
             // not a JSON error body; the status says enough
         }
         int status = response.statusCode();
-        return new DistributionException(what + ": HTTP " + status + (code != null ? " " + code : "")
-                + (message != null ? ": " + message : ""), status, code, status >= 500 || status == 429, null);
+        return new DistributionException(
+                what + ": HTTP " + status + (code != null ? " " + code : "") + (message != null ? ": " + message : ""),
+                status,
+                code,
+                status >= 500 || status == 429,
+                null);
     }
 
     static void discard(HttpResponse<?> response) {

@@ -15,8 +15,7 @@ import java.util.Map;
 
 /** Tar plumbing shared by the OCI and Docker archive formats: fixed owner, mode and mtime 0. */
 public final class ArchiveEntries {
-    private ArchiveEntries() {
-    }
+    private ArchiveEntries() {}
 
     public static void dir(TarWriter tar, String name) throws IOException {
         tar.writeHeader(TarHeader.of(name, TarType.DIRECTORY, 0755, 0, 0));

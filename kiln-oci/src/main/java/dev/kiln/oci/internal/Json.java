@@ -25,8 +25,7 @@ import java.util.function.Predicate;
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
@@ -48,8 +47,8 @@ public final class Json {
         try {
             JsonNode node = MAPPER.readTree(json);
             if (node == null || !node.isObject()) {
-                throw new OciException(what + ": expected a JSON object, found "
-                        + (node == null ? "nothing" : node.getNodeType()));
+                throw new OciException(
+                        what + ": expected a JSON object, found " + (node == null ? "nothing" : node.getNodeType()));
             }
             return (ObjectNode) node;
         } catch (IOException e) {
@@ -154,11 +153,18 @@ public final class Json {
         Platform platform = null;
         JsonNode p = n.get("platform");
         if (p != null && p.isObject()) {
-            platform = new Platform(text(p, "os", what + " platform"), text(p, "architecture", what + " platform"),
+            platform = new Platform(
+                    text(p, "os", what + " platform"),
+                    text(p, "architecture", what + " platform"),
                     optText(p, "variant"));
         }
-        return new Descriptor(text(n, "mediaType", what), digest, size.asLong(), stringMap(n, "annotations"),
-                platform, optText(n, "artifactType"));
+        return new Descriptor(
+                text(n, "mediaType", what),
+                digest,
+                size.asLong(),
+                stringMap(n, "annotations"),
+                platform,
+                optText(n, "artifactType"));
     }
 
     // ---- what an image manifest and an image index share (image-spec manifest.md, image-index.md) ----
@@ -202,8 +208,8 @@ public final class Json {
      * The document's mediaType, {@code fallback} when absent; a present one must satisfy
      * {@code accepted}, which {@code expected} describes in the error.
      */
-    public static String imageDocumentMediaType(ObjectNode obj, String what, Predicate<String> accepted, String expected,
-                                                String fallback) {
+    public static String imageDocumentMediaType(
+            ObjectNode obj, String what, Predicate<String> accepted, String expected, String fallback) {
         String mediaType = optText(obj, "mediaType");
         if (mediaType != null && !accepted.test(mediaType)) {
             throw new OciException(what + ": mediaType must be " + expected + ", found '" + mediaType + "'");

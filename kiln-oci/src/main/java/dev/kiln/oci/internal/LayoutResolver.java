@@ -20,8 +20,7 @@ public final class LayoutResolver {
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
     private static final Pattern SIGNATURE_TAG = Pattern.compile("sha(256|512)-[0-9a-f]+(\\.(sig|att|sbom))?");
 
-    private LayoutResolver() {
-    }
+    private LayoutResolver() {}
 
     /**
      * Resolves {@code refName} (or the only entry when null) to an image set; a plain manifest entry
@@ -56,21 +55,30 @@ public final class LayoutResolver {
             // referrers, which carry no name) do not make the image ambiguous.
             List<Descriptor> images = top.manifests().stream()
                     .filter(d -> d.annotations().get(REF_NAME) != null
-                            && !SIGNATURE_TAG.matcher(d.annotations().get(REF_NAME)).matches())
+                            && !SIGNATURE_TAG
+                                    .matcher(d.annotations().get(REF_NAME))
+                                    .matches())
                     .toList();
             if (top.manifests().size() != 1 && images.size() == 1) {
                 return images.get(0);
             }
             if (top.manifests().size() != 1) {
-                throw new OciException(where + ": index.json has " + top.manifests().size()
-                        + " entries; name one with its " + REF_NAME + " ("
-                        + top.manifests().stream().map(d -> d.annotations().get(REF_NAME)).toList() + ")");
+                throw new OciException(
+                        where + ": index.json has " + top.manifests().size()
+                                + " entries; name one with its " + REF_NAME + " ("
+                                + top.manifests().stream()
+                                        .map(d -> d.annotations().get(REF_NAME))
+                                        .toList() + ")");
             }
             return top.manifests().get(0);
         }
-        return top.manifests().stream().filter(d -> refName.equals(d.annotations().get(REF_NAME))).findFirst()
+        return top.manifests().stream()
+                .filter(d -> refName.equals(d.annotations().get(REF_NAME)))
+                .findFirst()
                 .orElseThrow(() -> new OciException(where + ": no entry named '" + refName + "' in index.json; found "
-                        + top.manifests().stream().map(d -> d.annotations().get(REF_NAME)).toList()));
+                        + top.manifests().stream()
+                                .map(d -> d.annotations().get(REF_NAME))
+                                .toList()));
     }
 
     private static OciImage image(String where, Descriptor m, Function<Descriptor, Blob> blobs) {
@@ -84,9 +92,11 @@ public final class LayoutResolver {
     private static Blob verified(String where, Blob blob) {
         byte[] bytes = blob.bytes();
         Digest actual = Digest.sha256(bytes);
-        if (!actual.equals(blob.descriptor().digest()) || bytes.length != blob.descriptor().size()) {
-            throw new OciException(where + ": blob " + blob.descriptor().digest() + " has digest " + actual + " and size "
-                    + bytes.length + "; descriptor says size " + blob.descriptor().size());
+        if (!actual.equals(blob.descriptor().digest())
+                || bytes.length != blob.descriptor().size()) {
+            throw new OciException(where + ": blob " + blob.descriptor().digest() + " has digest " + actual
+                    + " and size " + bytes.length + "; descriptor says size "
+                    + blob.descriptor().size());
         }
         return Blob.of(blob.descriptor(), bytes);
     }

@@ -20,74 +20,78 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * belong to no scalar, are never flagged.
  */
 final class TemplateSyntax {
-  private final String text;
-  private final int[] lineStarts;
-  private final NodeReader reader;
-  private final Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final String text;
+    private final int[] lineStarts;
+    private final NodeReader reader;
+    private final Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  private TemplateSyntax(String text, NodeReader reader) {
-    this.text = text;
-    this.reader = reader;
-    List<Integer> starts = new ArrayList<>();
-    starts.add(0);
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) == '\n') {
-        starts.add(i + 1);
-      }
+    private TemplateSyntax(String text, NodeReader reader) {
+        this.text = text;
+        this.reader = reader;
+        List<Integer> starts = new ArrayList<>();
+        starts.add(0);
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                starts.add(i + 1);
+            }
+        }
+        this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
     }
-    this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
-  }
 
-  static void check(Node root, String text, NodeReader reader) {
-    if (root != null && text.contains("${{")) {
-      new TemplateSyntax(text, reader).visit(root);
+    static void check(Node root, String text, NodeReader reader) {
+        if (root != null && text.contains("${{")) {
+            new TemplateSyntax(text, reader).visit(root);
+        }
     }
-  }
 
-  private void visit(Node node) {
-    if (node == null || !seen.add(node)) {
-      return;
+    private void visit(Node node) {
+        if (node == null || !seen.add(node)) {
+            return;
+        }
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                visit(t.getKeyNode());
+                visit(t.getValueNode());
+            }
+        } else if (node instanceof SequenceNode s) {
+            s.getValue().forEach(this::visit);
+        } else if (node instanceof ScalarNode scalar && scalar.getValue().contains("${{")) {
+            scan(scalar);
+        }
     }
-    if (node instanceof MappingNode m) {
-      for (NodeTuple t : m.getValue()) {
-        visit(t.getKeyNode());
-        visit(t.getValueNode());
-      }
-    } else if (node instanceof SequenceNode s) {
-      s.getValue().forEach(this::visit);
-    } else if (node instanceof ScalarNode scalar && scalar.getValue().contains("${{")) {
-      scan(scalar);
+
+    private void scan(ScalarNode scalar) {
+        int from = offset(scalar.getStartMark());
+        int to = Math.min(text.length(), offset(scalar.getEndMark()));
+        for (int at = text.indexOf("${{", from); at >= 0 && at < to; at = text.indexOf("${{", at + 3)) {
+            if (Substitution.isUnterminated(text, at, to)) {
+                int line = lineOf(at);
+                reader.error(
+                        new Position(line + 1, at - lineStarts[line] + 1),
+                        Substitution.describeUnterminated(text.substring(0, to), at));
+            }
+        }
     }
-  }
 
-  private void scan(ScalarNode scalar) {
-    int from = offset(scalar.getStartMark());
-    int to = Math.min(text.length(), offset(scalar.getEndMark()));
-    for (int at = text.indexOf("${{", from); at >= 0 && at < to; at = text.indexOf("${{", at + 3)) {
-      if (Substitution.isUnterminated(text, at, to)) {
-        int line = lineOf(at);
-        reader.error(new Position(line + 1, at - lineStarts[line] + 1),
-            Substitution.describeUnterminated(text.substring(0, to), at));
-      }
+    /** A mark's offset in the text, from its line and column (SnakeYAML's index counts code points). */
+    private int offset(Mark mark) {
+        if (mark == null || mark.getLine() >= lineStarts.length) {
+            return text.length();
+        }
+        int lineStart = lineStarts[mark.getLine()];
+        return Math.min(
+                text.length(),
+                text.offsetByCodePoints(
+                        lineStart,
+                        Math.min(mark.getColumn(), text.codePointCount(lineStart, lineEnd(mark.getLine())))));
     }
-  }
 
-  /** A mark's offset in the text, from its line and column (SnakeYAML's index counts code points). */
-  private int offset(Mark mark) {
-    if (mark == null || mark.getLine() >= lineStarts.length) {
-      return text.length();
+    private int lineEnd(int line) {
+        return line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length();
     }
-    int lineStart = lineStarts[mark.getLine()];
-    return Math.min(text.length(), text.offsetByCodePoints(lineStart,
-        Math.min(mark.getColumn(), text.codePointCount(lineStart, lineEnd(mark.getLine())))));
-  }
 
-  private int lineEnd(int line) {
-    return line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length();
-  }
-
-  private int lineOf(int offset) {
-    int i = java.util.Arrays.binarySearch(lineStarts, offset);
-    return i >= 0 ? i : -i - 2;
-  }
+    private int lineOf(int offset) {
+        int i = java.util.Arrays.binarySearch(lineStarts, offset);
+        return i >= 0 ? i : -i - 2;
+    }
 }

@@ -23,7 +23,8 @@ public final class Authenticator {
     private final String service;
     private final LoginThrottle throttle;
 
-    public Authenticator(Htpasswd htpasswd, AccessPolicy policy, Tokens tokens, String service, LoginThrottle throttle) {
+    public Authenticator(
+            Htpasswd htpasswd, AccessPolicy policy, Tokens tokens, String service, LoginThrottle throttle) {
         this.htpasswd = htpasswd;
         this.policy = policy;
         this.tokens = tokens;
@@ -127,7 +128,7 @@ public final class Authenticator {
                         case "push" -> wanted.add(Action.PUSH);
                         case "delete" -> wanted.add(Action.DELETE);
                         case "*" -> wanted.addAll(EnumSet.allOf(Action.class));
-                        default -> { }
+                        default -> {}
                     }
                 }
                 wanted.retainAll(htpasswd == null ? EnumSet.allOf(Action.class) : policy.allowed(user, parts[1]));
@@ -160,8 +161,10 @@ public final class Authenticator {
     private HttpError challenge(Exchange ex, String scope, String message) {
         var uri = ex.request().getHttpURI();
         String realm = uri.getScheme() + "://" + uri.getAuthority() + "/token";
-        ex.header(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"" + realm + "\",service=\"" + service + "\""
-                + (scope == null ? "" : ",scope=\"" + scope + "\""));
+        ex.header(
+                HttpHeader.WWW_AUTHENTICATE,
+                "Bearer realm=\"" + realm + "\",service=\"" + service + "\""
+                        + (scope == null ? "" : ",scope=\"" + scope + "\""));
         return new HttpError(401, ErrorCode.UNAUTHORIZED, message, scope);
     }
 
@@ -174,8 +177,11 @@ public final class Authenticator {
         long retryAfter = throttle.acquire(address);
         if (retryAfter > 0) {
             ex.header(HttpHeader.RETRY_AFTER, Long.toString(retryAfter));
-            throw new HttpError(429, ErrorCode.TOOMANYREQUESTS, "too many failed logins from " + address
-                    + "; try again in " + retryAfter + " s", address);
+            throw new HttpError(
+                    429,
+                    ErrorCode.TOOMANYREQUESTS,
+                    "too many failed logins from " + address + "; try again in " + retryAfter + " s",
+                    address);
         }
         String user = checkBasic(authorization);
         if (user != null) {
@@ -187,7 +193,8 @@ public final class Authenticator {
     private String checkBasic(String authorization) {
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return null;
         }

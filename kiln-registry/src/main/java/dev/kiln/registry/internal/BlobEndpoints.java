@@ -9,7 +9,8 @@ import org.eclipse.jetty.http.HttpHeader;
 
 /** Blob HEAD, GET (with Range) and DELETE. */
 final class BlobEndpoints {
-    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+    private static final ThreadLocal<ByteBuffer> BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
 
     private final Services s;
 
@@ -21,10 +22,13 @@ final class BlobEndpoints {
         Digest digest = Services.digest(reference, "digest");
         s.auth().require(ex, caller, repository, Action.PULL);
         if (!s.storage().isLinked(repository, digest)) {
-            throw new HttpError(404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
+            throw new HttpError(
+                    404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
         }
-        long size = s.storage().blobSize(digest).orElseThrow(() ->
-                new HttpError(404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not stored", digest.toString()));
+        long size = s.storage()
+                .blobSize(digest)
+                .orElseThrow(() -> new HttpError(
+                        404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not stored", digest.toString()));
         long start = 0;
         long end = size - 1;
         String range = ex.header(HttpHeader.RANGE);
@@ -33,8 +37,11 @@ final class BlobEndpoints {
             long[] r = parseRange(range, size);
             if (r == null) {
                 ex.header(HttpHeader.CONTENT_RANGE, "bytes */" + size);
-                throw new HttpError(416, ErrorCode.SIZE_INVALID, "range '" + range + "' cannot be satisfied by "
-                        + size + " bytes", range);
+                throw new HttpError(
+                        416,
+                        ErrorCode.SIZE_INVALID,
+                        "range '" + range + "' cannot be satisfied by " + size + " bytes",
+                        range);
             }
             start = r[0];
             end = r[1];
@@ -115,7 +122,8 @@ final class BlobEndpoints {
             throw new HttpError(405, ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
         }
         if (!s.storage().unlink(repository, digest)) {
-            throw new HttpError(404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
+            throw new HttpError(
+                    404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
         }
         ex.send(202);
     }

@@ -29,11 +29,11 @@ public final class BodyLimits {
     /** Seconds a refused client is asked to wait; uploads are short-lived, so slots free up quickly. */
     private static final String RETRY_AFTER = "2";
 
-    private BodyLimits() {
-    }
+    private BodyLimits() {}
 
     /** Wraps {@code endpoints} in the three limits; the result is the server's handler. */
-    public static Handler wrap(Handler endpoints, int concurrent, int perClient, long minBytesPerSecond, Duration maxWait) {
+    public static Handler wrap(
+            Handler endpoints, int concurrent, int perClient, long minBytesPerSecond, Duration maxWait) {
         Handler rated = minBytesPerSecond > 0 ? new MinimumBodyRate(endpoints, minBytesPerSecond) : endpoints;
         Queue queue = new Queue(rated);
         queue.includeMethod(WITH_BODY.toArray(String[]::new));
@@ -60,7 +60,8 @@ public final class BodyLimits {
         }
 
         @Override
-        protected void failSuspended(Request request, Response response, Callback callback, int status, Throwable failure) {
+        protected void failSuspended(
+                Request request, Response response, Callback callback, int status, Throwable failure) {
             if (status == 503 && !response.isCommitted()) {
                 refuse(request, response, callback, "waited too long for an upload slot; retry shortly");
             } else {
@@ -94,8 +95,11 @@ public final class BodyLimits {
             };
             if (!admitted) {
                 release.run();
-                refuse(request, response, callback, "client " + address + " already has " + max
-                        + " uploads in progress; finish one first");
+                refuse(
+                        request,
+                        response,
+                        callback,
+                        "client " + address + " already has " + max + " uploads in progress; finish one first");
                 return true;
             }
             // Fires however the exchange ends: answered, failed, or the client gone.

@@ -37,7 +37,8 @@ final class DiscoveryEndpoints {
     void catalog(Exchange ex, Authenticator.Caller caller) {
         s.auth().requireCatalog(ex, caller);
         List<String> visible = s.storage().repositories().stream()
-                .filter(r -> s.auth().allowed(caller, r).contains(Action.PULL)).toList();
+                .filter(r -> s.auth().allowed(caller, r).contains(Action.PULL))
+                .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repositories", page(ex, visible, "/v2/_catalog"));
         ex.sendJson(200, "application/json", body);
@@ -47,7 +48,9 @@ final class DiscoveryEndpoints {
     private static List<String> page(Exchange ex, List<String> sorted, String path) {
         String last = ex.query("last");
         String nText = ex.query("n");
-        List<String> after = last == null ? sorted : sorted.stream().filter(t -> t.compareTo(last) > 0).toList();
+        List<String> after = last == null
+                ? sorted
+                : sorted.stream().filter(t -> t.compareTo(last) > 0).toList();
         if (nText == null) {
             return after;
         }
@@ -65,8 +68,10 @@ final class DiscoveryEndpoints {
         }
         if (after.size() > n) {
             List<String> page = after.subList(0, n);
-            ex.header("Link", "<" + path + "?n=" + n + "&last=" + URLEncoder.encode(page.get(n - 1), StandardCharsets.UTF_8)
-                    + ">; rel=\"next\"");
+            ex.header(
+                    "Link",
+                    "<" + path + "?n=" + n + "&last=" + URLEncoder.encode(page.get(n - 1), StandardCharsets.UTF_8)
+                            + ">; rel=\"next\"");
             return page;
         }
         return after;
@@ -80,7 +85,8 @@ final class DiscoveryEndpoints {
         index.put("schemaVersion", 2);
         index.put("mediaType", MediaTypes.OCI_INDEX);
         ArrayNode manifests = index.putArray("manifests");
-        Map<Digest, StoredManifest> unique = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+        Map<Digest, StoredManifest> unique =
+                new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         for (StoredManifest m : s.storage().referrers(repository, subject)) {
             unique.put(m.digest(), m);
         }

@@ -9,12 +9,12 @@ import java.nio.file.FileSystemException;
 final class DiskFull {
     private static final String[] MESSAGES = {"No space left on device", "Disk quota exceeded"};
 
-    private DiskFull() {
-    }
+    private DiskFull() {}
 
     static boolean isCause(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : t.getMessage();
+            String message =
+                    t instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : t.getMessage();
             if (message != null) {
                 for (String m : MESSAGES) {
                     if (message.contains(m)) {
@@ -28,7 +28,10 @@ final class DiskFull {
 
     /** 507: the client did nothing wrong and may retry the same request once space is freed. */
     static HttpError error() {
-        return new HttpError(507, ErrorCode.UNKNOWN, "registry storage is full (no space left on device); nothing was "
-                + "stored, retry once space is freed");
+        return new HttpError(
+                507,
+                ErrorCode.UNKNOWN,
+                "registry storage is full (no space left on device); nothing was "
+                        + "stored, retry once space is freed");
     }
 }

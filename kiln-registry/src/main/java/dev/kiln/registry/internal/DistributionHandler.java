@@ -26,7 +26,8 @@ public final class DistributionHandler extends Handler.Abstract {
     private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
     private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
     private static final Pattern REFERRERS = Pattern.compile("/v2/(.+)/referrers/([^/]+)");
-    private static final HttpField API_VERSION = new PreEncodedHttpField("Docker-Distribution-API-Version", "registry/2.0");
+    private static final HttpField API_VERSION =
+            new PreEncodedHttpField("Docker-Distribution-API-Version", "registry/2.0");
 
     private final Services s;
     private final BlobEndpoints blobs;
@@ -66,13 +67,23 @@ public final class DistributionHandler extends Handler.Abstract {
             // A client that went away mid-body lands here (IOException); its upload was already rolled back.
             // Storage failures arrive as unchecked exceptions, so they never pass for a bad request.
             // A full disk is the server's problem, not the request's: 5xx so that clients retry.
-            HttpError error = DiskFull.isCause(e) ? DiskFull.error()
+            HttpError error = DiskFull.isCause(e)
+                    ? DiskFull.error()
                     : e instanceof IOException && timedOut(e)
-                    ? new HttpError(408, ErrorCode.BLOB_UPLOAD_INVALID, "request body came too slowly and was dropped ("
-                            + timeoutMessage(e) + "); nothing of it was stored")
-                    : e instanceof IOException
-                    ? new HttpError(400, ErrorCode.BLOB_UPLOAD_INVALID, "request body could not be read: " + e.getMessage())
-                    : new HttpError(500, ErrorCode.UNKNOWN, "internal error: " + e.getClass().getSimpleName());
+                            ? new HttpError(
+                                    408,
+                                    ErrorCode.BLOB_UPLOAD_INVALID,
+                                    "request body came too slowly and was dropped (" + timeoutMessage(e)
+                                            + "); nothing of it was stored")
+                            : e instanceof IOException
+                                    ? new HttpError(
+                                            400,
+                                            ErrorCode.BLOB_UPLOAD_INVALID,
+                                            "request body could not be read: " + e.getMessage())
+                                    : new HttpError(
+                                            500,
+                                            ErrorCode.UNKNOWN,
+                                            "internal error: " + e.getClass().getSimpleName());
             if (ex.committed() || ex.sent()) {
                 ex.fail(e);
             } else {
@@ -93,11 +104,17 @@ public final class DistributionHandler extends Handler.Abstract {
             return "health";
         }
         if (rawPath.equals("/metrics")) {
-            if (s.auth().enabled() && !s.metricsPublic() && s.auth().identify(ex).user() == null) {
+            if (s.auth().enabled()
+                    && !s.metricsPublic()
+                    && s.auth().identify(ex).user() == null) {
                 // Request counts by route and status tell an outsider what the registry holds and who pushes when.
-                throw s.auth().basicChallenge(ex, "log in to read metrics (or start the registry with --metrics-public)");
+                throw s.auth()
+                        .basicChallenge(ex, "log in to read metrics (or start the registry with --metrics-public)");
             }
-            ex.send(200, "text/plain; version=0.0.4", s.metrics().render(uploadsInProgress.getAsInt()).getBytes(StandardCharsets.UTF_8));
+            ex.send(
+                    200,
+                    "text/plain; version=0.0.4",
+                    s.metrics().render(uploadsInProgress.getAsInt()).getBytes(StandardCharsets.UTF_8));
             return "metrics";
         }
         if (rawPath.equals("/token")) {
@@ -190,8 +207,11 @@ public final class DistributionHandler extends Handler.Abstract {
 
     private static String name(String raw) {
         if (!Names.isRepository(raw)) {
-            throw new HttpError(400, ErrorCode.NAME_INVALID, "repository name must match the distribution spec grammar "
-                    + "(lowercase, no '..')", raw);
+            throw new HttpError(
+                    400,
+                    ErrorCode.NAME_INVALID,
+                    "repository name must match the distribution spec grammar " + "(lowercase, no '..')",
+                    raw);
         }
         return raw;
     }

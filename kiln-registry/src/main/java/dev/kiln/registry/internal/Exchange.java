@@ -90,7 +90,10 @@ public final class Exchange {
     public byte[] bodyBytes(int limit, String what) throws IOException {
         long declared = contentLength();
         if (declared > limit) {
-            throw new HttpError(413, ErrorCode.SIZE_INVALID, what + " is larger than " + limit + " bytes",
+            throw new HttpError(
+                    413,
+                    ErrorCode.SIZE_INVALID,
+                    what + " is larger than " + limit + " bytes",
                     "Content-Length " + declared);
         }
         try (InputStream in = body()) {

@@ -38,8 +38,16 @@ public final class FileUpload implements RegistryStorage.Upload {
     private Instant lastActivity;
     private boolean finished;
 
-    private FileUpload(Path dir, String id, String repository, String algorithm, Clock clock, FileSystemStorage storage,
-                       long size, Instant lastActivity, MessageDigest hasher) {
+    private FileUpload(
+            Path dir,
+            String id,
+            String repository,
+            String algorithm,
+            Clock clock,
+            FileSystemStorage storage,
+            long size,
+            Instant lastActivity,
+            MessageDigest hasher) {
         this.dir = dir;
         this.id = id;
         this.repository = repository;
@@ -51,13 +59,13 @@ public final class FileUpload implements RegistryStorage.Upload {
         this.hasher = hasher;
     }
 
-    public static FileUpload create(Path dir, String id, String repository, String algorithm, Clock clock,
-                                    FileSystemStorage storage) {
+    public static FileUpload create(
+            Path dir, String id, String repository, String algorithm, Clock clock, FileSystemStorage storage) {
         try {
             Files.createDirectories(dir);
             Files.createFile(dir.resolve("data"));
-            dev.kiln.content.AtomicFiles.write(dir.resolve("info"),
-                    (repository + "\n" + algorithm + "\n").getBytes(StandardCharsets.UTF_8));
+            dev.kiln.content.AtomicFiles.write(
+                    dir.resolve("info"), (repository + "\n" + algorithm + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start upload in " + dir, e);
         }
@@ -77,8 +85,16 @@ public final class FileUpload implements RegistryStorage.Upload {
             deleteTree(dir);
             return null;
         }
-        return new FileUpload(dir, dir.getFileName().toString(), lines[0], lines[1], clock, storage, Files.size(data),
-                Files.getLastModifiedTime(data).toInstant(), null);
+        return new FileUpload(
+                dir,
+                dir.getFileName().toString(),
+                lines[0],
+                lines[1],
+                clock,
+                storage,
+                Files.size(data),
+                Files.getLastModifiedTime(data).toInstant(),
+                null);
     }
 
     private static MessageDigest newHasher(String algorithm) {
@@ -130,7 +146,8 @@ public final class FileUpload implements RegistryStorage.Upload {
             for (int n; (n = in.read(buf)) > 0; ) {
                 written += n;
                 if (written > limit) {
-                    throw new RegistryStorage.UploadTooLargeException("upload " + id + " is larger than " + limit + " bytes");
+                    throw new RegistryStorage.UploadTooLargeException(
+                            "upload " + id + " is larger than " + limit + " bytes");
                 }
                 running.update(buf, 0, n);
                 write(channel, buf, n);
@@ -169,8 +186,8 @@ public final class FileUpload implements RegistryStorage.Upload {
         try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        MessageDigest md = expected.algorithm().equals(algorithm) && hasher != null
-                ? hasher : rehash(expected.algorithm(), size);
+        MessageDigest md =
+                expected.algorithm().equals(algorithm) && hasher != null ? hasher : rehash(expected.algorithm(), size);
         Digest actual = new Digest(expected.algorithm(), Hashing.hex(md.digest()));
         hasher = null;
         if (!actual.equals(expected)) {

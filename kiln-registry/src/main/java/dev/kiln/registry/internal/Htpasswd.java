@@ -29,7 +29,10 @@ public final class Htpasswd {
 
     private Htpasswd(Map<String, String> hashes) {
         this.hashes = Map.copyOf(hashes);
-        int cost = hashes.values().stream().mapToInt(h -> Integer.parseInt(h.substring(4, 6))).max().orElse(DEFAULT_COST);
+        int cost = hashes.values().stream()
+                .mapToInt(h -> Integer.parseInt(h.substring(4, 6)))
+                .max()
+                .orElse(DEFAULT_COST);
         cost = Math.min(31, Math.max(4, cost));
         SecureRandom random = new SecureRandom();
         byte[] salt = new byte[16];

@@ -16,10 +16,18 @@ import org.eclipse.jetty.http.PreEncodedHttpField;
 public final class ManifestCache {
     private static final int MAX_ENTRIES = 20_000;
 
-    public record Entry(Digest digest, String mediaType, ByteBuffer body, HttpField contentType,
-                        HttpField digestHeader, HttpField contentLength) {
+    public record Entry(
+            Digest digest,
+            String mediaType,
+            ByteBuffer body,
+            HttpField contentType,
+            HttpField digestHeader,
+            HttpField contentLength) {
         public static Entry of(Digest digest, String mediaType, byte[] body) {
-            return new Entry(digest, mediaType, ByteBuffer.wrap(body).asReadOnlyBuffer(),
+            return new Entry(
+                    digest,
+                    mediaType,
+                    ByteBuffer.wrap(body).asReadOnlyBuffer(),
                     new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, mediaType),
                     new PreEncodedHttpField("Docker-Content-Digest", digest.toString()),
                     new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, body.length));

@@ -62,7 +62,8 @@ final class ManifestEndpoints {
         List<String> queryTags = ex.queryValues("tag");
         if (queryTags != null) {
             if (queryTags.size() > MAX_TAGS_PER_PUSH) {
-                throw new HttpError(414, ErrorCode.UNSUPPORTED, "at most " + MAX_TAGS_PER_PUSH + " tag parameters per push", "tag");
+                throw new HttpError(
+                        414, ErrorCode.UNSUPPORTED, "at most " + MAX_TAGS_PER_PUSH + " tag parameters per push", "tag");
             }
             queryTags.forEach(ManifestEndpoints::checkTag);
             tags.addAll(queryTags);
@@ -73,14 +74,26 @@ final class ManifestEndpoints {
             contentType = contentType.split(";", 2)[0].trim();
         }
         Digest digest = claimed != null && claimed.algorithm().equals("sha512")
-                ? new Digest("sha512", Hashing.hex(Hashing.sha512().digest(body))) : Digest.sha256(body);
+                ? new Digest("sha512", Hashing.hex(Hashing.sha512().digest(body)))
+                : Digest.sha256(body);
         if (claimed != null && !claimed.equals(digest)) {
-            throw new HttpError(400, ErrorCode.DIGEST_INVALID, "manifest body has digest " + digest + ", not " + claimed,
+            throw new HttpError(
+                    400,
+                    ErrorCode.DIGEST_INVALID,
+                    "manifest body has digest " + digest + ", not " + claimed,
                     claimed.toString());
         }
         ManifestInspector.Facts facts = ManifestInspector.inspect(body, contentType);
-        StoredManifest stored = new StoredManifest(digest, facts.mediaType(), body, facts.subject(), facts.artifactType(),
-                facts.annotationsJson(), facts.references().stream().map(ManifestInspector.Reference::digest).toList());
+        StoredManifest stored = new StoredManifest(
+                digest,
+                facts.mediaType(),
+                body,
+                facts.subject(),
+                facts.artifactType(),
+                facts.annotationsJson(),
+                facts.references().stream()
+                        .map(ManifestInspector.Reference::digest)
+                        .toList());
         s.gc().shared(() -> {
             checkReferences(repository, facts);
             s.storage().putManifest(repository, stored);
@@ -117,17 +130,26 @@ final class ManifestEndpoints {
                 continue;
             }
             Optional<Long> size = s.storage().isLinked(repository, ref.digest())
-                    ? s.storage().blobSize(ref.digest()) : Optional.empty();
+                    ? s.storage().blobSize(ref.digest())
+                    : Optional.empty();
             if (size.isEmpty()) {
                 missing.add("blob " + ref.digest());
             } else if (size.get() != ref.size()) {
-                throw new HttpError(400, ErrorCode.MANIFEST_INVALID, "descriptor of " + ref.digest() + " says size "
-                        + ref.size() + " but the blob has " + size.get() + " bytes", ref.digest().toString());
+                throw new HttpError(
+                        400,
+                        ErrorCode.MANIFEST_INVALID,
+                        "descriptor of " + ref.digest() + " says size " + ref.size() + " but the blob has " + size.get()
+                                + " bytes",
+                        ref.digest().toString());
             }
         }
         if (!missing.isEmpty()) {
-            throw new HttpError(400, ErrorCode.MANIFEST_BLOB_UNKNOWN, "manifest references content that was never uploaded to "
-                    + repository + ": " + String.join(", ", missing), missing.get(0).substring(missing.get(0).indexOf(' ') + 1));
+            throw new HttpError(
+                    400,
+                    ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                    "manifest references content that was never uploaded to " + repository + ": "
+                            + String.join(", ", missing),
+                    missing.get(0).substring(missing.get(0).indexOf(' ') + 1));
         }
     }
 
@@ -138,7 +160,9 @@ final class ManifestEndpoints {
         if (!s.deleteEnabled()) {
             throw new HttpError(405, ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
         }
-        boolean deleted = byDigest ? s.storage().deleteManifest(repository, digest) : s.storage().deleteTag(repository, reference);
+        boolean deleted = byDigest
+                ? s.storage().deleteManifest(repository, digest)
+                : s.storage().deleteTag(repository, reference);
         if (byDigest) {
             s.cache().invalidateRepository(repository);
         } else {
@@ -161,11 +185,13 @@ final class ManifestEndpoints {
 
     private static void checkTag(String tag) {
         if (!Names.isTag(tag)) {
-            throw new HttpError(400, ErrorCode.MANIFEST_INVALID, "tag must match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", tag);
+            throw new HttpError(
+                    400, ErrorCode.MANIFEST_INVALID, "tag must match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", tag);
         }
     }
 
     private static HttpError unknown(String repository, String reference) {
-        return new HttpError(404, ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in " + repository, reference);
+        return new HttpError(
+                404, ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in " + repository, reference);
     }
 }

@@ -19,22 +19,24 @@ import java.util.Set;
  * It never re-serialises: the stored bytes are the pushed bytes.
  */
 public final class ManifestInspector {
-    private static final Set<String> KNOWN = Set.of(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
-            MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+    private static final Set<String> KNOWN = Set.of(
+            MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
 
     /** Refuses duplicate keys instead of letting the last one win. */
-    private static final ObjectReader STRICT = Exchange.JSON.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader STRICT =
+            Exchange.JSON.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
-    private ManifestInspector() {
-    }
+    private ManifestInspector() {}
 
     /** A descriptor the manifest points at; {@code manifest} is true for index children. */
-    public record Reference(Digest digest, long size, String mediaType, boolean manifest) {
-    }
+    public record Reference(Digest digest, long size, String mediaType, boolean manifest) {}
 
-    public record Facts(String mediaType, Digest subject, String artifactType, String annotationsJson,
-                        List<Reference> references) {
-    }
+    public record Facts(
+            String mediaType,
+            Digest subject,
+            String artifactType,
+            String annotationsJson,
+            List<Reference> references) {}
 
     /** @param contentType the request's Content-Type without parameters, or null */
     public static Facts inspect(byte[] body, String contentType) {
@@ -46,9 +48,12 @@ public final class ManifestInspector {
                 // With two values for one key, clients that keep the first and clients that keep the last would
                 // read different images under one digest.
                 JsonLocation at = e.getLocation();
-                throw invalid("manifest has the key " + e.getOriginalMessage().substring("Duplicate field ".length())
-                        + " twice in one object" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
-                        + "; every key may appear once", "body");
+                throw invalid(
+                        "manifest has the key " + e.getOriginalMessage().substring("Duplicate field ".length())
+                                + " twice in one object"
+                                + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                                + "; every key may appear once",
+                        "body");
             }
             throw invalid("manifest is not valid JSON: " + e.getOriginalMessage(), "body");
         } catch (IOException e) {
@@ -57,7 +62,8 @@ public final class ManifestInspector {
         if (root == null || !root.isObject()) {
             throw invalid("manifest must be a JSON object", "body");
         }
-        if (root.path("schemaVersion").asInt(-1) != 2 || !root.path("schemaVersion").isIntegralNumber()) {
+        if (root.path("schemaVersion").asInt(-1) != 2
+                || !root.path("schemaVersion").isIntegralNumber()) {
             throw invalid("manifest schemaVersion must be 2, got " + root.path("schemaVersion"), "schemaVersion");
         }
         String declared = root.hasNonNull("mediaType") ? root.get("mediaType").asText() : null;
@@ -66,7 +72,8 @@ public final class ManifestInspector {
             type = root.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
         }
         if (declared != null && !declared.equals(type)) {
-            throw invalid("manifest mediaType '" + declared + "' differs from Content-Type '" + type + "'", "mediaType");
+            throw invalid(
+                    "manifest mediaType '" + declared + "' differs from Content-Type '" + type + "'", "mediaType");
         }
         if (!KNOWN.contains(type)) {
             throw invalid("unsupported manifest media type '" + type + "'", "Content-Type");
@@ -94,7 +101,9 @@ public final class ManifestInspector {
                     refs.add(descriptor(layers.get(i), "layers[" + i + "]", false));
                 }
             }
-            if (config.mediaType().equals(MediaTypes.OCI_EMPTY) && artifactType == null && type.equals(MediaTypes.OCI_MANIFEST)) {
+            if (config.mediaType().equals(MediaTypes.OCI_EMPTY)
+                    && artifactType == null
+                    && type.equals(MediaTypes.OCI_MANIFEST)) {
                 throw invalid("manifest with the empty config must set artifactType", "artifactType");
             }
             if (artifactType == null) {
@@ -106,14 +115,15 @@ public final class ManifestInspector {
             subject = descriptor(root.get("subject"), "subject", true).digest();
         }
         JsonNode annotations = root.get("annotations");
-        String annotationsJson = annotations != null && annotations.isObject() && annotations.size() > 0
-                ? annotations.toString() : null;
+        String annotationsJson =
+                annotations != null && annotations.isObject() && annotations.size() > 0 ? annotations.toString() : null;
         return new Facts(type, subject, artifactType, annotationsJson, refs);
     }
 
     /** Layers a registry may not hold (spec: non-distributable); their absence is tolerated. */
     public static boolean nonDistributable(String mediaType) {
-        return mediaType.contains(".nondistributable.") || mediaType.equals("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
+        return mediaType.contains(".nondistributable.")
+                || mediaType.equals("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
     }
 
     private static Reference descriptor(JsonNode node, String field, boolean manifest) {

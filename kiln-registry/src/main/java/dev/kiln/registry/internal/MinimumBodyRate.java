@@ -65,8 +65,10 @@ final class MinimumBodyRate extends Handler.Wrapper {
             } else {
                 long elapsed = NanoTime.elapsed(firstWait, now);
                 if (elapsed >= GRACE_NANOS && bytes * 1_000_000_000L / elapsed < minBytesPerSecond) {
-                    failure = Content.Chunk.from(new TimeoutException("body arrived at " + bytes * 1_000_000_000L / elapsed
-                            + " bytes/s, below the registry's minimum of " + minBytesPerSecond + " bytes/s"), true);
+                    failure = Content.Chunk.from(
+                            new TimeoutException("body arrived at " + bytes * 1_000_000_000L / elapsed
+                                    + " bytes/s, below the registry's minimum of " + minBytesPerSecond + " bytes/s"),
+                            true);
                     onContent.run();
                     return;
                 }

@@ -30,8 +30,7 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 public final class PemKeyStore {
     private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
 
-    private PemKeyStore() {
-    }
+    private PemKeyStore() {}
 
     public static KeyStore load(Path certFile, Path keyFile, char[] password) {
         try {
@@ -49,13 +48,18 @@ public final class PemKeyStore {
             for (Block b : blocks(keyFile)) {
                 byte[] pkcs8 = switch (b.type()) {
                     case "PRIVATE KEY" -> b.der();
-                    case "RSA PRIVATE KEY" -> new PrivateKeyInfo(
-                            new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
-                            RSAPrivateKey.getInstance(b.der())).getEncoded();
+                    case "RSA PRIVATE KEY" ->
+                        new PrivateKeyInfo(
+                                        new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+                                        RSAPrivateKey.getInstance(b.der()))
+                                .getEncoded();
                     case "EC PRIVATE KEY" -> {
                         ECPrivateKey ec = ECPrivateKey.getInstance(b.der());
-                        yield new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey,
-                                ec.getParametersObject()), ec).getEncoded();
+                        yield new PrivateKeyInfo(
+                                        new AlgorithmIdentifier(
+                                                X9ObjectIdentifiers.id_ecPublicKey, ec.getParametersObject()),
+                                        ec)
+                                .getEncoded();
                     }
                     default -> null;
                 };
@@ -74,12 +78,12 @@ public final class PemKeyStore {
             store.setKeyEntry("registry", key, password, chain.toArray(Certificate[]::new));
             return store;
         } catch (IOException | GeneralSecurityException e) {
-            throw new RegistryException("cannot load TLS certificate " + certFile + " and key " + keyFile + ": " + e.getMessage(), e);
+            throw new RegistryException(
+                    "cannot load TLS certificate " + certFile + " and key " + keyFile + ": " + e.getMessage(), e);
         }
     }
 
-    private record Block(String type, byte[] der) {
-    }
+    private record Block(String type, byte[] der) {}
 
     private static List<Block> blocks(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);

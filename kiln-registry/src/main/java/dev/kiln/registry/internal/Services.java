@@ -6,9 +6,16 @@ import dev.kiln.registry.GarbageCollector;
 import dev.kiln.registry.RegistryStorage;
 
 /** What the endpoints share: storage, the collector's lock, access control, cache, metrics and limits. */
-public record Services(RegistryStorage storage, GarbageCollector gc, Authenticator auth, ManifestCache cache,
-                       Metrics metrics, int maxManifestBytes, long maxBlobBytes, boolean deleteEnabled,
-                       boolean metricsPublic) {
+public record Services(
+        RegistryStorage storage,
+        GarbageCollector gc,
+        Authenticator auth,
+        ManifestCache cache,
+        Metrics metrics,
+        int maxManifestBytes,
+        long maxBlobBytes,
+        boolean deleteEnabled,
+        boolean metricsPublic) {
 
     public static Digest digest(String text, String field) {
         try {

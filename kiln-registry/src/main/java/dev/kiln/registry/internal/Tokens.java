@@ -39,8 +39,7 @@ public final class Tokens {
         this.lifetime = lifetime;
     }
 
-    public record Claims(String user, Map<String, Set<Action>> access, boolean catalog) {
-    }
+    public record Claims(String user, Map<String, Set<Action>> access, boolean catalog) {}
 
     public Duration lifetime() {
         return lifetime;
@@ -87,7 +86,9 @@ public final class Tokens {
                 e.getValue().forEach(a -> actions.add(Action.valueOf(a.asText().toUpperCase(java.util.Locale.ROOT))));
                 access.put(e.getKey(), actions);
             });
-            return Optional.of(new Claims(node.hasNonNull("sub") ? node.get("sub").asText() : null, access,
+            return Optional.of(new Claims(
+                    node.hasNonNull("sub") ? node.get("sub").asText() : null,
+                    access,
                     node.path("catalog").asBoolean()));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();

@@ -1,7 +1,7 @@
 package dev.kiln.registry.internal;
 
-import dev.kiln.content.LimitedInputStream;
 import dev.kiln.content.Digest;
+import dev.kiln.content.LimitedInputStream;
 import dev.kiln.registry.AccessPolicy.Action;
 import dev.kiln.registry.RegistryStorage;
 import dev.kiln.registry.RegistryStorage.Upload;
@@ -23,9 +23,11 @@ final class UploadEndpoints {
         String from = ex.query("from");
         if (mount != null && from != null && Names.isRepository(from)) {
             Digest digest = Services.digest(mount, "mount");
-            if (s.auth().allowed(caller, from).contains(Action.PULL) && s.storage().isLinked(from, digest)) {
+            if (s.auth().allowed(caller, from).contains(Action.PULL)
+                    && s.storage().isLinked(from, digest)) {
                 boolean mounted = s.gc().shared(() -> {
-                    if (!s.storage().isLinked(from, digest) || s.storage().blobSize(digest).isEmpty()) {
+                    if (!s.storage().isLinked(from, digest)
+                            || s.storage().blobSize(digest).isEmpty()) {
                         return false;
                     }
                     s.storage().link(repository, digest);
@@ -45,8 +47,9 @@ final class UploadEndpoints {
         }
         String digestText = ex.query("digest");
         Digest digest = digestText == null ? null : Services.digest(digestText, "digest");
-        Upload upload = s.storage().startUpload(repository,
-                digest != null ? digest.algorithm() : algorithm != null ? algorithm : "sha256");
+        Upload upload = s.storage()
+                .startUpload(
+                        repository, digest != null ? digest.algorithm() : algorithm != null ? algorithm : "sha256");
         if (digest != null) {
             // Single-POST monolithic upload: the body is the whole blob.
             append(ex, upload, null);
@@ -89,8 +92,10 @@ final class UploadEndpoints {
     }
 
     private Upload find(String repository, String id) {
-        return s.storage().upload(repository, id).orElseThrow(() ->
-                new HttpError(404, ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " is unknown in " + repository, id));
+        return s.storage()
+                .upload(repository, id)
+                .orElseThrow(() -> new HttpError(
+                        404, ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " is unknown in " + repository, id));
     }
 
     private void append(Exchange ex, Upload upload, String contentRange) throws IOException {
@@ -100,26 +105,38 @@ final class UploadEndpoints {
         if (contentRange != null) {
             long[] range = parseContentRange(contentRange);
             if (range == null) {
-                throw new HttpError(400, ErrorCode.BLOB_UPLOAD_INVALID,
-                        "Content-Range must be '<start>-<end>' with start <= end < 9223372036854775807", contentRange);
+                throw new HttpError(
+                        400,
+                        ErrorCode.BLOB_UPLOAD_INVALID,
+                        "Content-Range must be '<start>-<end>' with start <= end < 9223372036854775807",
+                        contentRange);
             }
             long length = range[1] - range[0] + 1;
             if (range[0] != size || (declared >= 0 && declared != length)) {
                 rangeHeaders(ex, upload);
-                throw new HttpError(416, ErrorCode.BLOB_UPLOAD_INVALID, "chunk " + contentRange + " does not continue upload at offset "
-                        + size + (declared >= 0 && declared != length ? " or does not match Content-Length " + declared : ""), contentRange);
+                throw new HttpError(
+                        416,
+                        ErrorCode.BLOB_UPLOAD_INVALID,
+                        "chunk " + contentRange + " does not continue upload at offset " + size
+                                + (declared >= 0 && declared != length
+                                        ? " or does not match Content-Length " + declared
+                                        : ""),
+                        contentRange);
             }
             expected = length;
         }
         long room = s.maxBlobBytes() - size;
         if (expected > room) {
-            throw new HttpError(413, ErrorCode.SIZE_INVALID, "blob would exceed " + s.maxBlobBytes() + " bytes", upload.id());
+            throw new HttpError(
+                    413, ErrorCode.SIZE_INVALID, "blob would exceed " + s.maxBlobBytes() + " bytes", upload.id());
         }
         try (InputStream body = ex.body()) {
-            long written = upload.append(expected >= 0 ? LimitedInputStream.exactly(body, expected, "request body") : body, room);
+            long written = upload.append(
+                    expected >= 0 ? LimitedInputStream.exactly(body, expected, "request body") : body, room);
             s.metrics().bytesIn(written);
         } catch (RegistryStorage.UploadTooLargeException e) {
-            throw new HttpError(413, ErrorCode.SIZE_INVALID, "blob would exceed " + s.maxBlobBytes() + " bytes", upload.id());
+            throw new HttpError(
+                    413, ErrorCode.SIZE_INVALID, "blob would exceed " + s.maxBlobBytes() + " bytes", upload.id());
         }
     }
 
@@ -130,8 +147,11 @@ final class UploadEndpoints {
                 return null;
             });
         } catch (RegistryStorage.DigestMismatchException e) {
-            throw new HttpError(400, ErrorCode.DIGEST_INVALID, "uploaded content has digest " + e.actual()
-                    + ", not the " + digest + " the client sent", digest.toString());
+            throw new HttpError(
+                    400,
+                    ErrorCode.DIGEST_INVALID,
+                    "uploaded content has digest " + e.actual() + ", not the " + digest + " the client sent",
+                    digest.toString());
         }
         ex.header(HttpHeader.LOCATION, "/v2/" + upload.repository() + "/blobs/" + digest)
                 .header("Docker-Content-Digest", digest.toString());

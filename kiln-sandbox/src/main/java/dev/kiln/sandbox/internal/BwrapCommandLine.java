@@ -28,12 +28,11 @@ public final class BwrapCommandLine {
      * Host /etc entries a compiler driver, the dynamic loader or a configure script reads. Debian's
      * cc and c++ are symlinks through /etc/alternatives; perl's @INC on Debian includes /etc/perl.
      */
-    private static final List<String> HOST_ETC = List.of(
-            "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "perl", "protocols", "services");
+    private static final List<String> HOST_ETC =
+            List.of("alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "perl", "protocols", "services");
 
     /** Only useful, and only exposed, when the network is shared. */
-    private static final List<String> HOST_ETC_NETWORK = List.of(
-            "resolv.conf", "gai.conf", "ssl", "ca-certificates");
+    private static final List<String> HOST_ETC_NETWORK = List.of("resolv.conf", "gai.conf", "ssl", "ca-certificates");
 
     private final Path hostRoot;
 
@@ -81,7 +80,9 @@ public final class BwrapCommandLine {
 
         a.addAll(List.of("--bind", source.apply(spec.workspace()).toString(), SandboxSpec.WORKSPACE_GUEST_PATH));
         for (Mount m : spec.extraMounts()) {
-            a.addAll(List.of(m.readOnly() ? "--ro-bind" : "--bind", source.apply(m.hostPath()).toString(),
+            a.addAll(List.of(
+                    m.readOnly() ? "--ro-bind" : "--bind",
+                    source.apply(m.hostPath()).toString(),
                     m.guestPath()));
         }
         if (!spec.hermetic()) {
@@ -134,7 +135,7 @@ public final class BwrapCommandLine {
             a.addAll(List.of("--symlink", readLink(localtime), "/etc/localtime"));
         } else if (Files.isRegularFile(localtime)) {
             a.addAll(List.of("--ro-bind", localtime.toString(), "/etc/localtime"));
-            }
+        }
     }
 
     /**

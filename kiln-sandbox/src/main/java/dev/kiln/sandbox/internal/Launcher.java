@@ -30,7 +30,8 @@ public final class Launcher {
      */
     public static final Path STAGE_VIEW = Path.of("/tmp");
 
-    private static final String SUBORDINATE_SCRIPT = String.join("\n",
+    private static final String SUBORDINATE_SCRIPT = String.join(
+            "\n",
             "set -e",
             "nproc=$1 uid=$2 gid=$3 count=$4 bwrap=$5 stage=$6",
             "shift 6",
@@ -45,7 +46,8 @@ public final class Launcher {
                     + " -- \"$bwrap\" --args 3 \"$@\"",
             "");
 
-    private static final String CALLER_SCRIPT = String.join("\n",
+    private static final String CALLER_SCRIPT = String.join(
+            "\n",
             "set -e",
             "nproc=$1 bwrap=$2",
             "shift 2",
@@ -61,18 +63,42 @@ public final class Launcher {
      * @param maxProcesses RLIMIT_NPROC for the build's host identity
      * @param command the sandboxed command (guest paths only), passed to bwrap after {@code --}
      */
-    public static List<String> argv(Path shell, Path unshare, Path bwrap, IdentityMap identity, Path stage,
-            Map<Path, Path> stagedMounts, int maxProcesses, List<String> command) {
+    public static List<String> argv(
+            Path shell,
+            Path unshare,
+            Path bwrap,
+            IdentityMap identity,
+            Path stage,
+            Map<Path, Path> stagedMounts,
+            int maxProcesses,
+            List<String> command) {
         List<String> argv = new ArrayList<>();
         if (identity.kind() == IdentityMap.Kind.SUBORDINATE) {
-            argv.addAll(List.of(unshare.toString(), "--mount", "--propagation", "private", "--",
-                    shell.toString(), "-c", SUBORDINATE_SCRIPT, "kiln-sandbox", Integer.toString(maxProcesses),
-                    Integer.toString(identity.hostUid()), Integer.toString(identity.hostGid()),
-                    Integer.toString(identity.count()), bwrap.toString(), stage.toString()));
+            argv.addAll(List.of(
+                    unshare.toString(),
+                    "--mount",
+                    "--propagation",
+                    "private",
+                    "--",
+                    shell.toString(),
+                    "-c",
+                    SUBORDINATE_SCRIPT,
+                    "kiln-sandbox",
+                    Integer.toString(maxProcesses),
+                    Integer.toString(identity.hostUid()),
+                    Integer.toString(identity.hostGid()),
+                    Integer.toString(identity.count()),
+                    bwrap.toString(),
+                    stage.toString()));
             stagedMounts.forEach((from, to) -> argv.addAll(List.of(from.toString(), to.toString())));
         } else {
-            argv.addAll(List.of(shell.toString(), "-c", CALLER_SCRIPT, "kiln-sandbox",
-                    Integer.toString(maxProcesses), bwrap.toString()));
+            argv.addAll(List.of(
+                    shell.toString(),
+                    "-c",
+                    CALLER_SCRIPT,
+                    "kiln-sandbox",
+                    Integer.toString(maxProcesses),
+                    bwrap.toString()));
         }
         argv.add("--");
         argv.addAll(command);

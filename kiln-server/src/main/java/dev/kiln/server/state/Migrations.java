@@ -21,8 +21,7 @@ final class Migrations {
     /** In order; version N is the N-th file. */
     static final List<String> FILES = List.of("V1__runs_builds_images_checks.sql", "V2__image_contents.sql");
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /** Brings the schema to the newest version; returns how many files were applied. */
     static int apply(Connection connection, Dialect dialect, long now) throws SQLException {
@@ -66,7 +65,8 @@ final class Migrations {
     }
 
     static int currentVersion(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
             return r.next() ? r.getInt(1) : 0;
         }
     }
@@ -80,7 +80,9 @@ final class Migrations {
             }
         }
         return java.util.Arrays.stream(cleaned.toString().split(";\\s*\n"))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static String read(String file) {

@@ -87,7 +87,11 @@ public final class StateStore implements AutoCloseable {
         } catch (java.net.UnknownHostException e) {
             host = "localhost";
         }
-        return open(jdbcUrl, clock, host, ProcessHandle.current().pid(),
+        return open(
+                jdbcUrl,
+                clock,
+                host,
+                ProcessHandle.current().pid(),
                 pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
@@ -99,40 +103,92 @@ public final class StateStore implements AutoCloseable {
 
     /** Records a run as RUNNING; returns its id. */
     public synchronized long startRun(String kind) {
-        return insert("INSERT INTO runs (kind, owner, started_at, status) VALUES (?, ?, ?, ?)",
-                kind, owner, clock.millis(), RunStatus.RUNNING.name());
+        return insert(
+                "INSERT INTO runs (kind, owner, started_at, status) VALUES (?, ?, ?, ?)",
+                kind,
+                owner,
+                clock.millis(),
+                RunStatus.RUNNING.name());
     }
 
     public synchronized void finishRun(long runId, RunStatus status, String summary) {
-        update("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?",
-                status.name(), clock.millis(), summary, runId);
+        update(
+                "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?",
+                status.name(),
+                clock.millis(),
+                summary,
+                runId);
     }
 
-    public synchronized long recordBuild(long runId, String recipe, String packageName, String recipeSha256, Instant startedAt,
-                                         long durationMillis, BuildResult result, List<String> outputs, String logPath,
-                                         String message) {
-        return insert("INSERT INTO builds (run_id, recipe, package, recipe_sha256, started_at, duration_ms, result, outputs,"
-                        + " log_path, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, recipe, packageName, recipeSha256,
-                startedAt.toEpochMilli(), durationMillis, result.name(), String.join("\n", outputs), logPath, message);
+    public synchronized long recordBuild(
+            long runId,
+            String recipe,
+            String packageName,
+            String recipeSha256,
+            Instant startedAt,
+            long durationMillis,
+            BuildResult result,
+            List<String> outputs,
+            String logPath,
+            String message) {
+        return insert(
+                "INSERT INTO builds (run_id, recipe, package, recipe_sha256, started_at, duration_ms, result, outputs,"
+                        + " log_path, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                runId,
+                recipe,
+                packageName,
+                recipeSha256,
+                startedAt.toEpochMilli(),
+                durationMillis,
+                result.name(),
+                String.join("\n", outputs),
+                logPath,
+                message);
     }
 
     /** Records a publication; the contents are stored once per digest, in the same transaction. */
-    public synchronized long recordImage(long runId, String image, String reference, String digest, boolean pushed,
-                                         boolean signed, Records.ImageContents contents) {
+    public synchronized long recordImage(
+            long runId,
+            String image,
+            String reference,
+            String digest,
+            boolean pushed,
+            boolean signed,
+            Records.ImageContents contents) {
         return transaction(() -> {
-            long id = insert("INSERT INTO image_publications (run_id, image, reference, digest, pushed, signed, published_at,"
-                            + " compressed_size, package_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, image, reference,
-                    digest, pushed ? 1 : 0, signed ? 1 : 0, clock.millis(), contents.compressedSize(), contents.packages().size());
-            boolean known = !query("SELECT 1 FROM image_packages WHERE digest = ? LIMIT 1", r -> 1, digest).isEmpty()
-                    || !query("SELECT 1 FROM image_documents WHERE digest = ? LIMIT 1", r -> 1, digest).isEmpty();
+            long id = insert(
+                    "INSERT INTO image_publications (run_id, image, reference, digest, pushed, signed, published_at,"
+                            + " compressed_size, package_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    runId,
+                    image,
+                    reference,
+                    digest,
+                    pushed ? 1 : 0,
+                    signed ? 1 : 0,
+                    clock.millis(),
+                    contents.compressedSize(),
+                    contents.packages().size());
+            boolean known = !query("SELECT 1 FROM image_packages WHERE digest = ? LIMIT 1", r -> 1, digest)
+                            .isEmpty()
+                    || !query("SELECT 1 FROM image_documents WHERE digest = ? LIMIT 1", r -> 1, digest)
+                            .isEmpty();
             if (!known) {
                 for (Records.ImagePackage p : contents.packages()) {
-                    update("INSERT INTO image_packages (digest, name, version, license, origin) VALUES (?, ?, ?, ?, ?)",
-                            digest, p.name(), p.version(), p.license(), p.origin());
+                    update(
+                            "INSERT INTO image_packages (digest, name, version, license, origin) VALUES (?, ?, ?, ?, ?)",
+                            digest,
+                            p.name(),
+                            p.version(),
+                            p.license(),
+                            p.origin());
                 }
                 for (Records.Document d : contents.documents()) {
-                    update("INSERT INTO image_documents (digest, kind, media_type, content) VALUES (?, ?, ?, ?)",
-                            digest, d.kind(), d.mediaType(), d.content());
+                    update(
+                            "INSERT INTO image_documents (digest, kind, media_type, content) VALUES (?, ?, ?, ?)",
+                            digest,
+                            d.kind(),
+                            d.mediaType(),
+                            d.content());
                 }
             }
             return id;
@@ -141,22 +197,27 @@ public final class StateStore implements AutoCloseable {
 
     /** Every image with its latest publication, by name. */
     public synchronized List<Records.CatalogImage> catalog() {
-        return query(CATALOG_SELECT + " JOIN (SELECT image, MAX(id) AS id FROM image_publications GROUP BY image) l"
-                + " ON p.id = l.id ORDER BY p.image", StateStore::catalogImage);
+        return query(
+                CATALOG_SELECT + " JOIN (SELECT image, MAX(id) AS id FROM image_publications GROUP BY image) l"
+                        + " ON p.id = l.id ORDER BY p.image",
+                StateStore::catalogImage);
     }
 
     /** One image with its latest publication, or null when it was never published. */
     public synchronized Records.CatalogImage catalogImage(String image) {
-        List<Records.CatalogImage> found = query(CATALOG_SELECT + " WHERE p.id = (SELECT MAX(id) FROM image_publications"
-                + " WHERE image = ?)", StateStore::catalogImage, image);
+        List<Records.CatalogImage> found = query(
+                CATALOG_SELECT + " WHERE p.id = (SELECT MAX(id) FROM image_publications" + " WHERE image = ?)",
+                StateStore::catalogImage,
+                image);
         return found.isEmpty() ? null : found.get(0);
     }
 
     /** A publication, when its image's content last changed, and whether its digest was ever signed. */
-    private static final String CATALOG_SELECT = "SELECT p.id, p.run_id, p.image, p.reference, p.digest, p.pushed, p.signed,"
-            + " p.published_at, p.compressed_size, p.package_count,"
-            + " (SELECT MAX(q.published_at) FROM image_publications q WHERE q.image = p.image AND q.pushed = 1),"
-            + " (SELECT MAX(s.signed) FROM image_publications s WHERE s.digest = p.digest) FROM image_publications p";
+    private static final String CATALOG_SELECT =
+            "SELECT p.id, p.run_id, p.image, p.reference, p.digest, p.pushed, p.signed,"
+                    + " p.published_at, p.compressed_size, p.package_count,"
+                    + " (SELECT MAX(q.published_at) FROM image_publications q WHERE q.image = p.image AND q.pushed = 1),"
+                    + " (SELECT MAX(s.signed) FROM image_publications s WHERE s.digest = p.digest) FROM image_publications p";
 
     private static Records.CatalogImage catalogImage(ResultSet r) throws SQLException {
         return new Records.CatalogImage(publication(r), instantOrNull(r, 11), r.getInt(12) != 0);
@@ -164,47 +225,66 @@ public final class StateStore implements AutoCloseable {
 
     /** The image's versions, newest first: publications that pushed something new. */
     public synchronized List<ImagePublication> imageHistory(String image, int limit) {
-        return query("SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.image = ? AND p.pushed = 1"
-                + " ORDER BY p.id DESC LIMIT ?", StateStore::publication, image, limit);
+        return query(
+                "SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.image = ? AND p.pushed = 1"
+                        + " ORDER BY p.id DESC LIMIT ?",
+                StateStore::publication,
+                image,
+                limit);
     }
 
     public synchronized List<Records.ImagePackage> imagePackages(String digest) {
-        return query("SELECT name, version, license, origin FROM image_packages WHERE digest = ? ORDER BY name",
-                r -> new Records.ImagePackage(r.getString(1), r.getString(2), r.getString(3), r.getString(4)), digest);
+        return query(
+                "SELECT name, version, license, origin FROM image_packages WHERE digest = ? ORDER BY name",
+                r -> new Records.ImagePackage(r.getString(1), r.getString(2), r.getString(3), r.getString(4)),
+                digest);
     }
 
     /** The document of {@code kind} about the image with {@code digest}, or null. */
     public synchronized Records.Document imageDocument(String digest, String kind) {
-        List<Records.Document> found = query("SELECT kind, media_type, content FROM image_documents WHERE digest = ? AND kind = ?",
-                r -> new Records.Document(r.getString(1), r.getString(2), r.getString(3)), digest, kind);
+        List<Records.Document> found = query(
+                "SELECT kind, media_type, content FROM image_documents WHERE digest = ? AND kind = ?",
+                r -> new Records.Document(r.getString(1), r.getString(2), r.getString(3)),
+                digest,
+                kind);
         return found.isEmpty() ? null : found.get(0);
     }
 
     /** The builds of a package, newest first. */
     public synchronized List<Build> packageBuilds(String packageName, int limit) {
-        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE package = ? ORDER BY id DESC LIMIT ?",
-                StateStore::build, packageName, limit);
+        return query(
+                "SELECT " + BUILD_COLUMNS + " FROM builds WHERE package = ? ORDER BY id DESC LIMIT ?",
+                StateStore::build,
+                packageName,
+                limit);
     }
 
     /** The newest upstream check of package {@code name}, or null when it was never checked. */
     public synchronized UpstreamCheck latestCheck(String packageName) {
-        List<UpstreamCheck> found = query("SELECT id, run_id, recipe, package, current_version, newest_version, monitor, status,"
+        List<UpstreamCheck> found = query(
+                "SELECT id, run_id, recipe, package, current_version, newest_version, monitor, status,"
                         + " message, checked_at FROM upstream_checks WHERE package = ? ORDER BY id DESC LIMIT 1",
-                StateStore::check, packageName);
+                StateStore::check,
+                packageName);
         return found.isEmpty() ? null : found.get(0);
     }
 
     /** The images whose latest publication holds package {@code name}, by name. */
     public synchronized List<String> imagesWithPackage(String name) {
-        return query("SELECT DISTINCT p.image FROM image_packages ip JOIN image_publications p ON p.digest = ip.digest"
+        return query(
+                "SELECT DISTINCT p.image FROM image_packages ip JOIN image_publications p ON p.digest = ip.digest"
                         + " JOIN (SELECT image, MAX(id) AS id FROM image_publications GROUP BY image) l ON p.id = l.id"
-                        + " WHERE ip.name = ? ORDER BY p.image", r -> r.getString(1), name);
+                        + " WHERE ip.name = ? ORDER BY p.image",
+                r -> r.getString(1),
+                name);
     }
 
     /** One run, or null. */
     public synchronized Run run(long id) {
-        List<Run> found = query("SELECT id, kind, owner, started_at, finished_at, status, summary FROM runs WHERE id = ?",
-                StateStore::run, id);
+        List<Run> found = query(
+                "SELECT id, kind, owner, started_at, finished_at, status, summary FROM runs WHERE id = ?",
+                StateStore::run,
+                id);
         return found.isEmpty() ? null : found.get(0);
     }
 
@@ -223,24 +303,57 @@ public final class StateStore implements AutoCloseable {
         long size = r.getLong(9);
         long sizeOrUnknown = r.wasNull() ? -1 : size;
         int count = r.getInt(10);
-        return new ImagePublication(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
-                r.getInt(6) != 0, r.getInt(7) != 0, Instant.ofEpochMilli(r.getLong(8)), sizeOrUnknown, r.wasNull() ? -1 : count);
+        return new ImagePublication(
+                r.getLong(1),
+                r.getLong(2),
+                r.getString(3),
+                r.getString(4),
+                r.getString(5),
+                r.getInt(6) != 0,
+                r.getInt(7) != 0,
+                Instant.ofEpochMilli(r.getLong(8)),
+                sizeOrUnknown,
+                r.wasNull() ? -1 : count);
     }
 
     private static UpstreamCheck check(ResultSet r) throws SQLException {
-        return new UpstreamCheck(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
-                r.getString(6), r.getString(7), r.getString(8), r.getString(9), Instant.ofEpochMilli(r.getLong(10)));
+        return new UpstreamCheck(
+                r.getLong(1),
+                r.getLong(2),
+                r.getString(3),
+                r.getString(4),
+                r.getString(5),
+                r.getString(6),
+                r.getString(7),
+                r.getString(8),
+                r.getString(9),
+                Instant.ofEpochMilli(r.getLong(10)));
     }
 
     private static Run run(ResultSet r) throws SQLException {
-        return new Run(r.getLong(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)),
-                instantOrNull(r, 5), RunStatus.valueOf(r.getString(6)), r.getString(7));
+        return new Run(
+                r.getLong(1),
+                r.getString(2),
+                r.getString(3),
+                Instant.ofEpochMilli(r.getLong(4)),
+                instantOrNull(r, 5),
+                RunStatus.valueOf(r.getString(6)),
+                r.getString(7));
     }
 
     private static Build build(ResultSet r) throws SQLException {
-        return new Build(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
-                Instant.ofEpochMilli(r.getLong(6)), r.getLong(7), BuildResult.valueOf(r.getString(8)), lines(r.getString(9)),
-                r.getString(10), r.getString(11));
+        return new Build(
+                r.getLong(1),
+                r.getLong(2),
+                r.getString(3),
+                r.getString(4),
+                r.getString(5),
+                Instant.ofEpochMilli(r.getLong(6)),
+                r.getLong(7),
+                BuildResult.valueOf(r.getString(8)),
+                lines(r.getString(9)),
+                r.getString(10),
+                r.getString(11));
     }
 
     private interface Work<T> {
@@ -265,17 +378,35 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    public synchronized long recordCheck(long runId, String recipe, String packageName, String current, String newest,
-                                         String monitor, String status, String message) {
-        return insert("INSERT INTO upstream_checks (run_id, recipe, package, current_version, newest_version, monitor, status,"
-                        + " message, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, recipe, packageName, current,
-                newest, monitor, status, message, clock.millis());
+    public synchronized long recordCheck(
+            long runId,
+            String recipe,
+            String packageName,
+            String current,
+            String newest,
+            String monitor,
+            String status,
+            String message) {
+        return insert(
+                "INSERT INTO upstream_checks (run_id, recipe, package, current_version, newest_version, monitor, status,"
+                        + " message, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                runId,
+                recipe,
+                packageName,
+                current,
+                newest,
+                monitor,
+                status,
+                message,
+                clock.millis());
     }
 
     /** The newest runs first. */
     public synchronized List<Run> runs(int limit) {
-        return query("SELECT id, kind, owner, started_at, finished_at, status, summary FROM runs ORDER BY id DESC LIMIT ?",
-                StateStore::run, limit);
+        return query(
+                "SELECT id, kind, owner, started_at, finished_at, status, summary FROM runs ORDER BY id DESC LIMIT ?",
+                StateStore::run,
+                limit);
     }
 
     public synchronized List<Build> builds(long runId) {
@@ -283,13 +414,18 @@ public final class StateStore implements AutoCloseable {
     }
 
     public synchronized List<ImagePublication> images(long runId) {
-        return query("SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.run_id = ? ORDER BY p.id",
-                StateStore::publication, runId);
+        return query(
+                "SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.run_id = ? ORDER BY p.id",
+                StateStore::publication,
+                runId);
     }
 
     public synchronized List<UpstreamCheck> checks(long runId) {
-        return query("SELECT id, run_id, recipe, package, current_version, newest_version, monitor, status, message, checked_at"
-                + " FROM upstream_checks WHERE run_id = ? ORDER BY id", StateStore::check, runId);
+        return query(
+                "SELECT id, run_id, recipe, package, current_version, newest_version, monitor, status, message, checked_at"
+                        + " FROM upstream_checks WHERE run_id = ? ORDER BY id",
+                StateStore::check,
+                runId);
     }
 
     /** The schema version the database is at. */
@@ -329,9 +465,13 @@ public final class StateStore implements AutoCloseable {
             }
         }
         for (long[] id : stale) {
-            update("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ? AND status = ?",
-                    RunStatus.INTERRUPTED.name(), clock.millis(), "the process running it stopped before it finished",
-                    id[0], RunStatus.RUNNING.name());
+            update(
+                    "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ? AND status = ?",
+                    RunStatus.INTERRUPTED.name(),
+                    clock.millis(),
+                    "the process running it stopped before it finished",
+                    id[0],
+                    RunStatus.RUNNING.name());
         }
     }
 

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import dev.kiln.server.ReconcileEvent;
 import dev.kiln.server.RecentEvents;
+import dev.kiln.server.ReconcileEvent;
 import dev.kiln.server.state.Records;
 import dev.kiln.server.state.StateStore;
 import java.io.IOException;
@@ -37,10 +37,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * from under the log directory.
  */
 public final class CatalogServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .registerModule(new SimpleModule().addSerializer(Instant.class, new JsonSerializer<>() {
                 @Override
-                public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+                        throws IOException {
                     gen.writeString(value.toString());
                 }
             }));
@@ -81,7 +83,8 @@ public final class CatalogServer implements AutoCloseable {
         try {
             server.start();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the web catalog on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the web catalog on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return this;
     }
@@ -116,7 +119,8 @@ public final class CatalogServer implements AutoCloseable {
                 return;
             }
             if (reply.attachment() != null) {
-                response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + reply.attachment() + "\"");
+                response.getHeaders()
+                        .put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + reply.attachment() + "\"");
             }
             send(response, callback, 200, reply.contentType(), reply.body());
         } catch (CatalogViews.BadRequest e) {
@@ -156,17 +160,20 @@ public final class CatalogServer implements AutoCloseable {
                     return null;
                 }
                 CatalogViews.Catalog c = views.catalog(query.getValue("q"), query.getValue("sort"));
-                return api ? Reply.json(c)
+                return api
+                        ? Reply.json(c)
                         : Reply.html(Pages.catalog(c, CatalogViews.pageNumber(query.getValue("page")), now));
             }
             case "images" -> {
                 if (name == null || name.isEmpty()) {
                     CatalogViews.Catalog c = views.catalog(query.getValue("q"), query.getValue("sort"));
-                    return api ? Reply.json(c.images())
+                    return api
+                            ? Reply.json(c.images())
                             : Reply.html(Pages.catalog(c, CatalogViews.pageNumber(query.getValue("page")), now));
                 }
                 if (tail != null) {
-                    String docKind = tail.equals("sbom.spdx.json") ? Records.Document.SPDX
+                    String docKind = tail.equals("sbom.spdx.json")
+                            ? Records.Document.SPDX
                             : tail.equals("provenance.json") ? Records.Document.PROVENANCE : null;
                     Records.Document d = docKind == null ? null : views.document(name, docKind);
                     return d == null ? null : new Reply(d.mediaType(), d.content(), name + "." + tail);
@@ -186,10 +193,16 @@ public final class CatalogServer implements AutoCloseable {
                     CatalogViews.Run run = views.run(number(name));
                     return run == null ? null : Reply.json(run);
                 }
-                return api ? Reply.json(views.activity()) : Reply.html(Pages.activity(views.activity(), events.snapshot()));
+                return api
+                        ? Reply.json(views.activity())
+                        : Reply.html(Pages.activity(views.activity(), events.snapshot()));
             }
             case "events" -> {
-                return api ? Reply.json(events.snapshot().stream().map(ReconcileEvent::fields).toList()) : null;
+                return api
+                        ? Reply.json(events.snapshot().stream()
+                                .map(ReconcileEvent::fields)
+                                .toList())
+                        : null;
             }
             case "builds" -> {
                 Records.Build build = name == null ? null : views.build(number(name));
@@ -234,8 +247,12 @@ public final class CatalogServer implements AutoCloseable {
 
     private static void send(Response response, Callback callback, int status, String contentType, String body) {
         response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType.contains("charset") || !contentType.startsWith("text")
-                ? contentType : contentType + "; charset=utf-8");
+        response.getHeaders()
+                .put(
+                        HttpHeader.CONTENT_TYPE,
+                        contentType.contains("charset") || !contentType.startsWith("text")
+                                ? contentType
+                                : contentType + "; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }

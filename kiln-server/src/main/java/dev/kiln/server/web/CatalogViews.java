@@ -14,6 +14,7 @@ final class CatalogViews {
     static final int HISTORY = 50;
     /** Catalog rows per HTML page: a phone-sized page, and the 1,000-image catalog stays quick to render. */
     static final int PAGE = 100;
+
     static final int RUNS = 50;
 
     /** The catalog page: images whose name contains {@code query}, in {@code sort} order. */
@@ -30,21 +31,25 @@ final class CatalogViews {
     }
 
     /** An image page. */
-    record Image(Records.CatalogImage image, List<Records.ImagePublication> history, List<Records.ImagePackage> packages,
-                 boolean hasSbom, boolean hasProvenance) {
-    }
+    record Image(
+            Records.CatalogImage image,
+            List<Records.ImagePublication> history,
+            List<Records.ImagePackage> packages,
+            boolean hasSbom,
+            boolean hasProvenance) {}
 
     /**
      * A package page: its builds, newest first, the images it is in, and what its upstream monitor last
      * said (null when never checked).
      */
-    record PackageView(String name, List<Records.Build> builds, List<String> images, Records.UpstreamCheck upstream) {
-    }
+    record PackageView(String name, List<Records.Build> builds, List<String> images, Records.UpstreamCheck upstream) {}
 
     /** A run with what it did. */
-    record Run(Records.Run run, List<Records.Build> builds, List<Records.ImagePublication> images,
-               List<Records.UpstreamCheck> checks) {
-    }
+    record Run(
+            Records.Run run,
+            List<Records.Build> builds,
+            List<Records.ImagePublication> images,
+            List<Records.UpstreamCheck> checks) {}
 
     private final StateStore state;
 
@@ -56,16 +61,22 @@ final class CatalogViews {
         String q = query == null ? "" : query.strip().toLowerCase(Locale.ROOT);
         String by = sort == null || sort.isBlank() ? "name" : sort;
         Comparator<Records.CatalogImage> order = switch (by) {
-            case "size" -> Comparator.comparingLong((Records.CatalogImage c) -> c.latest().compressedSize());
-            case "packages" -> Comparator.comparingInt((Records.CatalogImage c) -> c.latest().packageCount());
-            case "rebuilt" -> Comparator.comparing((Records.CatalogImage c) -> c.rebuiltAt(),
-                    Comparator.nullsLast(Comparator.reverseOrder()));
-            case "name" -> Comparator.comparing((Records.CatalogImage c) -> c.latest().image());
+            case "size" ->
+                Comparator.comparingLong((Records.CatalogImage c) -> c.latest().compressedSize());
+            case "packages" ->
+                Comparator.comparingInt((Records.CatalogImage c) -> c.latest().packageCount());
+            case "rebuilt" ->
+                Comparator.comparing(
+                        (Records.CatalogImage c) -> c.rebuiltAt(), Comparator.nullsLast(Comparator.reverseOrder()));
+            case "name" ->
+                Comparator.comparing((Records.CatalogImage c) -> c.latest().image());
             default -> throw new BadRequest("sort must be one of name, size, packages, rebuilt; got '" + by + "'");
         };
         List<Records.CatalogImage> images = state.catalog().stream()
-                .filter(c -> q.isEmpty() || c.latest().image().toLowerCase(Locale.ROOT).contains(q))
-                .sorted(order).toList();
+                .filter(c -> q.isEmpty()
+                        || c.latest().image().toLowerCase(Locale.ROOT).contains(q))
+                .sorted(order)
+                .toList();
         return new Catalog(q, by, images);
     }
 
@@ -92,7 +103,10 @@ final class CatalogViews {
             return null;
         }
         String digest = image.latest().digest();
-        return new Image(image, state.imageHistory(name, HISTORY), state.imagePackages(digest),
+        return new Image(
+                image,
+                state.imageHistory(name, HISTORY),
+                state.imagePackages(digest),
                 state.imageDocument(digest, Records.Document.SPDX) != null,
                 state.imageDocument(digest, Records.Document.PROVENANCE) != null);
     }
@@ -108,13 +122,15 @@ final class CatalogViews {
         List<Records.Build> builds = state.packageBuilds(name, HISTORY);
         List<String> images = state.imagesWithPackage(name);
         Records.UpstreamCheck upstream = state.latestCheck(name);
-        return builds.isEmpty() && images.isEmpty() && upstream == null ? null
+        return builds.isEmpty() && images.isEmpty() && upstream == null
+                ? null
                 : new PackageView(name, builds, images, upstream);
     }
 
     List<Run> activity() {
         return state.runs(RUNS).stream()
-                .map(r -> new Run(r, state.builds(r.id()), state.images(r.id()), state.checks(r.id()))).toList();
+                .map(r -> new Run(r, state.builds(r.id()), state.images(r.id()), state.checks(r.id())))
+                .toList();
     }
 
     Run run(long id) {

@@ -25,8 +25,7 @@ final class Html {
             @media (max-width:40em){th.wide,td.wide{display:none}main{padding:.5em}}
             """;
 
-    private Html() {
-    }
+    private Html() {}
 
     static String escape(String s) {
         if (s == null) {

@@ -41,7 +41,8 @@ final class PostgresServer implements AutoCloseable {
         try (Stream<Path> versions = Files.list(base)) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
-                    .max(Comparator.comparing(p -> p.getParent().getFileName().toString(),
+                    .max(Comparator.comparing(
+                            p -> p.getParent().getFileName().toString(),
                             Comparator.comparingInt(v -> v.matches("\\d+") ? Integer.parseInt(v) : 0)))
                     .orElse(null);
         }
@@ -62,11 +63,27 @@ final class PostgresServer implements AutoCloseable {
             UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
             Files.setOwner(server.data, users.lookupPrincipalByName("nobody"));
         }
-        server.run(bin.resolve("initdb").toString(), "-D", server.data.toString(), "-U", "kiln", "--auth=trust",
-                "--encoding=UTF8", "--no-sync");
-        server.run(bin.resolve("pg_ctl").toString(), "-D", server.data.toString(), "-w", "-t", "60",
-                "-l", server.data.resolve("server.log").toString(),
-                "-o", "-h 127.0.0.1 -p " + port + " -k " + server.data + " -c fsync=off", "start");
+        server.run(
+                bin.resolve("initdb").toString(),
+                "-D",
+                server.data.toString(),
+                "-U",
+                "kiln",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-sync");
+        server.run(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                server.data.toString(),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                server.data.resolve("server.log").toString(),
+                "-o",
+                "-h 127.0.0.1 -p " + port + " -k " + server.data + " -c fsync=off",
+                "start");
         return server;
     }
 
@@ -91,7 +108,10 @@ final class PostgresServer implements AutoCloseable {
             argv.addAll(List.of("runuser", "-u", "nobody", "--"));
         }
         argv.addAll(List.of(command));
-        Process p = new ProcessBuilder(argv).directory(root.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(argv)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", argv) + " failed: " + output);

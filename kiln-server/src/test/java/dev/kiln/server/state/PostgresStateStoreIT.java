@@ -18,7 +18,10 @@ class PostgresStateStoreIT extends StateStoreContract {
     @BeforeAll
     static void startServer() throws Exception {
         Path bin = PostgresServer.binaries();
-        Tools.require(bin != null, "PostgreSQL server binaries are not under /usr/lib/postgresql/*/bin", "apt-get install postgresql");
+        Tools.require(
+                bin != null,
+                "PostgreSQL server binaries are not under /usr/lib/postgresql/*/bin",
+                "apt-get install postgresql");
         server = PostgresServer.start(bin);
     }
 
@@ -32,10 +35,12 @@ class PostgresStateStoreIT extends StateStoreContract {
     @Test
     void theDatabaseSettingInLibpqFormReachesTheServer() {
         // what --database postgresql://kiln@127.0.0.1:PORT/postgres becomes, opened as kiln up opens it
-        String url = Settings.builder().database(server.libpqUrl()).build(Map.of()).database();
+        String url =
+                Settings.builder().database(server.libpqUrl()).build(Map.of()).database();
         try (StateStore store = StateStore.open(url, CLOCK)) {
             long run = store.startRun("up");
-            assertThat(store.run(run).owner()).endsWith(":" + ProcessHandle.current().pid());
+            assertThat(store.run(run).owner())
+                    .endsWith(":" + ProcessHandle.current().pid());
             assertThat(store.schemaVersion()).isEqualTo(Migrations.FILES.size());
         }
     }

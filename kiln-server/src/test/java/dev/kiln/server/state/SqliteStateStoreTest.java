@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteStateStoreTest extends StateStoreContract {
     @TempDir
     Path dir;
+
     private int databases;
 
     @Override

@@ -30,13 +30,40 @@ abstract class StateStoreContract {
         try (StateStore store = StateStore.open(url, CLOCK, "host-a", 1, pid -> true)) {
             assertThat(store.schemaVersion()).isEqualTo(Migrations.FILES.size());
             runId = store.startRun("up");
-            store.recordBuild(runId, "recipes/hello.yaml", "hello", "ab".repeat(32), Instant.parse("2026-03-01T11:59:00Z"), 61_000,
-                    BuildResult.SUCCEEDED, List.of("hello-2.10-r0", "hello-doc-2.10-r0"), "/state/logs/hello.log", null);
-            store.recordBuild(runId, "recipes/broken.yaml", "broken", null, Instant.parse("2026-03-01T11:59:30Z"), 5,
-                    BuildResult.FAILED, List.of(), null, "step 2 failed: exit 1");
-            store.recordImage(runId, "hello", "127.0.0.1:5000/kiln/hello:latest", "sha256:" + "cd".repeat(32), true, true,
-                    new Records.ImageContents(4096, List.of(new Records.ImagePackage("hello", "2.10-r0", "GPL-3.0-or-later", "hello")),
-                            List.of(new Records.Document(Records.Document.SPDX, "application/json", "{\"spdxVersion\":\"SPDX-2.3\"}"))));
+            store.recordBuild(
+                    runId,
+                    "recipes/hello.yaml",
+                    "hello",
+                    "ab".repeat(32),
+                    Instant.parse("2026-03-01T11:59:00Z"),
+                    61_000,
+                    BuildResult.SUCCEEDED,
+                    List.of("hello-2.10-r0", "hello-doc-2.10-r0"),
+                    "/state/logs/hello.log",
+                    null);
+            store.recordBuild(
+                    runId,
+                    "recipes/broken.yaml",
+                    "broken",
+                    null,
+                    Instant.parse("2026-03-01T11:59:30Z"),
+                    5,
+                    BuildResult.FAILED,
+                    List.of(),
+                    null,
+                    "step 2 failed: exit 1");
+            store.recordImage(
+                    runId,
+                    "hello",
+                    "127.0.0.1:5000/kiln/hello:latest",
+                    "sha256:" + "cd".repeat(32),
+                    true,
+                    true,
+                    new Records.ImageContents(
+                            4096,
+                            List.of(new Records.ImagePackage("hello", "2.10-r0", "GPL-3.0-or-later", "hello")),
+                            List.of(new Records.Document(
+                                    Records.Document.SPDX, "application/json", "{\"spdxVersion\":\"SPDX-2.3\"}"))));
             store.recordCheck(runId, "hello.yaml", "hello", "2.10", "2.12", "release-monitoring", "UPDATE", null);
             store.finishRun(runId, RunStatus.FAILED, "1 built, 1 failed");
         }
@@ -44,8 +71,15 @@ abstract class StateStoreContract {
         try (StateStore store = StateStore.open(url, CLOCK, "host-a", 2, pid -> true)) {
             assertThat(store.schemaVersion()).isEqualTo(Migrations.FILES.size());
             Run run = store.runs(10).get(0);
-            assertThat(run).isEqualTo(new Run(runId, "up", "host-a:1", CLOCK.instant(), CLOCK.instant(), RunStatus.FAILED,
-                    "1 built, 1 failed"));
+            assertThat(run)
+                    .isEqualTo(new Run(
+                            runId,
+                            "up",
+                            "host-a:1",
+                            CLOCK.instant(),
+                            CLOCK.instant(),
+                            RunStatus.FAILED,
+                            "1 built, 1 failed"));
             List<Build> builds = store.builds(runId);
             assertThat(builds).extracting(Build::recipe).containsExactly("recipes/hello.yaml", "recipes/broken.yaml");
             assertThat(builds.get(0).outputs()).containsExactly("hello-2.10-r0", "hello-doc-2.10-r0");
@@ -63,10 +97,15 @@ abstract class StateStoreContract {
                 assertThat(c.latest().packageCount()).isEqualTo(1);
                 assertThat(c.rebuiltAt()).isEqualTo(CLOCK.instant());
             });
-            assertThat(store.imagePackages("sha256:" + "cd".repeat(32))).extracting(Records.ImagePackage::license)
+            assertThat(store.imagePackages("sha256:" + "cd".repeat(32)))
+                    .extracting(Records.ImagePackage::license)
                     .containsExactly("GPL-3.0-or-later");
-            assertThat(store.imageDocument("sha256:" + "cd".repeat(32), Records.Document.SPDX).content()).contains("SPDX-2.3");
-            assertThat(store.packageBuilds("broken", 5)).singleElement().extracting(Build::message)
+            assertThat(store.imageDocument("sha256:" + "cd".repeat(32), Records.Document.SPDX)
+                            .content())
+                    .contains("SPDX-2.3");
+            assertThat(store.packageBuilds("broken", 5))
+                    .singleElement()
+                    .extracting(Build::message)
                     .isEqualTo("step 2 failed: exit 1");
             assertThat(store.checks(runId)).singleElement().satisfies(c -> {
                 assertThat(c.newestVersion()).isEqualTo("2.12");
@@ -82,18 +121,20 @@ abstract class StateStoreContract {
         long live;
         long elsewhere;
         try (StateStore first = StateStore.open(url, CLOCK, "host-a", 100, pid -> true);
-             StateStore second = StateStore.open(url, CLOCK, "host-a", 200, pid -> true);
-             StateStore other = StateStore.open(url, CLOCK, "host-b", 100, pid -> true)) {
+                StateStore second = StateStore.open(url, CLOCK, "host-a", 200, pid -> true);
+                StateStore other = StateStore.open(url, CLOCK, "host-b", 100, pid -> true)) {
             dead = first.startRun("up");
             live = second.startRun("update");
             elsewhere = other.startRun("up");
         }
         // process 100 of host-a crashed; 200 still runs; host-b's runs are host-b's to judge
         try (StateStore store = StateStore.open(url, CLOCK, "host-a", 300, pid -> pid == 200)) {
-            assertThat(store.runs(10)).extracting(Run::id, Run::status).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(elsewhere, RunStatus.RUNNING),
-                    org.assertj.core.groups.Tuple.tuple(live, RunStatus.RUNNING),
-                    org.assertj.core.groups.Tuple.tuple(dead, RunStatus.INTERRUPTED));
+            assertThat(store.runs(10))
+                    .extracting(Run::id, Run::status)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(elsewhere, RunStatus.RUNNING),
+                            org.assertj.core.groups.Tuple.tuple(live, RunStatus.RUNNING),
+                            org.assertj.core.groups.Tuple.tuple(dead, RunStatus.INTERRUPTED));
             assertThat(store.runs(10).get(2).summary()).contains("stopped before it finished");
         }
     }
@@ -102,13 +143,15 @@ abstract class StateStoreContract {
     void aFailedMigrationLeavesTheSchemaAtItsPreviousVersion() throws Exception {
         String url = freshDatabase();
         // a table in the way of version 1 makes its file fail half-way; nothing of it may stay behind
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE image_publications (x INTEGER)");
         }
         assertThatThrownBy(() -> StateStore.open(url, CLOCK, "host-a", 1, pid -> true))
                 .isInstanceOf(StateException.class)
                 .hasMessageContaining("cannot open the state database");
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             assertThat(Migrations.currentVersion(c)).isZero();
             s.execute("DROP TABLE image_publications");
         }

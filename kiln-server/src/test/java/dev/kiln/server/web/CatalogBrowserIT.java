@@ -49,6 +49,7 @@ class CatalogBrowserIT {
 
     @TempDir
     static Path dir;
+
     static StateStore state;
     static CatalogServer web;
     static ChromeDriver browser;
@@ -56,22 +57,36 @@ class CatalogBrowserIT {
 
     @BeforeAll
     static void reconcileAndServe() throws Exception {
-        Tools.require(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "chromium and chromedriver are not in /usr/bin",
+        Tools.require(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "chromium and chromedriver are not in /usr/bin",
                 "apt-get install chromium chromium-driver");
         Path catalog = ToolCatalog.write(dir);
-        Settings settings = Settings.builder().stateDir(dir.resolve(".kiln")).repository(dir.resolve("packages"))
-                .catalog(catalog).arch("x86_64").sourceDateEpoch(1_700_000_000L).build(System.getenv());
+        Settings settings = Settings.builder()
+                .stateDir(dir.resolve(".kiln"))
+                .repository(dir.resolve("packages"))
+                .catalog(catalog)
+                .arch("x86_64")
+                .sourceDateEpoch(1_700_000_000L)
+                .build(System.getenv());
         state = StateStore.open(settings.database(), Clock.systemUTC());
-        try (RegistryServer registry = new RegistryServer(RegistryConfig.builder(dir.resolve("registry")).addr("127.0.0.1:0")
-                .build()).start()) {
-            Reconciler.Report report = new Reconciler(settings, state, HttpClient.newHttpClient(), Clock.systemUTC(),
-                    events).reconcile(new Reconciler.Request("up",
-                    EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES), List.of(catalog.resolve("recipes/tool.yaml")),
-                    List.of(catalog.resolve("images/tool.yaml")), new Reconciler.RegistryTarget(registry.address(), null)));
+        try (RegistryServer registry = new RegistryServer(RegistryConfig.builder(dir.resolve("registry"))
+                        .addr("127.0.0.1:0")
+                        .build())
+                .start()) {
+            Reconciler.Report report = new Reconciler(
+                            settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), events)
+                    .reconcile(new Reconciler.Request(
+                            "up",
+                            EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES),
+                            List.of(catalog.resolve("recipes/tool.yaml")),
+                            List.of(catalog.resolve("images/tool.yaml")),
+                            new Reconciler.RegistryTarget(registry.address(), null)));
             assertThat(report.failed()).isFalse();
         }
         // an upstream answer as kiln update run records it (this catalog has no monitor to ask)
-        try (StateStore checks = StateStore.open(settings.database(),
+        try (StateStore checks = StateStore.open(
+                settings.database(),
                 Clock.fixed(java.time.Instant.parse("2026-03-01T12:00:00Z"), java.time.ZoneOffset.UTC))) {
             long run = checks.startRun("update");
             checks.recordCheck(run, "tool.yaml", "tool", "1.0.0", "1.1.0", "git", "UPDATE", null);
@@ -89,12 +104,15 @@ class CatalogBrowserIT {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // --no-sandbox: Chromium's own sandbox cannot start as root, which is how CI runs
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,900");
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", DOWNLOADS.toString(),
-                "download.prompt_for_download", false));
+        options.addArguments(
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900");
+        options.setExperimentalOption(
+                "prefs",
+                Map.of("download.default_directory", DOWNLOADS.toString(), "download.prompt_for_download", false));
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
@@ -134,8 +152,11 @@ class CatalogBrowserIT {
         // the image page: pull commands, packages from the SBOM, downloads
         screenshot("image");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("tool");
-        assertThat(browser.findElement(By.id("pull")).getText()).contains("docker pull 127.0.0.1:").contains("/kiln/tool@sha256:");
-        assertThat(browser.findElements(By.cssSelector("#packages tbody tr"))).extracting(WebElement::getText)
+        assertThat(browser.findElement(By.id("pull")).getText())
+                .contains("docker pull 127.0.0.1:")
+                .contains("/kiln/tool@sha256:");
+        assertThat(browser.findElements(By.cssSelector("#packages tbody tr")))
+                .extracting(WebElement::getText)
                 .anySatisfy(t -> assertThat(t).startsWith("tool 1.0.0-r0 MIT"));
         browser.findElement(By.id("sbom")).click();
         Path sbom = DOWNLOADS.resolve("tool.sbom.spdx.json");
@@ -152,18 +173,23 @@ class CatalogBrowserIT {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("tool");
         assertThat(browser.findElement(By.id("upstream")).getText())
                 .isEqualTo("update: current 1.0.0, newest upstream 1.1.0 (git), checked 2026-03-01T12:00:00Z");
-        assertThat(browser.findElement(By.cssSelector("table.builds tbody")).getText()).contains("succeeded").contains("tool-1.0.0-r0");
+        assertThat(browser.findElement(By.cssSelector("table.builds tbody")).getText())
+                .contains("succeeded")
+                .contains("tool-1.0.0-r0");
         browser.findElement(By.cssSelector("a.log")).click();
         screenshot("build-log");
         assertThat(browser.findElement(By.tagName("body")).getText()).contains("tool: pipeline[0]");
 
         browser.get(web.url() + "activity");
         screenshot("activity");
-        assertThat(browser.findElements(By.cssSelector("section h2"))).extracting(WebElement::getText)
+        assertThat(browser.findElements(By.cssSelector("section h2")))
+                .extracting(WebElement::getText)
                 .containsExactly("Run 2 · update · succeeded", "Run 1 · up · succeeded");
         // the progress the terminal printed, line for line
-        assertThat(browser.findElement(By.id("progress")).getText()).contains("==> building packages")
-                .contains("tool: pipeline[0]").contains("==> image tool");
+        assertThat(browser.findElement(By.id("progress")).getText())
+                .contains("==> building packages")
+                .contains("tool: pipeline[0]")
+                .contains("==> image tool");
     }
 
     @Test
@@ -196,13 +222,24 @@ class CatalogBrowserIT {
     @Test
     void aBuildLogIsServedOnlyFromTheLogDirectory() throws Exception {
         long id = state.runs(10).get(1).id();
-        long buildId = state.recordBuild(id, "evil.yaml", "evil", null, java.time.Instant.EPOCH, 0,
-                dev.kiln.server.state.Records.BuildResult.FAILED, List.of(), "/etc/passwd", "recorded with a foreign log path");
-        assertThat(get(HttpClient.newHttpClient(), "builds/" + buildId + "/log").statusCode()).isEqualTo(404);
+        long buildId = state.recordBuild(
+                id,
+                "evil.yaml",
+                "evil",
+                null,
+                java.time.Instant.EPOCH,
+                0,
+                dev.kiln.server.state.Records.BuildResult.FAILED,
+                List.of(),
+                "/etc/passwd",
+                "recorded with a foreign log path");
+        assertThat(get(HttpClient.newHttpClient(), "builds/" + buildId + "/log").statusCode())
+                .isEqualTo(404);
     }
 
     private static HttpResponse<String> get(HttpClient http, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(web.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(web.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void screenshot(String name) throws Exception {

@@ -26,15 +26,25 @@ class CatalogPagingIT {
         try (StateStore state = StateStore.open("jdbc:sqlite:" + dir.resolve("kiln.db"), Clock.systemUTC())) {
             long run = state.startRun("up");
             for (int i = 0; i < 250; i++) {
-                state.recordImage(run, String.format("img-%03d", i), "127.0.0.1:5000/kiln/img-" + i + ":latest",
-                        String.format("sha256:%064x", i), true, false, new Records.ImageContents(1000 + i, List.of(), List.of()));
+                state.recordImage(
+                        run,
+                        String.format("img-%03d", i),
+                        "127.0.0.1:5000/kiln/img-" + i + ":latest",
+                        String.format("sha256:%064x", i),
+                        true,
+                        false,
+                        new Records.ImageContents(1000 + i, List.of(), List.of()));
             }
-            try (CatalogServer web = new CatalogServer(state, new RecentEvents(1), dir.resolve("logs"), Clock.systemUTC())
+            try (CatalogServer web = new CatalogServer(
+                            state, new RecentEvents(1), dir.resolve("logs"), Clock.systemUTC())
                     .start("127.0.0.1", 0)) {
                 HttpClient http = HttpClient.newHttpClient();
                 String first = get(http, web, "").body();
                 assertThat(rows(first)).isEqualTo(100);
-                assertThat(first).contains("page 1 of 3 (250 images)").contains("img-000").doesNotContain("img-100")
+                assertThat(first)
+                        .contains("page 1 of 3 (250 images)")
+                        .contains("img-000")
+                        .doesNotContain("img-100")
                         .contains("<a rel=\"next\" href=\"/?q=&amp;sort=name&amp;page=2\">next</a>");
                 String last = get(http, web, "?page=3").body();
                 assertThat(rows(last)).isEqualTo(50);
@@ -43,7 +53,8 @@ class CatalogPagingIT {
                 HttpResponse<String> bad = get(http, web, "?page=0");
                 assertThat(bad.statusCode()).isEqualTo(400);
                 assertThat(bad.body()).contains("page must be a whole number from 1, got '0'");
-                assertThat(get(http, web, "api/images").body().split("\"image\":", -1)).hasSize(251);
+                assertThat(get(http, web, "api/images").body().split("\"image\":", -1))
+                        .hasSize(251);
             }
         }
     }
@@ -58,6 +69,7 @@ class CatalogPagingIT {
     }
 
     private static HttpResponse<String> get(HttpClient http, CatalogServer web, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(web.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(web.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

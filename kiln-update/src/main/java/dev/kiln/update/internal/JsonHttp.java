@@ -9,8 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -80,9 +80,14 @@ public final class JsonHttp {
                 throw new UpdateException(url, "interrupted", true, e);
             }
             int status = response.statusCode();
-            boolean rateLimited = response.headers().firstValue("x-ratelimit-remaining").map("0"::equals).orElse(false);
+            boolean rateLimited = response.headers()
+                    .firstValue("x-ratelimit-remaining")
+                    .map("0"::equals)
+                    .orElse(false);
             if (status >= 500 || status == 429 || (status == 403 && rateLimited)) {
-                throw new Backoff.Transient("HTTP " + status + (rateLimited ? " (rate limit exhausted)" : ""), null,
+                throw new Backoff.Transient(
+                        "HTTP " + status + (rateLimited ? " (rate limit exhausted)" : ""),
+                        null,
                         RateLimits.serverWait(response.headers(), clock.instant()));
             }
             if (status != 200) {

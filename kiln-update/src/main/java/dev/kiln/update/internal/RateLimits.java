@@ -10,8 +10,7 @@ import java.util.Optional;
  * {@code x-ratelimit-reset} (the epoch second when the quota refills) once the quota is spent.
  */
 public final class RateLimits {
-    private RateLimits() {
-    }
+    private RateLimits() {}
 
     /** The requested wait, or null when the server asked for none. */
     public static Duration serverWait(HttpHeaders headers, Instant now) {
@@ -19,7 +18,8 @@ public final class RateLimits {
         if (retryAfter.isPresent()) {
             return Duration.ofSeconds(Math.max(0, retryAfter.get()));
         }
-        boolean spent = headers.firstValue("x-ratelimit-remaining").map("0"::equals).orElse(false);
+        boolean spent =
+                headers.firstValue("x-ratelimit-remaining").map("0"::equals).orElse(false);
         Optional<Long> reset = headers.firstValue("x-ratelimit-reset").flatMap(RateLimits::seconds);
         if (spent && reset.isPresent()) {
             return Duration.ofSeconds(Math.max(0, reset.get() - now.getEpochSecond() + 1));

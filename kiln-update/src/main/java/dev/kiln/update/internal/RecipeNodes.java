@@ -24,12 +24,10 @@ public final class RecipeNodes {
     private final Node root;
 
     /** A scalar's extent in the text: [start, end), the style character ('"', '\'' or 0 for plain). */
-    public record Span(int start, int end, char quote, int line, int column, String value) {
-    }
+    public record Span(int start, int end, char quote, int line, int column, String value) {}
 
     /** A pipeline step ({@code uses:} something) and its {@code with} entries. */
-    public record StepNode(String uses, int start, int end, int column, MappingNode with, MappingNode node) {
-    }
+    public record StepNode(String uses, int start, int end, int column, MappingNode with, MappingNode node) {}
 
     public RecipeNodes(String file, String text) {
         this.file = file;
@@ -98,9 +96,13 @@ public final class RecipeNodes {
         }
         for (Node step : seq.getValue()) {
             if (value(step, "uses") instanceof ScalarNode uses && step instanceof MappingNode m) {
-                out.add(new StepNode(uses.getValue(), offset(step.getStartMark().getIndex()),
-                        offset(step.getEndMark().getIndex()), step.getStartMark().getColumn(),
-                        value(step, "with") instanceof MappingNode w ? w : null, m));
+                out.add(new StepNode(
+                        uses.getValue(),
+                        offset(step.getStartMark().getIndex()),
+                        offset(step.getEndMark().getIndex()),
+                        step.getStartMark().getColumn(),
+                        value(step, "with") instanceof MappingNode w ? w : null,
+                        m));
             }
             collect(value(step, "pipeline"), out);
         }
@@ -125,7 +127,13 @@ public final class RecipeNodes {
             case SINGLE_QUOTED -> '\'';
             default -> 0;
         };
-        return new Span(start, end, quote, s.getStartMark().getLine() + 1, s.getStartMark().getColumn() + 1, s.getValue());
+        return new Span(
+                start,
+                end,
+                quote,
+                s.getStartMark().getLine() + 1,
+                s.getStartMark().getColumn() + 1,
+                s.getValue());
     }
 
     /** SnakeYAML counts code points; Java strings count UTF-16 units. */

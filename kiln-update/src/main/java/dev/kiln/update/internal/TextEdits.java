@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Replacements of character ranges, applied back to front so earlier offsets stay valid. */
 public final class TextEdits {
-    private record Edit(int start, int end, String replacement) {
-    }
+    private record Edit(int start, int end, String replacement) {}
 
     private final List<Edit> edits = new ArrayList<>();
 

@@ -34,13 +34,15 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
         List<String[]> rows = new ArrayList<>();
         rows.add(row("platform", orDash(a.platform()), orDash(b.platform())));
         rows.add(row("compressed size", size(a.compressedSize()), size(b.compressedSize()) + ratio(sizeRatio(true))));
-        rows.add(row("uncompressed size", size(a.uncompressedSize()),
-                size(b.uncompressedSize()) + ratio(sizeRatio(false))));
+        rows.add(row(
+                "uncompressed size", size(a.uncompressedSize()), size(b.uncompressedSize()) + ratio(sizeRatio(false))));
         rows.add(row("layers", Integer.toString(a.layers()), Integer.toString(b.layers())));
         rows.add(row("packages", packages(a), packages(b)));
         rows.add(row("CVEs", Integer.toString(a.cveTotal()), Integer.toString(b.cveTotal())));
         for (Severity s : Severity.values()) {
-            rows.add(row("  " + s.name().toLowerCase(Locale.ROOT), Integer.toString(a.cves().getOrDefault(s, 0)),
+            rows.add(row(
+                    "  " + s.name().toLowerCase(Locale.ROOT),
+                    Integer.toString(a.cves().getOrDefault(s, 0)),
                     Integer.toString(b.cves().getOrDefault(s, 0))));
         }
         rows.add(row("shell", list(a.shells()), list(b.shells())));
@@ -63,7 +65,8 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
         }
         StringBuilder sb = new StringBuilder();
         for (String[] r : rows) {
-            sb.append(String.format("%-" + w[0] + "s  %-" + w[1] + "s  %s", r[0], r[1], r[2]).stripTrailing())
+            sb.append(String.format("%-" + w[0] + "s  %-" + w[1] + "s  %s", r[0], r[1], r[2])
+                            .stripTrailing())
                     .append('\n');
         }
         return sb.toString();
@@ -71,9 +74,18 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
 
     public String markdown() {
         StringBuilder sb = new StringBuilder();
-        sb.append("| | ").append(cell(a.name())).append(" | ").append(cell(b.name())).append(" |\n|---|---|---|\n");
+        sb.append("| | ")
+                .append(cell(a.name()))
+                .append(" | ")
+                .append(cell(b.name()))
+                .append(" |\n|---|---|---|\n");
         for (String[] r : rows()) {
-            sb.append("| ").append(cell(r[0].strip())).append(" | ").append(cell(r[1])).append(" | ").append(cell(r[2]))
+            sb.append("| ")
+                    .append(cell(r[0].strip()))
+                    .append(" | ")
+                    .append(cell(r[1]))
+                    .append(" | ")
+                    .append(cell(r[2]))
                     .append(" |\n");
         }
         return sb.toString();
@@ -140,17 +152,21 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
     }
 
     private String age(ImageFacts.PackageAge p) {
-        return p == null ? "-" : days(p.built()) + " days (" + p.name() + " " + p.version() + ", "
-                + p.built().toString().substring(0, 10) + ")";
+        return p == null
+                ? "-"
+                : days(p.built()) + " days (" + p.name() + " " + p.version() + ", "
+                        + p.built().toString().substring(0, 10) + ")";
     }
 
     private static String packages(ImageFacts f) {
-        return f.packages() == f.osPackages() ? Integer.toString(f.packages())
+        return f.packages() == f.osPackages()
+                ? Integer.toString(f.packages())
                 : f.packages() + " (" + f.osPackages() + " OS)";
     }
 
     private static String user(ImageFacts f) {
-        return f.runsAsRoot().map(root -> (f.user().isEmpty() ? "(none)" : f.user()) + (root ? " — root" : " — not root"))
+        return f.runsAsRoot()
+                .map(root -> (f.user().isEmpty() ? "(none)" : f.user()) + (root ? " — root" : " — not root"))
                 .orElse("unknown");
     }
 
@@ -167,7 +183,9 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
             return "";
         }
         // a Kiln image is often thousands of times smaller: "0.00x" would say nothing
-        return r >= 0.1 ? String.format(Locale.ROOT, " (%.2fx)", r) : String.format(Locale.ROOT, " (1/%,dx)", Math.round(1 / r));
+        return r >= 0.1
+                ? String.format(Locale.ROOT, " (%.2fx)", r)
+                : String.format(Locale.ROOT, " (1/%,dx)", Math.round(1 / r));
     }
 
     private static Double finite(double d) {

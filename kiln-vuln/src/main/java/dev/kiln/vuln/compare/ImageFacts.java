@@ -21,20 +21,37 @@ import java.util.Optional;
  * @param user the config's user ("" is root by default); null when the image has no config
  * @param oldest the OS package with the oldest build time, if any package has one
  */
-public record ImageFacts(String name, String platform, long compressedSize, long uncompressedSize, int layers,
-        int packages, int osPackages, Map<Severity, Integer> cves, List<String> shells, List<String> packageManagers,
-        String user, PackageAge oldest, PackageAge newest) {
+public record ImageFacts(
+        String name,
+        String platform,
+        long compressedSize,
+        long uncompressedSize,
+        int layers,
+        int packages,
+        int osPackages,
+        Map<Severity, Integer> cves,
+        List<String> shells,
+        List<String> packageManagers,
+        String user,
+        PackageAge oldest,
+        PackageAge newest) {
 
     /** A package and when it was built. */
-    public record PackageAge(String name, String version, Instant built) {
-    }
+    public record PackageAge(String name, String version, Instant built) {}
 
     private static final List<String> BIN_DIRS = List.of("bin", "sbin", "usr/bin", "usr/sbin", "usr/local/bin");
     private static final List<String> SHELLS = List.of("sh", "bash", "ash", "dash", "zsh", "ksh", "busybox");
-    private static final List<String[]> MANAGERS = List.of(new String[] {"apk", "apk"},
-            new String[] {"apt", "apt"}, new String[] {"apt", "apt-get"}, new String[] {"dpkg", "dpkg"},
-            new String[] {"rpm", "rpm"}, new String[] {"dnf", "dnf"}, new String[] {"yum", "yum"},
-            new String[] {"microdnf", "microdnf"}, new String[] {"pip", "pip"}, new String[] {"pip", "pip3"},
+    private static final List<String[]> MANAGERS = List.of(
+            new String[] {"apk", "apk"},
+            new String[] {"apt", "apt"},
+            new String[] {"apt", "apt-get"},
+            new String[] {"dpkg", "dpkg"},
+            new String[] {"rpm", "rpm"},
+            new String[] {"dnf", "dnf"},
+            new String[] {"yum", "yum"},
+            new String[] {"microdnf", "microdnf"},
+            new String[] {"pip", "pip"},
+            new String[] {"pip", "pip3"},
             new String[] {"npm", "npm"});
 
     public ImageFacts {
@@ -44,20 +61,30 @@ public record ImageFacts(String name, String platform, long compressedSize, long
     }
 
     public static ImageFacts of(LoadedImage image, Inventory inventory, ScanReport report) {
-        List<InstalledPackage> os = inventory.packages().stream().filter(p -> p.ecosystem().isOs()).toList();
+        List<InstalledPackage> os =
+                inventory.packages().stream().filter(p -> p.ecosystem().isOs()).toList();
         Comparator<InstalledPackage> byBuilt = Comparator.comparing(InstalledPackage::built);
-        List<InstalledPackage> dated = os.stream().filter(p -> p.built() != null).sorted(byBuilt).toList();
+        List<InstalledPackage> dated =
+                os.stream().filter(p -> p.built() != null).sorted(byBuilt).toList();
         List<String> managers = new ArrayList<>();
         for (String[] m : MANAGERS) {
             if (!managers.contains(m[0]) && executable(image.rootfs(), m[1])) {
                 managers.add(m[0]);
             }
         }
-        return new ImageFacts(image.name(), image.platform() == null ? null : image.platform().toString(),
-                image.compressedSize(), image.uncompressedSize(), image.layers().size(), inventory.packages().size(),
-                os.size(), report.countsBySeverity(),
-                SHELLS.stream().filter(s -> executable(image.rootfs(), s)).toList(), managers,
-                image.user().orElse(null), dated.isEmpty() ? null : age(dated.get(0)),
+        return new ImageFacts(
+                image.name(),
+                image.platform() == null ? null : image.platform().toString(),
+                image.compressedSize(),
+                image.uncompressedSize(),
+                image.layers().size(),
+                inventory.packages().size(),
+                os.size(),
+                report.countsBySeverity(),
+                SHELLS.stream().filter(s -> executable(image.rootfs(), s)).toList(),
+                managers,
+                image.user().orElse(null),
+                dated.isEmpty() ? null : age(dated.get(0)),
                 dated.isEmpty() ? null : age(dated.get(dated.size() - 1)));
     }
 

@@ -14,8 +14,7 @@ import java.util.TreeMap;
 public record PackageDiff(List<InstalledPackage> added, List<InstalledPackage> removed, List<Change> changed) {
 
     /** A package present in both images at different versions. */
-    public record Change(InstalledPackage from, InstalledPackage to) {
-    }
+    public record Change(InstalledPackage from, InstalledPackage to) {}
 
     public PackageDiff {
         added = List.copyOf(added);
@@ -52,17 +51,30 @@ public record PackageDiff(List<InstalledPackage> added, List<InstalledPackage> r
     /** One line per difference: {@code + name version}, {@code - name version}, {@code ~ name from -> to}. */
     public String text() {
         StringBuilder sb = new StringBuilder();
-        removed.forEach(p -> sb.append("- ").append(label(p)).append(' ').append(p.version()).append('\n'));
-        added.forEach(p -> sb.append("+ ").append(label(p)).append(' ').append(p.version()).append('\n'));
-        changed.forEach(c -> sb.append("~ ").append(label(c.to())).append(' ').append(c.from().version()).append(" -> ")
-                .append(c.to().version()).append('\n'));
-        sb.append(added.size()).append(" added, ").append(removed.size()).append(" removed, ").append(changed.size())
+        removed.forEach(p ->
+                sb.append("- ").append(label(p)).append(' ').append(p.version()).append('\n'));
+        added.forEach(p ->
+                sb.append("+ ").append(label(p)).append(' ').append(p.version()).append('\n'));
+        changed.forEach(c -> sb.append("~ ")
+                .append(label(c.to()))
+                .append(' ')
+                .append(c.from().version())
+                .append(" -> ")
+                .append(c.to().version())
+                .append('\n'));
+        sb.append(added.size())
+                .append(" added, ")
+                .append(removed.size())
+                .append(" removed, ")
+                .append(changed.size())
                 .append(" changed\n");
         return sb.toString();
     }
 
     private static String label(InstalledPackage p) {
-        return p.ecosystem().isOs() ? p.name() : p.name() + " (" + p.ecosystem().name().toLowerCase(java.util.Locale.ROOT) + ")";
+        return p.ecosystem().isOs()
+                ? p.name()
+                : p.name() + " (" + p.ecosystem().name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     /** Language packages can repeat a name at several paths; the first (by evidence) stands for them. */

@@ -17,11 +17,11 @@ import java.util.Map;
 
 /** Reads and writes OSV JSON; a file holds one record or a list of records. */
 public final class OsvCodec {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private OsvCodec() {
-    }
+    private OsvCodec() {}
 
     public static List<OsvRecord> parse(byte[] json, String source) {
         JsonNode root;
@@ -70,24 +70,39 @@ public final class OsvCodec {
                         }
                     }
                     if (event == null) {
-                        throw new VulnException(where + ": range event without introduced/fixed/last_affected/limit: "
-                                + e);
+                        throw new VulnException(
+                                where + ": range event without introduced/fixed/last_affected/limit: " + e);
                     }
                     events.add(event);
                 }
                 ranges.add(new OsvRecord.Range(type, r.path("repo").asText(null), events));
             }
-            affected.add(new OsvRecord.Affected(text(pkg, "ecosystem", where + " package", true),
-                    text(pkg, "name", where + " package", true), pkg.path("purl").asText(null), ranges,
-                    strings(a.path("versions")), map(a.path("ecosystem_specific")), map(a.path("database_specific"))));
+            affected.add(new OsvRecord.Affected(
+                    text(pkg, "ecosystem", where + " package", true),
+                    text(pkg, "name", where + " package", true),
+                    pkg.path("purl").asText(null),
+                    ranges,
+                    strings(a.path("versions")),
+                    map(a.path("ecosystem_specific")),
+                    map(a.path("database_specific"))));
         }
         List<OsvRecord.Severity> severity = new ArrayList<>();
         for (JsonNode s : n.path("severity")) {
-            severity.add(new OsvRecord.Severity(s.path("type").asText(""), s.path("score").asText("")));
+            severity.add(new OsvRecord.Severity(
+                    s.path("type").asText(""), s.path("score").asText("")));
         }
-        return new OsvRecord(id, modified, time(n, "published", source, false), time(n, "withdrawn", source, false),
-                strings(n.path("aliases")), strings(n.path("upstream")), n.path("summary").asText(null),
-                n.path("details").asText(null), severity, affected, map(n.path("database_specific")));
+        return new OsvRecord(
+                id,
+                modified,
+                time(n, "published", source, false),
+                time(n, "withdrawn", source, false),
+                strings(n.path("aliases")),
+                strings(n.path("upstream")),
+                n.path("summary").asText(null),
+                n.path("details").asText(null),
+                severity,
+                affected,
+                map(n.path("database_specific")));
     }
 
     public static byte[] toJson(OsvRecord r) {
@@ -186,6 +201,6 @@ public final class OsvCodec {
     }
 
     private static Map<String, Object> map(JsonNode n) {
-        return n.isObject() ? JSON.convertValue(n, new TypeReference<Map<String, Object>>() { }) : Map.of();
+        return n.isObject() ? JSON.convertValue(n, new TypeReference<Map<String, Object>>() {}) : Map.of();
     }
 }

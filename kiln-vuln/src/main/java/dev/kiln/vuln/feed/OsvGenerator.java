@@ -49,13 +49,29 @@ public final class OsvGenerator {
         }
         List<OsvRecord.Affected> affected = new ArrayList<>();
         for (String arch : archs) {
-            affected.add(new OsvRecord.Affected(ecosystem, pkg, "pkg:apk/" + purlNamespace + "/" + pkg + "?arch=" + arch,
-                    List.of(new OsvRecord.Range("ECOSYSTEM", null, events)), List.of(),
-                    Map.of("status", latest.type().wireName()), Map.of()));
+            affected.add(new OsvRecord.Affected(
+                    ecosystem,
+                    pkg,
+                    "pkg:apk/" + purlNamespace + "/" + pkg + "?arch=" + arch,
+                    List.of(new OsvRecord.Range("ECOSYSTEM", null, events)),
+                    List.of(),
+                    Map.of("status", latest.type().wireName()),
+                    Map.of()));
         }
-        AdvisoryEvent first = a.events().stream().min(java.util.Comparator.comparing(AdvisoryEvent::timestamp))
+        AdvisoryEvent first = a.events().stream()
+                .min(java.util.Comparator.comparing(AdvisoryEvent::timestamp))
                 .orElse(latest);
-        return new OsvRecord(a.id(), latest.timestamp(), first.timestamp(), null, List.of(), a.aliases(), null, null,
-                List.of(), affected, Map.of());
+        return new OsvRecord(
+                a.id(),
+                latest.timestamp(),
+                first.timestamp(),
+                null,
+                List.of(),
+                a.aliases(),
+                null,
+                null,
+                List.of(),
+                affected,
+                Map.of());
     }
 }

@@ -6,8 +6,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /** An OSV record (ossf/osv-schema), the fields the scanner and the publisher use. */
-public record OsvRecord(String id, Instant modified, Instant published, Instant withdrawn, List<String> aliases,
-        List<String> upstream, String summary, String details, List<Severity> severity, List<Affected> affected,
+public record OsvRecord(
+        String id,
+        Instant modified,
+        Instant published,
+        Instant withdrawn,
+        List<String> aliases,
+        List<String> upstream,
+        String summary,
+        String details,
+        List<Severity> severity,
+        List<Affected> affected,
         Map<String, Object> databaseSpecific) {
 
     public OsvRecord {
@@ -20,12 +29,17 @@ public record OsvRecord(String id, Instant modified, Instant published, Instant 
         databaseSpecific = databaseSpecific == null ? Map.of() : Map.copyOf(databaseSpecific);
     }
 
-    public record Severity(String type, String score) {
-    }
+    public record Severity(String type, String score) {}
 
     /** One affected package; {@code ecosystemSpecific} carries e.g. the latest advisory status. */
-    public record Affected(String ecosystem, String name, String purl, List<Range> ranges, List<String> versions,
-            Map<String, Object> ecosystemSpecific, Map<String, Object> databaseSpecific) {
+    public record Affected(
+            String ecosystem,
+            String name,
+            String purl,
+            List<Range> ranges,
+            List<String> versions,
+            Map<String, Object> ecosystemSpecific,
+            Map<String, Object> databaseSpecific) {
         public Affected {
             Objects.requireNonNull(ecosystem, "ecosystem");
             Objects.requireNonNull(name, "name");
@@ -45,7 +59,10 @@ public record OsvRecord(String id, Instant modified, Instant published, Instant 
 
     public record Event(Kind kind, String version) {
         public enum Kind {
-            INTRODUCED("introduced"), FIXED("fixed"), LAST_AFFECTED("last_affected"), LIMIT("limit");
+            INTRODUCED("introduced"),
+            FIXED("fixed"),
+            LAST_AFFECTED("last_affected"),
+            LIMIT("limit");
 
             private final String field;
 

@@ -33,7 +33,8 @@ public final class OsvStore {
         List<OsvRecord> incoming = readAll(source);
         int stored = 0;
         for (OsvRecord r : incoming) {
-            String eco = r.affected().isEmpty() ? "unknown" : r.affected().get(0).ecosystem();
+            String eco =
+                    r.affected().isEmpty() ? "unknown" : r.affected().get(0).ecosystem();
             Path target = dir.resolve(safe(eco)).resolve(safe(r.id()) + ".json");
             if (Files.exists(target)) {
                 OsvRecord old = read(target).get(0);
@@ -96,7 +97,9 @@ public final class OsvStore {
             return List.of(source);
         }
         try (Stream<Path> s = Files.walk(source)) {
-            return s.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p)).sorted().toList();
+            return s.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new VulnException("cannot list " + source + ": " + e.getMessage(), e);
         }

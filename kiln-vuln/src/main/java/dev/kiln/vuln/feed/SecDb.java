@@ -26,15 +26,19 @@ import java.util.TreeSet;
  * An Alpine-compatible secdb ({@code security.json}): per origin package, the vulnerability ids fixed in each
  * version, with {@code "0"} listing ids that never affected the package (vulnerabilities.md §3).
  */
-public record SecDb(String apkUrl, List<String> archs, String repoName, String urlPrefix,
+public record SecDb(
+        String apkUrl,
+        List<String> archs,
+        String repoName,
+        String urlPrefix,
         Map<String, Map<String, List<String>>> packages) {
 
     public static final String NAK = "0";
     public static final String APK_URL = "{{urlprefix}}/{{reponame}}/{{arch}}/{{pkg.name}}-{{pkg.ver}}.apk";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Newest version first, {@code "0"} last: readers ignore the order, people read it this way. */
-    private static final Comparator<String> KEY_ORDER = (a, b) -> NAK.equals(a) ? (NAK.equals(b) ? 0 : 1)
-            : NAK.equals(b) ? -1 : ApkVersion.compare(b, a);
+    private static final Comparator<String> KEY_ORDER =
+            (a, b) -> NAK.equals(a) ? (NAK.equals(b) ? 0 : 1) : NAK.equals(b) ? -1 : ApkVersion.compare(b, a);
 
     public SecDb {
         archs = List.copyOf(archs);
@@ -69,7 +73,8 @@ public record SecDb(String apkUrl, List<String> archs, String repoName, String u
                 if (latest == null) {
                     continue;
                 }
-                String key = latest.type() == EventType.FIXED ? latest.fixedVersion()
+                String key = latest.type() == EventType.FIXED
+                        ? latest.fixedVersion()
                         : latest.type() == EventType.FALSE_POSITIVE_DETERMINATION ? NAK : null;
                 if (key != null && !a.aliases().isEmpty()) {
                     fixes.computeIfAbsent(key, k -> new ArrayList<>()).addAll(a.aliases());
@@ -141,7 +146,11 @@ public record SecDb(String apkUrl, List<String> archs, String repoName, String u
         }
         List<String> archs = new ArrayList<>();
         root.path("archs").forEach(a -> archs.add(a.asText()));
-        return new SecDb(root.path("apkurl").asText(APK_URL), archs, root.path("reponame").asText(""),
-                root.path("urlprefix").asText(""), packages);
+        return new SecDb(
+                root.path("apkurl").asText(APK_URL),
+                archs,
+                root.path("reponame").asText(""),
+                root.path("urlprefix").asText(""),
+                packages);
     }
 }

@@ -35,8 +35,8 @@ import java.util.List;
  */
 public final class ImageLoader {
     public static final Platform DEFAULT_PLATFORM = Platform.linux("amd64", null);
-    private static final List<String> ACCEPT = List.of(MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
-            MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
+    private static final List<String> ACCEPT = List.of(
+            MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
 
     private final RegistryClient registry;
 
@@ -66,8 +66,12 @@ public final class ImageLoader {
                 return new LoadedImage(name, null, null, List.of(), Rootfs.ofDirectory(r.dir()));
             }
             ImageSource.LayerTar t = (ImageSource.LayerTar) source;
-            return fromLayers(name, null, null, List.of(new MeasuredLayer("layer " + t.file(), null,
-                    () -> Files.newInputStream(t.file()))), null);
+            return fromLayers(
+                    name,
+                    null,
+                    null,
+                    List.of(new MeasuredLayer("layer " + t.file(), null, () -> Files.newInputStream(t.file()))),
+                    null);
         } catch (OciException | DistributionException | ContentException | UncheckedIOException e) {
             throw new VulnException("image " + name + ": " + e.getMessage(), e);
         }
@@ -75,20 +79,33 @@ public final class ImageLoader {
 
     /** True when {@code have} runs as {@code wanted}: same OS and architecture, variants equal where both say one. */
     public static boolean runsAs(Platform have, Platform wanted) {
-        return have.os().equals(wanted.os()) && have.architecture().equals(wanted.architecture())
-                && (have.variant() == null || wanted.variant() == null || have.variant().equals(wanted.variant()));
+        return have.os().equals(wanted.os())
+                && have.architecture().equals(wanted.architecture())
+                && (have.variant() == null
+                        || wanted.variant() == null
+                        || have.variant().equals(wanted.variant()));
     }
 
     private LoadedImage fromSet(String name, OciImageSet set, Platform wanted) {
-        OciImage image = set.images().stream().filter(i -> runsAs(i.platform(), wanted)).findFirst()
-                .orElseThrow(() -> noPlatform(name, wanted, set.images().stream().map(OciImage::platform).toList()));
+        OciImage image = set.images().stream()
+                .filter(i -> runsAs(i.platform(), wanted))
+                .findFirst()
+                .orElseThrow(() -> noPlatform(
+                        name,
+                        wanted,
+                        set.images().stream().map(OciImage::platform).toList()));
         return fromImage(name, image);
     }
 
     private LoadedImage fromDocker(String name, ImageSource.DockerArchiveFile d, Platform wanted) {
         List<DockerArchive.Loaded> loaded = new DockerArchive(d.file(), null).read();
-        OciImage image = loaded.stream().map(DockerArchive.Loaded::image).filter(i -> runsAs(i.platform(), wanted))
-                .findFirst().orElseThrow(() -> noPlatform(name, wanted,
+        OciImage image = loaded.stream()
+                .map(DockerArchive.Loaded::image)
+                .filter(i -> runsAs(i.platform(), wanted))
+                .findFirst()
+                .orElseThrow(() -> noPlatform(
+                        name,
+                        wanted,
                         loaded.stream().map(l -> l.image().platform()).toList()));
         return fromImage(name, image);
     }
@@ -98,7 +115,8 @@ public final class ImageLoader {
         List<MeasuredLayer> layers = new ArrayList<>();
         List<Descriptor> descriptors = new ArrayList<>();
         for (Blob b : image.layers()) {
-            layers.add(new MeasuredLayer("layer " + b.descriptor().digest(), b.descriptor().digest(), b::open));
+            layers.add(new MeasuredLayer(
+                    "layer " + b.descriptor().digest(), b.descriptor().digest(), b::open));
             descriptors.add(b.descriptor());
         }
         return fromLayers(name, image.platform(), config, layers, descriptors);
@@ -113,10 +131,17 @@ public final class ImageLoader {
         if (MediaTypes.isIndex(mediaType(top))) {
             ImageIndex index = ImageIndex.parse(top.body());
             Descriptor chosen = index.manifests().stream()
-                    .filter(m -> MediaTypes.isManifest(m.mediaType()) && m.platform() != null
+                    .filter(m -> MediaTypes.isManifest(m.mediaType())
+                            && m.platform() != null
                             && runsAs(m.platform(), wanted))
-                    .findFirst().orElseThrow(() -> noPlatform(name, wanted, index.manifests().stream()
-                            .map(Descriptor::platform).filter(p -> p != null).toList()));
+                    .findFirst()
+                    .orElseThrow(() -> noPlatform(
+                            name,
+                            wanted,
+                            index.manifests().stream()
+                                    .map(Descriptor::platform)
+                                    .filter(p -> p != null)
+                                    .toList()));
             manifest = registry.getManifest(ref.withDigest(chosen.digest()), ACCEPT);
         }
         Manifest m = Manifest.parse(manifest.body());
@@ -147,7 +172,11 @@ public final class ImageLoader {
     }
 
     /** @param descriptors the layers' descriptors, in order; null for a bare layer tar */
-    private LoadedImage fromLayers(String name, Platform platform, ImageConfig config, List<MeasuredLayer> layers,
+    private LoadedImage fromLayers(
+            String name,
+            Platform platform,
+            ImageConfig config,
+            List<MeasuredLayer> layers,
             List<Descriptor> descriptors) {
         Rootfs fs;
         try {
@@ -158,8 +187,11 @@ public final class ImageLoader {
         List<LoadedImage.Layer> facts = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Descriptor d = descriptors == null ? null : descriptors.get(i);
-            facts.add(new LoadedImage.Layer(d == null ? null : d.digest(), d == null ? null : d.mediaType(),
-                    layers.get(i).compressed(), layers.get(i).uncompressed()));
+            facts.add(new LoadedImage.Layer(
+                    d == null ? null : d.digest(),
+                    d == null ? null : d.mediaType(),
+                    layers.get(i).compressed(),
+                    layers.get(i).uncompressed()));
         }
         return new LoadedImage(name, platform, config, facts, fs);
     }

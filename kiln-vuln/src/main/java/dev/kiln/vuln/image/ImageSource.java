@@ -106,8 +106,10 @@ public sealed interface ImageSource {
         try {
             return new Registry(ImageReference.parse(reference));
         } catch (OciException e) {
-            throw new VulnException("image target '" + target + "' is neither an existing file or directory nor an"
-                    + " image reference: " + e.getMessage(), e);
+            throw new VulnException(
+                    "image target '" + target + "' is neither an existing file or directory nor an"
+                            + " image reference: " + e.getMessage(),
+                    e);
         }
     }
 

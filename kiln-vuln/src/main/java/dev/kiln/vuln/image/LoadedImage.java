@@ -14,8 +14,7 @@ import java.util.Optional;
 public record LoadedImage(String name, Platform platform, ImageConfig config, List<Layer> layers, Rootfs rootfs) {
 
     /** A layer as stored ({@code compressedSize}, {@code digest}, null for a bare tar) and unpacked. */
-    public record Layer(Digest digest, String mediaType, long compressedSize, long uncompressedSize) {
-    }
+    public record Layer(Digest digest, String mediaType, long compressedSize, long uncompressedSize) {}
 
     public LoadedImage {
         layers = List.copyOf(layers);
@@ -27,16 +26,21 @@ public record LoadedImage(String name, Platform platform, ImageConfig config, Li
 
     /** What the image costs to pull: the stored layer bytes; -1 for an unpacked rootfs. */
     public long compressedSize() {
-        return layers.isEmpty() ? -1 : layers.stream().mapToLong(Layer::compressedSize).sum();
+        return layers.isEmpty()
+                ? -1
+                : layers.stream().mapToLong(Layer::compressedSize).sum();
     }
 
     /** What it takes on disk: the layer tars unpacked, or the files of an unpacked rootfs. */
     public long uncompressedSize() {
-        return layers.isEmpty() ? rootfs.totalSize() : layers.stream().mapToLong(Layer::uncompressedSize).sum();
+        return layers.isEmpty()
+                ? rootfs.totalSize()
+                : layers.stream().mapToLong(Layer::uncompressedSize).sum();
     }
 
     /** The config's user; empty when the image has no config, "" when the config names none (root). */
     public Optional<String> user() {
-        return configIfAny().map(c -> c.config().user() == null ? "" : c.config().user());
+        return configIfAny()
+                .map(c -> c.config().user() == null ? "" : c.config().user());
     }
 }

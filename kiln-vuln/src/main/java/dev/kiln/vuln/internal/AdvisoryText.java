@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 public final class AdvisoryText {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9/][A-Za-z0-9 ._/()+,;=~@-]*");
     private static final Pattern NOT_A_STRING = Pattern.compile(
-            "[-+]?([0-9][0-9_]*(\\.[0-9_]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?|0x[0-9a-f]+|0o?[0-7]+|[0-9:]+|true|false|yes|no|on|off|null|~|y|n", Pattern.CASE_INSENSITIVE);
+            "[-+]?([0-9][0-9_]*(\\.[0-9_]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?|0x[0-9a-f]+|0o?[0-7]+|[0-9:]+|true|false|yes|no|on|off|null|~|y|n",
+            Pattern.CASE_INSENSITIVE);
 
-    private AdvisoryText() {
-    }
+    private AdvisoryText() {}
 
     public static String document(AdvisoryDocument doc) {
         StringBuilder sb = new StringBuilder();
@@ -53,7 +53,8 @@ public final class AdvisoryText {
         String pad = " ".repeat(dashColumn);
         String in = pad + "  ";
         List<String> lines = new ArrayList<>();
-        lines.add(pad + "- timestamp: " + DateTimeFormatter.ISO_INSTANT.format(e.timestamp().truncatedTo(ChronoUnit.SECONDS)));
+        lines.add(pad + "- timestamp: "
+                + DateTimeFormatter.ISO_INSTANT.format(e.timestamp().truncatedTo(ChronoUnit.SECONDS)));
         lines.add(in + "type: " + e.type().wireName());
         EventData data = e.data();
         if (data instanceof EventData.Detection d) {
@@ -83,7 +84,9 @@ public final class AdvisoryText {
 
     /** A plain scalar when YAML reads it back as the same string, else a double-quoted one. */
     public static String scalar(String s) {
-        if (PLAIN.matcher(s).matches() && !s.endsWith(" ") && !NOT_A_STRING.matcher(s).matches()) {
+        if (PLAIN.matcher(s).matches()
+                && !s.endsWith(" ")
+                && !NOT_A_STRING.matcher(s).matches()) {
             return s;
         }
         StringBuilder sb = new StringBuilder("\"");

@@ -40,19 +40,23 @@ public final class AdvisoryYaml {
     private static final Set<String> TOP_KEYS = Set.of("schema-version", "package", "advisories");
     private static final Set<String> ADVISORY_KEYS = Set.of("id", "aliases", "events");
     private static final Set<String> EVENT_KEYS = Set.of("timestamp", "type", "data");
-    private static final List<String> SCAN_KEYS = List.of("subpackageName", "componentID", "componentName",
-            "componentVersion", "componentType", "componentLocation", "scanner");
+    private static final List<String> SCAN_KEYS = List.of(
+            "subpackageName",
+            "componentID",
+            "componentName",
+            "componentVersion",
+            "componentType",
+            "componentLocation",
+            "scanner");
     private static final List<String> NVD_KEYS = List.of("cpeSearched", "cpeFound");
 
     /** Where an advisory is in the text: 0-based first and last content lines, and the events' item column. */
-    public record AdvisorySpan(String id, int firstLine, int lastLine, int lastEventFirstLine, int eventColumn,
-            int advisoryColumn) {
-    }
+    public record AdvisorySpan(
+            String id, int firstLine, int lastLine, int lastEventFirstLine, int eventColumn, int advisoryColumn) {}
 
     /** The decoded document (null when problems were found), the problems, and the advisories' spans. */
-    public record Result(AdvisoryDocument document, List<String> problems, List<String> warnings,
-            List<AdvisorySpan> spans) {
-    }
+    public record Result(
+            AdvisoryDocument document, List<String> problems, List<String> warnings, List<AdvisorySpan> spans) {}
 
     private final String source;
     private final Clock clock;
@@ -68,7 +72,10 @@ public final class AdvisoryYaml {
     public static Result decode(String text, String source, Clock clock) {
         AdvisoryYaml d = new AdvisoryYaml(source, clock);
         AdvisoryDocument doc = d.decode(text);
-        return new Result(d.problems.isEmpty() ? doc : null, List.copyOf(d.problems), List.copyOf(d.warnings),
+        return new Result(
+                d.problems.isEmpty() ? doc : null,
+                List.copyOf(d.problems),
+                List.copyOf(d.warnings),
                 List.copyOf(d.spans));
     }
 
@@ -149,8 +156,10 @@ public final class AdvisoryYaml {
         if (v[0] != 2) {
             problem(line(node), "field 'schema-version': major version must be 2, found '" + schema + "'");
         } else if (v[1] > 0 || v[2] > 2) {
-            problem(line(node), "field 'schema-version': '" + schema + "' is newer than the supported "
-                    + AdvisoryDocument.SCHEMA_VERSION);
+            problem(
+                    line(node),
+                    "field 'schema-version': '" + schema + "' is newer than the supported "
+                            + AdvisoryDocument.SCHEMA_VERSION);
         }
     }
 
@@ -190,8 +199,9 @@ public final class AdvisoryYaml {
         String id = requiredScalar(m, f, "id");
         String where = "advisory " + (id == null ? "?" : id);
         if (id != null && !Advisory.ID.matcher(id).matches()) {
-            problem(line(f.get("id")), where + ": field 'id' must match " + Advisory.ID.pattern() + ", found '" + id
-                    + "'");
+            problem(
+                    line(f.get("id")),
+                    where + ": field 'id' must match " + Advisory.ID.pattern() + ", found '" + id + "'");
         }
         List<String> aliases = new ArrayList<>();
         Node an = f.get("aliases");
@@ -235,7 +245,12 @@ public final class AdvisoryYaml {
         } else if (en != null) {
             problem(line(en), where + ": field 'events': expected a list");
         }
-        spans.add(new AdvisorySpan(id, line(m) - 1, lastContentLine(m), lastEventLine, eventColumn,
+        spans.add(new AdvisorySpan(
+                id,
+                line(m) - 1,
+                lastContentLine(m),
+                lastEventLine,
+                eventColumn,
                 m.getStartMark().getColumn()));
         return problems.size() == before ? new Advisory(id, aliases, events) : null;
     }
@@ -253,12 +268,15 @@ public final class AdvisoryYaml {
             try {
                 at = OffsetDateTime.parse(ts).toInstant();
                 if (at.isAfter(clock.instant().plus(FUTURE_TOLERANCE))) {
-                    problem(line(f.get("timestamp")), where + ": event timestamp " + ts
-                            + " is more than two hours in the future");
+                    problem(
+                            line(f.get("timestamp")),
+                            where + ": event timestamp " + ts + " is more than two hours in the future");
                 }
             } catch (DateTimeParseException e) {
-                problem(line(f.get("timestamp")), where + ": event timestamp: expected RFC 3339 (e.g. "
-                        + "2024-07-31T07:29:00Z), found '" + ts + "'");
+                problem(
+                        line(f.get("timestamp")),
+                        where + ": event timestamp: expected RFC 3339 (e.g. " + "2024-07-31T07:29:00Z), found '" + ts
+                                + "'");
             }
         }
         if (typeName == null) {
@@ -266,8 +284,12 @@ public final class AdvisoryYaml {
         }
         EventType type = EventType.ofWireName(typeName).orElse(null);
         if (type == null) {
-            problem(line(f.get("type")), where + ": unknown event type '" + typeName + "', expected one of "
-                    + java.util.Arrays.stream(EventType.values()).map(EventType::wireName).toList());
+            problem(
+                    line(f.get("type")),
+                    where + ": unknown event type '" + typeName + "', expected one of "
+                            + java.util.Arrays.stream(EventType.values())
+                                    .map(EventType::wireName)
+                                    .toList());
             return null;
         }
         EventData data = data(type, f.get("data"), m, where + ": " + typeName + " event");
@@ -275,7 +297,9 @@ public final class AdvisoryYaml {
     }
 
     private EventData data(EventType type, Node node, Node event, String where) {
-        if (node == null && type != EventType.DETECTION && type != EventType.FIXED
+        if (node == null
+                && type != EventType.DETECTION
+                && type != EventType.FIXED
                 && type != EventType.FALSE_POSITIVE_DETERMINATION) {
             return new EventData.Note(null);
         }
@@ -297,8 +321,9 @@ public final class AdvisoryYaml {
                     default -> null;
                 };
                 if (keys == null) {
-                    problem(line(f.get("type")), where + ": detection type must be manual, nvdapi or scan/v1, found '"
-                            + kind + "'");
+                    problem(
+                            line(f.get("type")),
+                            where + ": detection type must be manual, nvdapi or scan/v1, found '" + kind + "'");
                     return null;
                 }
                 Map<String, String> details = new LinkedHashMap<>();
@@ -316,8 +341,9 @@ public final class AdvisoryYaml {
                         }
                     }
                 } else {
-                    problem(line(inner == null ? m : inner), where + ": " + kind + " detection needs a 'data' mapping"
-                            + " with " + keys);
+                    problem(
+                            line(inner == null ? m : inner),
+                            where + ": " + kind + " detection needs a 'data' mapping" + " with " + keys);
                 }
                 return new EventData.Detection(kind, details);
             }
@@ -325,8 +351,10 @@ public final class AdvisoryYaml {
                 Map<String, Node> f = fields(m, Set.of("fixed-version"), where + " data");
                 String v = requiredScalar(m, f, "fixed-version");
                 if (v != null && !FIXED_VERSION.matcher(v).matches()) {
-                    problem(line(f.get("fixed-version")), where + ": fixed-version must be a package version with its"
-                            + " revision (VERSION-rN), found '" + v + "'");
+                    problem(
+                            line(f.get("fixed-version")),
+                            where + ": fixed-version must be a package version with its"
+                                    + " revision (VERSION-rN), found '" + v + "'");
                     return null;
                 }
                 return v == null ? null : new EventData.Fixed(v);
@@ -340,9 +368,12 @@ public final class AdvisoryYaml {
                 }
                 FalsePositiveType fp = FalsePositiveType.ofWireName(t).orElse(null);
                 if (fp == null) {
-                    problem(line(f.get("type")), where + ": unknown false-positive type '" + t + "', expected one of "
-                            + java.util.Arrays.stream(FalsePositiveType.values()).map(FalsePositiveType::wireName)
-                                    .toList());
+                    problem(
+                            line(f.get("type")),
+                            where + ": unknown false-positive type '" + t + "', expected one of "
+                                    + java.util.Arrays.stream(FalsePositiveType.values())
+                                            .map(FalsePositiveType::wireName)
+                                            .toList());
                     return null;
                 }
                 return new EventData.FalsePositive(fp, note);
@@ -359,8 +390,9 @@ public final class AdvisoryYaml {
         for (NodeTuple t : m.getValue()) {
             String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
             if (key == null || !allowed.contains(key)) {
-                problem(line(t.getKeyNode()), where + ": unknown field '" + key + "', expected one of "
-                        + new java.util.TreeSet<>(allowed));
+                problem(
+                        line(t.getKeyNode()),
+                        where + ": unknown field '" + key + "', expected one of " + new java.util.TreeSet<>(allowed));
                 continue;
             }
             out.put(key, t.getValueNode());

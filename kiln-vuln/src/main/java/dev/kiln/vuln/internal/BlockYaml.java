@@ -148,8 +148,8 @@ final class BlockYaml {
                 break;
             }
         }
-        return new SequenceNode(Tag.SEQ, true, items, start, items.get(items.size() - 1).getEndMark(),
-                DumperOptions.FlowStyle.BLOCK);
+        return new SequenceNode(
+                Tag.SEQ, true, items, start, items.get(items.size() - 1).getEndMark(), DumperOptions.FlowStyle.BLOCK);
     }
 
     /** The offset of the ':' that ends a plain key at {@code col}, or -1 when the line holds no key there. */
@@ -158,8 +158,14 @@ final class BlockYaml {
         int end = lineEnd(l);
         char first = text.charAt(i);
         if ("[]{}#&*!|>'\"%@`,?-:".indexOf(first) >= 0) {
-            if (first == '\'' || first == '"' || first == '[' || first == '{' || first == '?' || first == '&'
-                    || first == '!' || first == '*') {
+            if (first == '\''
+                    || first == '"'
+                    || first == '['
+                    || first == '{'
+                    || first == '?'
+                    || first == '&'
+                    || first == '!'
+                    || first == '*') {
                 throw UNSUPPORTED;
             }
             return -1;
@@ -191,8 +197,13 @@ final class BlockYaml {
             while (text.charAt(keyStop - 1) == ' ') {
                 keyStop--;
             }
-            ScalarNode key = new ScalarNode(Tag.STR, true, text.substring(keyStart, keyStop), mark(l, col),
-                    mark(l, keyStop - starts[l]), DumperOptions.ScalarStyle.PLAIN);
+            ScalarNode key = new ScalarNode(
+                    Tag.STR,
+                    true,
+                    text.substring(keyStart, keyStop),
+                    mark(l, col),
+                    mark(l, keyStop - starts[l]),
+                    DumperOptions.ScalarStyle.PLAIN);
             itemColumn = -1;
             int i = colon + 1;
             int end = lineEnd(l);
@@ -266,11 +277,16 @@ final class BlockYaml {
             }
             int after = j + 1;
             trailer(after, end);
-            return new ScalarNode(Tag.STR, true, sb.toString(), mark(l, col), mark(l, after - starts[l]),
+            return new ScalarNode(
+                    Tag.STR,
+                    true,
+                    sb.toString(),
+                    mark(l, col),
+                    mark(l, after - starts[l]),
                     first == '"' ? DumperOptions.ScalarStyle.DOUBLE_QUOTED : DumperOptions.ScalarStyle.SINGLE_QUOTED);
         }
-        if ("[]{}#&*!|>%@`,?".indexOf(first) >= 0 || ((first == '-' || first == ':')
-                && (i + 1 == end || text.charAt(i + 1) == ' '))) {
+        if ("[]{}#&*!|>%@`,?".indexOf(first) >= 0
+                || ((first == '-' || first == ':') && (i + 1 == end || text.charAt(i + 1) == ' '))) {
             throw UNSUPPORTED;
         }
         int stop = i;
@@ -289,7 +305,12 @@ final class BlockYaml {
         if (continues(l, owner)) {
             throw UNSUPPORTED; // a plain scalar folded over several lines
         }
-        return new ScalarNode(Tag.STR, true, text.substring(i, stop), mark(l, col), mark(l, stop - starts[l]),
+        return new ScalarNode(
+                Tag.STR,
+                true,
+                text.substring(i, stop),
+                mark(l, col),
+                mark(l, stop - starts[l]),
                 DumperOptions.ScalarStyle.PLAIN);
     }
 

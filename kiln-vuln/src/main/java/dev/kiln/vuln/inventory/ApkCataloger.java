@@ -16,8 +16,7 @@ import java.util.Set;
 final class ApkCataloger {
     private static final List<String> LOCATIONS = List.of("lib/apk/db/installed", "usr/lib/apk/db/installed");
 
-    private ApkCataloger() {
-    }
+    private ApkCataloger() {}
 
     static List<InstalledPackage> catalog(Rootfs fs, OsRelease os) {
         List<InstalledPackage> out = new ArrayList<>();
@@ -53,8 +52,16 @@ final class ApkCataloger {
         for (String line : (text + "\n\n").split("\n", -1)) {
             if (line.isEmpty()) {
                 if (name != null && version != null) {
-                    out.add(new InstalledPackage(Ecosystem.APK, name, version, origin, arch,
-                            Purls.apk(os, name, version, arch, origin), List.of(dbPath), files, built));
+                    out.add(new InstalledPackage(
+                            Ecosystem.APK,
+                            name,
+                            version,
+                            origin,
+                            arch,
+                            Purls.apk(os, name, version, arch, origin),
+                            List.of(dbPath),
+                            files,
+                            built));
                 }
                 name = version = arch = origin = null;
                 built = null;

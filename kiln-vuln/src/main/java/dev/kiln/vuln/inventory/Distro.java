@@ -29,8 +29,8 @@ public record Distro(String id, String release) {
         int colon = text.indexOf(':');
         Distro d = colon < 0 ? new Distro(text, "") : new Distro(text.substring(0, colon), text.substring(colon + 1));
         if (d.id.isEmpty() || !d.id.matches("[a-z0-9._-]+")) {
-            throw new IllegalArgumentException("expected a distribution as ID or ID:RELEASE (e.g. wolfi, alpine:3.18),"
-                    + " found '" + text + "'");
+            throw new IllegalArgumentException(
+                    "expected a distribution as ID or ID:RELEASE (e.g. wolfi, alpine:3.18)," + " found '" + text + "'");
         }
         return d;
     }
@@ -55,8 +55,8 @@ public record Distro(String id, String release) {
         return Optional.of(new Distro(id, release));
     }
 
-    private static final java.util.Set<String> OS_IDS = java.util.Set.of("wolfi", "chainguard", "alpine", "kiln",
-            "minimos", "echo", "debian", "ubuntu");
+    private static final java.util.Set<String> OS_IDS =
+            java.util.Set.of("wolfi", "chainguard", "alpine", "kiln", "minimos", "echo", "debian", "ubuntu");
 
     public boolean isKnown() {
         return !id.isEmpty();

@@ -24,8 +24,7 @@ final class DpkgCataloger {
     /** Files unpacked, maybe partly, but not configured: still on disk, so still vulnerable; reported with the state. */
     private static final Set<String> ON_DISK = Set.of("unpacked", "half-configured", "half-installed");
 
-    private DpkgCataloger() {
-    }
+    private DpkgCataloger() {}
 
     /** The third word of {@code Status: WANT FLAG STATE}. */
     private static String state(String status) {
@@ -36,14 +35,15 @@ final class DpkgCataloger {
     static List<InstalledPackage> catalog(Rootfs fs, OsRelease os) {
         List<InstalledPackage> out = new ArrayList<>();
         String status = "var/lib/dpkg/status";
-        fs.read(status).ifPresent(b -> stanzas(b).forEach(s -> {
-            String state = state(s.getOrDefault("Status", ""));
-            if (CONFIGURED.contains(state)) {
-                out.add(pkg(fs, os, s, status));
-            } else if (ON_DISK.contains(state)) {
-                out.add(pkg(fs, os, s, status).withStatus(state));
-            }
-        }));
+        fs.read(status)
+                .ifPresent(b -> stanzas(b).forEach(s -> {
+                    String state = state(s.getOrDefault("Status", ""));
+                    if (CONFIGURED.contains(state)) {
+                        out.add(pkg(fs, os, s, status));
+                    } else if (ON_DISK.contains(state)) {
+                        out.add(pkg(fs, os, s, status).withStatus(state));
+                    }
+                }));
         for (String f : fs.files(p -> p.startsWith("var/lib/dpkg/status.d/") && !p.endsWith(".md5sums"))) {
             fs.read(f).ifPresent(b -> stanzas(b).forEach(s -> out.add(pkg(fs, os, s, f))));
         }
@@ -59,7 +59,8 @@ final class DpkgCataloger {
             source = source.substring(0, source.indexOf(" ("));
         }
         List<String> files = new ArrayList<>();
-        for (String list : List.of("var/lib/dpkg/info/" + name + ".list", "var/lib/dpkg/info/" + name + ":" + arch + ".list")) {
+        for (String list :
+                List.of("var/lib/dpkg/info/" + name + ".list", "var/lib/dpkg/info/" + name + ":" + arch + ".list")) {
             fs.read(list).ifPresent(b -> {
                 for (String line : new String(b, StandardCharsets.UTF_8).split("\n")) {
                     String p = Rootfs.normalize(line.trim());
@@ -69,8 +70,16 @@ final class DpkgCataloger {
                 }
             });
         }
-        return new InstalledPackage(Ecosystem.DEBIAN, name, version, source, arch,
-                Purls.deb(os, name, version, arch, source), List.of(evidence), files, built(fs, name));
+        return new InstalledPackage(
+                Ecosystem.DEBIAN,
+                name,
+                version,
+                source,
+                arch,
+                Purls.deb(os, name, version, arch, source),
+                List.of(evidence),
+                files,
+                built(fs, name));
     }
 
     /**

@@ -18,14 +18,17 @@ final class GoBinaryCataloger {
     private static final byte[] MAGIC = "\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1);
     private static final int HEADER = 32;
 
-    private GoBinaryCataloger() {
-    }
+    private GoBinaryCataloger() {}
 
     static List<InstalledPackage> catalog(Rootfs fs) {
         List<InstalledPackage> out = new ArrayList<>();
         for (String f : fs.files(fs::isExecutable)) {
             byte[] content = fs.read(f).orElse(null);
-            if (content != null && content.length > 4 && content[0] == 0x7f && content[1] == 'E' && content[2] == 'L'
+            if (content != null
+                    && content.length > 4
+                    && content[0] == 0x7f
+                    && content[1] == 'E'
+                    && content[2] == 'L'
                     && content[3] == 'F') {
                 out.addAll(parse(content, f));
             }
@@ -89,8 +92,15 @@ final class GoBinaryCataloger {
         int slash = module.lastIndexOf('/');
         String ns = slash < 0 ? null : module.substring(0, slash);
         String name = slash < 0 ? module : module.substring(slash + 1);
-        return new InstalledPackage(Ecosystem.GO, module, version, null, null, Purls.of("golang", ns, name, version),
-                List.of(path), List.of());
+        return new InstalledPackage(
+                Ecosystem.GO,
+                module,
+                version,
+                null,
+                null,
+                Purls.of("golang", ns, name, version),
+                List.of(path),
+                List.of());
     }
 
     private static int find(byte[] b) {

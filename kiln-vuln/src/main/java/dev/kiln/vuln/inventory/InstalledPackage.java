@@ -15,16 +15,41 @@ import java.util.Objects;
  * {@code half-installed}, {@code half-configured}), else null; {@code sha1} is set for an archive that names
  * no coordinates, so it can be looked up by its checksum (its {@code purl} is then null).
  */
-public record InstalledPackage(Ecosystem ecosystem, String name, String version, String origin, String arch,
-        String purl, List<String> evidence, List<String> files, Instant built, String status, String sha1) {
+public record InstalledPackage(
+        Ecosystem ecosystem,
+        String name,
+        String version,
+        String origin,
+        String arch,
+        String purl,
+        List<String> evidence,
+        List<String> files,
+        Instant built,
+        String status,
+        String sha1) {
 
-    public InstalledPackage(Ecosystem ecosystem, String name, String version, String origin, String arch,
-            String purl, List<String> evidence, List<String> files) {
+    public InstalledPackage(
+            Ecosystem ecosystem,
+            String name,
+            String version,
+            String origin,
+            String arch,
+            String purl,
+            List<String> evidence,
+            List<String> files) {
         this(ecosystem, name, version, origin, arch, purl, evidence, files, null);
     }
 
-    public InstalledPackage(Ecosystem ecosystem, String name, String version, String origin, String arch,
-            String purl, List<String> evidence, List<String> files, Instant built) {
+    public InstalledPackage(
+            Ecosystem ecosystem,
+            String name,
+            String version,
+            String origin,
+            String arch,
+            String purl,
+            List<String> evidence,
+            List<String> files,
+            Instant built) {
         this(ecosystem, name, version, origin, arch, purl, evidence, files, built, null, null);
     }
 
@@ -39,7 +64,10 @@ public record InstalledPackage(Ecosystem ecosystem, String name, String version,
 
     /** The evidence paths as files of the image (the part before {@code !} for nested archives). */
     public List<String> evidenceFiles() {
-        return evidence.stream().map(e -> e.contains("!") ? e.substring(0, e.indexOf('!')) : e).distinct().toList();
+        return evidence.stream()
+                .map(e -> e.contains("!") ? e.substring(0, e.indexOf('!')) : e)
+                .distinct()
+                .toList();
     }
 
     public InstalledPackage withBuilt(Instant time) {
@@ -47,8 +75,8 @@ public record InstalledPackage(Ecosystem ecosystem, String name, String version,
     }
 
     public InstalledPackage withStatus(String dpkgStatus) {
-        return new InstalledPackage(ecosystem, name, version, origin, arch, purl, evidence, files, built, dpkgStatus,
-                sha1);
+        return new InstalledPackage(
+                ecosystem, name, version, origin, arch, purl, evidence, files, built, dpkgStatus, sha1);
     }
 
     public InstalledPackage withSha1(String hex) {

@@ -7,11 +7,10 @@ import java.util.Locale;
 
 /** Inventories a root filesystem: distribution, OS packages, then language packages with their evidence. */
 public final class Inventories {
-    private static final List<String> JAVA_EXTENSIONS = List.of(".jar", ".war", ".ear", ".par", ".sar", ".nar",
-            ".jpi", ".hpi", ".kar");
+    private static final List<String> JAVA_EXTENSIONS =
+            List.of(".jar", ".war", ".ear", ".par", ".sar", ".nar", ".jpi", ".hpi", ".kar");
 
-    private Inventories() {
-    }
+    private Inventories() {}
 
     public static Inventory of(Rootfs fs) {
         OsRelease os = distribution(fs);
@@ -31,12 +30,16 @@ public final class Inventories {
      * origin ({@code /etc/dpkg/origins/default}) with {@code /etc/debian_version}.
      */
     static OsRelease distribution(Rootfs fs) {
-        OsRelease os = fs.read("etc/os-release").or(() -> fs.read("usr/lib/os-release")).map(OsRelease::parse)
+        OsRelease os = fs.read("etc/os-release")
+                .or(() -> fs.read("usr/lib/os-release"))
+                .map(OsRelease::parse)
                 .orElse(OsRelease.UNKNOWN);
         if (!os.id().isEmpty()) {
             return os;
         }
-        String repos = fs.read("etc/apk/repositories").map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+        String repos = fs.read("etc/apk/repositories")
+                .map(b -> new String(b, StandardCharsets.UTF_8))
+                .orElse("");
         for (String line : repos.split("\n")) {
             java.util.regex.Matcher alpine = ALPINE_REPO.matcher(line);
             if (alpine.find()) {
@@ -46,19 +49,28 @@ public final class Inventories {
                 return new OsRelease("wolfi", "", "", "", "");
             }
         }
-        String vendor = fs.read("etc/dpkg/origins/default").map(b -> new String(b, StandardCharsets.UTF_8)).orElse("")
-                .lines().filter(l -> l.startsWith("Vendor:")).map(l -> l.substring(7).trim().toLowerCase(Locale.ROOT))
-                .findFirst().orElse("");
+        String vendor = fs.read("etc/dpkg/origins/default")
+                .map(b -> new String(b, StandardCharsets.UTF_8))
+                .orElse("")
+                .lines()
+                .filter(l -> l.startsWith("Vendor:"))
+                .map(l -> l.substring(7).trim().toLowerCase(Locale.ROOT))
+                .findFirst()
+                .orElse("");
         if (!vendor.isEmpty()) {
-            String version = vendor.equals("debian") ? fs.read("etc/debian_version")
-                    .map(b -> new String(b, StandardCharsets.UTF_8).trim()).filter(v -> v.matches("[0-9.]+")).orElse("")
+            String version = vendor.equals("debian")
+                    ? fs.read("etc/debian_version")
+                            .map(b -> new String(b, StandardCharsets.UTF_8).trim())
+                            .filter(v -> v.matches("[0-9.]+"))
+                            .orElse("")
                     : "";
             return new OsRelease(vendor, version, "", "", "");
         }
         return os;
     }
 
-    private static final java.util.regex.Pattern ALPINE_REPO = java.util.regex.Pattern.compile("/alpine/v([0-9]+\\.[0-9]+)/");
+    private static final java.util.regex.Pattern ALPINE_REPO =
+            java.util.regex.Pattern.compile("/alpine/v([0-9]+\\.[0-9]+)/");
 
     static boolean isJavaArchive(String name) {
         String lower = name.toLowerCase(Locale.ROOT);

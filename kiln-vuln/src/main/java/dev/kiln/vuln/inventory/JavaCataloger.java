@@ -30,8 +30,7 @@ final class JavaCataloger {
     /** {@code NAME-VERSION} of a jar file name, the version starting at the first "-digit". */
     private static final Pattern FILE_VERSION = Pattern.compile("(.+?)-([0-9][A-Za-z0-9.+_-]*)");
 
-    private JavaCataloger() {
-    }
+    private JavaCataloger() {}
 
     static List<InstalledPackage> catalog(Rootfs fs) {
         List<InstalledPackage> out = new ArrayList<>();
@@ -86,8 +85,15 @@ final class JavaCataloger {
             String artifact = p.getProperty("artifactId", "");
             String version = p.getProperty("version", "");
             if (!group.isEmpty() && !artifact.isEmpty() && !version.isEmpty()) {
-                out.add(new InstalledPackage(Ecosystem.MAVEN, group + ":" + artifact, version, null, null,
-                        Purls.of("maven", group, artifact, version), List.of(location + "!/" + e.getKey()), List.of()));
+                out.add(new InstalledPackage(
+                        Ecosystem.MAVEN,
+                        group + ":" + artifact,
+                        version,
+                        null,
+                        null,
+                        Purls.of("maven", group, artifact, version),
+                        List.of(location + "!/" + e.getKey()),
+                        List.of()));
             }
         }
         if (poms.isEmpty() && code) { // an archive of only nested archives is a container, reported through them
@@ -113,14 +119,24 @@ final class JavaCataloger {
             String group = a.getValue("Implementation-Vendor-Id");
             String version = first(a.getValue("Implementation-Version"), a.getValue("Bundle-Version"));
             String artifact = version != null && stem.endsWith("-" + version)
-                    ? stem.substring(0, stem.length() - version.length() - 1) : a.getValue("Implementation-Title");
-            if (group != null && COORDINATE.matcher(group.trim()).matches() && artifact != null
-                    && COORDINATE.matcher(artifact.trim()).matches() && version != null
+                    ? stem.substring(0, stem.length() - version.length() - 1)
+                    : a.getValue("Implementation-Title");
+            if (group != null
+                    && COORDINATE.matcher(group.trim()).matches()
+                    && artifact != null
+                    && COORDINATE.matcher(artifact.trim()).matches()
+                    && version != null
                     && VERSION.matcher(version).matches()) {
                 group = group.trim();
                 artifact = artifact.trim();
-                return new InstalledPackage(Ecosystem.MAVEN, group + ":" + artifact, version, null, null,
-                        Purls.of("maven", group, artifact, version), List.of(location + "!/META-INF/MANIFEST.MF"),
+                return new InstalledPackage(
+                        Ecosystem.MAVEN,
+                        group + ":" + artifact,
+                        version,
+                        null,
+                        null,
+                        Purls.of("maven", group, artifact, version),
+                        List.of(location + "!/META-INF/MANIFEST.MF"),
                         List.of());
             }
         }
@@ -133,5 +149,4 @@ final class JavaCataloger {
     private static String first(String a, String b) {
         return a != null && !a.isBlank() ? a.trim() : b != null && !b.isBlank() ? b.trim() : null;
     }
-
 }

@@ -15,8 +15,7 @@ import java.util.List;
 final class NpmCataloger {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private NpmCataloger() {
-    }
+    private NpmCataloger() {}
 
     static List<InstalledPackage> catalog(Rootfs fs) {
         List<InstalledPackage> out = new ArrayList<>();
@@ -38,8 +37,15 @@ final class NpmCataloger {
             }
             String ns = name.startsWith("@") && name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
             String local = ns == null ? name : name.substring(name.indexOf('/') + 1);
-            out.add(new InstalledPackage(Ecosystem.NPM, name, version, null, null,
-                    Purls.of("npm", ns, local, version), List.of(f), List.of()));
+            out.add(new InstalledPackage(
+                    Ecosystem.NPM,
+                    name,
+                    version,
+                    null,
+                    null,
+                    Purls.of("npm", ns, local, version),
+                    List.of(f),
+                    List.of()));
         }
         return out;
     }

@@ -21,7 +21,11 @@ public record OsRelease(String id, String versionId, String name, String prettyN
             }
             f.put(line.substring(0, eq).trim(), v);
         }
-        return new OsRelease(f.getOrDefault("ID", ""), f.getOrDefault("VERSION_ID", ""), f.getOrDefault("NAME", ""),
-                f.getOrDefault("PRETTY_NAME", ""), f.getOrDefault("ID_LIKE", ""));
+        return new OsRelease(
+                f.getOrDefault("ID", ""),
+                f.getOrDefault("VERSION_ID", ""),
+                f.getOrDefault("NAME", ""),
+                f.getOrDefault("PRETTY_NAME", ""),
+                f.getOrDefault("ID_LIKE", ""));
     }
 }

@@ -11,8 +11,7 @@ import java.util.TreeMap;
  * {@code '+'} is {@code %2B} and a space {@code %20}. VEX subcomponents and SBOMs take their purls from here.
  */
 public final class Purls {
-    private Purls() {
-    }
+    private Purls() {}
 
     public static String apk(OsRelease os, String name, String version, String arch, String origin) {
         return osPackage("apk", "unknown", os, name, version, arch, origin);
@@ -23,8 +22,14 @@ public final class Purls {
     }
 
     /** {@code pkg:TYPE/DISTRO/NAME@VERSION?arch=&distro=ID-VERSION_ID&upstream=}, as syft writes OS packages. */
-    private static String osPackage(String type, String unknownDistro, OsRelease os, String name, String version,
-            String arch, String upstream) {
+    private static String osPackage(
+            String type,
+            String unknownDistro,
+            OsRelease os,
+            String name,
+            String version,
+            String arch,
+            String upstream) {
         Map<String, String> q = new TreeMap<>();
         if (arch != null && !arch.isEmpty()) {
             q.put("arch", arch);
@@ -35,13 +40,15 @@ public final class Purls {
         if (upstream != null && !upstream.equals(name)) {
             q.put("upstream", upstream);
         }
-        return "pkg:" + type + "/" + (os.id().isEmpty() ? unknownDistro : os.id()) + "/" + enc(name) + "@" + enc(version)
-                + qualifiers(q);
+        return "pkg:" + type + "/" + (os.id().isEmpty() ? unknownDistro : os.id()) + "/" + enc(name) + "@"
+                + enc(version) + qualifiers(q);
     }
 
     public static String of(String type, String namespace, String name, String version) {
-        return "pkg:" + type + "/" + (namespace == null || namespace.isEmpty() ? "" : enc(namespace).replace("%2F", "/") + "/")
-                + enc(name) + "@" + enc(version);
+        return "pkg:" + type + "/"
+                + (namespace == null || namespace.isEmpty()
+                        ? ""
+                        : enc(namespace).replace("%2F", "/") + "/") + enc(name) + "@" + enc(version);
     }
 
     private static String qualifiers(Map<String, String> q) {
@@ -49,7 +56,8 @@ public final class Purls {
             return "";
         }
         StringBuilder sb = new StringBuilder("?");
-        q.forEach((k, v) -> sb.append(sb.length() > 1 ? "&" : "").append(k).append('=').append(enc(v)));
+        q.forEach((k, v) ->
+                sb.append(sb.length() > 1 ? "&" : "").append(k).append('=').append(enc(v)));
         return sb.toString();
     }
 

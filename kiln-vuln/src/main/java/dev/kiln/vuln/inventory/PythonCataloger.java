@@ -11,13 +11,14 @@ import java.util.Optional;
  * files, and eggs, unpacked ({@code NAME-VER-pyX.Y.egg/EGG-INFO/PKG-INFO}) or zipped ({@code *.egg}).
  */
 final class PythonCataloger {
-    private PythonCataloger() {
-    }
+    private PythonCataloger() {}
 
     static List<InstalledPackage> catalog(Rootfs fs) {
         List<InstalledPackage> out = new ArrayList<>();
-        for (String f : fs.files(p -> p.endsWith(".dist-info/METADATA") || p.endsWith(".egg-info/PKG-INFO")
-                || p.endsWith(".egg-info") || p.endsWith(".egg/EGG-INFO/PKG-INFO"))) {
+        for (String f : fs.files(p -> p.endsWith(".dist-info/METADATA")
+                || p.endsWith(".egg-info/PKG-INFO")
+                || p.endsWith(".egg-info")
+                || p.endsWith(".egg/EGG-INFO/PKG-INFO"))) {
             fs.read(f).flatMap(c -> metadata(c, f)).ifPresent(out::add);
         }
         for (String f : fs.files(p -> p.endsWith(".egg"))) {
@@ -26,8 +27,12 @@ final class PythonCataloger {
             if (zip == null) {
                 continue;
             }
-            zip.entries().stream().filter(e -> e.name().equals("EGG-INFO/PKG-INFO")).findFirst().flatMap(zip::read)
-                    .flatMap(c -> metadata(c, f + "!/EGG-INFO/PKG-INFO")).ifPresent(out::add);
+            zip.entries().stream()
+                    .filter(e -> e.name().equals("EGG-INFO/PKG-INFO"))
+                    .findFirst()
+                    .flatMap(zip::read)
+                    .flatMap(c -> metadata(c, f + "!/EGG-INFO/PKG-INFO"))
+                    .ifPresent(out::add);
         }
         return out;
     }
@@ -50,7 +55,14 @@ final class PythonCataloger {
             return Optional.empty();
         }
         String normalized = Ecosystem.PYPI.normalizeName(name);
-        return Optional.of(new InstalledPackage(Ecosystem.PYPI, normalized, version, null, null,
-                Purls.of("pypi", null, normalized, version), List.of(evidence), List.of()));
+        return Optional.of(new InstalledPackage(
+                Ecosystem.PYPI,
+                normalized,
+                version,
+                null,
+                null,
+                Purls.of("pypi", null, normalized, version),
+                List.of(evidence),
+                List.of()));
     }
 }

@@ -44,10 +44,14 @@ public final class Rootfs {
         }
     }
 
-    enum Kind { FILE, DIRECTORY, SYMLINK, OTHER }
-
-    private record Node(Kind kind, int mode, long size, long mtime, String link, byte[] content, Path hostFile) {
+    enum Kind {
+        FILE,
+        DIRECTORY,
+        SYMLINK,
+        OTHER
     }
+
+    private record Node(Kind kind, int mode, long size, long mtime, String link, byte[] content, Path hostFile) {}
 
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
@@ -62,11 +66,18 @@ public final class Rootfs {
     /** The files a scanner reads by default: package databases, language metadata, archives, executables. */
     public static boolean interesting(String path, int mode, long size) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        return path.endsWith("apk/db/installed") || path.contains("var/lib/dpkg/") || name.equals("os-release")
-                || path.equals("etc/apk/repositories") || path.equals("etc/dpkg/origins/default")
+        return path.endsWith("apk/db/installed")
+                || path.contains("var/lib/dpkg/")
+                || name.equals("os-release")
+                || path.equals("etc/apk/repositories")
+                || path.equals("etc/dpkg/origins/default")
                 || path.equals("etc/debian_version")
-                || name.equals("METADATA") || name.equals("PKG-INFO") || path.endsWith(".egg-info")
-                || name.endsWith(".egg") || name.equals("package.json") || Inventories.isJavaArchive(name)
+                || name.equals("METADATA")
+                || name.equals("PKG-INFO")
+                || path.endsWith(".egg-info")
+                || name.endsWith(".egg")
+                || name.equals("package.json")
+                || Inventories.isJavaArchive(name)
                 || ((mode & 0111) != 0 && size > 0);
     }
 
@@ -88,10 +99,19 @@ public final class Rootfs {
                 @Override
                 public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
                     if (attrs.isSymbolicLink()) {
-                        nodes.put(rel(dir, f), new Node(Kind.SYMLINK, 0777, 0, 0, Files.readSymbolicLink(f).toString(),
-                                null, null));
+                        nodes.put(
+                                rel(dir, f),
+                                new Node(
+                                        Kind.SYMLINK,
+                                        0777,
+                                        0,
+                                        0,
+                                        Files.readSymbolicLink(f).toString(),
+                                        null,
+                                        null));
                     } else if (attrs.isRegularFile()) {
-                        nodes.put(rel(dir, f), new Node(Kind.FILE, mode(f), attrs.size(), seconds(attrs), null, null, f));
+                        nodes.put(
+                                rel(dir, f), new Node(Kind.FILE, mode(f), attrs.size(), seconds(attrs), null, null, f));
                     } else {
                         nodes.put(rel(dir, f), new Node(Kind.OTHER, 0, 0, 0, null, null, null));
                     }
@@ -146,8 +166,14 @@ public final class Rootfs {
                             case SYMLINK -> Kind.SYMLINK;
                             default -> Kind.OTHER;
                         };
-                        Node n = new Node(kind, h.mode(), h.size(), h.mtime(), kind == Kind.SYMLINK ? h.linkName() : null,
-                                null, null);
+                        Node n = new Node(
+                                kind,
+                                h.mode(),
+                                h.size(),
+                                h.mtime(),
+                                kind == Kind.SYMLINK ? h.linkName() : null,
+                                null,
+                                null);
                         if (kind == Kind.FILE && keep.test(n, path)) {
                             n = new Node(kind, h.mode(), h.size(), h.mtime(), null, tar.readContent(), null);
                         }
@@ -156,8 +182,10 @@ public final class Rootfs {
                 }
             } catch (IOException | ContentException | UncheckedIOException e) {
                 String what = layers.get(i).describe();
-                throw new VulnException("layer " + (i + 1) + " of " + layers.size() + (what.isEmpty() ? "" : " (" + what + ")")
-                        + " is corrupt or unreadable: " + e.getMessage(), e);
+                throw new VulnException(
+                        "layer " + (i + 1) + " of " + layers.size() + (what.isEmpty() ? "" : " (" + what + ")")
+                                + " is corrupt or unreadable: " + e.getMessage(),
+                        e);
             }
             opaque.forEach(dir -> removeBelow(nodes, dir));
             whiteouts.forEach(p -> {
@@ -202,7 +230,9 @@ public final class Rootfs {
     }
 
     public boolean isExecutable(String path) {
-        return resolve(path).map(p -> nodes.get(p)).map(n -> n.kind == Kind.FILE && (n.mode & 0111) != 0)
+        return resolve(path)
+                .map(p -> nodes.get(p))
+                .map(n -> n.kind == Kind.FILE && (n.mode & 0111) != 0)
                 .orElse(false);
     }
 
@@ -270,7 +300,8 @@ public final class Rootfs {
             String current = String.join("/", done);
             Node n = nodes.get(current);
             if (n == null) {
-                if (nodes.ceilingKey(current + "/") != null && nodes.ceilingKey(current + "/").startsWith(current + "/")) {
+                if (nodes.ceilingKey(current + "/") != null
+                        && nodes.ceilingKey(current + "/").startsWith(current + "/")) {
                     continue; // implicit directory (a tar without directory entries)
                 }
                 return Optional.empty();

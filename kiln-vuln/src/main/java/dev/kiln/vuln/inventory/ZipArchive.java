@@ -25,8 +25,7 @@ final class ZipArchive {
     /** More than an entry of a jar we scan ever needs; a bigger size is a corrupt or hostile header. */
     private static final long MAX_ENTRY = 1L << 30;
 
-    record Entry(String name, int method, long compressedSize, long size, long localHeader) {
-    }
+    record Entry(String name, int method, long compressedSize, long size, long localHeader) {}
 
     private final ByteBuffer buf;
     private final long shift;
@@ -91,7 +90,10 @@ final class ZipArchive {
     /** The entry's content, or empty when its header, method or data is unusable. */
     Optional<byte[]> read(Entry e) {
         long at = e.localHeader() + shift;
-        if (at < 0 || at + 30 > buf.limit() || buf.getInt((int) at) != LOC || e.size() > MAX_ENTRY
+        if (at < 0
+                || at + 30 > buf.limit()
+                || buf.getInt((int) at) != LOC
+                || e.size() > MAX_ENTRY
                 || e.compressedSize() > MAX_ENTRY) {
             return Optional.empty();
         }

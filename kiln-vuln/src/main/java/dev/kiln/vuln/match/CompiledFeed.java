@@ -37,8 +37,7 @@ public final class CompiledFeed {
     /** 2 added the distribution the feed describes and its date (after the format number). */
     private static final int FORMAT = 2;
 
-    private CompiledFeed() {
-    }
+    private CompiledFeed() {}
 
     public static byte[] encode(DistroFeed feed) {
         Map<String, Integer> index = new LinkedHashMap<>();
@@ -51,7 +50,11 @@ public final class CompiledFeed {
                 intern(index, e.status().name());
                 intern(index, e.fixedVersion());
                 intern(index, e.state() == null ? null : e.state().name());
-                intern(index, e.falsePositiveType() == null ? null : e.falsePositiveType().name());
+                intern(
+                        index,
+                        e.falsePositiveType() == null
+                                ? null
+                                : e.falsePositiveType().name());
                 intern(index, e.note());
             }
         }
@@ -60,7 +63,8 @@ public final class CompiledFeed {
             out.write(MAGIC);
             out.writeInt(FORMAT);
             out.writeUTF(feed.distro().id() + ":" + feed.distro().release());
-            out.writeLong(feed.updated() == null ? Long.MIN_VALUE : feed.updated().toEpochMilli());
+            out.writeLong(
+                    feed.updated() == null ? Long.MIN_VALUE : feed.updated().toEpochMilli());
             out.writeInt(index.size());
             for (String s : index.keySet()) {
                 byte[] b = s.getBytes(StandardCharsets.UTF_8);
@@ -81,7 +85,11 @@ public final class CompiledFeed {
                     out.writeInt(index.get(e.status().name()));
                     out.writeInt(ref(index, e.fixedVersion()));
                     out.writeInt(ref(index, e.state() == null ? null : e.state().name()));
-                    out.writeInt(ref(index, e.falsePositiveType() == null ? null : e.falsePositiveType().name()));
+                    out.writeInt(ref(
+                            index,
+                            e.falsePositiveType() == null
+                                    ? null
+                                    : e.falsePositiveType().name()));
                     out.writeInt(ref(index, e.note()));
                 }
             }
@@ -109,12 +117,13 @@ public final class CompiledFeed {
             byte[] magic = new byte[MAGIC.length];
             buf.get(magic);
             if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw new VulnException(source + ": not a compiled feed (expected magic KILNFEED); run kiln advisory compile");
+                throw new VulnException(
+                        source + ": not a compiled feed (expected magic KILNFEED); run kiln advisory compile");
             }
             int format = buf.getInt();
             if (format != FORMAT) {
-                throw new VulnException(source + ": compiled feed format " + format + ", expected " + FORMAT
-                        + "; compile it again");
+                throw new VulnException(
+                        source + ": compiled feed format " + format + ", expected " + FORMAT + "; compile it again");
             }
             byte[] distroText = new byte[buf.getShort() & 0xffff];
             buf.get(distroText);
@@ -145,8 +154,14 @@ public final class CompiledFeed {
                     String state = str(strings, buf.getInt(), source);
                     String fp = str(strings, buf.getInt(), source);
                     String note = str(strings, buf.getInt(), source);
-                    entries.add(new DistroEntry(id, ids, status, fixed, state == null ? null : EventType.valueOf(state),
-                            fp == null ? null : FalsePositiveType.valueOf(fp), note));
+                    entries.add(new DistroEntry(
+                            id,
+                            ids,
+                            status,
+                            fixed,
+                            state == null ? null : EventType.valueOf(state),
+                            fp == null ? null : FalsePositiveType.valueOf(fp),
+                            note));
                 }
                 map.put(name, List.copyOf(entries));
             }
@@ -164,7 +179,8 @@ public final class CompiledFeed {
     private static int count(ByteBuffer buf, String source) {
         int n = buf.getInt();
         if (n < 0 || n > buf.remaining()) {
-            throw new VulnException(source + ": compiled feed is corrupt (count " + n + " at offset " + (buf.position() - 4) + ")");
+            throw new VulnException(
+                    source + ": compiled feed is corrupt (count " + n + " at offset " + (buf.position() - 4) + ")");
         }
         return n;
     }

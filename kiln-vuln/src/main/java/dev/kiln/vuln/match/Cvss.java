@@ -5,16 +5,18 @@ import java.util.Map;
 
 /** CVSS v3.x base score from a vector string (FIRST CVSS v3.1 specification, section 7.1), to rate OSV records. */
 final class Cvss {
-    private Cvss() {
-    }
+    private Cvss() {}
 
     static Severity severity(String vectorOrScore) {
         double score = score(vectorOrScore);
         if (score < 0) {
             return Severity.UNKNOWN;
         }
-        return score >= 9 ? Severity.CRITICAL : score >= 7 ? Severity.HIGH : score >= 4 ? Severity.MEDIUM
-                : score > 0 ? Severity.LOW : Severity.UNKNOWN;
+        return score >= 9
+                ? Severity.CRITICAL
+                : score >= 7
+                        ? Severity.HIGH
+                        : score >= 4 ? Severity.MEDIUM : score > 0 ? Severity.LOW : Severity.UNKNOWN;
     }
 
     /** The base score, or -1 when the text is neither a number nor a CVSS v3 vector. */
@@ -40,7 +42,9 @@ final class Cvss {
         boolean changed = "C".equals(m.get("S"));
         Double av = pick(m.get("AV"), "N", .85, "A", .62, "L", .55, "P", .2);
         Double ac = pick(m.get("AC"), "L", .77, "H", .44);
-        Double pr = changed ? pick(m.get("PR"), "N", .85, "L", .68, "H", .5) : pick(m.get("PR"), "N", .85, "L", .62, "H", .27);
+        Double pr = changed
+                ? pick(m.get("PR"), "N", .85, "L", .68, "H", .5)
+                : pick(m.get("PR"), "N", .85, "L", .62, "H", .27);
         Double ui = pick(m.get("UI"), "N", .85, "R", .62);
         Double c = pick(m.get("C"), "H", .56, "L", .22, "N", 0.0);
         Double i = pick(m.get("I"), "H", .56, "L", .22, "N", 0.0);

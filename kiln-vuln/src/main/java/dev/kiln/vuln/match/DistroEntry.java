@@ -8,10 +8,20 @@ import java.util.List;
  * What the distribution's own data says about one vulnerability of one origin package: fixed in a version,
  * not affected (a NAK, fix version {@code "0"}), or still open in state {@code state}.
  */
-public record DistroEntry(String advisoryId, List<String> ids, Status status, String fixedVersion, EventType state,
-        FalsePositiveType falsePositiveType, String note) {
+public record DistroEntry(
+        String advisoryId,
+        List<String> ids,
+        Status status,
+        String fixedVersion,
+        EventType state,
+        FalsePositiveType falsePositiveType,
+        String note) {
 
-    public enum Status { FIXED, NOT_AFFECTED, UNFIXED }
+    public enum Status {
+        FIXED,
+        NOT_AFFECTED,
+        UNFIXED
+    }
 
     public DistroEntry {
         ids = List.copyOf(ids);

@@ -54,11 +54,11 @@ public final class DistroFeed {
                 newest = newest == null || e.timestamp().isAfter(newest) ? e.timestamp() : newest;
                 List<String> ids = a.aliases().isEmpty() ? List.of(a.id()) : a.aliases();
                 if (e.type() == EventType.FIXED) {
-                    entries.add(new DistroEntry(a.id(), ids, DistroEntry.Status.FIXED, e.fixedVersion(), e.type(), null,
-                            null));
+                    entries.add(new DistroEntry(
+                            a.id(), ids, DistroEntry.Status.FIXED, e.fixedVersion(), e.type(), null, null));
                 } else if (e.data() instanceof EventData.FalsePositive fp) {
-                    entries.add(new DistroEntry(a.id(), ids, DistroEntry.Status.NOT_AFFECTED, SecDb.NAK, e.type(),
-                            fp.type(), fp.note()));
+                    entries.add(new DistroEntry(
+                            a.id(), ids, DistroEntry.Status.NOT_AFFECTED, SecDb.NAK, e.type(), fp.type(), fp.note()));
                 } else {
                     String note = e.data() instanceof EventData.Note n ? n.note() : null;
                     entries.add(new DistroEntry(a.id(), ids, DistroEntry.Status.UNFIXED, null, e.type(), null, note));
@@ -76,9 +76,13 @@ public final class DistroFeed {
      */
     public static DistroFeed of(SecDb secdb) {
         String prefix = secdb.urlPrefix() == null ? "" : secdb.urlPrefix();
-        Distro d = prefix.contains("wolfi.dev") ? new Distro("wolfi", "") : prefix.contains("alpinelinux.org")
-                ? new Distro("alpine", "") : prefix.contains("chainguard.dev") || prefix.contains("cgr.dev")
-                ? new Distro("chainguard", "") : Distro.KILN;
+        Distro d = prefix.contains("wolfi.dev")
+                ? new Distro("wolfi", "")
+                : prefix.contains("alpinelinux.org")
+                        ? new Distro("alpine", "")
+                        : prefix.contains("chainguard.dev") || prefix.contains("cgr.dev")
+                                ? new Distro("chainguard", "")
+                                : Distro.KILN;
         return of(secdb, d);
     }
 
@@ -89,9 +93,14 @@ public final class DistroFeed {
             fixes.forEach((version, ids) -> {
                 for (String id : ids) {
                     boolean nak = SecDb.NAK.equals(version);
-                    entries.add(new DistroEntry(id, List.of(id), nak ? DistroEntry.Status.NOT_AFFECTED
-                            : DistroEntry.Status.FIXED, version, nak ? EventType.FALSE_POSITIVE_DETERMINATION
-                            : EventType.FIXED, null, null));
+                    entries.add(new DistroEntry(
+                            id,
+                            List.of(id),
+                            nak ? DistroEntry.Status.NOT_AFFECTED : DistroEntry.Status.FIXED,
+                            version,
+                            nak ? EventType.FALSE_POSITIVE_DETERMINATION : EventType.FIXED,
+                            null,
+                            null));
                 }
             });
             map.put(name, List.copyOf(entries));

@@ -8,8 +8,14 @@ import java.util.List;
  * {@code fixed-available}, or the open state ({@code pending-upstream-fix}, {@code fix-not-planned},
  * {@code unfixed}, …); {@code source} names the data that matched ({@code advisories}, {@code osv:ECOSYSTEM}).
  */
-public record Finding(InstalledPackage pkg, String id, List<String> aliases, Severity severity, String fixedVersion,
-        String state, String source) {
+public record Finding(
+        InstalledPackage pkg,
+        String id,
+        List<String> aliases,
+        Severity severity,
+        String fixedVersion,
+        String state,
+        String source) {
     public Finding {
         aliases = List.copyOf(aliases);
     }

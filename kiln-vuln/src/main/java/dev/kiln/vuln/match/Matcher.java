@@ -50,9 +50,18 @@ public final class Matcher {
             matchOsv(p, image, raw, naks);
             suppressed.addAll(naks);
             for (Finding f0 : raw) {
-                Finding f = f0.severity() != Severity.UNKNOWN ? f0 : osv.byAnyId(f0.allIds())
-                        .map(r -> new Finding(f0.pkg(), f0.id(), f0.aliases(), severityOf(r, null), f0.fixedVersion(),
-                                f0.state(), f0.source())).orElse(f0);
+                Finding f = f0.severity() != Severity.UNKNOWN
+                        ? f0
+                        : osv.byAnyId(f0.allIds())
+                                .map(r -> new Finding(
+                                        f0.pkg(),
+                                        f0.id(),
+                                        f0.aliases(),
+                                        severityOf(r, null),
+                                        f0.fixedVersion(),
+                                        f0.state(),
+                                        f0.source()))
+                                .orElse(f0);
                 Optional<Suppressed> s = (distroApplies ? ownership(f, owners) : Optional.<Suppressed>empty())
                         .or(() -> vexVerdict(f, imagePurls));
                 if (s.isPresent()) {
@@ -66,28 +75,37 @@ public final class Matcher {
         if (distroApplies) {
             sources.add("distribution advisories (" + distro.distro() + ")");
         }
-        List<String> osOsv = osv.ecosystems().stream().filter(e -> Distro.ofOsv(e).map(d -> d.covers(image))
-                .orElse(false)).toList();
+        List<String> osOsv = osv.ecosystems().stream()
+                .filter(e -> Distro.ofOsv(e).map(d -> d.covers(image)).orElse(false))
+                .toList();
         osOsv.forEach(e -> sources.add("osv:" + e));
-        inventory.packages().stream().filter(p -> !p.ecosystem().isOs()).map(p -> p.ecosystem().osvName()).distinct()
-                .filter(osv.ecosystems()::contains).sorted().forEach(e -> sources.add("osv:" + e));
+        inventory.packages().stream()
+                .filter(p -> !p.ecosystem().isOs())
+                .map(p -> p.ecosystem().osvName())
+                .distinct()
+                .filter(osv.ecosystems()::contains)
+                .sorted()
+                .forEach(e -> sources.add("osv:" + e));
         List<String> warnings = new ArrayList<>();
-        long osPackages = inventory.packages().stream().filter(p -> p.ecosystem().isOs()).count();
+        long osPackages =
+                inventory.packages().stream().filter(p -> p.ecosystem().isOs()).count();
         if (osPackages > 0 && !distroApplies && osOsv.isEmpty()) {
             List<String> given = new ArrayList<>();
             if (!distro.isEmpty()) {
                 given.add("distribution advisories (" + distro.distro() + ")");
             }
             osv.ecosystems().stream().filter(e -> Distro.ofOsv(e).isPresent()).forEach(e -> given.add("osv:" + e));
-            warnings.add((image.isKnown() ? "no advisory source covers " + image
-                    : "the image's distribution is unknown (no os-release, APK repository or dpkg origin), so no"
-                    + " advisory source applies") + ": its " + osPackages + " OS packages were not matched"
+            warnings.add((image.isKnown()
+                            ? "no advisory source covers " + image
+                            : "the image's distribution is unknown (no os-release, APK repository or dpkg origin), so no"
+                                    + " advisory source applies")
+                    + ": its " + osPackages + " OS packages were not matched"
                     + (given.isEmpty() ? " (no distribution data was given)" : "; given: " + String.join(", ", given)));
         }
         Instant own = distroApplies ? distro.updated() : null;
         Instant asOf = feedUpdated == null ? own : own == null || feedUpdated.isBefore(own) ? feedUpdated : own;
-        return new ScanReport(target, inventory.distro(), asOf, inventory.packages().size(), findings, suppressed,
-                sources, warnings);
+        return new ScanReport(
+                target, inventory.distro(), asOf, inventory.packages().size(), findings, suppressed, sources, warnings);
     }
 
     private void matchDistro(InstalledPackage p, List<Finding> out, List<Suppressed> suppressed) {
@@ -101,16 +119,20 @@ public final class Matcher {
             String id = e.primaryId();
             List<String> aliases = e.ids().stream().filter(x -> !x.equals(id)).toList();
             switch (e.status()) {
-                case NOT_AFFECTED -> suppressed.add(new Suppressed(new Finding(p, id, aliases, Severity.UNKNOWN, null,
-                        "not-affected", "advisories"), Suppressed.Reason.NAK, e.justification()));
+                case NOT_AFFECTED ->
+                    suppressed.add(new Suppressed(
+                            new Finding(p, id, aliases, Severity.UNKNOWN, null, "not-affected", "advisories"),
+                            Suppressed.Reason.NAK,
+                            e.justification()));
                 case FIXED -> {
                     if (Ecosystem.APK.scheme().compare(p.version(), e.fixedVersion()) < 0) {
-                        out.add(new Finding(p, id, aliases, Severity.UNKNOWN, e.fixedVersion(), "fixed-available",
-                                "advisories"));
+                        out.add(new Finding(
+                                p, id, aliases, Severity.UNKNOWN, e.fixedVersion(), "fixed-available", "advisories"));
                     }
                 }
-                case UNFIXED -> out.add(new Finding(p, id, aliases, Severity.UNKNOWN, null, e.state().wireName(),
-                        "advisories"));
+                case UNFIXED ->
+                    out.add(new Finding(
+                            p, id, aliases, Severity.UNKNOWN, null, e.state().wireName(), "advisories"));
             }
         }
     }
@@ -130,7 +152,8 @@ public final class Matcher {
         }
         for (OsvIndex.Hit h : hits.values()) {
             List<String> ids = h.record().allIds();
-            if (p.ecosystem() == Ecosystem.APK && out.stream().anyMatch(f -> ids.stream().anyMatch(f::knownAs))) {
+            if (p.ecosystem() == Ecosystem.APK
+                    && out.stream().anyMatch(f -> ids.stream().anyMatch(f::knownAs))) {
                 continue; // the distribution data already reported it
             }
             if (p.ecosystem() == Ecosystem.APK
@@ -138,8 +161,13 @@ public final class Matcher {
                 continue; // NAK'd by the distribution: it also silences other sources
             }
             String id = primary(ids);
-            out.add(new Finding(p, id, ids.stream().filter(x -> !x.equals(id)).toList(), severity(h),
-                    h.fixedVersion(), h.fixedVersion() == null ? "unfixed" : "fixed-available",
+            out.add(new Finding(
+                    p,
+                    id,
+                    ids.stream().filter(x -> !x.equals(id)).toList(),
+                    severity(h),
+                    h.fixedVersion(),
+                    h.fixedVersion() == null ? "unfixed" : "fixed-available",
                     "osv:" + h.affected().ecosystem()));
         }
     }
@@ -155,14 +183,20 @@ public final class Matcher {
                 continue;
             }
             if (e.status() == DistroEntry.Status.NOT_AFFECTED) {
-                return Optional.of(new Suppressed(f, Suppressed.Reason.OWNERSHIP, "owned by " + owner.name() + " "
-                        + owner.version() + " whose origin " + owner.origin() + " is not affected ("
-                        + e.justification() + ")"));
+                return Optional.of(new Suppressed(
+                        f,
+                        Suppressed.Reason.OWNERSHIP,
+                        "owned by " + owner.name() + " "
+                                + owner.version() + " whose origin " + owner.origin() + " is not affected ("
+                                + e.justification() + ")"));
             }
             if (e.status() == DistroEntry.Status.FIXED
                     && owner.ecosystem().scheme().compare(e.fixedVersion(), owner.version()) <= 0) {
-                return Optional.of(new Suppressed(f, Suppressed.Reason.OWNERSHIP, "owned by " + owner.name() + " "
-                        + owner.version() + "; fixed in " + owner.origin() + " " + e.fixedVersion()));
+                return Optional.of(new Suppressed(
+                        f,
+                        Suppressed.Reason.OWNERSHIP,
+                        "owned by " + owner.name() + " " + owner.version() + "; fixed in " + owner.origin() + " "
+                                + e.fixedVersion()));
             }
         }
         return Optional.empty();
@@ -172,10 +206,16 @@ public final class Matcher {
         if (vex.isEmpty()) {
             return Optional.empty();
         }
-        Optional<VexStatement> s = VexDocument.decide(vex, f.allIds(), imagePurls, f.pkg().purl());
-        return s.filter(VexStatement::suppresses).map(st -> new Suppressed(f, Suppressed.Reason.VEX,
-                st.status() + (st.justification() != null ? ": " + st.justification()
-                        : st.impactStatement() != null ? ": " + st.impactStatement() : "")));
+        Optional<VexStatement> s =
+                VexDocument.decide(vex, f.allIds(), imagePurls, f.pkg().purl());
+        return s.filter(VexStatement::suppresses)
+                .map(st -> new Suppressed(
+                        f,
+                        Suppressed.Reason.VEX,
+                        st.status()
+                                + (st.justification() != null
+                                        ? ": " + st.justification()
+                                        : st.impactStatement() != null ? ": " + st.impactStatement() : "")));
     }
 
     private static Severity severity(OsvIndex.Hit h) {
@@ -192,8 +232,11 @@ public final class Matcher {
         }
         Severity parsed = Severity.parse(s == null ? null : s.toString());
         if (parsed == Severity.UNKNOWN) {
-            parsed = r.severity().stream().map(x -> Cvss.severity(x.score())).filter(x -> x != Severity.UNKNOWN)
-                    .findFirst().orElse(Severity.UNKNOWN);
+            parsed = r.severity().stream()
+                    .map(x -> Cvss.severity(x.score()))
+                    .filter(x -> x != Severity.UNKNOWN)
+                    .findFirst()
+                    .orElse(Severity.UNKNOWN);
         }
         return parsed;
     }

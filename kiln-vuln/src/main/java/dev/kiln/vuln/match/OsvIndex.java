@@ -16,8 +16,7 @@ import java.util.Optional;
  */
 public final class OsvIndex {
     /** The outcome for one package version: affected, with the first fix above it if any. */
-    public record Hit(OsvRecord record, OsvRecord.Affected affected, String fixedVersion) {
-    }
+    public record Hit(OsvRecord record, OsvRecord.Affected affected, String fixedVersion) {}
 
     private final Map<String, List<Map.Entry<OsvRecord, OsvRecord.Affected>>> byKey = new HashMap<>();
     private final Map<String, OsvRecord> byId = new HashMap<>();
@@ -33,8 +32,9 @@ public final class OsvIndex {
             }
             for (OsvRecord.Affected a : r.affected()) {
                 ecosystems.add(a.ecosystem());
-                Ecosystem.ofOsv(a.ecosystem()).ifPresent(e -> byKey
-                        .computeIfAbsent(key(e, a.name()), k -> new ArrayList<>()).add(Map.entry(r, a)));
+                Ecosystem.ofOsv(a.ecosystem())
+                        .ifPresent(e -> byKey.computeIfAbsent(key(e, a.name()), k -> new ArrayList<>())
+                                .add(Map.entry(r, a)));
             }
         }
     }
@@ -70,12 +70,15 @@ public final class OsvIndex {
             return out; // an unparseable installed version cannot be placed in any range
         }
         for (Map.Entry<OsvRecord, OsvRecord.Affected> e : byKey.getOrDefault(key(ecosystem, name), List.of())) {
-            if (image != null && ecosystem.isOs()
-                    && !Distro.ofOsv(e.getValue().ecosystem()).map(d -> d.covers(image)).orElse(false)) {
+            if (image != null
+                    && ecosystem.isOs()
+                    && !Distro.ofOsv(e.getValue().ecosystem())
+                            .map(d -> d.covers(image))
+                            .orElse(false)) {
                 continue;
             }
-            evaluate(e.getValue(), version, scheme).ifPresent(fix -> out.add(new Hit(e.getKey(), e.getValue(),
-                    fix.isEmpty() ? null : fix)));
+            evaluate(e.getValue(), version, scheme)
+                    .ifPresent(fix -> out.add(new Hit(e.getKey(), e.getValue(), fix.isEmpty() ? null : fix)));
         }
         return out;
     }
@@ -90,7 +93,9 @@ public final class OsvIndex {
                 continue;
             }
             VersionScheme s = r.type().equals("SEMVER") ? VersionScheme.SEMVER : scheme;
-            if (r.events().stream().anyMatch(e -> e.kind() == OsvRecord.Event.Kind.FIXED && e.version().equals("0"))) {
+            if (r.events().stream()
+                    .anyMatch(e -> e.kind() == OsvRecord.Event.Kind.FIXED
+                            && e.version().equals("0"))) {
                 continue; // a NAK: never affected, whatever the event order
             }
             if (contains(r, v, s)) {
@@ -101,8 +106,11 @@ public final class OsvIndex {
     }
 
     static boolean contains(OsvRecord.Range r, String v, VersionScheme s) {
-        List<OsvRecord.Event> limits = r.events().stream().filter(e -> e.kind() == OsvRecord.Event.Kind.LIMIT).toList();
-        if (!limits.isEmpty() && limits.stream().noneMatch(l -> l.version().equals("*") || cmp(s, v, l.version()) < 0)) {
+        List<OsvRecord.Event> limits = r.events().stream()
+                .filter(e -> e.kind() == OsvRecord.Event.Kind.LIMIT)
+                .toList();
+        if (!limits.isEmpty()
+                && limits.stream().noneMatch(l -> l.version().equals("*") || cmp(s, v, l.version()) < 0)) {
             return false;
         }
         List<OsvRecord.Event> events = new ArrayList<>(r.events());
@@ -126,8 +134,7 @@ public final class OsvIndex {
                         vulnerable = false;
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return vulnerable;
@@ -137,7 +144,8 @@ public final class OsvIndex {
         String best = "";
         for (OsvRecord.Range r : a.ranges()) {
             for (OsvRecord.Event e : r.events()) {
-                if (e.kind() == OsvRecord.Event.Kind.FIXED && cmp(s, e.version(), v) > 0
+                if (e.kind() == OsvRecord.Event.Kind.FIXED
+                        && cmp(s, e.version(), v) > 0
                         && (best.isEmpty() || cmp(s, e.version(), best) < 0)) {
                     best = e.version();
                 }

@@ -11,8 +11,15 @@ import java.util.Map;
  * sources that applied to it ({@code sources}) and what the reader must know about its coverage
  * ({@code warnings}, e.g. that no source covers the image's distribution, so "0 vulnerabilities" means nothing).
  */
-public record ScanReport(String target, OsRelease distro, Instant feedUpdated, int packageCount,
-        List<Finding> findings, List<Suppressed> suppressed, List<String> sources, List<String> warnings) {
+public record ScanReport(
+        String target,
+        OsRelease distro,
+        Instant feedUpdated,
+        int packageCount,
+        List<Finding> findings,
+        List<Suppressed> suppressed,
+        List<String> sources,
+        List<String> warnings) {
     public ScanReport {
         findings = List.copyOf(findings);
         suppressed = List.copyOf(suppressed);
@@ -20,7 +27,12 @@ public record ScanReport(String target, OsRelease distro, Instant feedUpdated, i
         warnings = List.copyOf(warnings);
     }
 
-    public ScanReport(String target, OsRelease distro, Instant feedUpdated, int packageCount, List<Finding> findings,
+    public ScanReport(
+            String target,
+            OsRelease distro,
+            Instant feedUpdated,
+            int packageCount,
+            List<Finding> findings,
             List<Suppressed> suppressed) {
         this(target, distro, feedUpdated, packageCount, findings, suppressed, List.of(), List.of());
     }

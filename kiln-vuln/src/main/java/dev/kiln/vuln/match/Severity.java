@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** Severity buckets, most severe first; {@code UNKNOWN} when no source rates the vulnerability. */
 public enum Severity {
-    CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN;
+    CRITICAL,
+    HIGH,
+    MEDIUM,
+    LOW,
+    UNKNOWN;
 
     /** Parses GHSA/NVD/Debian words ({@code MODERATE} is medium, {@code NEGLIGIBLE} and {@code UNIMPORTANT} low). */
     public static Severity parse(String s) {

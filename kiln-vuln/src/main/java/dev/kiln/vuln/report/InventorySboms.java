@@ -9,7 +9,6 @@ import dev.kiln.content.Digest;
 import dev.kiln.vuln.VulnException;
 import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventory;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -32,8 +31,7 @@ public final class InventorySboms {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String TOOL = "kiln";
 
-    private InventorySboms() {
-    }
+    private InventorySboms() {}
 
     /** Kiln's own inventory JSON: distribution and packages with purl, evidence and owned-file counts. */
     public static byte[] json(Inventory inv, String target) {
@@ -84,7 +82,9 @@ public final class InventorySboms {
         doc.put("dataLicense", "CC0-1.0");
         doc.put("SPDXID", "SPDXRef-DOCUMENT");
         doc.put("name", target);
-        doc.put("documentNamespace", "https://kiln.dev/spdx/inventory/" + Digest.sha256(content).hex());
+        doc.put(
+                "documentNamespace",
+                "https://kiln.dev/spdx/inventory/" + Digest.sha256(content).hex());
         ObjectNode info = doc.putObject("creationInfo");
         info.put("created", timestamp(created));
         info.putArray("creators").add("Tool: " + TOOL);
@@ -109,8 +109,8 @@ public final class InventorySboms {
             describes.add(osId);
         }
         for (InstalledPackage p : inv.packages()) {
-            String id = unique("SPDXRef-Package-" + p.ecosystem().purlType() + "-" + idPart(p.name() + "-" + p.version()),
-                    used);
+            String id = unique(
+                    "SPDXRef-Package-" + p.ecosystem().purlType() + "-" + idPart(p.name() + "-" + p.version()), used);
             ids.put(p, id);
             ObjectNode n = packages.addObject();
             n.put("SPDXID", id);
@@ -120,8 +120,10 @@ public final class InventorySboms {
             }
             n.put("downloadLocation", "NOASSERTION");
             n.put("filesAnalyzed", false);
-            n.put("sourceInfo", "evidence: " + String.join(", ", p.evidence())
-                    + (p.status() != null ? "; dpkg status: " + p.status() : ""));
+            n.put(
+                    "sourceInfo",
+                    "evidence: " + String.join(", ", p.evidence())
+                            + (p.status() != null ? "; dpkg status: " + p.status() : ""));
             if (p.sha1() != null) {
                 n.putArray("checksums").addObject().put("algorithm", "SHA1").put("checksumValue", p.sha1());
             }
@@ -162,7 +164,11 @@ public final class InventorySboms {
         bom.put("version", 1);
         ObjectNode meta = bom.putObject("metadata");
         meta.put("timestamp", timestamp(created));
-        meta.putObject("tools").putArray("components").addObject().put("type", "application").put("name", TOOL);
+        meta.putObject("tools")
+                .putArray("components")
+                .addObject()
+                .put("type", "application")
+                .put("name", TOOL);
         ObjectNode subject = meta.putObject("component");
         subject.put("type", "container");
         subject.put("bom-ref", "target");
@@ -183,8 +189,8 @@ public final class InventorySboms {
             }
         }
         for (InstalledPackage p : inv.packages()) {
-            String ref = unique(p.purl() != null ? p.purl() : p.ecosystem().purlType() + ":" + p.name() + "@" + p.version(),
-                    used);
+            String ref = unique(
+                    p.purl() != null ? p.purl() : p.ecosystem().purlType() + ":" + p.name() + "@" + p.version(), used);
             refs.put(p, ref);
             ObjectNode c = components.addObject();
             c.put("type", "library");
@@ -204,7 +210,9 @@ public final class InventorySboms {
                 p.evidence().forEach(e -> occ.addObject().put("location", e));
             }
             ArrayNode props = c.putArray("properties");
-            props.addObject().put("name", "kiln:ecosystem").put("value", p.ecosystem().osvName());
+            props.addObject()
+                    .put("name", "kiln:ecosystem")
+                    .put("value", p.ecosystem().osvName());
             if (!p.origin().equals(p.name())) {
                 props.addObject().put("name", "kiln:origin").put("value", p.origin());
             }
@@ -244,7 +252,10 @@ public final class InventorySboms {
     }
 
     private static void relationship(ArrayNode rels, String from, String type, String to) {
-        rels.addObject().put("spdxElementId", from).put("relationshipType", type).put("relatedSpdxElement", to);
+        rels.addObject()
+                .put("spdxElementId", from)
+                .put("relationshipType", type)
+                .put("relatedSpdxElement", to);
     }
 
     private static String unique(String id, Set<String> used) {

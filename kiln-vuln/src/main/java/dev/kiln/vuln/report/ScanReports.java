@@ -20,27 +20,48 @@ import java.util.TreeMap;
 public final class ScanReports {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Comparator<Finding> ORDER = Comparator.comparing(Finding::severity)
-            .thenComparing(f -> f.pkg().name()).thenComparing(Finding::id);
+            .thenComparing(f -> f.pkg().name())
+            .thenComparing(Finding::id);
 
-    private ScanReports() {
-    }
+    private ScanReports() {}
 
     public static String table(ScanReport r) {
         StringBuilder sb = new StringBuilder();
         List<Finding> findings = r.findings().stream().sorted(ORDER).toList();
-        int w1 = Math.max(7, findings.stream().mapToInt(f -> f.pkg().name().length()).max().orElse(0));
-        int w2 = Math.max(9, findings.stream().mapToInt(f -> f.pkg().version().length()).max().orElse(0));
-        int w3 = Math.max(13, findings.stream().mapToInt(f -> f.id().length()).max().orElse(0));
-        int w4 = Math.max(8, findings.stream().mapToInt(f -> f.severity().name().length()).max().orElse(0));
+        int w1 = Math.max(
+                7,
+                findings.stream().mapToInt(f -> f.pkg().name().length()).max().orElse(0));
+        int w2 = Math.max(
+                9,
+                findings.stream()
+                        .mapToInt(f -> f.pkg().version().length())
+                        .max()
+                        .orElse(0));
+        int w3 = Math.max(
+                13, findings.stream().mapToInt(f -> f.id().length()).max().orElse(0));
+        int w4 = Math.max(
+                8,
+                findings.stream()
+                        .mapToInt(f -> f.severity().name().length())
+                        .max()
+                        .orElse(0));
         String fmt = "%-" + w1 + "s  %-" + w2 + "s  %-" + w3 + "s  %-" + w4 + "s  %s%n";
-        sb.append(String.format("%s: %d packages (%s), advisories as of %s%n", r.target(), r.packageCount(),
-                distroName(r), r.feedUpdated() == null ? "unknown" : r.feedUpdated()));
-        sb.append("sources: ").append(r.sources().isEmpty() ? "none" : String.join(", ", r.sources())).append('\n');
+        sb.append(String.format(
+                "%s: %d packages (%s), advisories as of %s%n",
+                r.target(), r.packageCount(), distroName(r), r.feedUpdated() == null ? "unknown" : r.feedUpdated()));
+        sb.append("sources: ")
+                .append(r.sources().isEmpty() ? "none" : String.join(", ", r.sources()))
+                .append('\n');
         r.warnings().forEach(w -> sb.append("WARNING: ").append(w).append('\n'));
         if (!findings.isEmpty()) {
             sb.append(String.format(fmt, "PACKAGE", "INSTALLED", "VULNERABILITY", "SEVERITY", "FIXED IN"));
             for (Finding f : findings) {
-                sb.append(String.format(fmt, f.pkg().name(), f.pkg().version(), f.id(), f.severity().name().toLowerCase(),
+                sb.append(String.format(
+                        fmt,
+                        f.pkg().name(),
+                        f.pkg().version(),
+                        f.id(),
+                        f.severity().name().toLowerCase(),
                         f.fixedVersion() != null ? f.fixedVersion() : "(" + f.state() + ")"));
             }
         }
@@ -52,8 +73,13 @@ public final class ScanReports {
             sb.append(byReason).append('\n');
             for (Suppressed s : r.suppressed()) {
                 if (s.reason() != Suppressed.Reason.NAK) {
-                    sb.append(String.format("  %s %s %s: %s (%s)%n", s.finding().pkg().name(), s.finding().pkg().version(),
-                            s.finding().id(), s.reason().name().toLowerCase(), s.detail()));
+                    sb.append(String.format(
+                            "  %s %s %s: %s (%s)%n",
+                            s.finding().pkg().name(),
+                            s.finding().pkg().version(),
+                            s.finding().id(),
+                            s.reason().name().toLowerCase(),
+                            s.detail()));
                 }
             }
         }
@@ -65,12 +91,18 @@ public final class ScanReports {
         if (r.distro().id().isEmpty()) {
             return "unknown distribution";
         }
-        return r.distro().versionId().isEmpty() ? r.distro().id() : r.distro().id() + " " + r.distro().versionId();
+        return r.distro().versionId().isEmpty()
+                ? r.distro().id()
+                : r.distro().id() + " " + r.distro().versionId();
     }
 
     public static String counts(ScanReport r) {
         StringBuilder sb = new StringBuilder(r.findings().size() + " vulnerabilities:");
-        r.countsBySeverity().forEach((k, v) -> sb.append(' ').append(k.name().toLowerCase()).append(' ').append(v));
+        r.countsBySeverity()
+                .forEach((k, v) -> sb.append(' ')
+                        .append(k.name().toLowerCase())
+                        .append(' ')
+                        .append(v));
         return sb.toString();
     }
 
@@ -135,15 +167,27 @@ public final class ScanReports {
         for (Finding f : findings) {
             ObjectNode res = results.addObject();
             res.put("ruleId", f.id());
-            res.put("level", f.severity() == Severity.CRITICAL || f.severity() == Severity.HIGH ? "error"
-                    : f.severity() == Severity.MEDIUM ? "warning" : "note");
-            res.putObject("message").put("text", f.pkg().name() + " " + f.pkg().version() + " is affected by " + f.id()
-                    + (f.fixedVersion() != null ? "; fixed in " + f.fixedVersion() : "; " + f.state()));
+            res.put(
+                    "level",
+                    f.severity() == Severity.CRITICAL || f.severity() == Severity.HIGH
+                            ? "error"
+                            : f.severity() == Severity.MEDIUM ? "warning" : "note");
+            res.putObject("message")
+                    .put(
+                            "text",
+                            f.pkg().name() + " " + f.pkg().version() + " is affected by " + f.id()
+                                    + (f.fixedVersion() != null ? "; fixed in " + f.fixedVersion() : "; " + f.state()));
             ArrayNode locations = res.putArray("locations");
             for (String e : f.pkg().evidenceFiles()) {
-                locations.addObject().putObject("physicalLocation").putObject("artifactLocation").put("uri", e);
+                locations
+                        .addObject()
+                        .putObject("physicalLocation")
+                        .putObject("artifactLocation")
+                        .put("uri", e);
             }
-            res.putObject("properties").put("purl", f.pkg().purl()).put("severity", f.severity().name().toLowerCase());
+            res.putObject("properties")
+                    .put("purl", f.pkg().purl())
+                    .put("severity", f.severity().name().toLowerCase());
         }
         return write(n);
     }

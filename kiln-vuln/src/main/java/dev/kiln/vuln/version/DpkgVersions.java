@@ -6,8 +6,7 @@ import java.util.regex.Pattern;
 final class DpkgVersions {
     private static final Pattern VALID = Pattern.compile("^([0-9]+:)?[0-9][A-Za-z0-9.+~:-]*$");
 
-    private DpkgVersions() {
-    }
+    private DpkgVersions() {}
 
     static boolean isValid(String v) {
         return v != null && VALID.matcher(v).matches();
@@ -26,10 +25,13 @@ final class DpkgVersions {
 
     private static String[] split(String v) {
         int colon = v.indexOf(':');
-        String epoch = colon > 0 && v.substring(0, colon).chars().allMatch(Character::isDigit) ? v.substring(0, colon) : "0";
+        String epoch =
+                colon > 0 && v.substring(0, colon).chars().allMatch(Character::isDigit) ? v.substring(0, colon) : "0";
         String rest = colon > 0 ? v.substring(colon + 1) : v;
         int dash = rest.lastIndexOf('-');
-        return dash < 0 ? new String[] {epoch, rest, ""} : new String[] {epoch, rest.substring(0, dash), rest.substring(dash + 1)};
+        return dash < 0
+                ? new String[] {epoch, rest, ""}
+                : new String[] {epoch, rest.substring(0, dash), rest.substring(dash + 1)};
     }
 
     private static int order(String s, int i) {
@@ -51,7 +53,8 @@ final class DpkgVersions {
         int j = 0;
         while (i < a.length() || j < b.length()) {
             int firstDiff = 0;
-            while ((i < a.length() && !Character.isDigit(a.charAt(i))) || (j < b.length() && !Character.isDigit(b.charAt(j)))) {
+            while ((i < a.length() && !Character.isDigit(a.charAt(i)))
+                    || (j < b.length() && !Character.isDigit(b.charAt(j)))) {
                 int ac = order(a, i);
                 int bc = order(b, j);
                 if (ac != bc) {
@@ -66,7 +69,10 @@ final class DpkgVersions {
             while (j < b.length() && b.charAt(j) == '0') {
                 j++;
             }
-            while (i < a.length() && Character.isDigit(a.charAt(i)) && j < b.length() && Character.isDigit(b.charAt(j))) {
+            while (i < a.length()
+                    && Character.isDigit(a.charAt(i))
+                    && j < b.length()
+                    && Character.isDigit(b.charAt(j))) {
                 if (firstDiff == 0) {
                     firstDiff = a.charAt(i) - b.charAt(j);
                 }

@@ -14,8 +14,7 @@ final class MavenVersions {
     private static final List<String> QUALIFIERS = List.of("alpha", "beta", "milestone", "rc", "snapshot", "", "sp");
     private static final int RELEASE = QUALIFIERS.indexOf("");
 
-    private MavenVersions() {
-    }
+    private MavenVersions() {}
 
     static int compare(String a, String b) {
         List<Object> x = items(a);
@@ -79,7 +78,10 @@ final class MavenVersions {
             }
             int j = i;
             boolean digit = Character.isDigit(c);
-            while (j < s.length() && s.charAt(j) != '.' && s.charAt(j) != '-' && s.charAt(j) != '_'
+            while (j < s.length()
+                    && s.charAt(j) != '.'
+                    && s.charAt(j) != '-'
+                    && s.charAt(j) != '_'
                     && Character.isDigit(s.charAt(j)) == digit) {
                 j++;
             }

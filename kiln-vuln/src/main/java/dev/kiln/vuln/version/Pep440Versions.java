@@ -9,14 +9,15 @@ import java.util.regex.Pattern;
 
 /** PEP 440 ordering: epoch, release, pre-release, post-release, development release, local label. */
 final class Pep440Versions {
-    private static final Pattern VERSION = Pattern.compile("^\\s*v?(?:([0-9]+)!)?([0-9]+(?:\\.[0-9]+)*)"
-            + "(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?([0-9]*))?"
-            + "(?:-([0-9]+)|[-_.]?(post|rev|r)[-_.]?([0-9]*))?"
-            + "(?:[-_.]?(dev)[-_.]?([0-9]*))?"
-            + "(?:\\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\\s*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern VERSION = Pattern.compile(
+            "^\\s*v?(?:([0-9]+)!)?([0-9]+(?:\\.[0-9]+)*)"
+                    + "(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?([0-9]*))?"
+                    + "(?:-([0-9]+)|[-_.]?(post|rev|r)[-_.]?([0-9]*))?"
+                    + "(?:[-_.]?(dev)[-_.]?([0-9]*))?"
+                    + "(?:\\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\\s*$",
+            Pattern.CASE_INSENSITIVE);
 
-    private Pep440Versions() {
-    }
+    private Pep440Versions() {}
 
     static boolean isValid(String v) {
         return v != null && VERSION.matcher(v).matches();
@@ -48,8 +49,7 @@ final class Pep440Versions {
         return c != 0 ? c : x.local.compareTo(y.local);
     }
 
-    private record Key(BigInteger epoch, List<BigInteger> release, long[] pre, long post, long dev, String local) {
-    }
+    private record Key(BigInteger epoch, List<BigInteger> release, long[] pre, long post, long dev, String local) {}
 
     private static Key key(String v) {
         Matcher m = VERSION.matcher(v);

@@ -8,11 +8,10 @@ import java.util.regex.Pattern;
  * components (missing ones are 0); build metadata is ignored as the spec requires.
  */
 final class SemVers {
-    private static final Pattern VALID = Pattern.compile(
-            "^v?[0-9]+(\\.[0-9]+){0,2}(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$");
+    private static final Pattern VALID =
+            Pattern.compile("^v?[0-9]+(\\.[0-9]+){0,2}(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$");
 
-    private SemVers() {
-    }
+    private SemVers() {}
 
     static boolean isValid(String v) {
         return v != null && VALID.matcher(v).matches();

@@ -16,8 +16,7 @@ import java.util.List;
 public final class OpenVex {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private OpenVex() {
-    }
+    private OpenVex() {}
 
     public static VexDocument parse(byte[] json, String source) {
         JsonNode n;
@@ -27,7 +26,8 @@ public final class OpenVex {
             throw new VulnException(source + ": not valid JSON: " + e.getMessage(), e);
         }
         if (n == null || !n.path("@context").asText("").startsWith("https://openvex.dev/ns")) {
-            throw new VulnException(source + ": not an OpenVEX document (expected @context https://openvex.dev/ns/...)");
+            throw new VulnException(
+                    source + ": not an OpenVEX document (expected @context https://openvex.dev/ns/...)");
         }
         Instant docTime = time(n.path("timestamp").asText(null), source);
         List<VexStatement> statements = new ArrayList<>();
@@ -50,14 +50,25 @@ public final class OpenVex {
             Instant t = s.hasNonNull("timestamp") ? time(s.get("timestamp").asText(), where) : docTime;
             String status = s.path("status").asText("");
             try {
-                statements.add(new VexStatement(name, aliases, products, status, s.path("justification").asText(null),
-                        s.path("impact_statement").asText(null), s.path("action_statement").asText(null), t));
+                statements.add(new VexStatement(
+                        name,
+                        aliases,
+                        products,
+                        status,
+                        s.path("justification").asText(null),
+                        s.path("impact_statement").asText(null),
+                        s.path("action_statement").asText(null),
+                        t));
             } catch (VulnException e) {
                 throw new VulnException(where + ": " + e.getMessage(), e);
             }
         }
-        return new VexDocument(n.path("@id").asText(""), n.path("author").asText(""), docTime,
-                n.path("version").asInt(1), statements);
+        return new VexDocument(
+                n.path("@id").asText(""),
+                n.path("author").asText(""),
+                docTime,
+                n.path("version").asInt(1),
+                statements);
     }
 
     public static byte[] toJson(VexDocument doc) {
@@ -87,7 +98,11 @@ public final class OpenVex {
                 }
                 if (!p.subcomponents().isEmpty()) {
                     ArrayNode subs = pn.putArray("subcomponents");
-                    p.subcomponents().forEach(c -> subs.addObject().put("@id", c).putObject("identifiers").put("purl", c));
+                    p.subcomponents()
+                            .forEach(c -> subs.addObject()
+                                    .put("@id", c)
+                                    .putObject("identifiers")
+                                    .put("purl", c));
                 }
             }
             sn.put("status", s.status());

@@ -10,8 +10,7 @@ import java.util.Map;
  * qualifier of the statement's purl must be present with the same value in the scanned one.
  */
 final class Purl {
-    private Purl() {
-    }
+    private Purl() {}
 
     static boolean matches(String statement, String scanned) {
         if (!statement.startsWith("pkg:") || !scanned.startsWith("pkg:")) {

@@ -18,9 +18,10 @@ public record VexDocument(String id, String author, Instant timestamp, int versi
      * vulnerability name or an alias matches, a product matches the image (then a listed subcomponent must
      * match the package) or the package itself; the latest by timestamp wins.
      */
-    public static Optional<VexStatement> decide(List<VexDocument> docs, List<String> vulnerabilityIds,
-            List<String> imagePurls, String packagePurl) {
-        return docs.stream().flatMap(d -> d.statements().stream())
+    public static Optional<VexStatement> decide(
+            List<VexDocument> docs, List<String> vulnerabilityIds, List<String> imagePurls, String packagePurl) {
+        return docs.stream()
+                .flatMap(d -> d.statements().stream())
                 .filter(s -> vulnerabilityIds.contains(s.vulnerability())
                         || s.aliases().stream().anyMatch(vulnerabilityIds::contains))
                 .filter(s -> s.products().stream().anyMatch(p -> appliesTo(p, imagePurls, packagePurl)))
@@ -32,7 +33,9 @@ public record VexDocument(String id, String author, Instant timestamp, int versi
             return true;
         }
         boolean image = imagePurls.stream().anyMatch(i -> Purl.matches(p.id(), i) || p.id().equals(i));
-        return image && (p.subcomponents().isEmpty()
-                || p.subcomponents().stream().anyMatch(s -> packagePurl != null && Purl.matches(s, packagePurl)));
+        return image
+                && (p.subcomponents().isEmpty()
+                        || p.subcomponents().stream()
+                                .anyMatch(s -> packagePurl != null && Purl.matches(s, packagePurl)));
     }
 }

@@ -7,7 +7,6 @@ import dev.kiln.vuln.inventory.Inventory;
 import dev.kiln.vuln.match.DistroEntry;
 import dev.kiln.vuln.match.DistroFeed;
 import dev.kiln.vuln.version.Ecosystem;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +17,10 @@ import java.util.List;
  * package purl, exactly as in the inventory, as subcomponent; without image purls the package is the product.
  */
 public final class VexGenerator {
-    private VexGenerator() {
-    }
+    private VexGenerator() {}
 
-    public static VexDocument generate(Inventory inventory, DistroFeed feed, List<String> imagePurls, String author,
-            Instant timestamp) {
+    public static VexDocument generate(
+            Inventory inventory, DistroFeed feed, List<String> imagePurls, String author, Instant timestamp) {
         List<VexStatement> statements = new ArrayList<>();
         for (InstalledPackage p : inventory.of(Ecosystem.APK)) {
             for (DistroEntry e : feed.entries(p.origin())) {
@@ -40,20 +38,26 @@ public final class VexGenerator {
                         action = fixed ? null : "Update " + p.name() + " to " + e.fixedVersion() + " or later";
                     }
                     default -> {
-                        boolean investigating = e.state() == EventType.DETECTION
-                                || e.state() == EventType.ANALYSIS_NOT_PLANNED;
+                        boolean investigating =
+                                e.state() == EventType.DETECTION || e.state() == EventType.ANALYSIS_NOT_PLANNED;
                         status = investigating ? "under_investigation" : "affected";
-                        action = investigating ? null : e.state() == EventType.FIX_NOT_PLANNED
-                                ? "No fix is planned" : "Wait for an upstream fix";
+                        action = investigating
+                                ? null
+                                : e.state() == EventType.FIX_NOT_PLANNED
+                                        ? "No fix is planned"
+                                        : "Wait for an upstream fix";
                     }
                 }
                 List<VexStatement.Product> products = imagePurls.isEmpty()
                         ? List.of(new VexStatement.Product(p.purl(), List.of()))
-                        : imagePurls.stream().map(i -> new VexStatement.Product(i, List.of(p.purl()))).toList();
+                        : imagePurls.stream()
+                                .map(i -> new VexStatement.Product(i, List.of(p.purl())))
+                                .toList();
                 String name = e.primaryId();
-                List<String> aliases = e.ids().stream().filter(x -> !x.equals(name)).toList();
-                statements.add(new VexStatement(name, aliases, products, status, justification, null, action,
-                        timestamp));
+                List<String> aliases =
+                        e.ids().stream().filter(x -> !x.equals(name)).toList();
+                statements.add(
+                        new VexStatement(name, aliases, products, status, justification, null, action, timestamp));
             }
         }
         VexDocument draft = new VexDocument("", author, timestamp, 1, statements);

@@ -5,8 +5,15 @@ import java.util.List;
 import java.util.Objects;
 
 /** One OpenVEX statement; {@code timestamp} is the statement's own or, when absent, the document's. */
-public record VexStatement(String vulnerability, List<String> aliases, List<Product> products, String status,
-        String justification, String impactStatement, String actionStatement, Instant timestamp) {
+public record VexStatement(
+        String vulnerability,
+        List<String> aliases,
+        List<Product> products,
+        String status,
+        String justification,
+        String impactStatement,
+        String actionStatement,
+        Instant timestamp) {
 
     public static final List<String> STATUSES = List.of("not_affected", "affected", "fixed", "under_investigation");
 

@@ -32,8 +32,10 @@ class CompareTest {
 
     static ImageFacts facts(LoadedImage image) {
         Inventory inv = Inventories.of(image.rootfs());
-        return ImageFacts.of(image, inv, new Matcher(DistroFeed.empty(), OsvIndex.empty(), List.of())
-                .scan(image.name(), inv, List.of(), null));
+        return ImageFacts.of(
+                image,
+                inv,
+                new Matcher(DistroFeed.empty(), OsvIndex.empty(), List.of()).scan(image.name(), inv, List.of(), null));
     }
 
     @Test
@@ -57,11 +59,20 @@ class CompareTest {
 
         ImageComparison cmp = new ImageComparison(a, b, Instant.ofEpochSecond(KilnImages.BUILD_DATE + 86_400 * 10));
         assertThat(cmp.sizeRatio(false)).isGreaterThan(1.0);
-        assertThat(cmp.table()).contains("shell", "no", "yes (sh, busybox)", "65532 — not root",
-                "10 days (hello 2.12-r0, 2025-06-15)", "40 days (kiln-baselayout 20250601-r0");
-        assertThat(cmp.markdown()).startsWith("| | " + v1.name() + " | " + v2.name() + " |\n|---|---|---|\n")
+        assertThat(cmp.table())
+                .contains(
+                        "shell",
+                        "no",
+                        "yes (sh, busybox)",
+                        "65532 — not root",
+                        "10 days (hello 2.12-r0, 2025-06-15)",
+                        "40 days (kiln-baselayout 20250601-r0");
+        assertThat(cmp.markdown())
+                .startsWith("| | " + v1.name() + " | " + v2.name() + " |\n|---|---|---|\n")
                 .contains("| packages | 3 | 4 |");
-        assertThat(cmp.jsonText()).contains("\"shells\" : [ \"sh\", \"busybox\" ]").contains("\"root\" : false")
+        assertThat(cmp.jsonText())
+                .contains("\"shells\" : [ \"sh\", \"busybox\" ]")
+                .contains("\"root\" : false")
                 .contains("\"ageDays\" : 10");
 
         PackageDiff diff = PackageDiff.of(Inventories.of(v1.rootfs()), Inventories.of(v2.rootfs()));
@@ -71,8 +82,10 @@ class CompareTest {
             assertThat(c.from().version()).isEqualTo("2.12-r0");
             assertThat(c.to().version()).isEqualTo("2.13-r0");
         });
-        assertThat(diff.text()).isEqualTo("+ busybox 1.37.0-r0\n~ hello 2.12-r0 -> 2.13-r0\n"
-                + "1 added, 0 removed, 1 changed\n");
-        assertThat(PackageDiff.of(Inventories.of(v1.rootfs()), Inventories.of(v1.rootfs())).isEmpty()).isTrue();
+        assertThat(diff.text())
+                .isEqualTo("+ busybox 1.37.0-r0\n~ hello 2.12-r0 -> 2.13-r0\n" + "1 added, 0 removed, 1 changed\n");
+        assertThat(PackageDiff.of(Inventories.of(v1.rootfs()), Inventories.of(v1.rootfs()))
+                        .isEmpty())
+                .isTrue();
     }
 }

@@ -68,27 +68,37 @@ class DebianImageIT {
         assertThat(debs).extracting(p -> p.name() + " " + p.version()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(debs.size()).isGreaterThan(80);
         assertThat(debs).extracting(InstalledPackage::name).contains("python3", "libc6", "dpkg", "apt", "bash");
-        InstalledPackage libc = debs.stream().filter(p -> p.name().equals("libc6")).findFirst().orElseThrow();
+        InstalledPackage libc =
+                debs.stream().filter(p -> p.name().equals("libc6")).findFirst().orElseThrow();
         assertThat(libc.origin()).isEqualTo("glibc");
         assertThat(libc.purl()).startsWith("pkg:deb/debian/libc6@").contains("distro=debian-12");
         assertThat(libc.files()).contains("lib/x86_64-linux-gnu/libc.so.6"); // bookworm lists pre-merge paths
         long dated = debs.stream().filter(p -> p.built() != null).count();
         assertThat(dated).as("packages dated by their documentation").isGreaterThan(debs.size() * 9 / 10);
 
-        InstalledPackage python = debs.stream().filter(p -> p.name().equals("python3.11-minimal")).findFirst()
+        InstalledPackage python = debs.stream()
+                .filter(p -> p.name().equals("python3.11-minimal"))
+                .findFirst()
                 .orElseThrow();
         Path osv = writeOsvRecords(python, libc);
         ScanReport report = new Matcher(DistroFeed.empty(), new OsvIndex(OsvStore.readAll(osv)), List.of())
                 .scan("debian", inv, List.of(), null);
-        assertThat(report.findings()).flatExtracting(Finding::allIds)
-                .contains("DEBIAN-CVE-2099-0001", "DEBIAN-CVE-2099-0003").doesNotContain("DEBIAN-CVE-2099-0002");
-        Finding fixable = report.findings().stream().filter(f -> f.knownAs("DEBIAN-CVE-2099-0001")
-                && f.pkg().name().equals("python3.11-minimal")).findFirst().orElseThrow();
+        assertThat(report.findings())
+                .flatExtracting(Finding::allIds)
+                .contains("DEBIAN-CVE-2099-0001", "DEBIAN-CVE-2099-0003")
+                .doesNotContain("DEBIAN-CVE-2099-0002");
+        Finding fixable = report.findings().stream()
+                .filter(f -> f.knownAs("DEBIAN-CVE-2099-0001") && f.pkg().name().equals("python3.11-minimal"))
+                .findFirst()
+                .orElseThrow();
         assertThat(fixable.fixedVersion()).isEqualTo(python.version() + "+kiln1");
         assertThat(fixable.severity()).isEqualTo(Severity.HIGH);
-        assertThat(report.findings()).filteredOn(f -> f.id().equals("DEBIAN-CVE-2099-0003"))
-                .extracting(f -> f.pkg().name()).contains("libc6", "libc-bin");
-        assertThat(report.findings()).filteredOn(f -> f.id().equals("DEBIAN-CVE-2099-0003"))
+        assertThat(report.findings())
+                .filteredOn(f -> f.id().equals("DEBIAN-CVE-2099-0003"))
+                .extracting(f -> f.pkg().name())
+                .contains("libc6", "libc-bin");
+        assertThat(report.findings())
+                .filteredOn(f -> f.id().equals("DEBIAN-CVE-2099-0003"))
                 .allMatch(f -> f.state().equals("unfixed"));
 
         ImageFacts debianFacts = ImageFacts.of(debian, inv, report);
@@ -99,28 +109,46 @@ class DebianImageIT {
 
         Path kilnDir = Files.createDirectories(tmp.resolve("kiln"));
         Path kilnLayout = kilnDir.resolve("layout");
-        new OciLayout(kilnLayout).write(KilnImages.hello(kilnDir, "2.12-r0", false).images(), null);
+        new OciLayout(kilnLayout)
+                .write(KilnImages.hello(kilnDir, "2.12-r0", false).images(), null);
         LoadedImage kiln = new ImageLoader(null).load(kilnLayout.toString(), null);
         Inventory kilnInv = Inventories.of(kiln.rootfs());
-        ImageFacts kilnFacts = ImageFacts.of(kiln, kilnInv, new Matcher(DistroFeed.empty(),
-                new OsvIndex(OsvStore.readAll(osv)), List.of()).scan("kiln", kilnInv, List.of(), null));
+        ImageFacts kilnFacts = ImageFacts.of(
+                kiln,
+                kilnInv,
+                new Matcher(DistroFeed.empty(), new OsvIndex(OsvStore.readAll(osv)), List.of())
+                        .scan("kiln", kilnInv, List.of(), null));
         ImageComparison cmp = new ImageComparison(debianFacts, kilnFacts, Instant.parse("2030-01-01T00:00:00Z"));
         assertThat(cmp.sizeRatio(true)).isLessThan(0.01);
         assertThat(inv.packages()).hasSameSizeAs(debs);
-        assertThat(cmp.markdown()).contains("| packages | " + debs.size() + " | 3 |")
-                .contains("| shell | yes (sh, bash, dash) | no |").contains("| package manager | yes (apt, dpkg");
+        assertThat(cmp.markdown())
+                .contains("| packages | " + debs.size() + " | 3 |")
+                .contains("| shell | yes (sh, bash, dash) | no |")
+                .contains("| package manager | yes (apt, dpkg");
         assertThat(cmp.table()).contains("— root", "65532 — not root");
     }
 
     /** The package list dpkg itself reports for the rootfs, from the tar's own dpkg database. */
     private List<String> dpkgQuery(Path tar) throws Exception {
         Path db = Files.createDirectories(tmp.resolve("dpkgdb"));
-        run(List.of("tar", "-xf", tar.toString(), "-C", db.toString(), "--wildcards", "*var/lib/dpkg/status"),
-                5);
-        Path admin = Files.walk(db).filter(p -> p.endsWith("var/lib/dpkg/status")).findFirst().orElseThrow().getParent();
-        String out = run(List.of("dpkg-query", "--admindir=" + admin, "-W", "-f",
-                "${db:Status-Status} ${Package} ${Version}\\n"), 1);
-        return out.lines().filter(l -> l.startsWith("installed ")).map(l -> l.substring("installed ".length())).toList();
+        run(List.of("tar", "-xf", tar.toString(), "-C", db.toString(), "--wildcards", "*var/lib/dpkg/status"), 5);
+        Path admin = Files.walk(db)
+                .filter(p -> p.endsWith("var/lib/dpkg/status"))
+                .findFirst()
+                .orElseThrow()
+                .getParent();
+        String out = run(
+                List.of(
+                        "dpkg-query",
+                        "--admindir=" + admin,
+                        "-W",
+                        "-f",
+                        "${db:Status-Status} ${Package} ${Version}\\n"),
+                1);
+        return out.lines()
+                .filter(l -> l.startsWith("installed "))
+                .map(l -> l.substring("installed ".length()))
+                .toList();
     }
 
     private Path writeOsvRecords(InstalledPackage python, InstalledPackage libc) throws IOException {
@@ -148,14 +176,29 @@ class DebianImageIT {
     /** One gzip layer made from the rootfs tar; root user, as a conventional base image has. */
     private static void writeImage(Path tar, Path layout) throws IOException {
         Path gz = layout.resolveSibling("layer.tar.gz");
-        try (InputStream in = Files.newInputStream(tar); OutputStream out = Gzip.compressing(Files.newOutputStream(gz),
-                Gzip.DEFAULT_LEVEL)) {
+        try (InputStream in = Files.newInputStream(tar);
+                OutputStream out = Gzip.compressing(Files.newOutputStream(gz), Gzip.DEFAULT_LEVEL)) {
             in.transferTo(out);
         }
         Descriptor layer = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, Digest.sha256(gz), Files.size(gz));
-        ImageConfig config = new ImageConfig("2025-01-01T00:00:00Z", null, "amd64", "linux", null,
-                new ImageConfig.Runtime(null, null, List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-                        null, List.of("/bin/bash"), null, null, null, null), List.of(Digest.sha256(tar)), List.of());
+        ImageConfig config = new ImageConfig(
+                "2025-01-01T00:00:00Z",
+                null,
+                "amd64",
+                "linux",
+                null,
+                new ImageConfig.Runtime(
+                        null,
+                        null,
+                        List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+                        null,
+                        List.of("/bin/bash"),
+                        null,
+                        null,
+                        null,
+                        null),
+                List.of(Digest.sha256(tar)),
+                List.of());
         byte[] configJson = config.toJson();
         Manifest manifest = Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, configJson), List.of(layer), Map.of());
         OciImage image = OciImage.of(manifest, config, List.of(Blob.ofFile(layer, gz)));
@@ -165,7 +208,8 @@ class DebianImageIT {
     private static Path rootfsTar() throws Exception {
         Tools.require("mmdebstrap", "apt-get install mmdebstrap");
         Tools.require("dpkg-query", "apt-get install dpkg");
-        Path cache = Path.of(System.getProperty("kiln.repo.root", ".")).resolve("target/debian-minbase")
+        Path cache = Path.of(System.getProperty("kiln.repo.root", "."))
+                .resolve("target/debian-minbase")
                 .resolve("bookworm-python3.tar");
         if (Files.isRegularFile(cache)) {
             return cache;
@@ -174,16 +218,25 @@ class DebianImageIT {
         assumeTrue(mirror.isPresent(), "no bookworm mirror in /etc/apt/sources.list(.d)");
         Files.createDirectories(cache.getParent());
         Path partial = cache.resolveSibling("bookworm-python3.tar.partial");
-        ProcessBuilder pb = new ProcessBuilder("mmdebstrap", "--variant=minbase", "--include=python3", "--format=tar",
-                "--quiet", "bookworm", partial.toString(), mirror.get()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(
+                        "mmdebstrap",
+                        "--variant=minbase",
+                        "--include=python3",
+                        "--format=tar",
+                        "--quiet",
+                        "bookworm",
+                        partial.toString(),
+                        mirror.get())
+                .redirectErrorStream(true)
                 .redirectOutput(cache.resolveSibling("mmdebstrap.log").toFile());
         Process p = pb.start();
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("mmdebstrap took more than 15 minutes");
         }
-        assumeTrue(p.exitValue() == 0, "mmdebstrap failed (no access to the Debian archive?); see "
-                + cache.resolveSibling("mmdebstrap.log"));
+        assumeTrue(
+                p.exitValue() == 0,
+                "mmdebstrap failed (no access to the Debian archive?); see " + cache.resolveSibling("mmdebstrap.log"));
         Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE);
         return cache;
     }
@@ -194,7 +247,8 @@ class DebianImageIT {
         Path dir = Path.of("/etc/apt/sources.list.d");
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> p.toString().endsWith(".sources") || p.toString().endsWith(".list")).sorted()
+                s.filter(p -> p.toString().endsWith(".sources") || p.toString().endsWith(".list"))
+                        .sorted()
                         .forEach(files::add);
             }
         }
@@ -208,7 +262,10 @@ class DebianImageIT {
                 String uri = field(stanza, "URIs");
                 String suites = field(stanza, "Suites");
                 String types = field(stanza, "Types");
-                if (uri != null && suites != null && types != null && List.of(types.split("\\s+")).contains("deb")
+                if (uri != null
+                        && suites != null
+                        && types != null
+                        && List.of(types.split("\\s+")).contains("deb")
                         && List.of(suites.split("\\s+")).contains("bookworm")) {
                     return Optional.of(uri.split("\\s+")[0]);
                 }
@@ -224,8 +281,11 @@ class DebianImageIT {
     }
 
     private static String field(String stanza, String name) {
-        return stanza.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).trim())
-                .findFirst().orElse(null);
+        return stanza.lines()
+                .filter(l -> l.startsWith(name + ":"))
+                .map(l -> l.substring(name.length() + 1).trim())
+                .findFirst()
+                .orElse(null);
     }
 
     private static String run(List<String> command, int minutes) throws Exception {

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageSourcesIT {
     @TempDir
     Path tmp;
+
     ImageBuild build;
     ImageLoader loader = new ImageLoader(new RegistryClient(HttpClient.newHttpClient(), null));
 
@@ -46,8 +47,10 @@ class ImageSourcesIT {
     }
 
     static List<String> names(LoadedImage image) {
-        return Inventories.of(image.rootfs()).packages().stream().map(p -> p.name() + "@" + p.version() + ":" + p.arch())
-                .sorted().toList();
+        return Inventories.of(image.rootfs()).packages().stream()
+                .map(p -> p.name() + "@" + p.version() + ":" + p.arch())
+                .sorted()
+                .toList();
     }
 
     @Test
@@ -65,38 +68,49 @@ class ImageSourcesIT {
         assertThat(ImageSource.parse(docker.toString())).isInstanceOf(ImageSource.DockerArchiveFile.class);
         assertThat(ImageSource.parse("oci:" + layout + ":hello:latest"))
                 .isEqualTo(new ImageSource.LayoutDir(layout, "hello:latest"));
-        assertThat(names(fromLayout)).containsExactly("glibc@2.41-r2:x86_64", "hello@2.12-r0:x86_64",
-                "kiln-baselayout@20250601-r0:x86_64");
+        assertThat(names(fromLayout))
+                .containsExactly("glibc@2.41-r2:x86_64", "hello@2.12-r0:x86_64", "kiln-baselayout@20250601-r0:x86_64");
         assertThat(fromLayout.platform().architecture()).isEqualTo("amd64");
         assertThat(fromLayout.user()).contains("65532");
-        OciImage amd64 = build.images().images().stream().filter(i -> i.platform().architecture().equals("amd64"))
-                .findFirst().orElseThrow();
-        long stored = amd64.layers().stream().mapToLong(b -> b.descriptor().size()).sum();
+        OciImage amd64 = build.images().images().stream()
+                .filter(i -> i.platform().architecture().equals("amd64"))
+                .findFirst()
+                .orElseThrow();
+        long stored =
+                amd64.layers().stream().mapToLong(b -> b.descriptor().size()).sum();
         assertThat(fromLayout.compressedSize()).isEqualTo(stored);
-        assertThat(fromLayout.uncompressedSize()).isGreaterThan(fromLayout.rootfs().totalSize());
+        assertThat(fromLayout.uncompressedSize())
+                .isGreaterThan(fromLayout.rootfs().totalSize());
         assertThat(fromLayout.layers()).hasSize(amd64.layers().size());
 
         LoadedImage arm = loader.load("oci-archive:" + archive + ":hello:latest", Platform.parse("linux/arm64"));
         assertThat(names(arm)).allMatch(n -> n.endsWith(":aarch64"));
-        assertThat(names(loader.load(docker.toString(), Platform.parse("arm64")))).isEqualTo(names(arm));
-        assertThatThrownBy(() -> loader.load(docker.toString(), null)).isInstanceOf(VulnException.class)
-                .hasMessageContaining("has no linux/amd64 image").hasMessageContaining("linux/arm64");
+        assertThat(names(loader.load(docker.toString(), Platform.parse("arm64"))))
+                .isEqualTo(names(arm));
+        assertThatThrownBy(() -> loader.load(docker.toString(), null))
+                .isInstanceOf(VulnException.class)
+                .hasMessageContaining("has no linux/amd64 image")
+                .hasMessageContaining("linux/arm64");
 
         try (RegistryServer server = new RegistryServer(RegistryConfig.builder(tmp.resolve("registry"))
-                .addr("127.0.0.1:0").build()).start()) {
+                        .addr("127.0.0.1:0")
+                        .build())
+                .start()) {
             String ref = "127.0.0.1:" + server.port() + "/kiln/hello:2.12";
             push(build.images(), ImageReference.parse(ref));
             LoadedImage remote = loader.load(ref, null);
             assertThat(names(remote)).isEqualTo(names(fromLayout));
             assertThat(remote.compressedSize()).isEqualTo(fromLayout.compressedSize());
             assertThat(remote.uncompressedSize()).isEqualTo(fromLayout.uncompressedSize());
-            assertThat(names(loader.load("docker://" + ref, Platform.parse("arm64")))).isEqualTo(names(arm));
+            assertThat(names(loader.load("docker://" + ref, Platform.parse("arm64"))))
+                    .isEqualTo(names(arm));
         }
 
         Path rootfs = tmp.resolve("rootfs");
         Files.createDirectories(rootfs.resolve("usr/lib/apk/db"));
-        Files.write(rootfs.resolve("usr/lib/apk/db/installed"), fromLayout.rootfs().read("usr/lib/apk/db/installed")
-                .orElseThrow());
+        Files.write(
+                rootfs.resolve("usr/lib/apk/db/installed"),
+                fromLayout.rootfs().read("usr/lib/apk/db/installed").orElseThrow());
         LoadedImage dir = loader.load(rootfs.toString(), null);
         assertThat(dir.config()).isNull();
         assertThat(dir.compressedSize()).isEqualTo(-1);
@@ -113,11 +127,14 @@ class ImageSourcesIT {
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(blob, bytes);
         Platform platform = build.images().images().get(0).platform();
-        assertThatThrownBy(() -> loader.load(layout.toString(), platform)).isInstanceOf(VulnException.class)
-                .hasMessageContaining("layer 1 of").hasMessageContaining(layer.descriptor().digest().toString());
+        assertThatThrownBy(() -> loader.load(layout.toString(), platform))
+                .isInstanceOf(VulnException.class)
+                .hasMessageContaining("layer 1 of")
+                .hasMessageContaining(layer.descriptor().digest().toString());
 
         assertThatThrownBy(() -> loader.load(tmp.resolve("no such file").toString(), null))
-                .isInstanceOf(VulnException.class).hasMessageContaining("neither an existing file or directory");
+                .isInstanceOf(VulnException.class)
+                .hasMessageContaining("neither an existing file or directory");
     }
 
     @Test
@@ -135,7 +152,9 @@ class ImageSourcesIT {
             assertThat(l.uncompressedSize()).isEqualTo(Files.size(tar));
         });
         Inventory inv = Inventories.of(image.rootfs());
-        assertThat(inv.packages()).extracting(InstalledPackage::built).containsExactly(Instant.ofEpochSecond(1_700_000_000L));
+        assertThat(inv.packages())
+                .extracting(InstalledPackage::built)
+                .containsExactly(Instant.ofEpochSecond(1_700_000_000L));
     }
 
     /** Pushes a multi-platform set the way a client does: blobs, then manifests, then the index under the tag. */
@@ -148,10 +167,13 @@ class ImageSourcesIT {
             for (Blob b : image.layers()) {
                 client.pushBlob(ref, b.descriptor().digest(), b.descriptor().size(), b::open);
             }
-            client.pushManifest(ref.withDigest(image.manifest().descriptor().digest()),
-                    image.manifest().descriptor().mediaType(), image.manifest().bytes());
+            client.pushManifest(
+                    ref.withDigest(image.manifest().descriptor().digest()),
+                    image.manifest().descriptor().mediaType(),
+                    image.manifest().bytes());
         }
-        Digest index = client.pushManifest(ref, set.index().descriptor().mediaType(), set.index().bytes());
+        Digest index = client.pushManifest(
+                ref, set.index().descriptor().mediaType(), set.index().bytes());
         assertThat(index).isEqualTo(set.index().descriptor().digest());
     }
 }

@@ -19,8 +19,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** The fast composer agrees with SnakeYAML, value for value and mark for mark, or declines. */
 class BlockYamlTest {
-    static final Path CORPUS = Path.of(System.getProperty("kiln.repo.root", "."))
-            .resolve("../shared/corpora/wolfi-advisories");
+    static final Path CORPUS =
+            Path.of(System.getProperty("kiln.repo.root", ".")).resolve("../shared/corpora/wolfi-advisories");
 
     static Node snake(String text) {
         LoaderOptions o = new LoaderOptions();
@@ -29,14 +29,17 @@ class BlockYamlTest {
     }
 
     static void same(Node fast, Node slow, String where, List<String> diffs) {
-        String at = where + "@" + slow.getStartMark().getLine() + ":" + slow.getStartMark().getColumn();
+        String at = where + "@" + slow.getStartMark().getLine() + ":"
+                + slow.getStartMark().getColumn();
         if (fast.getClass() != slow.getClass()) {
-            diffs.add(at + ": " + fast.getClass().getSimpleName() + " vs " + slow.getClass().getSimpleName());
+            diffs.add(at + ": " + fast.getClass().getSimpleName() + " vs "
+                    + slow.getClass().getSimpleName());
             return;
         }
         if (fast.getStartMark().getLine() != slow.getStartMark().getLine()
                 || fast.getStartMark().getColumn() != slow.getStartMark().getColumn()) {
-            diffs.add(at + ": starts at " + fast.getStartMark().getLine() + ":" + fast.getStartMark().getColumn());
+            diffs.add(at + ": starts at " + fast.getStartMark().getLine() + ":"
+                    + fast.getStartMark().getColumn());
         }
         if (slow instanceof ScalarNode s) {
             ScalarNode f = (ScalarNode) fast;
@@ -45,8 +48,9 @@ class BlockYamlTest {
             }
             if (f.getEndMark().getLine() != s.getEndMark().getLine()
                     || f.getEndMark().getColumn() != s.getEndMark().getColumn()) {
-                diffs.add(at + ": ends at " + f.getEndMark().getLine() + ":" + f.getEndMark().getColumn() + " vs "
-                        + s.getEndMark().getLine() + ":" + s.getEndMark().getColumn());
+                diffs.add(at + ": ends at " + f.getEndMark().getLine() + ":"
+                        + f.getEndMark().getColumn() + " vs " + s.getEndMark().getLine() + ":"
+                        + s.getEndMark().getColumn());
             }
         } else if (slow instanceof MappingNode s) {
             List<NodeTuple> a = ((MappingNode) fast).getValue();
@@ -100,7 +104,13 @@ class BlockYamlTest {
                 "a: |\n  text",
                 "k: v #c\nn:\nm: \"q\"\n",
                 "s:\n  - id: 1\n    ev:\n      - t: x\n        d:\n          n: |-\n            hi\n\n  - id: 2\n    e: f\n",
-                "a: [1, 2]\n", "a: &x 1\n", "a: b\n  c\n", "a: \"x\\ny\"\n", "a: b: c\n", "- a\n- b\n", "a:\n\tb: c\n");
+                "a: [1, 2]\n",
+                "a: &x 1\n",
+                "a: b\n  c\n",
+                "a: \"x\\ny\"\n",
+                "a: b: c\n",
+                "- a\n- b\n",
+                "a:\n\tb: c\n");
         List<String> diffs = new ArrayList<>();
         for (String d : docs) {
             Node n = BlockYaml.compose(d);

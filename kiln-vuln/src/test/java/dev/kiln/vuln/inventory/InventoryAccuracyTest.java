@@ -40,21 +40,28 @@ class InventoryAccuracyTest {
 
     @Test
     void springBootFullyExecutableJarIsReadThroughItsCentralDirectory() {
-        assertThat(inv.of(Ecosystem.MAVEN)).filteredOn(p -> p.evidence().get(0).startsWith("opt/app/app.jar!"))
+        assertThat(inv.of(Ecosystem.MAVEN))
+                .filteredOn(p -> p.evidence().get(0).startsWith("opt/app/app.jar!"))
                 .extracting(p -> p.name() + "@" + p.version())
                 .containsExactlyInAnyOrder("com.example:app@1.0", "org.yaml:snakeyaml@1.33");
     }
 
     @Test
     void storedEntriesWithDataDescriptorsAreRead() {
-        assertThat(byName(Ecosystem.MAVEN).get("org.apache.commons:commons-lang3").purl())
+        assertThat(byName(Ecosystem.MAVEN)
+                        .get("org.apache.commons:commons-lang3")
+                        .purl())
                 .isEqualTo("pkg:maven/org.apache.commons/commons-lang3@3.12.0");
     }
 
     @Test
     void shadedAndWarNestedJarsKeepEveryPackage() {
-        assertThat(inv.of(Ecosystem.MAVEN)).extracting(p -> p.name() + "@" + p.version())
-                .contains("com.example:shaded@2.0", "com.google.guava:guava@31.0-jre", "com.google.guava:guava@32.0.1-jre");
+        assertThat(inv.of(Ecosystem.MAVEN))
+                .extracting(p -> p.name() + "@" + p.version())
+                .contains(
+                        "com.example:shaded@2.0",
+                        "com.google.guava:guava@31.0-jre",
+                        "com.google.guava:guava@32.0.1-jre");
     }
 
     @Test
@@ -68,7 +75,9 @@ class InventoryAccuracyTest {
         InstalledPackage jrt = maven.get("jrt-fs.jar");
         assertThat(jrt.purl()).isNull();
         assertThat(jrt.sha1()).hasSize(40);
-        assertThat(inv.packages()).extracting(InstalledPackage::purl).filteredOn(p -> p != null)
+        assertThat(inv.packages())
+                .extracting(InstalledPackage::purl)
+                .filteredOn(p -> p != null)
                 .noneMatch(p -> p.contains("%20") || p.contains("(") || p.contains("Java"));
         // a manifest with a group, an artifact id (from the file name) and a release-style version is used
         assertThat(maven.get("org.example:plain").purl()).isEqualTo("pkg:maven/org.example/plain@1.4");
@@ -77,24 +86,30 @@ class InventoryAccuracyTest {
     @Test
     void pythonEggsAreFound() {
         assertThat(byName(Ecosystem.PYPI)).containsKeys("six", "requests", "jinja2");
-        assertThat(byName(Ecosystem.PYPI).get("six").evidence()).containsExactly(
-                "usr/local/lib/python3.11/dist-packages/six-1.16.0-py3.11.egg/EGG-INFO/PKG-INFO");
+        assertThat(byName(Ecosystem.PYPI).get("six").evidence())
+                .containsExactly("usr/local/lib/python3.11/dist-packages/six-1.16.0-py3.11.egg/EGG-INFO/PKG-INFO");
     }
 
     @Test
     void zippedEggIsFound() throws Exception {
-        MixedRoot.file(root, "usr/lib/python3/site-packages/attrs-23.1.0-py3.11.egg", MixedRoot.jar(Map.of(
-                "EGG-INFO/PKG-INFO", "Metadata-Version: 1.1\nName: attrs\nVersion: 23.1.0\n".getBytes()), false));
+        MixedRoot.file(
+                root,
+                "usr/lib/python3/site-packages/attrs-23.1.0-py3.11.egg",
+                MixedRoot.jar(
+                        Map.of("EGG-INFO/PKG-INFO", "Metadata-Version: 1.1\nName: attrs\nVersion: 23.1.0\n".getBytes()),
+                        false));
         Inventory again = Inventories.of(Rootfs.ofDirectory(root));
-        assertThat(again.of(Ecosystem.PYPI)).extracting(p -> p.name() + "@" + p.version() + " " + p.evidence())
+        assertThat(again.of(Ecosystem.PYPI))
+                .extracting(p -> p.name() + "@" + p.version() + " " + p.evidence())
                 .contains("attrs@23.1.0 [usr/lib/python3/site-packages/attrs-23.1.0-py3.11.egg!/EGG-INFO/PKG-INFO]");
     }
 
     @Test
     void dpkgPackagesInEveryOnDiskStateAreReportedWithTheirState() {
         Map<String, InstalledPackage> debs = byName(Ecosystem.DEBIAN);
-        assertThat(debs.keySet()).containsExactlyInAnyOrder("libc6", "login", "python3-jinja2", "libgcrypt20",
-                "libpam0g", "libssl3", "libexpat1");
+        assertThat(debs.keySet())
+                .containsExactlyInAnyOrder(
+                        "libc6", "login", "python3-jinja2", "libgcrypt20", "libpam0g", "libssl3", "libexpat1");
         assertThat(debs.get("libgcrypt20").status()).isNull(); // triggers-pending: configured
         assertThat(debs.get("libpam0g").status()).isNull(); // triggers-awaited: configured
         assertThat(debs.get("libssl3").status()).isEqualTo("half-installed");
@@ -103,8 +118,10 @@ class InventoryAccuracyTest {
 
     @Test
     void goBinaryWithPre118BuildInfoYieldsStdlibAndModules() {
-        assertThat(inv.of(Ecosystem.GO)).extracting(p -> p.name() + "@" + p.version() + " " + p.purl())
-                .containsExactlyInAnyOrder("stdlib@1.16.15 pkg:golang/stdlib@1.16.15",
+        assertThat(inv.of(Ecosystem.GO))
+                .extracting(p -> p.name() + "@" + p.version() + " " + p.purl())
+                .containsExactlyInAnyOrder(
+                        "stdlib@1.16.15 pkg:golang/stdlib@1.16.15",
                         "golang.org/x/text@v0.3.7 pkg:golang/golang.org/x/text@v0.3.7");
     }
 

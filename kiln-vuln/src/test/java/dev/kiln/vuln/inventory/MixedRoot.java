@@ -26,14 +26,18 @@ import java.util.zip.ZipOutputStream;
 final class MixedRoot {
     /** The magic of a class file; enough for an archive to count as holding code of its own. */
     static final byte[] CLASS = {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe};
-    static final String LAUNCH_SCRIPT = "#!/bin/bash\n# launch script of a fully executable Spring Boot jar\nexec java -jar \"$0\" \"$@\"\n";
 
-    private MixedRoot() {
-    }
+    static final String LAUNCH_SCRIPT =
+            "#!/bin/bash\n# launch script of a fully executable Spring Boot jar\nexec java -jar \"$0\" \"$@\"\n";
+
+    private MixedRoot() {}
 
     static Path write(Path root) throws IOException {
-        file(root, "etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
-                + "VERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n");
+        file(
+                root,
+                "etc/os-release",
+                "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
+                        + "VERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n");
         file(root, "etc/debian_version", "12.8\n");
         file(root, "var/lib/dpkg/status", """
                 Package: libc6
@@ -87,42 +91,100 @@ final class MixedRoot {
                 Status: purge ok not-installed
                 Architecture: amd64
                 """);
-        file(root, "var/lib/dpkg/info/python3-jinja2.list",
+        file(
+                root,
+                "var/lib/dpkg/info/python3-jinja2.list",
                 "/.\n/usr/lib/python3/dist-packages/Jinja2-3.1.2.dist-info/METADATA\n");
-        file(root, "usr/lib/python3/dist-packages/Jinja2-3.1.2.dist-info/METADATA",
+        file(
+                root,
+                "usr/lib/python3/dist-packages/Jinja2-3.1.2.dist-info/METADATA",
                 "Metadata-Version: 2.1\nName: Jinja2\nVersion: 3.1.2\n");
-        file(root, "usr/local/lib/python3.11/dist-packages/requests-2.31.0.dist-info/METADATA",
+        file(
+                root,
+                "usr/local/lib/python3.11/dist-packages/requests-2.31.0.dist-info/METADATA",
                 "Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\n");
-        file(root, "usr/local/lib/python3.11/dist-packages/six-1.16.0-py3.11.egg/EGG-INFO/PKG-INFO",
+        file(
+                root,
+                "usr/local/lib/python3.11/dist-packages/six-1.16.0-py3.11.egg/EGG-INFO/PKG-INFO",
                 "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n");
         file(root, "usr/lib/node_modules/lodash/package.json", "{\"name\": \"lodash\", \"version\": \"4.17.21\"}\n");
 
         byte[] snakeyaml = jar(Map.of(pom("org.yaml", "snakeyaml"), props("org.yaml", "snakeyaml", "1.33")), false);
-        byte[] boot = jar(Map.of(pom("com.example", "app"), props("com.example", "app", "1.0"),
-                "BOOT-INF/lib/snakeyaml-1.33.jar", snakeyaml), false);
-        file(root, "opt/app/app.jar", concat(LAUNCH_SCRIPT.getBytes(StandardCharsets.UTF_8), boot));
-        file(root, "opt/app/lang3.jar", storedWithDescriptors(List.of(
-                Map.entry("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n\n".getBytes(StandardCharsets.UTF_8)),
-                Map.entry(pom("org.apache.commons", "commons-lang3"), props("org.apache.commons", "commons-lang3", "3.12.0")),
-                Map.entry("org/apache/commons/lang3/StringUtils.class", new byte[] {(byte) 0xca, (byte) 0xfe}))));
-        file(root, "opt/app/shaded.jar", jar(Map.of(pom("com.example", "shaded"), props("com.example", "shaded", "2.0"),
-                pom("com.google.guava", "guava"), props("com.google.guava", "guava", "31.0-jre")), false));
-        byte[] guava = jar(Map.of(pom("com.google.guava", "guava"), props("com.google.guava", "guava", "32.0.1-jre")),
+        byte[] boot = jar(
+                Map.of(
+                        pom("com.example", "app"),
+                        props("com.example", "app", "1.0"),
+                        "BOOT-INF/lib/snakeyaml-1.33.jar",
+                        snakeyaml),
                 false);
+        file(root, "opt/app/app.jar", concat(LAUNCH_SCRIPT.getBytes(StandardCharsets.UTF_8), boot));
+        file(
+                root,
+                "opt/app/lang3.jar",
+                storedWithDescriptors(List.of(
+                        Map.entry("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n\n".getBytes(StandardCharsets.UTF_8)),
+                        Map.entry(
+                                pom("org.apache.commons", "commons-lang3"),
+                                props("org.apache.commons", "commons-lang3", "3.12.0")),
+                        Map.entry(
+                                "org/apache/commons/lang3/StringUtils.class", new byte[] {(byte) 0xca, (byte) 0xfe}))));
+        file(
+                root,
+                "opt/app/shaded.jar",
+                jar(
+                        Map.of(
+                                pom("com.example", "shaded"),
+                                props("com.example", "shaded", "2.0"),
+                                pom("com.google.guava", "guava"),
+                                props("com.google.guava", "guava", "31.0-jre")),
+                        false));
+        byte[] guava =
+                jar(Map.of(pom("com.google.guava", "guava"), props("com.google.guava", "guava", "32.0.1-jre")), false);
         file(root, "opt/app/web.war", jar(Map.of("WEB-INF/lib/guava-32.0.1-jre.jar", guava), false));
-        file(root, "opt/app/jna-5.13.0.jar", jar(Map.of("META-INF/MANIFEST.MF", ("Manifest-Version: 1.0\n"
-                + "Bundle-SymbolicName: com.sun.jna\nImplementation-Version: 5.13.0 (b0)\nBundle-Version: 5.13.0\n\n")
-                .getBytes(StandardCharsets.UTF_8), "com/sun/jna/Native.class", CLASS), true));
-        file(root, "usr/lib/jvm/java-17-openjdk-amd64/lib/jrt-fs.jar", jar(Map.of("META-INF/MANIFEST.MF",
-                ("Manifest-Version: 1.0\nImplementation-Title: Java Runtime Environment\n"
-                        + "Implementation-Version: 17.0.21.1\nImplementation-Vendor: Debian\n\n")
-                        .getBytes(StandardCharsets.UTF_8), "jdk/internal/jrtfs/JrtFileSystem.class", CLASS), true));
-        file(root, "opt/app/plain-1.4.jar", jar(Map.of("META-INF/MANIFEST.MF", ("Manifest-Version: 1.0\n"
-                + "Implementation-Vendor-Id: org.example\nImplementation-Title: Plain Library\n"
-                + "Implementation-Version: 1.4\n\n").getBytes(StandardCharsets.UTF_8), "org/example/Plain.class", CLASS),
-                true));
-        Path go = file(root, "usr/local/bin/legacy-tool", goLegacyBinary("go1.16.15", "path\texample.com/tool\n"
-                + "mod\texample.com/tool\t(devel)\t\ndep\tgolang.org/x/text\tv0.3.7\th1:abc=\n"));
+        file(
+                root,
+                "opt/app/jna-5.13.0.jar",
+                jar(
+                        Map.of(
+                                "META-INF/MANIFEST.MF",
+                                ("Manifest-Version: 1.0\n"
+                                                + "Bundle-SymbolicName: com.sun.jna\nImplementation-Version: 5.13.0 (b0)\nBundle-Version: 5.13.0\n\n")
+                                        .getBytes(StandardCharsets.UTF_8),
+                                "com/sun/jna/Native.class",
+                                CLASS),
+                        true));
+        file(
+                root,
+                "usr/lib/jvm/java-17-openjdk-amd64/lib/jrt-fs.jar",
+                jar(
+                        Map.of(
+                                "META-INF/MANIFEST.MF",
+                                ("Manifest-Version: 1.0\nImplementation-Title: Java Runtime Environment\n"
+                                                + "Implementation-Version: 17.0.21.1\nImplementation-Vendor: Debian\n\n")
+                                        .getBytes(StandardCharsets.UTF_8),
+                                "jdk/internal/jrtfs/JrtFileSystem.class",
+                                CLASS),
+                        true));
+        file(
+                root,
+                "opt/app/plain-1.4.jar",
+                jar(
+                        Map.of(
+                                "META-INF/MANIFEST.MF",
+                                ("Manifest-Version: 1.0\n"
+                                                + "Implementation-Vendor-Id: org.example\nImplementation-Title: Plain Library\n"
+                                                + "Implementation-Version: 1.4\n\n")
+                                        .getBytes(StandardCharsets.UTF_8),
+                                "org/example/Plain.class",
+                                CLASS),
+                        true));
+        Path go = file(
+                root,
+                "usr/local/bin/legacy-tool",
+                goLegacyBinary(
+                        "go1.16.15",
+                        "path\texample.com/tool\n"
+                                + "mod\texample.com/tool\t(devel)\t\ndep\tgolang.org/x/text\tv0.3.7\th1:abc=\n"));
         Files.setPosixFilePermissions(go, PosixFilePermissions.fromString("rwxr-xr-x"));
         return root;
     }
@@ -183,23 +245,55 @@ final class MixedRoot {
             CRC32 crc = new CRC32();
             crc.update(e.getValue());
             int offset = out.position();
-            out.putInt(0x04034b50).putShort((short) 10).putShort((short) 0x0808).putShort((short) 0).putInt(0)
-                    .putInt(0).putInt(0).putInt(0).putShort((short) name.length).putShort((short) 0).put(name);
+            out.putInt(0x04034b50)
+                    .putShort((short) 10)
+                    .putShort((short) 0x0808)
+                    .putShort((short) 0)
+                    .putInt(0)
+                    .putInt(0)
+                    .putInt(0)
+                    .putInt(0)
+                    .putShort((short) name.length)
+                    .putShort((short) 0)
+                    .put(name);
             out.put(e.getValue());
-            out.putInt(0x08074b50).putInt((int) crc.getValue()).putInt(e.getValue().length).putInt(e.getValue().length);
+            out.putInt(0x08074b50)
+                    .putInt((int) crc.getValue())
+                    .putInt(e.getValue().length)
+                    .putInt(e.getValue().length);
             central.add(new int[] {offset, (int) crc.getValue(), e.getValue().length});
             names.put(offset, e.getKey());
         }
         int cenStart = out.position();
         for (int[] c : central) {
             byte[] name = names.get(c[0]).getBytes(StandardCharsets.UTF_8);
-            out.putInt(0x02014b50).putShort((short) 20).putShort((short) 10).putShort((short) 0x0808).putShort((short) 0)
-                    .putInt(0).putInt(c[1]).putInt(c[2]).putInt(c[2]).putShort((short) name.length).putShort((short) 0)
-                    .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(c[0]).put(name);
+            out.putInt(0x02014b50)
+                    .putShort((short) 20)
+                    .putShort((short) 10)
+                    .putShort((short) 0x0808)
+                    .putShort((short) 0)
+                    .putInt(0)
+                    .putInt(c[1])
+                    .putInt(c[2])
+                    .putInt(c[2])
+                    .putShort((short) name.length)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putInt(0)
+                    .putInt(c[0])
+                    .put(name);
         }
         int cenSize = out.position() - cenStart;
-        out.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) central.size())
-                .putShort((short) central.size()).putInt(cenSize).putInt(cenStart).putShort((short) 0);
+        out.putInt(0x06054b50)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) central.size())
+                .putShort((short) central.size())
+                .putInt(cenSize)
+                .putInt(cenStart)
+                .putShort((short) 0);
         byte[] b = new byte[out.position()];
         out.flip().get(b);
         return b;
@@ -217,17 +311,36 @@ final class MixedRoot {
         long base = 0x400000;
         ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]);
-        b.putShort((short) 2).putShort((short) 62).putInt(1).putLong(base).putLong(64).putLong(0).putInt(0)
-                .putShort((short) 64).putShort((short) 56).putShort((short) 1).putShort((short) 64).putShort((short) 0)
+        b.putShort((short) 2)
+                .putShort((short) 62)
+                .putInt(1)
+                .putLong(base)
+                .putLong(64)
+                .putLong(0)
+                .putInt(0)
+                .putShort((short) 64)
+                .putShort((short) 56)
+                .putShort((short) 1)
+                .putShort((short) 64)
+                .putShort((short) 0)
                 .putShort((short) 0);
-        b.putInt(1).putInt(6).putLong(0).putLong(base).putLong(base).putLong(1024).putLong(1024).putLong(0x1000);
+        b.putInt(1)
+                .putInt(6)
+                .putLong(0)
+                .putLong(base)
+                .putLong(base)
+                .putLong(1024)
+                .putLong(1024)
+                .putLong(0x1000);
         int info = 128;
         int versionHeader = 160;
         int modHeader = 176;
         int versionData = 192;
         int modData = 224;
         b.position(info);
-        b.put("\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1)).put((byte) 8).put((byte) 0);
+        b.put("\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1))
+                .put((byte) 8)
+                .put((byte) 0);
         b.putLong(base + versionHeader).putLong(base + modHeader);
         byte[] v = goVersion.getBytes(StandardCharsets.UTF_8);
         byte[] sentinelStart = hex("3077af0c9274080241e1c107e6d618e6");

@@ -21,16 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link #KILN_ONLY}, each with its reason.
  */
 class TrivyComparisonIT {
-    static final Path ROOT = Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("kiln.repo.root", "..")).toAbsolutePath().normalize();
 
     /** What Kiln reports and trivy does not, and why. */
     static final Map<String, String> KILN_ONLY = Map.of(
-            "pypi:jinja2@3.1.2", "a Debian-owned Python package: trivy skips files dpkg owns; Kiln keeps it, linked"
-                    + " to its owner python3-jinja2, so a fix in the Debian package suppresses the PyPI finding",
-            "maven:org.example:plain@1.4", "coordinates from the manifest alone: trivy reports them only after its"
-                    + " Java database confirms they exist, and the offline database here is empty",
-            "golang:stdlib@1.16.15", "the Go toolchain of a binary: this trivy build reports none for the pre-1.18"
-                    + " build-info format");
+            "pypi:jinja2@3.1.2",
+                    "a Debian-owned Python package: trivy skips files dpkg owns; Kiln keeps it, linked"
+                            + " to its owner python3-jinja2, so a fix in the Debian package suppresses the PyPI finding",
+            "maven:org.example:plain@1.4",
+                    "coordinates from the manifest alone: trivy reports them only after its"
+                            + " Java database confirms they exist, and the offline database here is empty",
+            "golang:stdlib@1.16.15",
+                    "the Go toolchain of a binary: this trivy build reports none for the pre-1.18"
+                            + " build-info format");
 
     @TempDir
     Path tmp;
@@ -61,17 +65,30 @@ class TrivyComparisonIT {
         kilnOnly.removeAll(trivy);
         Set<String> trivyOnly = new TreeSet<>(trivy);
         trivyOnly.removeAll(kiln);
-        assertThat(trivyOnly).as("packages trivy finds and Kiln misses (Kiln: %s)", kiln).isEmpty();
+        assertThat(trivyOnly)
+                .as("packages trivy finds and Kiln misses (Kiln: %s)", kiln)
+                .isEmpty();
         assertThat(kilnOnly).as("packages only Kiln reports (trivy: %s)", trivy).isEqualTo(KILN_ONLY.keySet());
-        assertThat(trivy).as("the comparison covers every cataloger").contains("deb:libexpat1@2.5.0-1",
-                "deb:login@1:4.13+dfsg1-1+b1", "maven:com.example:app@1.0", "maven:org.yaml:snakeyaml@1.33",
-                "maven:org.apache.commons:commons-lang3@3.12.0", "pypi:six@1.16.0", "npm:lodash@4.17.21",
-                "golang:golang.org/x/text@v0.3.7");
+        assertThat(trivy)
+                .as("the comparison covers every cataloger")
+                .contains(
+                        "deb:libexpat1@2.5.0-1",
+                        "deb:login@1:4.13+dfsg1-1+b1",
+                        "maven:com.example:app@1.0",
+                        "maven:org.yaml:snakeyaml@1.33",
+                        "maven:org.apache.commons:commons-lang3@3.12.0",
+                        "pypi:six@1.16.0",
+                        "npm:lodash@4.17.21",
+                        "golang:golang.org/x/text@v0.3.7");
 
         // archives that name no coordinates: neither invents a package; Kiln reports the file and its SHA-1
-        assertThat(inv.of(Ecosystem.MAVEN)).filteredOn(p -> p.purl() == null).extracting(InstalledPackage::name)
+        assertThat(inv.of(Ecosystem.MAVEN))
+                .filteredOn(p -> p.purl() == null)
+                .extracting(InstalledPackage::name)
                 .containsExactlyInAnyOrder("jna-5.13.0.jar", "jrt-fs.jar");
-        InstalledPackage jinja = inv.of(Ecosystem.PYPI).stream().filter(p -> p.name().equals("jinja2")).findFirst()
+        InstalledPackage jinja = inv.of(Ecosystem.PYPI).stream()
+                .filter(p -> p.name().equals("jinja2"))
+                .findFirst()
                 .orElseThrow();
         assertThat(inv.owners().get(jinja).name()).isEqualTo("python3-jinja2");
     }
