@@ -39,41 +39,7 @@ public record BuildOptions(
         dev.kiln.attest.SigningKey attestKey,
         BuildLimits limits,
         EnvironmentSources environment) {
-    /** Options whose build environments come from no repository (the host-toolchain stage). */
-    public BuildOptions(
-            String arch,
-            Path repository,
-            Path cacheDir,
-            Path workRoot,
-            Path logDir,
-            SigningKey signingKey,
-            long sourceDateEpoch,
-            String namespace,
-            boolean offline,
-            boolean keepWorkspace,
-            Path sourceDir,
-            BuildListener listener,
-            dev.kiln.attest.SigningKey attestKey,
-            BuildLimits limits) {
-        this(
-                arch,
-                repository,
-                cacheDir,
-                workRoot,
-                logDir,
-                signingKey,
-                sourceDateEpoch,
-                namespace,
-                offline,
-                keepWorkspace,
-                sourceDir,
-                listener,
-                attestKey,
-                limits,
-                EnvironmentSources.NONE);
-    }
-
-    /** Options with {@link BuildLimits#DEFAULT}. */
+    /** Options with {@link BuildLimits#DEFAULT} whose build environments come from no repository. */
     public BuildOptions(
             String arch,
             Path repository,
@@ -102,7 +68,8 @@ public record BuildOptions(
                 sourceDir,
                 listener,
                 attestKey,
-                BuildLimits.DEFAULT);
+                BuildLimits.DEFAULT,
+                EnvironmentSources.NONE);
     }
 
     /** Options whose package provenance is written unsigned. */
@@ -158,78 +125,77 @@ public record BuildOptions(
     }
 
     public BuildOptions withSourceDir(Path dir) {
-        return new BuildOptions(
-                arch,
-                repository,
-                cacheDir,
-                workRoot,
-                logDir,
-                signingKey,
-                sourceDateEpoch,
-                namespace,
-                offline,
-                keepWorkspace,
-                dir,
-                listener,
-                attestKey,
-                limits,
-                environment);
+        return copy(c -> c.sourceDir = dir);
     }
 
     public BuildOptions withLimits(BuildLimits newLimits) {
-        return new BuildOptions(
-                arch,
-                repository,
-                cacheDir,
-                workRoot,
-                logDir,
-                signingKey,
-                sourceDateEpoch,
-                namespace,
-                offline,
-                keepWorkspace,
-                sourceDir,
-                listener,
-                attestKey,
-                newLimits,
-                environment);
+        return copy(c -> c.limits = newLimits);
     }
 
     public BuildOptions withAttestKey(dev.kiln.attest.SigningKey key) {
-        return new BuildOptions(
-                arch,
-                repository,
-                cacheDir,
-                workRoot,
-                logDir,
-                signingKey,
-                sourceDateEpoch,
-                namespace,
-                offline,
-                keepWorkspace,
-                sourceDir,
-                listener,
-                key,
-                limits,
-                environment);
+        return copy(c -> c.attestKey = key);
     }
 
     public BuildOptions withEnvironment(EnvironmentSources sources) {
+        return copy(c -> c.environment = sources);
+    }
+
+    /** These options with the fields {@code change} sets replaced; the compact constructor checks the result. */
+    private BuildOptions copy(java.util.function.Consumer<Fields> change) {
+        Fields c = new Fields(this);
+        change.accept(c);
         return new BuildOptions(
-                arch,
-                repository,
-                cacheDir,
-                workRoot,
-                logDir,
-                signingKey,
-                sourceDateEpoch,
-                namespace,
-                offline,
-                keepWorkspace,
-                sourceDir,
-                listener,
-                attestKey,
-                limits,
-                sources);
+                c.arch,
+                c.repository,
+                c.cacheDir,
+                c.workRoot,
+                c.logDir,
+                c.signingKey,
+                c.sourceDateEpoch,
+                c.namespace,
+                c.offline,
+                c.keepWorkspace,
+                c.sourceDir,
+                c.listener,
+                c.attestKey,
+                c.limits,
+                c.environment);
+    }
+
+    /** The record's components, mutable, for {@link #copy}. */
+    private static final class Fields {
+        String arch;
+        Path repository;
+        Path cacheDir;
+        Path workRoot;
+        Path logDir;
+        SigningKey signingKey;
+        long sourceDateEpoch;
+        String namespace;
+        boolean offline;
+        boolean keepWorkspace;
+        Path sourceDir;
+        BuildListener listener;
+        dev.kiln.attest.SigningKey attestKey;
+        BuildLimits limits;
+        EnvironmentSources environment;
+
+        Fields(BuildOptions o) {
+            arch = o.arch;
+            repository = o.repository;
+            cacheDir = o.cacheDir;
+            workRoot = o.workRoot;
+            logDir = o.logDir;
+            signingKey = o.signingKey;
+            sourceDateEpoch = o.sourceDateEpoch;
+            namespace = o.namespace;
+            offline = o.offline;
+            keepWorkspace = o.keepWorkspace;
+            sourceDir = o.sourceDir;
+            listener = o.listener;
+            attestKey = o.attestKey;
+            limits = o.limits;
+            environment = o.environment;
+        }
     }
 }

@@ -38,20 +38,20 @@ class BuildLimitsIT {
 
     private static BuildResult build(BuildFixture f, Path recipe, BuildLimits limits) {
         BuildOptions options = new BuildOptions(
-                BuildFixture.ARCH,
-                f.repository,
-                f.cache,
-                f.root.resolve("work"),
-                f.root.resolve("logs"),
-                f.key,
-                0,
-                "kiln",
-                true,
-                false,
-                null,
-                BuildListener.NONE,
-                null,
-                limits);
+                        BuildFixture.ARCH,
+                        f.repository,
+                        f.cache,
+                        f.root.resolve("work"),
+                        f.root.resolve("logs"),
+                        f.key,
+                        0,
+                        "kiln",
+                        true,
+                        false,
+                        null,
+                        BuildListener.NONE,
+                        null)
+                .withLimits(limits);
         return new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient())
                 .build(f.compile(recipe), options);
     }

@@ -198,8 +198,8 @@ final class BuildCommand implements Callable<Integer> {
                             keepWorkspace,
                             sourceDirFor(recipeFile, plan),
                             progress(out),
-                            provenanceKey,
-                            limits)
+                            provenanceKey)
+                    .withLimits(limits)
                     .withEnvironment(new EnvironmentSources(
                             repositoryAppend,
                             keyringAppend,

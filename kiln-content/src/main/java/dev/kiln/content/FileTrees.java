@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Copies and deletes host directory trees without following symbolic links. */
 public final class FileTrees {
@@ -49,7 +52,8 @@ public final class FileTrees {
      * system than {@code from}, files are copied instead.
      */
     public static void linkFarm(Path from, Path to, boolean hardLinks, int dirUid, int dirGid) throws IOException {
-        java.util.List<Path> made = new java.util.ArrayList<>();
+        // each directory made, with the mode it must end with
+        List<Map.Entry<Path, Object>> made = new ArrayList<>();
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -61,7 +65,7 @@ public final class FileTrees {
                 if (dirGid >= 0) {
                     Files.setAttribute(target, "unix:gid", dirGid, LinkOption.NOFOLLOW_LINKS);
                 }
-                made.add(dir);
+                made.add(Map.entry(target, Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS)));
                 return FileVisitResult.CONTINUE;
             }
 
@@ -80,13 +84,7 @@ public final class FileTrees {
         });
         // modes last, deepest first, so that read-only directories could be filled
         for (int i = made.size() - 1; i >= 0; i--) {
-            Path dir = made.get(i);
-            Path target = to.resolve(from.relativize(dir).toString());
-            Files.setAttribute(
-                    target,
-                    "unix:mode",
-                    Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS),
-                    LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(made.get(i).getKey(), "unix:mode", made.get(i).getValue(), LinkOption.NOFOLLOW_LINKS);
         }
     }
 

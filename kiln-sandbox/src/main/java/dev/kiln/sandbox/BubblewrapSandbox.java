@@ -150,22 +150,7 @@ public final class BubblewrapSandbox implements Sandbox {
             Path etc = Files.createDirectory(stage.resolve("etc"));
             GeneratedEtc.write(etc, spec.uid(), spec.gid());
             if (identity.kind() == IdentityMap.Kind.SUBORDINATE) {
-                WorkspaceOwnership.hand(spec.workspace(), identity);
-                for (Mount m : spec.extraMounts()) {
-                    if (!m.readOnly()) {
-                        WorkspaceOwnership.hand(m.hostPath(), identity);
-                    }
-                }
-                Path mnt = Files.createDirectory(stage.resolve("mnt"));
-                if (spec.hermetic()) {
-                    // Not handed over here: the caller prepared it for the build's identity (SandboxSpec#rootfs),
-                    // and files it shares with a cache must keep their owners.
-                    stageMount(staged, mnt, spec.rootfs());
-                }
-                stageMount(staged, mnt, spec.workspace());
-                for (Mount m : spec.extraMounts()) {
-                    stageMount(staged, mnt, m.hostPath());
-                }
+                stageForSubordinateIds(spec, Files.createDirectory(stage.resolve("mnt")), staged);
             }
         } catch (IOException e) {
             throw new SandboxException(
@@ -209,6 +194,25 @@ public final class BubblewrapSandbox implements Sandbox {
             Files.deleteIfExists(stage);
         } catch (IOException ignored) {
             // Leftover scratch entries are harmless and must not hide the command's result.
+        }
+    }
+
+    /**
+     * Hands the writable trees to the build's ids and gives every mount source a staging mount point
+     * (see {@link Launcher}). The hermetic root is not handed over: the caller prepared it for the build's
+     * identity (SandboxSpec#rootfs), and files it shares with a cache must keep their owners.
+     */
+    private void stageForSubordinateIds(SandboxSpec spec, Path mnt, Map<Path, Path> staged) throws IOException {
+        if (spec.hermetic()) {
+            stageMount(staged, mnt, spec.rootfs());
+        }
+        WorkspaceOwnership.hand(spec.workspace(), identity);
+        stageMount(staged, mnt, spec.workspace());
+        for (Mount m : spec.extraMounts()) {
+            if (!m.readOnly()) {
+                WorkspaceOwnership.hand(m.hostPath(), identity);
+            }
+            stageMount(staged, mnt, m.hostPath());
         }
     }
 

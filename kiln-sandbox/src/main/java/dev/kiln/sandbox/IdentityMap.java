@@ -38,10 +38,12 @@ public record IdentityMap(Kind kind, int hostUid, int hostGid, int count) {
 
     public IdentityMap {
         if (hostUid < 0 || hostGid < 0 || count < 1) {
-            throw new IllegalArgumentException("bad identity map " + hostUid + ":" + hostGid + " x" + count);
+            throw new IllegalArgumentException("identity map: expected host ids >= 0 and a count >= 1, got uid "
+                    + hostUid + ", gid " + hostGid + ", count " + count);
         }
         if (kind == Kind.SUBORDINATE && (hostUid == 0 || hostGid == 0)) {
-            throw new IllegalArgumentException("a subordinate range must not include host root");
+            throw new IllegalArgumentException("identity map: a subordinate range must start above host root (0),"
+                    + " got uid " + hostUid + ", gid " + hostGid);
         }
     }
 

@@ -98,51 +98,15 @@ public record SandboxSpec(
     }
 
     public SandboxSpec withWorkspace(Path newWorkspace) {
-        return new SandboxSpec(
-                newWorkspace,
-                extraMounts,
-                command,
-                environment,
-                workingDirectory,
-                uid,
-                gid,
-                network,
-                timeout,
-                addCapabilities,
-                limits,
-                rootfs);
+        return copy(c -> c.workspace = newWorkspace);
     }
 
     public SandboxSpec withCommand(List<String> newCommand) {
-        return new SandboxSpec(
-                workspace,
-                extraMounts,
-                newCommand,
-                environment,
-                workingDirectory,
-                uid,
-                gid,
-                network,
-                timeout,
-                addCapabilities,
-                limits,
-                rootfs);
+        return copy(c -> c.command = newCommand);
     }
 
     public SandboxSpec withExtraMounts(List<Mount> mounts) {
-        return new SandboxSpec(
-                workspace,
-                mounts,
-                command,
-                environment,
-                workingDirectory,
-                uid,
-                gid,
-                network,
-                timeout,
-                addCapabilities,
-                limits,
-                rootfs);
+        return copy(c -> c.extraMounts = mounts);
     }
 
     public SandboxSpec withMount(Mount mount) {
@@ -152,132 +116,89 @@ public record SandboxSpec(
     }
 
     public SandboxSpec withEnvironment(Map<String, String> newEnvironment) {
-        return new SandboxSpec(
-                workspace,
-                extraMounts,
-                command,
-                newEnvironment,
-                workingDirectory,
-                uid,
-                gid,
-                network,
-                timeout,
-                addCapabilities,
-                limits,
-                rootfs);
+        return copy(c -> c.environment = newEnvironment);
     }
 
     public SandboxSpec withWorkingDirectory(String guestPath) {
-        return new SandboxSpec(
-                workspace,
-                extraMounts,
-                command,
-                environment,
-                guestPath,
-                uid,
-                gid,
-                network,
-                timeout,
-                addCapabilities,
-                limits,
-                rootfs);
+        return copy(c -> c.workingDirectory = guestPath);
     }
 
     public SandboxSpec withUser(int newUid, int newGid) {
-        return new SandboxSpec(
-                workspace,
-                extraMounts,
-                command,
-                environment,
-                workingDirectory,
-                newUid,
-                newGid,
-                network,
-                timeout,
-                addCapabilities,
-                limits,
-                rootfs);
+        return copy(c -> {
+            c.uid = newUid;
+            c.gid = newGid;
+        });
     }
 
     public SandboxSpec withNetwork(boolean enabled) {
-        return new SandboxSpec(
-                workspace,
-                extraMounts,
-                command,
-                environment,
-                workingDirectory,
-                uid,
-                gid,
-                enabled,
-                timeout,
-                addCapabilities,
-                limits,
-                rootfs);
+        return copy(c -> c.network = enabled);
     }
 
     public SandboxSpec withTimeout(Duration newTimeout) {
-        return new SandboxSpec(
-                workspace,
-                extraMounts,
-                command,
-                environment,
-                workingDirectory,
-                uid,
-                gid,
-                network,
-                newTimeout,
-                addCapabilities,
-                limits,
-                rootfs);
+        return copy(c -> c.timeout = newTimeout);
     }
 
     public SandboxSpec withAddCapabilities(List<String> capabilities) {
-        return new SandboxSpec(
-                workspace,
-                extraMounts,
-                command,
-                environment,
-                workingDirectory,
-                uid,
-                gid,
-                network,
-                timeout,
-                capabilities,
-                limits,
-                rootfs);
+        return copy(c -> c.addCapabilities = capabilities);
     }
 
     public SandboxSpec withLimits(SandboxLimits newLimits) {
-        return new SandboxSpec(
-                workspace,
-                extraMounts,
-                command,
-                environment,
-                workingDirectory,
-                uid,
-                gid,
-                network,
-                timeout,
-                addCapabilities,
-                newLimits,
-                rootfs);
+        return copy(c -> c.limits = newLimits);
     }
 
     /** The hermetic stage: {@code newRootfs} becomes the sandbox's {@code /} (null: back to the host-toolchain stage). */
     public SandboxSpec withRootfs(Path newRootfs) {
+        return copy(c -> c.rootfs = newRootfs);
+    }
+
+    /** This spec with the fields {@code change} sets replaced; the compact constructor checks the result. */
+    private SandboxSpec copy(java.util.function.Consumer<Fields> change) {
+        Fields c = new Fields(this);
+        change.accept(c);
         return new SandboxSpec(
-                workspace,
-                extraMounts,
-                command,
-                environment,
-                workingDirectory,
-                uid,
-                gid,
-                network,
-                timeout,
-                addCapabilities,
-                limits,
-                newRootfs);
+                c.workspace,
+                c.extraMounts,
+                c.command,
+                c.environment,
+                c.workingDirectory,
+                c.uid,
+                c.gid,
+                c.network,
+                c.timeout,
+                c.addCapabilities,
+                c.limits,
+                c.rootfs);
+    }
+
+    /** The record's components, mutable, for {@link #copy}. */
+    private static final class Fields {
+        Path workspace;
+        List<Mount> extraMounts;
+        List<String> command;
+        Map<String, String> environment;
+        String workingDirectory;
+        int uid;
+        int gid;
+        boolean network;
+        Duration timeout;
+        List<String> addCapabilities;
+        SandboxLimits limits;
+        Path rootfs;
+
+        Fields(SandboxSpec s) {
+            workspace = s.workspace;
+            extraMounts = s.extraMounts;
+            command = s.command;
+            environment = s.environment;
+            workingDirectory = s.workingDirectory;
+            uid = s.uid;
+            gid = s.gid;
+            network = s.network;
+            timeout = s.timeout;
+            addCapabilities = s.addCapabilities;
+            limits = s.limits;
+            rootfs = s.rootfs;
+        }
     }
 
     /** True in the hermetic stage, false in the host-toolchain stage. */

@@ -9,8 +9,11 @@ public final class ProcessLimits {
 
     private ProcessLimits() {}
 
+    /** This JVM's hard limit; it cannot rise while the process lives, so it is read once. */
+    private static final long HARD_MAX_PROCESSES = hardMaxProcesses(Path.of("/proc/self/limits"));
+
     public static int clampMaxProcesses(int wanted) {
-        return (int) Math.min(wanted, hardMaxProcesses(Path.of("/proc/self/limits")));
+        return (int) Math.min(wanted, HARD_MAX_PROCESSES);
     }
 
     /** The hard "Max processes" of {@code limits} (a /proc/PID/limits file); unlimited when unreadable. */

@@ -25,7 +25,7 @@ public final class WorkspaceWatch {
         return size() > maxBytes;
     }
 
-    /** Bytes allocated to the tree's regular files (at least their apparent size), symlinks not followed. */
+    /** The apparent size of the tree's regular files, symlinks not followed; stops counting past the limit. */
     long size() {
         long[] total = {0};
         try {

@@ -18,7 +18,11 @@ enum Dialect {
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {
             return POSTGRESQL;
         }
-        throw new IllegalArgumentException("unsupported database URL (expected jdbc:sqlite: or jdbc:postgresql:)");
+        // Only the scheme is named: the rest of the URL may hold a password.
+        int colon = jdbcUrl.indexOf(':', jdbcUrl.startsWith("jdbc:") ? 5 : 0);
+        String scheme = colon < 0 ? jdbcUrl : jdbcUrl.substring(0, colon + 1);
+        throw new IllegalArgumentException(
+                "unsupported database URL '" + scheme + "…': expected jdbc:sqlite: or jdbc:postgresql:");
     }
 
     String expand(String sql) {
