@@ -88,23 +88,28 @@ class HermeticBuildIT {
         events = new ArrayList<>();
     }
 
+    /** The fixture's options: online, workspace removed, no source dir, unsigned provenance. */
+    private BuildOptions options(BuildListener listener) {
+        return new BuildOptions(
+                BuildFixture.ARCH,
+                f.repository,
+                f.cache,
+                dir.resolve("work"),
+                dir.resolve("logs"),
+                f.key,
+                0,
+                "kiln",
+                false,
+                false,
+                null,
+                listener,
+                null);
+    }
+
     private BuildResult build(Path recipe, boolean hermeticFlag) {
         BuildPlan plan =
                 Recipes.compile(recipe, List.of(dir.resolve("pipelines")), CompileOptions.forArch(BuildFixture.ARCH));
-        BuildOptions options = new BuildOptions(
-                        BuildFixture.ARCH,
-                        f.repository,
-                        f.cache,
-                        dir.resolve("work"),
-                        dir.resolve("logs"),
-                        f.key,
-                        0,
-                        "kiln",
-                        false,
-                        false,
-                        null,
-                        events::add,
-                        null)
+        BuildOptions options = options(events::add)
                 .withEnvironment(new EnvironmentSources(List.of(envRepo.toString()), List.of(), hermeticFlag, dir));
         return new PackageBuilder(BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient())
                 .build(plan, options);
@@ -258,19 +263,7 @@ class HermeticBuildIT {
                                     recipe,
                                     List.of(dir.resolve("pipelines")),
                                     CompileOptions.forArch(BuildFixture.ARCH)),
-                            new BuildOptions(
-                                    BuildFixture.ARCH,
-                                    f.repository,
-                                    f.cache,
-                                    dir.resolve("work"),
-                                    dir.resolve("logs"),
-                                    f.key,
-                                    0,
-                                    "kiln",
-                                    false,
-                                    false,
-                                    null,
-                                    null))))
+                            options(null))))
                     .contains("check-tool ran");
         }
     }
@@ -316,20 +309,7 @@ class HermeticBuildIT {
                 """.formatted(
                 ownRepo, dir.resolve("other.rsa.pub"), probeStep().indent(2).stripTrailing()));
         BuildPlan plan = Recipes.compile(recipe, List.of(), CompileOptions.forArch(BuildFixture.ARCH));
-        BuildOptions options = new BuildOptions(
-                BuildFixture.ARCH,
-                f.repository,
-                f.cache,
-                dir.resolve("work"),
-                dir.resolve("logs"),
-                f.key,
-                0,
-                "kiln",
-                false,
-                false,
-                null,
-                events::add,
-                null);
+        BuildOptions options = options(events::add);
 
         BuildResult result = new PackageBuilder(
                         BubblewrapSandbox.fromEnvironment(System.getenv()), HttpClient.newHttpClient())
