@@ -1,5 +1,7 @@
 package dev.kiln.attest;
 
+import dev.kiln.content.ContentException;
+import dev.kiln.content.Purl;
 import java.util.Objects;
 
 /**
@@ -13,8 +15,10 @@ public record SourceRef(String name, String version, String purl) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(purl, "purl");
-        if (!purl.startsWith("pkg:")) {
-            throw new AttestException("source '" + name + "': purl must start with 'pkg:', got '" + purl + "'");
+        try {
+            Purl.parse(purl);
+        } catch (ContentException e) {
+            throw new AttestException("source '" + name + "': " + e.getMessage(), e);
         }
     }
 }

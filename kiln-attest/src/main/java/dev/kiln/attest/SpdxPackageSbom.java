@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.attest.internal.SpdxValidator;
+import dev.kiln.content.Purl;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,8 +44,10 @@ public final class SpdxPackageSbom {
     /** The APK's package URL: {@code pkg:apk/NAMESPACE/NAME@VERSION?arch=ARCH&distro=NAMESPACE}. */
     public static String apkPurl(String namespace, String name, String fullVersion, String arch) {
         String ns = namespace.toLowerCase(Locale.ROOT);
-        return "pkg:apk/" + encode(ns) + "/" + encode(name.toLowerCase(Locale.ROOT)) + "@" + encode(fullVersion)
-                + "?arch=" + encode(arch) + "&distro=" + encode(ns);
+        return Purl.of("apk", ns, name, fullVersion)
+                .withQualifier("arch", arch)
+                .withQualifier("distro", ns)
+                .toString();
     }
 
     /**
@@ -55,8 +57,7 @@ public final class SpdxPackageSbom {
      * @param version null when the distribution states none
      */
     public static String osPurl(String id, String version) {
-        String name = "pkg:generic/" + encode(id.toLowerCase(Locale.ROOT));
-        return version == null || version.isEmpty() ? name : name + "@" + encode(version);
+        return Purl.of("generic", null, id.toLowerCase(Locale.ROOT), version).toString();
     }
 
     /**
@@ -185,8 +186,9 @@ public final class SpdxPackageSbom {
     static String documentNamespace(PackageSbomInput in) {
         String key = String.join("\n", in.packageName(), in.fullVersion(), in.arch(), in.dataHash());
         String digest = sha256(key);
-        return "https://spdx.org/spdxdocs/kiln/" + encode(in.namespace()) + "/" + encode(in.packageName()) + "-"
-                + encode(in.fullVersion()) + "-" + encode(in.arch()) + "-" + digest.substring(0, 32);
+        // each part percent-encoded as a purl component: the result is also a valid URI path segment (RFC 3986 §3.3)
+        return "https://spdx.org/spdxdocs/kiln/" + Purl.encode(in.namespace()) + "/" + Purl.encode(in.packageName())
+                + "-" + Purl.encode(in.fullVersion()) + "-" + Purl.encode(in.arch()) + "-" + digest.substring(0, 32);
     }
 
     /** The recipe's commit when known; otherwise the package version it was written for ({@code VERSION-rN}). */
@@ -196,8 +198,8 @@ public final class SpdxPackageSbom {
 
     /** {@code pkg:generic/NAMESPACE/RECIPE_PATH@VERSION}: the recipe's repository is not known here, its path is. */
     private static String recipePurl(PackageSbomInput in) {
-        return "pkg:generic/" + encode(in.namespace().toLowerCase(Locale.ROOT)) + "/" + encode(in.recipePath()) + "@"
-                + encode(recipeVersion(in));
+        return Purl.of("generic", in.namespace().toLowerCase(Locale.ROOT), in.recipePath(), recipeVersion(in))
+                .toString();
     }
 
     /**
@@ -206,12 +208,9 @@ public final class SpdxPackageSbom {
      * distribution itself (a source with no known origin was supplied by the recipe's own tree).
      */
     private static String sourceSupplier(SourceRef s, String distribution) {
-        if (s.purl().startsWith("pkg:github/")) {
-            String rest = s.purl().substring("pkg:github/".length());
-            int slash = rest.indexOf('/');
-            if (slash > 0) {
-                return "Organization: " + URLDecoder.decode(rest.substring(0, slash), StandardCharsets.UTF_8);
-            }
+        Purl purl = Purl.parse(s.purl());
+        if (purl.type().equals("github") && purl.namespace() != null) {
+            return "Organization: " + purl.namespace();
         }
         String location = sourceUrl(s.purl());
         if (location != null) {
@@ -256,12 +255,10 @@ public final class SpdxPackageSbom {
 
     /** The {@code download_url} or {@code vcs_url} qualifier of a source purl, without a fragment; null if none. */
     private static String sourceUrl(String purl) {
-        for (String qualifier : List.of("download_url=", "vcs_url=")) {
-            int at = purl.indexOf(qualifier);
-            if (at > 0 && (purl.charAt(at - 1) == '?' || purl.charAt(at - 1) == '&')) {
-                int end = purl.indexOf('&', at);
-                String value = URLDecoder.decode(
-                        purl.substring(at + qualifier.length(), end < 0 ? purl.length() : end), StandardCharsets.UTF_8);
+        Purl p = Purl.parse(purl);
+        for (String qualifier : List.of("download_url", "vcs_url")) {
+            String value = p.qualifier(qualifier);
+            if (value != null) {
                 int hash = value.indexOf('#');
                 return hash < 0 ? value : value.substring(0, hash);
             }
@@ -289,26 +286,6 @@ public final class SpdxPackageSbom {
 
     private static String title(String s) {
         return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
-    }
-
-    /** purl percent-encoding: everything but unreserved characters. */
-    static String encode(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '.'
-                    || c == '-'
-                    || c == '_'
-                    || c == '~') {
-                sb.append(c);
-            } else {
-                sb.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return sb.toString();
     }
 
     private static String sha256(String text) {

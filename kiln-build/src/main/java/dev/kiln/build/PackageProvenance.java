@@ -7,6 +7,7 @@ import dev.kiln.attest.SlsaProvenance;
 import dev.kiln.content.AtomicFiles;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
+import dev.kiln.content.Purl;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.FetchStep;
 import dev.kiln.recipe.GitCheckoutStep;
@@ -45,8 +46,7 @@ final class PackageProvenance {
         for (BuiltPackage b : published) {
             ResourceDescriptor subject = new ResourceDescriptor(
                     b.file().getFileName().toString(),
-                    "pkg:apk/" + options.namespace() + "/" + b.name() + "@" + b.fullVersion() + "?arch="
-                            + options.arch(),
+                    apkPurl(options, b.name(), b.fullVersion()),
                     Map.of("sha256", b.sha256()),
                     null,
                     null,
@@ -126,8 +126,7 @@ final class PackageProvenance {
             for (RepositoryPackage pkg : environment.packages()) {
                 p.resolvedDependency(new ResourceDescriptor(
                         pkg.name(),
-                        "pkg:apk/" + options.namespace() + "/" + pkg.name() + "@" + pkg.version() + "?arch="
-                                + options.arch(),
+                        apkPurl(options, pkg.name(), pkg.version()),
                         apkDigest(pkg),
                         null,
                         null,
@@ -137,12 +136,7 @@ final class PackageProvenance {
             for (String pkg : plan.environmentPackages()) {
                 // host-toolchain builds know environment packages by name only (DESIGN.md, build stage 1)
                 p.resolvedDependency(new ResourceDescriptor(
-                        pkg,
-                        "pkg:apk/" + options.namespace() + "/" + pkg + "?arch=" + options.arch(),
-                        Map.of(),
-                        null,
-                        null,
-                        Map.of("role", "build-environment")));
+                        pkg, apkPurl(options, pkg, null), Map.of(), null, null, Map.of("role", "build-environment")));
             }
         }
         if (logFile != null && Files.isRegularFile(logFile)) {
@@ -164,5 +158,12 @@ final class PackageProvenance {
             return Map.of("sha1", Hashing.hex(java.util.Base64.getDecoder().decode(checksum.substring(2))));
         }
         return checksum == null ? Map.of() : Map.of("apkChecksum", checksum);
+    }
+
+    /** {@code pkg:apk/NAMESPACE/NAME[@VERSION]?arch=ARCH}; the version is null for a package known by name only. */
+    private static String apkPurl(BuildOptions options, String name, String version) {
+        return Purl.of("apk", options.namespace(), name, version)
+                .withQualifier("arch", options.arch())
+                .toString();
     }
 }

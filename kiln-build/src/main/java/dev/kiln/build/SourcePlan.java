@@ -4,13 +4,12 @@ import dev.kiln.attest.SourceRef;
 import dev.kiln.build.source.GitCheckout;
 import dev.kiln.build.source.SourceChecksum;
 import dev.kiln.build.source.SourceFetcher;
+import dev.kiln.content.Purl;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.FetchStep;
 import dev.kiln.recipe.GitCheckoutStep;
 import dev.kiln.recipe.Source;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -63,9 +62,10 @@ final class SourcePlan {
         for (Source source : plan.sources()) {
             if (source instanceof FetchStep f) {
                 SourceChecksum c = checksumOf(f);
-                String purl = "pkg:generic/" + encode(f.purlName()) + "@" + encode(f.purlVersion())
-                        + "?" + (c == null ? "" : "checksum=" + c.algorithm() + ":" + c.hex() + "&")
-                        + "download_url=" + encode(f.uri());
+                String purl = Purl.of("generic", null, f.purlName(), f.purlVersion())
+                        .withQualifier("checksum", c == null ? null : c.algorithm() + ":" + c.hex())
+                        .withQualifier("download_url", f.uri())
+                        .toString();
                 refs.add(new SourceRef(f.purlName(), f.purlVersion(), purl));
             } else if (source instanceof GitCheckoutStep g) {
                 String ref = g.tag() != null && !g.tag().isEmpty()
@@ -76,15 +76,18 @@ final class SourcePlan {
                 String name;
                 if (gh.matches()) {
                     name = gh.group(2);
-                    purl = "pkg:github/" + gh.group(1) + "/" + gh.group(2) + "@" + encode(ref);
+                    purl = Purl.of("github", gh.group(1), gh.group(2), ref).toString();
                 } else {
                     String path = URI.create(g.repository().replace(" ", "%20")).getPath();
                     name = path == null
                             ? plan.name()
                             : path.replaceAll("(\\.git)?/*$", "").replaceAll(".*/", "");
-                    purl = "pkg:generic/" + encode(name) + "@" + encode(ref) + "?vcs_url="
-                            + encode("git+" + g.repository()
-                                    + (g.expectedCommit() == null ? "" : "@" + g.expectedCommit()));
+                    purl = Purl.of("generic", null, name, ref)
+                            .withQualifier(
+                                    "vcs_url",
+                                    "git+" + g.repository()
+                                            + (g.expectedCommit() == null ? "" : "@" + g.expectedCommit()))
+                            .toString();
                 }
                 refs.add(new SourceRef(name, ref, purl));
             }
@@ -93,10 +96,6 @@ final class SourcePlan {
     }
 
     private static final Pattern GITHUB = Pattern.compile("https://github\\.com/([^/]+)/([^/]+?)(?:\\.git)?/?");
-
-    private static String encode(String s) {
-        return s == null ? "" : URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;

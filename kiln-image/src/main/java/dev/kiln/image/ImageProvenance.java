@@ -50,9 +50,11 @@ public final class ImageProvenance {
                 "archs", build.archs().stream().map(ArchImage::apkArch).toList());
         Map<String, ResourceDescriptor> deps = new LinkedHashMap<>();
         for (ArchImage arch : build.archs()) {
+            ImageDistribution distribution = ImageDistribution.of(arch.tree());
             for (InstalledPackage pkg : arch.packages()) {
                 IndexEntry e = pkg.entry();
-                String purl = "pkg:apk/kiln/" + e.name() + "@" + e.version() + "?arch=" + arch.apkArch();
+                // named as the image's SBOM names it, so the two documents can be joined on the purl
+                String purl = distribution.apkPurl(e, arch.apkArch());
                 deps.putIfAbsent(
                         purl,
                         ResourceDescriptor.of(

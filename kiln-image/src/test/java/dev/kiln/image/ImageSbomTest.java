@@ -176,7 +176,7 @@ class ImageSbomTest {
                 byId.get("SPDXRef-Package-ImageLayer-" + layer.hex().substring(0, 16));
         assertThat(layerPackage.at("/externalRefs/0/referenceLocator").asText())
                 .isEqualTo("pkg:oci/hello@" + layer
-                        + "?arch=amd64&mediaType=application%2Fvnd.oci.image.layer.v1.tar%2Bgzip&os=linux"
+                        + "?arch=amd64&mediatype=application%2Fvnd.oci.image.layer.v1.tar%2Bgzip&os=linux"
                         + "&repository_url=kiln.dev%2Fhello");
         JsonNode os = byId.get("SPDXRef-OperatingSystem-kiln");
         assertThat(os.at("/externalRefs/0/referenceLocator").asText()).isEqualTo("pkg:generic/kiln@2025");

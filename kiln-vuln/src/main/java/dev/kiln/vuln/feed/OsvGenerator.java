@@ -1,5 +1,6 @@
 package dev.kiln.vuln.feed;
 
+import dev.kiln.content.Purl;
 import dev.kiln.vuln.Advisory;
 import dev.kiln.vuln.AdvisoryDocument;
 import dev.kiln.vuln.AdvisoryEvent;
@@ -52,7 +53,9 @@ public final class OsvGenerator {
             affected.add(new OsvRecord.Affected(
                     ecosystem,
                     pkg,
-                    "pkg:apk/" + purlNamespace + "/" + pkg + "?arch=" + arch,
+                    Purl.of("apk", purlNamespace, pkg, null)
+                            .withQualifier("arch", arch)
+                            .toString(),
                     List.of(new OsvRecord.Range("ECOSYSTEM", null, events)),
                     List.of(),
                     Map.of("status", latest.type().wireName()),

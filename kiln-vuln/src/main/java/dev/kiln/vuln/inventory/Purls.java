@@ -1,14 +1,10 @@
 package dev.kiln.vuln.inventory;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.TreeMap;
+import dev.kiln.content.Purl;
 
 /**
- * Package URLs in the purl specification's canonical encoding (docs/standard/characters-and-encoding.md):
- * letters, digits and {@code .-_~} stay as they are, and so does {@code ':'} wherever it appears (a Debian
- * epoch {@code 1:2.3-4} is written as is); every other byte of the UTF-8 form is percent-encoded, so
- * {@code '+'} is {@code %2B} and a space {@code %20}. VEX subcomponents and SBOMs take their purls from here.
+ * The package URLs of what an inventory finds, as syft writes them; encoding and canonical form are
+ * {@link Purl}'s. VEX subcomponents and SBOMs take their purls from here.
  */
 public final class Purls {
     private Purls() {}
@@ -30,49 +26,16 @@ public final class Purls {
             String version,
             String arch,
             String upstream) {
-        Map<String, String> q = new TreeMap<>();
-        if (arch != null && !arch.isEmpty()) {
-            q.put("arch", arch);
-        }
-        if (!os.id().isEmpty()) {
-            q.put("distro", os.id() + (os.versionId().isEmpty() ? "" : "-" + os.versionId()));
-        }
-        if (upstream != null && !upstream.equals(name)) {
-            q.put("upstream", upstream);
-        }
-        return "pkg:" + type + "/" + (os.id().isEmpty() ? unknownDistro : os.id()) + "/" + enc(name) + "@"
-                + enc(version) + qualifiers(q);
+        return Purl.of(type, os.id().isEmpty() ? unknownDistro : os.id(), name, version)
+                .withQualifier("arch", arch)
+                .withQualifier(
+                        "distro",
+                        os.id().isEmpty() ? null : os.id() + (os.versionId().isEmpty() ? "" : "-" + os.versionId()))
+                .withQualifier("upstream", upstream == null || upstream.equals(name) ? null : upstream)
+                .toString();
     }
 
     public static String of(String type, String namespace, String name, String version) {
-        return "pkg:" + type + "/"
-                + (namespace == null || namespace.isEmpty()
-                        ? ""
-                        : enc(namespace).replace("%2F", "/") + "/") + enc(name) + "@" + enc(version);
+        return Purl.of(type, namespace, name, version).toString();
     }
-
-    private static String qualifiers(Map<String, String> q) {
-        if (q.isEmpty()) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder("?");
-        q.forEach((k, v) ->
-                sb.append(sb.length() > 1 ? "&" : "").append(k).append('=').append(enc(v)));
-        return sb.toString();
-    }
-
-    static String enc(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || ".-_~:".indexOf(c) >= 0) {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            }
-        }
-        return sb.toString();
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

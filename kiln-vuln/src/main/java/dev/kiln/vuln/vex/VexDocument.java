@@ -29,13 +29,13 @@ public record VexDocument(String id, String author, Instant timestamp, int versi
     }
 
     private static boolean appliesTo(VexStatement.Product p, List<String> imagePurls, String packagePurl) {
-        if (packagePurl != null && Purl.matches(p.id(), packagePurl)) {
+        if (packagePurl != null && PurlMatch.matches(p.id(), packagePurl)) {
             return true;
         }
-        boolean image = imagePurls.stream().anyMatch(i -> Purl.matches(p.id(), i) || p.id().equals(i));
+        boolean image = imagePurls.stream().anyMatch(i -> PurlMatch.matches(p.id(), i) || p.id().equals(i));
         return image
                 && (p.subcomponents().isEmpty()
                         || p.subcomponents().stream()
-                                .anyMatch(s -> packagePurl != null && Purl.matches(s, packagePurl)));
+                                .anyMatch(s -> packagePurl != null && PurlMatch.matches(s, packagePurl)));
     }
 }
