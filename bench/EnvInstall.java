@@ -2,7 +2,7 @@ import dev.kiln.apk.ApkInput;
 import dev.kiln.apk.ApkRepository;
 import dev.kiln.apk.ApkWriter;
 import dev.kiln.apk.PkgInfo;
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.cli.Kiln;
 import dev.kiln.content.FileTrees;
 import java.io.OutputStream;
@@ -28,7 +28,7 @@ public class EnvInstall {
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         FileTrees.delete(work);
         Files.createDirectories(work);
-        SigningKey key = SigningKey.generate(2048, "bench.rsa");
+        ApkSigningKey key = ApkSigningKey.generate(2048, "bench.rsa");
         Path keyFile = work.resolve("bench.rsa");
         key.writePem(keyFile, work.resolve("bench.rsa.pub"));
 

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A repository index: {@code APKINDEX.tar.gz} (apk.md §7). Entries are kept sorted by name, then
@@ -107,7 +108,7 @@ public final class ApkIndex {
      * Writes the signed index: a signature stream, then one gzip stream holding {@code APKINDEX} and
      * {@code DESCRIPTION} (mode 0644, mtime {@code sourceDateEpoch}), replaced atomically.
      */
-    public void write(Path file, SigningKey key, String description, long sourceDateEpoch) {
+    public void write(Path file, ApkSigningKey key, String description, long sourceDateEpoch) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("APKINDEX", renderText().getBytes(StandardCharsets.UTF_8));
         files.put("DESCRIPTION", (description == null ? "" : description).getBytes(StandardCharsets.UTF_8));
@@ -119,8 +120,20 @@ public final class ApkIndex {
         });
     }
 
-    /** Reads an index; when {@code keysOrNull} is given, its signature must verify with one of them. */
-    public static ApkIndex read(Path file, TrustedKeys keysOrNull) {
+    /** Reads an index whose signature must verify with one of {@code keys}. */
+    public static ApkIndex read(Path file, TrustedKeys keys) {
+        return read(file, Objects.requireNonNull(keys, "keys: use readUnverified to skip the signature check"), true);
+    }
+
+    /**
+     * Reads an index without checking its signature: for an index this process wrote itself or only lists,
+     * never for one whose packages are then trusted.
+     */
+    public static ApkIndex readUnverified(Path file) {
+        return read(file, null, false);
+    }
+
+    private static ApkIndex read(Path file, TrustedKeys keys, boolean verify) {
         try (InputStream raw = Files.newInputStream(file);
                 GzipMemberReader members = new GzipMemberReader(raw)) {
             List<ApkSignature> signatures = new ArrayList<>();
@@ -143,11 +156,11 @@ public final class ApkIndex {
                 throw new ApkException(
                         "index " + file + ": unexpected bytes after the index stream at offset " + members.offset());
             }
-            if (keysOrNull != null) {
+            if (verify) {
                 Signatures.verify(
                         "index " + file,
                         signatures,
-                        keysOrNull,
+                        keys,
                         Map.of(
                                 "SHA-256",
                                 hashes.get(0).digest(),

@@ -51,14 +51,14 @@ public final class ApkRepository {
     /** The current index of {@code arch}, empty if none was written yet; the signature is not checked. */
     public ApkIndex index(String arch) {
         Path file = archDir(arch).resolve(INDEX_FILE);
-        return Files.exists(file) ? ApkIndex.read(file, null) : ApkIndex.of(List.of());
+        return Files.exists(file) ? ApkIndex.readUnverified(file) : ApkIndex.of(List.of());
     }
 
     /**
      * The current index, which must verify with {@code key}: a repository is only ever extended
      * by the key that signed it, so a wrong key cannot silently re-sign what others trust.
      */
-    private ApkIndex indexSignedBy(String arch, SigningKey key) {
+    private ApkIndex indexSignedBy(String arch, ApkSigningKey key) {
         Path file = archDir(arch).resolve(INDEX_FILE);
         if (!Files.exists(file)) {
             return ApkIndex.of(List.of());
@@ -73,8 +73,8 @@ public final class ApkRepository {
         }
     }
 
-    /** {@link #reindex(String, SigningKey, TrustedKeys, long)} trusting only {@code key}'s own packages. */
-    public int reindex(String arch, SigningKey key, long sourceDateEpoch) {
+    /** {@link #reindex(String, ApkSigningKey, TrustedKeys, long)} trusting only {@code key}'s own packages. */
+    public int reindex(String arch, ApkSigningKey key, long sourceDateEpoch) {
         return reindex(arch, key, TrustedKeys.of(Map.of()), sourceDateEpoch);
     }
 
@@ -85,7 +85,7 @@ public final class ApkRepository {
      * {@code --keyring-append}); one that does not is refused, naming the file and the reason, and
      * the index is left as it was.
      */
-    public int reindex(String arch, SigningKey key, TrustedKeys alsoTrusted, long sourceDateEpoch) {
+    public int reindex(String arch, ApkSigningKey key, TrustedKeys alsoTrusted, long sourceDateEpoch) {
         Path dir = archDir(arch);
         TrustedKeys trusted = TrustedKeys.of(key).and(alsoTrusted);
         List<IndexEntry> entries = new ArrayList<>();
@@ -121,7 +121,7 @@ public final class ApkRepository {
      * with {@code key} (the builder signs with the key that signs the index); nothing changes on
      * disk unless every package passes every check.
      */
-    public PublishResult publish(String arch, List<Path> apks, SigningKey key, long sourceDateEpoch) {
+    public PublishResult publish(String arch, List<Path> apks, ApkSigningKey key, long sourceDateEpoch) {
         Path dir = archDir(arch);
         // Phase 1: read and check everything; nothing on disk changes if any check fails.
         ApkIndex current = indexSignedBy(arch, key);

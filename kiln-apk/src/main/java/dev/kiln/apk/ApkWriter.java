@@ -57,7 +57,7 @@ public final class ApkWriter {
         this.gzipLevel = gzipLevel;
     }
 
-    public WrittenApk write(ApkInput input, SigningKey key, Path outputFile) {
+    public WrittenApk write(ApkInput input, ApkSigningKey key, Path outputFile) {
         Path dir = outputFile.toAbsolutePath().getParent();
         Path dataTemp = null;
         try {

@@ -29,8 +29,8 @@ public final class TrustedKeys {
         return new TrustedKeys(keys);
     }
 
-    /** Trusts exactly the public half of {@code key}, under {@link SigningKey#publicKeyName()}. */
-    public static TrustedKeys of(SigningKey key) {
+    /** Trusts exactly the public half of {@code key}, under {@link ApkSigningKey#publicKeyName()}. */
+    public static TrustedKeys of(ApkSigningKey key) {
         return new TrustedKeys(Map.of(key.publicKeyName(), key.publicKey()));
     }
 

@@ -159,11 +159,15 @@ class ApkIndexTest {
     void verificationFailsForOtherKeysAndTampering() throws Exception {
         Path file = tmp.resolve("APKINDEX.tar.gz");
         ApkIndex.of(List.of(LIBCRYPTO)).write(file, Fixtures.testKey(), "d", 0);
-        SigningKey other = SigningKey.load(Fixtures.KEYS.resolve("other-pkcs8.rsa"));
+        ApkSigningKey other = ApkSigningKey.load(Fixtures.KEYS.resolve("other-pkcs8.rsa"));
         assertThatThrownBy(() -> ApkIndex.read(file, TrustedKeys.of(other)))
                 .isInstanceOf(ApkException.class)
                 .hasMessageContaining("no RSA256/RSA512 signature from a trusted key");
-        assertThat(ApkIndex.read(file, null).entries()).containsExactly(LIBCRYPTO);
+        assertThat(ApkIndex.readUnverified(file).entries()).containsExactly(LIBCRYPTO);
+        // skipping the check is a named choice: no keys is no longer a silent "don't verify"
+        assertThatThrownBy(() -> ApkIndex.read(file, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("readUnverified");
 
         byte[] bytes = Files.readAllBytes(file);
         List<Long> offsets = ApkWriterReaderTest.memberOffsets(file);

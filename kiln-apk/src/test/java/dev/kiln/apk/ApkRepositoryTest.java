@@ -22,7 +22,7 @@ class ApkRepositoryTest {
         return build(name, version, content, Fixtures.testKey());
     }
 
-    private Path build(String name, String version, String content, SigningKey key) throws IOException {
+    private Path build(String name, String version, String content, ApkSigningKey key) throws IOException {
         Path tree = tmp.resolve("trees/" + name + "-" + version + "-" + content.hashCode());
         Files.createDirectories(tree.resolve("usr/share"));
         Files.writeString(tree.resolve("usr/share/" + name), content);
@@ -116,7 +116,7 @@ class ApkRepositoryTest {
     void reindexRefusesAPackageSignedByAnUntrustedKey() throws IOException {
         ApkRepository repo = new ApkRepository(tmp.resolve("repo"));
         repo.publish("x86_64", List.of(build("alpha", "1.0-r0", "one")), Fixtures.testKey(), Fixtures.SDE);
-        SigningKey stranger = SigningKey.generate(2048, "stranger.rsa");
+        ApkSigningKey stranger = ApkSigningKey.generate(2048, "stranger.rsa");
         Path planted = tmp.resolve("repo/x86_64/evil-1.0-r0.apk");
         Files.copy(build("evil", "1.0-r0", "evil", stranger), planted);
         Map<String, Digest> before = snapshot(tmp.resolve("repo"));
@@ -139,7 +139,7 @@ class ApkRepositoryTest {
     void reindexRefusesAForgedSignature() throws IOException {
         ApkRepository repo = new ApkRepository(tmp.resolve("repo"));
         // a key that claims the trusted key's name: the signature names a trusted key but does not verify
-        SigningKey forger = SigningKey.generate(2048, Fixtures.testKey().keyName());
+        ApkSigningKey forger = ApkSigningKey.generate(2048, Fixtures.testKey().keyName());
         Path forged = Files.createDirectories(tmp.resolve("repo/x86_64")).resolve("evil-1.0-r0.apk");
         Files.copy(build("evil", "1.0-r0", "evil", forger), forged);
 
@@ -169,7 +169,7 @@ class ApkRepositoryTest {
     @Test
     void publishRefusesAPackageTheSigningKeyDidNotSign() throws IOException {
         ApkRepository repo = new ApkRepository(tmp.resolve("repo"));
-        Path foreign = build("evil", "1.0-r0", "evil", SigningKey.generate(2048, "stranger.rsa"));
+        Path foreign = build("evil", "1.0-r0", "evil", ApkSigningKey.generate(2048, "stranger.rsa"));
 
         assertThatThrownBy(() -> repo.publish("x86_64", List.of(foreign), Fixtures.testKey(), Fixtures.SDE))
                 .isInstanceOf(ApkException.class)

@@ -218,7 +218,7 @@ class ApkWriterReaderTest {
     @Test
     void wrongKeyIsRejected() throws IOException {
         WrittenApk written = writeHello(tmp.resolve("hello.apk"));
-        SigningKey other = SigningKey.load(Fixtures.KEYS.resolve("other-pkcs8.rsa"));
+        ApkSigningKey other = ApkSigningKey.load(Fixtures.KEYS.resolve("other-pkcs8.rsa"));
         ApkPackage pkg = ApkReader.read(written.file());
         assertThatThrownBy(() -> pkg.verify(TrustedKeys.of(Map.of("kiln-test.rsa.pub", other.publicKey()))))
                 .isInstanceOf(ApkException.class)

@@ -14,8 +14,8 @@ final class Fixtures {
 
     private Fixtures() {}
 
-    static SigningKey testKey() {
-        return SigningKey.load(KEYS.resolve("kiln-test.rsa"));
+    static ApkSigningKey testKey() {
+        return ApkSigningKey.load(KEYS.resolve("kiln-test.rsa"));
     }
 
     static TrustedKeys trusted() {

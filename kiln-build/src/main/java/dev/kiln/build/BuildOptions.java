@@ -1,6 +1,6 @@
 package dev.kiln.build;
 
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -29,7 +29,7 @@ public record BuildOptions(
         Path cacheDir,
         Path workRoot,
         Path logDir,
-        SigningKey signingKey,
+        ApkSigningKey signingKey,
         long sourceDateEpoch,
         String namespace,
         boolean offline,
@@ -46,7 +46,7 @@ public record BuildOptions(
             Path cacheDir,
             Path workRoot,
             Path logDir,
-            SigningKey signingKey,
+            ApkSigningKey signingKey,
             long sourceDateEpoch,
             String namespace,
             boolean offline,
@@ -79,7 +79,7 @@ public record BuildOptions(
             Path cacheDir,
             Path workRoot,
             Path logDir,
-            SigningKey signingKey,
+            ApkSigningKey signingKey,
             long sourceDateEpoch,
             String namespace,
             boolean offline,
@@ -169,7 +169,7 @@ public record BuildOptions(
         Path cacheDir;
         Path workRoot;
         Path logDir;
-        SigningKey signingKey;
+        ApkSigningKey signingKey;
         long sourceDateEpoch;
         String namespace;
         boolean offline;

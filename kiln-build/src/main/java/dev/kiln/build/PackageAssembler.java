@@ -11,15 +11,15 @@ import dev.kiln.attest.SpdxPackageSbom;
 import dev.kiln.build.analysis.DependencyScanner;
 import dev.kiln.build.analysis.HardeningCheck;
 import dev.kiln.build.analysis.HardeningReport;
-import dev.kiln.build.analysis.LintFinding;
+import dev.kiln.build.analysis.PackageLintFinding;
 import dev.kiln.build.analysis.PackageLinter;
 import dev.kiln.build.analysis.ScanOptions;
 import dev.kiln.build.analysis.ScanResult;
-import dev.kiln.build.analysis.Severity;
 import dev.kiln.content.ContainedTree;
 import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
 import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.LintFinding.Severity;
 import dev.kiln.recipe.PackagePlan;
 import dev.kiln.sandbox.GuestAccounts;
 import dev.kiln.sandbox.IdentityMap;
@@ -72,7 +72,7 @@ final class PackageAssembler {
         String name = pkg.name();
         List<String> warnings = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        for (LintFinding finding : new PackageLinter().lint(dir, name, pkg.checksDisabled())) {
+        for (PackageLintFinding finding : new PackageLinter().lint(dir, name, pkg.checksDisabled())) {
             String text = finding.linter() + ": " + finding.path() + ": " + finding.message();
             (finding.severity() == Severity.ERROR ? errors : warnings).add(text);
         }

@@ -138,8 +138,8 @@ final class StepRunner {
         tree.copy(cached, dir + "/" + fileName);
         if (fetch.extract()) {
             String script = "tar -x --no-same-owner --strip-components=" + fetch.stripComponents()
-                    + " -f " + BuildEnvironment.shellQuote(fileName) + "\n"
-                    + (fetch.delete() ? "rm -f " + BuildEnvironment.shellQuote(fileName) + "\n" : "");
+                    + " -f " + GuestEnvironment.shellQuote(fileName) + "\n"
+                    + (fetch.delete() ? "rm -f " + GuestEnvironment.shellQuote(fileName) + "\n" : "");
             runShell(labelPrefix + fetch.label(), guestDir, script, Map.of());
         }
     }
@@ -153,9 +153,9 @@ final class StepRunner {
     void runShell(String label, String workingDirectory, String fragment, Map<String, String> stepEnv)
             throws IOException {
         Path script = workspace.scriptDir().resolve("step-" + (++scriptCounter) + ".sh");
-        Files.writeString(script, BuildEnvironment.script(workingDirectory, fragment), StandardCharsets.UTF_8);
+        Files.writeString(script, GuestEnvironment.script(workingDirectory, fragment), StandardCharsets.UTF_8);
         Map<String, String> env =
-                BuildEnvironment.forStep(options.arch(), options.sourceDateEpoch(), recipeEnv, stepEnv);
+                GuestEnvironment.forStep(options.arch(), options.sourceDateEpoch(), recipeEnv, stepEnv);
         List<Mount> mounts = new ArrayList<>(guestMounts);
         mounts.add(new Mount(workspace.scriptDir(), SCRIPT_DIR, true));
         mounts.add(Mount.readWrite(workspace.tmpDir(), "/tmp"));
@@ -163,7 +163,7 @@ final class StepRunner {
                         workspace.root(), List.of(Workspace.shell(rootfs), SCRIPT_DIR + "/" + script.getFileName()))
                 .withRootfs(rootfs)
                 .withEnvironment(env)
-                .withWorkingDirectory(BuildEnvironment.GUEST_HOME)
+                .withWorkingDirectory(GuestEnvironment.GUEST_HOME)
                 .withExtraMounts(mounts)
                 .withAddCapabilities(addCapabilities)
                 .withTimeout(deadline.remaining(label))

@@ -103,7 +103,7 @@ final class Workspace implements AutoCloseable {
      * relative); anything else is refused.
      */
     String relativePath(String guestPath) {
-        String home = BuildEnvironment.GUEST_HOME;
+        String home = GuestEnvironment.GUEST_HOME;
         if (guestPath.equals(home)) {
             return ".";
         }
@@ -117,7 +117,7 @@ final class Workspace implements AutoCloseable {
     /** Joins a step's working directory with a relative (or absolute) path input. */
     static String join(String workingDirectory, String path) {
         String wd =
-                workingDirectory == null || workingDirectory.isEmpty() ? BuildEnvironment.GUEST_HOME : workingDirectory;
+                workingDirectory == null || workingDirectory.isEmpty() ? GuestEnvironment.GUEST_HOME : workingDirectory;
         if (path == null || path.isEmpty() || path.equals(".")) {
             return wd;
         }

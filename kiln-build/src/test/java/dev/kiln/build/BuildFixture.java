@@ -1,6 +1,6 @@
 package dev.kiln.build;
 
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.Recipes;
@@ -18,10 +18,10 @@ import java.util.stream.Stream;
 /** A build environment in a temporary folder: recipes, a key, a cache and a repository. */
 final class BuildFixture {
     static final String ARCH = "x86_64";
-    static final SigningKey KEY = SigningKey.generate(2048);
+    static final ApkSigningKey KEY = ApkSigningKey.generate(2048);
 
     final Path root;
-    final SigningKey key;
+    final ApkSigningKey key;
     final Path repository;
     final Path cache;
 
@@ -29,7 +29,7 @@ final class BuildFixture {
         this(root, KEY);
     }
 
-    BuildFixture(Path root, SigningKey key) {
+    BuildFixture(Path root, ApkSigningKey key) {
         this.root = root;
         this.key = key;
         this.repository = root.resolve("packages");

@@ -246,7 +246,7 @@ class FixtureUpstreamBuildIT {
     void aKeyThatDoesNotMatchTheRepositoryIsRefused(@TempDir Path dir) throws Exception {
         Published published = published(dir);
 
-        BuildFixture other = new BuildFixture(dir, dev.kiln.apk.SigningKey.generate(2048));
+        BuildFixture other = new BuildFixture(dir, dev.kiln.apk.ApkSigningKey.generate(2048));
         assertThatThrownBy(() -> other.build(greetRecipe(published.fixture())))
                 .hasMessageContaining("does not verify with signing key");
         published.assertUnchanged();

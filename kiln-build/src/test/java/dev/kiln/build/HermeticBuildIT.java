@@ -282,7 +282,7 @@ class HermeticBuildIT {
 
     @Test
     void theRecipesOwnLocalRepositoryAndKeyringChooseTheHermeticStage() throws IOException {
-        dev.kiln.apk.SigningKey other = dev.kiln.apk.SigningKey.generate(2048, "other.rsa");
+        dev.kiln.apk.ApkSigningKey other = dev.kiln.apk.ApkSigningKey.generate(2048, "other.rsa");
         other.writePem(dir.resolve("other.rsa"), dir.resolve("other.rsa.pub"));
         Path ownRepo = TestPackages.publish(dir.resolve("own-repo"), BuildFixture.ARCH, other, environmentPackages());
         Path recipe = f.writeRecipe("own", """

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.build.BuildException;
 import dev.kiln.build.BuildLimits;
 import dev.kiln.build.BuildListener;
@@ -168,7 +168,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         BuildLimits limits = limits();
         Preflight.check(System.getenv());
-        SigningKey key = signingKey != null
+        ApkSigningKey key = signingKey != null
                 ? KeyFiles.load(signingKey)
                 : KeyFiles.loadOrCreate(Defaults.signingKey(stateDir), out);
         dev.kiln.attest.SigningKey provenanceKey =

@@ -1,8 +1,8 @@
 package dev.kiln.cli;
 
 import dev.kiln.vuln.compare.PackageDiff;
-import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventories;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +43,7 @@ final class DiffCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static java.util.Map<String, Object> line(String change, InstalledPackage p, String from, String to) {
+    private static java.util.Map<String, Object> line(String change, InventoryPackage p, String from, String to) {
         return Output.fields(
                 "change",
                 change,

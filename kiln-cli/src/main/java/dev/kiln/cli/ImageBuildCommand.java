@@ -2,8 +2,8 @@ package dev.kiln.cli;
 
 import dev.kiln.content.Digest;
 import dev.kiln.image.ArchImage;
-import dev.kiln.image.BuildOptions;
 import dev.kiln.image.ImageBuild;
+import dev.kiln.image.ImageBuildOptions;
 import dev.kiln.image.ImageBuilder;
 import dev.kiln.image.ImageException;
 import dev.kiln.image.ImageLock;
@@ -64,7 +64,7 @@ final class ImageBuildCommand implements Callable<Integer> {
     public Integer call() {
         Output o = Output.of(spec, json);
         ImageSpec image = ImageSpecLoader.load(config);
-        BuildOptions options = options(config, archs, repositories, keyring, sourceDateEpoch, lockfile);
+        ImageBuildOptions options = options(config, archs, repositories, keyring, sourceDateEpoch, lockfile);
         ImageBuild build = new ImageBuilder(Clock.systemUTC()).build(image, options);
         build.warnings().forEach(w -> o.progress("warning: " + w, Output.fields("event", "warning", "message", w)));
         ImageSink sink = switch (format) {
@@ -112,7 +112,7 @@ final class ImageBuildCommand implements Callable<Integer> {
     }
 
     /** Build inputs shared by build and publish; {@code $SOURCE_DATE_EPOCH} when no epoch is given. */
-    static BuildOptions options(
+    static ImageBuildOptions options(
             Path config,
             List<String> archs,
             List<String> repositories,
@@ -128,7 +128,7 @@ final class ImageBuildCommand implements Callable<Integer> {
                 throw new ImageException("cannot read lock " + lockfile + ": " + e.getMessage(), e);
             }
         }
-        return new BuildOptions(
+        return new ImageBuildOptions(
                 archs, repositories, keyring, epoch, config.toAbsolutePath().getParent(), lock);
     }
 }

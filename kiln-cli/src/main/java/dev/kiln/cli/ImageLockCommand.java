@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.content.AtomicFiles;
-import dev.kiln.image.BuildOptions;
+import dev.kiln.image.ImageBuildOptions;
 import dev.kiln.image.ImageBuilder;
 import dev.kiln.image.ImageLock;
 import dev.kiln.image.ImageSpecLoader;
@@ -44,7 +44,7 @@ final class ImageLockCommand implements Callable<Integer> {
         ImageLock lock = new ImageBuilder(Clock.systemUTC())
                 .lock(
                         ImageSpecLoader.load(config),
-                        new BuildOptions(
+                        new ImageBuildOptions(
                                 archs,
                                 repositories,
                                 keyring,

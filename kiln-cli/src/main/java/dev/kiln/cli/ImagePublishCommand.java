@@ -3,7 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.attest.ImageSigner;
 import dev.kiln.attest.SigningKey;
 import dev.kiln.image.ArchImage;
-import dev.kiln.image.BuildOptions;
+import dev.kiln.image.ImageBuildOptions;
 import dev.kiln.image.ImageBuilder;
 import dev.kiln.image.ImagePublisher;
 import dev.kiln.oci.ImageReference;
@@ -89,7 +89,7 @@ final class ImagePublishCommand implements Callable<Integer> {
                 .connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
-        BuildOptions options =
+        ImageBuildOptions options =
                 ImageBuildCommand.options(config, archs, repositories, keyring, sourceDateEpoch, lockfile);
         RegistryClient client = new RegistryClient(http, credentials);
         ImagePublisher.PublishResult result = new ImagePublisher(

@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.apk.ApkRepository;
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.apk.TrustedKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Output out = Output.of(spec, json);
-        SigningKey key =
+        ApkSigningKey key =
                 signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(Defaults.SIGNING_KEY, out);
         int count = new ApkRepository(outDir).reindex(arch, key, TrustedKeys.load(keyringAppend), sourceDateEpoch);
         Path index = outDir.resolve(arch).resolve("APKINDEX.tar.gz");

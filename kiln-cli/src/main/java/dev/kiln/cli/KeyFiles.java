@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.server.SigningKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,17 +12,17 @@ final class KeyFiles {
     private KeyFiles() {}
 
     /** Loads a key the user named; a missing file is a usage error with the fix. */
-    static SigningKey load(Path key) {
+    static ApkSigningKey load(Path key) {
         if (!Files.exists(key)) {
             throw new picocli.CommandLine.ParameterException(
                     new picocli.CommandLine(new Kiln()),
                     "--signing-key " + key + ": no such file (create one with 'kiln keygen " + key + "')");
         }
-        return SigningKey.load(key);
+        return ApkSigningKey.load(key);
     }
 
     /** Loads Kiln's default key, creating it (and its .pub) on first use so the main job needs no setup. */
-    static SigningKey loadOrCreate(Path key, Output out) {
+    static ApkSigningKey loadOrCreate(Path key, Output out) {
         return SigningKeys.packageKey(key, out::render);
     }
 }

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -62,7 +62,7 @@ final class KeygenCommand implements Callable<Integer> {
         if (key.toAbsolutePath().getParent() != null) {
             Files.createDirectories(key.toAbsolutePath().getParent());
         }
-        SigningKey generated = SigningKey.generate(bits);
+        ApkSigningKey generated = ApkSigningKey.generate(bits);
         generated.writePem(key, pub);
         out.say("wrote " + key + " and " + pub);
         out.emit(Output.fields("event", "keygen", "private", key.toString(), "public", pub.toString(), "bits", bits));

@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.testkit.TestPackages;
 import dev.kiln.testkit.Tools;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ class HermeticBuildCliIT {
                 Files.isExecutable(Path.of("/bin/busybox")),
                 "/bin/busybox is missing",
                 "apt-get install busybox-static");
-        SigningKey repoKey = SigningKey.generate(2048, "env.rsa");
+        ApkSigningKey repoKey = ApkSigningKey.generate(2048, "env.rsa");
         repoKey.writePem(dir.resolve("env.rsa"), dir.resolve("env.rsa.pub"));
         TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0")
                 .hostFile("usr/bin/busybox", Path.of("/bin/busybox"), 0755)

@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.content.FileTrees;
 import dev.kiln.testkit.SbomValidators;
 import dev.kiln.testkit.TestPackages;
@@ -19,7 +19,7 @@ class ImageCommandIT {
 
     @Test
     void buildLockAndSbom() throws Exception {
-        SigningKey key = SigningKey.generate(2048, "cli-test.rsa");
+        ApkSigningKey key = ApkSigningKey.generate(2048, "cli-test.rsa");
         Path repo = tmp.resolve("repo");
         TestPackages.publish(
                 repo,
@@ -162,7 +162,7 @@ class ImageCommandIT {
 
     @Test
     void publishPushesOnceAndPrintsDigestReferences() throws Exception {
-        SigningKey key = SigningKey.generate(2048, "cli-test.rsa");
+        ApkSigningKey key = ApkSigningKey.generate(2048, "cli-test.rsa");
         Path repo = tmp.resolve("repo");
         TestPackages.publish(
                 repo,

@@ -92,7 +92,7 @@ class ImageProvenanceProofIT {
                     .isEqualTo("application/vnd.in-toto+json");
 
             // the C library the program links against, from a second repository with its own key
-            dev.kiln.apk.SigningKey libcKey = dev.kiln.apk.SigningKey.generate(2048, "libc.rsa");
+            dev.kiln.apk.ApkSigningKey libcKey = dev.kiln.apk.ApkSigningKey.generate(2048, "libc.rsa");
             Path libcRepo = tmp.resolve("libc-repo");
             TestPackages.publish(
                     libcRepo,

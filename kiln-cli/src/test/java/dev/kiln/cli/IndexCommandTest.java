@@ -3,8 +3,8 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.apk.ApkIndex;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.apk.IndexEntry;
-import dev.kiln.apk.SigningKey;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.testkit.TestPackages;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ class IndexCommandTest {
 
     @Test
     void refusesAPackageFromAnUntrustedKeyUnlessItsKeyIsAppended() throws Exception {
-        SigningKey repoKey = SigningKey.generate(2048, "repo.rsa");
+        ApkSigningKey repoKey = ApkSigningKey.generate(2048, "repo.rsa");
         Path keyFile = tmp.resolve("repo.rsa");
         repoKey.writePem(keyFile, tmp.resolve("repo.rsa.pub"));
         Path repo = tmp.resolve("repo");
@@ -29,7 +29,7 @@ class IndexCommandTest {
                 "x86_64",
                 repoKey,
                 List.of(TestPackages.apk("hello", "1.0-r0").file("usr/share/h", "h", 0644)));
-        SigningKey stranger = SigningKey.generate(2048, "stranger.rsa");
+        ApkSigningKey stranger = ApkSigningKey.generate(2048, "stranger.rsa");
         Path planted = TestPackages.apk("evil", "1.0-r0")
                 .arch("x86_64")
                 .file("usr/share/e", "e", 0644)

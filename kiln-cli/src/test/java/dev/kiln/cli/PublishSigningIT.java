@@ -2,7 +2,7 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.content.Digest;
 import dev.kiln.registry.RegistryConfig;
 import dev.kiln.registry.RegistryServer;
@@ -23,7 +23,7 @@ class PublishSigningIT {
 
     @Test
     void publishSignsAndAttestsEveryPushedImage() throws Exception {
-        SigningKey apkKey = SigningKey.generate(2048, "cli-test.rsa");
+        ApkSigningKey apkKey = ApkSigningKey.generate(2048, "cli-test.rsa");
         Path repo = tmp.resolve("repo");
         TestPackages.publish(
                 repo,

@@ -95,7 +95,7 @@ class VulnCliTest {
 
     @Test
     void compareDiffAndScanReadImageLayouts() throws Exception {
-        dev.kiln.apk.SigningKey key = dev.kiln.apk.SigningKey.generate(2048, "cmp.rsa");
+        dev.kiln.apk.ApkSigningKey key = dev.kiln.apk.ApkSigningKey.generate(2048, "cmp.rsa");
         Path repo = tmp.resolve("repo");
         dev.kiln.testkit.TestPackages.publish(
                 repo,

@@ -62,7 +62,7 @@ public final class ImageBuilder {
     }
 
     /** Resolves every architecture without installing anything: the exact packages a build would use. */
-    public ImageLock lock(ImageSpec spec, BuildOptions options, String configName, byte[] configBytes) {
+    public ImageLock lock(ImageSpec spec, ImageBuildOptions options, String configName, byte[] configBytes) {
         try {
             return lockResolved(spec, options, configName, configBytes);
         } catch (ApkException e) {
@@ -70,7 +70,7 @@ public final class ImageBuilder {
         }
     }
 
-    private ImageLock lockResolved(ImageSpec spec, BuildOptions options, String configName, byte[] configBytes) {
+    private ImageLock lockResolved(ImageSpec spec, ImageBuildOptions options, String configName, byte[] configBytes) {
         List<String> warnings = new ArrayList<>();
         Setup setup = setup(spec, options, warnings);
         List<ImageLock.Locked> locked = new ArrayList<>();
@@ -105,7 +105,7 @@ public final class ImageBuilder {
      * Resolves, installs and layers every architecture. Repository, package and installation problems
      * (reported by kiln-apk) come out as {@link ImageException}s, as every other problem of an image.
      */
-    public ImageBuild build(ImageSpec spec, BuildOptions options) {
+    public ImageBuild build(ImageSpec spec, ImageBuildOptions options) {
         try {
             return buildResolved(spec, options);
         } catch (ApkException e) {
@@ -113,7 +113,7 @@ public final class ImageBuilder {
         }
     }
 
-    private ImageBuild buildResolved(ImageSpec spec, BuildOptions options) {
+    private ImageBuild buildResolved(ImageSpec spec, ImageBuildOptions options) {
         Instant start = clock.instant();
         List<String> warnings = new ArrayList<>();
         Setup setup = setup(spec, options, warnings);
@@ -126,7 +126,7 @@ public final class ImageBuilder {
         return new ImageBuild(spec, set, built, warnings, Duration.between(start, clock.instant()));
     }
 
-    private Setup setup(ImageSpec spec, BuildOptions options, List<String> warnings) {
+    private Setup setup(ImageSpec spec, ImageBuildOptions options, List<String> warnings) {
         List<String> archs = options.archs().isEmpty()
                 ? spec.archs()
                 : options.archs().stream().map(a -> Platform.parse(a).apkArch()).toList();
@@ -165,7 +165,7 @@ public final class ImageBuilder {
 
     private ArchImage buildArch(
             ImageSpec spec,
-            BuildOptions options,
+            ImageBuildOptions options,
             String arch,
             LocalRepositories repos,
             List<String> resolveFrom,

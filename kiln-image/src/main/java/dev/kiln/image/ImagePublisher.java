@@ -36,11 +36,11 @@ public final class ImagePublisher {
         }
     }
 
-    public PublishResult publish(Path config, BuildOptions options, List<ImageReference> references) {
+    public PublishResult publish(Path config, ImageBuildOptions options, List<ImageReference> references) {
         return publish(ImageSpecLoader.load(config), options, references);
     }
 
-    public PublishResult publish(ImageSpec spec, BuildOptions options, List<ImageReference> references) {
+    public PublishResult publish(ImageSpec spec, ImageBuildOptions options, List<ImageReference> references) {
         if (references.isEmpty()) {
             throw new ImageException("publish needs at least one image reference");
         }

@@ -1,6 +1,6 @@
 package dev.kiln.image;
 
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.testkit.TestPackages;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,7 +12,7 @@ import java.util.List;
 
 /** A small signed repository: a base layout, a libc, hello, and packages that exercise the resolver. */
 final class Fixtures {
-    static final SigningKey KEY = SigningKey.generate(2048, "kiln-test.rsa");
+    static final ApkSigningKey KEY = ApkSigningKey.generate(2048, "kiln-test.rsa");
     static final long BUILD_DATE = 1_700_000_000L;
 
     private Fixtures() {}
@@ -159,7 +159,7 @@ final class Fixtures {
     /** Builds {@code yaml} (written to {@code dir/image.yaml}) with repositories and keys relative to {@code dir}. */
     static ImageBuild build(Path dir, String yaml) throws Exception {
         ImageSpec spec = ImageSpecLoader.load(config(dir, yaml));
-        return new ImageBuilder(Clock.systemUTC()).build(spec, new BuildOptions(null, null, null, null, dir));
+        return new ImageBuilder(Clock.systemUTC()).build(spec, new ImageBuildOptions(null, null, null, null, dir));
     }
 
     static Path publicKey(Path dir) throws Exception {

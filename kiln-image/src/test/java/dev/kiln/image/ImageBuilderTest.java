@@ -3,11 +3,11 @@ package dev.kiln.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.apk.FileNode;
 import dev.kiln.apk.FileTree;
 import dev.kiln.apk.InstalledPackage;
 import dev.kiln.apk.Installer;
-import dev.kiln.apk.SigningKey;
 import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.OciLayout;
 import dev.kiln.testkit.TestPackages;
@@ -56,7 +56,7 @@ class ImageBuilderTest {
             yaml = yaml.replace("  - {path: /usr/bin/hi, type: hardlink, source: /usr/bin/hello}\n", "");
         }
         ImageSpec spec = ImageSpecLoader.load(Fixtures.config(tmp, yaml));
-        return new ImageBuilder(clock).build(spec, new BuildOptions(null, null, null, epoch, tmp));
+        return new ImageBuilder(clock).build(spec, new ImageBuildOptions(null, null, null, epoch, tmp));
     }
 
     static String text(FileTree tree, String path) {
@@ -229,7 +229,7 @@ class ImageBuilderTest {
                 .hasMessageContaining("outside the image root");
         Path wrongKey = tmp.resolve("wrong");
         Files.createDirectories(wrongKey);
-        SigningKey other = SigningKey.generate(2048, "kiln-test.rsa");
+        ApkSigningKey other = ApkSigningKey.generate(2048, "kiln-test.rsa");
         Files.writeString(wrongKey.resolve("kiln-test.rsa.pub"), other.publicKeyPem());
         assertThatThrownBy(() ->
                         build(HELLO.replace("./kiln-test.rsa.pub", "./wrong/kiln-test.rsa.pub"), Clock.systemUTC(), 0L))

@@ -43,8 +43,8 @@ class ImagePublishIT {
         return new ImagePublisher(new ImageBuilder(Clock.systemUTC()), sink);
     }
 
-    BuildOptions options() {
-        return new BuildOptions(null, null, null, null, tmp);
+    ImageBuildOptions options() {
+        return new ImageBuildOptions(null, null, null, null, tmp);
     }
 
     static List<ImageReference> refs(String... refs) {

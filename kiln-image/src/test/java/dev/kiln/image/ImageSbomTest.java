@@ -275,6 +275,6 @@ class ImageSbomTest {
         return new ImageBuilder(Clock.systemUTC())
                 .build(
                         ImageSpecLoader.load(Fixtures.config(tmp, ImageBuilderTest.HELLO)),
-                        new BuildOptions(null, null, null, null, tmp));
+                        new ImageBuildOptions(null, null, null, null, tmp));
     }
 }

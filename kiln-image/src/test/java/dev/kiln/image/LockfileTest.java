@@ -32,8 +32,8 @@ class LockfileTest {
         configBytes = Files.readAllBytes(config);
     }
 
-    BuildOptions options() {
-        return new BuildOptions(null, null, null, null, tmp);
+    ImageBuildOptions options() {
+        return new ImageBuildOptions(null, null, null, null, tmp);
     }
 
     ImageLock lockText(String json) {
@@ -102,7 +102,7 @@ class LockfileTest {
                 .hasMessageContaining("the locked packages do not satisfy the config")
                 .hasMessageContaining("libc");
         assertThatThrownBy(() -> builder.build(
-                        spec, new BuildOptions(List.of("aarch64"), null, null, null, tmp, lockText(json))))
+                        spec, new ImageBuildOptions(List.of("aarch64"), null, null, null, tmp, lockText(json))))
                 .isInstanceOf(ImageException.class)
                 .hasMessageContaining("no packages for aarch64");
         assertThatThrownBy(() -> lockText("{\"contents\":{\"packages\":[{\"name\":\"x\"}]}}"))

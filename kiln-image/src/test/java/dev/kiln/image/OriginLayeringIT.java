@@ -71,7 +71,7 @@ class OriginLayeringIT {
 
     ImageBuild build(String packages, String layering, Clock clock) throws Exception {
         ImageSpec spec = ImageSpecLoader.load(Fixtures.config(tmp, CONFIG.formatted(packages, layering)));
-        return new ImageBuilder(clock).build(spec, new BuildOptions(null, null, null, null, tmp));
+        return new ImageBuilder(clock).build(spec, new ImageBuildOptions(null, null, null, null, tmp));
     }
 
     /** Path to content (or a marker for non-files) of every entry of one layer. */

@@ -114,7 +114,7 @@ class TrivyInteropIT {
                 archs: [amd64]
                 """));
         ImageBuild build =
-                new ImageBuilder(Clock.systemUTC()).build(spec, new BuildOptions(null, null, null, null, tmp));
+                new ImageBuilder(Clock.systemUTC()).build(spec, new ImageBuildOptions(null, null, null, null, tmp));
         new OciLayout(tmp.resolve("layout")).write(build.images(), "latest");
         Run unpack = run(tmp, 120, "umoci", "unpack", "--rootless", "--image", "layout:latest", "bundle");
         assertThat(unpack.exit()).as(unpack.out()).isZero();

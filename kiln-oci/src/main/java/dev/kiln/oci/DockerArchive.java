@@ -7,7 +7,7 @@ import dev.kiln.content.AtomicFiles;
 import dev.kiln.content.Digest;
 import dev.kiln.content.TarWriter;
 import dev.kiln.oci.internal.ArchiveEntries;
-import dev.kiln.oci.internal.Json;
+import dev.kiln.oci.internal.OciJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ public final class DockerArchive implements ImageSink {
         String configName = config.descriptor().digest().toString();
         List<String> layerNames = new ArrayList<>();
         Set<String> written = new LinkedHashSet<>();
-        ObjectNode entry = Json.object();
+        ObjectNode entry = OciJson.object();
         entry.put("Config", configName);
         ArrayNode tags = entry.putArray("RepoTags");
         if (tag != null) {
@@ -67,9 +67,9 @@ public final class DockerArchive implements ImageSink {
             layers.add(name);
             layerNames.add(name);
         }
-        ArrayNode manifest = Json.array();
+        ArrayNode manifest = OciJson.array();
         manifest.add(entry);
-        byte[] manifestJson = Json.bytes(manifest);
+        byte[] manifestJson = OciJson.bytes(manifest);
         AtomicFiles.write(file, out -> {
             TarWriter tar = new TarWriter(out);
             ArchiveEntries.blob(tar, configName, config);
@@ -93,7 +93,7 @@ public final class DockerArchive implements ImageSink {
         }
         JsonNode list;
         try {
-            list = Json.MAPPER.readTree(manifestJson);
+            list = OciJson.MAPPER.readTree(manifestJson);
         } catch (IOException e) {
             throw new OciException("docker archive " + file + ": manifest.json is not JSON: " + e.getMessage(), e);
         }
@@ -102,9 +102,9 @@ public final class DockerArchive implements ImageSink {
         }
         List<Loaded> out = new ArrayList<>();
         for (JsonNode e : list) {
-            byte[] config = required(files, Json.text(e, "Config", "docker archive manifest.json"));
+            byte[] config = required(files, OciJson.text(e, "Config", "docker archive manifest.json"));
             List<Blob> layers = new ArrayList<>();
-            for (String name : Json.optStrings(e, "Layers")) {
+            for (String name : OciJson.optStrings(e, "Layers")) {
                 byte[] layer = required(files, name);
                 boolean gzip = layer.length > 1 && (layer[0] & 0xff) == 0x1f && (layer[1] & 0xff) == 0x8b;
                 layers.add(Blob.of(gzip ? MediaTypes.OCI_LAYER_GZIP : MediaTypes.OCI_LAYER, layer));
@@ -118,7 +118,7 @@ public final class DockerArchive implements ImageSink {
                     Blob.of(Descriptor.of(MediaTypes.OCI_MANIFEST, m).withPlatform(parsed.platform()), m),
                     Blob.of(configDescriptor, config),
                     layers);
-            List<String> repoTags = Json.optStrings(e, "RepoTags");
+            List<String> repoTags = OciJson.optStrings(e, "RepoTags");
             out.add(new Loaded(repoTags == null ? List.of() : repoTags, image));
         }
         return out;

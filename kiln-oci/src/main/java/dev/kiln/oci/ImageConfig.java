@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
-import dev.kiln.oci.internal.Json;
+import dev.kiln.oci.internal.OciJson;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -68,7 +68,7 @@ public record ImageConfig(
     }
 
     public byte[] toJson() {
-        ObjectNode o = Json.object();
+        ObjectNode o = OciJson.object();
         if (created != null) {
             o.put("created", created);
         }
@@ -85,14 +85,14 @@ public record ImageConfig(
             c.put("User", config.user());
         }
         putSet(c, "ExposedPorts", config.exposedPorts());
-        Json.putStrings(c, "Env", config.env());
-        Json.putStrings(c, "Entrypoint", config.entrypoint());
-        Json.putStrings(c, "Cmd", config.cmd());
+        OciJson.putStrings(c, "Env", config.env());
+        OciJson.putStrings(c, "Entrypoint", config.entrypoint());
+        OciJson.putStrings(c, "Cmd", config.cmd());
         putSet(c, "Volumes", config.volumes());
         if (config.workingDir() != null) {
             c.put("WorkingDir", config.workingDir());
         }
-        Json.putMap(c, "Labels", config.labels());
+        OciJson.putMap(c, "Labels", config.labels());
         if (config.stopSignal() != null) {
             c.put("StopSignal", config.stopSignal());
         }
@@ -121,7 +121,7 @@ public record ImageConfig(
                 }
             }
         }
-        return Json.bytes(o);
+        return OciJson.bytes(o);
     }
 
     public Descriptor descriptor() {
@@ -136,27 +136,27 @@ public record ImageConfig(
     }
 
     public static ImageConfig parse(byte[] json) {
-        ObjectNode o = Json.parseObject(json, "image config");
+        ObjectNode o = OciJson.parseObject(json, "image config");
         JsonNode c = o.get("config");
         Runtime runtime = Runtime.empty();
         if (c != null && c.isObject()) {
             runtime = new Runtime(
-                    Json.optText(c, "User"),
-                    Json.keys(c, "ExposedPorts"),
-                    Json.optStrings(c, "Env"),
-                    Json.optStrings(c, "Entrypoint"),
-                    Json.optStrings(c, "Cmd"),
-                    Json.keys(c, "Volumes"),
-                    Json.optText(c, "WorkingDir"),
-                    Json.stringMap(c, "Labels"),
-                    Json.optText(c, "StopSignal"));
+                    OciJson.optText(c, "User"),
+                    OciJson.keys(c, "ExposedPorts"),
+                    OciJson.optStrings(c, "Env"),
+                    OciJson.optStrings(c, "Entrypoint"),
+                    OciJson.optStrings(c, "Cmd"),
+                    OciJson.keys(c, "Volumes"),
+                    OciJson.optText(c, "WorkingDir"),
+                    OciJson.stringMap(c, "Labels"),
+                    OciJson.optText(c, "StopSignal"));
         }
         List<Digest> diffIds = new ArrayList<>();
         JsonNode rootfs = o.get("rootfs");
         if (rootfs == null || !rootfs.isObject()) {
             throw new OciException("image config: field 'rootfs' is required");
         }
-        List<String> ids = Json.optStrings(rootfs, "diff_ids");
+        List<String> ids = OciJson.optStrings(rootfs, "diff_ids");
         for (String id : ids == null ? List.<String>of() : ids) {
             try {
                 diffIds.add(Digest.parse(id));
@@ -169,19 +169,19 @@ public record ImageConfig(
         if (h != null && h.isArray()) {
             for (JsonNode n : h) {
                 history.add(new History(
-                        Json.optText(n, "created"),
-                        Json.optText(n, "author"),
-                        Json.optText(n, "created_by"),
-                        Json.optText(n, "comment"),
+                        OciJson.optText(n, "created"),
+                        OciJson.optText(n, "author"),
+                        OciJson.optText(n, "created_by"),
+                        OciJson.optText(n, "comment"),
                         n.has("empty_layer") && n.get("empty_layer").asBoolean()));
             }
         }
         return new ImageConfig(
-                Json.optText(o, "created"),
-                Json.optText(o, "author"),
-                Json.text(o, "architecture", "image config"),
-                Json.text(o, "os", "image config"),
-                Json.optText(o, "variant"),
+                OciJson.optText(o, "created"),
+                OciJson.optText(o, "author"),
+                OciJson.text(o, "architecture", "image config"),
+                OciJson.text(o, "os", "image config"),
+                OciJson.optText(o, "variant"),
                 runtime,
                 diffIds,
                 history);

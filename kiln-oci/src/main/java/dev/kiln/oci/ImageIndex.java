@@ -1,7 +1,7 @@
 package dev.kiln.oci;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.oci.internal.Json;
+import dev.kiln.oci.internal.OciJson;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +32,9 @@ public record ImageIndex(
     }
 
     public byte[] toJson() {
-        ObjectNode o = Json.startImageDocument(mediaType, artifactType);
-        Json.putDescriptors(o, "manifests", manifests);
-        return Json.finishImageDocument(o, subject, annotations);
+        ObjectNode o = OciJson.startImageDocument(mediaType, artifactType);
+        OciJson.putDescriptors(o, "manifests", manifests);
+        return OciJson.finishImageDocument(o, subject, annotations);
     }
 
     public Descriptor descriptor() {
@@ -43,12 +43,12 @@ public record ImageIndex(
 
     public static ImageIndex parse(byte[] json) {
         String what = "image index";
-        ObjectNode o = Json.parseImageDocument(json, what);
+        ObjectNode o = OciJson.parseImageDocument(json, what);
         String mediaType =
-                Json.imageDocumentMediaType(o, what, MediaTypes::isIndex, "an index type", MediaTypes.OCI_INDEX);
-        List<Descriptor> manifests = Json.readDescriptors(o, "manifests", what);
-        Descriptor subject = Json.readOptionalDescriptor(o, "subject", what);
+                OciJson.imageDocumentMediaType(o, what, MediaTypes::isIndex, "an index type", MediaTypes.OCI_INDEX);
+        List<Descriptor> manifests = OciJson.readDescriptors(o, "manifests", what);
+        Descriptor subject = OciJson.readOptionalDescriptor(o, "subject", what);
         return new ImageIndex(
-                mediaType, Json.optText(o, "artifactType"), manifests, subject, Json.stringMap(o, "annotations"));
+                mediaType, OciJson.optText(o, "artifactType"), manifests, subject, OciJson.stringMap(o, "annotations"));
     }
 }

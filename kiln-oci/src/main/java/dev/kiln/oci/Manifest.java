@@ -1,7 +1,7 @@
 package dev.kiln.oci;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.oci.internal.Json;
+import dev.kiln.oci.internal.OciJson;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +33,10 @@ public record Manifest(
 
     /** Compact JSON with the key order of the image-spec examples. */
     public byte[] toJson() {
-        ObjectNode o = Json.startImageDocument(mediaType, artifactType);
-        o.set("config", Json.descriptor(config));
-        Json.putDescriptors(o, "layers", layers);
-        return Json.finishImageDocument(o, subject, annotations);
+        ObjectNode o = OciJson.startImageDocument(mediaType, artifactType);
+        o.set("config", OciJson.descriptor(config));
+        OciJson.putDescriptors(o, "layers", layers);
+        return OciJson.finishImageDocument(o, subject, annotations);
     }
 
     /** The descriptor of this manifest's JSON bytes. */
@@ -46,17 +46,17 @@ public record Manifest(
 
     public static Manifest parse(byte[] json) {
         String what = "manifest";
-        ObjectNode o = Json.parseImageDocument(json, what);
-        String mediaType = Json.imageDocumentMediaType(
+        ObjectNode o = OciJson.parseImageDocument(json, what);
+        String mediaType = OciJson.imageDocumentMediaType(
                 o, what, MediaTypes::isManifest, "an image manifest type", MediaTypes.OCI_MANIFEST);
-        List<Descriptor> layers = Json.readDescriptors(o, "layers", what);
-        Descriptor subject = Json.readOptionalDescriptor(o, "subject", what);
+        List<Descriptor> layers = OciJson.readDescriptors(o, "layers", what);
+        Descriptor subject = OciJson.readOptionalDescriptor(o, "subject", what);
         return new Manifest(
                 mediaType,
-                Json.optText(o, "artifactType"),
-                Json.readDescriptor(o.get("config"), "manifest config"),
+                OciJson.optText(o, "artifactType"),
+                OciJson.readDescriptor(o.get("config"), "manifest config"),
                 layers,
                 subject,
-                Json.stringMap(o, "annotations"));
+                OciJson.stringMap(o, "annotations"));
     }
 }

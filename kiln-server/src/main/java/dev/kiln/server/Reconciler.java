@@ -3,7 +3,7 @@ package dev.kiln.server;
 import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.ApkReader;
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.attest.Attestation;
 import dev.kiln.build.BuildOptions;
 import dev.kiln.build.PackageBuilder;
@@ -165,7 +165,7 @@ public final class Reconciler {
     }
 
     private Report run(long runId, Request request) {
-        SigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
+        ApkSigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
         // the image key also signs each package's provenance; loaded once, when anything may be built or signed
         dev.kiln.attest.SigningKey imageKey = SigningKeys.imageKey(settings, listener);
         Rebuilder rebuilder = recording(
@@ -227,7 +227,7 @@ public final class Reconciler {
     }
 
     /** The build options of every build this reconciler starts: one place, one set of defaults. */
-    private BuildOptions buildOptions(SigningKey packageKey, dev.kiln.attest.SigningKey imageKey) {
+    private BuildOptions buildOptions(ApkSigningKey packageKey, dev.kiln.attest.SigningKey imageKey) {
         BuildOptions options = new BuildOptions(
                 settings.arch(),
                 settings.repository(),
@@ -252,7 +252,7 @@ public final class Reconciler {
                 checker,
                 applier,
                 rebuilder,
-                () -> Files.exists(index) ? ApkIndex.read(index, null) : ApkIndex.of(List.of()),
+                () -> Files.exists(index) ? ApkIndex.readUnverified(index) : ApkIndex.of(List.of()),
                 new RecipeCompiler(PipelineLibrary.withBuiltins(settings.pipelineDirs())),
                 CompileOptions.forArch(settings.arch()));
     }
@@ -275,7 +275,7 @@ public final class Reconciler {
 
     /** A rebuilder that builds with this reconciler's settings and records nothing (for {@code kiln update apply}). */
     public Rebuilder rebuilder() {
-        SigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
+        ApkSigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
         return UpdatePorts.rebuilder(
                 new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
                 settings.pipelineDirs(),
@@ -361,7 +361,7 @@ public final class Reconciler {
             listener.onEvent(
                     ReconcileEvent.of("phase", "==> image " + name, "package", name, "message", "image " + name));
             ImageReference ref = ImageReference.parse(request.registry().address() + "/kiln/" + name + ":latest");
-            dev.kiln.image.BuildOptions options = new dev.kiln.image.BuildOptions(
+            dev.kiln.image.ImageBuildOptions options = new dev.kiln.image.ImageBuildOptions(
                     List.of(),
                     List.of(),
                     List.of(),

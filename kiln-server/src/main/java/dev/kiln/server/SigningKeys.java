@@ -13,9 +13,9 @@ public final class SigningKeys {
     private SigningKeys() {}
 
     /** The RSA key at {@code key}, created (with its {@code .pub}) when missing. */
-    public static dev.kiln.apk.SigningKey packageKey(Path key, ReconcileListener listener) {
+    public static dev.kiln.apk.ApkSigningKey packageKey(Path key, ReconcileListener listener) {
         if (Files.exists(key)) {
-            return dev.kiln.apk.SigningKey.load(key);
+            return dev.kiln.apk.ApkSigningKey.load(key);
         }
         try {
             Files.createDirectories(key.toAbsolutePath().getParent());
@@ -23,7 +23,7 @@ public final class SigningKeys {
             throw new UncheckedIOException("cannot create the key directory for " + key, e);
         }
         Path pub = key.resolveSibling(key.getFileName() + ".pub");
-        dev.kiln.apk.SigningKey.generate(PACKAGE_KEY_BITS).writePem(key, pub);
+        dev.kiln.apk.ApkSigningKey.generate(PACKAGE_KEY_BITS).writePem(key, pub);
         listener.onEvent(ReconcileEvent.of(
                 "keygen",
                 "==> created signing key " + key + " (public key " + pub + ")",
@@ -31,7 +31,7 @@ public final class SigningKeys {
                 key.toString(),
                 "public",
                 pub.toString()));
-        return dev.kiln.apk.SigningKey.load(key);
+        return dev.kiln.apk.ApkSigningKey.load(key);
     }
 
     /**

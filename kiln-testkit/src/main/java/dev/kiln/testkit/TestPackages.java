@@ -2,9 +2,9 @@ package dev.kiln.testkit;
 
 import dev.kiln.apk.ApkInput;
 import dev.kiln.apk.ApkRepository;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.apk.ApkWriter;
 import dev.kiln.apk.PkgInfo;
-import dev.kiln.apk.SigningKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -131,7 +131,7 @@ public final class TestPackages {
     }
 
     /** Writes the package as {@code outDir/NAME-VERSION.apk}, signed with {@code key}. */
-    public Path write(Path outDir, SigningKey key) {
+    public Path write(Path outDir, ApkSigningKey key) {
         try {
             Path data = Files.createTempDirectory("kiln-testpkg-");
             for (Map.Entry<String, Entry> e : entries.entrySet()) {
@@ -157,7 +157,7 @@ public final class TestPackages {
     }
 
     /** Writes each package and publishes them into {@code repoRoot/ARCH} with a signed index. */
-    public static Path publish(Path repoRoot, String arch, SigningKey key, List<TestPackages> packages) {
+    public static Path publish(Path repoRoot, String arch, ApkSigningKey key, List<TestPackages> packages) {
         try {
             Path staging = Files.createTempDirectory("kiln-testrepo-");
             List<Path> files = new ArrayList<>();

@@ -4,9 +4,9 @@ import dev.kiln.apk.ApkEntry;
 import dev.kiln.apk.ApkInput;
 import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.ApkReader;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.apk.ApkWriter;
 import dev.kiln.apk.PkgInfo;
-import dev.kiln.apk.SigningKey;
 import dev.kiln.apk.WrittenApk;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarType;
@@ -31,7 +31,7 @@ import java.util.zip.ZipOutputStream;
  */
 final class FixtureImage {
     static final long EPOCH = 1_700_000_000L;
-    private static SigningKey key;
+    private static ApkSigningKey key;
 
     private final Path work;
     private final Path rootfs;
@@ -43,7 +43,7 @@ final class FixtureImage {
         this.rootfs = work.resolve("rootfs");
         synchronized (FixtureImage.class) {
             if (key == null) {
-                key = SigningKey.generate(2048, "fixture.rsa");
+                key = ApkSigningKey.generate(2048, "fixture.rsa");
             }
         }
     }

@@ -8,9 +8,9 @@ import dev.kiln.content.TarType;
 import dev.kiln.content.TarWriter;
 import dev.kiln.vuln.feed.OsvRecord;
 import dev.kiln.vuln.feed.OsvStore;
-import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import dev.kiln.vuln.inventory.Rootfs;
 import dev.kiln.vuln.match.DistroFeed;
 import dev.kiln.vuln.match.Matcher;
@@ -200,7 +200,7 @@ class MatchingPartsTest {
                 "Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n");
         Inventory inv = Inventories.of(Rootfs.ofDirectory(root));
         assertThat(inv.packages())
-                .extracting(InstalledPackage::name)
+                .extracting(InventoryPackage::name)
                 .containsExactly("libc6", "python3-jinja2", "base-files", "jinja2");
         assertThat(inv.packages().get(0).purl())
                 .isEqualTo("pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12&upstream=glibc");

@@ -1,7 +1,7 @@
 package dev.kiln.apk.internal;
 
 import dev.kiln.apk.ApkException;
-import dev.kiln.apk.SigningKey;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.content.Gzip;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarType;
@@ -37,7 +37,7 @@ public final class Streams {
     }
 
     /** The signature stream: {@code .SIGN.RSA256.<key>.pub} over SHA-256 of {@code signed}, no end-of-archive. */
-    public static byte[] signatureStream(SigningKey key, byte[] signed, long mtime, int level) {
+    public static byte[] signatureStream(ApkSigningKey key, byte[] signed, long mtime, int level) {
         String name = SIGN_PREFIX + "RSA256." + key.publicKeyName();
         return tarGz(Map.of(name, key.signSha256(signed)), Map.of(), mtime, false, level);
     }

@@ -1,5 +1,6 @@
 package dev.kiln.build.analysis;
 
+import dev.kiln.recipe.LintFinding.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -74,9 +75,9 @@ public final class PackageLinter {
      *     warnings, warning linters listed there are skipped
      * @return findings ordered by linter, then path
      */
-    public List<LintFinding> lint(Path packageDir, String packageName, Set<String> disabledChecks) {
+    public List<PackageLintFinding> lint(Path packageDir, String packageName, Set<String> disabledChecks) {
         List<Entry> entries = entries(packageDir);
-        Map<String, List<LintFinding>> byLinter = new LinkedHashMap<>();
+        Map<String, List<PackageLintFinding>> byLinter = new LinkedHashMap<>();
 
         for (TreeRule rule : treeRules()) {
             List<Entry> hits = entries.stream()
@@ -127,7 +128,7 @@ public final class PackageLinter {
             }
         }
 
-        List<LintFinding> findings = new ArrayList<>();
+        List<PackageLintFinding> findings = new ArrayList<>();
         byLinter.keySet().stream().sorted().forEach(linter -> {
             boolean required = REQUIRED.contains(linter);
             boolean disabled = disabledChecks.contains(linter);
@@ -137,14 +138,15 @@ public final class PackageLinter {
             Severity severity = required && !disabled ? Severity.ERROR : Severity.WARNING;
             byLinter.get(linter).stream()
                     .sorted((a, b) -> a.path().compareTo(b.path()))
-                    .forEach(f -> findings.add(new LintFinding(linter, severity, f.path(), f.message())));
+                    .forEach(f -> findings.add(new PackageLintFinding(linter, severity, f.path(), f.message())));
         });
         return List.copyOf(findings);
     }
 
-    private static void add(Map<String, List<LintFinding>> byLinter, String linter, String path, String message) {
+    private static void add(
+            Map<String, List<PackageLintFinding>> byLinter, String linter, String path, String message) {
         byLinter.computeIfAbsent(linter, k -> new ArrayList<>())
-                .add(new LintFinding(linter, Severity.WARNING, path, message));
+                .add(new PackageLintFinding(linter, Severity.WARNING, path, message));
     }
 
     private static boolean violatesUsrmerge(Entry e) {

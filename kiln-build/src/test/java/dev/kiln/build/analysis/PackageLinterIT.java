@@ -5,6 +5,7 @@ import static dev.kiln.build.analysis.ElfFixtures.installText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.kiln.recipe.LintFinding.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +41,10 @@ class PackageLinterIT {
         installText("", pkg, "dev/null", "644");
         installText("", pkg, "usr/share/info/dir", "644");
 
-        List<LintFinding> findings = linter.lint(pkg, "tool", Set.of());
+        List<PackageLintFinding> findings = linter.lint(pkg, "tool", Set.of());
 
         assertThat(findings)
-                .extracting(LintFinding::linter, LintFinding::severity, LintFinding::path)
+                .extracting(PackageLintFinding::linter, PackageLintFinding::severity, PackageLintFinding::path)
                 .containsExactly(
                         tuple("dev", Severity.ERROR, "dev/null"),
                         tuple("infodir", Severity.ERROR, "usr/share/info/dir"),
@@ -63,10 +64,10 @@ class PackageLinterIT {
         installText("", pkg, "opt/vendor/thing", "644");
 
         assertThat(linter.lint(pkg, "tool", Set.of("setuidgid", "opt")))
-                .extracting(LintFinding::linter, LintFinding::severity)
+                .extracting(PackageLintFinding::linter, PackageLintFinding::severity)
                 .containsExactly(tuple("setuidgid", Severity.WARNING));
         assertThat(linter.lint(pkg, "tool", Set.of()))
-                .extracting(LintFinding::linter, LintFinding::severity)
+                .extracting(PackageLintFinding::linter, PackageLintFinding::severity)
                 .containsExactly(tuple("opt", Severity.WARNING), tuple("setuidgid", Severity.ERROR));
     }
 
@@ -80,13 +81,13 @@ class PackageLinterIT {
 
         assertThat(linter.lint(pkg, "tool", Set.of()))
                 .allMatch(f -> f.severity() == Severity.WARNING)
-                .extracting(LintFinding::linter)
+                .extracting(PackageLintFinding::linter)
                 .containsExactly("object", "opt", "srv", "staticarchive", "usrlocal");
         assertThat(linter.lint(pkg, "tool-compat", Set.of()))
-                .extracting(LintFinding::linter)
+                .extracting(PackageLintFinding::linter)
                 .containsExactly("object", "staticarchive");
         assertThat(linter.lint(pkg, "tool-dev", Set.of()))
-                .extracting(LintFinding::linter)
+                .extracting(PackageLintFinding::linter)
                 .doesNotContain("staticarchive");
     }
 
@@ -97,7 +98,7 @@ class PackageLinterIT {
         install(elf.hardened, pkg, "usr/bin/stripped", "755");
 
         assertThat(linter.lint(pkg, "tool", Set.of()))
-                .extracting(LintFinding::linter, LintFinding::severity, LintFinding::path)
+                .extracting(PackageLintFinding::linter, PackageLintFinding::severity, PackageLintFinding::path)
                 .containsExactly(tuple("strip", Severity.WARNING, "usr/bin/debuggy"));
     }
 }

@@ -2,7 +2,7 @@ package dev.kiln.oci.distribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.oci.internal.Json;
+import dev.kiln.oci.internal.OciJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 final class Transport {
     /** The module's one mapper: building another costs start-up time for nothing. */
-    static final ObjectMapper JSON = Json.MAPPER;
+    static final ObjectMapper JSON = OciJson.MAPPER;
 
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final int ATTEMPTS = 4;

@@ -1,8 +1,8 @@
 package dev.kiln.vuln.compare;
 
 import dev.kiln.vuln.image.LoadedImage;
-import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import dev.kiln.vuln.inventory.Rootfs;
 import dev.kiln.vuln.match.ScanReport;
 import dev.kiln.vuln.match.Severity;
@@ -61,10 +61,10 @@ public record ImageFacts(
     }
 
     public static ImageFacts of(LoadedImage image, Inventory inventory, ScanReport report) {
-        List<InstalledPackage> os =
+        List<InventoryPackage> os =
                 inventory.packages().stream().filter(p -> p.ecosystem().isOs()).toList();
-        Comparator<InstalledPackage> byBuilt = Comparator.comparing(InstalledPackage::built);
-        List<InstalledPackage> dated =
+        Comparator<InventoryPackage> byBuilt = Comparator.comparing(InventoryPackage::built);
+        List<InventoryPackage> dated =
                 os.stream().filter(p -> p.built() != null).sorted(byBuilt).toList();
         List<String> managers = new ArrayList<>();
         for (String[] m : MANAGERS) {
@@ -105,7 +105,7 @@ public record ImageFacts(
         return BIN_DIRS.stream().anyMatch(d -> fs.isExecutable(d + "/" + command));
     }
 
-    private static PackageAge age(InstalledPackage p) {
+    private static PackageAge age(InventoryPackage p) {
         return new PackageAge(p.name(), p.version(), p.built());
     }
 }

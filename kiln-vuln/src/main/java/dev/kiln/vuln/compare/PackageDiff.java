@@ -1,7 +1,7 @@
 package dev.kiln.vuln.compare;
 
-import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +11,10 @@ import java.util.TreeMap;
  * Packages added, removed and changed between two images (typically two versions of one image), keyed by
  * ecosystem and name; sorted, so equal inputs give equal output.
  */
-public record PackageDiff(List<InstalledPackage> added, List<InstalledPackage> removed, List<Change> changed) {
+public record PackageDiff(List<InventoryPackage> added, List<InventoryPackage> removed, List<Change> changed) {
 
     /** A package present in both images at different versions. */
-    public record Change(InstalledPackage from, InstalledPackage to) {}
+    public record Change(InventoryPackage from, InventoryPackage to) {}
 
     public PackageDiff {
         added = List.copyOf(added);
@@ -23,13 +23,13 @@ public record PackageDiff(List<InstalledPackage> added, List<InstalledPackage> r
     }
 
     public static PackageDiff of(Inventory a, Inventory b) {
-        Map<String, InstalledPackage> before = byKey(a);
-        Map<String, InstalledPackage> after = byKey(b);
-        List<InstalledPackage> added = new ArrayList<>();
-        List<InstalledPackage> removed = new ArrayList<>();
+        Map<String, InventoryPackage> before = byKey(a);
+        Map<String, InventoryPackage> after = byKey(b);
+        List<InventoryPackage> added = new ArrayList<>();
+        List<InventoryPackage> removed = new ArrayList<>();
         List<Change> changed = new ArrayList<>();
         after.forEach((k, p) -> {
-            InstalledPackage old = before.get(k);
+            InventoryPackage old = before.get(k);
             if (old == null) {
                 added.add(p);
             } else if (!old.version().equals(p.version())) {
@@ -71,16 +71,16 @@ public record PackageDiff(List<InstalledPackage> added, List<InstalledPackage> r
         return sb.toString();
     }
 
-    private static String label(InstalledPackage p) {
+    private static String label(InventoryPackage p) {
         return p.ecosystem().isOs()
                 ? p.name()
                 : p.name() + " (" + p.ecosystem().name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     /** Language packages can repeat a name at several paths; the first (by evidence) stands for them. */
-    private static Map<String, InstalledPackage> byKey(Inventory inv) {
-        Map<String, InstalledPackage> m = new TreeMap<>();
-        for (InstalledPackage p : inv.packages()) {
+    private static Map<String, InventoryPackage> byKey(Inventory inv) {
+        Map<String, InventoryPackage> m = new TreeMap<>();
+        for (InventoryPackage p : inv.packages()) {
             m.putIfAbsent(p.ecosystem().name() + "/" + p.name(), p);
         }
         return m;

@@ -18,8 +18,8 @@ final class ApkCataloger {
 
     private ApkCataloger() {}
 
-    static List<InstalledPackage> catalog(Rootfs fs, OsRelease os) {
-        List<InstalledPackage> out = new ArrayList<>();
+    static List<InventoryPackage> catalog(Rootfs fs, OsRelease os) {
+        List<InventoryPackage> out = new ArrayList<>();
         Set<String> seenDb = new LinkedHashSet<>();
         Set<String> seenPkg = new LinkedHashSet<>();
         for (String location : LOCATIONS) {
@@ -31,7 +31,7 @@ final class ApkCataloger {
             if (db == null) {
                 continue;
             }
-            for (InstalledPackage p : parse(new String(db, StandardCharsets.UTF_8), real, os)) {
+            for (InventoryPackage p : parse(new String(db, StandardCharsets.UTF_8), real, os)) {
                 if (seenPkg.add(p.name() + "@" + p.version())) {
                     out.add(p);
                 }
@@ -40,8 +40,8 @@ final class ApkCataloger {
         return out;
     }
 
-    static List<InstalledPackage> parse(String text, String dbPath, OsRelease os) {
-        List<InstalledPackage> out = new ArrayList<>();
+    static List<InventoryPackage> parse(String text, String dbPath, OsRelease os) {
+        List<InventoryPackage> out = new ArrayList<>();
         String name = null;
         String version = null;
         String arch = null;
@@ -52,7 +52,7 @@ final class ApkCataloger {
         for (String line : (text + "\n\n").split("\n", -1)) {
             if (line.isEmpty()) {
                 if (name != null && version != null) {
-                    out.add(new InstalledPackage(
+                    out.add(new InventoryPackage(
                             Ecosystem.APK,
                             name,
                             version,

@@ -32,8 +32,8 @@ final class DpkgCataloger {
         return w.length == 3 ? w[2] : "";
     }
 
-    static List<InstalledPackage> catalog(Rootfs fs, OsRelease os) {
-        List<InstalledPackage> out = new ArrayList<>();
+    static List<InventoryPackage> catalog(Rootfs fs, OsRelease os) {
+        List<InventoryPackage> out = new ArrayList<>();
         String status = "var/lib/dpkg/status";
         fs.read(status)
                 .ifPresent(b -> stanzas(b).forEach(s -> {
@@ -50,7 +50,7 @@ final class DpkgCataloger {
         return out;
     }
 
-    private static InstalledPackage pkg(Rootfs fs, OsRelease os, Map<String, String> s, String evidence) {
+    private static InventoryPackage pkg(Rootfs fs, OsRelease os, Map<String, String> s, String evidence) {
         String name = s.getOrDefault("Package", "");
         String version = s.getOrDefault("Version", "");
         String arch = s.getOrDefault("Architecture", "");
@@ -70,7 +70,7 @@ final class DpkgCataloger {
                 }
             });
         }
-        return new InstalledPackage(
+        return new InventoryPackage(
                 Ecosystem.DEBIAN,
                 name,
                 version,

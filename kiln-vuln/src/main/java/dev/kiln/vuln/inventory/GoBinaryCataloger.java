@@ -20,8 +20,8 @@ final class GoBinaryCataloger {
 
     private GoBinaryCataloger() {}
 
-    static List<InstalledPackage> catalog(Rootfs fs) {
-        List<InstalledPackage> out = new ArrayList<>();
+    static List<InventoryPackage> catalog(Rootfs fs) {
+        List<InventoryPackage> out = new ArrayList<>();
         for (String f : fs.files(fs::isExecutable)) {
             byte[] content = fs.read(f).orElse(null);
             if (content != null
@@ -36,7 +36,7 @@ final class GoBinaryCataloger {
         return out;
     }
 
-    static List<InstalledPackage> parse(byte[] b, String path) {
+    static List<InventoryPackage> parse(byte[] b, String path) {
         int at = find(b);
         if (at < 0 || at + HEADER > b.length) {
             return List.of(); // no build info
@@ -74,7 +74,7 @@ final class GoBinaryCataloger {
                 modules.set(modules.size() - 1, new String[] {kind, f[1], f[2]});
             }
         }
-        List<InstalledPackage> out = new ArrayList<>();
+        List<InventoryPackage> out = new ArrayList<>();
         if (goVersion.startsWith("go")) {
             String v = goVersion.substring(2).split(" ")[0];
             out.add(pkg("stdlib", v, path));
@@ -88,11 +88,11 @@ final class GoBinaryCataloger {
         return out;
     }
 
-    private static InstalledPackage pkg(String module, String version, String path) {
+    private static InventoryPackage pkg(String module, String version, String path) {
         int slash = module.lastIndexOf('/');
         String ns = slash < 0 ? null : module.substring(0, slash);
         String name = slash < 0 ? module : module.substring(slash + 1);
-        return new InstalledPackage(
+        return new InventoryPackage(
                 Ecosystem.GO,
                 module,
                 version,

@@ -14,7 +14,7 @@ public final class Inventories {
 
     public static Inventory of(Rootfs fs) {
         OsRelease os = distribution(fs);
-        List<InstalledPackage> packages = new ArrayList<>();
+        List<InventoryPackage> packages = new ArrayList<>();
         packages.addAll(ApkCataloger.catalog(fs, os));
         packages.addAll(DpkgCataloger.catalog(fs, os));
         packages.addAll(PythonCataloger.catalog(fs));

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Everything found in one image: its distribution and packages, with file ownership by OS packages. */
-public record Inventory(OsRelease distro, List<InstalledPackage> packages) {
+public record Inventory(OsRelease distro, List<InventoryPackage> packages) {
     public Inventory {
         packages = List.copyOf(packages);
     }
@@ -18,7 +18,7 @@ public record Inventory(OsRelease distro, List<InstalledPackage> packages) {
         return Distro.of(distro);
     }
 
-    public List<InstalledPackage> of(Ecosystem ecosystem) {
+    public List<InventoryPackage> of(Ecosystem ecosystem) {
         return packages.stream().filter(p -> p.ecosystem() == ecosystem).toList();
     }
 
@@ -26,10 +26,10 @@ public record Inventory(OsRelease distro, List<InstalledPackage> packages) {
      * Each language package that an OS package ships (the one OS package listing every file evidencing it),
      * with that owner; keyed by identity, as equal entries at different paths are different packages.
      */
-    public Map<InstalledPackage, InstalledPackage> owners() {
-        Map<String, InstalledPackage> byFile = ownersByFile();
-        Map<InstalledPackage, InstalledPackage> out = new IdentityHashMap<>();
-        for (InstalledPackage p : packages) {
+    public Map<InventoryPackage, InventoryPackage> owners() {
+        Map<String, InventoryPackage> byFile = ownersByFile();
+        Map<InventoryPackage, InventoryPackage> out = new IdentityHashMap<>();
+        for (InventoryPackage p : packages) {
             if (!p.ecosystem().isOs() && !p.evidence().isEmpty()) {
                 owner(byFile, p.evidenceFiles()).ifPresent(o -> out.put(p, o));
             }
@@ -37,10 +37,10 @@ public record Inventory(OsRelease distro, List<InstalledPackage> packages) {
         return out;
     }
 
-    private static Optional<InstalledPackage> owner(Map<String, InstalledPackage> byFile, List<String> paths) {
-        InstalledPackage owner = null;
+    private static Optional<InventoryPackage> owner(Map<String, InventoryPackage> byFile, List<String> paths) {
+        InventoryPackage owner = null;
         for (String p : paths) {
-            InstalledPackage o = byFile.get(p);
+            InventoryPackage o = byFile.get(p);
             if (o == null || (owner != null && o != owner)) {
                 return Optional.empty();
             }
@@ -50,9 +50,9 @@ public record Inventory(OsRelease distro, List<InstalledPackage> packages) {
     }
 
     /** Each file owned by an OS package, with its owner. */
-    public Map<String, InstalledPackage> ownersByFile() {
-        Map<String, InstalledPackage> map = new HashMap<>();
-        for (InstalledPackage p : packages) {
+    public Map<String, InventoryPackage> ownersByFile() {
+        Map<String, InventoryPackage> map = new HashMap<>();
+        for (InventoryPackage p : packages) {
             if (p.ecosystem().isOs()) {
                 p.files().forEach(f -> map.put(f, p));
             }

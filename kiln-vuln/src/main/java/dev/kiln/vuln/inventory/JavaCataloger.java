@@ -32,8 +32,8 @@ final class JavaCataloger {
 
     private JavaCataloger() {}
 
-    static List<InstalledPackage> catalog(Rootfs fs) {
-        List<InstalledPackage> out = new ArrayList<>();
+    static List<InventoryPackage> catalog(Rootfs fs) {
+        List<InventoryPackage> out = new ArrayList<>();
         for (String f : fs.files(p -> Inventories.isJavaArchive(p.substring(p.lastIndexOf('/') + 1)))) {
             byte[] content = fs.read(f).orElse(null);
             if (content != null) {
@@ -43,7 +43,7 @@ final class JavaCataloger {
         return out;
     }
 
-    private static void archive(byte[] bytes, String location, int depth, List<InstalledPackage> out) {
+    private static void archive(byte[] bytes, String location, int depth, List<InventoryPackage> out) {
         ZipArchive zip = ZipArchive.open(bytes).orElse(null);
         if (zip == null) {
             return; // not a readable archive: nothing to report from it
@@ -85,7 +85,7 @@ final class JavaCataloger {
             String artifact = p.getProperty("artifactId", "");
             String version = p.getProperty("version", "");
             if (!group.isEmpty() && !artifact.isEmpty() && !version.isEmpty()) {
-                out.add(new InstalledPackage(
+                out.add(new InventoryPackage(
                         Ecosystem.MAVEN,
                         group + ":" + artifact,
                         version,
@@ -111,7 +111,7 @@ final class JavaCataloger {
      * and versions such as "5.13.0 (b0)" do not, and an OSGi symbolic name is not a group. Anything less is
      * reported as the file with its SHA-1, which is what Maven Central's search looks archives up by.
      */
-    private static InstalledPackage fromManifest(Manifest manifest, byte[] bytes, String location) {
+    private static InventoryPackage fromManifest(Manifest manifest, byte[] bytes, String location) {
         String file = location.substring(Math.max(location.lastIndexOf('/'), location.lastIndexOf('!')) + 1);
         String stem = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
         if (manifest != null) {
@@ -129,7 +129,7 @@ final class JavaCataloger {
                     && VERSION.matcher(version).matches()) {
                 group = group.trim();
                 artifact = artifact.trim();
-                return new InstalledPackage(
+                return new InventoryPackage(
                         Ecosystem.MAVEN,
                         group + ":" + artifact,
                         version,
@@ -142,7 +142,7 @@ final class JavaCataloger {
         }
         Matcher m = FILE_VERSION.matcher(stem);
         String version = m.matches() ? m.group(2) : "";
-        return new InstalledPackage(Ecosystem.MAVEN, file, version, null, null, null, List.of(location), List.of())
+        return new InventoryPackage(Ecosystem.MAVEN, file, version, null, null, null, List.of(location), List.of())
                 .withSha1(Hashing.sha1Hex(bytes));
     }
 

@@ -17,8 +17,8 @@ final class NpmCataloger {
 
     private NpmCataloger() {}
 
-    static List<InstalledPackage> catalog(Rootfs fs) {
-        List<InstalledPackage> out = new ArrayList<>();
+    static List<InventoryPackage> catalog(Rootfs fs) {
+        List<InventoryPackage> out = new ArrayList<>();
         for (String f : fs.files(NpmCataloger::isPackageRoot)) {
             byte[] content = fs.read(f).orElse(null);
             if (content == null) {
@@ -37,7 +37,7 @@ final class NpmCataloger {
             }
             String ns = name.startsWith("@") && name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
             String local = ns == null ? name : name.substring(name.indexOf('/') + 1);
-            out.add(new InstalledPackage(
+            out.add(new InventoryPackage(
                     Ecosystem.NPM,
                     name,
                     version,

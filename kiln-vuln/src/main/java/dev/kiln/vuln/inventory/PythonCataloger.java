@@ -13,8 +13,8 @@ import java.util.Optional;
 final class PythonCataloger {
     private PythonCataloger() {}
 
-    static List<InstalledPackage> catalog(Rootfs fs) {
-        List<InstalledPackage> out = new ArrayList<>();
+    static List<InventoryPackage> catalog(Rootfs fs) {
+        List<InventoryPackage> out = new ArrayList<>();
         for (String f : fs.files(p -> p.endsWith(".dist-info/METADATA")
                 || p.endsWith(".egg-info/PKG-INFO")
                 || p.endsWith(".egg-info")
@@ -38,7 +38,7 @@ final class PythonCataloger {
     }
 
     /** The distribution that core metadata headers ({@code Name:}, {@code Version:}) describe. */
-    private static Optional<InstalledPackage> metadata(byte[] content, String evidence) {
+    private static Optional<InventoryPackage> metadata(byte[] content, String evidence) {
         String name = null;
         String version = null;
         for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
@@ -55,7 +55,7 @@ final class PythonCataloger {
             return Optional.empty();
         }
         String normalized = Ecosystem.PYPI.normalizeName(name);
-        return Optional.of(new InstalledPackage(
+        return Optional.of(new InventoryPackage(
                 Ecosystem.PYPI,
                 normalized,
                 version,

@@ -1,6 +1,6 @@
 package dev.kiln.vuln.match;
 
-import dev.kiln.vuln.inventory.InstalledPackage;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import java.util.List;
 
 /**
@@ -9,7 +9,7 @@ import java.util.List;
  * {@code unfixed}, …); {@code source} names the data that matched ({@code advisories}, {@code osv:ECOSYSTEM}).
  */
 public record Finding(
-        InstalledPackage pkg,
+        InventoryPackage pkg,
         String id,
         List<String> aliases,
         Severity severity,

@@ -1,8 +1,8 @@
 package dev.kiln.vuln.match;
 
 import dev.kiln.vuln.inventory.Distro;
-import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import dev.kiln.vuln.version.Ecosystem;
 import dev.kiln.vuln.vex.VexDocument;
 import dev.kiln.vuln.vex.VexStatement;
@@ -38,10 +38,10 @@ public final class Matcher {
     public ScanReport scan(String target, Inventory inventory, List<String> imagePurls, Instant feedUpdated) {
         List<Finding> findings = new ArrayList<>();
         List<Suppressed> suppressed = new ArrayList<>();
-        Map<InstalledPackage, InstalledPackage> owners = inventory.owners();
+        Map<InventoryPackage, InventoryPackage> owners = inventory.owners();
         Distro image = inventory.distribution();
         boolean distroApplies = distro.distro().covers(image);
-        for (InstalledPackage p : inventory.packages()) {
+        for (InventoryPackage p : inventory.packages()) {
             List<Finding> raw = new ArrayList<>();
             List<Suppressed> naks = new ArrayList<>();
             if (p.ecosystem() == Ecosystem.APK && distroApplies) {
@@ -108,7 +108,7 @@ public final class Matcher {
                 target, inventory.distro(), asOf, inventory.packages().size(), findings, suppressed, sources, warnings);
     }
 
-    private void matchDistro(InstalledPackage p, List<Finding> out, List<Suppressed> suppressed) {
+    private void matchDistro(InventoryPackage p, List<Finding> out, List<Suppressed> suppressed) {
         Map<String, DistroEntry> entries = new LinkedHashMap<>();
         for (String key : lookupNames(p)) {
             for (DistroEntry e : distro.entries(key)) {
@@ -138,12 +138,12 @@ public final class Matcher {
     }
 
     /** The origin first (advisories are filed under it), then the package's own name when it differs. */
-    private static List<String> lookupNames(InstalledPackage p) {
+    private static List<String> lookupNames(InventoryPackage p) {
         return p.origin().equals(p.name()) ? List.of(p.name()) : List.of(p.origin(), p.name());
     }
 
     /** {@code naks} holds what the distribution data already suppressed for {@code p}. */
-    private void matchOsv(InstalledPackage p, Distro image, List<Finding> out, List<Suppressed> naks) {
+    private void matchOsv(InventoryPackage p, Distro image, List<Finding> out, List<Suppressed> naks) {
         Map<String, OsvIndex.Hit> hits = new LinkedHashMap<>();
         for (String name : lookupNames(p)) {
             for (OsvIndex.Hit h : osv.affected(p.ecosystem(), name, p.version(), image)) {
@@ -173,8 +173,8 @@ public final class Matcher {
     }
 
     /** A language match inside an OS package whose origin fixed (at or below the installed version) or NAK'd it. */
-    private Optional<Suppressed> ownership(Finding f, Map<InstalledPackage, InstalledPackage> owners) {
-        InstalledPackage owner = owners.get(f.pkg());
+    private Optional<Suppressed> ownership(Finding f, Map<InventoryPackage, InventoryPackage> owners) {
+        InventoryPackage owner = owners.get(f.pkg());
         if (owner == null) {
             return Optional.empty();
         }

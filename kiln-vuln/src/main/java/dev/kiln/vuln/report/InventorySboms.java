@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.content.Digest;
 import dev.kiln.vuln.VulnException;
-import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -42,7 +42,7 @@ public final class InventorySboms {
         distro.put("versionId", inv.distro().versionId());
         distro.put("prettyName", inv.distro().prettyName());
         ArrayNode pkgs = root.putArray("packages");
-        for (InstalledPackage p : inv.packages()) {
+        for (InventoryPackage p : inv.packages()) {
             ObjectNode n = pkgs.addObject();
             n.put("ecosystem", p.ecosystem().osvName());
             n.put("name", p.name());
@@ -89,7 +89,7 @@ public final class InventorySboms {
         info.put("created", timestamp(created));
         info.putArray("creators").add("Tool: " + TOOL);
 
-        Map<InstalledPackage, String> ids = new IdentityHashMap<>();
+        Map<InventoryPackage, String> ids = new IdentityHashMap<>();
         Set<String> used = new HashSet<>();
         ArrayNode packages = doc.putArray("packages");
         ArrayNode describes = doc.putArray("documentDescribes");
@@ -108,7 +108,7 @@ public final class InventorySboms {
             os.put("primaryPackagePurpose", "OPERATING_SYSTEM");
             describes.add(osId);
         }
-        for (InstalledPackage p : inv.packages()) {
+        for (InventoryPackage p : inv.packages()) {
             String id = unique(
                     "SPDXRef-Package-" + p.ecosystem().purlType() + "-" + idPart(p.name() + "-" + p.version()), used);
             ids.put(p, id);
@@ -141,10 +141,10 @@ public final class InventorySboms {
         if (osId != null) {
             relationship(rels, "SPDXRef-DOCUMENT", "DESCRIBES", osId);
         }
-        Map<InstalledPackage, InstalledPackage> owners = inv.owners();
-        for (InstalledPackage p : inv.packages()) {
+        Map<InventoryPackage, InventoryPackage> owners = inv.owners();
+        for (InventoryPackage p : inv.packages()) {
             relationship(rels, "SPDXRef-DOCUMENT", "DESCRIBES", ids.get(p));
-            InstalledPackage owner = owners.get(p);
+            InventoryPackage owner = owners.get(p);
             if (owner != null) {
                 relationship(rels, ids.get(owner), "CONTAINS", ids.get(p));
             } else if (osId != null && p.ecosystem().isOs()) {
@@ -174,7 +174,7 @@ public final class InventorySboms {
         subject.put("bom-ref", "target");
         subject.put("name", target);
 
-        Map<InstalledPackage, String> refs = new IdentityHashMap<>();
+        Map<InventoryPackage, String> refs = new IdentityHashMap<>();
         Set<String> used = new HashSet<>(Set.of("target"));
         ArrayNode components = bom.putArray("components");
         String osRef = null;
@@ -188,7 +188,7 @@ public final class InventorySboms {
                 os.put("version", inv.distro().versionId());
             }
         }
-        for (InstalledPackage p : inv.packages()) {
+        for (InventoryPackage p : inv.packages()) {
             String ref = unique(
                     p.purl() != null ? p.purl() : p.ecosystem().purlType() + ":" + p.name() + "@" + p.version(), used);
             refs.put(p, ref);
@@ -221,18 +221,18 @@ public final class InventorySboms {
             }
         }
 
-        Map<InstalledPackage, InstalledPackage> owners = inv.owners();
+        Map<InventoryPackage, InventoryPackage> owners = inv.owners();
         Map<String, List<String>> edges = new LinkedHashMap<>();
         List<String> top = new ArrayList<>();
         if (osRef != null) {
             top.add(osRef);
             edges.put(osRef, new ArrayList<>());
         }
-        for (InstalledPackage p : inv.packages()) {
+        for (InventoryPackage p : inv.packages()) {
             edges.put(refs.get(p), new ArrayList<>());
         }
-        for (InstalledPackage p : inv.packages()) {
-            InstalledPackage owner = owners.get(p);
+        for (InventoryPackage p : inv.packages()) {
+            InventoryPackage owner = owners.get(p);
             if (owner != null) {
                 edges.get(refs.get(owner)).add(refs.get(p));
             } else if (osRef != null && p.ecosystem().isOs()) {

@@ -2,8 +2,8 @@ package dev.kiln.vuln.vex;
 
 import dev.kiln.content.Hashing;
 import dev.kiln.vuln.EventType;
-import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import dev.kiln.vuln.match.DistroEntry;
 import dev.kiln.vuln.match.DistroFeed;
 import dev.kiln.vuln.version.Ecosystem;
@@ -22,7 +22,7 @@ public final class VexGenerator {
     public static VexDocument generate(
             Inventory inventory, DistroFeed feed, List<String> imagePurls, String author, Instant timestamp) {
         List<VexStatement> statements = new ArrayList<>();
-        for (InstalledPackage p : inventory.of(Ecosystem.APK)) {
+        for (InventoryPackage p : inventory.of(Ecosystem.APK)) {
             for (DistroEntry e : feed.entries(p.origin())) {
                 String status;
                 String justification = null;

@@ -17,9 +17,9 @@ import dev.kiln.testkit.Tools;
 import dev.kiln.vuln.compare.ImageComparison;
 import dev.kiln.vuln.compare.ImageFacts;
 import dev.kiln.vuln.feed.OsvStore;
-import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import dev.kiln.vuln.match.DistroFeed;
 import dev.kiln.vuln.match.Finding;
 import dev.kiln.vuln.match.Matcher;
@@ -62,13 +62,13 @@ class DebianImageIT {
         writeImage(tar, layout);
         LoadedImage debian = new ImageLoader(null).load(layout.toString(), null);
         Inventory inv = Inventories.of(debian.rootfs());
-        List<InstalledPackage> debs = inv.of(Ecosystem.DEBIAN);
+        List<InventoryPackage> debs = inv.of(Ecosystem.DEBIAN);
 
         List<String> expected = dpkgQuery(tar);
         assertThat(debs).extracting(p -> p.name() + " " + p.version()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(debs.size()).isGreaterThan(80);
-        assertThat(debs).extracting(InstalledPackage::name).contains("python3", "libc6", "dpkg", "apt", "bash");
-        InstalledPackage libc =
+        assertThat(debs).extracting(InventoryPackage::name).contains("python3", "libc6", "dpkg", "apt", "bash");
+        InventoryPackage libc =
                 debs.stream().filter(p -> p.name().equals("libc6")).findFirst().orElseThrow();
         assertThat(libc.origin()).isEqualTo("glibc");
         assertThat(libc.purl()).startsWith("pkg:deb/debian/libc6@").contains("distro=debian-12");
@@ -76,7 +76,7 @@ class DebianImageIT {
         long dated = debs.stream().filter(p -> p.built() != null).count();
         assertThat(dated).as("packages dated by their documentation").isGreaterThan(debs.size() * 9 / 10);
 
-        InstalledPackage python = debs.stream()
+        InventoryPackage python = debs.stream()
                 .filter(p -> p.name().equals("python3.11-minimal"))
                 .findFirst()
                 .orElseThrow();
@@ -151,7 +151,7 @@ class DebianImageIT {
                 .toList();
     }
 
-    private Path writeOsvRecords(InstalledPackage python, InstalledPackage libc) throws IOException {
+    private Path writeOsvRecords(InventoryPackage python, InventoryPackage libc) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("osv"));
         String pythonSource = python.origin();
         Files.writeString(dir.resolve("DEBIAN-CVE-2099-0001.json"), """

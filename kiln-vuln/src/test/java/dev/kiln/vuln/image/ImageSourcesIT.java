@@ -20,9 +20,9 @@ import dev.kiln.oci.distribution.RegistryClient;
 import dev.kiln.registry.RegistryConfig;
 import dev.kiln.registry.RegistryServer;
 import dev.kiln.vuln.VulnException;
-import dev.kiln.vuln.inventory.InstalledPackage;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.inventory.InventoryPackage;
 import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -153,7 +153,7 @@ class ImageSourcesIT {
         });
         Inventory inv = Inventories.of(image.rootfs());
         assertThat(inv.packages())
-                .extracting(InstalledPackage::built)
+                .extracting(InventoryPackage::built)
                 .containsExactly(Instant.ofEpochSecond(1_700_000_000L));
     }
 

@@ -1,8 +1,8 @@
 package dev.kiln.vuln.image;
 
-import dev.kiln.apk.SigningKey;
-import dev.kiln.image.BuildOptions;
+import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.image.ImageBuild;
+import dev.kiln.image.ImageBuildOptions;
 import dev.kiln.image.ImageBuilder;
 import dev.kiln.image.ImageSpecLoader;
 import dev.kiln.testkit.TestPackages;
@@ -14,7 +14,7 @@ import java.util.List;
 /** Small images built the way Kiln builds them: generated APKs, a signed repository, {@link ImageBuilder}. */
 final class KilnImages {
     static final long BUILD_DATE = 1_750_000_000L;
-    private static final SigningKey KEY = SigningKey.generate(2048, "vuln-test.rsa");
+    private static final ApkSigningKey KEY = ApkSigningKey.generate(2048, "vuln-test.rsa");
 
     private KilnImages() {}
 
@@ -60,6 +60,6 @@ final class KilnImages {
                         + "  users: [{username: nonroot, uid: 65532, gid: 65532}]\n  run-as: \"65532\"\n"
                         + "archs: [amd64, arm64]\n");
         return new ImageBuilder(Clock.systemUTC())
-                .build(ImageSpecLoader.load(config), new BuildOptions(null, null, null, null, dir));
+                .build(ImageSpecLoader.load(config), new ImageBuildOptions(null, null, null, null, dir));
     }
 }

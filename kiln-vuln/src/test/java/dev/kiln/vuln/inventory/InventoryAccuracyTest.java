@@ -33,8 +33,8 @@ class InventoryAccuracyTest {
         inv = Inventories.of(Rootfs.ofDirectory(root));
     }
 
-    private Map<String, InstalledPackage> byName(Ecosystem e) {
-        return inv.of(e).stream().collect(Collectors.toMap(InstalledPackage::name, Function.identity(), (a, b) -> a));
+    private Map<String, InventoryPackage> byName(Ecosystem e) {
+        return inv.of(e).stream().collect(Collectors.toMap(InventoryPackage::name, Function.identity(), (a, b) -> a));
     }
 
     @Test
@@ -65,17 +65,17 @@ class InventoryAccuracyTest {
 
     @Test
     void manifestWithoutPlausibleCoordinatesReportsTheFileAndItsSha1() throws Exception {
-        Map<String, InstalledPackage> maven = byName(Ecosystem.MAVEN);
+        Map<String, InventoryPackage> maven = byName(Ecosystem.MAVEN);
         assertThat(maven).doesNotContainKeys("com.sun.jna", "Java Runtime Environment");
-        InstalledPackage jna = maven.get("jna-5.13.0.jar");
+        InventoryPackage jna = maven.get("jna-5.13.0.jar");
         assertThat(jna.purl()).isNull();
         assertThat(jna.version()).isEqualTo("5.13.0");
         assertThat(jna.sha1()).isEqualTo(Hashing.sha1Hex(Files.readAllBytes(root.resolve("opt/app/jna-5.13.0.jar"))));
-        InstalledPackage jrt = maven.get("jrt-fs.jar");
+        InventoryPackage jrt = maven.get("jrt-fs.jar");
         assertThat(jrt.purl()).isNull();
         assertThat(jrt.sha1()).hasSize(40);
         assertThat(inv.packages())
-                .extracting(InstalledPackage::purl)
+                .extracting(InventoryPackage::purl)
                 .filteredOn(p -> p != null)
                 .noneMatch(p -> p.contains("%20") || p.contains("(") || p.contains("Java"));
         // a manifest with a group, an artifact id (from the file name) and a release-style version is used
@@ -105,7 +105,7 @@ class InventoryAccuracyTest {
 
     @Test
     void dpkgPackagesInEveryOnDiskStateAreReportedWithTheirState() {
-        Map<String, InstalledPackage> debs = byName(Ecosystem.DEBIAN);
+        Map<String, InventoryPackage> debs = byName(Ecosystem.DEBIAN);
         assertThat(debs.keySet())
                 .containsExactlyInAnyOrder(
                         "libc6", "login", "python3-jinja2", "libgcrypt20", "libpam0g", "libssl3", "libexpat1");
@@ -126,7 +126,7 @@ class InventoryAccuracyTest {
 
     @Test
     void purlsFollowTheSpecificationEncoding() {
-        Map<String, InstalledPackage> debs = byName(Ecosystem.DEBIAN);
+        Map<String, InventoryPackage> debs = byName(Ecosystem.DEBIAN);
         assertThat(debs.get("login").purl())
                 .isEqualTo("pkg:deb/debian/login@1:4.13%2Bdfsg1-1%2Bb1?arch=amd64&distro=debian-12&upstream=shadow");
         assertThat(Purls.of("npm", "@angular", "core", "1.0.0 beta")).isEqualTo("pkg:npm/%40angular/core@1.0.0%20beta");

@@ -55,7 +55,7 @@ class TrivyComparisonIT {
         }
         Inventory inv = Inventories.of(Rootfs.ofDirectory(root));
         Set<String> kiln = new TreeSet<>();
-        for (InstalledPackage p : inv.packages()) {
+        for (InventoryPackage p : inv.packages()) {
             if (p.purl() != null) {
                 kiln.add(key(p.purl()));
             }
@@ -84,9 +84,9 @@ class TrivyComparisonIT {
         // archives that name no coordinates: neither invents a package; Kiln reports the file and its SHA-1
         assertThat(inv.of(Ecosystem.MAVEN))
                 .filteredOn(p -> p.purl() == null)
-                .extracting(InstalledPackage::name)
+                .extracting(InventoryPackage::name)
                 .containsExactlyInAnyOrder("jna-5.13.0.jar", "jrt-fs.jar");
-        InstalledPackage jinja = inv.of(Ecosystem.PYPI).stream()
+        InventoryPackage jinja = inv.of(Ecosystem.PYPI).stream()
                 .filter(p -> p.name().equals("jinja2"))
                 .findFirst()
                 .orElseThrow();

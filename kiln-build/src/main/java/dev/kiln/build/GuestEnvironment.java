@@ -8,11 +8,11 @@ import java.util.Map;
  * and the hardening flags. Recipe and step variables are laid over it, so a recipe that writes
  * {@code CFLAGS="$CFLAGS -O3"} keeps the hardening.
  */
-public final class BuildEnvironment {
+public final class GuestEnvironment {
     public static final String GUEST_HOME = "/home/build";
     public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin";
 
-    private BuildEnvironment() {}
+    private GuestEnvironment() {}
 
     /** Hardening flags per architecture: fortify, stack protector, PIE, RELRO, BIND_NOW, CET or BTI. */
     public static Map<String, String> hardeningFlags(String arch) {

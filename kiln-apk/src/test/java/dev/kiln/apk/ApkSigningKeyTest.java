@@ -16,32 +16,32 @@ class SigningKeyTest {
 
     @Test
     void loadsPkcs1AndPkcs8AndNamesByFile() {
-        SigningKey pkcs1 = Fixtures.testKey();
+        ApkSigningKey pkcs1 = Fixtures.testKey();
         assertThat(pkcs1.keyName()).isEqualTo("kiln-test.rsa");
         assertThat(pkcs1.publicKeyName()).isEqualTo("kiln-test.rsa.pub");
         assertThat(pkcs1.bits()).isEqualTo(2048);
         assertThat(Fixtures.trusted().find("kiln-test.rsa.pub")).contains(pkcs1.publicKey());
-        SigningKey pkcs8 = SigningKey.load(Fixtures.KEYS.resolve("other-pkcs8.rsa"));
+        ApkSigningKey pkcs8 = ApkSigningKey.load(Fixtures.KEYS.resolve("other-pkcs8.rsa"));
         assertThat(pkcs8.keyName()).isEqualTo("other-pkcs8.rsa");
     }
 
     @Test
     void rejectsWeakKeysAndGarbage() throws Exception {
-        assertThatThrownBy(() -> SigningKey.load(Fixtures.KEYS.resolve("weak.rsa")))
+        assertThatThrownBy(() -> ApkSigningKey.load(Fixtures.KEYS.resolve("weak.rsa")))
                 .isInstanceOf(ApkException.class)
                 .hasMessageContaining("1024 bits")
                 .hasMessageContaining("2048");
         Path junk = tmp.resolve("junk.rsa");
         Files.writeString(junk, "hello");
-        assertThatThrownBy(() -> SigningKey.load(junk))
+        assertThatThrownBy(() -> ApkSigningKey.load(junk))
                 .isInstanceOf(ApkException.class)
                 .hasMessageContaining("junk.rsa");
-        assertThatThrownBy(() -> SigningKey.generate(1024)).isInstanceOf(ApkException.class);
+        assertThatThrownBy(() -> ApkSigningKey.generate(1024)).isInstanceOf(ApkException.class);
     }
 
     @Test
     void generatedKeyRoundTripsThroughPem() throws Exception {
-        SigningKey key = SigningKey.generate(2048);
+        ApkSigningKey key = ApkSigningKey.generate(2048);
         Path priv = tmp.resolve("keys/kiln.rsa");
         Path pub = tmp.resolve("keys/kiln.rsa.pub");
         key.writePem(priv, pub);
@@ -49,7 +49,7 @@ class SigningKeyTest {
         assertThat(Files.readString(pub)).startsWith("-----BEGIN PUBLIC KEY-----");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(priv)))
                 .isEqualTo("rw-------");
-        SigningKey loaded = SigningKey.load(priv);
+        ApkSigningKey loaded = ApkSigningKey.load(priv);
         assertThat(loaded.keyName()).isEqualTo("kiln.rsa");
         assertThat(loaded.signSha256(new byte[] {1, 2, 3})).isEqualTo(key.signSha256(new byte[] {1, 2, 3}));
         TrustedKeys trusted = TrustedKeys.load(List.of(tmp.resolve("keys").resolve("kiln.rsa.pub")));

@@ -10,7 +10,7 @@ import java.util.List;
  * {@code baseDir} resolves relative repositories and keys of the config; {@code lock}, when set,
  * names the exact packages to install instead of resolving the newest ones.
  */
-public record BuildOptions(
+public record ImageBuildOptions(
         List<String> archs,
         List<String> extraRepositories,
         List<Path> keyring,
@@ -18,7 +18,7 @@ public record BuildOptions(
         Path baseDir,
         ImageLock lock) {
 
-    public BuildOptions(
+    public ImageBuildOptions(
             List<String> archs,
             List<String> extraRepositories,
             List<Path> keyring,
@@ -27,11 +27,11 @@ public record BuildOptions(
         this(archs, extraRepositories, keyring, sourceDateEpoch, baseDir, null);
     }
 
-    public BuildOptions withLock(ImageLock newLock) {
-        return new BuildOptions(archs, extraRepositories, keyring, sourceDateEpoch, baseDir, newLock);
+    public ImageBuildOptions withLock(ImageLock newLock) {
+        return new ImageBuildOptions(archs, extraRepositories, keyring, sourceDateEpoch, baseDir, newLock);
     }
 
-    public BuildOptions {
+    public ImageBuildOptions {
         archs = archs == null ? List.of() : List.copyOf(archs);
         extraRepositories = extraRepositories == null ? List.of() : List.copyOf(extraRepositories);
         keyring = keyring == null ? List.of() : List.copyOf(keyring);

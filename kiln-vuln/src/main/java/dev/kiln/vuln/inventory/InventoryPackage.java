@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@code half-installed}, {@code half-configured}), else null; {@code sha1} is set for an archive that names
  * no coordinates, so it can be looked up by its checksum (its {@code purl} is then null).
  */
-public record InstalledPackage(
+public record InventoryPackage(
         Ecosystem ecosystem,
         String name,
         String version,
@@ -28,7 +28,7 @@ public record InstalledPackage(
         String status,
         String sha1) {
 
-    public InstalledPackage(
+    public InventoryPackage(
             Ecosystem ecosystem,
             String name,
             String version,
@@ -40,7 +40,7 @@ public record InstalledPackage(
         this(ecosystem, name, version, origin, arch, purl, evidence, files, null);
     }
 
-    public InstalledPackage(
+    public InventoryPackage(
             Ecosystem ecosystem,
             String name,
             String version,
@@ -53,7 +53,7 @@ public record InstalledPackage(
         this(ecosystem, name, version, origin, arch, purl, evidence, files, built, null, null);
     }
 
-    public InstalledPackage {
+    public InventoryPackage {
         Objects.requireNonNull(ecosystem, "ecosystem");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
@@ -70,16 +70,16 @@ public record InstalledPackage(
                 .toList();
     }
 
-    public InstalledPackage withBuilt(Instant time) {
-        return new InstalledPackage(ecosystem, name, version, origin, arch, purl, evidence, files, time, status, sha1);
+    public InventoryPackage withBuilt(Instant time) {
+        return new InventoryPackage(ecosystem, name, version, origin, arch, purl, evidence, files, time, status, sha1);
     }
 
-    public InstalledPackage withStatus(String dpkgStatus) {
-        return new InstalledPackage(
+    public InventoryPackage withStatus(String dpkgStatus) {
+        return new InventoryPackage(
                 ecosystem, name, version, origin, arch, purl, evidence, files, built, dpkgStatus, sha1);
     }
 
-    public InstalledPackage withSha1(String hex) {
-        return new InstalledPackage(ecosystem, name, version, origin, arch, purl, evidence, files, built, status, hex);
+    public InventoryPackage withSha1(String hex) {
+        return new InventoryPackage(ecosystem, name, version, origin, arch, purl, evidence, files, built, status, hex);
     }
 }

@@ -22,10 +22,10 @@ import java.util.function.Predicate;
  * Jackson kept behind Kiln types: objects keep insertion order, so each writer decides its key
  * order once; output is compact UTF-8 without a trailing newline, as registries hash it.
  */
-public final class Json {
+public final class OciJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {}
+    private OciJson() {}
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();

@@ -32,14 +32,14 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * are stored under {@code .SIGN.RSA256.<name>.pub}, which must equal the public key's file name in
  * {@code /etc/apk/keys}. Name keys {@code NAME.rsa}: apko accepts only signatures named {@code *.rsa.pub}.
  */
-public final class SigningKey {
+public final class ApkSigningKey {
     public static final int MIN_BITS = 2048;
 
     private final String keyName;
     private final RSAPrivateCrtKey privateKey;
     private final PublicKey publicKey;
 
-    private SigningKey(String keyName, RSAPrivateCrtKey privateKey) {
+    private ApkSigningKey(String keyName, RSAPrivateCrtKey privateKey) {
         int bits = privateKey.getModulus().bitLength();
         if (bits < MIN_BITS) {
             throw new ApkException(
@@ -56,11 +56,11 @@ public final class SigningKey {
     }
 
     /** A fresh RSA key named {@code kiln.rsa}. */
-    public static SigningKey generate(int bits) {
+    public static ApkSigningKey generate(int bits) {
         return generate(bits, "kiln.rsa");
     }
 
-    public static SigningKey generate(int bits, String keyName) {
+    public static ApkSigningKey generate(int bits, String keyName) {
         if (bits < MIN_BITS) {
             throw new ApkException("RSA key size " + bits + " is below the minimum of " + MIN_BITS + " bits");
         }
@@ -68,14 +68,14 @@ public final class SigningKey {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
             gen.initialize(bits, new SecureRandom());
             KeyPair pair = gen.generateKeyPair();
-            return new SigningKey(keyName, (RSAPrivateCrtKey) pair.getPrivate());
+            return new ApkSigningKey(keyName, (RSAPrivateCrtKey) pair.getPrivate());
         } catch (GeneralSecurityException e) {
             throw new ApkException("cannot generate a " + bits + "-bit RSA key", e);
         }
     }
 
     /** Loads an unencrypted PEM private key (PKCS#1 {@code RSA PRIVATE KEY} or PKCS#8 {@code PRIVATE KEY}). */
-    public static SigningKey load(Path privateKeyPem) {
+    public static ApkSigningKey load(Path privateKeyPem) {
         Object pem;
         try (Reader reader = Files.newBufferedReader(privateKeyPem, StandardCharsets.US_ASCII);
                 PEMParser parser = new PEMParser(reader)) {
@@ -105,7 +105,7 @@ public final class SigningKey {
             throw new ApkException(
                     "signing key " + privateKeyPem + " is a " + key.getAlgorithm() + " key; APK signing needs RSA");
         }
-        return new SigningKey(privateKeyPem.getFileName().toString(), rsa);
+        return new ApkSigningKey(privateKeyPem.getFileName().toString(), rsa);
     }
 
     /** Writes the private key (PKCS#1, mode 0600) and the public key (PKIX {@code PUBLIC KEY}, mode 0644). */
@@ -162,6 +162,6 @@ public final class SigningKey {
 
     @Override
     public String toString() {
-        return "SigningKey[" + keyName + ", " + bits() + " bits]";
+        return "ApkSigningKey[" + keyName + ", " + bits() + " bits]";
     }
 }
