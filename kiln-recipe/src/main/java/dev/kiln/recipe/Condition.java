@@ -1,5 +1,6 @@
 package dev.kiln.recipe;
 
+import dev.kiln.content.Problem;
 import dev.kiln.recipe.internal.Substitution;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.kiln.recipe;
 
+import dev.kiln.content.Problem;
 import dev.kiln.recipe.internal.RecipeParsing;
 import java.io.IOException;
 import java.io.InputStream;

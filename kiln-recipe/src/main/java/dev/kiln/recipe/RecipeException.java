@@ -1,5 +1,6 @@
 package dev.kiln.recipe;
 
+import dev.kiln.content.Problem;
 import java.util.List;
 
 /** Everything wrong with one recipe, reported at once. */

@@ -1,5 +1,6 @@
 package dev.kiln.recipe;
 
+import dev.kiln.content.Position;
 import dev.kiln.recipe.LintFinding.Severity;
 import java.net.URI;
 import java.net.URISyntaxException;

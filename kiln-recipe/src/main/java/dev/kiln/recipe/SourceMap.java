@@ -1,5 +1,7 @@
 package dev.kiln.recipe;
 
+import dev.kiln.content.Position;
+import dev.kiln.content.Problem;
 import java.util.Map;
 import java.util.Optional;
 

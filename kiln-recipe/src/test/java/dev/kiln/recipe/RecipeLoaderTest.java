@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.kiln.content.Position;
+import dev.kiln.content.Problem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.kiln.recipe.internal;
 
+import dev.kiln.content.Problem;
 import dev.kiln.recipe.BuildEnvironment;
 import dev.kiln.recipe.BuildOption;
 import dev.kiln.recipe.BuildPlan;
@@ -12,7 +13,6 @@ import dev.kiln.recipe.PackageDependencies;
 import dev.kiln.recipe.PackagePlan;
 import dev.kiln.recipe.PackageSpec;
 import dev.kiln.recipe.PipelineLibrary;
-import dev.kiln.recipe.Problem;
 import dev.kiln.recipe.Recipe;
 import dev.kiln.recipe.RecipeException;
 import dev.kiln.recipe.Step;

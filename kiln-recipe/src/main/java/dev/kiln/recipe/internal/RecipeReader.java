@@ -1,5 +1,7 @@
 package dev.kiln.recipe.internal;
 
+import dev.kiln.content.yaml.YamlNode;
+import dev.kiln.content.yaml.YamlReader;
 import dev.kiln.recipe.BuildEnvironment;
 import dev.kiln.recipe.BuildOption;
 import dev.kiln.recipe.BuildTimeout;
@@ -25,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.nodes.Node;
 
 /** Turns the node tree of a recipe into the typed {@link Recipe}, collecting every problem. */
 final class RecipeReader {
@@ -80,17 +81,17 @@ final class RecipeReader {
     static final Pattern NAME = Pattern.compile("^[a-zA-Z\\d][a-zA-Z\\d+_.-]*$");
     private static final Pattern CPE_VALUE = Pattern.compile("^[a-z\\d][a-z\\d+_.-]*$");
 
-    private final NodeReader r;
+    private final YamlReader r;
     private final StepReader steps;
 
-    RecipeReader(NodeReader reader) {
+    RecipeReader(YamlReader reader) {
         this.r = reader;
         this.steps = new StepReader(reader);
     }
 
-    Recipe recipe(Node root, String text) {
-        Map<String, Node> m = r.mapping(root, "", TOP_KEYS);
-        if (NodeReader.isNull(root)) {
+    Recipe recipe(YamlNode root, String text) {
+        Map<String, YamlNode> m = r.mapping(root, "", TOP_KEYS);
+        if (YamlNode.isNull(root)) {
             r.error(root, "the recipe is empty");
         } else if (!m.containsKey("package")) {
             r.error(root, "missing required key 'package'");
@@ -98,15 +99,15 @@ final class RecipeReader {
         PackageSpec pkg = pkg(m.get("package"));
         Map<String, Map<String, String>> data = data(m.get("data"));
         List<SubpackageSpec> subs = new ArrayList<>();
-        List<Node> sn = r.sequence(m.get("subpackages"), "subpackages");
+        List<YamlNode> sn = r.sequence(m.get("subpackages"), "subpackages");
         for (int i = 0; i < sn.size(); i++) {
             subs.add(subpackage(sn.get(i), "subpackages[" + i + "]", data));
         }
         List<VarTransform> transforms = new ArrayList<>();
-        List<Node> tn = r.sequence(m.get("var-transforms"), "var-transforms");
+        List<YamlNode> tn = r.sequence(m.get("var-transforms"), "var-transforms");
         for (int i = 0; i < tn.size(); i++) {
             String p = "var-transforms[" + i + "]";
-            Map<String, Node> t = r.mapping(tn.get(i), p, Set.of("from", "match", "replace", "to"));
+            Map<String, YamlNode> t = r.mapping(tn.get(i), p, Set.of("from", "match", "replace", "to"));
             for (String k : List.of("from", "match", "replace", "to")) {
                 if (!t.containsKey(k) && !k.equals("replace")) {
                     r.error(tn.get(i), p + ": missing required key '" + k + "'");
@@ -137,11 +138,11 @@ final class RecipeReader {
         return recipe;
     }
 
-    private PackageSpec pkg(Node node) {
+    private PackageSpec pkg(YamlNode node) {
         String p = "package";
-        Map<String, Node> m = r.mapping(node, p, PACKAGE_KEYS);
+        Map<String, YamlNode> m = r.mapping(node, p, PACKAGE_KEYS);
         String name = r.string(m.get("name"), p + ".name");
-        if (name == null && !NodeReader.isNull(node)) {
+        if (name == null && !YamlNode.isNull(node)) {
             r.error(node, "package: missing required key 'name'");
         } else if (name != null && !NAME.matcher(name).matches()) {
             r.error(
@@ -149,11 +150,11 @@ final class RecipeReader {
                     "package.name: '" + name + "' is not a valid package name (expected " + NAME.pattern() + ")");
         }
         String version = r.string(m.get("version"), p + ".version");
-        if (version == null && !NodeReader.isNull(node)) {
+        if (version == null && !YamlNode.isNull(node)) {
             r.error(node, "package: missing required key 'version'");
         }
         Long epoch = r.unsigned(m.get("epoch"), p + ".epoch");
-        Map<String, Node> checks = r.mapping(m.get("checks"), p + ".checks", Set.of("enabled", "disabled"));
+        Map<String, YamlNode> checks = r.mapping(m.get("checks"), p + ".checks", Set.of("enabled", "disabled"));
         return new PackageSpec(
                 name,
                 version,
@@ -177,7 +178,7 @@ final class RecipeReader {
     }
 
     /** Checked here, where the node's position is known; compiled into {@link BuildPlan#timeout()}. */
-    private String timeout(Node node, String path) {
+    private String timeout(YamlNode node, String path) {
         String text = r.string(node, path);
         if (text != null) {
             try {
@@ -190,12 +191,12 @@ final class RecipeReader {
         return text;
     }
 
-    private List<CopyrightEntry> copyright(Node node, String path) {
+    private List<CopyrightEntry> copyright(YamlNode node, String path) {
         List<CopyrightEntry> out = new ArrayList<>();
-        List<Node> items = r.sequence(node, path);
+        List<YamlNode> items = r.sequence(node, path);
         for (int i = 0; i < items.size(); i++) {
             String p = path + "[" + i + "]";
-            Map<String, Node> m = r.mapping(
+            Map<String, YamlNode> m = r.mapping(
                     items.get(i), p, Set.of("license", "paths", "attestation", "license-path", "detection-override"));
             out.add(new CopyrightEntry(
                     r.string(m.get("license"), p + ".license", ""),
@@ -207,11 +208,11 @@ final class RecipeReader {
         return out;
     }
 
-    private DependenciesSpec dependencies(Node node, String path) {
-        if (NodeReader.isNull(node)) {
+    private DependenciesSpec dependencies(YamlNode node, String path) {
+        if (YamlNode.isNull(node)) {
             return DependenciesSpec.NONE;
         }
-        Map<String, Node> m = r.mapping(
+        Map<String, YamlNode> m = r.mapping(
                 node, path, Set.of("runtime", "provides", "replaces", "provider-priority", "replaces-priority"));
         return new DependenciesSpec(
                 r.strings(m.get("runtime"), path + ".runtime"),
@@ -221,11 +222,11 @@ final class RecipeReader {
                 r.string(m.get("replaces-priority"), path + ".replaces-priority"));
     }
 
-    private PackageOptions packageOptions(Node node, String path) {
-        if (NodeReader.isNull(node)) {
+    private PackageOptions packageOptions(YamlNode node, String path) {
+        if (YamlNode.isNull(node)) {
             return PackageOptions.DEFAULT;
         }
-        Map<String, Node> m =
+        Map<String, YamlNode> m =
                 r.mapping(node, path, Set.of("no-provides", "no-depends", "no-commands", "no-versioned-shlib-deps"));
         return new PackageOptions(
                 r.bool(m.get("no-provides"), path + ".no-provides", false),
@@ -234,11 +235,11 @@ final class RecipeReader {
                 r.bool(m.get("no-versioned-shlib-deps"), path + ".no-versioned-shlib-deps", false));
     }
 
-    private Scriptlets scriptlets(Node node, String path) {
-        if (NodeReader.isNull(node)) {
+    private Scriptlets scriptlets(YamlNode node, String path) {
+        if (YamlNode.isNull(node)) {
             return Scriptlets.NONE;
         }
-        Map<String, Node> m = r.mapping(
+        Map<String, YamlNode> m = r.mapping(
                 node,
                 path,
                 Set.of(
@@ -253,7 +254,7 @@ final class RecipeReader {
         List<String> triggerPaths = List.of();
         if (m.containsKey("trigger")) {
             String p = path + ".trigger";
-            Map<String, Node> t = r.mapping(m.get("trigger"), p, Set.of("script", "paths"));
+            Map<String, YamlNode> t = r.mapping(m.get("trigger"), p, Set.of("script", "paths"));
             triggerScript = script(t.get("script"), p + ".script");
             triggerPaths = r.strings(t.get("paths"), p + ".paths");
         }
@@ -268,7 +269,7 @@ final class RecipeReader {
                 triggerPaths);
     }
 
-    private String script(Node node, String path) {
+    private String script(YamlNode node, String path) {
         String s = r.string(node, path);
         if (s != null && !s.startsWith("#!")) {
             r.error(node, path + ": a scriptlet must start with a shebang line (#!)");
@@ -276,11 +277,11 @@ final class RecipeReader {
         return s;
     }
 
-    private Cpe cpe(Node node, String path) {
-        if (NodeReader.isNull(node)) {
+    private Cpe cpe(YamlNode node, String path) {
+        if (YamlNode.isNull(node)) {
             return null;
         }
-        Map<String, Node> m = r.mapping(
+        Map<String, YamlNode> m = r.mapping(
                 node,
                 path,
                 Set.of(
@@ -320,12 +321,12 @@ final class RecipeReader {
                 v.get("other"));
     }
 
-    private List<SetCap> setcap(Node node, String path) {
+    private List<SetCap> setcap(YamlNode node, String path) {
         List<SetCap> out = new ArrayList<>();
-        List<Node> items = r.sequence(node, path);
+        List<YamlNode> items = r.sequence(node, path);
         for (int i = 0; i < items.size(); i++) {
             String p = path + "[" + i + "]";
-            Map<String, Node> m = r.mapping(items.get(i), p, Set.of("path", "add", "reason"));
+            Map<String, YamlNode> m = r.mapping(items.get(i), p, Set.of("path", "add", "reason"));
             Map<String, String> add = r.stringMap(m.get("add"), p + ".add");
             for (String caps : add.keySet()) {
                 for (String cap : caps.split(",")) {
@@ -351,11 +352,11 @@ final class RecipeReader {
         return out;
     }
 
-    private Resources resources(Node node, String path) {
-        if (NodeReader.isNull(node)) {
+    private Resources resources(YamlNode node, String path) {
+        if (YamlNode.isNull(node)) {
             return null;
         }
-        Map<String, Node> m = r.mapping(node, path, Set.of("cpu", "cpumodel", "memory", "disk"));
+        Map<String, YamlNode> m = r.mapping(node, path, Set.of("cpu", "cpumodel", "memory", "disk"));
         return new Resources(
                 r.string(m.get("cpu"), path + ".cpu"),
                 r.string(m.get("cpumodel"), path + ".cpumodel"),
@@ -363,19 +364,19 @@ final class RecipeReader {
                 r.string(m.get("disk"), path + ".disk"));
     }
 
-    private Capabilities capabilities(Node node) {
-        if (NodeReader.isNull(node)) {
+    private Capabilities capabilities(YamlNode node) {
+        if (YamlNode.isNull(node)) {
             return Capabilities.NONE;
         }
-        Map<String, Node> m = r.mapping(node, "capabilities", Set.of("add", "drop"));
+        Map<String, YamlNode> m = r.mapping(node, "capabilities", Set.of("add", "drop"));
         return new Capabilities(
                 capabilityNames(m.get("add"), "capabilities.add"), capabilityNames(m.get("drop"), "capabilities.drop"));
     }
 
     /** Capability names in their kernel spelling ({@code CAP_NET_ADMIN}); an unknown name is an error. */
-    private List<String> capabilityNames(Node node, String path) {
+    private List<String> capabilityNames(YamlNode node, String path) {
         List<String> out = new ArrayList<>();
-        List<Node> items = r.sequence(node, path);
+        List<YamlNode> items = r.sequence(node, path);
         for (int i = 0; i < items.size(); i++) {
             String p = path + "[" + i + "]";
             String name = r.string(items.get(i), p);
@@ -397,12 +398,12 @@ final class RecipeReader {
         return out;
     }
 
-    private Map<String, Map<String, String>> data(Node node) {
+    private Map<String, Map<String, String>> data(YamlNode node) {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
-        List<Node> items = r.sequence(node, "data");
+        List<YamlNode> items = r.sequence(node, "data");
         for (int i = 0; i < items.size(); i++) {
             String p = "data[" + i + "]";
-            Map<String, Node> m = r.mapping(items.get(i), p, Set.of("name", "items"));
+            Map<String, YamlNode> m = r.mapping(items.get(i), p, Set.of("name", "items"));
             String name = r.string(m.get("name"), p + ".name");
             if (name == null) {
                 r.error(items.get(i), p + ": missing required key 'name'");
@@ -416,8 +417,8 @@ final class RecipeReader {
         return out;
     }
 
-    private SubpackageSpec subpackage(Node node, String p, Map<String, Map<String, String>> data) {
-        Map<String, Node> m = r.mapping(node, p, SUBPACKAGE_KEYS);
+    private SubpackageSpec subpackage(YamlNode node, String p, Map<String, Map<String, String>> data) {
+        Map<String, YamlNode> m = r.mapping(node, p, SUBPACKAGE_KEYS);
         String name = r.string(m.get("name"), p + ".name");
         if (name == null) {
             r.error(node, p + ": missing required key 'name'");
@@ -429,7 +430,7 @@ final class RecipeReader {
         if (range != null && !data.containsKey(range)) {
             r.error(m.get("range"), p + ".range: no data entry named '" + range + "'");
         }
-        Map<String, Node> checks = r.mapping(m.get("checks"), p + ".checks", Set.of("enabled", "disabled"));
+        Map<String, YamlNode> checks = r.mapping(m.get("checks"), p + ".checks", Set.of("enabled", "disabled"));
         TestSpec test = steps.test(m.get("test"), p + ".test");
         return new SubpackageSpec(
                 p,
@@ -449,18 +450,18 @@ final class RecipeReader {
                 range);
     }
 
-    private Map<String, BuildOption> options(Node node) {
+    private Map<String, BuildOption> options(YamlNode node) {
         Map<String, BuildOption> out = new LinkedHashMap<>();
         r.mapping(node, "options", null).forEach((name, v) -> {
             String p = "options." + name;
-            Map<String, Node> m = r.mapping(v, p, Set.of("vars", "environment"));
+            Map<String, YamlNode> m = r.mapping(v, p, Set.of("vars", "environment"));
             List<String> add = List.of();
             List<String> remove = List.of();
             if (m.containsKey("environment")) {
-                Map<String, Node> e = r.mapping(m.get("environment"), p + ".environment", Set.of("contents"));
-                Map<String, Node> c = r.mapping(e.get("contents"), p + ".environment.contents", Set.of("packages"));
+                Map<String, YamlNode> e = r.mapping(m.get("environment"), p + ".environment", Set.of("contents"));
+                Map<String, YamlNode> c = r.mapping(e.get("contents"), p + ".environment.contents", Set.of("packages"));
                 String pp = p + ".environment.contents.packages";
-                Map<String, Node> pk = r.mapping(c.get("packages"), pp, Set.of("add", "remove"));
+                Map<String, YamlNode> pk = r.mapping(c.get("packages"), pp, Set.of("add", "remove"));
                 add = r.strings(pk.get("add"), pp + ".add");
                 remove = r.strings(pk.get("remove"), pp + ".remove");
             }
@@ -470,7 +471,7 @@ final class RecipeReader {
     }
 
     /** Kept for other readers that need the environment of a test block. */
-    BuildEnvironment environment(Node node, String path) {
+    BuildEnvironment environment(YamlNode node, String path) {
         return steps.environment(node, path);
     }
 }

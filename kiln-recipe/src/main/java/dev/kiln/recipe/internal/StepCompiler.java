@@ -1,11 +1,11 @@
 package dev.kiln.recipe.internal;
 
+import dev.kiln.content.Problem;
 import dev.kiln.recipe.Condition;
 import dev.kiln.recipe.InputSpec;
 import dev.kiln.recipe.PipelineDefinition;
 import dev.kiln.recipe.PipelineLibrary;
 import dev.kiln.recipe.PipelineStep;
-import dev.kiln.recipe.Problem;
 import dev.kiln.recipe.RecipeException;
 import dev.kiln.recipe.ShellStep;
 import dev.kiln.recipe.SourceMap;

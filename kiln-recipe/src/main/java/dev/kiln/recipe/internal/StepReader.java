@@ -1,5 +1,7 @@
 package dev.kiln.recipe.internal;
 
+import dev.kiln.content.yaml.YamlNode;
+import dev.kiln.content.yaml.YamlReader;
 import dev.kiln.recipe.BuildEnvironment;
 import dev.kiln.recipe.InputSpec;
 import dev.kiln.recipe.PipelineStep;
@@ -9,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads pipeline steps, pipeline definition files, test blocks and build environments. */
 final class StepReader {
@@ -55,14 +56,14 @@ final class StepReader {
             "packages",
             "baseimage");
 
-    private final NodeReader r;
+    private final YamlReader r;
 
-    StepReader(NodeReader reader) {
+    StepReader(YamlReader reader) {
         this.r = reader;
     }
 
-    List<PipelineStep> steps(Node node, String path) {
-        List<Node> items = r.sequence(node, path);
+    List<PipelineStep> steps(YamlNode node, String path) {
+        List<YamlNode> items = r.sequence(node, path);
         List<PipelineStep> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             PipelineStep s = step(items.get(i), path + "[" + i + "]");
@@ -73,9 +74,9 @@ final class StepReader {
         return out;
     }
 
-    PipelineStep step(Node node, String path) {
-        Map<String, Node> m = r.mapping(node, path, STEP_KEYS);
-        if (NodeReader.isNull(node)) {
+    PipelineStep step(YamlNode node, String path) {
+        Map<String, YamlNode> m = r.mapping(node, path, STEP_KEYS);
+        if (YamlNode.isNull(node)) {
             r.error(node, path + ": empty pipeline step");
             return null;
         }
@@ -95,13 +96,13 @@ final class StepReader {
         }
         Integer required = null;
         if (m.containsKey("assertions")) {
-            Map<String, Node> a = r.mapping(m.get("assertions"), path + ".assertions", Set.of("required-steps"));
+            Map<String, YamlNode> a = r.mapping(m.get("assertions"), path + ".assertions", Set.of("required-steps"));
             Long n = r.unsigned(a.get("required-steps"), path + ".assertions.required-steps");
             required = n == null ? null : n.intValue();
         }
         List<String> needs = List.of();
         if (m.containsKey("needs")) {
-            Map<String, Node> n = r.mapping(m.get("needs"), path + ".needs", Set.of("packages"));
+            Map<String, YamlNode> n = r.mapping(m.get("needs"), path + ".needs", Set.of("packages"));
             needs = r.strings(n.get("packages"), path + ".needs.packages");
         }
         return new PipelineStep(
@@ -121,11 +122,11 @@ final class StepReader {
                 r.string(m.get("description"), path + ".description"));
     }
 
-    dev.kiln.recipe.PipelineDefinition definition(String name, String source, Node root, boolean builtin) {
-        Map<String, Node> m = r.mapping(root, "", DEFINITION_KEYS);
+    dev.kiln.recipe.PipelineDefinition definition(String name, String source, YamlNode root, boolean builtin) {
+        Map<String, YamlNode> m = r.mapping(root, "", DEFINITION_KEYS);
         List<String> needs = List.of();
         if (m.containsKey("needs")) {
-            Map<String, Node> n = r.mapping(m.get("needs"), "needs", Set.of("packages"));
+            Map<String, YamlNode> n = r.mapping(m.get("needs"), "needs", Set.of("packages"));
             needs = r.strings(n.get("packages"), "needs.packages");
         }
         return new dev.kiln.recipe.PipelineDefinition(
@@ -139,11 +140,11 @@ final class StepReader {
                 builtin);
     }
 
-    Map<String, InputSpec> inputs(Node node, String path) {
+    Map<String, InputSpec> inputs(YamlNode node, String path) {
         Map<String, InputSpec> out = new LinkedHashMap<>();
         r.mapping(node, path, null).forEach((name, v) -> {
-            String p = NodeReader.child(path, name);
-            Map<String, Node> m = r.mapping(v, p, Set.of("description", "default", "required"));
+            String p = YamlReader.child(path, name);
+            Map<String, YamlNode> m = r.mapping(v, p, Set.of("description", "default", "required"));
             out.put(
                     name,
                     new InputSpec(
@@ -154,26 +155,26 @@ final class StepReader {
         return out;
     }
 
-    TestSpec test(Node node, String path) {
-        if (NodeReader.isNull(node)) {
+    TestSpec test(YamlNode node, String path) {
+        if (YamlNode.isNull(node)) {
             return null;
         }
-        Map<String, Node> m = r.mapping(node, path, Set.of("environment", "pipeline"));
+        Map<String, YamlNode> m = r.mapping(node, path, Set.of("environment", "pipeline"));
         return new TestSpec(
                 path,
                 environment(m.get("environment"), path + ".environment"),
                 steps(m.get("pipeline"), path + ".pipeline"));
     }
 
-    BuildEnvironment environment(Node node, String path) {
-        if (NodeReader.isNull(node)) {
+    BuildEnvironment environment(YamlNode node, String path) {
+        if (YamlNode.isNull(node)) {
             return BuildEnvironment.EMPTY;
         }
-        Map<String, Node> m = r.mapping(node, path, IMAGE_KEYS);
+        Map<String, YamlNode> m = r.mapping(node, path, IMAGE_KEYS);
         BuildEnvironment.Contents contents = BuildEnvironment.Contents.EMPTY;
         if (m.containsKey("contents")) {
             String p = path + ".contents";
-            Map<String, Node> c = r.mapping(m.get("contents"), p, CONTENTS_KEYS);
+            Map<String, YamlNode> c = r.mapping(m.get("contents"), p, CONTENTS_KEYS);
             contents = new BuildEnvironment.Contents(
                     r.strings(c.get("repositories"), p + ".repositories"),
                     r.strings(c.get("build_repositories"), p + ".build_repositories"),
@@ -187,16 +188,16 @@ final class StepReader {
                 accounts(m.get("accounts"), path + ".accounts"));
     }
 
-    private BuildEnvironment.Accounts accounts(Node node, String path) {
-        if (NodeReader.isNull(node)) {
+    private BuildEnvironment.Accounts accounts(YamlNode node, String path) {
+        if (YamlNode.isNull(node)) {
             return BuildEnvironment.Accounts.EMPTY;
         }
-        Map<String, Node> m = r.mapping(node, path, Set.of("users", "groups", "run-as"));
+        Map<String, YamlNode> m = r.mapping(node, path, Set.of("users", "groups", "run-as"));
         List<BuildEnvironment.User> users = new ArrayList<>();
-        List<Node> us = r.sequence(m.get("users"), path + ".users");
+        List<YamlNode> us = r.sequence(m.get("users"), path + ".users");
         for (int i = 0; i < us.size(); i++) {
             String p = path + ".users[" + i + "]";
-            Map<String, Node> u = r.mapping(us.get(i), p, Set.of("username", "uid", "gid", "shell", "homedir"));
+            Map<String, YamlNode> u = r.mapping(us.get(i), p, Set.of("username", "uid", "gid", "shell", "homedir"));
             users.add(new BuildEnvironment.User(
                     r.string(u.get("username"), p + ".username"),
                     r.unsigned(u.get("uid"), p + ".uid"),
@@ -205,10 +206,10 @@ final class StepReader {
                     r.string(u.get("homedir"), p + ".homedir")));
         }
         List<BuildEnvironment.Group> groups = new ArrayList<>();
-        List<Node> gs = r.sequence(m.get("groups"), path + ".groups");
+        List<YamlNode> gs = r.sequence(m.get("groups"), path + ".groups");
         for (int i = 0; i < gs.size(); i++) {
             String p = path + ".groups[" + i + "]";
-            Map<String, Node> g = r.mapping(gs.get(i), p, Set.of("groupname", "gid", "members"));
+            Map<String, YamlNode> g = r.mapping(gs.get(i), p, Set.of("groupname", "gid", "members"));
             groups.add(new BuildEnvironment.Group(
                     r.string(g.get("groupname"), p + ".groupname"),
                     r.unsigned(g.get("gid"), p + ".gid"),

@@ -1,17 +1,13 @@
 package dev.kiln.recipe.internal;
 
-import dev.kiln.recipe.Position;
+import dev.kiln.content.Position;
+import dev.kiln.content.yaml.YamlNode;
+import dev.kiln.content.yaml.YamlReader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Finds every unterminated {@code ${{} in the scalars of a YAML file and reports it at its own
@@ -22,10 +18,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class TemplateSyntax {
     private final String text;
     private final int[] lineStarts;
-    private final NodeReader reader;
-    private final Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final YamlReader reader;
+    private final Set<YamlNode> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    private TemplateSyntax(String text, NodeReader reader) {
+    private TemplateSyntax(String text, YamlReader reader) {
         this.text = text;
         this.reader = reader;
         List<Integer> starts = new ArrayList<>();
@@ -38,31 +34,31 @@ final class TemplateSyntax {
         this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    static void check(Node root, String text, NodeReader reader) {
+    static void check(YamlNode root, String text, YamlReader reader) {
         if (root != null && text.contains("${{")) {
             new TemplateSyntax(text, reader).visit(root);
         }
     }
 
-    private void visit(Node node) {
+    private void visit(YamlNode node) {
         if (node == null || !seen.add(node)) {
             return;
         }
-        if (node instanceof MappingNode m) {
-            for (NodeTuple t : m.getValue()) {
-                visit(t.getKeyNode());
-                visit(t.getValueNode());
+        if (node instanceof YamlNode.Mapping m) {
+            for (YamlNode.Entry e : m.entries()) {
+                visit(e.key());
+                visit(e.value());
             }
-        } else if (node instanceof SequenceNode s) {
-            s.getValue().forEach(this::visit);
-        } else if (node instanceof ScalarNode scalar && scalar.getValue().contains("${{")) {
+        } else if (node instanceof YamlNode.Sequence s) {
+            s.items().forEach(this::visit);
+        } else if (node instanceof YamlNode.Scalar scalar && scalar.value().contains("${{")) {
             scan(scalar);
         }
     }
 
-    private void scan(ScalarNode scalar) {
-        int from = offset(scalar.getStartMark());
-        int to = Math.min(text.length(), offset(scalar.getEndMark()));
+    private void scan(YamlNode.Scalar scalar) {
+        int from = Math.min(text.length(), scalar.location().start());
+        int to = Math.min(text.length(), scalar.location().end());
         for (int at = text.indexOf("${{", from); at >= 0 && at < to; at = text.indexOf("${{", at + 3)) {
             if (Substitution.isUnterminated(text, at, to)) {
                 int line = lineOf(at);
@@ -71,23 +67,6 @@ final class TemplateSyntax {
                         Substitution.describeUnterminated(text.substring(0, to), at));
             }
         }
-    }
-
-    /** A mark's offset in the text, from its line and column (SnakeYAML's index counts code points). */
-    private int offset(Mark mark) {
-        if (mark == null || mark.getLine() >= lineStarts.length) {
-            return text.length();
-        }
-        int lineStart = lineStarts[mark.getLine()];
-        return Math.min(
-                text.length(),
-                text.offsetByCodePoints(
-                        lineStart,
-                        Math.min(mark.getColumn(), text.codePointCount(lineStart, lineEnd(mark.getLine())))));
-    }
-
-    private int lineEnd(int line) {
-        return line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length();
     }
 
     private int lineOf(int offset) {

@@ -1,11 +1,12 @@
 package dev.kiln.recipe.internal;
 
+import dev.kiln.content.yaml.YamlNode;
+import dev.kiln.content.yaml.YamlReader;
 import dev.kiln.recipe.UpdateSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads the {@code update} block (recipes.md section 9). */
 final class UpdateReader {
@@ -26,37 +27,37 @@ final class UpdateReader {
             "oci",
             "version_data");
 
-    private final NodeReader r;
+    private final YamlReader r;
 
-    UpdateReader(NodeReader r) {
+    UpdateReader(YamlReader r) {
         this.r = r;
     }
 
-    UpdateSpec update(Node node) {
-        if (NodeReader.isNull(node)) {
+    UpdateSpec update(YamlNode node) {
+        if (YamlNode.isNull(node)) {
             return null;
         }
         String p = "update";
-        Map<String, Node> m = r.mapping(node, p, KEYS);
+        Map<String, YamlNode> m = r.mapping(node, p, KEYS);
         // melange treats a missing 'enabled' as false; 24 Wolfi recipes rely on that.
         List<UpdateSpec.VersionTransform> transforms = new ArrayList<>();
-        List<Node> vt = r.sequence(m.get("version-transform"), p + ".version-transform");
+        List<YamlNode> vt = r.sequence(m.get("version-transform"), p + ".version-transform");
         for (int i = 0; i < vt.size(); i++) {
             String q = p + ".version-transform[" + i + "]";
-            Map<String, Node> t = r.mapping(vt.get(i), q, Set.of("match", "replace"));
+            Map<String, YamlNode> t = r.mapping(vt.get(i), q, Set.of("match", "replace"));
             transforms.add(new UpdateSpec.VersionTransform(
                     r.string(t.get("match"), q + ".match", ""), r.string(t.get("replace"), q + ".replace", "")));
         }
         UpdateSpec.Schedule schedule = null;
         if (m.containsKey("schedule")) {
-            Map<String, Node> s = r.mapping(m.get("schedule"), p + ".schedule", Set.of("period", "reason"));
+            Map<String, YamlNode> s = r.mapping(m.get("schedule"), p + ".schedule", Set.of("period", "reason"));
             String period = r.string(s.get("period"), p + ".schedule.period");
             schedule = new UpdateSpec.Schedule(period, r.string(s.get("reason"), p + ".schedule.reason"));
         }
         UpdateSpec.ReleaseMonitor rm = null;
         if (m.containsKey("release-monitor")) {
             String q = p + ".release-monitor";
-            Map<String, Node> x = r.mapping(
+            Map<String, YamlNode> x = r.mapping(
                     m.get("release-monitor"),
                     q,
                     Set.of(
@@ -81,7 +82,7 @@ final class UpdateReader {
         UpdateSpec.GitHubMonitor gh = null;
         if (m.containsKey("github")) {
             String q = p + ".github";
-            Map<String, Node> x = r.mapping(
+            Map<String, YamlNode> x = r.mapping(
                     m.get("github"),
                     q,
                     Set.of(
@@ -108,7 +109,7 @@ final class UpdateReader {
         UpdateSpec.GitMonitor git = null;
         if (m.containsKey("git")) {
             String q = p + ".git";
-            Map<String, Node> x = r.mapping(
+            Map<String, YamlNode> x = r.mapping(
                     m.get("git"),
                     q,
                     Set.of("strip-prefix", "strip-suffix", "tag-filter-prefix", "tag-filter-contains"));
@@ -121,7 +122,7 @@ final class UpdateReader {
         UpdateSpec.OciMonitor oci = null;
         if (m.containsKey("oci")) {
             String q = p + ".oci";
-            Map<String, Node> x = r.mapping(
+            Map<String, YamlNode> x = r.mapping(
                     m.get("oci"),
                     q,
                     Set.of("identifier", "strip-prefix", "strip-suffix", "tag-filter-prefix", "tag-filter-contains"));

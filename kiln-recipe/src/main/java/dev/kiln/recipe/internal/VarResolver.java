@@ -1,6 +1,6 @@
 package dev.kiln.recipe.internal;
 
-import dev.kiln.recipe.Problem;
+import dev.kiln.content.Problem;
 import dev.kiln.recipe.SourceMap;
 import dev.kiln.recipe.VarTransform;
 import java.util.ArrayList;
