@@ -2,6 +2,10 @@ package dev.kiln.image;
 
 import dev.kiln.apk.ApkException;
 import dev.kiln.apk.Dependency;
+import dev.kiln.content.yaml.YamlNode;
+import dev.kiln.content.yaml.YamlReader;
+import dev.kiln.content.yaml.YamlSyntaxException;
+import dev.kiln.content.yaml.YamlTree;
 import dev.kiln.image.ImageSpec.Accounts;
 import dev.kiln.image.ImageSpec.BaseImage;
 import dev.kiln.image.ImageSpec.Certificates;
@@ -16,24 +20,14 @@ import dev.kiln.image.ImageSpec.User;
 import dev.kiln.oci.OciException;
 import dev.kiln.oci.Platform;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Loads apko image configurations strictly: an unknown key, a wrong type or a bad value is an
@@ -43,11 +37,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ImageSpecLoader {
     private static final int MAX_INCLUDE_DEPTH = 8;
 
-    private final Path file;
-    private final List<String> problems = new ArrayList<>();
+    private final YamlReader reader;
 
     private ImageSpecLoader(Path file) {
-        this.file = file;
+        this.reader = new YamlReader(file.toString(), "the image config");
     }
 
     public static ImageSpec load(Path file) {
@@ -62,19 +55,23 @@ public final class ImageSpecLoader {
             throw new ImageException("image config " + file + ": cannot read: " + e.getMessage(), e);
         }
         ImageSpecLoader loader = new ImageSpecLoader(file);
-        Node root;
+        YamlNode root;
         try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
-        } catch (RuntimeException e) {
-            throw new ImageException("image config " + file + ": invalid YAML: " + e.getMessage(), e);
+            root = YamlTree.compose(file.toString(), text);
+        } catch (YamlSyntaxException e) {
+            throw new ImageException("image config " + e.problem(), e);
         }
         if (root == null) {
             throw new ImageException("image config " + file + " is empty");
         }
         String[] include = new String[1];
         ImageSpec spec = loader.spec(root, include);
-        if (!loader.problems.isEmpty()) {
-            throw new ImageException(String.join("\n", loader.problems));
+        if (!loader.reader.problems().isEmpty()) {
+            throw new ImageException(String.join(
+                    "\n",
+                    loader.reader.problems().stream()
+                            .map(p -> "image config " + p)
+                            .toList()));
         }
         if (include[0] != null) {
             if (depth >= MAX_INCLUDE_DEPTH) {
@@ -105,17 +102,12 @@ public final class ImageSpecLoader {
                 + "' not found beside the config or in its parent directories");
     }
 
-    private String at(Node n) {
-        return file + ":" + (n.getStartMark().getLine() + 1) + ":"
-                + (n.getStartMark().getColumn() + 1);
+    private void problem(YamlNode n, String message) {
+        reader.error(n, message);
     }
 
-    private void problem(Node n, String message) {
-        problems.add("image config " + at(n) + ": " + message);
-    }
-
-    private ImageSpec spec(Node root, String[] include) {
-        Map<String, Node> m = mapping(
+    private ImageSpec spec(YamlNode root, String[] include) {
+        Map<String, YamlNode> m = mapping(
                 root,
                 "the image config",
                 Set.of(
@@ -158,11 +150,11 @@ public final class ImageSpecLoader {
                 certificates(m.get("certificates")));
     }
 
-    private Contents contents(Node n) {
-        if (n == null) {
+    private Contents contents(YamlNode n) {
+        if (YamlNode.isNull(n)) {
             return null;
         }
-        Map<String, Node> m = mapping(
+        Map<String, YamlNode> m = mapping(
                 n,
                 "contents",
                 Set.of(
@@ -175,7 +167,7 @@ public final class ImageSpecLoader {
                         "baseimage"));
         BaseImage base = null;
         if (m.get("baseimage") != null) {
-            Map<String, Node> b = mapping(m.get("baseimage"), "contents.baseimage", Set.of("image", "apkindex"));
+            Map<String, YamlNode> b = mapping(m.get("baseimage"), "contents.baseimage", Set.of("image", "apkindex"));
             base = new BaseImage(
                     scalar(b.get("image"), "baseimage.image"), scalar(b.get("apkindex"), "baseimage.apkindex"));
         }
@@ -189,7 +181,7 @@ public final class ImageSpecLoader {
                 base);
     }
 
-    private String packageAtom(Node n) {
+    private String packageAtom(YamlNode n) {
         String atom = scalar(n, "contents.packages");
         if (atom != null) {
             try {
@@ -204,8 +196,8 @@ public final class ImageSpecLoader {
         return atom;
     }
 
-    private NamedContent named(Node n, String what) {
-        Map<String, Node> m = mapping(n, what + " entry", Set.of("name", "content"));
+    private NamedContent named(YamlNode n, String what) {
+        Map<String, YamlNode> m = mapping(n, what + " entry", Set.of("name", "content"));
         String name = required(n, m, "name", what);
         String content = required(n, m, "content", what);
         if (name != null && (name.contains("/") || name.startsWith("."))) {
@@ -214,11 +206,11 @@ public final class ImageSpecLoader {
         return new NamedContent(name, content);
     }
 
-    private Entrypoint entrypoint(Node n) {
-        if (n == null) {
+    private Entrypoint entrypoint(YamlNode n) {
+        if (YamlNode.isNull(n)) {
             return null;
         }
-        Map<String, Node> m = mapping(n, "entrypoint", Set.of("type", "command", "shell-fragment", "services"));
+        Map<String, YamlNode> m = mapping(n, "entrypoint", Set.of("type", "command", "shell-fragment", "services"));
         String type = scalar(m.get("type"), "entrypoint.type");
         if (type != null && !type.equals("service-bundle")) {
             problem(m.get("type"), "entrypoint.type must be 'service-bundle', got '" + type + "'");
@@ -235,13 +227,13 @@ public final class ImageSpecLoader {
         return new Entrypoint(type, command, fragment, services);
     }
 
-    private Accounts accounts(Node n) {
-        if (n == null) {
+    private Accounts accounts(YamlNode n) {
+        if (YamlNode.isNull(n)) {
             return null;
         }
-        Map<String, Node> m = mapping(n, "accounts", Set.of("users", "groups", "run-as"));
+        Map<String, YamlNode> m = mapping(n, "accounts", Set.of("users", "groups", "run-as"));
         List<User> users = list(m.get("users"), "accounts.users", u -> {
-            Map<String, Node> um =
+            Map<String, YamlNode> um =
                     mapping(u, "accounts.users entry", Set.of("username", "uid", "gid", "shell", "homedir"));
             String name = required(u, um, "username", "accounts.users");
             Long uid = number(um.get("uid"), "accounts.users uid");
@@ -256,7 +248,7 @@ public final class ImageSpecLoader {
                     scalar(um.get("homedir"), "accounts.users homedir"));
         });
         List<Group> groups = list(m.get("groups"), "accounts.groups", g -> {
-            Map<String, Node> gm = mapping(g, "accounts.groups entry", Set.of("groupname", "gid", "members"));
+            Map<String, YamlNode> gm = mapping(g, "accounts.groups entry", Set.of("groupname", "gid", "members"));
             String name = required(g, gm, "groupname", "accounts.groups");
             Long gid = number(gm.get("gid"), "accounts.groups gid");
             if (gid == null) {
@@ -267,8 +259,8 @@ public final class ImageSpecLoader {
         return new Accounts(users, groups, scalar(m.get("run-as"), "accounts.run-as"));
     }
 
-    private PathEntry pathEntry(Node n) {
-        Map<String, Node> m =
+    private PathEntry pathEntry(YamlNode n) {
+        Map<String, YamlNode> m =
                 mapping(n, "paths entry", Set.of("path", "type", "uid", "gid", "permissions", "source", "recursive"));
         String path = required(n, m, "path", "paths");
         String typeText = required(n, m, "type", "paths");
@@ -302,7 +294,7 @@ public final class ImageSpecLoader {
                 bool(m.get("recursive"), "paths recursive"));
     }
 
-    private Integer permissions(Node n) {
+    private Integer permissions(YamlNode n) {
         String text = scalar(n, "paths permissions");
         if (text == null) {
             return null;
@@ -326,7 +318,7 @@ public final class ImageSpecLoader {
         }
     }
 
-    private String arch(Node n) {
+    private String arch(YamlNode n) {
         String text = scalar(n, "archs");
         if (text == null) {
             return null;
@@ -339,11 +331,11 @@ public final class ImageSpecLoader {
         }
     }
 
-    private Layering layering(Node n) {
-        if (n == null) {
+    private Layering layering(YamlNode n) {
+        if (YamlNode.isNull(n)) {
             return null;
         }
-        Map<String, Node> m = mapping(n, "layering", Set.of("strategy", "budget"));
+        Map<String, YamlNode> m = mapping(n, "layering", Set.of("strategy", "budget"));
         String strategy = scalar(m.get("strategy"), "layering.strategy");
         if (strategy != null && !strategy.equals("origin")) {
             problem(m.get("strategy"), "layering.strategy must be 'origin', got '" + strategy + "'");
@@ -355,7 +347,7 @@ public final class ImageSpecLoader {
         return new Layering(strategy == null ? "origin" : strategy, budget == null ? 10 : budget.intValue());
     }
 
-    private String format(Node n) {
+    private String format(YamlNode n) {
         String f = scalar(n, "format");
         if (f != null && !f.equals("tar")) {
             problem(n, "format must be 'tar' (erofs is not supported), got '" + f + "'");
@@ -363,42 +355,23 @@ public final class ImageSpecLoader {
         return f;
     }
 
-    private Certificates certificates(Node n) {
-        if (n == null) {
+    private Certificates certificates(YamlNode n) {
+        if (YamlNode.isNull(n)) {
             return null;
         }
-        Map<String, Node> m = mapping(n, "certificates", Set.of("additional", "providers"));
+        Map<String, YamlNode> m = mapping(n, "certificates", Set.of("additional", "providers"));
         return new Certificates(
                 list(m.get("additional"), "certificates.additional", x -> named(x, "certificates.additional")),
                 strings(m.get("providers"), "certificates.providers"));
     }
 
-    // ---- node helpers ----
+    // ---- the shared strict reader, with this loader's names for the places it reads ----
 
-    private Map<String, Node> mapping(Node n, String what, Set<String> allowed) {
-        Map<String, Node> out = new LinkedHashMap<>();
-        if (!(n instanceof MappingNode mn)) {
-            problem(n, what + " must be a mapping, found " + kind(n));
-            return out;
-        }
-        for (NodeTuple t : mn.getValue()) {
-            if (!(t.getKeyNode() instanceof ScalarNode k)) {
-                problem(t.getKeyNode(), what + ": keys must be plain strings");
-                continue;
-            }
-            if (!allowed.contains(k.getValue())) {
-                problem(
-                        k,
-                        "unknown key '" + k.getValue() + "' in " + what + "; expected one of "
-                                + allowed.stream().sorted().toList());
-            } else if (out.put(k.getValue(), t.getValueNode()) != null) {
-                problem(k, "key '" + k.getValue() + "' appears twice in " + what);
-            }
-        }
-        return out;
+    private Map<String, YamlNode> mapping(YamlNode n, String what, Set<String> allowed) {
+        return reader.mapping(n, what, allowed);
     }
 
-    private String required(Node parent, Map<String, Node> m, String key, String what) {
+    private String required(YamlNode parent, Map<String, YamlNode> m, String key, String what) {
         String v = scalar(m.get(key), what + " " + key);
         if (v == null || v.isEmpty()) {
             problem(parent, what + " entry needs '" + key + "'");
@@ -406,55 +379,25 @@ public final class ImageSpecLoader {
         return v;
     }
 
-    private String scalar(Node n, String what) {
-        if (n == null) {
-            return null;
-        }
-        if (n instanceof ScalarNode s) {
-            return s.getTag().getValue().endsWith(":null") ? null : s.getValue();
-        }
-        problem(n, what + " must be a scalar, found " + kind(n));
-        return null;
+    private String scalar(YamlNode n, String what) {
+        return reader.string(n, what);
     }
 
-    private Long number(Node n, String what) {
-        String s = scalar(n, what);
-        if (s == null) {
-            return null;
-        }
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            problem(n, what + " must be an integer, got '" + s + "'");
-            return null;
-        }
+    private Long number(YamlNode n, String what) {
+        return reader.integer(n, what);
     }
 
-    private boolean bool(Node n, String what) {
-        String s = scalar(n, what);
-        if (s == null) {
-            return false;
-        }
-        if (!s.equals("true") && !s.equals("false")) {
-            problem(n, what + " must be true or false, got '" + s + "'");
-        }
-        return s.equals("true");
+    private boolean bool(YamlNode n, String what) {
+        return reader.bool(n, what, false);
     }
 
-    private List<String> strings(Node n, String what) {
-        return list(n, what, x -> scalar(x, what));
+    private List<String> strings(YamlNode n, String what) {
+        return reader.strings(n, what);
     }
 
-    private <T> List<T> list(Node n, String what, Function<Node, T> item) {
+    private <T> List<T> list(YamlNode n, String what, Function<YamlNode, T> item) {
         List<T> out = new ArrayList<>();
-        if (n == null || (n instanceof ScalarNode s && s.getTag().getValue().endsWith(":null"))) {
-            return out;
-        }
-        if (!(n instanceof SequenceNode seq)) {
-            problem(n, what + " must be a list, found " + kind(n));
-            return out;
-        }
-        for (Node x : seq.getValue()) {
+        for (YamlNode x : reader.sequence(n, what)) {
             T v = item.apply(x);
             if (v != null) {
                 out.add(v);
@@ -463,30 +406,7 @@ public final class ImageSpecLoader {
         return out;
     }
 
-    private Map<String, String> stringMap(Node n, String what) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (n == null) {
-            return out;
-        }
-        if (!(n instanceof MappingNode mn)) {
-            problem(n, what + " must be a mapping, found " + kind(n));
-            return out;
-        }
-        Set<String> seen = new HashSet<>();
-        for (NodeTuple t : mn.getValue()) {
-            String k = scalar(t.getKeyNode(), what + " key");
-            String v = scalar(t.getValueNode(), what + " value");
-            if (k != null && !seen.add(k)) {
-                problem(t.getKeyNode(), "key '" + k + "' appears twice in " + what);
-            }
-            if (k != null) {
-                out.put(k, v == null ? "" : v);
-            }
-        }
-        return out;
-    }
-
-    private static String kind(Node n) {
-        return n instanceof MappingNode ? "a mapping" : n instanceof SequenceNode ? "a list" : "a scalar";
+    private Map<String, String> stringMap(YamlNode n, String what) {
+        return reader.stringMap(n, what);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,9 +69,30 @@ class ImageSpecLoaderTest {
                 """);
         assertThatThrownBy(() -> ImageSpecLoader.load(f))
                 .hasMessageContaining(f + ":3:7: package 'hello>=x.y'")
-                .hasMessageContaining(f + ":4:3: unknown key 'pakages' in contents")
+                .hasMessageContaining(f + ":4:3: unknown key 'pakages' in 'contents' (expected one of: ")
                 .hasMessageContaining(f + ":5:9: unknown architecture 'sparc'")
                 .hasMessageContaining("paths path 'relative' must be absolute")
                 .hasMessageContaining(":9:18: paths permissions must be an octal mode");
+    }
+
+    @Test
+    void mergeKeysAreResolvedAsApkoResolvesThem() throws Exception {
+        Path f = tmp.resolve("merge.yaml");
+        Files.writeString(f, """
+                environment: &common
+                  LANG: C.UTF-8
+                  TZ: UTC
+                annotations:
+                  <<: *common
+                  TZ: Europe/Paris
+                  org.opencontainers.image.title: hello
+                """);
+        ImageSpec spec = ImageSpecLoader.load(f);
+        assertThat(spec.environment()).containsExactly(Map.entry("LANG", "C.UTF-8"), Map.entry("TZ", "UTC"));
+        assertThat(spec.annotations())
+                .containsExactly(
+                        Map.entry("LANG", "C.UTF-8"),
+                        Map.entry("TZ", "Europe/Paris"),
+                        Map.entry("org.opencontainers.image.title", "hello"));
     }
 }
