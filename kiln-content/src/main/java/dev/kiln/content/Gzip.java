@@ -1,5 +1,6 @@
 package dev.kiln.content;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Deterministic gzip: one member per {@link #compressing} stream, header mtime 0, no file name,
@@ -40,6 +42,27 @@ public final class Gzip {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** True when {@code head} starts with the gzip magic bytes (RFC 1952 §2.3.1): how Kiln tells a gzip stream. */
+    public static boolean isGzip(byte[] head) {
+        return head.length > 1 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+    }
+
+    /** True when the stream's next bytes are the gzip magic; the stream is left where it was. */
+    public static boolean isGzip(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        byte[] head = {(byte) in.read(), (byte) in.read()};
+        in.reset();
+        return isGzip(head);
+    }
+
+    /**
+     * The stream's content, decompressed (every member) when it is gzip and as is otherwise: a layer's media
+     * type may not say (Docker archives, some registries), its first bytes do.
+     */
+    public static InputStream decompressingIfGzip(BufferedInputStream in) throws IOException {
+        return isGzip(in) ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
     /** Decompresses all members of {@code gz} and concatenates their content. */

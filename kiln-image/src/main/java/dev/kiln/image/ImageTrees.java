@@ -2,64 +2,54 @@ package dev.kiln.image;
 
 import dev.kiln.apk.FileNode;
 import dev.kiln.apk.FileTree;
-import dev.kiln.content.GzipMemberReader;
 import dev.kiln.content.TarHeader;
-import dev.kiln.content.TarReader;
 import dev.kiln.oci.Blob;
-import dev.kiln.oci.MediaTypes;
+import dev.kiln.oci.LayerStack;
+import dev.kiln.oci.OciException;
 import dev.kiln.oci.OciImage;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Reads an image's layers back into a {@link FileTree}, applying whiteouts, so existing images can be inspected. */
+/**
+ * Reads an image's layers back into a {@link FileTree} so existing images can be inspected: the layers are
+ * flattened by {@link LayerStack} (whiteouts as the OCI image spec says), then each path becomes a node.
+ */
 public final class ImageTrees {
     private ImageTrees() {}
 
     public static FileTree read(OciImage image) {
-        FileTree tree = new FileTree();
-        for (Blob layer : image.layers()) {
-            try (InputStream raw = new BufferedInputStream(layer.open())) {
-                InputStream tarStream = raw;
-                GzipMemberReader gz = null;
-                if (MediaTypes.isGzipLayer(layer.descriptor().mediaType())) {
-                    gz = new GzipMemberReader(raw);
-                    gz.hasNextMember();
-                    tarStream = gz.nextMember(null);
-                }
-                TarReader tar = new TarReader(tarStream);
-                for (TarHeader h; (h = tar.next()) != null; ) {
-                    apply(tree, tar, h);
-                }
-            } catch (IOException | RuntimeException e) {
-                throw new ImageException(
-                        "cannot read layer " + layer.descriptor().digest() + ": " + e.getMessage(), e);
-            }
+        List<LayerStack.Source> layers =
+                image.layers().stream().map(ImageTrees::source).toList();
+        Map<String, LayerStack.Entry> entries;
+        try {
+            entries = LayerStack.flatten(layers);
+        } catch (OciException e) {
+            throw new ImageException("cannot read image: " + e.getMessage(), e);
         }
+        FileTree tree = new FileTree();
+        entries.values().forEach(e -> tree.put(node(e)));
         return tree;
     }
 
-    private static void apply(FileTree tree, TarReader tar, TarHeader h) throws IOException {
-        String path = FileTree.normalize(h.name());
-        if (path.isEmpty()) {
-            return;
-        }
-        String base = path.substring(path.lastIndexOf('/') + 1);
-        String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
-        if (base.equals(".wh..wh..opq")) {
-            tree.subtree(dir).stream()
-                    .filter(n -> !n.path().equals(dir))
-                    .toList()
-                    .forEach(n -> tree.remove(n.path()));
-            return;
-        }
-        if (base.startsWith(".wh.")) {
-            String victim = (dir.isEmpty() ? "" : dir + "/") + base.substring(4);
-            tree.subtree(victim).forEach(n -> tree.remove(n.path()));
-            return;
-        }
+    private static LayerStack.Source source(Blob layer) {
+        return new LayerStack.Source() {
+            @Override
+            public InputStream open() throws IOException {
+                return layer.open();
+            }
+
+            @Override
+            public String describe() {
+                return layer.descriptor().digest().toString();
+            }
+        };
+    }
+
+    private static FileNode node(LayerStack.Entry e) {
+        TarHeader h = e.header();
         Map<String, byte[]> xattrs = new LinkedHashMap<>();
         h.paxRecords().forEach((k, v) -> {
             if (k.startsWith("SCHILY.xattr.")) {
@@ -67,23 +57,22 @@ public final class ImageTrees {
             }
         });
         FileNode.Kind kind = FileNode.Kind.of(h.type());
-        byte[] content = kind == FileNode.Kind.FILE ? tar.readContent() : null;
         String link = h.linkName().isEmpty()
                 ? null
-                : kind == FileNode.Kind.HARDLINK ? FileTree.normalize(h.linkName()) : h.linkName();
-        tree.put(new FileNode(
-                path,
+                : kind == FileNode.Kind.HARDLINK ? LayerStack.normalize(h.linkName()) : h.linkName();
+        return new FileNode(
+                e.path(),
                 kind,
                 h.mode(),
                 h.uid(),
                 h.gid(),
                 h.mtime(),
-                content,
+                kind == FileNode.Kind.FILE ? e.content() : null,
                 link,
                 xattrs,
                 null,
                 null,
                 h.devMajor(),
-                h.devMinor()));
+                h.devMinor());
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.content.AtomicFiles;
 import dev.kiln.content.Digest;
+import dev.kiln.content.Gzip;
 import dev.kiln.content.TarWriter;
 import dev.kiln.oci.internal.ArchiveEntries;
 import dev.kiln.oci.internal.OciJson;
@@ -106,7 +107,7 @@ public final class DockerArchive implements ImageSink {
             List<Blob> layers = new ArrayList<>();
             for (String name : OciJson.optStrings(e, "Layers")) {
                 byte[] layer = required(files, name);
-                boolean gzip = layer.length > 1 && (layer[0] & 0xff) == 0x1f && (layer[1] & 0xff) == 0x8b;
+                boolean gzip = Gzip.isGzip(layer);
                 layers.add(Blob.of(gzip ? MediaTypes.OCI_LAYER_GZIP : MediaTypes.OCI_LAYER, layer));
             }
             Descriptor configDescriptor = Descriptor.of(MediaTypes.OCI_CONFIG, config);

@@ -1,6 +1,7 @@
 package dev.kiln.vuln.image;
 
 import dev.kiln.content.ContentException;
+import dev.kiln.content.Gzip;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarReader;
 import dev.kiln.oci.ImageReference;
@@ -8,7 +9,6 @@ import dev.kiln.oci.OciException;
 import dev.kiln.vuln.VulnException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -124,12 +124,8 @@ public sealed interface ImageSource {
 
     /** A tar holding {@code oci-layout} is an OCI archive, one holding {@code manifest.json} a Docker archive. */
     private static ImageSource sniff(Path file) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            in.mark(2);
-            int a = in.read();
-            int b = in.read();
-            in.reset();
-            if (a == 0x1f && b == 0x8b) {
+        try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            if (Gzip.isGzip(in)) {
                 return new LayerTar(file);
             }
             boolean dockerManifest = false;

@@ -1,23 +1,23 @@
 package dev.kiln.vuln.image;
 
 import dev.kiln.content.Digest;
+import dev.kiln.content.Gzip;
 import dev.kiln.content.Hashing;
+import dev.kiln.oci.LayerStack;
 import dev.kiln.oci.distribution.IoSupplier;
-import dev.kiln.vuln.inventory.Rootfs;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A layer stream that counts its stored and unpacked bytes and checks the stored digest. Closing it reads
  * the rest of the stream first: a tar reader stops at the end-of-archive blocks, but the digest and the
  * unpacked size cover every byte.
  */
-final class MeasuredLayer implements Rootfs.LayerSource {
+final class MeasuredLayer implements LayerStack.Source {
     private final String name;
     private final Digest expected;
     private final IoSupplier<InputStream> stored;
@@ -57,7 +57,7 @@ final class MeasuredLayer implements Rootfs.LayerSource {
             buffered.close();
             throw new IOException(name + " is zstd-compressed, which Kiln does not read yet");
         }
-        InputStream plain = a == 0x1f && b == 0x8b ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+        InputStream plain = Gzip.decompressingIfGzip(buffered);
         return new Counting(plain, null) {
             @Override
             public int read(byte[] buf, int off, int len) throws IOException {

@@ -1,14 +1,11 @@
 package dev.kiln.vuln.inventory;
 
-import dev.kiln.content.ContentException;
 import dev.kiln.content.TarHeader;
-import dev.kiln.content.TarReader;
 import dev.kiln.content.TarType;
+import dev.kiln.oci.LayerStack;
+import dev.kiln.oci.OciException;
 import dev.kiln.vuln.VulnException;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,14 +15,15 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A read-only view of an image's root filesystem, built from an unpacked directory or from layer tar
@@ -33,17 +31,6 @@ import java.util.zip.GZIPInputStream;
  * are resolved inside the view (an absolute link never escapes to the host).
  */
 public final class Rootfs {
-    /** Supplies one layer's tar stream (plain or gzip-compressed); called once. */
-    @FunctionalInterface
-    public interface LayerSource {
-        InputStream open() throws IOException;
-
-        /** How errors name this layer, e.g. by its digest; empty when there is nothing better than its position. */
-        default String describe() {
-            return "";
-        }
-    }
-
     enum Kind {
         FILE,
         DIRECTORY,
@@ -53,8 +40,6 @@ public final class Rootfs {
 
     private record Node(Kind kind, int mode, long size, long mtime, String link, byte[] content, Path hostFile) {}
 
-    private static final String WHITEOUT = ".wh.";
-    private static final String OPAQUE = ".wh..wh..opq";
     private static final int MAX_LINKS = 40;
 
     private final NavigableMap<String, Node> nodes;
@@ -124,89 +109,43 @@ public final class Rootfs {
         return new Rootfs(nodes);
     }
 
-    public static Rootfs ofLayers(List<LayerSource> layers) {
-        return ofLayers(layers, Rootfs::interestingNode);
-    }
-
-    private static boolean interestingNode(Node n, String path) {
-        return interesting(path, n.mode, n.size);
+    public static Rootfs ofLayers(List<? extends LayerStack.Source> layers) {
+        return ofLayers(layers, (h, path) -> interesting(path, h.mode(), h.size()));
     }
 
     /**
-     * Applies layers in order. Within a layer, its whiteouts apply to the layers below it first (OCI image
-     * spec, layer.md "Whiteouts"), then its entries are added. Only contents that {@code keep} selects are
-     * held in memory.
+     * The layers flattened by {@link LayerStack} (OCI whiteouts, hard links sharing their target); only the
+     * contents that {@code keep} selects are held in memory.
      */
-    static Rootfs ofLayers(List<LayerSource> layers, java.util.function.BiPredicate<Node, String> keep) {
-        NavigableMap<String, Node> nodes = new TreeMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            List<Map.Entry<String, Node>> added = new ArrayList<>();
-            List<String> whiteouts = new ArrayList<>();
-            List<String> opaque = new ArrayList<>();
-            List<String[]> hardlinks = new ArrayList<>();
-            try (InputStream raw = new BufferedInputStream(layers.get(i).open(), 1 << 16)) {
-                TarReader tar = new TarReader(gunzipIfNeeded(raw));
-                for (TarHeader h; (h = tar.next()) != null; ) {
-                    String path = normalize(h.name());
-                    if (path.isEmpty()) {
-                        continue;
-                    }
-                    String parent = parent(path);
-                    String name = path.substring(path.lastIndexOf('/') + 1);
-                    if (name.equals(OPAQUE)) {
-                        opaque.add(parent);
-                    } else if (name.startsWith(WHITEOUT)) {
-                        whiteouts.add(join(parent, name.substring(WHITEOUT.length())));
-                    } else if (h.type() == TarType.HARDLINK) {
-                        hardlinks.add(new String[] {path, normalize(h.linkName())});
-                    } else {
-                        Kind kind = switch (h.type()) {
-                            case FILE -> Kind.FILE;
-                            case DIRECTORY -> Kind.DIRECTORY;
-                            case SYMLINK -> Kind.SYMLINK;
-                            default -> Kind.OTHER;
-                        };
-                        Node n = new Node(
-                                kind,
-                                h.mode(),
-                                h.size(),
-                                h.mtime(),
-                                kind == Kind.SYMLINK ? h.linkName() : null,
-                                null,
-                                null);
-                        if (kind == Kind.FILE && keep.test(n, path)) {
-                            n = new Node(kind, h.mode(), h.size(), h.mtime(), null, tar.readContent(), null);
-                        }
-                        added.add(Map.entry(path, n));
-                    }
-                }
-            } catch (IOException | ContentException | UncheckedIOException e) {
-                String what = layers.get(i).describe();
-                throw new VulnException(
-                        "layer " + (i + 1) + " of " + layers.size() + (what.isEmpty() ? "" : " (" + what + ")")
-                                + " is corrupt or unreadable: " + e.getMessage(),
-                        e);
-            }
-            opaque.forEach(dir -> removeBelow(nodes, dir));
-            whiteouts.forEach(p -> {
-                nodes.remove(p);
-                removeBelow(nodes, p);
-            });
-            for (Map.Entry<String, Node> e : added) {
-                Node old = nodes.get(e.getKey());
-                if (old != null && old.kind == Kind.DIRECTORY && e.getValue().kind != Kind.DIRECTORY) {
-                    removeBelow(nodes, e.getKey());
-                }
-                nodes.put(e.getKey(), e.getValue());
-            }
-            for (String[] link : hardlinks) {
-                Node target = nodes.get(link[1]);
-                if (target != null) {
-                    nodes.put(link[0], target);
-                }
-            }
+    static Rootfs ofLayers(List<? extends LayerStack.Source> layers, BiPredicate<TarHeader, String> keep) {
+        NavigableMap<String, LayerStack.Entry> entries;
+        try {
+            entries = LayerStack.flatten(layers, keep);
+        } catch (OciException e) {
+            throw new VulnException(e.getMessage(), e);
         }
+        NavigableMap<String, Node> nodes = new TreeMap<>();
+        Map<LayerStack.Entry, Node> shared = new IdentityHashMap<>();
+        entries.forEach((path, e) -> {
+            if (e.header().type() != TarType.HARDLINK) {
+                nodes.put(path, shared.computeIfAbsent(e, Rootfs::node));
+            } else if (e.linkTarget() != null) {
+                nodes.put(path, shared.computeIfAbsent(e.linkTarget(), Rootfs::node));
+            }
+        });
         return new Rootfs(nodes);
+    }
+
+    private static Node node(LayerStack.Entry e) {
+        TarHeader h = e.header();
+        Kind kind = switch (h.type()) {
+            case FILE -> Kind.FILE;
+            case DIRECTORY -> Kind.DIRECTORY;
+            case SYMLINK -> Kind.SYMLINK;
+            default -> Kind.OTHER;
+        };
+        return new Node(
+                kind, h.mode(), h.size(), h.mtime(), kind == Kind.SYMLINK ? h.linkName() : null, e.content(), null);
     }
 
     /** Regular files, sorted. */
@@ -325,32 +264,8 @@ public final class Rootfs {
         nodes.subMap(prefix, true, prefix + Character.MAX_VALUE, false).clear();
     }
 
-    private static InputStream gunzipIfNeeded(InputStream in) throws IOException {
-        in.mark(2);
-        int a = in.read();
-        int b = in.read();
-        in.reset();
-        return a == 0x1f && b == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
-    }
-
     static String normalize(String name) {
-        String p = name;
-        while (p.startsWith("./") || p.startsWith("/")) {
-            p = p.substring(p.startsWith("./") ? 2 : 1);
-        }
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        return p.equals(".") ? "" : p;
-    }
-
-    private static String parent(String path) {
-        int slash = path.lastIndexOf('/');
-        return slash < 0 ? "" : path.substring(0, slash);
-    }
-
-    private static String join(String dir, String name) {
-        return dir.isEmpty() ? name : dir + "/" + name;
+        return LayerStack.normalize(name);
     }
 
     private static String rel(Path root, Path p) {
