@@ -152,34 +152,29 @@ public final class YamlReader {
 
     /** A non-negative integer ({@code _} separators allowed); null when absent or bad (after reporting it). */
     public Long unsigned(YamlNode node, String path) {
+        return number(node, path, true);
+    }
+
+    /** An integer, possibly negative; null when absent or bad (after reporting it). */
+    public Long integer(YamlNode node, String path) {
+        return number(node, path, false);
+    }
+
+    private Long number(YamlNode node, String path, boolean unsigned) {
         String s = string(node, path);
         if (s == null) {
             return null;
         }
         try {
             long v = Long.parseLong(s.replace("_", "").trim());
-            if (v >= 0) {
+            if (!unsigned || v >= 0) {
                 return v;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        error(node, path + ": expected an unsigned integer, found '" + s + "'");
+        error(node, path + ": expected " + (unsigned ? "an unsigned integer" : "an integer") + ", found '" + s + "'");
         return null;
-    }
-
-    /** An integer, possibly negative; null when absent or bad (after reporting it). */
-    public Long integer(YamlNode node, String path) {
-        String s = string(node, path);
-        if (s == null) {
-            return null;
-        }
-        try {
-            return Long.parseLong(s.replace("_", "").trim());
-        } catch (NumberFormatException e) {
-            error(node, path + ": expected an integer, found '" + s + "'");
-            return null;
-        }
     }
 
     /** A sequence's items; an empty list for a null node or a node of another kind (after reporting it). */
