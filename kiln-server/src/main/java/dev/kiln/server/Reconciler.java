@@ -161,20 +161,32 @@ public final class Reconciler {
             throw e;
         } finally {
             state.finishRun(runId, status, summary);
+            // the web catalog's live activity reloads on this to show the run's record
+            listener.onEvent(ReconcileEvent.of(
+                    "finished",
+                    "==> run " + runId + " " + status.name().toLowerCase(java.util.Locale.ROOT) + ": " + summary,
+                    "run",
+                    runId,
+                    "status",
+                    status.name(),
+                    "summary",
+                    summary));
         }
     }
 
     private Report run(long runId, Request request) {
+        // created up front: image configs name its public half as their keyring
         SigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
-        // the image key also signs each package's provenance; loaded once, when anything may be built or signed
-        dev.kiln.attest.SigningKey imageKey = SigningKeys.imageKey(settings, listener);
+        // Decrypted on first use, at most once: a run with nothing to build or sign needs no image key (its
+        // scrypt alone took a tenth of a second of a nothing-to-do `kiln up`). It also signs package provenance.
+        Once<dev.kiln.attest.SigningKey> imageKey = new Once<>(() -> SigningKeys.imageKey(settings, listener));
         Rebuilder rebuilder = recording(
                 runId,
                 UpdatePorts.rebuilder(
                         new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
                         settings.pipelineDirs(),
                         settings.arch(),
-                        recipe -> buildOptions(packageKey, imageKey)));
+                        recipe -> buildOptions(packageKey, imageKey.get())));
 
         List<String> problems = new ArrayList<>();
         UpdateRun.Report updates = null;
@@ -208,6 +220,9 @@ public final class Reconciler {
                     packages.add(outcome);
                 }
             }
+        }
+        if (!request.stages().isEmpty() && !request.recipes().isEmpty()) {
+            recordPackageFacts(request.recipes());
         }
         List<ImageOutcome> images = new ArrayList<>();
         String imagesSkipped = null;
@@ -352,8 +367,9 @@ public final class Reconciler {
      * Builds and pushes every image; with an image key, signs each pushed image and attests its SBOM
      * and SLSA provenance (both storage layouts), and signs again only what changed or was never signed.
      */
-    private List<ImageOutcome> reconcileImages(long runId, Request request, dev.kiln.attest.SigningKey imageKey) {
+    private List<ImageOutcome> reconcileImages(long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey) {
         RegistryClient client = new RegistryClient(http, request.registry().credentials());
+        ImageScans scans = new ImageScans(ImageScans.sources(settings, clock), client, clock);
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
         List<ImageOutcome> outcomes = new ArrayList<>();
         for (Path config : request.images()) {
@@ -371,13 +387,14 @@ public final class Reconciler {
             ImageReference digestRef = result.digestReferences().get(0);
             boolean signed = false;
             List<Attestation> attestations = ImageProvenance.attestations(result.build(), config, name);
-            if (imageKey != null
+            if (settings.imageKey() != null
                     && (result.changed()
                             || client.referrers(digestRef, result.indexDigest(), null)
                                     .isEmpty())) {
                 listener.onEvent(ReconcileEvent.of(
                         "phase", "==> signing " + digestRef, "package", name, "message", "signing " + digestRef));
-                ImageAttestations.signAndAttest(client, result, attestations, imageKey, settings.signingClock(clock));
+                ImageAttestations.signAndAttest(
+                        client, result, attestations, imageKey.get(), settings.signingClock(clock));
                 signed = true;
             }
             state.recordImage(
@@ -388,9 +405,100 @@ public final class Reconciler {
                     result.changed(),
                     signed,
                     ImageAttestations.contents(result.build(), attestations));
+            scan(name, config, digestRef, result.indexDigest().toString(), result.changed(), scans);
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
         return outcomes;
+    }
+
+    /**
+     * Scans the published image (and compares it with its conventional counterpart, when one is named) unless
+     * the same digest was scanned after the scan data last changed: advisories move while images stay put.
+     */
+    private void scan(
+            String name, Path config, ImageReference digestRef, String digest, boolean changed, ImageScans scans) {
+        Records.ImageScan last = changed ? null : state.imageScan(digest);
+        if (last != null && !last.scannedAt().isBefore(scanDataChangedAt(config, name))) {
+            return;
+        }
+        listener.onEvent(ReconcileEvent.of(
+                "phase", "==> scanning " + digestRef, "package", name, "message", "scanning " + digestRef));
+        ImageScans.Result result = scans.scan(digestRef, config, name);
+        Records.CveCounts c = result.scan().counts();
+        state.recordScan(digest, result.scan());
+        if (result.comparison() != null) {
+            state.recordComparison(digest, result.comparison());
+        }
+        listener.onEvent(ReconcileEvent.of(
+                "scan",
+                String.format(
+                        "  %s: %d CVEs (critical %d, high %d, medium %d, low %d, unknown %d)",
+                        name, c.total(), c.critical(), c.high(), c.medium(), c.low(), c.unknown()),
+                "package",
+                name,
+                "critical",
+                c.critical(),
+                "high",
+                c.high(),
+                "medium",
+                c.medium(),
+                "low",
+                c.low(),
+                "unknown",
+                c.unknown()));
+    }
+
+    /** When the advisories, OSV records or the image's comparison file last changed (the newest file time). */
+    private Instant scanDataChangedAt(Path config, String name) {
+        Instant newest = Instant.EPOCH;
+        List<Path> roots = new ArrayList<>();
+        roots.add(config.toAbsolutePath().resolveSibling(name + ImageScans.COMPARE_SUFFIX));
+        if (settings.advisories() != null) {
+            roots.add(settings.advisories());
+        }
+        if (settings.osv() != null) {
+            roots.add(settings.osv());
+        }
+        for (Path root : roots) {
+            if (!Files.exists(root)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Instant t = Files.getLastModifiedTime(f).toInstant();
+                    newest = t.isAfter(newest) ? t : newest;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + root, e);
+            }
+        }
+        return newest;
+    }
+
+    /** Records each recipe's dependents and carried patches, for the package pages. */
+    private void recordPackageFacts(List<Path> recipes) {
+        PackageFacts facts = PackageFacts.of(recipes, settings, clock);
+        state.recordPackageFacts(facts.dependents().keySet(), facts.dependents(), facts.patches());
+    }
+
+    /** A value computed on first use, at most once. */
+    private static final class Once<T> implements java.util.function.Supplier<T> {
+        private final java.util.function.Supplier<T> compute;
+        private boolean done;
+        private T value;
+
+        Once(java.util.function.Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public synchronized T get() {
+            if (!done) {
+                value = compute.get();
+                done = true;
+            }
+            return value;
+        }
     }
 
     /** Every build of the run goes through here, so each one is recorded with its inputs, outputs, time and log. */

@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param pipelineDirs    extra pipeline definitions for recipes
  * @param upstreams       where upstream monitors ask and how bumps apply patches
  * @param database        the state store: a {@code jdbc:} URL (SQLite by default, under the state directory)
+ * @param advisories      the advisory documents (or a feed compiled from them) images are scanned against;
+ *                        {@code CATALOG/advisories} by default, used when it exists
+ * @param osv             OSV records images are scanned against too (a store, a directory of files or one
+ *                        file); {@code CATALOG/osv} by default, used when it exists
  * @param environment     the process environment the sandbox and monitors are given (the world is injected)
  */
 public record Settings(
@@ -40,6 +44,8 @@ public record Settings(
         List<Path> pipelineDirs,
         Upstreams upstreams,
         String database,
+        Path advisories,
+        Path osv,
         Map<String, String> environment) {
 
     /** Where upstream monitors look, and the patch program bumps use. */
@@ -72,7 +78,8 @@ public record Settings(
                 + arch
                 + ", sourceDateEpoch=" + sourceDateEpoch + ", packageKey=" + packageKey + ", imageKey=" + imageKey
                 + ", pipelineDirs=" + pipelineDirs + ", upstreams=" + upstreams + ", database="
-                + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + "]";
+                + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + ", advisories=" + advisories
+                + ", osv=" + osv + "]";
     }
 
     public Path cacheDir() {
@@ -150,6 +157,8 @@ public record Settings(
         private List<Path> pipelineDirs = List.of();
         private Upstreams upstreams;
         private String database;
+        private Path advisories;
+        private Path osv;
 
         private Builder() {}
 
@@ -214,14 +223,27 @@ public record Settings(
             return this;
         }
 
+        /** The advisory documents or compiled feed to scan images against; null for {@code CATALOG/advisories}. */
+        public Builder advisories(Path path) {
+            this.advisories = path;
+            return this;
+        }
+
+        /** OSV records to scan images against; null for {@code CATALOG/osv}. */
+        public Builder osv(Path path) {
+            this.osv = path;
+            return this;
+        }
+
         public Settings build(Map<String, String> env) {
             Path state = stateDir != null ? stateDir : Path.of(".kiln");
             Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Settings.sourceDateEpoch(env);
             Path images = unsignedImages ? null : imageKey != null ? imageKey : state.resolve("keys/image.key");
+            Path catalogDir = catalog != null ? catalog : Path.of("examples");
             return new Settings(
                     state,
                     repository != null ? repository : Path.of("packages"),
-                    catalog != null ? catalog : Path.of("examples"),
+                    catalogDir,
                     arch != null ? arch : hostArch(),
                     epoch,
                     packageKey != null ? packageKey : state.resolve("keys/kiln.rsa"),
@@ -230,6 +252,8 @@ public record Settings(
                     pipelineDirs,
                     upstreams,
                     DatabaseUrl.jdbc(database, state),
+                    advisories != null ? advisories : catalogDir.resolve("advisories"),
+                    osv != null ? osv : catalogDir.resolve("osv"),
                     env);
         }
     }
