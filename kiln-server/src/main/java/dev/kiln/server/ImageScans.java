@@ -154,7 +154,7 @@ final class ImageScans {
         if (target.contains("://")) {
             return target;
         }
-        for (String prefix : List.of("oci-archive:", "docker-archive:", "oci:")) {
+        for (String prefix : List.of("oci-archive:", "docker-archive:", "oci:", "dir:")) {
             if (target.startsWith(prefix)) {
                 return prefix + dir.resolve(target.substring(prefix.length()));
             }

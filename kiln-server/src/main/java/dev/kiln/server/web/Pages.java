@@ -351,9 +351,9 @@ final class Pages {
                 .append(c.other().packages())
                 .append(", ")
                 .append(c.own().cves())
-                .append(" CVEs against ")
+                .append(" against ")
                 .append(c.other().cves())
-                .append(".</p>")
+                .append(" CVEs.</p>")
                 .append(SizeChart.svg(image, c));
     }
 

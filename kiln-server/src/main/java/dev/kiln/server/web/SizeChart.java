@@ -32,7 +32,8 @@ final class SizeChart {
                 new Row("uncompressed", c.comparedWith(), c.other().uncompressedSize(), OTHER_COLOUR));
         long max = Math.max(1, rows.stream().mapToLong(Row::bytes).max().orElse(1));
         int plot = WIDTH - LABEL - 90;
-        int height = 2 * (2 * BAR + GAP) + GROUP_GAP + 2 * 20;
+        // two groups, each a heading line and two bars
+        int height = 2 * (20 + 2 * (BAR + GAP)) + GROUP_GAP;
         StringBuilder b = new StringBuilder()
                 .append("<svg id=\"size-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
                 .append(WIDTH)
