@@ -241,21 +241,9 @@ public final class Reconciler {
         return new Report(runId, problems, updates, packages, images, imagesSkipped);
     }
 
-    /** The build options of every build this reconciler starts: one place, one set of defaults. */
+    /** The build options of every build this reconciler starts: the settings' own, with its listener. */
     private BuildOptions buildOptions(SigningKey packageKey, dev.kiln.attest.SigningKey imageKey) {
-        BuildOptions options = new BuildOptions(
-                settings.arch(),
-                settings.repository(),
-                settings.cacheDir(),
-                settings.workDir(),
-                settings.logDir(),
-                packageKey,
-                settings.buildEpoch(),
-                "kiln",
-                false,
-                false,
-                null,
-                listener.asBuildListener());
+        BuildOptions options = settings.buildOptions(packageKey, listener.asBuildListener());
         return imageKey == null ? options : options.withAttestKey(imageKey);
     }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
  * honoured {@code SOURCE_DATE_EPOCH}, the other did not).
  *
  * @param stateDir        cache, logs, workspaces, keys, registry storage and the state database
+ * @param cacheDir        the source cache ({@code STATE/cache} unless set)
  * @param repository      package repository root; packages land in {@code repository/ARCH/}
  * @param catalog         catalog directory with {@code recipes/} and {@code images/}
  * @param arch            APK architecture built and published
@@ -34,6 +35,7 @@ import java.util.Objects;
  */
 public record Settings(
         Path stateDir,
+        Path cacheDir,
         Path repository,
         Path catalog,
         String arch,
@@ -48,6 +50,9 @@ public record Settings(
         Path osv,
         Map<String, String> environment) {
 
+    /** The namespace of packages, their purls and SBOMs. */
+    public static final String NAMESPACE = "kiln";
+
     /** Where upstream monitors look, and the patch program bumps use. */
     public record Upstreams(String githubApi, String releaseMonitoringApi, String patch) {
         public static final Upstreams DEFAULT =
@@ -56,6 +61,7 @@ public record Settings(
 
     public Settings {
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(cacheDir, "cacheDir");
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(arch, "arch");
@@ -74,16 +80,13 @@ public record Settings(
     /** Without the environment, the passphrase or the database's credentials: settings get logged, secrets must not. */
     @Override
     public String toString() {
-        return "Settings[stateDir=" + stateDir + ", repository=" + repository + ", catalog=" + catalog + ", arch="
+        return "Settings[stateDir=" + stateDir + ", cacheDir=" + cacheDir + ", repository=" + repository + ", catalog="
+                + catalog + ", arch="
                 + arch
                 + ", sourceDateEpoch=" + sourceDateEpoch + ", packageKey=" + packageKey + ", imageKey=" + imageKey
                 + ", pipelineDirs=" + pipelineDirs + ", upstreams=" + upstreams + ", database="
                 + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + ", advisories=" + advisories
                 + ", osv=" + osv + "]";
-    }
-
-    public Path cacheDir() {
-        return stateDir.resolve("cache");
     }
 
     public Path workDir() {
@@ -92,6 +95,29 @@ public record Settings(
 
     public Path logDir() {
         return stateDir.resolve("logs");
+    }
+
+    /**
+     * The options every package build starts from, whichever command asks ({@code kiln build}, {@code kiln up},
+     * {@code kiln update}): this architecture, repository, cache, work, log directories and build epoch, under
+     * the {@code kiln} namespace, online, workspace removed, default limits, no source directory. Commands
+     * change what their flags say with the options' withers.
+     */
+    public dev.kiln.build.BuildOptions buildOptions(
+            dev.kiln.apk.SigningKey packageSigningKey, dev.kiln.build.BuildListener listener) {
+        return new dev.kiln.build.BuildOptions(
+                arch,
+                repository,
+                cacheDir,
+                workDir(),
+                logDir(),
+                packageSigningKey,
+                buildEpoch(),
+                NAMESPACE,
+                false,
+                false,
+                null,
+                listener);
     }
 
     /** The APKINDEX of the built architecture. */
@@ -147,6 +173,7 @@ public record Settings(
      */
     public static final class Builder {
         private Path stateDir;
+        private Path cacheDir;
         private Path repository;
         private Path catalog;
         private String arch;
@@ -164,6 +191,12 @@ public record Settings(
 
         public Builder stateDir(Path dir) {
             this.stateDir = dir;
+            return this;
+        }
+
+        /** The source cache; null for {@code STATE/cache}. */
+        public Builder cacheDir(Path dir) {
+            this.cacheDir = dir;
             return this;
         }
 
@@ -242,6 +275,7 @@ public record Settings(
             Path catalogDir = catalog != null ? catalog : Path.of("examples");
             return new Settings(
                     state,
+                    cacheDir != null ? cacheDir : state.resolve("cache"),
                     repository != null ? repository : Path.of("packages"),
                     catalogDir,
                     arch != null ? arch : hostArch(),
