@@ -1,7 +1,6 @@
 package dev.kiln.server;
 
 import dev.kiln.apk.ApkIndex;
-import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.SigningKey;
 import dev.kiln.attest.Attestation;
@@ -342,8 +341,8 @@ public final class Reconciler {
             if (!Files.isRegularFile(apk)) {
                 return false;
             }
-            ApkPackage read = ApkReader.read(apk);
-            byte[] embedded = read.controlFiles().get(".melange.yaml");
+            // the control streams only: the data is not unpacked to learn what the package was made from
+            byte[] embedded = ApkReader.controlFiles(apk).get(".melange.yaml");
             if (embedded == null || !Arrays.equals(embedded, compiled)) {
                 return false;
             }
