@@ -58,6 +58,8 @@ public final class StateStore implements AutoCloseable {
                 if (file.getParent() != null) {
                     java.nio.file.Files.createDirectories(file.getParent());
                 }
+                SqliteNativeLibrary.useCopyUnder(
+                        file.toAbsolutePath().getParent().resolve("lib"));
             }
             c = DriverManager.getConnection(jdbcUrl);
             if (dialect == Dialect.SQLITE) {
