@@ -3,6 +3,7 @@ package dev.kiln.server;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.RegistryClient;
 import dev.kiln.server.state.Records;
+import dev.kiln.server.state.StateStore;
 import dev.kiln.vuln.compare.ImageFacts;
 import dev.kiln.vuln.image.ImageLoader;
 import dev.kiln.vuln.image.ImageSource;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,13 +40,20 @@ final class ImageScans {
     /** What the stage found; {@code comparison} is null when none is configured. */
     record Result(Records.ImageScan scan, Records.Comparison comparison) {}
 
+    private final Settings settings;
     private final ScanSources sources;
     private final ImageLoader loader;
+    private final StateStore state;
+    private final ReconcileListener listener;
     private final Clock clock;
 
-    ImageScans(ScanSources sources, RegistryClient client, Clock clock) {
-        this.sources = sources;
+    /** Loads the scan data of {@code settings} once, for every image of a run. */
+    ImageScans(Settings settings, RegistryClient client, StateStore state, ReconcileListener listener, Clock clock) {
+        this.settings = settings;
+        this.sources = sources(settings, clock);
         this.loader = new ImageLoader(client);
+        this.state = state;
+        this.listener = listener;
         this.clock = clock;
     }
 
@@ -60,7 +69,79 @@ final class ImageScans {
                 clock);
     }
 
-    Result scan(ImageReference digestRef, Path config, String name) {
+    /**
+     * Scans the published image (and compares it with its conventional counterpart, when one is named) unless
+     * the same digest was scanned after the scan data last changed: advisories move while images stay put.
+     */
+    void scan(String name, Path config, ImageReference digestRef, String digest, boolean changed) {
+        Records.ImageScan last = changed ? null : state.imageScan(digest);
+        if (last != null && !last.scannedAt().isBefore(scanDataChangedAt(config, name))) {
+            return;
+        }
+        listener.onEvent(ReconcileEvent.of(
+                "phase", "==> scanning " + digestRef, "package", name, "message", "scanning " + digestRef));
+        Result result;
+        try {
+            result = inspect(digestRef, config, name);
+        } catch (RuntimeException e) {
+            // the image is published and signed; a scan that cannot run (a comparison image that is not there,
+            // unreadable advisories) is reported, and the next run tries again since nothing was recorded
+            String message = "scan of " + name + " failed: " + e.getMessage();
+            listener.onEvent(ReconcileEvent.of("error", message, "package", name, "message", message));
+            return;
+        }
+        Records.CveCounts c = result.scan().counts();
+        state.recordScan(digest, result.scan());
+        if (result.comparison() != null) {
+            state.recordComparison(digest, result.comparison());
+        }
+        listener.onEvent(ReconcileEvent.of(
+                "scan",
+                String.format(
+                        "  %s: %d CVEs (critical %d, high %d, medium %d, low %d, unknown %d)",
+                        name, c.total(), c.critical(), c.high(), c.medium(), c.low(), c.unknown()),
+                "package",
+                name,
+                "critical",
+                c.critical(),
+                "high",
+                c.high(),
+                "medium",
+                c.medium(),
+                "low",
+                c.low(),
+                "unknown",
+                c.unknown()));
+    }
+
+    /** When the advisories, OSV records or the image's comparison file last changed (the newest file time). */
+    private Instant scanDataChangedAt(Path config, String name) {
+        Instant newest = Instant.EPOCH;
+        List<Path> roots = new ArrayList<>();
+        roots.add(config.toAbsolutePath().resolveSibling(name + COMPARE_SUFFIX));
+        if (settings.advisories() != null) {
+            roots.add(settings.advisories());
+        }
+        if (settings.osv() != null) {
+            roots.add(settings.osv());
+        }
+        for (Path root : roots) {
+            if (!Files.exists(root)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Instant t = Files.getLastModifiedTime(f).toInstant();
+                    newest = t.isAfter(newest) ? t : newest;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + root, e);
+            }
+        }
+        return newest;
+    }
+
+    private Result inspect(ImageReference digestRef, Path config, String name) {
         LoadedImage image = loader.load(new ImageSource.Registry(digestRef), null);
         Inventory inventory = Inventories.of(image.rootfs());
         ScanReport report = sources.scan(digestRef.toString(), inventory, List.of());

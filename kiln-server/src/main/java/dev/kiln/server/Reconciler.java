@@ -356,7 +356,7 @@ public final class Reconciler {
      */
     private List<ImageOutcome> reconcileImages(long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey) {
         RegistryClient client = new RegistryClient(http, request.registry().credentials());
-        ImageScans scans = new ImageScans(ImageScans.sources(settings, clock), client, clock);
+        ImageScans scans = new ImageScans(settings, client, state, listener, clock);
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
         List<ImageOutcome> outcomes = new ArrayList<>();
         for (Path config : request.images()) {
@@ -392,74 +392,10 @@ public final class Reconciler {
                     result.changed(),
                     signed,
                     ImageAttestations.contents(result.build(), attestations));
-            scan(name, config, digestRef, result.indexDigest().toString(), result.changed(), scans);
+            scans.scan(name, config, digestRef, result.indexDigest().toString(), result.changed());
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
         return outcomes;
-    }
-
-    /**
-     * Scans the published image (and compares it with its conventional counterpart, when one is named) unless
-     * the same digest was scanned after the scan data last changed: advisories move while images stay put.
-     */
-    private void scan(
-            String name, Path config, ImageReference digestRef, String digest, boolean changed, ImageScans scans) {
-        Records.ImageScan last = changed ? null : state.imageScan(digest);
-        if (last != null && !last.scannedAt().isBefore(scanDataChangedAt(config, name))) {
-            return;
-        }
-        listener.onEvent(ReconcileEvent.of(
-                "phase", "==> scanning " + digestRef, "package", name, "message", "scanning " + digestRef));
-        ImageScans.Result result = scans.scan(digestRef, config, name);
-        Records.CveCounts c = result.scan().counts();
-        state.recordScan(digest, result.scan());
-        if (result.comparison() != null) {
-            state.recordComparison(digest, result.comparison());
-        }
-        listener.onEvent(ReconcileEvent.of(
-                "scan",
-                String.format(
-                        "  %s: %d CVEs (critical %d, high %d, medium %d, low %d, unknown %d)",
-                        name, c.total(), c.critical(), c.high(), c.medium(), c.low(), c.unknown()),
-                "package",
-                name,
-                "critical",
-                c.critical(),
-                "high",
-                c.high(),
-                "medium",
-                c.medium(),
-                "low",
-                c.low(),
-                "unknown",
-                c.unknown()));
-    }
-
-    /** When the advisories, OSV records or the image's comparison file last changed (the newest file time). */
-    private Instant scanDataChangedAt(Path config, String name) {
-        Instant newest = Instant.EPOCH;
-        List<Path> roots = new ArrayList<>();
-        roots.add(config.toAbsolutePath().resolveSibling(name + ImageScans.COMPARE_SUFFIX));
-        if (settings.advisories() != null) {
-            roots.add(settings.advisories());
-        }
-        if (settings.osv() != null) {
-            roots.add(settings.osv());
-        }
-        for (Path root : roots) {
-            if (!Files.exists(root)) {
-                continue;
-            }
-            try (java.util.stream.Stream<Path> files = Files.walk(root)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Instant t = Files.getLastModifiedTime(f).toInstant();
-                    newest = t.isAfter(newest) ? t : newest;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + root, e);
-            }
-        }
-        return newest;
     }
 
     /** Records each recipe's dependents and carried patches, for the package pages. */
