@@ -32,6 +32,31 @@ public final class ApkReader {
 
     private ApkReader() {}
 
+    /**
+     * The control files of {@code apk} ({@code .PKGINFO}, {@code .melange.yaml}, scripts) by name, read from its
+     * first gzip streams without unpacking its data or checking anything: for a question about what a
+     * package was made from, not whether it is intact (use {@link #read} for that).
+     */
+    public static Map<String, byte[]> controlFiles(Path apk) {
+        try (InputStream raw = Files.newInputStream(apk);
+                GzipMemberReader members = new GzipMemberReader(raw)) {
+            if (!members.hasNextMember()) {
+                throw new ApkException("package " + apk + " is empty");
+            }
+            Map<String, byte[]> first =
+                    smallTar(apk, "first", members.nextMember(List.of()).readAllBytes());
+            if (first.isEmpty() || !first.keySet().iterator().next().startsWith(".SIGN.")) {
+                return first;
+            }
+            if (!members.hasNextMember()) {
+                throw new ApkException("package " + apk + " has a signature but no control stream");
+            }
+            return smallTar(apk, "control", members.nextMember(List.of()).readAllBytes());
+        } catch (IOException | ContentException e) {
+            throw new ApkException("cannot read package " + apk + ": " + e.getMessage(), e);
+        }
+    }
+
     public static ApkPackage read(Path apk) {
         MessageDigest fileSha = Hashing.sha256();
         try (InputStream raw = new DigestInputStream(Files.newInputStream(apk), fileSha);

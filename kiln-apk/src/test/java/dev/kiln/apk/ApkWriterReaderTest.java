@@ -92,6 +92,15 @@ class ApkWriterReaderTest {
     }
 
     @Test
+    void controlFilesAloneAreTheSameAsAFullRead() throws IOException {
+        WrittenApk written = writeHello(tmp.resolve("control/hello-2.10-r0.apk"));
+        java.util.Map<String, byte[]> control = ApkReader.controlFiles(written.file());
+        java.util.Map<String, byte[]> full = ApkReader.read(written.file()).controlFiles();
+        assertThat(control.keySet()).isEqualTo(full.keySet()).contains(".PKGINFO");
+        control.forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(full.get(name)));
+    }
+
+    @Test
     void pkginfoIsRenderedInMelangeOrder() throws IOException {
         WrittenApk written = writeHello(tmp.resolve("hello.apk"));
         String text = new String(ApkReader.read(written.file()).controlFiles().get(".PKGINFO"), StandardCharsets.UTF_8);

@@ -128,6 +128,15 @@ public record BuildOptions(
         return copy(c -> c.sourceDir = dir);
     }
 
+    /** Online (sources fetched when missing from the cache) or offline (the cache must hold them). */
+    public BuildOptions withNetwork(boolean online) {
+        return copy(c -> c.offline = !online);
+    }
+
+    public BuildOptions withKeepWorkspace(boolean keep) {
+        return copy(c -> c.keepWorkspace = keep);
+    }
+
     public BuildOptions withLimits(BuildLimits newLimits) {
         return copy(c -> c.limits = newLimits);
     }

@@ -20,6 +20,7 @@ import dev.kiln.sandbox.Preflight;
 import dev.kiln.sandbox.SandboxException;
 import dev.kiln.sandbox.SandboxLimits;
 import dev.kiln.server.ReconcileEvent;
+import dev.kiln.server.Settings;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -168,13 +169,21 @@ final class BuildCommand implements Callable<Integer> {
         }
         BuildLimits limits = limits();
         Preflight.check(System.getenv());
-        ApkSigningKey key = signingKey != null
-                ? KeyFiles.load(signingKey)
-                : KeyFiles.loadOrCreate(Defaults.signingKey(stateDir), out);
+        // the same defaults as kiln up and kiln update run: one Settings, one set of build options
+        Settings settings = Settings.builder()
+                .stateDir(stateDir)
+                .cacheDir(cacheDir)
+                .repository(outDir)
+                .arch(arch)
+                .sourceDateEpoch(sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch())
+                .packageKey(signingKey)
+                .pipelineDirs(pipelineDirs)
+                .unsignedImages(true)
+                .build(System.getenv());
+        ApkSigningKey key =
+                signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(settings.packageKey(), out);
         dev.kiln.attest.SigningKey provenanceKey =
                 attestKey == null ? null : SigningTargets.signingKey(spec, attestKey, passphraseFile);
-        Path cache = cacheDir != null ? cacheDir : stateDir.resolve("cache");
-        Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
         PackageBuilder builder = new PackageBuilder(
                 BubblewrapSandbox.fromEnvironment(System.getenv()),
                 HttpClient.newBuilder()
@@ -185,20 +194,11 @@ final class BuildCommand implements Callable<Integer> {
         for (int i = 0; i < plans.size(); i++) {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
-            BuildOptions options = new BuildOptions(
-                            arch,
-                            outDir,
-                            cache,
-                            stateDir.resolve("work"),
-                            stateDir.resolve("logs"),
-                            key,
-                            epoch == null ? 0 : epoch,
-                            "kiln",
-                            offline,
-                            keepWorkspace,
-                            sourceDirFor(recipeFile, plan),
-                            progress(out),
-                            provenanceKey)
+            BuildOptions options = settings.buildOptions(key, progress(out))
+                    .withNetwork(!offline)
+                    .withKeepWorkspace(keepWorkspace)
+                    .withSourceDir(sourceDirFor(recipeFile, plan))
+                    .withAttestKey(provenanceKey)
                     .withLimits(limits)
                     .withEnvironment(new EnvironmentSources(
                             repositoryAppend,

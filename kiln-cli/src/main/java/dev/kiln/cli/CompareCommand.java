@@ -2,10 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.vuln.compare.ImageComparison;
 import dev.kiln.vuln.compare.ImageFacts;
-import dev.kiln.vuln.image.LoadedImage;
-import dev.kiln.vuln.inventory.Inventories;
-import dev.kiln.vuln.inventory.Inventory;
-import dev.kiln.vuln.match.Matcher;
+import dev.kiln.vuln.match.ScanSources;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,19 +60,14 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Clock clock = Clock.systemUTC();
-        ScanCommand.ScanInputs in = ScanCommand.ScanInputs.load(advisories, secdb, osv, advisoriesDistro, clock);
-        Matcher matcher = new Matcher(in.distro(), in.osv(), List.of());
-        ImageComparison cmp =
-                new ImageComparison(facts(imageA, matcher, in), facts(imageB, matcher, in), clock.instant());
+        ScanSources sources = ScanSources.load(advisories, secdb, osv, advisoriesDistro, clock);
+        ImageComparison cmp = new ImageComparison(
+                ImageFacts.scan(image.load(imageA), sources),
+                ImageFacts.scan(image.load(imageB), sources),
+                clock.instant());
         var out = spec.commandLine().getOut();
         out.print(json ? cmp.jsonText() + "\n" : markdown ? cmp.markdown() : cmp.table());
         out.flush();
         return 0;
-    }
-
-    private ImageFacts facts(String target, Matcher matcher, ScanCommand.ScanInputs in) {
-        LoadedImage loaded = image.load(target);
-        Inventory inv = Inventories.of(loaded.rootfs());
-        return ImageFacts.of(loaded, inv, matcher.scan(target, inv, List.of(), in.updated()));
     }
 }

@@ -1,17 +1,9 @@
 package dev.kiln.cli;
 
-import dev.kiln.vuln.AdvisoryStore;
-import dev.kiln.vuln.feed.OsvRecord;
-import dev.kiln.vuln.feed.OsvStore;
-import dev.kiln.vuln.feed.SecDb;
-import dev.kiln.vuln.inventory.Distro;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
-import dev.kiln.vuln.match.CompiledFeed;
-import dev.kiln.vuln.match.DistroFeed;
-import dev.kiln.vuln.match.Matcher;
-import dev.kiln.vuln.match.OsvIndex;
 import dev.kiln.vuln.match.ScanReport;
+import dev.kiln.vuln.match.ScanSources;
 import dev.kiln.vuln.match.Severity;
 import dev.kiln.vuln.report.ScanReports;
 import dev.kiln.vuln.vex.OpenVex;
@@ -21,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -91,13 +82,14 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Severity threshold = failOn == null ? null : threshold(failOn);
         Clock clock = Clock.systemUTC();
-        ScanInputs in = ScanInputs.load(advisories, secdb, osv, advisoriesDistro, clock);
         List<VexDocument> docs = new ArrayList<>();
         for (Path v : vex) {
             docs.add(OpenVex.parse(Files.readAllBytes(v), v.toString()));
         }
+        ScanSources sources = ScanSources.load(advisories, secdb, osv, advisoriesDistro, clock)
+                .withVex(docs);
         Inventory inv = Inventories.of(image.load(target).rootfs());
-        ScanReport report = new Matcher(in.distro(), in.osv(), docs).scan(target, inv, imagePurls, in.updated());
+        ScanReport report = sources.scan(target, inv, imagePurls);
         String fmt = json ? "json" : format;
         var out = spec.commandLine().getOut();
         switch (fmt) {
@@ -115,41 +107,6 @@ final class ScanCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "--fail-on: expected critical, high, medium, low or unknown, found '" + text + "'", e);
-        }
-    }
-
-    /** The data sources of a scan, loaded once; {@code updated} is the oldest last-import date of the OSV stores. */
-    record ScanInputs(DistroFeed distro, OsvIndex osv, Instant updated) {
-        static ScanInputs load(Path advisories, Path secdb, List<Path> osvSources, Clock clock) throws IOException {
-            return load(advisories, secdb, osvSources, null, clock);
-        }
-
-        static ScanInputs load(Path advisories, Path secdb, List<Path> osvSources, String advisoriesDistro, Clock clock)
-                throws IOException {
-            DistroFeed distro = DistroFeed.empty();
-            if (advisories != null && Files.isRegularFile(advisories)) {
-                distro = CompiledFeed.read(advisories);
-            } else if (advisories != null) {
-                distro = DistroFeed.of(AdvisoryStore.load(advisories, clock));
-            } else if (secdb != null) {
-                distro = DistroFeed.of(SecDb.parse(Files.readAllBytes(secdb), secdb.toString()));
-            }
-            if (advisoriesDistro != null) {
-                try {
-                    distro = distro.describing(Distro.parse(advisoriesDistro));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--advisories-distro: " + e.getMessage(), e);
-                }
-            }
-            List<OsvRecord> records = new ArrayList<>();
-            Instant updated = null; // the matcher adds the distribution feed's date when the feed applies
-            for (Path p : osvSources) {
-                OsvStore store = new OsvStore(p);
-                records.addAll(Files.isDirectory(p) ? store.records() : OsvStore.readAll(p));
-                Instant u = Files.isDirectory(p) ? store.updated().orElse(null) : null;
-                updated = u == null ? updated : updated == null || u.isBefore(updated) ? u : updated;
-            }
-            return new ScanInputs(distro, new OsvIndex(records), updated);
         }
     }
 }

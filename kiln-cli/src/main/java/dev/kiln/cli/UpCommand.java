@@ -97,7 +97,7 @@ final class UpCommand implements Callable<Integer> {
                 .unsignedImages(noSign)
                 .database(database)
                 .build(System.getenv());
-        importSources(out);
+        importSources(out, settings.cacheDir());
 
         Path registryRoot = Files.createDirectories(stateDir.resolve("registry"));
         Credentials credentials = pushCredentials(registryRoot);
@@ -219,14 +219,14 @@ final class UpCommand implements Callable<Integer> {
         return Files.isDirectory(dir) ? CatalogFiles.yamlFiles(dir) : List.of();
     }
 
-    private void importSources(Output out) throws IOException {
+    private void importSources(Output out, Path cacheDir) throws IOException {
         if (!Files.isDirectory(sources)) {
             return;
         }
-        SourceCache cache = new SourceCache(stateDir.resolve("cache"));
+        SourceCache cache = new SourceCache(cacheDir);
         try (Stream<Path> files = Files.list(sources)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                SourceCache.Imported imported = cache.importFile(file);
+                SourceCache.Imported imported = cache.importFileOnce(file);
                 out.progress(
                         "==> source " + file.getFileName() + " sha256:"
                                 + imported.sha256().hex(),

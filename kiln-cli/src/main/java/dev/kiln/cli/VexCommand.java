@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.content.AtomicFiles;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
+import dev.kiln.vuln.match.ScanSources;
 import dev.kiln.vuln.vex.OpenVex;
 import dev.kiln.vuln.vex.VexDocument;
 import dev.kiln.vuln.vex.VexGenerator;
@@ -50,7 +51,7 @@ final class VexCommand implements Callable<Integer> {
         Instant at = epoch != null
                 ? Instant.ofEpochSecond(epoch)
                 : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        ScanCommand.ScanInputs in = ScanCommand.ScanInputs.load(advisories, null, List.of(), clock);
+        ScanSources in = ScanSources.load(advisories, null, List.of(), null, clock);
         Inventory inv = Inventories.of(image.load(target).rootfs());
         VexDocument doc = VexGenerator.generate(inv, in.distro(), imagePurls, author, at);
         byte[] json = OpenVex.toJson(doc);

@@ -1,7 +1,6 @@
 package dev.kiln.server;
 
 import dev.kiln.apk.ApkIndex;
-import dev.kiln.apk.ApkPackage;
 import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.attest.Attestation;
@@ -161,20 +160,32 @@ public final class Reconciler {
             throw e;
         } finally {
             state.finishRun(runId, status, summary);
+            // the web catalog's live activity reloads on this to show the run's record
+            listener.onEvent(ReconcileEvent.of(
+                    "finished",
+                    "==> run " + runId + " " + status.name().toLowerCase(java.util.Locale.ROOT) + ": " + summary,
+                    "run",
+                    runId,
+                    "status",
+                    status.name(),
+                    "summary",
+                    summary));
         }
     }
 
     private Report run(long runId, Request request) {
+        // created up front: image configs name its public half as their keyring
         ApkSigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
-        // the image key also signs each package's provenance; loaded once, when anything may be built or signed
-        dev.kiln.attest.SigningKey imageKey = SigningKeys.imageKey(settings, listener);
+        // Decrypted on first use, at most once: a run with nothing to build or sign needs no image key (its
+        // scrypt alone took a tenth of a second of a nothing-to-do `kiln up`). It also signs package provenance.
+        Once<dev.kiln.attest.SigningKey> imageKey = new Once<>(() -> SigningKeys.imageKey(settings, listener));
         Rebuilder rebuilder = recording(
                 runId,
                 UpdatePorts.rebuilder(
                         new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
                         settings.pipelineDirs(),
                         settings.arch(),
-                        recipe -> buildOptions(packageKey, imageKey)));
+                        recipe -> buildOptions(packageKey, imageKey.get())));
 
         List<String> problems = new ArrayList<>();
         UpdateRun.Report updates = null;
@@ -209,6 +220,9 @@ public final class Reconciler {
                 }
             }
         }
+        if (!request.stages().isEmpty() && !request.recipes().isEmpty()) {
+            recordPackageFacts(request.recipes());
+        }
         List<ImageOutcome> images = new ArrayList<>();
         String imagesSkipped = null;
         if (request.stages().contains(Stage.IMAGES)) {
@@ -226,21 +240,9 @@ public final class Reconciler {
         return new Report(runId, problems, updates, packages, images, imagesSkipped);
     }
 
-    /** The build options of every build this reconciler starts: one place, one set of defaults. */
+    /** The build options of every build this reconciler starts: the settings' own, with its listener. */
     private BuildOptions buildOptions(ApkSigningKey packageKey, dev.kiln.attest.SigningKey imageKey) {
-        BuildOptions options = new BuildOptions(
-                settings.arch(),
-                settings.repository(),
-                settings.cacheDir(),
-                settings.workDir(),
-                settings.logDir(),
-                packageKey,
-                settings.buildEpoch(),
-                "kiln",
-                false,
-                false,
-                null,
-                listener.asBuildListener());
+        BuildOptions options = settings.buildOptions(packageKey, listener.asBuildListener());
         return imageKey == null ? options : options.withAttestKey(imageKey);
     }
 
@@ -339,8 +341,8 @@ public final class Reconciler {
             if (!Files.isRegularFile(apk)) {
                 return false;
             }
-            ApkPackage read = ApkReader.read(apk);
-            byte[] embedded = read.controlFiles().get(".melange.yaml");
+            // the control streams only: the data is not unpacked to learn what the package was made from
+            byte[] embedded = ApkReader.controlFiles(apk).get(".melange.yaml");
             if (embedded == null || !Arrays.equals(embedded, compiled)) {
                 return false;
             }
@@ -352,8 +354,9 @@ public final class Reconciler {
      * Builds and pushes every image; with an image key, signs each pushed image and attests its SBOM
      * and SLSA provenance (both storage layouts), and signs again only what changed or was never signed.
      */
-    private List<ImageOutcome> reconcileImages(long runId, Request request, dev.kiln.attest.SigningKey imageKey) {
+    private List<ImageOutcome> reconcileImages(long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey) {
         RegistryClient client = new RegistryClient(http, request.registry().credentials());
+        ImageScans scans = new ImageScans(settings, client, state, listener, clock);
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
         List<ImageOutcome> outcomes = new ArrayList<>();
         for (Path config : request.images()) {
@@ -371,13 +374,14 @@ public final class Reconciler {
             ImageReference digestRef = result.digestReferences().get(0);
             boolean signed = false;
             List<Attestation> attestations = ImageProvenance.attestations(result.build(), config, name);
-            if (imageKey != null
+            if (settings.imageKey() != null
                     && (result.changed()
                             || client.referrers(digestRef, result.indexDigest(), null)
                                     .isEmpty())) {
                 listener.onEvent(ReconcileEvent.of(
                         "phase", "==> signing " + digestRef, "package", name, "message", "signing " + digestRef));
-                ImageAttestations.signAndAttest(client, result, attestations, imageKey, settings.signingClock(clock));
+                ImageAttestations.signAndAttest(
+                        client, result, attestations, imageKey.get(), settings.signingClock(clock));
                 signed = true;
             }
             state.recordImage(
@@ -388,9 +392,36 @@ public final class Reconciler {
                     result.changed(),
                     signed,
                     ImageAttestations.contents(result.build(), attestations));
+            scans.scan(name, config, digestRef, result.indexDigest().toString(), result.changed());
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
         return outcomes;
+    }
+
+    /** Records each recipe's dependents and carried patches, for the package pages. */
+    private void recordPackageFacts(List<Path> recipes) {
+        PackageFacts facts = PackageFacts.of(recipes, settings, clock);
+        state.recordPackageFacts(facts.dependents().keySet(), facts.dependents(), facts.patches());
+    }
+
+    /** A value computed on first use, at most once. */
+    private static final class Once<T> implements java.util.function.Supplier<T> {
+        private final java.util.function.Supplier<T> compute;
+        private boolean done;
+        private T value;
+
+        Once(java.util.function.Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public synchronized T get() {
+            if (!done) {
+                value = compute.get();
+                done = true;
+            }
+            return value;
+        }
     }
 
     /** Every build of the run goes through here, so each one is recorded with its inputs, outputs, time and log. */

@@ -15,6 +15,7 @@ import java.util.Objects;
  * honoured {@code SOURCE_DATE_EPOCH}, the other did not).
  *
  * @param stateDir        cache, logs, workspaces, keys, registry storage and the state database
+ * @param cacheDir        the source cache ({@code STATE/cache} unless set)
  * @param repository      package repository root; packages land in {@code repository/ARCH/}
  * @param catalog         catalog directory with {@code recipes/} and {@code images/}
  * @param arch            APK architecture built and published
@@ -26,10 +27,15 @@ import java.util.Objects;
  * @param pipelineDirs    extra pipeline definitions for recipes
  * @param upstreams       where upstream monitors ask and how bumps apply patches
  * @param database        the state store: a {@code jdbc:} URL (SQLite by default, under the state directory)
+ * @param advisories      the advisory documents (or a feed compiled from them) images are scanned against;
+ *                        {@code CATALOG/advisories} by default, used when it exists
+ * @param osv             OSV records images are scanned against too (a store, a directory of files or one
+ *                        file); {@code CATALOG/osv} by default, used when it exists
  * @param environment     the process environment the sandbox and monitors are given (the world is injected)
  */
 public record Settings(
         Path stateDir,
+        Path cacheDir,
         Path repository,
         Path catalog,
         String arch,
@@ -40,7 +46,12 @@ public record Settings(
         List<Path> pipelineDirs,
         Upstreams upstreams,
         String database,
+        Path advisories,
+        Path osv,
         Map<String, String> environment) {
+
+    /** The namespace of packages, their purls and SBOMs. */
+    public static final String NAMESPACE = "kiln";
 
     /** Where upstream monitors look, and the patch program bumps use. */
     public record Upstreams(String githubApi, String releaseMonitoringApi, String patch) {
@@ -50,6 +61,7 @@ public record Settings(
 
     public Settings {
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(cacheDir, "cacheDir");
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(arch, "arch");
@@ -68,15 +80,13 @@ public record Settings(
     /** Without the environment, the passphrase or the database's credentials: settings get logged, secrets must not. */
     @Override
     public String toString() {
-        return "Settings[stateDir=" + stateDir + ", repository=" + repository + ", catalog=" + catalog + ", arch="
+        return "Settings[stateDir=" + stateDir + ", cacheDir=" + cacheDir + ", repository=" + repository + ", catalog="
+                + catalog + ", arch="
                 + arch
                 + ", sourceDateEpoch=" + sourceDateEpoch + ", packageKey=" + packageKey + ", imageKey=" + imageKey
                 + ", pipelineDirs=" + pipelineDirs + ", upstreams=" + upstreams + ", database="
-                + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + "]";
-    }
-
-    public Path cacheDir() {
-        return stateDir.resolve("cache");
+                + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + ", advisories=" + advisories
+                + ", osv=" + osv + "]";
     }
 
     public Path workDir() {
@@ -85,6 +95,29 @@ public record Settings(
 
     public Path logDir() {
         return stateDir.resolve("logs");
+    }
+
+    /**
+     * The options every package build starts from, whichever command asks ({@code kiln build}, {@code kiln up},
+     * {@code kiln update}): this architecture, repository, cache, work, log directories and build epoch, under
+     * the {@code kiln} namespace, online, workspace removed, default limits, no source directory. Commands
+     * change what their flags say with the options' withers.
+     */
+    public dev.kiln.build.BuildOptions buildOptions(
+            dev.kiln.apk.ApkSigningKey packageSigningKey, dev.kiln.build.BuildListener listener) {
+        return new dev.kiln.build.BuildOptions(
+                arch,
+                repository,
+                cacheDir,
+                workDir(),
+                logDir(),
+                packageSigningKey,
+                buildEpoch(),
+                NAMESPACE,
+                false,
+                false,
+                null,
+                listener);
     }
 
     /** The APKINDEX of the built architecture. */
@@ -140,6 +173,7 @@ public record Settings(
      */
     public static final class Builder {
         private Path stateDir;
+        private Path cacheDir;
         private Path repository;
         private Path catalog;
         private String arch;
@@ -150,11 +184,19 @@ public record Settings(
         private List<Path> pipelineDirs = List.of();
         private Upstreams upstreams;
         private String database;
+        private Path advisories;
+        private Path osv;
 
         private Builder() {}
 
         public Builder stateDir(Path dir) {
             this.stateDir = dir;
+            return this;
+        }
+
+        /** The source cache; null for {@code STATE/cache}. */
+        public Builder cacheDir(Path dir) {
+            this.cacheDir = dir;
             return this;
         }
 
@@ -214,14 +256,28 @@ public record Settings(
             return this;
         }
 
+        /** The advisory documents or compiled feed to scan images against; null for {@code CATALOG/advisories}. */
+        public Builder advisories(Path path) {
+            this.advisories = path;
+            return this;
+        }
+
+        /** OSV records to scan images against; null for {@code CATALOG/osv}. */
+        public Builder osv(Path path) {
+            this.osv = path;
+            return this;
+        }
+
         public Settings build(Map<String, String> env) {
             Path state = stateDir != null ? stateDir : Path.of(".kiln");
             Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Settings.sourceDateEpoch(env);
             Path images = unsignedImages ? null : imageKey != null ? imageKey : state.resolve("keys/image.key");
+            Path catalogDir = catalog != null ? catalog : Path.of("examples");
             return new Settings(
                     state,
+                    cacheDir != null ? cacheDir : state.resolve("cache"),
                     repository != null ? repository : Path.of("packages"),
-                    catalog != null ? catalog : Path.of("examples"),
+                    catalogDir,
                     arch != null ? arch : hostArch(),
                     epoch,
                     packageKey != null ? packageKey : state.resolve("keys/kiln.rsa"),
@@ -230,6 +286,8 @@ public record Settings(
                     pipelineDirs,
                     upstreams,
                     DatabaseUrl.jdbc(database, state),
+                    advisories != null ? advisories : catalogDir.resolve("advisories"),
+                    osv != null ? osv : catalogDir.resolve("osv"),
                     env);
         }
     }

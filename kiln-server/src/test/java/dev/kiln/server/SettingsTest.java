@@ -70,4 +70,44 @@ class SettingsTest {
         assertThat(Settings.builder().unsignedImages(true).build(Map.of()).imageKey())
                 .isNull();
     }
+
+    @Test
+    void everyCommandBuildsWithTheSameOptions() {
+        dev.kiln.apk.ApkSigningKey key = dev.kiln.apk.ApkSigningKey.generate(2048, "test.rsa");
+        Settings s = Settings.builder()
+                .stateDir(Path.of("/state"))
+                .repository(Path.of("/repo"))
+                .arch("aarch64")
+                .build(Map.of("SOURCE_DATE_EPOCH", "1700000000"));
+        dev.kiln.build.BuildOptions o = s.buildOptions(key, null);
+        assertThat(o.arch()).isEqualTo("aarch64");
+        assertThat(o.repository()).isEqualTo(Path.of("/repo"));
+        assertThat(o.cacheDir()).isEqualTo(Path.of("/state/cache"));
+        assertThat(o.workRoot()).isEqualTo(Path.of("/state/work"));
+        assertThat(o.logDir()).isEqualTo(Path.of("/state/logs"));
+        assertThat(o.sourceDateEpoch()).isEqualTo(1_700_000_000L);
+        assertThat(o.namespace()).isEqualTo("kiln");
+        assertThat(o.offline()).isFalse();
+        assertThat(o.signingKey()).isSameAs(key);
+        assertThat(Settings.builder()
+                        .cacheDir(Path.of("/elsewhere"))
+                        .build(Map.of())
+                        .buildOptions(key, null)
+                        .cacheDir())
+                .isEqualTo(Path.of("/elsewhere"));
+        assertThat(o.withNetwork(false).offline()).isTrue();
+        assertThat(o.withKeepWorkspace(true).keepWorkspace()).isTrue();
+    }
+
+    @Test
+    void scanDataLivesInTheCatalogUnlessSaidOtherwise() {
+        Settings s = Settings.builder().catalog(Path.of("cat")).build(Map.of());
+        assertThat(s.advisories()).isEqualTo(Path.of("cat/advisories"));
+        assertThat(s.osv()).isEqualTo(Path.of("cat/osv"));
+        assertThat(Settings.builder()
+                        .advisories(Path.of("feed.bin"))
+                        .build(Map.of())
+                        .advisories())
+                .isEqualTo(Path.of("feed.bin"));
+    }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.build.source;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.kiln.build.BuildException;
 import dev.kiln.content.Hashing;
 import java.io.IOException;
@@ -42,6 +44,50 @@ public final class SourceCache {
         } catch (IOException e) {
             throw new BuildException("source import " + file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@link #importFile}, unless this same file (same absolute path, size and modification time) was
+     * imported before and both its cache entries are still there: then nothing is read again. {@code kiln up}
+     * imports its upstream-sources folder on every start, and hashing those megabytes twice over was a tenth
+     * of a run with nothing to do. A changed file (size or time) is imported, and so hashed, afresh.
+     */
+    public Imported importFileOnce(Path file) {
+        Path stamp;
+        String identity;
+        try {
+            Path absolute = file.toAbsolutePath().normalize();
+            identity = Files.size(absolute) + " "
+                    + Files.getLastModifiedTime(absolute).toMillis();
+            stamp = root.resolve("imported")
+                    .resolve(Hashing.sha256Hex(absolute.toString().getBytes(UTF_8)));
+            if (Files.isRegularFile(stamp)) {
+                String[] fields = Files.readString(stamp, UTF_8).strip().split(" ");
+                if (fields.length == 4 && identity.equals(fields[0] + " " + fields[1])) {
+                    SourceChecksum s256 = new SourceChecksum("sha256", fields[2]);
+                    SourceChecksum s512 = new SourceChecksum("sha512", fields[3]);
+                    Optional<Path> p256 = find(s256);
+                    if (p256.isPresent() && find(s512).isPresent()) {
+                        return new Imported(p256.get(), Long.parseLong(fields[0]), s256, s512);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new BuildException("source import " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        Imported imported = importFile(file);
+        try {
+            Files.createDirectories(stamp.getParent());
+            Path tmp = Files.createTempFile(stamp.getParent(), "stamp-", ".part");
+            Files.writeString(
+                    tmp,
+                    identity + " " + imported.sha256().hex() + " "
+                            + imported.sha512().hex() + "\n");
+            Files.move(tmp, stamp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BuildException("source import " + file + ": cannot record the import: " + e.getMessage(), e);
+        }
+        return imported;
     }
 
     /**

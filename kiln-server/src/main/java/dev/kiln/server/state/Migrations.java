@@ -19,7 +19,8 @@ import java.util.List;
  */
 final class Migrations {
     /** In order; version N is the N-th file. */
-    static final List<String> FILES = List.of("V1__runs_builds_images_checks.sql", "V2__image_contents.sql");
+    static final List<String> FILES = List.of(
+            "V1__runs_builds_images_checks.sql", "V2__image_contents.sql", "V3__scans_comparisons_package_facts.sql");
 
     private Migrations() {}
 

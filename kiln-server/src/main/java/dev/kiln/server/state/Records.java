@@ -68,9 +68,10 @@ public final class Records {
 
     /**
      * An image as the catalog lists it: its latest publication, when its content last changed, and
-     * whether its current digest was signed (by whichever run pushed it).
+     * whether its current digest was signed (by whichever run pushed it), and its CVE counts (null when its
+     * digest was never scanned).
      */
-    public record CatalogImage(ImagePublication latest, Instant rebuiltAt, boolean signed) {}
+    public record CatalogImage(ImagePublication latest, Instant rebuiltAt, boolean signed, CveCounts cves) {}
 
     /** A package installed in an image, as its index entry names it. */
     public record ImagePackage(String name, String version, String license, String origin) {}
@@ -101,4 +102,68 @@ public final class Records {
             String status,
             String message,
             Instant checkedAt) {}
+
+    /**
+     * CVE counts of an image by severity (grype's levels), as the scan stage found them; the keys are
+     * {@code critical, high, medium, low, unknown}, always all five.
+     */
+    public record CveCounts(int critical, int high, int medium, int low, int unknown) {
+        public static final CveCounts NONE = new CveCounts(0, 0, 0, 0, 0);
+
+        public int total() {
+            return critical + high + medium + low + unknown;
+        }
+    }
+
+    /**
+     * One scan of an image's digest: counts, when the advisories were current (null when unknown), which
+     * sources applied and what the reader must know about coverage (e.g. no source covers its distribution).
+     */
+    public record ImageScan(
+            Instant scannedAt,
+            CveCounts counts,
+            Instant advisoriesAsOf,
+            List<String> sources,
+            List<String> warnings,
+            List<Vulnerability> vulnerabilities) {
+        public ImageScan {
+            sources = List.copyOf(sources);
+            warnings = List.copyOf(warnings);
+            vulnerabilities = List.copyOf(vulnerabilities);
+        }
+    }
+
+    /**
+     * A vulnerability matched to a package of an image. {@code state} is the advisory state ({@code
+     * fixed-available}, {@code pending-upstream-fix}, {@code not-affected}, …); {@code vexStatus} the OpenVEX
+     * status it amounts to ({@code affected}, {@code not_affected}, {@code fixed}, {@code under_investigation});
+     * {@code detail} the justification of a suppressed match, or null.
+     */
+    public record Vulnerability(
+            String id,
+            String packageName,
+            String version,
+            String severity,
+            String fixedVersion,
+            String state,
+            String vexStatus,
+            String detail) {}
+
+    /**
+     * The image beside a conventional one it replaces ({@code comparedWith} names it): sizes in bytes (-1
+     * when unknown), package and CVE counts of each.
+     */
+    public record Comparison(String comparedWith, Side own, Side other) {
+        public record Side(long compressedSize, long uncompressedSize, int packages, int cves) {}
+    }
+
+    /** A package that rebuilds when another changes; {@code direct} when its build environment names it. */
+    public record Dependent(String name, boolean direct) {}
+
+    /** A patch a package carries against its upstream, with the reason its recipe gives. */
+    public record Patch(String patch, String reason, List<String> advisories, Instant since) {
+        public Patch {
+            advisories = List.copyOf(advisories);
+        }
+    }
 }

@@ -58,6 +58,8 @@ public final class StateStore implements AutoCloseable {
                 if (file.getParent() != null) {
                     java.nio.file.Files.createDirectories(file.getParent());
                 }
+                SqliteNativeLibrary.useCopyUnder(
+                        file.toAbsolutePath().getParent().resolve("lib"));
             }
             c = DriverManager.getConnection(jdbcUrl);
             if (dialect == Dialect.SQLITE) {
@@ -217,10 +219,16 @@ public final class StateStore implements AutoCloseable {
             "SELECT p.id, p.run_id, p.image, p.reference, p.digest, p.pushed, p.signed,"
                     + " p.published_at, p.compressed_size, p.package_count,"
                     + " (SELECT MAX(q.published_at) FROM image_publications q WHERE q.image = p.image AND q.pushed = 1),"
-                    + " (SELECT MAX(s.signed) FROM image_publications s WHERE s.digest = p.digest) FROM image_publications p";
+                    + " (SELECT MAX(s.signed) FROM image_publications s WHERE s.digest = p.digest),"
+                    + " sc.critical_count, sc.high_count, sc.medium_count, sc.low_count, sc.unknown_count"
+                    + " FROM image_publications p LEFT JOIN image_scans sc ON sc.digest = p.digest";
 
     private static Records.CatalogImage catalogImage(ResultSet r) throws SQLException {
-        return new Records.CatalogImage(publication(r), instantOrNull(r, 11), r.getInt(12) != 0);
+        int critical = r.getInt(13);
+        Records.CveCounts cves = r.wasNull()
+                ? null
+                : new Records.CveCounts(critical, r.getInt(14), r.getInt(15), r.getInt(16), r.getInt(17));
+        return new Records.CatalogImage(publication(r), instantOrNull(r, 11), r.getInt(12) != 0, cves);
     }
 
     /** The image's versions, newest first: publications that pushed something new. */
@@ -248,6 +256,161 @@ public final class StateStore implements AutoCloseable {
                 digest,
                 kind);
         return found.isEmpty() ? null : found.get(0);
+    }
+
+    /**
+     * Records what a scan of the image with {@code digest} found, replacing an earlier scan of it: the same
+     * digest is scanned again by every run, since advisories change while the image does not.
+     */
+    public synchronized void recordScan(String digest, Records.ImageScan scan) {
+        transaction(() -> {
+            update("DELETE FROM image_vulnerabilities WHERE digest = ?", digest);
+            update("DELETE FROM image_scans WHERE digest = ?", digest);
+            Records.CveCounts c = scan.counts();
+            update(
+                    "INSERT INTO image_scans (digest, scanned_at, critical_count, high_count, medium_count, low_count,"
+                            + " unknown_count, advisories_as_of, sources, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    digest,
+                    scan.scannedAt().toEpochMilli(),
+                    c.critical(),
+                    c.high(),
+                    c.medium(),
+                    c.low(),
+                    c.unknown(),
+                    millisOrNull(scan.advisoriesAsOf()),
+                    String.join("\n", scan.sources()),
+                    String.join("\n", scan.warnings()));
+            for (Records.Vulnerability v : scan.vulnerabilities()) {
+                update(
+                        "INSERT INTO image_vulnerabilities (digest, id, package, version, severity, fixed_version, state,"
+                                + " vex_status, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        digest,
+                        v.id(),
+                        v.packageName(),
+                        v.version(),
+                        v.severity(),
+                        v.fixedVersion(),
+                        v.state(),
+                        v.vexStatus(),
+                        v.detail());
+            }
+            return null;
+        });
+    }
+
+    /** The latest scan of the image with {@code digest}, with its vulnerabilities, or null when never scanned. */
+    public synchronized Records.ImageScan imageScan(String digest) {
+        List<Records.Vulnerability> vulnerabilities = query(
+                "SELECT id, package, version, severity, fixed_version, state, vex_status, detail FROM"
+                        + " image_vulnerabilities WHERE digest = ? ORDER BY package, id",
+                r -> new Records.Vulnerability(
+                        r.getString(1),
+                        r.getString(2),
+                        r.getString(3),
+                        r.getString(4),
+                        r.getString(5),
+                        r.getString(6),
+                        r.getString(7),
+                        r.getString(8)),
+                digest);
+        List<Records.ImageScan> found = query(
+                "SELECT scanned_at, critical_count, high_count, medium_count, low_count, unknown_count,"
+                        + " advisories_as_of, sources, warnings FROM image_scans WHERE digest = ?",
+                r -> new Records.ImageScan(
+                        Instant.ofEpochMilli(r.getLong(1)),
+                        new Records.CveCounts(r.getInt(2), r.getInt(3), r.getInt(4), r.getInt(5), r.getInt(6)),
+                        instantOrNull(r, 7),
+                        lines(r.getString(8)),
+                        lines(r.getString(9)),
+                        vulnerabilities),
+                digest);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** Records the comparison of the image with {@code digest} with a conventional image, replacing an earlier one. */
+    public synchronized void recordComparison(String digest, Records.Comparison comparison) {
+        transaction(() -> {
+            update("DELETE FROM image_comparisons WHERE digest = ?", digest);
+            Records.Comparison.Side own = comparison.own();
+            Records.Comparison.Side other = comparison.other();
+            update(
+                    "INSERT INTO image_comparisons (digest, compared_with, own_compressed, own_uncompressed,"
+                            + " own_packages, own_cves, other_compressed, other_uncompressed, other_packages, other_cves)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    digest,
+                    comparison.comparedWith(),
+                    own.compressedSize(),
+                    own.uncompressedSize(),
+                    own.packages(),
+                    own.cves(),
+                    other.compressedSize(),
+                    other.uncompressedSize(),
+                    other.packages(),
+                    other.cves());
+            return null;
+        });
+    }
+
+    /** The comparison recorded for the image with {@code digest}, or null when none is configured. */
+    public synchronized Records.Comparison comparison(String digest) {
+        List<Records.Comparison> found = query(
+                "SELECT compared_with, own_compressed, own_uncompressed, own_packages, own_cves, other_compressed,"
+                        + " other_uncompressed, other_packages, other_cves FROM image_comparisons WHERE digest = ?",
+                r -> new Records.Comparison(
+                        r.getString(1),
+                        new Records.Comparison.Side(r.getLong(2), r.getLong(3), r.getInt(4), r.getInt(5)),
+                        new Records.Comparison.Side(r.getLong(6), r.getLong(7), r.getInt(8), r.getInt(9))),
+                digest);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /**
+     * Replaces what is known of each package in {@code packages}: the packages that rebuild when it changes
+     * and the patches it carries (a package absent from a map has none).
+     */
+    public synchronized void recordPackageFacts(
+            java.util.Collection<String> packages,
+            java.util.Map<String, List<Records.Dependent>> dependents,
+            java.util.Map<String, List<Records.Patch>> patches) {
+        transaction(() -> {
+            for (String name : packages) {
+                update("DELETE FROM package_dependents WHERE package = ?", name);
+                update("DELETE FROM package_patches WHERE package = ?", name);
+                for (Records.Dependent d : dependents.getOrDefault(name, List.of())) {
+                    update(
+                            "INSERT INTO package_dependents (package, dependent, direct) VALUES (?, ?, ?)",
+                            name,
+                            d.name(),
+                            d.direct() ? 1 : 0);
+                }
+                for (Records.Patch p : patches.getOrDefault(name, List.of())) {
+                    update(
+                            "INSERT INTO package_patches (package, patch, reason, advisories, since) VALUES (?, ?, ?, ?, ?)",
+                            name,
+                            p.patch(),
+                            p.reason(),
+                            String.join("\n", p.advisories()),
+                            millisOrNull(p.since()));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The packages that rebuild when {@code name} changes: direct ones first, each group by name. */
+    public synchronized List<Records.Dependent> dependents(String name) {
+        return query(
+                "SELECT dependent, direct FROM package_dependents WHERE package = ? ORDER BY direct DESC, dependent",
+                r -> new Records.Dependent(r.getString(1), r.getInt(2) != 0),
+                name);
+    }
+
+    /** The patches {@code name} carries, by file name. */
+    public synchronized List<Records.Patch> patches(String name) {
+        return query(
+                "SELECT patch, reason, advisories, since FROM package_patches WHERE package = ? ORDER BY patch",
+                r -> new Records.Patch(r.getString(1), r.getString(2), lines(r.getString(3)), instantOrNull(r, 4)),
+                name);
     }
 
     /** The builds of a package, newest first. */
@@ -518,10 +681,21 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /** A null that PostgreSQL accepts in a BIGINT column (an untyped null binds as text). */
+    private enum NullBigint {
+        VALUE
+    }
+
+    private static Object millisOrNull(Instant t) {
+        return t == null ? NullBigint.VALUE : (Object) t.toEpochMilli();
+    }
+
     private static void bind(PreparedStatement p, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
-            if (a == null) {
+            if (a == NullBigint.VALUE) {
+                p.setNull(i + 1, java.sql.Types.BIGINT);
+            } else if (a == null) {
                 p.setNull(i + 1, java.sql.Types.VARCHAR);
             } else if (a instanceof Long l) {
                 p.setLong(i + 1, l);

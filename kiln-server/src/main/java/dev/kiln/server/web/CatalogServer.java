@@ -51,6 +51,7 @@ public final class CatalogServer implements AutoCloseable {
     private final RecentEvents events;
     private final Path logDir;
     private final Clock clock;
+    private final EventStream stream;
     private Server server;
     private ServerConnector connector;
 
@@ -60,6 +61,7 @@ public final class CatalogServer implements AutoCloseable {
         this.events = events;
         this.logDir = logDir.toAbsolutePath().normalize();
         this.clock = clock;
+        this.stream = new EventStream(events, JSON);
     }
 
     /** Starts listening on {@code host:port} (port 0 picks a free one). */
@@ -96,6 +98,7 @@ public final class CatalogServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stream.close();
         if (server != null) {
             try {
                 server.stop();
@@ -112,6 +115,10 @@ public final class CatalogServer implements AutoCloseable {
                 return;
             }
             String path = Request.getPathInContext(request);
+            if (path.equals(EventStream.PATH)) {
+                stream.serve(request, response, callback);
+                return;
+            }
             Fields query = Request.extractQueryParameters(request);
             Reply reply = route(path, query);
             if (reply == null) {

@@ -30,19 +30,32 @@ final class CatalogViews {
         }
     }
 
-    /** An image page. */
+    /**
+     * An image page; {@code scan} is the latest scan of its digest and {@code comparison} the recorded
+     * comparison with a conventional image (each null when there is none).
+     */
     record Image(
             Records.CatalogImage image,
             List<Records.ImagePublication> history,
             List<Records.ImagePackage> packages,
             boolean hasSbom,
-            boolean hasProvenance) {}
+            boolean hasProvenance,
+            Records.ImageScan scan,
+            Records.Comparison comparison) {}
 
     /**
-     * A package page: its builds, newest first, the images it is in, and what its upstream monitor last
-     * said (null when never checked).
+     * A package page: its builds, newest first, the images it is in, what its upstream monitor last
+     * said (null when never checked), the packages that rebuild when it changes, the images that rebuild
+     * with them (its own included), and the patches it carries against upstream.
      */
-    record PackageView(String name, List<Records.Build> builds, List<String> images, Records.UpstreamCheck upstream) {}
+    record PackageView(
+            String name,
+            List<Records.Build> builds,
+            List<String> images,
+            Records.UpstreamCheck upstream,
+            List<Records.Dependent> dependents,
+            List<String> rebuiltImages,
+            List<Records.Patch> patches) {}
 
     /** A run with what it did. */
     record Run(
@@ -108,7 +121,9 @@ final class CatalogViews {
                 state.imageHistory(name, HISTORY),
                 state.imagePackages(digest),
                 state.imageDocument(digest, Records.Document.SPDX) != null,
-                state.imageDocument(digest, Records.Document.PROVENANCE) != null);
+                state.imageDocument(digest, Records.Document.PROVENANCE) != null,
+                state.imageScan(digest),
+                state.comparison(digest));
     }
 
     /** The latest publication's document of {@code kind}, or null. */
@@ -122,9 +137,13 @@ final class CatalogViews {
         List<Records.Build> builds = state.packageBuilds(name, HISTORY);
         List<String> images = state.imagesWithPackage(name);
         Records.UpstreamCheck upstream = state.latestCheck(name);
-        return builds.isEmpty() && images.isEmpty() && upstream == null
+        List<Records.Dependent> dependents = state.dependents(name);
+        java.util.Set<String> rebuilt = new java.util.TreeSet<>(images);
+        dependents.forEach(d -> rebuilt.addAll(state.imagesWithPackage(d.name())));
+        List<Records.Patch> patches = state.patches(name);
+        return builds.isEmpty() && images.isEmpty() && upstream == null && dependents.isEmpty() && patches.isEmpty()
                 ? null
-                : new PackageView(name, builds, images, upstream);
+                : new PackageView(name, builds, images, upstream, dependents, List.copyOf(rebuilt), patches);
     }
 
     List<Run> activity() {

@@ -8,7 +8,8 @@ import java.time.Instant;
 
 /**
  * Text into HTML, and the frame every page shares: one inline style sheet (the machine may be
- * offline, so nothing is fetched), no script, a layout that reflows on a phone.
+ * offline, so nothing is fetched), no script except the activity page's optional live feed, a layout
+ * that reflows on a phone.
  */
 final class Html {
     private static final String STYLE = """
@@ -20,7 +21,8 @@ final class Html {
             th,td{text-align:left;padding:.35em .6em;border-bottom:1px solid #e3e3e3;vertical-align:top}
             th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
             code,pre{font:13px/1.4 ui-monospace,monospace}pre{background:#fff;border:1px solid #e3e3e3;padding:.6em;overflow:auto}
-            .ok{color:#17733a}.bad{color:#b3261e;font-weight:600}.muted{color:#666}
+            .ok{color:#17733a}.bad{color:#b3261e;font-weight:600}.muted{color:#666}.warn{color:#8a5300}
+            .sev-critical,.sev-high{color:#b3261e;font-weight:600}.sev-medium{color:#8a5300}
             form{margin:.5em 0 1em;display:flex;gap:.5em;flex-wrap:wrap}
             @media (max-width:40em){th.wide,td.wide{display:none}main{padding:.5em}}
             """;
@@ -51,11 +53,16 @@ final class Html {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** The page frame; {@code refreshSeconds} above 0 reloads it (the activity page while a run is going). */
+    /**
+     * The page frame; {@code refreshSeconds} above 0 reloads it when scripts are off (the activity page while
+     * a run is going; with scripts on, its live feed shows the run instead).
+     */
     static String page(String title, int refreshSeconds, String body) {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                + (refreshSeconds > 0 ? "<meta http-equiv=\"refresh\" content=\"" + refreshSeconds + "\">" : "")
+                + (refreshSeconds > 0
+                        ? "<noscript><meta http-equiv=\"refresh\" content=\"" + refreshSeconds + "\"></noscript>"
+                        : "")
                 + "<title>" + escape(title) + " · Kiln</title><style>" + STYLE + "</style></head><body>"
                 + "<header><strong><a href=\"/\">Kiln</a></strong><a href=\"/\">Catalog</a><a href=\"/activity\">Activity</a>"
                 + "<a href=\"/api/images\">API</a></header><main>" + body + "</main></body></html>";

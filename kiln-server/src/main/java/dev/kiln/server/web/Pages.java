@@ -36,7 +36,7 @@ final class Pages {
         }
         b.append(
                         "<table id=\"images\"><thead><tr><th>Image</th><th class=\"wide\">Latest</th><th>Size</th><th>Packages</th>")
-                .append("<th>Rebuilt</th><th>Signed</th></tr></thead><tbody>");
+                .append("<th>CVEs</th><th>Rebuilt</th><th>Signed</th></tr></thead><tbody>");
         for (Records.CatalogImage i : c.page(page)) {
             Records.ImagePublication p = i.latest();
             b.append("<tr><td><a href=\"/images/")
@@ -49,6 +49,8 @@ final class Pages {
                     .append(size(p.compressedSize()))
                     .append("</td><td class=\"n\">")
                     .append(p.packageCount() < 0 ? "?" : p.packageCount())
+                    .append("</td><td class=\"cves\">")
+                    .append(cves(i.cves()))
                     .append("</td><td>")
                     .append(ago(i.rebuiltAt(), now))
                     .append("</td><td>")
@@ -91,7 +93,9 @@ final class Pages {
                 .append(size(p.compressedSize()))
                 .append(" compressed · ")
                 .append(v.packages().size())
-                .append(" packages · rebuilt ")
+                .append(" packages · ")
+                .append(cves(v.image().cves()))
+                .append(" · rebuilt ")
                 .append(ago(v.image().rebuiltAt(), now))
                 .append(" · ")
                 .append(signedMark(v.image().signed()))
@@ -128,7 +132,10 @@ final class Pages {
                     .append(escape(pkg.origin()))
                     .append("</td></tr>");
         }
-        b.append("</tbody></table><h2>History</h2><table id=\"history\"><thead><tr><th>Published</th><th>Digest</th>")
+        b.append("</tbody></table>");
+        vulnerabilities(b, v.scan());
+        comparison(b, p.image(), v.comparison());
+        b.append("<h2>History</h2><table id=\"history\"><thead><tr><th>Published</th><th>Digest</th>")
                 .append("<th>Size</th></tr></thead><tbody>");
         for (Records.ImagePublication h : v.history()) {
             b.append("<tr><td>")
@@ -185,6 +192,8 @@ final class Pages {
                     .append(u.message() == null ? "" : " · " + escape(u.message()))
                     .append("</p>");
         }
+        dependents(b, v);
+        patches(b, v.patches());
         b.append("<h2>Builds</h2>").append(builds(v.builds()));
         return Html.page(v.name(), 0, b.toString());
     }
@@ -193,20 +202,19 @@ final class Pages {
         boolean running = runs.stream().anyMatch(r -> r.run().status() == Records.RunStatus.RUNNING);
         StringBuilder b = new StringBuilder("<h1>Activity</h1>");
         if (running) {
-            b.append("<p class=\"muted\">A run is in progress; this page reloads every 5 seconds.</p>");
+            b.append("<p id=\"running\" class=\"muted\">A run is in progress; its progress appears below as it")
+                    .append(" happens (without scripts, this page reloads every 5 seconds).</p>");
         }
-        if (!events.isEmpty()) {
-            // newest last, as in the terminal; long runs keep only the tail
-            b.append("<h2>Progress</h2><pre id=\"progress\">");
-            for (ReconcileEvent e : events.subList(Math.max(0, events.size() - 40), events.size())) {
-                b.append(
-                                e.kind().equals("error")
-                                        ? "<span class=\"bad\">" + escape(e.text()) + "</span>"
-                                        : escape(e.text()))
-                        .append('\n');
-            }
-            b.append("</pre>");
+        // newest last, as in the terminal; long runs keep only the tail
+        b.append("<h2>Progress</h2><pre id=\"progress\">");
+        for (ReconcileEvent e : events.subList(Math.max(0, events.size() - 40), events.size())) {
+            b.append(
+                            e.kind().equals("error")
+                                    ? "<span class=\"bad\">" + escape(e.text()) + "</span>"
+                                    : escape(e.text()))
+                    .append('\n');
         }
+        b.append("</pre>").append(LIVE_PROGRESS);
         if (runs.isEmpty()) {
             b.append("<p class=\"muted\">Nothing has run yet.</p>");
         }
@@ -233,6 +241,179 @@ final class Pages {
         }
         return Html.page("Activity", running ? 5 : 0, b.toString());
     }
+
+    /** "3 CVEs: 1 high, 2 unknown", "no CVEs", or "not scanned". */
+    static String cves(Records.CveCounts c) {
+        if (c == null) {
+            return "<span class=\"muted\">not scanned</span>";
+        }
+        if (c.total() == 0) {
+            return "<span class=\"ok\">no CVEs</span>";
+        }
+        StringBuilder b = new StringBuilder("<span class=\"")
+                .append(c.critical() + c.high() > 0 ? "bad" : "warn")
+                .append("\">")
+                .append(c.total())
+                .append(c.total() == 1 ? " CVE" : " CVEs")
+                .append("</span>: ");
+        String sep = "";
+        int[] counts = {c.critical(), c.high(), c.medium(), c.low(), c.unknown()};
+        String[] names = {"critical", "high", "medium", "low", "unknown"};
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                b.append(sep)
+                        .append("<span class=\"sev-")
+                        .append(names[i])
+                        .append("\">")
+                        .append(counts[i])
+                        .append(' ')
+                        .append(names[i])
+                        .append("</span>");
+                sep = ", ";
+            }
+        }
+        return b.toString();
+    }
+
+    private static void vulnerabilities(StringBuilder b, Records.ImageScan scan) {
+        b.append("<h2>Vulnerabilities</h2>");
+        if (scan == null) {
+            b.append("<p id=\"scan\" class=\"muted\">Not scanned yet (the next <code>kiln up</code> scans it).</p>");
+            return;
+        }
+        b.append("<p id=\"scan\">")
+                .append(cves(scan.counts()))
+                .append(" · scanned ")
+                .append(scan.scannedAt())
+                .append(" · advisories as of ")
+                .append(
+                        scan.advisoriesAsOf() == null
+                                ? "unknown"
+                                : scan.advisoriesAsOf().toString())
+                .append(" · sources: ")
+                .append(scan.sources().isEmpty() ? "none" : escape(String.join(", ", scan.sources())))
+                .append("</p>");
+        for (String w : scan.warnings()) {
+            b.append("<p class=\"warn\">").append(escape(w)).append("</p>");
+        }
+        if (scan.vulnerabilities().isEmpty()) {
+            return;
+        }
+        b.append("<table id=\"vulnerabilities\"><thead><tr><th>ID</th><th>Package</th><th>Severity</th>")
+                .append(
+                        "<th>Advisory state</th><th>VEX status</th><th class=\"wide\">Fixed in</th></tr></thead><tbody>");
+        for (Records.Vulnerability x : scan.vulnerabilities()) {
+            boolean open = x.vexStatus().equals("affected") || x.vexStatus().equals("under_investigation");
+            b.append("<tr")
+                    .append(open ? "" : " class=\"muted\"")
+                    .append("><td>")
+                    .append(escape(x.id()))
+                    .append("</td><td><a href=\"/packages/")
+                    .append(segment(x.packageName()))
+                    .append("\">")
+                    .append(escape(x.packageName()))
+                    .append("</a> ")
+                    .append(escape(x.version()))
+                    .append("</td><td class=\"sev-")
+                    .append(escape(x.severity()))
+                    .append("\">")
+                    .append(escape(x.severity()))
+                    .append("</td><td>")
+                    .append(escape(x.state()))
+                    .append("</td><td>")
+                    .append(escape(x.vexStatus()))
+                    .append(x.detail() == null ? "" : "<br><span class=\"muted\">" + escape(x.detail()) + "</span>")
+                    .append("</td><td class=\"wide\">")
+                    .append(x.fixedVersion() == null ? "" : escape(x.fixedVersion()))
+                    .append("</td></tr>");
+        }
+        b.append("</tbody></table>");
+    }
+
+    private static void comparison(StringBuilder b, String image, Records.Comparison c) {
+        b.append("<h2>Compared with a conventional image</h2>");
+        if (c == null) {
+            b.append("<p id=\"comparison\" class=\"muted\">No comparison configured: name the image this one")
+                    .append(" replaces in <code>")
+                    .append(escape(image))
+                    .append(
+                            ".compare</code> beside its config (an OCI layout directory, <code>oci-archive:FILE</code>,")
+                    .append(" <code>docker-archive:FILE</code> or <code>docker://REF</code>).</p>");
+            return;
+        }
+        b.append("<p id=\"comparison\">Against <code>")
+                .append(escape(c.comparedWith()))
+                .append("</code>: ")
+                .append(SizeChart.ratio(c.own().compressedSize(), c.other().compressedSize()))
+                .append(" compressed, ")
+                .append(c.own().packages())
+                .append(" packages against ")
+                .append(c.other().packages())
+                .append(", ")
+                .append(c.own().cves())
+                .append(" against ")
+                .append(c.other().cves())
+                .append(" CVEs.</p>")
+                .append(SizeChart.svg(image, c));
+    }
+
+    private static void dependents(StringBuilder b, CatalogViews.PackageView v) {
+        b.append("<h2>Rebuilds when it changes</h2>");
+        if (v.dependents().isEmpty() && v.rebuiltImages().isEmpty()) {
+            b.append("<p id=\"dependents\" class=\"muted\">Nothing else in the catalog is built with it.</p>");
+            return;
+        }
+        b.append("<ul id=\"dependents\">");
+        for (Records.Dependent d : v.dependents()) {
+            b.append("<li><a href=\"/packages/")
+                    .append(segment(d.name()))
+                    .append("\">")
+                    .append(escape(d.name()))
+                    .append("</a>")
+                    .append(d.direct() ? " (built with it)" : " (through another dependent)")
+                    .append("</li>");
+        }
+        for (String image : v.rebuiltImages()) {
+            b.append("<li>image <a href=\"/images/")
+                    .append(segment(image))
+                    .append("\">")
+                    .append(escape(image))
+                    .append("</a></li>");
+        }
+        b.append("</ul>");
+    }
+
+    private static void patches(StringBuilder b, List<Records.Patch> patches) {
+        b.append("<h2>Delta from upstream</h2>");
+        if (patches.isEmpty()) {
+            b.append("<p id=\"patches\" class=\"muted\">No patches: built from the pristine upstream source.</p>");
+            return;
+        }
+        b.append("<table id=\"patches\"><thead><tr><th>Patch</th><th>Why it is kept</th><th>Advisories</th>")
+                .append("<th class=\"wide\">Carried since</th></tr></thead><tbody>");
+        for (Records.Patch p : patches) {
+            b.append("<tr><td><code>")
+                    .append(escape(p.patch()))
+                    .append("</code></td><td>")
+                    .append(p.reason().isEmpty() ? "<span class=\"bad\">no reason recorded</span>" : escape(p.reason()))
+                    .append("</td><td>")
+                    .append(escape(String.join(", ", p.advisories())))
+                    .append("</td><td class=\"wide\">")
+                    .append(p.since() == null ? "unknown" : p.since().toString())
+                    .append("</td></tr>");
+        }
+        b.append("</tbody></table>");
+    }
+
+    /**
+     * Appends each progress event of {@code /api/events/stream} to the progress box as it arrives, and
+     * reloads the page when a run finishes so its record shows; a browser without scripts reloads instead.
+     */
+    private static final String LIVE_PROGRESS = "<script>(function(){if(!window.EventSource)return;"
+            + "var box=document.getElementById('progress'),s=new EventSource('/api/events/stream');"
+            + "s.onmessage=function(e){var d=JSON.parse(e.data),line=document.createElement('span');"
+            + "if(d.event==='error')line.className='bad';line.textContent=d.text+'\\n';box.appendChild(line);"
+            + "box.scrollTop=box.scrollHeight;if(d.event==='finished'){s.close();location.reload();}};})();</script>";
 
     private static String builds(List<Records.Build> builds) {
         StringBuilder b = new StringBuilder(

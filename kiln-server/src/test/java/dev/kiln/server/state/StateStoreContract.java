@@ -115,6 +115,98 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void recordsScansComparisonsAndPackageFactsReplacingEarlierOnes() throws Exception {
+        String url = freshDatabase();
+        String digest = "sha256:" + "ef".repeat(32);
+        Records.Vulnerability open = new Records.Vulnerability(
+                "CVE-2026-0001", "tool", "1.0.0-r0", "high", "1.0.1-r0", "fixed-available", "affected", null);
+        Records.Vulnerability nak = new Records.Vulnerability(
+                "CVE-2026-0002",
+                "tool",
+                "1.0.0-r0",
+                "unknown",
+                null,
+                "not-affected",
+                "not_affected",
+                "vulnerable-code-not-in-execution-path");
+        try (StateStore store = StateStore.open(url, CLOCK, "host-a", 1, pid -> true)) {
+            long runId = store.startRun("up");
+            store.recordImage(
+                    runId,
+                    "tool",
+                    "r/kiln/tool:latest",
+                    digest,
+                    true,
+                    false,
+                    new Records.ImageContents(10, List.of(), List.of()));
+            assertThat(store.catalog().get(0).cves()).as("never scanned").isNull();
+            assertThat(store.imageScan(digest)).isNull();
+            assertThat(store.comparison(digest)).isNull();
+
+            store.recordScan(
+                    digest,
+                    new Records.ImageScan(
+                            Instant.parse("2026-03-01T11:00:00Z"),
+                            new Records.CveCounts(0, 1, 0, 0, 0),
+                            null,
+                            List.of("distribution advisories (kiln)"),
+                            List.of(),
+                            List.of(open, nak)));
+            // a later scan of the same digest (new advisories) replaces the first, vulnerabilities included
+            store.recordScan(
+                    digest,
+                    new Records.ImageScan(
+                            CLOCK.instant(),
+                            new Records.CveCounts(1, 1, 0, 0, 2),
+                            Instant.parse("2026-02-01T00:00:00Z"),
+                            List.of("distribution advisories (kiln)", "osv:Alpine"),
+                            List.of("a warning"),
+                            List.of(open, nak)));
+            store.recordComparison(
+                    digest,
+                    new Records.Comparison(
+                            "oci-archive:debian.tar",
+                            new Records.Comparison.Side(10, 30, 1, 4),
+                            new Records.Comparison.Side(-1, 80_000_000, 90, 40)));
+            store.recordPackageFacts(
+                    List.of("tool", "lib"),
+                    java.util.Map.of(
+                            "lib", List.of(new Records.Dependent("tool", true), new Records.Dependent("app", false))),
+                    java.util.Map.of(
+                            "tool",
+                            List.of(new Records.Patch(
+                                    "fix.patch", "CVE-2026-0001: backport", List.of("CVE-2026-0001"), null))));
+            store.recordPackageFacts(List.of("app"), java.util.Map.of(), java.util.Map.of());
+        }
+        try (StateStore store = StateStore.open(url, CLOCK, "host-a", 2, pid -> true)) {
+            assertThat(store.catalog().get(0).cves()).isEqualTo(new Records.CveCounts(1, 1, 0, 0, 2));
+            Records.ImageScan scan = store.imageScan(digest);
+            assertThat(scan.scannedAt()).isEqualTo(CLOCK.instant());
+            assertThat(scan.counts().total()).isEqualTo(4);
+            assertThat(scan.advisoriesAsOf()).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
+            assertThat(scan.sources()).containsExactly("distribution advisories (kiln)", "osv:Alpine");
+            assertThat(scan.warnings()).containsExactly("a warning");
+            assertThat(scan.vulnerabilities()).containsExactly(open, nak);
+            assertThat(store.comparison(digest))
+                    .isEqualTo(new Records.Comparison(
+                            "oci-archive:debian.tar",
+                            new Records.Comparison.Side(10, 30, 1, 4),
+                            new Records.Comparison.Side(-1, 80_000_000, 90, 40)));
+            assertThat(store.dependents("lib"))
+                    .containsExactly(new Records.Dependent("tool", true), new Records.Dependent("app", false));
+            assertThat(store.dependents("tool")).isEmpty();
+            assertThat(store.patches("tool"))
+                    .containsExactly(
+                            new Records.Patch("fix.patch", "CVE-2026-0001: backport", List.of("CVE-2026-0001"), null));
+
+            // facts are replaced per package: lib's dependents go, tool's patch stays
+            store.recordPackageFacts(List.of("lib"), java.util.Map.of(), java.util.Map.of());
+            assertThat(store.dependents("lib")).isEmpty();
+            assertThat(store.patches("tool")).hasSize(1);
+        }
+    }
+
+    @Test
     void aRunWhoseProcessDiedIsMarkedInterruptedOnTheNextStart() throws Exception {
         String url = freshDatabase();
         long dead;

@@ -38,10 +38,85 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web catalog in a real Chromium (Debian's chromium and chromium-driver): a catalog that the real
- * reconciler built (a package in bubblewrap, an image pushed to Kiln's registry and signed), browsed
- * as a person would. Each page's screenshot is written to target/screenshots/ for review.
+ * reconciler built (packages in bubblewrap, an image pushed to Kiln's registry, signed, scanned against
+ * fixture advisories and compared with a conventional image), browsed as a person would. Each page's
+ * screenshot is written to target/screenshots/ for review.
  */
 class CatalogBrowserIT {
+    /** Writes /etc/os-release, so the image is a kiln image that Kiln's advisories describe. */
+    static final String BASE_RECIPE = """
+            package:
+              name: tool-base
+              version: "1.0.0"
+              epoch: 0
+              description: "the distribution's identity"
+              copyright:
+                - license: MIT
+            pipeline:
+              - runs: |
+                  mkdir -p ${{targets.destdir}}/etc
+                  printf 'ID=kiln\\nVERSION_ID=2026\\n' > ${{targets.destdir}}/etc/os-release
+            """;
+
+    /**
+     * Built with tool in its environment (so it rebuilds when tool changes), on the host toolchain since
+     * build-base is nothing this catalog provides; it carries a patch for an architecture it is not built for.
+     */
+    static final String PLUGIN_RECIPE = """
+            package:
+              name: tool-plugin
+              version: "1.0.0"
+              epoch: 0
+              description: "extends tool"
+              copyright:
+                - license: MIT
+            environment:
+              contents:
+                packages:
+                  - build-base
+                  - tool
+            pipeline:
+              # riscv64 only: the toolchain there miscompiles the plugin loader (upstream bug 42)
+              - uses: patch
+                if: ${{build.arch}} == 'riscv64'
+                with:
+                  patches: riscv-loader.patch
+              - runs: |
+                  mkdir -p ${{targets.destdir}}/usr/lib/tool
+                  echo plugin > ${{targets.destdir}}/usr/lib/tool/plugin
+            """;
+
+    static final String IMAGE = ToolCatalog.IMAGE.replace("    - tool\n", "    - tool-base\n    - tool\n");
+
+    /** Fixed in 1.0.1-r0 (the image has 1.0.0-r0), and a false positive: one open finding, one not_affected. */
+    static final String ADVISORIES = """
+            schema-version: 2.0.2
+            package:
+              name: tool
+            advisories:
+              - id: CGA-2222-3333-4444
+                aliases:
+                  - CVE-2026-1111
+                events:
+                  - timestamp: 2026-01-01T00:00:00Z
+                    type: fixed
+                    data:
+                      fixed-version: 1.0.1-r0
+              - id: CGA-2222-3333-5555
+                aliases:
+                  - CVE-2026-2222
+                events:
+                  - timestamp: 2026-01-02T00:00:00Z
+                    type: false-positive-determination
+                    data:
+                      type: vulnerable-code-not-included-in-package
+            """;
+
+    /** The severity of CVE-2026-1111, which Kiln's advisory documents do not carry. */
+    static final String OSV = """
+            {"id": "CVE-2026-1111", "modified": "2026-01-01T00:00:00Z", "database_specific": {"severity": "HIGH"}}
+            """;
+
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target/screenshots");
@@ -62,6 +137,15 @@ class CatalogBrowserIT {
                 "chromium and chromedriver are not in /usr/bin",
                 "apt-get install chromium chromium-driver");
         Path catalog = ToolCatalog.write(dir);
+        Files.writeString(catalog.resolve("recipes/tool-base.yaml"), BASE_RECIPE);
+        Files.writeString(catalog.resolve("recipes/tool-plugin.yaml"), PLUGIN_RECIPE);
+        Files.writeString(catalog.resolve("images/tool.yaml"), IMAGE);
+        Files.writeString(
+                Files.createDirectories(catalog.resolve("advisories")).resolve("tool.advisories.yaml"), ADVISORIES);
+        Files.writeString(Files.createDirectories(catalog.resolve("osv")).resolve("CVE-2026-1111.json"), OSV);
+        // the conventional image tool replaces: a distribution's userland, here 2 MiB that do not compress
+        Files.writeString(catalog.resolve("images/tool.compare"), "conventional.tar.gz\n");
+        conventionalImage(catalog.resolve("images/conventional.tar.gz"));
         Settings settings = Settings.builder()
                 .stateDir(dir.resolve(".kiln"))
                 .repository(dir.resolve("packages"))
@@ -79,7 +163,10 @@ class CatalogBrowserIT {
                     .reconcile(new Reconciler.Request(
                             "up",
                             EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES),
-                            List.of(catalog.resolve("recipes/tool.yaml")),
+                            List.of(
+                                    catalog.resolve("recipes/tool-base.yaml"),
+                                    catalog.resolve("recipes/tool.yaml"),
+                                    catalog.resolve("recipes/tool-plugin.yaml")),
                             List.of(catalog.resolve("images/tool.yaml")),
                             new Reconciler.RegistryTarget(registry.address(), null)));
             assertThat(report.failed()).isFalse();
@@ -117,6 +204,28 @@ class CatalogBrowserIT {
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
 
+    /** A gzipped layer: os-release of Debian 12, a dpkg database of two packages, a shell and 2 MiB of noise. */
+    static void conventionalImage(Path file) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("conventional"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n");
+        Files.createDirectories(root.resolve("var/lib/dpkg"));
+        Files.writeString(
+                root.resolve("var/lib/dpkg/status"),
+                "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.36-9\n\n"
+                        + "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2\n\n");
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(Path.of("/bin/sh"), root.resolve("bin/sh"));
+        byte[] noise = new byte[2 << 20];
+        new java.util.Random(42).nextBytes(noise);
+        Files.createDirectories(root.resolve("usr/share"));
+        Files.write(root.resolve("usr/share/noise"), noise);
+        Process tar = new ProcessBuilder("tar", "-czf", file.toString(), "-C", root.toString(), ".")
+                .inheritIO()
+                .start();
+        assertThat(tar.waitFor()).isZero();
+    }
+
     @AfterAll
     static void stop() {
         if (browser != null) {
@@ -136,7 +245,9 @@ class CatalogBrowserIT {
         screenshot("catalog");
         List<WebElement> rows = browser.findElements(By.cssSelector("#images tbody tr"));
         assertThat(rows).hasSize(1);
-        assertThat(rows.get(0).getText()).contains("tool").contains("signed").contains("1");
+        assertThat(rows.get(0).getText()).contains("tool").contains("signed").contains("2");
+        // the scan stage's counts: CVE-2026-1111 (high, from the OSV record); CVE-2026-2222 is a false positive
+        assertThat(rows.get(0).findElement(By.cssSelector("td.cves")).getText()).isEqualTo("1 CVE: 1 high");
 
         // filter with the form (no script): a name that matches nothing, then one that does
         WebElement q = browser.findElement(By.name("q"));
@@ -158,6 +269,31 @@ class CatalogBrowserIT {
         assertThat(browser.findElements(By.cssSelector("#packages tbody tr")))
                 .extracting(WebElement::getText)
                 .anySatisfy(t -> assertThat(t).startsWith("tool 1.0.0-r0 MIT"));
+        assertThat(browser.findElement(By.id("scan")).getText())
+                .startsWith("1 CVE: 1 high")
+                .contains("sources: distribution advisories (kiln)");
+        assertThat(browser.findElements(By.cssSelector("#vulnerabilities tbody tr")))
+                .extracting(WebElement::getText)
+                .containsExactly(
+                        "CVE-2026-1111 tool 1.0.0-r0 high fixed-available affected 1.0.1-r0",
+                        "CVE-2026-2222 tool 1.0.0-r0 unknown not-affected not_affected\n"
+                                + "vulnerable_code_not_present");
+        // the comparison: one bar per image and size, the conventional one drawn longer
+        WebElement chart = browser.findElement(By.cssSelector("svg#size-chart"));
+        List<WebElement> bars = chart.findElements(By.cssSelector("g.bar"));
+        assertThat(bars).hasSize(4);
+        long ownCompressed = Long.parseLong(bars.get(0).getAttribute("data-bytes"));
+        long otherCompressed = Long.parseLong(bars.get(1).getAttribute("data-bytes"));
+        assertThat(otherCompressed).isGreaterThan(2L << 20).isGreaterThan(ownCompressed * 10);
+        assertThat(Double.parseDouble(
+                        bars.get(1).findElement(By.tagName("rect")).getAttribute("width")))
+                .isGreaterThan(Double.parseDouble(
+                        bars.get(0).findElement(By.tagName("rect")).getAttribute("width")));
+        browser.executeScript("arguments[0].scrollIntoView()", browser.findElement(By.id("scan")));
+        screenshot("image-scan-and-comparison");
+        assertThat(browser.findElement(By.id("comparison")).getText())
+                .startsWith("Against conventional.tar.gz: ")
+                .contains("smaller compressed");
         browser.findElement(By.id("sbom")).click();
         Path sbom = DOWNLOADS.resolve("tool.sbom.spdx.json");
         for (int i = 0; i < 100 && !Files.exists(sbom); i++) {
@@ -176,6 +312,21 @@ class CatalogBrowserIT {
         assertThat(browser.findElement(By.cssSelector("table.builds tbody")).getText())
                 .contains("succeeded")
                 .contains("tool-1.0.0-r0");
+        assertThat(browser.findElement(By.id("dependents")).getText())
+                .isEqualTo("tool-plugin (built with it)\nimage tool");
+        assertThat(browser.findElement(By.id("patches")).getText())
+                .isEqualTo("No patches: built from the pristine upstream source.");
+        String packagePage = browser.getCurrentUrl();
+        browser.findElement(By.linkText("tool-plugin")).click();
+        screenshot("package-dependent");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("tool-plugin");
+        assertThat(browser.findElements(By.cssSelector("#patches tbody tr")))
+                .extracting(WebElement::getText)
+                .singleElement()
+                .satisfies(t -> assertThat(t)
+                        .startsWith("riscv-loader.patch riscv64 only: the toolchain there miscompiles the plugin"
+                                + " loader (upstream bug 42)"));
+        browser.get(packagePage);
         browser.findElement(By.cssSelector("a.log")).click();
         screenshot("build-log");
         assertThat(browser.findElement(By.tagName("body")).getText()).contains("tool: pipeline[0]");
@@ -203,9 +354,21 @@ class CatalogBrowserIT {
         JsonNode image = json.readTree(get(http, "api/images/tool").body());
         assertThat(image.path("packages").findValuesAsText("name")).contains("tool");
         assertThat(image.path("hasSbom").asBoolean()).isTrue();
+        assertThat(image.path("scan").path("counts").path("high").asInt()).isEqualTo(1);
+        assertThat(image.path("scan").path("vulnerabilities").findValuesAsText("vexStatus"))
+                .containsExactly("affected", "not_affected");
+        assertThat(image.path("comparison").path("comparedWith").asText()).isEqualTo("conventional.tar.gz");
+        assertThat(image.path("comparison").path("other").path("packages").asInt())
+                .isEqualTo(2);
+        assertThat(images.get(0).path("cves").path("high").asInt()).isEqualTo(1);
         JsonNode pkg = json.readTree(get(http, "api/packages/tool").body());
         assertThat(pkg.path("builds").get(0).path("result").asText()).isEqualTo("SUCCEEDED");
         assertThat(pkg.path("images").get(0).asText()).isEqualTo("tool");
+        assertThat(pkg.path("dependents").findValuesAsText("name")).containsExactly("tool-plugin");
+        assertThat(json.readTree(get(http, "api/packages/tool-plugin").body())
+                        .path("patches")
+                        .findValuesAsText("patch"))
+                .containsExactly("riscv-loader.patch");
         JsonNode runs = json.readTree(get(http, "api/runs").body());
         assertThat(runs.get(1).path("run").path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(runs.get(1).path("images").get(0).path("digest").asText()).startsWith("sha256:");

@@ -1,10 +1,12 @@
 package dev.kiln.vuln.compare;
 
 import dev.kiln.vuln.image.LoadedImage;
+import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
 import dev.kiln.vuln.inventory.InventoryPackage;
 import dev.kiln.vuln.inventory.Rootfs;
 import dev.kiln.vuln.match.ScanReport;
+import dev.kiln.vuln.match.ScanSources;
 import dev.kiln.vuln.match.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,6 +88,12 @@ public record ImageFacts(
                 image.user().orElse(null),
                 dated.isEmpty() ? null : age(dated.get(0)),
                 dated.isEmpty() ? null : age(dated.get(dated.size() - 1)));
+    }
+
+    /** The label of {@code image}: its inventory, matched against {@code sources}. */
+    public static ImageFacts scan(LoadedImage image, ScanSources sources) {
+        Inventory inventory = Inventories.of(image.rootfs());
+        return of(image, inventory, sources.scan(image.name(), inventory, List.of()));
     }
 
     /** True, false, or empty when the image has no config to say. */
