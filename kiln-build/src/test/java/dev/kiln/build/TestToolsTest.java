@@ -323,7 +323,10 @@ class TestToolsTest {
         assertPasses("meta", "greet-meta");
         assertFails("meta", "greet-static", "greet-static installs no files", "description mentions 'meta'");
         assertPasses("empty", "greet-api");
-        assertFails("empty", "greet-doc", "greet-doc installs no files; found: usr/share/info/dir usr/share/man/man1/greet.1");
+        assertFails(
+                "empty",
+                "greet-doc",
+                "greet-doc installs no files; found: usr/share/info/dir usr/share/man/man1/greet.1");
         assertPasses("virtual", "greet-api", "--virtual-pkg", "greet-abi cmd:greeting");
         assertFails(
                 "virtual",
