@@ -65,7 +65,10 @@ class TestPipelinesIT {
             "sort",
             "timeout",
             "id",
-            "touch");
+            "touch",
+            "sleep",
+            "kill",
+            "nc");
     /** Compiles a file when every header it includes, directly or once removed, is under /usr/include. */
     static final String CC = """
             #!/bin/sh
@@ -223,6 +226,8 @@ class TestPipelinesIT {
             printf '#!/bin/sh\\ncase "$1" in --version) echo "toolbox 1.2.3";; --help) echo "usage: toolbox [--version]";; esac\\n' \\
               > ${{targets.destdir}}/usr/bin/toolbox
             chmod 755 ${{targets.destdir}}/usr/bin/toolbox
+            printf '#!/bin/sh\necho "toolboxd ready"\nexec sleep 600\n' > ${{targets.destdir}}/usr/bin/toolboxd
+            chmod 755 ${{targets.destdir}}/usr/bin/toolboxd
             """;
 
     @Test
@@ -285,6 +290,16 @@ class TestPipelinesIT {
                         bins: toolbox
                         expect-contains: usage
                     - uses: test/no-docs
+                    - uses: test/daemon-check-output
+                      with:
+                        setup: |
+                          nc -l -p 18080 > /dev/null &
+                          wait-for-it 127.0.0.1:18080 -t 10
+                        start: /usr/bin/toolboxd
+                        expected_output: |
+                          toolboxd ready
+                        post: |
+                          echo "post-check ran"
                 """.formatted(TOOLBOX.indent(6).stripTrailing())));
 
         assertThat(result.packages()).hasSize(6);
@@ -298,7 +313,10 @@ class TestPipelinesIT {
                 .contains("toolbox-meta's description mentions 'meta'")
                 .contains("toolbox-api provides toolbox-abi")
                 .contains("toolbox-doc has a readable document")
-                .contains("toolbox ships no documentation");
+                .contains("toolbox ships no documentation")
+                .contains("wait-for-it: 127.0.0.1:18080 is available")
+                .contains("PASS[daemon-check-output]: found every expected line")
+                .contains("post-check ran");
     }
 
     record Failure(String name, String rest, List<String> reasons) {}

@@ -33,32 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TestToolsTest {
     static final Path TOOLS =
             Path.of("../examples/recipes/kiln-test-tools").toAbsolutePath().normalize();
+    /** The host programs the tools may call, one word each (a list of strings would take a line each). */
     static final List<String> UTILITIES = List.of(
-            "od",
-            "awk",
-            "grep",
-            "sed",
-            "dirname",
-            "basename",
-            "mktemp",
-            "rm",
-            "cat",
-            "tr",
-            "head",
-            "readlink",
-            "find",
-            "wc",
-            "sort",
-            "cp",
-            "mkdir",
-            "printf",
-            "echo",
-            "test",
-            "[",
-            "true",
-            "false",
-            "sh",
-            "env");
+            ("od awk grep sed dirname basename mktemp rm cat tr head readlink find wc sort cp mkdir printf echo test"
+                            + " [ true false sh env sleep kill chmod")
+                    .split(" "));
 
     @TempDir
     static Path dir;
@@ -117,6 +96,9 @@ class TestToolsTest {
                         .file("usr/share/info/dir", "", 0644),
                 TestPackages.apk("greet-licenses", "1.2.3-r0").file("usr/share/doc/greet/LICENSE", "MIT\n", 0644),
                 TestPackages.apk("greet-dbg", "1.2.3-r0").file("usr/lib/debug/usr/bin/greet.debug", "debug\n", 0644),
+                TestPackages.apk("ruby3.4-faraday-excon", "2.1-r0")
+                        .file("usr/lib/ruby/faraday/excon.rb", "module Faraday; end\n", 0644)
+                        .file("usr/lib/ruby/rexml.rb", "module REXML; end\n", 0644),
                 TestPackages.apk("greet-config", "1.2.3-r0").file("etc/greet.conf", "greeting=hello\n", 0644),
                 TestPackages.apk("greet-links", "1.2.3-r0")
                         .symlink("usr/bin/hello", "greet")
@@ -135,6 +117,34 @@ class TestToolsTest {
                 done
                 """);
         bin.resolve("cc").toFile().setExecutable(true);
+        Files.writeString(bin.resolve("python3"), """
+                #!/bin/sh
+                # a Python stand-in whose pip finds one broken requirement when BROKEN is set
+                if [ -n "$BROKEN" ]; then echo "greet 1.2.3 requires hello, which is not installed."; exit 1; fi
+                echo "No broken requirements found."
+                """);
+        bin.resolve("python3").toFile().setExecutable(true);
+        Files.writeString(bin.resolve("ruby"), """
+                #!/bin/sh
+                # a Ruby stand-in that can require what lies under the fixture root's usr/lib/ruby
+                test -f "$KILN_TEST_ROOT/usr/lib/ruby/$3.rb" || { echo "cannot load such file -- $3" >&2; exit 1; }
+                """);
+        bin.resolve("ruby").toFile().setExecutable(true);
+        Files.writeString(bin.resolve("nc"), """
+                #!/bin/sh
+                # an nc stand-in: the port in NC_OPEN accepts connections, every other one refuses
+                [ "$4" = "$NC_OPEN" ]
+                """);
+        bin.resolve("nc").toFile().setExecutable(true);
+        Files.writeString(bin.resolve("daemon"), """
+                #!/bin/sh
+                # a daemon stand-in: says what it is told to, then serves until stopped
+                echo "starting $1"
+                shift
+                echo "$*"
+                exec sleep 600
+                """);
+        bin.resolve("daemon").toFile().setExecutable(true);
         Files.writeString(bin.resolve("pkgconf"), "#!/bin/sh\necho \"pkgconf $*\" >&2\n");
         bin.resolve("pkgconf").toFile().setExecutable(true);
     }
@@ -403,5 +413,100 @@ class TestToolsTest {
                 .contains("FAIL[pkgconf-check]: /usr/share/greet.pc: not where pkgconf looks");
         assertThat(none.status()).as(none.output()).isZero();
         assertThat(none.output()).contains("greet installs no .pc file");
+    }
+
+    @Test
+    void pipCheckRunsPipCheckOfThePython() {
+        Run ok = run("tw-pip-check");
+        Run broken = run(Map.of("BROKEN", "1"), "tw-pip-check", "--python=python3");
+        Run absent = run("tw-pip-check", "--python", "python3.99");
+
+        assertThat(ok.status()).as(ok.output()).isZero();
+        assertThat(ok.output()).contains("PASS[tw-pip-check]: python3 -m pip check: No broken requirements found.");
+        assertThat(broken.status()).isEqualTo(1);
+        assertThat(broken.output()).contains("    greet 1.2.3 requires hello, which is not installed.");
+        assertThat(absent.status()).isEqualTo(1);
+        assertThat(absent.output()).contains("FAIL[tw-pip-check]: python3.99: not found in PATH");
+    }
+
+    @Test
+    void gemCheckRequiresTheGemThePackageIsNamedAfterOrTheNamedOnes() {
+        Run derived = run("gem-check", "--package", "ruby3.4-faraday-excon", "--require", "");
+        Run named = run("gem-check", "--package=ruby3.4-faraday-excon", "--require=rexml, faraday/excon");
+        Run wrong = run("gem-check", "--package=ruby3.4-faraday-excon", "--require=nokogiri");
+
+        assertThat(derived.status()).as(derived.output()).isZero();
+        assertThat(derived.output())
+                .contains("PASS[gem-check]: require 'faraday/excon' (the gem of ruby3.4-faraday-excon)");
+        assertThat(named.status()).as(named.output()).isZero();
+        assertThat(named.output()).contains("2 passed, 0 failed");
+        assertThat(wrong.status()).isEqualTo(1);
+        assertThat(wrong.output()).contains("FAIL[gem-check]: require 'nokogiri': cannot load such file -- nokogiri");
+    }
+
+    @Test
+    void daemonCheckOutputWaitsForTheExpectedLinesAndFailsOnErrors() throws IOException {
+        Path expected = Files.writeString(dir.resolve("expected"), "listening on port [0-9]*\n\n");
+        Path errors = Files.writeString(dir.resolve("errors"), "ERROR\nFATAL\n");
+        Path post = Files.writeString(dir.resolve("post"), "echo post saw $(cat /dev/null)ok\n");
+        Path failingSetup = Files.writeString(dir.resolve("setup"), "false\n");
+
+        Run ok = run(
+                "daemon-check-output",
+                "--start=daemon web listening on port 8080",
+                "--expected-file=" + expected,
+                "--errors-file=" + errors,
+                "--post-file=" + post,
+                "--setup-file=" + dir.resolve("no-setup"));
+        Run error = run(
+                "daemon-check-output",
+                "--start=daemon web FATAL: listening on port 8080",
+                "--expected-file=" + expected,
+                "--errors-file=" + errors);
+        Run silent =
+                run("daemon-check-output", "--start=daemon web ready", "--timeout=1", "--expected-file=" + expected);
+        Run setup = run(
+                "daemon-check-output",
+                "--start=daemon web ready",
+                "--expected-file=" + expected,
+                "--setup-file=" + failingSetup);
+
+        assertThat(ok.status()).as(ok.output()).isZero();
+        assertThat(ok.output())
+                .contains("PASS[daemon-check-output]: found every expected line")
+                .contains("post saw ok")
+                .contains("> listening on port 8080");
+        assertThat(error.status()).isEqualTo(1);
+        assertThat(error.output())
+                .contains(
+                        "FAIL[daemon-check-output]: error pattern 'FATAL' in the output: FATAL: listening on port 8080");
+        assertThat(silent.status()).isEqualTo(1);
+        assertThat(silent.output())
+                .contains("FAIL[daemon-check-output]: expected output never appeared:")
+                .contains("    listening on port [0-9]*");
+        assertThat(setup.status()).isEqualTo(1);
+        assertThat(setup.output())
+                .contains("FAIL[daemon-check-output]: setup failed")
+                .doesNotContain("started pid");
+    }
+
+    @Test
+    void waitForItWaitsForThePortThenRunsTheCommand() {
+        Run open = run(Map.of("NC_OPEN", "5432"), "wait-for-it", "localhost:5432", "-t", "5", "--", "echo", "ran");
+        Run closed =
+                run("wait-for-it", "--host=localhost", "--port=5432", "--timeout=1", "--strict", "--", "echo", "ran");
+        Run lenient = run("wait-for-it", "localhost:5432", "-t", "1", "-q", "--", "echo", "ran anyway");
+
+        assertThat(open.status()).as(open.output()).isZero();
+        assertThat(open.output())
+                .contains("localhost:5432 is available after 0 seconds")
+                .contains("ran");
+        assertThat(closed.status()).isEqualTo(124);
+        assertThat(closed.output())
+                .contains("timeout after 1 seconds waiting for localhost:5432")
+                .contains("strict mode, not running echo")
+                .doesNotContain("\nran");
+        assertThat(lenient.status()).isZero();
+        assertThat(lenient.output()).isEqualTo("ran anyway\n");
     }
 }
