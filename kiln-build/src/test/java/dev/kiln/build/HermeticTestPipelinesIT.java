@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * busybox, a glibc made of the host's loader and libc, and a compiler stand-in as build-base. One recipe
  * passes every pipeline; each other one fails exactly one, with the tool's reason in the build log.
  */
-class TestPipelinesIT {
+class HermeticTestPipelinesIT {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path TOOLS_RECIPE = ROOT.resolve("examples/recipes/kiln-test-tools.yaml");
     static final Path LOADER = Path.of("/lib64/ld-linux-x86-64.so.2");
