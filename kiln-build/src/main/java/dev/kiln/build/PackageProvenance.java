@@ -12,12 +12,18 @@ import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.FetchStep;
 import dev.kiln.recipe.GitCheckoutStep;
 import dev.kiln.recipe.Source;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The SLSA provenance of each built package, an in-toto statement written beside its {@code .apk} as
@@ -120,6 +126,17 @@ final class PackageProvenance {
                         new ResourceDescriptor(null, "git+" + g.repository() + ref, digest, null, null, null));
             }
         }
+        if (options.sourceDir() != null && Files.isDirectory(options.sourceDir())) {
+            // the recipe's local files (melange's folder beside the recipe) are sources too: a package built
+            // from them, as Kiln's test tools are, traces to their exact contents
+            p.resolvedDependency(new ResourceDescriptor(
+                    options.sourceDir().getFileName().toString(),
+                    null,
+                    Map.of("sha256", localFilesDigest(options.sourceDir())),
+                    null,
+                    null,
+                    Map.of("role", "local-files")));
+        }
         if (environment != null) {
             // every package that built it, with apk's checksum (SHA-1 of its control segment, which covers
             // the data's SHA-256), as apk-tools records it in the index and the installed database
@@ -149,6 +166,43 @@ final class PackageProvenance {
                     null));
         }
         return p.build();
+    }
+
+    /**
+     * The SHA-256 of a listing of the tree, one line per file or link in path order: {@code PATH MODE SHA256}
+     * for a file (MODE 755 when any execute bit is set, else 644, as the copy into the workspace keeps them),
+     * {@code PATH -> TARGET} for a link. It depends on the contents only, not on where the tree lies or on
+     * times and owners.
+     */
+    static String localFilesDigest(Path dir) {
+        StringBuilder listing = new StringBuilder();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : walk.sorted().toList()) {
+                String rel = dir.relativize(f).toString();
+                if (Files.isSymbolicLink(f)) {
+                    listing.append(rel)
+                            .append(" -> ")
+                            .append(Files.readSymbolicLink(f))
+                            .append('\n');
+                } else if (Files.isRegularFile(f)) {
+                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f);
+                    boolean executable = perms.contains(PosixFilePermission.OWNER_EXECUTE)
+                            || perms.contains(PosixFilePermission.GROUP_EXECUTE)
+                            || perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+                    String mode = executable ? "755" : "644";
+                    listing.append(rel)
+                            .append(' ')
+                            .append(mode)
+                            .append(' ')
+                            .append(Digest.sha256(f).hex())
+                            .append('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Digest.sha256(listing.toString().getBytes(StandardCharsets.UTF_8))
+                .hex();
     }
 
     /** An index checksum {@code Q1<base64 SHA-1>} as an in-toto digest; other forms are kept as written. */

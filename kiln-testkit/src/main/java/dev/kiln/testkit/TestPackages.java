@@ -62,6 +62,11 @@ public final class TestPackages {
         return this;
     }
 
+    public TestPackages description(String description) {
+        info.description(description);
+        return this;
+    }
+
     public TestPackages license(String license) {
         info.license(license);
         return this;
