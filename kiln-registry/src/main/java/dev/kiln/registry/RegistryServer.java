@@ -50,10 +50,23 @@ public final class RegistryServer implements AutoCloseable {
 
     public RegistryServer(RegistryConfig config) {
         this.config = config;
-        this.storage = config.s3() != null
+        this.storage = openStorage(config);
+        this.collector = new GarbageCollector(storage, config.clock(), config.gcGrace(), config.uploadExpiry());
+    }
+
+    private static RegistryStorage openStorage(RegistryConfig config) {
+        return config.s3() != null
                 ? S3Storage.open(config.s3(), config.environment(), config.clock())
                 : new FileSystemStorage(config.root(), config.clock());
-        this.collector = new GarbageCollector(storage, config.clock(), config.gcGrace(), config.uploadExpiry());
+    }
+
+    /**
+     * One collection over the configured storage without serving it (kiln registry gc). Safe only while
+     * no registry process writes that storage: the lock that orders pushes and collections is per process.
+     */
+    public static GarbageCollector.Report collectOffline(RegistryConfig config) {
+        return new GarbageCollector(openStorage(config), config.clock(), config.gcGrace(), config.uploadExpiry())
+                .collect();
     }
 
     public RegistryConfig config() {
