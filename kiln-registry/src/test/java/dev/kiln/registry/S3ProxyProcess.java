@@ -16,7 +16,7 @@ import java.util.Map;
  * checks on: the S3 server the storage tests run against. Its jar is copied to
  * {@code target/s3proxy} by the build (kiln-registry's pom), so no test depends on the network.
  */
-final class S3ProxyProcess implements AutoCloseable {
+public final class S3ProxyProcess implements AutoCloseable {
     static final Path JAR = Path.of("target/s3proxy/s3proxy.jar");
     static final String IDENTITY = "kiln-test";
     static final String CREDENTIAL = "kiln-test-secret";
@@ -32,7 +32,7 @@ final class S3ProxyProcess implements AutoCloseable {
     }
 
     /** Starts S3Proxy with its data and log under {@code dir}; returns once it answers HTTP. */
-    static S3ProxyProcess start(Path dir) throws IOException, InterruptedException {
+    public static S3ProxyProcess start(Path dir) throws IOException, InterruptedException {
         if (!Files.isRegularFile(JAR)) {
             throw new IOException(JAR.toAbsolutePath() + " is missing: run the tests through Maven, whose"
                     + " generate-test-resources phase copies S3Proxy there");
@@ -94,13 +94,13 @@ final class S3ProxyProcess implements AutoCloseable {
     }
 
     /** A bucket is a folder of the filesystem backend. */
-    S3Location bucket(String name, String prefix) throws IOException {
+    public S3Location bucket(String name, String prefix) throws IOException {
         Files.createDirectories(data.resolve(name));
         return new S3Location(name, prefix);
     }
 
     /** The AWS settings a registry process reads to reach this server. */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         return Map.of(
                 "AWS_ENDPOINT_URL", endpoint,
                 "AWS_REGION", "us-east-1",
@@ -108,7 +108,7 @@ final class S3ProxyProcess implements AutoCloseable {
                 "AWS_SECRET_ACCESS_KEY", CREDENTIAL);
     }
 
-    String endpoint() {
+    public String endpoint() {
         return endpoint;
     }
 

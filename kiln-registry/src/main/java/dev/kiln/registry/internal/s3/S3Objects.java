@@ -8,6 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -41,14 +47,29 @@ final class S3Objects {
     /** S3's smallest part of a multipart upload, except the last one. */
     static final long MIN_PART = 5L << 20;
 
+    /** Requests in flight at once for one blob's parts (S3 serves them in parallel; a loopback server too). */
+    static final int PARALLEL = 4;
+
     private final S3Client client;
     private final S3Presigner presigner;
     private final S3Location location;
+    private final ExecutorService transfers;
 
     S3Objects(S3Client client, S3Presigner presigner, S3Location location) {
         this.client = client;
         this.presigner = presigner;
         this.location = location;
+        AtomicInteger threads = new AtomicInteger();
+        this.transfers = Executors.newFixedThreadPool(2 * PARALLEL, r -> {
+            Thread t = new Thread(r, "kiln-registry-s3-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Threads for the part uploads, copies and deletes that run beside a request. */
+    ExecutorService transfers() {
+        return transfers;
     }
 
     S3Location location() {
@@ -224,20 +245,25 @@ final class S3Objects {
             throw failure("start multipart upload of", target, e);
         }
         try {
-            List<CompletedPart> parts = new ArrayList<>();
+            List<Callable<CompletedPart>> copies = new ArrayList<>();
             for (int i = 0; i < sources.size(); i++) {
-                String etag = client.uploadPartCopy(UploadPartCopyRequest.builder()
-                                .sourceBucket(location.bucket())
-                                .sourceKey(key(sources.get(i)))
-                                .destinationBucket(location.bucket())
-                                .destinationKey(key(target))
-                                .uploadId(uploadId)
-                                .partNumber(i + 1)
-                                .build())
-                        .copyPartResult()
-                        .eTag();
-                parts.add(CompletedPart.builder().partNumber(i + 1).eTag(etag).build());
+                int number = i + 1;
+                String source = key(sources.get(i));
+                copies.add(() -> CompletedPart.builder()
+                        .partNumber(number)
+                        .eTag(client.uploadPartCopy(UploadPartCopyRequest.builder()
+                                        .sourceBucket(location.bucket())
+                                        .sourceKey(source)
+                                        .destinationBucket(location.bucket())
+                                        .destinationKey(key(target))
+                                        .uploadId(uploadId)
+                                        .partNumber(number)
+                                        .build())
+                                .copyPartResult()
+                                .eTag())
+                        .build());
             }
+            List<CompletedPart> parts = inParallel(copies);
             client.completeMultipartUpload(CompleteMultipartUploadRequest.builder()
                     .bucket(location.bucket())
                     .key(key(target))
@@ -248,6 +274,45 @@ final class S3Objects {
         } catch (RuntimeException e) {
             abort(target, uploadId, e);
             throw e instanceof S3Exception s3 ? failure("multipart upload of", target, s3) : e;
+        }
+    }
+
+    /** Deletes objects PARALLEL at a time, unconditionally; returns after the last one. */
+    void deleteAll(List<String> paths) {
+        List<Callable<Boolean>> deletes = new ArrayList<>();
+        for (String path : paths) {
+            deletes.add(() -> delete(path, Precondition.NONE));
+        }
+        inParallel(deletes);
+    }
+
+    /** Runs the calls PARALLEL at a time and returns their results in order; the first failure is thrown. */
+    <T> List<T> inParallel(List<Callable<T>> calls) {
+        List<T> results = new ArrayList<>();
+        for (int from = 0; from < calls.size(); from += PARALLEL) {
+            List<Future<T>> batch = new ArrayList<>();
+            for (Callable<T> call : calls.subList(from, Math.min(calls.size(), from + PARALLEL))) {
+                batch.add(transfers.submit(call));
+            }
+            for (Future<T> f : batch) {
+                results.add(await(f));
+            }
+        }
+        return results;
+    }
+
+    /** The result of a transfer; its failure is rethrown as it was (unchecked), an interrupt as a storage failure. */
+    static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new S3StorageException("S3 transfer failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new S3StorageException("interrupted while waiting for an S3 transfer", e);
         }
     }
 

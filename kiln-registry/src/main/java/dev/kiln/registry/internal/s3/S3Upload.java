@@ -15,10 +15,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Future;
 
 /**
  * An upload whose whole state lives in the bucket: {@code uploads/ID/state} lists the part objects
@@ -157,6 +160,7 @@ final class S3Upload implements RegistryStorage.Upload {
             fill = readTail(tail, buf);
         }
         List<Part> written = new ArrayList<>();
+        Deque<Future<?>> inFlight = new ArrayDeque<>();
         long received = 0;
         String newVersion;
         try {
@@ -171,7 +175,8 @@ final class S3Upload implements RegistryStorage.Upload {
                 }
                 fill += n;
                 if (fill == buf.length) {
-                    written.add(writePart(buf, fill));
+                    written.add(writePart(buf, fill, inFlight));
+                    buf = new byte[PART_SIZE]; // the full one belongs to its upload until that finishes
                     fill = 0;
                 }
             }
@@ -179,7 +184,10 @@ final class S3Upload implements RegistryStorage.Upload {
                 return 0;
             }
             if (fill > 0) {
-                written.add(writePart(buf, fill));
+                written.add(writePart(buf, fill, inFlight));
+            }
+            while (!inFlight.isEmpty()) {
+                S3Objects.await(inFlight.removeFirst());
             }
             kept.addAll(written);
             Instant now = storage.clock().instant();
@@ -193,6 +201,13 @@ final class S3Upload implements RegistryStorage.Upload {
             updated = now;
         } catch (IOException | RuntimeException e) {
             // Nothing of this chunk is kept, so a client resuming from the stored offset is always right.
+            for (Future<?> f : inFlight) {
+                try {
+                    S3Objects.await(f);
+                } catch (RuntimeException ignored) {
+                    // its part is deleted below like the others
+                }
+            }
             for (Part p : written) {
                 deleteQuietly(p, e);
             }
@@ -223,9 +238,17 @@ final class S3Upload implements RegistryStorage.Upload {
         }
     }
 
-    private Part writePart(byte[] buf, int length) {
+    /**
+     * Starts writing a part beside the request, so reading the client's next bytes overlaps sending
+     * these; at most two parts per upload are in flight, which bounds its memory to three buffers.
+     */
+    private Part writePart(byte[] buf, int length, Deque<Future<?>> inFlight) {
+        while (inFlight.size() >= 2) {
+            S3Objects.await(inFlight.removeFirst());
+        }
         Part part = new Part("part-" + UUID.randomUUID(), length);
-        objects.put(dir(id) + part.name(), buf, length, Precondition.NONE);
+        inFlight.add(
+                objects.transfers().submit(() -> objects.put(dir(id) + part.name(), buf, length, Precondition.NONE)));
         return part;
     }
 
@@ -284,9 +307,8 @@ final class S3Upload implements RegistryStorage.Upload {
         finished = true;
         storage.hashes().remove(id);
         objects.delete(dir(id) + "state", Precondition.NONE);
-        for (S3Objects.Listed o : objects.list(dir(id))) {
-            objects.delete(o.path(), Precondition.NONE);
-        }
+        objects.deleteAll(
+                objects.list(dir(id)).stream().map(S3Objects.Listed::path).toList());
     }
 
     private void ensureOpen() throws IOException {
