@@ -65,8 +65,14 @@ public final class RegistryServer implements AutoCloseable {
      * no registry process writes that storage: the lock that orders pushes and collections is per process.
      */
     public static GarbageCollector.Report collectOffline(RegistryConfig config) {
-        return new GarbageCollector(openStorage(config), config.clock(), config.gcGrace(), config.uploadExpiry())
-                .collect();
+        RegistryStorage storage = openStorage(config);
+        try {
+            return new GarbageCollector(storage, config.clock(), config.gcGrace(), config.uploadExpiry()).collect();
+        } finally {
+            if (storage instanceof S3Storage s3) {
+                s3.close();
+            }
+        }
     }
 
     public RegistryConfig config() {
@@ -213,6 +219,9 @@ public final class RegistryServer implements AutoCloseable {
             } finally {
                 server = null;
             }
+        }
+        if (storage instanceof S3Storage s3) {
+            s3.close(); // its connections and transfer threads; a folder holds nothing open
         }
     }
 }

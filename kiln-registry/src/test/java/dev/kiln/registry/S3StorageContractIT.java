@@ -3,8 +3,11 @@ package dev.kiln.registry;
 import dev.kiln.registry.internal.s3.S3Storage;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +39,17 @@ class S3StorageContractIT extends RegistryStorageContract {
         location = s3.bucket("registry", "test-" + TESTS.incrementAndGet());
     }
 
+    final List<S3Storage> opened = new ArrayList<>();
+
     @Override
     RegistryStorage open() {
-        return S3Storage.open(location, s3.environment(), Clock.systemUTC());
+        S3Storage storage = S3Storage.open(location, s3.environment(), Clock.systemUTC());
+        opened.add(storage);
+        return storage;
+    }
+
+    @AfterEach
+    void closeStorages() {
+        opened.forEach(S3Storage::close);
     }
 }

@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -60,11 +62,21 @@ final class S3Objects {
         this.presigner = presigner;
         this.location = location;
         AtomicInteger threads = new AtomicInteger();
-        this.transfers = Executors.newFixedThreadPool(2 * PARALLEL, r -> {
-            Thread t = new Thread(r, "kiln-registry-s3-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                2 * PARALLEL, 2 * PARALLEL, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "kiln-registry-s3-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true); // an idle registry keeps no transfer threads
+        this.transfers = pool;
+    }
+
+    /** Stops the transfer threads and closes the client's connections. */
+    void close() {
+        transfers.shutdown();
+        client.close();
+        presigner.close();
     }
 
     /** Threads for the part uploads, copies and deletes that run beside a request. */

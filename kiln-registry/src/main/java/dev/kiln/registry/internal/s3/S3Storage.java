@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ import java.util.UUID;
  * object becomes visible whole (S3 writes are atomic); a blob appears under its digest only after
  * its bytes were checked against it; tags move and uploads advance by conditional writes.
  */
-public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrls {
+public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrls, AutoCloseable {
     private final S3Objects objects;
     private final Clock clock;
     private final RunningHashes hashes = new RunningHashes();
@@ -57,6 +58,33 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
     @Override
     public boolean shared() {
         return true;
+    }
+
+    @Override
+    public void close() {
+        objects.close();
+    }
+
+    /**
+     * Removes what a process killed mid-request left under {@code uploads/}: part objects of uploads
+     * whose state is gone, older than {@code olderThan}. Uploads with a state expire through the collector.
+     */
+    public void removeStaleTemporaries(Instant olderThan) {
+        Map<String, List<S3Objects.Listed>> byUpload = new java.util.HashMap<>();
+        for (S3Objects.Listed o : objects.list("uploads/")) {
+            String[] parts = o.path().split("/");
+            if (parts.length == 3) {
+                byUpload.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(o);
+            }
+        }
+        List<String> orphans = new ArrayList<>();
+        byUpload.forEach((id, listed) -> {
+            boolean hasState = listed.stream().anyMatch(o -> o.path().endsWith("/state"));
+            if (!hasState) {
+                listed.stream().filter(o -> o.modified().isBefore(olderThan)).forEach(o -> orphans.add(o.path()));
+            }
+        });
+        objects.deleteAll(orphans);
     }
 
     @Override

@@ -2,10 +2,15 @@ package dev.kiln.registry.internal.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.registry.RegistryStorage;
 import dev.kiln.registry.S3ProxyProcess;
 import dev.kiln.registry.internal.s3.S3Objects.Precondition;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -83,6 +88,25 @@ class S3ObjectsIT {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void partsOfAnUploadWhoseStateIsGoneAreSweptAndLiveOnesKept() throws Exception {
+        try (S3Storage storage =
+                S3Storage.open(s3.bucket("conditional", "sweep"), s3.environment(), Clock.systemUTC())) {
+            RegistryStorage.Upload crashed = storage.startUpload("app", "sha256");
+            crashed.append(new ByteArrayInputStream(text("left behind")), Long.MAX_VALUE);
+            RegistryStorage.Upload live = storage.startUpload("app", "sha256");
+            live.append(new ByteArrayInputStream(text("in progress")), Long.MAX_VALUE);
+            // a process killed after ending the upload but before deleting its parts
+            storage.objects().delete("uploads/" + crashed.id() + "/state", Precondition.NONE);
+
+            storage.removeStaleTemporaries(Instant.now().plus(Duration.ofHours(1)));
+
+            assertThat(storage.objects().list("uploads/" + crashed.id() + "/")).isEmpty();
+            assertThat(storage.objects().list("uploads/" + live.id() + "/")).hasSize(2);
+            assertThat(storage.upload("app", live.id()).orElseThrow().size()).isEqualTo(11);
         }
     }
 
