@@ -1,37 +1,41 @@
 package dev.kiln.registry.internal.s3;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * A read-only channel over one object: a ranged GET from the current position, opened on the
- * first read and again after a seek, so serving a byte range fetches only that range.
+ * first read and again after a seek, so serving a byte range fetches only that range. The size is
+ * asked for (a HEAD) only when a caller wants it: serving a blob needs only the stream.
  */
 final class S3BlobChannel implements SeekableByteChannel {
     private final S3Objects objects;
     private final String path;
-    private final long size;
+    private long size = -1;
     private long position;
-    private InputStream stream;
+    private ResponseInputStream<GetObjectResponse> stream;
+    private long streamEnd;
     private boolean open = true;
     private byte[] chunk;
 
-    S3BlobChannel(S3Objects objects, String path, long size) {
+    S3BlobChannel(S3Objects objects, String path) {
         this.objects = objects;
         this.path = path;
-        this.size = size;
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (position >= size) {
-            return -1;
-        }
         if (stream == null) {
+            if (position > 0 && position >= size()) {
+                return -1; // a range request past the end would be refused with 416
+            }
             stream = objects.read(path, position);
+            Long length = stream.response().contentLength();
+            streamEnd = length == null ? Long.MAX_VALUE : position + length;
         }
         int n;
         if (dst.hasArray()) {
@@ -69,7 +73,12 @@ final class S3BlobChannel implements SeekableByteChannel {
     }
 
     @Override
-    public long size() {
+    public long size() throws IOException {
+        if (size < 0) {
+            size = objects.head(path)
+                    .orElseThrow(() -> new java.nio.file.NoSuchFileException(path))
+                    .size();
+        }
         return size;
     }
 
@@ -96,9 +105,10 @@ final class S3BlobChannel implements SeekableByteChannel {
 
     private void closeStream() throws IOException {
         if (stream != null) {
-            // Closing before the end drops the connection rather than draining the rest of the object.
-            if (stream instanceof software.amazon.awssdk.core.ResponseInputStream<?> response && position < size) {
-                response.abort();
+            // Closing before the end drops the connection rather than draining the rest of the object;
+            // at the end, closing returns the connection for reuse.
+            if (position < streamEnd) {
+                stream.abort();
             }
             stream.close();
             stream = null;

@@ -1,7 +1,6 @@
 package dev.kiln.registry.internal.s3;
 
 import dev.kiln.registry.S3Location;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -141,13 +141,14 @@ final class S3Objects {
     }
 
     /** The object's bytes from {@code offset} to its end; the caller closes the stream. */
-    InputStream read(String path, long offset) {
+    ResponseInputStream<GetObjectResponse> read(String path, long offset) {
+        GetObjectRequest.Builder request =
+                GetObjectRequest.builder().bucket(location.bucket()).key(key(path));
+        if (offset > 0) {
+            request.range("bytes=" + offset + "-"); // not from 0: a range of an empty object is refused (416)
+        }
         try {
-            return client.getObject(GetObjectRequest.builder()
-                    .bucket(location.bucket())
-                    .key(key(path))
-                    .range("bytes=" + offset + "-")
-                    .build());
+            return client.getObject(request.build());
         } catch (S3Exception e) {
             throw failure("GET", path, e);
         }
@@ -168,10 +169,24 @@ final class S3Objects {
                     .eTag());
         } catch (S3Exception e) {
             if (lostRace(e)) {
-                return Optional.empty();
+                return landedAnyway(path, bytes, length);
             }
             throw failure("PUT", path, e);
         }
+    }
+
+    /**
+     * A failed precondition can be this very write: the SDK retries a request whose response was
+     * lost (a reset connection, a 5xx), and the retry then finds the object already changed, by
+     * itself. When the object holds exactly the bytes sent, the write happened; callers write
+     * content that no other writer produces (part names are random) or that means the same
+     * from anyone (a digest under its own name), so equal bytes are proof enough.
+     */
+    private Optional<String> landedAnyway(String path, byte[] bytes, int length) {
+        return get(path)
+                .filter(current ->
+                        java.util.Arrays.equals(current.bytes(), 0, current.bytes().length, bytes, 0, length))
+                .map(Content::etag);
     }
 
     Optional<String> put(String path, byte[] bytes, Precondition when) {
@@ -224,6 +239,21 @@ final class S3Objects {
             throw failure("LIST", pathPrefix, e);
         }
         return out;
+    }
+
+    /** Whether any object exists under a path prefix: one LIST of one key. */
+    boolean anyUnder(String pathPrefix) {
+        try {
+            return !client.listObjectsV2(ListObjectsV2Request.builder()
+                            .bucket(location.bucket())
+                            .prefix(key(pathPrefix))
+                            .maxKeys(1)
+                            .build())
+                    .contents()
+                    .isEmpty();
+        } catch (S3Exception e) {
+            throw failure("LIST", pathPrefix, e);
+        }
     }
 
     /**

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,10 +115,8 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
     }
 
     @Override
-    public SeekableByteChannel openBlob(Digest digest) throws IOException {
-        long size = blobSize(digest)
-                .orElseThrow(() -> new NoSuchFileException(objects.location() + "/" + blobPath(digest)));
-        return new S3BlobChannel(objects, blobPath(digest), size);
+    public SeekableByteChannel openBlob(Digest digest) {
+        return new S3BlobChannel(objects, blobPath(digest));
     }
 
     @Override
@@ -327,8 +324,7 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
     @Override
     public boolean repositoryExists(String repository) {
         String dir = repo(repository);
-        return !objects.list(dir + "_manifests/").isEmpty()
-                || !objects.list(dir + "_layers/").isEmpty();
+        return objects.anyUnder(dir + "_manifests/") || objects.anyUnder(dir + "_layers/");
     }
 
     @Override
