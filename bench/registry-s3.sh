@@ -12,6 +12,7 @@ jar=${S3PROXY_JAR:-$repo/kiln-registry/target/s3proxy/s3proxy.jar}
 export AWS_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" AWS_REGION=us-east-1 \
   AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret
 
+"$repo/kiln" --help >/dev/null   # builds the CLI now if sources changed, not inside the registry's start-up wait
 mkdir -p "$work/s3/kiln" "$work/s3/dist"   # buckets are folders of S3Proxy's filesystem backend
 cat >"$work/s3proxy.conf" <<CONF
 s3proxy.endpoint=$AWS_ENDPOINT_URL
