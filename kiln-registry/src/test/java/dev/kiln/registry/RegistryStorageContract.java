@@ -147,6 +147,21 @@ abstract class RegistryStorageContract {
     }
 
     @Test
+    void appendFromAStaleViewAfterAShortChunkIsRefused() throws Exception {
+        RegistryStorage first = open();
+        RegistryStorage second = open();
+        Upload upload = first.startUpload("app", "sha256");
+        upload.append(bytes(TestContent.random(12, 100)), NO_LIMIT);
+        Upload a = first.upload("app", upload.id()).orElseThrow();
+        Upload b = second.upload("app", upload.id()).orElseThrow();
+        a.append(bytes(TestContent.random(13, 200)), NO_LIMIT);
+
+        assertThatThrownBy(() -> b.append(bytes(TestContent.random(14, 50)), NO_LIMIT))
+                .isInstanceOf(RegistryStorage.UploadConflictException.class);
+        assertThat(second.upload("app", upload.id()).orElseThrow().size()).isEqualTo(300);
+    }
+
+    @Test
     void aChunkThatFailsPartWayIsRolledBack() throws Exception {
         RegistryStorage storage = open();
         byte[] first = TestContent.random(5, 700);

@@ -225,6 +225,11 @@ final class S3Upload implements RegistryStorage.Upload {
     }
 
     private int readTail(Part tail, byte[] buf) throws IOException {
+        if (objects.head(dir(id) + tail.name()).isEmpty()) {
+            // another replica appended since this state was read and rewrote the short part with its bytes
+            throw new RegistryStorage.UploadConflictException(
+                    "upload " + id + " moved past offset " + size() + " in another registry process");
+        }
         try (InputStream in = objects.read(dir(id) + tail.name(), 0)) {
             int fill = 0;
             for (int n; fill < tail.size() && (n = in.read(buf, fill, (int) tail.size() - fill)) > 0; ) {
