@@ -2,10 +2,10 @@ package dev.kiln.cli;
 
 import dev.kiln.registry.AccessPolicy;
 import dev.kiln.registry.ClientLimits;
-import dev.kiln.registry.FileSystemStorage;
 import dev.kiln.registry.GarbageCollector;
 import dev.kiln.registry.RegistryConfig;
 import dev.kiln.registry.RegistryServer;
+import dev.kiln.registry.S3Location;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,38 @@ final class RegistryCommand implements Runnable {
         };
     }
 
-    @Command(name = "serve", description = "Serve the OCI distribution API from a storage folder until interrupted.")
+    /**
+     * Where the registry keeps its content: {@code --root DIR}, or {@code --storage} with a folder or
+     * {@code s3://BUCKET/PREFIX} (AWS settings from the environment and ~/.aws, as the AWS CLI reads them).
+     */
+    static final class StorageOptions {
+        @Option(names = "--root", description = "storage folder")
+        Path root;
+
+        @Option(
+                names = "--storage",
+                description = "storage folder, or s3://BUCKET/PREFIX for S3-compatible object storage; endpoint,"
+                        + " region and credentials from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID,"
+                        + " AWS_SECRET_ACCESS_KEY or ~/.aws")
+        String storage;
+
+        RegistryConfig.Builder builder() {
+            if ((root == null) == (storage == null)) {
+                throw new IllegalArgumentException(
+                        "give the registry's storage once: --root DIR or --storage DIR|s3://BUCKET/PREFIX");
+            }
+            if (storage != null && storage.startsWith("s3://")) {
+                return RegistryConfig.builder(S3Location.parse(storage), System.getenv());
+            }
+            return RegistryConfig.builder(root != null ? root : Path.of(storage));
+        }
+
+        String describe() {
+            return root != null ? root.toString() : storage;
+        }
+    }
+
+    @Command(name = "serve", description = "Serve the OCI distribution API from its storage until interrupted.")
     static final class Serve implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -53,8 +84,14 @@ final class RegistryCommand implements Runnable {
         @Option(names = "--addr", description = "HOST:PORT to listen on (default: ${DEFAULT-VALUE})")
         String addr = "127.0.0.1:5000";
 
-        @Option(names = "--root", required = true, description = "storage folder")
-        Path root;
+        @picocli.CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+        StorageOptions storage;
+
+        @Option(
+                names = "--redirect-pulls",
+                description = "answer blob GETs with a 307 to a presigned storage URL valid this long, e.g. 20m,"
+                        + " so clients fetch blobs from S3 directly (default: off; S3 storage only)")
+        String redirectPulls;
 
         @Option(names = "--htpasswd", description = "bcrypt htpasswd file; without it the registry is open to all")
         Path htpasswd;
@@ -123,7 +160,7 @@ final class RegistryCommand implements Runnable {
             AccessPolicy policy = access != null
                     ? AccessPolicy.parse(Files.readString(access, StandardCharsets.UTF_8), access.toString())
                     : noAnonymousPull ? AccessPolicy.authenticatedOnly() : AccessPolicy.publicRead();
-            RegistryConfig.Builder config = RegistryConfig.builder(root)
+            RegistryConfig.Builder config = storage.builder()
                     .addr(addr)
                     .htpasswd(htpasswd)
                     .access(policy)
@@ -133,11 +170,14 @@ final class RegistryCommand implements Runnable {
             if (gcInterval != null) {
                 config.gcInterval(duration(gcInterval));
             }
+            if (redirectPulls != null) {
+                config.redirectPulls(duration(redirectPulls));
+            }
             RegistryServer server = new RegistryServer(config.build()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kiln-registry-shutdown"));
             String url = (tlsCert != null ? "https://" : "http://") + server.address();
-            out.say("serving " + root + " on " + url + (htpasswd == null ? " (open: no htpasswd)" : ""));
-            out.emit(Output.fields("event", "serving", "url", url, "root", root.toString()));
+            out.say("serving " + storage.describe() + " on " + url + (htpasswd == null ? " (open: no htpasswd)" : ""));
+            out.emit(Output.fields("event", "serving", "url", url, "root", storage.describe()));
             server.join();
             return 0;
         }
@@ -150,8 +190,8 @@ final class RegistryCommand implements Runnable {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--root", required = true, description = "storage folder")
-        Path root;
+        @picocli.CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+        StorageOptions storage;
 
         @Option(
                 names = "--upload-expiry",
@@ -165,16 +205,18 @@ final class RegistryCommand implements Runnable {
         public Integer call() {
             Output out = Output.of(spec, json);
             Clock clock = Clock.systemUTC();
-            GarbageCollector.Report report = new GarbageCollector(
-                            new FileSystemStorage(root, clock), clock, Duration.ZERO, duration(uploadExpiry))
-                    .collect();
+            GarbageCollector.Report report = RegistryServer.collectOffline(storage.builder()
+                    .clock(clock)
+                    .gcGrace(Duration.ZERO)
+                    .uploadExpiry(duration(uploadExpiry))
+                    .build());
             out.say("removed " + report.blobsRemoved() + " blobs (" + report.bytesFreed() + " bytes) and "
-                    + report.uploadsRemoved() + " abandoned uploads from " + root);
+                    + report.uploadsRemoved() + " abandoned uploads from " + storage.describe());
             out.emit(Output.fields(
                     "event",
                     "gc",
                     "root",
-                    root.toString(),
+                    storage.describe(),
                     "blobs",
                     report.blobsRemoved(),
                     "bytes",

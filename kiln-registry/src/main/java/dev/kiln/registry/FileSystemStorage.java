@@ -1,12 +1,9 @@
 package dev.kiln.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.content.AtomicFiles;
 import dev.kiln.content.Digest;
 import dev.kiln.registry.internal.FileUpload;
+import dev.kiln.registry.internal.ManifestFacts;
 import dev.kiln.registry.internal.Names;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,8 +40,6 @@ import java.util.stream.Stream;
  * nested repositories. Every visible file appears by atomic rename or atomic create, after fsync.
  */
 public final class FileSystemStorage implements RegistryStorage {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path root;
     private final Path blobs;
     private final Path uploadsDir;
@@ -155,10 +150,28 @@ public final class FileSystemStorage implements RegistryStorage {
 
     @Override
     public Optional<Upload> upload(String repository, String id) {
-        FileUpload upload = uploads.get(id);
+        FileUpload upload = uploads.computeIfAbsent(id, this::recoverUpload);
+        if (upload != null && !upload.stillStored()) {
+            // completed or cancelled by another process over the same folder
+            uploads.remove(id);
+            return Optional.empty();
+        }
         return upload != null && upload.repository().equals(repository) && !upload.finished()
                 ? Optional.of(upload)
                 : Optional.empty();
+    }
+
+    /** An upload another process over the same folder started; null when there is none. */
+    private FileUpload recoverUpload(String id) {
+        Path dir = uploadsDir.resolve(id);
+        if (!id.matches("[A-Za-z0-9-]+") || !Files.isDirectory(dir)) {
+            return null;
+        }
+        try {
+            return FileUpload.recover(dir, clock, this);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read upload " + id + " in " + dir, e);
+        }
     }
 
     /** Called by an upload when it ends, so it stops being listed. */
@@ -217,43 +230,15 @@ public final class FileSystemStorage implements RegistryStorage {
         if (m.subject() != null) {
             createMarker(referrerPath(repository, m.subject(), m.digest()));
         }
-        ObjectNode facts = JSON.createObjectNode();
-        facts.put("mediaType", m.mediaType());
-        if (m.subject() != null) {
-            facts.put("subject", m.subject().toString());
-        }
-        if (m.artifactType() != null) {
-            facts.put("artifactType", m.artifactType());
-        }
-        if (m.annotationsJson() != null) {
-            facts.put("annotations", m.annotationsJson());
-        }
-        ArrayNode refs = facts.putArray("references");
-        m.references().forEach(r -> refs.add(r.toString()));
-        try {
-            AtomicFiles.write(revisionPath(repository, m.digest()), JSON.writeValueAsBytes(facts));
-        } catch (IOException e) {
-            throw new RegistryException("cannot encode manifest facts of " + m.digest(), e);
-        }
+        AtomicFiles.write(revisionPath(repository, m.digest()), ManifestFacts.encode(m));
     }
 
     @Override
     public Optional<StoredManifest> manifest(String repository, Digest digest) {
         try {
-            JsonNode facts = JSON.readTree(Files.readAllBytes(revisionPath(repository, digest)));
-            byte[] body = Files.readAllBytes(blobPath(digest));
-            List<Digest> refs = new ArrayList<>();
-            facts.path("references").forEach(r -> refs.add(Digest.parse(r.asText())));
-            return Optional.of(new StoredManifest(
-                    digest,
-                    facts.path("mediaType").asText(),
-                    body,
-                    facts.hasNonNull("subject")
-                            ? Digest.parse(facts.get("subject").asText())
-                            : null,
-                    facts.hasNonNull("artifactType") ? facts.get("artifactType").asText() : null,
-                    facts.hasNonNull("annotations") ? facts.get("annotations").asText() : null,
-                    refs));
+            Path facts = revisionPath(repository, digest);
+            return Optional.of(ManifestFacts.decode(
+                    digest, Files.readAllBytes(facts), Files.readAllBytes(blobPath(digest)), facts.toString()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

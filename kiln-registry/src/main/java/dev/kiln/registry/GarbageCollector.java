@@ -1,6 +1,7 @@
 package dev.kiln.registry;
 
 import dev.kiln.content.Digest;
+import dev.kiln.registry.internal.s3.S3Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -85,6 +86,8 @@ public final class GarbageCollector {
             }
             if (storage instanceof FileSystemStorage fs) {
                 fs.removeStaleTemporaries(idleSince);
+            } else if (storage instanceof S3Storage s3) {
+                s3.removeStaleTemporaries(idleSince);
             }
             return new Report(blobs, bytes, uploads);
         } catch (UncheckedIOException e) {

@@ -3,6 +3,7 @@ package dev.kiln.registry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * How a {@link RegistryServer} runs. Without {@code htpasswd} the registry is open to everyone
@@ -14,6 +15,11 @@ import java.time.Duration;
  * @param gcGrace        unreferenced blobs younger than this survive a collection (uploads of a push in progress)
  * @param limits         protections against slow or abusive clients
  * @param metricsPublic  serve {@code /metrics} without a login even when {@code htpasswd} is set
+ * @param root           storage folder; null when {@code s3} is set
+ * @param s3             S3 storage instead of a folder; its endpoint, region and credentials come from
+ *                       {@code environment} (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, ...)
+ * @param redirectPulls  when set and the storage can sign URLs, blob GETs answer 307 with a URL valid
+ *                       this long, so clients fetch blob bytes from the store directly; null serves them
  */
 public record RegistryConfig(
         String host,
@@ -33,14 +39,22 @@ public record RegistryConfig(
         String service,
         Clock clock,
         ClientLimits limits,
-        boolean metricsPublic) {
+        boolean metricsPublic,
+        S3Location s3,
+        Map<String, String> environment,
+        Duration redirectPulls) {
 
     public RegistryConfig {
         if (limits == null) {
             throw new RegistryException("client limits are required (ClientLimits.defaults())");
         }
-        if (root == null) {
-            throw new RegistryException("registry root folder is required");
+        if ((root == null) == (s3 == null)) {
+            throw new RegistryException("registry storage is either a folder or an S3 location, got "
+                    + (root == null ? "neither" : "both " + root + " and " + s3));
+        }
+        environment = Map.copyOf(environment);
+        if (redirectPulls != null && (redirectPulls.isNegative() || redirectPulls.isZero())) {
+            throw new RegistryException("pull redirect lifetime must be positive, got " + redirectPulls);
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new RegistryException("TLS needs both a certificate and a key, got only the "
@@ -52,11 +66,18 @@ public record RegistryConfig(
     }
 
     public static Builder builder(Path root) {
-        return new Builder(root);
+        return new Builder(root, null);
+    }
+
+    /** A registry over S3; {@code environment} holds the AWS settings (usually {@code System.getenv()}). */
+    public static Builder builder(S3Location s3, Map<String, String> environment) {
+        return new Builder(null, s3).environment(environment);
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder(root);
+        Builder b = new Builder(root, s3);
+        b.environment = environment;
+        b.redirectPulls = redirectPulls;
         b.host = host;
         b.port = port;
         b.htpasswd = htpasswd;
@@ -92,6 +113,9 @@ public record RegistryConfig(
 
     public static final class Builder {
         private final Path root;
+        private final S3Location s3;
+        private Map<String, String> environment = Map.of();
+        private Duration redirectPulls;
         private String host = "127.0.0.1";
         private int port;
         private Path htpasswd;
@@ -110,8 +134,19 @@ public record RegistryConfig(
         private ClientLimits limits = ClientLimits.defaults();
         private boolean metricsPublic;
 
-        private Builder(Path root) {
+        private Builder(Path root, S3Location s3) {
             this.root = root;
+            this.s3 = s3;
+        }
+
+        public Builder environment(Map<String, String> environment) {
+            this.environment = environment;
+            return this;
+        }
+
+        public Builder redirectPulls(Duration lifetime) {
+            this.redirectPulls = lifetime;
+            return this;
         }
 
         public Builder addr(String addr) {
@@ -225,7 +260,10 @@ public record RegistryConfig(
                     service,
                     clock,
                     limits,
-                    metricsPublic);
+                    metricsPublic,
+                    s3,
+                    environment,
+                    redirectPulls);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.kiln.registry.internal.Metrics;
 import dev.kiln.registry.internal.PemKeyStore;
 import dev.kiln.registry.internal.Services;
 import dev.kiln.registry.internal.Tokens;
+import dev.kiln.registry.internal.s3.S3Storage;
 import java.security.SecureRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +27,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * An OCI distribution 1.1 registry on Jetty's core handler API, over a {@link FileSystemStorage}.
+ * An OCI distribution 1.1 registry on Jetty's core handler API, over a {@link FileSystemStorage} or,
+ * with {@link RegistryConfig#s3()}, an S3 bucket that any number of replicas may serve together.
  * <pre>
  * try (RegistryServer server = new RegistryServer(RegistryConfig.builder(root).build())) {
  *     server.start();
@@ -36,7 +38,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class RegistryServer implements AutoCloseable {
     private final RegistryConfig config;
-    private final FileSystemStorage storage;
+    private final RegistryStorage storage;
     private final GarbageCollector collector;
     private final Metrics metrics = new Metrics();
     private Server server;
@@ -48,8 +50,29 @@ public final class RegistryServer implements AutoCloseable {
 
     public RegistryServer(RegistryConfig config) {
         this.config = config;
-        this.storage = new FileSystemStorage(config.root(), config.clock());
+        this.storage = openStorage(config);
         this.collector = new GarbageCollector(storage, config.clock(), config.gcGrace(), config.uploadExpiry());
+    }
+
+    private static RegistryStorage openStorage(RegistryConfig config) {
+        return config.s3() != null
+                ? S3Storage.open(config.s3(), config.environment(), config.clock())
+                : new FileSystemStorage(config.root(), config.clock());
+    }
+
+    /**
+     * One collection over the configured storage without serving it (kiln registry gc). Safe only while
+     * no registry process writes that storage: the lock that orders pushes and collections is per process.
+     */
+    public static GarbageCollector.Report collectOffline(RegistryConfig config) {
+        RegistryStorage storage = openStorage(config);
+        try {
+            return new GarbageCollector(storage, config.clock(), config.gcGrace(), config.uploadExpiry()).collect();
+        } finally {
+            if (storage instanceof S3Storage s3) {
+                s3.close();
+            }
+        }
     }
 
     public RegistryConfig config() {
@@ -82,12 +105,15 @@ public final class RegistryServer implements AutoCloseable {
                 storage,
                 collector,
                 auth,
-                new ManifestCache(),
+                // Another replica may move a tag or delete a manifest at any time: no cache over shared storage.
+                storage.shared() ? ManifestCache.disabled() : new ManifestCache(),
                 metrics,
                 config.maxManifestBytes(),
                 config.maxBlobBytes(),
                 config.deleteEnabled(),
-                config.metricsPublic());
+                config.metricsPublic(),
+                config.redirectPulls() != null && storage instanceof RegistryStorage.BlobUrls urls ? urls : null,
+                config.redirectPulls());
 
         QueuedThreadPool threads = new QueuedThreadPool(ClientLimits.SERVER_THREADS, 8);
         threads.setName("kiln-registry");
@@ -193,6 +219,9 @@ public final class RegistryServer implements AutoCloseable {
             } finally {
                 server = null;
             }
+        }
+        if (storage instanceof S3Storage s3) {
+            s3.close(); // its connections and transfer threads; a folder holds nothing open
         }
     }
 }

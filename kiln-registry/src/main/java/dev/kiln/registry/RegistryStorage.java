@@ -3,7 +3,9 @@ package dev.kiln.registry;
 import dev.kiln.content.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +74,20 @@ public interface RegistryStorage {
     /** Uploads that have not been completed or cancelled, for expiry. */
     List<Upload> uploads();
 
+    /**
+     * True when other processes may write the same storage (replicas over one bucket), so nothing
+     * read from it may be cached in memory: a tag moved by another replica must be seen at once.
+     */
+    default boolean shared() {
+        return false;
+    }
+
     record BlobEntry(Digest digest, long size, Instant modified) {}
+
+    /** Optional capability: a time-limited URL a client can fetch a blob from directly (a pull redirect). */
+    interface BlobUrls {
+        URI blobUrl(Digest digest, Duration lifetime);
+    }
 
     /**
      * A manifest as pushed: its bytes and media type, plus the descriptor facts the referrers API
@@ -107,6 +122,8 @@ public interface RegistryStorage {
          * to its size before the call, so a client can resume from a known offset.
          *
          * @param limit the most bytes to accept; more fails with {@link UploadTooLargeException}
+         * @throws UploadConflictException when another writer (another replica) appended since this
+         *     upload's {@link #size} was read; nothing of this stream was kept
          */
         long append(InputStream in, long limit) throws IOException;
 
@@ -121,6 +138,15 @@ public interface RegistryStorage {
         private static final long serialVersionUID = 1L;
 
         public UploadTooLargeException(String message) {
+            super(message);
+        }
+    }
+
+    /** Another writer moved the upload on first; the chunk was not kept and the client must resume. */
+    final class UploadConflictException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public UploadConflictException(String message) {
             super(message);
         }
     }

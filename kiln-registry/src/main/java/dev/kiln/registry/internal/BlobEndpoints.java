@@ -29,6 +29,15 @@ final class BlobEndpoints {
                 .blobSize(digest)
                 .orElseThrow(() -> new HttpError(
                         404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not stored", digest.toString()));
+        if (s.blobUrls() != null && !ex.isHead()) {
+            // As distribution's S3 driver does: the client fetches the bytes (and any range) from the store.
+            ex.header(
+                            HttpHeader.LOCATION,
+                            s.blobUrls().blobUrl(digest, s.redirectLifetime()).toString())
+                    .header("Docker-Content-Digest", digest.toString());
+            ex.send(307);
+            return;
+        }
         long start = 0;
         long end = size - 1;
         String range = ex.header(HttpHeader.RANGE);

@@ -69,7 +69,16 @@ public final class FileUpload implements RegistryStorage.Upload {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start upload in " + dir, e);
         }
-        return new FileUpload(dir, id, repository, algorithm, clock, storage, 0, clock.instant(), newHasher(algorithm));
+        return new FileUpload(
+                dir,
+                id,
+                repository,
+                algorithm,
+                clock,
+                storage,
+                0,
+                clock.instant(),
+                UploadHashes.forAlgorithm(algorithm));
     }
 
     /** Rebuilds an upload a previous process left behind; folders without both files are removed. */
@@ -97,13 +106,6 @@ public final class FileUpload implements RegistryStorage.Upload {
                 null);
     }
 
-    private static MessageDigest newHasher(String algorithm) {
-        return switch (algorithm) {
-            case "sha512" -> Hashing.sha512();
-            default -> Hashing.sha256();
-        };
-    }
-
     @Override
     public String id() {
         return id;
@@ -124,6 +126,11 @@ public final class FileUpload implements RegistryStorage.Upload {
         return lastActivity;
     }
 
+    /** False once another process completed or cancelled the upload. */
+    public boolean stillStored() {
+        return Files.isRegularFile(dir.resolve("data"));
+    }
+
     public synchronized boolean finished() {
         return finished;
     }
@@ -131,6 +138,15 @@ public final class FileUpload implements RegistryStorage.Upload {
     @Override
     public synchronized long append(InputStream in, long limit) throws IOException {
         ensureOpen();
+        long onDisk = Files.size(dir.resolve("data"));
+        if (onDisk != size) {
+            // Another process over the same folder appended: resume from what is on disk.
+            long seen = size;
+            size = onDisk;
+            hasher = null;
+            throw new RegistryStorage.UploadConflictException(
+                    "upload " + id + " is at offset " + onDisk + ", not " + seen + ": another writer appended");
+        }
         MessageDigest running = hasher != null ? hasher : rehash(algorithm, size);
         MessageDigest before;
         try {
@@ -224,7 +240,7 @@ public final class FileUpload implements RegistryStorage.Upload {
     }
 
     private MessageDigest rehash(String alg, long length) throws IOException {
-        MessageDigest md = newHasher(alg);
+        MessageDigest md = UploadHashes.forAlgorithm(alg);
         byte[] buf = new byte[BUFFER];
         long remaining = length;
         try (InputStream in = Files.newInputStream(dir.resolve("data"))) {

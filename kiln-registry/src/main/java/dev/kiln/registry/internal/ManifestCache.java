@@ -39,7 +39,21 @@ public final class ManifestCache {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final boolean enabled;
     private volatile long generation;
+
+    public ManifestCache() {
+        this(true);
+    }
+
+    private ManifestCache(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** A cache that keeps nothing, for storage other processes write too. */
+    public static ManifestCache disabled() {
+        return new ManifestCache(false);
+    }
 
     private static String key(String repository, String reference) {
         return repository + '\0' + reference;
@@ -56,7 +70,7 @@ public final class ManifestCache {
 
     /** Caches what was read from storage, unless a write invalidated something since {@code seen}. */
     public synchronized void putIfUnchanged(String repository, String reference, Entry entry, long seen) {
-        if (generation != seen) {
+        if (!enabled || generation != seen) {
             return;
         }
         if (entries.size() >= MAX_ENTRIES) {

@@ -4,8 +4,12 @@ import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
 import dev.kiln.registry.GarbageCollector;
 import dev.kiln.registry.RegistryStorage;
+import java.time.Duration;
 
-/** What the endpoints share: storage, the collector's lock, access control, cache, metrics and limits. */
+/**
+ * What the endpoints share: storage, the collector's lock, access control, cache, metrics and limits.
+ * {@code blobUrls} is null unless pulls are redirected to signed storage URLs.
+ */
 public record Services(
         RegistryStorage storage,
         GarbageCollector gc,
@@ -15,7 +19,9 @@ public record Services(
         int maxManifestBytes,
         long maxBlobBytes,
         boolean deleteEnabled,
-        boolean metricsPublic) {
+        boolean metricsPublic,
+        RegistryStorage.BlobUrls blobUrls,
+        Duration redirectLifetime) {
 
     public static Digest digest(String text, String field) {
         try {

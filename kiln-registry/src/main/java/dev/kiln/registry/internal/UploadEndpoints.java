@@ -137,6 +137,10 @@ final class UploadEndpoints {
         } catch (RegistryStorage.UploadTooLargeException e) {
             throw new HttpError(
                     413, ErrorCode.SIZE_INVALID, "blob would exceed " + s.maxBlobBytes() + " bytes", upload.id());
+        } catch (RegistryStorage.UploadConflictException e) {
+            // Another replica appended first: report where the upload really is, as for a wrong Content-Range.
+            s.storage().upload(upload.repository(), upload.id()).ifPresent(current -> rangeHeaders(ex, current));
+            throw new HttpError(416, ErrorCode.BLOB_UPLOAD_INVALID, e.getMessage(), upload.id());
         }
     }
 

@@ -1,0 +1,34 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kiln registry's storage options: a folder by --root or --storage, S3 by --storage s3://, never both. */
+class RegistryCliTest {
+
+    @Test
+    void gcTakesTheFolderThroughStorageToo(@TempDir Path dir) {
+        CliRun run = CliRun.of("registry", "gc", "--storage", dir.toString(), "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("\"event\":\"gc\"").contains("\"blobs\":0");
+        assertThat(Files.isDirectory(dir.resolve("blobs"))).isTrue();
+    }
+
+    @Test
+    void storageGivenTwiceIsRefusedBeforeAnyWork(@TempDir Path dir) {
+        CliRun run = CliRun.of("registry", "gc", "--root", dir.toString(), "--storage", "s3://bucket/prefix");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("--root DIR or --storage DIR|s3://BUCKET/PREFIX");
+    }
+
+    @Test
+    void malformedBucketIsNamedInTheError() {
+        CliRun run = CliRun.of("registry", "gc", "--storage", "s3://No_Such/prefix");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("S3 bucket name").contains("'No_Such'");
+    }
+}

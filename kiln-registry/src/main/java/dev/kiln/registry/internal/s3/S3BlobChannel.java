@@ -1,0 +1,117 @@
+package dev.kiln.registry.internal.s3;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * A read-only channel over one object: a ranged GET from the current position, opened on the
+ * first read and again after a seek, so serving a byte range fetches only that range. The size is
+ * asked for (a HEAD) only when a caller wants it: serving a blob needs only the stream.
+ */
+final class S3BlobChannel implements SeekableByteChannel {
+    private final S3Objects objects;
+    private final String path;
+    private long size = -1;
+    private long position;
+    private ResponseInputStream<GetObjectResponse> stream;
+    private long streamEnd;
+    private boolean open = true;
+    private byte[] chunk;
+
+    S3BlobChannel(S3Objects objects, String path) {
+        this.objects = objects;
+        this.path = path;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (stream == null) {
+            if (position > 0 && position >= size()) {
+                return -1; // a range request past the end would be refused with 416
+            }
+            stream = objects.read(path, position);
+            Long length = stream.response().contentLength();
+            streamEnd = length == null ? Long.MAX_VALUE : position + length;
+        }
+        int n;
+        if (dst.hasArray()) {
+            n = stream.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+        } else {
+            if (chunk == null) {
+                chunk = new byte[1 << 17];
+            }
+            n = stream.read(chunk, 0, Math.min(dst.remaining(), chunk.length));
+            if (n > 0) {
+                dst.put(chunk, 0, n);
+            }
+        }
+        if (n > 0) {
+            position += n;
+        }
+        return n;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+        if (newPosition != position) {
+            closeStream();
+            position = newPosition;
+        }
+        return this;
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public long size() throws IOException {
+        if (size < 0) {
+            size = objects.head(path)
+                    .orElseThrow(() -> new java.nio.file.NoSuchFileException(path))
+                    .size();
+        }
+        return size;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long newSize) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() throws IOException {
+        open = false;
+        closeStream();
+    }
+
+    private void closeStream() throws IOException {
+        if (stream != null) {
+            // Closing before the end drops the connection rather than draining the rest of the object;
+            // at the end, closing returns the connection for reuse.
+            if (position < streamEnd) {
+                stream.abort();
+            }
+            stream.close();
+            stream = null;
+        }
+    }
+}

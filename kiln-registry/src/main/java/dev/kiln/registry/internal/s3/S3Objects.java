@@ -1,0 +1,406 @@
+package dev.kiln.registry.internal.s3;
+
+import dev.kiln.registry.S3Location;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;
+
+/**
+ * The few object operations the registry needs, over one bucket and prefix: keys here are paths
+ * under the prefix. Preconditions are S3's conditional requests ({@code If-None-Match: *} to
+ * create, {@code If-Match: ETAG} to replace or delete); a failed one returns false instead of
+ * throwing, because losing a race is an expected outcome on a store without locks.
+ */
+final class S3Objects {
+    /** S3's smallest part of a multipart upload, except the last one. */
+    static final long MIN_PART = 5L << 20;
+
+    /** Requests in flight at once for one blob's parts (S3 serves them in parallel; a loopback server too). */
+    static final int PARALLEL = 4;
+
+    private final S3Client client;
+    private final S3Presigner presigner;
+    private final S3Location location;
+    private final ExecutorService transfers;
+
+    S3Objects(S3Client client, S3Presigner presigner, S3Location location) {
+        this.client = client;
+        this.presigner = presigner;
+        this.location = location;
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                2 * PARALLEL, 2 * PARALLEL, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "kiln-registry-s3-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true); // an idle registry keeps no transfer threads
+        this.transfers = pool;
+    }
+
+    /** Stops the transfer threads and closes the client's connections. */
+    void close() {
+        transfers.shutdown();
+        client.close();
+        presigner.close();
+    }
+
+    /** Threads for the part uploads, copies and deletes that run beside a request. */
+    ExecutorService transfers() {
+        return transfers;
+    }
+
+    S3Location location() {
+        return location;
+    }
+
+    record Meta(long size, String etag, Instant modified) {}
+
+    record Content(byte[] bytes, String etag, Instant modified) {}
+
+    record Listed(String path, long size, Instant modified) {}
+
+    /** A condition on the object's current state for a write; {@link #NONE} writes unconditionally. */
+    record Precondition(String ifMatch, boolean ifAbsent) {
+        static final Precondition NONE = new Precondition(null, false);
+        static final Precondition ABSENT = new Precondition(null, true);
+
+        static Precondition matching(String etag) {
+            return new Precondition(etag, false);
+        }
+    }
+
+    private String key(String path) {
+        return location.key(path);
+    }
+
+    Optional<Meta> head(String path) {
+        try {
+            HeadObjectResponse r = client.headObject(HeadObjectRequest.builder()
+                    .bucket(location.bucket())
+                    .key(key(path))
+                    .build());
+            return Optional.of(new Meta(r.contentLength(), r.eTag(), r.lastModified()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("HEAD", path, e);
+        }
+    }
+
+    Optional<Content> get(String path) {
+        try {
+            ResponseBytes<GetObjectResponse> r = client.getObjectAsBytes(GetObjectRequest.builder()
+                    .bucket(location.bucket())
+                    .key(key(path))
+                    .build());
+            return Optional.of(new Content(
+                    r.asByteArray(), r.response().eTag(), r.response().lastModified()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            throw failure("GET", path, e);
+        }
+    }
+
+    /** The object's bytes from {@code offset} to its end; the caller closes the stream. */
+    ResponseInputStream<GetObjectResponse> read(String path, long offset) {
+        GetObjectRequest.Builder request =
+                GetObjectRequest.builder().bucket(location.bucket()).key(key(path));
+        if (offset > 0) {
+            request.range("bytes=" + offset + "-"); // not from 0: a range of an empty object is refused (416)
+        }
+        try {
+            return client.getObject(request.build());
+        } catch (S3Exception e) {
+            throw failure("GET", path, e);
+        }
+    }
+
+    /** Writes the object if the precondition holds; returns its new ETag, or empty when it did not hold. */
+    Optional<String> put(String path, byte[] bytes, int length, Precondition when) {
+        PutObjectRequest.Builder request =
+                PutObjectRequest.builder().bucket(location.bucket()).key(key(path));
+        if (when.ifAbsent()) {
+            request.ifNoneMatch("*");
+        }
+        if (when.ifMatch() != null) {
+            request.ifMatch(when.ifMatch());
+        }
+        try {
+            return Optional.of(client.putObject(request.build(), RequestBody.fromBytes(slice(bytes, length)))
+                    .eTag());
+        } catch (S3Exception e) {
+            if (lostRace(e)) {
+                return landedAnyway(path, bytes, length);
+            }
+            throw failure("PUT", path, e);
+        }
+    }
+
+    /**
+     * A failed precondition can be this very write: the SDK retries a request whose response was
+     * lost (a reset connection, a 5xx), and the retry then finds the object already changed, by
+     * itself. When the object holds exactly the bytes sent, the write happened; callers write
+     * content that no other writer produces (part names are random) or that means the same
+     * from anyone (a digest under its own name), so equal bytes are proof enough.
+     */
+    private Optional<String> landedAnyway(String path, byte[] bytes, int length) {
+        return get(path)
+                .filter(current ->
+                        java.util.Arrays.equals(current.bytes(), 0, current.bytes().length, bytes, 0, length))
+                .map(Content::etag);
+    }
+
+    Optional<String> put(String path, byte[] bytes, Precondition when) {
+        return put(path, bytes, bytes.length, when);
+    }
+
+    private static byte[] slice(byte[] bytes, int length) {
+        if (length == bytes.length) {
+            return bytes;
+        }
+        byte[] copy = new byte[length];
+        System.arraycopy(bytes, 0, copy, 0, length);
+        return copy;
+    }
+
+    /** Deletes the object if the precondition holds; false when it did not hold or the object was absent. */
+    boolean delete(String path, Precondition when) {
+        DeleteObjectRequest.Builder request =
+                DeleteObjectRequest.builder().bucket(location.bucket()).key(key(path));
+        if (when.ifMatch() != null) {
+            request.ifMatch(when.ifMatch());
+        }
+        try {
+            client.deleteObject(request.build());
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (lostRace(e) || e.statusCode() == 404) {
+                return false;
+            }
+            throw failure("DELETE", path, e);
+        }
+    }
+
+    /** Every object under a path prefix, in key order (S3 lists in UTF-8 byte order). */
+    List<Listed> list(String pathPrefix) {
+        String prefix = key(pathPrefix);
+        int strip = location.prefix().isEmpty() ? 0 : location.prefix().length() + 1;
+        List<Listed> out = new ArrayList<>();
+        try {
+            for (S3Object o : client.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                            .bucket(location.bucket())
+                            .prefix(prefix)
+                            .build())
+                    .contents()) {
+                out.add(new Listed(o.key().substring(strip), o.size(), o.lastModified()));
+            }
+        } catch (S3Exception e) {
+            throw failure("LIST", pathPrefix, e);
+        }
+        return out;
+    }
+
+    /** Whether any object exists under a path prefix: one LIST of one key. */
+    boolean anyUnder(String pathPrefix) {
+        try {
+            return !client.listObjectsV2(ListObjectsV2Request.builder()
+                            .bucket(location.bucket())
+                            .prefix(key(pathPrefix))
+                            .maxKeys(1)
+                            .build())
+                    .contents()
+                    .isEmpty();
+        } catch (S3Exception e) {
+            throw failure("LIST", pathPrefix, e);
+        }
+    }
+
+    /**
+     * Joins source objects into one new object at {@code target}, server side. With several sources
+     * this is a multipart upload whose parts are copies; it is completed only after every copy
+     * succeeded and aborted otherwise, so the target is either whole or absent. Every source but the
+     * last must be at least {@link #MIN_PART} bytes.
+     */
+    void compose(List<String> sources, String target) {
+        if (sources.size() == 1) {
+            try {
+                client.copyObject(CopyObjectRequest.builder()
+                        .sourceBucket(location.bucket())
+                        .sourceKey(key(sources.get(0)))
+                        .destinationBucket(location.bucket())
+                        .destinationKey(key(target))
+                        .build());
+                return;
+            } catch (S3Exception e) {
+                throw failure("COPY to", target, e);
+            }
+        }
+        String uploadId;
+        try {
+            uploadId = client.createMultipartUpload(CreateMultipartUploadRequest.builder()
+                            .bucket(location.bucket())
+                            .key(key(target))
+                            .build())
+                    .uploadId();
+        } catch (S3Exception e) {
+            throw failure("start multipart upload of", target, e);
+        }
+        try {
+            List<Callable<CompletedPart>> copies = new ArrayList<>();
+            for (int i = 0; i < sources.size(); i++) {
+                int number = i + 1;
+                String source = key(sources.get(i));
+                copies.add(() -> CompletedPart.builder()
+                        .partNumber(number)
+                        .eTag(client.uploadPartCopy(UploadPartCopyRequest.builder()
+                                        .sourceBucket(location.bucket())
+                                        .sourceKey(source)
+                                        .destinationBucket(location.bucket())
+                                        .destinationKey(key(target))
+                                        .uploadId(uploadId)
+                                        .partNumber(number)
+                                        .build())
+                                .copyPartResult()
+                                .eTag())
+                        .build());
+            }
+            List<CompletedPart> parts = inParallel(copies);
+            client.completeMultipartUpload(CompleteMultipartUploadRequest.builder()
+                    .bucket(location.bucket())
+                    .key(key(target))
+                    .uploadId(uploadId)
+                    .multipartUpload(
+                            CompletedMultipartUpload.builder().parts(parts).build())
+                    .build());
+        } catch (RuntimeException e) {
+            abort(target, uploadId, e);
+            throw e instanceof S3Exception s3 ? failure("multipart upload of", target, s3) : e;
+        }
+    }
+
+    /** Deletes objects PARALLEL at a time, unconditionally; returns after the last one. */
+    void deleteAll(List<String> paths) {
+        List<Callable<Boolean>> deletes = new ArrayList<>();
+        for (String path : paths) {
+            deletes.add(() -> delete(path, Precondition.NONE));
+        }
+        inParallel(deletes);
+    }
+
+    /** Runs the calls PARALLEL at a time and returns their results in order; the first failure is thrown. */
+    <T> List<T> inParallel(List<Callable<T>> calls) {
+        List<T> results = new ArrayList<>();
+        for (int from = 0; from < calls.size(); from += PARALLEL) {
+            List<Future<T>> batch = new ArrayList<>();
+            for (Callable<T> call : calls.subList(from, Math.min(calls.size(), from + PARALLEL))) {
+                batch.add(transfers.submit(call));
+            }
+            for (Future<T> f : batch) {
+                results.add(await(f));
+            }
+        }
+        return results;
+    }
+
+    /** The result of a transfer; its failure is rethrown as it was (unchecked), an interrupt as a storage failure. */
+    static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new S3StorageException("S3 transfer failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new S3StorageException("interrupted while waiting for an S3 transfer", e);
+        }
+    }
+
+    private void abort(String target, String uploadId, RuntimeException cause) {
+        try {
+            client.abortMultipartUpload(AbortMultipartUploadRequest.builder()
+                    .bucket(location.bucket())
+                    .key(key(target))
+                    .uploadId(uploadId)
+                    .build());
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** A GET URL for the object, signed for {@code lifetime}. */
+    URI presignedGet(String path, Duration lifetime) {
+        try {
+            return presigner
+                    .presignGetObject(GetObjectPresignRequest.builder()
+                            .signatureDuration(lifetime)
+                            .getObjectRequest(GetObjectRequest.builder()
+                                    .bucket(location.bucket())
+                                    .key(key(path))
+                                    .build())
+                            .build())
+                    .url()
+                    .toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new S3StorageException("presigned URL of " + describe(path) + " is not a URI: " + e.getMessage(), e);
+        }
+    }
+
+    /** 412: the precondition did not hold; 409: S3 refused a conditional write racing another one. */
+    private static boolean lostRace(S3Exception e) {
+        return e.statusCode() == 412 || e.statusCode() == 409;
+    }
+
+    private String describe(String path) {
+        return "s3://" + location.bucket() + "/" + key(path);
+    }
+
+    private S3StorageException failure(String operation, String path, S3Exception e) {
+        String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+        return new S3StorageException(
+                operation + " " + describe(path) + " failed: HTTP " + e.statusCode() + (code != null ? " " + code : ""),
+                e);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.kiln.registry.internal.s3;
+
+import dev.kiln.registry.RegistryException;
+
+/** An S3 request failed for a reason other than a lost precondition; the message names the object and status. */
+final class S3StorageException extends RegistryException {
+    private static final long serialVersionUID = 1L;
+
+    S3StorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

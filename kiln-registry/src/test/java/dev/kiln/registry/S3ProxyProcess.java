@@ -1,0 +1,124 @@
+package dev.kiln.registry;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * S3Proxy on 127.0.0.1 with its filesystem backend in a folder of the test, and AWS signature
+ * checks on: the S3 server the storage tests run against. Its jar is copied to
+ * {@code target/s3proxy} by the build (kiln-registry's pom), so no test depends on the network.
+ */
+public final class S3ProxyProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target/s3proxy/s3proxy.jar");
+    static final String IDENTITY = "kiln-test";
+    static final String CREDENTIAL = "kiln-test-secret";
+
+    private final Process process;
+    private final String endpoint;
+    private final Path data;
+
+    private S3ProxyProcess(Process process, String endpoint, Path data) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.data = data;
+    }
+
+    /** Starts S3Proxy with its data and log under {@code dir}; returns once it answers HTTP. */
+    public static S3ProxyProcess start(Path dir) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IOException(JAR.toAbsolutePath() + " is missing: run the tests through Maven, whose"
+                    + " generate-test-resources phase copies S3Proxy there");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        String endpoint = "http://127.0.0.1:" + port;
+        Path config = dir.resolve("s3proxy.conf");
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "s3proxy.endpoint=" + endpoint,
+                        "s3proxy.authorization=aws-v2-or-v4",
+                        "s3proxy.identity=" + IDENTITY,
+                        "s3proxy.credential=" + CREDENTIAL,
+                        "jclouds.provider=filesystem",
+                        "jclouds.filesystem.basedir=" + data,
+                        ""));
+        Process process = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "--properties",
+                        config.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("s3proxy.log").toFile())
+                .start();
+        S3ProxyProcess proxy = new S3ProxyProcess(process, endpoint, data);
+        proxy.awaitReady(dir.resolve("s3proxy.log"));
+        return proxy;
+    }
+
+    private void awaitReady(Path log) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        String answer = "no connection";
+        for (int i = 0; i < 300; i++) {
+            if (!process.isAlive()) {
+                break;
+            }
+            try {
+                http.send(
+                        HttpRequest.newBuilder(URI.create(endpoint + "/")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return; // any answer, even 403 without credentials, means it is serving
+            } catch (IOException e) {
+                answer = e.toString();
+            }
+            Thread.sleep(100);
+        }
+        close();
+        throw new IOException("S3Proxy did not answer on " + endpoint + " within 30 s; last: " + answer + "; log " + log
+                + ":\n" + Files.readString(log));
+    }
+
+    /** A bucket is a folder of the filesystem backend. */
+    public S3Location bucket(String name, String prefix) throws IOException {
+        Files.createDirectories(data.resolve(name));
+        return new S3Location(name, prefix);
+    }
+
+    /** The AWS settings a registry process reads to reach this server. */
+    public Map<String, String> environment() {
+        return Map.of(
+                "AWS_ENDPOINT_URL", endpoint,
+                "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", IDENTITY,
+                "AWS_SECRET_ACCESS_KEY", CREDENTIAL);
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

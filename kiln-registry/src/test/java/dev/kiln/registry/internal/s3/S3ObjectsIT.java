@@ -1,0 +1,127 @@
+package dev.kiln.registry.internal.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.registry.RegistryStorage;
+import dev.kiln.registry.S3ProxyProcess;
+import dev.kiln.registry.internal.s3.S3Objects.Precondition;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The conditional requests the storage relies on, against S3Proxy: the registry is only as safe
+ * between replicas as the server's handling of {@code If-None-Match: *} and {@code If-Match}.
+ */
+class S3ObjectsIT {
+    @TempDir
+    static Path tmp;
+
+    static S3ProxyProcess s3;
+    static S3Objects objects;
+
+    @BeforeAll
+    static void start() throws Exception {
+        s3 = S3ProxyProcess.start(tmp.resolve("s3proxy"));
+        objects = S3Clients.open(s3.bucket("conditional", "p"), s3.environment());
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+    }
+
+    static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void createIfAbsentWritesOnce() {
+        assertThat(objects.put("once", text("first"), Precondition.ABSENT)).isPresent();
+        assertThat(objects.put("once", text("second"), Precondition.ABSENT)).isEmpty();
+        assertThat(objects.get("once").orElseThrow().bytes()).isEqualTo(text("first"));
+    }
+
+    @Test
+    void replaceAndDeleteNeedTheVersionRead() {
+        String v1 = objects.put("tag", text("one"), Precondition.ABSENT).orElseThrow();
+        String v2 = objects.put("tag", text("two"), Precondition.matching(v1)).orElseThrow();
+
+        assertThat(objects.put("tag", text("lost update"), Precondition.matching(v1)))
+                .isEmpty();
+        assertThat(objects.delete("tag", Precondition.matching(v1))).isFalse();
+        assertThat(objects.get("tag").orElseThrow().bytes()).isEqualTo(text("two"));
+        assertThat(objects.delete("tag", Precondition.matching(v2))).isTrue();
+        assertThat(objects.get("tag")).isEmpty();
+    }
+
+    @Test
+    void racingCreatorsHaveOneWinner() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String key = "race-" + round;
+                List<Callable<Optional<String>>> writers = new ArrayList<>();
+                for (int w = 0; w < 8; w++) {
+                    byte[] body = text("writer " + w);
+                    writers.add(() -> objects.put(key, body, Precondition.ABSENT));
+                }
+                int winners = 0;
+                for (Future<Optional<String>> f : pool.invokeAll(writers)) {
+                    winners += f.get().isPresent() ? 1 : 0;
+                }
+                assertThat(winners).as("writers that created %s", key).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void partsOfAnUploadWhoseStateIsGoneAreSweptAndLiveOnesKept() throws Exception {
+        try (S3Storage storage =
+                S3Storage.open(s3.bucket("conditional", "sweep"), s3.environment(), Clock.systemUTC())) {
+            RegistryStorage.Upload crashed = storage.startUpload("app", "sha256");
+            crashed.append(new ByteArrayInputStream(text("left behind")), Long.MAX_VALUE);
+            RegistryStorage.Upload live = storage.startUpload("app", "sha256");
+            live.append(new ByteArrayInputStream(text("in progress")), Long.MAX_VALUE);
+            // a process killed after ending the upload but before deleting its parts
+            storage.objects().delete("uploads/" + crashed.id() + "/state", Precondition.NONE);
+
+            storage.removeStaleTemporaries(Instant.now().plus(Duration.ofHours(1)));
+
+            assertThat(storage.objects().list("uploads/" + crashed.id() + "/")).isEmpty();
+            assertThat(storage.objects().list("uploads/" + live.id() + "/")).hasSize(2);
+            assertThat(storage.upload("app", live.id()).orElseThrow().size()).isEqualTo(11);
+        }
+    }
+
+    @Test
+    void composedObjectIsWholeAndMissingSourceLeavesNothing() {
+        byte[] big = new byte[(int) S3Objects.MIN_PART];
+        java.util.Arrays.fill(big, (byte) 'a');
+        objects.put("src/1", big, Precondition.NONE);
+        objects.put("src/2", text("tail"), Precondition.NONE);
+        objects.compose(List.of("src/1", "src/2"), "joined");
+        assertThat(objects.head("joined").orElseThrow().size()).isEqualTo(big.length + 4L);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> objects.compose(List.of("src/1", "src/missing"), "broken"))
+                .hasMessageContaining("broken");
+        assertThat(objects.head("broken")).isEmpty();
+    }
+}
