@@ -6,6 +6,7 @@ import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.attest.Attestation;
 import dev.kiln.build.BuildOptions;
 import dev.kiln.build.PackageBuilder;
+import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
 import dev.kiln.image.ImageBuilder;
 import dev.kiln.image.ImageProvenance;
@@ -364,6 +365,13 @@ public final class Reconciler {
             listener.onEvent(
                     ReconcileEvent.of("phase", "==> image " + name, "package", name, "message", "image " + name));
             ImageReference ref = ImageReference.parse(request.registry().address() + "/kiln/" + name + ":latest");
+            String inputs = ImageInputs.fingerprint(config, ref, settings.imageEpoch());
+            ImageReference unchanged = unchangedPublication(runId, client, name, ref, inputs);
+            if (unchanged != null) {
+                scans.scan(name, config, unchanged, unchanged.digest().toString(), false);
+                outcomes.add(new ImageOutcome(name, unchanged, false, false));
+                continue;
+            }
             dev.kiln.image.ImageBuildOptions options = new dev.kiln.image.ImageBuildOptions(
                     List.of(),
                     List.of(),
@@ -391,7 +399,8 @@ public final class Reconciler {
                     result.indexDigest().toString(),
                     result.changed(),
                     signed,
-                    ImageAttestations.contents(result.build(), attestations));
+                    ImageAttestations.contents(result.build(), attestations),
+                    inputs);
             scans.scan(name, config, digestRef, result.indexDigest().toString(), result.changed());
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
@@ -423,6 +432,33 @@ public final class Reconciler {
             return value;
         }
     }
+
+    /**
+     * The digest reference of the image published from exactly these inputs, when the registry still serves
+     * it under {@code ref} and (with an image key) it has its signatures and attestations: then assembling it
+     * again would give the same digest, and the run records the publication as found. Null otherwise.
+     */
+    private ImageReference unchangedPublication(
+            long runId, RegistryClient client, String name, ImageReference ref, String inputs) {
+        Records.ImagePublication last = inputs == null ? null : state.publicationWithInputs(name, inputs);
+        if (last == null || !last.reference().equals(ref.toString())) {
+            return null;
+        }
+        Digest digest = Digest.parse(last.digest());
+        if (!client.manifestDigest(ref, ACCEPTED_INDEXES).map(digest::equals).orElse(false)) {
+            return null;
+        }
+        ImageReference digestRef = ref.repositoryReference().withDigest(digest);
+        if (settings.imageKey() != null
+                && client.referrers(digestRef, digest, null).isEmpty()) {
+            return null;
+        }
+        state.republish(runId, last.id());
+        return digestRef;
+    }
+
+    private static final List<String> ACCEPTED_INDEXES =
+            List.of(dev.kiln.oci.MediaTypes.OCI_INDEX, dev.kiln.oci.MediaTypes.OCI_MANIFEST);
 
     /** Every build of the run goes through here, so each one is recorded with its inputs, outputs, time and log. */
     private Rebuilder recording(long runId, Rebuilder inner) {

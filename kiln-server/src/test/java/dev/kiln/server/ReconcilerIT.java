@@ -103,4 +103,73 @@ class ReconcilerIT {
             assertThat(state.runs(1).get(0).status()).isEqualTo(Records.RunStatus.SUCCEEDED);
         }
     }
+
+    @Test
+    void anImageWhoseInputsDidNotChangeIsNotAssembledAgain(@TempDir Path dir) throws Exception {
+        Path catalog = ToolCatalog.write(dir);
+        Settings settings = Settings.builder()
+                .stateDir(dir.resolve(".kiln"))
+                .repository(dir.resolve("packages"))
+                .catalog(catalog)
+                .arch("x86_64")
+                .sourceDateEpoch(1_700_000_000L)
+                .build(System.getenv());
+        try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC());
+                dev.kiln.registry.RegistryServer registry = new dev.kiln.registry.RegistryServer(
+                                dev.kiln.registry.RegistryConfig.builder(dir.resolve("registry"))
+                                        .addr("127.0.0.1:0")
+                                        .build())
+                        .start()) {
+            Reconciler reconciler = new Reconciler(
+                    settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE);
+            Reconciler.Request up = new Reconciler.Request(
+                    "up",
+                    EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES),
+                    List.of(catalog.resolve("recipes/tool.yaml")),
+                    List.of(catalog.resolve("images/tool.yaml")),
+                    new Reconciler.RegistryTarget(registry.address(), null));
+            Reconciler.Report first = reconciler.reconcile(up);
+            assertThat(first.failed()).isFalse();
+            assertThat(first.images())
+                    .singleElement()
+                    .satisfies(i -> assertThat(i.pushed()).isTrue());
+
+            // the package file is gone but the index is as it was: assembling would fail, the shortcut does not
+            Path apk = dir.resolve("packages/x86_64/tool-1.0.0-r0.apk");
+            byte[] bytes = Files.readAllBytes(apk);
+            Files.delete(apk);
+            List<ReconcileEvent> events = new ArrayList<>();
+            Reconciler.Report second = new Reconciler(
+                            settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), events::add)
+                    .reconcile(new Reconciler.Request(
+                            "up", EnumSet.of(Reconciler.Stage.IMAGES), List.of(), up.images(), up.registry()));
+            assertThat(second.failed()).isFalse();
+            assertThat(second.images()).singleElement().satisfies(i -> {
+                assertThat(i.pushed()).isFalse();
+                assertThat(i.reference()).isEqualTo(first.images().get(0).reference());
+            });
+            assertThat(events).extracting(ReconcileEvent::text).noneMatch(t -> t.startsWith("==> signing"));
+            assertThat(state.images(second.runId())).singleElement().satisfies(p -> {
+                assertThat(p.digest())
+                        .isEqualTo(state.images(first.runId()).get(0).digest());
+                assertThat(p.packageCount()).isEqualTo(1);
+                assertThat(p.pushed()).isFalse();
+            });
+
+            // another epoch is another input: the image is assembled, and fails without its package
+            Settings later = Settings.builder()
+                    .stateDir(dir.resolve(".kiln"))
+                    .repository(dir.resolve("packages"))
+                    .catalog(catalog)
+                    .arch("x86_64")
+                    .sourceDateEpoch(1_800_000_000L)
+                    .build(System.getenv());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Reconciler(
+                                    later, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                            .reconcile(new Reconciler.Request(
+                                    "up", EnumSet.of(Reconciler.Stage.IMAGES), List.of(), up.images(), up.registry())))
+                    .hasMessageContaining("tool-1.0.0-r0");
+            Files.write(apk, bytes);
+        }
+    }
 }

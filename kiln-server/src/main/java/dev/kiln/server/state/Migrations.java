@@ -20,7 +20,10 @@ import java.util.List;
 final class Migrations {
     /** In order; version N is the N-th file. */
     static final List<String> FILES = List.of(
-            "V1__runs_builds_images_checks.sql", "V2__image_contents.sql", "V3__scans_comparisons_package_facts.sql");
+            "V1__runs_builds_images_checks.sql",
+            "V2__image_contents.sql",
+            "V3__scans_comparisons_package_facts.sql",
+            "V4__image_inputs.sql");
 
     private Migrations() {}
 

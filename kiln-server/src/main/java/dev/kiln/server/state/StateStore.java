@@ -157,10 +157,26 @@ public final class StateStore implements AutoCloseable {
             boolean pushed,
             boolean signed,
             Records.ImageContents contents) {
+        return recordImage(runId, image, reference, digest, pushed, signed, contents, null);
+    }
+
+    /**
+     * Records a publication with the fingerprint of its inputs ({@code inputsSha256}, null when unknown), so a
+     * later run can find it by {@link #publicationWithInputs}.
+     */
+    public synchronized long recordImage(
+            long runId,
+            String image,
+            String reference,
+            String digest,
+            boolean pushed,
+            boolean signed,
+            Records.ImageContents contents,
+            String inputsSha256) {
         return transaction(() -> {
             long id = insert(
                     "INSERT INTO image_publications (run_id, image, reference, digest, pushed, signed, published_at,"
-                            + " compressed_size, package_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + " compressed_size, package_count, inputs_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     runId,
                     image,
                     reference,
@@ -169,7 +185,8 @@ public final class StateStore implements AutoCloseable {
                     signed ? 1 : 0,
                     clock.millis(),
                     contents.compressedSize(),
-                    contents.packages().size());
+                    contents.packages().size(),
+                    inputsSha256);
             boolean known = !query("SELECT 1 FROM image_packages WHERE digest = ? LIMIT 1", r -> 1, digest)
                             .isEmpty()
                     || !query("SELECT 1 FROM image_documents WHERE digest = ? LIMIT 1", r -> 1, digest)
@@ -195,6 +212,31 @@ public final class StateStore implements AutoCloseable {
             }
             return id;
         });
+    }
+
+    /** The newest publication of {@code image} assembled from inputs with this fingerprint, or null. */
+    public synchronized ImagePublication publicationWithInputs(String image, String inputsSha256) {
+        List<ImagePublication> found = query(
+                "SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.image = ? AND p.inputs_sha256 = ?"
+                        + " ORDER BY p.id DESC LIMIT 1",
+                StateStore::publication,
+                image,
+                inputsSha256);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /**
+     * Records that run {@code runId} found publication {@code earlier} still current: a new row with its
+     * reference, digest, sizes and inputs, neither pushed nor signed by this run.
+     */
+    public synchronized long republish(long runId, long earlier) {
+        return insert(
+                "INSERT INTO image_publications (run_id, image, reference, digest, pushed, signed, published_at,"
+                        + " compressed_size, package_count, inputs_sha256) SELECT ?, image, reference, digest, 0, 0, ?,"
+                        + " compressed_size, package_count, inputs_sha256 FROM image_publications WHERE id = ?",
+                runId,
+                clock.millis(),
+                earlier);
     }
 
     /** Every image with its latest publication, by name. */

@@ -207,6 +207,43 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void findsAPublicationByItsInputsAndRecordsItFoundAgain() throws Exception {
+        try (StateStore store = StateStore.open(freshDatabase(), CLOCK, "host-a", 1, pid -> true)) {
+            long first = store.startRun("up");
+            long id = store.recordImage(
+                    first,
+                    "hello",
+                    "r/kiln/hello:latest",
+                    "sha256:" + "ab".repeat(32),
+                    true,
+                    true,
+                    new Records.ImageContents(
+                            4096, List.of(new Records.ImagePackage("hello", "2.10-r0", null, "hello")), List.of()),
+                    "12".repeat(32));
+            assertThat(store.publicationWithInputs("hello", "34".repeat(32))).isNull();
+            assertThat(store.publicationWithInputs("other", "12".repeat(32))).isNull();
+            Records.ImagePublication found = store.publicationWithInputs("hello", "12".repeat(32));
+            assertThat(found.id()).isEqualTo(id);
+
+            long second = store.startRun("up");
+            store.republish(second, found.id());
+            assertThat(store.images(second)).singleElement().satisfies(p -> {
+                assertThat(p.digest()).isEqualTo(found.digest());
+                assertThat(p.compressedSize()).isEqualTo(4096);
+                assertThat(p.packageCount()).isEqualTo(1);
+                assertThat(p.pushed()).isFalse();
+                assertThat(p.signed()).isFalse();
+            });
+            assertThat(store.publicationWithInputs("hello", "12".repeat(32)).runId())
+                    .isEqualTo(second);
+            // the digest was signed by the first run, so the catalog still shows it signed
+            assertThat(store.catalog())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.signed()).isTrue());
+        }
+    }
+
+    @Test
     void aRunWhoseProcessDiedIsMarkedInterruptedOnTheNextStart() throws Exception {
         String url = freshDatabase();
         long dead;

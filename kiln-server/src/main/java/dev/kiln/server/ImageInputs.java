@@ -1,0 +1,93 @@
+package dev.kiln.server;
+
+import dev.kiln.content.Hashing;
+import dev.kiln.image.ImageBuilder;
+import dev.kiln.image.ImageSpec;
+import dev.kiln.image.ImageSpecLoader;
+import dev.kiln.oci.ImageReference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A fingerprint of everything an image is assembled from, so a reconcile can tell without assembling it
+ * that it would come out as the image it published last time: the parsed config (includes merged), the
+ * index of every repository it installs from, the epoch, the reference, and the assembler's own code.
+ * Null (no shortcut, the image is assembled) when some input is not a local file Kiln can fingerprint: a
+ * remote repository or a base image.
+ */
+final class ImageInputs {
+    private ImageInputs() {}
+
+    static String fingerprint(Path config, ImageReference ref, Long epoch) {
+        ImageSpec spec = ImageSpecLoader.load(config);
+        ImageSpec.Contents contents = spec.contents();
+        if (contents.baseImage() != null) {
+            return null;
+        }
+        List<String> repositories = new ArrayList<>();
+        repositories.addAll(contents.repositories());
+        repositories.addAll(contents.buildRepositories());
+        repositories.addAll(contents.runtimeRepositories());
+        MessageDigest sha = Hashing.sha256();
+        update(sha, "kiln image inputs v1");
+        update(sha, spec.toString());
+        update(sha, ref.toString());
+        update(sha, String.valueOf(epoch));
+        update(sha, assemblerIdentity());
+        Path dir = config.toAbsolutePath().getParent();
+        try {
+            for (String repository : repositories) {
+                if (repository.contains("://") || repository.startsWith("@")) {
+                    return null;
+                }
+                Path root = dir.resolve(repository);
+                if (!Files.isDirectory(root)) {
+                    return null;
+                }
+                try (Stream<Path> arches = Files.list(root)) {
+                    for (Path index : arches.map(a -> a.resolve("APKINDEX.tar.gz"))
+                            .filter(Files::isRegularFile)
+                            .sorted()
+                            .toList()) {
+                        update(sha, root.relativize(index).toString());
+                        sha.update(Files.readAllBytes(index));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the repositories of " + config, e);
+        }
+        return Hashing.hex(sha.digest());
+    }
+
+    /** The assembler's code: its jar's (or class folder's) size and time, so a new Kiln assembles again. */
+    private static String assemblerIdentity() {
+        try {
+            Path code = Path.of(ImageBuilder.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            return code + " " + Files.size(code) + " "
+                    + Files.getLastModifiedTime(code).toMillis();
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            // unknown code: a value no run repeats, so nothing is skipped
+            return "unknown " + System.nanoTime();
+        }
+    }
+
+    private static void update(MessageDigest sha, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) ':');
+        sha.update(bytes);
+    }
+}
