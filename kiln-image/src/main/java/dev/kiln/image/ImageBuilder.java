@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kiln.apk.ApkException;
 import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.Dependency;
 import dev.kiln.apk.FileNode;
 import dev.kiln.apk.FileTree;
 import dev.kiln.apk.Installer;
@@ -15,6 +16,7 @@ import dev.kiln.apk.ResolveException;
 import dev.kiln.apk.Resolver;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.image.internal.AccountFiles;
+import dev.kiln.image.internal.CertificateStores;
 import dev.kiln.image.internal.OriginLayers;
 import dev.kiln.image.internal.PathMutations;
 import dev.kiln.image.internal.Shlex;
@@ -44,6 +46,7 @@ import java.util.TreeMap;
  */
 public final class ImageBuilder {
     public static final String AUTHOR = "kiln";
+    private static final String S6 = "s6";
     private static final ObjectMapper SPEC_JSON = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -75,8 +78,7 @@ public final class ImageBuilder {
         Setup setup = setup(spec, options, warnings);
         List<ImageLock.Locked> locked = new ArrayList<>();
         for (String arch : setup.archs) {
-            for (RepositoryPackage p : resolve(
-                    setup.repos, setup.resolveFrom, arch, spec.contents().packages())) {
+            for (RepositoryPackage p : resolve(setup.repos, setup.resolveFrom, arch, world(spec))) {
                 locked.add(new ImageLock.Locked(
                         p.name(),
                         p.version(),
@@ -92,10 +94,42 @@ public final class ImageBuilder {
     /** A fresh resolution of {@code world} against the repositories, failing as kiln-image does. */
     private static List<RepositoryPackage> resolve(
             LocalRepositories repos, List<String> resolveFrom, String arch, List<String> world) {
+        List<RepositoryPackage> candidates = repos.packages(resolveFrom, arch);
+        requireS6(world, candidates, resolveFrom, arch);
         try {
-            return new Resolver(repos.packages(resolveFrom, arch), arch, resolveFrom).resolve(world);
+            return new Resolver(candidates, arch, resolveFrom).resolve(world);
         } catch (ResolveException e) {
             throw new ImageException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The packages asked for: {@code contents.packages}, plus {@code s6} for a service bundle, whose
+     * entrypoint {@code /bin/s6-svscan /sv} it provides (apko adds it the same way).
+     */
+    static List<String> world(ImageSpec spec) {
+        List<String> world = new ArrayList<>(spec.contents().packages());
+        if (spec.entrypoint().isServiceBundle()
+                && world.stream().noneMatch(a -> Dependency.parse(a).name().equals(S6))) {
+            world.add(S6);
+        }
+        return List.copyOf(world);
+    }
+
+    /** A service bundle without s6 would start nothing: say so before resolving, with what to do. */
+    private static void requireS6(
+            List<String> world, List<RepositoryPackage> candidates, List<String> resolveFrom, String arch) {
+        if (!world.contains(S6)) {
+            return;
+        }
+        boolean available = candidates.stream()
+                .anyMatch(p -> p.name().equals(S6)
+                        || p.entry().provides().stream()
+                                .anyMatch(a -> Dependency.parse(a).name().equals(S6)));
+        if (!available) {
+            throw new ImageException("entrypoint.type service-bundle needs the s6 package (the entrypoint is"
+                    + " /bin/s6-svscan /sv), but no configured repository has s6 for " + arch + " (searched "
+                    + resolveFrom + "); build s6 into one of them or add a repository that provides it");
         }
     }
 
@@ -171,13 +205,9 @@ public final class ImageBuilder {
             List<String> resolveFrom,
             List<Path> keyFiles) {
         List<RepositoryPackage> resolved = options.lock() == null
-                ? resolve(repos, resolveFrom, arch, spec.contents().packages())
+                ? resolve(repos, resolveFrom, arch, world(spec))
                 : LockedPackages.resolve(
-                        options.lock(),
-                        spec.contents().packages(),
-                        () -> repos.packages(resolveFrom, arch),
-                        arch,
-                        resolveFrom);
+                        options.lock(), world(spec), () -> repos.packages(resolveFrom, arch), arch, resolveFrom);
         List<ApkPackage> apks = resolved.stream().map(p -> repos.fetch(p, arch)).toList();
         long epoch = buildTime(options.sourceDateEpoch(), apks);
 
@@ -191,7 +221,7 @@ public final class ImageBuilder {
         tree.mkdirs("etc", 0755, 0, 0, epoch);
         tree.put(FileNode.file("etc/apko.json", specJson(spec), 0444, 0, 0, epoch));
         PathMutations.apply(tree, spec.paths(), epoch);
-        addCertificates(tree, spec, epoch);
+        CertificateStores.apply(tree, spec.certificates(), installer.installed(), epoch);
         addServices(tree, spec, epoch);
         installer.writeDatabase();
 
@@ -255,7 +285,7 @@ public final class ImageBuilder {
             entrypoint = Shlex.split(e.command(), "entrypoint.command");
         } else if (e.shellFragment() != null) {
             entrypoint = List.of("/bin/sh", "-c", e.shellFragment());
-        } else if ("service-bundle".equals(e.type())) {
+        } else if (e.isServiceBundle()) {
             entrypoint = List.of("/bin/s6-svscan", "/sv");
         }
         List<String> cmd = spec.cmd() == null ? null : Shlex.split(spec.cmd(), "cmd");
@@ -299,8 +329,7 @@ public final class ImageBuilder {
 
     private static void writeApkMetadata(FileTree tree, ImageSpec spec, String arch, List<Path> keyFiles, long epoch) {
         tree.mkdirs("etc/apk/keys", 0755, 0, 0, epoch);
-        List<String> world =
-                spec.contents().packages().stream().distinct().sorted().toList();
+        List<String> world = world(spec).stream().distinct().sorted().toList();
         tree.put(FileNode.file("etc/apk/world", lines(world), 0644, 0, 0, epoch));
         List<String> runtimeRepos = new ArrayList<>(spec.contents().repositories());
         runtimeRepos.addAll(spec.contents().runtimeRepositories());
@@ -330,31 +359,16 @@ public final class ImageBuilder {
         }
     }
 
-    private static void addCertificates(FileTree tree, ImageSpec spec, long epoch) {
-        if (spec.certificates().additional().isEmpty()) {
-            return;
-        }
-        String bundle = "etc/ssl/certs/ca-certificates.crt";
-        tree.mkdirs("etc/ssl/certs", 0755, 0, 0, epoch);
-        StringBuilder sb = new StringBuilder();
-        tree.get(bundle)
-                .filter(n -> n.kind() == FileNode.Kind.FILE)
-                .ifPresent(n -> sb.append(new String(n.content(), StandardCharsets.UTF_8)));
-        for (ImageSpec.NamedContent c : spec.certificates().additional()) {
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
-                sb.append('\n');
-            }
-            sb.append(c.content());
-        }
-        tree.put(FileNode.file(bundle, sb.toString().getBytes(StandardCharsets.UTF_8), 0644, 0, 0, epoch));
-    }
-
-    /** An s6 service directory per service, as apko's service-bundle entrypoint expects under {@code /sv}. */
+    /**
+     * The s6 supervision tree: {@code /sv/NAME/run} per service, an execline script holding the
+     * service's command, as apko writes it ({@code chainguard-dev/apko: pkg/s6/supervision_tree.go};
+     * apko makes the directories 0777, Kiln 0755, so that no user of the image can swap a run script).
+     */
     private static void addServices(FileTree tree, ImageSpec spec, long epoch) {
         for (Map.Entry<String, String> s : spec.entrypoint().services().entrySet()) {
             String dir = "sv/" + s.getKey();
             tree.mkdirs(dir, 0755, 0, 0, epoch);
-            String run = "#!/bin/execlineb -P\n" + s.getValue() + "\n";
+            String run = "#!/bin/execlineb\n" + s.getValue() + "\n";
             tree.put(FileNode.file(dir + "/run", run.getBytes(StandardCharsets.UTF_8), 0755, 0, 0, epoch));
         }
     }

@@ -73,8 +73,14 @@ public record ImageSpec(
     public record Entrypoint(String type, String command, String shellFragment, Map<String, String> services) {
         static final Entrypoint NONE = new Entrypoint(null, null, null, null);
 
+        public static final String SERVICE_BUNDLE = "service-bundle";
+
         public Entrypoint {
             services = services == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(services));
+        }
+
+        public boolean isServiceBundle() {
+            return SERVICE_BUNDLE.equals(type);
         }
     }
 

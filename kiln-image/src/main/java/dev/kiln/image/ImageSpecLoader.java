@@ -13,6 +13,7 @@ import dev.kiln.image.ImageSpec.NamedContent;
 import dev.kiln.image.ImageSpec.PathEntry;
 import dev.kiln.image.ImageSpec.PathType;
 import dev.kiln.image.ImageSpec.User;
+import dev.kiln.image.internal.YamlMergeKeys;
 import dev.kiln.oci.OciException;
 import dev.kiln.oci.Platform;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -37,11 +39,14 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Loads apko image configurations strictly: an unknown key, a wrong type or a bad value is an
- * error at {@code file:line:col}, and every problem of a file is reported at once. {@code include}
- * is resolved and merged (the including file wins); {@code archs} are normalised to APK names.
+ * error at {@code file:line:col}, and every problem of a file is reported at once. YAML merge keys
+ * ({@code <<: *anchor}) are resolved first, as apko's YAML library does; {@code include} is resolved
+ * and merged (the including file wins); {@code archs} are normalised to APK names.
  */
 public final class ImageSpecLoader {
     private static final int MAX_INCLUDE_DEPTH = 8;
+    /** apko's rule for certificate and runtime key names, which become file names in the image. */
+    private static final Pattern ENTRY_NAME = Pattern.compile("[a-zA-Z0-9_-]+[a-zA-Z0-9_.-]*");
 
     private final Path file;
     private final List<String> problems = new ArrayList<>();
@@ -71,6 +76,7 @@ public final class ImageSpecLoader {
         if (root == null) {
             throw new ImageException("image config " + file + " is empty");
         }
+        YamlMergeKeys.flatten(root, loader::problem);
         String[] include = new String[1];
         ImageSpec spec = loader.spec(root, include);
         if (!loader.problems.isEmpty()) {
@@ -208,8 +214,10 @@ public final class ImageSpecLoader {
         Map<String, Node> m = mapping(n, what + " entry", Set.of("name", "content"));
         String name = required(n, m, "name", what);
         String content = required(n, m, "content", what);
-        if (name != null && (name.contains("/") || name.startsWith("."))) {
-            problem(m.get("name"), what + " name '" + name + "' must be a plain file name");
+        if (name != null && !name.isEmpty() && !ENTRY_NAME.matcher(name).matches()) {
+            problem(
+                    m.get("name"),
+                    what + " name '" + name + "' must be a plain file name matching " + ENTRY_NAME.pattern());
         }
         return new NamedContent(name, content);
     }
@@ -247,6 +255,12 @@ public final class ImageSpecLoader {
             Long uid = number(um.get("uid"), "accounts.users uid");
             if (uid == null) {
                 problem(u, "accounts.users entry '" + name + "' needs a uid");
+            } else if (uid == 0) {
+                // apko refuses a second root account: root comes from the base layout, running as root is run-as
+                problem(
+                        um.get("uid"),
+                        "accounts.users entry '" + name + "' has uid 0; to run as root, set 'accounts.run-as: 0'"
+                                + " instead of adding a user");
             }
             return new User(
                     name,
