@@ -16,6 +16,7 @@ import dev.kiln.apk.ResolveException;
 import dev.kiln.apk.Resolver;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.image.internal.AccountFiles;
+import dev.kiln.image.internal.BaseImageInput;
 import dev.kiln.image.internal.CertificateStores;
 import dev.kiln.image.internal.OriginLayers;
 import dev.kiln.image.internal.PathMutations;
@@ -74,6 +75,10 @@ public final class ImageBuilder {
     }
 
     private ImageLock lockResolved(ImageSpec spec, BuildOptions options, String configName, byte[] configBytes) {
+        if (spec.contents().baseImage() != null) {
+            throw new ImageException("a lock of an image on contents.baseimage is not supported yet: the lock format"
+                    + " does not record the base's packages");
+        }
         List<String> warnings = new ArrayList<>();
         Setup setup = setup(spec, options, warnings);
         List<ImageLock.Locked> locked = new ArrayList<>();
@@ -204,15 +209,34 @@ public final class ImageBuilder {
             LocalRepositories repos,
             List<String> resolveFrom,
             List<Path> keyFiles) {
-        List<RepositoryPackage> resolved = options.lock() == null
-                ? resolve(repos, resolveFrom, arch, world(spec))
-                : LockedPackages.resolve(
-                        options.lock(), world(spec), () -> repos.packages(resolveFrom, arch), arch, resolveFrom);
+        BaseImageInput base = spec.contents().baseImage() == null
+                ? null
+                : BaseImageInput.load(options.baseDir(), spec.contents().baseImage(), arch);
+        List<RepositoryPackage> resolved;
+        if (base != null) {
+            if (options.lock() != null) {
+                throw new ImageException("a lock file cannot be used with contents.baseimage yet: the lock does not"
+                        + " record the base's packages; build without --lockfile");
+            }
+            resolved = resolveOnBase(repos, resolveFrom, arch, world(spec), base);
+        } else if (options.lock() == null) {
+            resolved = resolve(repos, resolveFrom, arch, world(spec));
+        } else {
+            resolved = LockedPackages.resolve(
+                    options.lock(), world(spec), () -> repos.packages(resolveFrom, arch), arch, resolveFrom);
+        }
         List<ApkPackage> apks = resolved.stream().map(p -> repos.fetch(p, arch)).toList();
         long epoch = buildTime(options.sourceDateEpoch(), apks);
+        if (base != null && options.sourceDateEpoch() == null) {
+            epoch = Math.max(epoch, base.newestBuildTime());
+        }
 
-        FileTree tree = new FileTree();
-        writeApkMetadata(tree, spec, arch, keyFiles, epoch);
+        FileTree tree = base == null ? new FileTree() : base.workingTree();
+        List<String> world = new ArrayList<>(world(spec));
+        if (base != null) {
+            world.addAll(base.pins());
+        }
+        writeApkMetadata(tree, spec, world, arch, keyFiles, epoch);
         Installer installer = new Installer(tree, epoch);
         for (int i = 0; i < resolved.size(); i++) {
             installer.install(resolved.get(i), apks.get(i));
@@ -224,13 +248,25 @@ public final class ImageBuilder {
         CertificateStores.apply(tree, spec.certificates(), installer.installed(), epoch);
         addServices(tree, spec, epoch);
         installer.writeDatabase();
+        if (base != null) {
+            String db = Installer.databasePath(tree);
+            FileNode written = tree.get(db).orElseThrow();
+            String added = new String(written.content(), StandardCharsets.UTF_8);
+            tree.put(FileNode.file(
+                    db, base.database(added).getBytes(StandardCharsets.UTF_8), written.mode(), 0, 0, epoch));
+        }
 
         Map<Long, String> users = AccountFiles.names(tree, "etc/passwd");
         Map<Long, String> groups = AccountFiles.names(tree, "etc/group");
-        List<OriginLayers.Plan> plans = spec.layering() == null
-                ? List.of(new OriginLayers.Plan(null, List.copyOf(tree.entries())))
-                : OriginLayers.split(
-                        tree, installer.installed(), spec.layering().budget(), epoch);
+        List<OriginLayers.Plan> plans;
+        if (base != null) {
+            plans = List.of(new OriginLayers.Plan(null, base.changes(tree)));
+        } else if (spec.layering() == null) {
+            plans = List.of(new OriginLayers.Plan(null, List.copyOf(tree.entries())));
+        } else {
+            plans = OriginLayers.split(
+                    tree, installer.installed(), spec.layering().budget(), epoch);
+        }
         LayerWriter writer = new LayerWriter(gzipLevel);
         List<Layer> layers =
                 plans.stream().map(p -> writer.write(p.nodes(), users, groups)).toList();
@@ -243,26 +279,78 @@ public final class ImageBuilder {
         String vendor = spec.annotations().get("org.opencontainers.image.vendor");
         String comment =
                 title != null && vendor != null ? title + " by " + vendor : "This is a kiln single-layer image";
-        List<ImageConfig.History> history = plans.stream()
-                .map(p -> new ImageConfig.History(
-                        createdText, AUTHOR, AUTHOR, p.comment() == null ? comment : p.comment(), false))
-                .toList();
+        List<ImageConfig.History> history = new ArrayList<>();
+        List<Layer> allLayers = new ArrayList<>();
+        ImageConfig.Runtime runtime = runtime(spec, labels);
+        if (base != null) {
+            ImageConfig baseConfig = base.config();
+            history.addAll(baseConfig.history());
+            for (int i = 0; i < base.image().layers().size(); i++) {
+                allLayers.add(new Layer(
+                        base.image().layers().get(i), baseConfig.diffIds().get(i)));
+            }
+            runtime = onTopOf(baseConfig.config(), runtime);
+        }
+        allLayers.addAll(layers);
+        plans.forEach(p -> history.add(new ImageConfig.History(
+                createdText, AUTHOR, AUTHOR, p.comment() == null ? comment : p.comment(), false)));
         ImageConfig config = new ImageConfig(
                 createdText,
                 AUTHOR,
                 platform.architecture(),
                 platform.os(),
                 platform.variant(),
-                runtime(spec, labels),
-                layers.stream().map(Layer::diffId).toList(),
+                runtime,
+                allLayers.stream().map(Layer::diffId).toList(),
                 history);
         Manifest manifest = Manifest.of(
                 config.descriptor(),
-                layers.stream().map(l -> l.blob().descriptor()).toList(),
+                allLayers.stream().map(l -> l.blob().descriptor()).toList(),
                 annotations(spec, epoch));
-        OciImage image =
-                OciImage.of(manifest, config, layers.stream().map(Layer::blob).toList());
-        return new ArchImage(arch, platform, installer.installed(), tree, layers, image, epoch);
+        OciImage image = OciImage.of(
+                manifest, config, allLayers.stream().map(Layer::blob).toList());
+        return new ArchImage(arch, platform, installer.installed(), tree, allLayers, image, epoch);
+    }
+
+    /**
+     * Resolution on a base image: the base's packages are candidates pinned at their versions, and
+     * those the base has are not installed again (apko's {@code ResolveWithBase}).
+     */
+    private static List<RepositoryPackage> resolveOnBase(
+            LocalRepositories repos, List<String> resolveFrom, String arch, List<String> world, BaseImageInput base) {
+        List<RepositoryPackage> candidates = new ArrayList<>(repos.packages(resolveFrom, arch));
+        candidates.addAll(base.candidates(resolveFrom.size()));
+        requireS6(world, candidates, resolveFrom, arch);
+        List<String> all = new ArrayList<>(world);
+        all.addAll(base.pins());
+        List<String> searched = new ArrayList<>(resolveFrom);
+        searched.add(BaseImageInput.REPOSITORY);
+        try {
+            return new Resolver(candidates, arch, searched)
+                    .resolve(all).stream()
+                            .filter(p -> !base.names().contains(p.name()))
+                            .toList();
+        } catch (ResolveException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The base's runtime settings under the config's, as apko's {@code mutate.Append} on the base then
+     * setting what the config gives: the environment and labels are the config's, the rest is kept
+     * unless set.
+     */
+    private static ImageConfig.Runtime onTopOf(ImageConfig.Runtime base, ImageConfig.Runtime own) {
+        return new ImageConfig.Runtime(
+                own.user() != null ? own.user() : base.user(),
+                base.exposedPorts(),
+                own.env(),
+                own.entrypoint() != null ? own.entrypoint() : base.entrypoint(),
+                own.cmd() != null ? own.cmd() : base.cmd(),
+                own.volumes() != null ? own.volumes() : base.volumes(),
+                own.workingDir() != null ? own.workingDir() : base.workingDir(),
+                own.labels(),
+                own.stopSignal() != null ? own.stopSignal() : base.stopSignal());
     }
 
     /**
@@ -327,10 +415,11 @@ public final class ImageBuilder {
                 Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
     }
 
-    private static void writeApkMetadata(FileTree tree, ImageSpec spec, String arch, List<Path> keyFiles, long epoch) {
+    private static void writeApkMetadata(
+            FileTree tree, ImageSpec spec, List<String> world, String arch, List<Path> keyFiles, long epoch) {
         tree.mkdirs("etc/apk/keys", 0755, 0, 0, epoch);
-        List<String> world = world(spec).stream().distinct().sorted().toList();
-        tree.put(FileNode.file("etc/apk/world", lines(world), 0644, 0, 0, epoch));
+        tree.put(FileNode.file(
+                "etc/apk/world", lines(world.stream().distinct().sorted().toList()), 0644, 0, 0, epoch));
         List<String> runtimeRepos = new ArrayList<>(spec.contents().repositories());
         runtimeRepos.addAll(spec.contents().runtimeRepositories());
         tree.put(FileNode.file("etc/apk/repositories", lines(runtimeRepos), 0644, 0, 0, epoch));

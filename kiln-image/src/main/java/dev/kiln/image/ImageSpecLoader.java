@@ -45,6 +45,17 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class ImageSpecLoader {
     private static final int MAX_INCLUDE_DEPTH = 8;
+    /** What apko refuses beside {@code contents.baseimage} (layering too: apko cannot layer on a base). */
+    private static final List<String> ON_BASE_IMAGE_REFUSED = List.of(
+            "entrypoint",
+            "cmd",
+            "stop-signal",
+            "work-dir",
+            "accounts",
+            "environment",
+            "paths",
+            "annotations",
+            "layering");
     /** apko's rule for certificate and runtime key names, which become file names in the image. */
     private static final Pattern ENTRY_NAME = Pattern.compile("[a-zA-Z0-9_-]+[a-zA-Z0-9_.-]*");
 
@@ -146,8 +157,19 @@ public final class ImageSpecLoader {
             problem(m.get("options"), "'options' (build-time profiles) is not supported by Kiln; inline the options");
         }
         include[0] = scalar(m.get("include"), "include");
+        Contents contents = contents(m.get("contents"));
+        if (contents != null && contents.baseImage() != null) {
+            for (String key : ON_BASE_IMAGE_REFUSED) {
+                if (m.containsKey(key)) {
+                    problem(
+                            m.get(key),
+                            "'" + key + "' cannot be used with contents.baseimage (as in apko, an image on a base"
+                                    + " may set only contents, archs and include; the base's settings are kept)");
+                }
+            }
+        }
         return new ImageSpec(
-                contents(m.get("contents")),
+                contents,
                 entrypoint(m.get("entrypoint")),
                 scalar(m.get("cmd"), "cmd"),
                 scalar(m.get("work-dir"), "work-dir"),
@@ -183,7 +205,8 @@ public final class ImageSpecLoader {
         if (m.get("baseimage") != null) {
             Map<String, Node> b = mapping(m.get("baseimage"), "contents.baseimage", Set.of("image", "apkindex"));
             base = new BaseImage(
-                    scalar(b.get("image"), "baseimage.image"), scalar(b.get("apkindex"), "baseimage.apkindex"));
+                    required(m.get("baseimage"), b, "image", "contents.baseimage"),
+                    required(m.get("baseimage"), b, "apkindex", "contents.baseimage"));
         }
         return new Contents(
                 strings(m.get("repositories"), "contents.repositories"),
