@@ -20,8 +20,16 @@ public final class ImagePublisher {
         this.sink = sink;
     }
 
-    /** The outcome: the build, and what the push did ({@link PushResult#changed()} false: nothing sent). */
-    public record PublishResult(ImageBuild build, PushResult push) {
+    /**
+     * The outcome: the build, and what the push did ({@link PushResult#changed()} false: nothing sent);
+     * with a {@link TagPlan}, the plan and the immutable tag when it was left alone because the registry
+     * has it naming other content (null otherwise).
+     */
+    public record PublishResult(ImageBuild build, PushResult push, TagPlan tags, ImageReference heldBack) {
+        public PublishResult(ImageBuild build, PushResult push) {
+            this(build, push, null, null);
+        }
+
         public dev.kiln.content.Digest indexDigest() {
             return push.index();
         }
@@ -46,5 +54,29 @@ public final class ImagePublisher {
         }
         ImageBuild build = builder.build(spec, options);
         return new PublishResult(build, sink.push(build.images(), references));
+    }
+
+    /**
+     * Builds and pushes to {@code repository} under the tags of {@link TagPlan#forImage}: the moving
+     * tags always (an unchanged build moves nothing), the immutable one only when the registry does not
+     * have it yet or already names this index.
+     */
+    public PublishResult publishTagged(ImageSpec spec, BuildOptions options, ImageReference repository, boolean dev) {
+        ImageBuild build = builder.build(spec, options);
+        TagPlan plan = TagPlan.forImage(build, dev);
+        ImageReference repo = repository.repositoryReference();
+        List<ImageReference> refs = new java.util.ArrayList<>(
+                plan.moving().stream().map(repo::withTag).toList());
+        ImageReference heldBack = null;
+        if (plan.immutable() != null) {
+            ImageReference immutable = repo.withTag(plan.immutable());
+            dev.kiln.content.Digest index = build.images().index().descriptor().digest();
+            if (sink.digestOf(immutable).filter(d -> !d.equals(index)).isPresent()) {
+                heldBack = immutable;
+            } else {
+                refs.add(immutable);
+            }
+        }
+        return new PublishResult(build, sink.push(build.images(), refs), plan, heldBack);
     }
 }

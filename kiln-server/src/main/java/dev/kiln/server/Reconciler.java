@@ -11,6 +11,8 @@ import dev.kiln.content.Hashing;
 import dev.kiln.image.ImageBuilder;
 import dev.kiln.image.ImageProvenance;
 import dev.kiln.image.ImagePublisher;
+import dev.kiln.image.ImageSpecLoader;
+import dev.kiln.image.TagPlan;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.oci.distribution.RegistryClient;
@@ -360,14 +362,28 @@ public final class Reconciler {
             String name = ImageAttestations.imageName(config);
             listener.onEvent(
                     ReconcileEvent.of("phase", "==> image " + name, "package", name, "message", "image " + name));
-            ImageReference ref = ImageReference.parse(request.registry().address() + "/kiln/" + name + ":latest");
+            // a NAME-dev config is the -dev variant of NAME: same repository, -dev tags (TagPlan)
+            boolean dev = name.endsWith(TagPlan.DEV_SUFFIX);
+            String repository = dev ? name.substring(0, name.length() - TagPlan.DEV_SUFFIX.length()) : name;
+            ImageReference repo = ImageReference.parse(request.registry().address() + "/kiln/" + repository);
             dev.kiln.image.BuildOptions options = new dev.kiln.image.BuildOptions(
                     List.of(),
                     List.of(),
                     List.of(),
                     settings.imageEpoch(),
                     config.toAbsolutePath().getParent());
-            ImagePublisher.PublishResult result = publisher.publish(config, options, List.of(ref));
+            ImagePublisher.PublishResult result =
+                    publisher.publishTagged(ImageSpecLoader.load(config), options, repo, dev);
+            ImageReference ref = repo.withTag(result.tags().moving().get(0));
+            if (result.heldBack() != null) {
+                listener.onEvent(ReconcileEvent.of(
+                        "warning",
+                        result.heldBack() + " already names other content and is immutable; left as it is",
+                        "package",
+                        name,
+                        "message",
+                        "immutable tag " + result.heldBack() + " kept"));
+            }
             ImageReference digestRef = result.digestReferences().get(0);
             boolean signed = false;
             List<Attestation> attestations = ImageProvenance.attestations(result.build(), config, name);

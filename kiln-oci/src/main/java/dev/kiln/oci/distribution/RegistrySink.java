@@ -39,6 +39,11 @@ public final class RegistrySink implements ImageSink {
         return push(images, List.of(ImageReference.parse(reference))).index();
     }
 
+    /** The digest {@code ref} names in the registry now, empty when it names nothing. */
+    public java.util.Optional<Digest> digestOf(ImageReference ref) {
+        return client.manifestDigest(ref, ACCEPT);
+    }
+
     public PushResult push(OciImageSet images, List<ImageReference> references) {
         if (references.isEmpty()) {
             throw new OciException("push needs at least one image reference");
