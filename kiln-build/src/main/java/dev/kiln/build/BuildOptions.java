@@ -128,6 +128,10 @@ public record BuildOptions(
         return copy(c -> c.sourceDir = dir);
     }
 
+    public BuildOptions withSourceDateEpoch(long epochSeconds) {
+        return copy(c -> c.sourceDateEpoch = epochSeconds);
+    }
+
     public BuildOptions withLimits(BuildLimits newLimits) {
         return copy(c -> c.limits = newLimits);
     }

@@ -6,6 +6,7 @@ import dev.kiln.build.BuildLimits;
 import dev.kiln.build.BuildListener;
 import dev.kiln.build.BuildOptions;
 import dev.kiln.build.BuildResult;
+import dev.kiln.build.BuildTime;
 import dev.kiln.build.BuiltPackage;
 import dev.kiln.build.EnvironmentSources;
 import dev.kiln.build.PackageBuilder;
@@ -89,7 +90,9 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(
             names = "--source-date-epoch",
-            description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+            description =
+                    "timestamp of every output (default: $SOURCE_DATE_EPOCH, else the recipe's last git commit time,"
+                            + " else 0 with a warning)")
     Long sourceDateEpoch;
 
     @Option(names = "--offline", description = "never use the network: sources must be in the cache")
@@ -185,6 +188,12 @@ final class BuildCommand implements Callable<Integer> {
         for (int i = 0; i < plans.size(); i++) {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
+            BuildTime buildTime = BuildTime.of(epoch, recipeFile);
+            if (buildTime.warning() != null) {
+                out.progress(
+                        "warning: " + buildTime.warning(),
+                        Output.fields("event", "warning", "message", buildTime.warning()));
+            }
             BuildOptions options = new BuildOptions(
                             arch,
                             outDir,
@@ -192,7 +201,7 @@ final class BuildCommand implements Callable<Integer> {
                             stateDir.resolve("work"),
                             stateDir.resolve("logs"),
                             key,
-                            epoch == null ? 0 : epoch,
+                            buildTime.epochSeconds(),
                             "kiln",
                             offline,
                             keepWorkspace,

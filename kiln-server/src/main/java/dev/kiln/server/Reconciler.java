@@ -6,6 +6,7 @@ import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.SigningKey;
 import dev.kiln.attest.Attestation;
 import dev.kiln.build.BuildOptions;
+import dev.kiln.build.BuildTime;
 import dev.kiln.build.PackageBuilder;
 import dev.kiln.content.Hashing;
 import dev.kiln.image.ImageBuilder;
@@ -176,7 +177,7 @@ public final class Reconciler {
                         new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
                         settings.pipelineDirs(),
                         settings.arch(),
-                        recipe -> buildOptions(packageKey, imageKey)));
+                        recipe -> buildOptions(recipe, packageKey, imageKey)));
 
         List<String> problems = new ArrayList<>();
         UpdateRun.Report updates = null;
@@ -228,8 +229,16 @@ public final class Reconciler {
         return new Report(runId, problems, updates, packages, images, imagesSkipped);
     }
 
-    /** The build options of every build this reconciler starts: one place, one set of defaults. */
-    private BuildOptions buildOptions(SigningKey packageKey, dev.kiln.attest.SigningKey imageKey) {
+    /**
+     * The build options of every build this reconciler starts: one place, one set of defaults. The
+     * build time is the configured epoch, else the recipe's last commit time ({@link BuildTime}).
+     */
+    private BuildOptions buildOptions(Path recipe, SigningKey packageKey, dev.kiln.attest.SigningKey imageKey) {
+        BuildTime buildTime = BuildTime.of(settings.sourceDateEpoch(), recipe);
+        if (buildTime.warning() != null) {
+            listener.onEvent(
+                    ReconcileEvent.of("warning", "warning: " + buildTime.warning(), "message", buildTime.warning()));
+        }
         BuildOptions options = new BuildOptions(
                 settings.arch(),
                 settings.repository(),
@@ -237,7 +246,7 @@ public final class Reconciler {
                 settings.workDir(),
                 settings.logDir(),
                 packageKey,
-                settings.buildEpoch(),
+                buildTime.epochSeconds(),
                 "kiln",
                 false,
                 false,
@@ -282,7 +291,7 @@ public final class Reconciler {
                 new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
                 settings.pipelineDirs(),
                 settings.arch(),
-                recipe -> buildOptions(packageKey, null));
+                recipe -> buildOptions(recipe, packageKey, null));
     }
 
     /** Builds a recipe unless its published packages embed exactly its compiled form; null when it skips this arch. */
