@@ -114,7 +114,7 @@ public final class ImageBuilder {
      */
     static List<String> world(ImageSpec spec) {
         List<String> world = new ArrayList<>(spec.contents().packages());
-        if (spec.entrypoint().isServiceBundle()
+        if (spec.entrypoint().usesServiceBundle()
                 && world.stream().noneMatch(a -> Dependency.parse(a).name().equals(S6))) {
             world.add(S6);
         }
@@ -373,7 +373,7 @@ public final class ImageBuilder {
             entrypoint = Shlex.split(e.command(), "entrypoint.command");
         } else if (e.shellFragment() != null) {
             entrypoint = List.of("/bin/sh", "-c", e.shellFragment());
-        } else if (e.isServiceBundle()) {
+        } else if (e.usesServiceBundle()) {
             entrypoint = List.of("/bin/s6-svscan", "/sv");
         }
         List<String> cmd = spec.cmd() == null ? null : Shlex.split(spec.cmd(), "cmd");

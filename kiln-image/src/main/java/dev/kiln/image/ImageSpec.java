@@ -79,7 +79,8 @@ public record ImageSpec(
             services = services == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(services));
         }
 
-        public boolean isServiceBundle() {
+        // not isServiceBundle: etc/apko.json is this record through Jackson, which would list an is-getter
+        public boolean usesServiceBundle() {
             return SERVICE_BUNDLE.equals(type);
         }
     }
