@@ -1,9 +1,11 @@
 package dev.kiln.image;
 
+import dev.kiln.content.Digest;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.PushResult;
 import dev.kiln.oci.distribution.RegistrySink;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,7 +32,7 @@ public final class ImagePublisher {
             this(build, push, null, null);
         }
 
-        public dev.kiln.content.Digest indexDigest() {
+        public Digest indexDigest() {
             return push.index();
         }
 
@@ -65,12 +67,12 @@ public final class ImagePublisher {
         ImageBuild build = builder.build(spec, options);
         TagPlan plan = TagPlan.forImage(build, dev);
         ImageReference repo = repository.repositoryReference();
-        List<ImageReference> refs = new java.util.ArrayList<>(
-                plan.moving().stream().map(repo::withTag).toList());
+        List<ImageReference> refs =
+                new ArrayList<>(plan.moving().stream().map(repo::withTag).toList());
         ImageReference heldBack = null;
         if (plan.immutable() != null) {
             ImageReference immutable = repo.withTag(plan.immutable());
-            dev.kiln.content.Digest index = build.images().index().descriptor().digest();
+            Digest index = build.images().index().descriptor().digest();
             if (sink.digestOf(immutable).filter(d -> !d.equals(index)).isPresent()) {
                 heldBack = immutable;
             } else {

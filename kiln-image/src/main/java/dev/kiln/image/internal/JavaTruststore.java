@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Date;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -55,7 +56,7 @@ public final class JavaTruststore {
     /** Adds or replaces the entry {@code alias}, dated {@code epochSeconds}. */
     public void put(String alias, Certificate certificate, long epochSeconds) {
         // JKS aliases are case-insensitive; the JDK stores them lower-cased
-        entries.put(alias.toLowerCase(java.util.Locale.ROOT), new Entry(certificate, epochSeconds * 1000));
+        entries.put(alias.toLowerCase(Locale.ROOT), new Entry(certificate, epochSeconds * 1000));
     }
 
     public int size() {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,7 +41,7 @@ public final class RegistrySink implements ImageSink {
     }
 
     /** The digest {@code ref} names in the registry now, empty when it names nothing. */
-    public java.util.Optional<Digest> digestOf(ImageReference ref) {
+    public Optional<Digest> digestOf(ImageReference ref) {
         return client.manifestDigest(ref, ACCEPT);
     }
 
