@@ -137,6 +137,10 @@ public record BuildOptions(
         return copy(c -> c.keepWorkspace = keep);
     }
 
+    public BuildOptions withSourceDateEpoch(long epochSeconds) {
+        return copy(c -> c.sourceDateEpoch = epochSeconds);
+    }
+
     public BuildOptions withLimits(BuildLimits newLimits) {
         return copy(c -> c.limits = newLimits);
     }

@@ -66,6 +66,11 @@ final class BuildFixture {
     }
 
     BuildResult build(Path recipe, Path repo, boolean offline, dev.kiln.attest.SigningKey attestKey) {
+        return build(recipe, repo, offline, attestKey, 0);
+    }
+
+    BuildResult build(
+            Path recipe, Path repo, boolean offline, dev.kiln.attest.SigningKey attestKey, long sourceDateEpoch) {
         BuildPlan plan = compile(recipe);
         BuildOptions options = new BuildOptions(
                 ARCH,
@@ -74,7 +79,7 @@ final class BuildFixture {
                 root.resolve("work"),
                 root.resolve("logs"),
                 key,
-                0,
+                sourceDateEpoch,
                 "kiln",
                 offline,
                 false,

@@ -6,6 +6,7 @@ import dev.kiln.build.BuildLimits;
 import dev.kiln.build.BuildListener;
 import dev.kiln.build.BuildOptions;
 import dev.kiln.build.BuildResult;
+import dev.kiln.build.BuildTime;
 import dev.kiln.build.BuiltPackage;
 import dev.kiln.build.EnvironmentSources;
 import dev.kiln.build.PackageBuilder;
@@ -90,7 +91,9 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(
             names = "--source-date-epoch",
-            description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+            description =
+                    "timestamp of every output (default: $SOURCE_DATE_EPOCH, else the recipe's last git commit time,"
+                            + " else 0 with a warning)")
     Long sourceDateEpoch;
 
     @Option(names = "--offline", description = "never use the network: sources must be in the cache")
@@ -194,7 +197,15 @@ final class BuildCommand implements Callable<Integer> {
         for (int i = 0; i < plans.size(); i++) {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
+            BuildTime buildTime =
+                    BuildTime.of(sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch(), recipeFile);
+            if (buildTime.warning() != null) {
+                out.progress(
+                        "warning: " + buildTime.warning(),
+                        Output.fields("event", "warning", "message", buildTime.warning()));
+            }
             BuildOptions options = settings.buildOptions(key, progress(out))
+                    .withSourceDateEpoch(buildTime.epochSeconds())
                     .withNetwork(!offline)
                     .withKeepWorkspace(keepWorkspace)
                     .withSourceDir(sourceDirFor(recipeFile, plan))

@@ -6,6 +6,7 @@ import dev.kiln.image.ArchImage;
 import dev.kiln.image.ImageBuildOptions;
 import dev.kiln.image.ImageBuilder;
 import dev.kiln.image.ImagePublisher;
+import dev.kiln.image.ImageSpecLoader;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.oci.distribution.RegistryClient;
@@ -74,6 +75,16 @@ final class ImagePublishCommand implements Callable<Integer> {
                     + " COSIGN_PASSWORD, or a prompt)")
     Path passphraseFile;
 
+    @Option(
+            names = "--version-tags",
+            description = "push into the REF's repository under the tags of the version of the package the"
+                    + " dev.kiln.package.main annotation names: latest, each precision (3, 3.13, 3.13.5) and the"
+                    + " immutable 3.13.5-r2, which is never overwritten; the REF's own tag is not used")
+    boolean versionTags;
+
+    @Option(names = "--dev", description = "with --version-tags: the -dev variant's tags (latest-dev, 3.13-dev, …)")
+    boolean devVariant;
+
     @Option(names = "--json", description = "machine-readable output")
     boolean json;
 
@@ -92,9 +103,23 @@ final class ImagePublishCommand implements Callable<Integer> {
         ImageBuildOptions options =
                 ImageBuildCommand.options(config, archs, repositories, keyring, sourceDateEpoch, lockfile);
         RegistryClient client = new RegistryClient(http, credentials);
-        ImagePublisher.PublishResult result = new ImagePublisher(
-                        new ImageBuilder(Clock.systemUTC()), new RegistrySink(client))
-                .publish(config, options, references);
+        ImagePublisher publisher = new ImagePublisher(new ImageBuilder(Clock.systemUTC()), new RegistrySink(client));
+        if (versionTags && references.size() != 1) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--version-tags takes one REF (the repository), got " + references.size());
+        }
+        ImagePublisher.PublishResult result = versionTags
+                ? publisher.publishTagged(ImageSpecLoader.load(config), options, references.get(0), devVariant)
+                : publisher.publish(config, options, references);
+        if (result.tags() != null) {
+            o.progress(
+                    "tags: " + String.join(", ", result.tags().all()),
+                    Output.fields("event", "tags", "tags", result.tags().all()));
+        }
+        if (result.heldBack() != null) {
+            String w = result.heldBack() + " already names other content and is immutable; left as it is";
+            o.progress("warning: " + w, Output.fields("event", "warning", "message", w));
+        }
         result.build()
                 .warnings()
                 .forEach(w -> o.progress("warning: " + w, Output.fields("event", "warning", "message", w)));

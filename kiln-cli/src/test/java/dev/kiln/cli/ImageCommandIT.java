@@ -213,4 +213,43 @@ class ImageCommandIT {
                     .contains(first.out().trim());
         }
     }
+
+    @Test
+    void publishWithVersionTagsPushesTheTagPlan() throws Exception {
+        ApkSigningKey key = ApkSigningKey.generate(2048, "cli-test.rsa");
+        Path repo = tmp.resolve("repo");
+        TestPackages.publish(
+                repo,
+                "x86_64",
+                key,
+                List.of(TestPackages.apk("hello", "2.12-r3")
+                        .builddate(1_700_000_000L)
+                        .file("usr/bin/hello", "h", 0755)));
+        Path pub = tmp.resolve("cli-test.rsa.pub");
+        Files.writeString(pub, key.publicKeyPem());
+        Path config = tmp.resolve("hello.yaml");
+        Files.writeString(
+                config,
+                "contents:\n  packages: [hello]\nannotations:\n  dev.kiln.package.main: hello\narchs: [amd64]\n");
+        try (var server = new dev.kiln.registry.RegistryServer(
+                        dev.kiln.registry.RegistryConfig.builder(tmp.resolve("registry"))
+                                .build())
+                .start()) {
+            CliRun run = CliRun.of(
+                    "image",
+                    "publish",
+                    config.toString(),
+                    server.address() + "/apps/hello",
+                    "--version-tags",
+                    "--dev",
+                    "--repository",
+                    repo.toString(),
+                    "--keyring",
+                    pub.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.err())
+                    .contains("tags: latest-dev, 2-dev, 2.12-dev, 2.12-r3-dev")
+                    .contains("pushed 4 reference(s)");
+        }
+    }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kiln.apk.ApkException;
 import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.Dependency;
 import dev.kiln.apk.FileNode;
 import dev.kiln.apk.FileTree;
 import dev.kiln.apk.Installer;
@@ -15,6 +16,8 @@ import dev.kiln.apk.ResolveException;
 import dev.kiln.apk.Resolver;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.image.internal.AccountFiles;
+import dev.kiln.image.internal.BaseImageInput;
+import dev.kiln.image.internal.CertificateStores;
 import dev.kiln.image.internal.OriginLayers;
 import dev.kiln.image.internal.PathMutations;
 import dev.kiln.image.internal.Shlex;
@@ -44,6 +47,7 @@ import java.util.TreeMap;
  */
 public final class ImageBuilder {
     public static final String AUTHOR = "kiln";
+    private static final String S6 = "s6";
     private static final ObjectMapper SPEC_JSON = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -71,12 +75,15 @@ public final class ImageBuilder {
     }
 
     private ImageLock lockResolved(ImageSpec spec, ImageBuildOptions options, String configName, byte[] configBytes) {
+        if (spec.contents().baseImage() != null) {
+            throw new ImageException("a lock of an image on contents.baseimage is not supported yet: the lock format"
+                    + " does not record the base's packages");
+        }
         List<String> warnings = new ArrayList<>();
         Setup setup = setup(spec, options, warnings);
         List<ImageLock.Locked> locked = new ArrayList<>();
         for (String arch : setup.archs) {
-            for (RepositoryPackage p : resolve(
-                    setup.repos, setup.resolveFrom, arch, spec.contents().packages())) {
+            for (RepositoryPackage p : resolve(setup.repos, setup.resolveFrom, arch, world(spec))) {
                 locked.add(new ImageLock.Locked(
                         p.name(),
                         p.version(),
@@ -92,10 +99,42 @@ public final class ImageBuilder {
     /** A fresh resolution of {@code world} against the repositories, failing as kiln-image does. */
     private static List<RepositoryPackage> resolve(
             LocalRepositories repos, List<String> resolveFrom, String arch, List<String> world) {
+        List<RepositoryPackage> candidates = repos.packages(resolveFrom, arch);
+        requireS6(world, candidates, resolveFrom, arch);
         try {
-            return new Resolver(repos.packages(resolveFrom, arch), arch, resolveFrom).resolve(world);
+            return new Resolver(candidates, arch, resolveFrom).resolve(world);
         } catch (ResolveException e) {
             throw new ImageException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The packages asked for: {@code contents.packages}, plus {@code s6} for a service bundle, whose
+     * entrypoint {@code /bin/s6-svscan /sv} it provides (apko adds it the same way).
+     */
+    static List<String> world(ImageSpec spec) {
+        List<String> world = new ArrayList<>(spec.contents().packages());
+        if (spec.entrypoint().usesServiceBundle()
+                && world.stream().noneMatch(a -> Dependency.parse(a).name().equals(S6))) {
+            world.add(S6);
+        }
+        return List.copyOf(world);
+    }
+
+    /** A service bundle without s6 would start nothing: say so before resolving, with what to do. */
+    private static void requireS6(
+            List<String> world, List<RepositoryPackage> candidates, List<String> resolveFrom, String arch) {
+        if (!world.contains(S6)) {
+            return;
+        }
+        boolean available = candidates.stream()
+                .anyMatch(p -> p.name().equals(S6)
+                        || p.entry().provides().stream()
+                                .anyMatch(a -> Dependency.parse(a).name().equals(S6)));
+        if (!available) {
+            throw new ImageException("entrypoint.type service-bundle needs the s6 package (the entrypoint is"
+                    + " /bin/s6-svscan /sv), but no configured repository has s6 for " + arch + " (searched "
+                    + resolveFrom + "); build s6 into one of them or add a repository that provides it");
         }
     }
 
@@ -170,19 +209,34 @@ public final class ImageBuilder {
             LocalRepositories repos,
             List<String> resolveFrom,
             List<Path> keyFiles) {
-        List<RepositoryPackage> resolved = options.lock() == null
-                ? resolve(repos, resolveFrom, arch, spec.contents().packages())
-                : LockedPackages.resolve(
-                        options.lock(),
-                        spec.contents().packages(),
-                        () -> repos.packages(resolveFrom, arch),
-                        arch,
-                        resolveFrom);
+        BaseImageInput base = spec.contents().baseImage() == null
+                ? null
+                : BaseImageInput.load(options.baseDir(), spec.contents().baseImage(), arch);
+        List<RepositoryPackage> resolved;
+        if (base != null) {
+            if (options.lock() != null) {
+                throw new ImageException("a lock file cannot be used with contents.baseimage yet: the lock does not"
+                        + " record the base's packages; build without --lockfile");
+            }
+            resolved = resolveOnBase(repos, resolveFrom, arch, world(spec), base);
+        } else if (options.lock() == null) {
+            resolved = resolve(repos, resolveFrom, arch, world(spec));
+        } else {
+            resolved = LockedPackages.resolve(
+                    options.lock(), world(spec), () -> repos.packages(resolveFrom, arch), arch, resolveFrom);
+        }
         List<ApkPackage> apks = resolved.stream().map(p -> repos.fetch(p, arch)).toList();
         long epoch = buildTime(options.sourceDateEpoch(), apks);
+        if (base != null && options.sourceDateEpoch() == null) {
+            epoch = Math.max(epoch, base.newestBuildTime());
+        }
 
-        FileTree tree = new FileTree();
-        writeApkMetadata(tree, spec, arch, keyFiles, epoch);
+        FileTree tree = base == null ? new FileTree() : base.workingTree();
+        List<String> world = new ArrayList<>(world(spec));
+        if (base != null) {
+            world.addAll(base.pins());
+        }
+        writeApkMetadata(tree, spec, world, arch, keyFiles, epoch);
         Installer installer = new Installer(tree, epoch);
         for (int i = 0; i < resolved.size(); i++) {
             installer.install(resolved.get(i), apks.get(i));
@@ -191,16 +245,28 @@ public final class ImageBuilder {
         tree.mkdirs("etc", 0755, 0, 0, epoch);
         tree.put(FileNode.file("etc/apko.json", specJson(spec), 0444, 0, 0, epoch));
         PathMutations.apply(tree, spec.paths(), epoch);
-        addCertificates(tree, spec, epoch);
+        CertificateStores.apply(tree, spec.certificates(), installer.installed(), epoch);
         addServices(tree, spec, epoch);
         installer.writeDatabase();
+        if (base != null) {
+            String db = Installer.databasePath(tree);
+            FileNode written = tree.get(db).orElseThrow();
+            String added = new String(written.content(), StandardCharsets.UTF_8);
+            tree.put(FileNode.file(
+                    db, base.database(added).getBytes(StandardCharsets.UTF_8), written.mode(), 0, 0, epoch));
+        }
 
         Map<Long, String> users = AccountFiles.names(tree, "etc/passwd");
         Map<Long, String> groups = AccountFiles.names(tree, "etc/group");
-        List<OriginLayers.Plan> plans = spec.layering() == null
-                ? List.of(new OriginLayers.Plan(null, List.copyOf(tree.entries())))
-                : OriginLayers.split(
-                        tree, installer.installed(), spec.layering().budget(), epoch);
+        List<OriginLayers.Plan> plans;
+        if (base != null) {
+            plans = List.of(new OriginLayers.Plan(null, base.changes(tree)));
+        } else if (spec.layering() == null) {
+            plans = List.of(new OriginLayers.Plan(null, List.copyOf(tree.entries())));
+        } else {
+            plans = OriginLayers.split(
+                    tree, installer.installed(), spec.layering().budget(), epoch);
+        }
         LayerWriter writer = new LayerWriter(gzipLevel);
         List<Layer> layers =
                 plans.stream().map(p -> writer.write(p.nodes(), users, groups)).toList();
@@ -213,26 +279,78 @@ public final class ImageBuilder {
         String vendor = spec.annotations().get("org.opencontainers.image.vendor");
         String comment =
                 title != null && vendor != null ? title + " by " + vendor : "This is a kiln single-layer image";
-        List<ImageConfig.History> history = plans.stream()
-                .map(p -> new ImageConfig.History(
-                        createdText, AUTHOR, AUTHOR, p.comment() == null ? comment : p.comment(), false))
-                .toList();
+        List<ImageConfig.History> history = new ArrayList<>();
+        List<Layer> allLayers = new ArrayList<>();
+        ImageConfig.Runtime runtime = runtime(spec, labels);
+        if (base != null) {
+            ImageConfig baseConfig = base.config();
+            history.addAll(baseConfig.history());
+            for (int i = 0; i < base.image().layers().size(); i++) {
+                allLayers.add(new Layer(
+                        base.image().layers().get(i), baseConfig.diffIds().get(i)));
+            }
+            runtime = onTopOf(baseConfig.config(), runtime);
+        }
+        allLayers.addAll(layers);
+        plans.forEach(p -> history.add(new ImageConfig.History(
+                createdText, AUTHOR, AUTHOR, p.comment() == null ? comment : p.comment(), false)));
         ImageConfig config = new ImageConfig(
                 createdText,
                 AUTHOR,
                 platform.architecture(),
                 platform.os(),
                 platform.variant(),
-                runtime(spec, labels),
-                layers.stream().map(Layer::diffId).toList(),
+                runtime,
+                allLayers.stream().map(Layer::diffId).toList(),
                 history);
         Manifest manifest = Manifest.of(
                 config.descriptor(),
-                layers.stream().map(l -> l.blob().descriptor()).toList(),
+                allLayers.stream().map(l -> l.blob().descriptor()).toList(),
                 annotations(spec, epoch));
-        OciImage image =
-                OciImage.of(manifest, config, layers.stream().map(Layer::blob).toList());
-        return new ArchImage(arch, platform, installer.installed(), tree, layers, image, epoch);
+        OciImage image = OciImage.of(
+                manifest, config, allLayers.stream().map(Layer::blob).toList());
+        return new ArchImage(arch, platform, installer.installed(), tree, allLayers, image, epoch);
+    }
+
+    /**
+     * Resolution on a base image: the base's packages are candidates pinned at their versions, and
+     * those the base has are not installed again (apko's {@code ResolveWithBase}).
+     */
+    private static List<RepositoryPackage> resolveOnBase(
+            LocalRepositories repos, List<String> resolveFrom, String arch, List<String> world, BaseImageInput base) {
+        List<RepositoryPackage> candidates = new ArrayList<>(repos.packages(resolveFrom, arch));
+        candidates.addAll(base.candidates(resolveFrom.size()));
+        requireS6(world, candidates, resolveFrom, arch);
+        List<String> all = new ArrayList<>(world);
+        all.addAll(base.pins());
+        List<String> searched = new ArrayList<>(resolveFrom);
+        searched.add(BaseImageInput.REPOSITORY);
+        try {
+            return new Resolver(candidates, arch, searched)
+                    .resolve(all).stream()
+                            .filter(p -> !base.names().contains(p.name()))
+                            .toList();
+        } catch (ResolveException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The base's runtime settings under the config's, as apko's {@code mutate.Append} on the base then
+     * setting what the config gives: the environment and labels are the config's, the rest is kept
+     * unless set.
+     */
+    private static ImageConfig.Runtime onTopOf(ImageConfig.Runtime base, ImageConfig.Runtime own) {
+        return new ImageConfig.Runtime(
+                own.user() != null ? own.user() : base.user(),
+                base.exposedPorts(),
+                own.env(),
+                own.entrypoint() != null ? own.entrypoint() : base.entrypoint(),
+                own.cmd() != null ? own.cmd() : base.cmd(),
+                own.volumes() != null ? own.volumes() : base.volumes(),
+                own.workingDir() != null ? own.workingDir() : base.workingDir(),
+                own.labels(),
+                own.stopSignal() != null ? own.stopSignal() : base.stopSignal());
     }
 
     /**
@@ -255,7 +373,7 @@ public final class ImageBuilder {
             entrypoint = Shlex.split(e.command(), "entrypoint.command");
         } else if (e.shellFragment() != null) {
             entrypoint = List.of("/bin/sh", "-c", e.shellFragment());
-        } else if ("service-bundle".equals(e.type())) {
+        } else if (e.usesServiceBundle()) {
             entrypoint = List.of("/bin/s6-svscan", "/sv");
         }
         List<String> cmd = spec.cmd() == null ? null : Shlex.split(spec.cmd(), "cmd");
@@ -297,11 +415,11 @@ public final class ImageBuilder {
                 Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
     }
 
-    private static void writeApkMetadata(FileTree tree, ImageSpec spec, String arch, List<Path> keyFiles, long epoch) {
+    private static void writeApkMetadata(
+            FileTree tree, ImageSpec spec, List<String> world, String arch, List<Path> keyFiles, long epoch) {
         tree.mkdirs("etc/apk/keys", 0755, 0, 0, epoch);
-        List<String> world =
-                spec.contents().packages().stream().distinct().sorted().toList();
-        tree.put(FileNode.file("etc/apk/world", lines(world), 0644, 0, 0, epoch));
+        tree.put(FileNode.file(
+                "etc/apk/world", lines(world.stream().distinct().sorted().toList()), 0644, 0, 0, epoch));
         List<String> runtimeRepos = new ArrayList<>(spec.contents().repositories());
         runtimeRepos.addAll(spec.contents().runtimeRepositories());
         tree.put(FileNode.file("etc/apk/repositories", lines(runtimeRepos), 0644, 0, 0, epoch));
@@ -330,31 +448,16 @@ public final class ImageBuilder {
         }
     }
 
-    private static void addCertificates(FileTree tree, ImageSpec spec, long epoch) {
-        if (spec.certificates().additional().isEmpty()) {
-            return;
-        }
-        String bundle = "etc/ssl/certs/ca-certificates.crt";
-        tree.mkdirs("etc/ssl/certs", 0755, 0, 0, epoch);
-        StringBuilder sb = new StringBuilder();
-        tree.get(bundle)
-                .filter(n -> n.kind() == FileNode.Kind.FILE)
-                .ifPresent(n -> sb.append(new String(n.content(), StandardCharsets.UTF_8)));
-        for (ImageSpec.NamedContent c : spec.certificates().additional()) {
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
-                sb.append('\n');
-            }
-            sb.append(c.content());
-        }
-        tree.put(FileNode.file(bundle, sb.toString().getBytes(StandardCharsets.UTF_8), 0644, 0, 0, epoch));
-    }
-
-    /** An s6 service directory per service, as apko's service-bundle entrypoint expects under {@code /sv}. */
+    /**
+     * The s6 supervision tree: {@code /sv/NAME/run} per service, an execline script holding the
+     * service's command, as apko writes it ({@code chainguard-dev/apko: pkg/s6/supervision_tree.go};
+     * apko makes the directories 0777, Kiln 0755, so that no user of the image can swap a run script).
+     */
     private static void addServices(FileTree tree, ImageSpec spec, long epoch) {
         for (Map.Entry<String, String> s : spec.entrypoint().services().entrySet()) {
             String dir = "sv/" + s.getKey();
             tree.mkdirs(dir, 0755, 0, 0, epoch);
-            String run = "#!/bin/execlineb -P\n" + s.getValue() + "\n";
+            String run = "#!/bin/execlineb\n" + s.getValue() + "\n";
             tree.put(FileNode.file(dir + "/run", run.getBytes(StandardCharsets.UTF_8), 0755, 0, 0, epoch));
         }
     }

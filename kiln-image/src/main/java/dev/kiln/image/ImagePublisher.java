@@ -1,9 +1,11 @@
 package dev.kiln.image;
 
+import dev.kiln.content.Digest;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.PushResult;
 import dev.kiln.oci.distribution.RegistrySink;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,9 +22,17 @@ public final class ImagePublisher {
         this.sink = sink;
     }
 
-    /** The outcome: the build, and what the push did ({@link PushResult#changed()} false: nothing sent). */
-    public record PublishResult(ImageBuild build, PushResult push) {
-        public dev.kiln.content.Digest indexDigest() {
+    /**
+     * The outcome: the build, and what the push did ({@link PushResult#changed()} false: nothing sent);
+     * with a {@link TagPlan}, the plan and the immutable tag when it was left alone because the registry
+     * has it naming other content (null otherwise).
+     */
+    public record PublishResult(ImageBuild build, PushResult push, TagPlan tags, ImageReference heldBack) {
+        public PublishResult(ImageBuild build, PushResult push) {
+            this(build, push, null, null);
+        }
+
+        public Digest indexDigest() {
             return push.index();
         }
 
@@ -46,5 +56,30 @@ public final class ImagePublisher {
         }
         ImageBuild build = builder.build(spec, options);
         return new PublishResult(build, sink.push(build.images(), references));
+    }
+
+    /**
+     * Builds and pushes to {@code repository} under the tags of {@link TagPlan#forImage}: the moving
+     * tags always (an unchanged build moves nothing), the immutable one only when the registry does not
+     * have it yet or already names this index.
+     */
+    public PublishResult publishTagged(
+            ImageSpec spec, ImageBuildOptions options, ImageReference repository, boolean dev) {
+        ImageBuild build = builder.build(spec, options);
+        TagPlan plan = TagPlan.forImage(build, dev);
+        ImageReference repo = repository.repositoryReference();
+        List<ImageReference> refs =
+                new ArrayList<>(plan.moving().stream().map(repo::withTag).toList());
+        ImageReference heldBack = null;
+        if (plan.immutable() != null) {
+            ImageReference immutable = repo.withTag(plan.immutable());
+            Digest index = build.images().index().descriptor().digest();
+            if (sink.digestOf(immutable).filter(d -> !d.equals(index)).isPresent()) {
+                heldBack = immutable;
+            } else {
+                refs.add(immutable);
+            }
+        }
+        return new PublishResult(build, sink.push(build.images(), refs), plan, heldBack);
     }
 }

@@ -73,8 +73,15 @@ public record ImageSpec(
     public record Entrypoint(String type, String command, String shellFragment, Map<String, String> services) {
         static final Entrypoint NONE = new Entrypoint(null, null, null, null);
 
+        public static final String SERVICE_BUNDLE = "service-bundle";
+
         public Entrypoint {
             services = services == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(services));
+        }
+
+        // not isServiceBundle: etc/apko.json is this record through Jackson, which would list an is-getter
+        public boolean usesServiceBundle() {
+            return SERVICE_BUNDLE.equals(type);
         }
     }
 

@@ -28,14 +28,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Loads apko image configurations strictly: an unknown key, a wrong type or a bad value is an
- * error at {@code file:line:col}, and every problem of a file is reported at once. {@code include}
- * is resolved and merged (the including file wins); {@code archs} are normalised to APK names.
+ * error at {@code file:line:col}, and every problem of a file is reported at once. YAML merge keys
+ * ({@code <<: *anchor}) are resolved first, as apko's YAML library does; {@code include} is resolved
+ * and merged (the including file wins); {@code archs} are normalised to APK names.
  */
 public final class ImageSpecLoader {
     private static final int MAX_INCLUDE_DEPTH = 8;
+    /** What apko refuses beside {@code contents.baseimage} (layering too: apko cannot layer on a base). */
+    private static final List<String> ON_BASE_IMAGE_REFUSED = List.of(
+            "entrypoint",
+            "cmd",
+            "stop-signal",
+            "work-dir",
+            "accounts",
+            "environment",
+            "paths",
+            "annotations",
+            "layering");
+    /** apko's rule for certificate and runtime key names, which become file names in the image. */
+    private static final Pattern ENTRY_NAME = Pattern.compile("[a-zA-Z0-9_-]+[a-zA-Z0-9_.-]*");
 
     private final YamlReader reader;
 
@@ -132,8 +147,19 @@ public final class ImageSpecLoader {
             problem(m.get("options"), "'options' (build-time profiles) is not supported by Kiln; inline the options");
         }
         include[0] = scalar(m.get("include"), "include");
+        Contents contents = contents(m.get("contents"));
+        if (contents != null && contents.baseImage() != null) {
+            for (String key : ON_BASE_IMAGE_REFUSED) {
+                if (m.containsKey(key)) {
+                    problem(
+                            m.get(key),
+                            "'" + key + "' cannot be used with contents.baseimage (as in apko, an image on a base"
+                                    + " may set only contents, archs and include; the base's settings are kept)");
+                }
+            }
+        }
         return new ImageSpec(
-                contents(m.get("contents")),
+                contents,
                 entrypoint(m.get("entrypoint")),
                 scalar(m.get("cmd"), "cmd"),
                 scalar(m.get("work-dir"), "work-dir"),
@@ -169,7 +195,8 @@ public final class ImageSpecLoader {
         if (m.get("baseimage") != null) {
             Map<String, YamlNode> b = mapping(m.get("baseimage"), "contents.baseimage", Set.of("image", "apkindex"));
             base = new BaseImage(
-                    scalar(b.get("image"), "baseimage.image"), scalar(b.get("apkindex"), "baseimage.apkindex"));
+                    required(m.get("baseimage"), b, "image", "contents.baseimage"),
+                    required(m.get("baseimage"), b, "apkindex", "contents.baseimage"));
         }
         return new Contents(
                 strings(m.get("repositories"), "contents.repositories"),
@@ -200,8 +227,10 @@ public final class ImageSpecLoader {
         Map<String, YamlNode> m = mapping(n, what + " entry", Set.of("name", "content"));
         String name = required(n, m, "name", what);
         String content = required(n, m, "content", what);
-        if (name != null && (name.contains("/") || name.startsWith("."))) {
-            problem(m.get("name"), what + " name '" + name + "' must be a plain file name");
+        if (name != null && !name.isEmpty() && !ENTRY_NAME.matcher(name).matches()) {
+            problem(
+                    m.get("name"),
+                    what + " name '" + name + "' must be a plain file name matching " + ENTRY_NAME.pattern());
         }
         return new NamedContent(name, content);
     }
@@ -239,6 +268,12 @@ public final class ImageSpecLoader {
             Long uid = number(um.get("uid"), "accounts.users uid");
             if (uid == null) {
                 problem(u, "accounts.users entry '" + name + "' needs a uid");
+            } else if (uid == 0) {
+                // apko refuses a second root account: root comes from the base layout, running as root is run-as
+                problem(
+                        um.get("uid"),
+                        "accounts.users entry '" + name + "' has uid 0; to run as root, set 'accounts.run-as: 0'"
+                                + " instead of adding a user");
             }
             return new User(
                     name,

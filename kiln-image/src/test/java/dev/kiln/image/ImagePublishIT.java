@@ -160,4 +160,43 @@ class ImagePublishIT {
             }
         }
     }
+
+    @Test
+    void versionTagsMoveWithTheContentAndTheEpochTagNeverDoes() throws Exception {
+        Path tagged = Fixtures.config(
+                tmp,
+                ImageBuilderTest.HELLO.replace(
+                        "org.opencontainers.image.title: hello", "dev.kiln.package.main: hello"));
+        try (RegistryServer server = new RegistryServer(
+                        RegistryConfig.builder(tmp.resolve("registry")).build())
+                .start()) {
+            RegistryClient client = new RegistryClient(http, null);
+            ImagePublisher publisher = publisher(new RegistrySink(client));
+            ImageReference repo = ImageReference.parse(server.address() + "/kiln/hello");
+            ImageSpec spec = ImageSpecLoader.load(tagged);
+
+            ImagePublisher.PublishResult first = publisher.publishTagged(spec, options(), repo, false);
+            assertThat(first.tags().all()).containsExactly("latest", "2", "2.12", "2.12-r0");
+            assertThat(first.push().updated()).hasSize(4);
+            Digest v1 = first.indexDigest();
+
+            ImagePublisher.PublishResult again = publisher.publishTagged(spec, options(), repo, false);
+            assertThat(again.changed())
+                    .as("same inputs, same digest: no tag moves")
+                    .isFalse();
+
+            // other content, same package version: the moving tags follow it, the epoch tag keeps the first image
+            ImageBuildOptions later = new ImageBuildOptions(null, null, null, 1_800_000_000L, tmp);
+            ImagePublisher.PublishResult changed = publisher.publishTagged(spec, later, repo, false);
+            assertThat(changed.indexDigest()).isNotEqualTo(v1);
+            assertThat(changed.heldBack()).isEqualTo(repo.withTag("2.12-r0"));
+            assertThat(changed.push().updated()).hasSize(3);
+            List<String> accept = List.of(dev.kiln.oci.MediaTypes.OCI_INDEX);
+            assertThat(client.manifestDigest(repo.withTag("2.12"), accept)).contains(changed.indexDigest());
+            assertThat(client.manifestDigest(repo.withTag("2.12-r0"), accept)).contains(v1);
+
+            ImagePublisher.PublishResult dev = publisher.publishTagged(spec, options(), repo, true);
+            assertThat(dev.tags().all()).containsExactly("latest-dev", "2-dev", "2.12-dev", "2.12-r0-dev");
+        }
+    }
 }

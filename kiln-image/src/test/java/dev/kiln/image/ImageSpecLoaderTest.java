@@ -95,4 +95,91 @@ class ImageSpecLoaderTest {
                         Map.entry("TZ", "Europe/Paris"),
                         Map.entry("org.opencontainers.image.title", "hello"));
     }
+
+    @Test
+    void mergeKeysResolveAsApkoDoesExplicitKeysAndEarlierMergesWin() throws Exception {
+        Path f = tmp.resolve("merge.yaml");
+        Files.writeString(f, """
+                contents:
+                  packages: [hello]
+                accounts:
+                  users:
+                    - <<: [{username: nonroot, uid: 65532, shell: /bin/false}, {homedir: /var/empty, shell: /bin/sh, gid: 10}]
+                      uid: 1000
+                annotations:
+                  <<: {a: from-merge, b: from-merge}
+                  b: explicit
+                """);
+        ImageSpec spec = ImageSpecLoader.load(f);
+        ImageSpec.User u = spec.accounts().users().get(0);
+        assertThat(u.username()).isEqualTo("nonroot");
+        assertThat(u.uid()).as("the mapping's own key wins").isEqualTo(1000);
+        assertThat(u.shell()).as("the earlier merged mapping wins").isEqualTo("/bin/false");
+        assertThat(u.homedir()).isEqualTo("/var/empty");
+        assertThat(u.gid()).isEqualTo(10);
+        assertThat(spec.annotations()).containsEntry("a", "from-merge").containsEntry("b", "explicit");
+    }
+
+    @Test
+    void mergeKeysThroughAliasesAcrossSections() throws Exception {
+        Path f = tmp.resolve("alias.yaml");
+        Files.writeString(f, """
+                contents:
+                  packages: [hello]
+                environment: &env
+                  A: "1"
+                  B: "2"
+                annotations:
+                  <<: *env
+                  B: "3"
+                """);
+        ImageSpec spec = ImageSpecLoader.load(f);
+        assertThat(spec.annotations()).containsEntry("A", "1").containsEntry("B", "3");
+        assertThat(spec.environment()).containsEntry("B", "2");
+    }
+
+    @Test
+    void aMergeOfAScalarAndAnUnknownMergedKeyAreErrorsAtTheirPlace() throws Exception {
+        Path f = tmp.resolve("badmerge.yaml");
+        Files.writeString(f, """
+                contents:
+                  packages: [hello]
+                  <<: just-text
+                entrypoint:
+                  <<: {command: /bin/true, colour: blue}
+                """);
+        assertThatThrownBy(() -> ImageSpecLoader.load(f))
+                .hasMessageContaining(f + ":3:7: a merge key (<<) must name a mapping")
+                .hasMessageContaining(f + ":5:28: unknown key 'colour' in entrypoint");
+    }
+
+    @Test
+    void aUserWithUidZeroIsRefusedPointingToRunAs() throws Exception {
+        Path f = tmp.resolve("root.yaml");
+        Files.writeString(f, """
+                contents:
+                  packages: [hello]
+                accounts:
+                  users:
+                    - username: admin
+                      uid: 0
+                """);
+        assertThatThrownBy(() -> ImageSpecLoader.load(f))
+                .hasMessageContaining(f + ":6:12: accounts.users entry 'admin' has uid 0")
+                .hasMessageContaining("accounts.run-as: 0");
+    }
+
+    @Test
+    void certificateNamesFollowApkosRule() throws Exception {
+        Path f = tmp.resolve("certname.yaml");
+        Files.writeString(f, """
+                contents:
+                  packages: [hello]
+                certificates:
+                  additional:
+                    - {name: .hidden, content: x}
+                """);
+        assertThatThrownBy(() -> ImageSpecLoader.load(f))
+                .hasMessageContaining(f + ":5:14: certificates.additional name '.hidden' must be a plain file name");
+    }
 }

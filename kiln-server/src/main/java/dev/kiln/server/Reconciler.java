@@ -5,12 +5,15 @@ import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.attest.Attestation;
 import dev.kiln.build.BuildOptions;
+import dev.kiln.build.BuildTime;
 import dev.kiln.build.PackageBuilder;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
 import dev.kiln.image.ImageBuilder;
 import dev.kiln.image.ImageProvenance;
 import dev.kiln.image.ImagePublisher;
+import dev.kiln.image.ImageSpecLoader;
+import dev.kiln.image.TagPlan;
 import dev.kiln.oci.ImageReference;
 import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.oci.distribution.RegistryClient;
@@ -186,7 +189,7 @@ public final class Reconciler {
                         new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
                         settings.pipelineDirs(),
                         settings.arch(),
-                        recipe -> buildOptions(packageKey, imageKey.get())));
+                        recipe -> buildOptions(recipe, packageKey, imageKey)));
 
         List<String> problems = new ArrayList<>();
         UpdateRun.Report updates = null;
@@ -241,9 +244,20 @@ public final class Reconciler {
         return new Report(runId, problems, updates, packages, images, imagesSkipped);
     }
 
-    /** The build options of every build this reconciler starts: the settings' own, with its listener. */
-    private BuildOptions buildOptions(ApkSigningKey packageKey, dev.kiln.attest.SigningKey imageKey) {
-        BuildOptions options = settings.buildOptions(packageKey, listener.asBuildListener());
+    /**
+     * The build options of every build this reconciler starts: the settings' own, with its listener. The
+     * build time is the configured epoch, else the recipe's last commit time ({@link BuildTime}).
+     */
+    private BuildOptions buildOptions(
+            Path recipe, ApkSigningKey packageKey, Once<dev.kiln.attest.SigningKey> imageKeyOnce) {
+        BuildTime buildTime = BuildTime.of(settings.sourceDateEpoch(), recipe);
+        if (buildTime.warning() != null) {
+            listener.onEvent(
+                    ReconcileEvent.of("warning", "warning: " + buildTime.warning(), "message", buildTime.warning()));
+        }
+        BuildOptions options = settings.buildOptions(packageKey, listener.asBuildListener())
+                .withSourceDateEpoch(buildTime.epochSeconds());
+        dev.kiln.attest.SigningKey imageKey = imageKeyOnce.get();
         return imageKey == null ? options : options.withAttestKey(imageKey);
     }
 
@@ -283,7 +297,7 @@ public final class Reconciler {
                 new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
                 settings.pipelineDirs(),
                 settings.arch(),
-                recipe -> buildOptions(packageKey, null));
+                recipe -> buildOptions(recipe, packageKey, null));
     }
 
     /** Builds a recipe unless its published packages embed exactly its compiled form; null when it skips this arch. */
@@ -364,9 +378,13 @@ public final class Reconciler {
             String name = ImageAttestations.imageName(config);
             listener.onEvent(
                     ReconcileEvent.of("phase", "==> image " + name, "package", name, "message", "image " + name));
-            ImageReference ref = ImageReference.parse(request.registry().address() + "/kiln/" + name + ":latest");
-            String inputs = ImageInputs.fingerprint(config, ref, settings.imageEpoch());
-            ImageReference unchanged = unchangedPublication(runId, client, name, ref, inputs);
+            // a NAME-dev config is the -dev variant of NAME: same repository, -dev tags (TagPlan)
+            boolean dev = name.endsWith(TagPlan.DEV_SUFFIX);
+            String repository = dev ? name.substring(0, name.length() - TagPlan.DEV_SUFFIX.length()) : name;
+            ImageReference repo = ImageReference.parse(request.registry().address() + "/kiln/" + repository);
+            ImageReference latest = repo.withTag(dev ? TagPlan.LATEST + TagPlan.DEV_SUFFIX : TagPlan.LATEST);
+            String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch());
+            ImageReference unchanged = unchangedPublication(runId, client, name, latest, inputs);
             if (unchanged != null) {
                 scans.scan(name, config, unchanged, unchanged.digest().toString(), false);
                 outcomes.add(new ImageOutcome(name, unchanged, false, false));
@@ -378,7 +396,18 @@ public final class Reconciler {
                     List.of(),
                     settings.imageEpoch(),
                     config.toAbsolutePath().getParent());
-            ImagePublisher.PublishResult result = publisher.publish(config, options, List.of(ref));
+            ImagePublisher.PublishResult result =
+                    publisher.publishTagged(ImageSpecLoader.load(config), options, repo, dev);
+            ImageReference ref = repo.withTag(result.tags().moving().get(0));
+            if (result.heldBack() != null) {
+                listener.onEvent(ReconcileEvent.of(
+                        "warning",
+                        result.heldBack() + " already names other content and is immutable; left as it is",
+                        "package",
+                        name,
+                        "message",
+                        "immutable tag " + result.heldBack() + " kept"));
+            }
             ImageReference digestRef = result.digestReferences().get(0);
             boolean signed = false;
             List<Attestation> attestations = ImageProvenance.attestations(result.build(), config, name);

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param catalog         catalog directory with {@code recipes/} and {@code images/}
  * @param arch            APK architecture built and published
  * @param sourceDateEpoch the timestamp of every output when set (flag, else {@code $SOURCE_DATE_EPOCH}); null when
- *                        neither says, which builds packages at 0 and stamps images with their newest package
+ *                        neither says, which dates packages by their recipe's last commit ({@code BuildTime}) and
+ *                        images by their newest package
  * @param packageKey      RSA key that signs packages and the index; created on first use
  * @param imageKey        ECDSA key that signs images and attestations; null pushes images unsigned
  * @param imagePassphrase passphrase of {@code imageKey} ({@code $KILN_PASSWORD}, empty when unset)
@@ -112,7 +113,8 @@ public record Settings(
                 workDir(),
                 logDir(),
                 packageSigningKey,
-                buildEpoch(),
+                // the declared epoch, else 0: a build of a recipe replaces it with the recipe's BuildTime
+                sourceDateEpoch == null ? 0 : sourceDateEpoch,
                 NAMESPACE,
                 false,
                 false,
@@ -123,11 +125,6 @@ public record Settings(
     /** The APKINDEX of the built architecture. */
     public Path index() {
         return repository.resolve(arch).resolve("APKINDEX.tar.gz");
-    }
-
-    /** The epoch packages are built at: the configured one, else 0. */
-    public long buildEpoch() {
-        return sourceDateEpoch == null ? 0 : sourceDateEpoch;
     }
 
     /** The epoch images are stamped with: the configured one, else null (the newest package's build date). */

@@ -23,17 +23,16 @@ class SettingsTest {
         assertThat(s.database())
                 .isEqualTo("jdbc:sqlite:" + Path.of(".kiln/kiln.db").toAbsolutePath());
         assertThat(s.sourceDateEpoch()).isNull();
-        assertThat(s.buildEpoch()).isZero();
         assertThat(s.imageEpoch()).isNull();
         Clock system = Clock.systemUTC();
         assertThat(s.signingClock(system)).isSameAs(system);
     }
 
     @Test
-    void theFlagWinsOverTheEnvironmentWhichWinsOverZero() {
+    void theFlagWinsOverTheEnvironment() {
         Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", " 1700000000 ");
-        assertThat(Settings.builder().build(env).buildEpoch()).isEqualTo(1_700_000_000L);
-        assertThat(Settings.builder().sourceDateEpoch(5L).build(env).buildEpoch())
+        assertThat(Settings.builder().build(env).sourceDateEpoch()).isEqualTo(1_700_000_000L);
+        assertThat(Settings.builder().sourceDateEpoch(5L).build(env).sourceDateEpoch())
                 .isEqualTo(5L);
         assertThat(Settings.builder().build(env).signingClock(Clock.systemUTC()))
                 .isEqualTo(Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC));

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,6 +38,11 @@ public final class RegistrySink implements ImageSink {
     @Override
     public Digest write(OciImageSet images, String reference) {
         return push(images, List.of(ImageReference.parse(reference))).index();
+    }
+
+    /** The digest {@code ref} names in the registry now, empty when it names nothing. */
+    public Optional<Digest> digestOf(ImageReference ref) {
+        return client.manifestDigest(ref, ACCEPT);
     }
 
     public PushResult push(OciImageSet images, List<ImageReference> references) {

@@ -144,6 +144,7 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
         m.put("version", p.version());
         m.put("built", p.built().toString());
         m.put("ageDays", days(p.built()));
+        m.put("ageHours", Duration.between(p.built(), now).toHours());
         return m;
     }
 
@@ -154,7 +155,7 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
     private String age(ImageFacts.PackageAge p) {
         return p == null
                 ? "-"
-                : days(p.built()) + " days (" + p.name() + " " + p.version() + ", "
+                : "built " + Age.ago(p.built(), now) + " (" + p.name() + " " + p.version() + ", "
                         + p.built().toString().substring(0, 10) + ")";
     }
 

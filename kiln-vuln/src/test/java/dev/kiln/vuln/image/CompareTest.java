@@ -65,15 +65,16 @@ class CompareTest {
                         "no",
                         "yes (sh, busybox)",
                         "65532 — not root",
-                        "10 days (hello 2.12-r0, 2025-06-15)",
-                        "40 days (kiln-baselayout 20250601-r0");
+                        "built 10 days ago (hello 2.12-r0, 2025-06-15)",
+                        "built 40 days ago (kiln-baselayout 20250601-r0");
         assertThat(cmp.markdown())
                 .startsWith("| | " + v1.name() + " | " + v2.name() + " |\n|---|---|---|\n")
                 .contains("| packages | 3 | 4 |");
         assertThat(cmp.jsonText())
                 .contains("\"shells\" : [ \"sh\", \"busybox\" ]")
                 .contains("\"root\" : false")
-                .contains("\"ageDays\" : 10");
+                .contains("\"ageDays\" : 10")
+                .contains("\"ageHours\" : 240");
 
         PackageDiff diff = PackageDiff.of(Inventories.of(v1.rootfs()), Inventories.of(v2.rootfs()));
         assertThat(diff.added()).extracting(p -> p.name()).containsExactly("busybox");
