@@ -352,6 +352,6 @@ class ApkoSchemaCoverageTest {
     @Test
     void aKeyApkoDoesNotHaveIsRejected() throws Exception {
         Throwable t = catchThrowable(() -> Fixtures.build(tmp, top("entrypoint: {comand: /usr/bin/hello}\n")));
-        assertThat(t).hasMessageContaining("image.yaml:5:14: unknown key 'comand' in entrypoint");
+        assertThat(t).hasMessageContaining("image.yaml:5:14: unknown key 'comand' in 'entrypoint'");
     }
 }

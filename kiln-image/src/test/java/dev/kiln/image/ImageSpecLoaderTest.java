@@ -149,8 +149,8 @@ class ImageSpecLoaderTest {
                   <<: {command: /bin/true, colour: blue}
                 """);
         assertThatThrownBy(() -> ImageSpecLoader.load(f))
-                .hasMessageContaining(f + ":3:7: a merge key (<<) must name a mapping")
-                .hasMessageContaining(f + ":5:28: unknown key 'colour' in entrypoint");
+                .hasMessageContaining(f + ":3:7: a merge key '<<' takes a mapping")
+                .hasMessageContaining(f + ":5:28: unknown key 'colour' in 'entrypoint'");
     }
 
     @Test
