@@ -149,8 +149,17 @@ class ImageSpecLoaderTest {
                   <<: {command: /bin/true, colour: blue}
                 """);
         assertThatThrownBy(() -> ImageSpecLoader.load(f))
-                .hasMessageContaining(f + ":3:7: a merge key '<<' takes a mapping")
-                .hasMessageContaining(f + ":5:28: unknown key 'colour' in 'entrypoint'");
+                .hasMessageContaining(f + ":3:7: a merge key '<<' takes a mapping");
+        // a merged key is checked like one written in place, at the position it was written
+        Path g = tmp.resolve("badmergedkey.yaml");
+        Files.writeString(g, """
+                contents:
+                  packages: [hello]
+                entrypoint:
+                  <<: {command: /bin/true, colour: blue}
+                """);
+        assertThatThrownBy(() -> ImageSpecLoader.load(g))
+                .hasMessageContaining(g + ":4:28: unknown key 'colour' in 'entrypoint'");
     }
 
     @Test
