@@ -45,6 +45,19 @@ final class BootstrapCommand implements Callable<Integer> {
     boolean check;
 
     @Option(
+            names = "--stage",
+            description = "run stages 1 to N only (1 builds with the host's toolchain alone; the comparison needs 3)"
+                    + " (default: ${DEFAULT-VALUE})")
+    int lastStage = BootstrapCache.STAGES;
+
+    @Option(
+            names = "--only",
+            split = ",",
+            paramLabel = "RECIPE",
+            description = "only these recipes of the plan (file names without .yaml); repeatable or comma-separated")
+    List<String> only = new ArrayList<>();
+
+    @Option(
             names = "--cache-dir",
             description = "stages, sources and the signing key, kept between runs"
                     + " (default: $XDG_CACHE_HOME/kiln/bootstrap, else ~/.cache/kiln/bootstrap)")
@@ -89,7 +102,8 @@ final class BootstrapCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = Output.of(spec, json);
-        BootstrapPlan bootstrapPlan = BootstrapPlan.load(plan);
+        BootstrapPlan loaded = BootstrapPlan.load(plan);
+        BootstrapPlan bootstrapPlan = only.isEmpty() ? loaded : loaded.only(only);
         BootstrapCache cache =
                 cacheDir != null ? new BootstrapCache(cacheDir) : BootstrapCache.defaultFor(System.getenv());
         Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
@@ -110,7 +124,7 @@ final class BootstrapCommand implements Callable<Integer> {
         if (check) {
             return Comparisons.allIdentical(bootstrap.compare(bootstrapPlan)) ? 0 : 1;
         }
-        Bootstrap.Report report = bootstrap.run(bootstrapPlan);
+        Bootstrap.Report report = bootstrap.run(bootstrapPlan, lastStage);
         render(out, report);
         return report.failed() ? 1 : 0;
     }

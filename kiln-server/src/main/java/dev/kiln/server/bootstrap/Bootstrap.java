@@ -104,8 +104,10 @@ public final class Bootstrap {
             comparisons = List.copyOf(comparisons);
         }
 
+        /** A stage failed, or all three ran and some package of stage 2 is not identical in stage 3. */
         public boolean failed() {
-            return stoppedAt != null || !Comparisons.allIdentical(comparisons);
+            return stoppedAt != null
+                    || (stageTimes.size() == BootstrapCache.STAGES && !Comparisons.allIdentical(comparisons));
         }
 
         public long built() {
@@ -127,12 +129,25 @@ public final class Bootstrap {
 
     /** Runs the three stages (each recipe only when its inputs changed), then compares stage 2 with stage 3. */
     public Report run(BootstrapPlan plan) {
+        return run(plan, BootstrapCache.STAGES);
+    }
+
+    /**
+     * Runs stages 1 to {@code lastStage} (each recipe only when its inputs changed); compares stage 2 with stage 3
+     * only when {@code lastStage} is 3. Stage 1 alone builds the toolchain with the host's, which is how the
+     * recipes are tried before the hours of a full bootstrap.
+     */
+    public Report run(BootstrapPlan plan, int lastStage) {
+        if (lastStage < 1 || lastStage > BootstrapCache.STAGES) {
+            throw new BootstrapException(
+                    "the last stage must be 1, 2 or " + BootstrapCache.STAGES + ", got " + lastStage);
+        }
         importSources();
         SigningKey key = SigningKeys.packageKey(signingKeyFile(), listener);
         List<BuildPlan> compiled = compile(plan);
         List<RecipeOutcome> outcomes = new ArrayList<>();
         List<Duration> stageTimes = new ArrayList<>();
-        for (int stage = 1; stage <= BootstrapCache.STAGES; stage++) {
+        for (int stage = 1; stage <= lastStage; stage++) {
             Instant start = clock.instant();
             listener.onEvent(ReconcileEvent.of(
                     "stage",
@@ -164,7 +179,7 @@ public final class Bootstrap {
                 return new Report(outcomes, stageTimes, List.of(), stopped);
             }
         }
-        return new Report(outcomes, stageTimes, compare(plan), null);
+        return new Report(outcomes, stageTimes, lastStage == BootstrapCache.STAGES ? compare(plan) : List.of(), null);
     }
 
     /** Compares every package stage 2 and stage 3 hold for the plan's recipes; builds nothing. */

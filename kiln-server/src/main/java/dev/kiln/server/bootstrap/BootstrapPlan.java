@@ -42,6 +42,25 @@ public record BootstrapPlan(Path file, String name, List<Path> recipes) {
         return new BootstrapPlan(file.toAbsolutePath(), plan.name(), plan.recipes());
     }
 
+    /**
+     * This plan with only the recipes named (by {@link #recipeName}), in the plan's order; a name the plan does not
+     * have is an error that lists the names it has.
+     */
+    public BootstrapPlan only(java.util.Collection<String> names) {
+        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        recipes.forEach(r -> known.add(recipeName(r)));
+        List<String> unknown =
+                names.stream().filter(n -> !known.contains(n)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new BootstrapException("bootstrap plan " + file + " has no recipe " + String.join(", ", unknown)
+                    + "; it has " + String.join(", ", known));
+        }
+        return new BootstrapPlan(
+                file,
+                name,
+                recipes.stream().filter(r -> names.contains(recipeName(r))).toList());
+    }
+
     /** A recipe's short name in reports and cache entries: its file name without {@code .yaml}. */
     public static String recipeName(Path recipe) {
         return recipe.getFileName().toString().replaceFirst("\\.ya?ml$", "");
