@@ -153,10 +153,13 @@ final class BootstrapCommand implements Callable<Integer> {
                 .count();
         out.say("bootstrap: " + report.built() + " built, " + upToDate + " up to date ("
                 + String.join(", ", times) + ")"
-                + (report.stoppedAt() == null
-                        ? "; stage 2 = stage 3 for " + identical + " of "
-                                + report.comparisons().size() + " packages"
-                        : "; stopped: " + report.stoppedAt()));
+                + (report.stoppedAt() != null
+                        ? "; stopped: " + report.stoppedAt()
+                        : report.stageTimes().size() < BootstrapCache.STAGES
+                                ? "; no comparison (stages 1 to "
+                                        + report.stageTimes().size() + " only)"
+                                : "; stage 2 = stage 3 for " + identical + " of "
+                                        + report.comparisons().size() + " packages"));
         out.emit(Output.fields(
                 "event",
                 "bootstrap",

@@ -94,5 +94,23 @@ class BootstrapCliIT {
                 .contains("identical  busybox-1.0-r0.apk")
                 .contains("DIFFERENT  noisy-1.0-r0.apk: first difference usr/share/noisy/random: content")
                 .doesNotContain("stage 1");
+
+        CliRun stageOne = CliRun.of(
+                "bootstrap",
+                plan.toString(),
+                "--cache-dir",
+                cache,
+                "--arch",
+                "x86_64",
+                "--stage",
+                "1",
+                "--only",
+                "busybox");
+
+        assertThat(stageOne.exitCode()).as(stageOne.err()).isZero();
+        assertThat(stageOne.err())
+                .contains("[1/1] stage 1: busybox: up to date")
+                .doesNotContain("stage 2");
+        assertThat(stageOne.out()).contains("bootstrap: 0 built, 1 up to date").contains("no comparison");
     }
 }
