@@ -22,6 +22,8 @@ import java.util.Objects;
  *                      bare in-toto statement
  * @param limits        whole-build timeout and the sandbox's process and workspace ceilings
  * @param environment   repositories and keys for build environments installed from packages
+ * @param annotations   facts about this build recorded in each package's provenance (internal parameters), such as
+ *                      the bootstrap stage ({@code bootstrapStage: 1 (host toolchain)}); never in the package bytes
  */
 public record BuildOptions(
         String arch,
@@ -38,7 +40,8 @@ public record BuildOptions(
         BuildListener listener,
         dev.kiln.attest.SigningKey attestKey,
         BuildLimits limits,
-        EnvironmentSources environment) {
+        EnvironmentSources environment,
+        java.util.Map<String, String> annotations) {
     /** Options with {@link BuildLimits#DEFAULT} whose build environments come from no repository. */
     public BuildOptions(
             String arch,
@@ -69,7 +72,8 @@ public record BuildOptions(
                 listener,
                 attestKey,
                 BuildLimits.DEFAULT,
-                EnvironmentSources.NONE);
+                EnvironmentSources.NONE,
+                java.util.Map.of());
     }
 
     /** Options whose package provenance is written unsigned. */
@@ -113,6 +117,7 @@ public record BuildOptions(
         listener = listener == null ? BuildListener.NONE : listener;
         limits = limits == null ? BuildLimits.DEFAULT : limits;
         environment = environment == null ? EnvironmentSources.NONE : environment;
+        annotations = annotations == null ? java.util.Map.of() : java.util.Map.copyOf(annotations);
     }
 
     /**
@@ -153,6 +158,10 @@ public record BuildOptions(
         return copy(c -> c.environment = sources);
     }
 
+    public BuildOptions withAnnotations(java.util.Map<String, String> values) {
+        return copy(c -> c.annotations = values);
+    }
+
     /** These options with the fields {@code change} sets replaced; the compact constructor checks the result. */
     private BuildOptions copy(java.util.function.Consumer<Fields> change) {
         Fields c = new Fields(this);
@@ -172,7 +181,8 @@ public record BuildOptions(
                 c.listener,
                 c.attestKey,
                 c.limits,
-                c.environment);
+                c.environment,
+                c.annotations);
     }
 
     /** The record's components, mutable, for {@link #copy}. */
@@ -192,6 +202,7 @@ public record BuildOptions(
         dev.kiln.attest.SigningKey attestKey;
         BuildLimits limits;
         EnvironmentSources environment;
+        java.util.Map<String, String> annotations;
 
         Fields(BuildOptions o) {
             arch = o.arch;
@@ -209,6 +220,7 @@ public record BuildOptions(
             attestKey = o.attestKey;
             limits = o.limits;
             environment = o.environment;
+            annotations = o.annotations;
         }
     }
 }

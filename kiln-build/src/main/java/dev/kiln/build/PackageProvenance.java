@@ -99,11 +99,14 @@ final class PackageProvenance {
                 .externalParameter("sourceDateEpoch", options.sourceDateEpoch())
                 .internalParameter("namespace", options.namespace())
                 .internalParameter("offline", options.offline())
+                // which build-environment stage (DESIGN.md): the host's /usr, or packages installed hermetically
+                .internalParameter("buildEnvironment", environment == null ? "host-toolchain" : "hermetic")
                 .builderVersion("kiln", TOOL_VERSION)
                 .invocationId(
                         plan.name() + "-" + plan.fullVersion() + "-" + options.arch() + "@" + options.sourceDateEpoch())
                 .startedOn(startedOn)
                 .finishedOn(finishedOn);
+        options.annotations().forEach(p::internalParameter);
         for (Source source : plan.sources()) {
             if (source instanceof FetchStep f) {
                 Map<String, String> digest = new LinkedHashMap<>();

@@ -45,6 +45,8 @@ final class StepRunner {
     private final BuildDeadline deadline;
     /** The hermetic root filesystem (the build's private copy), or null for the host-toolchain stage. */
     private final Path rootfs;
+    /** The root's compiler hardens every compile and link itself, so steps get no hardening flags. */
+    private final boolean compilerHardens;
     /** Further mounts of every step (a test guest's /usr in the host-toolchain stage). */
     private final List<Mount> guestMounts;
     /** Put before step labels in events and errors ("test of NAME: "), empty for build steps. */
@@ -101,6 +103,7 @@ final class StepRunner {
         this.log = log;
         this.deadline = deadline;
         this.rootfs = rootfs;
+        this.compilerHardens = GuestEnvironment.compilerHardens(rootfs);
         this.guestMounts = List.copyOf(guestMounts);
         this.labelPrefix = labelPrefix;
     }
@@ -154,8 +157,8 @@ final class StepRunner {
             throws IOException {
         Path script = workspace.scriptDir().resolve("step-" + (++scriptCounter) + ".sh");
         Files.writeString(script, GuestEnvironment.script(workingDirectory, fragment), StandardCharsets.UTF_8);
-        Map<String, String> env =
-                GuestEnvironment.forStep(options.arch(), options.sourceDateEpoch(), recipeEnv, stepEnv);
+        Map<String, String> env = GuestEnvironment.forStep(
+                options.arch(), options.sourceDateEpoch(), compilerHardens, recipeEnv, stepEnv);
         List<Mount> mounts = new ArrayList<>(guestMounts);
         mounts.add(new Mount(workspace.scriptDir(), SCRIPT_DIR, true));
         mounts.add(Mount.readWrite(workspace.tmpDir(), "/tmp"));

@@ -14,6 +14,7 @@ public final class Kiln implements Runnable {
     /** The subcommands, in the order help lists them. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(
             BuildCommand.class,
+            BootstrapCommand.class,
             LintCommand.class,
             KeygenCommand.class,
             IndexCommand.class,
