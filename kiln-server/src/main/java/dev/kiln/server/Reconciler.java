@@ -249,7 +249,9 @@ public final class Reconciler {
      * build time is the configured epoch, else the recipe's last commit time ({@link BuildTime}).
      */
     private BuildOptions buildOptions(
-            Path recipe, ApkSigningKey packageKey, Once<dev.kiln.attest.SigningKey> imageKeyOnce) {
+            Path recipe,
+            ApkSigningKey packageKey,
+            java.util.function.Supplier<dev.kiln.attest.SigningKey> imageKeyOnce) {
         BuildTime buildTime = BuildTime.of(settings.sourceDateEpoch(), recipe);
         if (buildTime.warning() != null) {
             listener.onEvent(
@@ -297,7 +299,7 @@ public final class Reconciler {
                 new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
                 settings.pipelineDirs(),
                 settings.arch(),
-                recipe -> buildOptions(recipe, packageKey, null));
+                recipe -> buildOptions(recipe, packageKey, () -> null));
     }
 
     /** Builds a recipe unless its published packages embed exactly its compiled form; null when it skips this arch. */
