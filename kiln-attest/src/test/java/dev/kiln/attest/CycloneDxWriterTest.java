@@ -34,30 +34,10 @@ class CycloneDxWriterTest {
     }
 
     static SbomDocument document() {
-        SbomComponent image = new SbomComponent(
-                SbomComponent.Type.CONTAINER,
-                "image",
-                null,
-                "kiln.dev/hello",
-                null,
-                null,
-                null,
-                List.of(),
-                null,
-                List.of(),
-                Map.of());
-        SbomComponent os = new SbomComponent(
-                SbomComponent.Type.OPERATING_SYSTEM,
-                "os:kiln",
-                "Kiln",
-                "kiln",
-                "2025",
-                null,
-                null,
-                List.of(),
-                null,
-                List.of(),
-                Map.of());
+        SbomComponent image = SbomComponent.of(SbomComponent.Type.CONTAINER, "image", "kiln.dev/hello");
+        SbomComponent os = SbomComponent.of(SbomComponent.Type.OPERATING_SYSTEM, "os:kiln", "kiln")
+                .withSupplier("Kiln")
+                .withVersion("2025");
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("kiln:ecosystem", "Wolfi");
         properties.put("kiln:origin", "hello-src");

@@ -279,48 +279,26 @@ public final class ImageSbom {
     public byte[] cyclonedx() {
         String supplierName = names.supplierName();
         String imageRef = names.imagePurl();
-        SbomComponent image = new SbomComponent(
-                SbomComponent.Type.CONTAINER,
-                imageRef,
-                supplierName,
-                subject.name(),
-                subject.manifestDigest().toString(),
-                null,
-                null,
-                List.of(),
-                imageRef,
-                List.of(),
-                Map.of());
+        SbomComponent image = SbomComponent.of(SbomComponent.Type.CONTAINER, imageRef, subject.name())
+                .withSupplier(supplierName)
+                .withVersion(subject.manifestDigest().toString())
+                .withPurl(imageRef);
         String osRef = "os:" + names.osId();
         List<SbomComponent> components = new ArrayList<>();
-        components.add(new SbomComponent(
-                SbomComponent.Type.OPERATING_SYSTEM,
-                osRef,
-                supplierName,
-                names.osId(),
-                names.osVersion(),
-                null,
-                null,
-                List.of(),
-                names.osPurl(),
-                List.of(),
-                Map.of()));
+        components.add(SbomComponent.of(SbomComponent.Type.OPERATING_SYSTEM, osRef, names.osId())
+                .withSupplier(supplierName)
+                .withVersion(names.osVersion())
+                .withPurl(names.osPurl()));
         Map<String, String> refByName = new LinkedHashMap<>();
         for (IndexEntry e : packages) {
             String ref = purl(e);
             refByName.put(e.name(), ref);
-            components.add(new SbomComponent(
-                    SbomComponent.Type.LIBRARY,
-                    ref,
-                    supplierName,
-                    e.name(),
-                    e.version(),
-                    e.description().isEmpty() ? null : e.description(),
-                    e.license().isBlank() ? null : e.license(),
-                    List.of(),
-                    ref,
-                    List.of(),
-                    Map.of()));
+            components.add(SbomComponent.of(SbomComponent.Type.LIBRARY, ref, e.name())
+                    .withSupplier(supplierName)
+                    .withVersion(e.version())
+                    .withDescription(e.description().isEmpty() ? null : e.description())
+                    .withLicense(e.license().isBlank() ? null : e.license())
+                    .withPurl(ref));
         }
         List<String> top = new ArrayList<>();
         top.add(osRef);

@@ -163,36 +163,18 @@ public final class InventorySboms {
     /** CycloneDX 1.6: one component per package with purl and {@code evidence.occurrences}; OS packages own what they ship. */
     public static byte[] cyclonedx(Inventory inv, String target, Instant created) {
         byte[] content = json(inv, target);
-        SbomComponent subject = new SbomComponent(
-                SbomComponent.Type.CONTAINER,
-                "target",
-                null,
-                target,
-                null,
-                null,
-                null,
-                List.of(),
-                null,
-                List.of(),
-                Map.of());
+        SbomComponent subject = SbomComponent.of(SbomComponent.Type.CONTAINER, "target", target);
         Map<InventoryPackage, String> refs = new IdentityHashMap<>();
         Set<String> used = new HashSet<>(Set.of("target"));
         List<SbomComponent> components = new ArrayList<>();
         String osRef = null;
         if (!inv.distro().id().isEmpty()) {
             osRef = unique("os:" + inv.distro().id(), used);
-            components.add(new SbomComponent(
-                    SbomComponent.Type.OPERATING_SYSTEM,
-                    osRef,
-                    null,
-                    inv.distro().id(),
-                    emptyToNull(inv.distro().versionId()),
-                    null,
-                    null,
-                    List.of(),
-                    null,
-                    List.of(),
-                    Map.of()));
+            components.add(SbomComponent.of(
+                            SbomComponent.Type.OPERATING_SYSTEM,
+                            osRef,
+                            inv.distro().id())
+                    .withVersion(emptyToNull(inv.distro().versionId())));
         }
         for (InventoryPackage p : inv.packages()) {
             String ref = unique(
@@ -206,18 +188,15 @@ public final class InventorySboms {
             if (p.status() != null) {
                 properties.put("kiln:dpkg:status", p.status());
             }
-            components.add(new SbomComponent(
-                    SbomComponent.Type.LIBRARY,
-                    ref,
-                    null,
-                    p.name(),
-                    emptyToNull(p.version()),
-                    null,
-                    null,
-                    p.sha1() != null ? List.of(new SbomChecksum(SbomChecksum.Algorithm.SHA1, p.sha1())) : List.of(),
-                    p.purl(),
-                    p.evidence(),
-                    properties));
+            components.add(SbomComponent.of(SbomComponent.Type.LIBRARY, ref, p.name())
+                    .withVersion(emptyToNull(p.version()))
+                    .withChecksums(
+                            p.sha1() != null
+                                    ? List.of(new SbomChecksum(SbomChecksum.Algorithm.SHA1, p.sha1()))
+                                    : List.of())
+                    .withPurl(p.purl())
+                    .withEvidence(p.evidence())
+                    .withProperties(properties));
         }
 
         Map<InventoryPackage, InventoryPackage> owners = inv.owners();
