@@ -10,6 +10,10 @@ import dev.kiln.apk.FileNode;
 import dev.kiln.apk.FileTree;
 import dev.kiln.apk.IndexEntry;
 import dev.kiln.apk.Installer;
+import dev.kiln.attest.CycloneDxWriter;
+import dev.kiln.attest.SbomComponent;
+import dev.kiln.attest.SbomDependency;
+import dev.kiln.attest.SbomDocument;
 import dev.kiln.attest.SpdxLicenseExpression;
 import dev.kiln.content.Digest;
 import dev.kiln.oci.Descriptor;
@@ -37,7 +41,8 @@ import java.util.regex.Pattern;
  * packages; each package's embedded SPDX document ({@code var/lib/db/sbom/NAME-VERSION.spdx.json})
  * contributes its described package and what that package's relationships reach (files excluded);
  * a package without one gets a synthesized entry. The OS comes from {@code /etc/os-release}. Both
- * documents are pure functions of the tree and the subject, so they are reproducible.
+ * documents are pure functions of the tree and the subject, so they are reproducible. The CycloneDX
+ * document is written by kiln-attest's {@link CycloneDxWriter} from the model filled here.
  */
 public final class ImageSbom {
     static final String TOOL = "kiln";
@@ -272,80 +277,46 @@ public final class ImageSbom {
     // ---------------- CycloneDX 1.6 ----------------
 
     public byte[] cyclonedx() {
-        ObjectNode bom = JSON.createObjectNode();
-        bom.put("bomFormat", "CycloneDX");
-        bom.put("specVersion", "1.6");
-        bom.put(
-                "serialNumber",
-                "urn:uuid:"
-                        + UUID.nameUUIDFromBytes(
-                                (subject.manifestDigest() + "/cyclonedx").getBytes(StandardCharsets.UTF_8)));
-        bom.put("version", 1);
-        ObjectNode meta = bom.putObject("metadata");
-        meta.put("timestamp", created());
-        meta.putObject("tools")
-                .putArray("components")
-                .addObject()
-                .put("type", "application")
-                .put("name", TOOL);
-        // the distribution that assembled the image is the author of its SBOM, as it is the supplier
-        meta.putArray("authors").addObject().put("name", names.supplierName());
+        String supplierName = names.supplierName();
         String imageRef = names.imagePurl();
-        ObjectNode image = meta.putObject("component");
-        image.put("type", "container");
-        image.put("bom-ref", imageRef);
-        image.putObject("supplier").put("name", names.supplierName());
-        image.put("name", subject.name());
-        image.put("version", subject.manifestDigest().toString());
-        image.put("purl", imageRef);
-        meta.putObject("supplier").put("name", names.supplierName());
-        ArrayNode components = bom.putArray("components");
+        SbomComponent image = SbomComponent.of(SbomComponent.Type.CONTAINER, imageRef, subject.name())
+                .withSupplier(supplierName)
+                .withVersion(subject.manifestDigest().toString())
+                .withPurl(imageRef);
         String osRef = "os:" + names.osId();
-        ObjectNode os = components.addObject();
-        os.put("type", "operating-system");
-        os.put("bom-ref", osRef);
-        os.putObject("supplier").put("name", names.supplierName());
-        os.put("name", names.osId());
-        os.put("version", names.osVersion());
-        os.put("purl", names.osPurl());
+        List<SbomComponent> components = new ArrayList<>();
+        components.add(SbomComponent.of(SbomComponent.Type.OPERATING_SYSTEM, osRef, names.osId())
+                .withSupplier(supplierName)
+                .withVersion(names.osVersion())
+                .withPurl(names.osPurl()));
         Map<String, String> refByName = new LinkedHashMap<>();
         for (IndexEntry e : packages) {
             String ref = purl(e);
             refByName.put(e.name(), ref);
-            ObjectNode c = components.addObject();
-            c.put("type", "library");
-            c.put("bom-ref", ref);
-            c.putObject("supplier").put("name", names.supplierName());
-            c.put("name", e.name());
-            c.put("version", e.version());
-            if (!e.description().isEmpty()) {
-                c.put("description", e.description());
-            }
-            if (!e.license().isBlank()) {
-                // An expression only when the text normalises to SPDX ids alone; other text is kept
-                // as a named licence, since CycloneDX has no place to define LicenseRefs.
-                SpdxLicenseExpression licence = SpdxLicenseExpression.normalize(e.license());
-                ObjectNode entry = c.putArray("licenses").addObject();
-                if (licence.extracted().isEmpty()) {
-                    entry.put("expression", licence.expression());
-                } else {
-                    entry.putObject("license").put("name", e.license());
-                }
-            }
-            c.put("purl", ref);
+            components.add(SbomComponent.of(SbomComponent.Type.LIBRARY, ref, e.name())
+                    .withSupplier(supplierName)
+                    .withVersion(e.version())
+                    .withDescription(e.description().isEmpty() ? null : e.description())
+                    .withLicense(e.license().isBlank() ? null : e.license())
+                    .withPurl(ref));
         }
-        ArrayNode deps = bom.putArray("dependencies");
-        ObjectNode top = deps.addObject();
-        top.put("ref", imageRef);
-        ArrayNode topOn = top.putArray("dependsOn");
-        topOn.add(osRef);
-        refByName.values().forEach(topOn::add);
-        deps.addObject().put("ref", osRef).putArray("dependsOn");
+        List<String> top = new ArrayList<>();
+        top.add(osRef);
+        top.addAll(refByName.values());
+        List<SbomDependency> dependencies = new ArrayList<>();
+        dependencies.add(new SbomDependency(imageRef, top));
+        dependencies.add(new SbomDependency(osRef, List.of()));
         for (Map.Entry<String, String> e : refByName.entrySet()) {
-            ArrayNode on = deps.addObject().put("ref", e.getValue()).putArray("dependsOn");
-            edges.getOrDefault(e.getKey(), List.of()).forEach(n -> on.add(refByName.get(n)));
+            dependencies.add(new SbomDependency(
+                    e.getValue(),
+                    edges.getOrDefault(e.getKey(), List.of()).stream()
+                            .map(refByName::get)
+                            .toList()));
         }
-        return bytes(bom);
+        UUID serial =
+                UUID.nameUUIDFromBytes((subject.manifestDigest() + "/cyclonedx").getBytes(StandardCharsets.UTF_8));
+        return CycloneDxWriter.write(new SbomDocument(
+                serial, Instant.ofEpochSecond(subject.created()), TOOL, supplierName, image, components, dependencies));
     }
 
     /**

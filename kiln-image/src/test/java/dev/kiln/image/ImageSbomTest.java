@@ -1,6 +1,7 @@
 package dev.kiln.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import dev.kiln.attest.PredicateTypes;
 import dev.kiln.attest.SourceRef;
 import dev.kiln.attest.SpdxPackageSbom;
 import dev.kiln.content.Digest;
+import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.OciArchive;
 import dev.kiln.oci.OciLayout;
 import dev.kiln.testkit.SbomValidators;
@@ -17,6 +19,8 @@ import dev.kiln.testkit.TestPackages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -114,6 +118,35 @@ class ImageSbomTest {
         assertThat(licences.get("libc").path("license").path("name").asText())
                 .isEqualTo("Custom Licence_v2 OR GPL-2.0-or-later LGPL-2.1-or-later");
         assertThat(licences.get("libc").has("expression")).isFalse();
+    }
+
+    /** Pins the bytes of both documents, so a change to either writer's output is a deliberate one. */
+    @Test
+    void goldenDigestsArePinned() throws Exception {
+        Clock clock = Clock.fixed(Instant.ofEpochSecond(Fixtures.BUILD_DATE), ZoneOffset.UTC);
+        ArchImage img = buildHello("GPL-3.0-or-later", "MIT AND Frobnitz-1.0", clock)
+                .archs()
+                .get(0);
+        // the layer and manifest digests depend on the test's temporary folder (named in the image's
+        // repositories file), so the subject is fixed here
+        SbomSubject subject = new SbomSubject(
+                "kiln.dev/hello:latest",
+                Digest.sha256("manifest".getBytes(StandardCharsets.UTF_8)),
+                img.platform(),
+                List.of(Descriptor.of(
+                        "application/vnd.oci.image.layer.v1.tar+gzip", "layer".getBytes(StandardCharsets.UTF_8))),
+                Fixtures.BUILD_DATE);
+        ImageSbom sbom = new ImageSbom(img.tree(), subject);
+        byte[] spdx = sbom.spdx();
+        byte[] cdx = sbom.cyclonedx();
+        assertSoftly(softly -> {
+            softly.assertThat(Digest.sha256(spdx).hex())
+                    .as(new String(spdx, StandardCharsets.UTF_8))
+                    .isEqualTo("b965349de55f622b954d7fafc4f0f96cc34b86f8d0b63c2a08f7972a8bbb128e");
+            softly.assertThat(Digest.sha256(cdx).hex())
+                    .as(new String(cdx, StandardCharsets.UTF_8))
+                    .isEqualTo("239b907d654f16fef89679aaf4091169579e01a6a18202ad616955b638fbe012");
+        });
     }
 
     @Test
@@ -235,6 +268,10 @@ class ImageSbomTest {
 
     /** An image of hello (with its embedded package SBOM) on libc (without one) and the base layout. */
     private ImageBuild buildHello(String helloLicense, String libcLicense) throws Exception {
+        return buildHello(helloLicense, libcLicense, Clock.systemUTC());
+    }
+
+    private ImageBuild buildHello(String helloLicense, String libcLicense, Clock clock) throws Exception {
         byte[] helloSbom = new SpdxPackageSbom()
                 .write(new PackageSbomInput(
                         "kiln",
@@ -272,7 +309,7 @@ class ImageSbomTest {
                                 .file("usr/bin/hello", "h", 0755)
                                 .file(SpdxPackageSbom.pathInPackage("hello", "2.12-r0"), helloSbom, 0644)));
         Fixtures.publicKey(tmp);
-        return new ImageBuilder(Clock.systemUTC())
+        return new ImageBuilder(clock)
                 .build(
                         ImageSpecLoader.load(Fixtures.config(tmp, ImageBuilderTest.HELLO)),
                         new ImageBuildOptions(null, null, null, null, tmp));

@@ -2,16 +2,19 @@ package dev.kiln.vuln;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.attest.AttestException;
 import dev.kiln.attest.SpdxPackageSbom;
+import dev.kiln.content.Digest;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.Inventory;
 import dev.kiln.vuln.inventory.Rootfs;
 import dev.kiln.vuln.report.InventorySboms;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,6 +127,21 @@ class InventorySbomsTest {
         ((ObjectNode) broken.path("components").get(0)).put("type", "gizmo");
         assertThat(new JsonParser().validate(JSON.writeValueAsBytes(broken), Version.VERSION_16))
                 .isNotEmpty();
+    }
+
+    /** Pins the bytes of both documents, so a change to either writer's output is a deliberate one. */
+    @Test
+    void goldenDigestsArePinned() {
+        byte[] spdx = InventorySboms.spdx(inv, "fixture:latest", CREATED);
+        byte[] cdx = InventorySboms.cyclonedx(inv, "fixture:latest", CREATED);
+        assertSoftly(softly -> {
+            softly.assertThat(Digest.sha256(spdx).hex())
+                    .as(new String(spdx, StandardCharsets.UTF_8))
+                    .isEqualTo("9aea7b7de787789a7abaf24896b26733ff28ab22c1e63c77c0f10bd8d788607e");
+            softly.assertThat(Digest.sha256(cdx).hex())
+                    .as(new String(cdx, StandardCharsets.UTF_8))
+                    .isEqualTo("d3b8eb45acadac2be4bda721d910047f1daa5004825907d99a565c05dfa67175");
+        });
     }
 
     private static JsonNode find(JsonNode array, String field, String value) {

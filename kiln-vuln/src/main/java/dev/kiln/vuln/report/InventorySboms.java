@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.attest.CycloneDxWriter;
+import dev.kiln.attest.SbomChecksum;
+import dev.kiln.attest.SbomComponent;
+import dev.kiln.attest.SbomDependency;
+import dev.kiln.attest.SbomDocument;
 import dev.kiln.content.Digest;
 import dev.kiln.vuln.VulnException;
 import dev.kiln.vuln.inventory.Inventory;
@@ -25,7 +30,8 @@ import java.util.UUID;
  * An image inventory as an SBOM: SPDX 2.3 JSON, CycloneDX 1.6 JSON, or Kiln's plain JSON. Every package
  * carries its purl and the image files that evidence it. The output is a function of the inventory, the
  * target name and {@code created} alone (serial numbers and namespaces are derived from the content), so
- * the same image always gives the same bytes.
+ * the same image always gives the same bytes. The CycloneDX document is written by kiln-attest's
+ * {@link CycloneDxWriter} from the model filled here.
  */
 public final class InventorySboms {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -157,68 +163,40 @@ public final class InventorySboms {
     /** CycloneDX 1.6: one component per package with purl and {@code evidence.occurrences}; OS packages own what they ship. */
     public static byte[] cyclonedx(Inventory inv, String target, Instant created) {
         byte[] content = json(inv, target);
-        ObjectNode bom = JSON.createObjectNode();
-        bom.put("bomFormat", "CycloneDX");
-        bom.put("specVersion", "1.6");
-        bom.put("serialNumber", "urn:uuid:" + UUID.nameUUIDFromBytes(content));
-        bom.put("version", 1);
-        ObjectNode meta = bom.putObject("metadata");
-        meta.put("timestamp", timestamp(created));
-        meta.putObject("tools")
-                .putArray("components")
-                .addObject()
-                .put("type", "application")
-                .put("name", TOOL);
-        ObjectNode subject = meta.putObject("component");
-        subject.put("type", "container");
-        subject.put("bom-ref", "target");
-        subject.put("name", target);
-
+        SbomComponent subject = SbomComponent.of(SbomComponent.Type.CONTAINER, "target", target);
         Map<InventoryPackage, String> refs = new IdentityHashMap<>();
         Set<String> used = new HashSet<>(Set.of("target"));
-        ArrayNode components = bom.putArray("components");
+        List<SbomComponent> components = new ArrayList<>();
         String osRef = null;
         if (!inv.distro().id().isEmpty()) {
             osRef = unique("os:" + inv.distro().id(), used);
-            ObjectNode os = components.addObject();
-            os.put("type", "operating-system");
-            os.put("bom-ref", osRef);
-            os.put("name", inv.distro().id());
-            if (!inv.distro().versionId().isEmpty()) {
-                os.put("version", inv.distro().versionId());
-            }
+            components.add(SbomComponent.of(
+                            SbomComponent.Type.OPERATING_SYSTEM,
+                            osRef,
+                            inv.distro().id())
+                    .withVersion(emptyToNull(inv.distro().versionId())));
         }
         for (InventoryPackage p : inv.packages()) {
             String ref = unique(
                     p.purl() != null ? p.purl() : p.ecosystem().purlType() + ":" + p.name() + "@" + p.version(), used);
             refs.put(p, ref);
-            ObjectNode c = components.addObject();
-            c.put("type", "library");
-            c.put("bom-ref", ref);
-            c.put("name", p.name());
-            if (!p.version().isEmpty()) {
-                c.put("version", p.version());
-            }
-            if (p.sha1() != null) {
-                c.putArray("hashes").addObject().put("alg", "SHA-1").put("content", p.sha1());
-            }
-            if (p.purl() != null) {
-                c.put("purl", p.purl());
-            }
-            if (!p.evidence().isEmpty()) {
-                ArrayNode occ = c.putObject("evidence").putArray("occurrences");
-                p.evidence().forEach(e -> occ.addObject().put("location", e));
-            }
-            ArrayNode props = c.putArray("properties");
-            props.addObject()
-                    .put("name", "kiln:ecosystem")
-                    .put("value", p.ecosystem().osvName());
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("kiln:ecosystem", p.ecosystem().osvName());
             if (!p.origin().equals(p.name())) {
-                props.addObject().put("name", "kiln:origin").put("value", p.origin());
+                properties.put("kiln:origin", p.origin());
             }
             if (p.status() != null) {
-                props.addObject().put("name", "kiln:dpkg:status").put("value", p.status());
+                properties.put("kiln:dpkg:status", p.status());
             }
+            components.add(SbomComponent.of(SbomComponent.Type.LIBRARY, ref, p.name())
+                    .withVersion(emptyToNull(p.version()))
+                    .withChecksums(
+                            p.sha1() != null
+                                    ? List.of(new SbomChecksum(SbomChecksum.Algorithm.SHA1, p.sha1()))
+                                    : List.of())
+                    .withPurl(p.purl())
+                    .withEvidence(p.evidence())
+                    .withProperties(properties));
         }
 
         Map<InventoryPackage, InventoryPackage> owners = inv.owners();
@@ -241,14 +219,11 @@ public final class InventorySboms {
                 top.add(refs.get(p));
             }
         }
-        ArrayNode deps = bom.putArray("dependencies");
-        ArrayNode topOn = deps.addObject().put("ref", "target").putArray("dependsOn");
-        top.forEach(topOn::add);
-        edges.forEach((ref, on) -> {
-            ArrayNode a = deps.addObject().put("ref", ref).putArray("dependsOn");
-            on.forEach(a::add);
-        });
-        return bytes(bom);
+        List<SbomDependency> dependencies = new ArrayList<>();
+        dependencies.add(new SbomDependency("target", top));
+        edges.forEach((ref, on) -> dependencies.add(new SbomDependency(ref, on)));
+        return CycloneDxWriter.write(new SbomDocument(
+                UUID.nameUUIDFromBytes(content), created, TOOL, null, subject, components, dependencies));
     }
 
     private static void relationship(ArrayNode rels, String from, String type, String to) {
@@ -264,6 +239,10 @@ public final class InventorySboms {
             candidate = id + "-" + i;
         }
         return candidate;
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     private static String idPart(String s) {
