@@ -1,6 +1,9 @@
 package dev.kiln.apk;
 
 /** One {@code .SIGN.ALGORITHM.KEYNAME} entry: e.g. algorithm {@code RSA256}, key name {@code kiln.rsa.pub}. */
+@SuppressWarnings(
+        "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which would
+// compare arrays by identity
 public record ApkSignature(String algorithm, String keyName, byte[] signature) {
     public ApkSignature {
         signature = signature.clone();

@@ -1,6 +1,9 @@
 package dev.kiln.attest;
 
 /** A predicate to attest about an image: its type URI and its JSON bytes. */
+@SuppressWarnings(
+        "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which would
+// compare arrays by identity
 public record Attestation(String predicateType, byte[] predicate) {
     public Attestation {
         if (predicateType == null || predicateType.isEmpty()) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,8 @@ class DigestAndAtomicFilesTest {
                 .isInstanceOf(ContentException.class)
                 .hasMessageContaining("'md5'");
         assertThatThrownBy(() -> Digest.parse(EMPTY)).isInstanceOf(ContentException.class);
-        assertThatThrownBy(() -> Digest.parse("sha256:" + EMPTY.toUpperCase())).isInstanceOf(ContentException.class);
+        assertThatThrownBy(() -> Digest.parse("sha256:" + EMPTY.toUpperCase(Locale.ROOT)))
+                .isInstanceOf(ContentException.class);
     }
 
     @Test

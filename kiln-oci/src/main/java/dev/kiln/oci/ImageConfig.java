@@ -27,6 +27,7 @@ public record ImageConfig(
         List<History> history) {
 
     /** The {@code config} object: how a container runs. Null lists and strings are omitted from JSON. */
+    @SuppressWarnings("JavaLangClash") // the OCI spec's name for this object; callers write ImageConfig.Runtime
     public record Runtime(
             String user,
             List<String> exposedPorts,

@@ -56,7 +56,6 @@ public record Platform(String os, String architecture, String variant) implement
             }
         }
         String[] parts = text.split("/", -1);
-        String os = "linux";
         int i = 0;
         if (parts.length >= 2 && parts[0].equals("linux")) {
             i = 1;

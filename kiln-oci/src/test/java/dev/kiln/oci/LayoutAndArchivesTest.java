@@ -1,5 +1,6 @@
 package dev.kiln.oci;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ class LayoutAndArchivesTest {
     Path tmp;
 
     static OciImage image(String arch, String variant) {
-        Blob layer = Blob.of(MediaTypes.OCI_LAYER_GZIP, (arch + " layer").getBytes());
+        Blob layer = Blob.of(MediaTypes.OCI_LAYER_GZIP, (arch + " layer").getBytes(UTF_8));
         ImageConfig c =
                 new ImageConfig(null, null, arch, "linux", variant, null, List.of(Digest.sha256(layer.bytes())), null);
         return OciImage.of(Manifest.of(c.descriptor(), List.of(layer.descriptor()), Map.of()), c, List.of(layer));
@@ -43,7 +44,8 @@ class LayoutAndArchivesTest {
         assertThat(back.images())
                 .extracting(i -> i.platform().toString())
                 .containsExactly("linux/amd64", "linux/arm64/v8");
-        assertThat(back.image(Platform.parse("arm64")).layers().get(0).bytes()).isEqualTo("arm64 layer".getBytes());
+        assertThat(back.image(Platform.parse("arm64")).layers().get(0).bytes())
+                .isEqualTo("arm64 layer".getBytes(UTF_8));
         assertThatThrownBy(() -> layout.read(null)).hasMessageContaining("2 entries");
         assertThatThrownBy(() -> layout.read("nope")).hasMessageContaining("no entry named 'nope'");
     }
@@ -77,9 +79,9 @@ class LayoutAndArchivesTest {
     @Test
     void blobThatDoesNotMatchItsDescriptorIsNotStored() throws Exception {
         OciLayout layout = new OciLayout(tmp.resolve("layout"));
-        byte[] content = "real content".getBytes();
+        byte[] content = "real content".getBytes(UTF_8);
         Descriptor claimed =
-                Descriptor.of(MediaTypes.OCI_LAYER, Digest.sha256("other content".getBytes()), content.length);
+                Descriptor.of(MediaTypes.OCI_LAYER, Digest.sha256("other content".getBytes(UTF_8)), content.length);
         assertThatThrownBy(() -> layout.writeBlob(Blob.of(claimed, content)))
                 .hasMessageContaining("declared as " + claimed.digest() + " hashes to " + Digest.sha256(content));
         assertThat(layout.blobPath(claimed.digest())).doesNotExist();
@@ -114,6 +116,6 @@ class LayoutAndArchivesTest {
         OciImage image = loaded.get(0).image();
         assertThat(image.config().bytes())
                 .isEqualTo(set.image(Platform.parse("amd64")).config().bytes());
-        assertThat(image.layers().get(0).bytes()).isEqualTo("amd64 layer".getBytes());
+        assertThat(image.layers().get(0).bytes()).isEqualTo("amd64 layer".getBytes(UTF_8));
     }
 }

@@ -109,6 +109,7 @@ public final class BubblewrapSandbox implements Sandbox {
         return bwrap;
     }
 
+    @Override
     public IdentityMap identity() {
         return identity;
     }

@@ -28,6 +28,9 @@ public final class TestPackages {
     private long builddate;
 
     /** One path of the package's data tree: a file with content and mode, a symlink with its target, or a directory. */
+    @SuppressWarnings(
+            "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which
+    // would compare arrays by identity
     private record Entry(Type type, byte[] content, String target, int mode) {
         enum Type {
             FILE,

@@ -121,7 +121,7 @@ public final class RegistryClient {
             }
             // The chunk may or may not have landed: ask where the upload stands and resume from there.
             long[] status = uploadStatus(repo, target, what);
-            if (status == null || ++resumes > 3 || status[0] == start && r != null && r.statusCode() != 416) {
+            if (status == null || ++resumes > 3 || (status[0] == start && r != null && r.statusCode() != 416)) {
                 throw r == null
                         ? new DistributionException(what + ": chunk at " + start + " failed", null)
                         : Transport.failure(what, r);

@@ -137,15 +137,14 @@ final class NodeReader {
         if (s == null) {
             return fallback;
         }
-        switch (s) {
-            case "true", "True", "TRUE":
-                return true;
-            case "false", "False", "FALSE":
-                return false;
-            default:
+        return switch (s) {
+            case "true", "True", "TRUE" -> true;
+            case "false", "False", "FALSE" -> false;
+            default -> {
                 error(node, path + ": expected true or false, found '" + s + "'");
-                return fallback;
-        }
+                yield fallback;
+            }
+        };
     }
 
     Long unsigned(Node node, String path) {

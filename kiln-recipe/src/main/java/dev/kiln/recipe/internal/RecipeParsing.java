@@ -13,7 +13,11 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class RecipeParsing {
     private RecipeParsing() {}
 
-    /** @throws RecipeException with every problem of the file, in file order */
+    /**
+     * Reads a recipe file.
+     *
+     * @throws RecipeException with every problem of the file, in file order
+     */
     public static Recipe recipe(String file, String text) {
         NodeReader reader = new NodeReader(file);
         Node root = YamlDocuments.compose(file, text);

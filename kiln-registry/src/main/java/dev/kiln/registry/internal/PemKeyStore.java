@@ -83,6 +83,9 @@ public final class PemKeyStore {
         }
     }
 
+    @SuppressWarnings(
+            "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which
+    // would compare arrays by identity
     private record Block(String type, byte[] der) {}
 
     private static List<Block> blocks(Path file) throws IOException {

@@ -28,7 +28,7 @@ public record Inventory(OsRelease distro, List<InstalledPackage> packages) {
      */
     public Map<InstalledPackage, InstalledPackage> owners() {
         Map<String, InstalledPackage> byFile = ownersByFile();
-        Map<InstalledPackage, InstalledPackage> out = new IdentityHashMap<>();
+        IdentityHashMap<InstalledPackage, InstalledPackage> out = new IdentityHashMap<>();
         for (InstalledPackage p : packages) {
             if (!p.ecosystem().isOs() && !p.evidence().isEmpty()) {
                 owner(byFile, p.evidenceFiles()).ifPresent(o -> out.put(p, o));
@@ -37,6 +37,8 @@ public record Inventory(OsRelease distro, List<InstalledPackage> packages) {
         return out;
     }
 
+    // one cataloged package instance owns every path; owners() keys its result by identity too
+    @SuppressWarnings("ReferenceEquality")
     private static Optional<InstalledPackage> owner(Map<String, InstalledPackage> byFile, List<String> paths) {
         InstalledPackage owner = null;
         for (String p : paths) {

@@ -51,6 +51,9 @@ public final class Rootfs {
         OTHER
     }
 
+    @SuppressWarnings(
+            "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which
+    // would compare arrays by identity
     private record Node(Kind kind, int mode, long size, long mtime, String link, byte[] content, Path hostFile) {}
 
     private static final String WHITEOUT = ".wh.";
@@ -361,6 +364,8 @@ public final class Rootfs {
         return attrs.lastModifiedTime().toMillis() / 1000;
     }
 
+    // PosixFilePermission declares OWNER_READ first and OTHERS_EXECUTE last: the bit order of a mode
+    @SuppressWarnings("EnumOrdinal")
     private static int mode(Path f) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS);
