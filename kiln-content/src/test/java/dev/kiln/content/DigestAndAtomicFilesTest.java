@@ -39,6 +39,14 @@ class DigestAndAtomicFilesTest {
     }
 
     @Test
+    void atomicWriteToTheRootDirectoryIsAContentError() {
+        // found by NullAway: the root has no parent, which used to end in a NullPointerException
+        assertThatThrownBy(() -> AtomicFiles.write(Path.of("/"), "x".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ContentException.class)
+                .hasMessage("cannot write /: it names no file, only the root directory");
+    }
+
+    @Test
     void atomicWriteReplacesAndCleansUp() throws IOException {
         Path target = tmp.resolve("sub/file.txt");
         AtomicFiles.write(target, "one".getBytes(StandardCharsets.UTF_8));
