@@ -18,9 +18,8 @@ public final class Dsse {
     private Dsse() {}
 
     /** One signature; {@code keyId} is an unauthenticated hint and may be empty. */
-    @SuppressWarnings(
-            "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which
-    // would compare arrays by identity
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     public record Signature(String keyId, byte[] sig) {
         public Signature {
             keyId = keyId == null ? "" : keyId;
@@ -28,9 +27,8 @@ public final class Dsse {
     }
 
     /** An envelope: the exact payload bytes, their type and the signatures over PAE(type, payload). */
-    @SuppressWarnings(
-            "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which
-    // would compare arrays by identity
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     public record Envelope(String payloadType, byte[] payload, List<Signature> signatures) {
         public Envelope {
             signatures = List.copyOf(signatures);

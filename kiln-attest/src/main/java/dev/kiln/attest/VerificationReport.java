@@ -33,9 +33,8 @@ public record VerificationReport(
     }
 
     /** An attestation whose DSSE signature verified and whose subject is the image. */
-    @SuppressWarnings(
-            "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which
-    // would compare arrays by identity
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     public record VerifiedAttestation(String predicateType, String location, byte[] statement, byte[] predicate) {}
 
     public boolean passed() {

@@ -15,9 +15,8 @@ import java.util.Map;
  * server), so tests can play several clients, or send a body as slowly as they like.
  */
 final class RawHttp {
-    @SuppressWarnings(
-            "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which
-    // would compare arrays by identity
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     record Response(int status, Map<String, String> headers, byte[] body) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));

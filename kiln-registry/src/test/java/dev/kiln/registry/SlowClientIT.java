@@ -75,8 +75,8 @@ class SlowClientIT {
     }
 
     /** Every {@code period}, one more byte on each socket; sockets the server closed are skipped. */
-    @SuppressWarnings(
-            "FutureReturnValueIgnored") // runs until the test's executor is shut down; the task catches its own errors
+    // runs until the test's executor is shut down; the task catches its own errors
+    @SuppressWarnings("FutureReturnValueIgnored")
     void dripEvery(Duration period, List<Socket> slow) {
         drip.scheduleAtFixedRate(
                 () -> {

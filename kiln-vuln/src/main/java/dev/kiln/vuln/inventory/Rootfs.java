@@ -51,9 +51,8 @@ public final class Rootfs {
         OTHER
     }
 
-    @SuppressWarnings(
-            "ArrayRecordComponent") // bytes carried as they are; nothing compares these records with equals, which
-    // would compare arrays by identity
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     private record Node(Kind kind, int mode, long size, long mtime, String link, byte[] content, Path hostFile) {}
 
     private static final String WHITEOUT = ".wh.";
