@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code docker save}/{@code docker load} tarball: {@code manifest.json} listing
@@ -23,10 +24,10 @@ import java.util.Set;
  */
 public final class DockerArchive implements ImageSink {
     private final Path file;
-    private final Platform platform;
+    private final @Nullable Platform platform;
 
     /** @param platform which image of a multi-platform set to write; null means the set must have one */
-    public DockerArchive(Path file, Platform platform) {
+    public DockerArchive(Path file, @Nullable Platform platform) {
         this.file = file;
         this.platform = platform;
     }
@@ -104,7 +105,11 @@ public final class DockerArchive implements ImageSink {
         for (JsonNode e : list) {
             byte[] config = required(files, Json.text(e, "Config", "docker archive manifest.json"));
             List<Blob> layers = new ArrayList<>();
-            for (String name : Json.optStrings(e, "Layers")) {
+            List<String> layerNames = Json.optStrings(e, "Layers");
+            if (layerNames == null) {
+                throw new OciException("docker archive " + file + ": a manifest.json entry has no Layers");
+            }
+            for (String name : layerNames) {
                 byte[] layer = required(files, name);
                 boolean gzip = layer.length > 1 && (layer[0] & 0xff) == 0x1f && (layer[1] & 0xff) == 0x8b;
                 layers.add(Blob.of(gzip ? MediaTypes.OCI_LAYER_GZIP : MediaTypes.OCI_LAYER, layer));

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.content.Digest;
+import dev.kiln.content.TarWriter;
+import dev.kiln.oci.internal.ArchiveEntries;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,6 +105,21 @@ class LayoutAndArchivesTest {
         assertThat(back.index().descriptor().digest())
                 .isEqualTo(set.index().descriptor().digest());
         assertThat(back.images()).hasSize(2);
+    }
+
+    @Test
+    void dockerArchiveEntryWithoutLayersIsAnOciError() throws Exception {
+        // found by NullAway: the missing list used to end in a NullPointerException
+        Path file = tmp.resolve("no-layers.tar");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            TarWriter tar = new TarWriter(out);
+            ArchiveEntries.file(tar, "manifest.json", "[{\"Config\":\"c.json\"}]".getBytes(UTF_8));
+            ArchiveEntries.file(tar, "c.json", "{}".getBytes(UTF_8));
+            tar.finish();
+        }
+        assertThatThrownBy(() -> new DockerArchive(file, null).read())
+                .isInstanceOf(OciException.class)
+                .hasMessage("docker archive " + file + ": a manifest.json entry has no Layers");
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client of the OCI distribution API (spec 1.1): blobs, manifests, tags and referrers, with
@@ -181,7 +182,7 @@ public final class RegistryClient {
     }
 
     /** Next offset of an upload, from GET on its location; null when the upload is gone. */
-    private long[] uploadStatus(ImageReference repo, URI location, String what) {
+    private long @Nullable [] uploadStatus(ImageReference repo, URI location, String what) {
         HttpResponse<byte[]> r = transport.send(
                 repo.registry(),
                 push(repo),
