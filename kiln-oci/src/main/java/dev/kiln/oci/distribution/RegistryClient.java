@@ -381,7 +381,7 @@ public final class RegistryClient {
      * Manifests whose {@code subject} is {@code subject}, optionally of one artifact type. Falls
      * back to the referrers tag schema ({@code sha256-<hex>}) when the registry lacks the API.
      */
-    public List<Referrer> referrers(ImageReference repo, Digest subject, String artifactType) {
+    public List<Referrer> referrers(ImageReference repo, Digest subject, @Nullable String artifactType) {
         String what = "list referrers of " + subject + " in " + repo.repository();
         String query = artifactType == null ? "" : "?artifactType=" + enc(artifactType);
         HttpResponse<byte[]> r = transport.send(
