@@ -89,7 +89,7 @@ public final class InventorySboms {
         info.put("created", timestamp(created));
         info.putArray("creators").add("Tool: " + TOOL);
 
-        Map<InventoryPackage, String> ids = new IdentityHashMap<>();
+        IdentityHashMap<InventoryPackage, String> ids = new IdentityHashMap<>();
         Set<String> used = new HashSet<>();
         ArrayNode packages = doc.putArray("packages");
         ArrayNode describes = doc.putArray("documentDescribes");
@@ -174,7 +174,7 @@ public final class InventorySboms {
         subject.put("bom-ref", "target");
         subject.put("name", target);
 
-        Map<InventoryPackage, String> refs = new IdentityHashMap<>();
+        IdentityHashMap<InventoryPackage, String> refs = new IdentityHashMap<>();
         Set<String> used = new HashSet<>(Set.of("target"));
         ArrayNode components = bom.putArray("components");
         String osRef = null;
