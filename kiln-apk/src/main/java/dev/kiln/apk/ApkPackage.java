@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -122,9 +123,9 @@ public final class ApkPackage {
                     throw new ApkException(what + ": file " + e.path() + " has no APK-TOOLS.checksum.SHA1 record");
                 }
             } else if (!e.sha1Checksum().equals(actual)) {
-                throw new ApkException(
-                        what + ": " + e.type().name().toLowerCase() + " " + e.path() + ": APK-TOOLS.checksum.SHA1 says "
-                                + e.sha1Checksum() + " but the content hashes to " + actual);
+                throw new ApkException(what + ": " + e.type().name().toLowerCase(Locale.ROOT) + " " + e.path()
+                        + ": APK-TOOLS.checksum.SHA1 says " + e.sha1Checksum() + " but the content hashes to "
+                        + actual);
             }
         }
     }

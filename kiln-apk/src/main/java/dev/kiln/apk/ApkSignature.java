@@ -1,6 +1,8 @@
 package dev.kiln.apk;
 
 /** One {@code .SIGN.ALGORITHM.KEYNAME} entry: e.g. algorithm {@code RSA256}, key name {@code kiln.rsa.pub}. */
+// bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+@SuppressWarnings("ArrayRecordComponent")
 public record ApkSignature(String algorithm, String keyName, byte[] signature) {
     public ApkSignature {
         signature = signature.clone();

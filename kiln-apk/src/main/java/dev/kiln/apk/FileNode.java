@@ -11,6 +11,8 @@ import java.util.TreeMap;
  * written) and hard links (a tree path); {@code owner} is the installing package's name, or null
  * for what the assembler creates; {@code sha1} is the hex checksum apk records, when known.
  */
+// bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+@SuppressWarnings("ArrayRecordComponent")
 public record FileNode(
         String path,
         Kind kind,

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -100,7 +101,7 @@ public final class FileTree {
             nodes.put(p, FileNode.directory(p, mode, uid, gid, mtime));
         } else if (existing.kind() != FileNode.Kind.DIRECTORY && existing.kind() != FileNode.Kind.SYMLINK) {
             throw new ApkException("cannot create directory /" + p + ": a "
-                    + existing.kind().name().toLowerCase() + " is there");
+                    + existing.kind().name().toLowerCase(Locale.ROOT) + " is there");
         }
     }
 

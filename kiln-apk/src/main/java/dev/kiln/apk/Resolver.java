@@ -32,9 +32,9 @@ public final class Resolver {
     /** Provided name → packages providing it, in {@code available} order. */
     private final Map<String, List<RepositoryPackage>> providersByName = new HashMap<>();
 
-    private final Map<RepositoryPackage, List<Provision>> provisions = new IdentityHashMap<>();
+    private final IdentityHashMap<RepositoryPackage, List<Provision>> provisions = new IdentityHashMap<>();
     /** Each package's depends atoms, parsed once: resolving many worlds selects the same packages again and again. */
-    private final Map<RepositoryPackage, List<Atom>> depends = new IdentityHashMap<>();
+    private final IdentityHashMap<RepositoryPackage, List<Atom>> depends = new IdentityHashMap<>();
 
     public Resolver(List<RepositoryPackage> available, String arch, List<String> repositories) {
         this.available = List.copyOf(available);
@@ -102,6 +102,8 @@ public final class Resolver {
      */
     public record Resolution(
             List<RepositoryPackage> packages, Map<RepositoryPackage, Pull> pulls, List<Unresolved> unresolved) {
+        // the copy keeps the resolver's identity keys; callers see a read-only Map
+        @SuppressWarnings("IdentityHashMapUsage")
         public Resolution {
             packages = List.copyOf(packages);
             pulls = Collections.unmodifiableMap(new IdentityHashMap<>(pulls));
@@ -145,8 +147,8 @@ public final class Resolver {
         private final Map<String, List<RepositoryPackage>> selectedByProvided = new HashMap<>();
         private final Map<String, List<Need>> constraints = new HashMap<>();
         private final List<Need> conflicts = new ArrayList<>();
-        private final Map<RepositoryPackage, List<RepositoryPackage>> dependsOn = new IdentityHashMap<>();
-        private final Map<RepositoryPackage, Pull> pulls = new IdentityHashMap<>();
+        private final IdentityHashMap<RepositoryPackage, List<RepositoryPackage>> dependsOn = new IdentityHashMap<>();
+        private final IdentityHashMap<RepositoryPackage, Pull> pulls = new IdentityHashMap<>();
         private final List<RepositoryPackage> order = new ArrayList<>();
         private final List<Unresolved> unresolved = new ArrayList<>();
 
@@ -185,7 +187,10 @@ public final class Resolver {
                     }
                     select(chosen, need, queue);
                 }
-                if (need.parent() != null && need.parent() != chosen) {
+                // the same index entry, not an equal one: packages are keyed by identity throughout
+                @SuppressWarnings("ReferenceEquality")
+                boolean fromOther = need.parent() != null && need.parent() != chosen;
+                if (fromOther) {
                     dependsOn
                             .computeIfAbsent(need.parent(), k -> new ArrayList<>())
                             .add(chosen);

@@ -1,5 +1,6 @@
 package dev.kiln.apk;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -148,7 +149,7 @@ class ApkIndexTest {
         Process p = new ProcessBuilder("tar", "-tzvf", a.toString())
                 .redirectErrorStream(true)
                 .start();
-        String listing = new String(p.getInputStream().readAllBytes());
+        String listing = new String(p.getInputStream().readAllBytes(), UTF_8);
         assertThat(p.waitFor()).as(listing).isZero();
         assertThat(listing.lines().map(l -> l.substring(l.lastIndexOf(' ') + 1)))
                 .containsExactly(".SIGN.RSA256.kiln-test.rsa.pub", "APKINDEX", "DESCRIPTION");

@@ -3,7 +3,6 @@ package dev.kiln.apk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.apk.ApkEntry.Type;
 import dev.kiln.content.GzipMemberReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,14 +67,14 @@ class ApkWriterReaderTest {
         });
         assertThat(byPath.get("usr/bin/hello").mode()).isEqualTo(0755);
         assertThat(byPath.get("usr/bin/setuid-tool").mode()).isEqualTo(04755);
-        assertThat(byPath.get("usr/share/empty").type()).isEqualTo(Type.DIRECTORY);
+        assertThat(byPath.get("usr/share/empty").type()).isEqualTo(ApkEntry.Type.DIRECTORY);
         assertThat(byPath.get("usr/share/empty").mode()).isEqualTo(0750);
-        assertThat(byPath.get("usr/bin/hi").type()).isEqualTo(Type.SYMLINK);
+        assertThat(byPath.get("usr/bin/hi").type()).isEqualTo(ApkEntry.Type.SYMLINK);
         assertThat(byPath.get("usr/bin/hi").linkTarget()).isEqualTo("hello");
         assertThat(byPath.get("usr/bin/hi").sha1Checksum()).isNotNull();
         // lexically first name of the inode holds the content; the other is a link to it
-        assertThat(byPath.get("usr/lib/libhello-link.so.1").type()).isEqualTo(Type.FILE);
-        assertThat(byPath.get("usr/lib/libhello.so.1").type()).isEqualTo(Type.HARDLINK);
+        assertThat(byPath.get("usr/lib/libhello-link.so.1").type()).isEqualTo(ApkEntry.Type.FILE);
+        assertThat(byPath.get("usr/lib/libhello.so.1").type()).isEqualTo(ApkEntry.Type.HARDLINK);
         assertThat(byPath.get("usr/lib/libhello.so.1").linkTarget()).isEqualTo("usr/lib/libhello-link.so.1");
         assertThat(byPath.get("etc/hello.conf").xattrs()).containsOnlyKeys("user.kiln.note");
         assertThat(new String(byPath.get("etc/hello.conf").xattrs().get("user.kiln.note"), StandardCharsets.UTF_8))

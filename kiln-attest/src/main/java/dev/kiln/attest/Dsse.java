@@ -18,6 +18,8 @@ public final class Dsse {
     private Dsse() {}
 
     /** One signature; {@code keyId} is an unauthenticated hint and may be empty. */
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     public record Signature(String keyId, byte[] sig) {
         public Signature {
             keyId = keyId == null ? "" : keyId;
@@ -25,6 +27,8 @@ public final class Dsse {
     }
 
     /** An envelope: the exact payload bytes, their type and the signatures over PAE(type, payload). */
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     public record Envelope(String payloadType, byte[] payload, List<Signature> signatures) {
         public Envelope {
             signatures = List.copyOf(signatures);

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Signs an image and attaches attestations, in cosign's legacy tags ({@code sha256-HEX.sig},
@@ -35,7 +36,7 @@ public final class ImageSigner {
     }
 
     /** One stored artifact: what it is, where it went, and the manifest that holds it. */
-    public record Stored(String kind, String predicateType, String location, Digest manifest) {}
+    public record Stored(String kind, @Nullable String predicateType, String location, Digest manifest) {}
 
     public record Result(Digest subject, List<Stored> stored) {
         public Result {
@@ -75,7 +76,7 @@ public final class ImageSigner {
                 Map.of(subject.digest().algorithm(), subject.digest().hex()),
                 null,
                 null,
-                null);
+                Map.of());
         // Sign everything first (CPU only); the writes then go out as independent groups, overlapped
         // where the store allows it, since a publish pays for them in round trips.
         List<Dsse.Envelope> envelopes = attestations.stream()
@@ -115,7 +116,7 @@ public final class ImageSigner {
     private record Bundled(String kind, String predicateType, Dsse.Envelope envelope) {}
 
     private Stored legacySignature(SignatureStore store, Descriptor subject, SigningKey key) {
-        byte[] payload = new SimpleSigning(store.repositoryName(), subject.digest(), null).toJson();
+        byte[] payload = new SimpleSigning(store.repositoryName(), subject.digest(), Map.of()).toJson();
         Descriptor layer = Descriptor.of(SimpleSigning.MEDIA_TYPE, payload)
                 .withAnnotation(
                         CosignStorage.SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(key.sign(payload)));

@@ -10,6 +10,7 @@ import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.distribution.RegistryClient;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies an image's signatures and attestations against a {@link VerificationPolicy}, reading both
@@ -21,11 +22,12 @@ public final class ImageVerifier {
     private final VerificationPolicy policy;
     private final List<VerificationReport.Check> checks = new ArrayList<>();
     private final List<VerificationReport.VerifiedAttestation> verified = new ArrayList<>();
-    private Digest subject;
+    private final Digest subject;
 
-    private ImageVerifier(SignatureStore store, VerificationPolicy policy) {
+    private ImageVerifier(SignatureStore store, VerificationPolicy policy, Digest subject) {
         this.store = store;
         this.policy = policy;
+        this.subject = subject;
     }
 
     public static VerificationReport verify(RegistryClient client, ImageReference image, VerificationPolicy policy) {
@@ -34,12 +36,11 @@ public final class ImageVerifier {
 
     /** Verifies the image a tag or digest names in {@code store}. */
     public static VerificationReport verify(SignatureStore store, String tagOrDigest, VerificationPolicy policy) {
-        return new ImageVerifier(store, policy).run(tagOrDigest);
+        Descriptor target = store.resolve(tagOrDigest);
+        return new ImageVerifier(store, policy, target.digest()).run(tagOrDigest, target);
     }
 
-    private VerificationReport run(String reference) {
-        Descriptor target = store.resolve(reference);
-        subject = target.digest();
+    private VerificationReport run(String reference, Descriptor target) {
         String image = store.repositoryName() + (Digest.looksLikeDigest(reference) ? "@" + reference : ":" + reference);
         if (policy.checkBlobs()) {
             checkImageBlobs(target);
@@ -205,7 +206,7 @@ public final class ImageVerifier {
     }
 
     /** Verify first, then parse the verified bytes; the statement must name the image by digest. */
-    private void checkStatement(Dsse.Envelope env, String declaredType, String location) {
+    private void checkStatement(Dsse.Envelope env, @Nullable String declaredType, String location) {
         VerificationKey key = null;
         byte[] payload = null;
         for (VerificationKey k : policy.keys()) {
@@ -217,7 +218,7 @@ public final class ImageVerifier {
                 // try the next key
             }
         }
-        if (key == null) {
+        if (key == null || payload == null) {
             throw new NoKeyVerifies("DSSE signature does not verify with " + keys() + " (payload "
                     + Digest.sha256(env.payload()) + ")");
         }
@@ -248,7 +249,7 @@ public final class ImageVerifier {
         }
     }
 
-    private Manifest legacyManifest(String tag, String kind) {
+    private @Nullable Manifest legacyManifest(String tag, String kind) {
         try {
             return store.manifestByTag(tag).map(Manifest::parse).orElse(null);
         } catch (RuntimeException e) {
@@ -258,7 +259,7 @@ public final class ImageVerifier {
     }
 
     /** A failed check; it is marked unverified when no key of the policy verified its signature. */
-    private void failed(String kind, String location, String predicateType, RuntimeException e) {
+    private void failed(String kind, String location, @Nullable String predicateType, RuntimeException e) {
         checks.add(new VerificationReport.Check(
                 kind, location, predicateType, false, e.getMessage(), e instanceof NoKeyVerifies));
     }
@@ -272,7 +273,7 @@ public final class ImageVerifier {
         }
     }
 
-    private VerificationKey keyFor(byte[] payload, byte[] signature) {
+    private @Nullable VerificationKey keyFor(byte[] payload, byte[] signature) {
         return policy.keys().stream()
                 .filter(k -> k.verify(payload, signature))
                 .findFirst()

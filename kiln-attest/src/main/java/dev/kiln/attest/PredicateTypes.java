@@ -1,6 +1,7 @@
 package dev.kiln.attest;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Predicate type URIs (supply-chain.md §4) and cosign's {@code attest --type} shortcuts. */
 public final class PredicateTypes {
@@ -43,7 +44,10 @@ public final class PredicateTypes {
     }
 
     /** Whether an attestation of type {@code actual} satisfies a demand for {@code wanted}; versioned SPDX/CycloneDX URIs match their base. */
-    public static boolean matches(String wanted, String actual) {
+    public static boolean matches(String wanted, @Nullable String actual) {
+        if (actual == null) {
+            return false; // an attestation whose type was never declared satisfies no demand
+        }
         if (wanted.equals(actual)) {
             return true;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.attest.internal.Json;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-toto ResourceDescriptor (supply-chain.md §4): at least one of {@code uri} and {@code digest}.
@@ -12,16 +13,17 @@ import java.util.TreeMap;
  * Nullable fields are left out of the JSON.
  */
 public record ResourceDescriptor(
-        String name,
-        String uri,
+        @Nullable String name,
+        @Nullable String uri,
         Map<String, String> digest,
-        String downloadLocation,
-        String mediaType,
+        @Nullable String downloadLocation,
+        @Nullable String mediaType,
         Map<String, String> annotations) {
 
     public ResourceDescriptor {
         digest = digest == null ? Map.of() : new TreeMap<>(digest);
-        annotations = annotations == null ? Map.of() : new TreeMap<>(annotations);
+        annotations =
+                annotations == null ? Map.of() : new TreeMap<>(annotations); // modules not yet under NullAway pass null
         if ((uri == null || uri.isEmpty()) && digest.isEmpty()) {
             throw new AttestException("resource descriptor '" + name + "' needs a uri or a digest");
         }
@@ -29,8 +31,9 @@ public record ResourceDescriptor(
         annotations = Map.copyOf(annotations);
     }
 
-    public static ResourceDescriptor of(String name, String uri, String algorithm, String hex) {
-        return new ResourceDescriptor(name, uri, hex == null ? Map.of() : Map.of(algorithm, hex), null, null, null);
+    public static ResourceDescriptor of(
+            @Nullable String name, @Nullable String uri, String algorithm, @Nullable String hex) {
+        return new ResourceDescriptor(name, uri, hex == null ? Map.of() : Map.of(algorithm, hex), null, null, Map.of());
     }
 
     ObjectNode toNode() {
@@ -80,7 +83,7 @@ public record ResourceDescriptor(
         }
     }
 
-    private static String text(JsonNode n, String field) {
+    private static @Nullable String text(JsonNode n, String field) {
         return n.hasNonNull(field) ? n.get(field).asText() : null;
     }
 }

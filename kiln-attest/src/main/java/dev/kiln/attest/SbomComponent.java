@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One thing an SBOM names: the image itself, its operating system or a package in it. Optional fields
@@ -22,13 +23,13 @@ import java.util.Objects;
 public record SbomComponent(
         Type type,
         String ref,
-        String supplier,
+        @Nullable String supplier,
         String name,
-        String version,
-        String description,
-        String license,
+        @Nullable String version,
+        @Nullable String description,
+        @Nullable String license,
         List<SbomChecksum> checksums,
-        String purl,
+        @Nullable String purl,
         List<String> evidence,
         Map<String, String> properties) {
     public SbomComponent {
@@ -46,22 +47,22 @@ public record SbomComponent(
         return new SbomComponent(type, ref, null, name, null, null, null, List.of(), null, List.of(), Map.of());
     }
 
-    public SbomComponent withSupplier(String supplier) {
+    public SbomComponent withSupplier(@Nullable String supplier) {
         return new SbomComponent(
                 type, ref, supplier, name, version, description, license, checksums, purl, evidence, properties);
     }
 
-    public SbomComponent withVersion(String version) {
+    public SbomComponent withVersion(@Nullable String version) {
         return new SbomComponent(
                 type, ref, supplier, name, version, description, license, checksums, purl, evidence, properties);
     }
 
-    public SbomComponent withDescription(String description) {
+    public SbomComponent withDescription(@Nullable String description) {
         return new SbomComponent(
                 type, ref, supplier, name, version, description, license, checksums, purl, evidence, properties);
     }
 
-    public SbomComponent withLicense(String license) {
+    public SbomComponent withLicense(@Nullable String license) {
         return new SbomComponent(
                 type, ref, supplier, name, version, description, license, checksums, purl, evidence, properties);
     }
@@ -71,7 +72,7 @@ public record SbomComponent(
                 type, ref, supplier, name, version, description, license, checksums, purl, evidence, properties);
     }
 
-    public SbomComponent withPurl(String purl) {
+    public SbomComponent withPurl(@Nullable String purl) {
         return new SbomComponent(
                 type, ref, supplier, name, version, description, license, checksums, purl, evidence, properties);
     }

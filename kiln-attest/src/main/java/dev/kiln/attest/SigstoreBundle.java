@@ -6,6 +6,7 @@ import dev.kiln.attest.internal.Json;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Sigstore bundle v0.3 (supply-chain.md §9) for a key-based signature: verification material is a
@@ -22,12 +23,16 @@ public final class SigstoreBundle {
 
     private final String mediaType;
     private final String keyHint;
-    private final Dsse.Envelope envelope;
-    private final byte[] messageDigest;
-    private final byte[] messageSignature;
+    private final Dsse.@Nullable Envelope envelope;
+    private final byte @Nullable [] messageDigest;
+    private final byte @Nullable [] messageSignature;
 
     private SigstoreBundle(
-            String mediaType, String keyHint, Dsse.Envelope envelope, byte[] messageDigest, byte[] messageSignature) {
+            String mediaType,
+            String keyHint,
+            Dsse.@Nullable Envelope envelope,
+            byte @Nullable [] messageDigest,
+            byte @Nullable [] messageSignature) {
         this.mediaType = mediaType;
         this.keyHint = keyHint;
         this.envelope = envelope;
@@ -60,7 +65,7 @@ public final class SigstoreBundle {
     }
 
     /** The DSSE envelope, or null for a message-signature bundle. */
-    public Dsse.Envelope envelope() {
+    public Dsse.@Nullable Envelope envelope() {
         return envelope;
     }
 
@@ -132,7 +137,7 @@ public final class SigstoreBundle {
         if (!MessageDigest.isEqual(VerificationKey.sha256(artifact), messageDigest)) {
             throw new AttestException(what + ": artifact's SHA-256 differs from the bundle's messageDigest");
         }
-        if (!key.verify(artifact, messageSignature)) {
+        if (messageSignature == null || !key.verify(artifact, messageSignature)) {
             throw new AttestException(what + ": message signature does not verify with " + key);
         }
     }

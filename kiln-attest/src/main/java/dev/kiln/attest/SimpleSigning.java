@@ -8,12 +8,13 @@ import dev.kiln.content.Digest;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * cosign's "simple signing" payload (supply-chain.md §7.1): the blob a {@code .sig} layer holds and
  * its signature covers. Written with lowercase keys; read case-insensitively as Go decoders do.
  */
-public record SimpleSigning(String dockerReference, Digest manifestDigest, Map<String, String> optional) {
+public record SimpleSigning(@Nullable String dockerReference, Digest manifestDigest, Map<String, String> optional) {
     public static final String MEDIA_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
     public static final String TYPE = "cosign container image signature";
 
@@ -66,7 +67,7 @@ public record SimpleSigning(String dockerReference, Digest manifestDigest, Map<S
         return new SimpleSigning(text(field(field(critical, "identity"), "docker-reference")), parsed, optional);
     }
 
-    private static JsonNode field(JsonNode o, String name) {
+    private static @Nullable JsonNode field(@Nullable JsonNode o, String name) {
         if (o == null || !o.isObject()) {
             return null;
         }
@@ -79,7 +80,7 @@ public record SimpleSigning(String dockerReference, Digest manifestDigest, Map<S
         return null;
     }
 
-    private static String text(JsonNode n) {
+    private static @Nullable String text(@Nullable JsonNode n) {
         return n == null || !n.isTextual() ? null : n.asText();
     }
 }

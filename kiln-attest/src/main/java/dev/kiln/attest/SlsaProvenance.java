@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SLSA provenance v1 predicate (supply-chain.md §5). Parameters are JDK value trees (Map, List,
@@ -30,9 +31,9 @@ public final class SlsaProvenance {
     private final List<ResourceDescriptor> resolvedDependencies;
     private final Map<String, String> builderVersion;
     private final List<ResourceDescriptor> builderDependencies;
-    private final String invocationId;
-    private final Instant startedOn;
-    private final Instant finishedOn;
+    private final @Nullable String invocationId;
+    private final @Nullable Instant startedOn;
+    private final @Nullable Instant finishedOn;
     private final List<ResourceDescriptor> byproducts;
 
     private SlsaProvenance(Builder b) {
@@ -133,16 +134,16 @@ public final class SlsaProvenance {
     }
 
     public static final class Builder {
-        private String buildType;
-        private String builderId;
+        private @Nullable String buildType;
+        private @Nullable String builderId;
         private final Map<String, Object> externalParameters = new LinkedHashMap<>();
         private final Map<String, Object> internalParameters = new LinkedHashMap<>();
         private final List<ResourceDescriptor> resolvedDependencies = new ArrayList<>();
         private final Map<String, String> builderVersion = new LinkedHashMap<>();
         private final List<ResourceDescriptor> builderDependencies = new ArrayList<>();
-        private String invocationId;
-        private Instant startedOn;
-        private Instant finishedOn;
+        private @Nullable String invocationId;
+        private @Nullable Instant startedOn;
+        private @Nullable Instant finishedOn;
         private final List<ResourceDescriptor> byproducts = new ArrayList<>();
 
         private Builder() {}

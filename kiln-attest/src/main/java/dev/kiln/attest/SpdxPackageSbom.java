@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the per-package SPDX 2.3 document that travels inside an APK (apk.md §6). The output is a
@@ -254,7 +255,7 @@ public final class SpdxPackageSbom {
     }
 
     /** The {@code download_url} or {@code vcs_url} qualifier of a source purl, without a fragment; null if none. */
-    private static String sourceUrl(String purl) {
+    private static @Nullable String sourceUrl(String purl) {
         Purl p = Purl.parse(purl);
         for (String qualifier : List.of("download_url", "vcs_url")) {
             String value = p.qualifier(qualifier);

@@ -2,6 +2,7 @@ package dev.kiln.attest;
 
 import dev.kiln.content.Digest;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the verifier looked at for one image: each check with where it was found and why it
@@ -25,14 +26,22 @@ public record VerificationReport(
      * a failed check whose signature no key of the policy verifies: another signer's, or tampered.
      */
     public record Check(
-            String kind, String location, String predicateType, boolean passed, String detail, boolean unverified) {
+            String kind,
+            String location,
+            @Nullable String predicateType,
+            boolean passed,
+            @Nullable String detail,
+            boolean unverified) {
 
-        public Check(String kind, String location, String predicateType, boolean passed, String detail) {
+        public Check(
+                String kind, String location, @Nullable String predicateType, boolean passed, @Nullable String detail) {
             this(kind, location, predicateType, passed, detail, false);
         }
     }
 
     /** An attestation whose DSSE signature verified and whose subject is the image. */
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     public record VerifiedAttestation(String predicateType, String location, byte[] statement, byte[] predicate) {}
 
     public boolean passed() {

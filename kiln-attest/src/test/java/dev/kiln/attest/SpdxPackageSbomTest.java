@@ -1,5 +1,6 @@
 package dev.kiln.attest;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -70,7 +71,7 @@ class SpdxPackageSbomTest {
         String digest =
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         assertThat(digest)
-                .as(new String(json))
+                .as(new String(json, UTF_8))
                 .isEqualTo("d991790b6009a598f06875271b64766dc444e04039147adc3f70227794345a52");
     }
 

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -110,7 +109,7 @@ final class EnvironmentResolver {
      * preferred over any repository's) and the repositories.
      */
     ResolvedEnvironment resolve(String what, List<String> world, Set<String> optional, List<ApkPackage> built) {
-        Map<RepositoryPackage, ApkPackage> local = new IdentityHashMap<>();
+        IdentityHashMap<RepositoryPackage, ApkPackage> local = new IdentityHashMap<>();
         List<RepositoryPackage> all = new ArrayList<>();
         for (ApkPackage apk : built) {
             RepositoryPackage p = new RepositoryPackage(IndexEntry.of(apk, apk.fileSize()), "(this build)", -1);

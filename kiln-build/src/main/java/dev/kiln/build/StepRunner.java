@@ -155,7 +155,8 @@ final class StepRunner {
 
     void runShell(String label, String workingDirectory, String fragment, Map<String, String> stepEnv)
             throws IOException {
-        Path script = workspace.scriptDir().resolve("step-" + (++scriptCounter) + ".sh");
+        scriptCounter++;
+        Path script = workspace.scriptDir().resolve("step-" + scriptCounter + ".sh");
         Files.writeString(script, GuestEnvironment.script(workingDirectory, fragment), StandardCharsets.UTF_8);
         Map<String, String> env = GuestEnvironment.forStep(
                 options.arch(), options.sourceDateEpoch(), compilerHardens, recipeEnv, stepEnv);

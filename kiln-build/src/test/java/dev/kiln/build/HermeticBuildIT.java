@@ -35,8 +35,11 @@ class HermeticBuildIT {
     static final List<String> APPLETS = List.of(
             "sh", "ash", "ls", "cat", "echo", "test", "[", "mkdir", "cp", "rm", "mv", "grep", "tar", "gzip", "printf",
             "id", "touch", "head", "chmod", "env", "true", "false", "sed");
-    static final String CC = "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'kiln-cc 0.1 (stand-in)'; exit 0; fi\n"
-            + "echo \"kiln-cc $*\"\n";
+    static final String CC = """
+                             #!/bin/sh
+                             if [ "$1" = --version ]; then echo 'kiln-cc 0.1 (stand-in)'; exit 0; fi
+                             echo "kiln-cc $*"
+                             """;
 
     @TempDir
     Path dir;

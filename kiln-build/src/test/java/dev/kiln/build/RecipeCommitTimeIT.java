@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.apk.ApkReader;
 import dev.kiln.content.Digest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class RecipeCommitTimeIT {
         assertThat(Digest.sha256(b)).isEqualTo(Digest.sha256(a));
         var apk = ApkReader.read(a);
         assertThat(apk.pkgInfo().builddate()).isEqualTo(COMMITTED);
-        assertThat(new String(apk.readFile("usr/share/dated/epoch").orElseThrow()).trim())
+        assertThat(new String(apk.readFile("usr/share/dated/epoch").orElseThrow(), StandardCharsets.UTF_8).trim())
                 .isEqualTo(Long.toString(COMMITTED));
     }
 }

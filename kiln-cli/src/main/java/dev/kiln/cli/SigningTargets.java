@@ -94,6 +94,8 @@ final class SigningTargets {
                 return value.toCharArray();
             }
         }
+        // On JDK 17, Kiln's release, null means no terminal (JDK 22 returns a console either way)
+        @SuppressWarnings("SystemConsoleNull")
         Console console = System.console();
         if (console == null) {
             throw new ParameterException(

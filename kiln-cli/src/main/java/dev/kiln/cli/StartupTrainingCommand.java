@@ -1,7 +1,11 @@
 package dev.kiln.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,7 +122,8 @@ final class StartupTrainingCommand implements Callable<Integer> {
 
     private void run(String... args) {
         CommandLine cli = Kiln.newCommandLine(args[0]);
-        PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream());
+        PrintWriter quiet =
+                new PrintWriter(new BufferedWriter(new OutputStreamWriter(OutputStream.nullOutputStream(), UTF_8)));
         cli.setOut(quiet);
         cli.setErr(quiet);
         if (cli.execute(args) != 0) {

@@ -253,7 +253,7 @@ class ExampleCatalogIT {
         }
     }
 
-    /**
+    /*
      * A {@code host-libs} package with the host's copies of every {@code so:} library the built
      * packages depend on, plus the dynamic loader at its ELF interpreter path {@code /lib64}.
      */

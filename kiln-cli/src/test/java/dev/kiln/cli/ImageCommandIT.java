@@ -35,10 +35,13 @@ class ImageCommandIT {
         Path pub = tmp.resolve("cli-test.rsa.pub");
         Files.writeString(pub, key.publicKeyPem());
         Path config = tmp.resolve("hello.yaml");
-        Files.writeString(
-                config,
-                "contents:\n  packages: [kiln-baselayout, hello]\nentrypoint:\n  command: /usr/bin/hello\n"
-                        + "archs: [amd64]\n");
+        Files.writeString(config, """
+                contents:
+                  packages: [kiln-baselayout, hello]
+                entrypoint:
+                  command: /usr/bin/hello
+                archs: [amd64]
+                """);
 
         CliRun build = CliRun.of(
                 "image",
@@ -174,9 +177,13 @@ class ImageCommandIT {
         Path pub = tmp.resolve("cli-test.rsa.pub");
         Files.writeString(pub, key.publicKeyPem());
         Path config = tmp.resolve("hello.yaml");
-        Files.writeString(
-                config,
-                "contents:\n  packages: [hello]\nentrypoint:\n  command: /usr/bin/hello\n" + "archs: [amd64]\n");
+        Files.writeString(config, """
+                contents:
+                  packages: [hello]
+                entrypoint:
+                  command: /usr/bin/hello
+                archs: [amd64]
+                """);
         try (var server = new dev.kiln.registry.RegistryServer(
                         dev.kiln.registry.RegistryConfig.builder(tmp.resolve("registry"))
                                 .build())

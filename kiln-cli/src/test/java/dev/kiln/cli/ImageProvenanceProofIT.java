@@ -106,9 +106,13 @@ class ImageProvenanceProofIT {
             Files.writeString(libcPub, libcKey.publicKeyPem());
 
             Path config = tmp.resolve("greet-image.yaml");
-            Files.writeString(
-                    config,
-                    "contents:\n  packages: [greet]\nentrypoint:\n  command: /usr/bin/greet\n" + "archs: [x86_64]\n");
+            Files.writeString(config, """
+                    contents:
+                      packages: [greet]
+                    entrypoint:
+                      command: /usr/bin/greet
+                    archs: [x86_64]
+                    """);
             try (RegistryServer server = new RegistryServer(
                             RegistryConfig.builder(tmp.resolve("registry")).build())
                     .start()) {

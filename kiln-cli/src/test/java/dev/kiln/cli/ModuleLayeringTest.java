@@ -248,7 +248,7 @@ class ModuleLayeringTest {
             public void check(JavaClass c, ConditionEvents events) {
                 for (JavaMember member : c.getMembers()) {
                     Set<JavaModifier> mods = member.getModifiers();
-                    if (!mods.contains(JavaModifier.PUBLIC) && !mods.contains(JavaModifier.PROTECTED)
+                    if ((!mods.contains(JavaModifier.PUBLIC) && !mods.contains(JavaModifier.PROTECTED))
                             || mods.contains(JavaModifier.SYNTHETIC)) {
                         continue;
                     }

@@ -39,10 +39,13 @@ class PublishSigningIT {
         Path keyring = tmp.resolve("cli-test.rsa.pub");
         Files.writeString(keyring, apkKey.publicKeyPem());
         Path config = tmp.resolve("hello.yaml");
-        Files.writeString(
-                config,
-                "contents:\n  packages: [kiln-baselayout, hello]\nentrypoint:\n  command: /usr/bin/hello\n"
-                        + "archs: [amd64]\n");
+        Files.writeString(config, """
+                contents:
+                  packages: [kiln-baselayout, hello]
+                entrypoint:
+                  command: /usr/bin/hello
+                archs: [amd64]
+                """);
         Path pass = tmp.resolve("pass");
         Files.writeString(pass, "s3cret\n");
         Path key = tmp.resolve("image.key");

@@ -186,43 +186,77 @@ class UpdateCliIT {
     @Test
     void graphAndBump() throws Exception {
         Path recipes = Files.createDirectories(dir.resolve("cat"));
-        Files.writeString(
-                recipes.resolve("lib.yaml"),
-                "package:\n  name: lib\n  version: \"1\"\n  epoch: 4 # keep\n"
-                        + "pipeline:\n  - runs: true\nsubpackages:\n  - name: lib-dev\n    pipeline:\n      - runs: true\n");
-        Files.writeString(
-                recipes.resolve("app.yaml"),
-                "package:\n  name: app\n  version: \"1\"\n"
-                        + "environment:\n  contents:\n    packages:\n      - lib-dev\npipeline:\n  - runs: true\n");
+        Files.writeString(recipes.resolve("lib.yaml"), """
+                package:
+                  name: lib
+                  version: "1"
+                  epoch: 4 # keep
+                pipeline:
+                  - runs: true
+                subpackages:
+                  - name: lib-dev
+                    pipeline:
+                      - runs: true
+                """);
+        Files.writeString(recipes.resolve("app.yaml"), """
+                package:
+                  name: app
+                  version: "1"
+                environment:
+                  contents:
+                    packages:
+                      - lib-dev
+                pipeline:
+                  - runs: true
+                """);
         CliRun graph = CliRun.of("graph", "--catalog", recipes.toString());
         assertThat(graph.exitCode()).as(graph.err()).isZero();
         assertThat(graph.out()).isEqualTo("lib\napp\n");
         assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--dot").out())
                 .contains("\"app\" -> \"lib\";");
         // a meta package whose runtime dependency is the compiler, named through a variable, and a cycle
-        Files.writeString(
-                recipes.resolve("base.yaml"),
-                "package:\n  name: base\n  version: \"1\"\n"
-                        + "  dependencies:\n    runtime:\n      - zcc\npipeline:\n  - runs: true\n");
-        Files.writeString(
-                recipes.resolve("zcc.yaml"),
-                "package:\n  name: zcc\n  version: \"2\"\n"
-                        + "vars:\n  lib: lib\nenvironment:\n  contents:\n    packages:\n      - ${{vars.lib}}-dev\n"
-                        + "pipeline:\n  - runs: true\n");
+        Files.writeString(recipes.resolve("base.yaml"), """
+                package:
+                  name: base
+                  version: "1"
+                  dependencies:
+                    runtime:
+                      - zcc
+                pipeline:
+                  - runs: true
+                """);
+        Files.writeString(recipes.resolve("zcc.yaml"), """
+                package:
+                  name: zcc
+                  version: "2"
+                vars:
+                  lib: lib
+                environment:
+                  contents:
+                    packages:
+                      - ${{vars.lib}}-dev
+                pipeline:
+                  - runs: true
+                """);
         Files.writeString(
                 recipes.resolve("lib.yaml"),
                 Files.readString(recipes.resolve("lib.yaml"))
                         + "environment:\n  contents:\n    packages:\n      - base\n");
         CliRun order = CliRun.of("graph", "--catalog", recipes.toString());
         assertThat(order.exitCode()).as(order.err()).isZero();
-        assertThat(order.out())
-                .isEqualTo(
-                        "base\nlib\napp\nzcc\n" + "# cycle lib → zcc → lib: lib is built before its dependency zcc\n");
+        assertThat(order.out()).isEqualTo("""
+                        base
+                        lib
+                        app
+                        zcc
+                        # cycle lib → zcc → lib: lib is built before its dependency zcc
+                        """);
         CliRun why = CliRun.of("graph", "--catalog", recipes.toString(), "--why", "app", "base");
-        assertThat(why.out())
-                .isEqualTo("app needs base:\n"
-                        + "  app: environment 'lib-dev' → lib-dev-1-r4 (recipe lib)\n"
-                        + "  lib: environment 'base' → base-1-r0 (recipe base)\n");
+        assertThat(why.out()).isEqualTo("""
+                           app needs base:
+                             app: environment 'lib-dev' → lib-dev-1-r4 (recipe lib)
+                             lib: environment 'base' → base-1-r0 (recipe base)
+                           """);
         assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "lib", "zcc")
                         .out())
                 .isEqualTo(

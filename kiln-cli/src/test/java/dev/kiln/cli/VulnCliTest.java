@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.testkit.SbomValidators;
@@ -82,11 +83,17 @@ class VulnCliTest {
         CliRun vex = CliRun.of("vex", rootfs.toString(), "--advisories", dir);
         assertThat(vex.out()).contains("\"status\" : \"affected\"").contains("pkg:apk/kiln/glibc@2.38-r0");
 
-        Files.writeString(
-                tmp.resolve("adv/bad.advisories.yaml"),
-                "schema-version: 2.0.2\npackage:\n  name: bad\n"
-                        + "advisories:\n  - id: CGA-xxxx-xxxx-xxxx\n    aliases: [CVE-2024-1]\n    events:\n"
-                        + "      - timestamp: 2024-01-01T00:00:00Z\n        type: exploded\n");
+        Files.writeString(tmp.resolve("adv/bad.advisories.yaml"), """
+                schema-version: 2.0.2
+                package:
+                  name: bad
+                advisories:
+                  - id: CGA-xxxx-xxxx-xxxx
+                    aliases: [CVE-2024-1]
+                    events:
+                      - timestamp: 2024-01-01T00:00:00Z
+                        type: exploded
+                """);
         CliRun bad = CliRun.of("advisory", "validate", dir);
         assertThat(bad.exitCode()).isOne();
         assertThat(bad.out())
@@ -159,7 +166,7 @@ class VulnCliTest {
                 .contains("\"location\" : \"lib/apk/db/installed\"");
         CliRun spdx = CliRun.of("inventory", a, "--format", "spdx", "--source-date-epoch", "1700000000");
         assertThat(spdx.exitCode()).as(spdx.err()).isZero();
-        dev.kiln.attest.SpdxPackageSbom.validate(spdx.out().getBytes());
+        dev.kiln.attest.SpdxPackageSbom.validate(spdx.out().getBytes(UTF_8));
         assertThat(SbomValidators.spdxToolsVerify(spdx.out().getBytes(StandardCharsets.UTF_8)))
                 .isEmpty();
         assertThat(spdx.out())
@@ -207,7 +214,7 @@ class VulnCliTest {
                 CliRun.of("inventory", rootfs.toString(), "--format", "cyclonedx", "--source-date-epoch", "1700000000");
         assertThat(cdx.exitCode()).as(cdx.err()).isZero();
         assertThat(new org.cyclonedx.parsers.JsonParser()
-                        .validate(cdx.out().getBytes(), org.cyclonedx.Version.VERSION_16))
+                        .validate(cdx.out().getBytes(UTF_8), org.cyclonedx.Version.VERSION_16))
                 .as(cdx.out())
                 .isEmpty();
         assertThat(cdx.out())

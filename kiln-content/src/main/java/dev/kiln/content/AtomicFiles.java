@@ -46,6 +46,9 @@ public final class AtomicFiles {
     public static void write(Path target, IoWriter writer, Set<PosixFilePermission> permissions) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
+        if (dir == null) {
+            throw new ContentException("cannot write " + target + ": it names no file, only the root directory");
+        }
         Path temp = null;
         try {
             Files.createDirectories(dir);

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.Deflater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compresses independent raw-deflate blocks on a shared pool of daemon threads, one per core.
@@ -29,7 +30,7 @@ final class BlockCompressor {
 
     private BlockCompressor() {}
 
-    static Future<byte[]> submit(byte[] block, int length, byte[] previousBlock, int level, boolean last) {
+    static Future<byte[]> submit(byte[] block, int length, byte @Nullable [] previousBlock, int level, boolean last) {
         return POOL.submit(() -> compress(block, length, previousBlock, level, last));
     }
 
@@ -44,7 +45,7 @@ final class BlockCompressor {
         }
     }
 
-    private static byte[] compress(byte[] block, int length, byte[] previousBlock, int level, boolean last) {
+    private static byte[] compress(byte[] block, int length, byte @Nullable [] previousBlock, int level, boolean last) {
         Deflater[] byLevel = DEFLATERS.get();
         Deflater deflater = byLevel[level];
         if (deflater == null) {

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A host directory whose content someone untrusted controlled (a build's workspace, a package's
@@ -296,7 +297,7 @@ public final class ContainedTree {
         return normal.substring(normal.lastIndexOf('/') + 1);
     }
 
-    private static BasicFileAttributes attributes(Path path) {
+    private static @Nullable BasicFileAttributes attributes(Path path) {
         try {
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {

@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Deterministic gzip: one member per {@link #compressing} stream, header mtime 0, no file name,
@@ -94,7 +95,7 @@ public final class Gzip {
         private final CRC32 crc = new CRC32();
         private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
         private byte[] input = new byte[BLOCK];
-        private byte[] previous;
+        private byte @Nullable [] previous;
         private int filled;
         private long total;
         private boolean closed;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a sequence of gzip members one at a time, which {@link java.util.zip.GZIPInputStream}
@@ -29,7 +30,7 @@ public final class GzipMemberReader implements Closeable {
     private int lim;
     private long offset;
     private List<MessageDigest> sinks = List.of();
-    private Member current;
+    private @Nullable Member current;
 
     public GzipMemberReader(InputStream in) {
         this.in = in;
@@ -50,7 +51,7 @@ public final class GzipMemberReader implements Closeable {
      * Starts the next member. {@code digests} (may be null) receive every raw byte of the member.
      * The returned stream ends at the member's end; its trailer CRC and size are checked.
      */
-    public InputStream nextMember(List<MessageDigest> digests) throws IOException {
+    public InputStream nextMember(@Nullable List<MessageDigest> digests) throws IOException {
         finishCurrent();
         sinks = digests == null ? List.of() : digests;
         readHeader();

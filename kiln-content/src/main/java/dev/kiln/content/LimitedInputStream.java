@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A view of the next {@code length} bytes of a stream. {@link #atMost} simply stops there;
@@ -12,10 +13,10 @@ import java.io.InputStream;
  */
 public final class LimitedInputStream extends FilterInputStream {
     private final boolean exact;
-    private final String what;
+    private final @Nullable String what;
     private long remaining;
 
-    private LimitedInputStream(InputStream in, long length, boolean exact, String what) {
+    private LimitedInputStream(InputStream in, long length, boolean exact, @Nullable String what) {
         super(in);
         this.remaining = length;
         this.exact = exact;

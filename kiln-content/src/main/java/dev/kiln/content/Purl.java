@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A package URL, {@code pkg:TYPE/NAMESPACE/NAME@VERSION?QUALIFIERS#SUBPATH}, held in canonical form so that
@@ -32,11 +33,11 @@ import java.util.TreeMap;
  */
 public record Purl(
         String type,
-        String namespace,
+        @Nullable String namespace,
         String name,
-        String version,
+        @Nullable String version,
         SortedMap<String, String> qualifiers,
-        String subpath) {
+        @Nullable String subpath) {
 
     private static final String SCHEME = "pkg:";
     private static final Set<String> CASE_INSENSITIVE_NAMESPACE = Set.of("apk", "deb", "alpm", "github", "bitbucket");
@@ -51,7 +52,7 @@ public record Purl(
         if (!type.matches("[a-z][a-z0-9.+-]*")) {
             throw new ContentException("purl type '" + type + "': expected a letter, then letters, digits or '.+-'");
         }
-        namespace = emptyToNull(trimSlashes(namespace));
+        namespace = namespace == null ? null : emptyToNull(trimSlashes(namespace));
         if (namespace != null && CASE_INSENSITIVE_NAMESPACE.contains(type)) {
             namespace = namespace.toLowerCase(Locale.ROOT);
         }
@@ -76,16 +77,16 @@ public record Purl(
             });
         }
         qualifiers = Collections.unmodifiableSortedMap(sorted);
-        subpath = emptyToNull(trimSlashes(subpath));
+        subpath = subpath == null ? null : emptyToNull(trimSlashes(subpath));
     }
 
     /** A purl without qualifiers or subpath; {@code namespace} and {@code version} may be null. */
-    public static Purl of(String type, String namespace, String name, String version) {
-        return new Purl(type, namespace, name, version, null, null);
+    public static Purl of(String type, @Nullable String namespace, String name, @Nullable String version) {
+        return new Purl(type, namespace, name, version, Collections.emptySortedMap(), null);
     }
 
     /** This purl with {@code key} set to {@code value}; a null or empty value removes the qualifier. */
-    public Purl withQualifier(String key, String value) {
+    public Purl withQualifier(String key, @Nullable String value) {
         SortedMap<String, String> q = new TreeMap<>(qualifiers);
         if (value == null || value.isEmpty()) {
             q.remove(key.toLowerCase(Locale.ROOT));
@@ -97,11 +98,11 @@ public record Purl(
 
     /** This purl with its qualifiers and subpath dropped: what names the package alone. */
     public Purl withoutQualifiers() {
-        return new Purl(type, namespace, name, version, null, null);
+        return new Purl(type, namespace, name, version, Collections.emptySortedMap(), null);
     }
 
     /** The qualifier's decoded value, or null. */
-    public String qualifier(String key) {
+    public @Nullable String qualifier(String key) {
         return qualifiers.get(key.toLowerCase(Locale.ROOT));
     }
 
@@ -183,7 +184,7 @@ public record Purl(
         StringBuilder sb = new StringBuilder(component.length() + 8);
         for (byte b : component.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || ".-_~:".indexOf(c) >= 0) {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ".-_~:".indexOf(c) >= 0) {
                 sb.append((char) c);
             } else {
                 sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
@@ -223,7 +224,7 @@ public record Purl(
                     throw new ContentException(
                             "purl '" + text + "': '%' at " + i + " of '" + s + "' is not followed by two hex digits");
                 }
-                out.write(hi << 4 | lo);
+                out.write((hi << 4) | lo);
                 i += 2;
             } else {
                 int codePoint = s.codePointAt(i);
@@ -247,9 +248,6 @@ public record Purl(
     }
 
     private static String trimSlashes(String s) {
-        if (s == null) {
-            return null;
-        }
         int from = 0;
         int to = s.length();
         while (from < to && s.charAt(from) == '/') {
@@ -261,7 +259,7 @@ public record Purl(
         return s.substring(from, to);
     }
 
-    private static String emptyToNull(String s) {
+    private static @Nullable String emptyToNull(@Nullable String s) {
         return s == null || s.isEmpty() ? null : s;
     }
 }

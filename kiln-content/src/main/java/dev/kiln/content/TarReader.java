@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads ustar/PAX/GNU tar entries. An archive may end with zero blocks or simply at the end of
@@ -28,7 +29,7 @@ public final class TarReader {
     }
 
     /** The next entry, or null at the end of the archive; unread content of the previous entry is skipped. */
-    public TarHeader next() throws IOException {
+    public @Nullable TarHeader next() throws IOException {
         skipRest();
         Map<String, byte[]> pax = new LinkedHashMap<>();
         String longName = null;
@@ -87,7 +88,8 @@ public final class TarReader {
         return content().readAllBytes();
     }
 
-    private TarHeader header(char flag, long size, Map<String, byte[]> pax, String longName, String longLink) {
+    private TarHeader header(
+            char flag, long size, Map<String, byte[]> pax, @Nullable String longName, @Nullable String longLink) {
         String name = field(0, 100);
         String prefix = block[257] == 'u' && block[262] == 0 ? field(345, 155) : ""; // POSIX ustar only
         if (!prefix.isEmpty()) {

@@ -115,7 +115,7 @@ class ContainedTreeTest {
             for (Write w : writes) {
                 boolean accepted;
                 try {
-                    apply(contained, w, world, source);
+                    apply(contained, w, source);
                     accepted = true;
                 } catch (EscapedTreeException refused) {
                     assertThat(refused).hasMessageContaining(w.path());
@@ -219,7 +219,7 @@ class ContainedTreeTest {
         assertThat(Files.readSymbolicLink(root.resolve("dest/link"))).isEqualTo(Path.of("sub/file"));
     }
 
-    private static void apply(ContainedTree tree, Write w, Path world, Path source) throws IOException {
+    private static void apply(ContainedTree tree, Write w, Path source) throws IOException {
         byte[] bytes = ("written to " + w.path()).getBytes(StandardCharsets.UTF_8);
         switch (w.op()) {
             case CREATE_DIRECTORIES -> tree.createDirectories(w.path());

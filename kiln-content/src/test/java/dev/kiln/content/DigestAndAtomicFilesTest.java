@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,16 @@ class DigestAndAtomicFilesTest {
                 .isInstanceOf(ContentException.class)
                 .hasMessageContaining("'md5'");
         assertThatThrownBy(() -> Digest.parse(EMPTY)).isInstanceOf(ContentException.class);
-        assertThatThrownBy(() -> Digest.parse("sha256:" + EMPTY.toUpperCase())).isInstanceOf(ContentException.class);
+        assertThatThrownBy(() -> Digest.parse("sha256:" + EMPTY.toUpperCase(Locale.ROOT)))
+                .isInstanceOf(ContentException.class);
+    }
+
+    @Test
+    void atomicWriteToTheRootDirectoryIsAContentError() {
+        // found by NullAway: the root has no parent, which used to end in a NullPointerException
+        assertThatThrownBy(() -> AtomicFiles.write(Path.of("/"), "x".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ContentException.class)
+                .hasMessage("cannot write /: it names no file, only the root directory");
     }
 
     @Test

@@ -422,8 +422,9 @@ public final class ImageSbom {
 
     static String elementId(String s) {
         StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '-') {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((Character.isLetterOrDigit(c) && c < 128) || c == '.' || c == '-') {
                 sb.append(c);
             } else {
                 sb.append('C').append((int) c);

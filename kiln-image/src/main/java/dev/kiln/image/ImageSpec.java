@@ -122,7 +122,7 @@ public record ImageSpec(
         PERMISSIONS
     }
 
-    /** A {@code paths} entry; {@code permissions} is null when not given. */
+    /** An entry of the image's {@code paths:} list; {@code permissions} is null when not given. */
     public record PathEntry(
             String path, PathType type, long uid, long gid, Integer permissions, String source, boolean recursive) {}
 

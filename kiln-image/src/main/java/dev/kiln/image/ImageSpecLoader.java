@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -302,7 +303,7 @@ public final class ImageSpecLoader {
         PathType type = null;
         if (typeText != null) {
             try {
-                type = PathType.valueOf(typeText.toUpperCase().replace('-', '_'));
+                type = PathType.valueOf(typeText.toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 problem(
                         m.get("type"),

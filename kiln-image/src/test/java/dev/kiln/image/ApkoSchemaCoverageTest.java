@@ -138,17 +138,15 @@ class ApkoSchemaCoverageTest {
                 new Applied(
                         top(""),
                         a -> assertThat(text(a, "etc/apk/repositories")).isEqualTo("./repo\n./extra\n")));
-        c.put(
-                "contents.build_repositories",
-                new Applied(
-                        "contents:\n  build_repositories: [./repo]\n  keyring: [./kiln-test.rsa.pub]\n"
-                                + "  packages: [kiln-baselayout, hello]\n",
-                        a -> {
-                            assertThat(a.packages())
-                                    .extracting(InstalledPackage::name)
-                                    .contains("hello");
-                            assertThat(text(a, "etc/apk/repositories")).isEmpty();
-                        }));
+        c.put("contents.build_repositories", new Applied("""
+                        contents:
+                          build_repositories: [./repo]
+                          keyring: [./kiln-test.rsa.pub]
+                          packages: [kiln-baselayout, hello]
+                        """, a -> {
+            assertThat(a.packages()).extracting(InstalledPackage::name).contains("hello");
+            assertThat(text(a, "etc/apk/repositories")).isEmpty();
+        }));
         c.put(
                 "contents.runtime_repositories",
                 new Applied(
@@ -211,17 +209,17 @@ class ApkoSchemaCoverageTest {
                 new Applied(
                         top("work-dir: /srv\n"),
                         a -> assertThat(runtime(a).workingDir()).isEqualTo("/srv")));
-        Applied accounts = new Applied(
-                top("accounts:\n  run-as: app\n"
-                        + "  users: [{username: app, uid: 1000, gid: 1001, shell: /bin/false, homedir: /srv/app}]\n"
-                        + "  groups: [{groupname: staff, gid: 1001, members: [app]}]\n"),
-                a -> {
-                    assertThat(runtime(a).user()).isEqualTo("app");
-                    assertThat(text(a, "etc/passwd"))
-                            .contains("app:x:1000:1001:Account created by kiln:/srv/app:/bin/false\n");
-                    assertThat(text(a, "etc/group")).contains("staff:x:1001:app\n");
-                    assertThat(node(a, "srv/app").uid()).isEqualTo(1000);
-                });
+        Applied accounts = new Applied(top("""
+                        accounts:
+                          run-as: app
+                          users: [{username: app, uid: 1000, gid: 1001, shell: /bin/false, homedir: /srv/app}]
+                          groups: [{groupname: staff, gid: 1001, members: [app]}]
+                        """), a -> {
+            assertThat(runtime(a).user()).isEqualTo("app");
+            assertThat(text(a, "etc/passwd")).contains("app:x:1000:1001:Account created by kiln:/srv/app:/bin/false\n");
+            assertThat(text(a, "etc/group")).contains("staff:x:1001:app\n");
+            assertThat(node(a, "srv/app").uid()).isEqualTo(1000);
+        });
         for (String f : List.of(
                 "accounts.run-as",
                 "accounts.users[].username",
@@ -244,26 +242,26 @@ class ApkoSchemaCoverageTest {
                 new Applied(
                         top("environment: {LANG: C.UTF-8}\n"),
                         a -> assertThat(runtime(a).env()).contains("LANG=C.UTF-8")));
-        Applied paths = new Applied(
-                top("paths:\n"
-                        + "  - {path: /data, type: directory, uid: 1000, gid: 1001, permissions: 0o750}\n"
-                        + "  - {path: /data/empty, type: empty-file, permissions: 0o600}\n"
-                        + "  - {path: /usr/bin/hi, type: symlink, source: hello}\n"
-                        + "  - {path: /usr/bin/hey, type: hardlink, source: /usr/bin/hello}\n"
-                        + "  - {path: /usr/share/hello, type: permissions, permissions: 0o700, recursive: true}\n"),
-                a -> {
-                    FileNode data = node(a, "data");
-                    assertThat(data.kind()).isEqualTo(FileNode.Kind.DIRECTORY);
-                    assertThat(data.mode() & 07777).isEqualTo(0750);
-                    assertThat(data.uid()).isEqualTo(1000);
-                    assertThat(data.gid()).isEqualTo(1001);
-                    assertThat(node(a, "data/empty").mode() & 07777).isEqualTo(0600);
-                    assertThat(node(a, "usr/bin/hi").linkTarget()).isEqualTo("hello");
-                    assertThat(node(a, "usr/bin/hey").kind()).isEqualTo(FileNode.Kind.HARDLINK);
-                    assertThat(node(a, "usr/share/hello/greeting").mode() & 07777)
-                            .as("recursive")
-                            .isEqualTo(0700);
-                });
+        Applied paths = new Applied(top("""
+                        paths:
+                          - {path: /data, type: directory, uid: 1000, gid: 1001, permissions: 0o750}
+                          - {path: /data/empty, type: empty-file, permissions: 0o600}
+                          - {path: /usr/bin/hi, type: symlink, source: hello}
+                          - {path: /usr/bin/hey, type: hardlink, source: /usr/bin/hello}
+                          - {path: /usr/share/hello, type: permissions, permissions: 0o700, recursive: true}
+                        """), a -> {
+            FileNode data = node(a, "data");
+            assertThat(data.kind()).isEqualTo(FileNode.Kind.DIRECTORY);
+            assertThat(data.mode() & 07777).isEqualTo(0750);
+            assertThat(data.uid()).isEqualTo(1000);
+            assertThat(data.gid()).isEqualTo(1001);
+            assertThat(node(a, "data/empty").mode() & 07777).isEqualTo(0600);
+            assertThat(node(a, "usr/bin/hi").linkTarget()).isEqualTo("hello");
+            assertThat(node(a, "usr/bin/hey").kind()).isEqualTo(FileNode.Kind.HARDLINK);
+            assertThat(node(a, "usr/share/hello/greeting").mode() & 07777)
+                    .as("recursive")
+                    .isEqualTo(0700);
+        });
         for (String f : List.of(
                 "paths[].path",
                 "paths[].type",

@@ -95,7 +95,9 @@ class CertificateStoresTest {
         assertThat(Collections.list(cacerts.aliases()))
                 .containsExactlyInAnyOrder("system", "extra-" + extraFingerprint, "pkg-" + corpFingerprint);
         assertThat(cacerts.getCertificate("extra-" + extraFingerprint)).isEqualTo(extra);
-        assertThat(cacerts.getCreationDate("extra-" + extraFingerprint).getTime() / 1000)
+        assertThat(cacerts.getCreationDate("extra-" + extraFingerprint)
+                        .toInstant()
+                        .getEpochSecond())
                 .as("dated with the image's build time, not the clock")
                 .isEqualTo(Fixtures.BUILD_DATE);
         assertThat(ImageBuilderTest.text(tree, "etc/ssl/certs/java/.cacerts.sha256"))

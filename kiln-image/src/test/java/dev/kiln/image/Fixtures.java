@@ -26,11 +26,13 @@ final class Fixtures {
                 List.of(
                         TestPackages.apk("kiln-baselayout", "1.0-r0")
                                 .builddate(BUILD_DATE)
-                                .file(
-                                        "etc/os-release",
-                                        "ID=kiln\nNAME=\"Kiln\"\nPRETTY_NAME=\"Kiln\"\nVERSION_ID=\"2025\"\n"
-                                                + "HOME_URL=\"https://kiln.dev\"\n",
-                                        0644)
+                                .file("etc/os-release", """
+                                        ID=kiln
+                                        NAME="Kiln"
+                                        PRETTY_NAME="Kiln"
+                                        VERSION_ID="2025"
+                                        HOME_URL="https://kiln.dev"
+                                        """, 0644)
                                 .file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n", 0644)
                                 .file("etc/group", "root:x:0:\n", 0644)
                                 .dir("tmp")

@@ -157,9 +157,10 @@ class ImageBuilderTest {
         assertThat(text(tree, "etc/apk/arch")).isEqualTo("x86_64\n");
         assertThat(text(tree, "etc/apk/repositories")).isEqualTo("./repo\n");
         assertThat(tree.exists("etc/apk/keys/kiln-test.rsa.pub")).isTrue();
-        assertThat(text(tree, "etc/passwd"))
-                .isEqualTo("root:x:0:0:root:/root:/bin/sh\n"
-                        + "nonroot:x:65532:65532:Account created by kiln:/home/nonroot:/bin/sh\n");
+        assertThat(text(tree, "etc/passwd")).isEqualTo("""
+                           root:x:0:0:root:/root:/bin/sh
+                           nonroot:x:65532:65532:Account created by kiln:/home/nonroot:/bin/sh
+                           """);
         assertThat(text(tree, "etc/group")).contains("nonroot:x:65532:");
         FileNode home = tree.get("home/nonroot").orElseThrow();
         assertThat(home.mode()).isEqualTo(0700);

@@ -84,7 +84,11 @@ class ServiceBundleTest {
         publishS6();
         ImageSpec spec = ImageSpecLoader.load(Fixtures.config(tmp, BUNDLE));
         ImageLock lock = new ImageBuilder(java.time.Clock.systemUTC())
-                .lock(spec, new ImageBuildOptions(null, null, null, null, tmp), "image.yaml", BUNDLE.getBytes());
+                .lock(
+                        spec,
+                        new ImageBuildOptions(null, null, null, null, tmp),
+                        "image.yaml",
+                        BUNDLE.getBytes(StandardCharsets.UTF_8));
         assertThat(lock.packages()).extracting(ImageLock.Locked::name).contains("s6");
     }
 }

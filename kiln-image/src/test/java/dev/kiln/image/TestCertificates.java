@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -23,8 +24,8 @@ final class TestCertificates {
         var builder = new JcaX509v3CertificateBuilder(
                 name,
                 BigInteger.ONE,
-                new Date(1_700_000_000_000L),
-                new Date(2_000_000_000_000L),
+                Date.from(Instant.ofEpochSecond(1_700_000_000L)),
+                Date.from(Instant.ofEpochSecond(2_000_000_000L)),
                 name,
                 pair.getPublic());
         return new JcaX509CertificateConverter()

@@ -4,6 +4,7 @@ import dev.kiln.content.Digest;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OCI content descriptor. {@code annotations} is never null (empty when absent) and kept sorted
@@ -15,8 +16,8 @@ public record Descriptor(
         Digest digest,
         long size,
         Map<String, String> annotations,
-        Platform platform,
-        String artifactType) {
+        @Nullable Platform platform,
+        @Nullable String artifactType) {
 
     public Descriptor {
         if (mediaType == null || mediaType.isEmpty()) {

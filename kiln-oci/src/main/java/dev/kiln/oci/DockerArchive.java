@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code docker save}/{@code docker load} tarball: {@code manifest.json} listing
@@ -24,10 +25,10 @@ import java.util.Set;
  */
 public final class DockerArchive implements ImageSink {
     private final Path file;
-    private final Platform platform;
+    private final @Nullable Platform platform;
 
     /** @param platform which image of a multi-platform set to write; null means the set must have one */
-    public DockerArchive(Path file, Platform platform) {
+    public DockerArchive(Path file, @Nullable Platform platform) {
         this.file = file;
         this.platform = platform;
     }
@@ -105,7 +106,11 @@ public final class DockerArchive implements ImageSink {
         for (JsonNode e : list) {
             byte[] config = required(files, OciJson.text(e, "Config", "docker archive manifest.json"));
             List<Blob> layers = new ArrayList<>();
-            for (String name : OciJson.optStrings(e, "Layers")) {
+            List<String> layerNames = OciJson.optStrings(e, "Layers");
+            if (layerNames == null) {
+                throw new OciException("docker archive " + file + ": a manifest.json entry has no Layers");
+            }
+            for (String name : layerNames) {
                 byte[] layer = required(files, name);
                 boolean gzip = Gzip.isGzip(layer);
                 layers.add(Blob.of(gzip ? MediaTypes.OCI_LAYER_GZIP : MediaTypes.OCI_LAYER, layer));

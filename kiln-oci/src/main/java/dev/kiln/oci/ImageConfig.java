@@ -11,32 +11,34 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OCI image configuration (images.md §5.2). {@code created} is RFC 3339 text or null;
  * {@code diffIds} are the digests of the uncompressed layer tars, base layer first.
  */
 public record ImageConfig(
-        String created,
-        String author,
+        @Nullable String created,
+        @Nullable String author,
         String architecture,
         String os,
-        String variant,
+        @Nullable String variant,
         Runtime config,
         List<Digest> diffIds,
         List<History> history) {
 
     /** The {@code config} object: how a container runs. Null lists and strings are omitted from JSON. */
+    @SuppressWarnings("JavaLangClash") // the OCI spec's name for this object; callers write ImageConfig.Runtime
     public record Runtime(
-            String user,
-            List<String> exposedPorts,
-            List<String> env,
-            List<String> entrypoint,
-            List<String> cmd,
-            List<String> volumes,
-            String workingDir,
-            Map<String, String> labels,
-            String stopSignal) {
+            @Nullable String user,
+            @Nullable List<String> exposedPorts,
+            @Nullable List<String> env,
+            @Nullable List<String> entrypoint,
+            @Nullable List<String> cmd,
+            @Nullable List<String> volumes,
+            @Nullable String workingDir,
+            @Nullable Map<String, String> labels,
+            @Nullable String stopSignal) {
         public Runtime {
             exposedPorts = copy(exposedPorts);
             env = copy(env);
@@ -52,7 +54,12 @@ public record ImageConfig(
     }
 
     /** One history entry; {@code emptyLayer} true means it produced no layer. */
-    public record History(String created, String author, String createdBy, String comment, boolean emptyLayer) {}
+    public record History(
+            @Nullable String created,
+            @Nullable String author,
+            @Nullable String createdBy,
+            @Nullable String comment,
+            boolean emptyLayer) {}
 
     public ImageConfig {
         if (architecture == null || os == null) {
@@ -128,7 +135,7 @@ public record ImageConfig(
         return Descriptor.of(MediaTypes.OCI_CONFIG, toJson());
     }
 
-    private static void putSet(ObjectNode c, String field, List<String> keys) {
+    private static void putSet(ObjectNode c, String field, @Nullable List<String> keys) {
         if (keys != null && !keys.isEmpty()) {
             ObjectNode s = c.putObject(field);
             keys.stream().sorted().forEach(k -> s.putObject(k));
@@ -187,7 +194,7 @@ public record ImageConfig(
                 history);
     }
 
-    private static List<String> copy(List<String> l) {
+    private static @Nullable List<String> copy(@Nullable List<String> l) {
         return l == null ? null : List.copyOf(l);
     }
 }

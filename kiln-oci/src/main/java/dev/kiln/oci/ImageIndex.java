@@ -6,13 +6,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** An OCI image index (or Docker manifest list); also the shape of an OCI layout's {@code index.json}. */
 public record ImageIndex(
         String mediaType,
-        String artifactType,
+        @Nullable String artifactType,
         List<Descriptor> manifests,
-        Descriptor subject,
+        @Nullable Descriptor subject,
         Map<String, String> annotations) {
 
     public ImageIndex {

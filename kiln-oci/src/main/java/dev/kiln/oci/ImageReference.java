@@ -3,6 +3,7 @@ package dev.kiln.oci;
 import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image reference {@code [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST]} with Docker's defaults: no
@@ -20,17 +21,18 @@ public final class ImageReference {
 
     private final String registry;
     private final String repository;
-    private final String tag;
-    private final Digest digest;
+    private final @Nullable String tag;
+    private final @Nullable Digest digest;
 
-    private ImageReference(String registry, String repository, String tag, Digest digest) {
+    private ImageReference(String registry, String repository, @Nullable String tag, @Nullable Digest digest) {
         this.registry = registry;
         this.repository = repository;
         this.tag = tag;
         this.digest = digest;
     }
 
-    public static ImageReference of(String registry, String repository, String tag, Digest digest) {
+    public static ImageReference of(
+            @Nullable String registry, String repository, @Nullable String tag, @Nullable Digest digest) {
         String reg = registry == null || registry.isEmpty() ? DOCKER_HUB : registry;
         if (!REGISTRY.matcher(reg).matches()) {
             throw new OciException("image reference: registry '" + reg + "' is not a host[:port]");
@@ -101,12 +103,12 @@ public final class ImageReference {
     }
 
     /** The tag, or null. */
-    public String tag() {
+    public @Nullable String tag() {
         return tag;
     }
 
     /** The digest, or null. */
-    public Digest digest() {
+    public @Nullable Digest digest() {
         return digest;
     }
 

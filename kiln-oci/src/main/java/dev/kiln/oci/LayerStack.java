@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image's layers flattened into the one tree a container sees: the single implementation of layer
@@ -45,7 +46,14 @@ public final class LayerStack {
      * to one) the caller chose to keep, its bytes; {@code linkTarget} is the entry a hard link resolved to, or
      * null (also for a hard link whose target was not in the tree).
      */
-    public record Entry(String path, TarHeader header, byte[] content, Entry linkTarget) {}
+    // the bytes are the layer's, shared with every hard link to them and not copied; entries are looked up by
+    // path, never compared
+    @SuppressWarnings("ArrayRecordComponent")
+    public record Entry(
+            String path,
+            TarHeader header,
+            byte @Nullable [] content,
+            @Nullable Entry linkTarget) {}
 
     private LayerStack() {}
 
@@ -112,15 +120,22 @@ public final class LayerStack {
                     hardlinks.add(e);
                 }
             }
-            for (Entry link : hardlinks) {
-                Entry target = tree.get(normalize(link.header().linkName()));
-                if (target != null && target != link) {
-                    Entry resolved = target.linkTarget() != null ? target.linkTarget() : target;
-                    tree.put(link.path(), new Entry(link.path(), link.header(), resolved.content(), resolved));
-                }
-            }
+            resolveHardlinks(tree, hardlinks);
         }
         return Collections.unmodifiableNavigableMap(tree);
+    }
+
+    // a hard link naming itself is that very entry (identity), not another entry with equal fields
+    @SuppressWarnings("ReferenceEquality")
+    private static void resolveHardlinks(NavigableMap<String, Entry> tree, List<Entry> hardlinks) {
+        for (Entry link : hardlinks) {
+            Entry target = tree.get(normalize(link.header().linkName()));
+            if (target != null && target != link) {
+                Entry via = target.linkTarget();
+                Entry resolved = via != null ? via : target;
+                tree.put(link.path(), new Entry(link.path(), link.header(), resolved.content(), resolved));
+            }
+        }
     }
 
     /**

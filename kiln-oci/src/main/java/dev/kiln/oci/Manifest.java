@@ -6,14 +6,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** An OCI image manifest (or a Docker schema 2 manifest, which has the same shape). */
 public record Manifest(
         String mediaType,
-        String artifactType,
+        @Nullable String artifactType,
         Descriptor config,
         List<Descriptor> layers,
-        Descriptor subject,
+        @Nullable Descriptor subject,
         Map<String, String> annotations) {
 
     public Manifest {

@@ -1,12 +1,14 @@
 package dev.kiln.oci;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OCI platform {@code os/architecture[/variant]} and its APK architecture name (images.md §7).
  * {@code variant} is null when absent.
  */
-public record Platform(String os, String architecture, String variant) implements Comparable<Platform> {
+public record Platform(
+        String os, String architecture, @Nullable String variant) implements Comparable<Platform> {
     /** APK name, OCI architecture, OCI variant; the order of apko's {@code archs} list. */
     private static final List<String[]> ARCHS = List.of(
             new String[] {"x86", "386", null},
@@ -56,7 +58,6 @@ public record Platform(String os, String architecture, String variant) implement
             }
         }
         String[] parts = text.split("/", -1);
-        String os = "linux";
         int i = 0;
         if (parts.length >= 2 && parts[0].equals("linux")) {
             i = 1;

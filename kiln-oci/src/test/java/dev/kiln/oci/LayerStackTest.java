@@ -92,6 +92,7 @@ class LayerStackTest {
         assertThat(LayerStack.normalize(".")).isEmpty();
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // test input, written once and never compared
     private record Item(TarHeader header, byte[] content) {}
 
     private static Item file(String name, String content) {

@@ -1,9 +1,13 @@
 package dev.kiln.oci;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.content.Digest;
+import dev.kiln.content.TarWriter;
+import dev.kiln.oci.internal.ArchiveEntries;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +20,7 @@ class LayoutAndArchivesTest {
     Path tmp;
 
     static OciImage image(String arch, String variant) {
-        Blob layer = Blob.of(MediaTypes.OCI_LAYER_GZIP, (arch + " layer").getBytes());
+        Blob layer = Blob.of(MediaTypes.OCI_LAYER_GZIP, (arch + " layer").getBytes(UTF_8));
         ImageConfig c =
                 new ImageConfig(null, null, arch, "linux", variant, null, List.of(Digest.sha256(layer.bytes())), null);
         return OciImage.of(Manifest.of(c.descriptor(), List.of(layer.descriptor()), Map.of()), c, List.of(layer));
@@ -43,7 +47,8 @@ class LayoutAndArchivesTest {
         assertThat(back.images())
                 .extracting(i -> i.platform().toString())
                 .containsExactly("linux/amd64", "linux/arm64/v8");
-        assertThat(back.image(Platform.parse("arm64")).layers().get(0).bytes()).isEqualTo("arm64 layer".getBytes());
+        assertThat(back.image(Platform.parse("arm64")).layers().get(0).bytes())
+                .isEqualTo("arm64 layer".getBytes(UTF_8));
         assertThatThrownBy(() -> layout.read(null)).hasMessageContaining("2 entries");
         assertThatThrownBy(() -> layout.read("nope")).hasMessageContaining("no entry named 'nope'");
     }
@@ -77,9 +82,9 @@ class LayoutAndArchivesTest {
     @Test
     void blobThatDoesNotMatchItsDescriptorIsNotStored() throws Exception {
         OciLayout layout = new OciLayout(tmp.resolve("layout"));
-        byte[] content = "real content".getBytes();
+        byte[] content = "real content".getBytes(UTF_8);
         Descriptor claimed =
-                Descriptor.of(MediaTypes.OCI_LAYER, Digest.sha256("other content".getBytes()), content.length);
+                Descriptor.of(MediaTypes.OCI_LAYER, Digest.sha256("other content".getBytes(UTF_8)), content.length);
         assertThatThrownBy(() -> layout.writeBlob(Blob.of(claimed, content)))
                 .hasMessageContaining("declared as " + claimed.digest() + " hashes to " + Digest.sha256(content));
         assertThat(layout.blobPath(claimed.digest())).doesNotExist();
@@ -103,6 +108,21 @@ class LayoutAndArchivesTest {
     }
 
     @Test
+    void dockerArchiveEntryWithoutLayersIsAnOciError() throws Exception {
+        // found by NullAway: the missing list used to end in a NullPointerException
+        Path file = tmp.resolve("no-layers.tar");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            TarWriter tar = new TarWriter(out);
+            ArchiveEntries.file(tar, "manifest.json", "[{\"Config\":\"c.json\"}]".getBytes(UTF_8));
+            ArchiveEntries.file(tar, "c.json", "{}".getBytes(UTF_8));
+            tar.finish();
+        }
+        assertThatThrownBy(() -> new DockerArchive(file, null).read())
+                .isInstanceOf(OciException.class)
+                .hasMessage("docker archive " + file + ": a manifest.json entry has no Layers");
+    }
+
+    @Test
     void dockerArchiveHoldsOnePlatform() {
         OciImageSet set = twoPlatforms();
         Path file = tmp.resolve("d.tar");
@@ -114,6 +134,6 @@ class LayoutAndArchivesTest {
         OciImage image = loaded.get(0).image();
         assertThat(image.config().bytes())
                 .isEqualTo(set.image(Platform.parse("amd64")).config().bytes());
-        assertThat(image.layers().get(0).bytes()).isEqualTo("amd64 layer".getBytes());
+        assertThat(image.layers().get(0).bytes()).isEqualTo("amd64 layer".getBytes(UTF_8));
     }
 }

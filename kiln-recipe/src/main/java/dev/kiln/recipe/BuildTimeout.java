@@ -15,6 +15,8 @@ public final class BuildTimeout {
     private BuildTimeout() {}
 
     /**
+     * Parses a recipe's timeout.
+     *
      * @throws IllegalArgumentException naming what was expected and what was found
      */
     public static Duration parse(String text) {

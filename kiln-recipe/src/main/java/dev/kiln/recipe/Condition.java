@@ -21,7 +21,11 @@ public final class Condition {
         this.vars = vars;
     }
 
-    /** @throws RecipeException naming the expression and the column of the first error */
+    /**
+     * Evaluates an {@code if:} expression with these variables.
+     *
+     * @throws RecipeException naming the expression and the column of the first error
+     */
     public static boolean evaluate(String expr, Map<String, String> vars) {
         Condition c = new Condition(expr, vars);
         boolean result = c.expression();

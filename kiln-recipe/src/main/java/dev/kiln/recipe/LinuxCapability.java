@@ -65,6 +65,7 @@ public enum LinuxCapability {
     }
 
     /** The kernel's number for this capability. */
+    @SuppressWarnings("EnumOrdinal") // the constants are declared in the kernel's order, from 0 without gaps
     public int number() {
         return ordinal();
     }

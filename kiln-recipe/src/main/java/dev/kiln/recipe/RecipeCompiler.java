@@ -10,7 +10,11 @@ public final class RecipeCompiler {
         this.library = library;
     }
 
-    /** @throws RecipeException with every problem found (unknown variables, bad inputs, …) */
+    /**
+     * Compiles a recipe into a build plan.
+     *
+     * @throws RecipeException with every problem found (unknown variables, bad inputs, …)
+     */
     public BuildPlan compile(Recipe recipe, CompileOptions options) {
         return new PlanCompiler(library, recipe, options).compile();
     }

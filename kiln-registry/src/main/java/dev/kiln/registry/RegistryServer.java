@@ -90,6 +90,9 @@ public final class RegistryServer implements AutoCloseable {
         return report;
     }
 
+    // the garbage collection run's future is not kept: stop() ends it by shutting the scheduler down,
+    // and the task catches its own failures
+    @SuppressWarnings("FutureReturnValueIgnored")
     public synchronized RegistryServer start() {
         if (server != null) {
             throw new RegistryException("registry server is already started");

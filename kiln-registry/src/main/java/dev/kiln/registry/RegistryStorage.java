@@ -93,6 +93,8 @@ public interface RegistryStorage {
      * A manifest as pushed: its bytes and media type, plus the descriptor facts the referrers API
      * needs, so listing referrers never re-parses manifests.
      */
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     record StoredManifest(
             Digest digest,
             String mediaType,

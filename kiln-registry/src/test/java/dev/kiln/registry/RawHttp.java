@@ -15,6 +15,8 @@ import java.util.Map;
  * server), so tests can play several clients, or send a body as slowly as they like.
  */
 final class RawHttp {
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     record Response(int status, Map<String, String> headers, byte[] body) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -24,6 +26,7 @@ final class RawHttp {
     private RawHttp() {}
 
     /** A connection to the server on 127.0.0.1 from {@code local}, with reads timing out after 10 s. */
+    @SuppressWarnings("AddressSelection") // both are IP literals, so there is no name to resolve to several addresses
     static Socket connect(String local, int port) throws IOException {
         Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(local), 0);
         s.setSoTimeout(10_000);

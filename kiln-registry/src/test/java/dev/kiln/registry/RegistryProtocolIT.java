@@ -1,5 +1,6 @@
 package dev.kiln.registry;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.content.Digest;
@@ -328,7 +329,8 @@ class RegistryProtocolIT {
                 .headers()
                 .firstValue("Location")
                 .orElseThrow();
-        HttpResponse<byte[]> put = http.send("PUT", location + "?digest=" + Digest.sha256("other".getBytes()), blob);
+        HttpResponse<byte[]> put =
+                http.send("PUT", location + "?digest=" + Digest.sha256("other".getBytes(UTF_8)), blob);
         assertThat(put.statusCode()).isEqualTo(400);
         assertThat(Http.errorCode(put)).isEqualTo("DIGEST_INVALID");
         assertThat(http.send("HEAD", "/v2/app/blobs/" + Digest.sha256(blob), null)
@@ -384,8 +386,8 @@ class RegistryProtocolIT {
                 }
             }
         }
-        HttpResponse<byte[]> put =
-                http.send("PUT", "/v2/app/manifests/-bad", "{}".getBytes(), "Content-Type", TestContent.OCI_MANIFEST);
+        HttpResponse<byte[]> put = http.send(
+                "PUT", "/v2/app/manifests/-bad", "{}".getBytes(UTF_8), "Content-Type", TestContent.OCI_MANIFEST);
         assertThat(put.statusCode()).isEqualTo(400);
         assertThat(Http.errorCode(put)).isEqualTo("MANIFEST_INVALID");
     }
@@ -486,8 +488,8 @@ class RegistryProtocolIT {
             assertThat(r.statusCode()).as(path).isEqualTo(400);
             assertThat(Http.errorCode(r)).as(path).isEqualTo("NAME_INVALID");
         }
-        HttpResponse<byte[]> badTag =
-                http.send("PUT", "/v2/app/manifests/-bad", "{}".getBytes(), "Content-Type", TestContent.OCI_MANIFEST);
+        HttpResponse<byte[]> badTag = http.send(
+                "PUT", "/v2/app/manifests/-bad", "{}".getBytes(UTF_8), "Content-Type", TestContent.OCI_MANIFEST);
         assertThat(badTag.statusCode()).isEqualTo(400);
         try (Stream<Path> files = Files.walk(root)) {
             assertThat(files.filter(Files::isRegularFile).count()).isZero();

@@ -172,6 +172,11 @@ abstract class RegistryStorageContract {
             public int read() throws IOException {
                 throw new IOException("client went away");
             }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                throw new IOException("client went away");
+            }
         });
 
         assertThatThrownBy(() -> upload.append(broken, NO_LIMIT)).hasMessageContaining("client went away");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,9 @@ class SkopeoInteropIT {
         skopeo("copy", "--all", "--src-tls-verify=false", "docker://" + host + "/multi:v1", "oci:" + out + ":v1");
         assertThat(Files.readString(out.resolve("index.json")))
                 .contains(Digest.sha256(index).toString());
-        assertThat(Files.list(out.resolve("blobs/sha256")).count()).isEqualTo(1 + 2 * (1 + 1 + 2));
+        try (Stream<Path> stream = Files.list(out.resolve("blobs/sha256"))) {
+            assertThat(stream.count()).isEqualTo(1 + 2 * (1 + 1 + 2));
+        }
     }
 
     @Test

@@ -75,6 +75,8 @@ class SlowClientIT {
     }
 
     /** Every {@code period}, one more byte on each socket; sockets the server closed are skipped. */
+    // runs until the test's executor is shut down; the task catches its own errors
+    @SuppressWarnings("FutureReturnValueIgnored")
     void dripEvery(Duration period, List<Socket> slow) {
         drip.scheduleAtFixedRate(
                 () -> {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs commands under bubblewrap (DESIGN.md "Build environment stages"): in the host-toolchain stage
@@ -95,7 +96,7 @@ public final class BubblewrapSandbox implements Sandbox {
     }
 
     /** util-linux's unshare, beside bwrap or in the usual places. */
-    private static Path sibling(Path dir, String name) {
+    private static Path sibling(@Nullable Path dir, String name) {
         for (Path candidate :
                 new Path[] {dir == null ? null : dir.resolve(name), Path.of("/usr/bin", name), Path.of("/bin", name)}) {
             if (candidate != null && Files.isExecutable(candidate)) {
@@ -109,6 +110,7 @@ public final class BubblewrapSandbox implements Sandbox {
         return bwrap;
     }
 
+    @Override
     public IdentityMap identity() {
         return identity;
     }
@@ -131,8 +133,9 @@ public final class BubblewrapSandbox implements Sandbox {
         if (!Files.isDirectory(spec.workspace())) {
             throw new SandboxException("sandbox workspace " + spec.workspace() + " is not a directory");
         }
-        if (spec.hermetic() && !Files.isDirectory(spec.rootfs())) {
-            throw new SandboxException("sandbox root filesystem " + spec.rootfs() + " is not a directory");
+        Path rootfs = spec.rootfs();
+        if (rootfs != null && !Files.isDirectory(rootfs)) {
+            throw new SandboxException("sandbox root filesystem " + rootfs + " is not a directory");
         }
         for (Mount m : spec.extraMounts()) {
             if (!Files.exists(m.hostPath())) {
@@ -203,8 +206,9 @@ public final class BubblewrapSandbox implements Sandbox {
      * identity (SandboxSpec#rootfs), and files it shares with a cache must keep their owners.
      */
     private void stageForSubordinateIds(SandboxSpec spec, Path mnt, Map<Path, Path> staged) throws IOException {
-        if (spec.hermetic()) {
-            stageMount(staged, mnt, spec.rootfs());
+        Path rootfs = spec.rootfs();
+        if (rootfs != null) { // hermetic
+            stageMount(staged, mnt, rootfs);
         }
         WorkspaceOwnership.hand(spec.workspace(), identity);
         stageMount(staged, mnt, spec.workspace());
@@ -302,7 +306,7 @@ public final class BubblewrapSandbox implements Sandbox {
     private static final class OutputPump implements Runnable {
         private final InputStream in;
         private final OutputStream out;
-        private volatile IOException failure;
+        private volatile @Nullable IOException failure;
 
         OutputPump(InputStream in, OutputStream out) {
             this.in = in;

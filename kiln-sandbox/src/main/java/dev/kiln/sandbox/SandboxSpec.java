@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to run and how to isolate it. Immutable: the {@code with...} methods return a new spec.
@@ -41,10 +42,10 @@ public record SandboxSpec(
         int uid,
         int gid,
         boolean network,
-        Duration timeout,
+        @Nullable Duration timeout,
         List<String> addCapabilities,
         SandboxLimits limits,
-        Path rootfs) {
+        @Nullable Path rootfs) {
 
     public static final String WORKSPACE_GUEST_PATH = "/home/build";
     /** Builds run as root inside their own user namespace, as melange's do (see {@link IdentityMap}). */
@@ -180,9 +181,14 @@ public record SandboxSpec(
         int uid;
         int gid;
         boolean network;
+
+        @Nullable
         Duration timeout;
+
         List<String> addCapabilities;
         SandboxLimits limits;
+
+        @Nullable
         Path rootfs;
 
         Fields(SandboxSpec s) {

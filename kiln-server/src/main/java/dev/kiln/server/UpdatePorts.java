@@ -1,5 +1,7 @@
 package dev.kiln.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.kiln.build.BuildException;
 import dev.kiln.build.BuildOptions;
 import dev.kiln.build.BuildResult;
@@ -125,7 +127,7 @@ public final class UpdatePorts {
                             dir.toString())
                     .redirectErrorStream(true)
                     .start();
-            String output = new String(p.getInputStream().readAllBytes());
+            String output = new String(p.getInputStream().readAllBytes(), UTF_8);
             if (p.waitFor() != 0) {
                 throw new UpdateException(archive.toString(), "tar failed: " + output.strip(), false, null);
             }

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.cyclonedx.Version;
 import org.cyclonedx.exception.ParseException;
 import org.cyclonedx.parsers.JsonParser;
+import org.jspecify.annotations.Nullable;
 import org.spdx.tools.SpdxToolsHelper;
 import org.spdx.tools.SpdxToolsHelper.SerFileType;
 import org.spdx.tools.Verify;
@@ -185,7 +186,7 @@ public final class SbomValidators {
         }
     }
 
-    private static void deleteQuietly(Path file) {
+    private static void deleteQuietly(@Nullable Path file) {
         if (file != null) {
             try {
                 Files.deleteIfExists(file);

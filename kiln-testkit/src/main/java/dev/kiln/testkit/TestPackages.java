@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Generates small signed APKs and repositories with the real {@link ApkWriter}, for tests that need
@@ -28,7 +30,10 @@ public final class TestPackages {
     private long builddate;
 
     /** One path of the package's data tree: a file with content and mode, a symlink with its target, or a directory. */
-    private record Entry(Type type, byte[] content, String target, int mode) {
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
+    private record Entry(
+            Type type, byte @Nullable [] content, @Nullable String target, int mode) {
         enum Type {
             FILE,
             SYMLINK,
@@ -145,10 +150,10 @@ public final class TestPackages {
                 Files.createDirectories(p.getParent());
                 switch (entry.type()) {
                     case FILE -> {
-                        Files.write(p, entry.content());
+                        Files.write(p, Objects.requireNonNull(entry.content()));
                         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms(entry.mode())));
                     }
-                    case SYMLINK -> Files.createSymbolicLink(p, Path.of(entry.target()));
+                    case SYMLINK -> Files.createSymbolicLink(p, Path.of(Objects.requireNonNull(entry.target())));
                     case DIR -> Files.createDirectories(p);
                 }
             }

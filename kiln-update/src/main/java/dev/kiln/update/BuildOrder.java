@@ -105,7 +105,7 @@ final class BuildOrder {
         for (int i = 1; i < cycle.size(); i++) {
             int a = pending.get(cycle.get(i)).size();
             int b = pending.get(cycle.get(best)).size();
-            if (a < b || a == b && cycle.get(i).compareTo(cycle.get(best)) < 0) {
+            if (a < b || (a == b && cycle.get(i).compareTo(cycle.get(best)) < 0)) {
                 best = i;
             }
         }

@@ -31,6 +31,8 @@ public final class DeltaMinimizer {
     }
 
     /**
+     * Returns the recipe without the patches that the new upstream already contains.
+     *
      * @param patchDir where the recipe's patch files are (the build's source dir)
      * @param upstream the unpacked new upstream tree
      * @throws UpdateException when a patch applies neither way

@@ -79,12 +79,20 @@ class RebuildGraphTest {
 
     @Test
     void aToolchainNamedThroughAVariableIsBuiltFirst() {
-        Recipe age = LOADER.parse(
-                "age.yaml",
-                "package:\n  name: age\n  version: \"1.3.1\"\n  epoch: 0\n"
-                        + "vars:\n  go-version: \"1.27\"\n"
-                        + "environment:\n  contents:\n    packages:\n      - go-${{vars.go-version}}\n"
-                        + "pipeline:\n  - runs: true\n");
+        Recipe age = LOADER.parse("age.yaml", """
+                package:
+                  name: age
+                  version: "1.3.1"
+                  epoch: 0
+                vars:
+                  go-version: "1.27"
+                environment:
+                  contents:
+                    packages:
+                      - go-${{vars.go-version}}
+                pipeline:
+                  - runs: true
+                """);
         RebuildGraph g = graph(age, recipe("go-1.27", List.of(), ""), recipe("go-1.26", List.of(), ""));
         assertThat(g.dependenciesOf("age")).containsExactly("go-1.27");
         assertThat(g.order().origins()).containsExactly("go-1.26", "go-1.27", "age");

@@ -69,10 +69,18 @@ class UpdateRunTest {
             broken.lightweightTag("v2.0.0");
             byte[] brokenBefore = Files.readAllBytes(brokenRecipe);
             recipe(catalog, "gone", dir.resolve("no-such-repo").toUri().toString(), "a".repeat(40));
-            Files.writeString(
-                    catalog.resolve("foo-app.yaml"),
-                    "package:\n  name: foo-app\n  version: \"2\"\n  epoch: 0\n"
-                            + "environment:\n  contents:\n    packages:\n      - libfoo\npipeline:\n  - runs: true\n");
+            Files.writeString(catalog.resolve("foo-app.yaml"), """
+                    package:
+                      name: foo-app
+                      version: "2"
+                      epoch: 0
+                    environment:
+                      contents:
+                        packages:
+                          - libfoo
+                    pipeline:
+                      - runs: true
+                    """);
 
             List<String> rebuilt = new ArrayList<>();
             Rebuilder rebuilder = f -> {

@@ -1,5 +1,6 @@
 package dev.kiln.vuln;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.vuln.feed.OsvRecord;
@@ -182,7 +183,7 @@ class AcceptanceCasesTest {
         FixtureImage.base(tmp.resolve("installed"))
                 .darkFile(
                         "app/node_modules/lodash/package.json",
-                        "{\"name\":\"lodash\",\"version\":\"4.17.15\"}".getBytes(),
+                        "{\"name\":\"lodash\",\"version\":\"4.17.15\"}".getBytes(UTF_8),
                         false)
                 .finish(false);
         assertThat(scan(tmp.resolve("installed/rootfs"), feed, List.of(), List.of())

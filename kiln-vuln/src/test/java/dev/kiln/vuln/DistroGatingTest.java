@@ -113,11 +113,13 @@ class DistroGatingTest {
     @Test
     void debianPackagesMatchOnlyTheirOwnRelease() throws Exception {
         Path root = tmp.resolve("deb");
-        write(
-                root,
-                "var/lib/dpkg/status",
-                "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
-                        + "Source: glibc\nVersion: 2.36-9+deb12u4\n");
+        write(root, "var/lib/dpkg/status", """
+                Package: libc6
+                Status: install ok installed
+                Architecture: amd64
+                Source: glibc
+                Version: 2.36-9+deb12u4
+                """);
         write(root, "etc/dpkg/origins/default", "Vendor: Debian\nVendor-URL: https://www.debian.org/\n");
         write(root, "etc/debian_version", "12.8\n");
         Inventory inv = Inventories.of(Rootfs.ofDirectory(root)); // a distroless-style root without os-release

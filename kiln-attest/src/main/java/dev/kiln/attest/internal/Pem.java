@@ -12,6 +12,8 @@ public final class Pem {
             Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*(.*?)-----END \\1-----", Pattern.DOTALL);
 
     /** A decoded block and its label, e.g. {@code PUBLIC KEY}. */
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     public record Block(String label, byte[] der) {}
 
     private Pem() {}

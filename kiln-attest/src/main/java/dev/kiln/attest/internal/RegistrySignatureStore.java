@@ -126,7 +126,11 @@ public final class RegistrySignatureStore implements SignatureStore {
      * read instead (registry.md §6), carrying artifactType and annotations so discovery by type works.
      */
     private void addToFallbackIndex(Manifest manifest, Digest digest, long size) {
-        Digest subject = manifest.subject().digest();
+        Descriptor subjectDescriptor = manifest.subject();
+        if (subjectDescriptor == null) {
+            throw new AttestException("a referrer manifest names no subject");
+        }
+        Digest subject = subjectDescriptor.digest();
         String tag = subject.algorithm() + "-" + subject.hex();
         List<Descriptor> entries = new ArrayList<>();
         manifestByTag(tag).ifPresent(b -> entries.addAll(ImageIndex.parse(b).manifests()));

@@ -172,8 +172,9 @@ public final class SpdxLicenses {
 
     private static String ref(String original, SortedMap<String, String> extracted) {
         StringBuilder id = new StringBuilder("LicenseRef-");
-        for (char c : original.toCharArray()) {
-            id.append(Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '-' ? c : '-');
+        for (int i = 0; i < original.length(); i++) {
+            char c = original.charAt(i);
+            id.append((Character.isLetterOrDigit(c) && c < 128) || c == '.' || c == '-' ? c : '-');
         }
         String refId = id.toString().replaceAll("-{2,}", "-").replaceAll("-$", "");
         extracted.put(refId, original);
@@ -183,7 +184,8 @@ public final class SpdxLicenses {
     private static List<String> tokenize(String text) {
         List<String> tokens = new ArrayList<>();
         StringBuilder current = new StringBuilder();
-        for (char c : text.toCharArray()) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (c == '(' || c == ')' || Character.isWhitespace(c)) {
                 if (current.length() > 0) {
                     tokens.add(current.toString());

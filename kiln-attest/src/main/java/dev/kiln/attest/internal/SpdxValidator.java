@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A structural check of an SPDX 2.3 JSON document against the schema's required fields and enums and
@@ -312,7 +313,7 @@ public final class SpdxValidator {
         }
     }
 
-    private String requireText(JsonNode node, String field, String where) {
+    private @Nullable String requireText(JsonNode node, String field, String where) {
         JsonNode v = node.get(field);
         if (v == null || !v.isTextual() || v.asText().isEmpty()) {
             problems.add(where + "." + field + ": required non-empty string missing");

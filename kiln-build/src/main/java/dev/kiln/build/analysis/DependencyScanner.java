@@ -58,6 +58,8 @@ public final class DependencyScanner {
     }
 
     /**
+     * Scans a package's files for what they need and provide.
+     *
      * @param packageName the package's name, used to skip depending on itself and for {@code -doc} packages;
      *     may be null
      * @param fullVersion {@code VERSION-rN}, written into {@code cmd:}, {@code pc:} and {@code so-ver:} provides
@@ -178,7 +180,7 @@ public final class DependencyScanner {
             return; // a malformed ELF (test data, firmware blobs) cannot be loaded, so needs nothing
         }
         if (maybeElf.isPresent()) {
-            scanElf(maybeElf.get(), rel, dir, base, fullVersion, libraryDirs, acc);
+            scanElf(maybeElf.get(), dir, base, fullVersion, libraryDirs, acc);
         } else if (SHEBANG_DIRS.contains(dir)) {
             shebangInterpreter(file)
                     .filter(i -> !IGNORED_INTERPRETERS.contains(i))
@@ -187,13 +189,7 @@ public final class DependencyScanner {
     }
 
     private static void scanElf(
-            ElfFile elf,
-            String rel,
-            String dir,
-            String base,
-            String fullVersion,
-            Set<String> libraryDirs,
-            Accumulator acc) {
+            ElfFile elf, String dir, String base, String fullVersion, Set<String> libraryDirs, Accumulator acc) {
         elf.interpreter().ifPresent(interp -> {
             String loader = interp.substring(interp.lastIndexOf('/') + 1);
             if (loader.startsWith("ld-musl-")) {

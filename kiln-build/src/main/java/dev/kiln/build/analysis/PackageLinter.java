@@ -70,10 +70,11 @@ public final class PackageLinter {
     }
 
     /**
+     * Returns findings ordered by linter, then path.
+     *
      * @param packageName used for the {@code -compat} and {@code -dev} exemptions
      * @param disabledChecks the package's {@code checks.disabled}: required linters listed there report
      *     warnings, warning linters listed there are skipped
-     * @return findings ordered by linter, then path
      */
     public List<PackageLintFinding> lint(Path packageDir, String packageName, Set<String> disabledChecks) {
         List<Entry> entries = entries(packageDir);

@@ -3,6 +3,7 @@ package dev.kiln.content.yaml;
 import dev.kiln.content.Position;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A composed YAML node: a scalar as written, a mapping or a sequence, each with where it is in its text. Merge
@@ -56,7 +57,7 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
         }
 
         /** The value of the first entry whose key is the scalar {@code key}, or null. */
-        public YamlNode get(String key) {
+        public @Nullable YamlNode get(String key) {
             for (Entry e : entries) {
                 if (e.key() instanceof Scalar k && k.value().equals(key)) {
                     return e.value();
@@ -80,12 +81,12 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
     }
 
     /** True for no node and for a null scalar. */
-    static boolean isNull(YamlNode node) {
-        return node == null || node instanceof Scalar s && s.isNull();
+    static boolean isNull(@Nullable YamlNode node) {
+        return node == null || (node instanceof Scalar s && s.isNull());
     }
 
     /** How a message names a node's kind: {@code a mapping}, {@code a list}, or the scalar quoted. */
-    static String kind(YamlNode node) {
+    static String kind(@Nullable YamlNode node) {
         if (node instanceof Mapping) {
             return "a mapping";
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a composed YAML tree strictly into typed values, collecting every problem (unknown and duplicate keys,
@@ -46,7 +47,7 @@ public final class YamlReader {
         return Collections.unmodifiableMap(positions);
     }
 
-    public void error(YamlNode node, String message) {
+    public void error(@Nullable YamlNode node, String message) {
         error(node == null ? Position.UNKNOWN : node.position(), message);
     }
 
@@ -54,7 +55,7 @@ public final class YamlReader {
         problems.add(new Problem(file, p, message));
     }
 
-    private void mark(YamlNode node, String path) {
+    private void mark(@Nullable YamlNode node, String path) {
         if (node != null) {
             positions.put(path, node.position());
         }
@@ -64,7 +65,7 @@ public final class YamlReader {
      * The entries of a mapping, in file order; keys outside {@code allowed} (null allows any) and repeated keys
      * are reported and left out. An empty map for a null node or a node of another kind (after reporting it).
      */
-    public Map<String, YamlNode> mapping(YamlNode node, String path, Set<String> allowed) {
+    public Map<String, YamlNode> mapping(@Nullable YamlNode node, String path, @Nullable Set<String> allowed) {
         mark(node, path);
         if (YamlNode.isNull(node)) {
             return Map.of();
@@ -107,7 +108,7 @@ public final class YamlReader {
     }
 
     /** A scalar as written (YAML numbers and booleans keep their literal text); null when absent or null. */
-    public String string(YamlNode node, String path) {
+    public @Nullable String string(@Nullable YamlNode node, String path) {
         if (YamlNode.isNull(node)) {
             return null;
         }
@@ -119,13 +120,13 @@ public final class YamlReader {
         return null;
     }
 
-    public String string(YamlNode node, String path, String fallback) {
+    public String string(@Nullable YamlNode node, String path, String fallback) {
         String s = string(node, path);
         return s == null ? fallback : s;
     }
 
     /** A present, non-empty scalar; reports {@code PARENT_PATH: 'key' is required} at {@code parent} otherwise. */
-    public String required(YamlNode parent, Map<String, YamlNode> fields, String path, String key) {
+    public @Nullable String required(YamlNode parent, Map<String, YamlNode> fields, String path, String key) {
         String s = string(fields.get(key), child(path, key));
         if (s == null || s.isEmpty()) {
             error(parent, (path.isEmpty() ? document : path) + ": '" + key + "' is required");
@@ -134,33 +135,32 @@ public final class YamlReader {
     }
 
     /** YAML 1.1's and Go's spellings of true and false. */
-    public boolean bool(YamlNode node, String path, boolean fallback) {
+    public boolean bool(@Nullable YamlNode node, String path, boolean fallback) {
         String s = string(node, path);
         if (s == null) {
             return fallback;
         }
-        switch (s) {
-            case "true", "True", "TRUE":
-                return true;
-            case "false", "False", "FALSE":
-                return false;
-            default:
+        return switch (s) {
+            case "true", "True", "TRUE" -> true;
+            case "false", "False", "FALSE" -> false;
+            default -> {
                 error(node, path + ": expected true or false, found '" + s + "'");
-                return fallback;
-        }
+                yield fallback;
+            }
+        };
     }
 
     /** A non-negative integer ({@code _} separators allowed); null when absent or bad (after reporting it). */
-    public Long unsigned(YamlNode node, String path) {
+    public @Nullable Long unsigned(@Nullable YamlNode node, String path) {
         return number(node, path, true);
     }
 
     /** An integer, possibly negative; null when absent or bad (after reporting it). */
-    public Long integer(YamlNode node, String path) {
+    public @Nullable Long integer(@Nullable YamlNode node, String path) {
         return number(node, path, false);
     }
 
-    private Long number(YamlNode node, String path, boolean unsigned) {
+    private @Nullable Long number(@Nullable YamlNode node, String path, boolean unsigned) {
         String s = string(node, path);
         if (s == null) {
             return null;
@@ -178,7 +178,7 @@ public final class YamlReader {
     }
 
     /** A sequence's items; an empty list for a null node or a node of another kind (after reporting it). */
-    public List<YamlNode> sequence(YamlNode node, String path) {
+    public List<YamlNode> sequence(@Nullable YamlNode node, String path) {
         mark(node, path);
         if (YamlNode.isNull(node)) {
             return List.of();
@@ -195,7 +195,7 @@ public final class YamlReader {
     }
 
     /** A list of scalars; items that are no scalar are reported and left out. */
-    public List<String> strings(YamlNode node, String path) {
+    public List<String> strings(@Nullable YamlNode node, String path) {
         List<YamlNode> items = sequence(node, path);
         List<String> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
@@ -208,7 +208,7 @@ public final class YamlReader {
     }
 
     /** A map of string to scalar, in file order; a null value reads as the empty string. */
-    public Map<String, String> stringMap(YamlNode node, String path) {
+    public Map<String, String> stringMap(@Nullable YamlNode node, String path) {
         Map<String, YamlNode> raw = mapping(node, path, null);
         Map<String, String> out = new LinkedHashMap<>();
         raw.forEach((k, v) -> {

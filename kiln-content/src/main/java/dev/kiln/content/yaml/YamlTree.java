@@ -7,8 +7,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -35,8 +35,10 @@ public final class YamlTree {
 
     private final String file;
     private final String text;
-    private final int[] utf16Offsets;
-    private final Map<Node, YamlNode> converted = new IdentityHashMap<>();
+    private final int @Nullable [] utf16Offsets;
+    private final IdentityHashMap<Node, YamlNode> converted = new IdentityHashMap<>();
+    // a set of nodes by identity: an alias is the same node object, and equal nodes elsewhere are no cycle
+    @SuppressWarnings("IdentityHashMapUsage")
     private final Set<Node> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private YamlTree(String file, String text) {
@@ -50,7 +52,7 @@ public final class YamlTree {
      *
      * @throws YamlSyntaxException naming the file, line and column of the first syntax error
      */
-    public static YamlNode compose(String file, String text) {
+    public static @Nullable YamlNode compose(String file, String text) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(true);
         options.setMaxAliasesForCollections(MAX_ALIASES);

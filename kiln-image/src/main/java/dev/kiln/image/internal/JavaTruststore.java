@@ -48,7 +48,11 @@ public final class JavaTruststore {
                 throw new GeneralSecurityException("entry '" + alias + "' is not a trusted certificate");
             }
             Date date = ks.getCreationDate(alias);
-            out.entries.put(alias, new Entry(ks.getCertificate(alias), date == null ? 0 : date.getTime()));
+            out.entries.put(
+                    alias,
+                    new Entry(
+                            ks.getCertificate(alias),
+                            date == null ? 0 : date.toInstant().toEpochMilli()));
         }
         return out;
     }
@@ -82,7 +86,8 @@ public final class JavaTruststore {
             }
             out.flush();
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            for (char ch : password.toCharArray()) {
+            for (int i = 0; i < password.length(); i++) {
+                char ch = password.charAt(i);
                 sha1.update((byte) (ch >> 8));
                 sha1.update((byte) ch);
             }

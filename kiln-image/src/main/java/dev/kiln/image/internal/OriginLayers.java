@@ -99,7 +99,7 @@ public final class OriginLayers {
         return plans;
     }
 
-    private static void add(TreeMap<String, FileNode> layer, FileTree tree, FileNode n) {
+    private static void add(Map<String, FileNode> layer, FileTree tree, FileNode n) {
         String path = n.path();
         for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
             String parent = path.substring(0, slash);

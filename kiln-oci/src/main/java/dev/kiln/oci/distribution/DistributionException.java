@@ -1,5 +1,7 @@
 package dev.kiln.oci.distribution;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A registry operation that failed: what was asked, the HTTP status and the spec error code when
  * the registry sent one. Credentials never appear in the message.
@@ -7,17 +9,18 @@ package dev.kiln.oci.distribution;
 public class DistributionException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
-    private final String code;
+    private final @Nullable String code;
     private final boolean retryable;
 
-    public DistributionException(String message, int status, String code, boolean retryable, Throwable cause) {
+    public DistributionException(
+            String message, int status, @Nullable String code, boolean retryable, @Nullable Throwable cause) {
         super(message, cause);
         this.status = status;
         this.code = code;
         this.retryable = retryable;
     }
 
-    public DistributionException(String message, Throwable cause) {
+    public DistributionException(String message, @Nullable Throwable cause) {
         this(message, 0, null, true, cause);
     }
 
@@ -27,7 +30,7 @@ public class DistributionException extends RuntimeException {
     }
 
     /** The spec error code such as {@code MANIFEST_BLOB_UNKNOWN}, or null. */
-    public String code() {
+    public @Nullable String code() {
         return code;
     }
 

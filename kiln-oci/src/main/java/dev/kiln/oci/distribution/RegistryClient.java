@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client of the OCI distribution API (spec 1.1): blobs, manifests, tags and referrers, with
@@ -121,7 +122,7 @@ public final class RegistryClient {
             }
             // The chunk may or may not have landed: ask where the upload stands and resume from there.
             long[] status = uploadStatus(repo, target, what);
-            if (status == null || ++resumes > 3 || status[0] == start && r != null && r.statusCode() != 416) {
+            if (status == null || ++resumes > 3 || (status[0] == start && r != null && r.statusCode() != 416)) {
                 throw r == null
                         ? new DistributionException(what + ": chunk at " + start + " failed", null)
                         : Transport.failure(what, r);
@@ -181,7 +182,7 @@ public final class RegistryClient {
     }
 
     /** Next offset of an upload, from GET on its location; null when the upload is gone. */
-    private long[] uploadStatus(ImageReference repo, URI location, String what) {
+    private long @Nullable [] uploadStatus(ImageReference repo, URI location, String what) {
         HttpResponse<byte[]> r = transport.send(
                 repo.registry(),
                 push(repo),
@@ -380,7 +381,7 @@ public final class RegistryClient {
      * Manifests whose {@code subject} is {@code subject}, optionally of one artifact type. Falls
      * back to the referrers tag schema ({@code sha256-<hex>}) when the registry lacks the API.
      */
-    public List<Referrer> referrers(ImageReference repo, Digest subject, String artifactType) {
+    public List<Referrer> referrers(ImageReference repo, Digest subject, @Nullable String artifactType) {
         String what = "list referrers of " + subject + " in " + repo.repository();
         String query = artifactType == null ? "" : "?artifactType=" + enc(artifactType);
         HttpResponse<byte[]> r = transport.send(

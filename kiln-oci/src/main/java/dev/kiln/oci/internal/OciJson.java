@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Jackson kept behind Kiln types: objects keep insertion order, so each writer decides its key
@@ -65,12 +66,12 @@ public final class OciJson {
         return n.asText();
     }
 
-    public static String optText(JsonNode obj, String field) {
+    public static @Nullable String optText(JsonNode obj, String field) {
         JsonNode n = obj.get(field);
         return n == null || n.isNull() ? null : n.asText();
     }
 
-    public static List<String> optStrings(JsonNode obj, String field) {
+    public static @Nullable List<String> optStrings(JsonNode obj, String field) {
         JsonNode n = obj.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -92,7 +93,7 @@ public final class OciJson {
     }
 
     /** Keys of a JSON object used as a set (OCI {@code Volumes}, {@code ExposedPorts}). */
-    public static List<String> keys(JsonNode obj, String field) {
+    public static @Nullable List<String> keys(JsonNode obj, String field) {
         JsonNode n = obj.get(field);
         if (n == null || !n.isObject()) {
             return null;
@@ -102,14 +103,14 @@ public final class OciJson {
         return out;
     }
 
-    public static void putStrings(ObjectNode obj, String field, List<String> values) {
+    public static void putStrings(ObjectNode obj, String field, @Nullable List<String> values) {
         if (values != null) {
             ArrayNode a = obj.putArray(field);
             values.forEach(a::add);
         }
     }
 
-    public static void putMap(ObjectNode obj, String field, Map<String, String> map) {
+    public static void putMap(ObjectNode obj, String field, @Nullable Map<String, String> map) {
         if (map != null && !map.isEmpty()) {
             ObjectNode o = obj.putObject(field);
             new TreeMap<>(map).forEach(o::put);
@@ -170,7 +171,7 @@ public final class OciJson {
     // ---- what an image manifest and an image index share (image-spec manifest.md, image-index.md) ----
 
     /** Starts a manifest or index with the spec's leading keys: schemaVersion, mediaType, artifactType when set. */
-    public static ObjectNode startImageDocument(String mediaType, String artifactType) {
+    public static ObjectNode startImageDocument(String mediaType, @Nullable String artifactType) {
         ObjectNode o = object();
         o.put("schemaVersion", 2);
         o.put("mediaType", mediaType);
@@ -186,7 +187,8 @@ public final class OciJson {
     }
 
     /** Ends a manifest or index with its trailing keys (subject when set, annotations when any) and serialises it. */
-    public static byte[] finishImageDocument(ObjectNode obj, Descriptor subject, Map<String, String> annotations) {
+    public static byte[] finishImageDocument(
+            ObjectNode obj, @Nullable Descriptor subject, Map<String, String> annotations) {
         if (subject != null) {
             obj.set("subject", descriptor(subject));
         }
@@ -231,7 +233,7 @@ public final class OciJson {
     }
 
     /** The descriptor in {@code field}, or null when the field is absent. */
-    public static Descriptor readOptionalDescriptor(JsonNode obj, String field, String what) {
+    public static @Nullable Descriptor readOptionalDescriptor(JsonNode obj, String field, String what) {
         return obj.has(field) ? readDescriptor(obj.get(field), what + " " + field) : null;
     }
 

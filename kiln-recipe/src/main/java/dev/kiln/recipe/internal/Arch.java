@@ -16,7 +16,7 @@ public record Arch(String apk, String go, String gnuPrefix, String rustPrefix, S
             "loongarch64",
                     new Arch("loongarch64", "loong64", "loongarch64-unknown-linux-", "loongarch64-unknown-linux-", ""));
 
-    /** @return null for an unknown APK arch */
+    /** Returns null for an unknown APK arch. */
     public static Arch of(String apk) {
         return ALL.get(apk);
     }

@@ -12,7 +12,11 @@ import java.util.regex.PatternSyntaxException;
 public final class GoRegex {
     private GoRegex() {}
 
-    /** @throws IllegalArgumentException with the reason when RE2 would not accept the pattern */
+    /**
+     * Compiles an RE2 pattern as a Java pattern.
+     *
+     * @throws IllegalArgumentException with the reason when RE2 would not accept the pattern
+     */
     public static Pattern compile(String re2) {
         for (String banned : new String[] {"(?=", "(?!", "(?<=", "(?<!", "(?>"}) {
             if (re2.contains(banned)) {

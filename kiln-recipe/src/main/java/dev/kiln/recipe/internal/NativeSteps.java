@@ -96,15 +96,14 @@ final class NativeSteps {
         if (value == null || value.isBlank()) {
             return fallback;
         }
-        switch (value.strip()) {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
+        return switch (value.strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
                 error.accept(where + ": input '" + input + "' must be true or false, got '" + value + "'");
-                return fallback;
-        }
+                yield fallback;
+            }
+        };
     }
 
     private static boolean truthy(String v) {

@@ -16,7 +16,11 @@ import java.util.List;
 public final class RecipeParsing {
     private RecipeParsing() {}
 
-    /** @throws RecipeException with every problem of the file, in file order */
+    /**
+     * Reads a recipe file.
+     *
+     * @throws RecipeException with every problem of the file, in file order
+     */
     public static Recipe recipe(String file, String text) {
         YamlReader reader = new YamlReader(file, "the recipe");
         YamlNode root = compose(file, text);

@@ -79,7 +79,7 @@ final class StepCompiler {
                 env.put(e.getKey(), subst(e.getValue(), vars, anchor, where));
             }
         }
-        String label = label(s, parent, vars, anchor, where);
+        String label = label(s, parent, vars);
         for (String need : s.needs()) {
             needs.add(subst(need, vars, anchor, where));
         }
@@ -201,7 +201,7 @@ final class StepCompiler {
         return out;
     }
 
-    private String label(PipelineStep s, Scope parent, Map<String, String> vars, String anchor, String where) {
+    private String label(PipelineStep s, Scope parent, Map<String, String> vars) {
         if (parent.soleStep() && s.name() == null) {
             return parent.labelPrefix(); // the only step of a definition is named after its 'uses'
         }

@@ -3,11 +3,11 @@ package dev.kiln.recipe.internal;
 import java.util.function.Function;
 
 /**
- * Replaces {@code ${{ name }}} references (recipes.md section 6.1). A name is letters, digits,
- * '.', '-' and '_'. A {@code ${{} that some {@code }}} closes before the next {@code ${{} but that
- * is not a reference (an expression such as {@code ${{a == "b" && "c" || ""}}}) is left as
+ * Replaces <code>${{ name }}</code> references (recipes.md section 6.1). A name is letters, digits,
+ * '.', '-' and '_'. A <code>${{</code> that some <code>}}</code> closes before the next <code>${{</code> but that
+ * is not a reference (an expression such as <code>${{a == "b" &amp;&amp; "c" || ""}}</code>) is left as
  * written, as melange does; one that nothing closes is an error, since it is almost always a typo
- * ({@code ${{package.name}}) that would otherwise leak into the package as text.
+ * (<code>${{package.name}}</code>) that would otherwise leak into the package as text.
  */
 public final class Substitution {
     private Substitution() {}
@@ -27,7 +27,7 @@ public final class Substitution {
         }
     }
 
-    /** Thrown by {@link #apply} for a {@code ${{} that nothing closes; {@link #offset()} is where it starts. */
+    /** Thrown by {@link #apply} for a <code>${{</code> that nothing closes; {@link #offset()} is where it starts. */
     public static final class Unterminated extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final int offset;
@@ -45,7 +45,7 @@ public final class Substitution {
     /**
      * Substitutes every reference; {@code lookup} returns null for an unknown name, which is then
      * left in place when {@code keepUnknown} is set and otherwise reported as {@link UnknownVariable};
-     * likewise an unterminated {@code ${{} is kept or reported as {@link Unterminated}.
+     * likewise an unterminated <code>${{</code> is kept or reported as {@link Unterminated}.
      */
     public static String apply(String text, Function<String, String> lookup, boolean keepUnknown) {
         if (text == null) {
@@ -103,8 +103,8 @@ public final class Substitution {
     }
 
     /**
-     * Whether the {@code ${{} at {@code at} is neither a reference nor closed by a {@code }}} before
-     * the next {@code ${{} or {@code to}.
+     * Whether the <code>${{</code> at {@code at} is neither a reference nor closed by a <code>}}</code> before
+     * the next <code>${{</code> or {@code to}.
      */
     public static boolean isUnterminated(String s, int at, int to) {
         int end = referenceEnd(s, at);
@@ -119,7 +119,7 @@ public final class Substitution {
         return next >= 0 && next < close;
     }
 
-    /** The message for an unterminated {@code ${{} at {@code at}, quoting the rest of its line. */
+    /** The message for an unterminated <code>${{</code> at {@code at}, quoting the rest of its line. */
     public static String describeUnterminated(String s, int at) {
         int eol = s.indexOf('\n', at);
         String rest = s.substring(at, eol < 0 ? s.length() : eol);

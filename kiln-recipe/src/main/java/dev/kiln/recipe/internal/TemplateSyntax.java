@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Finds every unterminated {@code ${{} in the scalars of a YAML file and reports it at its own
+ * Finds every unterminated <code>${{</code> in the scalars of a YAML file and reports it at its own
  * line and column. The scan reads the file's text inside each scalar's marks rather than the
  * scalar's value, so the position is exact for block scalars (scripts) too, and comments, which
  * belong to no scalar, are never flagged.

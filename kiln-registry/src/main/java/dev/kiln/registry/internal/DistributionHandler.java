@@ -96,6 +96,8 @@ public final class DistributionHandler extends Handler.Abstract {
         return true;
     }
 
+    // a routing table: each route's matcher is tested and kept for its groups in one condition
+    @SuppressWarnings("AssignmentExpression")
     private String dispatch(Exchange ex, String rawPath) throws IOException {
         String method = ex.method();
         boolean read = method.equals("GET") || method.equals("HEAD");

@@ -38,7 +38,11 @@ public final class ManifestInspector {
             String annotationsJson,
             List<Reference> references) {}
 
-    /** @param contentType the request's Content-Type without parameters, or null */
+    /**
+     * Reads what the registry checks in a pushed manifest.
+     *
+     * @param contentType the request's Content-Type without parameters, or null
+     */
     public static Facts inspect(byte[] body, String contentType) {
         JsonNode root;
         try {

@@ -83,6 +83,8 @@ public final class PemKeyStore {
         }
     }
 
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     private record Block(String type, byte[] der) {}
 
     private static List<Block> blocks(Path file) throws IOException {

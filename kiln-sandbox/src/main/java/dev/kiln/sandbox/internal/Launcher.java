@@ -46,18 +46,19 @@ public final class Launcher {
                     + " -- \"$bwrap\" --args 3 \"$@\"",
             "");
 
-    private static final String CALLER_SCRIPT = String.join(
-            "\n",
-            "set -e",
-            "nproc=$1 bwrap=$2",
-            "shift 2",
-            "exec 3<&0 </dev/null",
-            "exec prlimit --nproc=\"$nproc\" \"$bwrap\" --args 3 \"$@\"",
-            "");
+    private static final String CALLER_SCRIPT = """
+                                                set -e
+                                                nproc=$1 bwrap=$2
+                                                shift 2
+                                                exec 3<&0 </dev/null
+                                                exec prlimit --nproc="$nproc" "$bwrap" --args 3 "$@"
+                                                """;
 
     private Launcher() {}
 
     /**
+     * Returns the host command line that starts bwrap for one sandboxed command.
+     *
      * @param stage the per-run staging directory (SUBORDINATE only), shown to bwrap as {@link #STAGE_VIEW}
      * @param stagedMounts host source → staging mount point, bound in this order (SUBORDINATE only)
      * @param maxProcesses RLIMIT_NPROC for the build's host identity

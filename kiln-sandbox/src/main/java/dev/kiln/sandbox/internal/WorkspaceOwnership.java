@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Hands a tree Kiln wrote (as host root) to the build's identity before a run: every entry owned by an
@@ -38,10 +39,10 @@ public final class WorkspaceOwnership {
 
     private static void adopt(Path p, IdentityMap identity) throws IOException {
         Map<String, Object> ids = Files.readAttributes(p, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
-        if (identity.guestUidOf((Integer) ids.get("uid")) < 0) {
+        if (identity.guestUidOf((Integer) Objects.requireNonNull(ids.get("uid"), "unix:uid")) < 0) {
             Files.setAttribute(p, "unix:uid", identity.hostUid(), LinkOption.NOFOLLOW_LINKS);
         }
-        if (identity.guestGidOf((Integer) ids.get("gid")) < 0) {
+        if (identity.guestGidOf((Integer) Objects.requireNonNull(ids.get("gid"), "unix:gid")) < 0) {
             Files.setAttribute(p, "unix:gid", identity.hostGid(), LinkOption.NOFOLLOW_LINKS);
         }
     }

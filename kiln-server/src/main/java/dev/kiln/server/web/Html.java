@@ -73,7 +73,7 @@ final class Html {
         if (then == null) {
             return "never";
         }
-        long s = Math.max(0, Duration.between(then, now).getSeconds());
+        long s = Math.max(0, Duration.between(then, now).toSeconds());
         if (s < 90) {
             return s + " seconds ago";
         }

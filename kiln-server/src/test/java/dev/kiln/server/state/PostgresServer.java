@@ -1,5 +1,7 @@
 package dev.kiln.server.state;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -112,7 +114,7 @@ final class PostgresServer implements AutoCloseable {
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .start();
-        String output = new String(p.getInputStream().readAllBytes());
+        String output = new String(p.getInputStream().readAllBytes(), UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", argv) + " failed: " + output);
         }

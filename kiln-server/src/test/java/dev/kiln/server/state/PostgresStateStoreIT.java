@@ -47,6 +47,6 @@ class PostgresStateStoreIT extends StateStoreContract {
 
     @Override
     String freshDatabase() throws Exception {
-        return server.createDatabase("kiln_" + (databases++));
+        return server.createDatabase("kiln_" + databases++);
     }
 }

@@ -15,7 +15,7 @@ class SqliteStateStoreTest extends StateStoreContract {
 
     @Override
     String freshDatabase() {
-        return "jdbc:sqlite:" + dir.resolve("kiln-" + (databases++) + ".db");
+        return "jdbc:sqlite:" + dir.resolve("kiln-" + databases++ + ".db");
     }
 
     @Test

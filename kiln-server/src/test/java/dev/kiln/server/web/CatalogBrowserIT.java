@@ -210,10 +210,18 @@ class CatalogBrowserIT {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n");
         Files.createDirectories(root.resolve("var/lib/dpkg"));
-        Files.writeString(
-                root.resolve("var/lib/dpkg/status"),
-                "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.36-9\n\n"
-                        + "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2\n\n");
+        Files.writeString(root.resolve("var/lib/dpkg/status"), """
+                Package: libc6
+                Status: install ok installed
+                Architecture: amd64
+                Version: 2.36-9
+
+                Package: bash
+                Status: install ok installed
+                Architecture: amd64
+                Version: 5.2.15-2
+
+                """);
         Files.createDirectories(root.resolve("bin"));
         Files.copy(Path.of("/bin/sh"), root.resolve("bin/sh"));
         byte[] noise = new byte[2 << 20];

@@ -29,7 +29,10 @@ final class BlockYaml {
         }
     }
 
+    // stackless and without a message, so one shared instance costs nothing and carries no state
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     private static final Unsupported UNSUPPORTED = new Unsupported();
+
     private static final Tag NULL = Tag.NULL;
 
     private final String text;
@@ -99,10 +102,6 @@ final class BlockYaml {
         while (line < lineCount && itemColumn < 0 && isBlank(line)) {
             line++;
         }
-    }
-
-    private int column() {
-        return itemColumn >= 0 ? itemColumn : indent(line);
     }
 
     private Mark mark(int l, int col) {

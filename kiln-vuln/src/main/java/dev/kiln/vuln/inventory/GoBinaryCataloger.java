@@ -117,6 +117,8 @@ final class GoBinaryCataloger {
     }
 
     /** Just enough ELF to follow the pre-1.18 buildinfo pointers: words and PT_LOAD address translation. */
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     private record Elf(byte[] b, int size, boolean bigEndian) {
         private static final int PT_LOAD = 1;
 

@@ -28,7 +28,7 @@ public record Inventory(OsRelease distro, List<InventoryPackage> packages) {
      */
     public Map<InventoryPackage, InventoryPackage> owners() {
         Map<String, InventoryPackage> byFile = ownersByFile();
-        Map<InventoryPackage, InventoryPackage> out = new IdentityHashMap<>();
+        IdentityHashMap<InventoryPackage, InventoryPackage> out = new IdentityHashMap<>();
         for (InventoryPackage p : packages) {
             if (!p.ecosystem().isOs() && !p.evidence().isEmpty()) {
                 owner(byFile, p.evidenceFiles()).ifPresent(o -> out.put(p, o));
@@ -37,6 +37,8 @@ public record Inventory(OsRelease distro, List<InventoryPackage> packages) {
         return out;
     }
 
+    // one cataloged package instance owns every path; owners() keys its result by identity too
+    @SuppressWarnings("ReferenceEquality")
     private static Optional<InventoryPackage> owner(Map<String, InventoryPackage> byFile, List<String> paths) {
         InventoryPackage owner = null;
         for (String p : paths) {

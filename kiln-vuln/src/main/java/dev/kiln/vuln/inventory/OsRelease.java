@@ -16,7 +16,8 @@ public record OsRelease(String id, String versionId, String name, String prettyN
                 continue;
             }
             String v = line.substring(eq + 1).trim();
-            if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+            if (v.length() >= 2
+                    && ((v.startsWith("\"") && v.endsWith("\"")) || (v.startsWith("'") && v.endsWith("'")))) {
                 v = v.substring(1, v.length() - 1);
             }
             f.put(line.substring(0, eq).trim(), v);

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +37,8 @@ public final class Rootfs {
         OTHER
     }
 
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     private record Node(Kind kind, int mode, long size, long mtime, String link, byte[] content, Path hostFile) {}
 
     private static final int MAX_LINKS = 40;
@@ -125,7 +126,7 @@ public final class Rootfs {
             throw new VulnException(e.getMessage(), e);
         }
         NavigableMap<String, Node> nodes = new TreeMap<>();
-        Map<LayerStack.Entry, Node> shared = new IdentityHashMap<>();
+        IdentityHashMap<LayerStack.Entry, Node> shared = new IdentityHashMap<>();
         entries.forEach((path, e) -> {
             if (e.header().type() != TarType.HARDLINK) {
                 nodes.put(path, shared.computeIfAbsent(e, Rootfs::node));
@@ -259,11 +260,6 @@ public final class Rootfs {
         return Optional.of(String.join("/", done));
     }
 
-    private static void removeBelow(NavigableMap<String, Node> nodes, String dir) {
-        String prefix = dir.isEmpty() ? "" : dir + "/";
-        nodes.subMap(prefix, true, prefix + Character.MAX_VALUE, false).clear();
-    }
-
     static String normalize(String name) {
         return LayerStack.normalize(name);
     }
@@ -276,6 +272,8 @@ public final class Rootfs {
         return attrs.lastModifiedTime().toMillis() / 1000;
     }
 
+    // PosixFilePermission declares OWNER_READ first and OTHERS_EXECUTE last: the bit order of a mode
+    @SuppressWarnings("EnumOrdinal")
     private static int mode(Path f) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS);

@@ -26,6 +26,6 @@ public enum Severity {
 
     /** True when this is at least as severe as {@code threshold} (UNKNOWN never is, unless asked for). */
     public boolean atLeast(Severity threshold) {
-        return this == threshold || (this != UNKNOWN && ordinal() < threshold.ordinal());
+        return this == threshold || (this != UNKNOWN && compareTo(threshold) < 0);
     }
 }

@@ -95,7 +95,7 @@ public final class InventorySboms {
         info.put("created", timestamp(created));
         info.putArray("creators").add("Tool: " + TOOL);
 
-        Map<InventoryPackage, String> ids = new IdentityHashMap<>();
+        IdentityHashMap<InventoryPackage, String> ids = new IdentityHashMap<>();
         Set<String> used = new HashSet<>();
         ArrayNode packages = doc.putArray("packages");
         ArrayNode describes = doc.putArray("documentDescribes");
@@ -164,7 +164,7 @@ public final class InventorySboms {
     public static byte[] cyclonedx(Inventory inv, String target, Instant created) {
         byte[] content = json(inv, target);
         SbomComponent subject = SbomComponent.of(SbomComponent.Type.CONTAINER, "target", target);
-        Map<InventoryPackage, String> refs = new IdentityHashMap<>();
+        IdentityHashMap<InventoryPackage, String> refs = new IdentityHashMap<>();
         Set<String> used = new HashSet<>(Set.of("target"));
         List<SbomComponent> components = new ArrayList<>();
         String osRef = null;

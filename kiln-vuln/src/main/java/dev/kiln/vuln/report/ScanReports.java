@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -61,7 +62,7 @@ public final class ScanReports {
                         f.pkg().name(),
                         f.pkg().version(),
                         f.id(),
-                        f.severity().name().toLowerCase(),
+                        f.severity().name().toLowerCase(Locale.ROOT),
                         f.fixedVersion() != null ? f.fixedVersion() : "(" + f.state() + ")"));
             }
         }
@@ -78,7 +79,7 @@ public final class ScanReports {
                             s.finding().pkg().name(),
                             s.finding().pkg().version(),
                             s.finding().id(),
-                            s.reason().name().toLowerCase(),
+                            s.reason().name().toLowerCase(Locale.ROOT),
                             s.detail()));
                 }
             }
@@ -100,7 +101,7 @@ public final class ScanReports {
         StringBuilder sb = new StringBuilder(r.findings().size() + " vulnerabilities:");
         r.countsBySeverity()
                 .forEach((k, v) -> sb.append(' ')
-                        .append(k.name().toLowerCase())
+                        .append(k.name().toLowerCase(Locale.ROOT))
                         .append(' ')
                         .append(v));
         return sb.toString();
@@ -117,14 +118,14 @@ public final class ScanReports {
         r.warnings().forEach(warnings::add);
         n.put("packages", r.packageCount());
         ObjectNode counts = n.putObject("counts");
-        r.countsBySeverity().forEach((k, v) -> counts.put(k.name().toLowerCase(), v));
+        r.countsBySeverity().forEach((k, v) -> counts.put(k.name().toLowerCase(Locale.ROOT), v));
         ArrayNode findings = n.putArray("findings");
         r.findings().stream().sorted(ORDER).forEach(f -> finding(findings.addObject(), f));
         ArrayNode suppressed = n.putArray("suppressed");
         for (Suppressed s : r.suppressed()) {
             ObjectNode o = suppressed.addObject();
             finding(o, s.finding());
-            o.put("reason", s.reason().name().toLowerCase());
+            o.put("reason", s.reason().name().toLowerCase(Locale.ROOT));
             o.put("detail", s.detail());
         }
         return write(n);
@@ -137,7 +138,7 @@ public final class ScanReports {
         o.put("version", f.pkg().version());
         o.put("ecosystem", f.pkg().ecosystem().osvName());
         o.put("purl", f.pkg().purl());
-        o.put("severity", f.severity().name().toLowerCase());
+        o.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
         o.put("fixedVersion", f.fixedVersion());
         o.put("state", f.state());
         o.put("source", f.source());
@@ -187,7 +188,7 @@ public final class ScanReports {
             }
             res.putObject("properties")
                     .put("purl", f.pkg().purl())
-                    .put("severity", f.severity().name().toLowerCase());
+                    .put("severity", f.severity().name().toLowerCase(Locale.ROOT));
         }
         return write(n);
     }

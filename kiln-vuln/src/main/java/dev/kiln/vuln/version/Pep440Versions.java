@@ -49,6 +49,8 @@ final class Pep440Versions {
         return c != 0 ? c : x.local.compareTo(y.local);
     }
 
+    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
+    @SuppressWarnings("ArrayRecordComponent")
     private record Key(BigInteger epoch, List<BigInteger> release, long[] pre, long post, long dev, String local) {}
 
     private static Key key(String v) {

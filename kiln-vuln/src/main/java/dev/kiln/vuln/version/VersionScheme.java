@@ -14,7 +14,10 @@ public enum VersionScheme {
     PEP440(Pep440Versions::compare, Pep440Versions::isValid),
     MAVEN(MavenVersions::compare, v -> v != null && !v.isBlank());
 
+    @SuppressWarnings("ImmutableEnumChecker") // stateless method references
     private final Comparator<String> order;
+
+    @SuppressWarnings("ImmutableEnumChecker") // stateless method references and a lambda
     private final Predicate<String> valid;
 
     VersionScheme(Comparator<String> order, Predicate<String> valid) {

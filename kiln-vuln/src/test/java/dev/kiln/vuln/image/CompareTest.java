@@ -83,8 +83,11 @@ class CompareTest {
             assertThat(c.from().version()).isEqualTo("2.12-r0");
             assertThat(c.to().version()).isEqualTo("2.13-r0");
         });
-        assertThat(diff.text())
-                .isEqualTo("+ busybox 1.37.0-r0\n~ hello 2.12-r0 -> 2.13-r0\n" + "1 added, 0 removed, 1 changed\n");
+        assertThat(diff.text()).isEqualTo("""
+                           + busybox 1.37.0-r0
+                           ~ hello 2.12-r0 -> 2.13-r0
+                           1 added, 0 removed, 1 changed
+                           """);
         assertThat(PackageDiff.of(Inventories.of(v1.rootfs()), Inventories.of(v1.rootfs()))
                         .isEmpty())
                 .isTrue();

@@ -132,11 +132,13 @@ class DebianImageIT {
     private List<String> dpkgQuery(Path tar) throws Exception {
         Path db = Files.createDirectories(tmp.resolve("dpkgdb"));
         run(List.of("tar", "-xf", tar.toString(), "-C", db.toString(), "--wildcards", "*var/lib/dpkg/status"), 5);
-        Path admin = Files.walk(db)
-                .filter(p -> p.endsWith("var/lib/dpkg/status"))
-                .findFirst()
-                .orElseThrow()
-                .getParent();
+        Path admin;
+        try (Stream<Path> stream = Files.walk(db)) {
+            admin = stream.filter(p -> p.endsWith("var/lib/dpkg/status"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getParent();
+        }
         String out = run(
                 List.of(
                         "dpkg-query",

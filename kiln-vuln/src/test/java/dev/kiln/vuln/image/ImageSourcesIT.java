@@ -1,5 +1,6 @@
 package dev.kiln.vuln.image;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -140,7 +141,7 @@ class ImageSourcesIT {
     @Test
     void aBareLayerTarIsARootfsWithItsSizes() throws Exception {
         Path tar = tmp.resolve("layer.tar");
-        byte[] db = "P:zlib\nV:1.3.1-r0\nA:x86_64\nt:1700000000\n\n".getBytes();
+        byte[] db = "P:zlib\nV:1.3.1-r0\nA:x86_64\nt:1700000000\n\n".getBytes(UTF_8);
         try (OutputStream out = Files.newOutputStream(tar)) {
             TarWriter w = new TarWriter(out);
             w.write(TarHeader.of("lib/apk/db/installed", TarType.FILE, 0644, db.length, 0), db);

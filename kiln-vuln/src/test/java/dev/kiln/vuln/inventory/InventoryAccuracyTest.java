@@ -1,5 +1,6 @@
 package dev.kiln.vuln.inventory;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.attest.SpdxPackageSbom;
@@ -95,7 +96,9 @@ class InventoryAccuracyTest {
                 root,
                 "usr/lib/python3/site-packages/attrs-23.1.0-py3.11.egg",
                 MixedRoot.jar(
-                        Map.of("EGG-INFO/PKG-INFO", "Metadata-Version: 1.1\nName: attrs\nVersion: 23.1.0\n".getBytes()),
+                        Map.of(
+                                "EGG-INFO/PKG-INFO",
+                                "Metadata-Version: 1.1\nName: attrs\nVersion: 23.1.0\n".getBytes(UTF_8)),
                         false));
         Inventory again = Inventories.of(Rootfs.ofDirectory(root));
         assertThat(again.of(Ecosystem.PYPI))

@@ -33,11 +33,14 @@ final class MixedRoot {
     private MixedRoot() {}
 
     static Path write(Path root) throws IOException {
-        file(
-                root,
-                "etc/os-release",
-                "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
-                        + "VERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n");
+        file(root, "etc/os-release", """
+                PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+                NAME="Debian GNU/Linux"
+                VERSION_ID="12"
+                VERSION="12 (bookworm)"
+                VERSION_CODENAME=bookworm
+                ID=debian
+                """);
         file(root, "etc/debian_version", "12.8\n");
         file(root, "var/lib/dpkg/status", """
                 Package: libc6
@@ -147,9 +150,13 @@ final class MixedRoot {
                 jar(
                         Map.of(
                                 "META-INF/MANIFEST.MF",
-                                ("Manifest-Version: 1.0\n"
-                                                + "Bundle-SymbolicName: com.sun.jna\nImplementation-Version: 5.13.0 (b0)\nBundle-Version: 5.13.0\n\n")
-                                        .getBytes(StandardCharsets.UTF_8),
+                                """
+                                 Manifest-Version: 1.0
+                                 Bundle-SymbolicName: com.sun.jna
+                                 Implementation-Version: 5.13.0 (b0)
+                                 Bundle-Version: 5.13.0
+
+                                 """.getBytes(StandardCharsets.UTF_8),
                                 "com/sun/jna/Native.class",
                                 CLASS),
                         true));
@@ -159,9 +166,13 @@ final class MixedRoot {
                 jar(
                         Map.of(
                                 "META-INF/MANIFEST.MF",
-                                ("Manifest-Version: 1.0\nImplementation-Title: Java Runtime Environment\n"
-                                                + "Implementation-Version: 17.0.21.1\nImplementation-Vendor: Debian\n\n")
-                                        .getBytes(StandardCharsets.UTF_8),
+                                """
+                                 Manifest-Version: 1.0
+                                 Implementation-Title: Java Runtime Environment
+                                 Implementation-Version: 17.0.21.1
+                                 Implementation-Vendor: Debian
+
+                                 """.getBytes(StandardCharsets.UTF_8),
                                 "jdk/internal/jrtfs/JrtFileSystem.class",
                                 CLASS),
                         true));
@@ -171,20 +182,21 @@ final class MixedRoot {
                 jar(
                         Map.of(
                                 "META-INF/MANIFEST.MF",
-                                ("Manifest-Version: 1.0\n"
-                                                + "Implementation-Vendor-Id: org.example\nImplementation-Title: Plain Library\n"
-                                                + "Implementation-Version: 1.4\n\n")
-                                        .getBytes(StandardCharsets.UTF_8),
+                                """
+                                 Manifest-Version: 1.0
+                                 Implementation-Vendor-Id: org.example
+                                 Implementation-Title: Plain Library
+                                 Implementation-Version: 1.4
+
+                                 """.getBytes(StandardCharsets.UTF_8),
                                 "org/example/Plain.class",
                                 CLASS),
                         true));
-        Path go = file(
-                root,
-                "usr/local/bin/legacy-tool",
-                goLegacyBinary(
-                        "go1.16.15",
-                        "path\texample.com/tool\n"
-                                + "mod\texample.com/tool\t(devel)\t\ndep\tgolang.org/x/text\tv0.3.7\th1:abc=\n"));
+        Path go = file(root, "usr/local/bin/legacy-tool", goLegacyBinary("go1.16.15", """
+                        path\texample.com/tool
+                        mod\texample.com/tool\t(devel)
+                        dep\tgolang.org/x/text\tv0.3.7\th1:abc=
+                        """));
         Files.setPosixFilePermissions(go, PosixFilePermissions.fromString("rwxr-xr-x"));
         return root;
     }
