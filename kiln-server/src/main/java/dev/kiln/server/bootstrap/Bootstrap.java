@@ -46,6 +46,8 @@ import java.util.stream.Stream;
  */
 public final class Bootstrap {
     /**
+     * The settings of one bootstrap run.
+     *
      * @param cache           where stages, sources and keys live
      * @param arch            the architecture built
      * @param sourceDateEpoch the timestamp of every output

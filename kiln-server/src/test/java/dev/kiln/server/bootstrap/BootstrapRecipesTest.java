@@ -120,7 +120,7 @@ class BootstrapRecipesTest {
 
     /**
      * The named specs of a spec file: {@code *name:} then one body line, blocks separated by blank lines, {@code #}
-     * comments; every {@code %{} of a body closed. Anything else fails with the file and line.
+     * comments; every <code>%{</code> of a body closed. Anything else fails with the file and line.
      */
     static Map<String, String> specs(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);

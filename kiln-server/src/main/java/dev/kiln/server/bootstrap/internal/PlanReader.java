@@ -78,7 +78,7 @@ public final class PlanReader {
         } else if (!stage1.equals(BootstrapPlan.HOST_TOOLCHAIN)) {
             problem(root, "stage1 must be '" + BootstrapPlan.HOST_TOOLCHAIN + "', got '" + stage1 + "'");
         }
-        if (recipesNode == null || recipes.isEmpty() && problems.isEmpty()) {
+        if (recipesNode == null || (recipes.isEmpty() && problems.isEmpty())) {
             problem(recipesNode == null ? root : recipesNode, "'recipes' must list at least one recipe file");
         }
         return new Plan(name == null ? "" : name, recipes, problems);
