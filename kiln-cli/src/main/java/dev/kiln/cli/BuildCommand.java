@@ -197,8 +197,7 @@ final class BuildCommand implements Callable<Integer> {
         for (int i = 0; i < plans.size(); i++) {
             BuildPlan plan = plans.get(i);
             Path recipeFile = files.get(i);
-            BuildTime buildTime =
-                    BuildTime.of(sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch(), recipeFile);
+            BuildTime buildTime = settings.buildTime(recipeFile);
             if (buildTime.warning() != null) {
                 out.progress(
                         "warning: " + buildTime.warning(),

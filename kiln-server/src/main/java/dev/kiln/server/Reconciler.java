@@ -56,6 +56,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The one reconcile behind {@code kiln up}, {@code kiln update run} and (later) the server: check
@@ -249,10 +250,8 @@ public final class Reconciler {
      * build time is the configured epoch, else the recipe's last commit time ({@link BuildTime}).
      */
     private BuildOptions buildOptions(
-            Path recipe,
-            ApkSigningKey packageKey,
-            java.util.function.Supplier<dev.kiln.attest.SigningKey> imageKeyOnce) {
-        BuildTime buildTime = BuildTime.of(settings.sourceDateEpoch(), recipe);
+            Path recipe, ApkSigningKey packageKey, Supplier<dev.kiln.attest.SigningKey> imageKeyOnce) {
+        BuildTime buildTime = settings.buildTime(recipe);
         if (buildTime.warning() != null) {
             listener.onEvent(
                     ReconcileEvent.of("warning", "warning: " + buildTime.warning(), "message", buildTime.warning()));
@@ -445,7 +444,7 @@ public final class Reconciler {
     }
 
     /** A value computed on first use, at most once. */
-    private static final class Once<T> implements java.util.function.Supplier<T> {
+    private static final class Once<T> implements Supplier<T> {
         private final java.util.function.Supplier<T> compute;
         private boolean done;
         private T value;

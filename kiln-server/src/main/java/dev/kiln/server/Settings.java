@@ -127,6 +127,11 @@ public record Settings(
         return repository.resolve(arch).resolve("APKINDEX.tar.gz");
     }
 
+    /** When a build of {@code recipe} says it was built: the configured epoch, else the recipe's last commit time. */
+    public dev.kiln.build.BuildTime buildTime(Path recipe) {
+        return dev.kiln.build.BuildTime.of(sourceDateEpoch, recipe);
+    }
+
     /** The epoch images are stamped with: the configured one, else null (the newest package's build date). */
     public Long imageEpoch() {
         return sourceDateEpoch == null || sourceDateEpoch == 0 ? null : sourceDateEpoch;
