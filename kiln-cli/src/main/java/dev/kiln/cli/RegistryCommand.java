@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,20 +30,34 @@ final class RegistryCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Durations as people write them: 90s, 30m, 2h, 7d (or ISO-8601 such as PT1H). */
-    static Duration duration(String text) {
+    /**
+     * Durations as people write them: 90s, 30m, 2h, 7d (or ISO-8601 such as PT1H). Anything else is refused
+     * with the option's name and the value, so a typo in one flag of many is found at once.
+     */
+    static Duration duration(String option, String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("p")) {
-            return Duration.parse(text.toUpperCase(Locale.ROOT));
+        try {
+            if (t.startsWith("p")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+            if (t.length() >= 2) {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                Duration unit = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(1);
+                    case 'm' -> Duration.ofMinutes(1);
+                    case 'h' -> Duration.ofHours(1);
+                    case 'd' -> Duration.ofDays(1);
+                    default -> Duration.ZERO;
+                };
+                if (!unit.isZero()) {
+                    return unit.multipliedBy(n);
+                }
+            }
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            // refused below with the option's name
         }
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        return switch (t.charAt(t.length() - 1)) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            case 'd' -> Duration.ofDays(n);
-            default -> throw new IllegalArgumentException("duration must end in s, m, h or d, got '" + text + "'");
-        };
+        throw new IllegalArgumentException(
+                option + ": expected a duration such as 90s, 30m, 2h, 7d or PT1H, got '" + text + "'");
     }
 
     /**
@@ -156,7 +171,11 @@ final class RegistryCommand implements Runnable {
         public Integer call() throws Exception {
             Output out = Output.of(spec, json);
             ClientLimits limits = new ClientLimits(
-                    maxUploads, maxUploadsPerClient, minUploadRate, duration(idleTimeout), maxFailedLogins);
+                    maxUploads,
+                    maxUploadsPerClient,
+                    minUploadRate,
+                    duration("--idle-timeout", idleTimeout),
+                    maxFailedLogins);
             AccessPolicy policy = access != null
                     ? AccessPolicy.parse(Files.readString(access, StandardCharsets.UTF_8), access.toString())
                     : noAnonymousPull ? AccessPolicy.authenticatedOnly() : AccessPolicy.publicRead();
@@ -168,10 +187,10 @@ final class RegistryCommand implements Runnable {
                     .limits(limits)
                     .metricsPublic(metricsPublic);
             if (gcInterval != null) {
-                config.gcInterval(duration(gcInterval));
+                config.gcInterval(duration("--gc-interval", gcInterval));
             }
             if (redirectPulls != null) {
-                config.redirectPulls(duration(redirectPulls));
+                config.redirectPulls(duration("--redirect-pulls", redirectPulls));
             }
             RegistryServer server = new RegistryServer(config.build()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kiln-registry-shutdown"));
@@ -208,7 +227,7 @@ final class RegistryCommand implements Runnable {
             GarbageCollector.Report report = RegistryServer.collectOffline(storage.builder()
                     .clock(clock)
                     .gcGrace(Duration.ZERO)
-                    .uploadExpiry(duration(uploadExpiry))
+                    .uploadExpiry(duration("--upload-expiry", uploadExpiry))
                     .build());
             out.say("removed " + report.blobsRemoved() + " blobs (" + report.bytesFreed() + " bytes) and "
                     + report.uploadsRemoved() + " abandoned uploads from " + storage.describe());
