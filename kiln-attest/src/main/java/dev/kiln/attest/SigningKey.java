@@ -24,6 +24,7 @@ import org.bouncycastle.jce.ECNamedCurveTable;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An ECDSA P-256 private key that signs with SHA-256 and yields ASN.1 DER signatures, as cosign does.
@@ -63,7 +64,7 @@ public final class SigningKey {
     }
 
     /** Parses a private key PEM; {@code passphrase} is needed for the encrypted forms only. */
-    public static SigningKey fromPem(String pem, char[] passphrase, String what) {
+    public static SigningKey fromPem(String pem, char @Nullable [] passphrase, String what) {
         Pem.Block block = Pem.decode(pem, what);
         byte[] pkcs8 = switch (block.label()) {
             case CosignKeyFormat.LABEL, CosignKeyFormat.LEGACY_LABEL ->
@@ -87,7 +88,7 @@ public final class SigningKey {
         }
     }
 
-    public static SigningKey read(Path file, char[] passphrase) {
+    public static SigningKey read(Path file, char @Nullable [] passphrase) {
         try {
             return fromPem(Files.readString(file, StandardCharsets.US_ASCII), passphrase, file.toString());
         } catch (IOException e) {
@@ -125,7 +126,7 @@ public final class SigningKey {
         AtomicFiles.write(publicKeyFile, publicKey.toPem().getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static char[] requirePassphrase(char[] passphrase, String what) {
+    private static char[] requirePassphrase(char @Nullable [] passphrase, String what) {
         if (passphrase == null) {
             throw new AttestException(what + ": the private key is encrypted and no passphrase was given");
         }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,18 +54,23 @@ final class AdvisoryCommand implements Runnable {
                         "detection, true-positive-determination, fixed, "
                                 + "false-positive-determination, analysis-not-planned, fix-not-planned, pending-upstream-fix "
                                 + "(default: detection, or fixed with --fixed-version, false-positive-determination with --fp-type)")
+        @Nullable
         String type;
 
         @Option(names = "--fixed-version", description = "the first package version with the fix (VERSION-rN)")
+        @Nullable
         String fixedVersion;
 
         @Option(names = "--fp-type", description = "false-positive type, e.g. vulnerable-code-not-included-in-package")
+        @Nullable
         String fpType;
 
         @Option(names = "--note", description = "free text for the event")
+        @Nullable
         String note;
 
         @Option(names = "--timestamp", description = "event time, RFC 3339 (default: now)")
+        @Nullable
         Instant timestamp;
 
         AdvisoryEvent event(Clock clock) {
@@ -192,6 +198,7 @@ final class AdvisoryCommand implements Runnable {
         Path dir;
 
         @Option(names = "--package", description = "only this package")
+        @Nullable
         String pkg;
 
         @Option(names = "--json", description = "machine-readable output")

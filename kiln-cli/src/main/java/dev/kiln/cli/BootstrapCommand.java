@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,6 +62,7 @@ final class BootstrapCommand implements Callable<Integer> {
             names = "--cache-dir",
             description = "stages, sources and the signing key, kept between runs"
                     + " (default: $XDG_CACHE_HOME/kiln/bootstrap, else ~/.cache/kiln/bootstrap)")
+    @Nullable
     Path cacheDir;
 
     @Option(names = "--arch", description = "target architecture (default: the host's, ${DEFAULT-VALUE})")
@@ -70,6 +72,7 @@ final class BootstrapCommand implements Callable<Integer> {
             names = "--signing-key",
             description = "RSA private key (PEM) that signs every stage (default: CACHE/keys/bootstrap.rsa, created on"
                     + " first use)")
+    @Nullable
     Path signingKey;
 
     @Option(
@@ -86,6 +89,7 @@ final class BootstrapCommand implements Callable<Integer> {
     @Option(
             names = "--source-date-epoch",
             description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+    @Nullable
     Long sourceDateEpoch;
 
     @Option(names = "--offline", description = "never use the network: sources must be in the cache")
@@ -94,6 +98,7 @@ final class BootstrapCommand implements Callable<Integer> {
     @Option(
             names = "--timeout",
             description = "whole-build limit for recipes without package.timeout, a Go duration (default: 6h)")
+    @Nullable
     String timeout;
 
     @Option(names = "--json", description = "machine-readable output: one JSON object per line")

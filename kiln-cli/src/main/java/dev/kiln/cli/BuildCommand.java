@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,6 +54,7 @@ final class BuildCommand implements Callable<Integer> {
     @Option(
             names = "--signing-key",
             description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa, created on first use)")
+    @Nullable
     Path signingKey;
 
     @Option(
@@ -60,12 +62,14 @@ final class BuildCommand implements Callable<Integer> {
             description =
                     "ECDSA image key (kiln keygen --type image): write each package's"
                             + " provenance (NAME-VER-rN.attest.json) as a signed DSSE envelope instead of a bare in-toto statement")
+    @Nullable
     Path attestKey;
 
     @Option(
             names = "--passphrase-file",
             description = "file holding the --attest-key passphrase (default: KILN_PASSWORD,"
                     + " COSIGN_PASSWORD, or a prompt)")
+    @Nullable
     Path passphraseFile;
 
     @Option(
@@ -79,9 +83,11 @@ final class BuildCommand implements Callable<Integer> {
     @Option(
             names = "--source-dir",
             description = "local files copied into the workspace (default: DIR_OF_RECIPE/PACKAGE_NAME when present)")
+    @Nullable
     Path sourceDir;
 
     @Option(names = "--cache-dir", description = "source cache (default: STATE/cache)")
+    @Nullable
     Path cacheDir;
 
     @Option(
@@ -94,6 +100,7 @@ final class BuildCommand implements Callable<Integer> {
             description =
                     "timestamp of every output (default: $SOURCE_DATE_EPOCH, else the recipe's last git commit time,"
                             + " else 0 with a warning)")
+    @Nullable
     Long sourceDateEpoch;
 
     @Option(names = "--offline", description = "never use the network: sources must be in the cache")
@@ -106,6 +113,7 @@ final class BuildCommand implements Callable<Integer> {
             names = "--timeout",
             description = "whole-build limit for recipes without package.timeout, a Go duration"
                     + " such as 2h or 90m (default: 6h)")
+    @Nullable
     String timeout;
 
     @Option(
@@ -117,6 +125,7 @@ final class BuildCommand implements Callable<Integer> {
             names = "--max-workspace-size",
             description =
                     "most bytes a build's workspace may hold, with an optional" + " K, M, G or T suffix (default: 64G)")
+    @Nullable
     String maxWorkspaceSize;
 
     @Option(

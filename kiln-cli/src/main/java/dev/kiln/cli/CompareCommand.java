@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,9 +35,11 @@ final class CompareCommand implements Callable<Integer> {
     ImageOptions image = new ImageOptions();
 
     @Option(names = "--advisories", description = "advisory document directory (Kiln's own distribution data)")
+    @Nullable
     Path advisories;
 
     @Option(names = "--secdb", description = "a secdb security.json")
+    @Nullable
     Path secdb;
 
     @Option(
@@ -44,6 +47,7 @@ final class CompareCommand implements Callable<Integer> {
             paramLabel = "ID[:RELEASE]",
             description = "the distribution --advisories"
                     + " or --secdb describe (default: kiln for advisory documents; a secdb's URL prefix)")
+    @Nullable
     String advisoriesDistro;
 
     @Option(

@@ -4,6 +4,7 @@ import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.server.Settings;
 import dev.kiln.server.SettingsException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** Where Kiln keeps its state when the command line does not say: all under {@code .kiln/} of the working directory. */
 final class Defaults {
@@ -23,7 +24,7 @@ final class Defaults {
      * {@code $SOURCE_DATE_EPOCH} in seconds, or null when it is unset or blank; the one reading of the
      * variable, so every command rejects a bad value with the same message.
      */
-    static Long sourceDateEpoch() {
+    static @Nullable Long sourceDateEpoch() {
         try {
             return Settings.sourceDateEpoch(System.getenv());
         } catch (SettingsException e) {
@@ -35,7 +36,7 @@ final class Defaults {
      * Registry credentials: {@code username} and {@code password} when given, else {@code $KILN_REGISTRY_USERNAME}
      * and {@code $KILN_REGISTRY_PASSWORD}; null (anonymous) without a user name.
      */
-    static Credentials registryCredentials(String username, String password) {
+    static @Nullable Credentials registryCredentials(@Nullable String username, @Nullable String password) {
         String user = username != null ? username : System.getenv("KILN_REGISTRY_USERNAME");
         String pass = password != null ? password : System.getenv("KILN_REGISTRY_PASSWORD");
         return user == null || user.isEmpty() ? null : new Credentials(user, pass == null ? "" : pass);

@@ -4,6 +4,7 @@ import dev.kiln.vuln.compare.PackageDiff;
 import dev.kiln.vuln.inventory.Inventories;
 import dev.kiln.vuln.inventory.InventoryPackage;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +44,8 @@ final class DiffCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static java.util.Map<String, Object> line(String change, InventoryPackage p, String from, String to) {
+    private static java.util.Map<String, @Nullable Object> line(
+            String change, InventoryPackage p, @Nullable String from, @Nullable String to) {
         return Output.fields(
                 "change",
                 change,

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,9 +53,11 @@ final class ImageBuildCommand implements Callable<Integer> {
     @Option(
             names = "--source-date-epoch",
             description = "timestamp of the image (default: $SOURCE_DATE_EPOCH, else the newest package build date)")
+    @Nullable
     Long sourceDateEpoch;
 
     @Option(names = "--lockfile", description = "install exactly the packages of this lock (from `kiln image lock`)")
+    @Nullable
     Path lockfile;
 
     @Option(names = "--json", description = "machine-readable output")
@@ -117,8 +120,8 @@ final class ImageBuildCommand implements Callable<Integer> {
             List<String> archs,
             List<String> repositories,
             List<Path> keyring,
-            Long sourceDateEpoch,
-            Path lockfile) {
+            @Nullable Long sourceDateEpoch,
+            @Nullable Path lockfile) {
         Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
         ImageLock lock = null;
         if (lockfile != null) {

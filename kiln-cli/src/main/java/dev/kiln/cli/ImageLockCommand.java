@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,6 +37,7 @@ final class ImageLockCommand implements Callable<Integer> {
     @Option(
             names = {"-o", "--output"},
             description = "write the lock here instead of standard output")
+    @Nullable
     Path output;
 
     @Override

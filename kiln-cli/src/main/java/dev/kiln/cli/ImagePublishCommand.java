@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,29 +51,35 @@ final class ImagePublishCommand implements Callable<Integer> {
     List<Path> keyring = new ArrayList<>();
 
     @Option(names = "--lockfile", description = "install exactly the packages of this lock (from `kiln image lock`)")
+    @Nullable
     Path lockfile;
 
     @Option(
             names = "--source-date-epoch",
             description = "timestamp of the image (default: $SOURCE_DATE_EPOCH, else the newest package build date)")
+    @Nullable
     Long sourceDateEpoch;
 
     @Option(names = "--username", description = "registry user (default: $KILN_REGISTRY_USERNAME)")
+    @Nullable
     String username;
 
     @Option(names = "--password", description = "registry password or token (default: $KILN_REGISTRY_PASSWORD)")
+    @Nullable
     String password;
 
     @Option(
             names = "--sign-key",
             description = "ECDSA image key (kiln keygen --type image, or a cosign key): sign each pushed"
                     + " image and attest its SPDX SBOM and SLSA provenance")
+    @Nullable
     Path signKey;
 
     @Option(
             names = "--passphrase-file",
             description = "file holding the --sign-key passphrase (default: KILN_PASSWORD,"
                     + " COSIGN_PASSWORD, or a prompt)")
+    @Nullable
     Path passphraseFile;
 
     @Option(

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,9 +32,11 @@ final class ImageSbomCommand implements Callable<Integer> {
     Path image;
 
     @Option(names = "--ref", description = "name of the image in the layout or archive (default: the only one)")
+    @Nullable
     String ref;
 
     @Option(names = "--arch", description = "platform of a multi-platform image (default: the first)")
+    @Nullable
     String arch;
 
     @Option(names = "--format", description = "spdx or cyclonedx (default: ${DEFAULT-VALUE})")

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,6 +28,7 @@ final class IndexCommand implements Callable<Integer> {
     @Option(
             names = "--signing-key",
             description = "RSA private key (default: .kiln/keys/kiln.rsa, created on first use)")
+    @Nullable
     Path signingKey;
 
     @Option(

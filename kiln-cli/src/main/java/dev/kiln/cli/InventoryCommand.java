@@ -6,6 +6,7 @@ import dev.kiln.vuln.report.InventorySboms;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +35,7 @@ final class InventoryCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--source-date-epoch", description = "document creation time (default: $SOURCE_DATE_EPOCH, else 0)")
+    @Nullable
     Long sourceDateEpoch;
 
     @Override

@@ -4,6 +4,7 @@ import dev.kiln.apk.ApkSigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,6 +33,7 @@ final class KeygenCommand implements Callable<Integer> {
     String type = "apk";
 
     @Option(names = "--passphrase-file", description = "file holding the passphrase of an image key")
+    @Nullable
     Path passphraseFile;
 
     @Option(names = "--force", description = "overwrite an existing key")

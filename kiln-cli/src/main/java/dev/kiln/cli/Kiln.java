@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -57,7 +58,7 @@ public final class Kiln implements Runnable {
      * over every registered command when it is built, which for all of Kiln's took about half a second
      * of each short command's start. Anything else (help, a typo) gets every subcommand.
      */
-    static CommandLine newCommandLine(String first) {
+    static CommandLine newCommandLine(@Nullable String first) {
         CommandLine cli = new CommandLine(new Kiln());
         List<Class<?>> named = SUBCOMMANDS.stream()
                 .filter(c -> c.getAnnotation(Command.class).name().equals(first))

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -90,9 +91,11 @@ final class LintCommand implements Callable<Integer> {
                             f.message()));
                 }
             } catch (RecipeException e) {
-                failed.add(e.getMessage());
-                out.say(e.getMessage());
-                out.emit(Output.fields("event", "load-failed", "file", file.toString(), "message", e.getMessage()));
+                String message =
+                        Objects.requireNonNull(e.getMessage(), "a RecipeException's message lists its problems");
+                failed.add(message);
+                out.say(message);
+                out.emit(Output.fields("event", "load-failed", "file", file.toString(), "message", message));
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -35,7 +36,7 @@ final class Output {
     }
 
     /** A progress line: stderr for people, a JSON event for machines. */
-    void progress(String text, Map<String, Object> fields) {
+    void progress(String text, Map<String, @Nullable Object> fields) {
         if (json) {
             emit(fields);
         } else {
@@ -52,7 +53,7 @@ final class Output {
         }
     }
 
-    void emit(Map<String, Object> object) {
+    void emit(Map<String, @Nullable Object> object) {
         if (json) {
             try {
                 out.println(JSON.writeValueAsString(object));
@@ -81,8 +82,9 @@ final class Output {
         }
     }
 
-    static Map<String, Object> fields(Object... keyValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
+    /** A JSON object from alternating keys and values; a null value is written as JSON null. */
+    static Map<String, @Nullable Object> fields(@Nullable Object... keyValues) {
+        Map<String, @Nullable Object> map = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             map.put((String) keyValues[i], keyValues[i + 1]);
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,6 +38,7 @@ final class PackageCommand implements Callable<Integer> {
     String description = "";
 
     @Option(names = "--license")
+    @Nullable
     String license;
 
     @Option(names = "--depends", split = " ", description = "runtime dependencies (APK atoms)")
@@ -45,6 +47,7 @@ final class PackageCommand implements Callable<Integer> {
     @Option(
             names = "--signing-key",
             description = "RSA private key (default: .kiln/keys/kiln.rsa, created on first use)")
+    @Nullable
     Path signingKey;
 
     @Option(names = "--source-date-epoch", description = "mtime of every entry (default: 0)")

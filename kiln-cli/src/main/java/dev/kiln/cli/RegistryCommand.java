@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -66,6 +68,7 @@ final class RegistryCommand implements Runnable {
      */
     static final class StorageOptions {
         @Option(names = "--root", description = "storage folder")
+        @Nullable
         Path root;
 
         @Option(
@@ -73,6 +76,7 @@ final class RegistryCommand implements Runnable {
                 description = "storage folder, or s3://BUCKET/PREFIX for S3-compatible object storage; endpoint,"
                         + " region and credentials from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID,"
                         + " AWS_SECRET_ACCESS_KEY or ~/.aws")
+        @Nullable
         String storage;
 
         RegistryConfig.Builder builder() {
@@ -87,7 +91,9 @@ final class RegistryCommand implements Runnable {
         }
 
         String describe() {
-            return root != null ? root.toString() : storage;
+            return root != null
+                    ? root.toString()
+                    : Objects.requireNonNull(storage, "builder() accepts exactly one of --root and --storage");
         }
     }
 
@@ -106,29 +112,35 @@ final class RegistryCommand implements Runnable {
                 names = "--redirect-pulls",
                 description = "answer blob GETs with a 307 to a presigned storage URL valid this long, e.g. 20m,"
                         + " so clients fetch blobs from S3 directly (default: off; S3 storage only)")
+        @Nullable
         String redirectPulls;
 
         @Option(names = "--htpasswd", description = "bcrypt htpasswd file; without it the registry is open to all")
+        @Nullable
         Path htpasswd;
 
         @Option(
                 names = "--access",
                 description =
                         "grants file: lines 'SUBJECT PATTERN ACTIONS' (default: anonymous pull, users everything)")
+        @Nullable
         Path access;
 
         @Option(names = "--no-anonymous-pull", description = "require credentials for pulls too")
         boolean noAnonymousPull;
 
         @Option(names = "--tls-cert", description = "PEM certificate chain")
+        @Nullable
         Path tlsCert;
 
         @Option(names = "--tls-key", description = "PEM private key")
+        @Nullable
         Path tlsKey;
 
         @Option(
                 names = "--gc-interval",
                 description = "collect garbage online at this interval, e.g. 6h (default: off)")
+        @Nullable
         String gcInterval;
 
         @Option(names = "--metrics-public", description = "serve /metrics without a login even when --htpasswd is set")

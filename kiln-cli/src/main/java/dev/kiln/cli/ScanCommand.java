@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,9 +42,11 @@ final class ScanCommand implements Callable<Integer> {
             names = "--advisories",
             description = "advisory document directory (Kiln's own distribution data), or a feed compiled from one by"
                     + " `kiln advisory compile` (much faster to load)")
+    @Nullable
     Path advisories;
 
     @Option(names = "--secdb", description = "a secdb security.json (instead of or besides --advisories)")
+    @Nullable
     Path secdb;
 
     @Option(
@@ -53,6 +56,7 @@ final class ScanCommand implements Callable<Integer> {
                 "the distribution --advisories or --secdb describe (e.g. wolfi, alpine:3.18); they are matched only",
                 "against images of that distribution. Default: kiln for advisory documents; a secdb's URL prefix"
             })
+    @Nullable
     String advisoriesDistro;
 
     @Option(
@@ -67,6 +71,7 @@ final class ScanCommand implements Callable<Integer> {
     List<String> imagePurls = new ArrayList<>();
 
     @Option(names = "--fail-on", description = "critical, high, medium, low or unknown")
+    @Nullable
     String failOn;
 
     @Option(

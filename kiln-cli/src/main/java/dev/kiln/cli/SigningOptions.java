@@ -7,6 +7,7 @@ import dev.kiln.oci.Descriptor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,12 +27,14 @@ final class SigningOptions {
     @Option(
             names = "--passphrase-file",
             description = "file holding the key's passphrase (default: KILN_PASSWORD, COSIGN_PASSWORD, or a prompt)")
+    @Nullable
     Path passphraseFile;
 
     @Option(names = "--storage", description = "legacy-tags, referrers or both (default: ${DEFAULT-VALUE})")
     String storage = "both";
 
     @Option(names = "--ref", description = "image name inside an OCI layout (default: its only image)")
+    @Nullable
     String ref;
 
     @Option(names = "--offline", description = "refuse to use a registry: IMAGE must be an OCI layout directory")

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -28,7 +29,8 @@ final class SigningTargets {
 
     private SigningTargets() {}
 
-    static Target open(picocli.CommandLine.Model.CommandSpec spec, String image, String ref, boolean offline) {
+    static Target open(
+            picocli.CommandLine.Model.CommandSpec spec, String image, @Nullable String ref, boolean offline) {
         Path dir = Path.of(image);
         if (Files.isDirectory(dir)) {
             OciLayout layout = new OciLayout(dir);
@@ -64,7 +66,7 @@ final class SigningTargets {
         return names.get(0);
     }
 
-    static SigningKey signingKey(picocli.CommandLine.Model.CommandSpec spec, Path key, Path passphraseFile)
+    static SigningKey signingKey(picocli.CommandLine.Model.CommandSpec spec, Path key, @Nullable Path passphraseFile)
             throws IOException {
         if (!Files.exists(key)) {
             throw new ParameterException(
@@ -83,7 +85,7 @@ final class SigningTargets {
         return VerificationKey.read(key);
     }
 
-    static char[] passphrase(picocli.CommandLine.Model.CommandSpec spec, Path file, boolean confirm)
+    static char[] passphrase(picocli.CommandLine.Model.CommandSpec spec, @Nullable Path file, boolean confirm)
             throws IOException {
         if (file != null) {
             return Files.readString(file, StandardCharsets.UTF_8).strip().toCharArray();

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,7 @@ final class StartupTrainingCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--recipes", description = "recipes to lint as part of the exercise")
+    @Nullable
     Path recipes;
 
     private final List<String> failed = new ArrayList<>();

@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,11 +66,13 @@ final class UpCommand implements Callable<Integer> {
     @Option(
             names = "--source-date-epoch",
             description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+    @Nullable
     Long sourceDateEpoch;
 
     @Option(
             names = "--database",
             description = "state database: postgresql://user@host:port/db (default: SQLite at STATE/kiln.db)")
+    @Nullable
     String database;
 
     @Option(names = "--web-addr", description = "web catalog listen address while serving (default: ${DEFAULT-VALUE})")
@@ -147,7 +150,7 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private CatalogServer web;
+    private @Nullable CatalogServer web;
 
     private CatalogServer startWeb(StateStore state, RecentEvents recent, Settings settings) {
         String[] hostPort = RegistryConfig.splitAddress(webAddr);

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,16 +98,19 @@ final class UpdateCommand implements Runnable {
         Path outDir = Defaults.REPOSITORY;
 
         @Option(names = "--signing-key", description = "RSA private key (PEM) (default: STATE/keys/kiln.rsa)")
+        @Nullable
         Path signingKey;
 
         @Option(
                 names = "--source-date-epoch",
                 description = "timestamp of every output (default: $SOURCE_DATE_EPOCH, else 0)")
+        @Nullable
         Long sourceDateEpoch;
 
         @Option(
                 names = "--database",
                 description = "state database: postgresql://user@host:port/db (default: SQLite at STATE/kiln.db)")
+        @Nullable
         String database;
 
         @Option(names = "--patch", description = "GNU patch executable (default: ${DEFAULT-VALUE})")

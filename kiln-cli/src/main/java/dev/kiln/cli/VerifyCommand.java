@@ -4,6 +4,7 @@ import dev.kiln.attest.ImageVerifier;
 import dev.kiln.attest.VerificationPolicy;
 import dev.kiln.attest.VerificationReport;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,7 +50,7 @@ final class VerifyCommand implements Callable<Integer> {
             picocli.CommandLine.Model.CommandSpec spec,
             Output out,
             String image,
-            String ref,
+            @Nullable String ref,
             boolean offline,
             VerificationPolicy policy) {
         SigningTargets.Target target = SigningTargets.open(spec, image, ref, offline);

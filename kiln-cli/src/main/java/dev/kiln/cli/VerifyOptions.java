@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.attest.VerificationPolicy;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,6 +22,7 @@ final class VerifyOptions {
     boolean allowOtherSigners;
 
     @Option(names = "--ref", description = "image name inside an OCI layout")
+    @Nullable
     String ref;
 
     /** At least one signature by --key; other signers fail the image unless --allow-other-signers. */

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,6 +43,7 @@ final class VexCommand implements Callable<Integer> {
     @Option(
             names = {"-o", "--output"},
             description = "write to this file instead of stdout")
+    @Nullable
     Path output;
 
     @Override

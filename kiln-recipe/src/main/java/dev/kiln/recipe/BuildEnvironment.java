@@ -2,6 +2,7 @@ package dev.kiln.recipe;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parts of an apko image configuration that matter to a build or test guest. Other apko keys
@@ -32,7 +33,8 @@ public record BuildEnvironment(Contents contents, Map<String, String> environmen
         }
     }
 
-    public record Accounts(List<User> users, List<Group> groups, String runAs) {
+    public record Accounts(
+            List<User> users, List<Group> groups, @Nullable String runAs) {
         public static final Accounts EMPTY = new Accounts(List.of(), List.of(), null);
 
         public Accounts {
@@ -42,9 +44,15 @@ public record BuildEnvironment(Contents contents, Map<String, String> environmen
     }
 
     /** A user; null numbers and strings take apko's defaults. */
-    public record User(String username, Long uid, Long gid, String shell, String homedir) {}
+    public record User(
+            @Nullable String username,
+            @Nullable Long uid,
+            @Nullable Long gid,
+            @Nullable String shell,
+            @Nullable String homedir) {}
 
-    public record Group(String groupname, Long gid, List<String> members) {
+    public record Group(
+            @Nullable String groupname, @Nullable Long gid, List<String> members) {
         public Group {
             members = List.copyOf(members);
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compiled recipe for one architecture: everything substituted, inlined and validated.
@@ -17,8 +18,8 @@ public record BuildPlan(
         String version,
         long epoch,
         String description,
-        String url,
-        String commit,
+        @Nullable String url,
+        @Nullable String commit,
         String license,
         List<CopyrightEntry> copyright,
         List<String> targetArchitectures,
@@ -32,7 +33,7 @@ public record BuildPlan(
         PackagePlan mainPackage,
         List<PackagePlan> subpackages,
         List<Step> steps,
-        Duration timeout) {
+        @Nullable Duration timeout) {
     public BuildPlan {
         copyright = List.copyOf(copyright);
         targetArchitectures = List.copyOf(targetArchitectures);

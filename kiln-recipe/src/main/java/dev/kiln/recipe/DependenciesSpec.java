@@ -1,14 +1,15 @@
 package dev.kiln.recipe;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@code dependencies} as written; priorities stay strings until substituted at compile time. */
 public record DependenciesSpec(
         List<String> runtime,
         List<String> provides,
         List<String> replaces,
-        String providerPriority,
-        String replacesPriority) {
+        @Nullable String providerPriority,
+        @Nullable String replacesPriority) {
     public static final DependenciesSpec NONE = new DependenciesSpec(List.of(), List.of(), List.of(), null, null);
 
     public DependenciesSpec {

@@ -1,4 +1,7 @@
 package dev.kiln.recipe;
 
+import org.jspecify.annotations.Nullable;
+
 /** A declared input of a pipeline definition; {@code defaultValue} is null when none. */
-public record InputSpec(String description, String defaultValue, boolean required) {}
+public record InputSpec(
+        @Nullable String description, @Nullable String defaultValue, boolean required) {}

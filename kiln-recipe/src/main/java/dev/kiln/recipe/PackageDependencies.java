@@ -1,14 +1,15 @@
 package dev.kiln.recipe;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Substituted dependencies of a package plan; priorities are null when not set. */
 public record PackageDependencies(
         List<String> runtime,
         List<String> provides,
         List<String> replaces,
-        Integer providerPriority,
-        Integer replacesPriority) {
+        @Nullable Integer providerPriority,
+        @Nullable Integer replacesPriority) {
     public PackageDependencies {
         runtime = List.copyOf(runtime);
         provides = List.copyOf(provides);

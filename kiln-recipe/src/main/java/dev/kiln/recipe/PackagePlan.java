@@ -3,13 +3,14 @@ package dev.kiln.recipe;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** One output package. {@code steps} is empty for the main package (see {@link BuildPlan#steps()}). */
 public record PackagePlan(
         String name,
         String description,
-        String url,
-        String commit,
+        @Nullable String url,
+        @Nullable String commit,
         PackageDependencies dependencies,
         PackageOptions options,
         Map<String, String> scriptlets,
@@ -17,8 +18,8 @@ public record PackagePlan(
         Set<String> checksDisabled,
         List<SetCap> setcap,
         List<Step> steps,
-        TestPlan test,
-        Cpe cpe) {
+        @Nullable TestPlan test,
+        @Nullable Cpe cpe) {
     public PackagePlan {
         scriptlets = Map.copyOf(scriptlets);
         triggerPaths = List.copyOf(triggerPaths);

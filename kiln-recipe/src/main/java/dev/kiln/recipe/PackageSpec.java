@@ -2,6 +2,7 @@ package dev.kiln.recipe;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The {@code package} block. {@code epochSet} tells whether {@code epoch} was written. */
 public record PackageSpec(
@@ -9,9 +10,9 @@ public record PackageSpec(
         String version,
         long epoch,
         boolean epochSet,
-        String description,
-        String url,
-        String commit,
+        @Nullable String description,
+        @Nullable String url,
+        @Nullable String commit,
         Map<String, String> annotations,
         List<String> targetArchitecture,
         List<CopyrightEntry> copyright,
@@ -19,11 +20,11 @@ public record PackageSpec(
         PackageOptions options,
         Scriptlets scriptlets,
         List<String> checksDisabled,
-        Cpe cpe,
+        @Nullable Cpe cpe,
         List<SetCap> setcap,
-        String timeout,
-        Resources resources,
-        Resources testResources) {
+        @Nullable String timeout,
+        @Nullable Resources resources,
+        @Nullable Resources testResources) {
     public PackageSpec {
         annotations = Map.copyOf(annotations);
         targetArchitecture = List.copyOf(targetArchitecture);

@@ -2,13 +2,14 @@ package dev.kiln.recipe;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A reusable pipeline ({@code uses: NAME}): declared inputs, needed packages and its steps. */
 public record PipelineDefinition(
         String name,
         String source,
-        String title,
-        String description,
+        @Nullable String title,
+        @Nullable String description,
         List<String> needs,
         Map<String, InputSpec> inputs,
         List<PipelineStep> pipeline,

@@ -2,6 +2,7 @@ package dev.kiln.recipe;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One pipeline step as written, in a recipe or a pipeline definition. {@code path} locates it in
@@ -9,19 +10,19 @@ import java.util.Map;
  */
 public record PipelineStep(
         String path,
-        String name,
-        String uses,
+        @Nullable String name,
+        @Nullable String uses,
         Map<String, String> with,
-        String runs,
+        @Nullable String runs,
         List<PipelineStep> pipeline,
         Map<String, InputSpec> inputs,
         List<String> needs,
-        String label,
-        String ifCondition,
-        Integer requiredSteps,
-        String workingDirectory,
+        @Nullable String label,
+        @Nullable String ifCondition,
+        @Nullable Integer requiredSteps,
+        @Nullable String workingDirectory,
         Map<String, String> environment,
-        String description) {
+        @Nullable String description) {
     public PipelineStep {
         with = Map.copyOf(with);
         pipeline = List.copyOf(pipeline);

@@ -2,6 +2,7 @@ package dev.kiln.recipe;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A melange recipe as written: strings are not yet substituted, so tools that rewrite recipes
@@ -16,11 +17,11 @@ public record Recipe(
         List<PipelineStep> pipeline,
         List<SubpackageSpec> subpackages,
         Map<String, Map<String, String>> data,
-        UpdateSpec update,
+        @Nullable UpdateSpec update,
         Map<String, String> vars,
         List<VarTransform> varTransforms,
         Map<String, BuildOption> options,
-        TestSpec test,
+        @Nullable TestSpec test,
         SourceMap sourceMap,
         String text) {
     public Recipe {

@@ -2,6 +2,7 @@ package dev.kiln.recipe;
 
 import dev.kiln.content.Problem;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Everything wrong with one recipe, reported at once. */
 public class RecipeException extends RuntimeException {
@@ -12,7 +13,7 @@ public class RecipeException extends RuntimeException {
         this(problems, null);
     }
 
-    public RecipeException(List<Problem> problems, Throwable cause) {
+    public RecipeException(List<Problem> problems, @Nullable Throwable cause) {
         super(render(problems), cause);
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a RecipeException needs at least one problem");

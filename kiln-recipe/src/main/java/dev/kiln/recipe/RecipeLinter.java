@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recipe lint before any build (recipes.md section 12.1): Wolfi's rules that matter to Kiln plus
@@ -240,7 +241,7 @@ public final class RecipeLinter {
         }
     }
 
-    private static void update(Run run, UpdateSpec u) {
+    private static void update(Run run, @Nullable UpdateSpec u) {
         if (u == null) {
             return;
         }

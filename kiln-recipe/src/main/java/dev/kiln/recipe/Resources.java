@@ -1,4 +1,10 @@
 package dev.kiln.recipe;
 
+import org.jspecify.annotations.Nullable;
+
 /** Scheduler hints (Kubernetes-style quantities); null fields are unset. */
-public record Resources(String cpu, String cpumodel, String memory, String disk) {}
+public record Resources(
+        @Nullable String cpu,
+        @Nullable String cpumodel,
+        @Nullable String memory,
+        @Nullable String disk) {}

@@ -3,16 +3,17 @@ package dev.kiln.recipe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Install scripts; null fields are absent. */
 public record Scriptlets(
-        String preInstall,
-        String postInstall,
-        String preDeinstall,
-        String postDeinstall,
-        String preUpgrade,
-        String postUpgrade,
-        String triggerScript,
+        @Nullable String preInstall,
+        @Nullable String postInstall,
+        @Nullable String preDeinstall,
+        @Nullable String postDeinstall,
+        @Nullable String preUpgrade,
+        @Nullable String postUpgrade,
+        @Nullable String triggerScript,
         List<String> triggerPaths) {
     public static final Scriptlets NONE = new Scriptlets(null, null, null, null, null, null, null, List.of());
 
@@ -33,7 +34,7 @@ public record Scriptlets(
         return m;
     }
 
-    private static void put(Map<String, String> m, String k, String v) {
+    private static void put(Map<String, String> m, String k, @Nullable String v) {
         if (v != null) {
             m.put(k, v);
         }

@@ -2,14 +2,15 @@ package dev.kiln.recipe;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** One {@code subpackages} entry as written (before range expansion). */
 public record SubpackageSpec(
         String path,
         String name,
-        String description,
-        String url,
-        String commit,
+        @Nullable String description,
+        @Nullable String url,
+        @Nullable String commit,
         Map<String, String> annotations,
         DependenciesSpec dependencies,
         PackageOptions options,
@@ -17,9 +18,9 @@ public record SubpackageSpec(
         List<String> checksDisabled,
         List<SetCap> setcap,
         List<PipelineStep> pipeline,
-        TestSpec test,
-        String ifCondition,
-        String range) {
+        @Nullable TestSpec test,
+        @Nullable String ifCondition,
+        @Nullable String range) {
     public SubpackageSpec {
         annotations = Map.copyOf(annotations);
         checksDisabled = List.copyOf(checksDisabled);

@@ -1,6 +1,7 @@
 package dev.kiln.recipe;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The {@code update} block, read by the update bot (recipes.md section 9). Absent parts are null. */
 public record UpdateSpec(
@@ -8,16 +9,16 @@ public record UpdateSpec(
         boolean manual,
         boolean requireSequential,
         boolean shared,
-        String versionSeparator,
+        @Nullable String versionSeparator,
         List<String> ignoreRegexPatterns,
         List<VersionTransform> versionTransform,
-        String excludeReason,
-        Schedule schedule,
+        @Nullable String excludeReason,
+        @Nullable Schedule schedule,
         boolean enablePrereleaseTags,
-        ReleaseMonitor releaseMonitor,
-        GitHubMonitor github,
-        GitMonitor git,
-        OciMonitor oci) {
+        @Nullable ReleaseMonitor releaseMonitor,
+        @Nullable GitHubMonitor github,
+        @Nullable GitMonitor git,
+        @Nullable OciMonitor oci) {
     public UpdateSpec {
         ignoreRegexPatterns = List.copyOf(ignoreRegexPatterns);
         versionTransform = List.copyOf(versionTransform);
@@ -25,31 +26,35 @@ public record UpdateSpec(
 
     public record VersionTransform(String match, String replace) {}
 
-    public record Schedule(String period, String reason) {}
+    public record Schedule(
+            @Nullable String period, @Nullable String reason) {}
 
     public record ReleaseMonitor(
             long identifier,
-            String stripPrefix,
-            String stripSuffix,
-            String versionFilterPrefix,
-            String versionFilterContains) {}
+            @Nullable String stripPrefix,
+            @Nullable String stripSuffix,
+            @Nullable String versionFilterPrefix,
+            @Nullable String versionFilterContains) {}
 
     public record GitHubMonitor(
             String identifier,
-            String stripPrefix,
-            String stripSuffix,
-            String tagFilter,
-            String tagFilterPrefix,
-            String tagFilterContains,
+            @Nullable String stripPrefix,
+            @Nullable String stripSuffix,
+            @Nullable String tagFilter,
+            @Nullable String tagFilterPrefix,
+            @Nullable String tagFilterContains,
             boolean useTag) {}
 
     public record GitMonitor(
-            String stripPrefix, String stripSuffix, String tagFilterPrefix, String tagFilterContains) {}
+            @Nullable String stripPrefix,
+            @Nullable String stripSuffix,
+            @Nullable String tagFilterPrefix,
+            @Nullable String tagFilterContains) {}
 
     public record OciMonitor(
-            String identifier,
-            String stripPrefix,
-            String stripSuffix,
-            String tagFilterPrefix,
-            String tagFilterContains) {}
+            @Nullable String identifier,
+            @Nullable String stripPrefix,
+            @Nullable String stripSuffix,
+            @Nullable String tagFilterPrefix,
+            @Nullable String tagFilterContains) {}
 }

@@ -170,6 +170,23 @@ class RecipeLoaderTest {
                         "package.setcap[0]: 'reason' is required");
     }
 
+    /**
+     * Found by NullAway: {@code package:} with no value is a null scalar, which the reader took for an absent
+     * block, so the recipe loaded with a null name and version and compiling it failed with a
+     * NullPointerException instead of naming the missing keys.
+     */
+    @Test
+    void aPackageKeyWithNoValueReportsTheMissingNameAndVersion() {
+        for (String yaml : List.of("package:\npipeline: []\n", "package: ~\n")) {
+            RecipeException e = catchThrowableOfType(RecipeException.class, () -> RecipeFixtures.parse(yaml));
+            assertThat(e).as(yaml).isNotNull();
+            assertThat(e.problems())
+                    .extracting(Problem::message)
+                    .containsExactly("package: missing required key 'name'", "package: missing required key 'version'");
+            assertThat(e.problems()).allSatisfy(p -> assertThat(p.line()).isEqualTo(1));
+        }
+    }
+
     @Test
     void yamlSyntaxErrorsAreLocated() {
         RecipeException e =

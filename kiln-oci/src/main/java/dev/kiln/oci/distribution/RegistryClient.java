@@ -43,11 +43,12 @@ public final class RegistryClient {
 
     private final Transport transport;
 
-    public RegistryClient(HttpClient http, Credentials credentials) {
+    /** {@code credentials} null: anonymous. */
+    public RegistryClient(HttpClient http, @Nullable Credentials credentials) {
         this(http, credentials, RegistryClient::isLoopback);
     }
 
-    public RegistryClient(HttpClient http, Credentials credentials, Predicate<String> plainHttp) {
+    public RegistryClient(HttpClient http, @Nullable Credentials credentials, Predicate<String> plainHttp) {
         this.transport = new Transport(http, credentials, plainHttp);
     }
 

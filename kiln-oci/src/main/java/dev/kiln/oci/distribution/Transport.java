@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends requests to one registry host with authentication (Docker's bearer token flow, or Basic)
@@ -33,12 +34,12 @@ final class Transport {
     private static final int ATTEMPTS = 4;
 
     private final HttpClient http;
-    private final Credentials credentials;
+    private final @Nullable Credentials credentials;
     private final Predicate<String> plainHttp;
     /** Authorization header per registry and scope. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
-    Transport(HttpClient http, Credentials credentials, Predicate<String> plainHttp) {
+    Transport(HttpClient http, @Nullable Credentials credentials, Predicate<String> plainHttp) {
         this.http = http;
         this.credentials = credentials;
         this.plainHttp = plainHttp;
@@ -112,7 +113,7 @@ final class Transport {
                         false,
                         null);
             }
-            return basic();
+            return basic(credentials);
         }
         if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
             throw new DistributionException(
@@ -138,7 +139,7 @@ final class Transport {
         HttpRequest.Builder token =
                 HttpRequest.newBuilder(URI.create(url.toString())).GET();
         if (credentials != null) {
-            token.header("Authorization", basic());
+            token.header("Authorization", basic(credentials));
         }
         try {
             HttpResponse<byte[]> response = http.send(token.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -170,11 +171,10 @@ final class Transport {
         }
     }
 
-    private String basic() {
+    private static String basic(Credentials given) {
         return "Basic "
                 + Base64.getEncoder()
-                        .encodeToString((credentials.username() + ":" + credentials.password())
-                                .getBytes(StandardCharsets.UTF_8));
+                        .encodeToString((given.username() + ":" + given.password()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Turns a non-success response into an exception naming the spec error code. */

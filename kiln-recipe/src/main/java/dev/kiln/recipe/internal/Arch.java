@@ -1,6 +1,7 @@
 package dev.kiln.recipe.internal;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Per-architecture names: Go arch and GNU/Rust triplets (apko pkg/build/types/types.go). */
 public record Arch(String apk, String go, String gnuPrefix, String rustPrefix, String gnuSuffix) {
@@ -17,7 +18,7 @@ public record Arch(String apk, String go, String gnuPrefix, String rustPrefix, S
                     new Arch("loongarch64", "loong64", "loongarch64-unknown-linux-", "loongarch64-unknown-linux-", ""));
 
     /** Returns null for an unknown APK arch. */
-    public static Arch of(String apk) {
+    public static @Nullable Arch of(String apk) {
         return ALL.get(apk);
     }
 

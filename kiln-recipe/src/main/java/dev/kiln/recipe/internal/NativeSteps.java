@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Turns the inputs of the built-in fetch and git-checkout pipelines into native Kiln steps. */
 final class NativeSteps {
@@ -73,14 +74,16 @@ final class NativeSteps {
                 workdir);
     }
 
-    private static void checkHex(String where, String input, String value, int length, Consumer<String> error) {
+    private static void checkHex(
+            String where, String input, @Nullable String value, int length, Consumer<String> error) {
         if (value != null && (value.length() != length || !HEX.matcher(value).matches())) {
             error.accept(where + ": input '" + input + "' must be " + length + " hex characters, got "
                     + (HEX.matcher(value).matches() ? String.valueOf(value.length()) : "'" + value + "'"));
         }
     }
 
-    private static int integer(String where, String input, String value, int fallback, Consumer<String> error) {
+    private static int integer(
+            String where, String input, @Nullable String value, int fallback, Consumer<String> error) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
@@ -92,7 +95,8 @@ final class NativeSteps {
         }
     }
 
-    private static boolean bool(String where, String input, String value, boolean fallback, Consumer<String> error) {
+    private static boolean bool(
+            String where, String input, @Nullable String value, boolean fallback, Consumer<String> error) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
@@ -106,11 +110,11 @@ final class NativeSteps {
         };
     }
 
-    private static boolean truthy(String v) {
+    private static boolean truthy(@Nullable String v) {
         return v != null && !v.isBlank() && !v.strip().equals("false");
     }
 
-    private static String blankToNull(String v) {
+    private static @Nullable String blankToNull(@Nullable String v) {
         return v == null || v.isBlank() ? null : v.strip();
     }
 }

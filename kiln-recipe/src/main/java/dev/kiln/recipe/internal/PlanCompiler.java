@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** Compiles one recipe for one architecture (recipes.md sections 4, 6 and 7). */
 public final class PlanCompiler {
@@ -254,7 +255,7 @@ public final class PlanCompiler {
                 priority(d.replacesPriority(), vars, path + ".replaces-priority"));
     }
 
-    private Integer priority(String text, Map<String, String> vars, String path) {
+    private @Nullable Integer priority(@Nullable String text, Map<String, String> vars, String path) {
         if (text == null) {
             return null;
         }
@@ -278,7 +279,7 @@ public final class PlanCompiler {
         return out;
     }
 
-    private TestPlan test(TestSpec t, Map<String, String> vars) {
+    private @Nullable TestPlan test(@Nullable TestSpec t, Map<String, String> vars) {
         if (t == null) {
             return null;
         }
@@ -303,7 +304,7 @@ public final class PlanCompiler {
         problems.add(recipe.sourceMap().problem(path, message));
     }
 
-    private static String nz(String s) {
+    private static String nz(@Nullable String s) {
         return s == null ? "" : s;
     }
 

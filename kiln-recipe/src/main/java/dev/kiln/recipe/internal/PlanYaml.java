@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a {@link BuildPlan} as the compiled recipe: uses inlined, values substituted, comments
@@ -239,7 +240,7 @@ public final class PlanYaml {
         return out;
     }
 
-    private static void putIf(Map<String, Object> m, String k, String v) {
+    private static void putIf(Map<String, Object> m, String k, @Nullable String v) {
         if (v != null && !v.isEmpty()) {
             m.put(k, v);
         }

@@ -11,6 +11,7 @@ import dev.kiln.recipe.RecipeException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Entry points of the YAML readers; keeps SnakeYAML types out of every public signature. */
 public final class RecipeParsing {
@@ -39,7 +40,8 @@ public final class RecipeParsing {
         return def;
     }
 
-    private static YamlNode compose(String file, String text) {
+    /** The document's root node; null for an empty document. */
+    private static @Nullable YamlNode compose(String file, String text) {
         try {
             return YamlTree.compose(file, text);
         } catch (YamlSyntaxException e) {

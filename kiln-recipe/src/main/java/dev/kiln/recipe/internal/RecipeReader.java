@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Turns the node tree of a recipe into the typed {@link Recipe}, collecting every problem. */
 final class RecipeReader {
@@ -89,7 +90,7 @@ final class RecipeReader {
         this.steps = new StepReader(reader);
     }
 
-    Recipe recipe(YamlNode root, String text) {
+    Recipe recipe(@Nullable YamlNode root, String text) {
         Map<String, YamlNode> m = r.mapping(root, "", TOP_KEYS);
         if (YamlNode.isNull(root)) {
             r.error(root, "the recipe is empty");
@@ -138,11 +139,12 @@ final class RecipeReader {
         return recipe;
     }
 
-    private PackageSpec pkg(YamlNode node) {
+    private PackageSpec pkg(@Nullable YamlNode node) {
         String p = "package";
         Map<String, YamlNode> m = r.mapping(node, p, PACKAGE_KEYS);
         String name = r.string(m.get("name"), p + ".name");
-        if (name == null && !YamlNode.isNull(node)) {
+        // node is null only when 'package' is absent, already reported; 'package:' with no value is a null scalar
+        if (name == null && node != null) {
             r.error(node, "package: missing required key 'name'");
         } else if (name != null && !NAME.matcher(name).matches()) {
             r.error(
@@ -150,14 +152,15 @@ final class RecipeReader {
                     "package.name: '" + name + "' is not a valid package name (expected " + NAME.pattern() + ")");
         }
         String version = r.string(m.get("version"), p + ".version");
-        if (version == null && !YamlNode.isNull(node)) {
+        if (version == null && node != null) {
             r.error(node, "package: missing required key 'version'");
         }
         Long epoch = r.unsigned(m.get("epoch"), p + ".epoch");
         Map<String, YamlNode> checks = r.mapping(m.get("checks"), p + ".checks", Set.of("enabled", "disabled"));
+        // A missing name or version is reported above, so this recipe is never returned: "" stands in
         return new PackageSpec(
-                name,
-                version,
+                name == null ? "" : name,
+                version == null ? "" : version,
                 epoch == null ? 0 : epoch,
                 m.containsKey("epoch"),
                 r.string(m.get("description"), p + ".description"),
@@ -178,7 +181,7 @@ final class RecipeReader {
     }
 
     /** Checked here, where the node's position is known; compiled into {@link BuildPlan#timeout()}. */
-    private String timeout(YamlNode node, String path) {
+    private @Nullable String timeout(@Nullable YamlNode node, String path) {
         String text = r.string(node, path);
         if (text != null) {
             try {
@@ -191,7 +194,7 @@ final class RecipeReader {
         return text;
     }
 
-    private List<CopyrightEntry> copyright(YamlNode node, String path) {
+    private List<CopyrightEntry> copyright(@Nullable YamlNode node, String path) {
         List<CopyrightEntry> out = new ArrayList<>();
         List<YamlNode> items = r.sequence(node, path);
         for (int i = 0; i < items.size(); i++) {
@@ -208,7 +211,7 @@ final class RecipeReader {
         return out;
     }
 
-    private DependenciesSpec dependencies(YamlNode node, String path) {
+    private DependenciesSpec dependencies(@Nullable YamlNode node, String path) {
         if (YamlNode.isNull(node)) {
             return DependenciesSpec.NONE;
         }
@@ -222,7 +225,7 @@ final class RecipeReader {
                 r.string(m.get("replaces-priority"), path + ".replaces-priority"));
     }
 
-    private PackageOptions packageOptions(YamlNode node, String path) {
+    private PackageOptions packageOptions(@Nullable YamlNode node, String path) {
         if (YamlNode.isNull(node)) {
             return PackageOptions.DEFAULT;
         }
@@ -235,7 +238,7 @@ final class RecipeReader {
                 r.bool(m.get("no-versioned-shlib-deps"), path + ".no-versioned-shlib-deps", false));
     }
 
-    private Scriptlets scriptlets(YamlNode node, String path) {
+    private Scriptlets scriptlets(@Nullable YamlNode node, String path) {
         if (YamlNode.isNull(node)) {
             return Scriptlets.NONE;
         }
@@ -269,7 +272,7 @@ final class RecipeReader {
                 triggerPaths);
     }
 
-    private String script(YamlNode node, String path) {
+    private @Nullable String script(@Nullable YamlNode node, String path) {
         String s = r.string(node, path);
         if (s != null && !s.startsWith("#!")) {
             r.error(node, path + ": a scriptlet must start with a shebang line (#!)");
@@ -277,7 +280,7 @@ final class RecipeReader {
         return s;
     }
 
-    private Cpe cpe(YamlNode node, String path) {
+    private @Nullable Cpe cpe(@Nullable YamlNode node, String path) {
         if (YamlNode.isNull(node)) {
             return null;
         }
@@ -321,7 +324,7 @@ final class RecipeReader {
                 v.get("other"));
     }
 
-    private List<SetCap> setcap(YamlNode node, String path) {
+    private List<SetCap> setcap(@Nullable YamlNode node, String path) {
         List<SetCap> out = new ArrayList<>();
         List<YamlNode> items = r.sequence(node, path);
         for (int i = 0; i < items.size(); i++) {
@@ -347,12 +350,13 @@ final class RecipeReader {
             if (file == null) {
                 r.error(items.get(i), p + ": 'path' is required");
             }
-            out.add(new SetCap(file == null ? "" : file, add, reason));
+            // a missing reason is reported above, so this recipe is never returned: "" stands in
+            out.add(new SetCap(file == null ? "" : file, add, reason == null ? "" : reason));
         }
         return out;
     }
 
-    private Resources resources(YamlNode node, String path) {
+    private @Nullable Resources resources(@Nullable YamlNode node, String path) {
         if (YamlNode.isNull(node)) {
             return null;
         }
@@ -364,7 +368,7 @@ final class RecipeReader {
                 r.string(m.get("disk"), path + ".disk"));
     }
 
-    private Capabilities capabilities(YamlNode node) {
+    private Capabilities capabilities(@Nullable YamlNode node) {
         if (YamlNode.isNull(node)) {
             return Capabilities.NONE;
         }
@@ -374,7 +378,7 @@ final class RecipeReader {
     }
 
     /** Capability names in their kernel spelling ({@code CAP_NET_ADMIN}); an unknown name is an error. */
-    private List<String> capabilityNames(YamlNode node, String path) {
+    private List<String> capabilityNames(@Nullable YamlNode node, String path) {
         List<String> out = new ArrayList<>();
         List<YamlNode> items = r.sequence(node, path);
         for (int i = 0; i < items.size(); i++) {
@@ -398,7 +402,7 @@ final class RecipeReader {
         return out;
     }
 
-    private Map<String, Map<String, String>> data(YamlNode node) {
+    private Map<String, Map<String, String>> data(@Nullable YamlNode node) {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
         List<YamlNode> items = r.sequence(node, "data");
         for (int i = 0; i < items.size(); i++) {
@@ -450,7 +454,7 @@ final class RecipeReader {
                 range);
     }
 
-    private Map<String, BuildOption> options(YamlNode node) {
+    private Map<String, BuildOption> options(@Nullable YamlNode node) {
         Map<String, BuildOption> out = new LinkedHashMap<>();
         r.mapping(node, "options", null).forEach((name, v) -> {
             String p = "options." + name;
@@ -471,7 +475,7 @@ final class RecipeReader {
     }
 
     /** Kept for other readers that need the environment of a test block. */
-    BuildEnvironment environment(YamlNode node, String path) {
+    BuildEnvironment environment(@Nullable YamlNode node, String path) {
         return steps.environment(node, path);
     }
 }

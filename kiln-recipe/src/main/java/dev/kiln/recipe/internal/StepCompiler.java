@@ -15,8 +15,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles pipeline steps into flat {@link Step}s: evaluates {@code if}, inlines {@code uses}
@@ -42,8 +44,8 @@ final class StepCompiler {
             Map<String, String> vars,
             String workdir,
             Map<String, String> env,
-            String anchor,
-            String labelPrefix,
+            @Nullable String anchor,
+            @Nullable String labelPrefix,
             int depth,
             boolean soleStep) {}
 
@@ -128,7 +130,7 @@ final class StepCompiler {
         }
         Optional<PipelineDefinition> found;
         try {
-            found = library.find(s.uses());
+            found = library.find(Objects.requireNonNull(s.uses(), "uses() runs only for a step with 'uses'"));
         } catch (RecipeException e) {
             problem(anchor, where + ": " + e.problems().get(0));
             return;
@@ -202,14 +204,15 @@ final class StepCompiler {
     }
 
     private String label(PipelineStep s, Scope parent, Map<String, String> vars) {
-        if (parent.soleStep() && s.name() == null) {
-            return parent.labelPrefix(); // the only step of a definition is named after its 'uses'
+        String prefix = parent.labelPrefix();
+        if (parent.soleStep() && s.name() == null && prefix != null) {
+            return prefix; // the only step of a definition is named after its 'uses' (a sole step always has a prefix)
         }
         // A name is only a label: melange leaves unknown references in it alone (py/collect-wheels).
         String own = s.name() != null
                 ? Substitution.apply(s.name(), vars::get, true)
                 : s.uses() != null ? s.path() + " uses " + s.uses() : s.path();
-        return parent.labelPrefix() == null ? own : parent.labelPrefix() + " > " + own;
+        return prefix == null ? own : prefix + " > " + own;
     }
 
     private boolean condition(String expr, Map<String, String> vars, String anchor, String where) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Reads pipeline steps, pipeline definition files, test blocks and build environments. */
 final class StepReader {
@@ -62,7 +63,7 @@ final class StepReader {
         this.r = reader;
     }
 
-    List<PipelineStep> steps(YamlNode node, String path) {
+    List<PipelineStep> steps(@Nullable YamlNode node, String path) {
         List<YamlNode> items = r.sequence(node, path);
         List<PipelineStep> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
@@ -74,7 +75,9 @@ final class StepReader {
         return out;
     }
 
-    PipelineStep step(YamlNode node, String path) {
+    /** The step, or null for an empty one (reported). */
+    @Nullable
+    PipelineStep step(@Nullable YamlNode node, String path) {
         Map<String, YamlNode> m = r.mapping(node, path, STEP_KEYS);
         if (YamlNode.isNull(node)) {
             r.error(node, path + ": empty pipeline step");
@@ -122,7 +125,8 @@ final class StepReader {
                 r.string(m.get("description"), path + ".description"));
     }
 
-    dev.kiln.recipe.PipelineDefinition definition(String name, String source, YamlNode root, boolean builtin) {
+    dev.kiln.recipe.PipelineDefinition definition(
+            String name, String source, @Nullable YamlNode root, boolean builtin) {
         Map<String, YamlNode> m = r.mapping(root, "", DEFINITION_KEYS);
         List<String> needs = List.of();
         if (m.containsKey("needs")) {
@@ -140,7 +144,7 @@ final class StepReader {
                 builtin);
     }
 
-    Map<String, InputSpec> inputs(YamlNode node, String path) {
+    Map<String, InputSpec> inputs(@Nullable YamlNode node, String path) {
         Map<String, InputSpec> out = new LinkedHashMap<>();
         r.mapping(node, path, null).forEach((name, v) -> {
             String p = YamlReader.child(path, name);
@@ -155,7 +159,8 @@ final class StepReader {
         return out;
     }
 
-    TestSpec test(YamlNode node, String path) {
+    @Nullable
+    TestSpec test(@Nullable YamlNode node, String path) {
         if (YamlNode.isNull(node)) {
             return null;
         }
@@ -166,7 +171,7 @@ final class StepReader {
                 steps(m.get("pipeline"), path + ".pipeline"));
     }
 
-    BuildEnvironment environment(YamlNode node, String path) {
+    BuildEnvironment environment(@Nullable YamlNode node, String path) {
         if (YamlNode.isNull(node)) {
             return BuildEnvironment.EMPTY;
         }
@@ -188,7 +193,7 @@ final class StepReader {
                 accounts(m.get("accounts"), path + ".accounts"));
     }
 
-    private BuildEnvironment.Accounts accounts(YamlNode node, String path) {
+    private BuildEnvironment.Accounts accounts(@Nullable YamlNode node, String path) {
         if (YamlNode.isNull(node)) {
             return BuildEnvironment.Accounts.EMPTY;
         }

@@ -1,6 +1,7 @@
 package dev.kiln.recipe.internal;
 
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Replaces <code>${{ name }}</code> references (recipes.md section 6.1). A name is letters, digits,
@@ -47,10 +48,7 @@ public final class Substitution {
      * left in place when {@code keepUnknown} is set and otherwise reported as {@link UnknownVariable};
      * likewise an unterminated <code>${{</code> is kept or reported as {@link Unterminated}.
      */
-    public static String apply(String text, Function<String, String> lookup, boolean keepUnknown) {
-        if (text == null) {
-            return null;
-        }
+    public static String apply(String text, Function<String, @Nullable String> lookup, boolean keepUnknown) {
         int at = text.indexOf("${{");
         if (at < 0) {
             return text;

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds every unterminated <code>${{</code> in the scalars of a YAML file and reports it at its own
@@ -34,7 +35,7 @@ final class TemplateSyntax {
         this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    static void check(YamlNode root, String text, YamlReader reader) {
+    static void check(@Nullable YamlNode root, String text, YamlReader reader) {
         if (root != null && text.contains("${{")) {
             new TemplateSyntax(text, reader).visit(root);
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Reads the {@code update} block (recipes.md section 9). */
 final class UpdateReader {
@@ -33,7 +34,8 @@ final class UpdateReader {
         this.r = r;
     }
 
-    UpdateSpec update(YamlNode node) {
+    @Nullable
+    UpdateSpec update(@Nullable YamlNode node) {
         if (YamlNode.isNull(node)) {
             return null;
         }
@@ -48,13 +50,13 @@ final class UpdateReader {
             transforms.add(new UpdateSpec.VersionTransform(
                     r.string(t.get("match"), q + ".match", ""), r.string(t.get("replace"), q + ".replace", "")));
         }
-        UpdateSpec.Schedule schedule = null;
+        UpdateSpec.@Nullable Schedule schedule = null;
         if (m.containsKey("schedule")) {
             Map<String, YamlNode> s = r.mapping(m.get("schedule"), p + ".schedule", Set.of("period", "reason"));
             String period = r.string(s.get("period"), p + ".schedule.period");
             schedule = new UpdateSpec.Schedule(period, r.string(s.get("reason"), p + ".schedule.reason"));
         }
-        UpdateSpec.ReleaseMonitor rm = null;
+        UpdateSpec.@Nullable ReleaseMonitor rm = null;
         if (m.containsKey("release-monitor")) {
             String q = p + ".release-monitor";
             Map<String, YamlNode> x = r.mapping(
@@ -79,7 +81,7 @@ final class UpdateReader {
                     r.string(x.get("version-filter-prefix"), q + ".version-filter-prefix"),
                     r.string(x.get("version-filter-contains"), q + ".version-filter-contains"));
         }
-        UpdateSpec.GitHubMonitor gh = null;
+        UpdateSpec.@Nullable GitHubMonitor gh = null;
         if (m.containsKey("github")) {
             String q = p + ".github";
             Map<String, YamlNode> x = r.mapping(
@@ -97,8 +99,9 @@ final class UpdateReader {
             if (id == null) {
                 r.error(m.get("github"), q + ": 'identifier' (org/repo) is required");
             }
+            // a missing identifier is reported above, so this recipe is never returned: "" stands in
             gh = new UpdateSpec.GitHubMonitor(
-                    id,
+                    id == null ? "" : id,
                     r.string(x.get("strip-prefix"), q + ".strip-prefix"),
                     r.string(x.get("strip-suffix"), q + ".strip-suffix"),
                     r.string(x.get("tag-filter"), q + ".tag-filter"),
@@ -106,7 +109,7 @@ final class UpdateReader {
                     r.string(x.get("tag-filter-contains"), q + ".tag-filter-contains"),
                     r.bool(x.get("use-tag"), q + ".use-tag", false));
         }
-        UpdateSpec.GitMonitor git = null;
+        UpdateSpec.@Nullable GitMonitor git = null;
         if (m.containsKey("git")) {
             String q = p + ".git";
             Map<String, YamlNode> x = r.mapping(
@@ -119,7 +122,7 @@ final class UpdateReader {
                     r.string(x.get("tag-filter-prefix"), q + ".tag-filter-prefix"),
                     r.string(x.get("tag-filter-contains"), q + ".tag-filter-contains"));
         }
-        UpdateSpec.OciMonitor oci = null;
+        UpdateSpec.@Nullable OciMonitor oci = null;
         if (m.containsKey("oci")) {
             String q = p + ".oci";
             Map<String, YamlNode> x = r.mapping(

@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Expands {@code vars} and {@code var-transforms} in dependency order (not file order, which
@@ -51,7 +53,8 @@ final class VarResolver {
         return out;
     }
 
-    private String resolve(String name) {
+    /** The value of var {@code name}, or null when there is no such var. */
+    private @Nullable String resolve(String name) {
         String key = transforms.containsKey(name) && !visiting.contains("T:" + name) ? "T:" + name : "V:" + name;
         if (key.startsWith("V:") && !plain.containsKey(name)) {
             return null;
@@ -75,7 +78,7 @@ final class VarResolver {
         visiting.add(key);
         String value;
         if (key.startsWith("T:")) {
-            VarTransform t = transforms.get(name);
+            VarTransform t = Objects.requireNonNull(transforms.get(name), "a T: key names a transform");
             String from = substitute(t.from(), t.path() + ".from");
             try {
                 Pattern p = GoRegex.compile(t.match());
@@ -87,7 +90,7 @@ final class VarResolver {
                 value = from;
             }
         } else {
-            value = substitute(plain.get(name), "vars." + name);
+            value = substitute(Objects.requireNonNull(plain.get(name), "a V: key names a plain var"), "vars." + name);
         }
         visiting.remove(visiting.size() - 1);
         done.put(key, value);
