@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OCI image layout directory (image-layout.md): {@code oci-layout}, {@code index.json} and
@@ -123,7 +124,7 @@ public final class OciLayout implements ImageSink {
     }
 
     /** The image set named {@code refName}, or the only entry when {@code refName} is null. */
-    public OciImageSet read(String refName) {
+    public OciImageSet read(@Nullable String refName) {
         if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
             throw new OciException("layout " + dir + ": no oci-layout file; not an OCI image layout");
         }

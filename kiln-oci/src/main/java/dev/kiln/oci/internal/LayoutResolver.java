@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Finds an image in a layout's {@code index.json}, shared by the layout directory and the archive readers. */
 public final class LayoutResolver {
@@ -26,7 +27,8 @@ public final class LayoutResolver {
      * Resolves {@code refName} (or the only entry when null) to an image set; a plain manifest entry
      * gets a synthesized one-entry index. Manifests, configs and indexes are checked against their digests.
      */
-    public static OciImageSet resolve(String where, ImageIndex top, String refName, Function<Descriptor, Blob> blobs) {
+    public static OciImageSet resolve(
+            String where, ImageIndex top, @Nullable String refName, Function<Descriptor, Blob> blobs) {
         Descriptor chosen = choose(where, top, refName);
         if (MediaTypes.isIndex(chosen.mediaType())) {
             Blob indexBlob = verified(where, blobs.apply(chosen));
@@ -49,7 +51,7 @@ public final class LayoutResolver {
                 + "; expected an image index or manifest");
     }
 
-    private static Descriptor choose(String where, ImageIndex top, String refName) {
+    private static Descriptor choose(String where, ImageIndex top, @Nullable String refName) {
         if (refName == null) {
             // Signatures and attestations stored beside an image (cosign's sha256-HEX.sig/.att tags, and
             // referrers, which carry no name) do not make the image ambiguous.
