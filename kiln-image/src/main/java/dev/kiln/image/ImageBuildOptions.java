@@ -2,6 +2,7 @@ package dev.kiln.image;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Inputs of a build besides the config: {@code archs} (APK or OCI names) override the config's;
@@ -14,15 +15,15 @@ public record ImageBuildOptions(
         List<String> archs,
         List<String> extraRepositories,
         List<Path> keyring,
-        Long sourceDateEpoch,
+        @Nullable Long sourceDateEpoch,
         Path baseDir,
-        ImageLock lock) {
+        @Nullable ImageLock lock) {
 
     public ImageBuildOptions(
             List<String> archs,
             List<String> extraRepositories,
             List<Path> keyring,
-            Long sourceDateEpoch,
+            @Nullable Long sourceDateEpoch,
             Path baseDir) {
         this(archs, extraRepositories, keyring, sourceDateEpoch, baseDir, null);
     }

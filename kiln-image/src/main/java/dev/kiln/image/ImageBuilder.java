@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assembles images from a config (images.md §2): resolve, install without scripts, accounts, paths,
@@ -359,7 +360,7 @@ public final class ImageBuilder {
      * SBOMs' creation time): SOURCE_DATE_EPOCH when given, else the newest {@code builddate} among the
      * installed packages, as apko does (images.md §4). Same packages, same time, on any day.
      */
-    static long buildTime(Long sourceDateEpoch, List<ApkPackage> installed) {
+    static long buildTime(@Nullable Long sourceDateEpoch, List<ApkPackage> installed) {
         if (sourceDateEpoch != null) {
             return sourceDateEpoch;
         }

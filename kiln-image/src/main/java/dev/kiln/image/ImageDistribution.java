@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The distribution an image says it is, from its {@code /etc/os-release} (or {@code /usr/lib/os-release}), and
@@ -32,6 +33,7 @@ final class ImageDistribution {
     }
 
     /** {@code VERSION_ID}, or null when the image states none (a rolling distribution). */
+    @Nullable
     String versionId() {
         String v = osRelease.get("VERSION_ID");
         return v == null || v.isEmpty() ? null : v;

@@ -1,5 +1,7 @@
 package dev.kiln.image;
 
+import org.jspecify.annotations.Nullable;
+
 /** The one unchecked exception type of kiln-image; messages name the file (with line:col), field, expectation and finding. */
 public class ImageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -8,7 +10,8 @@ public class ImageException extends RuntimeException {
         super(message);
     }
 
-    public ImageException(String message, Throwable cause) {
+    /** {@code message} may be null when it is a rethrown cause's, as Throwable allows. */
+    public ImageException(@Nullable String message, Throwable cause) {
         super(message, cause);
     }
 }

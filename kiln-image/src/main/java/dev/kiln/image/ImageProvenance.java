@@ -122,7 +122,7 @@ public final class ImageProvenance {
                 Map<String, String> digest = digest(d.path("digest"));
                 String uri = d.path("uri").asText(null);
                 if ((uri != null && !uri.isEmpty()) || !digest.isEmpty()) {
-                    out.add(new ResourceDescriptor(d.path("name").asText(null), uri, digest, null, null, null));
+                    out.add(new ResourceDescriptor(d.path("name").asText(null), uri, digest, null, null, Map.of()));
                 }
             }
             return out;

@@ -7,6 +7,7 @@ import dev.kiln.oci.distribution.RegistrySink;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds an image and pushes it to a registry under one or more references. The build is
@@ -27,7 +28,11 @@ public final class ImagePublisher {
      * with a {@link TagPlan}, the plan and the immutable tag when it was left alone because the registry
      * has it naming other content (null otherwise).
      */
-    public record PublishResult(ImageBuild build, PushResult push, TagPlan tags, ImageReference heldBack) {
+    public record PublishResult(
+            ImageBuild build,
+            PushResult push,
+            @Nullable TagPlan tags,
+            @Nullable ImageReference heldBack) {
         public PublishResult(ImageBuild build, PushResult push) {
             this(build, push, null, null);
         }

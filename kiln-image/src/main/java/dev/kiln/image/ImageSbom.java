@@ -30,11 +30,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Image SBOMs composed from the image's file tree (images.md §8): the installed database names the
@@ -143,7 +145,7 @@ public final class ImageSbom {
             idByName.put(e.name(), "SPDXRef-Package-apk-" + elementId(e.name() + "-" + e.version()));
         }
         for (IndexEntry e : packages) {
-            String id = idByName.get(e.name());
+            String id = idOf(idByName, e.name());
             ObjectNode p = embedded(e, id, pkgs, rels, ids, licences);
             if (p == null) {
                 p = pkgs.addObject();
@@ -163,7 +165,8 @@ public final class ImageSbom {
         }
         for (Map.Entry<String, List<String>> edge : edges.entrySet()) {
             for (String to : edge.getValue()) {
-                rel(rels, idByName.get(edge.getKey()), "DEPENDS_ON", idByName.get(to));
+                // edges() names installed packages only
+                rel(rels, idOf(idByName, edge.getKey()), "DEPENDS_ON", idOf(idByName, to));
             }
         }
         doc.set("relationships", rels);
@@ -174,7 +177,7 @@ public final class ImageSbom {
     }
 
     /** Copies the package's own SPDX description and what it reaches; null if it has no usable document. */
-    private ObjectNode embedded(
+    private @Nullable ObjectNode embedded(
             IndexEntry e, String id, ArrayNode out, ArrayNode rels, Set<String> ids, Map<String, ObjectNode> licences) {
         String dir = "var/lib/db/sbom/";
         String upstream = e.version().replaceAll("-r\\d+$", "");
@@ -234,7 +237,8 @@ public final class ImageSbom {
             if (!ids.add(m.getValue())) {
                 continue;
             }
-            ObjectNode copy = ((ObjectNode) byId.get(m.getKey())).deepCopy();
+            // newIds holds the described package and relationship targets found in byId
+            ObjectNode copy = ((ObjectNode) idOf(byId, m.getKey())).deepCopy();
             copy.put("SPDXID", m.getValue());
             copy.put("filesAnalyzed", false);
             copy.remove(List.of("packageVerificationCode", "hasFiles", "licenseInfoFromFiles"));
@@ -259,12 +263,13 @@ public final class ImageSbom {
                 main = copy;
             }
         }
+        // an edge was taken only from an element already in newIds, and its target was added then
         for (JsonNode r : edges) {
             rel(
                     rels,
-                    newIds.get(r.path("spdxElementId").asText()),
+                    idOf(newIds, r.path("spdxElementId").asText()),
                     r.path("relationshipType").asText(),
-                    newIds.get(r.path("relatedSpdxElement").asText()));
+                    idOf(newIds, r.path("relatedSpdxElement").asText()));
         }
         return main;
     }
@@ -411,6 +416,11 @@ public final class ImageSbom {
                 .put("referenceCategory", "PACKAGE-MANAGER")
                 .put("referenceType", "purl")
                 .put("referenceLocator", purl);
+    }
+
+    /** The value that {@code key} is known to have in {@code ids}. */
+    private static <T> T idOf(Map<String, T> ids, String key) {
+        return Objects.requireNonNull(ids.get(key), () -> "SBOM element " + key + " has no id");
     }
 
     private static void rel(ArrayNode rels, String from, String type, String to) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An apko-compatible image configuration (images.md §1), as loaded by {@link ImageSpecLoader}.
@@ -15,18 +16,18 @@ import java.util.TreeMap;
 public record ImageSpec(
         Contents contents,
         Entrypoint entrypoint,
-        String cmd,
-        String workDir,
-        String stopSignal,
+        @Nullable String cmd,
+        @Nullable String workDir,
+        @Nullable String stopSignal,
         Accounts accounts,
         Map<String, String> environment,
         List<PathEntry> paths,
         List<String> archs,
         Map<String, String> annotations,
         List<String> volumes,
-        Layering layering,
-        String vcsUrl,
-        String format,
+        @Nullable Layering layering,
+        @Nullable String vcsUrl,
+        @Nullable String format,
         Certificates certificates) {
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin";
@@ -56,8 +57,9 @@ public record ImageSpec(
             List<String> keyring,
             List<NamedContent> runtimeKeyring,
             List<String> packages,
-            BaseImage baseImage) {
-        static final Contents EMPTY = new Contents(null, null, null, null, null, null, null);
+            @Nullable BaseImage baseImage) {
+        static final Contents EMPTY =
+                new Contents(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null);
 
         public Contents {
             repositories = list(repositories);
@@ -70,8 +72,12 @@ public record ImageSpec(
     }
 
     /** {@code type} is null or {@code service-bundle}; {@code services} maps a service name to its command. */
-    public record Entrypoint(String type, String command, String shellFragment, Map<String, String> services) {
-        static final Entrypoint NONE = new Entrypoint(null, null, null, null);
+    public record Entrypoint(
+            @Nullable String type,
+            @Nullable String command,
+            @Nullable String shellFragment,
+            Map<String, String> services) {
+        static final Entrypoint NONE = new Entrypoint(null, null, null, Map.of());
 
         public static final String SERVICE_BUNDLE = "service-bundle";
 
@@ -85,7 +91,12 @@ public record ImageSpec(
         }
     }
 
-    public record User(String username, long uid, Long gid, String shell, String homedir) {
+    public record User(
+            String username,
+            long uid,
+            @Nullable Long gid,
+            @Nullable String shell,
+            @Nullable String homedir) {
         public long effectiveGid() {
             return gid == null ? uid : gid;
         }
@@ -105,8 +116,9 @@ public record ImageSpec(
         }
     }
 
-    public record Accounts(List<User> users, List<Group> groups, String runAs) {
-        static final Accounts NONE = new Accounts(null, null, null);
+    public record Accounts(
+            List<User> users, List<Group> groups, @Nullable String runAs) {
+        static final Accounts NONE = new Accounts(List.of(), List.of(), null);
 
         public Accounts {
             users = list(users);
@@ -124,12 +136,18 @@ public record ImageSpec(
 
     /** An entry of the image's {@code paths:} list; {@code permissions} is null when not given. */
     public record PathEntry(
-            String path, PathType type, long uid, long gid, Integer permissions, String source, boolean recursive) {}
+            String path,
+            PathType type,
+            long uid,
+            long gid,
+            @Nullable Integer permissions,
+            @Nullable String source,
+            boolean recursive) {}
 
     public record Layering(String strategy, int budget) {}
 
     public record Certificates(List<NamedContent> additional, List<String> providers) {
-        static final Certificates NONE = new Certificates(null, null);
+        static final Certificates NONE = new Certificates(List.of(), List.of());
 
         public Certificates {
             additional = list(additional);
@@ -190,7 +208,7 @@ public record ImageSpec(
                 certs);
     }
 
-    private static <T> T or(T a, T b) {
+    private static <T> @Nullable T or(@Nullable T a, @Nullable T b) {
         return a != null ? a : b;
     }
 

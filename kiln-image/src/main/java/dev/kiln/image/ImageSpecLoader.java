@@ -27,9 +27,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loads apko image configurations strictly: an unknown key, a wrong type or a bad value is an
@@ -80,7 +82,7 @@ public final class ImageSpecLoader {
         if (root == null) {
             throw new ImageException("image config " + file + " is empty");
         }
-        String[] include = new String[1];
+        @Nullable String[] include = new String[1];
         ImageSpec spec = loader.spec(root, include);
         if (!loader.reader.problems().isEmpty()) {
             throw new ImageException(String.join(
@@ -103,7 +105,9 @@ public final class ImageSpecLoader {
      * Kiln tries the config's directory and its parents, then the file name beside the config.
      */
     static Path resolveInclude(Path config, String include) {
-        Path dir = config.toAbsolutePath().getParent();
+        // a file that was read has a directory: only the root itself has no parent
+        Path dir = Objects.requireNonNull(
+                config.toAbsolutePath().getParent(), () -> "image config " + config + " has no parent directory");
         for (Path d = dir; d != null; d = d.getParent()) {
             Path candidate = d.resolve(include);
             if (Files.isRegularFile(candidate)) {
@@ -118,11 +122,11 @@ public final class ImageSpecLoader {
                 + "' not found beside the config or in its parent directories");
     }
 
-    private void problem(YamlNode n, String message) {
+    private void problem(@Nullable YamlNode n, String message) {
         reader.error(n, message);
     }
 
-    private ImageSpec spec(YamlNode root, String[] include) {
+    private ImageSpec spec(YamlNode root, @Nullable String[] include) {
         Map<String, YamlNode> m = mapping(
                 root,
                 "the image config",
@@ -149,7 +153,7 @@ public final class ImageSpecLoader {
         }
         include[0] = scalar(m.get("include"), "include");
         Contents contents = contents(m.get("contents"));
-        if (contents != null && contents.baseImage() != null) {
+        if (contents.baseImage() != null) {
             for (String key : ON_BASE_IMAGE_REFUSED) {
                 if (m.containsKey(key)) {
                     problem(
@@ -177,9 +181,9 @@ public final class ImageSpecLoader {
                 certificates(m.get("certificates")));
     }
 
-    private Contents contents(YamlNode n) {
+    private Contents contents(@Nullable YamlNode n) {
         if (YamlNode.isNull(n)) {
-            return null;
+            return Contents.EMPTY;
         }
         Map<String, YamlNode> m = mapping(
                 n,
@@ -209,7 +213,7 @@ public final class ImageSpecLoader {
                 base);
     }
 
-    private String packageAtom(YamlNode n) {
+    private @Nullable String packageAtom(YamlNode n) {
         String atom = scalar(n, "contents.packages");
         if (atom != null) {
             try {
@@ -236,9 +240,9 @@ public final class ImageSpecLoader {
         return new NamedContent(name, content);
     }
 
-    private Entrypoint entrypoint(YamlNode n) {
+    private Entrypoint entrypoint(@Nullable YamlNode n) {
         if (YamlNode.isNull(n)) {
-            return null;
+            return Entrypoint.NONE;
         }
         Map<String, YamlNode> m = mapping(n, "entrypoint", Set.of("type", "command", "shell-fragment", "services"));
         String type = scalar(m.get("type"), "entrypoint.type");
@@ -257,9 +261,9 @@ public final class ImageSpecLoader {
         return new Entrypoint(type, command, fragment, services);
     }
 
-    private Accounts accounts(YamlNode n) {
+    private Accounts accounts(@Nullable YamlNode n) {
         if (YamlNode.isNull(n)) {
-            return null;
+            return Accounts.NONE;
         }
         Map<String, YamlNode> m = mapping(n, "accounts", Set.of("users", "groups", "run-as"));
         List<User> users = list(m.get("users"), "accounts.users", u -> {
@@ -295,7 +299,7 @@ public final class ImageSpecLoader {
         return new Accounts(users, groups, scalar(m.get("run-as"), "accounts.run-as"));
     }
 
-    private PathEntry pathEntry(YamlNode n) {
+    private @Nullable PathEntry pathEntry(YamlNode n) {
         Map<String, YamlNode> m =
                 mapping(n, "paths entry", Set.of("path", "type", "uid", "gid", "permissions", "source", "recursive"));
         String path = required(n, m, "path", "paths");
@@ -320,17 +324,16 @@ public final class ImageSpecLoader {
         }
         Long uid = number(m.get("uid"), "paths uid");
         Long gid = number(m.get("gid"), "paths gid");
-        return new PathEntry(
-                path,
-                type,
-                uid == null ? 0 : uid,
-                gid == null ? 0 : gid,
-                permissions(m.get("permissions")),
-                source,
-                bool(m.get("recursive"), "paths recursive"));
+        Integer permissions = permissions(m.get("permissions"));
+        boolean recursive = bool(m.get("recursive"), "paths recursive");
+        if (type == null) {
+            // the missing or unknown type is a problem already, and a config with problems yields no spec
+            return null;
+        }
+        return new PathEntry(path, type, uid == null ? 0 : uid, gid == null ? 0 : gid, permissions, source, recursive);
     }
 
-    private Integer permissions(YamlNode n) {
+    private @Nullable Integer permissions(@Nullable YamlNode n) {
         String text = scalar(n, "paths permissions");
         if (text == null) {
             return null;
@@ -354,7 +357,7 @@ public final class ImageSpecLoader {
         }
     }
 
-    private String arch(YamlNode n) {
+    private @Nullable String arch(YamlNode n) {
         String text = scalar(n, "archs");
         if (text == null) {
             return null;
@@ -362,12 +365,12 @@ public final class ImageSpecLoader {
         try {
             return Platform.parse(text).apkArch();
         } catch (OciException e) {
-            problem(n, e.getMessage());
+            problem(n, String.valueOf(e.getMessage()));
             return null;
         }
     }
 
-    private Layering layering(YamlNode n) {
+    private @Nullable Layering layering(@Nullable YamlNode n) {
         if (YamlNode.isNull(n)) {
             return null;
         }
@@ -383,7 +386,7 @@ public final class ImageSpecLoader {
         return new Layering(strategy == null ? "origin" : strategy, budget == null ? 10 : budget.intValue());
     }
 
-    private String format(YamlNode n) {
+    private @Nullable String format(@Nullable YamlNode n) {
         String f = scalar(n, "format");
         if (f != null && !f.equals("tar")) {
             problem(n, "format must be 'tar' (erofs is not supported), got '" + f + "'");
@@ -391,9 +394,9 @@ public final class ImageSpecLoader {
         return f;
     }
 
-    private Certificates certificates(YamlNode n) {
+    private Certificates certificates(@Nullable YamlNode n) {
         if (YamlNode.isNull(n)) {
-            return null;
+            return Certificates.NONE;
         }
         Map<String, YamlNode> m = mapping(n, "certificates", Set.of("additional", "providers"));
         return new Certificates(
@@ -403,35 +406,38 @@ public final class ImageSpecLoader {
 
     // ---- the shared strict reader, with this loader's names for the places it reads ----
 
-    private Map<String, YamlNode> mapping(YamlNode n, String what, Set<String> allowed) {
+    private Map<String, YamlNode> mapping(@Nullable YamlNode n, String what, Set<String> allowed) {
         return reader.mapping(n, what, allowed);
     }
 
+    /** The value, or "" when it is missing: a problem is recorded then, and a config with problems yields no spec. */
     private String required(YamlNode parent, Map<String, YamlNode> m, String key, String what) {
         String v = scalar(m.get(key), what + " " + key);
         if (v == null || v.isEmpty()) {
             problem(parent, what + " entry needs '" + key + "'");
+            return "";
         }
         return v;
     }
 
-    private String scalar(YamlNode n, String what) {
+    private @Nullable String scalar(@Nullable YamlNode n, String what) {
         return reader.string(n, what);
     }
 
-    private Long number(YamlNode n, String what) {
+    private @Nullable Long number(@Nullable YamlNode n, String what) {
         return reader.integer(n, what);
     }
 
-    private boolean bool(YamlNode n, String what) {
+    private boolean bool(@Nullable YamlNode n, String what) {
         return reader.bool(n, what, false);
     }
 
-    private List<String> strings(YamlNode n, String what) {
+    private List<String> strings(@Nullable YamlNode n, String what) {
         return reader.strings(n, what);
     }
 
-    private <T> List<T> list(YamlNode n, String what, Function<YamlNode, T> item) {
+    /** The items {@code item} makes; it returns null for an item whose problem it recorded. */
+    private <T> List<T> list(@Nullable YamlNode n, String what, Function<YamlNode, @Nullable T> item) {
         List<T> out = new ArrayList<>();
         for (YamlNode x : reader.sequence(n, what)) {
             T v = item.apply(x);
@@ -442,7 +448,7 @@ public final class ImageSpecLoader {
         return out;
     }
 
-    private Map<String, String> stringMap(YamlNode n, String what) {
+    private Map<String, String> stringMap(@Nullable YamlNode n, String what) {
         return reader.stringMap(n, what);
     }
 }

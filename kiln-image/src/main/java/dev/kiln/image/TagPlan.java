@@ -5,6 +5,7 @@ import dev.kiln.apk.InstalledPackage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tags an image is published under, as users of Chainguard-style images expect
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * @param moving    tags that follow the newest content, most general first
  * @param immutable the tag of exactly this package version and epoch; null without a version
  */
-public record TagPlan(List<String> moving, String immutable) {
+public record TagPlan(List<String> moving, @Nullable String immutable) {
     /** The annotation that names the package whose version names the image (images.md §9). */
     public static final String MAIN_PACKAGE = "dev.kiln.package.main";
 

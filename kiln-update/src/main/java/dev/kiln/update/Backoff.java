@@ -1,7 +1,9 @@
 package dev.kiln.update;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Retries a network call with exponential backoff. The sleeper is injected so that tests can
@@ -27,18 +29,18 @@ public record Backoff(int attempts, Duration first, Sleeper sleeper) {
      */
     public static final class Transient extends Exception {
         private static final long serialVersionUID = 1L;
-        private final transient Duration retryAfter;
+        private final transient @Nullable Duration retryAfter;
 
-        public Transient(String message, Throwable cause) {
+        public Transient(String message, @Nullable Throwable cause) {
             this(message, cause, null);
         }
 
-        public Transient(String message, Throwable cause, Duration retryAfter) {
+        public Transient(String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {
             super(message, cause);
             this.retryAfter = retryAfter;
         }
 
-        public Duration retryAfter() {
+        public @Nullable Duration retryAfter() {
             return retryAfter;
         }
     }
@@ -53,7 +55,7 @@ public record Backoff(int attempts, Duration first, Sleeper sleeper) {
      */
     public <T> T run(String subject, Callable<T> call) {
         Duration wait = first;
-        Exception last = null;
+        @Nullable Exception last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
                 return call.call();
@@ -83,6 +85,9 @@ public record Backoff(int attempts, Duration first, Sleeper sleeper) {
                 throw new UpdateException(subject, e.getMessage() == null ? e.toString() : e.getMessage(), false, e);
             }
         }
-        throw new UpdateException(subject, "failed after " + attempts + " attempts: " + last.getMessage(), true, last);
+        // attempts is at least 1 and every attempt returns, throws or sets last
+        Exception failure = Objects.requireNonNull(last, "no attempt made");
+        throw new UpdateException(
+                subject, "failed after " + attempts + " attempts: " + failure.getMessage(), true, failure);
     }
 }

@@ -12,8 +12,10 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Topological order of a subset of the graph, breaking cycles the way a bootstrap does. When
@@ -48,7 +50,7 @@ final class BuildOrder {
             p.forEach(d -> users.computeIfAbsent(d, k -> new TreeSet<>()).add(o));
         }
         TreeSet<String> ready = new TreeSet<>();
-        todo.stream().filter(o -> pending.get(o).isEmpty()).forEach(ready::add);
+        todo.stream().filter(o -> pendingOf(o).isEmpty()).forEach(ready::add);
         List<String> out = new ArrayList<>();
         List<Cycle> cycles = new ArrayList<>();
         Set<String> done = new HashSet<>();
@@ -57,9 +59,10 @@ final class BuildOrder {
                 Cycle c = cycleToBreak(todo, done);
                 cycles.add(c);
                 Edge e = c.broken();
-                pending.get(e.from()).remove(e.to());
-                users.get(e.to()).remove(e.from());
-                if (pending.get(e.from()).isEmpty()) {
+                pendingOf(e.from()).remove(e.to());
+                // e.to() is a pending dependency of e.from(), so it has users
+                Objects.requireNonNull(users.get(e.to()), e.to()).remove(e.from());
+                if (pendingOf(e.from()).isEmpty()) {
                     ready.add(e.from());
                 }
                 continue;
@@ -68,7 +71,7 @@ final class BuildOrder {
             done.add(next);
             out.add(next);
             for (String u : users.getOrDefault(next, Set.of())) {
-                Set<String> p = pending.get(u);
+                Set<String> p = pendingOf(u);
                 if (p.remove(next) && p.isEmpty() && !done.contains(u)) {
                     ready.add(u);
                 }
@@ -88,7 +91,7 @@ final class BuildOrder {
         String at = start;
         while (!path.contains(at)) {
             path.add(at);
-            at = pending.get(at).iterator().next();
+            at = pendingOf(at).iterator().next();
         }
         List<String> cycle = path.subList(path.indexOf(at), path.size());
         for (int i = 0; i < cycle.size(); i++) {
@@ -103,8 +106,8 @@ final class BuildOrder {
         }
         int best = 0;
         for (int i = 1; i < cycle.size(); i++) {
-            int a = pending.get(cycle.get(i)).size();
-            int b = pending.get(cycle.get(best)).size();
+            int a = pendingOf(cycle.get(i)).size();
+            int b = pendingOf(cycle.get(best)).size();
             if (a < b || (a == b && cycle.get(i).compareTo(cycle.get(best)) < 0)) {
                 best = i;
             }
@@ -117,7 +120,7 @@ final class BuildOrder {
      * null. Waits only ever disappear, so an edge that closes no cycle now never will: it is
      * dropped from the candidates (this keeps ordering the Wolfi corpus to a few hundred searches).
      */
-    private Cycle bootstrapCycle(Set<String> done) {
+    private @Nullable Cycle bootstrapCycle(Set<String> done) {
         for (Iterator<Edge> it = bootstrapCandidates.iterator(); it.hasNext(); ) {
             Edge e = it.next();
             Set<String> waits = pending.get(e.from());
@@ -136,7 +139,7 @@ final class BuildOrder {
     }
 
     /** The shortest chain of waits from {@code a} to {@code b} (both included), or null. */
-    private List<String> path(String a, String b) {
+    private @Nullable List<String> path(String a, String b) {
         Map<String, String> parent = new HashMap<>();
         Deque<String> queue = new ArrayDeque<>(List.of(a));
         parent.put(a, a);
@@ -144,7 +147,8 @@ final class BuildOrder {
             String at = queue.poll();
             if (at.equals(b)) {
                 List<String> out = new ArrayList<>();
-                for (String x = b; !x.equals(a); x = parent.get(x)) {
+                // every node reached has its parent recorded, back to a
+                for (String x = b; !x.equals(a); x = Objects.requireNonNull(parent.get(x), x)) {
                     out.add(0, x);
                 }
                 out.add(0, a);
@@ -157,6 +161,11 @@ final class BuildOrder {
             }
         }
         return null;
+    }
+
+    /** The unbuilt dependencies of {@code o}, one of the recipes being ordered (all have an entry). */
+    private Set<String> pendingOf(String o) {
+        return Objects.requireNonNull(pending.get(o), () -> o + " is not being ordered");
     }
 
     /** The cycle rotated to start at the member whose outgoing edge is broken. */

@@ -1,6 +1,7 @@
 package dev.kiln.update;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the bot found for one recipe. {@code newest} is null unless a candidate survived
@@ -10,11 +11,11 @@ public record CheckResult(
         String recipe,
         String packageName,
         String current,
-        String monitor,
+        @Nullable String monitor,
         Status status,
-        VersionNormalizer.Candidate newest,
+        VersionNormalizer.@Nullable Candidate newest,
         List<VersionNormalizer.Skipped> skipped,
-        String message) {
+        @Nullable String message) {
 
     public enum Status {
         UP_TO_DATE,

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every local patch a recipe still carries, with the reason written beside it (the comments on
@@ -36,9 +37,9 @@ public final class DeltaReport {
             String patch,
             String reason,
             List<String> advisories,
-            Instant since,
+            @Nullable Instant since,
             String sinceSource,
-            Duration carried) {
+            @Nullable Duration carried) {
         public Delta {
             advisories = List.copyOf(advisories);
         }
@@ -52,10 +53,11 @@ public final class DeltaReport {
             throw new UpdateException(recipeFile.toString(), "cannot read: " + e.getMessage(), false, e);
         }
         RecipeNodes nodes = new RecipeNodes(recipeFile.getFileName().toString(), text);
-        Path patchDir = recipeFile.toAbsolutePath().getParent().resolve(packageName);
+        Path patchDir = UpdateApplier.parentOf(recipeFile).resolve(packageName);
         List<Delta> out = new ArrayList<>();
         for (RecipeNodes.StepNode step : nodes.steps()) {
-            if (!step.uses().equals("patch") || step.with() == null || nodes.with(step, "patches") == null) {
+            RecipeNodes.Span patches = step.with() == null ? null : nodes.with(step, "patches");
+            if (!step.uses().equals("patch") || patches == null) {
                 continue;
             }
             String reason = comments(text, step);
@@ -64,7 +66,7 @@ public final class DeltaReport {
             while (m.find()) {
                 advisories.add(m.group(1));
             }
-            for (String name : nodes.with(step, "patches").value().strip().split("\\s+")) {
+            for (String name : patches.value().strip().split("\\s+")) {
                 Path file = patchDir.resolve(name);
                 Instant since = null;
                 String source = "missing";
@@ -117,9 +119,9 @@ public final class DeltaReport {
         return String.join(" ", parts).strip();
     }
 
-    private static Instant firstCommitTime(Path file) {
+    private static @Nullable Instant firstCommitTime(Path file) {
         FileRepositoryBuilder builder = new FileRepositoryBuilder()
-                .findGitDir(file.toAbsolutePath().getParent().toFile());
+                .findGitDir(UpdateApplier.parentOf(file).toFile());
         if (builder.getGitDir() == null) {
             return null;
         }
@@ -137,7 +139,7 @@ public final class DeltaReport {
         }
     }
 
-    private static Instant mtime(Path file) {
+    private static @Nullable Instant mtime(Path file) {
         try {
             return Files.getLastModifiedTime(file).toInstant();
         } catch (IOException e) {

@@ -10,6 +10,7 @@ import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
+import org.jspecify.annotations.Nullable;
 
 /** Tags of a git repository over file, http or https ({@code git ls-remote --tags}). */
 public final class GitTagMonitor implements UpstreamMonitor {
@@ -67,7 +68,7 @@ public final class GitTagMonitor implements UpstreamMonitor {
     }
 
     /** The commit a tag names (peeled), or null when the tag does not exist. */
-    public String commitOf(String repository, String tag) {
+    public @Nullable String commitOf(String repository, String tag) {
         return tags(repository).stream()
                 .filter(t -> t.name().equals(tag))
                 .map(UpstreamTag::commit)

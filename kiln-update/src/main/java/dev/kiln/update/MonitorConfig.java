@@ -2,6 +2,7 @@ package dev.kiln.update;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where to look for new versions of one package and how to read what is found there, taken
@@ -19,15 +20,15 @@ public record MonitorConfig(
         Kind kind,
         String target,
         boolean useTag,
-        String stripPrefix,
-        String stripSuffix,
-        String filterPrefix,
-        String filterContains,
-        String versionSeparator,
+        @Nullable String stripPrefix,
+        @Nullable String stripSuffix,
+        @Nullable String filterPrefix,
+        @Nullable String filterContains,
+        @Nullable String versionSeparator,
         List<String> ignoreRegexPatterns,
         List<Transform> versionTransform,
         boolean enablePrerelease,
-        String streamPrefix) {
+        @Nullable String streamPrefix) {
 
     public enum Kind {
         GIT,

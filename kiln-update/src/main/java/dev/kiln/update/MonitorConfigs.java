@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Maps a recipe's {@code update:} block onto a {@link MonitorConfig}, or says precisely why it cannot. */
 public final class MonitorConfigs {
@@ -18,7 +19,8 @@ public final class MonitorConfigs {
     private MonitorConfigs() {}
 
     /** A config, or the reason there is none. Exactly one of the two is non-null. */
-    public record Resolution(MonitorConfig config, String unsupported) {
+    public record Resolution(
+            @Nullable MonitorConfig config, @Nullable String unsupported) {
         public boolean supported() {
             return config != null;
         }
@@ -150,7 +152,7 @@ public final class MonitorConfigs {
     }
 
     /** A package named like {@code python-3.12} at version 3.12.x stays on 3.12.x. */
-    static String streamPrefix(String name, String version) {
+    static @Nullable String streamPrefix(String name, @Nullable String version) {
         Matcher m = STREAM.matcher(name);
         if (m.matches() && version != null && version.startsWith(m.group(1) + ".")) {
             return m.group(1) + ".";
@@ -191,7 +193,7 @@ public final class MonitorConfigs {
         return out.toString();
     }
 
-    private static String plainVar(Map<String, String> vars, String name) {
+    private static @Nullable String plainVar(Map<String, String> vars, String name) {
         String v = vars.get(name);
         return v == null || v.contains("${{") ? null : v;
     }

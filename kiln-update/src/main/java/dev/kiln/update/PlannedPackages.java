@@ -10,6 +10,7 @@ import dev.kiln.recipe.Recipe;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The packages a catalog of recipes will build, as the index entries the resolver reads: every
@@ -45,7 +46,12 @@ final class PlannedPackages {
     }
 
     private static RepositoryPackage entry(
-            String origin, String name, String version, List<String> depends, List<String> provides, Integer priority) {
+            String origin,
+            String name,
+            String version,
+            List<String> depends,
+            List<String> provides,
+            @Nullable Integer priority) {
         // Not built yet, so there is no control stream to hash: a stable stand-in identity keeps
         // IndexEntry's Q1 form and makes each planned package distinct.
         byte[] key = (origin + "\n" + name + "\n" + version).getBytes(StandardCharsets.UTF_8);

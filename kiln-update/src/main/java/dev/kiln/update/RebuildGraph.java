@@ -17,10 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Build order of a catalog from build-time dependencies, as the build would see them: each
@@ -173,16 +175,17 @@ public final class RebuildGraph {
     }
 
     /** The origin recipe of the package the resolver picks for {@code name}, or null when nothing provides it. */
-    public String originOf(String name) {
+    public @Nullable String originOf(String name) {
         Resolver.Resolution res = resolver.resolveAvailable(List.of(name));
+        // the resolver records how it pulled in each package it picked
         return res.packages().stream()
-                .filter(p -> res.pulls().get(p).parent() == null)
+                .filter(p -> Objects.requireNonNull(res.pulls().get(p), "pull").parent() == null)
                 .map(p -> p.entry().origin())
                 .findFirst()
                 .orElse(null);
     }
 
-    public String fileOf(String origin) {
+    public @Nullable String fileOf(String origin) {
         return files.get(origin);
     }
 
@@ -222,8 +225,9 @@ public final class RebuildGraph {
             String at = queue.poll();
             if (at.equals(to) && !at.equals(from)) {
                 List<Hop> hops = new ArrayList<>();
-                for (String x = to; !x.equals(from); x = parent.get(x)) {
-                    hops.add(0, hop(parent.get(x), x));
+                // every node reached has its parent recorded, back to from
+                for (String x = to; !x.equals(from); x = Objects.requireNonNull(parent.get(x), x)) {
+                    hops.add(0, hop(Objects.requireNonNull(parent.get(x), x), x));
                 }
                 return hops;
             }
@@ -237,7 +241,9 @@ public final class RebuildGraph {
     }
 
     private Hop hop(String from, String to) {
-        Resolver.Resolution res = environments.get(from);
+        // from has an edge to to, and edges come from from's resolved environment
+        Resolver.Resolution res =
+                Objects.requireNonNull(environments.get(from), () -> from + " has no resolved environment");
         RepositoryPackage target = res.packages().stream()
                 .filter(p -> p.entry().origin().equals(to))
                 .min(Comparator.comparingInt(p -> res.chainTo(p).size()))

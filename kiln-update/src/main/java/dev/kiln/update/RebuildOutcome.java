@@ -2,12 +2,17 @@ package dev.kiln.update;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of a rebuild: on success the packages published ({@code name-version-rN}) with what
  * each provides (for soname propagation); on failure a message and the log.
  */
-public record RebuildOutcome(boolean success, List<Built> packages, String message, Path log) {
+public record RebuildOutcome(
+        boolean success,
+        List<Built> packages,
+        @Nullable String message,
+        @Nullable Path log) {
     public RebuildOutcome {
         packages = List.copyOf(packages);
     }
@@ -18,7 +23,7 @@ public record RebuildOutcome(boolean success, List<Built> packages, String messa
         }
     }
 
-    public static RebuildOutcome failed(String message, Path log) {
+    public static RebuildOutcome failed(String message, @Nullable Path log) {
         return new RebuildOutcome(false, List.of(), message, log);
     }
 }

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rewrites a recipe for a new upstream version with the smallest textual change (recipes.md
@@ -138,7 +140,9 @@ public final class RecipeBumper {
         } else if (increment) {
             RecipeNodes.Span key = nodes.key("package.version");
             int lineEnd = nodes.text().indexOf('\n', version.end());
-            String indent = " ".repeat(key.column() - 1);
+            // the version scalar was found, so its key was
+            String indent = " "
+                    .repeat(Objects.requireNonNull(key, "package.version key").column() - 1);
             edits.replace(lineEnd, lineEnd, "\n" + indent + "epoch: 1");
             changes.add("epoch 0 -> 1");
         }
@@ -165,7 +169,7 @@ public final class RecipeBumper {
         return out;
     }
 
-    private static boolean derived(Source old, GitCheckoutStep fresh) {
+    private static boolean derived(@Nullable Source old, GitCheckoutStep fresh) {
         return old instanceof GitCheckoutStep o && !fresh.tag().equals(o.tag());
     }
 
@@ -174,7 +178,7 @@ public final class RecipeBumper {
         return "ffffffff" + "0".repeat(width - 16) + String.format(Locale.ROOT, "%08x", index);
     }
 
-    private static RecipeNodes.Span require(RecipeNodes.Span span, String file, String path) {
+    private static RecipeNodes.Span require(RecipeNodes.@Nullable Span span, String file, String path) {
         if (span == null) {
             throw new UpdateException(file, path + ": expected a scalar, found none");
         }

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One update, end to end: bump the recipe, drop patches upstream now carries, rebuild (build,
@@ -58,8 +60,8 @@ public final class UpdateApplier {
             Status status,
             List<String> changes,
             List<DeltaMinimizer.Dropped> droppedPatches,
-            RebuildOutcome rebuild,
-            String message) {
+            @Nullable RebuildOutcome rebuild,
+            @Nullable String message) {
         public ApplyResult {
             changes = List.copyOf(changes);
             droppedPatches = List.copyOf(droppedPatches);
@@ -120,7 +122,7 @@ public final class UpdateApplier {
         try {
             tree = Files.createTempDirectory("kiln-delta-");
             sources.unpack(plan, tree);
-            Path patchDir = recipeFile.toAbsolutePath().getParent().resolve(plan.name());
+            Path patchDir = parentOf(recipeFile).resolve(plan.name());
             return delta.minimize(file, bumped, patchDir, tree, newVersion);
         } catch (IOException e) {
             throw new UpdateException(file, "cannot unpack upstream " + newVersion + ": " + e.getMessage(), true, e);
@@ -134,11 +136,20 @@ public final class UpdateApplier {
             AtomicFiles.write(file, bytes);
         } catch (ContentException e) {
             throw new UpdateException(
-                    file.toString(), "cannot write: " + e.getCause().getMessage(), false, e);
+                    file.toString(),
+                    // AtomicFiles wraps an IOException, except when the path names no file (no cause then)
+                    "cannot write: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                    false,
+                    e);
         }
     }
 
-    private static void deleteTree(Path dir) {
+    /** The directory of a recipe file that was read: only the root has no parent. */
+    static Path parentOf(Path file) {
+        return Objects.requireNonNull(file.toAbsolutePath().getParent(), () -> file + " has no parent directory");
+    }
+
+    private static void deleteTree(@Nullable Path dir) {
         if (dir == null) {
             return;
         }

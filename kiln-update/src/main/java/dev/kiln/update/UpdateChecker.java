@@ -9,6 +9,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asks each recipe's monitor for the newest upstream version. Recipes are grouped by monitor so
@@ -29,22 +31,23 @@ public final class UpdateChecker {
         for (int i = 0; i < recipes.size(); i++) {
             Recipe r = recipes.get(i);
             MonitorConfigs.Resolution res = MonitorConfigs.of(r);
-            configs.add(res.config());
-            if (!res.supported()) {
+            MonitorConfig config = res.config();
+            // an unsupported recipe's slot holds null; only the indexes in byKind are read back
+            configs.add(config);
+            if (config == null) {
                 results.put(i, result(r, null, CheckResult.Status.UNSUPPORTED, null, List.of(), res.unsupported()));
-            } else if (!monitors.containsKey(res.config().kind())) {
+            } else if (!monitors.containsKey(config.kind())) {
                 results.put(
                         i,
                         result(
                                 r,
-                                res.config().describe(),
+                                config.describe(),
                                 CheckResult.Status.UNSUPPORTED,
                                 null,
                                 List.of(),
-                                "no " + res.config().kind() + " monitor configured"));
+                                "no " + config.kind() + " monitor configured"));
             } else {
-                byKind.computeIfAbsent(res.config().kind(), k -> new ArrayList<>())
-                        .add(i);
+                byKind.computeIfAbsent(config.kind(), k -> new ArrayList<>()).add(i);
             }
         }
         // each monitor talks to a different host: they run side by side
@@ -52,7 +55,8 @@ public final class UpdateChecker {
         List<List<UpstreamMonitor.Listing>> all = Parallel.map(
                 kinds,
                 kinds.size(),
-                k -> monitors.get(k.getKey())
+                // byKind holds only kinds that have a monitor
+                k -> Objects.requireNonNull(monitors.get(k.getKey()), "monitor")
                         .list(k.getValue().stream().map(configs::get).toList()));
         for (int m = 0; m < kinds.size(); m++) {
             List<Integer> indexes = kinds.get(m).getValue();
@@ -110,7 +114,7 @@ public final class UpdateChecker {
         return result(recipe, c.describe(), CheckResult.Status.UP_TO_DATE, n, o.skipped(), null);
     }
 
-    private static String firstExpectedCommit(List<PipelineStep> steps) {
+    private static @Nullable String firstExpectedCommit(List<PipelineStep> steps) {
         for (PipelineStep s : steps) {
             if ("git-checkout".equals(s.uses())) {
                 return s.with().get("expected-commit");
@@ -125,11 +129,11 @@ public final class UpdateChecker {
 
     private static CheckResult result(
             Recipe r,
-            String monitor,
+            @Nullable String monitor,
             CheckResult.Status status,
-            VersionNormalizer.Candidate newest,
+            VersionNormalizer.@Nullable Candidate newest,
             List<VersionNormalizer.Skipped> skipped,
-            String message) {
+            @Nullable String message) {
         return new CheckResult(r.file(), r.pkg().name(), r.pkg().version(), monitor, status, newest, skipped, message);
     }
 }

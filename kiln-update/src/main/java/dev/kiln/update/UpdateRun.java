@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One pass of the update bot's reconcile loop over a catalog: check every recipe, apply every
@@ -63,9 +65,9 @@ public final class UpdateRun {
             String packageName,
             Outcome outcome,
             CheckResult check,
-            UpdateApplier.ApplyResult apply,
-            SonamePropagation.Propagation propagation,
-            String error) {}
+            UpdateApplier.@Nullable ApplyResult apply,
+            SonamePropagation.@Nullable Propagation propagation,
+            @Nullable String error) {}
 
     public record Report(List<PackageReport> packages) {
         public Report {
@@ -95,7 +97,8 @@ public final class UpdateRun {
             }
         }
         for (String origin : graph.order(actionable.keySet()).origins()) {
-            reports.add(update(catalog, graph, actionable.get(origin)));
+            // the order is of actionable's own keys
+            reports.add(update(catalog, graph, Objects.requireNonNull(actionable.get(origin), origin)));
         }
         return new Report(reports);
     }
@@ -110,10 +113,13 @@ public final class UpdateRun {
     }
 
     private PackageReport update(Path catalog, RebuildGraph graph, CheckResult c) {
-        UpdateApplier.ApplyResult a = null;
+        UpdateApplier.@Nullable ApplyResult a = null;
         try {
             ApkIndex before = published.get();
-            a = applier.apply(catalog.resolve(c.recipe()), c.newest().version());
+            // an actionable check (UPDATE, RETAG) always has its newest candidate
+            VersionNormalizer.Candidate newest =
+                    Objects.requireNonNull(c.newest(), "actionable check without a candidate");
+            a = applier.apply(catalog.resolve(c.recipe()), newest.version());
             if (a.status() != UpdateApplier.Status.PUBLISHED) {
                 return new PackageReport(c.recipe(), c.packageName(), Outcome.FAILED, c, a, null, a.message());
             }
@@ -121,7 +127,7 @@ public final class UpdateRun {
                     before,
                     c.packageName(),
                     providedBy(before, c.packageName()),
-                    providedBy(a.rebuild()),
+                    providedBy(Objects.requireNonNull(a.rebuild(), "a published update has its rebuild")),
                     graph,
                     catalog,
                     rebuilder);

@@ -1,6 +1,7 @@
 package dev.kiln.update;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One source of upstream releases. {@link #list} answers for several packages at once so that a
@@ -14,7 +15,10 @@ public interface UpstreamMonitor {
     List<Listing> list(List<MonitorConfig> configs);
 
     /** What upstream shows for one package: raw tags, newest first when upstream orders them, or an error. */
-    record Listing(MonitorConfig config, List<UpstreamTag> tags, String error) {
+    record Listing(
+            MonitorConfig config,
+            List<UpstreamTag> tags,
+            @Nullable String error) {
         public Listing {
             tags = List.copyOf(tags);
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns raw upstream tags into APK versions in the documented order (recipes.md 9.1): tag
@@ -20,7 +21,8 @@ public final class VersionNormalizer {
     private VersionNormalizer() {}
 
     /** A tag accepted as a version. */
-    public record Candidate(String raw, String version, String commit) {}
+    public record Candidate(
+            String raw, String version, @Nullable String commit) {}
 
     /** A tag rejected, and why. */
     public record Skipped(String raw, String reason) {}
@@ -75,7 +77,7 @@ public final class VersionNormalizer {
         return new Outcome(ok, skipped);
     }
 
-    private static String ignored(MonitorConfig config, String raw) {
+    private static @Nullable String ignored(MonitorConfig config, String raw) {
         for (String p : config.ignoreRegexPatterns()) {
             try {
                 if (Pattern.compile(p).matcher(raw).find()) {
@@ -90,7 +92,7 @@ public final class VersionNormalizer {
         return null;
     }
 
-    private static String strip(String v, String prefix, String suffix) {
+    private static String strip(String v, @Nullable String prefix, @Nullable String suffix) {
         if (prefix != null && !prefix.isEmpty() && v.startsWith(prefix)) {
             v = v.substring(prefix.length());
         }

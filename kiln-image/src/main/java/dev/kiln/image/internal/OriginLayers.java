@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits an installed tree into layers by package origin (images.md §6): packages of one origin,
@@ -24,7 +26,7 @@ import java.util.TreeMap;
  */
 public final class OriginLayers {
     /** One layer to write: a history comment and its entries in walk order. */
-    public record Plan(String comment, List<FileNode> nodes) {
+    public record Plan(@Nullable String comment, List<FileNode> nodes) {
         public Plan {
             nodes = List.copyOf(nodes);
         }
@@ -65,14 +67,14 @@ public final class OriginLayers {
             // A hard link must be in the layer of its target: a tar link cannot name a file of another layer.
             int layer = n.kind() == FileNode.Kind.HARDLINK
                     ? layerOfPath.getOrDefault(n.linkTarget(), top)
-                    : layerOfPath.get(n.path());
+                    : known(layerOfPath, n.path());
             add(layers.get(layer), tree, n);
         }
         List<Plan> plans = new ArrayList<>();
         for (int i = 0; i < top; i++) {
             int layer = i;
             List<InstalledPackage> members = installed.stream()
-                    .filter(p -> layerOfPackage.get(p.name()) == layer)
+                    .filter(p -> known(layerOfPackage, p.name()) == layer)
                     .toList();
             FileNode db = FileNode.file(
                     Installer.databasePath(tree),
@@ -127,7 +129,7 @@ public final class OriginLayers {
             for (String r : p.apk().pkgInfo().replaces()) {
                 String replaced = dev.kiln.apk.Dependency.parse(r).name();
                 if (originOf.containsKey(replaced)) {
-                    union(parent, originOf.get(p.name()), originOf.get(replaced));
+                    union(parent, known(originOf, p.name()), known(originOf, replaced));
                 }
             }
         }
@@ -137,10 +139,15 @@ public final class OriginLayers {
     }
 
     private static String find(Map<String, String> parent, String x) {
-        while (!parent.get(x).equals(x)) {
-            x = parent.get(x);
+        while (!known(parent, x).equals(x)) {
+            x = known(parent, x);
         }
         return x;
+    }
+
+    /** A value this class put for {@code key} itself: every package, origin and non-link path has one. */
+    private static <V> V known(Map<String, V> map, String key) {
+        return Objects.requireNonNull(map.get(key), () -> "origin layering has no entry for " + key);
     }
 
     private static void union(Map<String, String> parent, String a, String b) {

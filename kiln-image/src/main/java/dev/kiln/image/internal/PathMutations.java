@@ -5,6 +5,7 @@ import dev.kiln.apk.FileTree;
 import dev.kiln.image.ImageException;
 import dev.kiln.image.ImageSpec.PathEntry;
 import java.util.List;
+import java.util.Locale;
 
 /** Applies apko {@code paths} entries; every path must stay inside the image root. */
 public final class PathMutations {
@@ -23,9 +24,9 @@ public final class PathMutations {
                     tree.get(path).ifPresent(n -> tree.put(n.withOwnership(mode(e, n.mode()), e.uid(), e.gid())));
                 }
                 case EMPTY_FILE -> tree.put(FileNode.file(path, new byte[0], mode(e, 0644), e.uid(), e.gid(), mtime));
-                case SYMLINK -> tree.put(FileNode.symlink(path, e.source(), e.uid(), e.gid(), mtime));
+                case SYMLINK -> tree.put(FileNode.symlink(path, source(e), e.uid(), e.gid(), mtime));
                 case HARDLINK -> {
-                    String source = inside(e.source());
+                    String source = inside(source(e));
                     FileNode target = tree.get(source)
                             .filter(n -> n.kind() == FileNode.Kind.FILE)
                             .orElseThrow(() -> new ImageException("paths entry " + e.path() + ": hardlink source "
@@ -63,6 +64,18 @@ public final class PathMutations {
                 }
             }
         }
+    }
+
+    /**
+     * A link's source. The loader refuses a link without one; a spec built in code reaches here, and
+     * without this check a symlink would get no target and a hard link would fail with an NPE.
+     */
+    private static String source(PathEntry e) {
+        if (e.source() == null) {
+            throw new ImageException("paths entry " + e.path() + " of type "
+                    + e.type().name().toLowerCase(Locale.ROOT).replace('_', '-') + " needs a source");
+        }
+        return e.source();
     }
 
     private static String inside(String path) {

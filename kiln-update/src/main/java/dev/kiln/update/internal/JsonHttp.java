@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON (and plain pages) over HTTP with the retry rules every monitor shares: 5xx, 429 and
@@ -60,7 +61,7 @@ public final class JsonHttp {
     }
 
     /** GET, or POST when {@code body} is not null; {@code accept} may be null for none. */
-    private String send(String url, Map<String, String> headers, String accept, String body) {
+    private String send(String url, Map<String, String> headers, @Nullable String accept, @Nullable String body) {
         return backoff.run(url, () -> {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
             if (accept != null) {

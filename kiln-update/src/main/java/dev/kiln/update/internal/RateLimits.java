@@ -4,6 +4,7 @@ import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How long a server asks a client to wait: {@code Retry-After} in seconds, or GitHub's
@@ -13,7 +14,7 @@ public final class RateLimits {
     private RateLimits() {}
 
     /** The requested wait, or null when the server asked for none. */
-    public static Duration serverWait(HttpHeaders headers, Instant now) {
+    public static @Nullable Duration serverWait(HttpHeaders headers, Instant now) {
         Optional<Long> retryAfter = headers.firstValue("retry-after").flatMap(RateLimits::seconds);
         if (retryAfter.isPresent()) {
             return Duration.ofSeconds(Math.max(0, retryAfter.get()));

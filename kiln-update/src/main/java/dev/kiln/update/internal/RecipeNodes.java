@@ -6,6 +6,7 @@ import dev.kiln.content.yaml.YamlTree;
 import dev.kiln.update.UpdateException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The YAML node tree of a recipe with character offsets, so that edits touch only the bytes of
@@ -14,13 +15,15 @@ import java.util.List;
 public final class RecipeNodes {
     private final String file;
     private final String text;
-    private final YamlNode root;
+    /** Null for an empty document. */
+    private final @Nullable YamlNode root;
 
     /** A scalar's extent in the text: [start, end), the style character ('"', '\'' or 0 for plain). */
     public record Span(int start, int end, char quote, int line, int column, String value) {}
 
     /** A pipeline step ({@code uses:} something) and its {@code with} entries; {@code column} is 0-based. */
-    public record StepNode(String uses, int start, int end, int column, YamlNode.Mapping with, YamlNode.Mapping node) {}
+    public record StepNode(
+            String uses, int start, int end, int column, YamlNode.@Nullable Mapping with, YamlNode.Mapping node) {}
 
     public RecipeNodes(String file, String text) {
         this.file = file;
@@ -37,7 +40,7 @@ public final class RecipeNodes {
     }
 
     /** The scalar at a dotted path such as {@code package.version}, or null. */
-    public Span scalar(String path) {
+    public @Nullable Span scalar(String path) {
         YamlNode n = root;
         for (String key : path.split("\\.")) {
             n = value(n, key);
@@ -46,7 +49,7 @@ public final class RecipeNodes {
     }
 
     /** The key node of the last segment of {@code path}, for inserting a sibling line. */
-    public Span key(String path) {
+    public @Nullable Span key(String path) {
         int cut = path.lastIndexOf('.');
         YamlNode parent = root;
         if (cut > 0) {
@@ -64,7 +67,7 @@ public final class RecipeNodes {
         return null;
     }
 
-    public Span with(StepNode step, String key) {
+    public @Nullable Span with(StepNode step, String key) {
         YamlNode n = value(step.with(), key);
         return n instanceof YamlNode.Scalar s ? span(s) : null;
     }
@@ -81,7 +84,7 @@ public final class RecipeNodes {
         return out;
     }
 
-    private void collect(YamlNode pipeline, List<StepNode> out) {
+    private void collect(@Nullable YamlNode pipeline, List<StepNode> out) {
         if (!(pipeline instanceof YamlNode.Sequence seq)) {
             return;
         }
@@ -99,7 +102,7 @@ public final class RecipeNodes {
         }
     }
 
-    private static YamlNode value(YamlNode node, String key) {
+    private static @Nullable YamlNode value(@Nullable YamlNode node, String key) {
         return node instanceof YamlNode.Mapping m ? m.get(key) : null;
     }
 
