@@ -1,6 +1,7 @@
 package dev.kiln.apk;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a package's data stream. {@code path} has no leading {@code ./} and no trailing
@@ -15,8 +16,8 @@ public record ApkEntry(
         int uid,
         int gid,
         long size,
-        String linkTarget,
-        String sha1Checksum,
+        @Nullable String linkTarget,
+        @Nullable String sha1Checksum,
         Map<String, byte[]> xattrs) {
 
     public enum Type {

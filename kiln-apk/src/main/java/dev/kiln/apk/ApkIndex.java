@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A repository index: {@code APKINDEX.tar.gz} (apk.md §7). Entries are kept sorted by name, then
@@ -34,9 +35,9 @@ public final class ApkIndex {
             .thenComparing(IndexEntry::checksum);
 
     private final List<IndexEntry> entries;
-    private final String description;
+    private final @Nullable String description;
 
-    private ApkIndex(List<IndexEntry> entries, String description) {
+    private ApkIndex(List<IndexEntry> entries, @Nullable String description) {
         List<IndexEntry> sorted = new ArrayList<>(entries);
         sorted.sort(ORDER);
         this.entries = List.copyOf(sorted);
@@ -52,7 +53,7 @@ public final class ApkIndex {
     }
 
     /** The DESCRIPTION text of a read index, or null. */
-    public String description() {
+    public @Nullable String description() {
         return description;
     }
 
@@ -81,7 +82,7 @@ public final class ApkIndex {
         return parseText(text, null);
     }
 
-    private static ApkIndex parseText(String text, String description) {
+    private static ApkIndex parseText(String text, @Nullable String description) {
         List<IndexEntry> out = new ArrayList<>();
         List<String> record = new ArrayList<>();
         int lineNo = 0;
@@ -108,7 +109,7 @@ public final class ApkIndex {
      * Writes the signed index: a signature stream, then one gzip stream holding {@code APKINDEX} and
      * {@code DESCRIPTION} (mode 0644, mtime {@code sourceDateEpoch}), replaced atomically.
      */
-    public void write(Path file, ApkSigningKey key, String description, long sourceDateEpoch) {
+    public void write(Path file, ApkSigningKey key, @Nullable String description, long sourceDateEpoch) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("APKINDEX", renderText().getBytes(StandardCharsets.UTF_8));
         files.put("DESCRIPTION", (description == null ? "" : description).getBytes(StandardCharsets.UTF_8));
@@ -133,7 +134,7 @@ public final class ApkIndex {
         return read(file, null, false);
     }
 
-    private static ApkIndex read(Path file, TrustedKeys keys, boolean verify) {
+    private static ApkIndex read(Path file, @Nullable TrustedKeys keys, boolean verify) {
         try (InputStream raw = Files.newInputStream(file);
                 GzipMemberReader members = new GzipMemberReader(raw)) {
             List<ApkSignature> signatures = new ArrayList<>();

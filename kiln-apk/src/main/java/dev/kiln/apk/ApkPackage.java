@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A package read by {@link ApkReader}. Reading computes every hash in one pass; {@link #verify}
@@ -30,7 +31,7 @@ public final class ApkPackage {
     private final Map<String, byte[]> controlDigests;
     private final String actualDatahash;
     private final Map<String, String> actualChecksums;
-    private final String dataError;
+    private final @Nullable String dataError;
     private final long dataOffset;
 
     ApkPackage(
@@ -45,7 +46,7 @@ public final class ApkPackage {
             Map<String, byte[]> controlDigests,
             String actualDatahash,
             Map<String, String> actualChecksums,
-            String dataError,
+            @Nullable String dataError,
             long dataOffset) {
         this.file = file;
         this.fileSize = fileSize;

@@ -2,14 +2,21 @@ package dev.kiln.apk;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A dependency atom {@code [!]NAME[@TAG][OP VERSION]} (apk.md §9). A version that does not parse
  * is kept and flagged by {@link #versionValid()}, as apk-tools does; such an atom is never satisfied.
  * apko's {@code NAME=V@TAG} spelling is accepted; {@link #toString()} writes apk-tools' form.
  */
-public record Dependency(String name, boolean isConflict, Operator operator, String version, String tag) {
+public record Dependency(
+        String name,
+        boolean isConflict,
+        Operator operator,
+        @Nullable String version,
+        @Nullable String tag) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/][^\\s<>=~!@]*");
 
     /** Comparison operators as apk-tools' bit set of less, greater, equal and fuzzy. */
@@ -122,7 +129,7 @@ public record Dependency(String name, boolean isConflict, Operator operator, Str
     }
 
     /** Parses a space-separated list, as in {@code D:} index lines; empty text gives an empty list. */
-    public static List<Dependency> parseList(String spaceSeparated) {
+    public static List<Dependency> parseList(@Nullable String spaceSeparated) {
         List<Dependency> out = new ArrayList<>();
         if (spaceSeparated == null) {
             return out;
@@ -162,6 +169,8 @@ public record Dependency(String name, boolean isConflict, Operator operator, Str
     }
 
     private boolean compareMatches(String candidate) {
+        // the constructor pairs every operator but ANY with a version
+        String version = Objects.requireNonNull(this.version, "an operator other than ANY has a version");
         return switch (operator) {
             case EQUAL -> ApkVersion.compare(candidate, version) == 0;
             case LESS -> ApkVersion.compare(candidate, version) < 0;

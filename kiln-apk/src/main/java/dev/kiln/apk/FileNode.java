@@ -3,7 +3,9 @@ package dev.kiln.apk;
 import dev.kiln.content.TarType;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of an image's file tree. {@code path} is relative to the image root, without leading or
@@ -20,11 +22,11 @@ public record FileNode(
         long uid,
         long gid,
         long mtime,
-        byte[] content,
-        String linkTarget,
+        byte @Nullable [] content,
+        @Nullable String linkTarget,
         Map<String, byte[]> xattrs,
-        String owner,
-        String sha1,
+        @Nullable String owner,
+        @Nullable String sha1,
         int devMajor,
         int devMinor) {
 
@@ -65,24 +67,30 @@ public record FileNode(
     }
 
     public FileNode {
+        // callers outside the NullAway-checked modules may still pass null for "none"
         xattrs = xattrs == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(xattrs));
         mode &= 07777;
     }
 
     public static FileNode directory(String path, int mode, long uid, long gid, long mtime) {
-        return new FileNode(path, Kind.DIRECTORY, mode, uid, gid, mtime, null, null, null, null, null, 0, 0);
+        return new FileNode(path, Kind.DIRECTORY, mode, uid, gid, mtime, null, null, Map.of(), null, null, 0, 0);
     }
 
     public static FileNode file(String path, byte[] content, int mode, long uid, long gid, long mtime) {
-        return new FileNode(path, Kind.FILE, mode, uid, gid, mtime, content, null, null, null, null, 0, 0);
+        return new FileNode(path, Kind.FILE, mode, uid, gid, mtime, content, null, Map.of(), null, null, 0, 0);
     }
 
     public static FileNode symlink(String path, String target, long uid, long gid, long mtime) {
-        return new FileNode(path, Kind.SYMLINK, 0777, uid, gid, mtime, null, target, null, null, null, 0, 0);
+        return new FileNode(path, Kind.SYMLINK, 0777, uid, gid, mtime, null, target, Map.of(), null, null, 0, 0);
+    }
+
+    /** The target of a symlink or hard link node, which always has one. */
+    public String link() {
+        return Objects.requireNonNull(linkTarget, () -> kind + " node /" + path + " has no link target");
     }
 
     public long size() {
-        return kind == Kind.FILE ? content.length : 0;
+        return kind == Kind.FILE ? Objects.requireNonNull(content, "a FILE node carries content").length : 0;
     }
 
     public FileNode withOwnership(int newMode, long newUid, long newGid) {
@@ -102,7 +110,7 @@ public record FileNode(
                 devMinor);
     }
 
-    public FileNode withLink(String newTarget) {
+    public FileNode withLink(@Nullable String newTarget) {
         return new FileNode(
                 path, kind, mode, uid, gid, mtime, content, newTarget, xattrs, owner, sha1, devMajor, devMinor);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-memory file system an image is assembled in: no host paths, no root privileges. Entries
@@ -82,7 +83,7 @@ public final class FileTree {
         nodes.put(node.path(), node);
     }
 
-    public FileNode remove(String path) {
+    public @Nullable FileNode remove(String path) {
         return nodes.remove(normalize(path));
     }
 
@@ -120,7 +121,7 @@ public final class FileTree {
                 String dir = prefix.isEmpty() ? parts[i] : prefix + "/" + parts[i];
                 FileNode n = nodes.get(dir);
                 if (n != null && n.kind() == FileNode.Kind.SYMLINK) {
-                    String target = n.linkTarget();
+                    String target = n.link();
                     String base = target.startsWith("/") ? "" : prefix.toString();
                     String rest = String.join("/", java.util.Arrays.copyOfRange(parts, i + 1, parts.length));
                     resolved = join(base + "/" + target + "/" + rest, true);

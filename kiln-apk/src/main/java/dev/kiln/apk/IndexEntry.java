@@ -1,6 +1,7 @@
 package dev.kiln.apk;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One APKINDEX record (apk.md §7.2). {@code size} is the {@code .apk} file size ({@code S}),
@@ -10,17 +11,17 @@ public record IndexEntry(
         String checksum,
         String name,
         String version,
-        String arch,
+        @Nullable String arch,
         long size,
         long installedSize,
         String description,
         String url,
         String license,
-        String origin,
-        String maintainer,
+        @Nullable String origin,
+        @Nullable String maintainer,
         long buildTime,
-        String commit,
-        Integer providerPriority,
+        @Nullable String commit,
+        @Nullable Integer providerPriority,
         List<String> depends,
         List<String> provides,
         List<String> installIf) {
@@ -33,7 +34,8 @@ public record IndexEntry(
             throw new ApkException(
                     "index entry " + checksum + " needs P: and V:, got '" + name + "' '" + version + "'");
         }
-        // Normalised to what the text form can express, so parse(render(e)) equals e.
+        // Normalised to what the text form can express, so parse(render(e)) equals e. The null checks
+        // stay for callers outside the NullAway-checked modules.
         arch = emptyToNull(arch);
         origin = emptyToNull(origin);
         maintainer = emptyToNull(maintainer);
@@ -49,8 +51,12 @@ public record IndexEntry(
         installIf = installIf == null ? List.of() : List.copyOf(installIf);
     }
 
-    private static String emptyToNull(String s) {
+    private static @Nullable String emptyToNull(@Nullable String s) {
         return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static String nullToEmpty(@Nullable String s) {
+        return s == null ? "" : s;
     }
 
     public static IndexEntry of(WrittenApk apk) {
@@ -69,9 +75,9 @@ public record IndexEntry(
                 p.arch(),
                 fileSize,
                 p.size(),
-                p.description(),
-                p.url(),
-                p.license(),
+                nullToEmpty(p.description()),
+                nullToEmpty(p.url()),
+                nullToEmpty(p.license()),
                 p.origin(),
                 p.maintainer(),
                 p.builddate(),
@@ -105,7 +111,7 @@ public record IndexEntry(
         return sb.toString();
     }
 
-    private static void line(StringBuilder sb, char letter, String value, boolean always) {
+    private static void line(StringBuilder sb, char letter, @Nullable String value, boolean always) {
         if (value == null || value.isEmpty()) {
             if (!always) {
                 return;
@@ -159,7 +165,12 @@ public record IndexEntry(
             }
             n++;
         }
-        return new IndexEntry(c, p, v, a, s, i, t, u, l, o, m, bt, cm, k, d, pr, ii);
+        if (c == null || p == null || v == null) {
+            throw new ApkException("APKINDEX record at line " + firstLine + " needs C:, P: and V:, got C:'" + c
+                    + "' P:'" + p + "' V:'" + v + "'");
+        }
+        return new IndexEntry(
+                c, p, v, a, s, i, nullToEmpty(t), nullToEmpty(u), nullToEmpty(l), o, m, bt, cm, k, d, pr, ii);
     }
 
     private static List<String> words(String value) {

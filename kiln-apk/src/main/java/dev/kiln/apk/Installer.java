@@ -61,7 +61,7 @@ public final class Installer {
                         node.gid(),
                         node.mtime(),
                         null,
-                        tree.resolveParents(node.linkTarget()),
+                        tree.resolveParents(node.link()),
                         node.xattrs(),
                         name,
                         node.sha1(),
@@ -172,7 +172,7 @@ public final class Installer {
                         ? f.sha1()
                         : f.kind() == FileNode.Kind.HARDLINK ? sha1ByPath.get(f.linkTarget()) : null;
                 if (sha1 == null && f.kind() == FileNode.Kind.SYMLINK) {
-                    sha1 = Hashing.sha1Hex(f.linkTarget().getBytes(StandardCharsets.UTF_8));
+                    sha1 = Hashing.sha1Hex(f.link().getBytes(StandardCharsets.UTF_8));
                 }
                 if (sha1 != null) {
                     sb.append("Z:Q1")

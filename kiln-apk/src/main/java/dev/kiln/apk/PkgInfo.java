@@ -3,6 +3,7 @@ package dev.kiln.apk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code .PKGINFO} control file (apk.md §2). {@code size} and {@code datahash} are filled in by
@@ -13,21 +14,21 @@ public record PkgInfo(
         String version,
         String arch,
         long size,
-        String origin,
-        String description,
-        String url,
-        String commit,
-        String maintainer,
+        @Nullable String origin,
+        @Nullable String description,
+        @Nullable String url,
+        @Nullable String commit,
+        @Nullable String maintainer,
         long builddate,
-        String license,
+        @Nullable String license,
         List<String> depends,
         List<String> provides,
         List<String> replaces,
         List<String> installIf,
-        Integer providerPriority,
-        Integer replacesPriority,
+        @Nullable Integer providerPriority,
+        @Nullable Integer replacesPriority,
         List<String> triggers,
-        String datahash) {
+        @Nullable String datahash) {
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9.+_-]*");
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
@@ -62,7 +63,7 @@ public record PkgInfo(
         }
     }
 
-    private static List<String> copy(List<String> list) {
+    private static List<String> copy(@Nullable List<String> list) {
         return list == null ? List.of() : List.copyOf(list);
     }
 
@@ -129,7 +130,7 @@ public record PkgInfo(
         return sb.toString();
     }
 
-    private static void line(StringBuilder sb, String key, String value) {
+    private static void line(StringBuilder sb, String key, @Nullable String value) {
         if (value == null || value.isEmpty()) {
             return;
         }
@@ -195,25 +196,25 @@ public record PkgInfo(
 
     /** Mutable builder; lists are appended to directly or replaced with the setters. */
     public static final class Builder {
-        private String name;
-        private String version;
-        private String arch;
+        private @Nullable String name;
+        private @Nullable String version;
+        private @Nullable String arch;
         private long size;
-        private String origin;
-        private String description;
-        private String url;
-        private String commit;
-        private String maintainer;
+        private @Nullable String origin;
+        private @Nullable String description;
+        private @Nullable String url;
+        private @Nullable String commit;
+        private @Nullable String maintainer;
         private long builddate;
-        private String license;
+        private @Nullable String license;
         private List<String> depends = new ArrayList<>();
         private List<String> provides = new ArrayList<>();
         private List<String> replaces = new ArrayList<>();
         private List<String> installIf = new ArrayList<>();
-        private Integer providerPriority;
-        private Integer replacesPriority;
+        private @Nullable Integer providerPriority;
+        private @Nullable Integer replacesPriority;
         private List<String> triggers = new ArrayList<>();
-        private String datahash;
+        private @Nullable String datahash;
 
         private Builder() {}
 
@@ -237,27 +238,27 @@ public record PkgInfo(
             return this;
         }
 
-        public Builder origin(String v) {
+        public Builder origin(@Nullable String v) {
             origin = v;
             return this;
         }
 
-        public Builder description(String v) {
+        public Builder description(@Nullable String v) {
             description = v;
             return this;
         }
 
-        public Builder url(String v) {
+        public Builder url(@Nullable String v) {
             url = v;
             return this;
         }
 
-        public Builder commit(String v) {
+        public Builder commit(@Nullable String v) {
             commit = v;
             return this;
         }
 
-        public Builder maintainer(String v) {
+        public Builder maintainer(@Nullable String v) {
             maintainer = v;
             return this;
         }
@@ -267,7 +268,7 @@ public record PkgInfo(
             return this;
         }
 
-        public Builder license(String v) {
+        public Builder license(@Nullable String v) {
             license = v;
             return this;
         }
@@ -302,12 +303,12 @@ public record PkgInfo(
             return this;
         }
 
-        public Builder providerPriority(Integer v) {
+        public Builder providerPriority(@Nullable Integer v) {
             providerPriority = v;
             return this;
         }
 
-        public Builder replacesPriority(Integer v) {
+        public Builder replacesPriority(@Nullable Integer v) {
             replacesPriority = v;
             return this;
         }
@@ -317,12 +318,22 @@ public record PkgInfo(
             return this;
         }
 
-        public Builder datahash(String v) {
+        public Builder datahash(@Nullable String v) {
             datahash = v;
             return this;
         }
 
         public PkgInfo build() {
+            // the record's constructor checks the values; missing ones are caught here, where they are known
+            if (name == null) {
+                throw new ApkException(".PKGINFO pkgname is missing");
+            }
+            if (version == null) {
+                throw new ApkException(".PKGINFO of " + name + ": pkgver is missing");
+            }
+            if (arch == null) {
+                throw new ApkException(".PKGINFO of " + name + ": arch is missing");
+            }
             return new PkgInfo(
                     name,
                     version,

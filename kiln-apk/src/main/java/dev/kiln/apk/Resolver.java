@@ -10,7 +10,9 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves a world (package atoms) to exact packages with apk-tools' semantics (apk.md §9):
@@ -65,10 +67,12 @@ public final class Resolver {
         }
     }
 
-    private record Need(Dependency dep, List<String> chain, RepositoryPackage parent, String atom) {}
+    private record Need(
+            Dependency dep, List<String> chain, @Nullable RepositoryPackage parent, String atom) {}
 
     /** A depends atom as written, and what it parsed to (or why it did not). */
-    private record Atom(String text, Dependency dep, ApkException error) {
+    private record Atom(
+            String text, @Nullable Dependency dep, @Nullable ApkException error) {
         static Atom of(String text) {
             try {
                 return new Atom(text, Dependency.parse(text), null);
@@ -79,10 +83,10 @@ public final class Resolver {
     }
 
     /** One provided name of a package: the name and the version it provides it at (null: virtual). */
-    private record Provision(String name, String version) {}
+    private record Provision(String name, @Nullable String version) {}
 
     /** Why a package was selected: the atom that pulled it in, and the package that depends on it (null: the world). */
-    public record Pull(RepositoryPackage parent, String atom) {}
+    public record Pull(@Nullable RepositoryPackage parent, String atom) {}
 
     /** An atom that could not be satisfied: the chain of names leading to it and the reason. */
     public record Unresolved(List<String> chain, String atom, String reason) {
@@ -201,7 +205,7 @@ public final class Resolver {
 
         private void select(RepositoryPackage chosen, Need need, Deque<Need> queue) {
             selectedByName.put(chosen.name(), chosen);
-            provisions.get(chosen).stream()
+            provisionsOf(chosen).stream()
                     .map(Provision::name)
                     .distinct()
                     .forEach(n -> selectedByProvided
@@ -211,8 +215,9 @@ public final class Resolver {
             pulls.put(chosen, new Pull(need.parent(), need.atom()));
             List<String> childChain = new ArrayList<>(need.chain());
             childChain.add(chosen.name());
-            for (Atom a : depends.get(chosen)) {
-                Dependency dep = a.error() == null ? a.dep() : invalid(a.text(), a.error(), childChain);
+            for (Atom a : dependsOf(chosen)) {
+                ApkException error = a.error();
+                Dependency dep = error == null ? a.dep() : invalid(a.text(), error, childChain);
                 if (dep == null) {
                     continue;
                 }
@@ -234,7 +239,7 @@ public final class Resolver {
         }
 
         /** The first selected package (in selection order) that satisfies {@code dep}, or null. */
-        private RepositoryPackage alreadySelected(Dependency dep) {
+        private @Nullable RepositoryPackage alreadySelected(Dependency dep) {
             for (RepositoryPackage p : selectedByProvided.getOrDefault(dep.name(), List.of())) {
                 if (satisfies(p, dep)) {
                     return p;
@@ -243,7 +248,7 @@ public final class Resolver {
             return null;
         }
 
-        private RepositoryPackage choose(Need need) {
+        private @Nullable RepositoryPackage choose(Need need) {
             String name = need.dep().name();
             List<RepositoryPackage> providers = providersByName.getOrDefault(name, List.of());
             if (providers.isEmpty()) {
@@ -289,7 +294,7 @@ public final class Resolver {
                     : allowed;
             if (!realName) {
                 boolean anyVersioned =
-                        pool.stream().anyMatch(p -> provision(p, name).version() != null);
+                        pool.stream().anyMatch(p -> provided(p, name).version() != null);
                 if (!anyVersioned
                         && pool.stream().map(RepositoryPackage::name).distinct().count() > 1
                         && pool.stream().allMatch(p -> p.entry().providerPriority() == null)) {
@@ -305,7 +310,7 @@ public final class Resolver {
                 }
             }
             Comparator<RepositoryPackage> best = Comparator.comparing(
-                            (RepositoryPackage p) -> provision(p, name).version(), Resolver::compareVersions)
+                            (RepositoryPackage p) -> provided(p, name).version(), Resolver::compareVersions)
                     .thenComparing(RepositoryPackage::version, Resolver::compareVersions)
                     .thenComparing(p ->
                             p.entry().providerPriority() == null ? 0 : p.entry().providerPriority())
@@ -315,7 +320,7 @@ public final class Resolver {
             return pool.stream().max(best).orElseThrow();
         }
 
-        private Dependency parse(String atom, List<String> chain) {
+        private @Nullable Dependency parse(String atom, List<String> chain) {
             try {
                 return Dependency.parse(atom);
             } catch (ApkException e) {
@@ -324,7 +329,7 @@ public final class Resolver {
         }
 
         /** An atom that does not parse: rethrown when strict, else recorded; null either way for the caller to skip. */
-        private Dependency invalid(String atom, ApkException e, List<String> chain) {
+        private @Nullable Dependency invalid(String atom, ApkException e, List<String> chain) {
             if (strict) {
                 throw e;
             }
@@ -335,7 +340,7 @@ public final class Resolver {
         }
 
         /** Throws when strict; otherwise records the atom as unresolved and returns null so the caller skips it. */
-        private RepositoryPackage fail(Need need, String message) {
+        private @Nullable RepositoryPackage fail(Need need, String message) {
             if (strict) {
                 throw new ResolveException(message);
             }
@@ -344,7 +349,7 @@ public final class Resolver {
         }
     }
 
-    private static int compareVersions(String a, String b) {
+    private static int compareVersions(@Nullable String a, @Nullable String b) {
         if (a == null || b == null) {
             return a == null ? (b == null ? 0 : -1) : 1;
         }
@@ -352,13 +357,28 @@ public final class Resolver {
     }
 
     /** How {@code p} provides {@code name}, or null when it does not. */
-    private Provision provision(RepositoryPackage p, String name) {
-        for (Provision prov : provisions.get(p)) {
+    private @Nullable Provision provision(RepositoryPackage p, String name) {
+        for (Provision prov : provisionsOf(p)) {
             if (prov.name().equals(name)) {
                 return prov;
             }
         }
         return null;
+    }
+
+    /** How {@code p} provides {@code name}, for a package already known to provide it (it satisfied a need). */
+    private Provision provided(RepositoryPackage p, String name) {
+        return Objects.requireNonNull(provision(p, name), () -> p + " does not provide " + name);
+    }
+
+    // Every available package gets its provisions and depends in the constructor; the resolver only
+    // meets packages from that list.
+    private List<Provision> provisionsOf(RepositoryPackage p) {
+        return Objects.requireNonNull(provisions.get(p), () -> p + " is not an available package");
+    }
+
+    private List<Atom> dependsOf(RepositoryPackage p) {
+        return Objects.requireNonNull(depends.get(p), () -> p + " is not an available package");
     }
 
     private boolean satisfies(RepositoryPackage p, Dependency dep) {
@@ -367,7 +387,7 @@ public final class Resolver {
             return false;
         }
         if (dep.operator() == Dependency.Operator.CHECKSUM) {
-            return dep.version().equals(p.entry().checksum());
+            return p.entry().checksum().equals(dep.version());
         }
         if (dep.version() == null) {
             return true;

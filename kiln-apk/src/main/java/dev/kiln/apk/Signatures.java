@@ -4,7 +4,9 @@ import dev.kiln.apk.internal.RsaVerifier;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Signature checking shared by packages and indexes (apk.md §3, §7.1). */
 final class Signatures {
@@ -15,7 +17,8 @@ final class Signatures {
      * digests ({@code SHA-256}/{@code SHA-512} of the signed stream); otherwise throws naming the
      * signatures, the trusted keys and what failed.
      */
-    static void verify(String what, List<ApkSignature> signatures, TrustedKeys keys, Map<String, byte[]> digests) {
+    static void verify(
+            String what, List<ApkSignature> signatures, @Nullable TrustedKeys keys, Map<String, byte[]> digests) {
         if (keys == null) {
             throw new ApkException(what + ": no trusted keys given to verify against");
         }
@@ -32,7 +35,10 @@ final class Signatures {
                 continue;
             }
             anyTrusted = true;
-            if (RsaVerifier.verify(key.get(), sig.algorithm(), digests.get(digestAlgorithm), sig.signature())) {
+            byte[] digest = Objects.requireNonNull(
+                    digests.get(digestAlgorithm),
+                    () -> what + ": no " + digestAlgorithm + " digest of the signed stream");
+            if (RsaVerifier.verify(key.get(), sig.algorithm(), digest, sig.signature())) {
                 return;
             }
             failures.append(failures.length() == 0 ? "" : "; ")

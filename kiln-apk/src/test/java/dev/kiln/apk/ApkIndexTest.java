@@ -121,6 +121,14 @@ class ApkIndexTest {
     }
 
     @Test
+    void recordWithoutRequiredFieldNamesItsLine() {
+        assertThatThrownBy(() -> ApkIndex.parseText("C:Q1x=\nP:a\nV:1-r0\n\nP:b\nV:2-r0\n"))
+                .isInstanceOf(ApkException.class)
+                .hasMessageContaining("record at line 5")
+                .hasMessageContaining("C:'null' P:'b' V:'2-r0'");
+    }
+
+    @Test
     void parseIgnoresUnknownFields() {
         ApkIndex parsed = ApkIndex.parseText("C:Q1x=\nP:a\nV:1-r0\nz:whatever\nS:1\nI:2\n");
         assertThat(parsed.entries()).singleElement().satisfies(e -> {

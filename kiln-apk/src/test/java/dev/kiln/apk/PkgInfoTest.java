@@ -91,4 +91,18 @@ class PkgInfoTest {
                 .isInstanceOf(ApkException.class)
                 .hasMessageContaining("datahash");
     }
+
+    @Test
+    void builderNamesTheMissingRequiredField() {
+        assertThatThrownBy(
+                        () -> PkgInfo.builder().version("1.0-r0").arch("x86_64").build())
+                .isInstanceOf(ApkException.class)
+                .hasMessage(".PKGINFO pkgname is missing");
+        assertThatThrownBy(() -> PkgInfo.parse("pkgname = x\narch = x86_64\n"))
+                .isInstanceOf(ApkException.class)
+                .hasMessage(".PKGINFO of x: pkgver is missing");
+        assertThatThrownBy(() -> PkgInfo.builder().name("x").version("1.0-r0").build())
+                .isInstanceOf(ApkException.class)
+                .hasMessage(".PKGINFO of x: arch is missing");
+    }
 }

@@ -2,6 +2,7 @@ package dev.kiln.attest;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the per-package SPDX document says (apk.md §6).
@@ -24,7 +25,7 @@ public record PackageSbomInput(
         String fullVersion,
         String arch,
         String license,
-        String copyrightText,
+        @Nullable String copyrightText,
         String recipePath,
         String recipeCommit,
         List<SourceRef> sources,

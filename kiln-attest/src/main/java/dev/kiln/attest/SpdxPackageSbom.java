@@ -281,7 +281,7 @@ public final class SpdxPackageSbom {
         r.put("relatedSpdxElement", to);
     }
 
-    private static String blankToNoAssertion(String s) {
+    private static String blankToNoAssertion(@Nullable String s) {
         return s == null || s.isBlank() ? NOASSERTION : s;
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.build;
 
 import dev.kiln.sandbox.ExecResult;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** The one deadline every step and test of a build shares, and the words for each way past it. */
 final class BuildDeadline {
@@ -38,6 +39,7 @@ final class BuildDeadline {
     }
 
     /** Why the sandbox stopped {@code result}, or null when it exited by itself. */
+    @Nullable
     String killedBecause(ExecResult result, BuildLimits limits) {
         return switch (result.termination()) {
             case EXITED -> null;

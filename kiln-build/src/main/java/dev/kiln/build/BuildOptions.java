@@ -3,6 +3,7 @@ package dev.kiln.build;
 import dev.kiln.apk.ApkSigningKey;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a build needs besides its plan. {@code sourceDateEpoch} is the one clock every
@@ -36,9 +37,9 @@ public record BuildOptions(
         String namespace,
         boolean offline,
         boolean keepWorkspace,
-        Path sourceDir,
+        @Nullable Path sourceDir,
         BuildListener listener,
-        dev.kiln.attest.SigningKey attestKey,
+        dev.kiln.attest.@Nullable SigningKey attestKey,
         BuildLimits limits,
         EnvironmentSources environment,
         java.util.Map<String, String> annotations) {
@@ -54,9 +55,9 @@ public record BuildOptions(
             String namespace,
             boolean offline,
             boolean keepWorkspace,
-            Path sourceDir,
+            @Nullable Path sourceDir,
             BuildListener listener,
-            dev.kiln.attest.SigningKey attestKey) {
+            dev.kiln.attest.@Nullable SigningKey attestKey) {
         this(
                 arch,
                 repository,
@@ -88,7 +89,7 @@ public record BuildOptions(
             String namespace,
             boolean offline,
             boolean keepWorkspace,
-            Path sourceDir,
+            @Nullable Path sourceDir,
             BuildListener listener) {
         this(
                 arch,
@@ -124,12 +125,14 @@ public record BuildOptions(
      * melange's convention for a recipe's local files (patches, configs): a folder named after
      * the package beside the recipe. Null when there is none.
      */
-    public static Path sourceDirBeside(Path recipe, String packageName) {
-        Path candidate = recipe.toAbsolutePath().getParent().resolve(packageName);
+    public static @Nullable Path sourceDirBeside(Path recipe, String packageName) {
+        Path abs = recipe.toAbsolutePath();
+        Path candidate = Objects.requireNonNull(abs.getParent(), () -> "recipe " + abs + " is not a file")
+                .resolve(packageName);
         return java.nio.file.Files.isDirectory(candidate) ? candidate : null;
     }
 
-    public BuildOptions withSourceDir(Path dir) {
+    public BuildOptions withSourceDir(@Nullable Path dir) {
         return copy(c -> c.sourceDir = dir);
     }
 
@@ -150,7 +153,7 @@ public record BuildOptions(
         return copy(c -> c.limits = newLimits);
     }
 
-    public BuildOptions withAttestKey(dev.kiln.attest.SigningKey key) {
+    public BuildOptions withAttestKey(dev.kiln.attest.@Nullable SigningKey key) {
         return copy(c -> c.attestKey = key);
     }
 
@@ -197,9 +200,12 @@ public record BuildOptions(
         String namespace;
         boolean offline;
         boolean keepWorkspace;
+
+        @Nullable
         Path sourceDir;
+
         BuildListener listener;
-        dev.kiln.attest.SigningKey attestKey;
+        dev.kiln.attest.@Nullable SigningKey attestKey;
         BuildLimits limits;
         EnvironmentSources environment;
         java.util.Map<String, String> annotations;

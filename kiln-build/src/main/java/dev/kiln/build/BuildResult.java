@@ -2,10 +2,16 @@ package dev.kiln.build;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The outcome of a successful build: its packages (main first) and the full log. */
 public record BuildResult(
-        String recipe, String arch, boolean skipped, String skipReason, List<BuiltPackage> packages, Path log) {
+        String recipe,
+        String arch,
+        boolean skipped,
+        @Nullable String skipReason,
+        List<BuiltPackage> packages,
+        @Nullable Path log) {
     public BuildResult {
         packages = List.copyOf(packages);
     }

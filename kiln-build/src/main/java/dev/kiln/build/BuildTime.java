@@ -3,11 +3,13 @@ package dev.kiln.build;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Objects;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When a package says it was built: its {@code SOURCE_DATE_EPOCH}, derived from its inputs so that the
@@ -23,7 +25,8 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  * @param source       where it came from
  * @param warning      why it is 0, or null
  */
-public record BuildTime(long epochSeconds, Source source, String warning) {
+public record BuildTime(
+        long epochSeconds, Source source, @Nullable String warning) {
     public enum Source {
         DECLARED,
         RECIPE_COMMIT,
@@ -31,7 +34,7 @@ public record BuildTime(long epochSeconds, Source source, String warning) {
     }
 
     /** {@code declared} when not null, else the recipe's last commit time, else 0 with a warning. */
-    public static BuildTime of(Long declared, Path recipe) {
+    public static BuildTime of(@Nullable Long declared, Path recipe) {
         if (declared != null) {
             return new BuildTime(declared, Source.DECLARED, null);
         }
@@ -47,7 +50,7 @@ public record BuildTime(long epochSeconds, Source source, String warning) {
         }
         // the recipe's own directory decides, not GIT_DIR of whoever runs the build
         FileRepositoryBuilder finder =
-                new FileRepositoryBuilder().findGitDir(file.getParent().toFile());
+                new FileRepositoryBuilder().findGitDir(parentOf(file).toFile());
         if (finder.getGitDir() == null) {
             return none(recipe, "it is not in a git repository");
         }
@@ -74,6 +77,11 @@ public record BuildTime(long epochSeconds, Source source, String warning) {
         } catch (IOException | GitAPIException | RuntimeException e) {
             return none(recipe, "cannot read its git history: " + e.getMessage());
         }
+    }
+
+    /** The directory of a real file path (a regular file's real path always has one). */
+    private static Path parentOf(Path file) {
+        return Objects.requireNonNull(file.getParent(), () -> file + " has no parent directory");
     }
 
     private static BuildTime none(Path recipe, String why) {

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves build and test environments with Kiln's one resolver against the recipe's own local
@@ -28,15 +30,20 @@ import java.util.TreeSet;
  */
 final class EnvironmentResolver {
     private final String arch;
-    private final LocalRepositories repositories;
+    /** Null when no repository is configured; then {@code names} is empty and nothing is fetched. */
+    private final @Nullable LocalRepositories repositories;
+
     private final List<String> names;
     private final List<RepositoryPackage> available;
 
-    private EnvironmentResolver(String arch, LocalRepositories repositories, List<String> names) {
+    private EnvironmentResolver(String arch, @Nullable LocalRepositories repositories, List<String> names) {
         this.arch = arch;
         this.repositories = repositories;
         this.names = List.copyOf(names);
-        this.available = names.isEmpty() ? List.of() : repositories.packages(names, arch);
+        this.available = names.isEmpty()
+                ? List.of()
+                : Objects.requireNonNull(repositories, "repositories to read " + names + " from")
+                        .packages(names, arch);
     }
 
     /** The resolver for {@code plan} built with {@code options}; it knows no package when no repository is configured. */
@@ -87,6 +94,12 @@ final class EnvironmentResolver {
         return out;
     }
 
+    // only packages of `available` are fetched, and it is empty when there are no repositories
+    private ApkPackage fetch(RepositoryPackage p) {
+        return Objects.requireNonNull(repositories, "no repository to fetch " + p + " from")
+                .fetch(p, arch);
+    }
+
     /** True when every atom of {@code world} but the {@code optional} ones resolves against the configured repositories. */
     boolean provides(List<String> world, Set<String> optional) {
         List<String> required =
@@ -128,7 +141,7 @@ final class EnvironmentResolver {
         try {
             List<RepositoryPackage> packages = resolver.resolve(wanted);
             return new ResolvedEnvironment(
-                    packages, p -> Optional.ofNullable(local.get(p)).orElseGet(() -> repositories.fetch(p, arch)));
+                    packages, p -> Optional.ofNullable(local.get(p)).orElseGet(() -> fetch(p)));
         } catch (ResolveException e) {
             throw new BuildException(
                     what, "cannot resolve the environment " + world + " from " + names + ": " + e.getMessage(), e);

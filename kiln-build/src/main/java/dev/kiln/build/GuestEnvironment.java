@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The environment every build step starts from: a fixed PATH, the build home, the source date
@@ -33,7 +34,7 @@ public final class GuestEnvironment {
      * in melange, because flags in the environment miss Makefiles that ignore them and break others (-pie in
      * LDFLAGS of a shared library). The host toolchain ({@code rootfs} null) never does.
      */
-    public static boolean compilerHardens(Path rootfs) {
+    public static boolean compilerHardens(@Nullable Path rootfs) {
         if (rootfs == null) {
             return false;
         }

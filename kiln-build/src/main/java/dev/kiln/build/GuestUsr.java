@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code /usr} for a test guest in the host-toolchain stage: the package's own files laid
@@ -26,7 +27,8 @@ final class GuestUsr {
         merge(hostUsr, packageUsr, target, HOST_USR);
     }
 
-    private static void merge(Path hostDir, Path packageDir, Path target, String guestHostPath) throws IOException {
+    private static void merge(@Nullable Path hostDir, Path packageDir, Path target, String guestHostPath)
+            throws IOException {
         Files.createDirectories(target);
         Set<String> taken = new HashSet<>();
         if (packageDir != null && Files.isDirectory(packageDir, LinkOption.NOFOLLOW_LINKS)) {
@@ -35,10 +37,9 @@ final class GuestUsr {
                     String name = entry.getFileName().toString();
                     taken.add(name);
                     Path host = hostDir == null ? null : hostDir.resolve(name);
-                    boolean bothDirs = Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
-                            && host != null
-                            && Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
-                    if (bothDirs) {
+                    if (host != null
+                            && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+                            && Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
                         merge(host, entry, target.resolve(name), guestHostPath + "/" + name);
                     } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                         merge(null, entry, target.resolve(name), guestHostPath + "/" + name);

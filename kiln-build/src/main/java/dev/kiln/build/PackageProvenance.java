@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The SLSA provenance of each built package, an in-toto statement written beside its {@code .apk} as
@@ -43,7 +44,7 @@ final class PackageProvenance {
     static void write(
             BuildPlan plan,
             BuildOptions options,
-            ResolvedEnvironment environment,
+            @Nullable ResolvedEnvironment environment,
             List<BuiltPackage> published,
             Path logFile,
             Instant startedOn,
@@ -56,7 +57,7 @@ final class PackageProvenance {
                     Map.of("sha256", b.sha256()),
                     null,
                     null,
-                    null);
+                    Map.of());
             byte[] json = predicate.statement(List.of(subject)).toJson();
             if (options.attestKey() != null) {
                 json = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, json, options.attestKey())
@@ -70,7 +71,7 @@ final class PackageProvenance {
     static SlsaProvenance predicate(
             BuildPlan plan,
             BuildOptions options,
-            ResolvedEnvironment environment,
+            @Nullable ResolvedEnvironment environment,
             Path logFile,
             Instant startedOn,
             Instant finishedOn) {
@@ -116,7 +117,7 @@ final class PackageProvenance {
                 if (f.expectedSha512() != null && !f.expectedSha512().isEmpty()) {
                     digest.put("sha512", f.expectedSha512());
                 }
-                p.resolvedDependency(new ResourceDescriptor(f.purlName(), f.uri(), digest, null, null, null));
+                p.resolvedDependency(new ResourceDescriptor(f.purlName(), f.uri(), digest, null, null, Map.of()));
             } else if (source instanceof GitCheckoutStep g) {
                 String ref = g.tag() != null && !g.tag().isEmpty()
                         ? "@refs/tags/" + g.tag()
@@ -126,7 +127,7 @@ final class PackageProvenance {
                                 ? Map.of()
                                 : Map.of("gitCommit", g.expectedCommit());
                 p.resolvedDependency(
-                        new ResourceDescriptor(null, "git+" + g.repository() + ref, digest, null, null, null));
+                        new ResourceDescriptor(null, "git+" + g.repository() + ref, digest, null, null, Map.of()));
             }
         }
         if (options.sourceDir() != null && Files.isDirectory(options.sourceDir())) {
@@ -166,7 +167,7 @@ final class PackageProvenance {
                     Map.of("sha256", Digest.sha256(logFile).hex()),
                     null,
                     "text/plain",
-                    null));
+                    Map.of()));
         }
         return p.build();
     }
@@ -218,7 +219,7 @@ final class PackageProvenance {
     }
 
     /** {@code pkg:apk/NAMESPACE/NAME[@VERSION]?arch=ARCH}; the version is null for a package known by name only. */
-    private static String apkPurl(BuildOptions options, String name, String version) {
+    private static String apkPurl(BuildOptions options, String name, @Nullable String version) {
         return Purl.of("apk", options.namespace(), name, version)
                 .withQualifier("arch", options.arch())
                 .toString();

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs each package's {@code test} pipeline in a guest of its own, with an empty workspace, before
@@ -35,7 +36,7 @@ final class PackageTests {
     private final OutputStream log;
     private final BuildDeadline deadline;
     /** Resolves test environments; null in the host-toolchain stage. */
-    private final EnvironmentResolver environments;
+    private final @Nullable EnvironmentResolver environments;
 
     PackageTests(
             Sandbox sandbox,
@@ -45,7 +46,7 @@ final class PackageTests {
             BuildOptions options,
             OutputStream log,
             BuildDeadline deadline,
-            EnvironmentResolver environments) {
+            @Nullable EnvironmentResolver environments) {
         this.sandbox = sandbox;
         this.fetcher = fetcher;
         this.git = git;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Maps the source steps of a plan onto the cache, and fetches them all before any step runs. */
 final class SourcePlan {
@@ -31,7 +32,7 @@ final class SourcePlan {
         }
     }
 
-    static SourceChecksum checksumOf(FetchStep f) {
+    static @Nullable SourceChecksum checksumOf(FetchStep f) {
         if (f.expectedSha256() != null && !f.expectedSha256().isEmpty()) {
             return SourceChecksum.sha256(f.expectedSha256());
         }
@@ -97,7 +98,7 @@ final class SourcePlan {
 
     private static final Pattern GITHUB = Pattern.compile("https://github\\.com/([^/]+)/([^/]+?)(?:\\.git)?/?");
 
-    private static String emptyToNull(String s) {
+    private static @Nullable String emptyToNull(@Nullable String s) {
         return s == null || s.isEmpty() ? null : s;
     }
 }

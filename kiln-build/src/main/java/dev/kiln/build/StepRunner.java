@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the compiled steps of one build in order. Shell steps run in the sandbox from a script
@@ -44,7 +45,8 @@ final class StepRunner {
     private final OutputStream log;
     private final BuildDeadline deadline;
     /** The hermetic root filesystem (the build's private copy), or null for the host-toolchain stage. */
-    private final Path rootfs;
+    /** The build environment's root; null in the host-toolchain stage. */
+    private final @Nullable Path rootfs;
     /** The root's compiler hardens every compile and link itself, so steps get no hardening flags. */
     private final boolean compilerHardens;
     /** Further mounts of every step (a test guest's /usr in the host-toolchain stage). */
@@ -64,7 +66,7 @@ final class StepRunner {
             List<String> addCapabilities,
             OutputStream log,
             BuildDeadline deadline,
-            Path rootfs) {
+            @Nullable Path rootfs) {
         this(
                 sandbox,
                 fetcher,
@@ -90,7 +92,7 @@ final class StepRunner {
             List<String> addCapabilities,
             OutputStream log,
             BuildDeadline deadline,
-            Path rootfs,
+            @Nullable Path rootfs,
             List<Mount> guestMounts,
             String labelPrefix) {
         this.sandbox = sandbox;

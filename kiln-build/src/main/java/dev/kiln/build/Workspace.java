@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The host side of one build: a directory mounted at {@code /home/build}, with the package
@@ -24,9 +25,8 @@ final class Workspace implements AutoCloseable {
     private final Path scriptDir;
     private final Path tmpDir;
     private final Path logFile;
-    private final boolean keep;
-    /** Removes the workspace when the JVM is stopped (Ctrl-C, SIGTERM) while the build runs. */
-    private final Thread removeOnExit;
+    /** Removes the workspace when the JVM is stopped (Ctrl-C, SIGTERM) while the build runs; null when kept. */
+    private final @Nullable Thread removeOnExit;
 
     private Workspace(Path base, Path logFile, boolean keep) throws IOException {
         this.base = base;
@@ -38,7 +38,6 @@ final class Workspace implements AutoCloseable {
         this.tmpDir = Files.createDirectories(base.resolve("tmp"));
         Files.setAttribute(tmpDir, "unix:mode", 01777);
         this.logFile = logFile;
-        this.keep = keep;
         this.removeOnExit = keep ? null : new Thread(this::deleteQuietly, "kiln-remove-workspace");
         if (removeOnExit != null) {
             Runtime.getRuntime().addShutdownHook(removeOnExit);
@@ -132,7 +131,7 @@ final class Workspace implements AutoCloseable {
      * {@code rootfs} is the hermetic root, or null for the host's (host-toolchain stage). Links are not
      * followed: a hermetic root's absolute links point into the guest, not the host.
      */
-    static String shell(Path rootfs) {
+    static String shell(@Nullable Path rootfs) {
         if (rootfs == null) {
             return Files.isExecutable(Path.of("/usr/bin/bash")) ? "/bin/bash" : "/bin/sh";
         }
@@ -161,7 +160,7 @@ final class Workspace implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (!keep) {
+        if (removeOnExit != null) { // the workspace is not kept
             try {
                 Runtime.getRuntime().removeShutdownHook(removeOnExit);
             } catch (IllegalStateException alreadyShuttingDown) {

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who may do what where. A grant names a subject (a user, {@code *} for any authenticated user,
@@ -30,7 +31,7 @@ public record AccessPolicy(List<Grant> grants) {
             actions = actions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(actions));
         }
 
-        boolean appliesTo(String user, String repository) {
+        boolean appliesTo(@Nullable String user, String repository) {
             boolean who = user == null ? subject.equals(ANONYMOUS) : subject.equals(ANY_USER) || subject.equals(user);
             return who && matches(repositoryPattern, repository);
         }
@@ -62,7 +63,7 @@ public record AccessPolicy(List<Grant> grants) {
     }
 
     /** Actions {@code user} (null when anonymous) may perform on {@code repository}. */
-    public Set<Action> allowed(String user, String repository) {
+    public Set<Action> allowed(@Nullable String user, String repository) {
         EnumSet<Action> out = EnumSet.noneOf(Action.class);
         for (Grant g : grants) {
             if (g.appliesTo(user, repository)) {

@@ -21,10 +21,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Content-addressed storage in a directory:
@@ -108,7 +110,7 @@ public final class FileSystemStorage implements RegistryStorage {
                 target,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.getParent());
+        syncDirectory(parent(target));
     }
 
     private Path repo(String repository) {
@@ -162,7 +164,7 @@ public final class FileSystemStorage implements RegistryStorage {
     }
 
     /** An upload another process over the same folder started; null when there is none. */
-    private FileUpload recoverUpload(String id) {
+    private @Nullable FileUpload recoverUpload(String id) {
         Path dir = uploadsDir.resolve(id);
         if (!id.matches("[A-Za-z0-9-]+") || !Files.isDirectory(dir)) {
             return null;
@@ -368,7 +370,7 @@ public final class FileSystemStorage implements RegistryStorage {
                 }
                 BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
                 out.add(new BlobEntry(
-                        new Digest(file.getParent().getParent().getFileName().toString(), name),
+                        new Digest(parent(parent(file)).getFileName().toString(), name),
                         attrs.size(),
                         attrs.lastModifiedTime().toInstant()));
             }
@@ -427,7 +429,7 @@ public final class FileSystemStorage implements RegistryStorage {
         try {
             Files.createDirectories(marker.getParent());
             Files.createFile(marker);
-            syncDirectory(marker.getParent());
+            syncDirectory(parent(marker));
         } catch (FileAlreadyExistsException e) {
             // already linked: links are idempotent
         } catch (IOException e) {
@@ -441,6 +443,11 @@ public final class FileSystemStorage implements RegistryStorage {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + file, e);
         }
+    }
+
+    /** The directory holding {@code file}: every path here lies under the storage root, so it has one. */
+    private static Path parent(Path file) {
+        return Objects.requireNonNull(file.getParent(), () -> file + " has no parent directory");
     }
 
     public static void syncDirectory(Path dir) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link RegistryServer} runs. Without {@code htpasswd} the registry is open to everyone
@@ -24,15 +25,15 @@ import java.util.Map;
 public record RegistryConfig(
         String host,
         int port,
-        Path root,
-        Path htpasswd,
+        @Nullable Path root,
+        @Nullable Path htpasswd,
         AccessPolicy access,
-        Path tlsCert,
-        Path tlsKey,
+        @Nullable Path tlsCert,
+        @Nullable Path tlsKey,
         int maxManifestBytes,
         long maxBlobBytes,
         boolean deleteEnabled,
-        Duration gcInterval,
+        @Nullable Duration gcInterval,
         Duration gcGrace,
         Duration uploadExpiry,
         Duration tokenLifetime,
@@ -40,9 +41,9 @@ public record RegistryConfig(
         Clock clock,
         ClientLimits limits,
         boolean metricsPublic,
-        S3Location s3,
+        @Nullable S3Location s3,
         Map<String, String> environment,
-        Duration redirectPulls) {
+        @Nullable Duration redirectPulls) {
 
     public RegistryConfig {
         if (limits == null) {
@@ -112,20 +113,20 @@ public record RegistryConfig(
     }
 
     public static final class Builder {
-        private final Path root;
-        private final S3Location s3;
+        private @Nullable final Path root;
+        private @Nullable final S3Location s3;
         private Map<String, String> environment = Map.of();
-        private Duration redirectPulls;
+        private @Nullable Duration redirectPulls;
         private String host = "127.0.0.1";
         private int port;
-        private Path htpasswd;
+        private @Nullable Path htpasswd;
         private AccessPolicy access = AccessPolicy.publicRead();
-        private Path tlsCert;
-        private Path tlsKey;
+        private @Nullable Path tlsCert;
+        private @Nullable Path tlsKey;
         private int maxManifestBytes = 4 << 20;
         private long maxBlobBytes = Long.MAX_VALUE;
         private boolean deleteEnabled = true;
-        private Duration gcInterval;
+        private @Nullable Duration gcInterval;
         private Duration gcGrace = Duration.ofHours(1);
         private Duration uploadExpiry = Duration.ofHours(24);
         private Duration tokenLifetime = Duration.ofMinutes(5);
@@ -134,7 +135,7 @@ public record RegistryConfig(
         private ClientLimits limits = ClientLimits.defaults();
         private boolean metricsPublic;
 
-        private Builder(Path root, S3Location s3) {
+        private Builder(@Nullable Path root, @Nullable S3Location s3) {
             this.root = root;
             this.s3 = s3;
         }
@@ -144,7 +145,7 @@ public record RegistryConfig(
             return this;
         }
 
-        public Builder redirectPulls(Duration lifetime) {
+        public Builder redirectPulls(@Nullable Duration lifetime) {
             this.redirectPulls = lifetime;
             return this;
         }
@@ -170,7 +171,7 @@ public record RegistryConfig(
             return this;
         }
 
-        public Builder htpasswd(Path htpasswd) {
+        public Builder htpasswd(@Nullable Path htpasswd) {
             this.htpasswd = htpasswd;
             return this;
         }
@@ -180,7 +181,7 @@ public record RegistryConfig(
             return this;
         }
 
-        public Builder tls(Path cert, Path key) {
+        public Builder tls(@Nullable Path cert, @Nullable Path key) {
             this.tlsCert = cert;
             this.tlsKey = key;
             return this;
@@ -201,7 +202,7 @@ public record RegistryConfig(
             return this;
         }
 
-        public Builder gcInterval(Duration interval) {
+        public Builder gcInterval(@Nullable Duration interval) {
             this.gcInterval = interval;
             return this;
         }

@@ -1,5 +1,7 @@
 package dev.kiln.registry;
 
+import org.jspecify.annotations.Nullable;
+
 /** Base type of every failure raised by kiln-registry outside an HTTP exchange; the cause is always kept. */
 public class RegistryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -8,7 +10,7 @@ public class RegistryException extends RuntimeException {
         super(message);
     }
 
-    public RegistryException(String message, Throwable cause) {
+    public RegistryException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -11,7 +11,9 @@ import dev.kiln.registry.internal.PemKeyStore;
 import dev.kiln.registry.internal.Services;
 import dev.kiln.registry.internal.Tokens;
 import dev.kiln.registry.internal.s3.S3Storage;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OCI distribution 1.1 registry on Jetty's core handler API, over a {@link FileSystemStorage} or,
@@ -41,12 +44,14 @@ public final class RegistryServer implements AutoCloseable {
     private final RegistryStorage storage;
     private final GarbageCollector collector;
     private final Metrics metrics = new Metrics();
-    private Server server;
+    /** Null until {@link #start()} and again after {@link #close()}. */
+    private @Nullable Server server;
+
     private static final int INPUT_BUFFER = 128 * 1024;
     private static final long POOL_BYTES = 32L << 20;
 
-    private ServerConnector connector;
-    private ScheduledExecutorService scheduler;
+    private @Nullable ServerConnector connector;
+    private @Nullable ScheduledExecutorService scheduler;
 
     public RegistryServer(RegistryConfig config) {
         this.config = config;
@@ -55,9 +60,13 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private static RegistryStorage openStorage(RegistryConfig config) {
-        return config.s3() != null
-                ? S3Storage.open(config.s3(), config.environment(), config.clock())
-                : new FileSystemStorage(config.root(), config.clock());
+        S3Location s3 = config.s3();
+        if (s3 != null) {
+            return S3Storage.open(s3, config.environment(), config.clock());
+        }
+        // RegistryConfig holds exactly one of root and s3
+        return new FileSystemStorage(
+                Objects.requireNonNull(config.root(), "registry config has neither root nor s3"), config.clock());
     }
 
     /**
@@ -97,7 +106,8 @@ public final class RegistryServer implements AutoCloseable {
         if (server != null) {
             throw new RegistryException("registry server is already started");
         }
-        Htpasswd htpasswd = config.htpasswd() == null ? null : Htpasswd.load(config.htpasswd());
+        Path htpasswdFile = config.htpasswd();
+        Htpasswd htpasswd = htpasswdFile == null ? null : Htpasswd.load(htpasswdFile);
         Authenticator auth = new Authenticator(
                 htpasswd,
                 config.access(),
@@ -132,14 +142,17 @@ public final class RegistryServer implements AutoCloseable {
         // its 8 KiB default turned a 200 MB upload into 25,000 reads, hash updates and file writes.
         HttpConnectionFactory http1 = new HttpConnectionFactory(http);
         http1.setInputBufferSize(INPUT_BUFFER);
-        if (config.tlsCert() != null) {
+        Path tlsCert = config.tlsCert();
+        Path tlsKey = config.tlsKey();
+        // RegistryConfig holds both or neither
+        if (tlsCert != null && tlsKey != null) {
             char[] password = new char[24];
             SecureRandom random = new SecureRandom();
             for (int i = 0; i < password.length; i++) {
                 password[i] = (char) ('a' + random.nextInt(26));
             }
             SslContextFactory.Server tls = new SslContextFactory.Server();
-            tls.setKeyStore(PemKeyStore.load(config.tlsCert(), config.tlsKey(), password));
+            tls.setKeyStore(PemKeyStore.load(tlsCert, tlsKey, password));
             tls.setKeyStorePassword(new String(password));
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             secure.setSniHostCheck(false);
@@ -205,7 +218,12 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Blocks until the server stops. */
     public void join() throws InterruptedException {
-        server.join();
+        Server running = server;
+        if (running == null) {
+            // was a NullPointerException before start() and after close()
+            throw new RegistryException("registry server is not started");
+        }
+        running.join();
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a registry keeps its content. Blobs are global and content-addressed; a repository sees a
@@ -99,9 +100,9 @@ public interface RegistryStorage {
             Digest digest,
             String mediaType,
             byte[] body,
-            Digest subject,
-            String artifactType,
-            String annotationsJson,
+            @Nullable Digest subject,
+            @Nullable String artifactType,
+            @Nullable String annotationsJson,
             List<Digest> references) {
         public StoredManifest {
             references = List.copyOf(references);

@@ -148,7 +148,7 @@ public record SandboxSpec(
     }
 
     /** The hermetic stage: {@code newRootfs} becomes the sandbox's {@code /} (null: back to the host-toolchain stage). */
-    public SandboxSpec withRootfs(Path newRootfs) {
+    public SandboxSpec withRootfs(@Nullable Path newRootfs) {
         return copy(c -> c.rootfs = newRootfs);
     }
 

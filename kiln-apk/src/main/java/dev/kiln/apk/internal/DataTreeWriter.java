@@ -19,9 +19,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a host directory as the APK data tar (apk.md §1): depth-first, names sorted by UTF-8
@@ -93,8 +95,8 @@ public final class DataTreeWriter {
             String rel = prefix + child.getFileName().toString();
             Map<String, Object> attrs =
                     Files.readAttributes(child, "unix:mode,ino,dev,nlink,size,rdev,uid,gid", LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) attrs.get("mode");
-            owner = owners.of((Integer) attrs.get("uid"), (Integer) attrs.get("gid"));
+            int mode = attr(attrs, "mode", Integer.class);
+            owner = owners.of(attr(attrs, "uid", Integer.class), attr(attrs, "gid", Integer.class));
             switch (mode & S_IFMT) {
                 case S_IFDIR -> {
                     tar.writeHeader(header(rel + "/", TarType.DIRECTORY, mode, 0, "", 0, 0, pax(rel, null)));
@@ -107,7 +109,7 @@ public final class DataTreeWriter {
                     tar.writeHeader(header(rel, TarType.SYMLINK, mode, 0, target, 0, 0, pax(rel, sha1)));
                 }
                 case S_IFCHR, S_IFBLK -> {
-                    long rdev = (Long) attrs.get("rdev");
+                    long rdev = attr(attrs, "rdev", Long.class);
                     int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
                     int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
                     TarType type = (mode & S_IFMT) == S_IFCHR ? TarType.CHAR_DEVICE : TarType.BLOCK_DEVICE;
@@ -121,9 +123,14 @@ public final class DataTreeWriter {
         }
     }
 
+    /** One attribute of the {@code unix:} view; the JDK returns every attribute asked for, so null is a bug. */
+    private static <T> T attr(Map<String, Object> attrs, String name, Class<T> type) {
+        return type.cast(Objects.requireNonNull(attrs.get(name), () -> "no unix:" + name + " attribute"));
+    }
+
     private void writeFile(Path file, String rel, int mode, Map<String, Object> attrs) throws IOException {
-        long size = (Long) attrs.get("size");
-        if ((Integer) attrs.get("nlink") > 1) {
+        long size = attr(attrs, "size", Long.class);
+        if (attr(attrs, "nlink", Integer.class) > 1) {
             String inode = attrs.get("dev") + ":" + attrs.get("ino");
             String first = firstLinkByInode.putIfAbsent(inode, rel);
             if (first != null) {
@@ -157,7 +164,7 @@ public final class DataTreeWriter {
         }
     }
 
-    private Map<String, byte[]> pax(String rel, String sha1) {
+    private Map<String, byte[]> pax(String rel, @Nullable String sha1) {
         Map<String, byte[]> records = new TreeMap<>();
         if (sha1 != null) {
             records.put(CHECKSUM_RECORD, sha1.getBytes(StandardCharsets.US_ASCII));

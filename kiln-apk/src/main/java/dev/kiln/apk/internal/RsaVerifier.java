@@ -4,6 +4,7 @@ import dev.kiln.content.Hashing;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies RSA PKCS#1 v1.5 signatures against a digest computed while streaming, so large signed
@@ -16,7 +17,7 @@ public final class RsaVerifier {
     private RsaVerifier() {}
 
     /** The JDK digest algorithm for an APK signature algorithm Kiln verifies, or null if unsupported. */
-    public static String digestAlgorithm(String apkAlgorithm) {
+    public static @Nullable String digestAlgorithm(String apkAlgorithm) {
         return switch (apkAlgorithm) {
             case "RSA256" -> "SHA-256";
             case "RSA512" -> "SHA-512";

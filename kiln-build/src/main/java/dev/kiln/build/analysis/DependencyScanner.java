@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Detects a package's runtime dependencies and provides from its files (apk.md §5, after melange's
@@ -64,7 +65,7 @@ public final class DependencyScanner {
      *     may be null
      * @param fullVersion {@code VERSION-rN}, written into {@code cmd:}, {@code pc:} and {@code so-ver:} provides
      */
-    public ScanResult scan(Path packageDir, String packageName, String fullVersion, ScanOptions options) {
+    public ScanResult scan(Path packageDir, @Nullable String packageName, String fullVersion, ScanOptions options) {
         Accumulator acc = new Accumulator();
         Set<String> libraryDirs = new HashSet<>(LIBRARY_DIRS);
         libraryDirs.addAll(LdSoConf.directories(packageDir));
@@ -148,7 +149,12 @@ public final class DependencyScanner {
     }
 
     private void scanFile(
-            Path file, String rel, String fullVersion, Set<String> libraryDirs, String packageName, Accumulator acc) {
+            Path file,
+            String rel,
+            String fullVersion,
+            Set<String> libraryDirs,
+            @Nullable String packageName,
+            Accumulator acc) {
         String dir = parent(rel);
         String base = rel.substring(rel.lastIndexOf('/') + 1);
         boolean symlink = Files.isSymbolicLink(file);
@@ -213,7 +219,7 @@ public final class DependencyScanner {
         }
     }
 
-    private static void pathRules(String rel, String packageName, Accumulator acc) {
+    private static void pathRules(String rel, @Nullable String packageName, Accumulator acc) {
         Matcher python = PYTHON_SITE.matcher(rel);
         if (python.find()) {
             acc.depends.add("python-" + python.group(1) + "-base");

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The facts the dependency scanner, hardening check and linters need from one ELF file, parsed in
@@ -73,11 +74,11 @@ public final class ElfFile {
     private final ByteOrder order;
     private final Type type;
     private final int machine;
-    private String interpreter;
+    private @Nullable String interpreter;
     private final List<String> needed = new ArrayList<>();
-    private String soname;
-    private String runpath;
-    private String rpath;
+    private @Nullable String soname;
+    private @Nullable String runpath;
+    private @Nullable String rpath;
     private boolean hasDynamic;
     private boolean relro;
     private boolean bindNow;

@@ -130,14 +130,15 @@ public final class PackageLinter {
         }
 
         List<PackageLintFinding> findings = new ArrayList<>();
-        byLinter.keySet().stream().sorted().forEach(linter -> {
+        byLinter.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(byName -> {
+            String linter = byName.getKey();
             boolean required = REQUIRED.contains(linter);
             boolean disabled = disabledChecks.contains(linter);
             if (!required && disabled) {
                 return;
             }
             Severity severity = required && !disabled ? Severity.ERROR : Severity.WARNING;
-            byLinter.get(linter).stream()
+            byName.getValue().stream()
                     .sorted((a, b) -> a.path().compareTo(b.path()))
                     .forEach(f -> findings.add(new PackageLintFinding(linter, severity, f.path(), f.message())));
         });

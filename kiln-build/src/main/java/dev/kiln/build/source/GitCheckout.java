@@ -18,6 +18,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code git-checkout} source: a bare mirror per repository URL in the cache (so a warm
@@ -37,7 +38,11 @@ public final class GitCheckout {
     }
 
     /** What to check out. {@code branch} and {@code tag} are exclusive; both may be null. */
-    public record Request(String repository, String branch, String tag, String expectedCommit) {}
+    public record Request(
+            String repository,
+            @Nullable String branch,
+            @Nullable String tag,
+            @Nullable String expectedCommit) {}
 
     /** Makes sure the mirror holds what {@code request} names; the only networked part. */
     public Path prefetch(Request request) {

@@ -10,7 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Brings upstream source files into the {@link SourceCache} before any sandbox starts (the
@@ -41,7 +43,7 @@ public final class SourceFetcher {
      * cached. With no expected checksum (a recipe's {@code expected-none}) the file is always
      * downloaded.
      */
-    public Path fetch(String uri, SourceChecksum expected) {
+    public Path fetch(String uri, @Nullable SourceChecksum expected) {
         if (expected != null) {
             Optional<Path> hit = cache.find(expected);
             if (hit.isPresent()) {
@@ -84,8 +86,10 @@ public final class SourceFetcher {
                 }
             }
         }
+        // attempts is at least 1, so the loop ran and failed at least once
+        IOException failure = Objects.requireNonNull(last, "no download attempt was made");
         throw new BuildException(
-                "fetch " + uri + ": failed after " + attempts + " attempts: " + last.getMessage(), last);
+                "fetch " + uri + ": failed after " + attempts + " attempts: " + failure.getMessage(), failure);
     }
 
     private SourceCache.Imported download(String uri) throws IOException {

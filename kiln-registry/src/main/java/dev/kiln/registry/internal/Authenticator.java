@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides who a request comes from (Basic credentials, a bearer token, or nobody) and whether it
@@ -17,14 +18,14 @@ import org.eclipse.jetty.http.HttpHeader;
  * loopback. Credentials never reach a log or an error message.
  */
 public final class Authenticator {
-    private final Htpasswd htpasswd;
+    private final @Nullable Htpasswd htpasswd;
     private final AccessPolicy policy;
     private final Tokens tokens;
     private final String service;
     private final LoginThrottle throttle;
 
     public Authenticator(
-            Htpasswd htpasswd, AccessPolicy policy, Tokens tokens, String service, LoginThrottle throttle) {
+            @Nullable Htpasswd htpasswd, AccessPolicy policy, Tokens tokens, String service, LoginThrottle throttle) {
         this.htpasswd = htpasswd;
         this.policy = policy;
         this.tokens = tokens;
@@ -33,7 +34,8 @@ public final class Authenticator {
     }
 
     /** Who is calling. {@code token} is set when the caller presented a bearer token. */
-    public record Caller(String user, boolean open, Tokens.Claims token, boolean presentedCredentials) {
+    public record Caller(
+            @Nullable String user, boolean open, Tokens.@Nullable Claims token, boolean presentedCredentials) {
         static final Caller OPEN = new Caller(null, true, null, false);
         static final Caller ANONYMOUS = new Caller(null, false, null, false);
     }
@@ -51,7 +53,7 @@ public final class Authenticator {
             return Caller.ANONYMOUS;
         }
         if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String user = basicUser(ex, authorization);
+            String user = basicUser(ex, htpasswd, authorization);
             if (user == null) {
                 throw challenge(ex, null, "invalid username or password");
             }
@@ -103,7 +105,7 @@ public final class Authenticator {
         String user = null;
         String authorization = ex.header(HttpHeader.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6) && htpasswd != null) {
-            user = basicUser(ex, authorization);
+            user = basicUser(ex, htpasswd, authorization);
             if (user == null) {
                 throw new HttpError(401, ErrorCode.UNAUTHORIZED, "invalid username or password");
             }
@@ -158,7 +160,7 @@ public final class Authenticator {
         return new HttpError(401, ErrorCode.UNAUTHORIZED, message);
     }
 
-    private HttpError challenge(Exchange ex, String scope, String message) {
+    private HttpError challenge(Exchange ex, @Nullable String scope, String message) {
         var uri = ex.request().getHttpURI();
         String realm = uri.getScheme() + "://" + uri.getAuthority() + "/token";
         ex.header(
@@ -172,7 +174,7 @@ public final class Authenticator {
      * The user of a Basic authorization whose password htpasswd accepts; null when it is malformed or wrong.
      * A client address that has used up its failed logins gets 429 before any bcrypt runs.
      */
-    private String basicUser(Exchange ex, String authorization) {
+    private @Nullable String basicUser(Exchange ex, Htpasswd htpasswd, String authorization) {
         String address = ex.clientAddress();
         long retryAfter = throttle.acquire(address);
         if (retryAfter > 0) {
@@ -183,14 +185,14 @@ public final class Authenticator {
                     "too many failed logins from " + address + "; try again in " + retryAfter + " s",
                     address);
         }
-        String user = checkBasic(authorization);
+        String user = checkBasic(htpasswd, authorization);
         if (user != null) {
             throttle.succeeded(address);
         }
         return user;
     }
 
-    private String checkBasic(String authorization) {
+    private @Nullable String checkBasic(Htpasswd htpasswd, String authorization) {
         String decoded;
         try {
             decoded = new String(

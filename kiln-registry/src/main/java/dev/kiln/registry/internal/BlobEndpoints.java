@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import org.eclipse.jetty.http.HttpHeader;
+import org.jspecify.annotations.Nullable;
 
 /** Blob HEAD, GET (with Range) and DELETE. */
 final class BlobEndpoints {
@@ -29,11 +30,12 @@ final class BlobEndpoints {
                 .blobSize(digest)
                 .orElseThrow(() -> new HttpError(
                         404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not stored", digest.toString()));
-        if (s.blobUrls() != null && !ex.isHead()) {
+        var urls = s.blobUrls();
+        var lifetime = s.redirectLifetime();
+        // RegistryServer sets blobUrls only together with the redirect lifetime
+        if (urls != null && lifetime != null && !ex.isHead()) {
             // As distribution's S3 driver does: the client fetches the bytes (and any range) from the store.
-            ex.header(
-                            HttpHeader.LOCATION,
-                            s.blobUrls().blobUrl(digest, s.redirectLifetime()).toString())
+            ex.header(HttpHeader.LOCATION, urls.blobUrl(digest, lifetime).toString())
                     .header("Docker-Content-Digest", digest.toString());
             ex.send(307);
             return;
@@ -93,7 +95,7 @@ final class BlobEndpoints {
     }
 
     /** RFC 9110 single byte range; null when unsatisfiable or not understood. */
-    static long[] parseRange(String header, long size) {
+    static long @Nullable [] parseRange(String header, long size) {
         String h = header.trim();
         if (!h.startsWith("bytes=") || h.contains(",")) {
             return null;

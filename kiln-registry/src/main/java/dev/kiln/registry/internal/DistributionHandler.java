@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Routes {@code /v2/...} requests to the endpoints. Names contain slashes, so each pattern anchors
@@ -198,7 +199,7 @@ public final class DistributionHandler extends Handler.Abstract {
         return timeoutMessage(e) != null;
     }
 
-    private static String timeoutMessage(Throwable e) {
+    private static @Nullable String timeoutMessage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TimeoutException) {
                 return t.getMessage() == null ? "timeout" : t.getMessage();

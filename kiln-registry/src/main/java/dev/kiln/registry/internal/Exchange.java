@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.jspecify.annotations.Nullable;
 
 /** One request and its response: small conveniences over Jetty's core API, no servlet layer. */
 public final class Exchange {
@@ -24,7 +25,7 @@ public final class Exchange {
     private final Response response;
     private final Callback callback;
     private final boolean head;
-    private Fields query;
+    private @Nullable Fields query;
     private boolean sent;
 
     public Exchange(Request request, Response response, Callback callback) {
@@ -51,11 +52,12 @@ public final class Exchange {
         return Request.getRemoteAddr(request);
     }
 
-    public String header(String name) {
+    /** The header's value, null when the request has none. */
+    public @Nullable String header(String name) {
         return request.getHeaders().get(name);
     }
 
-    public String header(HttpHeader name) {
+    public @Nullable String header(HttpHeader name) {
         return request.getHeaders().get(name);
     }
 
@@ -63,18 +65,23 @@ public final class Exchange {
         return request.getHeaders().getValuesList(name);
     }
 
-    public String query(String name) {
-        if (query == null) {
-            query = Request.extractQueryParameters(request);
-        }
-        return query.getValue(name);
+    /** The query parameter's first value, null when the request has none. */
+    public @Nullable String query(String name) {
+        return queryFields().getValue(name);
     }
 
-    public List<String> queryValues(String name) {
-        if (query == null) {
-            query = Request.extractQueryParameters(request);
+    /** The query parameter's values, null when the request has none. */
+    public @Nullable List<String> queryValues(String name) {
+        return queryFields().getValues(name);
+    }
+
+    private Fields queryFields() {
+        Fields fields = query;
+        if (fields == null) {
+            fields = Request.extractQueryParameters(request);
+            query = fields;
         }
-        return query.getValues(name);
+        return fields;
     }
 
     /** The request's declared body length, or -1. */
@@ -164,7 +171,8 @@ public final class Exchange {
         }
     }
 
-    public void finish(ByteBuffer last) {
+    /** Completes the response; {@code last} null sends no more body bytes. */
+    public void finish(@Nullable ByteBuffer last) {
         sent = true;
         response.write(true, last, callback);
     }

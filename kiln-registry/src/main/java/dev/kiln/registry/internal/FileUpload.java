@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An upload kept as {@code info} (repository, algorithm) and {@code data} in its own folder.
@@ -33,7 +34,9 @@ public final class FileUpload implements RegistryStorage.Upload {
     private final String algorithm;
     private final Clock clock;
     private final FileSystemStorage storage;
-    private MessageDigest hasher;
+    /** The running hash of the bytes so far; null when it must be recomputed from the file. */
+    private @Nullable MessageDigest hasher;
+
     private long size;
     private Instant lastActivity;
     private boolean finished;
@@ -47,7 +50,7 @@ public final class FileUpload implements RegistryStorage.Upload {
             FileSystemStorage storage,
             long size,
             Instant lastActivity,
-            MessageDigest hasher) {
+            @Nullable MessageDigest hasher) {
         this.dir = dir;
         this.id = id;
         this.repository = repository;
@@ -82,7 +85,7 @@ public final class FileUpload implements RegistryStorage.Upload {
     }
 
     /** Rebuilds an upload a previous process left behind; folders without both files are removed. */
-    public static FileUpload recover(Path dir, Clock clock, FileSystemStorage storage) throws IOException {
+    public static @Nullable FileUpload recover(Path dir, Clock clock, FileSystemStorage storage) throws IOException {
         Path info = dir.resolve("info");
         Path data = dir.resolve("data");
         if (!Files.isRegularFile(info) || !Files.isRegularFile(data)) {

@@ -1,5 +1,7 @@
 package dev.kiln.registry.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request the registry refuses, rendered as the spec's JSON error body. {@code detail} names the
  * offending digest, tag or field; it never carries credentials.
@@ -8,9 +10,9 @@ public final class HttpError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
     private final ErrorCode code;
-    private final String detail;
+    private final @Nullable String detail;
 
-    public HttpError(int status, ErrorCode code, String message, String detail) {
+    public HttpError(int status, ErrorCode code, @Nullable String message, @Nullable String detail) {
         super(message);
         this.status = status;
         this.code = code;
@@ -29,7 +31,7 @@ public final class HttpError extends RuntimeException {
         return code;
     }
 
-    public String detail() {
+    public @Nullable String detail() {
         return detail;
     }
 }

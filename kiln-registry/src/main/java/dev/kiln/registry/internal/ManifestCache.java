@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Manifests by repository and reference, with their response headers already encoded, so a pull
@@ -59,7 +60,7 @@ public final class ManifestCache {
         return repository + '\0' + reference;
     }
 
-    public Entry get(String repository, String reference) {
+    public @Nullable Entry get(String repository, String reference) {
         return entries.get(key(repository, reference));
     }
 

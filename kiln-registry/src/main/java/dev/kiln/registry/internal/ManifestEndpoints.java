@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
+import org.jspecify.annotations.Nullable;
 
 /** Manifest and index GET/HEAD (served from memory when possible), PUT and DELETE. */
 final class ManifestEndpoints {
@@ -160,7 +161,7 @@ final class ManifestEndpoints {
         if (!s.deleteEnabled()) {
             throw new HttpError(405, ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
         }
-        boolean deleted = byDigest
+        boolean deleted = digest != null
                 ? s.storage().deleteManifest(repository, digest)
                 : s.storage().deleteTag(repository, reference);
         if (byDigest) {
@@ -175,7 +176,7 @@ final class ManifestEndpoints {
     }
 
     /** The digest a manifest reference names, or null once the reference has been checked as a tag. */
-    private static Digest digestOrCheckedTag(String reference) {
+    private static @Nullable Digest digestOrCheckedTag(String reference) {
         if (reference.indexOf(':') >= 0) {
             return Services.digest(reference, "reference");
         }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Validates a pushed manifest or index and extracts what the registry must know about it: the
@@ -33,9 +34,9 @@ public final class ManifestInspector {
 
     public record Facts(
             String mediaType,
-            Digest subject,
-            String artifactType,
-            String annotationsJson,
+            @Nullable Digest subject,
+            @Nullable String artifactType,
+            @Nullable String annotationsJson,
             List<Reference> references) {}
 
     /**
@@ -43,7 +44,7 @@ public final class ManifestInspector {
      *
      * @param contentType the request's Content-Type without parameters, or null
      */
-    public static Facts inspect(byte[] body, String contentType) {
+    public static Facts inspect(byte[] body, @Nullable String contentType) {
         JsonNode root;
         try {
             root = STRICT.readTree(body);
@@ -142,16 +143,20 @@ public final class ManifestInspector {
         if (size == null || !size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() < 0) {
             throw invalid("descriptor '" + field + "' needs a non-negative integer size", field + ".size");
         }
+        String digestText = text(node, "digest");
+        if (digestText == null) {
+            throw invalid("descriptor '" + field + "': digest is missing", field + ".digest");
+        }
         Digest digest;
         try {
-            digest = Digest.parse(text(node, "digest"));
+            digest = Digest.parse(digestText);
         } catch (ContentException e) {
             throw invalid("descriptor '" + field + "': " + e.getMessage(), field + ".digest");
         }
         return new Reference(digest, size.asLong(), mediaType, manifest);
     }
 
-    private static String text(JsonNode node, String field) {
+    private static @Nullable String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v != null && v.isTextual() ? v.asText() : null;
     }

@@ -7,6 +7,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.NanoTime;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fails the body of a request whose client sends it slower than a minimum average rate, so a slow
@@ -39,7 +40,7 @@ final class MinimumBodyRate extends Handler.Wrapper {
     private final class Rated extends Request.Wrapper {
         private long firstWait;
         private long bytes;
-        private Content.Chunk failure;
+        private Content.@Nullable Chunk failure;
 
         Rated(Request request) {
             super(request);

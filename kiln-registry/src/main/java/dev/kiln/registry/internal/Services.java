@@ -5,6 +5,7 @@ import dev.kiln.content.Digest;
 import dev.kiln.registry.GarbageCollector;
 import dev.kiln.registry.RegistryStorage;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the endpoints share: storage, the collector's lock, access control, cache, metrics and limits.
@@ -20,8 +21,8 @@ public record Services(
         long maxBlobBytes,
         boolean deleteEnabled,
         boolean metricsPublic,
-        RegistryStorage.BlobUrls blobUrls,
-        Duration redirectLifetime) {
+        RegistryStorage.@Nullable BlobUrls blobUrls,
+        @Nullable Duration redirectLifetime) {
 
     public static Digest digest(String text, String field) {
         try {

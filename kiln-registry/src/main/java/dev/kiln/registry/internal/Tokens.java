@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Short-lived bearer tokens for Docker's token flow: {@code base64url(claims).base64url(HMAC-SHA256)}.
@@ -39,7 +40,7 @@ public final class Tokens {
         this.lifetime = lifetime;
     }
 
-    public record Claims(String user, Map<String, Set<Action>> access, boolean catalog) {}
+    public record Claims(@Nullable String user, Map<String, Set<Action>> access, boolean catalog) {}
 
     public Duration lifetime() {
         return lifetime;

@@ -8,6 +8,7 @@ import dev.kiln.registry.RegistryStorage.Upload;
 import java.io.IOException;
 import java.io.InputStream;
 import org.eclipse.jetty.http.HttpHeader;
+import org.jspecify.annotations.Nullable;
 
 /** Blob uploads: start (with mount and single-POST), PATCH chunks, PUT to finish, status, cancel. */
 final class UploadEndpoints {
@@ -98,7 +99,7 @@ final class UploadEndpoints {
                         404, ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " is unknown in " + repository, id));
     }
 
-    private void append(Exchange ex, Upload upload, String contentRange) throws IOException {
+    private void append(Exchange ex, Upload upload, @Nullable String contentRange) throws IOException {
         long size = upload.size();
         long declared = ex.contentLength();
         long expected = declared;
@@ -175,7 +176,7 @@ final class UploadEndpoints {
     }
 
     /** {@code start-end}, tolerating a {@code bytes } prefix and {@code /total} suffix some clients send. */
-    static long[] parseContentRange(String header) {
+    static long @Nullable [] parseContentRange(String header) {
         String h = header.trim();
         if (h.startsWith("bytes ")) {
             h = h.substring(6).trim();

@@ -3,6 +3,7 @@ package dev.kiln.registry.internal.s3;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hash of each upload's bytes so far, as this process last saw them, keyed by the upload's
@@ -17,6 +18,7 @@ final class RunningHashes {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     /** A copy of the hash of upload {@code id} at this version and size, or null when unknown here. */
+    @Nullable
     MessageDigest get(String id, String version, long size) {
         Entry e = entries.get(id);
         if (e == null || !e.version().equals(version) || e.size() != size) {

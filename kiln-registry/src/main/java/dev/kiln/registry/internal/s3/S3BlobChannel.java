@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
@@ -17,10 +18,10 @@ final class S3BlobChannel implements SeekableByteChannel {
     private final String path;
     private long size = -1;
     private long position;
-    private ResponseInputStream<GetObjectResponse> stream;
+    private @Nullable ResponseInputStream<GetObjectResponse> stream;
     private long streamEnd;
     private boolean open = true;
-    private byte[] chunk;
+    private byte @Nullable [] chunk;
 
     S3BlobChannel(S3Objects objects, String path) {
         this.objects = objects;

@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -97,7 +98,7 @@ final class S3Objects {
     record Listed(String path, long size, Instant modified) {}
 
     /** A condition on the object's current state for a write; {@link #NONE} writes unconditionally. */
-    record Precondition(String ifMatch, boolean ifAbsent) {
+    record Precondition(@Nullable String ifMatch, boolean ifAbsent) {
         static final Precondition NONE = new Precondition(null, false);
         static final Precondition ABSENT = new Precondition(null, true);
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An upload whose whole state lives in the bucket: {@code uploads/ID/state} lists the part objects
@@ -257,7 +258,7 @@ final class S3Upload implements RegistryStorage.Upload {
         return part;
     }
 
-    private void deleteQuietly(Part part, Exception failure) {
+    private void deleteQuietly(Part part, @Nullable Exception failure) {
         try {
             objects.delete(dir(id) + part.name(), Precondition.NONE);
         } catch (RuntimeException e) {
