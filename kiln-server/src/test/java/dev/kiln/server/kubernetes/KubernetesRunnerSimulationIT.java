@@ -185,8 +185,10 @@ class KubernetesRunnerSimulationIT {
         assertThat(policy.getSpec().getPolicyTypes()).contains("Egress");
         assertThat(policy.getSpec().getEgress()).isNullOrEmpty();
         assertThat(policy.getSpec().getPodSelector().getMatchLabels())
-                .containsEntry("kiln.dev/role", "build")
-                .isSubsetOf(job.getSpec().getTemplate().getMetadata().getLabels());
+                .containsExactly(Map.entry("kiln.dev/role", "build"));
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+                .as("the policy selects the build's pod")
+                .containsEntry("kiln.dev/role", "build");
     }
 
     @Test
