@@ -182,6 +182,45 @@ class ModuleLayeringTest {
         org.assertj.core.api.Assertions.assertThat(ALL_MODULES).containsAll(present);
     }
 
+    /**
+     * The Kubernetes client (fabric8) is large and changes its API between major releases (8.0 moved to
+     * Jackson 3): only the runner's {@code internal} package may touch it, so an upgrade stays inside it.
+     */
+    @Test
+    void onlyInternalPackagesUseTheKubernetesClient() {
+        checkKubernetesClientConfined(kiln, "..internal..");
+    }
+
+    @Test
+    void theKubernetesClientRuleCatchesAUseOutsideItsPackage() {
+        JavaClasses runner = new ClassFileImporter()
+                .importClasses(
+                        dev.kiln.server.kubernetes.KubernetesRunner.class,
+                        dev.kiln.server.kubernetes.internal.JobRunner.class);
+        checkKubernetesClientConfined(runner, "..internal..");
+        // The same classes with no package exempt: JobRunner's use of fabric8 must be reported.
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> checkKubernetesClientConfined(runner, "..no.such.package.."))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("JobRunner")
+                .hasMessageContaining("io.fabric8")
+                .hasMessageNotContaining("KubernetesRunner.");
+    }
+
+    static void checkKubernetesClientConfined(JavaClasses classes, String exempt) {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.kiln..")
+                .and()
+                .resideOutsideOfPackage(exempt)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.fabric8..")
+                .because("fabric8 types stay in dev.kiln.server.kubernetes.internal (README, Builds on Kubernetes)")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
     @Test
     void publicSignaturesUseOnlyJdkAndKilnTypes() {
         checkPublicSignatures(kiln);
