@@ -27,7 +27,7 @@ public record PackageSbomInput(
         String license,
         @Nullable String copyrightText,
         String recipePath,
-        String recipeCommit,
+        @Nullable String recipeCommit,
         List<SourceRef> sources,
         String dataHash,
         long sourceDateEpoch,

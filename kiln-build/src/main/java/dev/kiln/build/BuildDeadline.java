@@ -17,7 +17,7 @@ final class BuildDeadline {
     }
 
     /** Starts the clock: the recipe's {@code package.timeout} when it has one, else the default. */
-    static BuildDeadline start(Duration recipeTimeout, BuildLimits limits) {
+    static BuildDeadline start(@Nullable Duration recipeTimeout, BuildLimits limits) {
         return recipeTimeout != null
                 ? new BuildDeadline(recipeTimeout, "package.timeout")
                 : new BuildDeadline(

@@ -12,6 +12,7 @@ import dev.kiln.recipe.Source;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -63,15 +64,21 @@ final class SourcePlan {
         for (Source source : plan.sources()) {
             if (source instanceof FetchStep f) {
                 SourceChecksum c = checksumOf(f);
-                String purl = Purl.of("generic", null, f.purlName(), f.purlVersion())
+                // melange's fetch defaults purl-name and purl-version to the package's name and version
+                String purlName = Objects.requireNonNullElse(f.purlName(), plan.name());
+                String purlVersion = Objects.requireNonNullElse(f.purlVersion(), plan.version());
+                String purl = Purl.of("generic", null, purlName, purlVersion)
                         .withQualifier("checksum", c == null ? null : c.algorithm() + ":" + c.hex())
                         .withQualifier("download_url", f.uri())
                         .toString();
-                refs.add(new SourceRef(f.purlName(), f.purlVersion(), purl));
+                refs.add(new SourceRef(purlName, purlVersion, purl));
             } else if (source instanceof GitCheckoutStep g) {
                 String ref = g.tag() != null && !g.tag().isEmpty()
                         ? g.tag()
-                        : g.expectedCommit() != null ? g.expectedCommit() : g.branch();
+                        : g.expectedCommit() != null
+                                ? g.expectedCommit()
+                                // a checkout that names no tag, commit or branch takes the remote's default
+                                : Objects.requireNonNullElse(g.branch(), "HEAD");
                 Matcher gh = GITHUB.matcher(g.repository());
                 String purl;
                 String name;
