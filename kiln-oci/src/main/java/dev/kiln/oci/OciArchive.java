@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OCI layout in a tar file, as {@code oci-archive:} transports read it. Entries are sorted,
@@ -55,8 +56,8 @@ public final class OciArchive implements ImageSink {
         return entry.digest();
     }
 
-    /** The image set named {@code refName} (or the only one), read into memory. */
-    public OciImageSet read(String refName) {
+    /** The image set named {@code refName}, or the only one when {@code refName} is null, read into memory. */
+    public OciImageSet read(@Nullable String refName) {
         Map<String, byte[]> files = ArchiveEntries.readFiles(file);
         if (!files.containsKey("oci-layout") || !files.containsKey("index.json")) {
             throw new OciException("archive " + file + " is not an OCI archive: it needs oci-layout and index.json");
