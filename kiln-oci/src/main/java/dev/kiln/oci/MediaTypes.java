@@ -1,5 +1,7 @@
 package dev.kiln.oci;
 
+import org.jspecify.annotations.Nullable;
+
 /** Media types of OCI image spec 1.1 and their Docker schema 2 equivalents (images.md §5.1). */
 public final class MediaTypes {
     public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -21,15 +23,15 @@ public final class MediaTypes {
 
     private MediaTypes() {}
 
-    public static boolean isIndex(String mediaType) {
+    public static boolean isIndex(@Nullable String mediaType) {
         return OCI_INDEX.equals(mediaType) || DOCKER_MANIFEST_LIST.equals(mediaType);
     }
 
-    public static boolean isManifest(String mediaType) {
+    public static boolean isManifest(@Nullable String mediaType) {
         return OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType);
     }
 
-    public static boolean isGzipLayer(String mediaType) {
+    public static boolean isGzipLayer(@Nullable String mediaType) {
         return OCI_LAYER_GZIP.equals(mediaType) || DOCKER_LAYER_GZIP.equals(mediaType);
     }
 }

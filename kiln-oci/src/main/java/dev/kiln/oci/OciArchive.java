@@ -56,7 +56,7 @@ public final class OciArchive implements ImageSink {
         return entry.digest();
     }
 
-    /** The image set named {@code refName} (or the only one), read into memory. */
+    /** The image set named {@code refName}, or the only one when {@code refName} is null, read into memory. */
     public OciImageSet read(@Nullable String refName) {
         Map<String, byte[]> files = ArchiveEntries.readFiles(file);
         if (!files.containsKey("oci-layout") || !files.containsKey("index.json")) {

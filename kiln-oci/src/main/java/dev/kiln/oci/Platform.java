@@ -30,7 +30,7 @@ public record Platform(
         }
     }
 
-    public static Platform linux(String architecture, String variant) {
+    public static Platform linux(String architecture, @Nullable String variant) {
         return new Platform("linux", architecture, variant);
     }
 

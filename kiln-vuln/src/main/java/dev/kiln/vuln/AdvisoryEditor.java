@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -52,7 +53,8 @@ public final class AdvisoryEditor {
         }
         String text = read(file);
         AdvisoryYaml.Result parsed = parseForEdit(text, file);
-        AdvisoryDocument doc = parsed.document();
+        AdvisoryDocument doc = Objects.requireNonNull(
+                parsed.document(), "AdvisoryYaml decodes the document when it reports no problems");
         for (String alias : aliases) {
             doc.find(alias).ifPresent(existing -> {
                 throw new VulnException(file + ": " + alias + " already has advisory " + existing.id()
@@ -90,7 +92,8 @@ public final class AdvisoryEditor {
         }
         String text = read(file);
         AdvisoryYaml.Result parsed = parseForEdit(text, file);
-        Advisory current = parsed.document()
+        Advisory current = Objects.requireNonNull(
+                        parsed.document(), "AdvisoryYaml decodes the document when it reports no problems")
                 .find(idOrAlias)
                 .orElseThrow(() -> new VulnException(
                         file + ": no advisory with id or alias " + idOrAlias + " for package " + packageName));

@@ -1,7 +1,9 @@
 package dev.kiln.vuln;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** One event in an advisory's history; the latest by timestamp is the advisory's current state. */
 public record AdvisoryEvent(Instant timestamp, EventType type, EventData data) {
@@ -34,11 +36,11 @@ public record AdvisoryEvent(Instant timestamp, EventType type, EventData data) {
     }
 
     public static AdvisoryEvent manualDetection(Instant at) {
-        return new AdvisoryEvent(at, EventType.DETECTION, new EventData.Detection("manual", null));
+        return new AdvisoryEvent(at, EventType.DETECTION, new EventData.Detection("manual", Map.of()));
     }
 
     /** The fix version when this is a {@code fixed} event, else null. */
-    public String fixedVersion() {
+    public @Nullable String fixedVersion() {
         return data instanceof EventData.Fixed f ? f.fixedVersion() : null;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Loads advisory documents strictly: unknown fields, unknown event types, malformed ids or versions,
@@ -42,7 +43,7 @@ public final class AdvisoryLoader {
         if (!r.problems().isEmpty()) {
             throw new VulnException("invalid advisory document " + source, r.problems());
         }
-        return r.document();
+        return Objects.requireNonNull(r.document(), "AdvisoryYaml decodes the document when it reports no problems");
     }
 
     /** Every problem of a document, empty when it is valid. */

@@ -3,6 +3,7 @@ package dev.kiln.vuln;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The type-specific {@code data} of an advisory event, decoded strictly per event type. */
 public sealed interface EventData {
@@ -26,12 +27,12 @@ public sealed interface EventData {
     }
 
     /** {@code false-positive-determination}. */
-    record FalsePositive(FalsePositiveType type, String note) implements EventData {
+    record FalsePositive(FalsePositiveType type, @Nullable String note) implements EventData {
         public FalsePositive {
             Objects.requireNonNull(type, "type");
         }
     }
 
     /** Events whose data is only a note; {@code note} may be null. */
-    record Note(String note) implements EventData {}
+    record Note(@Nullable String note) implements EventData {}
 }

@@ -1,6 +1,7 @@
 package dev.kiln.vuln;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one exception type of kiln-vuln. {@code problems} lists every problem found in one input
@@ -16,7 +17,7 @@ public class VulnException extends RuntimeException {
         this(message, (Throwable) null);
     }
 
-    public VulnException(String message, Throwable cause) {
+    public VulnException(String message, @Nullable Throwable cause) {
         super(message, cause);
         this.problems = List.of(message);
     }

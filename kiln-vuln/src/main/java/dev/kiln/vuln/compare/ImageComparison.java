@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Two nutrition labels side by side, rendered as a terminal table, Markdown or JSON. {@code now} dates the
@@ -135,7 +136,7 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
         return m;
     }
 
-    private Map<String, Object> ageJson(ImageFacts.PackageAge p) {
+    private @Nullable Map<String, Object> ageJson(ImageFacts.@Nullable PackageAge p) {
         if (p == null) {
             return null;
         }
@@ -152,7 +153,7 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
         return Duration.between(t, now).toDays();
     }
 
-    private String age(ImageFacts.PackageAge p) {
+    private String age(ImageFacts.@Nullable PackageAge p) {
         return p == null
                 ? "-"
                 : "built " + Age.ago(p.built(), now) + " (" + p.name() + " " + p.version() + ", "
@@ -166,9 +167,11 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
     }
 
     private static String user(ImageFacts f) {
-        return f.runsAsRoot()
-                .map(root -> (f.user().isEmpty() ? "(none)" : f.user()) + (root ? " — root" : " — not root"))
-                .orElse("unknown");
+        String u = f.user();
+        if (u == null) {
+            return "unknown"; // no config to say
+        }
+        return (u.isEmpty() ? "(none)" : u) + (f.runsAsRoot().orElse(false) ? " — root" : " — not root");
     }
 
     private static String list(List<String> items) {
@@ -189,11 +192,11 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
                 : String.format(Locale.ROOT, " (1/%,dx)", Math.round(1 / r));
     }
 
-    private static Double finite(double d) {
+    private static @Nullable Double finite(double d) {
         return Double.isNaN(d) ? null : d;
     }
 
-    private static String orDash(String s) {
+    private static String orDash(@Nullable String s) {
         return s == null ? "-" : s;
     }
 

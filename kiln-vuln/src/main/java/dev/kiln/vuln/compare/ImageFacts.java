@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image's nutrition label: what it costs to pull and store, what it holds, what is known to be wrong
@@ -25,7 +27,7 @@ import java.util.Optional;
  */
 public record ImageFacts(
         String name,
-        String platform,
+        @Nullable String platform,
         long compressedSize,
         long uncompressedSize,
         int layers,
@@ -34,9 +36,9 @@ public record ImageFacts(
         Map<Severity, Integer> cves,
         List<String> shells,
         List<String> packageManagers,
-        String user,
-        PackageAge oldest,
-        PackageAge newest) {
+        @Nullable String user,
+        @Nullable PackageAge oldest,
+        @Nullable PackageAge newest) {
 
     /** A package and when it was built. */
     public record PackageAge(String name, String version, Instant built) {}
@@ -114,6 +116,6 @@ public record ImageFacts(
     }
 
     private static PackageAge age(InventoryPackage p) {
-        return new PackageAge(p.name(), p.version(), p.built());
+        return new PackageAge(p.name(), p.version(), Objects.requireNonNull(p.built(), "only dated packages are aged"));
     }
 }

@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Reads and writes OSV JSON; a file holds one record or a list of records. */
 public final class OsvCodec {
@@ -45,15 +46,15 @@ public final class OsvCodec {
         if (n == null || !n.isObject()) {
             throw new VulnException(source + ": expected an OSV record object");
         }
-        String id = text(n, "id", source, true);
-        Instant modified = time(n, "modified", source, true);
+        String id = text(n, "id", source);
+        Instant modified = time(n, "modified", source);
         List<OsvRecord.Affected> affected = new ArrayList<>();
         for (JsonNode a : n.path("affected")) {
             JsonNode pkg = a.path("package");
             String where = source + " (" + id + ") affected[" + affected.size() + "]";
             List<OsvRecord.Range> ranges = new ArrayList<>();
             for (JsonNode r : a.path("ranges")) {
-                String type = text(r, "type", where + " range", true);
+                String type = text(r, "type", where + " range");
                 if ("GIT".equals(type) && !r.hasNonNull("repo")) {
                     throw new VulnException(where + ": GIT range without 'repo'");
                 }
@@ -78,8 +79,8 @@ public final class OsvCodec {
                 ranges.add(new OsvRecord.Range(type, r.path("repo").asText(null), events));
             }
             affected.add(new OsvRecord.Affected(
-                    text(pkg, "ecosystem", where + " package", true),
-                    text(pkg, "name", where + " package", true),
+                    text(pkg, "ecosystem", where + " package"),
+                    text(pkg, "name", where + " package"),
                     pkg.path("purl").asText(null),
                     ranges,
                     strings(a.path("versions")),
@@ -94,8 +95,8 @@ public final class OsvCodec {
         return new OsvRecord(
                 id,
                 modified,
-                time(n, "published", source, false),
-                time(n, "withdrawn", source, false),
+                optionalTime(n, "published", source),
+                optionalTime(n, "withdrawn", source),
                 strings(n.path("aliases")),
                 strings(n.path("upstream")),
                 n.path("summary").asText(null),
@@ -171,22 +172,32 @@ public final class OsvCodec {
         }
     }
 
-    private static String text(JsonNode n, String field, String where, boolean required) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull() || !v.isTextual() || v.asText().isEmpty()) {
-            if (required) {
-                throw new VulnException(where + ": field '" + field + "' must be a non-empty string, found " + v);
-            }
-            return null;
+    /** The non-empty string {@code field}; a required field that is missing or not one is an error. */
+    private static String text(JsonNode n, String field, String where) {
+        String t = optionalText(n, field);
+        if (t == null) {
+            throw new VulnException(
+                    where + ": field '" + field + "' must be a non-empty string, found " + n.get(field));
         }
-        return v.asText();
+        return t;
     }
 
-    private static Instant time(JsonNode n, String field, String where, boolean required) {
-        String t = text(n, field, where, required);
-        if (t == null) {
-            return null;
-        }
+    /** The non-empty string {@code field}, or null when it is missing or not one. */
+    private static @Nullable String optionalText(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() || !v.isTextual() || v.asText().isEmpty() ? null : v.asText();
+    }
+
+    private static Instant time(JsonNode n, String field, String where) {
+        return parseTime(text(n, field, where), field, where);
+    }
+
+    private static @Nullable Instant optionalTime(JsonNode n, String field, String where) {
+        String t = optionalText(n, field);
+        return t == null ? null : parseTime(t, field, where);
+    }
+
+    private static Instant parseTime(String t, String field, String where) {
         try {
             return OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException e) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One OSV record per advisory (vulnerabilities.md §5.3): id = advisory id, {@code upstream} = aliases, one
@@ -44,7 +45,9 @@ public final class OsvGenerator {
         List<OsvRecord.Event> events = new ArrayList<>();
         events.add(new OsvRecord.Event(OsvRecord.Event.Kind.INTRODUCED, "0"));
         if (latest.type() == EventType.FIXED) {
-            events.add(new OsvRecord.Event(OsvRecord.Event.Kind.FIXED, latest.fixedVersion()));
+            events.add(new OsvRecord.Event(
+                    OsvRecord.Event.Kind.FIXED,
+                    Objects.requireNonNull(latest.fixedVersion(), "a fixed event carries its version")));
         } else if (latest.type() == EventType.FALSE_POSITIVE_DETERMINATION) {
             events.add(new OsvRecord.Event(OsvRecord.Event.Kind.FIXED, SecDb.NAK));
         }

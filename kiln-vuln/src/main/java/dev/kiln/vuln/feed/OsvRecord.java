@@ -4,17 +4,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** An OSV record (ossf/osv-schema), the fields the scanner and the publisher use. */
 public record OsvRecord(
         String id,
         Instant modified,
-        Instant published,
-        Instant withdrawn,
+        @Nullable Instant published,
+        @Nullable Instant withdrawn,
         List<String> aliases,
         List<String> upstream,
-        String summary,
-        String details,
+        @Nullable String summary,
+        @Nullable String details,
         List<Severity> severity,
         List<Affected> affected,
         Map<String, Object> databaseSpecific) {
@@ -35,7 +36,7 @@ public record OsvRecord(
     public record Affected(
             String ecosystem,
             String name,
-            String purl,
+            @Nullable String purl,
             List<Range> ranges,
             List<String> versions,
             Map<String, Object> ecosystemSpecific,
@@ -51,7 +52,7 @@ public record OsvRecord(
     }
 
     /** A range of type {@code SEMVER}, {@code ECOSYSTEM} or {@code GIT} ({@code repo} only for GIT). */
-    public record Range(String type, String repo, List<Event> events) {
+    public record Range(String type, @Nullable String repo, List<Event> events) {
         public Range {
             events = List.copyOf(events);
         }

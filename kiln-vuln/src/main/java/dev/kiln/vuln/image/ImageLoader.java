@@ -27,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one platform's image from any {@link ImageSource} into a {@link LoadedImage}: the same path for
@@ -38,19 +39,19 @@ public final class ImageLoader {
     private static final List<String> ACCEPT = List.of(
             MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
 
-    private final RegistryClient registry;
+    private final @Nullable RegistryClient registry;
 
     /** @param registry the client for registry references; null refuses them */
-    public ImageLoader(RegistryClient registry) {
+    public ImageLoader(@Nullable RegistryClient registry) {
         this.registry = registry;
     }
 
-    public LoadedImage load(String target, Platform platform) {
+    public LoadedImage load(String target, @Nullable Platform platform) {
         return load(ImageSource.parse(target), platform);
     }
 
     /** Loads {@code platform}'s image ({@link #DEFAULT_PLATFORM} when null) from {@code source}. */
-    public LoadedImage load(ImageSource source, Platform platform) {
+    public LoadedImage load(ImageSource source, @Nullable Platform platform) {
         Platform wanted = platform == null ? DEFAULT_PLATFORM : platform;
         String name = source.describe();
         try {
@@ -123,10 +124,11 @@ public final class ImageLoader {
     }
 
     private LoadedImage fromRegistry(String name, ImageReference ref, Platform wanted) {
-        if (registry == null) {
+        RegistryClient client = registry;
+        if (client == null) {
             throw new VulnException("image " + name + ": registry references need a registry client");
         }
-        Fetched<byte[]> top = registry.getManifest(ref, ACCEPT);
+        Fetched<byte[]> top = client.getManifest(ref, ACCEPT);
         Fetched<byte[]> manifest = top;
         if (MediaTypes.isIndex(mediaType(top))) {
             ImageIndex index = ImageIndex.parse(top.body());
@@ -142,11 +144,11 @@ public final class ImageLoader {
                                     .map(Descriptor::platform)
                                     .filter(p -> p != null)
                                     .toList()));
-            manifest = registry.getManifest(ref.withDigest(chosen.digest()), ACCEPT);
+            manifest = client.getManifest(ref.withDigest(chosen.digest()), ACCEPT);
         }
         Manifest m = Manifest.parse(manifest.body());
         ImageConfig config;
-        try (InputStream in = registry.getBlob(ref, m.config().digest())) {
+        try (InputStream in = client.getBlob(ref, m.config().digest())) {
             config = ImageConfig.parse(in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("config " + m.config().digest() + ": " + e.getMessage(), e);
@@ -156,7 +158,7 @@ public final class ImageLoader {
         }
         List<MeasuredLayer> layers = new ArrayList<>();
         for (Descriptor d : m.layers()) {
-            IoSupplier<InputStream> blob = () -> registry.getBlob(ref, d.digest());
+            IoSupplier<InputStream> blob = () -> client.getBlob(ref, d.digest());
             layers.add(new MeasuredLayer("layer " + d.digest(), d.digest(), blob));
         }
         return fromLayers(name, config.platform(), config, layers, m.layers());
@@ -164,8 +166,9 @@ public final class ImageLoader {
 
     /** The manifest's own mediaType field wins over a missing or generic Content-Type. */
     private static String mediaType(Fetched<byte[]> fetched) {
-        if (MediaTypes.isIndex(fetched.mediaType()) || MediaTypes.isManifest(fetched.mediaType())) {
-            return fetched.mediaType();
+        String declared = fetched.mediaType();
+        if (declared != null && (MediaTypes.isIndex(declared) || MediaTypes.isManifest(declared))) {
+            return declared;
         }
         String body = new String(fetched.body(), java.nio.charset.StandardCharsets.UTF_8);
         return body.contains("\"manifests\"") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
@@ -174,10 +177,10 @@ public final class ImageLoader {
     /** @param descriptors the layers' descriptors, in order; null for a bare layer tar */
     private LoadedImage fromLayers(
             String name,
-            Platform platform,
-            ImageConfig config,
+            @Nullable Platform platform,
+            @Nullable ImageConfig config,
             List<MeasuredLayer> layers,
-            List<Descriptor> descriptors) {
+            @Nullable List<Descriptor> descriptors) {
         Rootfs fs;
         try {
             fs = Rootfs.ofLayers(List.copyOf(layers));

@@ -11,6 +11,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where an image to inventory comes from. {@link #parse} reads a command-line target: the transport
@@ -24,7 +25,7 @@ public sealed interface ImageSource {
     String describe();
 
     /** An OCI image layout directory; {@code refName} null means its only entry. */
-    record LayoutDir(Path dir, String refName) implements ImageSource {
+    record LayoutDir(Path dir, @Nullable String refName) implements ImageSource {
         @Override
         public String describe() {
             return "oci:" + dir + (refName == null ? "" : ":" + refName);
@@ -32,7 +33,7 @@ public sealed interface ImageSource {
     }
 
     /** An OCI layout in a tar file. */
-    record OciArchiveFile(Path file, String refName) implements ImageSource {
+    record OciArchiveFile(Path file, @Nullable String refName) implements ImageSource {
         @Override
         public String describe() {
             return "oci-archive:" + file + (refName == null ? "" : ":" + refName);

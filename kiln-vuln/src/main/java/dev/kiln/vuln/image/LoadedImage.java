@@ -6,15 +6,18 @@ import dev.kiln.oci.Platform;
 import dev.kiln.vuln.inventory.Rootfs;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One platform's image, read: its config (absent for an unpacked rootfs or a bare layer), its layers with
  * their stored and unpacked sizes, and the filesystem they make.
  */
-public record LoadedImage(String name, Platform platform, ImageConfig config, List<Layer> layers, Rootfs rootfs) {
+public record LoadedImage(
+        String name, @Nullable Platform platform, @Nullable ImageConfig config, List<Layer> layers, Rootfs rootfs) {
 
     /** A layer as stored ({@code compressedSize}, {@code digest}, null for a bare tar) and unpacked. */
-    public record Layer(Digest digest, String mediaType, long compressedSize, long uncompressedSize) {}
+    public record Layer(
+            @Nullable Digest digest, @Nullable String mediaType, long compressedSize, long uncompressedSize) {}
 
     public LoadedImage {
         layers = List.copyOf(layers);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A layer stream that counts its stored and unpacked bytes and checks the stored digest. Closing it reads
@@ -19,7 +20,7 @@ import java.security.MessageDigest;
  */
 final class MeasuredLayer implements LayerStack.Source {
     private final String name;
-    private final Digest expected;
+    private final @Nullable Digest expected;
     private final IoSupplier<InputStream> stored;
     private long compressed = -1;
     private long uncompressed = -1;
@@ -30,7 +31,7 @@ final class MeasuredLayer implements LayerStack.Source {
     }
 
     /** @param expected the digest the stored bytes must have; null to skip the check */
-    MeasuredLayer(String name, Digest expected, IoSupplier<InputStream> stored) {
+    MeasuredLayer(String name, @Nullable Digest expected, IoSupplier<InputStream> stored) {
         this.name = name;
         this.expected = expected;
         this.stored = stored;
@@ -89,10 +90,10 @@ final class MeasuredLayer implements LayerStack.Source {
 
     /** Counts (and optionally hashes) what passes; skipping reads, so nothing escapes the count or hash. */
     private static class Counting extends FilterInputStream {
-        private final MessageDigest sha;
+        private final @Nullable MessageDigest sha;
         long count;
 
-        Counting(InputStream in, MessageDigest sha) {
+        Counting(InputStream in, @Nullable MessageDigest sha) {
             super(in);
             this.sha = sha;
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The APK installed database ({@code lib/apk/db/installed} or {@code usr/lib/apk/db/installed}; both are
@@ -56,7 +57,7 @@ final class ApkCataloger {
                             Ecosystem.APK,
                             name,
                             version,
-                            origin,
+                            origin == null ? name : origin, // no o: line: the package is its own origin
                             arch,
                             Purls.apk(os, name, version, arch, origin),
                             List.of(dbPath),
@@ -89,7 +90,7 @@ final class ApkCataloger {
         return out;
     }
 
-    private static Instant epochSeconds(String text) {
+    private static @Nullable Instant epochSeconds(String text) {
         try {
             return Instant.ofEpochSecond(Long.parseLong(text.trim()));
         } catch (NumberFormatException e) {

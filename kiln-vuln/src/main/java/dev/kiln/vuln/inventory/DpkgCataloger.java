@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Debian packages from {@code var/lib/dpkg/status} (configured stanzas, and unpacked ones marked with their state) and distroless
@@ -86,7 +87,7 @@ final class DpkgCataloger {
      * dpkg records no build time. Debian builds clamp file times to the changelog date (SOURCE_DATE_EPOCH),
      * and dpkg keeps them on unpacking, so the package's own changelog or copyright file dates it.
      */
-    private static Instant built(Rootfs fs, String name) {
+    private static @Nullable Instant built(Rootfs fs, String name) {
         for (String doc : List.of("changelog.Debian.gz", "changelog.gz", "copyright")) {
             Optional<Instant> t = fs.mtime("usr/share/doc/" + name + "/" + doc);
             if (t.isPresent() && t.get().getEpochSecond() > 0) {

@@ -4,6 +4,7 @@ import dev.kiln.vuln.version.Ecosystem;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Go modules from the build information the Go linker embeds in executables: the buildinfo header
@@ -96,7 +97,7 @@ final class GoBinaryCataloger {
                 Ecosystem.GO,
                 module,
                 version,
-                null,
+                module, // a language package is its own origin
                 null,
                 Purls.of("golang", ns, name, version),
                 List.of(path),
@@ -162,6 +163,7 @@ final class GoBinaryCataloger {
         }
 
         /** The Go string whose header (data pointer, length) is at virtual address {@code addr}. */
+        @Nullable
         String goString(long addr) {
             long header = offset(addr);
             long data = offset(word(header));
@@ -173,7 +175,7 @@ final class GoBinaryCataloger {
         }
     }
 
-    private static String string(byte[] b, int[] pos) {
+    private static @Nullable String string(byte[] b, int[] pos) {
         long len = 0;
         int shift = 0;
         while (pos[0] < b.length) {

@@ -4,6 +4,7 @@ import dev.kiln.vuln.version.Ecosystem;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A package found in an image. {@code origin} is the source package (APK origin, Debian source) and equals
@@ -20,21 +21,21 @@ public record InventoryPackage(
         String name,
         String version,
         String origin,
-        String arch,
-        String purl,
+        @Nullable String arch,
+        @Nullable String purl,
         List<String> evidence,
         List<String> files,
-        Instant built,
-        String status,
-        String sha1) {
+        @Nullable Instant built,
+        @Nullable String status,
+        @Nullable String sha1) {
 
     public InventoryPackage(
             Ecosystem ecosystem,
             String name,
             String version,
             String origin,
-            String arch,
-            String purl,
+            @Nullable String arch,
+            @Nullable String purl,
             List<String> evidence,
             List<String> files) {
         this(ecosystem, name, version, origin, arch, purl, evidence, files, null);
@@ -45,11 +46,11 @@ public record InventoryPackage(
             String name,
             String version,
             String origin,
-            String arch,
-            String purl,
+            @Nullable String arch,
+            @Nullable String purl,
             List<String> evidence,
             List<String> files,
-            Instant built) {
+            @Nullable Instant built) {
         this(ecosystem, name, version, origin, arch, purl, evidence, files, built, null, null);
     }
 
@@ -70,16 +71,16 @@ public record InventoryPackage(
                 .toList();
     }
 
-    public InventoryPackage withBuilt(Instant time) {
+    public InventoryPackage withBuilt(@Nullable Instant time) {
         return new InventoryPackage(ecosystem, name, version, origin, arch, purl, evidence, files, time, status, sha1);
     }
 
-    public InventoryPackage withStatus(String dpkgStatus) {
+    public InventoryPackage withStatus(@Nullable String dpkgStatus) {
         return new InventoryPackage(
                 ecosystem, name, version, origin, arch, purl, evidence, files, built, dpkgStatus, sha1);
     }
 
-    public InventoryPackage withSha1(String hex) {
+    public InventoryPackage withSha1(@Nullable String hex) {
         return new InventoryPackage(ecosystem, name, version, origin, arch, purl, evidence, files, built, status, hex);
     }
 }

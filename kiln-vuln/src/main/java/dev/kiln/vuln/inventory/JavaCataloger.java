@@ -15,6 +15,7 @@ import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Java archives and the archives nested in them, read through the zip central directory. Each
@@ -85,11 +86,12 @@ final class JavaCataloger {
             String artifact = p.getProperty("artifactId", "");
             String version = p.getProperty("version", "");
             if (!group.isEmpty() && !artifact.isEmpty() && !version.isEmpty()) {
+                String coordinates = group + ":" + artifact;
                 out.add(new InventoryPackage(
                         Ecosystem.MAVEN,
-                        group + ":" + artifact,
+                        coordinates,
                         version,
-                        null,
+                        coordinates, // a language package is its own origin
                         null,
                         Purls.of("maven", group, artifact, version),
                         List.of(location + "!/" + e.getKey()),
@@ -111,7 +113,7 @@ final class JavaCataloger {
      * and versions such as "5.13.0 (b0)" do not, and an OSGi symbolic name is not a group. Anything less is
      * reported as the file with its SHA-1, which is what Maven Central's search looks archives up by.
      */
-    private static InventoryPackage fromManifest(Manifest manifest, byte[] bytes, String location) {
+    private static InventoryPackage fromManifest(@Nullable Manifest manifest, byte[] bytes, String location) {
         String file = location.substring(Math.max(location.lastIndexOf('/'), location.lastIndexOf('!')) + 1);
         String stem = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
         if (manifest != null) {
@@ -129,11 +131,12 @@ final class JavaCataloger {
                     && VERSION.matcher(version).matches()) {
                 group = group.trim();
                 artifact = artifact.trim();
+                String coordinates = group + ":" + artifact;
                 return new InventoryPackage(
                         Ecosystem.MAVEN,
-                        group + ":" + artifact,
+                        coordinates,
                         version,
-                        null,
+                        coordinates, // a language package is its own origin
                         null,
                         Purls.of("maven", group, artifact, version),
                         List.of(location + "!/META-INF/MANIFEST.MF"),
@@ -142,11 +145,11 @@ final class JavaCataloger {
         }
         Matcher m = FILE_VERSION.matcher(stem);
         String version = m.matches() ? m.group(2) : "";
-        return new InventoryPackage(Ecosystem.MAVEN, file, version, null, null, null, List.of(location), List.of())
+        return new InventoryPackage(Ecosystem.MAVEN, file, version, file, null, null, List.of(location), List.of())
                 .withSha1(Hashing.sha1Hex(bytes));
     }
 
-    private static String first(String a, String b) {
+    private static @Nullable String first(@Nullable String a, @Nullable String b) {
         return a != null && !a.isBlank() ? a.trim() : b != null && !b.isBlank() ? b.trim() : null;
     }
 }

@@ -41,7 +41,7 @@ final class NpmCataloger {
                     Ecosystem.NPM,
                     name,
                     version,
-                    null,
+                    name, // a language package is its own origin
                     null,
                     Purls.of("npm", ns, local, version),
                     List.of(f),

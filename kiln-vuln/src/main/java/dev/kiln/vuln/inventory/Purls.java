@@ -1,6 +1,7 @@
 package dev.kiln.vuln.inventory;
 
 import dev.kiln.content.Purl;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The package URLs of what an inventory finds, as syft writes them; encoding and canonical form are
@@ -9,11 +10,13 @@ import dev.kiln.content.Purl;
 public final class Purls {
     private Purls() {}
 
-    public static String apk(OsRelease os, String name, String version, String arch, String origin) {
+    public static String apk(
+            OsRelease os, String name, String version, @Nullable String arch, @Nullable String origin) {
         return osPackage("apk", "unknown", os, name, version, arch, origin);
     }
 
-    public static String deb(OsRelease os, String name, String version, String arch, String source) {
+    public static String deb(
+            OsRelease os, String name, String version, @Nullable String arch, @Nullable String source) {
         return osPackage("deb", "debian", os, name, version, arch, source);
     }
 
@@ -24,8 +27,8 @@ public final class Purls {
             OsRelease os,
             String name,
             String version,
-            String arch,
-            String upstream) {
+            @Nullable String arch,
+            @Nullable String upstream) {
         return Purl.of(type, os.id().isEmpty() ? unknownDistro : os.id(), name, version)
                 .withQualifier("arch", arch)
                 .withQualifier(
@@ -35,7 +38,7 @@ public final class Purls {
                 .toString();
     }
 
-    public static String of(String type, String namespace, String name, String version) {
+    public static String of(String type, @Nullable String namespace, String name, String version) {
         return Purl.of(type, namespace, name, version).toString();
     }
 }

@@ -59,7 +59,7 @@ final class PythonCataloger {
                 Ecosystem.PYPI,
                 normalized,
                 version,
-                null,
+                normalized, // a language package is its own origin
                 null,
                 Purls.of("pypi", null, normalized, version),
                 List.of(evidence),

@@ -21,7 +21,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A distribution feed compiled to a compact binary file, so a scan maps one file instead of parsing and
@@ -49,7 +51,7 @@ public final class CompiledFeed {
                 e.ids().forEach(id -> intern(index, id));
                 intern(index, e.status().name());
                 intern(index, e.fixedVersion());
-                intern(index, e.state() == null ? null : e.state().name());
+                intern(index, e.state().name());
                 intern(
                         index,
                         e.falsePositiveType() == null
@@ -73,18 +75,18 @@ public final class CompiledFeed {
             }
             out.writeInt(names.size());
             for (String name : names) {
-                out.writeInt(index.get(name));
+                out.writeInt(ref(index, name));
                 List<DistroEntry> entries = feed.entries(name);
                 out.writeInt(entries.size());
                 for (DistroEntry e : entries) {
-                    out.writeInt(index.get(e.advisoryId()));
+                    out.writeInt(ref(index, e.advisoryId()));
                     out.writeInt(e.ids().size());
                     for (String id : e.ids()) {
-                        out.writeInt(index.get(id));
+                        out.writeInt(ref(index, id));
                     }
-                    out.writeInt(index.get(e.status().name()));
+                    out.writeInt(ref(index, e.status().name()));
                     out.writeInt(ref(index, e.fixedVersion()));
-                    out.writeInt(ref(index, e.state() == null ? null : e.state().name()));
+                    out.writeInt(ref(index, e.state().name()));
                     out.writeInt(ref(
                             index,
                             e.falsePositiveType() == null
@@ -140,28 +142,22 @@ public final class CompiledFeed {
             int packages = count(buf, source);
             Map<String, List<DistroEntry>> map = new HashMap<>(packages * 2);
             for (int p = 0; p < packages; p++) {
-                String name = str(strings, buf.getInt(), source);
+                String name = required(strings, buf.getInt(), source);
                 int n = count(buf, source);
                 List<DistroEntry> entries = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    String id = str(strings, buf.getInt(), source);
+                    String id = required(strings, buf.getInt(), source);
                     List<String> ids = new ArrayList<>();
                     for (int k = count(buf, source); k > 0; k--) {
-                        ids.add(str(strings, buf.getInt(), source));
+                        ids.add(required(strings, buf.getInt(), source));
                     }
-                    DistroEntry.Status status = DistroEntry.Status.valueOf(str(strings, buf.getInt(), source));
+                    DistroEntry.Status status = DistroEntry.Status.valueOf(required(strings, buf.getInt(), source));
                     String fixed = str(strings, buf.getInt(), source);
-                    String state = str(strings, buf.getInt(), source);
+                    EventType state = EventType.valueOf(required(strings, buf.getInt(), source));
                     String fp = str(strings, buf.getInt(), source);
                     String note = str(strings, buf.getInt(), source);
                     entries.add(new DistroEntry(
-                            id,
-                            ids,
-                            status,
-                            fixed,
-                            state == null ? null : EventType.valueOf(state),
-                            fp == null ? null : FalsePositiveType.valueOf(fp),
-                            note));
+                            id, ids, status, fixed, state, fp == null ? null : FalsePositiveType.valueOf(fp), note));
                 }
                 map.put(name, List.copyOf(entries));
             }
@@ -185,7 +181,16 @@ public final class CompiledFeed {
         return n;
     }
 
-    private static String str(String[] strings, int i, String source) {
+    /** A string every entry has (a name, an id, a status, a state); -1 there is corruption. */
+    private static String required(String[] strings, int i, String source) {
+        String s = str(strings, i, source);
+        if (s == null) {
+            throw new VulnException(source + ": compiled feed is corrupt (a required string is missing)");
+        }
+        return s;
+    }
+
+    private static @Nullable String str(String[] strings, int i, String source) {
         if (i == -1) {
             return null;
         }
@@ -195,13 +200,14 @@ public final class CompiledFeed {
         return strings[i];
     }
 
-    private static void intern(Map<String, Integer> index, String s) {
+    private static void intern(Map<String, Integer> index, @Nullable String s) {
         if (s != null) {
             index.putIfAbsent(s, index.size());
         }
     }
 
-    private static int ref(Map<String, Integer> index, String s) {
-        return s == null ? -1 : index.get(s);
+    /** The index of {@code s}, interned before anything is written; -1 for null. */
+    private static int ref(Map<String, Integer> index, @Nullable String s) {
+        return s == null ? -1 : Objects.requireNonNull(index.get(s), "every string is interned before writing");
     }
 }

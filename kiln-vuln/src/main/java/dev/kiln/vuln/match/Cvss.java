@@ -2,12 +2,13 @@ package dev.kiln.vuln.match;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** CVSS v3.x base score from a vector string (FIRST CVSS v3.1 specification, section 7.1), to rate OSV records. */
 final class Cvss {
     private Cvss() {}
 
-    static Severity severity(String vectorOrScore) {
+    static Severity severity(@Nullable String vectorOrScore) {
         double score = score(vectorOrScore);
         if (score < 0) {
             return Severity.UNKNOWN;
@@ -20,7 +21,7 @@ final class Cvss {
     }
 
     /** The base score, or -1 when the text is neither a number nor a CVSS v3 vector. */
-    static double score(String s) {
+    static double score(@Nullable String s) {
         if (s == null) {
             return -1;
         }
@@ -61,7 +62,7 @@ final class Cvss {
         return roundUp(Math.min((changed ? 1.08 : 1) * (impact + exploitability), 10));
     }
 
-    private static Double pick(String v, Object... pairs) {
+    private static @Nullable Double pick(@Nullable String v, Object... pairs) {
         for (int k = 0; k + 1 < pairs.length; k += 2) {
             if (pairs[k].equals(v)) {
                 return (Double) pairs[k + 1];

@@ -3,6 +3,7 @@ package dev.kiln.vuln.match;
 import dev.kiln.vuln.EventType;
 import dev.kiln.vuln.FalsePositiveType;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the distribution's own data says about one vulnerability of one origin package: fixed in a version,
@@ -12,10 +13,10 @@ public record DistroEntry(
         String advisoryId,
         List<String> ids,
         Status status,
-        String fixedVersion,
+        @Nullable String fixedVersion,
         EventType state,
-        FalsePositiveType falsePositiveType,
-        String note) {
+        @Nullable FalsePositiveType falsePositiveType,
+        @Nullable String note) {
 
     public enum Status {
         FIXED,

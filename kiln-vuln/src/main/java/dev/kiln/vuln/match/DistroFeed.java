@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Origin-keyed distribution data: from advisory documents (every state) or a secdb (fixes and NAKs only).
@@ -23,9 +25,9 @@ import java.util.Map;
 public final class DistroFeed {
     private final Map<String, List<DistroEntry>> byPackage;
     private final Distro distro;
-    private final Instant updated;
+    private final @Nullable Instant updated;
 
-    private DistroFeed(Map<String, List<DistroEntry>> byPackage, Distro distro, Instant updated) {
+    private DistroFeed(Map<String, List<DistroEntry>> byPackage, Distro distro, @Nullable Instant updated) {
         this.byPackage = byPackage;
         this.distro = distro;
         this.updated = updated;
@@ -54,8 +56,8 @@ public final class DistroFeed {
                 newest = newest == null || e.timestamp().isAfter(newest) ? e.timestamp() : newest;
                 List<String> ids = a.aliases().isEmpty() ? List.of(a.id()) : a.aliases();
                 if (e.type() == EventType.FIXED) {
-                    entries.add(new DistroEntry(
-                            a.id(), ids, DistroEntry.Status.FIXED, e.fixedVersion(), e.type(), null, null));
+                    String fixed = Objects.requireNonNull(e.fixedVersion(), "a fixed event carries its version");
+                    entries.add(new DistroEntry(a.id(), ids, DistroEntry.Status.FIXED, fixed, e.type(), null, null));
                 } else if (e.data() instanceof EventData.FalsePositive fp) {
                     entries.add(new DistroEntry(
                             a.id(), ids, DistroEntry.Status.NOT_AFFECTED, SecDb.NAK, e.type(), fp.type(), fp.note()));
@@ -108,7 +110,7 @@ public final class DistroFeed {
         return new DistroFeed(map, distro, null);
     }
 
-    static DistroFeed ofMap(Map<String, List<DistroEntry>> byPackage, Distro distro, Instant updated) {
+    static DistroFeed ofMap(Map<String, List<DistroEntry>> byPackage, Distro distro, @Nullable Instant updated) {
         return new DistroFeed(byPackage, distro, updated);
     }
 
@@ -121,7 +123,7 @@ public final class DistroFeed {
         return distro;
     }
 
-    public Instant updated() {
+    public @Nullable Instant updated() {
         return updated;
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.vuln.match;
 
 import dev.kiln.vuln.inventory.InventoryPackage;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A package affected by a vulnerability. {@code fixedVersion} is null when no fix exists; {@code state} is
@@ -13,7 +14,7 @@ public record Finding(
         String id,
         List<String> aliases,
         Severity severity,
-        String fixedVersion,
+        @Nullable String fixedVersion,
         String state,
         String source) {
     public Finding {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Matches an inventory against distribution data (origin-keyed, vulnerabilities.md §2), OSV records for
@@ -35,7 +37,7 @@ public final class Matcher {
      * and the distribution feed's own date when that feed applies, so it never claims more than the stalest source.
      * OS packages are matched only against sources of the image's distribution and release.
      */
-    public ScanReport scan(String target, Inventory inventory, List<String> imagePurls, Instant feedUpdated) {
+    public ScanReport scan(String target, Inventory inventory, List<String> imagePurls, @Nullable Instant feedUpdated) {
         List<Finding> findings = new ArrayList<>();
         List<Suppressed> suppressed = new ArrayList<>();
         Map<InventoryPackage, InventoryPackage> owners = inventory.owners();
@@ -125,9 +127,9 @@ public final class Matcher {
                             Suppressed.Reason.NAK,
                             e.justification()));
                 case FIXED -> {
-                    if (Ecosystem.APK.scheme().compare(p.version(), e.fixedVersion()) < 0) {
-                        out.add(new Finding(
-                                p, id, aliases, Severity.UNKNOWN, e.fixedVersion(), "fixed-available", "advisories"));
+                    String fixed = Objects.requireNonNull(e.fixedVersion(), "a fixed entry carries its version");
+                    if (Ecosystem.APK.scheme().compare(p.version(), fixed) < 0) {
+                        out.add(new Finding(p, id, aliases, Severity.UNKNOWN, fixed, "fixed-available", "advisories"));
                     }
                 }
                 case UNFIXED ->
@@ -190,13 +192,15 @@ public final class Matcher {
                                 + owner.version() + " whose origin " + owner.origin() + " is not affected ("
                                 + e.justification() + ")"));
             }
-            if (e.status() == DistroEntry.Status.FIXED
-                    && owner.ecosystem().scheme().compare(e.fixedVersion(), owner.version()) <= 0) {
-                return Optional.of(new Suppressed(
-                        f,
-                        Suppressed.Reason.OWNERSHIP,
-                        "owned by " + owner.name() + " " + owner.version() + "; fixed in " + owner.origin() + " "
-                                + e.fixedVersion()));
+            if (e.status() == DistroEntry.Status.FIXED) {
+                String fixed = Objects.requireNonNull(e.fixedVersion(), "a fixed entry carries its version");
+                if (owner.ecosystem().scheme().compare(fixed, owner.version()) <= 0) {
+                    return Optional.of(new Suppressed(
+                            f,
+                            Suppressed.Reason.OWNERSHIP,
+                            "owned by " + owner.name() + " " + owner.version() + "; fixed in " + owner.origin() + " "
+                                    + fixed));
+                }
             }
         }
         return Optional.empty();
@@ -222,7 +226,8 @@ public final class Matcher {
         return severityOf(h.record(), h.affected());
     }
 
-    private static Severity severityOf(dev.kiln.vuln.feed.OsvRecord r, dev.kiln.vuln.feed.OsvRecord.Affected a) {
+    private static Severity severityOf(
+            dev.kiln.vuln.feed.OsvRecord r, dev.kiln.vuln.feed.OsvRecord.@Nullable Affected a) {
         Object s = r.databaseSpecific().get("severity");
         if (s == null && a != null) {
             s = a.databaseSpecific().get("severity");

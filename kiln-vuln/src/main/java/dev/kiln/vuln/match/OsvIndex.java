@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OSV records indexed by (ecosystem, package name), with range evaluation (vulnerabilities.md §5.2).
@@ -16,7 +17,10 @@ import java.util.Optional;
  */
 public final class OsvIndex {
     /** The outcome for one package version: affected, with the first fix above it if any. */
-    public record Hit(OsvRecord record, OsvRecord.Affected affected, String fixedVersion) {}
+    public record Hit(
+            OsvRecord record,
+            OsvRecord.Affected affected,
+            @Nullable String fixedVersion) {}
 
     private final Map<String, List<Map.Entry<OsvRecord, OsvRecord.Affected>>> byKey = new HashMap<>();
     private final Map<String, OsvRecord> byId = new HashMap<>();
@@ -63,7 +67,7 @@ public final class OsvIndex {
      * only records of {@code image}'s distribution and release ({@code Alpine:v3.18} says nothing about a Wolfi
      * package, nor {@code Debian:11} about Debian 12). A null {@code image} does not filter.
      */
-    public List<Hit> affected(Ecosystem ecosystem, String name, String version, Distro image) {
+    public List<Hit> affected(Ecosystem ecosystem, String name, String version, @Nullable Distro image) {
         List<Hit> out = new ArrayList<>();
         VersionScheme scheme = ecosystem.scheme();
         if (!scheme.isValid(version)) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of matching one image: findings, suppressed matches with reasons, the feed time, the advisory
@@ -14,7 +15,7 @@ import java.util.Map;
 public record ScanReport(
         String target,
         OsRelease distro,
-        Instant feedUpdated,
+        @Nullable Instant feedUpdated,
         int packageCount,
         List<Finding> findings,
         List<Suppressed> suppressed,
@@ -30,7 +31,7 @@ public record ScanReport(
     public ScanReport(
             String target,
             OsRelease distro,
-            Instant feedUpdated,
+            @Nullable Instant feedUpdated,
             int packageCount,
             List<Finding> findings,
             List<Suppressed> suppressed) {

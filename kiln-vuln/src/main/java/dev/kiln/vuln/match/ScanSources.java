@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data a scan matches against, loaded once and used for any number of images: Kiln's advisory documents
@@ -24,7 +25,11 @@ import java.util.List;
  * @param updated the oldest last-import date of the OSV stores, or null (the matcher adds the distribution
  *     feed's own date when that feed applies)
  */
-public record ScanSources(DistroFeed distro, OsvIndex osv, List<VexDocument> vex, Instant updated) {
+public record ScanSources(
+        DistroFeed distro,
+        OsvIndex osv,
+        List<VexDocument> vex,
+        @Nullable Instant updated) {
     public ScanSources {
         vex = List.copyOf(vex);
     }
@@ -41,7 +46,11 @@ public record ScanSources(DistroFeed distro, OsvIndex osv, List<VexDocument> vex
      * of record files, or one file. Any of them may be null or empty.
      */
     public static ScanSources load(
-            Path advisories, Path secdb, List<Path> osvSources, String advisoriesDistro, Clock clock) {
+            @Nullable Path advisories,
+            @Nullable Path secdb,
+            List<Path> osvSources,
+            @Nullable String advisoriesDistro,
+            Clock clock) {
         try {
             DistroFeed distro = DistroFeed.empty();
             if (advisories != null && Files.isRegularFile(advisories)) {

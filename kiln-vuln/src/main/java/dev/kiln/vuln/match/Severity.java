@@ -1,6 +1,7 @@
 package dev.kiln.vuln.match;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Severity buckets, most severe first; {@code UNKNOWN} when no source rates the vulnerability. */
 public enum Severity {
@@ -11,7 +12,7 @@ public enum Severity {
     UNKNOWN;
 
     /** Parses GHSA/NVD/Debian words ({@code MODERATE} is medium, {@code NEGLIGIBLE} and {@code UNIMPORTANT} low). */
-    public static Severity parse(String s) {
+    public static Severity parse(@Nullable String s) {
         if (s == null) {
             return UNKNOWN;
         }

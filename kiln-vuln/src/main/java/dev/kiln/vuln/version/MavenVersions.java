@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maven's ComparableVersion ordering, flattened: items split at {@code .}, {@code -} and digit/letter
@@ -28,7 +29,7 @@ final class MavenVersions {
         return 0;
     }
 
-    private static int compareItem(Object a, Object b) {
+    private static int compareItem(@Nullable Object a, @Nullable Object b) {
         if (a == null && b == null) {
             return 0;
         }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Reads and writes OpenVEX JSON (openvex/spec v0.2.0). */
 public final class OpenVex {
@@ -128,7 +129,7 @@ public final class OpenVex {
         return id.isEmpty() ? p.path("identifiers").path("purl").asText("") : id;
     }
 
-    private static Instant time(String t, String where) {
+    private static Instant time(@Nullable String t, String where) {
         if (t == null) {
             return Instant.EPOCH;
         }

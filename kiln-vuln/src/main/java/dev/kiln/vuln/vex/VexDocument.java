@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** An OpenVEX v0.2.0 document. */
 public record VexDocument(String id, String author, Instant timestamp, int version, List<VexStatement> statements) {
@@ -19,7 +20,10 @@ public record VexDocument(String id, String author, Instant timestamp, int versi
      * match the package) or the package itself; the latest by timestamp wins.
      */
     public static Optional<VexStatement> decide(
-            List<VexDocument> docs, List<String> vulnerabilityIds, List<String> imagePurls, String packagePurl) {
+            List<VexDocument> docs,
+            List<String> vulnerabilityIds,
+            List<String> imagePurls,
+            @Nullable String packagePurl) {
         return docs.stream()
                 .flatMap(d -> d.statements().stream())
                 .filter(s -> vulnerabilityIds.contains(s.vulnerability())
@@ -28,7 +32,7 @@ public record VexDocument(String id, String author, Instant timestamp, int versi
                 .max(Comparator.comparing(VexStatement::timestamp));
     }
 
-    private static boolean appliesTo(VexStatement.Product p, List<String> imagePurls, String packagePurl) {
+    private static boolean appliesTo(VexStatement.Product p, List<String> imagePurls, @Nullable String packagePurl) {
         if (packagePurl != null && PurlMatch.matches(p.id(), packagePurl)) {
             return true;
         }

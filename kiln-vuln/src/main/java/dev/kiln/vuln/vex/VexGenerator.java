@@ -10,6 +10,7 @@ import dev.kiln.vuln.version.Ecosystem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The OpenVEX document of an image from its advisories (vulnerabilities.md §6.3): one statement per
@@ -33,9 +34,10 @@ public final class VexGenerator {
                         justification = e.justification();
                     }
                     case FIXED -> {
-                        boolean fixed = Ecosystem.APK.scheme().compare(p.version(), e.fixedVersion()) >= 0;
+                        String version = Objects.requireNonNull(e.fixedVersion(), "a fixed entry carries its version");
+                        boolean fixed = Ecosystem.APK.scheme().compare(p.version(), version) >= 0;
                         status = fixed ? "fixed" : "affected";
-                        action = fixed ? null : "Update " + p.name() + " to " + e.fixedVersion() + " or later";
+                        action = fixed ? null : "Update " + p.name() + " to " + version + " or later";
                     }
                     default -> {
                         boolean investigating =
@@ -48,10 +50,11 @@ public final class VexGenerator {
                                         : "Wait for an upstream fix";
                     }
                 }
+                String purl = Objects.requireNonNull(p.purl(), "the APK cataloger gives every package a purl");
                 List<VexStatement.Product> products = imagePurls.isEmpty()
-                        ? List.of(new VexStatement.Product(p.purl(), List.of()))
+                        ? List.of(new VexStatement.Product(purl, List.of()))
                         : imagePurls.stream()
-                                .map(i -> new VexStatement.Product(i, List.of(p.purl())))
+                                .map(i -> new VexStatement.Product(i, List.of(purl)))
                                 .toList();
                 String name = e.primaryId();
                 List<String> aliases =

@@ -3,6 +3,7 @@ package dev.kiln.vuln.vex;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** One OpenVEX statement; {@code timestamp} is the statement's own or, when absent, the document's. */
 public record VexStatement(
@@ -10,9 +11,9 @@ public record VexStatement(
         List<String> aliases,
         List<Product> products,
         String status,
-        String justification,
-        String impactStatement,
-        String actionStatement,
+        @Nullable String justification,
+        @Nullable String impactStatement,
+        @Nullable String actionStatement,
         Instant timestamp) {
 
     public static final List<String> STATUSES = List.of("not_affected", "affected", "fixed", "under_investigation");
