@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,297 +66,142 @@ public record SbomComponent(
     }
 
     public SbomComponent withSupplier(@Nullable String supplier) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.supplier = supplier);
     }
 
     public SbomComponent withOriginator(@Nullable String originator) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.originator = originator);
     }
 
     public SbomComponent withVersion(@Nullable String version) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.version = version);
     }
 
     public SbomComponent withDescription(@Nullable String description) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.description = description);
     }
 
     public SbomComponent withDownloadLocation(@Nullable String downloadLocation) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.downloadLocation = downloadLocation);
     }
 
     public SbomComponent withLicense(@Nullable String license) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.license = license);
     }
 
     public SbomComponent withSpdxLicensing(@Nullable SpdxLicensing spdxLicensing) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.spdxLicensing = spdxLicensing);
     }
 
     public SbomComponent withCopyrightText(@Nullable String copyrightText) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.copyrightText = copyrightText);
     }
 
     public SbomComponent withChecksums(List<SbomChecksum> checksums) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.checksums = checksums);
     }
 
     public SbomComponent withPurl(@Nullable String purl) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.purl = purl);
     }
 
     public SbomComponent withEvidence(List<String> evidence) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.evidence = evidence);
     }
 
     public SbomComponent withSourceInfo(@Nullable String sourceInfo) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.sourceInfo = sourceInfo);
     }
 
     public SbomComponent withComment(@Nullable String comment) {
-        return new SbomComponent(
-                type,
-                ref,
-                supplier,
-                originator,
-                name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+        return edit(f -> f.comment = comment);
     }
 
     public SbomComponent withProperties(Map<String, String> properties) {
+        return edit(f -> f.properties = properties);
+    }
+
+    /** A copy with one field changed: the with… methods name only the field they set. */
+    private SbomComponent edit(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
         return new SbomComponent(
                 type,
                 ref,
-                supplier,
-                originator,
+                f.supplier,
+                f.originator,
                 name,
-                version,
-                description,
-                downloadLocation,
-                license,
-                spdxLicensing,
-                copyrightText,
-                checksums,
-                purl,
-                evidence,
-                sourceInfo,
-                comment,
-                properties);
+                f.version,
+                f.description,
+                f.downloadLocation,
+                f.license,
+                f.spdxLicensing,
+                f.copyrightText,
+                f.checksums,
+                f.purl,
+                f.evidence,
+                f.sourceInfo,
+                f.comment,
+                f.properties);
+    }
+
+    /** The optional fields, mutable while {@link #edit} changes one of them. */
+    private static final class Fields {
+        @Nullable
+        String supplier;
+
+        @Nullable
+        String originator;
+
+        @Nullable
+        String version;
+
+        @Nullable
+        String description;
+
+        @Nullable
+        String downloadLocation;
+
+        @Nullable
+        String license;
+
+        @Nullable
+        SpdxLicensing spdxLicensing;
+
+        @Nullable
+        String copyrightText;
+
+        List<SbomChecksum> checksums;
+
+        @Nullable
+        String purl;
+
+        List<String> evidence;
+
+        @Nullable
+        String sourceInfo;
+
+        @Nullable
+        String comment;
+
+        Map<String, String> properties;
+
+        Fields(SbomComponent c) {
+            supplier = c.supplier;
+            originator = c.originator;
+            version = c.version;
+            description = c.description;
+            downloadLocation = c.downloadLocation;
+            license = c.license;
+            spdxLicensing = c.spdxLicensing;
+            copyrightText = c.copyrightText;
+            checksums = c.checksums;
+            purl = c.purl;
+            evidence = c.evidence;
+            sourceInfo = c.sourceInfo;
+            comment = c.comment;
+            properties = c.properties;
+        }
     }
 
     /**
