@@ -1,9 +1,5 @@
 package dev.kiln.attest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.attest.internal.SpdxValidator;
 import dev.kiln.content.Purl;
 import java.net.URI;
@@ -13,10 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -26,9 +22,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SpdxPackageSbom {
 
-    static final String LICENSE_LIST_VERSION = "3.22";
     private static final String NOASSERTION = "NOASSERTION";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** SPDX 2.3 §7.7's grammar of a package download location, as SPDX tools-java checks it. */
     private static final Pattern DOWNLOAD_LOCATION = Pattern.compile("NONE|NOASSERTION|(((git|hg|svn|bzr)\\+)?"
             + "([^:/?#]+://)?[a-z0-9]+([\\-.][a-z0-9]+){0,100}\\.[a-z]{2,5}(:[0-9]{1,5})?(/.*)?)"
@@ -70,105 +64,76 @@ public final class SpdxPackageSbom {
         return DAY.format(Instant.ofEpochSecond(sourceDateEpoch));
     }
 
-    /** Serialises the document as compact UTF-8 JSON with a trailing newline. */
+    /** The document's bytes, written by {@link SpdxWriter}. */
     public byte[] write(PackageSbomInput in) {
-        String apkId = "SPDXRef-Package-apk-" + elementId(in.packageName() + "-" + in.fullVersion());
+        String apkId = "SPDXRef-Package-apk-" + SpdxWriter.elementId(in.packageName() + "-" + in.fullVersion());
         String osId = "SPDXRef-OperatingSystem";
         String recipeId = "SPDXRef-Recipe";
-        String supplier = "Organization: " + title(in.namespace());
-        SpdxLicenseExpression licence = SpdxLicenseExpression.normalize(in.license());
+        String supplier = title(in.namespace());
+        String distroVersion = distroVersion(in.sourceDateEpoch());
 
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("SPDXID", "SPDXRef-DOCUMENT");
-        doc.put("name", "apk-" + in.packageName() + "-" + in.fullVersion());
-        doc.put("spdxVersion", "SPDX-2.3");
-        ObjectNode info = doc.putObject("creationInfo");
-        info.put("created", DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(in.sourceDateEpoch())));
-        info.putArray("creators").add("Tool: kiln-" + in.toolVersion()).add(supplier);
-        info.put("licenseListVersion", LICENSE_LIST_VERSION);
-        doc.put("dataLicense", "CC0-1.0");
-        doc.put("documentNamespace", documentNamespace(in));
-        doc.putArray("documentDescribes").add(apkId);
-
-        ArrayNode packages = doc.putArray("packages");
-        ObjectNode os = packages.addObject();
-        os.put("SPDXID", osId);
-        os.put("name", in.namespace());
-        os.put("versionInfo", distroVersion(in.sourceDateEpoch()));
-        os.put("downloadLocation", NOASSERTION);
-        os.put("filesAnalyzed", false);
-        os.put("supplier", supplier);
-        purl(os, osPurl(in.namespace(), distroVersion(in.sourceDateEpoch())));
-        os.put("primaryPackagePurpose", "OPERATING_SYSTEM");
-
-        ObjectNode apk = packages.addObject();
-        apk.put("SPDXID", apkId);
-        apk.put("name", in.packageName());
-        apk.put("versionInfo", in.fullVersion());
-        apk.put("supplier", supplier);
-        apk.put("originator", supplier);
-        apk.put("downloadLocation", NOASSERTION);
-        apk.put("filesAnalyzed", false);
-        apk.put("licenseConcluded", NOASSERTION);
-        apk.put("licenseDeclared", licence.expression());
-        apk.put("copyrightText", blankToNoAssertion(in.copyrightText()));
-        purl(apk, apkPurl(in.namespace(), in.packageName(), in.fullVersion(), in.arch()));
-        apk.put("primaryPackagePurpose", "APPLICATION");
-
-        ObjectNode recipe = packages.addObject();
-        recipe.put("SPDXID", recipeId);
-        recipe.put("name", in.recipePath());
-        recipe.put("versionInfo", recipeVersion(in));
-        recipe.put("downloadLocation", NOASSERTION);
-        recipe.put("filesAnalyzed", false);
-        recipe.put("supplier", supplier);
-        purl(recipe, recipePurl(in));
-        recipe.put("primaryPackagePurpose", "INSTALL");
-
+        List<SbomComponent> components = new ArrayList<>();
+        components.add(SbomComponent.of(SbomComponent.Type.OPERATING_SYSTEM, osId, in.namespace())
+                .withVersion(distroVersion)
+                .withSupplier(supplier)
+                .withPurl(osPurl(in.namespace(), distroVersion)));
+        String licence = in.license() == null ? NOASSERTION : in.license();
+        SbomComponent apk = SbomComponent.of(SbomComponent.Type.APPLICATION, apkId, in.packageName())
+                .withVersion(in.fullVersion())
+                .withSupplier(supplier)
+                .withOriginator(supplier)
+                .withLicense(licence)
+                .withSpdxLicensing(recipeLicensing(licence))
+                .withCopyrightText(blankToNoAssertion(in.copyrightText()))
+                .withPurl(apkPurl(in.namespace(), in.packageName(), in.fullVersion(), in.arch()));
+        components.add(apk);
+        components.add(SbomComponent.of(SbomComponent.Type.INSTALL, recipeId, in.recipePath())
+                .withVersion(recipeVersion(in))
+                .withSupplier(supplier)
+                .withPurl(recipePurl(in)));
         List<SourceRef> sources = in.sources();
         for (int i = 0; i < sources.size(); i++) {
             SourceRef s = sources.get(i);
-            ObjectNode src = packages.addObject();
-            src.put("SPDXID", sourceId(i, s));
-            src.put("name", s.name());
-            src.put("versionInfo", s.version());
-            src.put("downloadLocation", downloadLocation(s.purl()));
-            src.put("filesAnalyzed", false);
-            src.put("supplier", sourceSupplier(s, supplier));
-            purl(src, s.purl());
-            src.put("primaryPackagePurpose", "SOURCE");
+            components.add(SbomComponent.of(SbomComponent.Type.SOURCE, sourceId(i, s), s.name())
+                    .withVersion(s.version())
+                    .withSupplier(sourceSupplier(s, supplier))
+                    .withDownloadLocation(downloadLocation(s.purl()))
+                    .withPurl(s.purl()));
         }
 
-        ArrayNode relationships = doc.putArray("relationships");
-        relationship(relationships, "SPDXRef-DOCUMENT", "DESCRIBES", apkId);
-        relationship(relationships, osId, "CONTAINS", apkId);
-        relationship(relationships, apkId, "DESCRIBED_BY", recipeId);
+        List<SbomRelationship> relationships = new ArrayList<>();
+        relationships.add(SbomRelationship.describes(apkId));
+        relationships.add(new SbomRelationship(osId, "CONTAINS", apkId));
+        relationships.add(new SbomRelationship(apkId, "DESCRIBED_BY", recipeId));
         for (int i = 0; i < sources.size(); i++) {
-            relationship(relationships, apkId, "GENERATED_FROM", sourceId(i, sources.get(i)));
+            relationships.add(new SbomRelationship(apkId, "GENERATED_FROM", sourceId(i, sources.get(i))));
         }
+        return SpdxWriter.write(SbomDocument.spdx(
+                "apk-" + in.packageName() + "-" + in.fullVersion(),
+                documentNamespace(in),
+                Instant.ofEpochSecond(in.sourceDateEpoch()),
+                "kiln-" + in.toolVersion(),
+                supplier,
+                apk,
+                components,
+                relationships));
+    }
 
-        if (!licence.extracted().isEmpty()) {
-            ArrayNode extracted = doc.putArray("hasExtractedLicensingInfos");
-            for (Map.Entry<String, String> e : licence.extracted().entrySet()) {
-                ObjectNode x = extracted.addObject();
-                x.put("licenseId", e.getKey());
-                x.put("name", e.getValue());
-                x.put(
-                        "extractedText",
-                        "The recipe declares the licence '" + e.getValue()
-                                + "', which is not on the SPDX licence list; its text is in the package sources.");
-            }
-        }
-        try {
-            byte[] body = JSON.writeValueAsBytes(doc);
-            byte[] out = new byte[body.length + 1];
-            System.arraycopy(body, 0, out, 0, body.length);
-            out[body.length] = '\n';
-            return out;
-        } catch (JsonProcessingException e) {
-            throw new AttestException(
-                    "cannot serialise SPDX document for " + in.packageName() + ": " + e.getMessage(), e);
-        }
+    /**
+     * The recipe's licence as SPDX expressions: nothing concluded, and names off the SPDX list defined
+     * as the recipe's, whose text travels in the package sources.
+     */
+    private static SpdxLicensing recipeLicensing(String licence) {
+        SpdxLicenseExpression expression = SpdxLicenseExpression.normalize(licence);
+        List<SbomLicence> definitions = new ArrayList<>();
+        expression
+                .extracted()
+                .forEach((id, name) -> definitions.add(new SbomLicence(
+                        id,
+                        name,
+                        "The recipe declares the licence '" + name
+                                + "', which is not on the SPDX licence list; its text is in the package sources.")));
+        return new SpdxLicensing(expression.expression(), NOASSERTION, definitions);
     }
 
     /**
@@ -211,14 +176,14 @@ public final class SpdxPackageSbom {
     private static String sourceSupplier(SourceRef s, String distribution) {
         Purl purl = Purl.parse(s.purl());
         if (purl.type().equals("github") && purl.namespace() != null) {
-            return "Organization: " + purl.namespace();
+            return purl.namespace();
         }
         String location = sourceUrl(s.purl());
         if (location != null) {
             try {
                 String host = URI.create(location).getHost();
                 if (host != null && !host.isEmpty()) {
-                    return "Organization: " + host;
+                    return host;
                 }
             } catch (IllegalArgumentException e) {
                 // not a URI: fall through to the distribution
@@ -228,20 +193,7 @@ public final class SpdxPackageSbom {
     }
 
     private static String sourceId(int index, SourceRef s) {
-        return "SPDXRef-Source-" + (index + 1) + "-" + elementId(s.name());
-    }
-
-    /** Element ids allow letters, digits, '.' and '-'; other characters become C + code point, as melange writes them. */
-    static String elementId(String text) {
-        StringBuilder sb = new StringBuilder();
-        text.codePoints().forEach(c -> {
-            if ((c < 128 && Character.isLetterOrDigit(c)) || c == '.' || c == '-') {
-                sb.appendCodePoint(c);
-            } else {
-                sb.append('C').append(c);
-            }
-        });
-        return sb.toString();
+        return "SPDXRef-Source-" + (index + 1) + "-" + SpdxWriter.elementId(s.name());
     }
 
     /**
@@ -265,20 +217,6 @@ public final class SpdxPackageSbom {
             }
         }
         return null;
-    }
-
-    private static void purl(ObjectNode pkg, String purl) {
-        ObjectNode ref = pkg.putArray("externalRefs").addObject();
-        ref.put("referenceCategory", "PACKAGE-MANAGER");
-        ref.put("referenceType", "purl");
-        ref.put("referenceLocator", purl);
-    }
-
-    private static void relationship(ArrayNode rels, String from, String type, String to) {
-        ObjectNode r = rels.addObject();
-        r.put("spdxElementId", from);
-        r.put("relationshipType", type);
-        r.put("relatedSpdxElement", to);
     }
 
     private static String blankToNoAssertion(@Nullable String s) {

@@ -19,18 +19,15 @@ class CycloneDxWriterTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static SbomComponent pkg(String name, String license, Map<String, String> properties) {
-        return new SbomComponent(
-                SbomComponent.Type.LIBRARY,
-                "pkg:apk/kiln/" + name + "@1.0-r0",
-                "Kiln",
-                name,
-                "1.0-r0",
-                name + " does things",
-                license,
-                List.of(new SbomChecksum(SbomChecksum.Algorithm.SHA1, "ab".repeat(20))),
-                "pkg:apk/kiln/" + name + "@1.0-r0",
-                List.of("lib/apk/db/installed"),
-                properties);
+        return SbomComponent.of(SbomComponent.Type.LIBRARY, "pkg:apk/kiln/" + name + "@1.0-r0", name)
+                .withSupplier("Kiln")
+                .withVersion("1.0-r0")
+                .withDescription(name + " does things")
+                .withLicense(license)
+                .withChecksums(List.of(new SbomChecksum(SbomChecksum.Algorithm.SHA1, "ab".repeat(20))))
+                .withPurl("pkg:apk/kiln/" + name + "@1.0-r0")
+                .withEvidence(List.of("lib/apk/db/installed"))
+                .withProperties(properties);
     }
 
     static SbomDocument document() {
@@ -41,7 +38,7 @@ class CycloneDxWriterTest {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("kiln:ecosystem", "Wolfi");
         properties.put("kiln:origin", "hello-src");
-        return new SbomDocument(
+        return SbomDocument.cycloneDx(
                 UUID.nameUUIDFromBytes("hello".getBytes(StandardCharsets.UTF_8)),
                 Instant.parse("2026-12-01T10:11:12.999Z"),
                 "kiln",

@@ -72,7 +72,7 @@ class SpdxPackageSbomTest {
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         assertThat(digest)
                 .as(new String(json, UTF_8))
-                .isEqualTo("d991790b6009a598f06875271b64766dc444e04039147adc3f70227794345a52");
+                .isEqualTo("cffb1cc95c74df86165940f4e9f1510dbf38d3ca96bf20a382e4bac895b3b125");
     }
 
     @Test
@@ -334,6 +334,5 @@ class SpdxPackageSbomTest {
                 .isEqualTo("pkg:apk/kiln/foo@1.0%2Bgit-r2?arch=aarch64&distro=kiln");
         assertThat(SpdxPackageSbom.pathInPackage("curl", "8.10.1-r0"))
                 .isEqualTo("var/lib/db/sbom/curl-8.10.1-r0.spdx.json");
-        assertThat(SpdxPackageSbom.elementId("py3_foo+x")).isEqualTo("py3C95fooC43x");
     }
 }

@@ -142,7 +142,7 @@ class ImageSbomTest {
         assertSoftly(softly -> {
             softly.assertThat(Digest.sha256(spdx).hex())
                     .as(new String(spdx, StandardCharsets.UTF_8))
-                    .isEqualTo("b965349de55f622b954d7fafc4f0f96cc34b86f8d0b63c2a08f7972a8bbb128e");
+                    .isEqualTo("49dfbdd75b4a688d5f5b8e5f601d3985b18e59b9b58968e1d3142a2d93705108");
             softly.assertThat(Digest.sha256(cdx).hex())
                     .as(new String(cdx, StandardCharsets.UTF_8))
                     .isEqualTo("239b907d654f16fef89679aaf4091169579e01a6a18202ad616955b638fbe012");

@@ -137,7 +137,7 @@ class InventorySbomsTest {
         assertSoftly(softly -> {
             softly.assertThat(Digest.sha256(spdx).hex())
                     .as(new String(spdx, StandardCharsets.UTF_8))
-                    .isEqualTo("9aea7b7de787789a7abaf24896b26733ff28ab22c1e63c77c0f10bd8d788607e");
+                    .isEqualTo("3fca47d7758cceafffff8cf634a6f30e3aba2e7abfb3e68cca5db40cb65e82ec");
             softly.assertThat(Digest.sha256(cdx).hex())
                     .as(new String(cdx, StandardCharsets.UTF_8))
                     .isEqualTo("d3b8eb45acadac2be4bda721d910047f1daa5004825907d99a565c05dfa67175");

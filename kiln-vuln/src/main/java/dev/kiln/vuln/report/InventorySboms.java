@@ -10,13 +10,13 @@ import dev.kiln.attest.SbomChecksum;
 import dev.kiln.attest.SbomComponent;
 import dev.kiln.attest.SbomDependency;
 import dev.kiln.attest.SbomDocument;
+import dev.kiln.attest.SbomRelationship;
+import dev.kiln.attest.SpdxWriter;
 import dev.kiln.content.Digest;
 import dev.kiln.vuln.VulnException;
 import dev.kiln.vuln.inventory.Inventory;
 import dev.kiln.vuln.inventory.InventoryPackage;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -25,13 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image inventory as an SBOM: SPDX 2.3 JSON, CycloneDX 1.6 JSON, or Kiln's plain JSON. Every package
  * carries its purl and the image files that evidence it. The output is a function of the inventory, the
  * target name and {@code created} alone (serial numbers and namespaces are derived from the content), so
- * the same image always gives the same bytes. The CycloneDX document is written by kiln-attest's
- * {@link CycloneDxWriter} from the model filled here.
+ * the same image always gives the same bytes. kiln-attest's {@link SpdxWriter} and {@link
+ * CycloneDxWriter} write the documents from the model filled here.
  */
 public final class InventorySboms {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -83,81 +84,59 @@ public final class InventorySboms {
     /** SPDX 2.3: one package per inventory entry, DESCRIBES from the document, CONTAINS from owning OS packages. */
     public static byte[] spdx(Inventory inv, String target, Instant created) {
         byte[] content = json(inv, target);
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("spdxVersion", "SPDX-2.3");
-        doc.put("dataLicense", "CC0-1.0");
-        doc.put("SPDXID", "SPDXRef-DOCUMENT");
-        doc.put("name", target);
-        doc.put(
-                "documentNamespace",
-                "https://kiln.dev/spdx/inventory/" + Digest.sha256(content).hex());
-        ObjectNode info = doc.putObject("creationInfo");
-        info.put("created", timestamp(created));
-        info.putArray("creators").add("Tool: " + TOOL);
-
         IdentityHashMap<InventoryPackage, String> ids = new IdentityHashMap<>();
         Set<String> used = new HashSet<>();
-        ArrayNode packages = doc.putArray("packages");
-        ArrayNode describes = doc.putArray("documentDescribes");
+        List<SbomComponent> packages = new ArrayList<>();
+        List<SbomRelationship> rels = new ArrayList<>();
         String osId = null;
         if (!inv.distro().id().isEmpty()) {
-            osId = "SPDXRef-OperatingSystem-" + idPart(inv.distro().id());
+            osId = "SPDXRef-OperatingSystem-"
+                    + SpdxWriter.elementId(inv.distro().id());
             used.add(osId);
-            ObjectNode os = packages.addObject();
-            os.put("SPDXID", osId);
-            os.put("name", inv.distro().id());
-            if (!inv.distro().versionId().isEmpty()) {
-                os.put("versionInfo", inv.distro().versionId());
-            }
-            os.put("downloadLocation", "NOASSERTION");
-            os.put("filesAnalyzed", false);
-            os.put("primaryPackagePurpose", "OPERATING_SYSTEM");
-            describes.add(osId);
+            packages.add(SbomComponent.of(
+                            SbomComponent.Type.OPERATING_SYSTEM,
+                            osId,
+                            inv.distro().id())
+                    .withVersion(emptyToNull(inv.distro().versionId())));
+            rels.add(SbomRelationship.describes(osId));
         }
         for (InventoryPackage p : inv.packages()) {
             String id = unique(
-                    "SPDXRef-Package-" + p.ecosystem().purlType() + "-" + idPart(p.name() + "-" + p.version()), used);
+                    "SPDXRef-Package-" + p.ecosystem().purlType() + "-"
+                            + SpdxWriter.elementId(p.name() + "-" + p.version()),
+                    used);
             ids.put(p, id);
-            ObjectNode n = packages.addObject();
-            n.put("SPDXID", id);
-            n.put("name", p.name());
-            if (!p.version().isEmpty()) { // an archive known only by its file has none
-                n.put("versionInfo", p.version());
-            }
-            n.put("downloadLocation", "NOASSERTION");
-            n.put("filesAnalyzed", false);
-            n.put(
-                    "sourceInfo",
-                    "evidence: " + String.join(", ", p.evidence())
-                            + (p.status() != null ? "; dpkg status: " + p.status() : ""));
-            if (p.sha1() != null) {
-                n.putArray("checksums").addObject().put("algorithm", "SHA1").put("checksumValue", p.sha1());
-            }
-            if (p.purl() != null) {
-                ObjectNode ref = n.putArray("externalRefs").addObject();
-                ref.put("referenceCategory", "PACKAGE-MANAGER");
-                ref.put("referenceType", "purl");
-                ref.put("referenceLocator", p.purl());
-            }
-            n.put("primaryPackagePurpose", p.ecosystem().isOs() ? "INSTALL" : "LIBRARY");
-            describes.add(id);
-        }
-
-        ArrayNode rels = doc.putArray("relationships");
-        if (osId != null) {
-            relationship(rels, "SPDXRef-DOCUMENT", "DESCRIBES", osId);
+            packages.add(SbomComponent.of(
+                            p.ecosystem().isOs() ? SbomComponent.Type.INSTALL : SbomComponent.Type.LIBRARY,
+                            id,
+                            p.name())
+                    .withVersion(emptyToNull(p.version()))
+                    .withSourceInfo("evidence: " + String.join(", ", p.evidence())
+                            + (p.status() != null ? "; dpkg status: " + p.status() : ""))
+                    .withChecksums(checksums(p))
+                    .withPurl(p.purl()));
         }
         Map<InventoryPackage, InventoryPackage> owners = inv.owners();
         for (InventoryPackage p : inv.packages()) {
-            relationship(rels, "SPDXRef-DOCUMENT", "DESCRIBES", ids.get(p));
+            rels.add(SbomRelationship.describes(ids.get(p)));
             InventoryPackage owner = owners.get(p);
             if (owner != null) {
-                relationship(rels, ids.get(owner), "CONTAINS", ids.get(p));
+                rels.add(new SbomRelationship(ids.get(owner), "CONTAINS", ids.get(p)));
             } else if (osId != null && p.ecosystem().isOs()) {
-                relationship(rels, osId, "CONTAINS", ids.get(p));
+                rels.add(new SbomRelationship(osId, "CONTAINS", ids.get(p)));
             }
         }
-        return bytes(doc);
+        // the subject is not a package of the SPDX document: the document describes what was found
+        SbomComponent subject = SbomComponent.of(SbomComponent.Type.CONTAINER, "SPDXRef-target", target);
+        return SpdxWriter.write(SbomDocument.spdx(
+                target,
+                "https://kiln.dev/spdx/inventory/" + Digest.sha256(content).hex(),
+                created,
+                TOOL,
+                null,
+                subject,
+                packages,
+                rels));
     }
 
     /** CycloneDX 1.6: one component per package with purl and {@code evidence.occurrences}; OS packages own what they ship. */
@@ -190,10 +169,7 @@ public final class InventorySboms {
             }
             components.add(SbomComponent.of(SbomComponent.Type.LIBRARY, ref, p.name())
                     .withVersion(emptyToNull(p.version()))
-                    .withChecksums(
-                            p.sha1() != null
-                                    ? List.of(new SbomChecksum(SbomChecksum.Algorithm.SHA1, p.sha1()))
-                                    : List.of())
+                    .withChecksums(checksums(p))
                     .withPurl(p.purl())
                     .withEvidence(p.evidence())
                     .withProperties(properties));
@@ -222,15 +198,13 @@ public final class InventorySboms {
         List<SbomDependency> dependencies = new ArrayList<>();
         dependencies.add(new SbomDependency("target", top));
         edges.forEach((ref, on) -> dependencies.add(new SbomDependency(ref, on)));
-        return CycloneDxWriter.write(new SbomDocument(
+        return CycloneDxWriter.write(SbomDocument.cycloneDx(
                 UUID.nameUUIDFromBytes(content), created, TOOL, null, subject, components, dependencies));
     }
 
-    private static void relationship(ArrayNode rels, String from, String type, String to) {
-        rels.addObject()
-                .put("spdxElementId", from)
-                .put("relationshipType", type)
-                .put("relatedSpdxElement", to);
+    private static List<SbomChecksum> checksums(InventoryPackage p) {
+        String sha1 = p.sha1();
+        return sha1 != null ? List.of(new SbomChecksum(SbomChecksum.Algorithm.SHA1, sha1)) : List.of();
     }
 
     private static String unique(String id, Set<String> used) {
@@ -241,16 +215,8 @@ public final class InventorySboms {
         return candidate;
     }
 
-    private static String emptyToNull(String s) {
+    private static @Nullable String emptyToNull(String s) {
         return s.isEmpty() ? null : s;
-    }
-
-    private static String idPart(String s) {
-        return s.replaceAll("[^A-Za-z0-9.-]", "-");
-    }
-
-    private static String timestamp(Instant t) {
-        return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static byte[] bytes(ObjectNode node) {
