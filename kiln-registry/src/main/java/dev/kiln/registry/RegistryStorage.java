@@ -129,6 +129,15 @@ public interface RegistryStorage {
          */
         long append(InputStream in, long limit) throws IOException;
 
+        /**
+         * {@link #append(InputStream, long)} of a stream whose length the client declared
+         * ({@code Content-Length} or {@code Content-Range}), or -1 when it did not: a store may
+         * then write the chunk as it arrives instead of buffering it.
+         */
+        default long append(InputStream in, long length, long limit) throws IOException {
+            return append(in, limit);
+        }
+
         /** Verifies the whole content against the digest and publishes it; the upload ends. */
         void commit(Digest expected) throws IOException;
 

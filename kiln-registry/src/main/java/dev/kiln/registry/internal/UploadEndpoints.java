@@ -132,7 +132,7 @@ final class UploadEndpoints {
         }
         try (InputStream body = ex.body()) {
             long written = upload.append(
-                    expected >= 0 ? LimitedInputStream.exactly(body, expected, "request body") : body, room);
+                    expected >= 0 ? LimitedInputStream.exactly(body, expected, "request body") : body, expected, room);
             s.metrics().bytesIn(written);
         } catch (RegistryStorage.UploadTooLargeException e) {
             throw new HttpError(
