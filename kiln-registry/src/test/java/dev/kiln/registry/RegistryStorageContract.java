@@ -352,6 +352,36 @@ abstract class RegistryStorageContract {
     }
 
     @Test
+    void aTouchedBlobIsListedAsUsedNowAndAnAbsentOneStaysAbsent() throws Exception {
+        RegistryStorage storage = open();
+        byte[] blob = TestContent.random(24, 64);
+        Digest digest = Digest.sha256(blob);
+        Upload upload = storage.startUpload("a", "sha256");
+        upload.append(bytes(blob), NO_LIMIT);
+        upload.commit(digest);
+        java.time.Instant written = lastUse(storage, digest);
+        Thread.sleep(2100); // S3 keeps times to the second
+
+        open().touchBlob(digest);
+        Digest absent = Digest.sha256(TestContent.random(25, 64));
+        open().touchBlob(absent);
+
+        assertThat(lastUse(storage, digest)).isAfter(written);
+        assertThat(storage.blobSize(absent)).isEmpty();
+        assertThat(storage.blobs())
+                .extracting(RegistryStorage.BlobEntry::digest)
+                .doesNotContain(absent);
+    }
+
+    static java.time.Instant lastUse(RegistryStorage storage, Digest digest) {
+        return storage.blobs().stream()
+                .filter(e -> e.digest().equals(digest))
+                .findFirst()
+                .orElseThrow()
+                .modified();
+    }
+
+    @Test
     void blobsAreListedAndDeletedWithTheirLinks() throws Exception {
         RegistryStorage storage = open();
         byte[] blob = TestContent.random(11, 64);

@@ -26,6 +26,7 @@ final class UploadEndpoints {
             if (s.auth().allowed(caller, from).contains(Action.PULL)
                     && s.storage().isLinked(from, digest)) {
                 boolean mounted = s.gc().shared(() -> {
+                    s.storage().touchBlob(digest); // before the check, for collectors on other replicas
                     if (!s.storage().isLinked(from, digest)
                             || s.storage().blobSize(digest).isEmpty()) {
                         return false;
