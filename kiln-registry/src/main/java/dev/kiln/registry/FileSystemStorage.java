@@ -102,6 +102,7 @@ public final class FileSystemStorage implements RegistryStorage {
         Path target = blobPath(digest);
         if (Files.exists(target)) {
             Files.deleteIfExists(file);
+            touchBlob(digest); // pushed again: as young as a new one for the collector
             return;
         }
         Files.createDirectories(target.getParent());
@@ -378,6 +379,17 @@ public final class FileSystemStorage implements RegistryStorage {
             throw new UncheckedIOException("cannot list blobs in " + blobs, e);
         }
         return out;
+    }
+
+    @Override
+    public void touchBlob(Digest digest) {
+        try {
+            Files.setLastModifiedTime(blobPath(digest), java.nio.file.attribute.FileTime.from(clock.instant()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            // absent: nothing to keep
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mark blob " + digest + " as in use in " + blobs, e);
+        }
     }
 
     @Override

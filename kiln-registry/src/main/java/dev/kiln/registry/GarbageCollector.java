@@ -22,6 +22,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link #shared}; a collection holds the exclusive side, so it never sweeps a blob that a manifest
  * being pushed has just been checked against. The grace period protects blobs of a push whose
  * manifest has not arrived yet.
+ *
+ * <p>On a store shared by several registry processes (S3) that lock covers one process only, so
+ * the age of a blob is its last use: a push that relies on a blob already stored (uploads it again,
+ * mounts it, references it from a manifest) marks it in use first ({@link RegistryStorage#touchBlob}),
+ * the collector asks again just before each deletion, and a manifest write re-checks its blobs
+ * after writing and withdraws itself when one went. Replicas' clocks must agree to well within the
+ * grace period (one hour by default), since blob times come from the store and "now" from here.
  */
 public final class GarbageCollector {
     private final RegistryStorage storage;
@@ -53,6 +60,17 @@ public final class GarbageCollector {
         }
     }
 
+    /**
+     * Asks again, just before deleting, on a store other processes write to: a push on another
+     * replica may have marked the blob in use after the listing (the lock above is this process's only).
+     */
+    private boolean unusedSince(Digest digest, Instant youngest) {
+        if (storage instanceof S3Storage s3) {
+            return s3.lastUse(digest).map(used -> used.isBefore(youngest)).orElse(false);
+        }
+        return true;
+    }
+
     public Report collect() {
         lock.writeLock().lock();
         try {
@@ -70,7 +88,9 @@ public final class GarbageCollector {
             long bytes = 0;
             Instant youngest = now.minus(grace);
             for (RegistryStorage.BlobEntry blob : storage.blobs()) {
-                if (!marked.contains(blob.digest()) && blob.modified().isBefore(youngest)) {
+                if (!marked.contains(blob.digest())
+                        && blob.modified().isBefore(youngest)
+                        && unusedSince(blob.digest(), youngest)) {
                     storage.deleteBlob(blob.digest());
                     blobs++;
                     bytes += blob.size();

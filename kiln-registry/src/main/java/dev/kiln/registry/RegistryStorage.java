@@ -66,8 +66,19 @@ public interface RegistryStorage {
     /** Manifest digests stored in a repository (tagged or not). */
     List<Digest> manifests(String repository);
 
-    /** Every blob in the store with its last modification, for garbage collection. */
+    /**
+     * Every blob in the store with its last use, for garbage collection: the later of its write and
+     * the last {@link #touchBlob} of it.
+     */
     List<BlobEntry> blobs();
+
+    /**
+     * Records that a writer relies on this stored blob from now on (an upload of a blob already
+     * stored, a mount, a manifest that references it), so a collection in any process sharing the
+     * store counts it as written now and keeps it for its grace period. Writers call it before they
+     * check that the blob exists. An absent blob stays absent.
+     */
+    void touchBlob(Digest digest);
 
     /** Removes a blob from the store and every repository link to it. */
     void deleteBlob(Digest digest);
@@ -129,6 +140,15 @@ public interface RegistryStorage {
          *     upload's {@link #size} was read; nothing of this stream was kept
          */
         long append(InputStream in, long limit) throws IOException;
+
+        /**
+         * {@link #append(InputStream, long)} of a stream whose length the client declared
+         * ({@code Content-Length} or {@code Content-Range}), or -1 when it did not: a store may
+         * then write the chunk as it arrives instead of buffering it.
+         */
+        default long append(InputStream in, long length, long limit) throws IOException {
+            return append(in, limit);
+        }
 
         /** Verifies the whole content against the digest and publishes it; the upload ends. */
         void commit(Digest expected) throws IOException;

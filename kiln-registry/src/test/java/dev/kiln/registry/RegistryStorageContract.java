@@ -107,6 +107,70 @@ abstract class RegistryStorageContract {
     }
 
     @Test
+    void oneChunkOfDeclaredLengthCommitsWhole() throws Exception {
+        RegistryStorage storage = open();
+        byte[] blob = TestContent.random(20, (9 << 20) + 5);
+        Upload upload = storage.startUpload("app", "sha256");
+
+        assertThat(upload.append(bytes(blob), blob.length, NO_LIMIT)).isEqualTo(blob.length);
+        assertThat(storage.blobSize(Digest.sha256(blob))).isEmpty();
+        upload.commit(Digest.sha256(blob));
+
+        assertThat(storage.blobSize(Digest.sha256(blob))).contains((long) blob.length);
+        assertThat(read(storage, Digest.sha256(blob), (8 << 20) + 1))
+                .isEqualTo(java.util.Arrays.copyOfRange(blob, (8 << 20) + 1, blob.length));
+        assertThat(storage.isLinked("app", Digest.sha256(blob))).isTrue();
+    }
+
+    @Test
+    void chunksOfDeclaredAndUndeclaredLengthsMixAcrossInstances() throws Exception {
+        RegistryStorage first = open();
+        RegistryStorage second = open();
+        byte[] blob = TestContent.random(21, (9 << 20) + (10 << 20) + 3);
+        int[] cuts = {0, 9 << 20, (9 << 20) + (10 << 20), blob.length};
+        Upload upload = first.startUpload("app", "sha256");
+        upload.append(new ByteArrayInputStream(blob, 0, cuts[1]), cuts[1], NO_LIMIT);
+        Upload continued = second.upload("app", upload.id()).orElseThrow();
+        continued.append(new ByteArrayInputStream(blob, cuts[1], cuts[2] - cuts[1]), cuts[2] - cuts[1], NO_LIMIT);
+        continued.append(new ByteArrayInputStream(blob, cuts[2], cuts[3] - cuts[2]), NO_LIMIT);
+        // completed by an instance that saw none of the bytes: the stored bytes are hashed again
+        Upload last = open().upload("app", upload.id()).orElseThrow();
+        assertThat(last.size()).isEqualTo(blob.length);
+        last.commit(Digest.sha256(blob));
+
+        assertThat(read(first, Digest.sha256(blob), 0)).isEqualTo(blob);
+    }
+
+    @Test
+    void aChunkOfDeclaredLengthThatFailsPartWayIsRolledBack() throws Exception {
+        RegistryStorage storage = open();
+        int declared = 9 << 20;
+        Upload upload = storage.startUpload("app", "sha256");
+        InputStream broken = new java.io.SequenceInputStream(bytes(TestContent.random(22, 1 << 20)), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("client went away");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                throw new IOException("client went away");
+            }
+        });
+
+        assertThatThrownBy(() -> upload.append(broken, declared, NO_LIMIT))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("client went away");
+
+        Upload again = storage.upload("app", upload.id()).orElseThrow();
+        assertThat(again.size()).isZero();
+        byte[] blob = TestContent.random(23, declared);
+        again.append(bytes(blob), declared, NO_LIMIT);
+        again.commit(Digest.sha256(blob));
+        assertThat(read(storage, Digest.sha256(blob), 0)).isEqualTo(blob);
+    }
+
+    @Test
     void uploadStartedOnOneInstanceContinuesAndCompletesOnAnother() throws Exception {
         RegistryStorage first = open();
         RegistryStorage second = open();
@@ -285,6 +349,36 @@ abstract class RegistryStorageContract {
         assertThat(storage.deleteManifest("app", one.digest())).isFalse();
         assertThat(storage.deleteTag("app", "latest")).isTrue();
         assertThat(storage.deleteTag("app", "latest")).isFalse();
+    }
+
+    @Test
+    void aTouchedBlobIsListedAsUsedNowAndAnAbsentOneStaysAbsent() throws Exception {
+        RegistryStorage storage = open();
+        byte[] blob = TestContent.random(24, 64);
+        Digest digest = Digest.sha256(blob);
+        Upload upload = storage.startUpload("a", "sha256");
+        upload.append(bytes(blob), NO_LIMIT);
+        upload.commit(digest);
+        java.time.Instant written = lastUse(storage, digest);
+        Thread.sleep(2100); // S3 keeps times to the second
+
+        open().touchBlob(digest);
+        Digest absent = Digest.sha256(TestContent.random(25, 64));
+        open().touchBlob(absent);
+
+        assertThat(lastUse(storage, digest)).isAfter(written);
+        assertThat(storage.blobSize(absent)).isEmpty();
+        assertThat(storage.blobs())
+                .extracting(RegistryStorage.BlobEntry::digest)
+                .doesNotContain(absent);
+    }
+
+    static java.time.Instant lastUse(RegistryStorage storage, Digest digest) {
+        return storage.blobs().stream()
+                .filter(e -> e.digest().equals(digest))
+                .findFirst()
+                .orElseThrow()
+                .modified();
     }
 
     @Test

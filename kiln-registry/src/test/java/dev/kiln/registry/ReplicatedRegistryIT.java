@@ -204,6 +204,50 @@ class ReplicatedRegistryIT {
     }
 
     @Test
+    void collectionOnOneReplicaKeepsOldBlobsThatAPushOnTheOtherReliesOn() throws Exception {
+        S3Location location = s3.bucket("registry", "gc-in-flight");
+        Duration grace = Duration.ofSeconds(10);
+        try (RegistryServer collecting = replica(
+                        RegistryConfig.builder(location, s3.environment()).gcGrace(grace));
+                RegistryServer pushing = replica(RegistryConfig.builder(location, s3.environment()))) {
+            Http gc = new Http("http://" + collecting.address());
+            Http push = new Http("http://" + pushing.address());
+            byte[] orphan = TestContent.random(5, 1000);
+            byte[] uploadedAgain = TestContent.random(6, 2000);
+            byte[] mounted = TestContent.random(7, 3000);
+            monolithic(push, "app", orphan);
+            monolithic(push, "app", uploadedAgain);
+            monolithic(push, "base", mounted);
+            Thread.sleep(grace.plusSeconds(2).toMillis()); // all three are now older than the grace period
+
+            // A push on the other replica relies on two of them; its manifest is not written yet.
+            monolithic(push, "app", uploadedAgain);
+            HttpResponse<byte[]> mount =
+                    push.send("POST", "/v2/app/blobs/uploads/?mount=" + Digest.sha256(mounted) + "&from=base", null);
+            assertThat(mount.statusCode()).isEqualTo(201);
+            byte[] config = TestContent.config("s390x");
+            monolithic(push, "app", config);
+
+            GarbageCollector.Report report = collecting.collectGarbage();
+
+            assertThat(report.blobsRemoved()).isEqualTo(1);
+            assertThat(collecting.storage().blobSize(Digest.sha256(orphan))).isEmpty();
+            byte[] manifest = TestContent.manifest(config, uploadedAgain, mounted);
+            HttpResponse<byte[]> put =
+                    push.send("PUT", "/v2/app/manifests/v1", manifest, "Content-Type", TestContent.OCI_MANIFEST);
+            assertThat(put.statusCode())
+                    .as(new String(put.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(201);
+            assertThat(gc.send("GET", "/v2/app/blobs/" + Digest.sha256(mounted), null)
+                            .body())
+                    .isEqualTo(mounted);
+            assertThat(gc.send("GET", "/v2/app/blobs/" + Digest.sha256(uploadedAgain), null)
+                            .body())
+                    .isEqualTo(uploadedAgain);
+        }
+    }
+
+    @Test
     void skopeoCopiesAnImageThroughTheS3BackedRegistry() throws Exception {
         dev.kiln.testkit.Tools.require("skopeo", "apt-get install skopeo");
         Path layout = tmp.resolve("src");

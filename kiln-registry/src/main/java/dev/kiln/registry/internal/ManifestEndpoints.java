@@ -98,6 +98,9 @@ final class ManifestEndpoints {
         s.gc().shared(() -> {
             checkReferences(repository, facts);
             s.storage().putManifest(repository, stored);
+            if (s.storage().shared()) {
+                checkStillStored(repository, digest, facts);
+            }
             for (String tag : tags) {
                 s.storage().tag(repository, tag, digest);
             }
@@ -130,9 +133,12 @@ final class ManifestEndpoints {
             if (ManifestInspector.nonDistributable(ref.mediaType())) {
                 continue;
             }
-            Optional<Long> size = s.storage().isLinked(repository, ref.digest())
-                    ? s.storage().blobSize(ref.digest())
-                    : Optional.empty();
+            boolean linked = s.storage().isLinked(repository, ref.digest());
+            if (linked) {
+                // Before the check: a collector on another replica that lists blobs after this sees it in use.
+                s.storage().touchBlob(ref.digest());
+            }
+            Optional<Long> size = linked ? s.storage().blobSize(ref.digest()) : Optional.empty();
             if (size.isEmpty()) {
                 missing.add("blob " + ref.digest());
             } else if (size.get() != ref.size()) {
@@ -151,6 +157,31 @@ final class ManifestEndpoints {
                     "manifest references content that was never uploaded to " + repository + ": "
                             + String.join(", ", missing),
                     missing.get(0).substring(missing.get(0).indexOf(' ') + 1));
+        }
+    }
+
+    /**
+     * On a store shared by replicas, a collector elsewhere may have chosen a referenced blob before
+     * this push marked it in use and removed it after the check: then the manifest just written goes
+     * again and the client is told, instead of a manifest whose layers are missing staying visible.
+     */
+    private void checkStillStored(String repository, Digest manifest, ManifestInspector.Facts facts) {
+        List<String> gone = new ArrayList<>();
+        for (ManifestInspector.Reference ref : facts.references()) {
+            if (!ref.manifest()
+                    && !ManifestInspector.nonDistributable(ref.mediaType())
+                    && s.storage().blobSize(ref.digest()).isEmpty()) {
+                gone.add("blob " + ref.digest());
+            }
+        }
+        if (!gone.isEmpty()) {
+            s.storage().deleteManifest(repository, manifest);
+            throw new HttpError(
+                    400,
+                    ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                    "garbage collection removed content this manifest references while it was pushed to " + repository
+                            + ": " + String.join(", ", gone) + "; push it again",
+                    gone.get(0).substring(gone.get(0).indexOf(' ') + 1));
         }
     }
 

@@ -27,6 +27,7 @@ final class UploadEndpoints {
             if (s.auth().allowed(caller, from).contains(Action.PULL)
                     && s.storage().isLinked(from, digest)) {
                 boolean mounted = s.gc().shared(() -> {
+                    s.storage().touchBlob(digest); // before the check, for collectors on other replicas
                     if (!s.storage().isLinked(from, digest)
                             || s.storage().blobSize(digest).isEmpty()) {
                         return false;
@@ -133,7 +134,7 @@ final class UploadEndpoints {
         }
         try (InputStream body = ex.body()) {
             long written = upload.append(
-                    expected >= 0 ? LimitedInputStream.exactly(body, expected, "request body") : body, room);
+                    expected >= 0 ? LimitedInputStream.exactly(body, expected, "request body") : body, expected, room);
             s.metrics().bytesIn(written);
         } catch (RegistryStorage.UploadTooLargeException e) {
             throw new HttpError(

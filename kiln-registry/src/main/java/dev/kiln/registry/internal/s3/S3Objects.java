@@ -1,6 +1,9 @@
 package dev.kiln.registry.internal.s3;
 
 import dev.kiln.registry.S3Location;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +17,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
@@ -190,6 +196,63 @@ final class S3Objects {
                 .filter(current ->
                         java.util.Arrays.equals(current.bytes(), 0, current.bytes().length, bytes, 0, length))
                 .map(Content::etag);
+    }
+
+    /**
+     * Writes {@code length} bytes read from {@code in} as one object, unconditionally, as they
+     * arrive: nothing is buffered. The stream is read once, so a request the SDK would retry fails
+     * instead (the caller's client sends the chunk again).
+     */
+    void putStream(String path, InputStream in, long length) throws IOException {
+        AtomicBoolean sent = new AtomicBoolean();
+        AtomicReference<IOException> bodyFailure = new AtomicReference<>();
+        ContentStreamProvider once = () -> {
+            if (!sent.compareAndSet(false, true)) {
+                throw new IllegalStateException(
+                        "PUT " + describe(path) + " would send its body twice; a streamed body is read once");
+            }
+            // Remembers a failure of the client's body, which the SDK reports as its own failure to send.
+            return new FilterInputStream(in) {
+                @Override
+                public int read() throws IOException {
+                    try {
+                        return super.read();
+                    } catch (IOException e) {
+                        bodyFailure.compareAndSet(null, e);
+                        throw e;
+                    }
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    try {
+                        return super.read(b, off, len);
+                    } catch (IOException e) {
+                        bodyFailure.compareAndSet(null, e);
+                        throw e;
+                    }
+                }
+
+                @Override
+                public void close() {
+                    // the caller owns the request body and closes it
+                }
+            };
+        };
+        try {
+            client.putObject(
+                    PutObjectRequest.builder()
+                            .bucket(location.bucket())
+                            .key(key(path))
+                            .contentLength(length)
+                            .build(),
+                    RequestBody.fromContentProvider(once, length, "application/octet-stream"));
+        } catch (RuntimeException e) {
+            if (bodyFailure.get() != null) {
+                throw bodyFailure.get();
+            }
+            throw e instanceof S3Exception s3 ? failure("PUT", path, s3) : e;
+        }
     }
 
     Optional<String> put(String path, byte[] bytes, Precondition when) {

@@ -33,6 +33,7 @@ import java.util.UUID;
  * repositories/NAME/_manifests/revisions/sha256/HEX manifest facts (JSON)
  * repositories/NAME/_manifests/tags/TAG             digest text
  * repositories/NAME/_referrers/sha256/SUBJECT/sha256-HEX  referrer markers
+ * in-use/sha256/HEX                                 empty; written when a push relies on a stored blob
  * </pre>
  * Nothing is held in memory between requests except a running hash that only saves work, so any
  * number of processes serve one bucket: an upload started on one continues on another. Every
@@ -84,6 +85,17 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
             }
         });
         objects.deleteAll(orphans);
+        // In-use markers of blobs that are gone (collected, or referenced by a manifest that was refused).
+        List<String> stray = new ArrayList<>();
+        for (S3Objects.Listed o : objects.list("in-use/")) {
+            String[] parts = o.path().split("/");
+            if (parts.length == 3
+                    && o.modified().isBefore(olderThan)
+                    && objects.head(blobPath(new Digest(parts[1], parts[2]))).isEmpty()) {
+                stray.add(o.path());
+            }
+        }
+        objects.deleteAll(stray);
     }
 
     @Override
@@ -185,7 +197,10 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
     void publishBlob(List<String> parts, Digest digest) {
         String target = blobPath(digest);
         if (objects.head(target).isPresent()) {
-            return; // written once: the same digest is the same bytes
+            // Written once: the same digest is the same bytes. Pushed again, it is as young as a new
+            // blob for a collector on any replica until its manifest arrives.
+            touchBlob(digest);
+            return;
         }
         if (parts.isEmpty()) {
             objects.put(target, new byte[0], Precondition.ABSENT);
@@ -373,14 +388,52 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
 
     @Override
     public List<BlobEntry> blobs() {
+        // Markers first: one written after this listing belongs to a push the collector re-checks.
+        Map<Digest, Instant> inUse = new java.util.HashMap<>();
+        for (S3Objects.Listed o : objects.list("in-use/")) {
+            String[] parts = o.path().split("/");
+            if (parts.length == 3) {
+                inUse.put(new Digest(parts[1], parts[2]), o.modified());
+            }
+        }
         List<BlobEntry> out = new ArrayList<>();
         for (S3Objects.Listed o : objects.list("blobs/")) {
             String[] parts = o.path().split("/");
             if (parts.length == 4) {
-                out.add(new BlobEntry(new Digest(parts[1], parts[3]), o.size(), o.modified()));
+                Digest digest = new Digest(parts[1], parts[3]);
+                Instant used = inUse.getOrDefault(digest, o.modified());
+                out.add(new BlobEntry(digest, o.size(), used.isAfter(o.modified()) ? used : o.modified()));
             }
         }
         return out;
+    }
+
+    static String inUsePath(Digest d) {
+        return "in-use/" + d.algorithm() + "/" + d.hex();
+    }
+
+    /**
+     * Writes the blob's in-use marker; its Last-Modified, set by the store, is the blob's last use.
+     * Another object rather than the blob itself: S3 cannot change an object's time without copying
+     * its bytes.
+     */
+    @Override
+    public void touchBlob(Digest digest) {
+        objects.put(inUsePath(digest), new byte[0], Precondition.NONE);
+    }
+
+    /** The blob's last use as seen now: the later of its write and its in-use marker, or empty when absent. */
+    public Optional<Instant> lastUse(Digest digest) {
+        Optional<S3Objects.Meta> blob = objects.head(blobPath(digest));
+        if (blob.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant used = blob.get().modified();
+        Optional<S3Objects.Meta> marker = objects.head(inUsePath(digest));
+        return Optional.of(
+                marker.isPresent() && marker.get().modified().isAfter(used)
+                        ? marker.get().modified()
+                        : used);
     }
 
     @Override
@@ -389,5 +442,6 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
             unlink(repository, digest);
         }
         objects.delete(blobPath(digest), Precondition.NONE);
+        objects.delete(inUsePath(digest), Precondition.NONE);
     }
 }

@@ -13,6 +13,7 @@ import dev.kiln.registry.internal.UploadHashes;
 import dev.kiln.registry.internal.s3.S3Objects.Precondition;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -30,12 +31,17 @@ import org.jspecify.annotations.Nullable;
  * with {@code If-Match} on the version this handle read: when another replica appended first, the
  * write fails, the new parts are deleted and the client is told to resume from the stored offset.
  *
- * <p>Parts are 8 MiB; a chunk that ends with less than S3's 5 MiB minimum leaves a short last part,
- * which the next chunk reads back and rewrites with its own bytes, so at completion every part but
- * the last is large enough to be copied as a part of the final blob.
+ * <p>A chunk whose length the client declared, larger than 8 MiB, is streamed into one part object
+ * of its length. Other chunks are cut into 8 MiB parts; a chunk that ends with less than S3's 5 MiB
+ * minimum leaves a short last part, which the next chunk reads back and rewrites with its own bytes,
+ * so at completion every part but the last is large enough to be copied as a part of the final blob.
  */
 final class S3Upload implements RegistryStorage.Upload {
     static final int PART_SIZE = 8 << 20;
+
+    /** The largest chunk streamed as one part object: S3's largest single PUT and copy source. */
+    static final long MAX_STREAMED_PART = 5L << 30;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Part(String name, long size) {}
@@ -143,6 +149,54 @@ final class S3Upload implements RegistryStorage.Upload {
     @Override
     public synchronized Instant lastActivity() {
         return updated;
+    }
+
+    /**
+     * A chunk of declared length above one part goes to S3 as it arrives, as one part object of
+     * that length (up to S3's 5 GiB for a single PUT): no buffer, and a blob pushed in one chunk
+     * (as skopeo, docker and containerd push) is one object that completion copies once under its
+     * digest, instead of parts copied into a multipart upload that is then assembled.
+     */
+    @Override
+    public synchronized long append(InputStream in, long length, long limit) throws IOException {
+        boolean shortTail = !parts.isEmpty() && parts.get(parts.size() - 1).size() < S3Objects.MIN_PART;
+        if (length <= PART_SIZE || length > limit || length > MAX_STREAMED_PART || shortTail) {
+            return append(in, limit);
+        }
+        ensureOpen();
+        long start = size();
+        MessageDigest running = start == 0
+                ? UploadHashes.forAlgorithm(algorithm)
+                : storage.hashes().get(id, version, start);
+        DigestInputStream hashing =
+                new DigestInputStream(in, running != null ? running : UploadHashes.forAlgorithm(algorithm));
+        hashing.on(running != null);
+        Part part = new Part("part-" + UUID.randomUUID(), length);
+        String newVersion;
+        Instant now;
+        List<Part> kept = new ArrayList<>(parts);
+        kept.add(part);
+        try {
+            objects.putStream(dir(id) + part.name(), hashing, length);
+            now = storage.clock().instant();
+            newVersion = objects.put(
+                            dir(id) + "state", encode(repository, algorithm, kept, now), Precondition.matching(version))
+                    .orElse(null);
+            if (newVersion == null) {
+                throw new RegistryStorage.UploadConflictException("upload " + id + " moved past offset " + start
+                        + " in another registry process; the chunk was not kept");
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(part, e);
+            throw e;
+        }
+        updated = now;
+        version = newVersion;
+        parts = List.copyOf(kept);
+        if (running != null) {
+            storage.hashes().put(id, version, start + length, running);
+        }
+        return length;
     }
 
     @Override
