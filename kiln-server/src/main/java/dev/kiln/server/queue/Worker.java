@@ -157,8 +157,13 @@ public final class Worker {
         long period = options.heartbeat().toMillis();
         ScheduledFuture<?> beating = heartbeats.scheduleAtFixedRate(
                 () -> {
-                    if (held.get() && !queue.heartbeat(claim, options.lease())) {
-                        held.set(false);
+                    try {
+                        if (held.get() && !queue.heartbeat(claim, options.lease())) {
+                            held.set(false);
+                        }
+                    } catch (RuntimeException e) {
+                        // a database hiccup: the next beat tries again (an exception here would cancel them all),
+                        // and if none gets through before the lease runs out the job is lost, not duplicated
                     }
                 },
                 period,
