@@ -34,6 +34,7 @@ public final class Kiln implements Runnable {
             BumpCommand.class,
             RegistryCommand.class,
             UpCommand.class,
+            WorkerCommand.class,
             SignCommand.class,
             AttestCommand.class,
             VerifyCommand.class,

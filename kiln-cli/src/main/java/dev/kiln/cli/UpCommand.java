@@ -75,6 +75,12 @@ final class UpCommand implements Callable<Integer> {
     @Nullable
     String database;
 
+    @Option(
+            names = "--storage",
+            description = "build packages through the build queue: enqueue jobs for kiln worker, whose outputs go to"
+                    + " this shared directory (default: build in this process)")
+    String storage;
+
     @Option(names = "--web-addr", description = "web catalog listen address while serving (default: ${DEFAULT-VALUE})")
     String webAddr = "127.0.0.1:8080";
 
@@ -99,6 +105,7 @@ final class UpCommand implements Callable<Integer> {
                 .sourceDateEpoch(sourceDateEpoch)
                 .unsignedImages(noSign)
                 .database(database)
+                .storage(storage)
                 .build(System.getenv());
         importSources(out, settings.cacheDir());
 

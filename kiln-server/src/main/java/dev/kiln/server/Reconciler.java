@@ -64,7 +64,8 @@ import java.util.function.Supplier;
  * packages do not embed its compiled form (PACKAGES), then build, push, sign and attest every image
  * (IMAGES), recording each step in the state store and reporting it to the listener as it happens.
  * Every build, whichever stage asks for it, goes through one {@link Rebuilder} made from
- * {@link Settings}, so all stages build with the same options.
+ * {@link Settings}, so all stages build with the same options. With {@code --storage} set, PACKAGES enqueues its
+ * builds for {@code kiln worker}s instead ({@link QueuedBuilds}); the update bot's bumps still build here.
  */
 public final class Reconciler {
     public enum Stage {
@@ -218,11 +219,15 @@ public final class Reconciler {
         List<PackageOutcome> packages = new ArrayList<>();
         if (request.stages().contains(Stage.PACKAGES)) {
             listener.onEvent(ReconcileEvent.of("stage", "==> building packages", "stage", "packages"));
-            for (Path recipe : request.recipes()) {
-                PackageOutcome outcome = reconcilePackage(recipe, rebuilder);
-                if (outcome != null) {
-                    packages.add(outcome);
+            if (settings.storage() == null) {
+                for (Path recipe : request.recipes()) {
+                    PackageOutcome outcome = reconcilePackage(recipe, rebuilder);
+                    if (outcome != null) {
+                        packages.add(outcome);
+                    }
                 }
+            } else {
+                packages.addAll(queuePackages(runId, request.recipes(), packageKey));
             }
         }
         if (!request.stages().isEmpty() && !request.recipes().isEmpty()) {
@@ -299,6 +304,42 @@ public final class Reconciler {
                 settings.pipelineDirs(),
                 settings.arch(),
                 recipe -> buildOptions(recipe, packageKey, () -> null));
+    }
+
+    /**
+     * With {@code --storage}: every recipe whose published packages do not embed its compiled form becomes a job of
+     * the build queue, built by {@code kiln worker}s; the outcomes of the others are decided here as in process.
+     */
+    private List<PackageOutcome> queuePackages(long runId, List<Path> recipes, ApkSigningKey packageKey) {
+        List<PackageOutcome> outcomes = new ArrayList<>();
+        List<QueuedBuilds.Pending> pending = new ArrayList<>();
+        for (Path recipe : recipes) {
+            BuildPlan plan;
+            try {
+                plan = Recipes.compile(recipe, settings.pipelineDirs(), CompileOptions.forArch(settings.arch()));
+            } catch (RecipeException e) {
+                listener.onEvent(ReconcileEvent.of("error", e.getMessage(), "message", e.getMessage()));
+                outcomes.add(new PackageOutcome(
+                        recipe.toString(),
+                        recipe.getFileName().toString(),
+                        null,
+                        PackageStatus.FAILED,
+                        e.getMessage(),
+                        null));
+                continue;
+            }
+            if (plan.skippedForArch()) {
+                continue;
+            }
+            if (upToDate(plan)) {
+                outcomes.add(new PackageOutcome(
+                        recipe.toString(), plan.name(), plan.fullVersion(), PackageStatus.UP_TO_DATE, null, null));
+            } else {
+                pending.add(new QueuedBuilds.Pending(recipe, plan));
+            }
+        }
+        outcomes.addAll(new QueuedBuilds(settings, state, clock, listener).build(runId, pending, packageKey));
+        return outcomes;
     }
 
     /** Builds a recipe unless its published packages embed exactly its compiled form; null when it skips this arch. */

@@ -32,6 +32,8 @@ import java.util.Objects;
  *                        {@code CATALOG/advisories} by default, used when it exists
  * @param osv             OSV records images are scanned against too (a store, a directory of files or one
  *                        file); {@code CATALOG/osv} by default, used when it exists
+ * @param storage         where queued builds' outputs go ({@code --storage}: a shared directory); null builds in
+ *                        this process, set makes the reconciler enqueue package builds for {@code kiln worker}s
  * @param environment     the process environment the sandbox and monitors are given (the world is injected)
  */
 public record Settings(
@@ -49,6 +51,7 @@ public record Settings(
         String database,
         Path advisories,
         Path osv,
+        String storage,
         Map<String, String> environment) {
 
     /** The namespace of packages, their purls and SBOMs. */
@@ -87,7 +90,7 @@ public record Settings(
                 + ", sourceDateEpoch=" + sourceDateEpoch + ", packageKey=" + packageKey + ", imageKey=" + imageKey
                 + ", pipelineDirs=" + pipelineDirs + ", upstreams=" + upstreams + ", database="
                 + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + ", advisories=" + advisories
-                + ", osv=" + osv + "]";
+                + ", osv=" + osv + ", storage=" + storage + "]";
     }
 
     public Path workDir() {
@@ -188,6 +191,7 @@ public record Settings(
         private String database;
         private Path advisories;
         private Path osv;
+        private String storage;
 
         private Builder() {}
 
@@ -270,6 +274,12 @@ public record Settings(
             return this;
         }
 
+        /** Where queued builds' outputs go; null (the default) builds packages in this process. */
+        public Builder storage(String value) {
+            this.storage = value == null || value.isBlank() ? null : value;
+            return this;
+        }
+
         public Settings build(Map<String, String> env) {
             Path state = stateDir != null ? stateDir : Path.of(".kiln");
             Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Settings.sourceDateEpoch(env);
@@ -290,6 +300,7 @@ public record Settings(
                     DatabaseUrl.jdbc(database, state),
                     advisories != null ? advisories : catalogDir.resolve("advisories"),
                     osv != null ? osv : catalogDir.resolve("osv"),
+                    storage,
                     env);
         }
     }

@@ -23,7 +23,8 @@ final class Migrations {
             "V1__runs_builds_images_checks.sql",
             "V2__image_contents.sql",
             "V3__scans_comparisons_package_facts.sql",
-            "V4__image_inputs.sql");
+            "V4__image_inputs.sql",
+            "V5__build_queue.sql");
 
     private Migrations() {}
 

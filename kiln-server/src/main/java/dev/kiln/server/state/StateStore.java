@@ -420,14 +420,19 @@ public final class StateStore implements AutoCloseable {
                 update("DELETE FROM package_patches WHERE package = ?", name);
                 for (Records.Dependent d : dependents.getOrDefault(name, List.of())) {
                     update(
-                            "INSERT INTO package_dependents (package, dependent, direct) VALUES (?, ?, ?)",
+                            "INSERT INTO package_dependents (package, dependent, direct) VALUES (?, ?, ?)"
+                                    // two reconcilers of one catalog (the build queue's) may replace these rows at
+                                    // once: the second's DELETE cannot see the first's uncommitted rows
+                                    + " ON CONFLICT (package, dependent) DO UPDATE SET direct = excluded.direct",
                             name,
                             d.name(),
                             d.direct() ? 1 : 0);
                 }
                 for (Records.Patch p : patches.getOrDefault(name, List.of())) {
                     update(
-                            "INSERT INTO package_patches (package, patch, reason, advisories, since) VALUES (?, ?, ?, ?, ?)",
+                            "INSERT INTO package_patches (package, patch, reason, advisories, since) VALUES (?, ?, ?, ?, ?)"
+                                    + " ON CONFLICT (package, patch) DO UPDATE SET reason = excluded.reason,"
+                                    + " advisories = excluded.advisories, since = excluded.since",
                             name,
                             p.patch(),
                             p.reason(),

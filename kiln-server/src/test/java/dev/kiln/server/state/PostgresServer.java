@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * directory, pg_ctl start on a free 127.0.0.1 port, trust authentication for user {@code kiln}.
  * PostgreSQL refuses to run as root, so as root the server runs as {@code nobody}.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
     private final Path bin;
     private final Path root;
     private final Path data;
@@ -35,7 +35,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** The newest installed server's bin directory, or null when the package is not installed. */
-    static Path binaries() throws IOException {
+    public static Path binaries() throws IOException {
         Path base = Path.of("/usr/lib/postgresql");
         if (!Files.isDirectory(base)) {
             return null;
@@ -50,7 +50,7 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    static PostgresServer start(Path bin) throws IOException, InterruptedException {
+    public static PostgresServer start(Path bin) throws IOException, InterruptedException {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("kiln-postgres");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -89,17 +89,17 @@ final class PostgresServer implements AutoCloseable {
         return server;
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=kiln";
     }
 
     /** The same server in the form {@code --database} takes. */
-    String libpqUrl() {
+    public String libpqUrl() {
         return "postgresql://kiln@127.0.0.1:" + port + "/postgres";
     }
 
     /** A fresh, empty database on this server; returns its JDBC URL. */
-    String createDatabase(String name) throws IOException, InterruptedException {
+    public String createDatabase(String name) throws IOException, InterruptedException {
         run(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "kiln", name);
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?user=kiln";
     }

@@ -1,0 +1,271 @@
+package dev.kiln.server;
+
+import dev.kiln.apk.ApkRepository;
+import dev.kiln.apk.ApkSigningKey;
+import dev.kiln.content.Digest;
+import dev.kiln.content.Hashing;
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.CompileOptions;
+import dev.kiln.recipe.PipelineLibrary;
+import dev.kiln.recipe.Recipe;
+import dev.kiln.recipe.RecipeCompiler;
+import dev.kiln.server.Reconciler.PackageOutcome;
+import dev.kiln.server.Reconciler.PackageStatus;
+import dev.kiln.server.queue.OutputStore;
+import dev.kiln.server.queue.OutputStores;
+import dev.kiln.server.queue.QueueException;
+import dev.kiln.server.state.BuildQueue;
+import dev.kiln.server.state.BuildQueue.JobState;
+import dev.kiln.server.state.Records;
+import dev.kiln.server.state.StateStore;
+import dev.kiln.update.RebuildGraph;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The PACKAGES stage when {@code --storage} is set: instead of building in this process, enqueue one job per
+ * out-of-date recipe in rebuild order (each waiting for the jobs of the recipes it needs at build time), wait for
+ * {@code kiln worker}s to run them, then publish each succeeded job's packages into the repository — once: the
+ * reconciler that marks a job published is the one that copies its packages, after checking every one against its
+ * digest.
+ */
+final class QueuedBuilds {
+    /** A recipe to build, with its compiled plan. */
+    record Pending(Path recipe, BuildPlan plan) {}
+
+    static final int MAX_ATTEMPTS = 3;
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Settings settings;
+    private final StateStore state;
+    private final Clock clock;
+    private final ReconcileListener listener;
+
+    QueuedBuilds(Settings settings, StateStore state, Clock clock, ReconcileListener listener) {
+        this.settings = settings;
+        this.state = state;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** Enqueues, waits for and publishes {@code pending}; one outcome per recipe, in rebuild order. */
+    List<PackageOutcome> build(long runId, List<Pending> pending, ApkSigningKey packageKey) {
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        OutputStore store = OutputStores.of(settings.storage());
+        try (BuildQueue queue = BuildQueue.open(settings.database(), clock)) {
+            Map<String, Long> jobs = enqueue(queue, pending);
+            Map<String, Pending> byName = new HashMap<>();
+            pending.forEach(p -> byName.put(p.plan().name(), p));
+            listener.onEvent(ReconcileEvent.of(
+                    "queued",
+                    "==> " + jobs.size() + " builds queued in " + redacted(settings.database())
+                            + "; waiting for kiln worker",
+                    "jobs",
+                    jobs.size()));
+            Instant start = clock.instant();
+            Map<Long, BuildQueue.Job> finished = await(queue, jobs.values());
+            long millis = clock.millis() - start.toEpochMilli();
+            List<PackageOutcome> outcomes = new ArrayList<>();
+            for (Map.Entry<String, Long> e : jobs.entrySet()) {
+                Pending p = byName.get(e.getKey());
+                outcomes.add(publish(runId, queue, store, p, finished.get(e.getValue()), packageKey, start, millis));
+            }
+            return outcomes;
+        }
+    }
+
+    /** Recipe name to job id, in rebuild order. */
+    private Map<String, Long> enqueue(BuildQueue queue, List<Pending> pending) {
+        List<String> problems = new ArrayList<>();
+        List<Recipe> recipes =
+                UpdatePorts.load(pending.stream().map(Pending::recipe).toList(), settings.pipelineDirs(), problems);
+        RebuildGraph graph = RebuildGraph.of(
+                recipes,
+                new RecipeCompiler(PipelineLibrary.withBuiltins(settings.pipelineDirs())),
+                CompileOptions.forArch(settings.arch()));
+        Map<String, Pending> byName = new LinkedHashMap<>();
+        pending.forEach(p -> byName.put(p.plan().name(), p));
+        RebuildGraph.Order order = graph.order(byName.keySet());
+        Set<RebuildGraph.Edge> broken = new HashSet<>(order.brokenEdges());
+        List<String> names = new ArrayList<>(order.origins());
+        // a recipe the graph could not place (it did not load) still gets a job, without dependencies
+        byName.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        Map<String, Long> ids = new LinkedHashMap<>();
+        for (String name : names) {
+            Pending p = byName.get(name);
+            if (p == null) {
+                continue;
+            }
+            List<Long> dependsOn = graph.dependenciesOf(name).stream()
+                    .filter(ids::containsKey)
+                    .filter(d -> !broken.contains(new RebuildGraph.Edge(name, d)))
+                    .sorted()
+                    .map(ids::get)
+                    .toList();
+            long epoch = settings.buildTime(p.recipe()).epochSeconds();
+            String yaml = read(p.recipe());
+            ids.put(
+                    name,
+                    queue.enqueue(new BuildQueue.NewJob(
+                            name,
+                            inputsSha256(p.plan(), settings.arch(), epoch),
+                            settings.arch(),
+                            epoch,
+                            yaml,
+                            MAX_ATTEMPTS,
+                            dependsOn)));
+        }
+        return ids;
+    }
+
+    /**
+     * The digest of what a build's result depends on: the compiled recipe (pipelines expanded, so a changed
+     * pipeline is a new job), the architecture and the epoch.
+     */
+    static String inputsSha256(BuildPlan plan, String arch, long epoch) {
+        String inputs = plan.toYaml() + "\n--- arch " + arch + "\n--- epoch " + epoch + "\n";
+        return Hashing.sha256Hex(inputs.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Map<Long, BuildQueue.Job> await(BuildQueue queue, java.util.Collection<Long> ids) {
+        Map<Long, JobState> seen = new HashMap<>();
+        while (true) {
+            queue.failBlocked();
+            Map<Long, BuildQueue.Job> done = new HashMap<>();
+            for (long id : ids) {
+                BuildQueue.Job job = queue.job(id);
+                if (seen.put(id, job.state()) != job.state() && job.state() != JobState.QUEUED) {
+                    listener.onEvent(ReconcileEvent.of(
+                            "job",
+                            "    job " + id + " " + job.recipe() + ": "
+                                    + job.state().name().toLowerCase(java.util.Locale.ROOT)
+                                    + (job.leaseOwner() == null ? "" : " on " + job.leaseOwner()),
+                            "job",
+                            id,
+                            "package",
+                            job.recipe(),
+                            "state",
+                            job.state().name()));
+                }
+                if (job.state() == JobState.SUCCEEDED || job.state() == JobState.FAILED) {
+                    done.put(id, job);
+                }
+            }
+            if (done.size() == ids.size()) {
+                return done;
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueueException("interrupted while waiting for queued builds", e);
+            }
+        }
+    }
+
+    private PackageOutcome publish(
+            long runId,
+            BuildQueue queue,
+            OutputStore store,
+            Pending p,
+            BuildQueue.Job job,
+            ApkSigningKey packageKey,
+            Instant start,
+            long millis) {
+        BuildPlan plan = p.plan();
+        List<BuildQueue.Output> outputs = queue.outputs(job.id());
+        Path log = null;
+        for (BuildQueue.Output o : outputs) {
+            if (o.kind().equals("log")) {
+                log = settings.logDir().resolve("job-" + job.id() + "-" + o.name());
+                try {
+                    OutputStores.fetch(store, Digest.parse(o.digest()), log);
+                } catch (QueueException e) {
+                    log = null;
+                }
+            }
+        }
+        PackageStatus status;
+        String message = job.message();
+        List<String> built = new ArrayList<>();
+        if (job.state() == JobState.FAILED) {
+            status = PackageStatus.FAILED;
+            listener.onEvent(ReconcileEvent.of(
+                    "error", plan.name() + ": " + message, "package", plan.name(), "message", message));
+        } else if (!queue.markPublished(job.id())) {
+            // published by an earlier run or a racing reconciler: its packages are already in the repository
+            status = PackageStatus.BUILT;
+            message = "published by another reconcile";
+        } else {
+            try {
+                Path incoming = Files.createDirectories(settings.workDir().resolve("incoming-" + job.id()));
+                List<Path> apks = new ArrayList<>();
+                for (BuildQueue.Output o : outputs) {
+                    if (o.kind().equals("apk")) {
+                        Path apk = incoming.resolve(o.name());
+                        OutputStores.fetch(store, Digest.parse(o.digest()), apk);
+                        apks.add(apk);
+                        built.add(o.name().replaceFirst("\\.apk$", ""));
+                    }
+                }
+                new ApkRepository(settings.repository())
+                        .publish(
+                                settings.arch(),
+                                apks,
+                                packageKey,
+                                settings.buildTime(p.recipe()).epochSeconds());
+                for (Path apk : apks) {
+                    Files.deleteIfExists(apk);
+                }
+                Files.deleteIfExists(incoming);
+                status = PackageStatus.BUILT;
+            } catch (IOException | RuntimeException e) {
+                queue.unmarkPublished(job.id());
+                status = PackageStatus.FAILED;
+                message = "cannot publish the packages of job " + job.id() + ": " + e.getMessage();
+                listener.onEvent(ReconcileEvent.of(
+                        "error", plan.name() + ": " + message, "package", plan.name(), "message", message));
+            }
+        }
+        state.recordBuild(
+                runId,
+                p.recipe().toString(),
+                plan.name(),
+                Hashing.sha256Hex(read(p.recipe()).getBytes(StandardCharsets.UTF_8)),
+                start,
+                millis,
+                status == PackageStatus.FAILED ? Records.BuildResult.FAILED : Records.BuildResult.SUCCEEDED,
+                built,
+                log == null ? null : log.toString(),
+                message);
+        return new PackageOutcome(p.recipe().toString(), plan.name(), plan.fullVersion(), status, message, log);
+    }
+
+    private static String read(Path recipe) {
+        try {
+            return Files.readString(recipe, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + recipe, e);
+        }
+    }
+
+    /** The database URL without credentials, for messages. */
+    private static String redacted(String jdbcUrl) {
+        return jdbcUrl.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//");
+    }
+}

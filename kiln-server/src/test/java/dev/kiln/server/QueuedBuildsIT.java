@@ -1,0 +1,315 @@
+package dev.kiln.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.content.Digest;
+import dev.kiln.server.queue.FileOutputStore;
+import dev.kiln.server.queue.PackageJobRunner;
+import dev.kiln.server.queue.Worker;
+import dev.kiln.server.queue.WorkerMain;
+import dev.kiln.server.state.BuildQueue;
+import dev.kiln.server.state.BuildQueue.AttemptOutcome;
+import dev.kiln.server.state.BuildQueue.JobState;
+import dev.kiln.server.state.PostgresServer;
+import dev.kiln.server.state.StateStore;
+import dev.kiln.testkit.Tools;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The build queue end to end on a real PostgreSQL: a reconciler with {@code --storage} enqueues, worker processes
+ * ({@link WorkerMain}, real {@code java} processes) build in the sandbox and the reconciler publishes.
+ */
+class QueuedBuildsIT {
+    static PostgresServer server;
+    private static int databases;
+
+    /** a ← b, a ← c, (b, c) ← d by their build environments; slow sleeps long enough to be killed mid-build. */
+    static final Map<String, String> CATALOG = Map.of(
+            "a", recipe("a", List.of(), "true"),
+            "b", recipe("b", List.of("a"), "true"),
+            "c", recipe("c", List.of("a"), "true"),
+            "d", recipe("d", List.of("b", "c"), "true"),
+            "slow", recipe("slow", List.of(), "sleep 8"));
+
+    static String recipe(String name, List<String> needs, String command) {
+        StringBuilder env = new StringBuilder();
+        if (!needs.isEmpty()) {
+            env.append("environment:\n  contents:\n    packages:\n");
+            needs.forEach(n -> env.append("      - ").append(n).append('\n'));
+        }
+        return """
+                package:
+                  name: %s
+                  version: "1.0.0"
+                  epoch: 0
+                  description: "a fixture of the build queue"
+                  copyright:
+                    - license: MIT
+                %spipeline:
+                  - runs: |
+                      %s
+                      mkdir -p ${{targets.destdir}}/usr/share/%s
+                      echo %s > ${{targets.destdir}}/usr/share/%s/name
+                """.formatted(name, env, command, name, name, name);
+    }
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path bin = PostgresServer.binaries();
+        Tools.require(
+                bin != null,
+                "PostgreSQL server binaries are not under /usr/lib/postgresql/*/bin",
+                "apt-get install postgresql");
+        Tools.require("bwrap", "apt-get install bubblewrap");
+        server = PostgresServer.start(bin);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static Settings settings(Path dir, String database, String name) throws Exception {
+        Path recipes = Files.createDirectories(dir.resolve("catalog/recipes"));
+        for (Map.Entry<String, String> e : CATALOG.entrySet()) {
+            Files.writeString(recipes.resolve(e.getKey() + ".yaml"), e.getValue());
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("SOURCE_DATE_EPOCH", "1700000000");
+        return Settings.builder()
+                .stateDir(dir.resolve(name))
+                .repository(dir.resolve(name + "-packages"))
+                .catalog(dir.resolve("catalog"))
+                .packageKey(dir.resolve("keys/kiln.rsa"))
+                .arch("x86_64")
+                .unsignedImages(true)
+                .database(database)
+                .storage(dir.resolve("outputs").toString())
+                .build(env);
+    }
+
+    private static List<Path> recipes(Settings settings) throws Exception {
+        try (Stream<Path> files = Files.list(settings.catalog().resolve("recipes"))) {
+            return files.sorted().toList();
+        }
+    }
+
+    private static Reconciler.Request packages(List<Path> recipes) {
+        return new Reconciler.Request("up", EnumSet.of(Reconciler.Stage.PACKAGES), recipes, List.of(), null);
+    }
+
+    private static Process worker(Path dir, Settings settings, int n) throws Exception {
+        Path log = dir.resolve("worker-" + n + ".log");
+        return new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        WorkerMain.class.getName(),
+                        settings.database(),
+                        settings.storage(),
+                        dir.resolve("worker-" + n).toString(),
+                        settings.packageKey().toString(),
+                        "3000",
+                        "500")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    @Test
+    void threeWorkerProcessesBuildInDependencyOrderAndAKilledWorkersJobRunsAgainElsewhere(@TempDir Path dir)
+            throws Exception {
+        Settings settings = settings(dir, server.createDatabase("workers_" + databases++), "reconciler");
+        SigningKeys.packageKey(settings.packageKey(), ReconcileListener.NONE);
+        List<Process> workers = new ArrayList<>();
+        try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC());
+                BuildQueue queue = BuildQueue.open(settings.database(), Clock.systemUTC())) {
+            for (int n = 0; n < 3; n++) {
+                workers.add(worker(dir, settings, n));
+            }
+            Reconciler reconciler = new Reconciler(
+                    settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE);
+            List<Path> recipes = recipes(settings);
+            CompletableFuture<Reconciler.Report> running =
+                    CompletableFuture.supplyAsync(() -> reconciler.reconcile(packages(recipes)));
+
+            // kill -9 the worker that builds "slow", mid-build
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            Process killed = null;
+            while (killed == null && System.nanoTime() < deadline) {
+                for (BuildQueue.Job job : queue.jobs()) {
+                    if (job.recipe().equals("slow") && job.state() == JobState.RUNNING) {
+                        long pid = Long.parseLong(
+                                job.leaseOwner().substring(job.leaseOwner().lastIndexOf(':') + 1));
+                        killed = workers.stream()
+                                .filter(p -> p.pid() == pid)
+                                .findFirst()
+                                .orElseThrow();
+                    }
+                }
+                Thread.sleep(50);
+            }
+            assertThat(killed).as("a worker claimed slow").isNotNull();
+            killed.destroyForcibly().waitFor();
+
+            Reconciler.Report report = running.get(5, TimeUnit.MINUTES);
+            assertThat(report.packages())
+                    .allSatisfy(p -> assertThat(p.status())
+                            .as(p.name() + ": " + p.message())
+                            .isEqualTo(Reconciler.PackageStatus.BUILT));
+            assertThat(report.packages()).hasSize(CATALOG.size());
+            for (String name : CATALOG.keySet()) {
+                assertThat(settings.repository().resolve("x86_64/" + name + "-1.0.0-r0.apk"))
+                        .isRegularFile();
+            }
+
+            Map<String, BuildQueue.Job> jobs = new HashMap<>();
+            queue.jobs().forEach(j -> jobs.put(j.recipe(), j));
+            assertThat(jobs).hasSize(CATALOG.size());
+            for (BuildQueue.Job job : jobs.values()) {
+                assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+                assertThat(job.publishedAt()).isNotNull();
+                // in dependency order: every dependency finished before the dependent's successful attempt began
+                BuildQueue.Attempt ran = last(queue.attempts(job.id()));
+                for (long dependency : queue.dependencies(job.id())) {
+                    assertThat(last(queue.attempts(dependency)).finishedAt()).isLessThanOrEqualTo(ran.startedAt());
+                }
+            }
+            assertThat(queue.dependencies(jobs.get("d").id()))
+                    .containsExactlyInAnyOrder(jobs.get("b").id(), jobs.get("c").id());
+            assertThat(queue.dependencies(jobs.get("b").id()))
+                    .containsExactly(jobs.get("a").id());
+
+            List<BuildQueue.Attempt> slow = queue.attempts(jobs.get("slow").id());
+            assertThat(slow)
+                    .extracting(BuildQueue.Attempt::outcome)
+                    .containsExactly(AttemptOutcome.EXPIRED, AttemptOutcome.SUCCEEDED);
+            assertThat(slow.get(0).worker()).endsWith(":" + killed.pid());
+            assertThat(slow.get(1).worker()).doesNotEndWith(":" + killed.pid());
+            assertThat(queue.outputs(jobs.get("slow").id()))
+                    .extracting(BuildQueue.Output::kind)
+                    .containsExactlyInAnyOrder("apk", "log");
+
+            // published once: a second reconcile finds every package up to date and enqueues nothing
+            Reconciler.Report again = reconciler.reconcile(packages(recipes));
+            assertThat(again.packages())
+                    .allSatisfy(p -> assertThat(p.status()).isEqualTo(Reconciler.PackageStatus.UP_TO_DATE));
+            assertThat(queue.jobs()).hasSize(CATALOG.size());
+        } finally {
+            workers.forEach(Process::destroyForcibly);
+        }
+    }
+
+    private static BuildQueue.Attempt last(List<BuildQueue.Attempt> attempts) {
+        return attempts.get(attempts.size() - 1);
+    }
+
+    @Test
+    void aResultWhoseDigestDoesNotMatchTheStoredBytesIsRefusedAndTheJobRunsAgain(@TempDir Path dir) throws Exception {
+        Settings settings = settings(dir, server.createDatabase("lying_" + databases++), "worker");
+        SigningKeys.packageKey(settings.packageKey(), ReconcileListener.NONE);
+        FileOutputStore store = new FileOutputStore(Path.of(settings.storage()));
+        try (BuildQueue queue = BuildQueue.open(settings.database(), Clock.systemUTC())) {
+            long id = queue.enqueue(
+                    new BuildQueue.NewJob("a", "inputs", "x86_64", 1_700_000_000L, CATALOG.get("a"), 3, List.of()));
+
+            // a worker that says its package is X while the store holds other bytes under X
+            BuildQueue.Claim lying = queue.claim("liar", Duration.ofMinutes(1));
+            Path apk = Files.writeString(dir.resolve("a-1.0.0-r0.apk"), "a real package");
+            Digest claimed =
+                    Digest.sha256("what the worker says it built".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Files.createDirectories(store.pathOf(claimed).getParent());
+            Files.copy(apk, store.pathOf(claimed));
+            Worker.Submitted submitted = Worker.submit(
+                    queue,
+                    store,
+                    lying,
+                    List.of(new BuildQueue.Output(apk.getFileName().toString(), "apk", claimed.toString(), 14)),
+                    null);
+            assertThat(submitted).isEqualTo(Worker.Submitted.REFUSED);
+            assertThat(queue.job(id).state()).isEqualTo(JobState.QUEUED);
+            assertThat(queue.job(id).message()).contains("a-1.0.0-r0.apk: the bytes stored under " + claimed + " are ");
+            assertThat(queue.outputs(id)).isEmpty();
+
+            // an honest worker builds it again and its result is taken
+            Worker honest = new Worker(
+                    "honest",
+                    queue,
+                    store,
+                    new PackageJobRunner(settings, HttpClient.newHttpClient(), ReconcileListener.NONE),
+                    dir.resolve("scratch"),
+                    new Worker.Options(Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofMillis(50), true),
+                    ReconcileListener.NONE);
+            assertThat(honest.runOne()).isEqualTo(Worker.Submitted.COMPLETED);
+            assertThat(queue.attempts(id))
+                    .extracting(BuildQueue.Attempt::outcome)
+                    .containsExactly(AttemptOutcome.REFUSED, AttemptOutcome.SUCCEEDED);
+            BuildQueue.Output built = queue.outputs(id).stream()
+                    .filter(o -> o.kind().equals("apk"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(Digest.sha256(store.pathOf(Digest.parse(built.digest()))))
+                    .hasToString(built.digest());
+        }
+    }
+
+    @Test
+    void twoReconcilersRacingEnqueueEachJobOnceAndPublishEachOnce(@TempDir Path dir) throws Exception {
+        String database = server.createDatabase("racing_" + databases++);
+        Settings first = settings(dir, database, "first");
+        Settings second = settings(dir, database, "second");
+        SigningKeys.packageKey(first.packageKey(), ReconcileListener.NONE);
+        List<Process> workers = List.of(worker(dir, first, 0), worker(dir, first, 1));
+        try (StateStore one = StateStore.open(database, Clock.systemUTC());
+                StateStore two = StateStore.open(database, Clock.systemUTC());
+                BuildQueue queue = BuildQueue.open(database, Clock.systemUTC())) {
+            List<Path> recipes = recipes(first).stream()
+                    .filter(r -> !r.getFileName().toString().equals("slow.yaml"))
+                    .toList();
+            CompletableFuture<Reconciler.Report> a = CompletableFuture.supplyAsync(() -> new Reconciler(
+                            first, one, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                    .reconcile(packages(recipes)));
+            CompletableFuture<Reconciler.Report> b = CompletableFuture.supplyAsync(() -> new Reconciler(
+                            second, two, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                    .reconcile(packages(recipes)));
+            List<Reconciler.PackageOutcome> outcomes =
+                    new ArrayList<>(a.get(5, TimeUnit.MINUTES).packages());
+            outcomes.addAll(b.get(5, TimeUnit.MINUTES).packages());
+
+            assertThat(queue.jobs()).hasSize(recipes.size()).allSatisfy(j -> {
+                assertThat(j.attempts()).isEqualTo(1);
+                assertThat(j.publishedAt()).isNotNull();
+            });
+            assertThat(outcomes).allSatisfy(o -> assertThat(o.status()).isEqualTo(Reconciler.PackageStatus.BUILT));
+            // each package copied into exactly one of the two repositories: the reconciler that marked it published
+            for (Path recipe : recipes) {
+                String apk = "x86_64/" + recipe.getFileName().toString().replace(".yaml", "") + "-1.0.0-r0.apk";
+                assertThat(Stream.of(first, second)
+                                .filter(s -> Files.exists(s.repository().resolve(apk)))
+                                .count())
+                        .as(apk)
+                        .isEqualTo(1);
+            }
+        } finally {
+            workers.forEach(Process::destroyForcibly);
+        }
+    }
+}

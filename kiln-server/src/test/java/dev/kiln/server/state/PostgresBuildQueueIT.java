@@ -1,0 +1,34 @@
+package dev.kiln.server.state;
+
+import dev.kiln.testkit.Tools;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The build queue against a real PostgreSQL (claims with FOR NO KEY UPDATE SKIP LOCKED). */
+class PostgresBuildQueueIT extends BuildQueueContract {
+    static PostgresServer server;
+    private static int databases;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path bin = PostgresServer.binaries();
+        Tools.require(
+                bin != null,
+                "PostgreSQL server binaries are not under /usr/lib/postgresql/*/bin",
+                "apt-get install postgresql");
+        server = PostgresServer.start(bin);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    String freshDatabase() throws Exception {
+        return server.createDatabase("queue_" + databases++);
+    }
+}
