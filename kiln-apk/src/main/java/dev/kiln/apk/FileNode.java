@@ -72,6 +72,29 @@ public record FileNode(
         mode &= 07777;
     }
 
+    /**
+     * Every field given. Modules outside kiln-apk call this rather than the canonical constructor: javac
+     * does not carry a record component's type-use {@code @Nullable} onto the compact constructor's
+     * parameters in the class file, so NullAway in another module would refuse null content or link target.
+     */
+    public static FileNode of(
+            String path,
+            Kind kind,
+            int mode,
+            long uid,
+            long gid,
+            long mtime,
+            byte @Nullable [] content,
+            @Nullable String linkTarget,
+            Map<String, byte[]> xattrs,
+            @Nullable String owner,
+            @Nullable String sha1,
+            int devMajor,
+            int devMinor) {
+        return new FileNode(
+                path, kind, mode, uid, gid, mtime, content, linkTarget, xattrs, owner, sha1, devMajor, devMinor);
+    }
+
     public static FileNode directory(String path, int mode, long uid, long gid, long mtime) {
         return new FileNode(path, Kind.DIRECTORY, mode, uid, gid, mtime, null, null, Map.of(), null, null, 0, 0);
     }

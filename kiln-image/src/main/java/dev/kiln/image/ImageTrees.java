@@ -60,7 +60,7 @@ public final class ImageTrees {
         String link = h.linkName().isEmpty()
                 ? null
                 : kind == FileNode.Kind.HARDLINK ? LayerStack.normalize(h.linkName()) : h.linkName();
-        return new FileNode(
+        return FileNode.of(
                 e.path(),
                 kind,
                 h.mode(),

@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Writes file nodes as a gzip layer (images.md §4): walk order, PAX tar, owners and modes from the
@@ -48,7 +49,7 @@ public final class LayerWriter {
                     // a link must follow its target in a tar: the first name written carries the content
                     write(
                             tar,
-                            new FileNode(
+                            FileNode.of(
                                     n.path(),
                                     FileNode.Kind.FILE,
                                     target.mode(),
@@ -70,7 +71,7 @@ public final class LayerWriter {
                 } else if (movedTo.containsKey(n.path())) {
                     write(
                             tar,
-                            new FileNode(
+                            FileNode.of(
                                     n.path(),
                                     FileNode.Kind.HARDLINK,
                                     n.mode(),
@@ -116,12 +117,12 @@ public final class LayerWriter {
                 groups.getOrDefault(n.gid(), ""),
                 n.size(),
                 n.mtime(),
-                n.linkTarget(),
+                Objects.requireNonNullElse(n.linkTarget(), ""),
                 n.devMajor(),
                 n.devMinor(),
                 pax);
         if (n.kind() == FileNode.Kind.FILE) {
-            tar.write(h, n.content());
+            tar.write(h, Objects.requireNonNull(n.content(), "a file node carries its content"));
         } else {
             tar.writeHeader(h);
         }

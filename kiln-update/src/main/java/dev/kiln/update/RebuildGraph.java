@@ -155,9 +155,9 @@ public final class RebuildGraph {
                         byWorld.computeIfAbsent(plan.environmentPackages(), resolver::resolveAvailable);
                 environments.put(origin, res);
                 for (RepositoryPackage p : res.packages()) {
-                    if (!p.entry().origin().equals(origin)) {
+                    if (!originOf(p).equals(origin)) {
                         onlyBootstrap.merge(
-                                p.entry().origin(),
+                                originOf(p),
                                 bootstrapNames.computeIfAbsent(
                                         p.name(), n -> BOOTSTRAP.matcher(n).find()),
                                 Boolean::logicalAnd);
@@ -180,7 +180,7 @@ public final class RebuildGraph {
         // the resolver records how it pulled in each package it picked
         return res.packages().stream()
                 .filter(p -> Objects.requireNonNull(res.pulls().get(p), "pull").parent() == null)
-                .map(p -> p.entry().origin())
+                .map(p -> originOf(p))
                 .findFirst()
                 .orElse(null);
     }
@@ -245,13 +245,16 @@ public final class RebuildGraph {
         Resolver.Resolution res =
                 Objects.requireNonNull(environments.get(from), () -> from + " has no resolved environment");
         RepositoryPackage target = res.packages().stream()
-                .filter(p -> p.entry().origin().equals(to))
+                .filter(p -> originOf(p).equals(to))
                 .min(Comparator.comparingInt(p -> res.chainTo(p).size()))
                 .orElseThrow();
         List<Resolver.Pull> chain = res.chainTo(target);
         List<Link> links = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
-            RepositoryPackage resolved = i + 1 < chain.size() ? chain.get(i + 1).parent() : target;
+            // every pull after the first was asked for by a package of the chain
+            RepositoryPackage resolved = i + 1 < chain.size()
+                    ? Objects.requireNonNull(chain.get(i + 1).parent(), "a pulled package names its parent")
+                    : target;
             links.add(new Link(chain.get(i).atom(), resolved.toString()));
         }
         return new Hop(from, links, to);
@@ -279,5 +282,10 @@ public final class RebuildGraph {
             }
         }
         return a.substring(0, cut);
+    }
+
+    /** The recipe a package came from; an index entry without {@code o:} is its own origin, as apk reads it. */
+    private static String originOf(RepositoryPackage p) {
+        return Objects.requireNonNullElse(p.entry().origin(), p.entry().name());
     }
 }

@@ -170,7 +170,7 @@ public final class RecipeBumper {
     }
 
     private static boolean derived(@Nullable Source old, GitCheckoutStep fresh) {
-        return old instanceof GitCheckoutStep o && !fresh.tag().equals(o.tag());
+        return old instanceof GitCheckoutStep o && !Objects.equals(fresh.tag(), o.tag());
     }
 
     /** A hex placeholder no real digest looks like: {@code ffffffff000…000000NN}. */

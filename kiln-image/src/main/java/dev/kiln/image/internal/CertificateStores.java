@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -183,7 +184,9 @@ public final class CertificateStores {
         }
         JavaTruststore store;
         try {
-            store = JavaTruststore.read(existing.content(), JavaTruststore.DEFAULT_PASSWORD);
+            store = JavaTruststore.read(
+                    Objects.requireNonNull(existing.content(), "a file node carries its content"),
+                    JavaTruststore.DEFAULT_PASSWORD);
         } catch (GeneralSecurityException | IOException e) {
             throw new ImageException(
                     "certificates: cannot read the Java trust store /" + JAVA_CACERTS + " with the password '"
@@ -212,7 +215,8 @@ public final class CertificateStores {
             }
             int slash = path.lastIndexOf('/');
             String name = path.substring(slash + 1);
-            String line = Hashing.sha256Hex(node.content()) + "  " + name + "\n";
+            String line = Hashing.sha256Hex(Objects.requireNonNull(node.content(), "a file node carries its content"))
+                    + "  " + name + "\n";
             tree.put(FileNode.file(
                     path.substring(0, slash) + "/." + name + ".sha256",
                     line.getBytes(StandardCharsets.UTF_8),

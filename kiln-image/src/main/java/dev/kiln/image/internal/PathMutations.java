@@ -6,6 +6,7 @@ import dev.kiln.image.ImageException;
 import dev.kiln.image.ImageSpec.PathEntry;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Applies apko {@code paths} entries; every path must stay inside the image root. */
 public final class PathMutations {
@@ -31,7 +32,7 @@ public final class PathMutations {
                             .filter(n -> n.kind() == FileNode.Kind.FILE)
                             .orElseThrow(() -> new ImageException("paths entry " + e.path() + ": hardlink source "
                                     + e.source() + " is not a regular file in the image"));
-                    tree.put(new FileNode(
+                    tree.put(FileNode.of(
                             path,
                             FileNode.Kind.HARDLINK,
                             target.mode(),
@@ -40,7 +41,7 @@ public final class PathMutations {
                             target.mtime(),
                             null,
                             source,
-                            null,
+                            Map.of(),
                             null,
                             target.sha1(),
                             0,
