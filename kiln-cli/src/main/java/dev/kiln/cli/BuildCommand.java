@@ -249,7 +249,7 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private Path sourceDirFor(Path recipeFile, BuildPlan plan) {
+    private @Nullable Path sourceDirFor(Path recipeFile, BuildPlan plan) {
         if (sourceDir != null) {
             return sourceDir;
         }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -132,6 +133,11 @@ final class ImageBuildCommand implements Callable<Integer> {
             }
         }
         return new ImageBuildOptions(
-                archs, repositories, keyring, epoch, config.toAbsolutePath().getParent(), lock);
+                archs,
+                repositories,
+                keyring,
+                epoch,
+                Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent"),
+                lock);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -51,7 +52,8 @@ final class ImageLockCommand implements Callable<Integer> {
                                 repositories,
                                 keyring,
                                 null,
-                                config.toAbsolutePath().getParent()),
+                                Objects.requireNonNull(
+                                        config.toAbsolutePath().getParent(), "an absolute file path has a parent")),
                         config.getFileName().toString(),
                         raw);
         if (output != null) {

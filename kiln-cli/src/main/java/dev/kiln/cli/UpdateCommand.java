@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -140,7 +141,9 @@ final class UpdateCommand implements Runnable {
         a.changes().forEach(c -> out.say("    " + c));
         a.droppedPatches().forEach(d -> out.say("    dropped patch " + d.patch() + ": " + d.reason()));
         if (a.status() == UpdateApplier.Status.PUBLISHED) {
-            a.rebuild().packages().forEach(p -> out.say("    published " + p.name() + "-" + p.fullVersion()));
+            Objects.requireNonNull(a.rebuild(), "a published update has its rebuild")
+                    .packages()
+                    .forEach(p -> out.say("    published " + p.name() + "-" + p.fullVersion()));
         } else {
             out.error(a.message()
                     + (a.rebuild() != null && a.rebuild().log() != null
@@ -270,7 +273,10 @@ final class UpdateCommand implements Runnable {
                         .filter(f -> f.getFileName().toString().equals(r.recipe()))
                         .findFirst()
                         .orElseThrow();
-                UpdateApplier.ApplyResult a = applier.apply(file, r.newest().version());
+                UpdateApplier.ApplyResult a = applier.apply(
+                        file,
+                        Objects.requireNonNull(r.newest(), "only reports with a newer version are applied")
+                                .version());
                 if (!reportApply(out, r.recipe(), a)) {
                     failures++;
                 }

@@ -27,11 +27,11 @@ public record AdvisoryEvent(Instant timestamp, EventType type, EventData data) {
         return new AdvisoryEvent(at, EventType.FIXED, new EventData.Fixed(version));
     }
 
-    public static AdvisoryEvent falsePositive(Instant at, FalsePositiveType type, String note) {
+    public static AdvisoryEvent falsePositive(Instant at, FalsePositiveType type, @Nullable String note) {
         return new AdvisoryEvent(at, EventType.FALSE_POSITIVE_DETERMINATION, new EventData.FalsePositive(type, note));
     }
 
-    public static AdvisoryEvent note(Instant at, EventType type, String note) {
+    public static AdvisoryEvent note(Instant at, EventType type, @Nullable String note) {
         return new AdvisoryEvent(at, type, new EventData.Note(note));
     }
 
