@@ -57,6 +57,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one reconcile behind {@code kiln up}, {@code kiln update run} and (later) the server: check
@@ -104,7 +105,12 @@ public final class Reconciler {
     }
 
     public record PackageOutcome(
-            String recipe, String name, String version, PackageStatus status, String message, Path log) {
+            String recipe,
+            String name,
+            @Nullable String version,
+            PackageStatus status,
+            @Nullable String message,
+            @Nullable Path log) {
         public boolean built() {
             return status == PackageStatus.BUILT;
         }
@@ -119,10 +125,10 @@ public final class Reconciler {
     public record Report(
             long runId,
             List<String> problems,
-            UpdateRun.Report updates,
+            UpdateRun.@Nullable Report updates,
             List<PackageOutcome> packages,
             List<ImageOutcome> images,
-            String imagesSkipped) {
+            @Nullable String imagesSkipped) {
         public Report {
             problems = List.copyOf(problems);
             packages = List.copyOf(packages);
@@ -201,7 +207,9 @@ public final class Reconciler {
             problems.forEach(p -> listener.onEvent(ReconcileEvent.of("error", p, "message", p)));
             Path catalog = request.recipes().isEmpty()
                     ? settings.catalog()
-                    : request.recipes().get(0).toAbsolutePath().getParent();
+                    : Objects.requireNonNull(
+                            request.recipes().get(0).toAbsolutePath().getParent(),
+                            "an absolute file path has a parent");
             updates = updateRun(rebuilder).pass(catalog, recipes);
             for (UpdateRun.PackageReport p : updates.packages()) {
                 CheckResult c = p.check();
@@ -318,14 +326,10 @@ public final class Reconciler {
             try {
                 plan = Recipes.compile(recipe, settings.pipelineDirs(), CompileOptions.forArch(settings.arch()));
             } catch (RecipeException e) {
-                listener.onEvent(ReconcileEvent.of("error", e.getMessage(), "message", e.getMessage()));
+                String message = Objects.requireNonNullElse(e.getMessage(), e.toString());
+                listener.onEvent(ReconcileEvent.of("error", message, "message", message));
                 outcomes.add(new PackageOutcome(
-                        recipe.toString(),
-                        recipe.getFileName().toString(),
-                        null,
-                        PackageStatus.FAILED,
-                        e.getMessage(),
-                        null));
+                        recipe.toString(), recipe.getFileName().toString(), null, PackageStatus.FAILED, message, null));
                 continue;
             }
             if (plan.skippedForArch()) {
@@ -343,19 +347,15 @@ public final class Reconciler {
     }
 
     /** Builds a recipe unless its published packages embed exactly its compiled form; null when it skips this arch. */
-    private PackageOutcome reconcilePackage(Path recipe, Rebuilder rebuilder) {
+    private @Nullable PackageOutcome reconcilePackage(Path recipe, Rebuilder rebuilder) {
         BuildPlan plan;
         try {
             plan = Recipes.compile(recipe, settings.pipelineDirs(), CompileOptions.forArch(settings.arch()));
         } catch (RecipeException e) {
-            listener.onEvent(ReconcileEvent.of("error", e.getMessage(), "message", e.getMessage()));
+            String message = Objects.requireNonNullElse(e.getMessage(), e.toString());
+            listener.onEvent(ReconcileEvent.of("error", message, "message", message));
             return new PackageOutcome(
-                    recipe.toString(),
-                    recipe.getFileName().toString(),
-                    null,
-                    PackageStatus.FAILED,
-                    e.getMessage(),
-                    null);
+                    recipe.toString(), recipe.getFileName().toString(), null, PackageStatus.FAILED, message, null);
         }
         if (plan.skippedForArch()) {
             return null;
@@ -426,10 +426,11 @@ public final class Reconciler {
             ImageReference repo = ImageReference.parse(request.registry().address() + "/kiln/" + repository);
             ImageReference latest = repo.withTag(dev ? TagPlan.LATEST + TagPlan.DEV_SUFFIX : TagPlan.LATEST);
             String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch());
-            ImageReference unchanged = unchangedPublication(runId, client, name, latest, inputs);
+            Digest unchanged = unchangedPublication(runId, client, name, latest, inputs);
             if (unchanged != null) {
-                scans.scan(name, config, unchanged, unchanged.digest().toString(), false);
-                outcomes.add(new ImageOutcome(name, unchanged, false, false));
+                ImageReference digestRef = latest.repositoryReference().withDigest(unchanged);
+                scans.scan(name, config, digestRef, unchanged.toString(), false);
+                outcomes.add(new ImageOutcome(name, digestRef, false, false));
                 continue;
             }
             dev.kiln.image.ImageBuildOptions options = new dev.kiln.image.ImageBuildOptions(
@@ -437,10 +438,13 @@ public final class Reconciler {
                     List.of(),
                     List.of(),
                     settings.imageEpoch(),
-                    config.toAbsolutePath().getParent());
+                    Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent"));
             ImagePublisher.PublishResult result =
                     publisher.publishTagged(ImageSpecLoader.load(config), options, repo, dev);
-            ImageReference ref = repo.withTag(result.tags().moving().get(0));
+            ImageReference ref =
+                    repo.withTag(Objects.requireNonNull(result.tags(), "publishTagged returns its tag plan")
+                            .moving()
+                            .get(0));
             if (result.heldBack() != null) {
                 listener.onEvent(ReconcileEvent.of(
                         "warning",
@@ -487,8 +491,7 @@ public final class Reconciler {
     /** A value computed on first use, at most once. */
     private static final class Once<T> implements Supplier<T> {
         private final java.util.function.Supplier<T> compute;
-        private boolean done;
-        private T value;
+        private @Nullable T value;
 
         Once(java.util.function.Supplier<T> compute) {
             this.compute = compute;
@@ -496,21 +499,22 @@ public final class Reconciler {
 
         @Override
         public synchronized T get() {
-            if (!done) {
-                value = compute.get();
-                done = true;
+            T known = value;
+            if (known == null) {
+                known = compute.get();
+                value = known;
             }
-            return value;
+            return known;
         }
     }
 
     /**
-     * The digest reference of the image published from exactly these inputs, when the registry still serves
-     * it under {@code ref} and (with an image key) it has its signatures and attestations: then assembling it
-     * again would give the same digest, and the run records the publication as found. Null otherwise.
+     * The digest of the image published from exactly these inputs, when the registry still serves it under
+     * {@code ref} and (with an image key) it has its signatures and attestations: then assembling it again
+     * would give the same digest, and the run records the publication as found. Null otherwise.
      */
-    private ImageReference unchangedPublication(
-            long runId, RegistryClient client, String name, ImageReference ref, String inputs) {
+    private @Nullable Digest unchangedPublication(
+            long runId, RegistryClient client, String name, ImageReference ref, @Nullable String inputs) {
         Records.ImagePublication last = inputs == null ? null : state.publicationWithInputs(name, inputs);
         if (last == null || !last.reference().equals(ref.toString())) {
             return null;
@@ -525,7 +529,7 @@ public final class Reconciler {
             return null;
         }
         state.republish(runId, last.id());
-        return digestRef;
+        return digest;
     }
 
     private static final List<String> ACCEPTED_INDEXES =
