@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -316,7 +317,8 @@ final class UpdateCommand implements Runnable {
                             common.selection.files(),
                             List.of(),
                             null));
-                    UpdateRun.Report updates = report.updates();
+                    UpdateRun.Report updates =
+                            Objects.requireNonNull(report.updates(), "an UPSTREAMS reconcile reports its updates");
                     int problems = report.problems().size();
                     updates.packages().forEach(p -> reportPackage(out, p));
                     out.say(String.format(

@@ -87,14 +87,27 @@ public final class Reconciler {
      * {@code registry} is needed only with IMAGES.
      */
     public record Request(
-            String kind, Set<Stage> stages, List<Path> recipes, List<Path> images, RegistryTarget registry) {
-        public Request {
-            stages = stages.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stages));
-            recipes = List.copyOf(recipes);
-            images = List.copyOf(images);
+            String kind,
+            Set<Stage> stages,
+            List<Path> recipes,
+            List<Path> images,
+            @Nullable RegistryTarget registry) {
+        public Request(
+                String kind,
+                Set<Stage> stages,
+                List<Path> recipes,
+                List<Path> images,
+                @Nullable RegistryTarget registry) {
+            // explicit, not compact: javac writes @Nullable of a compact constructor's parameters nowhere in the
+            // class file, so NullAway in another module (the CLI) would reject a request without a registry
             if (stages.contains(Stage.IMAGES) && registry == null) {
                 throw new IllegalArgumentException("the IMAGES stage needs a registry");
             }
+            this.kind = kind;
+            this.stages = stages.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stages));
+            this.recipes = List.copyOf(recipes);
+            this.images = List.copyOf(images);
+            this.registry = registry;
         }
     }
 
@@ -144,22 +157,29 @@ public final class Reconciler {
     }
 
     private final Settings settings;
-    private final StateStore state;
+    private final @Nullable StateStore store;
     private final HttpClient http;
     private final Clock clock;
     private final ReconcileListener listener;
 
     /** {@code state} may be null for a reconciler used only for {@link #applier} and {@link #rebuilder()}. */
-    public Reconciler(Settings settings, StateStore state, HttpClient http, Clock clock, ReconcileListener listener) {
+    public Reconciler(
+            Settings settings, @Nullable StateStore state, HttpClient http, Clock clock, ReconcileListener listener) {
         this.settings = settings;
-        this.state = state;
+        this.store = state;
         this.http = http;
         this.clock = clock;
         this.listener = listener;
     }
 
+    /** The state store; only {@link #reconcile} needs one. */
+    private StateStore state() {
+        return Objects.requireNonNull(
+                store, "a Reconciler made without a state store only gives appliers and rebuilders");
+    }
+
     public Report reconcile(Request request) {
-        long runId = state.startRun(request.kind());
+        long runId = state().startRun(request.kind());
         Records.RunStatus status = Records.RunStatus.FAILED;
         String summary = "stopped by an error";
         try {
@@ -171,7 +191,7 @@ public final class Reconciler {
             summary = e.getMessage() == null ? e.toString() : e.getMessage();
             throw e;
         } finally {
-            state.finishRun(runId, status, summary);
+            state().finishRun(runId, status, summary);
             // the web catalog's live activity reloads on this to show the run's record
             listener.onEvent(ReconcileEvent.of(
                     "finished",
@@ -213,15 +233,15 @@ public final class Reconciler {
             updates = updateRun(rebuilder).pass(catalog, recipes);
             for (UpdateRun.PackageReport p : updates.packages()) {
                 CheckResult c = p.check();
-                state.recordCheck(
-                        runId,
-                        c.recipe(),
-                        c.packageName(),
-                        c.current(),
-                        c.newest() == null ? null : c.newest().version(),
-                        c.monitor(),
-                        c.status().name(),
-                        c.message());
+                state().recordCheck(
+                                runId,
+                                c.recipe(),
+                                c.packageName(),
+                                c.current(),
+                                c.newest() == null ? null : c.newest().version(),
+                                c.monitor(),
+                                c.status().name(),
+                                c.message());
             }
         }
         List<PackageOutcome> packages = new ArrayList<>();
@@ -342,7 +362,7 @@ public final class Reconciler {
                 pending.add(new QueuedBuilds.Pending(recipe, plan));
             }
         }
-        outcomes.addAll(new QueuedBuilds(settings, state, clock, listener).build(runId, pending, packageKey));
+        outcomes.addAll(new QueuedBuilds(settings, state(), clock, listener).build(runId, pending, packageKey));
         return outcomes;
     }
 
@@ -412,8 +432,9 @@ public final class Reconciler {
      * and SLSA provenance (both storage layouts), and signs again only what changed or was never signed.
      */
     private List<ImageOutcome> reconcileImages(long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey) {
-        RegistryClient client = new RegistryClient(http, request.registry().credentials());
-        ImageScans scans = new ImageScans(settings, client, state, listener, clock);
+        RegistryTarget registry = Objects.requireNonNull(request.registry(), "Request requires a registry for IMAGES");
+        RegistryClient client = new RegistryClient(http, registry.credentials());
+        ImageScans scans = new ImageScans(settings, client, state(), listener, clock);
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
         List<ImageOutcome> outcomes = new ArrayList<>();
         for (Path config : request.images()) {
@@ -423,7 +444,7 @@ public final class Reconciler {
             // a NAME-dev config is the -dev variant of NAME: same repository, -dev tags (TagPlan)
             boolean dev = name.endsWith(TagPlan.DEV_SUFFIX);
             String repository = dev ? name.substring(0, name.length() - TagPlan.DEV_SUFFIX.length()) : name;
-            ImageReference repo = ImageReference.parse(request.registry().address() + "/kiln/" + repository);
+            ImageReference repo = ImageReference.parse(registry.address() + "/kiln/" + repository);
             ImageReference latest = repo.withTag(dev ? TagPlan.LATEST + TagPlan.DEV_SUFFIX : TagPlan.LATEST);
             String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch());
             Digest unchanged = unchangedPublication(runId, client, name, latest, inputs);
@@ -467,15 +488,15 @@ public final class Reconciler {
                         client, result, attestations, imageKey.get(), settings.signingClock(clock));
                 signed = true;
             }
-            state.recordImage(
-                    runId,
-                    name,
-                    ref.toString(),
-                    result.indexDigest().toString(),
-                    result.changed(),
-                    signed,
-                    ImageAttestations.contents(result.build(), attestations),
-                    inputs);
+            state().recordImage(
+                            runId,
+                            name,
+                            ref.toString(),
+                            result.indexDigest().toString(),
+                            result.changed(),
+                            signed,
+                            ImageAttestations.contents(result.build(), attestations),
+                            inputs);
             scans.scan(name, config, digestRef, result.indexDigest().toString(), result.changed());
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
@@ -485,10 +506,10 @@ public final class Reconciler {
     /** Records each recipe's dependents and carried patches, for the package pages. */
     private void recordPackageFacts(List<Path> recipes) {
         PackageFacts facts = PackageFacts.of(recipes, settings, clock);
-        state.recordPackageFacts(facts.dependents().keySet(), facts.dependents(), facts.patches());
+        state().recordPackageFacts(facts.dependents().keySet(), facts.dependents(), facts.patches());
     }
 
-    /** A value computed on first use, at most once. */
+    /** A value computed on first use, once (a null result is not kept: it is computed again when asked again). */
     private static final class Once<T> implements Supplier<T> {
         private final java.util.function.Supplier<T> compute;
         private @Nullable T value;
@@ -515,7 +536,7 @@ public final class Reconciler {
      */
     private @Nullable Digest unchangedPublication(
             long runId, RegistryClient client, String name, ImageReference ref, @Nullable String inputs) {
-        Records.ImagePublication last = inputs == null ? null : state.publicationWithInputs(name, inputs);
+        Records.ImagePublication last = inputs == null ? null : state().publicationWithInputs(name, inputs);
         if (last == null || !last.reference().equals(ref.toString())) {
             return null;
         }
@@ -528,7 +549,7 @@ public final class Reconciler {
                 && client.referrers(digestRef, digest, null).isEmpty()) {
             return null;
         }
-        state.republish(runId, last.id());
+        state().republish(runId, last.id());
         return digest;
     }
 
@@ -544,19 +565,19 @@ public final class Reconciler {
             String packageName = outcome.packages().isEmpty()
                     ? recipe.getFileName().toString().replaceFirst("\\.ya?ml$", "")
                     : outcome.packages().get(0).name();
-            state.recordBuild(
-                    runId,
-                    recipe.toString(),
-                    packageName,
-                    sha256(recipe),
-                    start,
-                    millis,
-                    outcome.success() ? Records.BuildResult.SUCCEEDED : Records.BuildResult.FAILED,
-                    outcome.packages().stream()
-                            .map(p -> p.name() + "-" + p.fullVersion())
-                            .toList(),
-                    outcome.log() == null ? null : outcome.log().toString(),
-                    outcome.message());
+            state().recordBuild(
+                            runId,
+                            recipe.toString(),
+                            packageName,
+                            sha256(recipe),
+                            start,
+                            millis,
+                            outcome.success() ? Records.BuildResult.SUCCEEDED : Records.BuildResult.FAILED,
+                            outcome.packages().stream()
+                                    .map(p -> p.name() + "-" + p.fullVersion())
+                                    .toList(),
+                            outcome.log() == null ? null : outcome.log().toString(),
+                            outcome.message());
             return outcome;
         };
     }

@@ -64,16 +64,30 @@ public final class Bootstrap {
             BootstrapCache cache,
             String arch,
             long sourceDateEpoch,
-            Path signingKey,
+            @Nullable Path signingKey,
             boolean offline,
             List<Path> pipelineDirs,
-            Path importSources,
+            @Nullable Path importSources,
             BuildLimits limits) {
-        public Options {
-            Objects.requireNonNull(cache, "cache");
-            Objects.requireNonNull(arch, "arch");
-            pipelineDirs = List.copyOf(pipelineDirs);
-            limits = limits == null ? BuildLimits.DEFAULT : limits;
+        public Options(
+                BootstrapCache cache,
+                String arch,
+                long sourceDateEpoch,
+                @Nullable Path signingKey,
+                boolean offline,
+                List<Path> pipelineDirs,
+                @Nullable Path importSources,
+                BuildLimits limits) {
+            // explicit, not compact: javac writes @Nullable of a compact constructor's parameters nowhere in the
+            // class file, so NullAway in another module (the CLI) would reject the nulls documented above
+            this.cache = Objects.requireNonNull(cache, "cache");
+            this.arch = Objects.requireNonNull(arch, "arch");
+            this.sourceDateEpoch = sourceDateEpoch;
+            this.signingKey = signingKey;
+            this.offline = offline;
+            this.pipelineDirs = List.copyOf(pipelineDirs);
+            this.importSources = importSources;
+            this.limits = limits == null ? BuildLimits.DEFAULT : limits;
         }
     }
 
