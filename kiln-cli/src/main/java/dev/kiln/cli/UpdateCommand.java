@@ -322,7 +322,8 @@ final class UpdateCommand implements Runnable {
                             common.selection.files(),
                             List.of(),
                             null));
-                    UpdateRun.Report updates = report.updates();
+                    UpdateRun.Report updates =
+                            Objects.requireNonNull(report.updates(), "an UPSTREAMS reconcile reports its updates");
                     int problems = report.problems().size();
                     updates.packages().forEach(p -> reportPackage(out, p));
                     out.say(String.format(

@@ -1,12 +1,13 @@
 package dev.kiln.server;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** The forms {@code --database} accepts, turned into the JDBC URL the state store opens. */
 final class DatabaseUrl {
     private DatabaseUrl() {}
 
-    static String jdbc(String given, Path stateDir) {
+    static String jdbc(@Nullable String given, Path stateDir) {
         if (given == null || given.isBlank()) {
             return "jdbc:sqlite:" + stateDir.resolve("kiln.db").toAbsolutePath();
         }

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fingerprint of everything an image is assembled from, so a reconcile can tell without assembling it
@@ -26,7 +28,7 @@ import java.util.stream.Stream;
 final class ImageInputs {
     private ImageInputs() {}
 
-    static String fingerprint(Path config, ImageReference ref, Long epoch) {
+    static @Nullable String fingerprint(Path config, ImageReference ref, @Nullable Long epoch) {
         ImageSpec spec = ImageSpecLoader.load(config);
         ImageSpec.Contents contents = spec.contents();
         if (contents.baseImage() != null) {
@@ -42,7 +44,7 @@ final class ImageInputs {
         update(sha, ref.toString());
         update(sha, String.valueOf(epoch));
         update(sha, assemblerIdentity());
-        Path dir = config.toAbsolutePath().getParent();
+        Path dir = Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent");
         try {
             for (String repository : repositories) {
                 if (repository.contains("://") || repository.startsWith("@")) {

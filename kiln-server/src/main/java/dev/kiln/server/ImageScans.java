@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The reconciler's scan stage for one published image: pull it back from the registry by digest (what was
@@ -38,7 +40,7 @@ final class ImageScans {
     static final String COMPARE_SUFFIX = ".compare";
 
     /** What the stage found; {@code comparison} is null when none is configured. */
-    record Result(Records.ImageScan scan, Records.Comparison comparison) {}
+    record Result(Records.ImageScan scan, Records.@Nullable Comparison comparison) {}
 
     private final Settings settings;
     private final ScanSources sources;
@@ -174,18 +176,18 @@ final class ImageScans {
         return new Records.ImageScan(
                 clock.instant(),
                 new Records.CveCounts(
-                        counts.get(Severity.CRITICAL),
-                        counts.get(Severity.HIGH),
-                        counts.get(Severity.MEDIUM),
-                        counts.get(Severity.LOW),
-                        counts.get(Severity.UNKNOWN)),
+                        counts.getOrDefault(Severity.CRITICAL, 0),
+                        counts.getOrDefault(Severity.HIGH, 0),
+                        counts.getOrDefault(Severity.MEDIUM, 0),
+                        counts.getOrDefault(Severity.LOW, 0),
+                        counts.getOrDefault(Severity.UNKNOWN, 0)),
                 report.feedUpdated(),
                 report.sources(),
                 report.warnings(),
                 vulnerabilities);
     }
 
-    private static Records.Vulnerability vulnerability(Finding f, String vexStatus, String detail) {
+    private static Records.Vulnerability vulnerability(Finding f, String vexStatus, @Nullable String detail) {
         return new Records.Vulnerability(
                 f.id(),
                 f.pkg().name(),
@@ -211,7 +213,7 @@ final class ImageScans {
     }
 
     /** The conventional image named beside {@code config}, as written there; null when none is. */
-    static String comparedWith(Path config, String name) {
+    static @Nullable String comparedWith(Path config, String name) {
         Path file = config.toAbsolutePath().resolveSibling(name + COMPARE_SUFFIX);
         if (!Files.isRegularFile(file)) {
             return null;
@@ -231,7 +233,7 @@ final class ImageScans {
 
     /** {@code target} with a relative file path resolved against the config's directory. */
     static String target(Path config, String target) {
-        Path dir = config.toAbsolutePath().getParent();
+        Path dir = Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent");
         if (target.contains("://")) {
             return target;
         }

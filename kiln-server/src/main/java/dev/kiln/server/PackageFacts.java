@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -58,7 +59,8 @@ record PackageFacts(Map<String, List<Records.Dependent>> dependents, Map<String,
         DeltaReport delta = new DeltaReport(clock);
         Map<String, List<Records.Patch>> patches = new LinkedHashMap<>();
         for (Recipe r : recipes) {
-            List<Records.Patch> carried = delta.of(loaded.get(r), r.pkg().name()).stream()
+            Path file = Objects.requireNonNull(loaded.get(r), "every recipe was loaded from a file");
+            List<Records.Patch> carried = delta.of(file, r.pkg().name()).stream()
                     .map(d -> new Records.Patch(d.patch(), d.reason(), d.advisories(), d.since()))
                     .toList();
             if (!carried.isEmpty()) {

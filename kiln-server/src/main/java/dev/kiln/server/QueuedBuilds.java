@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -66,7 +67,8 @@ final class QueuedBuilds {
         if (pending.isEmpty()) {
             return List.of();
         }
-        OutputStore store = OutputStores.of(settings.storage());
+        OutputStore store = OutputStores.of(
+                Objects.requireNonNull(settings.storage(), "the reconciler queues builds only with --storage"));
         try (BuildQueue queue = BuildQueue.open(settings.database(), clock)) {
             Map<String, Long> jobs = enqueue(queue, pending);
             Map<String, Pending> byName = new HashMap<>();
@@ -82,8 +84,10 @@ final class QueuedBuilds {
             long millis = clock.millis() - start.toEpochMilli();
             List<PackageOutcome> outcomes = new ArrayList<>();
             for (Map.Entry<String, Long> e : jobs.entrySet()) {
-                Pending p = byName.get(e.getKey());
-                outcomes.add(publish(runId, queue, store, p, finished.get(e.getValue()), packageKey, start, millis));
+                // jobs and byName are keyed by the same package names; await returns only when every job finished
+                Pending p = Objects.requireNonNull(byName.get(e.getKey()), "a queued package is pending");
+                BuildQueue.Job job = Objects.requireNonNull(finished.get(e.getValue()), "every queued job finished");
+                outcomes.add(publish(runId, queue, store, p, job, packageKey, start, millis));
             }
             return outcomes;
         }

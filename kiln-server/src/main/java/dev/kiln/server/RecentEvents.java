@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last few hundred progress events, kept in memory so the web catalog can show a run's progress
@@ -76,7 +77,7 @@ public final class RecentEvents implements ReconcileListener {
         }
 
         /** The next event, or null when none came within {@code millis} or the subscription was closed. */
-        public ReconcileEvent next(long millis) throws InterruptedException {
+        public @Nullable ReconcileEvent next(long millis) throws InterruptedException {
             return closed ? null : queue.poll(millis, TimeUnit.MILLISECONDS);
         }
 

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One thing a reconcile did or is doing, in a form every front end renders without knowing the
@@ -21,7 +22,7 @@ public record ReconcileEvent(String kind, String text, Map<String, Object> field
     }
 
     /** An event whose fields are given as alternating names and values (null values kept). */
-    public static ReconcileEvent of(String kind, String text, Object... keyValues) {
+    public static ReconcileEvent of(String kind, String text, @Nullable Object... keyValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             map.put((String) keyValues[i], keyValues[i + 1]);

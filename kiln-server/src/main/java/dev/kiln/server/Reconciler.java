@@ -57,6 +57,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one reconcile behind {@code kiln up}, {@code kiln update run} and (later) the server: check
@@ -86,14 +87,27 @@ public final class Reconciler {
      * {@code registry} is needed only with IMAGES.
      */
     public record Request(
-            String kind, Set<Stage> stages, List<Path> recipes, List<Path> images, RegistryTarget registry) {
-        public Request {
-            stages = stages.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stages));
-            recipes = List.copyOf(recipes);
-            images = List.copyOf(images);
+            String kind,
+            Set<Stage> stages,
+            List<Path> recipes,
+            List<Path> images,
+            @Nullable RegistryTarget registry) {
+        public Request(
+                String kind,
+                Set<Stage> stages,
+                List<Path> recipes,
+                List<Path> images,
+                @Nullable RegistryTarget registry) {
+            // explicit, not compact: javac writes @Nullable of a compact constructor's parameters nowhere in the
+            // class file, so NullAway in another module (the CLI) would reject a request without a registry
             if (stages.contains(Stage.IMAGES) && registry == null) {
                 throw new IllegalArgumentException("the IMAGES stage needs a registry");
             }
+            this.kind = kind;
+            this.stages = stages.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stages));
+            this.recipes = List.copyOf(recipes);
+            this.images = List.copyOf(images);
+            this.registry = registry;
         }
     }
 
@@ -104,7 +118,12 @@ public final class Reconciler {
     }
 
     public record PackageOutcome(
-            String recipe, String name, String version, PackageStatus status, String message, Path log) {
+            String recipe,
+            String name,
+            @Nullable String version,
+            PackageStatus status,
+            @Nullable String message,
+            @Nullable Path log) {
         public boolean built() {
             return status == PackageStatus.BUILT;
         }
@@ -119,10 +138,10 @@ public final class Reconciler {
     public record Report(
             long runId,
             List<String> problems,
-            UpdateRun.Report updates,
+            UpdateRun.@Nullable Report updates,
             List<PackageOutcome> packages,
             List<ImageOutcome> images,
-            String imagesSkipped) {
+            @Nullable String imagesSkipped) {
         public Report {
             problems = List.copyOf(problems);
             packages = List.copyOf(packages);
@@ -138,22 +157,29 @@ public final class Reconciler {
     }
 
     private final Settings settings;
-    private final StateStore state;
+    private final @Nullable StateStore store;
     private final HttpClient http;
     private final Clock clock;
     private final ReconcileListener listener;
 
     /** {@code state} may be null for a reconciler used only for {@link #applier} and {@link #rebuilder()}. */
-    public Reconciler(Settings settings, StateStore state, HttpClient http, Clock clock, ReconcileListener listener) {
+    public Reconciler(
+            Settings settings, @Nullable StateStore state, HttpClient http, Clock clock, ReconcileListener listener) {
         this.settings = settings;
-        this.state = state;
+        this.store = state;
         this.http = http;
         this.clock = clock;
         this.listener = listener;
     }
 
+    /** The state store; only {@link #reconcile} needs one. */
+    private StateStore state() {
+        return Objects.requireNonNull(
+                store, "a Reconciler made without a state store only gives appliers and rebuilders");
+    }
+
     public Report reconcile(Request request) {
-        long runId = state.startRun(request.kind());
+        long runId = state().startRun(request.kind());
         Records.RunStatus status = Records.RunStatus.FAILED;
         String summary = "stopped by an error";
         try {
@@ -165,7 +191,7 @@ public final class Reconciler {
             summary = e.getMessage() == null ? e.toString() : e.getMessage();
             throw e;
         } finally {
-            state.finishRun(runId, status, summary);
+            state().finishRun(runId, status, summary);
             // the web catalog's live activity reloads on this to show the run's record
             listener.onEvent(ReconcileEvent.of(
                     "finished",
@@ -201,19 +227,21 @@ public final class Reconciler {
             problems.forEach(p -> listener.onEvent(ReconcileEvent.of("error", p, "message", p)));
             Path catalog = request.recipes().isEmpty()
                     ? settings.catalog()
-                    : request.recipes().get(0).toAbsolutePath().getParent();
+                    : Objects.requireNonNull(
+                            request.recipes().get(0).toAbsolutePath().getParent(),
+                            "an absolute file path has a parent");
             updates = updateRun(rebuilder).pass(catalog, recipes);
             for (UpdateRun.PackageReport p : updates.packages()) {
                 CheckResult c = p.check();
-                state.recordCheck(
-                        runId,
-                        c.recipe(),
-                        c.packageName(),
-                        c.current(),
-                        c.newest() == null ? null : c.newest().version(),
-                        c.monitor(),
-                        c.status().name(),
-                        c.message());
+                state().recordCheck(
+                                runId,
+                                c.recipe(),
+                                c.packageName(),
+                                c.current(),
+                                c.newest() == null ? null : c.newest().version(),
+                                c.monitor(),
+                                c.status().name(),
+                                c.message());
             }
         }
         List<PackageOutcome> packages = new ArrayList<>();
@@ -318,14 +346,10 @@ public final class Reconciler {
             try {
                 plan = Recipes.compile(recipe, settings.pipelineDirs(), CompileOptions.forArch(settings.arch()));
             } catch (RecipeException e) {
-                listener.onEvent(ReconcileEvent.of("error", e.getMessage(), "message", e.getMessage()));
+                String message = Objects.requireNonNullElse(e.getMessage(), e.toString());
+                listener.onEvent(ReconcileEvent.of("error", message, "message", message));
                 outcomes.add(new PackageOutcome(
-                        recipe.toString(),
-                        recipe.getFileName().toString(),
-                        null,
-                        PackageStatus.FAILED,
-                        e.getMessage(),
-                        null));
+                        recipe.toString(), recipe.getFileName().toString(), null, PackageStatus.FAILED, message, null));
                 continue;
             }
             if (plan.skippedForArch()) {
@@ -338,24 +362,20 @@ public final class Reconciler {
                 pending.add(new QueuedBuilds.Pending(recipe, plan));
             }
         }
-        outcomes.addAll(new QueuedBuilds(settings, state, clock, listener).build(runId, pending, packageKey));
+        outcomes.addAll(new QueuedBuilds(settings, state(), clock, listener).build(runId, pending, packageKey));
         return outcomes;
     }
 
     /** Builds a recipe unless its published packages embed exactly its compiled form; null when it skips this arch. */
-    private PackageOutcome reconcilePackage(Path recipe, Rebuilder rebuilder) {
+    private @Nullable PackageOutcome reconcilePackage(Path recipe, Rebuilder rebuilder) {
         BuildPlan plan;
         try {
             plan = Recipes.compile(recipe, settings.pipelineDirs(), CompileOptions.forArch(settings.arch()));
         } catch (RecipeException e) {
-            listener.onEvent(ReconcileEvent.of("error", e.getMessage(), "message", e.getMessage()));
+            String message = Objects.requireNonNullElse(e.getMessage(), e.toString());
+            listener.onEvent(ReconcileEvent.of("error", message, "message", message));
             return new PackageOutcome(
-                    recipe.toString(),
-                    recipe.getFileName().toString(),
-                    null,
-                    PackageStatus.FAILED,
-                    e.getMessage(),
-                    null);
+                    recipe.toString(), recipe.getFileName().toString(), null, PackageStatus.FAILED, message, null);
         }
         if (plan.skippedForArch()) {
             return null;
@@ -412,8 +432,9 @@ public final class Reconciler {
      * and SLSA provenance (both storage layouts), and signs again only what changed or was never signed.
      */
     private List<ImageOutcome> reconcileImages(long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey) {
-        RegistryClient client = new RegistryClient(http, request.registry().credentials());
-        ImageScans scans = new ImageScans(settings, client, state, listener, clock);
+        RegistryTarget registry = Objects.requireNonNull(request.registry(), "Request requires a registry for IMAGES");
+        RegistryClient client = new RegistryClient(http, registry.credentials());
+        ImageScans scans = new ImageScans(settings, client, state(), listener, clock);
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
         List<ImageOutcome> outcomes = new ArrayList<>();
         for (Path config : request.images()) {
@@ -423,13 +444,14 @@ public final class Reconciler {
             // a NAME-dev config is the -dev variant of NAME: same repository, -dev tags (TagPlan)
             boolean dev = name.endsWith(TagPlan.DEV_SUFFIX);
             String repository = dev ? name.substring(0, name.length() - TagPlan.DEV_SUFFIX.length()) : name;
-            ImageReference repo = ImageReference.parse(request.registry().address() + "/kiln/" + repository);
+            ImageReference repo = ImageReference.parse(registry.address() + "/kiln/" + repository);
             ImageReference latest = repo.withTag(dev ? TagPlan.LATEST + TagPlan.DEV_SUFFIX : TagPlan.LATEST);
             String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch());
-            ImageReference unchanged = unchangedPublication(runId, client, name, latest, inputs);
+            Digest unchanged = unchangedPublication(runId, client, name, latest, inputs);
             if (unchanged != null) {
-                scans.scan(name, config, unchanged, unchanged.digest().toString(), false);
-                outcomes.add(new ImageOutcome(name, unchanged, false, false));
+                ImageReference digestRef = latest.repositoryReference().withDigest(unchanged);
+                scans.scan(name, config, digestRef, unchanged.toString(), false);
+                outcomes.add(new ImageOutcome(name, digestRef, false, false));
                 continue;
             }
             dev.kiln.image.ImageBuildOptions options = new dev.kiln.image.ImageBuildOptions(
@@ -437,10 +459,13 @@ public final class Reconciler {
                     List.of(),
                     List.of(),
                     settings.imageEpoch(),
-                    config.toAbsolutePath().getParent());
+                    Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent"));
             ImagePublisher.PublishResult result =
                     publisher.publishTagged(ImageSpecLoader.load(config), options, repo, dev);
-            ImageReference ref = repo.withTag(result.tags().moving().get(0));
+            ImageReference ref =
+                    repo.withTag(Objects.requireNonNull(result.tags(), "publishTagged returns its tag plan")
+                            .moving()
+                            .get(0));
             if (result.heldBack() != null) {
                 listener.onEvent(ReconcileEvent.of(
                         "warning",
@@ -463,15 +488,15 @@ public final class Reconciler {
                         client, result, attestations, imageKey.get(), settings.signingClock(clock));
                 signed = true;
             }
-            state.recordImage(
-                    runId,
-                    name,
-                    ref.toString(),
-                    result.indexDigest().toString(),
-                    result.changed(),
-                    signed,
-                    ImageAttestations.contents(result.build(), attestations),
-                    inputs);
+            state().recordImage(
+                            runId,
+                            name,
+                            ref.toString(),
+                            result.indexDigest().toString(),
+                            result.changed(),
+                            signed,
+                            ImageAttestations.contents(result.build(), attestations),
+                            inputs);
             scans.scan(name, config, digestRef, result.indexDigest().toString(), result.changed());
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
@@ -481,14 +506,13 @@ public final class Reconciler {
     /** Records each recipe's dependents and carried patches, for the package pages. */
     private void recordPackageFacts(List<Path> recipes) {
         PackageFacts facts = PackageFacts.of(recipes, settings, clock);
-        state.recordPackageFacts(facts.dependents().keySet(), facts.dependents(), facts.patches());
+        state().recordPackageFacts(facts.dependents().keySet(), facts.dependents(), facts.patches());
     }
 
-    /** A value computed on first use, at most once. */
+    /** A value computed on first use, once (a null result is not kept: it is computed again when asked again). */
     private static final class Once<T> implements Supplier<T> {
         private final java.util.function.Supplier<T> compute;
-        private boolean done;
-        private T value;
+        private @Nullable T value;
 
         Once(java.util.function.Supplier<T> compute) {
             this.compute = compute;
@@ -496,22 +520,23 @@ public final class Reconciler {
 
         @Override
         public synchronized T get() {
-            if (!done) {
-                value = compute.get();
-                done = true;
+            T known = value;
+            if (known == null) {
+                known = compute.get();
+                value = known;
             }
-            return value;
+            return known;
         }
     }
 
     /**
-     * The digest reference of the image published from exactly these inputs, when the registry still serves
-     * it under {@code ref} and (with an image key) it has its signatures and attestations: then assembling it
-     * again would give the same digest, and the run records the publication as found. Null otherwise.
+     * The digest of the image published from exactly these inputs, when the registry still serves it under
+     * {@code ref} and (with an image key) it has its signatures and attestations: then assembling it again
+     * would give the same digest, and the run records the publication as found. Null otherwise.
      */
-    private ImageReference unchangedPublication(
-            long runId, RegistryClient client, String name, ImageReference ref, String inputs) {
-        Records.ImagePublication last = inputs == null ? null : state.publicationWithInputs(name, inputs);
+    private @Nullable Digest unchangedPublication(
+            long runId, RegistryClient client, String name, ImageReference ref, @Nullable String inputs) {
+        Records.ImagePublication last = inputs == null ? null : state().publicationWithInputs(name, inputs);
         if (last == null || !last.reference().equals(ref.toString())) {
             return null;
         }
@@ -524,8 +549,8 @@ public final class Reconciler {
                 && client.referrers(digestRef, digest, null).isEmpty()) {
             return null;
         }
-        state.republish(runId, last.id());
-        return digestRef;
+        state().republish(runId, last.id());
+        return digest;
     }
 
     private static final List<String> ACCEPTED_INDEXES =
@@ -540,19 +565,19 @@ public final class Reconciler {
             String packageName = outcome.packages().isEmpty()
                     ? recipe.getFileName().toString().replaceFirst("\\.ya?ml$", "")
                     : outcome.packages().get(0).name();
-            state.recordBuild(
-                    runId,
-                    recipe.toString(),
-                    packageName,
-                    sha256(recipe),
-                    start,
-                    millis,
-                    outcome.success() ? Records.BuildResult.SUCCEEDED : Records.BuildResult.FAILED,
-                    outcome.packages().stream()
-                            .map(p -> p.name() + "-" + p.fullVersion())
-                            .toList(),
-                    outcome.log() == null ? null : outcome.log().toString(),
-                    outcome.message());
+            state().recordBuild(
+                            runId,
+                            recipe.toString(),
+                            packageName,
+                            sha256(recipe),
+                            start,
+                            millis,
+                            outcome.success() ? Records.BuildResult.SUCCEEDED : Records.BuildResult.FAILED,
+                            outcome.packages().stream()
+                                    .map(p -> p.name() + "-" + p.fullVersion())
+                                    .toList(),
+                            outcome.log() == null ? null : outcome.log().toString(),
+                            outcome.message());
             return outcome;
         };
     }

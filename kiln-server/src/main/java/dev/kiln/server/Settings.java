@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a reconcile needs to know about where things live and how outputs are stamped,
@@ -42,16 +43,16 @@ public record Settings(
         Path repository,
         Path catalog,
         String arch,
-        Long sourceDateEpoch,
+        @Nullable Long sourceDateEpoch,
         Path packageKey,
-        Path imageKey,
+        @Nullable Path imageKey,
         String imagePassphrase,
         List<Path> pipelineDirs,
         Upstreams upstreams,
         String database,
         Path advisories,
         Path osv,
-        String storage,
+        @Nullable String storage,
         Map<String, String> environment) {
 
     /** The namespace of packages, their purls and SBOMs. */
@@ -136,7 +137,7 @@ public record Settings(
     }
 
     /** The epoch images are stamped with: the configured one, else null (the newest package's build date). */
-    public Long imageEpoch() {
+    public @Nullable Long imageEpoch() {
         return sourceDateEpoch == null || sourceDateEpoch == 0 ? null : sourceDateEpoch;
     }
 
@@ -149,7 +150,7 @@ public record Settings(
      * {@code $SOURCE_DATE_EPOCH} in seconds, or null when unset or blank; the one reading of the variable,
      * so every command rejects a bad value with the same message.
      */
-    public static Long sourceDateEpoch(Map<String, String> env) {
+    public static @Nullable Long sourceDateEpoch(Map<String, String> env) {
         String value = env.get("SOURCE_DATE_EPOCH");
         if (value == null || value.isBlank()) {
             return null;
@@ -177,62 +178,62 @@ public record Settings(
      * architecture, keys under {@code STATE/keys/}, SQLite at {@code STATE/kiln.db}.
      */
     public static final class Builder {
-        private Path stateDir;
-        private Path cacheDir;
-        private Path repository;
-        private Path catalog;
-        private String arch;
-        private Long sourceDateEpoch;
-        private Path packageKey;
-        private Path imageKey;
+        private @Nullable Path stateDir;
+        private @Nullable Path cacheDir;
+        private @Nullable Path repository;
+        private @Nullable Path catalog;
+        private @Nullable String arch;
+        private @Nullable Long sourceDateEpoch;
+        private @Nullable Path packageKey;
+        private @Nullable Path imageKey;
         private boolean unsignedImages;
         private List<Path> pipelineDirs = List.of();
-        private Upstreams upstreams;
-        private String database;
-        private Path advisories;
-        private Path osv;
-        private String storage;
+        private @Nullable Upstreams upstreams;
+        private @Nullable String database;
+        private @Nullable Path advisories;
+        private @Nullable Path osv;
+        private @Nullable String storage;
 
         private Builder() {}
 
-        public Builder stateDir(Path dir) {
+        public Builder stateDir(@Nullable Path dir) {
             this.stateDir = dir;
             return this;
         }
 
         /** The source cache; null for {@code STATE/cache}. */
-        public Builder cacheDir(Path dir) {
+        public Builder cacheDir(@Nullable Path dir) {
             this.cacheDir = dir;
             return this;
         }
 
-        public Builder repository(Path dir) {
+        public Builder repository(@Nullable Path dir) {
             this.repository = dir;
             return this;
         }
 
-        public Builder catalog(Path dir) {
+        public Builder catalog(@Nullable Path dir) {
             this.catalog = dir;
             return this;
         }
 
-        public Builder arch(String value) {
+        public Builder arch(@Nullable String value) {
             this.arch = value;
             return this;
         }
 
         /** An explicit epoch (from a flag); null leaves {@code $SOURCE_DATE_EPOCH} to decide. */
-        public Builder sourceDateEpoch(Long seconds) {
+        public Builder sourceDateEpoch(@Nullable Long seconds) {
             this.sourceDateEpoch = seconds;
             return this;
         }
 
-        public Builder packageKey(Path key) {
+        public Builder packageKey(@Nullable Path key) {
             this.packageKey = key;
             return this;
         }
 
-        public Builder imageKey(Path key) {
+        public Builder imageKey(@Nullable Path key) {
             this.imageKey = key;
             return this;
         }
@@ -248,7 +249,7 @@ public record Settings(
             return this;
         }
 
-        public Builder upstreams(Upstreams value) {
+        public Builder upstreams(@Nullable Upstreams value) {
             this.upstreams = value;
             return this;
         }
@@ -257,25 +258,25 @@ public record Settings(
          * The state store: {@code postgresql://[user[:password]@]host[:port]/db}, {@code sqlite:FILE}, or a
          * {@code jdbc:} URL; null for SQLite under the state directory.
          */
-        public Builder database(String url) {
+        public Builder database(@Nullable String url) {
             this.database = url;
             return this;
         }
 
         /** The advisory documents or compiled feed to scan images against; null for {@code CATALOG/advisories}. */
-        public Builder advisories(Path path) {
+        public Builder advisories(@Nullable Path path) {
             this.advisories = path;
             return this;
         }
 
         /** OSV records to scan images against; null for {@code CATALOG/osv}. */
-        public Builder osv(Path path) {
+        public Builder osv(@Nullable Path path) {
             this.osv = path;
             return this;
         }
 
         /** Where queued builds' outputs go; null (the default) builds packages in this process. */
-        public Builder storage(String value) {
+        public Builder storage(@Nullable String value) {
             this.storage = value == null || value.isBlank() ? null : value;
             return this;
         }
@@ -296,7 +297,7 @@ public record Settings(
                     images,
                     env.getOrDefault("KILN_PASSWORD", ""),
                     pipelineDirs,
-                    upstreams,
+                    upstreams != null ? upstreams : Upstreams.DEFAULT,
                     DatabaseUrl.jdbc(database, state),
                     advisories != null ? advisories : catalogDir.resolve("advisories"),
                     osv != null ? osv : catalogDir.resolve("osv"),

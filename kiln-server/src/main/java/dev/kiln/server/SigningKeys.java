@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import org.jspecify.annotations.Nullable;
 
 /** The keys a reconcile signs with, created on first use so the main job needs no setup. */
 public final class SigningKeys {
@@ -39,7 +40,7 @@ public final class SigningKeys {
      * encrypted with the configured passphrase (empty when unset, as cosign allows); null when images
      * are pushed unsigned.
      */
-    public static dev.kiln.attest.SigningKey imageKey(Settings settings, ReconcileListener listener) {
+    public static dev.kiln.attest.@Nullable SigningKey imageKey(Settings settings, ReconcileListener listener) {
         Path key = settings.imageKey();
         if (key == null) {
             return null;

@@ -32,7 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** The update bot's ports implemented with the build's source cache and package builder. */
 public final class UpdatePorts {
@@ -147,7 +149,7 @@ public final class UpdatePorts {
             try {
                 plan = Recipes.compile(recipe, pipelineDirs, CompileOptions.forArch(arch));
             } catch (RecipeException e) {
-                return RebuildOutcome.failed(e.getMessage(), null);
+                return RebuildOutcome.failed(Objects.requireNonNullElse(e.getMessage(), e.toString()), null);
             }
             BuildOptions options = optionsFor.apply(recipe);
             Path sourceDir = BuildOptions.sourceDirBeside(recipe, plan.name());
@@ -165,12 +167,13 @@ public final class UpdatePorts {
                         null,
                         result.log());
             } catch (BuildException | SandboxException e) {
-                return RebuildOutcome.failed(e.getMessage(), Files.exists(log) ? log : null);
+                return RebuildOutcome.failed(
+                        Objects.requireNonNullElse(e.getMessage(), e.toString()), Files.exists(log) ? log : null);
             }
         };
     }
 
-    private static String blank(String s) {
+    private static @Nullable String blank(@Nullable String s) {
         return s == null || s.isEmpty() ? null : s;
     }
 }

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The toolchain bootstrap behind {@code kiln bootstrap}: stage 1 builds every recipe of a {@link BootstrapPlan}
@@ -63,16 +64,30 @@ public final class Bootstrap {
             BootstrapCache cache,
             String arch,
             long sourceDateEpoch,
-            Path signingKey,
+            @Nullable Path signingKey,
             boolean offline,
             List<Path> pipelineDirs,
-            Path importSources,
+            @Nullable Path importSources,
             BuildLimits limits) {
-        public Options {
-            Objects.requireNonNull(cache, "cache");
-            Objects.requireNonNull(arch, "arch");
-            pipelineDirs = List.copyOf(pipelineDirs);
-            limits = limits == null ? BuildLimits.DEFAULT : limits;
+        public Options(
+                BootstrapCache cache,
+                String arch,
+                long sourceDateEpoch,
+                @Nullable Path signingKey,
+                boolean offline,
+                List<Path> pipelineDirs,
+                @Nullable Path importSources,
+                BuildLimits limits) {
+            // explicit, not compact: javac writes @Nullable of a compact constructor's parameters nowhere in the
+            // class file, so NullAway in another module (the CLI) would reject the nulls documented above
+            this.cache = Objects.requireNonNull(cache, "cache");
+            this.arch = Objects.requireNonNull(arch, "arch");
+            this.sourceDateEpoch = sourceDateEpoch;
+            this.signingKey = signingKey;
+            this.offline = offline;
+            this.pipelineDirs = List.copyOf(pipelineDirs);
+            this.importSources = importSources;
+            this.limits = limits == null ? BuildLimits.DEFAULT : limits;
         }
     }
 
@@ -84,7 +99,13 @@ public final class Bootstrap {
 
     /** One recipe in one stage: what happened, the packages it has there, how long it took. */
     public record RecipeOutcome(
-            int stage, String recipe, Status status, List<String> packages, Duration took, String message, Path log) {
+            int stage,
+            String recipe,
+            Status status,
+            List<String> packages,
+            Duration took,
+            @Nullable String message,
+            @Nullable Path log) {
         public RecipeOutcome {
             packages = List.copyOf(packages);
         }
@@ -99,7 +120,7 @@ public final class Bootstrap {
             List<RecipeOutcome> builds,
             List<Duration> stageTimes,
             List<PackageComparison> comparisons,
-            String stoppedAt) {
+            @Nullable String stoppedAt) {
         public Report {
             builds = List.copyOf(builds);
             stageTimes = List.copyOf(stageTimes);
@@ -281,7 +302,7 @@ public final class Bootstrap {
      * change of any of them rebuilds the whole next stage, never too little.
      */
     private List<String> inputLines(
-            int stage, Path recipe, BuildPlan plan, Path sourceDir, String environment, ApkSigningKey key) {
+            int stage, Path recipe, BuildPlan plan, @Nullable Path sourceDir, String environment, ApkSigningKey key) {
         List<String> lines = new ArrayList<>();
         lines.add("kiln-bootstrap-inputs 1");
         lines.add("stage " + stage);
@@ -299,7 +320,7 @@ public final class Bootstrap {
     }
 
     /** Removes what an earlier build of the recipe published in the stage, so its rebuild may publish new bytes. */
-    private void forget(StageInputs previous, Path inputsFile, Path repository, ApkSigningKey key) {
+    private void forget(@Nullable StageInputs previous, Path inputsFile, Path repository, ApkSigningKey key) {
         try {
             Files.deleteIfExists(inputsFile);
             if (previous == null || previous.packages().isEmpty()) {
@@ -316,7 +337,7 @@ public final class Bootstrap {
         }
     }
 
-    private BuildOptions buildOptions(int stage, ApkSigningKey key, Path sourceDir) {
+    private BuildOptions buildOptions(int stage, ApkSigningKey key, @Nullable Path sourceDir) {
         BootstrapCache cache = options.cache();
         EnvironmentSources environment = stage == 1
                 ? EnvironmentSources.NONE

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One package of stage 2 against the same package of stage 3: identical when the {@code .apk} files have
@@ -25,7 +26,12 @@ import java.util.TreeSet;
  * @param difference what differs first, e.g. {@code usr/bin/cc: content}; null when identical
  */
 public record PackageComparison(
-        String recipe, String file, Verdict verdict, String sha256A, String sha256B, String difference) {
+        String recipe,
+        String file,
+        Verdict verdict,
+        @Nullable String sha256A,
+        @Nullable String sha256B,
+        @Nullable String difference) {
     public enum Verdict {
         IDENTICAL,
         DIFFERENT,
@@ -37,13 +43,11 @@ public record PackageComparison(
     }
 
     /** Compares {@code a} and {@code b}, either of which may be absent. */
-    public static PackageComparison of(String recipe, String file, Path a, Path b) {
-        boolean hasA = a != null && Files.isRegularFile(a);
-        boolean hasB = b != null && Files.isRegularFile(b);
-        String shaA = hasA ? Digest.sha256(a).hex() : null;
-        String shaB = hasB ? Digest.sha256(b).hex() : null;
-        if (!hasA || !hasB) {
-            String missing = !hasA ? "missing from stage 2" : "missing from stage 3";
+    public static PackageComparison of(String recipe, String file, @Nullable Path a, @Nullable Path b) {
+        String shaA = a != null && Files.isRegularFile(a) ? Digest.sha256(a).hex() : null;
+        String shaB = b != null && Files.isRegularFile(b) ? Digest.sha256(b).hex() : null;
+        if (a == null || b == null || shaA == null || shaB == null) {
+            String missing = shaA == null ? "missing from stage 2" : "missing from stage 3";
             return new PackageComparison(recipe, file, Verdict.MISSING, shaA, shaB, missing);
         }
         if (shaA.equals(shaB)) {
@@ -80,7 +84,7 @@ public record PackageComparison(
         return "the compressed streams or the signature (every file is the same)";
     }
 
-    private static String entryDifference(ApkEntry x, ApkEntry y) {
+    private static @Nullable String entryDifference(ApkEntry x, ApkEntry y) {
         if (x.type() != y.type()) {
             return "type " + x.type() + " vs " + y.type();
         }

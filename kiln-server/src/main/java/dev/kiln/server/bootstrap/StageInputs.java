@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one recipe of one stage was built from (a SHA-256 over the recipe, its compiled plan, its local files,
@@ -36,7 +37,7 @@ record StageInputs(String inputs, Map<String, String> packages) {
     }
 
     /** The record at {@code file}, or null when there is none or it is unreadable (then the recipe is rebuilt). */
-    static StageInputs read(Path file) {
+    static @Nullable StageInputs read(Path file) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -91,7 +92,7 @@ record StageInputs(String inputs, Map<String, String> packages) {
     }
 
     /** One {@code relative-path sha256} line per regular file under {@code dir} (sorted), or none when absent. */
-    static List<String> treeLines(Path dir) {
+    static List<String> treeLines(@Nullable Path dir) {
         List<String> lines = new ArrayList<>();
         if (dir == null || !Files.isDirectory(dir)) {
             return lines;

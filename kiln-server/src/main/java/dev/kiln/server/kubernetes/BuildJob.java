@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One build as the Kubernetes runner runs it: one Job, one pod, one container.
@@ -55,7 +56,7 @@ public record BuildJob(
         }
     }
 
-    private static void requireQuantity(String field, String value) {
+    private static void requireQuantity(String field, @Nullable String value) {
         if (value != null && !QUANTITY.matcher(value).matches()) {
             throw new IllegalArgumentException(
                     field + ": expected a Kubernetes quantity such as 2, 500m or 16Gi," + " found '" + value + "'");

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -141,8 +142,9 @@ public final class BuildQueue implements AutoCloseable {
             if (dialect == Dialect.SQLITE) {
                 java.nio.file.Path file = java.nio.file.Path.of(jdbcUrl.substring("jdbc:sqlite:".length()))
                         .toAbsolutePath();
-                java.nio.file.Files.createDirectories(file.getParent());
-                SqliteNativeLibrary.useCopyUnder(file.getParent().resolve("lib"));
+                java.nio.file.Path dir = Objects.requireNonNull(file.getParent(), "an absolute file path has a parent");
+                java.nio.file.Files.createDirectories(dir);
+                SqliteNativeLibrary.useCopyUnder(dir.resolve("lib"));
             }
             c = DriverManager.getConnection(jdbcUrl);
             if (dialect == Dialect.SQLITE) {
@@ -218,74 +220,75 @@ public final class BuildQueue implements AutoCloseable {
      */
     public synchronized @Nullable Claim claim(String worker, Duration lease) {
         return transaction(() -> {
-            while (true) {
-                long now = clock.millis();
-                List<long[]> found = query(
-                        "SELECT j.id, j.attempts, j.max_attempts, CASE WHEN j.state = ? THEN 1 ELSE 0 END FROM jobs j"
-                                + " WHERE (j.state = ? OR (j.state = ? AND j.lease_expires_at < ?))"
-                                + " AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on"
-                                + " WHERE d.job_id = j.id AND p.state <> ?)"
-                                + " ORDER BY j.id LIMIT 1"
-                                + (dialect == Dialect.POSTGRESQL ? " FOR NO KEY UPDATE OF j SKIP LOCKED" : ""),
-                        r -> new long[] {r.getLong(1), r.getInt(2), r.getInt(3), r.getInt(4)},
-                        JobState.RUNNING.name(),
-                        JobState.QUEUED.name(),
-                        JobState.RUNNING.name(),
-                        now,
-                        JobState.SUCCEEDED.name());
-                if (found.isEmpty()) {
-                    return null;
-                }
-                long id = found.get(0)[0];
-                int attempts = (int) found.get(0)[1];
-                int maxAttempts = (int) found.get(0)[2];
-                boolean expired = found.get(0)[3] == 1;
-                if (expired) {
-                    finishAttempt(id, attempts, now, AttemptOutcome.EXPIRED, "lease expired");
-                }
-                if (attempts >= maxAttempts) {
-                    String message = "gave up after " + attempts + " attempts (the last one's lease expired)";
-                    update(
-                            "UPDATE jobs SET state = ?, lease_owner = NULL, lease_expires_at = NULL, finished_at = ?,"
-                                    + " message = ? WHERE id = ?",
-                            JobState.FAILED.name(),
-                            now,
-                            message,
-                            id);
-                    continue;
-                }
-                long expires = now + lease.toMillis();
-                update(
-                        "UPDATE jobs SET state = ?, attempts = ?, lease_owner = ?, lease_expires_at = ?, started_at = ?"
-                                + " WHERE id = ?",
-                        JobState.RUNNING.name(),
-                        attempts + 1,
-                        worker,
-                        expires,
-                        now,
-                        id);
-                update(
-                        "INSERT INTO job_attempts (job_id, attempt, worker, started_at) VALUES (?, ?, ?, ?)",
-                        id,
-                        attempts + 1,
-                        worker,
-                        now);
-                return query(
-                                "SELECT recipe, inputs_sha256, arch, source_date_epoch, recipe_yaml FROM jobs WHERE id = ?",
-                                r -> new Claim(
-                                        id,
-                                        attempts + 1,
-                                        worker,
-                                        r.getString(1),
-                                        r.getString(2),
-                                        r.getString(3),
-                                        r.getLong(4),
-                                        r.getString(5),
-                                        expires),
-                                id)
-                        .get(0);
-            }
-        });
+                    while (true) {
+                        long now = clock.millis();
+                        List<long[]> found = query(
+                                "SELECT j.id, j.attempts, j.max_attempts, CASE WHEN j.state = ? THEN 1 ELSE 0 END FROM jobs j"
+                                        + " WHERE (j.state = ? OR (j.state = ? AND j.lease_expires_at < ?))"
+                                        + " AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on"
+                                        + " WHERE d.job_id = j.id AND p.state <> ?)"
+                                        + " ORDER BY j.id LIMIT 1"
+                                        + (dialect == Dialect.POSTGRESQL ? " FOR NO KEY UPDATE OF j SKIP LOCKED" : ""),
+                                r -> new long[] {r.getLong(1), r.getInt(2), r.getInt(3), r.getInt(4)},
+                                JobState.RUNNING.name(),
+                                JobState.QUEUED.name(),
+                                JobState.RUNNING.name(),
+                                now,
+                                JobState.SUCCEEDED.name());
+                        if (found.isEmpty()) {
+                            return Optional.<Claim>empty();
+                        }
+                        long id = found.get(0)[0];
+                        int attempts = (int) found.get(0)[1];
+                        int maxAttempts = (int) found.get(0)[2];
+                        boolean expired = found.get(0)[3] == 1;
+                        if (expired) {
+                            finishAttempt(id, attempts, now, AttemptOutcome.EXPIRED, "lease expired");
+                        }
+                        if (attempts >= maxAttempts) {
+                            String message = "gave up after " + attempts + " attempts (the last one's lease expired)";
+                            update(
+                                    "UPDATE jobs SET state = ?, lease_owner = NULL, lease_expires_at = NULL, finished_at = ?,"
+                                            + " message = ? WHERE id = ?",
+                                    JobState.FAILED.name(),
+                                    now,
+                                    message,
+                                    id);
+                            continue;
+                        }
+                        long expires = now + lease.toMillis();
+                        update(
+                                "UPDATE jobs SET state = ?, attempts = ?, lease_owner = ?, lease_expires_at = ?, started_at = ?"
+                                        + " WHERE id = ?",
+                                JobState.RUNNING.name(),
+                                attempts + 1,
+                                worker,
+                                expires,
+                                now,
+                                id);
+                        update(
+                                "INSERT INTO job_attempts (job_id, attempt, worker, started_at) VALUES (?, ?, ?, ?)",
+                                id,
+                                attempts + 1,
+                                worker,
+                                now);
+                        return Optional.of(query(
+                                        "SELECT recipe, inputs_sha256, arch, source_date_epoch, recipe_yaml FROM jobs WHERE id = ?",
+                                        r -> new Claim(
+                                                id,
+                                                attempts + 1,
+                                                worker,
+                                                r.getString(1),
+                                                r.getString(2),
+                                                r.getString(3),
+                                                r.getLong(4),
+                                                r.getString(5),
+                                                expires),
+                                        id)
+                                .get(0));
+                    }
+                })
+                .orElse(null);
     }
 
     /** Extends the lease to now + {@code lease}; false when the claim no longer holds it (taken over or finished). */

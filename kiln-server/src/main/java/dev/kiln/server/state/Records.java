@@ -2,6 +2,7 @@ package dev.kiln.server.state;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** What the state store keeps, one record type per table. */
 public final class Records {
@@ -25,9 +26,9 @@ public final class Records {
             String kind,
             String owner,
             Instant startedAt,
-            Instant finishedAt,
+            @Nullable Instant finishedAt,
             RunStatus status,
-            String summary) {}
+            @Nullable String summary) {}
 
     /**
      * One recipe built (and tested and published, when {@code result} is SUCCEEDED) during a run;
@@ -43,8 +44,8 @@ public final class Records {
             long durationMillis,
             BuildResult result,
             List<String> outputs,
-            String logPath,
-            String message) {
+            @Nullable String logPath,
+            @Nullable String message) {
         public Build {
             outputs = List.copyOf(outputs);
         }
@@ -67,14 +68,22 @@ public final class Records {
             int packageCount) {}
 
     /**
-     * An image as the catalog lists it: its latest publication, when its content last changed, and
-     * whether its current digest was signed (by whichever run pushed it), and its CVE counts (null when its
-     * digest was never scanned).
+     * An image as the catalog lists it: its latest publication, when its content last changed (null when no
+     * run pushed it, only found it already there), whether its current digest was signed (by whichever run
+     * pushed it), and its CVE counts (null when its digest was never scanned).
      */
-    public record CatalogImage(ImagePublication latest, Instant rebuiltAt, boolean signed, CveCounts cves) {}
+    public record CatalogImage(
+            ImagePublication latest,
+            @Nullable Instant rebuiltAt,
+            boolean signed,
+            @Nullable CveCounts cves) {}
 
     /** A package installed in an image, as its index entry names it. */
-    public record ImagePackage(String name, String version, String license, String origin) {}
+    public record ImagePackage(
+            String name,
+            String version,
+            String license,
+            @Nullable String origin) {}
 
     /** A document about an image (its SBOM, its provenance), stored as published. */
     public record Document(String kind, String mediaType, String content) {
@@ -97,10 +106,10 @@ public final class Records {
             String recipe,
             String packageName,
             String currentVersion,
-            String newestVersion,
-            String monitor,
+            @Nullable String newestVersion,
+            @Nullable String monitor,
             String status,
-            String message,
+            @Nullable String message,
             Instant checkedAt) {}
 
     /**
@@ -122,7 +131,7 @@ public final class Records {
     public record ImageScan(
             Instant scannedAt,
             CveCounts counts,
-            Instant advisoriesAsOf,
+            @Nullable Instant advisoriesAsOf,
             List<String> sources,
             List<String> warnings,
             List<Vulnerability> vulnerabilities) {
@@ -144,10 +153,10 @@ public final class Records {
             String packageName,
             String version,
             String severity,
-            String fixedVersion,
+            @Nullable String fixedVersion,
             String state,
             String vexStatus,
-            String detail) {}
+            @Nullable String detail) {}
 
     /**
      * The image beside a conventional one it replaces ({@code comparedWith} names it): sizes in bytes (-1
@@ -161,7 +170,11 @@ public final class Records {
     public record Dependent(String name, boolean direct) {}
 
     /** A patch a package carries against its upstream, with the reason its recipe gives. */
-    public record Patch(String patch, String reason, List<String> advisories, Instant since) {
+    public record Patch(
+            String patch,
+            String reason,
+            List<String> advisories,
+            @Nullable Instant since) {
         public Patch {
             advisories = List.copyOf(advisories);
         }

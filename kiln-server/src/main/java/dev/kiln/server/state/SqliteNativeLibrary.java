@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps one copy of the SQLite driver's native library beside the database and points the driver at it.
@@ -61,7 +62,7 @@ final class SqliteNativeLibrary {
         }
     }
 
-    private static String version(ClassLoader loader) {
+    private static @Nullable String version(ClassLoader loader) {
         try (InputStream in = loader.getResourceAsStream(VERSION)) {
             if (in == null) {
                 return null;

@@ -17,7 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.LongPredicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The record of what Kiln did: reconcile runs, builds, image publications and upstream checks, in
@@ -59,7 +61,8 @@ public final class StateStore implements AutoCloseable {
                     java.nio.file.Files.createDirectories(file.getParent());
                 }
                 SqliteNativeLibrary.useCopyUnder(
-                        file.toAbsolutePath().getParent().resolve("lib"));
+                        Objects.requireNonNull(file.toAbsolutePath().getParent(), "an absolute file path has a parent")
+                                .resolve("lib"));
             }
             c = DriverManager.getConnection(jdbcUrl);
             if (dialect == Dialect.SQLITE) {
@@ -113,7 +116,7 @@ public final class StateStore implements AutoCloseable {
                 RunStatus.RUNNING.name());
     }
 
-    public synchronized void finishRun(long runId, RunStatus status, String summary) {
+    public synchronized void finishRun(long runId, RunStatus status, @Nullable String summary) {
         update(
                 "UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?",
                 status.name(),
@@ -131,8 +134,8 @@ public final class StateStore implements AutoCloseable {
             long durationMillis,
             BuildResult result,
             List<String> outputs,
-            String logPath,
-            String message) {
+            @Nullable String logPath,
+            @Nullable String message) {
         return insert(
                 "INSERT INTO builds (run_id, recipe, package, recipe_sha256, started_at, duration_ms, result, outputs,"
                         + " log_path, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -172,7 +175,7 @@ public final class StateStore implements AutoCloseable {
             boolean pushed,
             boolean signed,
             Records.ImageContents contents,
-            String inputsSha256) {
+            @Nullable String inputsSha256) {
         return transaction(() -> {
             long id = insert(
                     "INSERT INTO image_publications (run_id, image, reference, digest, pushed, signed, published_at,"
@@ -215,7 +218,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The newest publication of {@code image} assembled from inputs with this fingerprint, or null. */
-    public synchronized ImagePublication publicationWithInputs(String image, String inputsSha256) {
+    public synchronized @Nullable ImagePublication publicationWithInputs(String image, String inputsSha256) {
         List<ImagePublication> found = query(
                 "SELECT " + PUBLICATION_COLUMNS + " FROM image_publications p WHERE p.image = ? AND p.inputs_sha256 = ?"
                         + " ORDER BY p.id DESC LIMIT 1",
@@ -248,7 +251,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** One image with its latest publication, or null when it was never published. */
-    public synchronized Records.CatalogImage catalogImage(String image) {
+    public synchronized Records.@Nullable CatalogImage catalogImage(String image) {
         List<Records.CatalogImage> found = query(
                 CATALOG_SELECT + " WHERE p.id = (SELECT MAX(id) FROM image_publications" + " WHERE image = ?)",
                 StateStore::catalogImage,
@@ -291,7 +294,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The document of {@code kind} about the image with {@code digest}, or null. */
-    public synchronized Records.Document imageDocument(String digest, String kind) {
+    public synchronized Records.@Nullable Document imageDocument(String digest, String kind) {
         List<Records.Document> found = query(
                 "SELECT kind, media_type, content FROM image_documents WHERE digest = ? AND kind = ?",
                 r -> new Records.Document(r.getString(1), r.getString(2), r.getString(3)),
@@ -305,7 +308,7 @@ public final class StateStore implements AutoCloseable {
      * digest is scanned again by every run, since advisories change while the image does not.
      */
     public synchronized void recordScan(String digest, Records.ImageScan scan) {
-        transaction(() -> {
+        inTransaction(() -> {
             update("DELETE FROM image_vulnerabilities WHERE digest = ?", digest);
             update("DELETE FROM image_scans WHERE digest = ?", digest);
             Records.CveCounts c = scan.counts();
@@ -336,12 +339,11 @@ public final class StateStore implements AutoCloseable {
                         v.vexStatus(),
                         v.detail());
             }
-            return null;
         });
     }
 
     /** The latest scan of the image with {@code digest}, with its vulnerabilities, or null when never scanned. */
-    public synchronized Records.ImageScan imageScan(String digest) {
+    public synchronized Records.@Nullable ImageScan imageScan(String digest) {
         List<Records.Vulnerability> vulnerabilities = query(
                 "SELECT id, package, version, severity, fixed_version, state, vex_status, detail FROM"
                         + " image_vulnerabilities WHERE digest = ? ORDER BY package, id",
@@ -371,7 +373,7 @@ public final class StateStore implements AutoCloseable {
 
     /** Records the comparison of the image with {@code digest} with a conventional image, replacing an earlier one. */
     public synchronized void recordComparison(String digest, Records.Comparison comparison) {
-        transaction(() -> {
+        inTransaction(() -> {
             update("DELETE FROM image_comparisons WHERE digest = ?", digest);
             Records.Comparison.Side own = comparison.own();
             Records.Comparison.Side other = comparison.other();
@@ -389,12 +391,11 @@ public final class StateStore implements AutoCloseable {
                     other.uncompressedSize(),
                     other.packages(),
                     other.cves());
-            return null;
         });
     }
 
     /** The comparison recorded for the image with {@code digest}, or null when none is configured. */
-    public synchronized Records.Comparison comparison(String digest) {
+    public synchronized Records.@Nullable Comparison comparison(String digest) {
         List<Records.Comparison> found = query(
                 "SELECT compared_with, own_compressed, own_uncompressed, own_packages, own_cves, other_compressed,"
                         + " other_uncompressed, other_packages, other_cves FROM image_comparisons WHERE digest = ?",
@@ -414,7 +415,7 @@ public final class StateStore implements AutoCloseable {
             java.util.Collection<String> packages,
             java.util.Map<String, List<Records.Dependent>> dependents,
             java.util.Map<String, List<Records.Patch>> patches) {
-        transaction(() -> {
+        inTransaction(() -> {
             for (String name : packages) {
                 update("DELETE FROM package_dependents WHERE package = ?", name);
                 update("DELETE FROM package_patches WHERE package = ?", name);
@@ -440,7 +441,6 @@ public final class StateStore implements AutoCloseable {
                             millisOrNull(p.since()));
                 }
             }
-            return null;
         });
     }
 
@@ -470,7 +470,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The newest upstream check of package {@code name}, or null when it was never checked. */
-    public synchronized UpstreamCheck latestCheck(String packageName) {
+    public synchronized @Nullable UpstreamCheck latestCheck(String packageName) {
         List<UpstreamCheck> found = query(
                 "SELECT id, run_id, recipe, package, current_version, newest_version, monitor, status,"
                         + " message, checked_at FROM upstream_checks WHERE package = ? ORDER BY id DESC LIMIT 1",
@@ -490,7 +490,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** One run, or null. */
-    public synchronized Run run(long id) {
+    public synchronized @Nullable Run run(long id) {
         List<Run> found = query(
                 "SELECT id, kind, owner, started_at, finished_at, status, summary FROM runs WHERE id = ?",
                 StateStore::run,
@@ -499,7 +499,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** One build, or null. */
-    public synchronized Build build(long id) {
+    public synchronized @Nullable Build build(long id) {
         List<Build> found = query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE id = ?", StateStore::build, id);
         return found.isEmpty() ? null : found.get(0);
     }
@@ -570,6 +570,14 @@ public final class StateStore implements AutoCloseable {
         T run();
     }
 
+    /** A transaction that returns nothing. */
+    private void inTransaction(Runnable work) {
+        transaction(() -> {
+            work.run();
+            return Boolean.TRUE;
+        });
+    }
+
     private <T> T transaction(Work<T> work) {
         try {
             connection.setAutoCommit(false);
@@ -593,10 +601,10 @@ public final class StateStore implements AutoCloseable {
             String recipe,
             String packageName,
             String current,
-            String newest,
-            String monitor,
+            @Nullable String newest,
+            @Nullable String monitor,
             String status,
-            String message) {
+            @Nullable String message) {
         return insert(
                 "INSERT INTO upstream_checks (run_id, recipe, package, current_version, newest_version, monitor, status,"
                         + " message, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -689,7 +697,7 @@ public final class StateStore implements AutoCloseable {
         T map(ResultSet r) throws SQLException;
     }
 
-    private <T> List<T> query(String sql, Row<T> row, Object... args) {
+    private <T> List<T> query(String sql, Row<T> row, @Nullable Object... args) {
         try (PreparedStatement p = connection.prepareStatement(sql)) {
             bind(p, args);
             List<T> out = new ArrayList<>();
@@ -704,7 +712,7 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    private long insert(String sql, Object... args) {
+    private long insert(String sql, @Nullable Object... args) {
         try (PreparedStatement p = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             bind(p, args);
             p.executeUpdate();
@@ -719,7 +727,7 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    private void update(String sql, Object... args) {
+    private void update(String sql, @Nullable Object... args) {
         try (PreparedStatement p = connection.prepareStatement(sql)) {
             bind(p, args);
             p.executeUpdate();
@@ -733,11 +741,11 @@ public final class StateStore implements AutoCloseable {
         VALUE
     }
 
-    private static Object millisOrNull(Instant t) {
+    private static Object millisOrNull(@Nullable Instant t) {
         return t == null ? NullBigint.VALUE : (Object) t.toEpochMilli();
     }
 
-    private static void bind(PreparedStatement p, Object... args) throws SQLException {
+    private static void bind(PreparedStatement p, @Nullable Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a == NullBigint.VALUE) {
@@ -758,16 +766,16 @@ public final class StateStore implements AutoCloseable {
         return new StateException("state database " + where + ": cannot " + what + ": " + e.getMessage(), e);
     }
 
-    private static Instant instantOrNull(ResultSet r, int column) throws SQLException {
+    private static @Nullable Instant instantOrNull(ResultSet r, int column) throws SQLException {
         long v = r.getLong(column);
         return r.wasNull() ? null : Instant.ofEpochMilli(v);
     }
 
-    private static List<String> lines(String s) {
+    private static List<String> lines(@Nullable String s) {
         return s == null || s.isEmpty() ? List.of() : Arrays.asList(s.split("\n"));
     }
 
-    private static void closeQuietly(Connection c) {
+    private static void closeQuietly(@Nullable Connection c) {
         if (c != null) {
             try {
                 c.close();

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -29,6 +30,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The web catalog: server-side HTML pages (catalog, image, package, activity) and, behind each, a
@@ -52,8 +54,9 @@ public final class CatalogServer implements AutoCloseable {
     private final Path logDir;
     private final Clock clock;
     private final EventStream stream;
-    private Server server;
-    private ServerConnector connector;
+    // set by start(): a catalog server is constructed, then started once
+    private @Nullable Server server;
+    private @Nullable ServerConnector connector;
 
     /** {@code events} are the progress events to show on the activity page, as the terminal showed them. */
     public CatalogServer(StateStore state, RecentEvents events, Path logDir, Clock clock) {
@@ -93,7 +96,8 @@ public final class CatalogServer implements AutoCloseable {
 
     /** {@code http://host:port/}. */
     public String url() {
-        return "http://" + connector.getHost() + ":" + connector.getLocalPort() + "/";
+        ServerConnector listening = Objects.requireNonNull(connector, "url() is asked after start()");
+        return "http://" + listening.getHost() + ":" + listening.getLocalPort() + "/";
     }
 
     @Override
@@ -137,7 +141,8 @@ public final class CatalogServer implements AutoCloseable {
         }
     }
 
-    private record Reply(String contentType, String body, String attachment) {
+    private record Reply(
+            String contentType, String body, @Nullable String attachment) {
         static Reply html(String body) {
             return new Reply("text/html; charset=utf-8", body, null);
         }
@@ -152,7 +157,7 @@ public final class CatalogServer implements AutoCloseable {
     }
 
     /** The page or API answer at {@code path}; null for not found. */
-    private Reply route(String path, Fields query) {
+    private @Nullable Reply route(String path, Fields query) {
         Instant now = clock.instant();
         String[] parts = path.split("/", -1);
         String first = parts.length > 1 ? parts[1] : "";
@@ -229,11 +234,12 @@ public final class CatalogServer implements AutoCloseable {
     }
 
     /** The build's log when it lies under the log directory (a record is data, not a licence to read any file). */
-    private String log(Records.Build build) {
-        if (build.logPath() == null) {
+    private @Nullable String log(Records.Build build) {
+        String logPath = build.logPath();
+        if (logPath == null) {
             return null;
         }
-        Path file = Path.of(build.logPath()).toAbsolutePath().normalize();
+        Path file = Path.of(logPath).toAbsolutePath().normalize();
         if (!file.startsWith(logDir) || !Files.isRegularFile(file)) {
             return null;
         }

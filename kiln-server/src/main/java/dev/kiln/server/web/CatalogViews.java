@@ -5,6 +5,7 @@ import dev.kiln.server.state.StateStore;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What each page shows, read from the state store once per request. The HTML pages and the JSON API
@@ -40,8 +41,8 @@ final class CatalogViews {
             List<Records.ImagePackage> packages,
             boolean hasSbom,
             boolean hasProvenance,
-            Records.ImageScan scan,
-            Records.Comparison comparison) {}
+            Records.@Nullable ImageScan scan,
+            Records.@Nullable Comparison comparison) {}
 
     /**
      * A package page: its builds, newest first, the images it is in, what its upstream monitor last
@@ -52,7 +53,7 @@ final class CatalogViews {
             String name,
             List<Records.Build> builds,
             List<String> images,
-            Records.UpstreamCheck upstream,
+            Records.@Nullable UpstreamCheck upstream,
             List<Records.Dependent> dependents,
             List<String> rebuiltImages,
             List<Records.Patch> patches) {}
@@ -110,6 +111,7 @@ final class CatalogViews {
     }
 
     /** Null when no image of that name was ever published. */
+    @Nullable
     Image image(String name) {
         Records.CatalogImage image = state.catalogImage(name);
         if (image == null) {
@@ -127,12 +129,13 @@ final class CatalogViews {
     }
 
     /** The latest publication's document of {@code kind}, or null. */
-    Records.Document document(String image, String kind) {
+    Records.@Nullable Document document(String image, String kind) {
         Records.CatalogImage c = state.catalogImage(image);
         return c == null ? null : state.imageDocument(c.latest().digest(), kind);
     }
 
     /** Null when the package was never built nor published in an image. */
+    @Nullable
     PackageView packageView(String name) {
         List<Records.Build> builds = state.packageBuilds(name, HISTORY);
         List<String> images = state.imagesWithPackage(name);
@@ -152,12 +155,13 @@ final class CatalogViews {
                 .toList();
     }
 
+    @Nullable
     Run run(long id) {
         Records.Run r = state.run(id);
         return r == null ? null : new Run(r, state.builds(id), state.images(id), state.checks(id));
     }
 
-    Records.Build build(long id) {
+    Records.@Nullable Build build(long id) {
         return state.build(id);
     }
 

@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Text into HTML, and the frame every page shares: one inline style sheet (the machine may be
@@ -29,7 +30,7 @@ final class Html {
 
     private Html() {}
 
-    static String escape(String s) {
+    static String escape(@Nullable String s) {
         if (s == null) {
             return "";
         }
@@ -69,7 +70,7 @@ final class Html {
     }
 
     /** "3 hours ago", the way the catalog says how fresh an image is. */
-    static String ago(Instant then, Instant now) {
+    static String ago(@Nullable Instant then, Instant now) {
         if (then == null) {
             return "never";
         }

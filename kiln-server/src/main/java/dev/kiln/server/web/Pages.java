@@ -9,6 +9,7 @@ import dev.kiln.server.ReconcileEvent;
 import dev.kiln.server.state.Records;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The catalog's pages as HTML, from the views; the same views are the JSON API. */
 final class Pages {
@@ -243,7 +244,7 @@ final class Pages {
     }
 
     /** "3 CVEs: 1 high, 2 unknown", "no CVEs", or "not scanned". */
-    static String cves(Records.CveCounts c) {
+    static String cves(Records.@Nullable CveCounts c) {
         if (c == null) {
             return "<span class=\"muted\">not scanned</span>";
         }
@@ -275,7 +276,7 @@ final class Pages {
         return b.toString();
     }
 
-    private static void vulnerabilities(StringBuilder b, Records.ImageScan scan) {
+    private static void vulnerabilities(StringBuilder b, Records.@Nullable ImageScan scan) {
         b.append("<h2>Vulnerabilities</h2>");
         if (scan == null) {
             b.append("<p id=\"scan\" class=\"muted\">Not scanned yet (the next <code>kiln up</code> scans it).</p>");
@@ -330,7 +331,7 @@ final class Pages {
         b.append("</tbody></table>");
     }
 
-    private static void comparison(StringBuilder b, String image, Records.Comparison c) {
+    private static void comparison(StringBuilder b, String image, Records.@Nullable Comparison c) {
         b.append("<h2>Compared with a conventional image</h2>");
         if (c == null) {
             b.append("<p id=\"comparison\" class=\"muted\">No comparison configured: name the image this one")

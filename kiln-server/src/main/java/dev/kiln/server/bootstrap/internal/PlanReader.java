@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -96,7 +98,10 @@ public final class PlanReader {
             if (value == null) {
                 continue;
             }
-            Path recipe = file.toAbsolutePath().getParent().resolve(value).normalize();
+            Path recipe = Objects.requireNonNull(
+                            file.toAbsolutePath().getParent(), "an absolute file path has a parent")
+                    .resolve(value)
+                    .normalize();
             if (!seen.add(BootstrapPlan.recipeName(recipe))) {
                 problem(item, "recipe '" + value + "' is listed twice");
             } else if (!Files.isRegularFile(recipe)) {
@@ -108,7 +113,7 @@ public final class PlanReader {
         return recipes;
     }
 
-    private String scalar(Node node, String what) {
+    private @Nullable String scalar(Node node, String what) {
         if (node instanceof ScalarNode s) {
             return s.getValue();
         }
