@@ -17,8 +17,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -56,7 +58,10 @@ public final class AdvisoryYaml {
 
     /** The decoded document (null when problems were found), the problems, and the advisories' spans. */
     public record Result(
-            AdvisoryDocument document, List<String> problems, List<String> warnings, List<AdvisorySpan> spans) {}
+            @Nullable AdvisoryDocument document,
+            List<String> problems,
+            List<String> warnings,
+            List<AdvisorySpan> spans) {}
 
     private final String source;
     private final Clock clock;
@@ -79,8 +84,8 @@ public final class AdvisoryYaml {
                 List.copyOf(d.spans));
     }
 
-    private AdvisoryDocument decode(String text) {
-        Node root;
+    private @Nullable AdvisoryDocument decode(String text) {
+        @Nullable Node root;
         try {
             root = BlockYaml.compose(text);
             if (root == null) {
@@ -104,9 +109,9 @@ public final class AdvisoryYaml {
         Map<String, Node> fields = fields(top, TOP_KEYS, "document");
         String schema = requiredScalar(top, fields, "schema-version");
         if (schema != null) {
-            checkSchemaVersion(schema, fields.get("schema-version"));
+            checkSchemaVersion(schema, present(fields, "schema-version"));
         }
-        String name = null;
+        @Nullable String name = null;
         Node pkg = fields.get("package");
         if (pkg == null) {
             problem(line(top), "missing field 'package'");
@@ -136,7 +141,11 @@ public final class AdvisoryYaml {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new AdvisoryDocument(schema, name, advisories);
+        // no problems means requiredScalar found both
+        return new AdvisoryDocument(
+                Objects.requireNonNull(schema, "schema-version"),
+                Objects.requireNonNull(name, "package name"),
+                advisories);
     }
 
     private void checkSchemaVersion(String schema, Node node) {
@@ -165,7 +174,7 @@ public final class AdvisoryYaml {
 
     private void checkUniqueAndSorted(List<Advisory> advisories, SequenceNode seq) {
         Map<String, String> seen = new HashMap<>();
-        String previous = null;
+        @Nullable String previous = null;
         for (int i = 0; i < advisories.size(); i++) {
             Advisory a = advisories.get(i);
             int at = line(seq.getValue().get(Math.min(i, seq.getValue().size() - 1)));
@@ -189,7 +198,7 @@ public final class AdvisoryYaml {
         }
     }
 
-    private Advisory advisory(Node node) {
+    private @Nullable Advisory advisory(Node node) {
         if (!(node instanceof MappingNode m)) {
             problem(line(node), "advisory: expected a mapping with id, aliases and events");
             return null;
@@ -200,7 +209,7 @@ public final class AdvisoryYaml {
         String where = "advisory " + (id == null ? "?" : id);
         if (id != null && !Advisory.ID.matcher(id).matches()) {
             problem(
-                    line(f.get("id")),
+                    line(present(f, "id")),
                     where + ": field 'id' must match " + Advisory.ID.pattern() + ", found '" + id + "'");
         }
         List<String> aliases = new ArrayList<>();
@@ -227,7 +236,7 @@ public final class AdvisoryYaml {
         int lastEventLine = line(m) - 1;
         int eventColumn = -1;
         if (en instanceof SequenceNode es) {
-            Instant previous = null;
+            @Nullable Instant previous = null;
             for (Node x : es.getValue()) {
                 AdvisoryEvent e = event(x, where);
                 lastEventLine = line(x) - 1;
@@ -245,17 +254,23 @@ public final class AdvisoryYaml {
         } else if (en != null) {
             problem(line(en), where + ": field 'events': expected a list");
         }
-        spans.add(new AdvisorySpan(
-                id,
-                line(m) - 1,
-                lastContentLine(m),
-                lastEventLine,
-                eventColumn,
-                m.getStartMark().getColumn()));
-        return problems.size() == before ? new Advisory(id, aliases, events) : null;
+        // the editor uses spans only of documents without problems, where every advisory has its id
+        if (id != null) {
+            spans.add(new AdvisorySpan(
+                    id,
+                    line(m) - 1,
+                    lastContentLine(m),
+                    lastEventLine,
+                    eventColumn,
+                    m.getStartMark().getColumn()));
+        }
+        // no new problem means requiredScalar found the id
+        return problems.size() == before
+                ? new Advisory(Objects.requireNonNull(id, "advisory id"), aliases, events)
+                : null;
     }
 
-    private AdvisoryEvent event(Node node, String where) {
+    private @Nullable AdvisoryEvent event(Node node, String where) {
         if (!(node instanceof MappingNode m)) {
             problem(line(node), where + ": event: expected a mapping with timestamp, type and data");
             return null;
@@ -263,18 +278,18 @@ public final class AdvisoryYaml {
         Map<String, Node> f = fields(m, EVENT_KEYS, where + ": event");
         String ts = requiredScalar(m, f, "timestamp");
         String typeName = requiredScalar(m, f, "type");
-        Instant at = null;
+        @Nullable Instant at = null;
         if (ts != null) {
             try {
                 at = OffsetDateTime.parse(ts).toInstant();
                 if (at.isAfter(clock.instant().plus(FUTURE_TOLERANCE))) {
                     problem(
-                            line(f.get("timestamp")),
+                            line(present(f, "timestamp")),
                             where + ": event timestamp " + ts + " is more than two hours in the future");
                 }
             } catch (DateTimeParseException e) {
                 problem(
-                        line(f.get("timestamp")),
+                        line(present(f, "timestamp")),
                         where + ": event timestamp: expected RFC 3339 (e.g. " + "2024-07-31T07:29:00Z), found '" + ts
                                 + "'");
             }
@@ -285,7 +300,7 @@ public final class AdvisoryYaml {
         EventType type = EventType.ofWireName(typeName).orElse(null);
         if (type == null) {
             problem(
-                    line(f.get("type")),
+                    line(present(f, "type")),
                     where + ": unknown event type '" + typeName + "', expected one of "
                             + java.util.Arrays.stream(EventType.values())
                                     .map(EventType::wireName)
@@ -296,7 +311,7 @@ public final class AdvisoryYaml {
         return at == null || data == null ? null : new AdvisoryEvent(at, type, data);
     }
 
-    private EventData data(EventType type, Node node, Node event, String where) {
+    private @Nullable EventData data(EventType type, @Nullable Node node, Node event, String where) {
         if (node == null
                 && type != EventType.DETECTION
                 && type != EventType.FIXED
@@ -322,7 +337,7 @@ public final class AdvisoryYaml {
                 };
                 if (keys == null) {
                     problem(
-                            line(f.get("type")),
+                            line(present(f, "type")),
                             where + ": detection type must be manual, nvdapi or scan/v1, found '" + kind + "'");
                     return null;
                 }
@@ -352,7 +367,7 @@ public final class AdvisoryYaml {
                 String v = requiredScalar(m, f, "fixed-version");
                 if (v != null && !FIXED_VERSION.matcher(v).matches()) {
                     problem(
-                            line(f.get("fixed-version")),
+                            line(present(f, "fixed-version")),
                             where + ": fixed-version must be a package version with its"
                                     + " revision (VERSION-rN), found '" + v + "'");
                     return null;
@@ -369,7 +384,7 @@ public final class AdvisoryYaml {
                 FalsePositiveType fp = FalsePositiveType.ofWireName(t).orElse(null);
                 if (fp == null) {
                     problem(
-                            line(f.get("type")),
+                            line(present(f, "type")),
                             where + ": unknown false-positive type '" + t + "', expected one of "
                                     + java.util.Arrays.stream(FalsePositiveType.values())
                                             .map(FalsePositiveType::wireName)
@@ -400,7 +415,7 @@ public final class AdvisoryYaml {
         return out;
     }
 
-    private String requiredScalar(MappingNode m, Map<String, Node> f, String key) {
+    private @Nullable String requiredScalar(MappingNode m, Map<String, Node> f, String key) {
         Node n = f.get(key);
         if (n == null) {
             problem(line(m), "missing field '" + key + "'");
@@ -409,12 +424,17 @@ public final class AdvisoryYaml {
         return scalar(n, "field '" + key + "'");
     }
 
-    private String scalar(Node n, String what) {
+    private @Nullable String scalar(Node n, String what) {
         if (n instanceof ScalarNode s && !s.getValue().isEmpty()) {
             return s.getValue();
         }
         problem(line(n), what + ": expected a non-empty string");
         return null;
+    }
+
+    /** The node of a field that requiredScalar already found, for the line of a later problem. */
+    private static Node present(Map<String, Node> f, String key) {
+        return Objects.requireNonNull(f.get(key), key);
     }
 
     private static int lastContentLine(Node n) {

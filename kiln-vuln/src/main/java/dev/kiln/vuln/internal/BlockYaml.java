@@ -2,6 +2,7 @@ package dev.kiln.vuln.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -64,7 +65,7 @@ final class BlockYaml {
     }
 
     /** The document's root node, or null when the text is outside the subset this composer reads. */
-    static Node compose(String text) {
+    static @Nullable Node compose(String text) {
         try {
             BlockYaml y = new BlockYaml(text);
             y.skipBlank();

@@ -18,11 +18,13 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A read-only view of an image's root filesystem, built from an unpacked directory or from layer tar
@@ -39,7 +41,14 @@ public final class Rootfs {
 
     // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
     @SuppressWarnings("ArrayRecordComponent")
-    private record Node(Kind kind, int mode, long size, long mtime, String link, byte[] content, Path hostFile) {}
+    private record Node(
+            Kind kind,
+            int mode,
+            long size,
+            long mtime,
+            @Nullable String link,
+            byte @Nullable [] content,
+            @Nullable Path hostFile) {}
 
     private static final int MAX_LINKS = 40;
 
@@ -123,7 +132,7 @@ public final class Rootfs {
         try {
             entries = LayerStack.flatten(layers, keep);
         } catch (OciException e) {
-            throw new VulnException(e.getMessage(), e);
+            throw new VulnException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
         }
         NavigableMap<String, Node> nodes = new TreeMap<>();
         IdentityHashMap<LayerStack.Entry, Node> shared = new IdentityHashMap<>();
@@ -177,7 +186,7 @@ public final class Rootfs {
     }
 
     public long size(String path) {
-        return resolve(path).map(p -> nodes.get(p).size).orElse(-1L);
+        return resolve(path).map(p -> resolvedNode(p).size).orElse(-1L);
     }
 
     /** The modification time of the file at {@code path} after resolving symlinks, if it exists. */
@@ -203,7 +212,7 @@ public final class Rootfs {
         if (real.isEmpty()) {
             return Optional.empty();
         }
-        Node n = nodes.get(real.get());
+        Node n = resolvedNode(real.get());
         if (n.kind != Kind.FILE) {
             return Optional.empty();
         }
@@ -251,13 +260,19 @@ public final class Rootfs {
                     return Optional.empty();
                 }
                 done.remove(done.size() - 1);
-                if (n.link.startsWith("/")) {
+                String link = Objects.requireNonNull(n.link, "every symlink node carries its target");
+                if (link.startsWith("/")) {
                     done.clear();
                 }
-                todo.addAll(0, List.of(n.link.split("/")));
+                todo.addAll(0, List.of(link.split("/")));
             }
         }
         return Optional.of(String.join("/", done));
+    }
+
+    /** The node of a path that resolve returned: resolve only returns paths it found in the map. */
+    private Node resolvedNode(String resolved) {
+        return Objects.requireNonNull(nodes.get(resolved), resolved);
     }
 
     static String normalize(String name) {

@@ -23,6 +23,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -118,12 +119,12 @@ public final class InventorySboms {
         }
         Map<InventoryPackage, InventoryPackage> owners = inv.owners();
         for (InventoryPackage p : inv.packages()) {
-            rels.add(SbomRelationship.describes(ids.get(p)));
+            rels.add(SbomRelationship.describes(idOf(ids, p)));
             InventoryPackage owner = owners.get(p);
             if (owner != null) {
-                rels.add(new SbomRelationship(ids.get(owner), "CONTAINS", ids.get(p)));
+                rels.add(new SbomRelationship(idOf(ids, owner), "CONTAINS", idOf(ids, p)));
             } else if (osId != null && p.ecosystem().isOs()) {
-                rels.add(new SbomRelationship(osId, "CONTAINS", ids.get(p)));
+                rels.add(new SbomRelationship(osId, "CONTAINS", idOf(ids, p)));
             }
         }
         // the subject is not a package of the SPDX document: the document describes what was found
@@ -188,9 +189,11 @@ public final class InventorySboms {
         for (InventoryPackage p : inv.packages()) {
             InventoryPackage owner = owners.get(p);
             if (owner != null) {
-                edges.get(refs.get(owner)).add(refs.get(p));
+                Objects.requireNonNull(edges.get(refs.get(owner)), "an owner is a package of the inventory")
+                        .add(refs.get(p));
             } else if (osRef != null && p.ecosystem().isOs()) {
-                edges.get(osRef).add(refs.get(p));
+                Objects.requireNonNull(edges.get(osRef), "osRef's edges are put above")
+                        .add(refs.get(p));
             } else {
                 top.add(refs.get(p));
             }
@@ -229,5 +232,10 @@ public final class InventorySboms {
         } catch (JsonProcessingException e) {
             throw new VulnException("cannot serialise inventory SBOM: " + e.getMessage(), e);
         }
+    }
+
+    /** Every package of the inventory gets an id before any relationship is written, and owners are among them. */
+    private static String idOf(Map<InventoryPackage, String> ids, InventoryPackage p) {
+        return Objects.requireNonNull(ids.get(p), "an inventory package without an SPDX id");
     }
 }
