@@ -1,7 +1,6 @@
 package dev.kiln.server.state;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -130,43 +129,8 @@ public final class BuildQueue implements AutoCloseable {
 
     /** Opens the queue in the state database at {@code jdbcUrl}, migrating its schema when needed. */
     public static BuildQueue open(String jdbcUrl, Clock clock) {
-        String where = StateStore.redacted(jdbcUrl);
-        Dialect dialect;
-        try {
-            dialect = Dialect.of(jdbcUrl);
-        } catch (IllegalArgumentException e) {
-            throw new StateException("database " + where + ": " + e.getMessage(), e);
-        }
-        Connection c = null;
-        try {
-            if (dialect == Dialect.SQLITE) {
-                java.nio.file.Path file = java.nio.file.Path.of(jdbcUrl.substring("jdbc:sqlite:".length()))
-                        .toAbsolutePath();
-                java.nio.file.Path dir = Objects.requireNonNull(file.getParent(), "an absolute file path has a parent");
-                java.nio.file.Files.createDirectories(dir);
-                SqliteNativeLibrary.useCopyUnder(dir.resolve("lib"));
-            }
-            c = DriverManager.getConnection(jdbcUrl);
-            if (dialect == Dialect.SQLITE) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA foreign_keys = ON");
-                    s.execute("PRAGMA busy_timeout = 10000");
-                    s.execute("PRAGMA journal_mode = WAL");
-                    s.execute("PRAGMA synchronous = NORMAL");
-                }
-            }
-            Migrations.apply(c, dialect, clock.millis());
-            return new BuildQueue(c, dialect, clock, where);
-        } catch (SQLException | java.io.IOException e) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // the open failed already; that is the error worth reporting
-                }
-            }
-            throw new StateException("cannot open the build queue in " + where + ": " + e.getMessage(), e);
-        }
+        StateConnections.Opened db = StateConnections.open(jdbcUrl, clock, "the build queue in ");
+        return new BuildQueue(db.connection(), db.dialect(), clock, db.where());
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.kiln.server.state.Records.Run;
 import dev.kiln.server.state.Records.RunStatus;
 import dev.kiln.server.state.Records.UpstreamCheck;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.LongPredicate;
 import org.jspecify.annotations.Nullable;
 
@@ -46,42 +44,15 @@ public final class StateStore implements AutoCloseable {
      * run owners; {@code alive} says whether a process id of this host still runs.
      */
     public static StateStore open(String jdbcUrl, Clock clock, String host, long pid, LongPredicate alive) {
-        String where = redacted(jdbcUrl);
-        Dialect dialect;
+        StateConnections.Opened db = StateConnections.open(jdbcUrl, clock, "the state database ");
+        StateStore store = new StateStore(db.connection(), clock, host + ":" + pid, db.where());
         try {
-            dialect = Dialect.of(jdbcUrl);
-        } catch (IllegalArgumentException e) {
-            throw new StateException("database " + where + ": " + e.getMessage(), e);
-        }
-        Connection c = null;
-        try {
-            if (dialect == Dialect.SQLITE) {
-                java.nio.file.Path file = java.nio.file.Path.of(jdbcUrl.substring("jdbc:sqlite:".length()));
-                if (file.getParent() != null) {
-                    java.nio.file.Files.createDirectories(file.getParent());
-                }
-                SqliteNativeLibrary.useCopyUnder(
-                        Objects.requireNonNull(file.toAbsolutePath().getParent(), "an absolute file path has a parent")
-                                .resolve("lib"));
-            }
-            c = DriverManager.getConnection(jdbcUrl);
-            if (dialect == Dialect.SQLITE) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA foreign_keys = ON");
-                    s.execute("PRAGMA busy_timeout = 10000");
-                    s.execute("PRAGMA journal_mode = WAL");
-                    // with WAL, NORMAL never corrupts the file; a power cut may only lose the last commits
-                    s.execute("PRAGMA synchronous = NORMAL");
-                }
-            }
-            Migrations.apply(c, dialect, clock.millis());
-            StateStore store = new StateStore(c, clock, host + ":" + pid, where);
             store.markInterrupted(host, alive);
-            return store;
-        } catch (SQLException | java.io.IOException e) {
-            closeQuietly(c);
-            throw new StateException("cannot open the state database " + where + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            StateConnections.closeQuietly(db.connection());
+            throw new StateException("cannot open the state database " + db.where() + ": " + e.getMessage(), e);
         }
+        return store;
     }
 
     /** Opens the database for this process: owner host:pid, where a pid is alive when the OS knows it. */
@@ -773,15 +744,5 @@ public final class StateStore implements AutoCloseable {
 
     private static List<String> lines(@Nullable String s) {
         return s == null || s.isEmpty() ? List.of() : Arrays.asList(s.split("\n"));
-    }
-
-    private static void closeQuietly(@Nullable Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // the open failure is what the caller needs to see
-            }
-        }
     }
 }
