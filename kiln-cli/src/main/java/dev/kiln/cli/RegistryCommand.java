@@ -1,11 +1,11 @@
 package dev.kiln.cli;
 
+import dev.kiln.objects.S3Location;
 import dev.kiln.registry.AccessPolicy;
 import dev.kiln.registry.ClientLimits;
 import dev.kiln.registry.GarbageCollector;
 import dev.kiln.registry.RegistryConfig;
 import dev.kiln.registry.RegistryServer;
-import dev.kiln.registry.S3Location;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -43,7 +43,8 @@ class ModuleLayeringTest {
             Map.entry("image", Set.of("apk", "oci", "attest", "content")),
             Map.entry("vuln", Set.of("apk", "oci", "attest", "content")),
             Map.entry("update", Set.of("recipe", "apk", "content")),
-            Map.entry("registry", Set.of("oci", "content")),
+            Map.entry("objects", Set.of()),
+            Map.entry("registry", Set.of("objects", "oci", "content")),
             Map.entry(
                     "server",
                     Set.of(
@@ -57,6 +58,7 @@ class ModuleLayeringTest {
                             "image",
                             "vuln",
                             "update",
+                            "objects",
                             "registry")),
             Map.entry(
                     "cli",
@@ -71,6 +73,7 @@ class ModuleLayeringTest {
                             "image",
                             "vuln",
                             "update",
+                            "objects",
                             "registry",
                             "server")));
 
@@ -85,6 +88,7 @@ class ModuleLayeringTest {
             "image",
             "vuln",
             "update",
+            "objects",
             "registry",
             "server",
             "cli",

@@ -1,5 +1,6 @@
 package dev.kiln.registry;
 
+import dev.kiln.objects.S3Location;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.kiln.registry;
 
+import dev.kiln.objects.S3Location;
 import dev.kiln.registry.internal.Authenticator;
 import dev.kiln.registry.internal.BodyLimits;
 import dev.kiln.registry.internal.DistributionHandler;

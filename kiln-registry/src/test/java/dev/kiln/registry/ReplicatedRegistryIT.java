@@ -3,6 +3,8 @@ package dev.kiln.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.content.Digest;
+import dev.kiln.objects.S3Location;
+import dev.kiln.testkit.S3ProxyProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +37,7 @@ class ReplicatedRegistryIT {
     @BeforeEach
     void start() throws Exception {
         s3 = S3ProxyProcess.start(tmp.resolve("s3proxy"));
-        S3Location location = s3.bucket("registry", "replicated");
+        S3Location location = S3Location.parse(s3.bucket("registry", "replicated"));
         a = replica(RegistryConfig.builder(location, s3.environment()));
         b = replica(RegistryConfig.builder(location, s3.environment()));
         httpA = new Http("http://" + a.address());
@@ -150,7 +152,7 @@ class ReplicatedRegistryIT {
 
     @Test
     void pullsRedirectToPresignedUrlsWhenConfigured() throws Exception {
-        S3Location location = s3.bucket("registry", "replicated");
+        S3Location location = S3Location.parse(s3.bucket("registry", "replicated"));
         try (RegistryServer redirecting =
                 replica(RegistryConfig.builder(location, s3.environment()).redirectPulls(Duration.ofMinutes(5)))) {
             Http http = new Http("http://" + redirecting.address());
@@ -180,8 +182,9 @@ class ReplicatedRegistryIT {
 
     @Test
     void garbageCollectionOnS3KeepsWhatManifestsReference() {
-        try (RegistryServer collecting = replica(RegistryConfig.builder(s3.bucket("registry", "gc"), s3.environment())
-                .gcGrace(Duration.ZERO))) {
+        try (RegistryServer collecting =
+                replica(RegistryConfig.builder(S3Location.parse(s3.bucket("registry", "gc")), s3.environment())
+                        .gcGrace(Duration.ZERO))) {
             Http http = new Http("http://" + collecting.address());
             byte[] config = TestContent.config("arm64");
             byte[] orphan = TestContent.random(4, 1000);
@@ -205,7 +208,7 @@ class ReplicatedRegistryIT {
 
     @Test
     void collectionOnOneReplicaKeepsOldBlobsThatAPushOnTheOtherReliesOn() throws Exception {
-        S3Location location = s3.bucket("registry", "gc-in-flight");
+        S3Location location = S3Location.parse(s3.bucket("registry", "gc-in-flight"));
         Duration grace = Duration.ofSeconds(10);
         try (RegistryServer collecting = replica(
                         RegistryConfig.builder(location, s3.environment()).gcGrace(grace));

@@ -1,6 +1,8 @@
 package dev.kiln.registry;
 
+import dev.kiln.objects.S3Location;
 import dev.kiln.registry.internal.s3.S3Storage;
+import dev.kiln.testkit.S3ProxyProcess;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,7 +38,7 @@ class S3StorageContractIT extends RegistryStorageContract {
 
     @BeforeEach
     void freshPrefix() throws Exception {
-        location = s3.bucket("registry", "test-" + TESTS.incrementAndGet());
+        location = S3Location.parse(s3.bucket("registry", "test-" + TESTS.incrementAndGet()));
     }
 
     final List<S3Storage> opened = new ArrayList<>();

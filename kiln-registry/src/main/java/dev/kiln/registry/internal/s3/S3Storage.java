@@ -1,12 +1,13 @@
 package dev.kiln.registry.internal.s3;
 
 import dev.kiln.content.Digest;
+import dev.kiln.objects.S3Location;
+import dev.kiln.objects.S3Objects;
+import dev.kiln.objects.S3Objects.Precondition;
 import dev.kiln.registry.RegistryException;
 import dev.kiln.registry.RegistryStorage;
-import dev.kiln.registry.S3Location;
 import dev.kiln.registry.internal.ManifestFacts;
 import dev.kiln.registry.internal.Names;
-import dev.kiln.registry.internal.s3.S3Objects.Precondition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -50,9 +51,9 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
         this.clock = clock;
     }
 
-    /** Storage in {@code location}, with endpoint, region and credentials from {@code env} (see {@link S3Clients}). */
+    /** Storage in {@code location}, with endpoint, region and credentials from {@code env} (see {@link S3Objects#open}). */
     public static S3Storage open(S3Location location, Map<String, String> env, Clock clock) {
-        return new S3Storage(S3Clients.open(location, env), clock);
+        return new S3Storage(S3Objects.open(location, env), clock);
     }
 
     @Override
@@ -128,7 +129,7 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
 
     @Override
     public SeekableByteChannel openBlob(Digest digest) {
-        return new S3BlobChannel(objects, blobPath(digest));
+        return objects.channel(blobPath(digest));
     }
 
     @Override

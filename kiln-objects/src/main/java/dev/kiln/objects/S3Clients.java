@@ -1,7 +1,5 @@
-package dev.kiln.registry.internal.s3;
+package dev.kiln.objects;
 
-import dev.kiln.registry.RegistryException;
-import dev.kiln.registry.S3Location;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +26,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * {@code AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN}) when given, else the SDK's default
  * chain ({@code ~/.aws/credentials}, web identity, container and instance roles).
  *
- * <p>The environment is passed in, not read here, so tests point a registry at their own server.
+ * <p>The environment is passed in, not read here, so tests point a store at their own server.
  */
 final class S3Clients {
     private S3Clients() {}
@@ -72,7 +70,7 @@ final class S3Clients {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new RegistryException("AWS_ENDPOINT_URL must be a URL such as http://127.0.0.1:9000, got '" + text
+            throw new ObjectStoreException("AWS_ENDPOINT_URL must be a URL such as http://127.0.0.1:9000, got '" + text
                     + "': " + e.getMessage());
         }
     }
@@ -81,7 +79,7 @@ final class S3Clients {
         Optional<String> id = first(env, "AWS_ACCESS_KEY_ID");
         Optional<String> secret = first(env, "AWS_SECRET_ACCESS_KEY");
         if (id.isPresent() != secret.isPresent()) {
-            throw new RegistryException("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together; only "
+            throw new ObjectStoreException("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together; only "
                     + (id.isPresent() ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY") + " is set");
         }
         if (id.isEmpty()) {

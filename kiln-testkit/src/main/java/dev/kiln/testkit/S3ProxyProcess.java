@@ -1,4 +1,4 @@
-package dev.kiln.registry;
+package dev.kiln.testkit;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * S3Proxy on 127.0.0.1 with its filesystem backend in a folder of the test, and AWS signature
- * checks on: the S3 server the storage tests run against. Its jar is copied to
- * {@code target/s3proxy} by the build (kiln-registry's pom), so no test depends on the network.
+ * checks on: the S3 server the object storage tests run against (kiln-objects, kiln-registry,
+ * kiln-server). Its jar is copied to {@code target/s3proxy} by the build (the parent pom's
+ * {@code s3proxy} execution, which a module using this class binds), so no test depends on the network.
  */
 public final class S3ProxyProcess implements AutoCloseable {
     static final Path JAR = Path.of("target/s3proxy/s3proxy.jar");
@@ -93,13 +94,16 @@ public final class S3ProxyProcess implements AutoCloseable {
                 + ":\n" + Files.readString(log));
     }
 
-    /** A bucket is a folder of the filesystem backend. */
-    public S3Location bucket(String name, String prefix) throws IOException {
+    /**
+     * Creates the bucket (a folder of the filesystem backend) and returns {@code s3://NAME/PREFIX}: text, as a
+     * user gives it, so the test kit needs no Kiln module above it.
+     */
+    public String bucket(String name, String prefix) throws IOException {
         Files.createDirectories(data.resolve(name));
-        return new S3Location(name, prefix);
+        return "s3://" + name + (prefix.isEmpty() ? "" : "/" + prefix);
     }
 
-    /** The AWS settings a registry process reads to reach this server. */
+    /** The AWS settings a process reads to reach this server. */
     public Map<String, String> environment() {
         return Map.of(
                 "AWS_ENDPOINT_URL", endpoint,

@@ -1,16 +1,11 @@
-package dev.kiln.registry.internal.s3;
+package dev.kiln.objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.registry.RegistryStorage;
-import dev.kiln.registry.S3ProxyProcess;
-import dev.kiln.registry.internal.s3.S3Objects.Precondition;
-import java.io.ByteArrayInputStream;
+import dev.kiln.objects.S3Objects.Precondition;
+import dev.kiln.testkit.S3ProxyProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The conditional requests the storage relies on, against S3Proxy: the registry is only as safe
- * between replicas as the server's handling of {@code If-None-Match: *} and {@code If-Match}.
+ * The conditional requests the stores rely on, against S3Proxy: the registry (between replicas), the
+ * build outputs and the APK repository are only as safe as the server's handling of {@code If-None-Match: *} and {@code If-Match}.
  */
 class S3ObjectsIT {
     @TempDir
@@ -37,11 +32,12 @@ class S3ObjectsIT {
     @BeforeAll
     static void start() throws Exception {
         s3 = S3ProxyProcess.start(tmp.resolve("s3proxy"));
-        objects = S3Clients.open(s3.bucket("conditional", "p"), s3.environment());
+        objects = S3Objects.open(S3Location.parse(s3.bucket("conditional", "p")), s3.environment());
     }
 
     @AfterAll
     static void stop() {
+        objects.close();
         s3.close();
     }
 
@@ -88,25 +84,6 @@ class S3ObjectsIT {
             }
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    @Test
-    void partsOfAnUploadWhoseStateIsGoneAreSweptAndLiveOnesKept() throws Exception {
-        try (S3Storage storage =
-                S3Storage.open(s3.bucket("conditional", "sweep"), s3.environment(), Clock.systemUTC())) {
-            RegistryStorage.Upload crashed = storage.startUpload("app", "sha256");
-            crashed.append(new ByteArrayInputStream(text("left behind")), Long.MAX_VALUE);
-            RegistryStorage.Upload live = storage.startUpload("app", "sha256");
-            live.append(new ByteArrayInputStream(text("in progress")), Long.MAX_VALUE);
-            // a process killed after ending the upload but before deleting its parts
-            storage.objects().delete("uploads/" + crashed.id() + "/state", Precondition.NONE);
-
-            storage.removeStaleTemporaries(Instant.now().plus(Duration.ofHours(1)));
-
-            assertThat(storage.objects().list("uploads/" + crashed.id() + "/")).isEmpty();
-            assertThat(storage.objects().list("uploads/" + live.id() + "/")).hasSize(2);
-            assertThat(storage.upload("app", live.id()).orElseThrow().size()).isEqualTo(11);
         }
     }
 

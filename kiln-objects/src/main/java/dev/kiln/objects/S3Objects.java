@@ -1,14 +1,16 @@
-package dev.kiln.registry.internal.s3;
+package dev.kiln.objects;
 
-import dev.kiln.registry.S3Location;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -47,22 +49,30 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;
 
 /**
- * The few object operations the registry needs, over one bucket and prefix: keys here are paths
- * under the prefix. Preconditions are S3's conditional requests ({@code If-None-Match: *} to
+ * The object operations Kiln's stores need (the registry, build outputs, APK repositories), over one
+ * bucket and prefix: keys here are paths under the prefix. Preconditions are S3's conditional requests ({@code If-None-Match: *} to
  * create, {@code If-Match: ETAG} to replace or delete); a failed one returns false instead of
  * throwing, because losing a race is an expected outcome on a store without locks.
  */
-final class S3Objects {
+public final class S3Objects implements AutoCloseable {
     /** S3's smallest part of a multipart upload, except the last one. */
-    static final long MIN_PART = 5L << 20;
+    public static final long MIN_PART = 5L << 20;
 
     /** Requests in flight at once for one blob's parts (S3 serves them in parallel; a loopback server too). */
-    static final int PARALLEL = 4;
+    public static final int PARALLEL = 4;
 
     private final S3Client client;
     private final S3Presigner presigner;
     private final S3Location location;
     private final ExecutorService transfers;
+
+    /**
+     * The objects under {@code location}, with endpoint, region and credentials from {@code env}: the
+     * variables the AWS CLI reads (see {@link S3Clients}). Close it to release its threads and connections.
+     */
+    public static S3Objects open(S3Location location, Map<String, String> env) {
+        return S3Clients.open(location, env);
+    }
 
     S3Objects(S3Client client, S3Presigner presigner, S3Location location) {
         this.client = client;
@@ -71,44 +81,46 @@ final class S3Objects {
         AtomicInteger threads = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(
                 2 * PARALLEL, 2 * PARALLEL, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "kiln-registry-s3-" + threads.incrementAndGet());
+                    Thread t = new Thread(r, "kiln-s3-" + threads.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        pool.allowCoreThreadTimeOut(true); // an idle registry keeps no transfer threads
+        pool.allowCoreThreadTimeOut(true); // an idle store keeps no transfer threads
         this.transfers = pool;
     }
 
     /** Stops the transfer threads and closes the client's connections. */
-    void close() {
+    @Override
+    public void close() {
         transfers.shutdown();
         client.close();
         presigner.close();
     }
 
     /** Threads for the part uploads, copies and deletes that run beside a request. */
-    ExecutorService transfers() {
+    public ExecutorService transfers() {
         return transfers;
     }
 
-    S3Location location() {
+    public S3Location location() {
         return location;
     }
 
-    record Meta(long size, String etag, Instant modified) {}
+    /** An object's size, ETag (its version for {@link Precondition#matching}) and time of last change. */
+    public record Meta(long size, String etag, Instant modified) {}
 
     // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
     @SuppressWarnings("ArrayRecordComponent")
-    record Content(byte[] bytes, String etag, Instant modified) {}
+    public record Content(byte[] bytes, String etag, Instant modified) {}
 
-    record Listed(String path, long size, Instant modified) {}
+    public record Listed(String path, long size, Instant modified) {}
 
     /** A condition on the object's current state for a write; {@link #NONE} writes unconditionally. */
-    record Precondition(@Nullable String ifMatch, boolean ifAbsent) {
-        static final Precondition NONE = new Precondition(null, false);
-        static final Precondition ABSENT = new Precondition(null, true);
+    public record Precondition(@Nullable String ifMatch, boolean ifAbsent) {
+        public static final Precondition NONE = new Precondition(null, false);
+        public static final Precondition ABSENT = new Precondition(null, true);
 
-        static Precondition matching(String etag) {
+        public static Precondition matching(String etag) {
             return new Precondition(etag, false);
         }
     }
@@ -117,7 +129,7 @@ final class S3Objects {
         return location.key(path);
     }
 
-    Optional<Meta> head(String path) {
+    public Optional<Meta> head(String path) {
         try {
             HeadObjectResponse r = client.headObject(HeadObjectRequest.builder()
                     .bucket(location.bucket())
@@ -134,7 +146,7 @@ final class S3Objects {
         }
     }
 
-    Optional<Content> get(String path) {
+    public Optional<Content> get(String path) {
         try {
             ResponseBytes<GetObjectResponse> r = client.getObjectAsBytes(GetObjectRequest.builder()
                     .bucket(location.bucket())
@@ -150,7 +162,19 @@ final class S3Objects {
     }
 
     /** The object's bytes from {@code offset} to its end; the caller closes the stream. */
-    ResponseInputStream<GetObjectResponse> read(String path, long offset) {
+    public InputStream read(String path, long offset) {
+        return request(path, offset);
+    }
+
+    /**
+     * A read-only channel over the object: a ranged GET from its position, so reading a range fetches only
+     * that range. Opening it sends nothing; a missing object fails the first read.
+     */
+    public SeekableByteChannel channel(String path) {
+        return new S3ObjectChannel(this, path);
+    }
+
+    ResponseInputStream<GetObjectResponse> request(String path, long offset) {
         GetObjectRequest.Builder request =
                 GetObjectRequest.builder().bucket(location.bucket()).key(key(path));
         if (offset > 0) {
@@ -164,7 +188,7 @@ final class S3Objects {
     }
 
     /** Writes the object if the precondition holds; returns its new ETag, or empty when it did not hold. */
-    Optional<String> put(String path, byte[] bytes, int length, Precondition when) {
+    public Optional<String> put(String path, byte[] bytes, int length, Precondition when) {
         PutObjectRequest.Builder request =
                 PutObjectRequest.builder().bucket(location.bucket()).key(key(path));
         if (when.ifAbsent()) {
@@ -203,7 +227,7 @@ final class S3Objects {
      * arrive: nothing is buffered. The stream is read once, so a request the SDK would retry fails
      * instead (the caller's client sends the chunk again).
      */
-    void putStream(String path, InputStream in, long length) throws IOException {
+    public void putStream(String path, InputStream in, long length) throws IOException {
         AtomicBoolean sent = new AtomicBoolean();
         AtomicReference<IOException> bodyFailure = new AtomicReference<>();
         ContentStreamProvider once = () -> {
@@ -255,8 +279,32 @@ final class S3Objects {
         }
     }
 
-    Optional<String> put(String path, byte[] bytes, Precondition when) {
+    public Optional<String> put(String path, byte[] bytes, Precondition when) {
         return put(path, bytes, bytes.length, when);
+    }
+
+    /**
+     * Writes the file as one object if the precondition holds; returns its new ETag, or empty when it did not
+     * hold. The SDK reads the file again for a retry, so a lost response is retried like any other request.
+     */
+    public Optional<String> putFile(String path, Path file, Precondition when) {
+        PutObjectRequest.Builder request =
+                PutObjectRequest.builder().bucket(location.bucket()).key(key(path));
+        if (when.ifAbsent()) {
+            request.ifNoneMatch("*");
+        }
+        if (when.ifMatch() != null) {
+            request.ifMatch(when.ifMatch());
+        }
+        try {
+            return Optional.of(client.putObject(request.build(), RequestBody.fromFile(file))
+                    .eTag());
+        } catch (S3Exception e) {
+            if (lostRace(e)) {
+                return Optional.empty();
+            }
+            throw failure("PUT", path, e);
+        }
     }
 
     private static byte[] slice(byte[] bytes, int length) {
@@ -269,7 +317,7 @@ final class S3Objects {
     }
 
     /** Deletes the object if the precondition holds; false when it did not hold or the object was absent. */
-    boolean delete(String path, Precondition when) {
+    public boolean delete(String path, Precondition when) {
         DeleteObjectRequest.Builder request =
                 DeleteObjectRequest.builder().bucket(location.bucket()).key(key(path));
         if (when.ifMatch() != null) {
@@ -289,7 +337,7 @@ final class S3Objects {
     }
 
     /** Every object under a path prefix, in key order (S3 lists in UTF-8 byte order). */
-    List<Listed> list(String pathPrefix) {
+    public List<Listed> list(String pathPrefix) {
         String prefix = key(pathPrefix);
         int strip = location.prefix().isEmpty() ? 0 : location.prefix().length() + 1;
         List<Listed> out = new ArrayList<>();
@@ -308,7 +356,7 @@ final class S3Objects {
     }
 
     /** Whether any object exists under a path prefix: one LIST of one key. */
-    boolean anyUnder(String pathPrefix) {
+    public boolean anyUnder(String pathPrefix) {
         try {
             return !client.listObjectsV2(ListObjectsV2Request.builder()
                             .bucket(location.bucket())
@@ -328,7 +376,7 @@ final class S3Objects {
      * succeeded and aborted otherwise, so the target is either whole or absent. Every source but the
      * last must be at least {@link #MIN_PART} bytes.
      */
-    void compose(List<String> sources, String target) {
+    public void compose(List<String> sources, String target) {
         if (sources.size() == 1) {
             try {
                 client.copyObject(CopyObjectRequest.builder()
@@ -386,7 +434,7 @@ final class S3Objects {
     }
 
     /** Deletes objects PARALLEL at a time, unconditionally; returns after the last one. */
-    void deleteAll(List<String> paths) {
+    public void deleteAll(List<String> paths) {
         List<Callable<Boolean>> deletes = new ArrayList<>();
         for (String path : paths) {
             deletes.add(() -> delete(path, Precondition.NONE));
@@ -395,7 +443,7 @@ final class S3Objects {
     }
 
     /** Runs the calls PARALLEL at a time and returns their results in order; the first failure is thrown. */
-    <T> List<T> inParallel(List<Callable<T>> calls) {
+    public <T> List<T> inParallel(List<Callable<T>> calls) {
         List<T> results = new ArrayList<>();
         for (int from = 0; from < calls.size(); from += PARALLEL) {
             List<Future<T>> batch = new ArrayList<>();
@@ -410,17 +458,17 @@ final class S3Objects {
     }
 
     /** The result of a transfer; its failure is rethrown as it was (unchecked), an interrupt as a storage failure. */
-    static <T> T await(Future<T> future) {
+    public static <T> T await(Future<T> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new S3StorageException("S3 transfer failed: " + e.getCause(), e.getCause());
+            throw new ObjectStoreException("S3 transfer failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new S3StorageException("interrupted while waiting for an S3 transfer", e);
+            throw new ObjectStoreException("interrupted while waiting for an S3 transfer", e);
         }
     }
 
@@ -437,7 +485,7 @@ final class S3Objects {
     }
 
     /** A GET URL for the object, signed for {@code lifetime}. */
-    URI presignedGet(String path, Duration lifetime) {
+    public URI presignedGet(String path, Duration lifetime) {
         try {
             return presigner
                     .presignGetObject(GetObjectPresignRequest.builder()
@@ -450,7 +498,8 @@ final class S3Objects {
                     .url()
                     .toURI();
         } catch (java.net.URISyntaxException e) {
-            throw new S3StorageException("presigned URL of " + describe(path) + " is not a URI: " + e.getMessage(), e);
+            throw new ObjectStoreException(
+                    "presigned URL of " + describe(path) + " is not a URI: " + e.getMessage(), e);
         }
     }
 
@@ -459,13 +508,14 @@ final class S3Objects {
         return e.statusCode() == 412 || e.statusCode() == 409;
     }
 
-    private String describe(String path) {
+    /** The object's full address, for messages. */
+    public String describe(String path) {
         return "s3://" + location.bucket() + "/" + key(path);
     }
 
-    private S3StorageException failure(String operation, String path, S3Exception e) {
+    private ObjectStoreException failure(String operation, String path, S3Exception e) {
         String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
-        return new S3StorageException(
+        return new ObjectStoreException(
                 operation + " " + describe(path) + " failed: HTTP " + e.statusCode() + (code != null ? " " + code : ""),
                 e);
     }

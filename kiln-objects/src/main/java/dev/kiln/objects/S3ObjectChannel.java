@@ -1,4 +1,4 @@
-package dev.kiln.registry.internal.s3;
+package dev.kiln.objects;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,9 +11,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 /**
  * A read-only channel over one object: a ranged GET from the current position, opened on the
  * first read and again after a seek, so serving a byte range fetches only that range. The size is
- * asked for (a HEAD) only when a caller wants it: serving a blob needs only the stream.
+ * asked for (a HEAD) only when a caller wants it: serving an object needs only the stream.
  */
-final class S3BlobChannel implements SeekableByteChannel {
+final class S3ObjectChannel implements SeekableByteChannel {
     private final S3Objects objects;
     private final String path;
     private long size = -1;
@@ -23,7 +23,7 @@ final class S3BlobChannel implements SeekableByteChannel {
     private boolean open = true;
     private byte @Nullable [] chunk;
 
-    S3BlobChannel(S3Objects objects, String path) {
+    S3ObjectChannel(S3Objects objects, String path) {
         this.objects = objects;
         this.path = path;
     }
@@ -34,7 +34,7 @@ final class S3BlobChannel implements SeekableByteChannel {
             if (position > 0 && position >= size()) {
                 return -1; // a range request past the end would be refused with 416
             }
-            stream = objects.read(path, position);
+            stream = objects.request(path, position);
             Long length = stream.response().contentLength();
             streamEnd = length == null ? Long.MAX_VALUE : position + length;
         }
