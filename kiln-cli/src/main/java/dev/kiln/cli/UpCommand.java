@@ -78,7 +78,8 @@ final class UpCommand implements Callable<Integer> {
     @Option(
             names = "--storage",
             description = "build packages through the build queue: enqueue jobs for kiln worker, whose outputs go to"
-                    + " this shared directory (default: build in this process)")
+                    + " this shared directory or s3://BUCKET/PREFIX (AWS settings from the environment and ~/.aws)"
+                    + " (default: build in this process)")
     String storage;
 
     @Option(names = "--web-addr", description = "web catalog listen address while serving (default: ${DEFAULT-VALUE})")

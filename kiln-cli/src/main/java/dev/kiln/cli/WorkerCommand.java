@@ -33,7 +33,8 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(
             names = "--storage",
             required = true,
-            description = "where build outputs go: a directory every worker and reconciler reaches")
+            description = "where build outputs go: a directory every worker and reconciler reaches, or"
+                    + " s3://BUCKET/PREFIX (AWS settings from the environment and ~/.aws, as the AWS CLI reads them)")
     String storage;
 
     @Option(names = "--state-dir", description = "this worker's cache, workspaces and logs (default: ${DEFAULT-VALUE})")

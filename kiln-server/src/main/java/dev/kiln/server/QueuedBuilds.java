@@ -67,9 +67,9 @@ final class QueuedBuilds {
         if (pending.isEmpty()) {
             return List.of();
         }
-        OutputStore store = OutputStores.of(
-                Objects.requireNonNull(settings.storage(), "the reconciler queues builds only with --storage"));
-        try (BuildQueue queue = BuildQueue.open(settings.database(), clock)) {
+        String storage = Objects.requireNonNull(settings.storage(), "the reconciler queues builds only with --storage");
+        try (OutputStore store = OutputStores.of(storage, settings.environment());
+                BuildQueue queue = BuildQueue.open(settings.database(), clock)) {
             Map<String, Long> jobs = enqueue(queue, pending);
             Map<String, Pending> byName = new HashMap<>();
             pending.forEach(p -> byName.put(p.plan().name(), p));

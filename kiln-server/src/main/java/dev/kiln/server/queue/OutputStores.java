@@ -2,6 +2,8 @@ package dev.kiln.server.queue;
 
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
+import dev.kiln.objects.ObjectStoreException;
+import dev.kiln.objects.S3Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** What every output store can do through its three methods: open one by {@code --storage}, check, fetch. */
@@ -17,14 +20,17 @@ public final class OutputStores {
     private OutputStores() {}
 
     /**
-     * The store {@code --storage} names: a directory, or {@code file:DIR}. Object storage ({@code s3://…}) is
-     * refused with a message until its implementation lands.
+     * The store {@code --storage} names: a directory, {@code file:DIR}, or {@code s3://BUCKET/PREFIX} (endpoint,
+     * region and credentials from the AWS variables in {@code env}, as the AWS CLI reads them).
      */
-    public static OutputStore of(String storage) {
+    public static OutputStore of(String storage, Map<String, String> env) {
         String lower = storage.toLowerCase(Locale.ROOT);
         if (lower.startsWith("s3://")) {
-            throw new QueueException("--storage '" + storage + "': build outputs on S3 are not implemented yet;"
-                    + " give a directory every worker and reconciler can reach");
+            try {
+                return S3OutputStore.open(S3Location.parse(storage), env);
+            } catch (ObjectStoreException e) {
+                throw new QueueException("--storage '" + storage + "': " + e.getMessage(), e);
+            }
         }
         if (lower.contains("://")) {
             throw new QueueException("--storage '" + storage + "': expected a directory or s3://bucket/prefix");

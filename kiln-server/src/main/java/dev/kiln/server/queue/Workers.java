@@ -16,15 +16,16 @@ public final class Workers {
      */
     public static int run(Settings settings, Worker.Options options, String name, ReconcileListener listener)
             throws InterruptedException {
-        if (settings.storage() == null) {
-            throw new QueueException("a worker needs --storage: the directory its outputs go to");
+        String storage = settings.storage();
+        if (storage == null) {
+            throw new QueueException("a worker needs --storage: the directory or s3://bucket/prefix its outputs go to");
         }
-        OutputStore store = OutputStores.of(settings.storage());
         HttpClient http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
         PackageJobRunner runner = new PackageJobRunner(settings, http, ReconcileListener.NONE);
-        try (BuildQueue queue = BuildQueue.open(settings.database(), Clock.systemUTC())) {
+        try (OutputStore store = OutputStores.of(storage, settings.environment());
+                BuildQueue queue = BuildQueue.open(settings.database(), Clock.systemUTC())) {
             return new Worker(name, queue, store, runner, settings.workDir().resolve("jobs"), options, listener).run();
         }
     }
