@@ -41,7 +41,8 @@ import java.util.Set;
  * out-of-date recipe in rebuild order (each waiting for the jobs of the recipes it needs at build time), wait for
  * {@code kiln worker}s to run them, then publish each succeeded job's packages into the repository — once: the
  * reconciler that marks a job published is the one that copies its packages, after checking every one against its
- * digest.
+ * digest. With {@code --storage s3://…} it also publishes them into the APK repository beside the outputs
+ * ({@link SharedRepository}), which every reconciler extends, so that repository holds the union of their builds.
  */
 final class QueuedBuilds {
     /** A recipe to build, with its compiled plan. */
@@ -69,6 +70,7 @@ final class QueuedBuilds {
         }
         String storage = Objects.requireNonNull(settings.storage(), "the reconciler queues builds only with --storage");
         try (OutputStore store = OutputStores.of(storage, settings.environment());
+                SharedRepository shared = SharedRepository.of(storage, settings);
                 BuildQueue queue = BuildQueue.open(settings.database(), clock)) {
             Map<String, Long> jobs = enqueue(queue, pending);
             Map<String, Pending> byName = new HashMap<>();
@@ -87,7 +89,7 @@ final class QueuedBuilds {
                 // jobs and byName are keyed by the same package names; await returns only when every job finished
                 Pending p = Objects.requireNonNull(byName.get(e.getKey()), "a queued package is pending");
                 BuildQueue.Job job = Objects.requireNonNull(finished.get(e.getValue()), "every queued job finished");
-                outcomes.add(publish(runId, queue, store, p, job, packageKey, start, millis));
+                outcomes.add(publish(runId, queue, store, shared, p, job, packageKey, start, millis));
             }
             return outcomes;
         }
@@ -186,6 +188,7 @@ final class QueuedBuilds {
             long runId,
             BuildQueue queue,
             OutputStore store,
+            SharedRepository shared,
             Pending p,
             BuildQueue.Job job,
             ApkSigningKey packageKey,
@@ -227,12 +230,9 @@ final class QueuedBuilds {
                         built.add(o.name().replaceFirst("\\.apk$", ""));
                     }
                 }
-                new ApkRepository(settings.repository())
-                        .publish(
-                                settings.arch(),
-                                apks,
-                                packageKey,
-                                settings.buildTime(p.recipe()).epochSeconds());
+                long epoch = settings.buildTime(p.recipe()).epochSeconds();
+                new ApkRepository(settings.repository()).publish(settings.arch(), apks, packageKey, epoch);
+                shared.publish(settings.arch(), apks, packageKey, epoch);
                 for (Path apk : apks) {
                     Files.deleteIfExists(apk);
                 }

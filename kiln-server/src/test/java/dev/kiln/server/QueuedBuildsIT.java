@@ -2,7 +2,12 @@ package dev.kiln.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.apk.ApkIndex;
+import dev.kiln.apk.ApkSigningKey;
+import dev.kiln.apk.IndexEntry;
+import dev.kiln.apk.TrustedKeys;
 import dev.kiln.content.Digest;
+import dev.kiln.objects.S3Objects;
 import dev.kiln.server.queue.FileOutputStore;
 import dev.kiln.server.queue.PackageJobRunner;
 import dev.kiln.server.queue.Worker;
@@ -12,6 +17,7 @@ import dev.kiln.server.state.BuildQueue.AttemptOutcome;
 import dev.kiln.server.state.BuildQueue.JobState;
 import dev.kiln.server.state.PostgresServer;
 import dev.kiln.server.state.StateStore;
+import dev.kiln.testkit.S3ProxyProcess;
 import dev.kiln.testkit.Tools;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -88,12 +94,18 @@ class QueuedBuildsIT {
     }
 
     private static Settings settings(Path dir, String database, String name) throws Exception {
+        return settings(dir, database, name, dir.resolve("outputs").toString(), Map.of());
+    }
+
+    private static Settings settings(
+            Path dir, String database, String name, String storage, Map<String, String> moreEnv) throws Exception {
         Path recipes = Files.createDirectories(dir.resolve("catalog/recipes"));
         for (Map.Entry<String, String> e : CATALOG.entrySet()) {
             Files.writeString(recipes.resolve(e.getKey() + ".yaml"), e.getValue());
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("SOURCE_DATE_EPOCH", "1700000000");
+        env.putAll(moreEnv);
         return Settings.builder()
                 .stateDir(dir.resolve(name))
                 .repository(dir.resolve(name + "-packages"))
@@ -102,7 +114,7 @@ class QueuedBuildsIT {
                 .arch("x86_64")
                 .unsignedImages(true)
                 .database(database)
-                .storage(dir.resolve("outputs").toString())
+                .storage(storage)
                 .build(env);
     }
 
@@ -117,8 +129,12 @@ class QueuedBuildsIT {
     }
 
     private static Process worker(Path dir, Settings settings, int n) throws Exception {
+        return worker(dir, settings, n, Map.of());
+    }
+
+    private static Process worker(Path dir, Settings settings, int n, Map<String, String> env) throws Exception {
         Path log = dir.resolve("worker-" + n + ".log");
-        return new ProcessBuilder(
+        ProcessBuilder worker = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp",
                         System.getProperty("java.class.path"),
@@ -130,8 +146,9 @@ class QueuedBuildsIT {
                         "3000",
                         "500")
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        worker.environment().putAll(env);
+        return worker.start();
     }
 
     @Test
@@ -310,6 +327,65 @@ class QueuedBuildsIT {
             }
         } finally {
             workers.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /**
+     * The same race over S3 storage (S3Proxy): outputs go to the bucket, and besides its own repository folder each
+     * reconciler publishes into the shared repository beside them, whose index ends up listing every package even
+     * though each reconciler published only the jobs it marked.
+     */
+    @Test
+    void reconcilersOnS3StoragePublishEveryPackageIntoTheSharedRepository(@TempDir Path dir) throws Exception {
+        String database = server.createDatabase("s3_" + databases++);
+        try (S3ProxyProcess s3 = S3ProxyProcess.start(dir.resolve("s3proxy"))) {
+            String storage = s3.bucket("kiln", "catalog");
+            // atomic conditional writes, as S3 has them: S3Proxy alone lets racing If-Match writers all win
+            Map<String, String> aws = s3.atomicEnvironment();
+            Settings first = settings(dir, database, "first", storage, aws);
+            Settings second = settings(dir, database, "second", storage, aws);
+            SigningKeys.packageKey(first.packageKey(), ReconcileListener.NONE);
+            List<Process> workers = List.of(worker(dir, first, 0, aws), worker(dir, first, 1, aws));
+            try (StateStore one = StateStore.open(database, Clock.systemUTC());
+                    StateStore two = StateStore.open(database, Clock.systemUTC())) {
+                List<Path> recipes = recipes(first).stream()
+                        .filter(r -> !r.getFileName().toString().equals("slow.yaml"))
+                        .toList();
+                CompletableFuture<Reconciler.Report> a = CompletableFuture.supplyAsync(() -> new Reconciler(
+                                first, one, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                        .reconcile(packages(recipes)));
+                CompletableFuture<Reconciler.Report> b = CompletableFuture.supplyAsync(() -> new Reconciler(
+                                second, two, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                        .reconcile(packages(recipes)));
+                List<Reconciler.PackageOutcome> outcomes =
+                        new ArrayList<>(a.get(5, TimeUnit.MINUTES).packages());
+                outcomes.addAll(b.get(5, TimeUnit.MINUTES).packages());
+                assertThat(outcomes)
+                        .allSatisfy(o -> assertThat(o.status())
+                                .as(String.valueOf(o.message()))
+                                .isEqualTo(Reconciler.PackageStatus.BUILT));
+
+                Path index = dir.resolve("shared-APKINDEX.tar.gz");
+                try (S3Objects objects = S3Objects.open(SharedRepository.location(storage), s3.environment())) {
+                    Files.write(
+                            index,
+                            objects.get("x86_64/APKINDEX.tar.gz").orElseThrow().bytes());
+                    for (Path recipe : recipes) {
+                        String name = recipe.getFileName().toString().replace(".yaml", "");
+                        assertThat(objects.head("x86_64/" + name + "-1.0.0-r0.apk"))
+                                .as(name)
+                                .isPresent();
+                    }
+                }
+                ApkSigningKey key = ApkSigningKey.load(first.packageKey());
+                assertThat(ApkIndex.read(index, TrustedKeys.of(key)).entries().stream()
+                                .map(IndexEntry::name)
+                                .sorted())
+                        .containsExactly("a", "b", "c", "d");
+                assertThat(dir.resolve("outputs")).doesNotExist();
+            } finally {
+                workers.forEach(Process::destroyForcibly);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * S3Proxy on 127.0.0.1 with its filesystem backend in a folder of the test, and AWS signature
@@ -24,11 +25,14 @@ public final class S3ProxyProcess implements AutoCloseable {
 
     private final Process process;
     private final String endpoint;
+    private final int port;
     private final Path data;
+    private @Nullable ConditionalWriteFront front;
 
-    private S3ProxyProcess(Process process, String endpoint, Path data) {
+    private S3ProxyProcess(Process process, String endpoint, int port, Path data) {
         this.process = process;
         this.endpoint = endpoint;
+        this.port = port;
         this.data = data;
     }
 
@@ -67,7 +71,7 @@ public final class S3ProxyProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("s3proxy.log").toFile())
                 .start();
-        S3ProxyProcess proxy = new S3ProxyProcess(process, endpoint, data);
+        S3ProxyProcess proxy = new S3ProxyProcess(process, endpoint, port, data);
         proxy.awaitReady(dir.resolve("s3proxy.log"));
         return proxy;
     }
@@ -105,6 +109,22 @@ public final class S3ProxyProcess implements AutoCloseable {
 
     /** The AWS settings a process reads to reach this server. */
     public Map<String, String> environment() {
+        return environment(endpoint);
+    }
+
+    /**
+     * The AWS settings that reach this server through a front that makes its conditional writes atomic, as S3's are
+     * (S3Proxy checks {@code If-Match} and writes in two steps; see {@link ConditionalWriteFront}): for tests where
+     * writers race to replace one object at the same moment.
+     */
+    public synchronized Map<String, String> atomicEnvironment() throws IOException {
+        if (front == null) {
+            front = ConditionalWriteFront.start(port);
+        }
+        return environment(front.endpoint());
+    }
+
+    private static Map<String, String> environment(String endpoint) {
         return Map.of(
                 "AWS_ENDPOINT_URL", endpoint,
                 "AWS_REGION", "us-east-1",
@@ -117,7 +137,10 @@ public final class S3ProxyProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (front != null) {
+            front.close();
+        }
         process.destroy();
         try {
             process.waitFor();

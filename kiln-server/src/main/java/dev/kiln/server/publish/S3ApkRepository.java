@@ -1,0 +1,199 @@
+package dev.kiln.server.publish;
+
+import dev.kiln.apk.ApkIndex;
+import dev.kiln.apk.ApkRepository;
+import dev.kiln.apk.ApkSigningKey;
+import dev.kiln.content.Digest;
+import dev.kiln.content.FileTrees;
+import dev.kiln.content.Hashing;
+import dev.kiln.objects.ObjectStoreException;
+import dev.kiln.objects.S3Location;
+import dev.kiln.objects.S3Objects;
+import dev.kiln.objects.S3Objects.Precondition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An APK repository in object storage, laid out as {@link ApkRepository} lays out a folder:
+ * {@code PREFIX/ARCH/NAME-VERSION.apk} beside {@code PREFIX/ARCH/APKINDEX.tar.gz}, so apk-tools reads it over HTTP
+ * as it reads any repository. Several publishers may publish at once (reconcilers on other machines) and none loses
+ * another's packages:
+ *
+ * <ol>
+ *   <li>the index is read with its ETag, and the merged, signed index is made by {@link ApkRepository#publish} in a
+ *       temporary folder holding the index read (so every check of a local publish applies: package signatures,
+ *       architecture, the index's signing key);
+ *   <li>each package is written once, with {@code If-None-Match: *}; a package already there must have the same
+ *       bytes (a published name and version never changes);
+ *   <li>the index is replaced with {@code If-Match} on the ETag read (or created with {@code If-None-Match: *}); when
+ *       another publisher replaced it in between, the server refuses (412) and the three steps run again on the
+ *       index that publisher wrote.
+ * </ol>
+ *
+ * Packages go before the index, and an object appears only once its PUT completes, so a reader never sees an index
+ * entry whose package is missing or partial.
+ */
+public final class S3ApkRepository implements AutoCloseable {
+    /** Index writes lost to other publishers before giving up: each loss means another publish went through. */
+    static final int MAX_ATTEMPTS = 100;
+
+    private final S3Objects objects;
+    private final Path workDir;
+    private Runnable afterIndexRead = () -> {};
+
+    private S3ApkRepository(S3Objects objects, Path workDir) {
+        this.objects = objects;
+        this.workDir = workDir;
+    }
+
+    /**
+     * The repository at {@code location} (endpoint, region and credentials from the AWS variables in {@code env});
+     * merged indexes are made in temporary folders under {@code workDir}.
+     */
+    public static S3ApkRepository open(S3Location location, Map<String, String> env, Path workDir) {
+        return new S3ApkRepository(S3Objects.open(location, env), workDir);
+    }
+
+    /** What {@link #publish} did: package file names written, those already there with equal bytes, the new index. */
+    public record Published(List<String> added, List<String> unchanged, ApkIndex index, int attempts) {
+        public Published {
+            added = List.copyOf(added);
+            unchanged = List.copyOf(unchanged);
+        }
+    }
+
+    /** Runs between reading the index and writing the merged one: where a test lets another publisher in. */
+    void afterIndexRead(Runnable hook) {
+        this.afterIndexRead = hook;
+    }
+
+    /** The current index of {@code arch}, empty if none was written yet; the signature is not checked. */
+    public ApkIndex index(String arch) {
+        Path dir = temporaryFolder();
+        try {
+            Optional<S3Objects.Content> current = objects.get(indexKey(arch));
+            if (current.isEmpty()) {
+                return ApkIndex.of(List.of());
+            }
+            Path file = Files.write(
+                    dir.resolve(ApkRepository.INDEX_FILE), current.get().bytes());
+            return ApkIndex.readUnverified(file);
+        } catch (IOException e) {
+            throw new PublishException("cannot read the index of " + where(arch) + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /**
+     * Publishes {@code apks} (each signed by {@code key}) into {@code arch} and re-signs its index with {@code key},
+     * keeping every package other publishers added meanwhile. Nothing is written unless every package passes the
+     * checks of {@link ApkRepository#publish}.
+     */
+    public Published publish(String arch, List<Path> apks, ApkSigningKey key, long sourceDateEpoch) {
+        List<String> added = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        boolean packagesWritten = false;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Path dir = temporaryFolder();
+            try {
+                Optional<S3Objects.Content> current = objects.get(indexKey(arch));
+                afterIndexRead.run();
+                ApkRepository local = new ApkRepository(dir);
+                Path localIndex = local.archDir(arch).resolve(ApkRepository.INDEX_FILE);
+                if (current.isPresent()) {
+                    Files.createDirectories(localIndex.getParent());
+                    Files.write(localIndex, current.get().bytes());
+                }
+                ApkRepository.PublishResult merged = local.publish(arch, apks, key, sourceDateEpoch);
+                if (!packagesWritten) {
+                    for (Path apk : merged.added()) {
+                        String name = apk.getFileName().toString();
+                        (putOnce(arch, apk) ? added : unchanged).add(name);
+                    }
+                    packagesWritten = true;
+                }
+                Precondition when =
+                        current.map(c -> Precondition.matching(c.etag())).orElse(Precondition.ABSENT);
+                if (objects.putFile(indexKey(arch), merged.indexFile(), when).isPresent()) {
+                    return new Published(added, unchanged, merged.index(), attempt);
+                }
+                // another publisher replaced the index since it was read: merge again with theirs
+            } catch (IOException | ObjectStoreException e) {
+                throw new PublishException("cannot publish to " + where(arch) + ": " + e.getMessage(), e);
+            } finally {
+                deleteQuietly(dir);
+            }
+        }
+        throw new PublishException("cannot publish to " + where(arch) + ": the index changed under each of "
+                + MAX_ATTEMPTS + " attempts; other publishers are writing it continuously");
+    }
+
+    /**
+     * Writes a package under its file name unless one is there; returns whether this call wrote it. One already
+     * there must hold the same bytes: a published name and version is immutable, as in a local repository.
+     */
+    private boolean putOnce(String arch, Path apk) throws IOException {
+        String key = arch + "/" + apk.getFileName();
+        if (objects.putFile(key, apk, Precondition.ABSENT).isPresent()) {
+            return true;
+        }
+        Digest mine = Digest.sha256(apk);
+        Digest theirs;
+        MessageDigest md = Hashing.sha256();
+        try (InputStream in = new DigestInputStream(objects.read(key, 0), md)) {
+            in.transferTo(OutputStream.nullOutputStream());
+            theirs = Digest.ofSha256(md.digest());
+        }
+        if (!theirs.equals(mine)) {
+            throw new PublishException("cannot publish " + apk.getFileName() + ": " + objects.describe(key)
+                    + " already published with different bytes: " + theirs + " vs " + mine
+                    + " (bump the epoch to publish a rebuild)");
+        }
+        return false;
+    }
+
+    private static String indexKey(String arch) {
+        return arch + "/" + ApkRepository.INDEX_FILE;
+    }
+
+    private String where(String arch) {
+        return objects.describe(arch + "/");
+    }
+
+    private Path temporaryFolder() {
+        try {
+            Files.createDirectories(workDir);
+            return Files.createTempDirectory(workDir, "apk-publish-");
+        } catch (IOException e) {
+            throw new PublishException("cannot create a folder in " + workDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            FileTrees.delete(dir);
+        } catch (IOException e) {
+            // a temporary folder under the work directory; the next run's clean-up or the OS removes it
+        }
+    }
+
+    @Override
+    public void close() {
+        objects.close();
+    }
+
+    @Override
+    public String toString() {
+        return objects.location().toString();
+    }
+}
