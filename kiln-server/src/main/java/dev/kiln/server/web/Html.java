@@ -69,6 +69,18 @@ final class Html {
                 + "<a href=\"/api/images\">API</a></header><main>" + body + "</main></body></html>";
     }
 
+    /**
+     * A page that stands alone, away from the catalog (a saved report): the same style sheet, inline, and no
+     * navigation to pages it cannot reach. Written in the XML syntax of HTML (closed void elements, only
+     * numeric and XML entities), so that XML tools read a saved report too.
+     */
+    static String document(String title, String body) {
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/>"
+                + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"/>"
+                + "<title>" + escape(title) + "</title><style>" + STYLE + "</style></head><body><main>" + body
+                + "</main></body></html>";
+    }
+
     /** "3 hours ago", the way the catalog says how fresh an image is. */
     static String ago(@Nullable Instant then, Instant now) {
         if (then == null) {
