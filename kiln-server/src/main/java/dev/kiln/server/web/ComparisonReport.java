@@ -35,7 +35,8 @@ public final class ComparisonReport {
                 .append(escape(b.name()))
                 .append("</th></tr></thead><tbody>");
         for (String[] row : cmp.rows()) {
-            body.append("<tr><th scope=\"row\">")
+            // an indented label is a part of the row above it (CVEs by severity)
+            body.append(row[0].startsWith(" ") ? "<tr><th scope=\"row\" class=\"sub\">" : "<tr><th scope=\"row\">")
                     .append(escape(row[0].strip()))
                     .append("</th><td>")
                     .append(escape(row[1]))

@@ -25,6 +25,7 @@ final class Html {
             .ok{color:#17733a}.bad{color:#b3261e;font-weight:600}.muted{color:#666}.warn{color:#8a5300}
             .sev-critical,.sev-high{color:#b3261e;font-weight:600}.sev-medium{color:#8a5300}
             form{margin:.5em 0 1em;display:flex;gap:.5em;flex-wrap:wrap}
+            th.sub{padding-left:1.8em;font-weight:normal}
             @media (max-width:40em){th.wide,td.wide{display:none}main{padding:.5em}}
             """;
 
