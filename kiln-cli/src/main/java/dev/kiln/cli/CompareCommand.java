@@ -1,9 +1,12 @@
 package dev.kiln.cli;
 
+import dev.kiln.content.AtomicFiles;
+import dev.kiln.server.web.ComparisonReport;
 import dev.kiln.vuln.compare.ImageComparison;
 import dev.kiln.vuln.compare.ImageFacts;
 import dev.kiln.vuln.match.ScanSources;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -18,8 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "compare",
         description = {
-            "Compare two images side by side: size, layers, packages, CVEs by severity,"
-                    + " shell, package manager, user and package age."
+            "Compare two images side by side: size, layers, files, setuid/setgid files, packages,"
+                    + " CVEs by severity, shell, package manager, user and package age."
         })
 final class CompareCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
@@ -61,6 +64,13 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "a Markdown table instead of a terminal table")
     boolean markdown;
 
+    @Option(
+            names = "--html",
+            paramLabel = "FILE",
+            description = "also write the comparison as one self-contained HTML page (size chart and table) to FILE")
+    @Nullable
+    Path html;
+
     @Override
     public Integer call() throws IOException {
         Clock clock = Clock.systemUTC();
@@ -69,6 +79,9 @@ final class CompareCommand implements Callable<Integer> {
                 ImageFacts.scan(image.load(imageA), sources),
                 ImageFacts.scan(image.load(imageB), sources),
                 clock.instant());
+        if (html != null) {
+            AtomicFiles.write(html, ComparisonReport.html(cmp).getBytes(StandardCharsets.UTF_8));
+        }
         var out = spec.commandLine().getOut();
         out.print(json ? cmp.jsonText() + "\n" : markdown ? cmp.markdown() : cmp.table());
         out.flush();

@@ -151,6 +151,42 @@ class MatchingPartsTest {
                 .hasMessageStartingWith("layer 2 of 2 is corrupt or unreadable");
     }
 
+    @Test
+    void filesAndSetuidFilesAreCountedInTheFlattenedTreeAndInADirectory() throws Exception {
+        ByteArrayOutputStream lower = new ByteArrayOutputStream();
+        TarWriter w = new TarWriter(lower);
+        w.write(TarHeader.of("usr/bin", TarType.DIRECTORY, 0755, 0, 0), new byte[0]);
+        w.write(TarHeader.of("usr/bin/su", TarType.FILE, 04755, 2, 0), "su".getBytes(StandardCharsets.UTF_8));
+        w.write(TarHeader.of("usr/bin/wall", TarType.FILE, 02755, 4, 0), "wall".getBytes(StandardCharsets.UTF_8));
+        w.write(TarHeader.of("usr/bin/ls", TarType.FILE, 0755, 2, 0), "ls".getBytes(StandardCharsets.UTF_8));
+        w.finish();
+        ByteArrayOutputStream upper = new ByteArrayOutputStream();
+        w = new TarWriter(upper);
+        w.write(TarHeader.of("usr/bin/.wh.wall", TarType.FILE, 0644, 0, 0), new byte[0]);
+        w.write(
+                new TarHeader(
+                        "usr/bin/newgrp", TarType.HARDLINK, 04755, 0, 0, "", "", 0, 0, "usr/bin/su", 0, 0, Map.of()),
+                new byte[0]);
+        w.write(
+                new TarHeader("bin/sh", TarType.SYMLINK, 0777, 0, 0, "", "", 0, 0, "/usr/bin/ls", 0, 0, Map.of()),
+                new byte[0]);
+        w.finish();
+        Rootfs fs = Rootfs.ofLayers(List.of(
+                () -> new ByteArrayInputStream(lower.toByteArray()),
+                () -> new ByteArrayInputStream(upper.toByteArray())));
+        // each name of a hard link counts, as find -type f counts; the whited-out setgid file is gone
+        assertThat(fs.fileCount()).isEqualTo(3);
+        assertThat(fs.setuidFiles()).containsExactly("usr/bin/newgrp", "usr/bin/su");
+
+        Path root = Files.createDirectories(tmp.resolve("rootfs/usr/bin"));
+        Files.writeString(root.resolve("passwd"), "p");
+        Files.writeString(root.resolve("cat"), "c");
+        Files.setAttribute(root.resolve("passwd"), "unix:mode", 04755);
+        Rootfs dir = Rootfs.ofDirectory(tmp.resolve("rootfs"));
+        assertThat(dir.fileCount()).isEqualTo(2);
+        assertThat(dir.setuidFiles()).containsExactly("usr/bin/passwd");
+    }
+
     private static byte[] tar(Map<String, String> files) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TarWriter w = new TarWriter(out);

@@ -25,6 +25,7 @@ final class Html {
             .ok{color:#17733a}.bad{color:#b3261e;font-weight:600}.muted{color:#666}.warn{color:#8a5300}
             .sev-critical,.sev-high{color:#b3261e;font-weight:600}.sev-medium{color:#8a5300}
             form{margin:.5em 0 1em;display:flex;gap:.5em;flex-wrap:wrap}
+            th.sub{padding-left:1.8em;font-weight:normal}
             @media (max-width:40em){th.wide,td.wide{display:none}main{padding:.5em}}
             """;
 
@@ -67,6 +68,18 @@ final class Html {
                 + "<title>" + escape(title) + " · Kiln</title><style>" + STYLE + "</style></head><body>"
                 + "<header><strong><a href=\"/\">Kiln</a></strong><a href=\"/\">Catalog</a><a href=\"/activity\">Activity</a>"
                 + "<a href=\"/api/images\">API</a></header><main>" + body + "</main></body></html>";
+    }
+
+    /**
+     * A page that stands alone, away from the catalog (a saved report): the same style sheet, inline, and no
+     * navigation to pages it cannot reach. Written in the XML syntax of HTML (closed void elements, only
+     * numeric and XML entities), so that XML tools read a saved report too.
+     */
+    static String document(String title, String body) {
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/>"
+                + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"/>"
+                + "<title>" + escape(title) + "</title><style>" + STYLE + "</style></head><body><main>" + body
+                + "</main></body></html>";
     }
 
     /** "3 hours ago", the way the catalog says how fresh an image is. */

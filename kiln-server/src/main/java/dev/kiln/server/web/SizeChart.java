@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * An image beside the conventional image it replaces, as an inline SVG bar chart (nothing fetched: the
- * catalog works offline): compressed and uncompressed size, one bar per image, on one scale so the bars
+ * catalog works offline, and a saved {@code kiln compare --html} page stands alone): compressed and uncompressed size, one bar per image, on one scale so the bars
  * compare across both groups. Sizes that were not recorded (-1) draw no bar and say "unknown".
  */
 final class SizeChart {
@@ -23,13 +23,24 @@ final class SizeChart {
 
     private SizeChart() {}
 
+    /** One image's bars: its name as the chart labels it, and its sizes in bytes (-1 when unknown). */
+    record Bars(String name, long compressed, long uncompressed) {}
+
+    /** The catalog's image ({@code image}) beside the conventional image its comparison names. */
     static String svg(String image, Records.Comparison c) {
+        return svg(
+                new Bars(image, c.own().compressedSize(), c.own().uncompressedSize()),
+                new Bars(c.comparedWith(), c.other().compressedSize(), c.other().uncompressedSize()));
+    }
+
+    /** {@code own}'s bars in green, {@code other}'s in grey, compressed sizes first. */
+    static String svg(Bars own, Bars other) {
         record Row(String group, String who, long bytes, String colour) {}
         List<Row> rows = List.of(
-                new Row("compressed", image, c.own().compressedSize(), OWN_COLOUR),
-                new Row("compressed", c.comparedWith(), c.other().compressedSize(), OTHER_COLOUR),
-                new Row("uncompressed", image, c.own().uncompressedSize(), OWN_COLOUR),
-                new Row("uncompressed", c.comparedWith(), c.other().uncompressedSize(), OTHER_COLOUR));
+                new Row("compressed", own.name(), own.compressed(), OWN_COLOUR),
+                new Row("compressed", other.name(), other.compressed(), OTHER_COLOUR),
+                new Row("uncompressed", own.name(), own.uncompressed(), OWN_COLOUR),
+                new Row("uncompressed", other.name(), other.uncompressed(), OTHER_COLOUR));
         long max = Math.max(1, rows.stream().mapToLong(Row::bytes).max().orElse(1));
         int plot = WIDTH - LABEL - 90;
         // two groups, each a heading line and two bars
@@ -42,17 +53,17 @@ final class SizeChart {
                 .append("\" width=\"100%\" style=\"max-width:")
                 .append(WIDTH)
                 .append("px\" role=\"img\" aria-labelledby=\"size-chart-title\"><title id=\"size-chart-title\">")
-                .append(escape(image))
+                .append(escape(own.name()))
                 .append(" against ")
-                .append(escape(c.comparedWith()))
+                .append(escape(other.name()))
                 .append(": compressed ")
-                .append(size(c.own().compressedSize()))
+                .append(size(own.compressed()))
                 .append(" against ")
-                .append(size(c.other().compressedSize()))
+                .append(size(other.compressed()))
                 .append(", uncompressed ")
-                .append(size(c.own().uncompressedSize()))
+                .append(size(own.uncompressed()))
                 .append(" against ")
-                .append(size(c.other().uncompressedSize()))
+                .append(size(other.uncompressed()))
                 .append("</title>");
         int y = 0;
         String group = null;

@@ -38,6 +38,11 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
         rows.add(row(
                 "uncompressed size", size(a.uncompressedSize()), size(b.uncompressedSize()) + ratio(sizeRatio(false))));
         rows.add(row("layers", Integer.toString(a.layers()), Integer.toString(b.layers())));
+        rows.add(row("files", Integer.toString(a.files()), Integer.toString(b.files())));
+        rows.add(row(
+                "setuid/setgid files",
+                Integer.toString(a.setuidFiles().size()),
+                Integer.toString(b.setuidFiles().size())));
         rows.add(row("packages", packages(a), packages(b)));
         rows.add(row("CVEs", Integer.toString(a.cveTotal()), Integer.toString(b.cveTotal())));
         for (Severity s : Severity.values()) {
@@ -119,6 +124,8 @@ public record ImageComparison(ImageFacts a, ImageFacts b, Instant now) {
         m.put("compressedSize", f.compressedSize() < 0 ? null : f.compressedSize());
         m.put("uncompressedSize", f.uncompressedSize());
         m.put("layers", f.layers());
+        m.put("files", f.files());
+        m.put("setuidFiles", f.setuidFiles());
         m.put("packages", f.packages());
         m.put("osPackages", f.osPackages());
         Map<String, Integer> cves = new LinkedHashMap<>();

@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param compressedSize stored layer bytes; -1 when unknown (an unpacked rootfs)
  * @param user the config's user ("" is root by default); null when the image has no config
  * @param oldest the OS package with the oldest build time, if any package has one
+ * @param files regular files in the flattened layers (each name of a hard link counts)
+ * @param setuidFiles regular files with the set-user-ID or set-group-ID bit, sorted
  */
 public record ImageFacts(
         String name,
@@ -38,7 +40,9 @@ public record ImageFacts(
         List<String> packageManagers,
         @Nullable String user,
         @Nullable PackageAge oldest,
-        @Nullable PackageAge newest) {
+        @Nullable PackageAge newest,
+        int files,
+        List<String> setuidFiles) {
 
     /** A package and when it was built. */
     public record PackageAge(String name, String version, Instant built) {}
@@ -62,6 +66,7 @@ public record ImageFacts(
         cves = Map.copyOf(cves);
         shells = List.copyOf(shells);
         packageManagers = List.copyOf(packageManagers);
+        setuidFiles = List.copyOf(setuidFiles);
     }
 
     public static ImageFacts of(LoadedImage image, Inventory inventory, ScanReport report) {
@@ -89,7 +94,9 @@ public record ImageFacts(
                 managers,
                 image.user().orElse(null),
                 dated.isEmpty() ? null : age(dated.get(0)),
-                dated.isEmpty() ? null : age(dated.get(dated.size() - 1)));
+                dated.isEmpty() ? null : age(dated.get(dated.size() - 1)),
+                image.rootfs().fileCount(),
+                image.rootfs().setuidFiles());
     }
 
     /** The label of {@code image}: its inventory, matched against {@code sources}. */

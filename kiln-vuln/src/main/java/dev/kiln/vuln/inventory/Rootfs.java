@@ -169,6 +169,25 @@ public final class Rootfs {
         return out;
     }
 
+    /** How many regular files there are, counting each name of a hard-linked file, as {@code find -type f} does. */
+    public int fileCount() {
+        return (int) nodes.values().stream().filter(n -> n.kind == Kind.FILE).count();
+    }
+
+    /**
+     * Regular files with the set-user-ID or set-group-ID bit, sorted: what runs with privileges other than the
+     * caller's, as {@code find -type f -perm /6000} lists them.
+     */
+    public List<String> setuidFiles() {
+        List<String> out = new ArrayList<>();
+        nodes.forEach((p, n) -> {
+            if (n.kind == Kind.FILE && (n.mode & 06000) != 0) {
+                out.add(p);
+            }
+        });
+        return out;
+    }
+
     /** Regular files that {@code filter} accepts, sorted. */
     public List<String> files(Predicate<String> filter) {
         return files().stream().filter(filter).toList();
@@ -287,9 +306,18 @@ public final class Rootfs {
         return attrs.lastModifiedTime().toMillis() / 1000;
     }
 
+    /** The mode bits; the "unix" view also carries the set-user-ID and set-group-ID bits PosixFilePermission lacks. */
+    private static int mode(Path f) {
+        try {
+            return (Integer) Files.getAttribute(f, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return permissionBits(f); // a file system without the unix view (not Linux)
+        }
+    }
+
     // PosixFilePermission declares OWNER_READ first and OTHERS_EXECUTE last: the bit order of a mode
     @SuppressWarnings("EnumOrdinal")
-    private static int mode(Path f) {
+    private static int permissionBits(Path f) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS);
             int m = 0;

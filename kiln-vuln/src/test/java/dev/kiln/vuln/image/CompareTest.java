@@ -56,6 +56,9 @@ class CompareTest {
         assertThat(a.oldest().name()).isEqualTo("kiln-baselayout");
         assertThat(a.cves()).containsEntry(Severity.CRITICAL, 0);
         assertThat(a.compressedSize()).isEqualTo(v1.compressedSize()).isPositive();
+        assertThat(a.files()).isEqualTo(v1.rootfs().files().size()).isPositive();
+        assertThat(b.files()).isGreaterThan(a.files()); // busybox
+        assertThat(a.setuidFiles()).isEmpty();
 
         ImageComparison cmp = new ImageComparison(a, b, Instant.ofEpochSecond(KilnImages.BUILD_DATE + 86_400 * 10));
         assertThat(cmp.sizeRatio(false)).isGreaterThan(1.0);
@@ -69,10 +72,14 @@ class CompareTest {
                         "built 40 days ago (kiln-baselayout 20250601-r0");
         assertThat(cmp.markdown())
                 .startsWith("| | " + v1.name() + " | " + v2.name() + " |\n|---|---|---|\n")
-                .contains("| packages | 3 | 4 |");
+                .contains("| packages | 3 | 4 |")
+                .contains("| files | " + a.files() + " | " + b.files() + " |")
+                .contains("| setuid/setgid files | 0 | 0 |");
         assertThat(cmp.jsonText())
                 .contains("\"shells\" : [ \"sh\", \"busybox\" ]")
                 .contains("\"root\" : false")
+                .contains("\"files\" : " + a.files() + ",")
+                .contains("\"setuidFiles\" : [ ]")
                 .contains("\"ageDays\" : 10")
                 .contains("\"ageHours\" : 240");
 

@@ -1,18 +1,9 @@
 package dev.kiln.vuln.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kiln.content.Digest;
-import dev.kiln.content.Gzip;
-import dev.kiln.oci.Blob;
-import dev.kiln.oci.Descriptor;
-import dev.kiln.oci.ImageConfig;
-import dev.kiln.oci.Manifest;
-import dev.kiln.oci.MediaTypes;
-import dev.kiln.oci.OciImage;
-import dev.kiln.oci.OciImageSet;
 import dev.kiln.oci.OciLayout;
+import dev.kiln.testkit.DebianImages;
 import dev.kiln.testkit.Tools;
 import dev.kiln.vuln.compare.ImageComparison;
 import dev.kiln.vuln.compare.ImageFacts;
@@ -28,28 +19,21 @@ import dev.kiln.vuln.match.ScanReport;
 import dev.kiln.vuln.match.Severity;
 import dev.kiln.vuln.version.Ecosystem;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The conventional image to compare with: Debian bookworm minbase plus python3, made by mmdebstrap from the
- * mirror this machine's apt uses, turned into an OCI image by Kiln's layout writer, inventoried completely,
- * scanned against OSV Debian records written here, and compared with a Kiln image. The rootfs tar is cached
- * under the repository's {@code target/} (about a minute and a half to make). Needs mmdebstrap
- * ({@code apt-get install mmdebstrap}) and access to the Debian archive; skipped without them.
+ * The conventional image to compare with: Debian bookworm minbase plus python3 ({@link DebianImages}),
+ * inventoried completely, scanned against OSV Debian records written here, and compared with a Kiln image.
+ * Needs mmdebstrap ({@code apt-get install mmdebstrap}) and access to the Debian archive; skipped without
+ * them.
  */
 class DebianImageIT {
     @TempDir
@@ -57,9 +41,10 @@ class DebianImageIT {
 
     @Test
     void debianMinbaseWithPython3IsInventoriedScannedAndCompared() throws Exception {
-        Path tar = rootfsTar();
+        Tools.require("dpkg-query", "apt-get install dpkg");
+        Path tar = DebianImages.minbase("bookworm-python3", List.of("python3"));
         Path layout = tmp.resolve("debian");
-        writeImage(tar, layout);
+        DebianImages.writeLayout(tar, layout, "debian:bookworm-python3");
         LoadedImage debian = new ImageLoader(null).load(layout.toString(), null);
         Inventory inv = Inventories.of(debian.rootfs());
         List<InventoryPackage> debs = inv.of(Ecosystem.DEBIAN);
@@ -173,121 +158,6 @@ class DebianImageIT {
                    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}
                 """.formatted(libc.origin()));
         return dir;
-    }
-
-    /** One gzip layer made from the rootfs tar; root user, as a conventional base image has. */
-    private static void writeImage(Path tar, Path layout) throws IOException {
-        Path gz = layout.resolveSibling("layer.tar.gz");
-        try (InputStream in = Files.newInputStream(tar);
-                OutputStream out = Gzip.compressing(Files.newOutputStream(gz), Gzip.DEFAULT_LEVEL)) {
-            in.transferTo(out);
-        }
-        Descriptor layer = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, Digest.sha256(gz), Files.size(gz));
-        ImageConfig config = new ImageConfig(
-                "2025-01-01T00:00:00Z",
-                null,
-                "amd64",
-                "linux",
-                null,
-                new ImageConfig.Runtime(
-                        null,
-                        null,
-                        List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-                        null,
-                        List.of("/bin/bash"),
-                        null,
-                        null,
-                        null,
-                        null),
-                List.of(Digest.sha256(tar)),
-                List.of());
-        byte[] configJson = config.toJson();
-        Manifest manifest = Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, configJson), List.of(layer), Map.of());
-        OciImage image = OciImage.of(manifest, config, List.of(Blob.ofFile(layer, gz)));
-        new OciLayout(layout).write(OciImageSet.of(List.of(image), Map.of()), "debian:bookworm-python3");
-    }
-
-    private static Path rootfsTar() throws Exception {
-        Tools.require("mmdebstrap", "apt-get install mmdebstrap");
-        Tools.require("dpkg-query", "apt-get install dpkg");
-        Path cache = Path.of(System.getProperty("kiln.repo.root", "."))
-                .resolve("target/debian-minbase")
-                .resolve("bookworm-python3.tar");
-        if (Files.isRegularFile(cache)) {
-            return cache;
-        }
-        Optional<String> mirror = mirror();
-        assumeTrue(mirror.isPresent(), "no bookworm mirror in /etc/apt/sources.list(.d)");
-        Files.createDirectories(cache.getParent());
-        Path partial = cache.resolveSibling("bookworm-python3.tar.partial");
-        ProcessBuilder pb = new ProcessBuilder(
-                        "mmdebstrap",
-                        "--variant=minbase",
-                        "--include=python3",
-                        "--format=tar",
-                        "--quiet",
-                        "bookworm",
-                        partial.toString(),
-                        mirror.get())
-                .redirectErrorStream(true)
-                .redirectOutput(cache.resolveSibling("mmdebstrap.log").toFile());
-        Process p = pb.start();
-        if (!p.waitFor(15, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("mmdebstrap took more than 15 minutes");
-        }
-        assumeTrue(
-                p.exitValue() == 0,
-                "mmdebstrap failed (no access to the Debian archive?); see " + cache.resolveSibling("mmdebstrap.log"));
-        Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE);
-        return cache;
-    }
-
-    /** The first deb URI that serves bookworm, from deb822 .sources files or one-line sources.list entries. */
-    static Optional<String> mirror() throws IOException {
-        List<Path> files = new ArrayList<>();
-        Path dir = Path.of("/etc/apt/sources.list.d");
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> p.toString().endsWith(".sources") || p.toString().endsWith(".list"))
-                        .sorted()
-                        .forEach(files::add);
-            }
-        }
-        files.add(0, Path.of("/etc/apt/sources.list"));
-        for (Path f : files) {
-            if (!Files.isRegularFile(f)) {
-                continue;
-            }
-            String text = Files.readString(f, StandardCharsets.UTF_8);
-            for (String stanza : text.split("\n\\s*\n")) {
-                String uri = field(stanza, "URIs");
-                String suites = field(stanza, "Suites");
-                String types = field(stanza, "Types");
-                if (uri != null
-                        && suites != null
-                        && types != null
-                        && List.of(types.split("\\s+")).contains("deb")
-                        && List.of(suites.split("\\s+")).contains("bookworm")) {
-                    return Optional.of(uri.split("\\s+")[0]);
-                }
-            }
-            for (String line : text.lines().toList()) {
-                String[] w = line.replaceAll("\\[[^]]*]", " ").trim().split("\\s+");
-                if (w.length >= 3 && w[0].equals("deb") && w[2].equals("bookworm")) {
-                    return Optional.of(w[1]);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String field(String stanza, String name) {
-        return stanza.lines()
-                .filter(l -> l.startsWith(name + ":"))
-                .map(l -> l.substring(name.length() + 1).trim())
-                .findFirst()
-                .orElse(null);
     }
 
     private static String run(List<String> command, int minutes) throws Exception {
