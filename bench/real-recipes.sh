@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Real Wolfi recipes built unmodified against Kiln's catalog (issue 12's goal: at least 90 % of those whose
+# dependencies Kiln has build and pass their tests). The sample is bench/real-recipes.py's: recipes whose
+# upstream tarball Debian's archive serves byte for byte. Each is built hermetically (`kiln build --hermetic
+# --offline`) from the repositories given, its tarball imported into the source cache first, and classified:
+#   passed       built, and its test pipeline (if any) passed
+#   test-failed  built, its test failed
+#   build-failed the build failed
+#   unresolved   its build or test environment names a package the repositories do not have
+#   no-source    its tarball could not be downloaded from Debian's archive
+# Prints one row per recipe (with the first error line) and the totals, as rows of bench/RESULTS.md.
+#
+# Environment: REPOS (space-separated APK repository roots, each with an ARCH folder; e.g. the bootstrap
+# cache's stage-1 repository), KEYS (space-separated public keys or folders of keys for them), CORPUS (default
+# ../shared/corpora/wolfi-os/recipes), WORK (default /tmp/kiln-real-recipes), ONLY (space-separated recipe
+# names, default the whole sample), KILN (the command, default ./kiln).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kiln=${KILN:-./kiln}
+corpus=${CORPUS:-../shared/corpora/wolfi-os/recipes}
+work=${WORK:-/tmp/kiln-real-recipes}
+mkdir -p "$work/sources" "$work/logs" "$work/out"
+[ -n "${REPOS:-}" ] || { echo "real-recipes: set REPOS to the APK repositories to build from" >&2; exit 2; }
+
+python3 bench/real-recipes.py "$corpus" --urls > "$work/urls"
+while read -r url; do
+  file="$work/sources/${url##*/}"
+  if [ ! -s "$file" ]; then
+    curl -fsS -o "$file.part" "$url" && mv -f "$file.part" "$file" || echo "real-recipes: cannot download $url" >&2
+  fi
+done < "$work/urls"
+$kiln source import --cache-dir "$work/cache" "$work"/sources/* > /dev/null
+
+args=(build --hermetic --offline --json --cache-dir "$work/cache" --out-dir "$work/out" --state-dir "$work/state")
+for r in $REPOS; do args+=(--repository-append "$r"); done
+for k in ${KEYS:-}; do args+=(--keyring-append "$k"); done
+
+declare -A count=()
+echo "| recipe | outcome | seconds | first error |"
+echo "|---|---|---|---|"
+for name in ${ONLY:-$(python3 bench/real-recipes.py "$corpus" --names)}; do
+  log="$work/logs/$name.jsonl"
+  start=$(date +%s.%N)
+  $kiln "${args[@]}" "$corpus/$name.yaml" > "$log" 2>&1 && rc=0 || rc=$?
+  seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$start" "$(date +%s.%N)")
+  error=$(grep -m1 '"event":"error"' "$log" | python3 -c 'import json,sys; l=sys.stdin.read(); print(json.loads(l)["message"][:160] if l else "")' | tr '|\n' '/ ' || true)
+  if [ "$rc" = 0 ]; then
+    outcome=passed
+  elif grep -qiE 'offline|source cache|not cached' <<< "$error"; then
+    outcome=no-source
+  elif grep -qiE 'cannot resolve|unresolv|no package (provides|named)|not (found )?in (the|any) repositor' <<< "$error"; then
+    outcome=unresolved
+  elif grep -qiE '\btest' <<< "$error"; then
+    outcome=test-failed
+  else
+    outcome=build-failed
+  fi
+  count[$outcome]=$(( ${count[$outcome]:-0} + 1 ))
+  echo "| $name | $outcome | $seconds | $error |"
+done
+echo
+for o in passed test-failed build-failed unresolved no-source; do echo "$o: ${count[$o]:-0}"; done
