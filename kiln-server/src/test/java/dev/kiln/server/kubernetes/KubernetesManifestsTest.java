@@ -92,7 +92,7 @@ class KubernetesManifestsTest {
         assertThatThrownBy(() -> new KubernetesSettings(
                         "Kiln_Builds", "ws", Path.of("/srv"), null, null, Duration.ofMinutes(1), false))
                 .isInstanceOf(SettingsException.class)
-                .hasMessageContaining("--k8s-namespace")
+                .hasMessageContaining("--kube-namespace")
                 .hasMessageContaining("'Kiln_Builds'");
     }
 
