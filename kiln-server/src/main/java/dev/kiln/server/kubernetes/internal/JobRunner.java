@@ -292,12 +292,19 @@ public final class JobRunner implements AutoCloseable {
                 "it already exists: another build with the same name is running, or a kept Job"
                         + " (--kube-keep-jobs) is still there";
             case 422 -> "the API server found the object invalid";
-            case 0 -> "the API server " + client.getMasterUrl() + " cannot be reached";
+            // no HTTP status: the request never got an answer (fabric8 8 reports -1, older releases 0)
+            case 0, -1 ->
+                "the API server " + client.getMasterUrl() + " cannot be reached; check the kubeconfig's cluster"
+                        + " server and that this host can reach it";
             default -> "HTTP " + e.getCode();
         };
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
         String detail = e.getStatus() != null && e.getStatus().getMessage() != null
                 ? e.getStatus().getMessage()
-                : e.getMessage();
+                : root == e ? e.getMessage() : e.getMessage() + ": " + root;
         return new KubernetesRunException(Reason.API, "cannot " + what + ": " + message + " (" + detail + ")", e);
     }
 
