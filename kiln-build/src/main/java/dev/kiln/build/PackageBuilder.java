@@ -23,7 +23,8 @@ import java.util.Set;
 
 /**
  * Builds the packages of one compiled recipe: fetch every source into the cache, run the
- * steps in a network-less sandbox, assemble and sign each output, run the recipe's tests,
+ * steps through the {@link BuildRunner} (by default each in a network-less sandbox on this host), assemble and
+ * sign each output, run the recipe's tests,
  * and only then publish to the repository. Any failure before publishing leaves the
  * repository exactly as it was.
  */
