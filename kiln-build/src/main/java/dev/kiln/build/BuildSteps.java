@@ -1,6 +1,7 @@
 package dev.kiln.build;
 
 import dev.kiln.content.ContentException;
+import dev.kiln.recipe.Resources;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ public final class BuildSteps {
     private final String name;
     private final Path workspace;
     private final Map<String, String> environment;
+    private final Resources resources;
     private final BuildDeadline deadline;
     private final OutputStream log;
     private final List<Planned> steps;
@@ -61,6 +63,7 @@ public final class BuildSteps {
             String name,
             Path workspace,
             Map<String, String> environment,
+            Resources resources,
             BuildDeadline deadline,
             OutputStream log,
             List<Planned> steps,
@@ -68,6 +71,7 @@ public final class BuildSteps {
         this.name = name;
         this.workspace = workspace;
         this.environment = Map.copyOf(environment);
+        this.resources = resources;
         this.deadline = deadline;
         this.log = log;
         this.steps = List.copyOf(steps);
@@ -87,6 +91,11 @@ public final class BuildSteps {
     /** The build's environment without any step's own variables: what a remote runner gives its container. */
     public Map<String, String> environment() {
         return environment;
+    }
+
+    /** The recipe's {@code package.resources}: what a runner that schedules builds asks for (every field may be null). */
+    public Resources resources() {
+        return resources;
     }
 
     /** The time left of the build's timeout ({@code package.timeout} or the default); fails when none is. */

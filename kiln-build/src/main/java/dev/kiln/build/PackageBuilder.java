@@ -127,7 +127,8 @@ public final class PackageBuilder {
                     GuestEnvironment.compilerHardens(rootfs),
                     plan.environmentVariables(),
                     Map.of());
-            runner.run(new BuildSteps(plan.name(), workspace.root(), baseEnvironment, deadline, log, planned, steps));
+            runner.run(new BuildSteps(
+                    plan.name(), workspace.root(), baseEnvironment, plan.resources(), deadline, log, planned, steps));
             log.flush();
 
             Path staging = Files.createDirectories(workspace.base().resolve("staging"));

@@ -65,6 +65,7 @@ class BuildStepsTest {
                 "probe",
                 workspace.root(),
                 Map.of(),
+                new dev.kiln.recipe.Resources(null, null, null, null),
                 deadline,
                 OutputStream.nullOutputStream(),
                 runner.plan("probe", plan),

@@ -80,6 +80,9 @@ class KubernetesBuildSimulationIT {
               description: probe of the Kubernetes runner
               copyright:
                 - license: MIT
+              resources:
+                cpu: "1"
+                memory: 512Mi
             environment:
               environment:
                 GREETING: hello
@@ -189,8 +192,12 @@ class KubernetesBuildSimulationIT {
         }
         assertThat(ranJobs).as("one Job per build").hasSize(1);
         Job job = ranJobs.get(0);
-        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .isEqualTo(IMAGE);
+        Container container =
+                job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo(IMAGE);
+        assertThat(container.getResources().getLimits().get("memory").toString())
+                .as("package.resources.memory is the pod's limit")
+                .isEqualTo("512Mi");
         assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems())
                 .as("the runner deletes its Job")
                 .isEmpty();

@@ -4,7 +4,6 @@ import dev.kiln.build.BuildException;
 import dev.kiln.build.BuildOptions;
 import dev.kiln.build.BuildRunner;
 import dev.kiln.build.BuildSteps;
-import dev.kiln.recipe.Resources;
 import dev.kiln.sandbox.IdentityMap;
 import dev.kiln.server.SettingsException;
 import dev.kiln.server.kubernetes.internal.Manifests;
@@ -79,15 +78,19 @@ public final class KubernetesBuildRunner implements BuildRunner {
         String id = parent == null || parent.getFileName() == null
                 ? Integer.toHexString(subPath.hashCode())
                 : parent.getFileName().toString().replaceFirst("^.*-", "");
-        BuildJob job = new BuildJob(
-                BuildJob.jobName(steps.name(), id),
-                subPath,
-                steps.name(),
-                image,
-                steps.environment(),
-                // package.resources is not in the compiled plan yet: the namespace's LimitRange decides
-                new Resources(null, null, null, null),
-                roundUp(steps.remaining()));
+        BuildJob job;
+        try {
+            job = new BuildJob(
+                    BuildJob.jobName(steps.name(), id),
+                    subPath,
+                    steps.name(),
+                    image,
+                    steps.environment(),
+                    steps.resources(),
+                    roundUp(steps.remaining()));
+        } catch (IllegalArgumentException e) { // a recipe's resource that is no Kubernetes quantity
+            throw new BuildException("Kubernetes runner", e.getMessage(), e);
+        }
         steps.prepareWorkspace();
         try (KubernetesRunner runner = KubernetesRunner.connect(settings)) {
             runner.writeScript(job, steps.script());
