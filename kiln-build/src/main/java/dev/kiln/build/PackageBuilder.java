@@ -18,16 +18,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Builds the packages of one compiled recipe: fetch every source into the cache, run the
- * steps in a network-less sandbox, assemble and sign each output, run the recipe's tests,
+ * steps through the {@link BuildRunner} (by default each in a network-less sandbox on this host), assemble and
+ * sign each output, run the recipe's tests,
  * and only then publish to the repository. Any failure before publishing leaves the
  * repository exactly as it was.
  */
 public final class PackageBuilder {
     private final Sandbox sandbox;
+    private final BuildRunner runner;
     private final HttpClient http;
     private final Clock clock;
 
@@ -37,7 +40,16 @@ public final class PackageBuilder {
 
     /** {@code clock} dates the provenance's start and finish only; package bytes use SOURCE_DATE_EPOCH. */
     public PackageBuilder(Sandbox sandbox, HttpClient http, Clock clock) {
+        this(sandbox, new SandboxRunner(sandbox), http, clock);
+    }
+
+    /**
+     * A builder whose steps {@code runner} runs; {@code sandbox} still runs the recipe's tests on this host, after
+     * the packages are assembled.
+     */
+    public PackageBuilder(Sandbox sandbox, BuildRunner runner, HttpClient http, Clock clock) {
         this.sandbox = sandbox;
+        this.runner = runner;
         this.http = http;
         this.clock = clock;
     }
@@ -66,7 +78,8 @@ public final class PackageBuilder {
         List<PackagePlan> packages = new ArrayList<>();
         packages.add(plan.mainPackage());
         packages.addAll(plan.subpackages());
-        try (Workspace workspace = Workspace.create(options.workRoot(), plan.name(), logFile, options.keepWorkspace());
+        try (Workspace workspace =
+                        Workspace.create(runner.workRoot(options), plan.name(), logFile, options.keepWorkspace());
                 OutputStream log = new BufferedOutputStream(Files.newOutputStream(logFile))) {
             if (options.sourceDir() != null && Files.isDirectory(options.sourceDir())) {
                 FileTrees.copy(options.sourceDir(), workspace.root());
@@ -79,14 +92,19 @@ public final class PackageBuilder {
             ResolvedEnvironment environment = null;
             Path rootfs = null;
             Set<String> optional = buildNativeNeeds(plan);
-            if (options.environment().hermetic() || environments.provides(plan.environmentPackages(), optional)) {
+            if (!runner.installsEnvironment()) {
+                // the runner's image is the build environment; none is resolved or installed here
+                listener.onEvent(new BuildListener.BuildEvent(
+                        BuildListener.BuildEvent.Kind.ENVIRONMENT, plan.name(), "runner-image", 0, 0));
+            } else if (options.environment().hermetic()
+                    || environments.provides(plan.environmentPackages(), optional)) {
                 environment = resolveBuildEnvironment(plan, environments, optional);
                 rootfs = installBuildEnvironment(plan, environment, workspace, options);
             } else {
                 listener.onEvent(new BuildListener.BuildEvent(
                         BuildListener.BuildEvent.Kind.ENVIRONMENT, plan.name(), "host-toolchain", 0, 0));
             }
-            StepRunner runner = new StepRunner(
+            StepRunner steps = new StepRunner(
                     sandbox,
                     fetcher,
                     git,
@@ -99,14 +117,22 @@ public final class PackageBuilder {
                     rootfs);
             listener.onEvent(
                     BuildListener.BuildEvent.phase(plan.name(), "building " + plan.name() + "-" + plan.fullVersion()));
-            runner.run(plan.name(), plan.steps());
+            List<BuildSteps.Planned> planned = new ArrayList<>(steps.plan(plan.name(), plan.steps()));
             for (PackagePlan sub : plan.subpackages()) {
-                runner.run(sub.name(), sub.steps());
+                planned.addAll(steps.plan(sub.name(), sub.steps()));
             }
+            Map<String, String> baseEnvironment = GuestEnvironment.forStep(
+                    options.arch(),
+                    options.sourceDateEpoch(),
+                    GuestEnvironment.compilerHardens(rootfs),
+                    plan.environmentVariables(),
+                    Map.of());
+            runner.run(new BuildSteps(
+                    plan.name(), workspace.root(), baseEnvironment, plan.resources(), deadline, log, planned, steps));
             log.flush();
 
             Path staging = Files.createDirectories(workspace.base().resolve("staging"));
-            PackageAssembler assembler = new PackageAssembler(options, sandbox.identity());
+            PackageAssembler assembler = new PackageAssembler(options, runner.identity());
             List<BuiltPackage> built = new ArrayList<>();
             for (PackagePlan pkg : packages) {
                 listener.onEvent(BuildListener.BuildEvent.phase(pkg.name(), "packaging " + pkg.name()));

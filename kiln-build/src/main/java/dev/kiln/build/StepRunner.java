@@ -111,42 +111,82 @@ final class StepRunner {
     }
 
     void run(String packageName, List<Step> steps) {
-        for (int i = 0; i < steps.size(); i++) {
-            Step step = steps.get(i);
-            String label = labelPrefix + step.label();
-            options.listener()
-                    .onEvent(new BuildListener.BuildEvent(
-                            BuildListener.BuildEvent.Kind.STEP, packageName, label, i + 1, steps.size()));
-            writeLog("\n==> " + packageName + ": " + label + "\n");
-            try {
-                if (step instanceof ShellStep shell) {
-                    runShell(label, shell.workingDirectory(), shell.script(), shell.environment());
-                } else if (step instanceof FetchStep fetch) {
-                    runFetch(fetch);
-                } else if (step instanceof GitCheckoutStep checkout) {
-                    runCheckout(checkout);
-                }
-            } catch (IOException | ContentException e) {
-                throw new BuildException(label, e.getMessage(), e);
-            }
+        for (BuildSteps.Planned step : plan(packageName, steps)) {
+            runHere(step);
         }
     }
 
-    private void runFetch(FetchStep fetch) throws IOException {
+    /**
+     * The steps as work: what Kiln does itself (copy a fetched source, check out a repository) and the shell
+     * command the guest runs, each with its full environment. Running the plan here ({@link #runHere}) is what
+     * {@link #run} does; a remote runner does Kiln's part first and runs the shell commands as one script.
+     */
+    List<BuildSteps.Planned> plan(String packageName, List<Step> steps) {
+        List<BuildSteps.Planned> planned = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            String label = labelPrefix + step.label();
+            BuildSteps.HostAction prepare = null;
+            BuildSteps.Shell shell = null;
+            if (step instanceof ShellStep s) {
+                shell = shell(label, s.workingDirectory(), s.script(), s.environment());
+            } else if (step instanceof FetchStep fetch) {
+                String guestDir = Workspace.join(fetch.workingDirectory(), fetch.directory());
+                String fileName = SourcePlan.fileNameOf(fetch.uri());
+                prepare = () -> copyFetched(fetch, guestDir, fileName);
+                if (fetch.extract()) {
+                    String script = "tar -x --no-same-owner --strip-components=" + fetch.stripComponents()
+                            + " -f " + GuestEnvironment.shellQuote(fileName) + "\n"
+                            + (fetch.delete() ? "rm -f " + GuestEnvironment.shellQuote(fileName) + "\n" : "");
+                    shell = shell(label, guestDir, script, Map.of());
+                }
+            } else if (step instanceof GitCheckoutStep checkout) {
+                prepare = () -> runCheckout(checkout);
+            }
+            planned.add(new BuildSteps.Planned(packageName, label, i + 1, steps.size(), prepare, shell));
+        }
+        return planned;
+    }
+
+    /** Runs one planned step on this host: Kiln's part, then the shell command in the sandbox. */
+    void runHere(BuildSteps.Planned step) {
+        options.listener()
+                .onEvent(new BuildListener.BuildEvent(
+                        BuildListener.BuildEvent.Kind.STEP,
+                        step.packageName(),
+                        step.label(),
+                        step.index(),
+                        step.total()));
+        writeLog(BuildSteps.header(step.packageName(), step.label()));
+        try {
+            if (step.prepare() != null) {
+                step.prepare().run();
+            }
+            if (step.shell() != null) {
+                runShell(step.shell());
+            }
+        } catch (IOException | ContentException e) {
+            throw new BuildException(step.label(), e.getMessage(), e);
+        }
+    }
+
+    private BuildSteps.Shell shell(
+            String label, String workingDirectory, String fragment, Map<String, String> stepEnv) {
+        return new BuildSteps.Shell(
+                label,
+                workingDirectory,
+                fragment,
+                GuestEnvironment.forStep(
+                        options.arch(), options.sourceDateEpoch(), compilerHardens, recipeEnv, stepEnv));
+    }
+
+    private void copyFetched(FetchStep fetch, String guestDir, String fileName) throws IOException {
         SourceChecksum checksum = SourcePlan.checksumOf(fetch);
         Path cached = fetcher.fetch(fetch.uri(), checksum);
-        String guestDir = Workspace.join(fetch.workingDirectory(), fetch.directory());
         String dir = workspace.relativePath(guestDir);
         ContainedTree tree = workspace.tree();
         tree.createDirectories(dir);
-        String fileName = SourcePlan.fileNameOf(fetch.uri());
         tree.copy(cached, dir + "/" + fileName);
-        if (fetch.extract()) {
-            String script = "tar -x --no-same-owner --strip-components=" + fetch.stripComponents()
-                    + " -f " + GuestEnvironment.shellQuote(fileName) + "\n"
-                    + (fetch.delete() ? "rm -f " + GuestEnvironment.shellQuote(fileName) + "\n" : "");
-            runShell(labelPrefix + fetch.label(), guestDir, script, Map.of());
-        }
     }
 
     private void runCheckout(GitCheckoutStep step) {
@@ -155,20 +195,19 @@ final class StepRunner {
         writeLog("checked out " + step.repository() + " at " + commit + " into " + guestDir + "\n");
     }
 
-    void runShell(String label, String workingDirectory, String fragment, Map<String, String> stepEnv)
-            throws IOException {
+    private void runShell(BuildSteps.Shell shell) throws IOException {
+        String label = shell.label();
         scriptCounter++;
         Path script = workspace.scriptDir().resolve("step-" + scriptCounter + ".sh");
-        Files.writeString(script, GuestEnvironment.script(workingDirectory, fragment), StandardCharsets.UTF_8);
-        Map<String, String> env = GuestEnvironment.forStep(
-                options.arch(), options.sourceDateEpoch(), compilerHardens, recipeEnv, stepEnv);
+        Files.writeString(
+                script, GuestEnvironment.script(shell.workingDirectory(), shell.fragment()), StandardCharsets.UTF_8);
         List<Mount> mounts = new ArrayList<>(guestMounts);
         mounts.add(new Mount(workspace.scriptDir(), SCRIPT_DIR, true));
         mounts.add(Mount.readWrite(workspace.tmpDir(), "/tmp"));
         SandboxSpec spec = SandboxSpec.of(
                         workspace.root(), List.of(Workspace.shell(rootfs), SCRIPT_DIR + "/" + script.getFileName()))
                 .withRootfs(rootfs)
-                .withEnvironment(env)
+                .withEnvironment(shell.environment())
                 .withWorkingDirectory(GuestEnvironment.GUEST_HOME)
                 .withExtraMounts(mounts)
                 .withAddCapabilities(addCapabilities)

@@ -16,7 +16,6 @@ import dev.kiln.recipe.BuildTimeout;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.RecipeException;
 import dev.kiln.recipe.Recipes;
-import dev.kiln.sandbox.BubblewrapSandbox;
 import dev.kiln.sandbox.Preflight;
 import dev.kiln.sandbox.SandboxException;
 import dev.kiln.sandbox.SandboxLimits;
@@ -150,6 +149,9 @@ final class BuildCommand implements Callable<Integer> {
                     + " over the host's /usr, the host-toolchain stage)")
     boolean hermetic;
 
+    @picocli.CommandLine.Mixin
+    RunnerOptions runner = new RunnerOptions();
+
     @Option(names = "--dry-run", description = "print the compiled plan and its sources; build nothing")
     boolean dryRun;
 
@@ -180,7 +182,10 @@ final class BuildCommand implements Callable<Integer> {
             return 0;
         }
         BuildLimits limits = limits();
-        Preflight.check(System.getenv());
+        dev.kiln.server.kubernetes.KubernetesSettings kubernetes = runner.settings();
+        if (kubernetes == null) { // Kubernetes builds need no sandbox here, unless a recipe has tests
+            Preflight.check(System.getenv());
+        }
         // the same defaults as kiln up and kiln update run: one Settings, one set of build options
         Settings settings = Settings.builder()
                 .stateDir(stateDir)
@@ -191,17 +196,16 @@ final class BuildCommand implements Callable<Integer> {
                 .packageKey(signingKey)
                 .pipelineDirs(pipelineDirs)
                 .unsignedImages(true)
+                .kubernetes(kubernetes)
                 .build(System.getenv());
         ApkSigningKey key =
                 signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(settings.packageKey(), out);
         dev.kiln.attest.SigningKey provenanceKey =
                 attestKey == null ? null : SigningTargets.signingKey(spec, attestKey, passphraseFile);
-        PackageBuilder builder = new PackageBuilder(
-                BubblewrapSandbox.fromEnvironment(System.getenv()),
-                HttpClient.newBuilder()
-                        .followRedirects(HttpClient.Redirect.NORMAL)
-                        .connectTimeout(Duration.ofSeconds(20))
-                        .build());
+        PackageBuilder builder = settings.packageBuilder(HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build());
         int failures = 0;
         for (int i = 0; i < plans.size(); i++) {
             BuildPlan plan = plans.get(i);

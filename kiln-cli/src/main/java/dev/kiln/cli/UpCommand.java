@@ -88,6 +88,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-sign", description = "push images without signatures and attestations")
     boolean noSign;
 
+    @picocli.CommandLine.Mixin
+    RunnerOptions runner = new RunnerOptions();
+
     @Option(names = "--once", description = "reconcile, print the references and exit instead of serving")
     boolean once;
 
@@ -97,7 +100,10 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Output out = Output.of(spec, json);
-        Preflight.check(System.getenv());
+        dev.kiln.server.kubernetes.KubernetesSettings kubernetes = runner.settings();
+        if (kubernetes == null) { // Kubernetes builds need no sandbox here, unless a recipe has tests
+            Preflight.check(System.getenv());
+        }
         Settings settings = Settings.builder()
                 .stateDir(stateDir)
                 .repository(outDir)
@@ -107,6 +113,7 @@ final class UpCommand implements Callable<Integer> {
                 .unsignedImages(noSign)
                 .database(database)
                 .storage(storage)
+                .kubernetes(kubernetes)
                 .build(System.getenv());
         importSources(out, settings.cacheDir());
 

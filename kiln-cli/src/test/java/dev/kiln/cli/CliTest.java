@@ -122,4 +122,29 @@ class CliTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("typo.yaml:5:16: unterminated '${{'").contains("1 failed to load");
     }
+
+    @Test
+    void upAndBuildRefuseAnIncompleteKubernetesRunnerBeforeAnyWork(@TempDir Path dir) throws Exception {
+        CliRun up = CliRun.of(
+                "up", "--runner", "kubernetes", "--kube-workspace", dir.toString(), "--state-dir", dir.toString());
+        assertThat(up.exitCode()).isEqualTo(2);
+        assertThat(up.err()).contains("--kube-image");
+
+        Path recipe = dir.resolve("probe.yaml");
+        Files.writeString(recipe, """
+                package:
+                  name: probe
+                  version: "1.0"
+                  epoch: 0
+                  description: probe
+                pipeline:
+                  - runs: "true"
+                """);
+        CliRun unknown = CliRun.of("build", recipe.toString(), "--runner", "docker", "--state-dir", dir.toString());
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err())
+                .contains("--runner")
+                .contains("bubblewrap or kubernetes")
+                .contains("'docker'");
+    }
 }

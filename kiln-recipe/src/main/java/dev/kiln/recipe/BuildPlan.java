@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * A compiled recipe for one architecture: everything substituted, inlined and validated.
  * {@code environmentRepositories} are the environment's {@code contents.build_repositories} then
  * {@code contents.repositories}, {@code environmentKeyring} its {@code contents.keyring}, as written.
+ * {@code resources} is the recipe's {@code package.resources} (every field null when unset): hints for a runner
+ * that schedules builds (Kubernetes), not inputs of the package bytes.
  */
 public record BuildPlan(
         String recipeFile,
@@ -33,8 +35,10 @@ public record BuildPlan(
         PackagePlan mainPackage,
         List<PackagePlan> subpackages,
         List<Step> steps,
-        @Nullable Duration timeout) {
+        @Nullable Duration timeout,
+        Resources resources) {
     public BuildPlan {
+        java.util.Objects.requireNonNull(resources, "resources");
         copyright = List.copyOf(copyright);
         targetArchitectures = List.copyOf(targetArchitectures);
         environmentPackages = List.copyOf(environmentPackages);

@@ -6,7 +6,6 @@ import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.attest.Attestation;
 import dev.kiln.build.BuildOptions;
 import dev.kiln.build.BuildTime;
-import dev.kiln.build.PackageBuilder;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
 import dev.kiln.image.ImageBuilder;
@@ -27,7 +26,6 @@ import dev.kiln.recipe.RecipeCompiler;
 import dev.kiln.recipe.RecipeException;
 import dev.kiln.recipe.RecipeLoader;
 import dev.kiln.recipe.Recipes;
-import dev.kiln.sandbox.BubblewrapSandbox;
 import dev.kiln.server.state.Records;
 import dev.kiln.server.state.StateStore;
 import dev.kiln.update.Backoff;
@@ -214,7 +212,7 @@ public final class Reconciler {
         Rebuilder rebuilder = recording(
                 runId,
                 UpdatePorts.rebuilder(
-                        new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
+                        settings.packageBuilder(http),
                         settings.pipelineDirs(),
                         settings.arch(),
                         recipe -> buildOptions(recipe, packageKey, imageKey)));
@@ -328,7 +326,7 @@ public final class Reconciler {
     public Rebuilder rebuilder() {
         ApkSigningKey packageKey = SigningKeys.packageKey(settings.packageKey(), listener);
         return UpdatePorts.rebuilder(
-                new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http),
+                settings.packageBuilder(http),
                 settings.pipelineDirs(),
                 settings.arch(),
                 recipe -> buildOptions(recipe, packageKey, () -> null));

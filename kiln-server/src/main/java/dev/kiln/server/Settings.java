@@ -36,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * @param storage         where queued builds' outputs go ({@code --storage}: a shared directory); null builds in
  *                        this process, set makes the reconciler enqueue package builds for {@code kiln worker}s
  * @param environment     the process environment the sandbox and monitors are given (the world is injected)
+ * @param kubernetes      where package builds run: null for this host's sandbox ({@code --runner bubblewrap}), else
+ *                        the cluster, shared volume and image of {@code --runner kubernetes}
  */
 public record Settings(
         Path stateDir,
@@ -53,7 +55,8 @@ public record Settings(
         Path advisories,
         Path osv,
         @Nullable String storage,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        dev.kiln.server.kubernetes.@Nullable KubernetesSettings kubernetes) {
 
     /** The namespace of packages, their purls and SBOMs. */
     public static final String NAMESPACE = "kiln";
@@ -91,7 +94,7 @@ public record Settings(
                 + ", sourceDateEpoch=" + sourceDateEpoch + ", packageKey=" + packageKey + ", imageKey=" + imageKey
                 + ", pipelineDirs=" + pipelineDirs + ", upstreams=" + upstreams + ", database="
                 + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + ", advisories=" + advisories
-                + ", osv=" + osv + ", storage=" + storage + "]";
+                + ", osv=" + osv + ", storage=" + storage + ", kubernetes=" + kubernetes + "]";
     }
 
     public Path workDir() {
@@ -124,6 +127,22 @@ public record Settings(
                 false,
                 null,
                 listener);
+    }
+
+    /**
+     * The package builder every command builds with: steps in this host's bubblewrap sandbox, or, with
+     * {@code --runner kubernetes}, as one Job per build (the recipe's tests still run in the local sandbox).
+     *
+     * @throws SettingsException when the Kubernetes settings lack the image or their volume is not mounted
+     */
+    public dev.kiln.build.PackageBuilder packageBuilder(java.net.http.HttpClient http) {
+        dev.kiln.sandbox.Sandbox sandbox = dev.kiln.sandbox.BubblewrapSandbox.fromEnvironment(environment);
+        dev.kiln.server.kubernetes.KubernetesSettings cluster = kubernetes;
+        if (cluster == null) {
+            return new dev.kiln.build.PackageBuilder(sandbox, http);
+        }
+        return new dev.kiln.build.PackageBuilder(
+                sandbox, new dev.kiln.server.kubernetes.KubernetesBuildRunner(cluster), http, Clock.systemUTC());
     }
 
     /** The APKINDEX of the built architecture. */
@@ -193,8 +212,15 @@ public record Settings(
         private @Nullable Path advisories;
         private @Nullable Path osv;
         private @Nullable String storage;
+        private dev.kiln.server.kubernetes.@Nullable KubernetesSettings kubernetes;
 
         private Builder() {}
+
+        /** Run package builds as Kubernetes Jobs with these settings; null (the default) runs them on this host. */
+        public Builder kubernetes(dev.kiln.server.kubernetes.@Nullable KubernetesSettings value) {
+            this.kubernetes = value;
+            return this;
+        }
 
         public Builder stateDir(@Nullable Path dir) {
             this.stateDir = dir;
@@ -302,7 +328,8 @@ public record Settings(
                     advisories != null ? advisories : catalogDir.resolve("advisories"),
                     osv != null ? osv : catalogDir.resolve("osv"),
                     storage,
-                    env);
+                    env,
+                    kubernetes);
         }
     }
 }

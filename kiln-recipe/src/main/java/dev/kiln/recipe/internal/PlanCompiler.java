@@ -15,6 +15,7 @@ import dev.kiln.recipe.PackageSpec;
 import dev.kiln.recipe.PipelineLibrary;
 import dev.kiln.recipe.Recipe;
 import dev.kiln.recipe.RecipeException;
+import dev.kiln.recipe.Resources;
 import dev.kiln.recipe.Step;
 import dev.kiln.recipe.SubpackageSpec;
 import dev.kiln.recipe.TestPlan;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -169,7 +171,8 @@ public final class PlanCompiler {
                 main,
                 subs,
                 mainSteps,
-                pkg.timeout() == null ? null : BuildTimeout.parse(pkg.timeout()));
+                pkg.timeout() == null ? null : BuildTimeout.parse(pkg.timeout()),
+                Objects.requireNonNullElse(pkg.resources(), new Resources(null, null, null, null)));
     }
 
     private static List<String> environmentRepositories(Recipe recipe) {

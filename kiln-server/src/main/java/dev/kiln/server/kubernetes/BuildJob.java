@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One build as the Kubernetes runner runs it: one Job, one pod, one container.
  *
- * @param name the Job's name, also the workspace's sub-directory on the shared volume; a DNS-1123 label
+ * @param name the Job's name; a DNS-1123 label
+ * @param workspace the workspace's path relative to the shared volume's root: the pod's {@code subPath}
  * @param packageName the recipe's package, recorded as a label so that {@code kubectl get jobs -l} finds it
  * @param image the build environment's image (a digest reference keeps the build reproducible)
  * @param environment the build's complete environment; kept sorted so that the manifest is stable
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record BuildJob(
         String name,
+        String workspace,
         String packageName,
         String image,
         Map<String, String> environment,
@@ -41,6 +43,13 @@ public record BuildJob(
             throw new IllegalArgumentException(
                     "Job name must be a DNS-1123 label of at most 63 characters, found '" + name + "'");
         }
+        if (workspace == null
+                || workspace.isEmpty()
+                || workspace.startsWith("/")
+                || java.util.Arrays.asList(workspace.split("/")).contains("..")) {
+            throw new IllegalArgumentException(
+                    "the workspace must be a relative path inside the shared volume, found '" + workspace + "'");
+        }
         Objects.requireNonNull(packageName, "packageName");
         if (image == null || image.isBlank()) {
             throw new IllegalArgumentException("a Kubernetes build needs the build environment's image, found none");
@@ -54,6 +63,17 @@ public record BuildJob(
             throw new IllegalArgumentException(
                     "package.timeout: expected at least 1s for activeDeadlineSeconds, found " + deadline);
         }
+    }
+
+    /** A build whose workspace is the shared volume's sub-directory named after the Job. */
+    public BuildJob(
+            String name,
+            String packageName,
+            String image,
+            Map<String, String> environment,
+            Resources resources,
+            Duration deadline) {
+        this(name, name, packageName, image, environment, resources, deadline);
     }
 
     private static void requireQuantity(String field, @Nullable String value) {

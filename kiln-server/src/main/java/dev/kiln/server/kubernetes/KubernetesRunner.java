@@ -33,7 +33,7 @@ public final class KubernetesRunner implements AutoCloseable {
 
     /** The build's workspace as Kiln sees it: its Job's sub-directory of the shared volume. */
     public Path workspace(BuildJob build) {
-        return settings.workspaceRoot().resolve(build.name());
+        return settings.workspaceRoot().resolve(build.workspace());
     }
 
     /** Writes the script the build's container runs ({@code sh -e}), creating the workspace if needed. */

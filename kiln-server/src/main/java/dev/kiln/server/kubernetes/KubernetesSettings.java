@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param context the kubeconfig context to use, or null for its current one
  * @param ttlAfterFinished how long the cluster keeps a finished Job when Kiln could not delete it itself
  * @param keepJobs leave finished Jobs for inspection instead of deleting them
+ * @param image the build environment's image that package builds run in (a digest reference keeps builds
+ *     reproducible); null where only single Jobs are run, each with its own image
  */
 public record KubernetesSettings(
         String namespace,
@@ -32,7 +34,8 @@ public record KubernetesSettings(
         @Nullable Path kubeconfig,
         @Nullable String context,
         Duration ttlAfterFinished,
-        boolean keepJobs) {
+        boolean keepJobs,
+        @Nullable String image) {
 
     /** A DNS-1123 label: what Kubernetes accepts as a namespace or claim name. */
     static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -42,11 +45,27 @@ public record KubernetesSettings(
     public KubernetesSettings {
         Objects.requireNonNull(workspaceRoot, "workspaceRoot");
         Objects.requireNonNull(ttlAfterFinished, "ttlAfterFinished");
-        requireLabel("--k8s-namespace", namespace);
-        requireLabel("--k8s-workspace-claim", workspaceClaim);
+        requireLabel("--kube-namespace", namespace);
+        requireLabel("--kube-claim", workspaceClaim);
         if (ttlAfterFinished.isNegative()) {
-            throw new SettingsException("--k8s-ttl: expected a duration >= 0, found " + ttlAfterFinished);
+            throw new SettingsException("--kube-ttl: expected a duration >= 0, found " + ttlAfterFinished);
         }
+        if (image != null && (image.isBlank() || image.chars().anyMatch(Character::isWhitespace))) {
+            throw new SettingsException("--kube-image: expected an image reference such as"
+                    + " registry.example/build-env@sha256:..., found '" + image + "'");
+        }
+    }
+
+    /** Settings without a build image, for runs of single Jobs that name their own. */
+    public KubernetesSettings(
+            String namespace,
+            String workspaceClaim,
+            Path workspaceRoot,
+            @Nullable Path kubeconfig,
+            @Nullable String context,
+            Duration ttlAfterFinished,
+            boolean keepJobs) {
+        this(namespace, workspaceClaim, workspaceRoot, kubeconfig, context, ttlAfterFinished, keepJobs, null);
     }
 
     private static void requireLabel(String setting, String value) {

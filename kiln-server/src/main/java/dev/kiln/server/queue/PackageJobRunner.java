@@ -10,7 +10,6 @@ import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.RecipeException;
 import dev.kiln.recipe.Recipes;
-import dev.kiln.sandbox.BubblewrapSandbox;
 import dev.kiln.sandbox.SandboxException;
 import dev.kiln.server.ReconcileListener;
 import dev.kiln.server.Settings;
@@ -43,7 +42,7 @@ public final class PackageJobRunner implements Worker.JobRunner {
                     + " catalog's key (copy the reconciler's STATE/keys/kiln.rsa, or pass --package-key)");
         }
         this.settings = settings;
-        this.builder = new PackageBuilder(BubblewrapSandbox.fromEnvironment(settings.environment()), http);
+        this.builder = settings.packageBuilder(http);
         this.packageKey = ApkSigningKey.load(settings.packageKey());
         this.listener = listener;
     }

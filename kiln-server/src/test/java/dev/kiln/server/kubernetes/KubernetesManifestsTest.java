@@ -88,11 +88,29 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void aPackageBuildMountsItsWorkspaceDirectoryAsTheSubPath() {
+        BuildJob b = new BuildJob(
+                "kiln-zlib-123",
+                "zlib-123/home-build",
+                "zlib",
+                "img:1",
+                Map.of(),
+                new Resources(null, null, null, null),
+                Duration.ofMinutes(1));
+        assertThat(KubernetesRunner.jobYaml(b, SETTINGS))
+                .contains("subPath: \"zlib-123/home-build\"")
+                .contains("name: \"kiln-zlib-123\"");
+        assertThatThrownBy(() -> new BuildJob(
+                        "kiln-zlib-1", "../etc", "zlib", "img:1", Map.of(), b.resources(), Duration.ofMinutes(1)))
+                .hasMessageContaining("'../etc'");
+    }
+
+    @Test
     void settingsRefuseANamespaceKubernetesWouldRefuse() {
         assertThatThrownBy(() -> new KubernetesSettings(
                         "Kiln_Builds", "ws", Path.of("/srv"), null, null, Duration.ofMinutes(1), false))
                 .isInstanceOf(SettingsException.class)
-                .hasMessageContaining("--k8s-namespace")
+                .hasMessageContaining("--kube-namespace")
                 .hasMessageContaining("'Kiln_Builds'");
     }
 

@@ -79,7 +79,7 @@ public final class JobRunner implements AutoCloseable {
         if (kubeconfig != null) {
             if (!Files.isRegularFile(kubeconfig)) {
                 throw new KubernetesRunException(
-                        Reason.API, "--k8s-kubeconfig: " + kubeconfig + " is not a file (expected a kubeconfig)");
+                        Reason.API, "--kubeconfig: " + kubeconfig + " is not a file (expected a kubeconfig)");
             }
             config = Config.fromKubeconfig(settings.context(), kubeconfig.toFile());
         } else {
@@ -91,7 +91,7 @@ public final class JobRunner implements AutoCloseable {
     }
 
     public RunOutcome run(BuildJob build, OutputStream log) {
-        Path workspace = settings.workspaceRoot().resolve(build.name());
+        Path workspace = settings.workspaceRoot().resolve(build.workspace());
         if (!Files.isRegularFile(workspace.resolve(BuildJob.SCRIPT))) {
             throw new IllegalStateException("the workspace of " + build.name() + " has no " + BuildJob.SCRIPT + " at "
                     + workspace + ": write the build's inputs and script there before running its Job");
@@ -290,14 +290,21 @@ public final class JobRunner implements AutoCloseable {
             case 404 -> "not found: does namespace " + ns + " exist?";
             case 409 ->
                 "it already exists: another build with the same name is running, or a kept Job"
-                        + " (--k8s-keep-jobs) is still there";
+                        + " (--kube-keep-jobs) is still there";
             case 422 -> "the API server found the object invalid";
-            case 0 -> "the API server " + client.getMasterUrl() + " cannot be reached";
+            // no HTTP status: the request never got an answer (fabric8 8 reports -1, older releases 0)
+            case 0, -1 ->
+                "the API server " + client.getMasterUrl() + " cannot be reached; check the kubeconfig's cluster"
+                        + " server and that this host can reach it";
             default -> "HTTP " + e.getCode();
         };
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
         String detail = e.getStatus() != null && e.getStatus().getMessage() != null
                 ? e.getStatus().getMessage()
-                : e.getMessage();
+                : root == e ? e.getMessage() : e.getMessage() + ": " + root;
         return new KubernetesRunException(Reason.API, "cannot " + what + ": " + message + " (" + detail + ")", e);
     }
 

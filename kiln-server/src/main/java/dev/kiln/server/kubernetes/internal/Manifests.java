@@ -108,7 +108,7 @@ public final class Manifests {
                 .addNewVolumeMount()
                 .withName("workspace")
                 .withMountPath(BuildJob.WORKSPACE)
-                .withSubPath(build.name())
+                .withSubPath(build.workspace())
                 .endVolumeMount()
                 // The root is read-only; scratch space goes to a private, pod-lived directory.
                 .addNewVolumeMount()
