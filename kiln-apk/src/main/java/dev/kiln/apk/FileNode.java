@@ -1,5 +1,6 @@
 package dev.kiln.apk;
 
+import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarType;
 import java.util.Collections;
 import java.util.Map;
@@ -9,12 +10,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of an image's file tree. {@code path} is relative to the image root, without leading or
- * trailing slash; {@code content} is set for regular files; {@code linkTarget} for symlinks (as
- * written) and hard links (a tree path); {@code owner} is the installing package's name, or null
- * for what the assembler creates; {@code sha1} is the hex checksum apk records, when known.
+ * trailing slash; {@code data} is set for regular files (held, read on demand, or only sized, see
+ * {@link FileData}); {@code linkTarget} for symlinks (as written) and hard links (a tree path);
+ * {@code owner} is the installing package's name, or null for what the assembler creates; {@code sha1}
+ * is the hex checksum apk records, when known.
  */
-// bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
-@SuppressWarnings("ArrayRecordComponent")
 public record FileNode(
         String path,
         Kind kind,
@@ -22,13 +22,14 @@ public record FileNode(
         long uid,
         long gid,
         long mtime,
-        byte @Nullable [] content,
+        @Nullable FileData data,
         @Nullable String linkTarget,
         Map<String, byte[]> xattrs,
         @Nullable String owner,
         @Nullable String sha1,
         int devMajor,
         int devMinor) {
+    private static final String XATTR = "SCHILY.xattr.";
 
     public enum Kind {
         FILE,
@@ -92,7 +93,39 @@ public record FileNode(
             int devMajor,
             int devMinor) {
         return new FileNode(
-                path, kind, mode, uid, gid, mtime, content, linkTarget, xattrs, owner, sha1, devMajor, devMinor);
+                path, kind, mode, uid, gid, mtime, data(content), linkTarget, xattrs, owner, sha1, devMajor, devMinor);
+    }
+
+    /**
+     * The node tar entry {@code h} becomes at tree path {@code path}: its kind, mode, owner, mtime, device numbers
+     * and {@code SCHILY.xattr.} records; {@code data} for a regular file, {@code link} for a symlink (as written)
+     * or a hard link (already a tree path), as the caller read them.
+     */
+    public static FileNode ofTar(String path, TarHeader h, @Nullable FileData data, @Nullable String link) {
+        Map<String, byte[]> xattrs = new TreeMap<>();
+        h.paxRecords().forEach((k, v) -> {
+            if (k.startsWith(XATTR)) {
+                xattrs.put(k.substring(XATTR.length()), v);
+            }
+        });
+        return new FileNode(
+                path,
+                Kind.of(h.type()),
+                h.mode(),
+                h.uid(),
+                h.gid(),
+                h.mtime(),
+                data,
+                link,
+                xattrs,
+                null,
+                null,
+                h.devMajor(),
+                h.devMinor());
+    }
+
+    private static @Nullable FileData data(byte @Nullable [] content) {
+        return content == null ? null : FileData.of(content);
     }
 
     public static FileNode directory(String path, int mode, long uid, long gid, long mtime) {
@@ -100,7 +133,13 @@ public record FileNode(
     }
 
     public static FileNode file(String path, byte[] content, int mode, long uid, long gid, long mtime) {
-        return new FileNode(path, Kind.FILE, mode, uid, gid, mtime, content, null, Map.of(), null, null, 0, 0);
+        return new FileNode(
+                path, Kind.FILE, mode, uid, gid, mtime, FileData.of(content), null, Map.of(), null, null, 0, 0);
+    }
+
+    /** A regular file whose contents {@code data} holds, reads on demand, or only sizes. */
+    public static FileNode file(String path, FileData data, int mode, long uid, long gid, long mtime) {
+        return new FileNode(path, Kind.FILE, mode, uid, gid, mtime, data, null, Map.of(), null, null, 0, 0);
     }
 
     public static FileNode symlink(String path, String target, long uid, long gid, long mtime) {
@@ -112,34 +151,32 @@ public record FileNode(
         return Objects.requireNonNull(linkTarget, () -> kind + " node /" + path + " has no link target");
     }
 
+    /**
+     * A regular file's contents: the held bytes (not a copy), bytes read now, or null when they were not kept
+     * (see {@link FileData}); null for every other kind.
+     */
+    public byte @Nullable [] content() {
+        return data == null ? null : data.bytes();
+    }
+
     public long size() {
-        return kind == Kind.FILE ? Objects.requireNonNull(content, "a FILE node carries content").length : 0;
+        return kind == Kind.FILE
+                ? Objects.requireNonNull(data, "a FILE node carries its data").size()
+                : 0;
     }
 
     public FileNode withOwnership(int newMode, long newUid, long newGid) {
         return new FileNode(
-                path,
-                kind,
-                newMode,
-                newUid,
-                newGid,
-                mtime,
-                content,
-                linkTarget,
-                xattrs,
-                owner,
-                sha1,
-                devMajor,
-                devMinor);
+                path, kind, newMode, newUid, newGid, mtime, data, linkTarget, xattrs, owner, sha1, devMajor, devMinor);
     }
 
     public FileNode withLink(@Nullable String newTarget) {
         return new FileNode(
-                path, kind, mode, uid, gid, mtime, content, newTarget, xattrs, owner, sha1, devMajor, devMinor);
+                path, kind, mode, uid, gid, mtime, data, newTarget, xattrs, owner, sha1, devMajor, devMinor);
     }
 
     public FileNode withPath(String newPath) {
         return new FileNode(
-                newPath, kind, mode, uid, gid, mtime, content, linkTarget, xattrs, owner, sha1, devMajor, devMinor);
+                newPath, kind, mode, uid, gid, mtime, data, linkTarget, xattrs, owner, sha1, devMajor, devMinor);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.apk;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -109,32 +110,89 @@ public final class FileTree {
     /**
      * The tree path {@code path} names once symlinks in its parent directories are followed (the
      * last component is not followed), as the kernel would see it inside the image; a link that
-     * leaves the root is clamped to the root, as in a chroot.
+     * leaves the root is clamped to the root, as in a chroot. Missing directories on the way are
+     * taken as they are written.
      */
     public String resolveParents(String path) {
-        String p = normalize(path);
-        for (int hops = 0; hops < MAX_LINKS; hops++) {
-            String[] parts = p.split("/");
-            String resolved = null;
-            StringBuilder prefix = new StringBuilder();
-            for (int i = 0; i < parts.length - 1; i++) {
-                String dir = prefix.isEmpty() ? parts[i] : prefix + "/" + parts[i];
-                FileNode n = nodes.get(dir);
-                if (n != null && n.kind() == FileNode.Kind.SYMLINK) {
-                    String target = n.link();
-                    String base = target.startsWith("/") ? "" : prefix.toString();
-                    String rest = String.join("/", java.util.Arrays.copyOfRange(parts, i + 1, parts.length));
-                    resolved = join(base + "/" + target + "/" + rest, true);
-                    break;
-                }
-                prefix = new StringBuilder(dir);
-            }
-            if (resolved == null) {
-                return p;
-            }
-            p = resolved;
+        String resolved = walk(normalize(path), false, false);
+        if (resolved == null) {
+            throw new ApkException("too many levels of symbolic links resolving /" + path);
         }
-        throw new ApkException("too many levels of symbolic links resolving /" + path);
+        return resolved;
+    }
+
+    /**
+     * The tree path {@code path} names once every symlink on the way is followed, its last
+     * component included, as the kernel resolves it inside the image: a link never leads out of the
+     * tree (an absolute target starts at the image root, a {@code ..} at the root stays there).
+     * Empty when a component is missing or after more than 40 links (a loop). A directory that only
+     * its entries imply (a layer tar without directory entries) counts as present.
+     */
+    public Optional<String> resolve(String path) {
+        return Optional.ofNullable(walk(join(path, true), true, true));
+    }
+
+    /**
+     * The node {@code path} names once every symlink is followed (see {@link #resolve}); empty also
+     * for a directory that only its entries imply.
+     */
+    public Optional<FileNode> follow(String path) {
+        return resolve(path).map(nodes::get);
+    }
+
+    /**
+     * Resolves the normalized {@code path} one component at a time, a symlink's target taking the
+     * place of the link (its {@code ..} applied to what it resolved to, as the kernel does); null
+     * after {@link #MAX_LINKS} links, or when {@code mustExist} and a component is missing.
+     */
+    private @Nullable String walk(String path, boolean followLast, boolean mustExist) {
+        ArrayDeque<String> todo = new ArrayDeque<>();
+        push(todo, path);
+        StringBuilder done = new StringBuilder(path.length());
+        int hops = 0;
+        for (String part; (part = todo.pollFirst()) != null; ) {
+            if (part.equals("..")) {
+                done.setLength(Math.max(done.lastIndexOf("/"), 0));
+                continue;
+            }
+            int before = done.length();
+            if (before > 0) {
+                done.append('/');
+            }
+            done.append(part);
+            String current = done.toString();
+            FileNode n = nodes.get(current);
+            if (n == null) {
+                if (mustExist && !impliedDirectory(current)) {
+                    return null;
+                }
+            } else if (n.kind() == FileNode.Kind.SYMLINK && (followLast || !todo.isEmpty())) {
+                if (++hops > MAX_LINKS) {
+                    return null;
+                }
+                String target = n.link();
+                done.setLength(target.startsWith("/") ? 0 : before);
+                push(todo, target);
+            }
+        }
+        return done.toString();
+    }
+
+    /** Puts the components of {@code path} in front of {@code todo}, in order, without empty and {@code .} ones. */
+    private static void push(ArrayDeque<String> todo, String path) {
+        String[] parts = path.split("/");
+        for (int i = parts.length - 1; i >= 0; i--) {
+            if (!parts[i].isEmpty() && !parts[i].equals(".")) {
+                todo.addFirst(parts[i]);
+            }
+        }
+    }
+
+    /** Whether entries lie below {@code path}: in walk order its children come right after {@code path + "/"}. */
+    private boolean impliedDirectory(String path) {
+        String below = path + "/";
+        String next = nodes.ceilingKey(below);
+        return next != null && next.startsWith(below);
     }
 
     /** All entries in walk order. */

@@ -1,15 +1,16 @@
 package dev.kiln.image;
 
+import dev.kiln.apk.FileData;
 import dev.kiln.apk.FileNode;
 import dev.kiln.apk.FileTree;
 import dev.kiln.content.TarHeader;
+import dev.kiln.content.TarType;
 import dev.kiln.oci.Blob;
 import dev.kiln.oci.LayerStack;
 import dev.kiln.oci.OciException;
 import dev.kiln.oci.OciImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,29 +51,11 @@ public final class ImageTrees {
 
     private static FileNode node(LayerStack.Entry e) {
         TarHeader h = e.header();
-        Map<String, byte[]> xattrs = new LinkedHashMap<>();
-        h.paxRecords().forEach((k, v) -> {
-            if (k.startsWith("SCHILY.xattr.")) {
-                xattrs.put(k.substring("SCHILY.xattr.".length()), v);
-            }
-        });
-        FileNode.Kind kind = FileNode.Kind.of(h.type());
+        byte[] content = e.content();
         String link = h.linkName().isEmpty()
                 ? null
-                : kind == FileNode.Kind.HARDLINK ? LayerStack.normalize(h.linkName()) : h.linkName();
-        return FileNode.of(
-                e.path(),
-                kind,
-                h.mode(),
-                h.uid(),
-                h.gid(),
-                h.mtime(),
-                kind == FileNode.Kind.FILE ? e.content() : null,
-                link,
-                xattrs,
-                null,
-                null,
-                h.devMajor(),
-                h.devMinor());
+                : h.type() == TarType.HARDLINK ? LayerStack.normalize(h.linkName()) : h.linkName();
+        return FileNode.ofTar(
+                e.path(), h, h.type() == TarType.FILE && content != null ? FileData.of(content) : null, link);
     }
 }

@@ -2,6 +2,7 @@ package dev.kiln.apk.internal;
 
 import dev.kiln.apk.ApkException;
 import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.FileData;
 import dev.kiln.apk.FileNode;
 import dev.kiln.content.GzipMemberReader;
 import dev.kiln.content.TarHeader;
@@ -51,7 +52,7 @@ public final class PackageData {
                     }
                 }
                 FileNode.Kind kind = FileNode.Kind.of(h.type());
-                byte[] content = kind == FileNode.Kind.FILE ? tar.readContent() : null;
+                FileData content = kind == FileNode.Kind.FILE ? FileData.of(tar.readContent()) : null;
                 String link = h.linkName().isEmpty()
                         ? null
                         : kind == FileNode.Kind.HARDLINK ? strip(h.linkName()) : h.linkName();

@@ -76,6 +76,20 @@ public final class YamlTree {
         return root == null ? null : new YamlTree(file, text).convert(root);
     }
 
+    /**
+     * As {@link #compose}, about ten times faster for text in the block-style subset that advisory documents are
+     * written in (indented mappings and lists, plain, one-line quoted and literal scalars, comments): such text is
+     * composed by {@link BlockYaml}, anything else by SnakeYAML. The tree is the same, values, styles and start
+     * positions alike, except that a mapping or list then ends where its last value ends rather than where the
+     * parser met the next token: callers that cut text by a collection's extent use {@link #compose}.
+     *
+     * @throws YamlSyntaxException naming the file, line and column of the first syntax error
+     */
+    public static @Nullable YamlNode composeFast(String file, String text) {
+        YamlNode fast = BlockYaml.compose(text);
+        return fast != null ? fast : compose(file, text);
+    }
+
     private YamlNode convert(Node node) {
         YamlNode done = converted.get(node);
         if (done != null) {

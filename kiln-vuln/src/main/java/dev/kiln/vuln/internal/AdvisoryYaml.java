@@ -1,12 +1,15 @@
 package dev.kiln.vuln.internal;
 
+import dev.kiln.content.Problem;
+import dev.kiln.content.yaml.YamlNode;
+import dev.kiln.content.yaml.YamlSyntaxException;
+import dev.kiln.content.yaml.YamlTree;
 import dev.kiln.vuln.Advisory;
 import dev.kiln.vuln.AdvisoryDocument;
 import dev.kiln.vuln.AdvisoryEvent;
 import dev.kiln.vuln.EventData;
 import dev.kiln.vuln.EventType;
 import dev.kiln.vuln.FalsePositiveType;
-import java.io.StringReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,21 +24,17 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Strict decoder of advisory documents over SnakeYAML's node tree, so that every problem is reported
- * with its line. It collects all problems of a file instead of stopping at the first; the caller
- * decides what to do with them. It also records where each advisory sits in the text, for minimal edits.
+ * Strict decoder of advisory documents over the tree that {@link YamlTree#composeFast} composes (the
+ * block-style fast path first, SnakeYAML behind it), so that every problem is reported with its line.
+ * It collects all problems of a file instead of stopping at the first; the caller decides what to do
+ * with them. It also records where each advisory sits in the text, for minimal edits.
  */
 public final class AdvisoryYaml {
+    /** How YamlTree starts a parser's message; this decoder words it as it always has. */
+    private static final String INVALID = "invalid YAML: ";
+
     private static final Pattern FIXED_VERSION = Pattern.compile("^\\S+-r[0-9]+$");
     private static final Pattern ALIAS = Pattern.compile("^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9._:-]+$");
     private static final Duration FUTURE_TOLERANCE = Duration.ofHours(2);
@@ -68,14 +67,16 @@ public final class AdvisoryYaml {
     private final List<String> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<AdvisorySpan> spans = new ArrayList<>();
+    private final int[] lineStarts;
 
-    private AdvisoryYaml(String source, Clock clock) {
+    private AdvisoryYaml(String text, String source, Clock clock) {
         this.source = source;
         this.clock = clock;
+        this.lineStarts = lineStarts(text);
     }
 
     public static Result decode(String text, String source, Clock clock) {
-        AdvisoryYaml d = new AdvisoryYaml(source, clock);
+        AdvisoryYaml d = new AdvisoryYaml(text, source, clock);
         AdvisoryDocument doc = d.decode(text);
         return new Result(
                 d.problems.isEmpty() ? doc : null,
@@ -85,50 +86,42 @@ public final class AdvisoryYaml {
     }
 
     private @Nullable AdvisoryDocument decode(String text) {
-        @Nullable Node root;
+        @Nullable YamlNode root;
         try {
-            root = BlockYaml.compose(text);
-            if (root == null) {
-                LoaderOptions options = new LoaderOptions();
-                options.setCodePointLimit(Integer.MAX_VALUE);
-                options.setAllowDuplicateKeys(false);
-                root = new Yaml(options).compose(new StringReader(text));
-            }
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine();
-            problem(line, "not valid YAML: " + e.getProblem());
-            return null;
-        } catch (RuntimeException e) {
-            problem(0, "not valid YAML: " + e.getMessage());
+            root = YamlTree.composeFast(source, text);
+        } catch (YamlSyntaxException e) {
+            Problem p = e.problem();
+            String what = p.message().startsWith(INVALID) ? p.message().substring(INVALID.length()) : p.message();
+            problem(p.line(), "not valid YAML: " + what);
             return null;
         }
-        if (!(root instanceof MappingNode top)) {
+        if (!(root instanceof YamlNode.Mapping top)) {
             problem(root == null ? 0 : line(root), "expected a mapping with schema-version, package and advisories");
             return null;
         }
-        Map<String, Node> fields = fields(top, TOP_KEYS, "document");
+        Map<String, YamlNode> fields = fields(top, TOP_KEYS, "document");
         String schema = requiredScalar(top, fields, "schema-version");
         if (schema != null) {
             checkSchemaVersion(schema, present(fields, "schema-version"));
         }
         @Nullable String name = null;
-        Node pkg = fields.get("package");
+        YamlNode pkg = fields.get("package");
         if (pkg == null) {
             problem(line(top), "missing field 'package'");
-        } else if (pkg instanceof MappingNode pm) {
+        } else if (pkg instanceof YamlNode.Mapping pm) {
             name = requiredScalar(pm, fields(pm, Set.of("name"), "package"), "name");
         } else {
             problem(line(pkg), "field 'package': expected a mapping with 'name'");
         }
         List<Advisory> advisories = new ArrayList<>();
-        Node adv = fields.get("advisories");
+        YamlNode adv = fields.get("advisories");
         if (adv == null) {
             problem(line(top), "missing field 'advisories'");
-        } else if (adv instanceof SequenceNode seq) {
-            if (seq.getValue().isEmpty()) {
+        } else if (adv instanceof YamlNode.Sequence seq) {
+            if (seq.items().isEmpty()) {
                 problem(line(seq), "field 'advisories': expected at least one advisory");
             }
-            for (Node n : seq.getValue()) {
+            for (YamlNode n : seq.items()) {
                 Advisory a = advisory(n);
                 if (a != null) {
                     advisories.add(a);
@@ -148,7 +141,7 @@ public final class AdvisoryYaml {
                 advisories);
     }
 
-    private void checkSchemaVersion(String schema, Node node) {
+    private void checkSchemaVersion(String schema, YamlNode node) {
         String[] parts = schema.split("\\.", -1);
         int[] v = new int[3];
         try {
@@ -172,12 +165,12 @@ public final class AdvisoryYaml {
         }
     }
 
-    private void checkUniqueAndSorted(List<Advisory> advisories, SequenceNode seq) {
+    private void checkUniqueAndSorted(List<Advisory> advisories, YamlNode.Sequence seq) {
         Map<String, String> seen = new HashMap<>();
         @Nullable String previous = null;
         for (int i = 0; i < advisories.size(); i++) {
             Advisory a = advisories.get(i);
-            int at = line(seq.getValue().get(Math.min(i, seq.getValue().size() - 1)));
+            int at = line(seq.items().get(Math.min(i, seq.items().size() - 1)));
             // The published corpus has unsorted files, so order is a warning; a repeated id is an error.
             if (previous != null && previous.compareTo(a.id()) > 0) {
                 warnings.add(source + ":" + at + ": advisory " + a.id() + ": advisories should be sorted by id, but it"
@@ -198,13 +191,13 @@ public final class AdvisoryYaml {
         }
     }
 
-    private @Nullable Advisory advisory(Node node) {
-        if (!(node instanceof MappingNode m)) {
+    private @Nullable Advisory advisory(YamlNode node) {
+        if (!(node instanceof YamlNode.Mapping m)) {
             problem(line(node), "advisory: expected a mapping with id, aliases and events");
             return null;
         }
         int before = problems.size();
-        Map<String, Node> f = fields(m, ADVISORY_KEYS, "advisory");
+        Map<String, YamlNode> f = fields(m, ADVISORY_KEYS, "advisory");
         String id = requiredScalar(m, f, "id");
         String where = "advisory " + (id == null ? "?" : id);
         if (id != null && !Advisory.ID.matcher(id).matches()) {
@@ -213,9 +206,9 @@ public final class AdvisoryYaml {
                     where + ": field 'id' must match " + Advisory.ID.pattern() + ", found '" + id + "'");
         }
         List<String> aliases = new ArrayList<>();
-        Node an = f.get("aliases");
-        if (an instanceof SequenceNode as) {
-            for (Node x : as.getValue()) {
+        YamlNode an = f.get("aliases");
+        if (an instanceof YamlNode.Sequence as) {
+            for (YamlNode x : as.items()) {
                 String alias = scalar(x, where + ": alias");
                 if (alias == null) {
                     continue;
@@ -232,15 +225,15 @@ public final class AdvisoryYaml {
             problem(line(an), where + ": field 'aliases': expected a list of ids");
         }
         List<AdvisoryEvent> events = new ArrayList<>();
-        Node en = f.get("events");
+        YamlNode en = f.get("events");
         int lastEventLine = line(m) - 1;
         int eventColumn = -1;
-        if (en instanceof SequenceNode es) {
+        if (en instanceof YamlNode.Sequence es) {
             @Nullable Instant previous = null;
-            for (Node x : es.getValue()) {
+            for (YamlNode x : es.items()) {
                 AdvisoryEvent e = event(x, where);
                 lastEventLine = line(x) - 1;
-                eventColumn = x.getStartMark().getColumn();
+                eventColumn = x.location().column() - 1;
                 if (e == null) {
                     continue;
                 }
@@ -262,7 +255,7 @@ public final class AdvisoryYaml {
                     lastContentLine(m),
                     lastEventLine,
                     eventColumn,
-                    m.getStartMark().getColumn()));
+                    m.location().column() - 1));
         }
         // no new problem means requiredScalar found the id
         return problems.size() == before
@@ -270,12 +263,12 @@ public final class AdvisoryYaml {
                 : null;
     }
 
-    private @Nullable AdvisoryEvent event(Node node, String where) {
-        if (!(node instanceof MappingNode m)) {
+    private @Nullable AdvisoryEvent event(YamlNode node, String where) {
+        if (!(node instanceof YamlNode.Mapping m)) {
             problem(line(node), where + ": event: expected a mapping with timestamp, type and data");
             return null;
         }
-        Map<String, Node> f = fields(m, EVENT_KEYS, where + ": event");
+        Map<String, YamlNode> f = fields(m, EVENT_KEYS, where + ": event");
         String ts = requiredScalar(m, f, "timestamp");
         String typeName = requiredScalar(m, f, "type");
         @Nullable Instant at = null;
@@ -311,20 +304,20 @@ public final class AdvisoryYaml {
         return at == null || data == null ? null : new AdvisoryEvent(at, type, data);
     }
 
-    private @Nullable EventData data(EventType type, @Nullable Node node, Node event, String where) {
+    private @Nullable EventData data(EventType type, @Nullable YamlNode node, YamlNode event, String where) {
         if (node == null
                 && type != EventType.DETECTION
                 && type != EventType.FIXED
                 && type != EventType.FALSE_POSITIVE_DETERMINATION) {
             return new EventData.Note(null);
         }
-        if (!(node instanceof MappingNode m)) {
+        if (!(node instanceof YamlNode.Mapping m)) {
             problem(line(node == null ? event : node), where + ": field 'data': expected a mapping");
             return null;
         }
         switch (type) {
             case DETECTION -> {
-                Map<String, Node> f = fields(m, Set.of("type", "data"), where + " data");
+                Map<String, YamlNode> f = fields(m, Set.of("type", "data"), where + " data");
                 String kind = requiredScalar(m, f, "type");
                 if (kind == null) {
                     return null;
@@ -342,13 +335,13 @@ public final class AdvisoryYaml {
                     return null;
                 }
                 Map<String, String> details = new LinkedHashMap<>();
-                Node inner = f.get("data");
+                YamlNode inner = f.get("data");
                 if (keys.isEmpty()) {
                     if (inner != null) {
                         problem(line(inner), where + ": manual detection takes no 'data'");
                     }
-                } else if (inner instanceof MappingNode im) {
-                    Map<String, Node> g = fields(im, Set.copyOf(keys), where + " " + kind + " data");
+                } else if (inner instanceof YamlNode.Mapping im) {
+                    Map<String, YamlNode> g = fields(im, Set.copyOf(keys), where + " " + kind + " data");
                     for (String k : keys) {
                         String v = requiredScalar(im, g, k);
                         if (v != null) {
@@ -363,7 +356,7 @@ public final class AdvisoryYaml {
                 return new EventData.Detection(kind, details);
             }
             case FIXED -> {
-                Map<String, Node> f = fields(m, Set.of("fixed-version"), where + " data");
+                Map<String, YamlNode> f = fields(m, Set.of("fixed-version"), where + " data");
                 String v = requiredScalar(m, f, "fixed-version");
                 if (v != null && !FIXED_VERSION.matcher(v).matches()) {
                     problem(
@@ -375,7 +368,7 @@ public final class AdvisoryYaml {
                 return v == null ? null : new EventData.Fixed(v);
             }
             case FALSE_POSITIVE_DETERMINATION -> {
-                Map<String, Node> f = fields(m, Set.of("type", "note"), where + " data");
+                Map<String, YamlNode> f = fields(m, Set.of("type", "note"), where + " data");
                 String t = requiredScalar(m, f, "type");
                 String note = f.containsKey("note") ? scalar(f.get("note"), where + ": note") : null;
                 if (t == null) {
@@ -394,29 +387,34 @@ public final class AdvisoryYaml {
                 return new EventData.FalsePositive(fp, note);
             }
             default -> {
-                Map<String, Node> f = fields(m, Set.of("note"), where + " data");
+                Map<String, YamlNode> f = fields(m, Set.of("note"), where + " data");
                 return new EventData.Note(f.containsKey("note") ? scalar(f.get("note"), where + ": note") : null);
             }
         }
     }
 
-    private Map<String, Node> fields(MappingNode m, Set<String> allowed, String where) {
-        Map<String, Node> out = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-            String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
+    private Map<String, YamlNode> fields(YamlNode.Mapping m, Set<String> allowed, String where) {
+        Map<String, YamlNode> out = new LinkedHashMap<>();
+        for (YamlNode.Entry e : m.entries()) {
+            String key = e.key() instanceof YamlNode.Scalar s ? s.value() : null;
             if (key == null || !allowed.contains(key)) {
                 problem(
-                        line(t.getKeyNode()),
+                        line(e.key()),
                         where + ": unknown field '" + key + "', expected one of " + new java.util.TreeSet<>(allowed));
                 continue;
             }
-            out.put(key, t.getValueNode());
+            // the tree keeps repeated keys for its reader to report
+            if (out.containsKey(key)) {
+                problem(line(e.key()), where + ": field '" + key + "' is given twice");
+                continue;
+            }
+            out.put(key, e.value());
         }
         return out;
     }
 
-    private @Nullable String requiredScalar(MappingNode m, Map<String, Node> f, String key) {
-        Node n = f.get(key);
+    private @Nullable String requiredScalar(YamlNode.Mapping m, Map<String, YamlNode> f, String key) {
+        YamlNode n = f.get(key);
         if (n == null) {
             problem(line(m), "missing field '" + key + "'");
             return null;
@@ -424,38 +422,66 @@ public final class AdvisoryYaml {
         return scalar(n, "field '" + key + "'");
     }
 
-    private @Nullable String scalar(Node n, String what) {
-        if (n instanceof ScalarNode s && !s.getValue().isEmpty()) {
-            return s.getValue();
+    private @Nullable String scalar(YamlNode n, String what) {
+        if (n instanceof YamlNode.Scalar s && !s.value().isEmpty()) {
+            return s.value();
         }
         problem(line(n), what + ": expected a non-empty string");
         return null;
     }
 
     /** The node of a field that requiredScalar already found, for the line of a later problem. */
-    private static Node present(Map<String, Node> f, String key) {
+    private static YamlNode present(Map<String, YamlNode> f, String key) {
         return Objects.requireNonNull(f.get(key), key);
     }
 
-    private static int lastContentLine(Node n) {
-        int max = n.getStartMark().getLine();
-        if (n instanceof ScalarNode s) {
-            int end = s.getEndMark().getLine();
-            max = Math.max(max, s.getEndMark().getColumn() == 0 ? end - 1 : end);
-        } else if (n instanceof MappingNode m) {
-            for (NodeTuple t : m.getValue()) {
-                max = Math.max(max, lastContentLine(t.getValueNode()));
+    /**
+     * The 0-based last line that holds text of {@code n}: where its last scalar ends, a block scalar ending just
+     * after its last line break. One line lookup per advisory, for the scalar that ends last.
+     */
+    private int lastContentLine(YamlNode n) {
+        int end = lastEnd(n);
+        int endLine = lineOf(end);
+        return Math.max(n.location().line() - 1, end == lineStarts[endLine] ? endLine - 1 : endLine);
+    }
+
+    private static int lastEnd(YamlNode n) {
+        int max = n.location().start();
+        if (n instanceof YamlNode.Scalar s) {
+            max = Math.max(max, s.location().end());
+        } else if (n instanceof YamlNode.Mapping m) {
+            for (YamlNode.Entry e : m.entries()) {
+                max = Math.max(max, lastEnd(e.value()));
             }
-        } else if (n instanceof SequenceNode q) {
-            for (Node x : q.getValue()) {
-                max = Math.max(max, lastContentLine(x));
+        } else if (n instanceof YamlNode.Sequence q) {
+            for (YamlNode x : q.items()) {
+                max = Math.max(max, lastEnd(x));
             }
         }
         return max;
     }
 
-    private static int line(Node n) {
-        return n.getStartMark().getLine() + 1;
+    /** The 0-based line of text offset {@code offset}. */
+    private int lineOf(int offset) {
+        int i = java.util.Arrays.binarySearch(lineStarts, offset);
+        return i >= 0 ? i : -i - 2;
+    }
+
+    /** The offset of each line's first character. */
+    private static int[] lineStarts(String text) {
+        int[] starts = new int[Math.max(16, text.length() / 32)];
+        int n = 1;
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+            if (n == starts.length) {
+                starts = java.util.Arrays.copyOf(starts, n * 2);
+            }
+            starts[n++] = i + 1;
+        }
+        return java.util.Arrays.copyOf(starts, n);
+    }
+
+    private static int line(YamlNode n) {
+        return n.location().line();
     }
 
     private void problem(int line, String message) {

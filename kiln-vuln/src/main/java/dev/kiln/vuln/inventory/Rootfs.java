@@ -1,5 +1,8 @@
 package dev.kiln.vuln.inventory;
 
+import dev.kiln.apk.FileData;
+import dev.kiln.apk.FileNode;
+import dev.kiln.apk.FileTree;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarType;
 import dev.kiln.oci.LayerStack;
@@ -15,47 +18,40 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
-import org.jspecify.annotations.Nullable;
 
 /**
- * A read-only view of an image's root filesystem, built from an unpacked directory or from layer tar
- * streams applied in order with OCI whiteouts. Paths are image paths without a leading slash; symlinks
- * are resolved inside the view (an absolute link never escapes to the host).
+ * A read-only view of an image's root filesystem for the scanner, over the one file tree model, {@link FileTree}:
+ * built from an unpacked directory (file contents read when asked for, never held) or from layer tar streams
+ * applied in order with OCI whiteouts (only the contents a scan reads held in memory). Paths are image paths
+ * without a leading slash; symlinks are resolved inside the tree (an absolute link never escapes to the host, a
+ * loop ends after 40 links). A hard link is the same file as its target: it is a regular file here, sharing the
+ * target's {@link FileData}, and counts once in {@link #totalSize()}.
  */
 public final class Rootfs {
-    enum Kind {
-        FILE,
-        DIRECTORY,
-        SYMLINK,
-        OTHER
-    }
+    private final FileTree tree;
+    private final List<String> files;
 
-    // bytes carried as they are; nothing compares these records with equals (arrays compare by identity)
-    @SuppressWarnings("ArrayRecordComponent")
-    private record Node(
-            Kind kind,
-            int mode,
-            long size,
-            long mtime,
-            @Nullable String link,
-            byte @Nullable [] content,
-            @Nullable Path hostFile) {}
-
-    private static final int MAX_LINKS = 40;
-
-    private final NavigableMap<String, Node> nodes;
-
-    private Rootfs(NavigableMap<String, Node> nodes) {
-        this.nodes = nodes;
+    private Rootfs(FileTree tree) {
+        this.tree = tree;
+        List<String> found = new ArrayList<>();
+        for (FileNode n : tree.entries()) {
+            if (n.kind() == FileNode.Kind.FILE) {
+                found.add(n.path());
+            }
+        }
+        // the catalogers' order, and so the inventory's, has always been String order
+        Collections.sort(found);
+        this.files = List.copyOf(found);
     }
 
     /** The files a scanner reads by default: package databases, language metadata, archives, executables. */
@@ -80,35 +76,30 @@ public final class Rootfs {
         if (!Files.isDirectory(dir)) {
             throw new VulnException("rootfs " + dir + " is not a directory");
         }
-        NavigableMap<String, Node> nodes = new TreeMap<>();
+        FileTree tree = new FileTree();
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
                     if (!d.equals(dir)) {
-                        nodes.put(rel(dir, d), new Node(Kind.DIRECTORY, 0755, 0, seconds(attrs), null, null, null));
+                        tree.put(FileNode.directory(rel(dir, d), 0755, 0, 0, seconds(attrs)));
                     }
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                    String path = rel(dir, f);
                     if (attrs.isSymbolicLink()) {
-                        nodes.put(
-                                rel(dir, f),
-                                new Node(
-                                        Kind.SYMLINK,
-                                        0777,
-                                        0,
-                                        0,
-                                        Files.readSymbolicLink(f).toString(),
-                                        null,
-                                        null));
+                        tree.put(
+                                FileNode.symlink(path, Files.readSymbolicLink(f).toString(), 0, 0, 0));
                     } else if (attrs.isRegularFile()) {
-                        nodes.put(
-                                rel(dir, f), new Node(Kind.FILE, mode(f), attrs.size(), seconds(attrs), null, null, f));
+                        tree.put(FileNode.file(
+                                path, FileData.lazy(attrs.size(), () -> readHost(f)), mode(f), 0, 0, seconds(attrs)));
                     } else {
-                        nodes.put(rel(dir, f), new Node(Kind.OTHER, 0, 0, 0, null, null, null));
+                        // a device, pipe or socket: present, but nothing a scanner reads, whatever its exact kind
+                        tree.put(FileNode.of(
+                                path, FileNode.Kind.FIFO, 0, 0, 0, 0, null, null, Map.of(), null, null, 0, 0));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -116,7 +107,15 @@ public final class Rootfs {
         } catch (IOException e) {
             throw new VulnException("cannot read rootfs " + dir + ": " + e.getMessage(), e);
         }
-        return new Rootfs(nodes);
+        return new Rootfs(tree);
+    }
+
+    private static byte[] readHost(Path f) {
+        try {
+            return Files.readAllBytes(f);
+        } catch (IOException e) {
+            throw new VulnException("cannot read " + f + ": " + e.getMessage(), e);
+        }
     }
 
     public static Rootfs ofLayers(List<? extends LayerStack.Source> layers) {
@@ -125,7 +124,7 @@ public final class Rootfs {
 
     /**
      * The layers flattened by {@link LayerStack} (OCI whiteouts, hard links sharing their target); only the
-     * contents that {@code keep} selects are held in memory.
+     * contents that {@code keep} selects are held in memory, the others are only sized.
      */
     static Rootfs ofLayers(List<? extends LayerStack.Source> layers, BiPredicate<TarHeader, String> keep) {
         NavigableMap<String, LayerStack.Entry> entries;
@@ -134,39 +133,32 @@ public final class Rootfs {
         } catch (OciException e) {
             throw new VulnException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
         }
-        NavigableMap<String, Node> nodes = new TreeMap<>();
-        IdentityHashMap<LayerStack.Entry, Node> shared = new IdentityHashMap<>();
+        FileTree tree = new FileTree();
+        IdentityHashMap<LayerStack.Entry, FileNode> shared = new IdentityHashMap<>();
         entries.forEach((path, e) -> {
             if (e.header().type() != TarType.HARDLINK) {
-                nodes.put(path, shared.computeIfAbsent(e, Rootfs::node));
+                tree.put(shared.computeIfAbsent(e, Rootfs::node));
             } else if (e.linkTarget() != null) {
-                nodes.put(path, shared.computeIfAbsent(e.linkTarget(), Rootfs::node));
+                tree.put(shared.computeIfAbsent(e.linkTarget(), Rootfs::node).withPath(path));
             }
         });
-        return new Rootfs(nodes);
+        return new Rootfs(tree);
     }
 
-    private static Node node(LayerStack.Entry e) {
+    private static FileNode node(LayerStack.Entry e) {
         TarHeader h = e.header();
-        Kind kind = switch (h.type()) {
-            case FILE -> Kind.FILE;
-            case DIRECTORY -> Kind.DIRECTORY;
-            case SYMLINK -> Kind.SYMLINK;
-            default -> Kind.OTHER;
+        byte[] content = e.content();
+        return switch (h.type()) {
+            case FILE ->
+                FileNode.ofTar(e.path(), h, content != null ? FileData.of(content) : FileData.absent(h.size()), null);
+            case SYMLINK -> FileNode.ofTar(e.path(), h, null, h.linkName());
+            default -> FileNode.ofTar(e.path(), h, null, null);
         };
-        return new Node(
-                kind, h.mode(), h.size(), h.mtime(), kind == Kind.SYMLINK ? h.linkName() : null, e.content(), null);
     }
 
-    /** Regular files, sorted. */
+    /** Regular files, sorted (by {@link String#compareTo}, not the tree's walk order). */
     public List<String> files() {
-        List<String> out = new ArrayList<>();
-        nodes.forEach((p, n) -> {
-            if (n.kind == Kind.FILE) {
-                out.add(p);
-            }
-        });
-        return out;
+        return files;
     }
 
     /** How many regular files there are, counting each name of a hard-linked file, as {@code find -type f} does. */
@@ -194,32 +186,33 @@ public final class Rootfs {
     }
 
     public boolean exists(String path) {
-        return resolve(path).isPresent();
+        return tree.resolve(path).isPresent();
     }
 
     public boolean isExecutable(String path) {
-        return resolve(path)
-                .map(p -> nodes.get(p))
-                .map(n -> n.kind == Kind.FILE && (n.mode & 0111) != 0)
-                .orElse(false);
+        return file(path).map(n -> (n.mode() & 0111) != 0).orElse(false);
     }
 
+    /** The size of what {@code path} names after resolving symlinks (0 unless a regular file), -1 when absent. */
     public long size(String path) {
-        return resolve(path).map(p -> resolvedNode(p).size).orElse(-1L);
+        return tree.resolve(path)
+                .map(p -> tree.get(p).map(FileNode::size).orElse(0L))
+                .orElse(-1L);
     }
 
     /** The modification time of the file at {@code path} after resolving symlinks, if it exists. */
     public Optional<Instant> mtime(String path) {
-        return resolve(path).map(nodes::get).filter(n -> n.kind == Kind.FILE).map(n -> Instant.ofEpochSecond(n.mtime));
+        return file(path).map(n -> Instant.ofEpochSecond(n.mtime()));
     }
 
     /** The sum of the sizes of the regular files (a hard link counts once). */
     public long totalSize() {
-        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<FileData> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         long total = 0;
-        for (Node n : nodes.values()) {
-            if (n.kind == Kind.FILE && seen.add(n)) {
-                total += n.size;
+        for (FileNode n : tree.entries()) {
+            FileData data = n.data();
+            if (n.kind() == FileNode.Kind.FILE && data != null && seen.add(data)) {
+                total += data.size();
             }
         }
         return total;
@@ -227,71 +220,17 @@ public final class Rootfs {
 
     /** The content of the file at {@code path} after resolving symlinks; empty when absent or not kept. */
     public Optional<byte[]> read(String path) {
-        Optional<String> real = resolve(path);
-        if (real.isEmpty()) {
-            return Optional.empty();
-        }
-        Node n = resolvedNode(real.get());
-        if (n.kind != Kind.FILE) {
-            return Optional.empty();
-        }
-        if (n.content != null) {
-            return Optional.of(n.content);
-        }
-        if (n.hostFile != null) {
-            try {
-                return Optional.of(Files.readAllBytes(n.hostFile));
-            } catch (IOException e) {
-                throw new VulnException("cannot read " + n.hostFile + ": " + e.getMessage(), e);
-            }
-        }
-        return Optional.empty();
+        return file(path).map(FileNode::content);
     }
 
     /** The path with every symlink resolved inside the view; empty when something on the way is missing. */
     public Optional<String> resolve(String path) {
-        List<String> todo = new ArrayList<>(List.of(normalize(path).split("/")));
-        List<String> done = new ArrayList<>();
-        int hops = 0;
-        while (!todo.isEmpty()) {
-            String part = todo.remove(0);
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.remove(done.size() - 1);
-                }
-                continue;
-            }
-            done.add(part);
-            String current = String.join("/", done);
-            Node n = nodes.get(current);
-            if (n == null) {
-                if (nodes.ceilingKey(current + "/") != null
-                        && nodes.ceilingKey(current + "/").startsWith(current + "/")) {
-                    continue; // implicit directory (a tar without directory entries)
-                }
-                return Optional.empty();
-            }
-            if (n.kind == Kind.SYMLINK) {
-                if (++hops > MAX_LINKS) {
-                    return Optional.empty();
-                }
-                done.remove(done.size() - 1);
-                String link = Objects.requireNonNull(n.link, "every symlink node carries its target");
-                if (link.startsWith("/")) {
-                    done.clear();
-                }
-                todo.addAll(0, List.of(link.split("/")));
-            }
-        }
-        return Optional.of(String.join("/", done));
+        return tree.resolve(path);
     }
 
-    /** The node of a path that resolve returned: resolve only returns paths it found in the map. */
-    private Node resolvedNode(String resolved) {
-        return Objects.requireNonNull(nodes.get(resolved), resolved);
+    /** The regular file {@code path} names after resolving symlinks. */
+    private Optional<FileNode> file(String path) {
+        return tree.follow(path).filter(n -> n.kind() == FileNode.Kind.FILE);
     }
 
     static String normalize(String name) {

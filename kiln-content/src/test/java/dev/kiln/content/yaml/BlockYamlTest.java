@@ -1,71 +1,57 @@
-package dev.kiln.vuln.internal;
+package dev.kiln.content.yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
-/** The fast composer agrees with SnakeYAML, value for value and mark for mark, or declines. */
+/**
+ * The fast composer agrees with the tree YamlTree composes from SnakeYAML, value for value and position for
+ * position (a collection's end aside, see BlockYaml), or declines.
+ */
 class BlockYamlTest {
     static final Path CORPUS =
             Path.of(System.getProperty("kiln.repo.root", ".")).resolve("../shared/corpora/wolfi-advisories");
 
-    static Node snake(String text) {
-        LoaderOptions o = new LoaderOptions();
-        o.setCodePointLimit(Integer.MAX_VALUE);
-        return new Yaml(o).compose(new StringReader(text));
+    static YamlNode snake(String text) {
+        return Objects.requireNonNull(YamlTree.compose("test.yaml", text));
     }
 
-    static void same(Node fast, Node slow, String where, List<String> diffs) {
-        String at = where + "@" + slow.getStartMark().getLine() + ":"
-                + slow.getStartMark().getColumn();
+    static void same(YamlNode fast, YamlNode slow, String where, List<String> diffs) {
+        YamlNode.Location s = slow.location();
+        YamlNode.Location f = fast.location();
+        String at = where + "@" + s.line() + ":" + s.column();
         if (fast.getClass() != slow.getClass()) {
             diffs.add(at + ": " + fast.getClass().getSimpleName() + " vs "
                     + slow.getClass().getSimpleName());
             return;
         }
-        if (fast.getStartMark().getLine() != slow.getStartMark().getLine()
-                || fast.getStartMark().getColumn() != slow.getStartMark().getColumn()) {
-            diffs.add(at + ": starts at " + fast.getStartMark().getLine() + ":"
-                    + fast.getStartMark().getColumn());
+        if (f.line() != s.line() || f.column() != s.column() || f.start() != s.start()) {
+            diffs.add(at + ": starts at " + f);
         }
-        if (slow instanceof ScalarNode s) {
-            ScalarNode f = (ScalarNode) fast;
-            if (!f.getValue().equals(s.getValue())) {
-                diffs.add(at + ": value '" + f.getValue() + "' vs '" + s.getValue() + "'");
+        if (slow instanceof YamlNode.Scalar ss) {
+            if (!fast.equals(ss)) {
+                diffs.add(at + ": " + fast + " vs " + ss);
             }
-            if (f.getEndMark().getLine() != s.getEndMark().getLine()
-                    || f.getEndMark().getColumn() != s.getEndMark().getColumn()) {
-                diffs.add(at + ": ends at " + f.getEndMark().getLine() + ":"
-                        + f.getEndMark().getColumn() + " vs " + s.getEndMark().getLine() + ":"
-                        + s.getEndMark().getColumn());
-            }
-        } else if (slow instanceof MappingNode s) {
-            List<NodeTuple> a = ((MappingNode) fast).getValue();
-            List<NodeTuple> b = s.getValue();
+        } else if (slow instanceof YamlNode.Mapping ms) {
+            List<YamlNode.Entry> a = ((YamlNode.Mapping) fast).entries();
+            List<YamlNode.Entry> b = ms.entries();
             if (a.size() != b.size()) {
                 diffs.add(at + ": " + a.size() + " vs " + b.size() + " entries");
                 return;
             }
             for (int i = 0; i < a.size(); i++) {
-                same(a.get(i).getKeyNode(), b.get(i).getKeyNode(), where, diffs);
-                same(a.get(i).getValueNode(), b.get(i).getValueNode(), where, diffs);
+                same(a.get(i).key(), b.get(i).key(), where, diffs);
+                same(a.get(i).value(), b.get(i).value(), where, diffs);
             }
-        } else if (slow instanceof SequenceNode s) {
-            List<Node> a = ((SequenceNode) fast).getValue();
-            List<Node> b = s.getValue();
+        } else if (slow instanceof YamlNode.Sequence qs) {
+            List<YamlNode> a = ((YamlNode.Sequence) fast).items();
+            List<YamlNode> b = qs.items();
             if (a.size() != b.size()) {
                 diffs.add(at + ": " + a.size() + " vs " + b.size() + " items");
                 return;
@@ -86,7 +72,7 @@ class BlockYamlTest {
         int fast = 0;
         for (Path f : files) {
             String text = Files.readString(f);
-            Node n = BlockYaml.compose(text);
+            YamlNode n = BlockYaml.compose(text);
             if (n != null) {
                 fast++;
                 same(n, snake(text), f.getFileName().toString(), diffs);
@@ -110,10 +96,13 @@ class BlockYamlTest {
                 "a: \"x\\ny\"\n",
                 "a: b: c\n",
                 "- a\n- b\n",
-                "a:\n\tb: c\n");
+                "a:\n\tb: c\n",
+                "a: ~\nb: null\nc: 'null'\nnull: d\n",
+                "base:\n  x: 1\nc:\n  <<: *base\n",
+                "a: caf\u00e9 \ud83d\ude00\nb: c\n");
         List<String> diffs = new ArrayList<>();
         for (String d : docs) {
-            Node n = BlockYaml.compose(d);
+            YamlNode n = BlockYaml.compose(d);
             if (n != null) {
                 same(n, snake(d), d.replace("\n", "\\n"), diffs);
             }
@@ -122,6 +111,20 @@ class BlockYamlTest {
         assertThat(BlockYaml.compose("a: [1, 2]\n")).isNull();
         assertThat(BlockYaml.compose("a: b\n  c\n")).isNull();
         assertThat(BlockYaml.compose("a: b: c\n")).isNull();
+        assertThat(BlockYaml.compose("c:\n  <<:\n    x: 1\n")).as("a merge key").isNull();
+        assertThat(BlockYaml.compose("a: caf\u00e9 \ud83d\ude00\n"))
+                .as("a surrogate pair")
+                .isNull();
         assertThat(BlockYaml.compose(docs.get(4))).isNotNull();
+        assertThat(BlockYaml.compose(docs.get(12))).isNotNull();
+    }
+
+    @Test
+    void composeFastFallsBackToSnakeYamlAndItsMessages() {
+        assertThat(YamlTree.composeFast("f.yaml", "a: [1, 2]\n")).isEqualTo(YamlTree.compose("f.yaml", "a: [1, 2]\n"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> YamlTree.composeFast("f.yaml", "a: [\n"))
+                .isInstanceOf(YamlSyntaxException.class)
+                .hasMessageStartingWith("f.yaml:")
+                .hasMessageContaining("invalid YAML: ");
     }
 }

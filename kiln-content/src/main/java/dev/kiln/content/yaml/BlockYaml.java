@@ -1,23 +1,17 @@
-package dev.kiln.vuln.internal;
+package dev.kiln.content.yaml;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A fast composer for the block-style YAML that advisory documents are written in: indented mappings and
- * sequences, plain and one-line quoted scalars, literal block scalars, comments. It builds the same node tree,
- * with the same marks, as SnakeYAML's composer (a test holds it to that over the whole Wolfi corpus), about ten
- * times faster. Anything outside that subset (flow collections, anchors, tags, folded or multi-line flow
- * scalars, several documents, tabs, escapes) makes {@link #compose} return null, and the caller uses SnakeYAML,
+ * sequences, plain and one-line quoted scalars, literal block scalars, comments. It builds the {@link YamlNode}
+ * tree that {@link YamlTree} builds from SnakeYAML's composer, with the same values, styles and start positions
+ * and the same scalar ends (a test holds it to that over the whole Wolfi advisory corpus), about ten times
+ * faster; a mapping or list ends where its last value ends. Anything outside that subset (flow collections,
+ * anchors, tags, merge keys, folded or multi-line flow scalars, several documents, tabs, escapes, characters
+ * outside the Basic Multilingual Plane) makes {@link #compose} return null, and the caller uses SnakeYAML,
  * which also owns every syntax error message.
  */
 final class BlockYaml {
@@ -33,8 +27,6 @@ final class BlockYaml {
     // stackless and without a message, so one shared instance costs nothing and carries no state
     @SuppressWarnings("StaticAssignmentOfThrowable")
     private static final Unsupported UNSUPPORTED = new Unsupported();
-
-    private static final Tag NULL = Tag.NULL;
 
     private final String text;
     private final int[] starts; // offset of each line's first character
@@ -56,7 +48,8 @@ final class BlockYaml {
                     s = java.util.Arrays.copyOf(s, n * 2);
                 }
                 s[n++] = i + 1;
-            } else if (c == '\t' || c == '\r') {
+            } else if (c == '\t' || c == '\r' || Character.isSurrogate(c)) {
+                // a surrogate pair is one column to the parser and two to Java: not worth mapping
                 throw UNSUPPORTED;
             }
         }
@@ -65,14 +58,14 @@ final class BlockYaml {
     }
 
     /** The document's root node, or null when the text is outside the subset this composer reads. */
-    static @Nullable Node compose(String text) {
+    static @Nullable YamlNode compose(String text) {
         try {
             BlockYaml y = new BlockYaml(text);
             y.skipBlank();
             if (y.line >= y.lineCount || y.indent(y.line) != 0) {
                 return null;
             }
-            Node root = y.block(0);
+            YamlNode root = y.block(0);
             y.skipBlank();
             return y.line < y.lineCount ? null : root;
         } catch (Unsupported e) {
@@ -105,8 +98,18 @@ final class BlockYaml {
         }
     }
 
-    private Mark mark(int l, int col) {
-        return new Mark("<reader>", starts[Math.min(l, starts.length - 1)] + col, l, col, (int[]) null, 0);
+    /** The text offset of column {@code col} (0-based) of line {@code l}; a line past the last is the end. */
+    private int offset(int l, int col) {
+        return starts[Math.min(l, starts.length - 1)] + col;
+    }
+
+    /** From column {@code col} of line {@code l} (both 0-based) to offset {@code end}. */
+    private YamlNode.Location location(int l, int col, int end) {
+        return new YamlNode.Location(l + 1, col + 1, offset(l, col), end);
+    }
+
+    private static int end(YamlNode node) {
+        return node.location().end();
     }
 
     private boolean dashAt(int l, int col) {
@@ -115,13 +118,13 @@ final class BlockYaml {
         return i < end && text.charAt(i) == '-' && (i + 1 == end || text.charAt(i + 1) == ' ');
     }
 
-    private Node block(int col) {
+    private YamlNode block(int col) {
         return dashAt(line, col) ? sequence(col) : mapping(col);
     }
 
-    private SequenceNode sequence(int col) {
-        List<Node> items = new ArrayList<>();
-        Mark start = mark(line, col);
+    private YamlNode.Sequence sequence(int col) {
+        List<YamlNode> items = new ArrayList<>();
+        int startLine = line;
         while (true) {
             int l = line;
             int i = starts[l] + col + 1;
@@ -148,8 +151,7 @@ final class BlockYaml {
                 break;
             }
         }
-        return new SequenceNode(
-                Tag.SEQ, true, items, start, items.get(items.size() - 1).getEndMark(), DumperOptions.FlowStyle.BLOCK);
+        return new YamlNode.Sequence(items, location(startLine, col, end(items.get(items.size() - 1))));
     }
 
     /** The offset of the ':' that ends a plain key at {@code col}, or -1 when the line holds no key there. */
@@ -182,10 +184,9 @@ final class BlockYaml {
         return -1;
     }
 
-    private MappingNode mapping(int col) {
-        List<NodeTuple> tuples = new ArrayList<>();
-        Mark start = mark(line, col);
-        Node last = null;
+    private YamlNode.Mapping mapping(int col) {
+        List<YamlNode.Entry> entries = new ArrayList<>();
+        int startLine = line;
         while (true) {
             int l = line;
             int colon = keyEnd(l, col);
@@ -197,20 +198,18 @@ final class BlockYaml {
             while (text.charAt(keyStop - 1) == ' ') {
                 keyStop--;
             }
-            ScalarNode key = new ScalarNode(
-                    Tag.STR,
-                    true,
-                    text.substring(keyStart, keyStop),
-                    mark(l, col),
-                    mark(l, keyStop - starts[l]),
-                    DumperOptions.ScalarStyle.PLAIN);
+            String name = text.substring(keyStart, keyStop);
+            if (name.equals("<<")) {
+                throw UNSUPPORTED; // a merge key: YamlTree applies it
+            }
+            YamlNode.Scalar key = plain(name, location(l, col, keyStop));
             itemColumn = -1;
             int i = colon + 1;
             int end = lineEnd(l);
             while (i < end && text.charAt(i) == ' ') {
                 i++;
             }
-            Node value;
+            YamlNode value;
             if (i >= end || text.charAt(i) == '#') {
                 line++;
                 skipBlank();
@@ -219,8 +218,7 @@ final class BlockYaml {
                 } else if (line < lineCount && indent(line) == col && dashAt(line, col)) {
                     value = sequence(col);
                 } else {
-                    Mark m = mark(l, colon + 1 - starts[l]);
-                    value = new ScalarNode(NULL, true, "", m, m, DumperOptions.ScalarStyle.PLAIN);
+                    value = plain("", location(l, colon + 1 - starts[l], colon + 1));
                 }
             } else if (text.charAt(i) == '|') {
                 value = literal(l, i - starts[l], col);
@@ -228,8 +226,7 @@ final class BlockYaml {
                 value = scalar(l, i - starts[l], col);
                 line++;
             }
-            tuples.add(new NodeTuple(key, value));
-            last = value;
+            entries.add(new YamlNode.Entry(key, value));
             skipBlank();
             if (line >= lineCount) {
                 break;
@@ -242,14 +239,16 @@ final class BlockYaml {
                 break;
             }
         }
-        return new MappingNode(Tag.MAP, true, tuples, start, last.getEndMark(), DumperOptions.FlowStyle.BLOCK);
+        return new YamlNode.Mapping(
+                entries,
+                location(startLine, col, end(entries.get(entries.size() - 1).value())));
     }
 
     /**
      * A one-line scalar starting at {@code col} of line {@code l}: plain, single- or double-quoted;
      * {@code owner} is the column of the mapping or sequence that holds it.
      */
-    private ScalarNode scalar(int l, int col, int owner) {
+    private YamlNode.Scalar scalar(int l, int col, int owner) {
         int i = starts[l] + col;
         int end = lineEnd(l);
         char first = text.charAt(i);
@@ -277,13 +276,11 @@ final class BlockYaml {
             }
             int after = j + 1;
             trailer(after, end);
-            return new ScalarNode(
-                    Tag.STR,
-                    true,
+            return new YamlNode.Scalar(
                     sb.toString(),
-                    mark(l, col),
-                    mark(l, after - starts[l]),
-                    first == '"' ? DumperOptions.ScalarStyle.DOUBLE_QUOTED : DumperOptions.ScalarStyle.SINGLE_QUOTED);
+                    first == '"' ? YamlNode.Style.DOUBLE_QUOTED : YamlNode.Style.SINGLE_QUOTED,
+                    false,
+                    location(l, col, after));
         }
         if ("[]{}#&*!|>%@`,?".indexOf(first) >= 0
                 || ((first == '-' || first == ':') && (i + 1 == end || text.charAt(i + 1) == ' '))) {
@@ -305,13 +302,16 @@ final class BlockYaml {
         if (continues(l, owner)) {
             throw UNSUPPORTED; // a plain scalar folded over several lines
         }
-        return new ScalarNode(
-                Tag.STR,
-                true,
-                text.substring(i, stop),
-                mark(l, col),
-                mark(l, stop - starts[l]),
-                DumperOptions.ScalarStyle.PLAIN);
+        return plain(text.substring(i, stop), location(l, col, stop));
+    }
+
+    /** A plain scalar; SnakeYAML's resolver reads nothing, {@code ~} and the three spellings of null as null. */
+    private static YamlNode.Scalar plain(String value, YamlNode.Location location) {
+        boolean isNull = switch (value) {
+            case "", "~", "null", "Null", "NULL" -> true;
+            default -> false;
+        };
+        return new YamlNode.Scalar(value, YamlNode.Style.PLAIN, isNull, location);
     }
 
     /** Whether the next content line is indented past the scalar's owner: a plain scalar continued there. */
@@ -336,7 +336,7 @@ final class BlockYaml {
     }
 
     /** A literal block scalar ({@code |}, {@code |-}, {@code |+}) whose indicator is at {@code col}. */
-    private ScalarNode literal(int l, int col, int parentIndent) {
+    private YamlNode.Scalar literal(int l, int col, int parentIndent) {
         int i = starts[l] + col + 1;
         int end = lineEnd(l);
         char chomp = ' ';
@@ -386,6 +386,6 @@ final class BlockYaml {
         }
         line = k;
         // SnakeYAML ends a block scalar just after its last line break
-        return new ScalarNode(Tag.STR, true, value, mark(l, col), mark(k, 0), DumperOptions.ScalarStyle.LITERAL);
+        return new YamlNode.Scalar(value, YamlNode.Style.LITERAL, false, location(l, col, offset(k, 0)));
     }
 }
