@@ -163,7 +163,7 @@ public final class Rootfs {
 
     /** How many regular files there are, counting each name of a hard-linked file, as {@code find -type f} does. */
     public int fileCount() {
-        return (int) nodes.values().stream().filter(n -> n.kind == Kind.FILE).count();
+        return files.size();
     }
 
     /**
@@ -171,13 +171,9 @@ public final class Rootfs {
      * caller's, as {@code find -type f -perm /6000} lists them.
      */
     public List<String> setuidFiles() {
-        List<String> out = new ArrayList<>();
-        nodes.forEach((p, n) -> {
-            if (n.kind == Kind.FILE && (n.mode & 06000) != 0) {
-                out.add(p);
-            }
-        });
-        return out;
+        return files.stream()
+                .filter(p -> tree.get(p).map(n -> (n.mode() & 06000) != 0).orElse(false))
+                .toList();
     }
 
     /** Regular files that {@code filter} accepts, sorted. */
