@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SigningKeyTest {
+class ApkSigningKeyTest {
     @TempDir
     Path tmp;
 

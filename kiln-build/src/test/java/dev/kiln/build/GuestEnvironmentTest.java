@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The hardening flags a step gets: from Kiln on the host toolchain, from the compiler's spec on Kiln's gcc. */
-class BuildEnvironmentTest {
+class GuestEnvironmentTest {
     private static final String[] FLAGS = {"CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS"};
 
     @TempDir

@@ -6,6 +6,9 @@ import dev.kiln.vuln.feed.OsvCodec;
 import dev.kiln.vuln.feed.OsvGenerator;
 import dev.kiln.vuln.feed.OsvRecord;
 import dev.kiln.vuln.feed.SecDb;
+import dev.kiln.vuln.match.CompiledFeed;
+import dev.kiln.vuln.match.DistroEntry;
+import dev.kiln.vuln.match.DistroFeed;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,9 +18,17 @@ import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The Wolfi corpus as a whole: it loads, and the secdb and OSV generated from it follow the reference rules. */
-class AdvisoryCorpusTest {
+/**
+ * The Wolfi corpus as a whole: it loads, the secdb and OSV generated from it follow the reference rules, and its
+ * compiled feed reads back entry for entry, in every state. Failsafe runs it: loading 1,616 documents takes longer
+ * than the fast tier allows (README, Tests).
+ */
+class AdvisoryCorpusIT {
+    @TempDir
+    Path tmp;
+
     static final Path CORPUS = Path.of(System.getProperty("kiln.repo.root", "."))
             .resolve("../shared/corpora/wolfi-advisories")
             .normalize();
@@ -122,5 +133,28 @@ class AdvisoryCorpusTest {
                 .containsExactly("0", "0");
         assertThat(nak.affected()).hasSize(2);
         assertThat(OsvCodec.parse(OsvCodec.toJson(nak), "x")).containsExactly(nak);
+    }
+
+    @Test
+    void theCompiledFeedOfTheWholeCorpusRoundTrips() {
+        Path corpus = Path.of(System.getProperty("kiln.repo.root", "..")).resolve("../shared/corpora/wolfi-advisories");
+        DistroFeed feed = DistroFeed.of(AdvisoryStore.load(corpus, Clock.systemUTC()));
+        Path file = tmp.resolve("feed.bin");
+        CompiledFeed.write(feed, file);
+        DistroFeed back = CompiledFeed.read(file);
+
+        assertThat(back.packageNames()).isEqualTo(feed.packageNames()).hasSizeGreaterThan(1600);
+        long entries = 0;
+        for (String p : feed.packageNames()) {
+            assertThat(back.entries(p)).as(p).isEqualTo(feed.entries(p));
+            entries += feed.entries(p).size();
+        }
+        assertThat(entries).isEqualTo(30_030);
+        assertThat(feed.packageNames().stream()
+                        .flatMap(p -> feed.entries(p).stream())
+                        .map(DistroEntry::status)
+                        .distinct())
+                .containsExactlyInAnyOrder(DistroEntry.Status.values());
+        assertThat(CompiledFeed.encode(back)).isEqualTo(CompiledFeed.encode(feed));
     }
 }

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class WolfiCorpusTest {
+class WolfiCorpusIT {
     @Test
     void everyWolfiRecipeLoadsAndCompiles() {
         Path recipes = Corpora.wolfi().resolve("recipes");
