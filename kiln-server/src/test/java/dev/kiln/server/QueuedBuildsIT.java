@@ -77,13 +77,8 @@ class QueuedBuildsIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Path bin = PostgresServer.binaries();
-        Tools.require(
-                bin != null,
-                "PostgreSQL server binaries are not under /usr/lib/postgresql/*/bin",
-                "apt-get install postgresql");
         Tools.require("bwrap", "apt-get install bubblewrap");
-        server = PostgresServer.start(bin);
+        server = PostgresServer.startInstalled();
     }
 
     @AfterAll

@@ -1,7 +1,5 @@
 package dev.kiln.server.state;
 
-import dev.kiln.testkit.Tools;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -12,12 +10,7 @@ class PostgresBuildQueueIT extends BuildQueueContract {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Path bin = PostgresServer.binaries();
-        Tools.require(
-                bin != null,
-                "PostgreSQL server binaries are not under /usr/lib/postgresql/*/bin",
-                "apt-get install postgresql");
-        server = PostgresServer.start(bin);
+        server = PostgresServer.startInstalled();
     }
 
     @AfterAll

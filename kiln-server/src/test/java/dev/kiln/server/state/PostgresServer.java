@@ -2,6 +2,7 @@ package dev.kiln.server.state;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.kiln.testkit.Tools;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -48,6 +49,19 @@ public final class PostgresServer implements AutoCloseable {
                             Comparator.comparingInt(v -> v.matches("\\d+") ? Integer.parseInt(v) : 0)))
                     .orElse(null);
         }
+    }
+
+    /**
+     * A server from the installed {@code postgresql} package: what every PostgreSQL test starts. Without the package
+     * the test fails with the install command under CI and skips elsewhere (kiln-testkit's Tools).
+     */
+    public static PostgresServer startInstalled() throws IOException, InterruptedException {
+        Path bin = binaries();
+        Tools.require(
+                bin != null,
+                "PostgreSQL server binaries are not under /usr/lib/postgresql/*/bin",
+                "apt-get install postgresql");
+        return start(bin);
     }
 
     public static PostgresServer start(Path bin) throws IOException, InterruptedException {

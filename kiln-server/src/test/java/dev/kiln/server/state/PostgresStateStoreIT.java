@@ -3,8 +3,6 @@ package dev.kiln.server.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.server.Settings;
-import dev.kiln.testkit.Tools;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,12 +15,7 @@ class PostgresStateStoreIT extends StateStoreContract {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Path bin = PostgresServer.binaries();
-        Tools.require(
-                bin != null,
-                "PostgreSQL server binaries are not under /usr/lib/postgresql/*/bin",
-                "apt-get install postgresql");
-        server = PostgresServer.start(bin);
+        server = PostgresServer.startInstalled();
     }
 
     @AfterAll
