@@ -12,12 +12,14 @@
 #
 # Environment: REPOS (space-separated APK repository roots, each with an ARCH folder; e.g. the bootstrap
 # cache's stage-1 repository), KEYS (space-separated public keys or folders of keys for them), CORPUS (default
-# ../shared/corpora/wolfi-os/recipes), WORK (default /tmp/kiln-real-recipes), ONLY (space-separated recipe
+# ../shared/corpora/wolfi-os/recipes), PIPELINES (the recipes' own pipelines, melange's --pipeline-dir; default
+# the corpus's pipelines folder beside CORPUS), WORK (default /tmp/kiln-real-recipes), ONLY (space-separated recipe
 # names, default the whole sample), KILN (the command, default ./kiln).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kiln=${KILN:-./kiln}
 corpus=${CORPUS:-../shared/corpora/wolfi-os/recipes}
+pipelines=${PIPELINES:-$corpus/../pipelines}
 work=${WORK:-/tmp/kiln-real-recipes}
 mkdir -p "$work/sources" "$work/logs" "$work/out"
 [ -n "${REPOS:-}" ] || { echo "real-recipes: set REPOS to the APK repositories to build from" >&2; exit 2; }
@@ -31,7 +33,8 @@ while read -r url; do
 done < "$work/urls"
 $kiln source import --cache-dir "$work/cache" "$work"/sources/* > /dev/null
 
-args=(build --hermetic --offline --json --cache-dir "$work/cache" --out-dir "$work/out" --state-dir "$work/state")
+args=(build --hermetic --offline --json --cache-dir "$work/cache" --out-dir "$work/out" --state-dir "$work/state"
+  --pipeline-dir "$pipelines")
 for r in $REPOS; do args+=(--repository-append "$r"); done
 for k in ${KEYS:-}; do args+=(--keyring-append "$k"); done
 
@@ -43,12 +46,18 @@ for name in ${ONLY:-$(python3 bench/real-recipes.py "$corpus" --names)}; do
   start=$(date +%s.%N)
   $kiln "${args[@]}" "$corpus/$name.yaml" > "$log" 2>&1 && rc=0 || rc=$?
   seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$start" "$(date +%s.%N)")
-  error=$(grep -m1 '"event":"error"' "$log" | python3 -c 'import json,sys; l=sys.stdin.read(); print(json.loads(l)["message"][:160] if l else "")' | tr '|\n' '/ ' || true)
+  # the first error; for an unresolvable environment, the package that nothing provides
+  error=$(grep -m1 '"event":"error"' "$log" | python3 -c '
+import json, re, sys
+line = sys.stdin.read()
+message = json.loads(line)["message"] if line else ""
+missing = re.search(r"(\S+): no package provides it", message)
+print("needs " + missing.group(1) if missing else message[:160])' | tr '|\n' '/ ' || true)
   if [ "$rc" = 0 ]; then
     outcome=passed
   elif grep -qiE 'offline|source cache|not cached' <<< "$error"; then
     outcome=no-source
-  elif grep -qiE 'cannot resolve|unresolv|no package (provides|named)|not (found )?in (the|any) repositor' <<< "$error"; then
+  elif grep -qiE '^needs |cannot resolve|unresolv|no package (provides|named)|not (found )?in (the|any) repositor' <<< "$error"; then
     outcome=unresolved
   elif grep -qiE '\btest' <<< "$error"; then
     outcome=test-failed
