@@ -7,7 +7,8 @@
 #   test-failed  built, its test failed
 #   build-failed the build failed
 #   unresolved   its build or test environment names a package the repositories do not have
-#   no-source    its tarball could not be downloaded from Debian's archive
+#   no-source    its tarball could not be downloaded from Debian's archive, or its local files (patches) are not
+#                in the corpus
 # Prints one row per recipe (with the first error line) and the totals, as rows of bench/RESULTS.md.
 #
 # Environment: REPOS (space-separated APK repository roots, each with an ARCH folder; e.g. the bootstrap
@@ -33,8 +34,14 @@ while read -r url; do
 done < "$work/urls"
 $kiln source import --cache-dir "$work/cache" "$work"/sources/* > /dev/null
 
+# The corpus's pipelines that Kiln does not have built in (test/fonts, py/*, ...): a pipeline directory wins over
+# the built-ins, and Kiln's own test pipelines (test/docs, test/tw/ldd-check, ...) must stay in use.
+overlay="$work/pipelines"
+rm -rf "$overlay" && cp -r "$pipelines" "$overlay"
+while read -r name; do rm -f "$overlay/$name.yaml"; done < kiln-recipe/src/main/resources/dev/kiln/recipe/pipelines/index.txt
+
 args=(build --hermetic --offline --json --cache-dir "$work/cache" --out-dir "$work/out" --state-dir "$work/state"
-  --pipeline-dir "$pipelines")
+  --pipeline-dir "$overlay")
 for r in $REPOS; do args+=(--repository-append "$r"); done
 for k in ${KEYS:-}; do args+=(--keyring-append "$k"); done
 
@@ -55,7 +62,8 @@ missing = re.search(r"(\S+): no package provides it", message)
 print("needs " + missing.group(1) if missing else message[:160])' | tr '|\n' '/ ' || true)
   if [ "$rc" = 0 ]; then
     outcome=passed
-  elif grep -qiE 'offline|source cache|not cached' <<< "$error"; then
+  elif grep -qiE 'offline|source cache|not cached' <<< "$error" || grep -qE '\.(patch|diff): No such file' "$log"; then
+    # (the corpus holds recipes without the local files beside them, such as their patches)
     outcome=no-source
   elif grep -qiE '^needs |cannot resolve|unresolv|no package (provides|named)|not (found )?in (the|any) repositor' <<< "$error"; then
     outcome=unresolved
