@@ -38,7 +38,8 @@ ln -sfn "${repos[0]}" "$work/tree/packages"
 ln -sf "${keys[0]}" "$work/tree/.kiln/keys/kiln.rsa.pub"
 build_args=()
 for r in "${repos[@]:1}"; do build_args+=(--repository "$r"); done
-for k in "${keys[@]:1}"; do build_args+=(--keyring "$k"); done
+# every key by its own name too: an index's signature names the key file it was made with
+for k in "${keys[@]}"; do build_args+=(--keyring "$k"); done
 
 # run_image LAYOUT ARGS...: the image's layers unpacked into a root, run as its config's user in its working
 # directory, with its entrypoint followed by ARGS, in bubblewrap without network.
