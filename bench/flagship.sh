@@ -8,7 +8,7 @@
 #
 #   bench/flagship.sh --repository DIR --keyring KEY [--repository DIR --keyring KEY]... [IMAGE...]
 #
-# IMAGE defaults to python redis jq; the first repository and key stand for the configs' own
+# IMAGE defaults to python redis jq curl nginx; the first repository and key stand for the configs' own
 # `../../packages` and `../../.kiln/keys/kiln.rsa.pub`. KILN overrides the command (default ./kiln);
 # BENCH_DIR the work folder (Debian images made there are kept and reused).
 set -euo pipefail
@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#repos[@]} -gt 0 ] && [ ${#keys[@]} -gt 0 ] || { echo "usage: $0 --repository DIR --keyring KEY ... [IMAGE...]" >&2; exit 2; }
-[ ${#images[@]} -gt 0 ] || images=(python redis jq)
+[ ${#images[@]} -gt 0 ] || images=(python redis jq curl nginx)
 declare -A debian=([python]=python3 [redis]=redis-server [jq]=jq [curl]=curl [nginx]=nginx)
 declare -A goal=([python]=0.25 [redis]=0.3333 [jq]=0.3333 [curl]=0.3333 [nginx]=0.3333)
 declare -A smoke=([python]="-c print(1)" [redis]="--version" [jq]="--version" [curl]="--version" [nginx]="-v")
