@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * bootstrap plan or by another catalog recipe, so no catalog build falls back to the host's {@code /usr}.
  */
 class CatalogRecipesTest {
-    static final Path CATALOG = Path.of("..", "catalog", "recipes").toAbsolutePath().normalize();
+    static final Path CATALOG =
+            Path.of("..", "catalog", "recipes").toAbsolutePath().normalize();
     /** Kiln runs fetch and git-checkout itself; it installs what they need only when a repository has it. */
     static final Set<String> NATIVE_STEP_NEEDS = Set.of("wget", "git");
 
@@ -54,7 +55,9 @@ class CatalogRecipesTest {
                     .forEach(w -> missing.add(p.name() + " needs " + w));
         }
         assertThat(catalog).as("catalog recipes").hasSizeGreaterThanOrEqualTo(10);
-        assertThat(missing).as("packages neither the bootstrap nor the catalog makes").isEmpty();
+        assertThat(missing)
+                .as("packages neither the bootstrap nor the catalog makes")
+                .isEmpty();
     }
 
     private static List<Path> catalogRecipes() throws IOException {
