@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The distribution's catalog ({@code catalog/recipes/}) builds on Kiln's own toolchain alone: every recipe compiles,
  * and every package its build and test environments and its packages' runtime dependencies name is made by the
- * bootstrap plan or by another catalog recipe, so no catalog build falls back to the host's {@code /usr}.
+ * bootstrap plan, by another catalog recipe or by Kiln's own examples (the test tools, the base layout), so no
+ * catalog build falls back to the host's {@code /usr}.
  */
 class CatalogRecipesTest {
     static final Path CATALOG =
@@ -29,11 +30,12 @@ class CatalogRecipesTest {
 
     @Test
     void everyPackageACatalogRecipeNamesIsMadeByTheBootstrapOrTheCatalog() throws IOException {
-        List<BuildPlan> catalog = compile(catalogRecipes());
+        List<BuildPlan> catalog = compile(recipes(CATALOG));
+        List<BuildPlan> examples = compile(recipes(EXAMPLES));
         List<BuildPlan> bootstrap = compile(BootstrapPlan.load(BootstrapRecipesTest.BOOTSTRAP.resolve("plan.yaml"))
                 .recipes());
         Set<String> made = new TreeSet<>();
-        Stream.concat(catalog.stream(), bootstrap.stream()).forEach(p -> {
+        Stream.of(catalog, examples, bootstrap).flatMap(List::stream).forEach(p -> {
             made.add(p.mainPackage().name());
             p.subpackages().forEach(s -> made.add(s.name()));
             packages(p).forEach(pkg -> pkg.dependencies().provides().forEach(v -> made.add(v.split("[=~<>]")[0])));
@@ -60,8 +62,8 @@ class CatalogRecipesTest {
                 .isEmpty();
     }
 
-    private static List<Path> catalogRecipes() throws IOException {
-        try (Stream<Path> files = Files.list(CATALOG)) {
+    private static List<Path> recipes(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
             return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
     }
