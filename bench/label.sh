@@ -6,29 +6,30 @@
 #
 # Needs mmdebstrap and the Debian archive, and the example catalog: target/example-catalog, left by
 # ExampleCatalogIT (built below when missing; slow: it compiles hello and busybox).
+#
+# Sourced (bench/flagship.sh does), it only defines the functions: debian_image and label_row.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
-catalog=${CATALOG:-$root/target/example-catalog}
-if [ ! -f "$catalog/packages/x86_64/APKINDEX.tar.gz" ]; then
-  echo "no example catalog in $catalog; building it (slow: compiles hello and busybox)..." >&2
-  mvn -q -B -o verify -pl kiln-cli -am -Dtest=NONE -Dit.test=ExampleCatalogIT \
-    -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false >&2
-fi
-work=${BENCH_DIR:-/dev/shm/kiln-bench-label}
-rm -rf "$work" && mkdir -p "$work"
-mirror=${MIRROR:-http://deb.debian.org/debian}
-for pkgs in python3 curl,jq; do
-  name=debian-${pkgs//,/-}
-  mmdebstrap --variant=minbase --include="$pkgs" --format=tar --quiet bookworm "$work/$name.tar" "$mirror"
-  gzip -6 -n < "$work/$name.tar" > "$work/$name.tar.gz"
-done
-for image in static busybox; do
-  ./kiln image build "$catalog/examples/images/$image.yaml" "kiln/$image:latest" "$work/$image" >/dev/null
-  for debian in debian-python3 debian-curl-jq; do
-    ./kiln compare "$work/$debian.tar.gz" "$work/$image" --html "$work/$image-vs-$debian.html" --json \
-      > "$work/$image-vs-$debian.json"
-    python3 - "$work/$image-vs-$debian.json" <<'PY'
+
+# debian_image DIR PACKAGES: DIR/debian-PACKAGES.tar.gz (commas become dashes), Debian bookworm minbase with the
+# comma-separated PACKAGES made by mmdebstrap and compressed as one gzip -6 layer; kept when it exists already.
+# Prints the file's path.
+debian_image() {
+  local dir=$1 pkgs=$2
+  local name=debian-${pkgs//,/-}
+  if [ ! -f "$dir/$name.tar.gz" ]; then
+    mmdebstrap --variant=minbase --include="$pkgs" --format=tar --quiet bookworm "$dir/$name.tar" \
+      "${MIRROR:-http://deb.debian.org/debian}" >&2
+    gzip -6 -n < "$dir/$name.tar" > "$dir/$name.tar.gz.partial"
+    mv "$dir/$name.tar.gz.partial" "$dir/$name.tar.gz"
+    rm -f "$dir/$name.tar"
+  fi
+  echo "$dir/$name.tar.gz"
+}
+
+# label_row JSON: one Markdown row from `kiln compare DEBIAN KILN --json` (a = Debian, b = Kiln): compressed
+# (ratio Kiln/Debian), uncompressed, files, setuid/setgid files, OS packages, shells, package managers.
+label_row() {
+  python3 - "$1" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 a, b = d["a"], d["b"]
@@ -39,6 +40,31 @@ print(f"| {b['name'].rsplit('/', 1)[-1]} | {a['name'].rsplit('/', 1)[-1]} | {mb(
       f" | {b['osPackages']} / {a['osPackages']} | {', '.join(b['shells']) or 'no'} / {', '.join(a['shells'])}"
       f" | {', '.join(b['packageManagers']) or 'no'} / {', '.join(a['packageManagers'])} |")
 PY
+}
+
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then
+  return 0
+fi
+
+cd "$(dirname "$0")/.."
+root=$PWD
+catalog=${CATALOG:-$root/target/example-catalog}
+if [ ! -f "$catalog/packages/x86_64/APKINDEX.tar.gz" ]; then
+  echo "no example catalog in $catalog; building it (slow: compiles hello and busybox)..." >&2
+  mvn -q -B -o verify -pl kiln-cli -am -Dtest=NONE -Dit.test=ExampleCatalogIT \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false >&2
+fi
+work=${BENCH_DIR:-/dev/shm/kiln-bench-label}
+rm -rf "$work" && mkdir -p "$work"
+for pkgs in python3 curl,jq; do
+  debian_image "$work" "$pkgs" >/dev/null
+done
+for image in static busybox; do
+  ./kiln image build "$catalog/examples/images/$image.yaml" "kiln/$image:latest" "$work/$image" >/dev/null
+  for debian in debian-python3 debian-curl-jq; do
+    ./kiln compare "$work/$debian.tar.gz" "$work/$image" --html "$work/$image-vs-$debian.html" --json \
+      > "$work/$image-vs-$debian.json"
+    label_row "$work/$image-vs-$debian.json"
   done
 done
 echo "pages: $work/*.html" >&2

@@ -32,6 +32,7 @@ public final class Installer {
     private final FileTree tree;
     private final long sourceDateEpoch;
     private final Map<String, String> ownerOf = new HashMap<>();
+    private final Map<String, List<String>> replacesOf = new HashMap<>();
     private final List<InstalledPackage> installed = new ArrayList<>();
 
     public Installer(FileTree tree, long sourceDateEpoch) {
@@ -44,6 +45,7 @@ public final class Installer {
         List<String> replaces = apk.pkgInfo().replaces().stream()
                 .map(r -> Dependency.parse(r).name())
                 .toList();
+        replacesOf.put(name, replaces);
         List<FileNode> placed = new ArrayList<>();
         for (FileNode f : PackageData.read(apk)) {
             String path = tree.resolveParents(f.path());
@@ -78,10 +80,15 @@ public final class Installer {
                 boolean same = existing.kind() == node.kind()
                         && Arrays.equals(existing.content(), node.content())
                         && java.util.Objects.equals(existing.linkTarget(), node.linkTarget());
-                if (other != null && !other.equals(name) && !same && !replaces.contains(other)) {
-                    throw new ApkException(
-                            "package " + name + "-" + apk.pkgInfo().version() + " installs /" + path + ", which "
-                                    + other + " already installed; one must replace the other");
+                if (other != null && !other.equals(name) && !same) {
+                    if (replacesOf.getOrDefault(other, List.of()).contains(name)) {
+                        continue;
+                    }
+                    if (!replaces.contains(other)) {
+                        throw new ApkException(
+                                "package " + name + "-" + apk.pkgInfo().version() + " installs /" + path + ", which "
+                                        + other + " already installed; one must replace the other");
+                    }
                 }
             }
             tree.put(node);

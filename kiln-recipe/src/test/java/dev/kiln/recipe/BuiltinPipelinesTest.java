@@ -57,6 +57,42 @@ class BuiltinPipelinesTest {
         }
     }
 
+    /**
+     * split/static moves the archives of a package that has {@code /usr} but no {@code /lib} (the usual case)
+     * under the {@code set -eo pipefail} every step runs with; a {@code find} over the missing folder used to
+     * fail the step.
+     */
+    @Test
+    void splitStaticMovesArchivesOfAPackageWithoutLib(@TempDir Path tmp) throws Exception {
+        BuildPlan plan = RecipeFixtures.compile("""
+        package: {name: demo, version: "1.0", epoch: 0}
+        pipeline:
+          - runs: "true"
+        subpackages:
+          - name: demo-static
+            pipeline:
+              - uses: split/static
+        """);
+        ShellStep split = (ShellStep) plan.subpackages().get(0).steps().get(0);
+        Path out = tmp.resolve("out");
+        Path archive = out.resolve("demo/usr/lib/libdemo.a");
+        Files.createDirectories(archive.getParent());
+        Files.writeString(archive, "!<arch>\n");
+        Files.createDirectories(out.resolve("demo-static"));
+        assertThat(split.script()).contains("/home/build/melange-out/demo-static");
+        Path file = tmp.resolve("split.sh");
+        Files.writeString(file, "set -eo pipefail\n" + split.script().replace("/home/build/melange-out/", out + "/"));
+
+        Process p = new ProcessBuilder("bash", file.toString())
+                .redirectErrorStream(true)
+                .start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(p.waitFor()).as(log).isZero();
+        assertThat(out.resolve("demo-static/usr/lib/libdemo.a")).exists();
+        assertThat(archive).doesNotExist();
+    }
+
     private static String syntaxErrors(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("/bin/sh", "-n", file.toString())
                 .redirectErrorStream(true)

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The flagship images' nutrition label (issue 13): each catalog image (catalog/images/NAME.yaml) built with
+# `kiln image build` from the APK repositories given, its Debian counterpart (bookworm minbase plus the same
+# software, made by mmdebstrap through bench/label.sh's debian_image), `kiln compare DEBIAN KILN --json --html`,
+# one RESULTS row per image (label_row) and the issue's goal checked (python ≤ 1/4 of Debian's and < 25 MB gzip,
+# the others ≤ 1/3). Then each Kiln image runs once under bubblewrap, as its config says (user, working
+# directory, entrypoint) with a harmless argument, to prove the entrypoint works.
+#
+#   bench/flagship.sh --repository DIR --keyring KEY [--repository DIR --keyring KEY]... [IMAGE...]
+#
+# IMAGE defaults to python redis jq curl nginx; the first repository and key stand for the configs' own
+# `../../packages` and `../../.kiln/keys/kiln.rsa.pub`. KILN overrides the command (default ./kiln);
+# BENCH_DIR the work folder (Debian images made there are kept and reused).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+source bench/label.sh
+kiln=${KILN:-./kiln}
+work=${BENCH_DIR:-/dev/shm/kiln-bench-flagship}
+repos=() keys=() images=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --repository) repos+=("$(realpath "$2")"); shift 2 ;;
+    --keyring) keys+=("$(realpath "$2")"); shift 2 ;;
+    *) images+=("$1"); shift ;;
+  esac
+done
+[ ${#repos[@]} -gt 0 ] && [ ${#keys[@]} -gt 0 ] || { echo "usage: $0 --repository DIR --keyring KEY ... [IMAGE...]" >&2; exit 2; }
+[ ${#images[@]} -gt 0 ] || images=(python redis jq curl nginx)
+declare -A debian=([python]=python3 [redis]=redis-server [jq]=jq [curl]=curl [nginx]=nginx)
+declare -A goal=([python]=0.25 [redis]=0.3333 [jq]=0.3333 [curl]=0.3333 [nginx]=0.3333)
+declare -A smoke=([python]="-c print(1)" [redis]="--version" [jq]="--version" [curl]="--version" [nginx]="-v")
+
+# The configs' relative repository and key, laid out in a copy of the catalog's images folder.
+mkdir -p "$work/tree/catalog" "$work/tree/.kiln/keys"
+rm -rf "$work/tree/catalog/images" && cp -r catalog/images "$work/tree/catalog/images"
+ln -sfn "${repos[0]}" "$work/tree/packages"
+ln -sf "${keys[0]}" "$work/tree/.kiln/keys/kiln.rsa.pub"
+build_args=()
+for r in "${repos[@]:1}"; do build_args+=(--repository "$r"); done
+# every key by its own name too: an index's signature names the key file it was made with
+for k in "${keys[@]}"; do build_args+=(--keyring "$k"); done
+
+# run_image LAYOUT ARGS...: the image's layers unpacked into a root, run as its config's user in its working
+# directory, with its entrypoint followed by ARGS, in bubblewrap without network.
+run_image() {
+  local layout=$1; shift
+  local rootfs=$layout.rootfs
+  rm -rf "$rootfs" && mkdir -p "$rootfs"
+  local spec
+  spec=$(python3 - "$layout" "$rootfs" <<'PY'
+import json, os, subprocess, sys
+layout, rootfs = sys.argv[1], sys.argv[2]
+blob = lambda d: os.path.join(layout, "blobs", *d.split(":"))
+desc = json.load(open(os.path.join(layout, "index.json")))["manifests"][0]
+doc = json.load(open(blob(desc["digest"])))
+while "manifests" in doc:  # an image index: the first (only) platform
+    doc = json.load(open(blob(doc["manifests"][0]["digest"])))
+for layer in doc["layers"]:
+    subprocess.run(["tar", "-xzf", blob(layer["digest"]), "-C", rootfs, "--numeric-owner"], check=True)
+c = json.load(open(blob(doc["config"]["digest"]))).get("config", {})
+user = (c.get("User") or "0:0").split(":")
+print(user[0], user[1] if len(user) > 1 else user[0], c.get("WorkingDir") or "/", *(c.get("Entrypoint") or []),
+      *(c.get("Cmd") or []) if not c.get("Entrypoint") else [], sep="\n")
+PY
+)
+  local -a s
+  mapfile -t s <<<"$spec"
+  bwrap --bind "$rootfs" / --proc /proc --dev /dev --tmpfs /tmp --unshare-all --die-with-parent \
+    --uid "${s[0]}" --gid "${s[1]}" --chdir "${s[2]}" --clearenv --setenv PATH /usr/bin:/bin \
+    -- "${s[@]:3}" "$@"
+}
+
+for image in "${images[@]}"; do
+  echo "== $image" >&2
+  rm -rf "$work/$image"
+  if ! $kiln image build "$work/tree/catalog/images/$image.yaml" "kiln/$image:latest" "$work/$image" \
+      "${build_args[@]}" >"$work/$image.build.log" 2>&1; then
+    echo "| $image | not built: $(tail -1 "$work/$image.build.log") |"
+    continue
+  fi
+  deb=$(debian_image "$work" "${debian[$image]}")
+  $kiln compare "$deb" "$work/$image" --html "$work/$image.html" --json > "$work/$image.json"
+  label_row "$work/$image.json"
+  python3 - "$work/$image.json" "$image" "${goal[$image]}" <<'PY'
+import json, sys
+d, image, goal = json.load(open(sys.argv[1])), sys.argv[2], float(sys.argv[3])
+ratio, size = d["sizeRatio"]["compressed"], d["b"]["compressedSize"]
+ok = ratio <= goal and (image != "python" or size < 25e6)
+print(f"goal {image}: ratio {ratio:.4f} (goal ≤ {goal:.4f}{', < 25 MB' if image == 'python' else ''}): {'met' if ok else 'NOT met'}",
+      file=sys.stderr)
+PY
+  # shellcheck disable=SC2086 # the smoke arguments are words on purpose
+  if out=$(run_image "$work/$image" ${smoke[$image]} 2>&1); then
+    echo "run $image ${smoke[$image]}: $(echo "$out" | head -1)" >&2
+  else
+    echo "run $image ${smoke[$image]}: FAILED: $out" >&2
+  fi
+done
+echo "pages: $work/*.html" >&2

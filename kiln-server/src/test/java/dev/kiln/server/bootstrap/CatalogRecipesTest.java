@@ -1,0 +1,80 @@
+package dev.kiln.server.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.recipe.BuildPlan;
+import dev.kiln.recipe.CompileOptions;
+import dev.kiln.recipe.PackagePlan;
+import dev.kiln.recipe.Recipes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distribution's catalog ({@code catalog/recipes/}) builds on Kiln's own toolchain alone: every recipe compiles,
+ * and every package its build and test environments and its packages' runtime dependencies name is made by the
+ * bootstrap plan or by another catalog recipe, so no catalog build falls back to the host's {@code /usr}.
+ */
+class CatalogRecipesTest {
+    static final Path CATALOG =
+            Path.of("..", "catalog", "recipes").toAbsolutePath().normalize();
+    /** Kiln runs fetch and git-checkout itself; it installs what they need only when a repository has it. */
+    static final Set<String> NATIVE_STEP_NEEDS = Set.of("wget", "git");
+
+    @Test
+    void everyPackageACatalogRecipeNamesIsMadeByTheBootstrapOrTheCatalog() throws IOException {
+        List<BuildPlan> catalog = compile(catalogRecipes());
+        List<BuildPlan> bootstrap = compile(BootstrapPlan.load(BootstrapRecipesTest.BOOTSTRAP.resolve("plan.yaml"))
+                .recipes());
+        Set<String> made = new TreeSet<>();
+        Stream.concat(catalog.stream(), bootstrap.stream()).forEach(p -> {
+            made.add(p.mainPackage().name());
+            p.subpackages().forEach(s -> made.add(s.name()));
+            packages(p).forEach(pkg -> pkg.dependencies().provides().forEach(v -> made.add(v.split("[=~<>]")[0])));
+        });
+
+        Set<String> missing = new TreeSet<>();
+        for (BuildPlan p : catalog) {
+            List<String> wanted = new ArrayList<>(p.environmentPackages());
+            for (PackagePlan pkg : packages(p)) {
+                wanted.addAll(pkg.dependencies().runtime());
+                dev.kiln.recipe.TestPlan test = pkg.test();
+                if (test != null) {
+                    wanted.addAll(test.environmentPackages());
+                }
+            }
+            wanted.stream()
+                    .map(w -> w.split("[=~<>]")[0])
+                    .filter(w -> !made.contains(w) && !NATIVE_STEP_NEEDS.contains(w) && !w.equals(p.name()))
+                    .forEach(w -> missing.add(p.name() + " needs " + w));
+        }
+        assertThat(catalog).as("catalog recipes").hasSizeGreaterThanOrEqualTo(10);
+        assertThat(missing)
+                .as("packages neither the bootstrap nor the catalog makes")
+                .isEmpty();
+    }
+
+    private static List<Path> catalogRecipes() throws IOException {
+        try (Stream<Path> files = Files.list(CATALOG)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    private static List<BuildPlan> compile(List<Path> recipes) {
+        return recipes.stream()
+                .map(r -> Recipes.compile(r, List.of(), CompileOptions.forArch("x86_64")))
+                .toList();
+    }
+
+    private static List<PackagePlan> packages(BuildPlan p) {
+        List<PackagePlan> all = new ArrayList<>(List.of(p.mainPackage()));
+        all.addAll(p.subpackages());
+        return all;
+    }
+}
