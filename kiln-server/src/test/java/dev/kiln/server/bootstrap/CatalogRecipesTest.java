@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class CatalogRecipesTest {
     static final Path CATALOG =
             Path.of("..", "catalog", "recipes").toAbsolutePath().normalize();
+    static final Path EXAMPLES =
+            Path.of("..", "examples", "recipes").toAbsolutePath().normalize();
     /** Kiln runs fetch and git-checkout itself; it installs what they need only when a repository has it. */
     static final Set<String> NATIVE_STEP_NEEDS = Set.of("wget", "git");
 
