@@ -42,6 +42,11 @@ while read -r name; do rm -f "$overlay/$name.yaml"; done < kiln-recipe/src/main/
 
 # The sample's own packages are a repository too: some sample recipes build on others (perl modules).
 [ -f "$work/sample.rsa" ] || $kiln keygen "$work/sample.rsa" > /dev/null
+arch=$(uname -m)
+if [ ! -f "$work/out/$arch/APKINDEX.tar.gz" ]; then   # an empty signed index until the first recipe publishes
+  mkdir -p "$work/out/$arch"
+  $kiln index --out-dir "$work/out" --arch "$arch" --signing-key "$work/sample.rsa" > /dev/null
+fi
 args=(build --hermetic --offline --json --cache-dir "$work/cache" --out-dir "$work/out" --state-dir "$work/state"
   --pipeline-dir "$overlay" --signing-key "$work/sample.rsa" --keyring-append "$work/sample.rsa.pub"
   --repository-append "$work/out")
