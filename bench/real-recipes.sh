@@ -73,7 +73,7 @@ missing = re.search(r"(\S+): no package provides it", message)
 print("needs " + missing.group(1) if missing else message[:160])' | tr '|\n' '/ ' || true)
   if [ "$rc" = 0 ]; then
     outcome=passed
-  elif grep -qiE 'offline|source cache|not cached|: not in ' <<< "$error" || grep -qE '\.(patch|diff): No such file' "$log"; then
+  elif grep -qiE 'offline|source cache|not cached|: not in ' <<< "$error" || grep -qiE '\.(patch|diff): no such file' "$log"; then
     # (the corpus holds recipes without the local files beside them, such as their patches)
     outcome=no-source
   elif grep -qiE '^needs |cannot resolve|unresolv|no package (provides|named)|not (found )?in (the|any) repositor' <<< "$error"; then
