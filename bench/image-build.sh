@@ -13,12 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-catalog=${CATALOG:-$root/target/example-catalog}
-if [ ! -f "$catalog/packages/x86_64/APKINDEX.tar.gz" ]; then
-  echo "no example catalog in $catalog; building it (slow: compiles hello and busybox)..." >&2
-  mvn -q -B -o verify -pl kiln-cli -am -Dtest=NONE -Dit.test=ExampleCatalogIT \
-    -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false >&2
-fi
+source bench/example-catalog.sh
 work=${BENCH_DIR:-/dev/shm/kiln-bench-image}
 rm -rf "$work" && mkdir -p "$work"
 ./kiln --help >/dev/null   # build the CLI outside the measurement
