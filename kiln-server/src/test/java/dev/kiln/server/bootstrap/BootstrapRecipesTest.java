@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.CompileOptions;
-import dev.kiln.recipe.PackagePlan;
 import dev.kiln.recipe.Recipes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,16 +44,12 @@ class BootstrapRecipesTest {
     void everyPackageAnEnvironmentOrADependencyNamesIsMadeByThePlan(String arch) {
         List<BuildPlan> plans = compileAll(arch);
         Set<String> made = new TreeSet<>();
-        for (BuildPlan p : plans) {
-            made.add(p.mainPackage().name());
-            p.subpackages().forEach(s -> made.add(s.name()));
-        }
+        plans.forEach(p -> CatalogRecipesTest.packages(p).forEach(pkg -> made.add(pkg.name())));
         Map<String, String> missing = new LinkedHashMap<>();
         for (BuildPlan p : plans) {
             List<String> wanted = new ArrayList<>(p.environmentPackages());
-            List<PackagePlan> packages = new ArrayList<>(List.of(p.mainPackage()));
-            packages.addAll(p.subpackages());
-            packages.forEach(pkg -> wanted.addAll(pkg.dependencies().runtime()));
+            CatalogRecipesTest.packages(p)
+                    .forEach(pkg -> wanted.addAll(pkg.dependencies().runtime()));
             for (String name : wanted) {
                 // the fetch and git-checkout pipelines' needs: Kiln does those steps itself and installs these
                 // only when a repository has them

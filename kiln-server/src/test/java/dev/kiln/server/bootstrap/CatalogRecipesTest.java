@@ -38,8 +38,7 @@ class CatalogRecipesTest {
                 .recipes());
         Set<String> made = new TreeSet<>();
         Stream.of(catalog, examples, bootstrap).flatMap(List::stream).forEach(p -> {
-            made.add(p.mainPackage().name());
-            p.subpackages().forEach(s -> made.add(s.name()));
+            packages(p).forEach(pkg -> made.add(pkg.name()));
             packages(p).forEach(pkg -> pkg.dependencies().provides().forEach(v -> made.add(v.split("[=~<>]")[0])));
         });
 
@@ -76,7 +75,8 @@ class CatalogRecipesTest {
                 .toList();
     }
 
-    private static List<PackagePlan> packages(BuildPlan p) {
+    /** A recipe's main package and its subpackages. */
+    static List<PackagePlan> packages(BuildPlan p) {
         List<PackagePlan> all = new ArrayList<>(List.of(p.mainPackage()));
         all.addAll(p.subpackages());
         return all;
