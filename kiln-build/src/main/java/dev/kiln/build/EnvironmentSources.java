@@ -13,8 +13,12 @@ import java.util.List;
  *                     otherwise only when the configured repositories provide every package the recipe's
  *                     environment names, and in the host-toolchain stage when they do not
  * @param baseDir      what relative repository and key paths are relative to
+ * @param testPackages packages added to every test environment (melange's {@code --test-package-append}; Wolfi
+ *                     appends a base set with a shell, since its recipes' test pipelines run shell scripts
+ *                     without naming a shell); only for tests in environments installed from packages
  */
-public record EnvironmentSources(List<String> repositories, List<Path> keyring, boolean hermetic, Path baseDir) {
+public record EnvironmentSources(
+        List<String> repositories, List<Path> keyring, boolean hermetic, Path baseDir, List<String> testPackages) {
     /** No repositories: every build runs in the host-toolchain stage, as before Kiln had packages of its own. */
     public static final EnvironmentSources NONE = new EnvironmentSources(List.of(), List.of(), false, Path.of(""));
 
@@ -22,5 +26,11 @@ public record EnvironmentSources(List<String> repositories, List<Path> keyring, 
         repositories = List.copyOf(repositories);
         keyring = List.copyOf(keyring);
         baseDir = baseDir == null ? Path.of("") : baseDir;
+        testPackages = List.copyOf(testPackages);
+    }
+
+    /** Sources that add nothing to test environments. */
+    public EnvironmentSources(List<String> repositories, List<Path> keyring, boolean hermetic, Path baseDir) {
+        this(repositories, keyring, hermetic, baseDir, List.of());
     }
 }

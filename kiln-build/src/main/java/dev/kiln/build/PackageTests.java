@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  * Runs each package's {@code test} pipeline in a guest of its own, with an empty workspace, before
  * anything is published; a failing test fails the build. In the hermetic stage the guest's root is
  * installed from packages, as melange's is: the package under test (from this build, not yet published)
- * with its runtime dependencies, {@code test.environment.contents.packages} and the {@code needs} of the
- * test pipelines, with an apk database. In the host-toolchain stage its {@code /usr} holds the package
+ * with its runtime dependencies, {@code test.environment.contents.packages}, the {@code needs} of the
+ * test pipelines and the packages appended to every test ({@link EnvironmentSources#testPackages}), with an
+ * apk database. In the host-toolchain stage its {@code /usr} holds the package
  * laid over the host's. {@code fetch} and {@code git-checkout} in a test pipeline are done by Kiln
  * before the sandbox, as in builds.
  */
@@ -73,6 +74,7 @@ final class PackageTests {
                 List<Mount> mounts = new ArrayList<>();
                 if (environments != null) {
                     List<String> world = new ArrayList<>(pkg.test().environmentPackages());
+                    world.addAll(options.environment().testPackages());
                     world.add(pkg.name() + "=" + plan.fullVersion());
                     ResolvedEnvironment env = environments.resolve(
                             what,

@@ -411,6 +411,42 @@ class HermeticTestPipelinesIT {
                                 "FAIL[package-type-check]: 2. undocumented-doc has a readable document under usr/share")));
     }
 
+    /**
+     * melange's {@code --test-package-append}: Wolfi's test pipelines are shell scripts whose recipes do not name
+     * a shell, so without the appended base set the guest of a package that needs nothing has none to run them.
+     */
+    @Test
+    void packagesAppendedToEveryTestEnvironmentGiveItsPipelinesAShell() {
+        String yaml = recipe("bare", NO_DEPENDS + """
+                pipeline:
+                  - runs: |
+                      mkdir -p ${{targets.destdir}}/usr/share/bare
+                      echo hello > ${{targets.destdir}}/usr/share/bare/greeting
+                test:
+                  pipeline:
+                    - runs: grep -q hello /usr/share/bare/greeting
+                """);
+        assertThatThrownBy(() -> build("bare", yaml))
+                .isInstanceOf(BuildException.class)
+                .hasMessageContaining("test of bare");
+
+        BuildPlan plan =
+                Recipes.compile(f.writeRecipe("bare", yaml), List.of(), CompileOptions.forArch(BuildFixture.ARCH));
+        BuildResult result = builder()
+                .build(
+                        plan,
+                        options(List.of())
+                                .withEnvironment(new EnvironmentSources(
+                                        List.of(envRepo.toString(), f.repository.toString()),
+                                        List.of(),
+                                        false,
+                                        dir,
+                                        List.of("busybox"))));
+        assertThat(result.packages())
+                .extracting(p -> p.file().getFileName().toString())
+                .containsExactly("bare-1.2.3-r0.apk");
+    }
+
     @TestFactory
     List<DynamicTest> aPackageOfTheWrongShapeFailsItsPipeline() {
         return failures().stream()

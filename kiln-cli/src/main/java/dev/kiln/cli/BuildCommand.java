@@ -136,6 +136,14 @@ final class BuildCommand implements Callable<Integer> {
     List<String> repositoryAppend = new ArrayList<>();
 
     @Option(
+            names = "--test-package-append",
+            paramLabel = "PKG",
+            split = ",",
+            description = "package added to every test environment, as melange's (Wolfi appends its base set, so that"
+                    + " test pipelines have a shell); repeatable or comma-separated")
+    List<String> testPackageAppend = new ArrayList<>();
+
+    @Option(
             names = "--keyring-append",
             paramLabel = "KEY",
             description = "public key (or directory of keys) trusted"
@@ -227,7 +235,8 @@ final class BuildCommand implements Callable<Integer> {
                             repositoryAppend,
                             keyringAppend,
                             hermetic,
-                            Path.of("").toAbsolutePath()));
+                            Path.of("").toAbsolutePath(),
+                            testPackageAppend));
             try {
                 report(out, builder.build(plan, options));
             } catch (BuildException | SandboxException e) {

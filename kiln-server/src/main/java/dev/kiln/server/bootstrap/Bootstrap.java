@@ -189,7 +189,13 @@ public final class Bootstrap {
             List<String> failed = new ArrayList<>();
             for (int i = 0; i < compiled.size(); i++) {
                 RecipeOutcome outcome = buildOne(
-                        stage, plan.recipes().get(i), compiled.get(i), environment, key, i + 1, compiled.size());
+                        stage,
+                        plan.recipes().get(i),
+                        compiled.get(i),
+                        new StageEnvironment(environment, plan.testPackages()),
+                        key,
+                        i + 1,
+                        compiled.size());
                 outcomes.add(outcome);
                 if (outcome.status() == Status.FAILED) {
                     failed.add(outcome.recipe());
@@ -241,8 +247,21 @@ public final class Bootstrap {
         return comparisons;
     }
 
+    /**
+     * What a stage builds in: {@code digest} names the packages of the stage before (or the host toolchain), an
+     * input of every recipe; {@code testPackages} are added to test environments and are not an input.
+     */
+    private record StageEnvironment(String digest, List<String> testPackages) {}
+
     private RecipeOutcome buildOne(
-            int stage, Path recipe, BuildPlan plan, String environment, ApkSigningKey key, int index, int total) {
+            int stage,
+            Path recipe,
+            BuildPlan plan,
+            StageEnvironment stageEnvironment,
+            ApkSigningKey key,
+            int index,
+            int total) {
+        String environment = stageEnvironment.digest();
         String name = BootstrapPlan.recipeName(recipe);
         Path repository = options.cache().repository(stage);
         Path archDir = repository.resolve(options.arch());
@@ -265,7 +284,7 @@ public final class Bootstrap {
         Instant start = clock.instant();
         try {
             forget(previous, inputsFile, repository, key);
-            BuildOptions buildOptions = buildOptions(stage, key, sourceDir);
+            BuildOptions buildOptions = buildOptions(stage, key, sourceDir, stageEnvironment.testPackages());
             BuildResult result = builder.build(plan, buildOptions);
             Map<String, String> packages = new LinkedHashMap<>();
             for (BuiltPackage p : result.packages()) {
@@ -290,7 +309,7 @@ public final class Bootstrap {
                     List.of(),
                     Duration.between(start, clock.instant()),
                     e.getMessage(),
-                    PackageBuilder.logFile(plan, buildOptions(stage, key, sourceDir)));
+                    PackageBuilder.logFile(plan, buildOptions(stage, key, sourceDir, List.of())));
             report(outcome, index, total);
             return outcome;
         }
@@ -337,12 +356,13 @@ public final class Bootstrap {
         }
     }
 
-    private BuildOptions buildOptions(int stage, ApkSigningKey key, @Nullable Path sourceDir) {
+    private BuildOptions buildOptions(
+            int stage, ApkSigningKey key, @Nullable Path sourceDir, List<String> testPackages) {
         BootstrapCache cache = options.cache();
         EnvironmentSources environment = stage == 1
                 ? EnvironmentSources.NONE
                 : new EnvironmentSources(
-                        List.of(cache.repository(stage - 1).toString()), List.of(), true, cache.root());
+                        List.of(cache.repository(stage - 1).toString()), List.of(), true, cache.root(), testPackages);
         return new BuildOptions(
                         options.arch(),
                         cache.repository(stage),

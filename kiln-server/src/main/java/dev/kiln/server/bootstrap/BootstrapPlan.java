@@ -14,6 +14,8 @@ import java.util.Objects;
  * recipes:                   # relative to this file; every stage builds all of them, in this order
  *   - linux-headers.yaml
  *   - m4.yaml
+ * test-package-append:       # optional: added to every test environment of stages 2 and 3, as melange's flag
+ *   - busybox
  * </pre>
  *
  * Stage 1 builds them with the host's toolchain, stage 2 again in environments made only of stage-1
@@ -21,9 +23,11 @@ import java.util.Objects;
  *
  * @param file    the plan file
  * @param name    the plan's name, for messages
- * @param recipes the recipe files, absolute, in build order
+ * @param recipes      the recipe files, absolute, in build order
+ * @param testPackages packages added to every hermetic test environment (stage 1 tests run over the host's
+ *                     /usr, which has a shell already); not an input of the packages, which tests do not change
  */
-public record BootstrapPlan(Path file, String name, List<Path> recipes) {
+public record BootstrapPlan(Path file, String name, List<Path> recipes, List<String> testPackages) {
     /** The value of {@code stage1}: says in the plan itself that stage 1 uses the host's /usr. */
     public static final String HOST_TOOLCHAIN = "host-toolchain";
 
@@ -31,6 +35,7 @@ public record BootstrapPlan(Path file, String name, List<Path> recipes) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(name, "name");
         recipes = List.copyOf(recipes);
+        testPackages = List.copyOf(testPackages);
     }
 
     /** Reads and checks {@code file}; every problem is reported at once, as {@code file:line:col: ...}. */
@@ -39,7 +44,7 @@ public record BootstrapPlan(Path file, String name, List<Path> recipes) {
         if (!plan.problems().isEmpty()) {
             throw new BootstrapException(String.join("\n", plan.problems()));
         }
-        return new BootstrapPlan(file.toAbsolutePath(), plan.name(), plan.recipes());
+        return new BootstrapPlan(file.toAbsolutePath(), plan.name(), plan.recipes(), plan.testPackages());
     }
 
     /**
@@ -58,7 +63,8 @@ public record BootstrapPlan(Path file, String name, List<Path> recipes) {
         return new BootstrapPlan(
                 file,
                 name,
-                recipes.stream().filter(r -> names.contains(recipeName(r))).toList());
+                recipes.stream().filter(r -> names.contains(recipeName(r))).toList(),
+                testPackages);
     }
 
     /** A recipe's short name in reports and cache entries: its file name without {@code .yaml}. */

@@ -21,7 +21,14 @@ class BootstrapPlanTest {
         Files.writeString(dir.resolve("b.yaml"), "");
         Files.writeString(dir.resolve("a.yaml"), "");
         Path file = dir.resolve("plan.yaml");
-        Files.writeString(file, "name: t\nstage1: host-toolchain\nrecipes:\n  - b.yaml\n  - a.yaml\n");
+        Files.writeString(file, """
+                name: t
+                stage1: host-toolchain
+                recipes:
+                  - b.yaml
+                  - a.yaml
+                test-package-append: [busybox, bash]
+                """);
 
         BootstrapPlan plan = BootstrapPlan.load(file);
 
@@ -29,21 +36,33 @@ class BootstrapPlanTest {
         assertThat(plan.recipes()).containsExactly(dir.resolve("b.yaml"), dir.resolve("a.yaml"));
         assertThat(plan.only(List.of("a")).recipes()).containsExactly(dir.resolve("a.yaml"));
         assertThatThrownBy(() -> plan.only(List.of("c"))).hasMessageContaining("has no recipe c; it has b, a");
+        assertThat(plan.testPackages()).containsExactly("busybox", "bash");
+        assertThat(plan.only(List.of("a")).testPackages()).containsExactly("busybox", "bash");
     }
 
     @Test
     void reportsEveryProblemWithItsLineAndColumn() throws IOException {
         Files.writeString(dir.resolve("a.yaml"), "");
         Path file = dir.resolve("plan.yaml");
-        Files.writeString(
-                file, "name: t\nstage1: hermetic\ncolour: red\nrecipes:\n  - a.yaml\n  - a.yaml\n  - gone.yaml\n");
+        Files.writeString(file, """
+                name: t
+                stage1: hermetic
+                colour: red
+                recipes:
+                  - a.yaml
+                  - a.yaml
+                  - gone.yaml
+                test-package-append: busybox
+                """);
 
         assertThatThrownBy(() -> BootstrapPlan.load(file))
                 .isInstanceOf(BootstrapException.class)
                 .hasMessageContaining(file + ":1:1: stage1 must be 'host-toolchain', got 'hermetic'")
-                .hasMessageContaining(file + ":3:1: unknown key 'colour'; expected one of name, stage1, recipes")
+                .hasMessageContaining(
+                        file + ":3:1: unknown key 'colour'; expected one of name, stage1, recipes, test-package-append")
                 .hasMessageContaining(file + ":6:5: recipe 'a.yaml' is listed twice")
-                .hasMessageContaining(file + ":7:5: recipe 'gone.yaml' not found");
+                .hasMessageContaining(file + ":7:5: recipe 'gone.yaml' not found")
+                .hasMessageContaining(file + ":8:22: test-package-append: expected a list of package names");
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Reads a bootstrap plan strictly: unknown keys, wrong types and missing recipes are all reported. */
 public final class PlanReader {
     /** What the file says, and every problem found in it. */
-    public record Plan(String name, List<Path> recipes, List<String> problems) {}
+    public record Plan(String name, List<Path> recipes, List<String> testPackages, List<String> problems) {}
 
     private final Path file;
     private final List<String> problems = new ArrayList<>();
@@ -37,13 +37,15 @@ public final class PlanReader {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return new Plan("", List.of(), List.of("bootstrap plan " + file + ": cannot read: " + e.getMessage()));
+            return new Plan(
+                    "", List.of(), List.of(), List.of("bootstrap plan " + file + ": cannot read: " + e.getMessage()));
         }
         Node root;
         try {
             root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
         } catch (RuntimeException e) {
-            return new Plan("", List.of(), List.of("bootstrap plan " + file + ": invalid YAML: " + e.getMessage()));
+            return new Plan(
+                    "", List.of(), List.of(), List.of("bootstrap plan " + file + ": invalid YAML: " + e.getMessage()));
         }
         return new PlanReader(file).plan(root);
     }
@@ -51,11 +53,12 @@ public final class PlanReader {
     private Plan plan(Node root) {
         if (!(root instanceof MappingNode map)) {
             problem(root, "expected a mapping with name, stage1 and recipes");
-            return new Plan("", List.of(), problems);
+            return new Plan("", List.of(), List.of(), problems);
         }
         String name = null;
         String stage1 = null;
         List<Path> recipes = new ArrayList<>();
+        List<String> testPackages = new ArrayList<>();
         Node recipesNode = null;
         for (NodeTuple t : map.getValue()) {
             String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
@@ -66,7 +69,11 @@ public final class PlanReader {
                     recipesNode = t.getValueNode();
                     recipes = recipes(t.getValueNode());
                 }
-                default -> problem(t.getKeyNode(), "unknown key '" + key + "'; expected one of name, stage1, recipes");
+                case "test-package-append" -> testPackages = names(t.getValueNode(), "test-package-append");
+                default ->
+                    problem(
+                            t.getKeyNode(),
+                            "unknown key '" + key + "'; expected one of name, stage1, recipes, test-package-append");
             }
         }
         if (name == null || name.isBlank()) {
@@ -83,7 +90,22 @@ public final class PlanReader {
         if (recipesNode == null || (recipes.isEmpty() && problems.isEmpty())) {
             problem(recipesNode == null ? root : recipesNode, "'recipes' must list at least one recipe file");
         }
-        return new Plan(name == null ? "" : name, recipes, problems);
+        return new Plan(name == null ? "" : name, recipes, testPackages, problems);
+    }
+
+    private List<String> names(Node node, String what) {
+        List<String> names = new ArrayList<>();
+        if (!(node instanceof SequenceNode seq)) {
+            problem(node, what + ": expected a list of package names");
+            return names;
+        }
+        for (Node item : seq.getValue()) {
+            String value = scalar(item, what + " entry");
+            if (value != null) {
+                names.add(value);
+            }
+        }
+        return names;
     }
 
     private List<Path> recipes(Node node) {
