@@ -15,7 +15,8 @@
 # cache's stage-1 repository), KEYS (space-separated public keys or folders of keys for them), CORPUS (default
 # ../shared/corpora/wolfi-os/recipes), PIPELINES (the recipes' own pipelines, melange's --pipeline-dir; default
 # the corpus's pipelines folder beside CORPUS), WORK (default /tmp/kiln-real-recipes), ONLY (space-separated recipe
-# names, default the whole sample), KILN (the command, default ./kiln).
+# names, default the whole sample), KILN (the command, default ./kiln), TEST_PACKAGES (added to every test
+# environment, as Wolfi's build appends its base set with melange's --test-package-append; default busybox).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kiln=${KILN:-./kiln}
@@ -50,6 +51,7 @@ fi
 args=(build --hermetic --offline --json --cache-dir "$work/cache" --out-dir "$work/out" --state-dir "$work/state"
   --pipeline-dir "$overlay" --signing-key "$work/sample.rsa" --keyring-append "$work/sample.rsa.pub"
   --repository-append "$work/out")
+for p in ${TEST_PACKAGES-busybox}; do args+=(--test-package-append "$p"); done
 for r in $REPOS; do args+=(--repository-append "$r"); done
 for k in ${KEYS:-}; do args+=(--keyring-append "$k"); done
 
