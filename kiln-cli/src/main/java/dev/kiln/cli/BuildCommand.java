@@ -8,7 +8,6 @@ import dev.kiln.build.BuildOptions;
 import dev.kiln.build.BuildResult;
 import dev.kiln.build.BuildTime;
 import dev.kiln.build.BuiltPackage;
-import dev.kiln.build.EnvironmentSources;
 import dev.kiln.build.PackageBuilder;
 import dev.kiln.content.ByteSizes;
 import dev.kiln.recipe.BuildPlan;
@@ -127,35 +126,8 @@ final class BuildCommand implements Callable<Integer> {
     @Nullable
     String maxWorkspaceSize;
 
-    @Option(
-            names = "--repository-append",
-            paramLabel = "DIR",
-            description =
-                    "local APK repository that build and test"
-                            + " environments are installed from, after the recipe's own environment.contents.repositories; repeatable")
-    List<String> repositoryAppend = new ArrayList<>();
-
-    @Option(
-            names = "--test-package-append",
-            paramLabel = "PKG",
-            split = ",",
-            description = "package added to every test environment, as melange's (Wolfi appends its base set, so that"
-                    + " test pipelines have a shell); repeatable or comma-separated")
-    List<String> testPackageAppend = new ArrayList<>();
-
-    @Option(
-            names = "--keyring-append",
-            paramLabel = "KEY",
-            description = "public key (or directory of keys) trusted"
-                    + " for those repositories, besides the signing key and the recipe's keyring; repeatable")
-    List<Path> keyringAppend = new ArrayList<>();
-
-    @Option(
-            names = "--hermetic",
-            description = "always build in an environment installed from packages (the default"
-                    + " when the repositories provide every package the recipe's environment names; otherwise the build runs"
-                    + " over the host's /usr, the host-toolchain stage)")
-    boolean hermetic;
+    @picocli.CommandLine.Mixin
+    EnvironmentOptions environment = new EnvironmentOptions();
 
     @picocli.CommandLine.Mixin
     RunnerOptions runner = new RunnerOptions();
@@ -205,6 +177,7 @@ final class BuildCommand implements Callable<Integer> {
                 .pipelineDirs(pipelineDirs)
                 .unsignedImages(true)
                 .kubernetes(kubernetes)
+                .buildEnvironment(environment.sources())
                 .build(System.getenv());
         ApkSigningKey key =
                 signingKey != null ? KeyFiles.load(signingKey) : KeyFiles.loadOrCreate(settings.packageKey(), out);
@@ -230,13 +203,7 @@ final class BuildCommand implements Callable<Integer> {
                     .withKeepWorkspace(keepWorkspace)
                     .withSourceDir(sourceDirFor(recipeFile, plan))
                     .withAttestKey(provenanceKey)
-                    .withLimits(limits)
-                    .withEnvironment(new EnvironmentSources(
-                            repositoryAppend,
-                            keyringAppend,
-                            hermetic,
-                            Path.of("").toAbsolutePath(),
-                            testPackageAppend));
+                    .withLimits(limits);
             try {
                 report(out, builder.build(plan, options));
             } catch (BuildException | SandboxException e) {

@@ -91,6 +91,10 @@ final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RunnerOptions runner = new RunnerOptions();
 
+    /** A catalog built on Kiln's own toolchain: the bootstrap's repository appended (README, "The catalog"). */
+    @picocli.CommandLine.Mixin
+    EnvironmentOptions environment = new EnvironmentOptions();
+
     @Option(names = "--once", description = "reconcile, print the references and exit instead of serving")
     boolean once;
 
@@ -114,6 +118,7 @@ final class UpCommand implements Callable<Integer> {
                 .database(database)
                 .storage(storage)
                 .kubernetes(kubernetes)
+                .catalogEnvironment(environment.sources())
                 .build(System.getenv());
         importSources(out, settings.cacheDir());
 

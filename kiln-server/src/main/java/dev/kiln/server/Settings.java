@@ -38,6 +38,9 @@ import org.jspecify.annotations.Nullable;
  * @param environment     the process environment the sandbox and monitors are given (the world is injected)
  * @param kubernetes      where package builds run: null for this host's sandbox ({@code --runner bubblewrap}), else
  *                        the cluster, shared volume and image of {@code --runner kubernetes}
+ * @param buildEnvironment where build and test environments are installed from ({@code --repository-append},
+ *                        {@code --keyring-append}, {@code --test-package-append}, {@code --hermetic}); none builds
+ *                        over the host's toolchain, as before Kiln had packages of its own
  */
 public record Settings(
         Path stateDir,
@@ -56,7 +59,8 @@ public record Settings(
         Path osv,
         @Nullable String storage,
         Map<String, String> environment,
-        dev.kiln.server.kubernetes.@Nullable KubernetesSettings kubernetes) {
+        dev.kiln.server.kubernetes.@Nullable KubernetesSettings kubernetes,
+        dev.kiln.build.EnvironmentSources buildEnvironment) {
 
     /** The namespace of packages, their purls and SBOMs. */
     public static final String NAMESPACE = "kiln";
@@ -79,6 +83,7 @@ public record Settings(
         upstreams = upstreams == null ? Upstreams.DEFAULT : upstreams;
         imagePassphrase = imagePassphrase == null ? "" : imagePassphrase;
         environment = Map.copyOf(environment);
+        Objects.requireNonNull(buildEnvironment, "buildEnvironment");
     }
 
     public static Builder builder() {
@@ -94,7 +99,8 @@ public record Settings(
                 + ", sourceDateEpoch=" + sourceDateEpoch + ", packageKey=" + packageKey + ", imageKey=" + imageKey
                 + ", pipelineDirs=" + pipelineDirs + ", upstreams=" + upstreams + ", database="
                 + database.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//") + ", advisories=" + advisories
-                + ", osv=" + osv + ", storage=" + storage + ", kubernetes=" + kubernetes + "]";
+                + ", osv=" + osv + ", storage=" + storage + ", kubernetes=" + kubernetes + ", buildEnvironment="
+                + buildEnvironment + "]";
     }
 
     public Path workDir() {
@@ -114,19 +120,25 @@ public record Settings(
     public dev.kiln.build.BuildOptions buildOptions(
             dev.kiln.apk.ApkSigningKey packageSigningKey, dev.kiln.build.BuildListener listener) {
         return new dev.kiln.build.BuildOptions(
-                arch,
-                repository,
-                cacheDir,
-                workDir(),
-                logDir(),
-                packageSigningKey,
-                // the declared epoch, else 0: a build of a recipe replaces it with the recipe's BuildTime
-                sourceDateEpoch == null ? 0 : sourceDateEpoch,
-                NAMESPACE,
-                false,
-                false,
-                null,
-                listener);
+                        arch,
+                        repository,
+                        cacheDir,
+                        workDir(),
+                        logDir(),
+                        packageSigningKey,
+                        // the declared epoch, else 0: a build of a recipe replaces it with the recipe's BuildTime
+                        sourceDateEpoch == null ? 0 : sourceDateEpoch,
+                        NAMESPACE,
+                        false,
+                        false,
+                        null,
+                        listener)
+                .withEnvironment(buildEnvironment);
+    }
+
+    /** True when package builds resolve their environments from repositories rather than the host's toolchain. */
+    public boolean buildsFromRepositories() {
+        return !buildEnvironment.repositories().isEmpty();
     }
 
     /**
@@ -213,8 +225,26 @@ public record Settings(
         private @Nullable Path osv;
         private @Nullable String storage;
         private dev.kiln.server.kubernetes.@Nullable KubernetesSettings kubernetes;
+        private dev.kiln.build.EnvironmentSources buildEnvironment = dev.kiln.build.EnvironmentSources.NONE;
+        private boolean ownRepositoryFirst;
 
         private Builder() {}
+
+        /** Where build and test environments come from; {@link dev.kiln.build.EnvironmentSources#NONE} by default. */
+        public Builder buildEnvironment(dev.kiln.build.EnvironmentSources sources) {
+            this.buildEnvironment = sources;
+            return this;
+        }
+
+        /**
+         * A catalog's recipes build on each other (curl on openssl-dev): when environments come from repositories,
+         * the catalog's own repository is searched first, before the appended ones.
+         */
+        public Builder catalogEnvironment(dev.kiln.build.EnvironmentSources sources) {
+            this.buildEnvironment = sources;
+            this.ownRepositoryFirst = true;
+            return this;
+        }
 
         /** Run package builds as Kubernetes Jobs with these settings; null (the default) runs them on this host. */
         public Builder kubernetes(dev.kiln.server.kubernetes.@Nullable KubernetesSettings value) {
@@ -312,10 +342,19 @@ public record Settings(
             Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Settings.sourceDateEpoch(env);
             Path images = unsignedImages ? null : imageKey != null ? imageKey : state.resolve("keys/image.key");
             Path catalogDir = catalog != null ? catalog : Path.of("examples");
+            Path repositoryDir = repository != null ? repository : Path.of("packages");
+            dev.kiln.build.EnvironmentSources sources = buildEnvironment;
+            if (ownRepositoryFirst && !sources.repositories().isEmpty()) {
+                List<String> repositories = new java.util.ArrayList<>();
+                repositories.add(repositoryDir.toAbsolutePath().toString());
+                repositories.addAll(sources.repositories());
+                sources = new dev.kiln.build.EnvironmentSources(
+                        repositories, sources.keyring(), sources.hermetic(), sources.baseDir(), sources.testPackages());
+            }
             return new Settings(
                     state,
                     cacheDir != null ? cacheDir : state.resolve("cache"),
-                    repository != null ? repository : Path.of("packages"),
+                    repositoryDir,
                     catalogDir,
                     arch != null ? arch : hostArch(),
                     epoch,
@@ -329,7 +368,8 @@ public record Settings(
                     osv != null ? osv : catalogDir.resolve("osv"),
                     storage,
                     env,
-                    kubernetes);
+                    kubernetes,
+                    sources);
         }
     }
 }
