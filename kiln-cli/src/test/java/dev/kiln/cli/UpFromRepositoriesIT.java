@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kiln up} over a catalog built on appended repositories, as the distribution's catalog is built on the
  * toolchain bootstrap: every build hermetic, in rebuild order, resolving from the catalog's own repository first
  * ({@code app}, alphabetically first, needs {@code greeting}, which the same run builds), tests with busybox
- * appended; then the image of the result pushed.
+ * appended; then the image of the result, with a package of the appended repository, pushed.
  */
 class UpFromRepositoriesIT {
     static final String GREETING = """
@@ -67,6 +67,7 @@ class UpFromRepositoriesIT {
                 - ../../.kiln/keys/kiln.rsa.pub
               packages:
                 - app
+                - busybox # from the appended repository only, as a catalog image's glibc is
             entrypoint:
               command: /usr/share/app/words
             archs:

@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
 final class ImageInputs {
     private ImageInputs() {}
 
-    static @Nullable String fingerprint(Path config, ImageReference ref, @Nullable Long epoch) {
+    /** {@code extraRepositories}: absolute repository paths the image resolves from besides its config's own. */
+    static @Nullable String fingerprint(
+            Path config, ImageReference ref, @Nullable Long epoch, List<String> extraRepositories) {
         ImageSpec spec = ImageSpecLoader.load(config);
         ImageSpec.Contents contents = spec.contents();
         if (contents.baseImage() != null) {
@@ -38,6 +40,7 @@ final class ImageInputs {
         repositories.addAll(contents.repositories());
         repositories.addAll(contents.buildRepositories());
         repositories.addAll(contents.runtimeRepositories());
+        repositories.addAll(extraRepositories);
         MessageDigest sha = Hashing.sha256();
         update(sha, "kiln image inputs v1");
         update(sha, spec.toString());

@@ -483,6 +483,9 @@ public final class Reconciler {
         ImageScans scans = new ImageScans(settings, client, state(), listener, clock);
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
         List<ImageOutcome> outcomes = new ArrayList<>();
+        // images resolve from the repositories their packages were built on too (the catalog's libc comes from the
+        // toolchain's repository), as apko's --repository-append and --keyring-append
+        List<String> appended = settings.appendedRepositories();
         for (Path config : request.images()) {
             String name = ImageAttestations.imageName(config);
             listener.onEvent(
@@ -492,7 +495,7 @@ public final class Reconciler {
             String repository = dev ? name.substring(0, name.length() - TagPlan.DEV_SUFFIX.length()) : name;
             ImageReference repo = ImageReference.parse(registry.address() + "/kiln/" + repository);
             ImageReference latest = repo.withTag(dev ? TagPlan.LATEST + TagPlan.DEV_SUFFIX : TagPlan.LATEST);
-            String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch());
+            String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch(), appended);
             Digest unchanged = unchangedPublication(runId, client, name, latest, inputs);
             if (unchanged != null) {
                 ImageReference digestRef = latest.repositoryReference().withDigest(unchanged);
@@ -502,8 +505,10 @@ public final class Reconciler {
             }
             dev.kiln.image.ImageBuildOptions options = new dev.kiln.image.ImageBuildOptions(
                     List.of(),
-                    List.of(),
-                    List.of(),
+                    appended,
+                    settings.buildEnvironment().keyring().stream()
+                            .map(k -> settings.buildEnvironment().baseDir().resolve(k))
+                            .toList(),
                     settings.imageEpoch(),
                     Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent"));
             ImagePublisher.PublishResult result =

@@ -136,6 +136,24 @@ public record Settings(
                 .withEnvironment(buildEnvironment);
     }
 
+    /**
+     * The repositories appended to build environments, as absolute paths, without this catalog's own repository
+     * (images name that one in their configs).
+     */
+    public List<String> appendedRepositories() {
+        String own = repository.toAbsolutePath().normalize().toString();
+        return buildEnvironment.repositories().stream()
+                .map(r -> r.startsWith("file:") ? r.substring("file:".length()) : r)
+                .map(r -> buildEnvironment
+                        .baseDir()
+                        .resolve(r)
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString())
+                .filter(r -> !r.equals(own))
+                .toList();
+    }
+
     /** True when package builds resolve their environments from repositories rather than the host's toolchain. */
     public boolean buildsFromRepositories() {
         return !buildEnvironment.repositories().isEmpty();
