@@ -49,7 +49,12 @@ public final class DependencyScanner {
 
     private static final Pattern LIBVER = Pattern.compile(".*\\.so\\.([0-9.]+)");
     private static final Pattern PYTHON_SITE = Pattern.compile("(?:^|/)python(\\d+\\.\\d+)/site-packages(?:/|$)");
-    private static final Pattern PERL_DIR = Pattern.compile("^usr/lib/perl(\\d+)/");
+    /**
+     * melange's perl analyser: a {@code (usr/)lib/perlN/*_perl} entry, file or directory (an empty
+     * {@code core_perl} left by perl/cleanup counts), means the package holds perl modules for perl N.
+     */
+    private static final Pattern PERL_DIR = Pattern.compile("^(?:usr/)?lib/perl(\\d[^/]*)/[^/]*_perl(?:/|$)");
+
     private static final Pattern RUBY_GEMS = Pattern.compile("^usr/lib/ruby/gems/(\\d+)\\.(\\d+)\\.\\d+(?:/|$)");
     private static final Pattern PYTHON_BASE = Pattern.compile("python-\\d+\\.\\d+-base");
 
@@ -72,6 +77,9 @@ public final class DependencyScanner {
         for (Path file : files(packageDir)) {
             String rel = relative(packageDir, file);
             scanFile(file, rel, fullVersion, libraryDirs, packageName, acc);
+        }
+        for (Path directory : directories(packageDir)) {
+            perlRule(relative(packageDir, directory) + "/", acc);
         }
 
         Set<String> selfProvided = new HashSet<>();
@@ -106,12 +114,14 @@ public final class DependencyScanner {
     /**
      * Merges the recipe's explicit dependencies with detected ones: sorted, de-duplicated, and without
      * those the package provides itself. A detected {@code python-X.Y-base} is dropped when the recipe
-     * already depends on a python package, which pins the interpreter more precisely.
+     * already depends on a python package, which pins the interpreter more precisely, and a detected
+     * {@code perl~N} when it already depends on {@code perl}, as melange does.
      */
     public static List<String> merge(List<String> explicit, List<String> detected, List<String> provides) {
         Set<String> provided = new HashSet<>();
         provides.forEach(p -> provided.add(atomName(p)));
         boolean explicitPython = explicit.stream().anyMatch(e -> atomName(e).startsWith("python"));
+        boolean explicitPerl = explicit.stream().anyMatch(e -> atomName(e).equals("perl"));
         SortedSet<String> merged = new TreeSet<>();
         for (String e : explicit) {
             if (e.startsWith("!") || !provided.contains(atomName(e))) {
@@ -123,6 +133,9 @@ public final class DependencyScanner {
                 continue;
             }
             if (explicitPython && PYTHON_BASE.matcher(d).matches()) {
+                continue;
+            }
+            if (explicitPerl && d.startsWith("perl~")) {
                 continue;
             }
             merged.add(d);
@@ -224,10 +237,7 @@ public final class DependencyScanner {
         if (python.find()) {
             acc.depends.add("python-" + python.group(1) + "-base");
         }
-        Matcher perl = PERL_DIR.matcher(rel);
-        if (perl.find()) {
-            acc.depends.add("perl~" + perl.group(1));
-        }
+        perlRule(rel, acc);
         Matcher ruby = RUBY_GEMS.matcher(rel);
         if (ruby.find()) {
             acc.depends.add("ruby-" + ruby.group(1) + "." + ruby.group(2));
@@ -285,6 +295,24 @@ public final class DependencyScanner {
                     PosixFilePermission.OTHERS_EXECUTE));
         } catch (IOException e) {
             throw new AnalysisException("cannot read permissions of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void perlRule(String rel, Accumulator acc) {
+        Matcher perl = PERL_DIR.matcher(rel);
+        if (perl.find()) {
+            acc.depends.add("perl~" + perl.group(1));
+        }
+    }
+
+    /** The package's directories, links to directories excluded. */
+    static List<Path> directories(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> !p.equals(root) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new AnalysisException("cannot walk package directory " + root + ": " + e.getMessage(), e);
         }
     }
 

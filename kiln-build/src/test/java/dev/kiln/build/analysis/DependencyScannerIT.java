@@ -122,6 +122,28 @@ class DependencyScannerIT {
         assertThat(scanner.scan(p, "1-r0", ScanOptions.DEFAULT).depends()).containsExactly("perl~5", "ruby-3.3");
     }
 
+    /**
+     * melange's perl analyser matches {@code usr/lib/perlN/*_perl} entries, directories too: a module installed under
+     * usr/share/perl5 whose perllocal.pod perl/cleanup removed still leaves usr/lib/perl5/core_perl behind, and its
+     * package needs perl (Wolfi's perl-canary-stability declares no perl of its own).
+     */
+    @Test
+    void perlModulesAreFoundByTheirPerlDirectoryAsMelangeFindsThem() throws IOException {
+        Path cleaned = Files.createDirectories(dir.resolve("perl-cleaned"));
+        installText("", cleaned, "usr/share/perl5/vendor_perl/Canary/Stability.pm", "644");
+        Files.createDirectories(cleaned.resolve("usr/lib/perl5/core_perl"));
+        assertThat(scanner.scan(cleaned, "1-r0", ScanOptions.DEFAULT).depends()).containsExactly("perl~5");
+
+        Path notAModuleTree = Files.createDirectories(dir.resolve("perl-other"));
+        installText("", notAModuleTree, "usr/lib/perl5/README", "644");
+        installText("", notAModuleTree, "usr/share/perl5/vendor_perl/Foo.pm", "644");
+        assertThat(scanner.scan(notAModuleTree, "1-r0", ScanOptions.DEFAULT).depends())
+                .isEmpty();
+
+        assertThat(DependencyScanner.merge(List.of("perl"), List.of("perl~5"), List.of()))
+                .containsExactly("perl");
+    }
+
     @Test
     void shebangParsing() throws IOException {
         assertThat(DependencyScanner.shebangInterpreter(installText("#!/usr/bin/env -S perl -w\n", dir, "s1", "755")))
