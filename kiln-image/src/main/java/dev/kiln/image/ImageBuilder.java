@@ -451,13 +451,20 @@ public final class ImageBuilder {
 
     /**
      * The s6 supervision tree: {@code /sv/NAME/run} per service, an execline script holding the
-     * service's command, as apko writes it ({@code chainguard-dev/apko: pkg/s6/supervision_tree.go};
-     * apko makes the directories 0777, Kiln 0755, so that no user of the image can swap a run script).
+     * service's command, as apko writes it ({@code chainguard-dev/apko: pkg/s6/supervision_tree.go}).
+     * s6-svscan and s6-supervise run as the image's user and make their state ({@code /sv/.s6-svscan},
+     * {@code /sv/NAME/supervise}, {@code /sv/NAME/event}) in these directories: apko makes them 0777, Kiln
+     * 0755 owned by the run-as user, so that a nonroot bundle starts and no other user can swap a run script.
      */
     private static void addServices(FileTree tree, ImageSpec spec, long epoch) {
+        if (spec.entrypoint().services().isEmpty()) {
+            return;
+        }
+        AccountFiles.Ids owner = AccountFiles.runAs(tree, spec.accounts().runAs());
+        tree.mkdirs("sv", 0755, owner.uid(), owner.gid(), epoch);
         for (Map.Entry<String, String> s : spec.entrypoint().services().entrySet()) {
             String dir = "sv/" + s.getKey();
-            tree.mkdirs(dir, 0755, 0, 0, epoch);
+            tree.mkdirs(dir, 0755, owner.uid(), owner.gid(), epoch);
             String run = "#!/bin/execlineb\n" + s.getValue() + "\n";
             tree.put(FileNode.file(dir + "/run", run.getBytes(StandardCharsets.UTF_8), 0755, 0, 0, epoch));
         }
