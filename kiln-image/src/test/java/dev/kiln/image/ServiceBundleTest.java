@@ -115,6 +115,32 @@ class ServiceBundleTest {
                 .hasMessageContaining("'nobody-here'");
     }
 
+    /** s6 and execline live in /usr/bin: the entrypoint and the run scripts reach them only through /bin. */
+    @Test
+    void withoutABinLinkTheBuildFailsNamingTheMissingLink() throws Exception {
+        publishS6();
+        String config = BUNDLE.replace("packages: [kiln-baselayout, hello]", "packages: [hello]");
+        assertThatThrownBy(() -> Fixtures.build(tmp, config))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("runs /bin/s6-svscan, which is not in the x86_64 image")
+                .hasMessageContaining("it is at /usr/bin/s6-svscan, but nothing links /bin to usr/bin");
+    }
+
+    @Test
+    void withoutExeclinebTheBuildFails() throws Exception {
+        TestPackages.publish(
+                tmp.resolve("s6repo"),
+                "x86_64",
+                Fixtures.KEY,
+                List.of(TestPackages.apk("s6", "2.13.1.0-r0")
+                        .builddate(Fixtures.BUILD_DATE)
+                        .file("usr/bin/s6-svscan", "#!/bin/sh\n", 0755)));
+        assertThatThrownBy(() -> Fixtures.build(tmp, BUNDLE))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("runs /bin/execlineb")
+                .hasMessageContaining("no installed package has it");
+    }
+
     @Test
     void withoutS6InTheRepositoriesTheBuildFailsSayingWhatToDo() throws Exception {
         String config = BUNDLE.replace("[./repo, ./s6repo]", "[./repo]");
