@@ -8,7 +8,8 @@
 #
 #   bench/flagship.sh --repository DIR --keyring KEY [--repository DIR --keyring KEY]... [IMAGE...]
 #
-# IMAGE defaults to python redis jq curl nginx; the first repository and key stand for the configs' own
+# IMAGE defaults to python redis jq curl nginx; nginx-service (a service bundle) is checked by starting it: s6-svscan
+# must bring nginx up, answering on 127.0.0.1:8080. The first repository and key stand for the configs' own
 # `../../packages` and `../../.kiln/keys/kiln.rsa.pub`. KILN overrides the command (default ./kiln);
 # BENCH_DIR the work folder (Debian images made there are kept and reused).
 set -euo pipefail
@@ -29,6 +30,8 @@ done
 [ ${#images[@]} -gt 0 ] || images=(python redis jq curl nginx)
 declare -A debian=([python]=python3 [redis]=redis-server [jq]=jq [curl]=curl [nginx]=nginx)
 declare -A goal=([python]=0.25 [redis]=0.3333 [jq]=0.3333 [curl]=0.3333 [nginx]=0.3333)
+# service bundles (named only on the command line): no Debian counterpart; s6-svscan must start the service
+declare -A service_url=([nginx-service]=http://127.0.0.1:8080/)
 declare -A smoke=([python]="-c print(1)" [redis]="--version" [jq]="--version" [curl]="--version" [nginx]="-v")
 
 # The configs' relative repository and key, laid out in a copy of the catalog's images folder.
@@ -42,7 +45,9 @@ for r in "${repos[@]:1}"; do build_args+=(--repository "$r"); done
 for k in "${keys[@]}"; do build_args+=(--keyring "$k"); done
 
 # run_image LAYOUT ARGS...: the image's layers unpacked into a root, run as its config's user in its working
-# directory, with its entrypoint followed by ARGS, in bubblewrap without network.
+# directory, with its entrypoint followed by ARGS, in bubblewrap without network. With RUN_SERVICE=1 (in a
+# subshell: bubblewrap replaces it) the sandbox shares the host's network, and bubblewrap runs as the image's user
+# on the host too, so that inside only what the image gives that user is the user's, as in a container runtime.
 run_image() {
   local layout=$1; shift
   local rootfs=$layout.rootfs
@@ -66,9 +71,40 @@ PY
 )
   local -a s
   mapfile -t s <<<"$spec"
+  if [ "${RUN_SERVICE:-}" = 1 ]; then
+    # the mount points, as a container runtime makes them: bubblewrap can't as the image's user
+    mkdir -p "$rootfs/proc" "$rootfs/dev" "$rootfs/tmp"
+    # output through a pipe the user made, as a runtime's log pipe: a program that opens /dev/stdout (nginx's
+    # logs) can't open a file or pipe root made
+    exec setpriv --reuid "${s[0]}" --regid "${s[1]}" --clear-groups sh -c '"$@" 2>&1 | cat' sh \
+      bwrap --bind "$rootfs" / --proc /proc --dev /dev --tmpfs /tmp --unshare-all --share-net --die-with-parent \
+      --uid "${s[0]}" --gid "${s[1]}" --chdir "${s[2]}" --clearenv --setenv PATH /usr/bin:/bin \
+      -- "${s[@]:3}" "$@"
+  fi
   bwrap --bind "$rootfs" / --proc /proc --dev /dev --tmpfs /tmp --unshare-all --die-with-parent \
     --uid "${s[0]}" --gid "${s[1]}" --chdir "${s[2]}" --clearenv --setenv PATH /usr/bin:/bin \
     -- "${s[@]:3}" "$@"
+}
+
+# check_service IMAGE URL: a service-bundle image started as its config says (entrypoint /bin/s6-svscan /sv, its
+# user), which must answer URL on the host's loopback within 10 s; then the sandbox is stopped.
+check_service() {
+  local image=$1 url=$2 pid out="" i
+  ( RUN_SERVICE=1 run_image "$work/$image" ) >"$work/$image.run.log" 2>&1 &
+  pid=$!
+  for i in $(seq 50); do
+    out=$(curl -fsS -m 2 "$url" 2>/dev/null) && break
+    sleep 0.2
+  done
+  local supervised
+  supervised=$(ls -A "$work/$image.rootfs/sv/${image%-service}" 2>/dev/null | tr '\n' ' ')
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  if [ -n "$out" ]; then
+    echo "run $image: s6-svscan started ${image%-service}; $url answered: $(echo "$out" | grep -m1 -o '<title>[^<]*</title>') (service dir: $supervised)" >&2
+  else
+    echo "run $image: FAILED: $url did not answer within 10 s; sandbox output: $(tail -5 "$work/$image.run.log")" >&2
+  fi
 }
 
 for image in "${images[@]}"; do
@@ -77,6 +113,10 @@ for image in "${images[@]}"; do
   if ! $kiln image build "$work/tree/catalog/images/$image.yaml" "kiln/$image:latest" "$work/$image" \
       "${build_args[@]}" >"$work/$image.build.log" 2>&1; then
     echo "| $image | not built: $(tail -1 "$work/$image.build.log") |"
+    continue
+  fi
+  if [ -n "${service_url[$image]:-}" ]; then
+    check_service "$image" "${service_url[$image]}"
     continue
   fi
   deb=$(debian_image "$work" "${debian[$image]}")

@@ -248,6 +248,7 @@ public final class ImageBuilder {
         PathMutations.apply(tree, spec.paths(), epoch);
         CertificateStores.apply(tree, spec.certificates(), installer.installed(), epoch);
         addServices(tree, spec, epoch);
+        requireServicePrograms(tree, spec, arch);
         installer.writeDatabase();
         if (base != null) {
             String db = Installer.databasePath(tree);
@@ -451,15 +452,44 @@ public final class ImageBuilder {
 
     /**
      * The s6 supervision tree: {@code /sv/NAME/run} per service, an execline script holding the
-     * service's command, as apko writes it ({@code chainguard-dev/apko: pkg/s6/supervision_tree.go};
-     * apko makes the directories 0777, Kiln 0755, so that no user of the image can swap a run script).
+     * service's command, as apko writes it ({@code chainguard-dev/apko: pkg/s6/supervision_tree.go}).
+     * s6-svscan and s6-supervise run as the image's user and make their state ({@code /sv/.s6-svscan},
+     * {@code /sv/NAME/supervise}, {@code /sv/NAME/event}) in these directories: apko makes them 0777, Kiln
+     * 0755 owned by the run-as user, so that a nonroot bundle starts and no other user can swap a run script.
      */
     private static void addServices(FileTree tree, ImageSpec spec, long epoch) {
+        if (spec.entrypoint().services().isEmpty()) {
+            return;
+        }
+        AccountFiles.Ids owner = AccountFiles.runAs(tree, spec.accounts().runAs());
+        tree.mkdirs("sv", 0755, owner.uid(), owner.gid(), epoch);
         for (Map.Entry<String, String> s : spec.entrypoint().services().entrySet()) {
             String dir = "sv/" + s.getKey();
-            tree.mkdirs(dir, 0755, 0, 0, epoch);
+            tree.mkdirs(dir, 0755, owner.uid(), owner.gid(), epoch);
             String run = "#!/bin/execlineb\n" + s.getValue() + "\n";
             tree.put(FileNode.file(dir + "/run", run.getBytes(StandardCharsets.UTF_8), 0755, 0, 0, epoch));
+        }
+    }
+
+    /**
+     * A service bundle starts {@code /bin/s6-svscan} and its run scripts {@code #!/bin/execlineb}: paths that s6
+     * and execline (installed under {@code /usr/bin}, as in Wolfi) only reach through a {@code /bin -> usr/bin}
+     * link. Without it the image would build and never start, so say what is missing instead.
+     */
+    private static void requireServicePrograms(FileTree tree, ImageSpec spec, String arch) {
+        if (!spec.entrypoint().usesServiceBundle()) {
+            return;
+        }
+        for (String program : List.of("bin/s6-svscan", "bin/execlineb")) {
+            if (tree.follow(program).filter(n -> n.kind() == FileNode.Kind.FILE).isPresent()) {
+                continue;
+            }
+            String why = tree.follow("usr/" + program).isPresent()
+                    ? "it is at /usr/" + program + ", but nothing links /bin to usr/bin: add a package that does,"
+                            + " such as busybox"
+                    : "no installed package has it: add the package that installs it";
+            throw new ImageException("entrypoint.type service-bundle runs /" + program + ", which is not in the " + arch
+                    + " image (" + why + ")");
         }
     }
 

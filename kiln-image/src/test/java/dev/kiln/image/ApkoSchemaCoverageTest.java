@@ -96,9 +96,11 @@ class ApkoSchemaCoverageTest {
                 "x86_64",
                 Fixtures.KEY,
                 List.of(
+                        // a service bundle runs both (s6 brings execlineb in through its execline dependency)
                         TestPackages.apk("s6", "2.13.1.0-r0")
                                 .builddate(Fixtures.BUILD_DATE)
-                                .file("usr/bin/s6-svscan", "#!/bin/sh\n", 0755),
+                                .file("usr/bin/s6-svscan", "#!/bin/sh\n", 0755)
+                                .file("usr/bin/execlineb", "#!/bin/sh\n", 0755),
                         TestPackages.apk("corp-ca", "1.0-r0")
                                 .builddate(Fixtures.BUILD_DATE)
                                 .provides("custom-ca-certificates")

@@ -2,12 +2,14 @@ package dev.kiln.image.internal;
 
 import dev.kiln.apk.FileNode;
 import dev.kiln.apk.FileTree;
+import dev.kiln.image.ImageException;
 import dev.kiln.image.ImageSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes {@code /etc/passwd}, {@code /etc/group} and {@code /etc/shadow}: lines a package shipped
@@ -49,6 +51,40 @@ public final class AccountFiles {
                 tree.mkdirs(p.substring(0, slash), 0755, 0, 0, mtime);
             }
             tree.put(FileNode.directory(p, 0700, u.uid(), u.effectiveGid(), mtime));
+        }
+    }
+
+    /** A user id and its group id. */
+    public record Ids(long uid, long gid) {}
+
+    /**
+     * The ids {@code accounts.run-as} names, as the runtime reads the image config's {@code User}: a uid, a
+     * {@code uid:gid} pair or a user name, looked up in the tree's {@code /etc/passwd} (configured accounts
+     * included, so after {@link #apply}); root when unset.
+     */
+    public static Ids runAs(FileTree tree, @Nullable String runAs) {
+        if (runAs == null || runAs.isEmpty()) {
+            return new Ids(0, 0);
+        }
+        String[] pair = runAs.split(":", 2);
+        String user = pair[0];
+        for (String line : existing(tree, "etc/passwd").values()) {
+            String[] f = line.split(":", -1);
+            if (f.length >= 4 && (f[0].equals(user) || f[2].equals(user))) {
+                try {
+                    long gid = pair.length == 2 ? Long.parseLong(pair[1]) : Long.parseLong(f[3]);
+                    return new Ids(Long.parseLong(f[2]), gid);
+                } catch (NumberFormatException ignored) {
+                    // a malformed line names nobody: keep looking
+                }
+            }
+        }
+        try {
+            long uid = Long.parseLong(user);
+            return new Ids(uid, pair.length == 2 ? Long.parseLong(pair[1]) : uid);
+        } catch (NumberFormatException e) {
+            throw new ImageException("accounts.run-as: expected a uid, uid:gid or a user of /etc/passwd, found '"
+                    + runAs + "' (add it to accounts.users)");
         }
     }
 
