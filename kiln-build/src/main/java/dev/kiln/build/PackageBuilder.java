@@ -59,6 +59,24 @@ public final class PackageBuilder {
         return options.logDir().resolve(plan.name() + "-" + plan.fullVersion() + "-" + options.arch() + ".log");
     }
 
+    /** What {@link #environmentKey} answers for a build over the host's toolchain. */
+    public static final String HOST_TOOLCHAIN = "host-toolchain";
+
+    /**
+     * The build environment {@code plan} would be built in with {@code options}, without building: the
+     * content-addressed key of the resolved package set (every name, version and checksum, the installed
+     * environment's cache key), or {@link #HOST_TOOLCHAIN} when the build would run over the host's toolchain.
+     * A build is a function of this, not of every package its repositories hold.
+     */
+    public static String environmentKey(BuildPlan plan, BuildOptions options) {
+        EnvironmentResolver environments = EnvironmentResolver.of(plan, options);
+        Set<String> optional = buildNativeNeeds(plan);
+        if (options.environment().hermetic() || environments.provides(plan.environmentPackages(), optional)) {
+            return resolveBuildEnvironment(plan, environments, optional).key();
+        }
+        return HOST_TOOLCHAIN;
+    }
+
     public BuildResult build(BuildPlan plan, BuildOptions options) {
         if (plan.skippedForArch()) {
             return BuildResult.skipped(

@@ -185,14 +185,13 @@ public final class Bootstrap {
                     plan.recipes().size(),
                     "repository",
                     options.cache().repository(stage).toString()));
-            String environment = stage == 1 ? BootstrapPlan.HOST_TOOLCHAIN : repositoryDigest(stage - 1);
             List<String> failed = new ArrayList<>();
             for (int i = 0; i < compiled.size(); i++) {
                 RecipeOutcome outcome = buildOne(
                         stage,
                         plan.recipes().get(i),
                         compiled.get(i),
-                        new StageEnvironment(environment, plan.testPackages()),
+                        plan.testPackages(),
                         key,
                         i + 1,
                         compiled.size());
@@ -247,25 +246,34 @@ public final class Bootstrap {
         return comparisons;
     }
 
-    /**
-     * What a stage builds in: {@code digest} names the packages of the stage before (or the host toolchain), an
-     * input of every recipe; {@code testPackages} are added to test environments and are not an input.
-     */
-    private record StageEnvironment(String digest, List<String> testPackages) {}
-
     private RecipeOutcome buildOne(
             int stage,
             Path recipe,
             BuildPlan plan,
-            StageEnvironment stageEnvironment,
+            List<String> testPackages,
             ApkSigningKey key,
             int index,
             int total) {
-        String environment = stageEnvironment.digest();
         String name = BootstrapPlan.recipeName(recipe);
         Path repository = options.cache().repository(stage);
         Path archDir = repository.resolve(options.arch());
         Path sourceDir = BuildOptions.sourceDirBeside(recipe, plan.name());
+        BuildOptions buildOptions = buildOptions(stage, key, sourceDir, testPackages);
+        String environment;
+        try {
+            environment = stage == 1 ? BootstrapPlan.HOST_TOOLCHAIN : PackageBuilder.environmentKey(plan, buildOptions);
+        } catch (BuildException | dev.kiln.apk.ApkException e) {
+            RecipeOutcome outcome = new RecipeOutcome(
+                    stage,
+                    name,
+                    Status.FAILED,
+                    List.of(),
+                    Duration.ZERO,
+                    e.getMessage(),
+                    PackageBuilder.logFile(plan, buildOptions));
+            report(outcome, index, total);
+            return outcome;
+        }
         String inputs = StageInputs.hash(inputLines(stage, recipe, plan, sourceDir, environment, key));
         Path inputsFile = options.cache().inputs(stage, name);
         StageInputs previous = StageInputs.read(inputsFile);
@@ -284,7 +292,6 @@ public final class Bootstrap {
         Instant start = clock.instant();
         try {
             forget(previous, inputsFile, repository, key);
-            BuildOptions buildOptions = buildOptions(stage, key, sourceDir, stageEnvironment.testPackages());
             BuildResult result = builder.build(plan, buildOptions);
             Map<String, String> packages = new LinkedHashMap<>();
             for (BuiltPackage p : result.packages()) {
@@ -309,16 +316,16 @@ public final class Bootstrap {
                     List.of(),
                     Duration.between(start, clock.instant()),
                     e.getMessage(),
-                    PackageBuilder.logFile(plan, buildOptions(stage, key, sourceDir, List.of())));
+                    PackageBuilder.logFile(plan, buildOptions));
             report(outcome, index, total);
             return outcome;
         }
     }
 
     /**
-     * Everything a recipe's packages in {@code stage} are a function of. The environment of stage 2 and 3 is
-     * every package of the stage before (its file names and digests), which is more than a recipe installs: a
-     * change of any of them rebuilds the whole next stage, never too little.
+     * Everything a recipe's packages in {@code stage} are a function of. The environment of stage 2 and 3 is the
+     * recipe's own resolved build environment from the stage before (every package's name, version and checksum):
+     * a change of a package it does not install (bison, for recipes that do not use it) rebuilds nothing.
      */
     private List<String> inputLines(
             int stage, Path recipe, BuildPlan plan, @Nullable Path sourceDir, String environment, ApkSigningKey key) {
@@ -437,24 +444,6 @@ public final class Bootstrap {
                     "bootstrap plan " + plan.file() + ": recipes do not compile:\n" + String.join("\n", problems));
         }
         return compiled;
-    }
-
-    /** SHA-256 over {@code file sha256} of every package of a stage's repository, sorted by file name. */
-    private String repositoryDigest(int stage) {
-        Path archDir = options.cache().repository(stage).resolve(options.arch());
-        List<String> lines = new ArrayList<>();
-        if (Files.isDirectory(archDir)) {
-            try (Stream<Path> files = Files.list(archDir)) {
-                for (Path apk : files.filter(f -> f.getFileName().toString().endsWith(".apk"))
-                        .sorted()
-                        .toList()) {
-                    lines.add(apk.getFileName() + " " + Digest.sha256(apk).hex());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + archDir, e);
-            }
-        }
-        return StageInputs.hash(lines);
     }
 
     private Path signingKeyFile() {
