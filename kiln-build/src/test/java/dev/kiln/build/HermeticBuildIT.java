@@ -52,15 +52,10 @@ class HermeticBuildIT {
 
     /** The fixture packages of the environment, as TestPackages. */
     static List<TestPackages> environmentPackages() {
-        TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0")
+        TestPackages busybox = TestPackages.hostBusybox(APPLETS)
                 .provides("cmd:sh=1.36.1-r0")
-                .hostFile("usr/bin/busybox", BUSYBOX, 0755)
-                .symlink("bin", "usr/bin")
                 .dir("tmp")
                 .dir("etc");
-        for (String applet : APPLETS) {
-            busybox.symlink("usr/bin/" + applet, "busybox");
-        }
         return List.of(
                 busybox,
                 TestPackages.apk("cc-stand-in", "0.1-r0")

@@ -98,14 +98,7 @@ class HermeticTestPipelinesIT {
                 "the host's glibc (" + LIBC + ") is missing",
                 "a glibc host");
         f = new BuildFixture(dir);
-        TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0")
-                .hostFile("usr/bin/busybox", busyboxBinary, 0755)
-                .symlink("bin", "usr/bin")
-                .dir("tmp")
-                .dir("etc");
-        for (String applet : APPLETS) {
-            busybox.symlink("usr/bin/" + applet, "busybox");
-        }
+        TestPackages busybox = TestPackages.hostBusybox(APPLETS).dir("tmp").dir("etc");
         envRepo = TestPackages.publish(
                 dir.resolve("env-repo"),
                 BuildFixture.ARCH,

@@ -22,12 +22,7 @@ class HermeticBuildCliIT {
                 "apt-get install busybox-static");
         ApkSigningKey repoKey = ApkSigningKey.generate(2048, "env.rsa");
         repoKey.writePem(dir.resolve("env.rsa"), dir.resolve("env.rsa.pub"));
-        TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0")
-                .hostFile("usr/bin/busybox", Path.of("/bin/busybox"), 0755)
-                .symlink("bin", "usr/bin")
-                .symlink("usr/bin/sh", "busybox")
-                .symlink("usr/bin/mkdir", "busybox")
-                .symlink("usr/bin/test", "busybox");
+        TestPackages busybox = TestPackages.hostBusybox(List.of("sh", "mkdir", "test"));
         Path repo = TestPackages.publish(dir.resolve("env-repo"), "x86_64", repoKey, List.of(busybox));
         Path recipe = dir.resolve("probe.yaml");
         Files.writeString(recipe, """

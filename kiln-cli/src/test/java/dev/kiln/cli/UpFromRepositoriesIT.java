@@ -82,12 +82,7 @@ class UpFromRepositoriesIT {
                 "apt-get install busybox-static");
         ApkSigningKey toolchainKey = ApkSigningKey.generate(2048, "toolchain.rsa");
         toolchainKey.writePem(dir.resolve("toolchain.rsa"), dir.resolve("toolchain.rsa.pub"));
-        TestPackages busybox = TestPackages.apk("busybox", "1.36.1-r0")
-                .hostFile("usr/bin/busybox", Path.of("/bin/busybox"), 0755)
-                .symlink("bin", "usr/bin");
-        for (String applet : List.of("sh", "mkdir", "cp", "grep", "test", "echo")) {
-            busybox.symlink("usr/bin/" + applet, "busybox");
-        }
+        TestPackages busybox = TestPackages.hostBusybox(List.of("sh", "mkdir", "cp", "grep", "test", "echo"));
         Path toolchain = TestPackages.publish(dir.resolve("toolchain"), "x86_64", toolchainKey, List.of(busybox));
         Path catalog = dir.resolve("catalog");
         Files.writeString(Files.createDirectories(catalog.resolve("recipes")).resolve("app.yaml"), APP);

@@ -57,6 +57,21 @@ public final class TestPackages {
         return new TestPackages(name, version);
     }
 
+    /**
+     * A {@code busybox} package of the host's static {@code /bin/busybox} (Debian's busybox-static), the usrmerge
+     * link {@code bin -> usr/bin} and one link per applet: the smallest environment a hermetic build or test runs
+     * in. Callers check that the binary exists ({@link Tools#require}).
+     */
+    public static TestPackages hostBusybox(java.util.Collection<String> applets) {
+        TestPackages busybox = apk("busybox", "1.36.1-r0")
+                .hostFile("usr/bin/busybox", Path.of("/bin/busybox"), 0755)
+                .symlink("bin", "usr/bin");
+        for (String applet : applets) {
+            busybox.symlink("usr/bin/" + applet, "busybox");
+        }
+        return busybox;
+    }
+
     public TestPackages arch(String arch) {
         info.arch(arch);
         return this;
