@@ -19,13 +19,18 @@ import picocli.CommandLine;
  * environment is a static busybox plus a package made of a compiler-sized host tree (DIR, e.g. /usr/lib/gcc),
  * run in one JVM. Cold runs empty CACHE/environments first, so they resolve, verify, install and link;
  * cached runs only resolve and link the private copy. The difference of the medians is the install itself.
- * Run: java -cp kiln-cli/target/kiln.jar bench/EnvInstall.java WORK DIR [RUNS]
+ * With REPO and KEY (the toolchain bootstrap's stage-1 repository and its public key), the environment is the
+ * real {@code build-base} and {@code busybox} from there instead, and the packages it resolved are copied to
+ * WORK/apks for the tar floor.
+ * Run: java -cp kiln-cli/target/kiln.jar bench/EnvInstall.java WORK DIR [RUNS [REPO KEY]]
  */
 public class EnvInstall {
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]);
         Path tree = Path.of(args[1]);
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        Path realRepo = args.length > 4 ? Path.of(args[3]) : null;
+        Path realKey = args.length > 4 ? Path.of(args[4]) : null;
         FileTrees.delete(work);
         Files.createDirectories(work);
         ApkSigningKey key = ApkSigningKey.generate(2048, "bench.rsa");
@@ -51,6 +56,13 @@ public class EnvInstall {
         }
         Path repo = work.resolve("repo");
         new ApkRepository(repo).publish("x86_64", apks, key, 0);
+        String environment = "busybox\n      - toolchain";
+        List<String> trust = new ArrayList<>();
+        if (realRepo != null) {
+            repo = realRepo;
+            environment = "busybox\n      - build-base";
+            trust = List.of("--keyring-append", realKey.toString());
+        }
         Path recipe = work.resolve("probe.yaml");
         Files.writeString(recipe, """
                 package:
@@ -63,17 +75,16 @@ public class EnvInstall {
                 environment:
                   contents:
                     packages:
-                      - busybox
-                      - toolchain
+                      - %s
                 pipeline:
                   - runs: mkdir -p ${{targets.destdir}}/usr/share/probe && echo ok > ${{targets.destdir}}/usr/share/probe/ok
-                """);
+                """.formatted(environment));
         long[] cold = new long[runs];
         long[] cached = new long[runs];
         for (int i = -2; i < runs; i++) {
             FileTrees.delete(work.resolve("cache/environments"));
-            long c = build(work, recipe, repo, keyFile);
-            long w = build(work, recipe, repo, keyFile);
+            long c = build(work, recipe, repo, keyFile, trust);
+            long w = build(work, recipe, repo, keyFile, trust);
             if (i >= 0) {
                 cold[i] = c;
                 cached[i] = w;
@@ -84,6 +95,19 @@ public class EnvInstall {
         Path cachedEnv;
         try (var entries = Files.list(work.resolve("cache/environments"))) {
             cachedEnv = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        if (realRepo != null) { // the tar floor extracts exactly the packages the environment installed
+            FileTrees.delete(staging);
+            Files.createDirectories(staging);
+            String name = null;
+            for (String line : Files.readAllLines(cachedEnv.resolve("lib/apk/db/installed"))) {
+                if (line.startsWith("P:")) {
+                    name = line.substring(2);
+                } else if (line.startsWith("V:")) {
+                    String file = name + "-" + line.substring(2) + ".apk";
+                    Files.copy(realRepo.resolve("x86_64").resolve(file), staging.resolve(file));
+                }
+            }
         }
         long[] farm = new long[runs];
         long[] remove = new long[runs];
@@ -108,16 +132,19 @@ public class EnvInstall {
         System.out.printf("| removing that copy (median of %d) | %.3f s |%n", runs, median(remove) / 1e9);
     }
 
-    private static long build(Path work, Path recipe, Path repo, Path keyFile) throws java.io.IOException {
+    private static long build(Path work, Path recipe, Path repo, Path keyFile, List<String> trust)
+            throws java.io.IOException {
         FileTrees.delete(work.resolve("out"));
         CommandLine cli = Kiln.newCommandLine();
         cli.setOut(new PrintWriter(OutputStream.nullOutputStream()));
         cli.setErr(new PrintWriter(OutputStream.nullOutputStream()));
-        long t0 = System.nanoTime();
-        int rc = cli.execute("build", recipe.toString(), "--hermetic", "--repository-append", repo.toString(),
-                "--signing-key", keyFile.toString(), "--out-dir", work.resolve("out").toString(),
+        List<String> args = new ArrayList<>(List.of("build", recipe.toString(), "--hermetic", "--repository-append",
+                repo.toString(), "--signing-key", keyFile.toString(), "--out-dir", work.resolve("out").toString(),
                 "--state-dir", work.resolve("state").toString(), "--cache-dir", work.resolve("cache").toString(),
-                "--offline");
+                "--offline"));
+        args.addAll(trust);
+        long t0 = System.nanoTime();
+        int rc = cli.execute(args.toArray(String[]::new));
         long t = System.nanoTime() - t0;
         if (rc != 0) {
             throw new IllegalStateException("kiln build exited " + rc + "; see " + work.resolve("state/logs"));
