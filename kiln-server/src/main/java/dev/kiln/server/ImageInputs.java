@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
 final class ImageInputs {
     private ImageInputs() {}
 
-    static @Nullable String fingerprint(Path config, ImageReference ref, @Nullable Long epoch) {
+    /** The fingerprint of an image from {@code config}, resolved also from the local {@code extraRepositories}. */
+    static @Nullable String fingerprint(
+            Path config, ImageReference ref, @Nullable Long epoch, List<Path> extraRepositories) {
         ImageSpec spec = ImageSpecLoader.load(config);
         ImageSpec.Contents contents = spec.contents();
         if (contents.baseImage() != null) {
@@ -45,12 +47,16 @@ final class ImageInputs {
         update(sha, String.valueOf(epoch));
         update(sha, assemblerIdentity());
         Path dir = Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent");
+        List<Path> roots = new ArrayList<>();
         try {
             for (String repository : repositories) {
                 if (repository.contains("://") || repository.startsWith("@")) {
                     return null;
                 }
-                Path root = dir.resolve(repository);
+                roots.add(dir.resolve(repository));
+            }
+            roots.addAll(extraRepositories);
+            for (Path root : roots) {
                 if (!Files.isDirectory(root)) {
                     return null;
                 }

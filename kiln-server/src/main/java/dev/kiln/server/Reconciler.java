@@ -2,6 +2,7 @@ package dev.kiln.server;
 
 import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.ApkReader;
+import dev.kiln.apk.ApkRepository;
 import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.attest.Attestation;
 import dev.kiln.build.BuildOptions;
@@ -53,6 +54,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -267,7 +269,7 @@ public final class Reconciler {
                     .map(PackageOutcome::name)
                     .toList();
             if (failed.isEmpty()) {
-                images = reconcileImages(runId, request, imageKey);
+                images = reconcileImages(runId, request, imageKey, packageKey);
             } else {
                 imagesSkipped = "images not rebuilt: " + String.join(", ", failed) + " failed to build";
                 listener.onEvent(ReconcileEvent.of("error", imagesSkipped, "message", imagesSkipped));
@@ -429,8 +431,10 @@ public final class Reconciler {
      * Builds and pushes every image; with an image key, signs each pushed image and attests its SBOM
      * and SLSA provenance (both storage layouts), and signs again only what changed or was never signed.
      */
-    private List<ImageOutcome> reconcileImages(long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey) {
+    private List<ImageOutcome> reconcileImages(
+            long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey, ApkSigningKey packageKey) {
         RegistryTarget registry = Objects.requireNonNull(request.registry(), "Request requires a registry for IMAGES");
+        List<Path> shared = sharedRepositories(packageKey);
         RegistryClient client = new RegistryClient(http, registry.credentials());
         ImageScans scans = new ImageScans(settings, client, state(), listener, clock);
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
@@ -444,7 +448,7 @@ public final class Reconciler {
             String repository = dev ? name.substring(0, name.length() - TagPlan.DEV_SUFFIX.length()) : name;
             ImageReference repo = ImageReference.parse(registry.address() + "/kiln/" + repository);
             ImageReference latest = repo.withTag(dev ? TagPlan.LATEST + TagPlan.DEV_SUFFIX : TagPlan.LATEST);
-            String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch());
+            String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch(), shared);
             Digest unchanged = unchangedPublication(runId, client, name, latest, inputs);
             if (unchanged != null) {
                 ImageReference digestRef = latest.repositoryReference().withDigest(unchanged);
@@ -454,7 +458,7 @@ public final class Reconciler {
             }
             dev.kiln.image.ImageBuildOptions options = new dev.kiln.image.ImageBuildOptions(
                     List.of(),
-                    List.of(),
+                    shared.stream().map(Path::toString).toList(),
                     List.of(),
                     settings.imageEpoch(),
                     Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent"));
@@ -499,6 +503,38 @@ public final class Reconciler {
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
         return outcomes;
+    }
+
+    /**
+     * With {@code --storage s3://…}: the shared repository every reconciler publishes into, mirrored into a local
+     * folder and verified ({@link SharedRepository#mirror}), which image builds resolve from besides their configs'
+     * repositories, so an image gets the packages other reconcilers published too. Empty otherwise.
+     */
+    private List<Path> sharedRepositories(ApkSigningKey packageKey) {
+        String storage = settings.storage();
+        if (storage == null) {
+            return List.of();
+        }
+        Optional<Path> mirror;
+        try (SharedRepository repository = SharedRepository.of(storage, settings)) {
+            mirror = repository.mirror(settings.arch(), packageKey);
+        }
+        if (mirror.isEmpty()) {
+            return List.of();
+        }
+        listener.onEvent(ReconcileEvent.of(
+                "phase",
+                "==> images resolve from " + settings.repository() + " and the shared repository (mirrored in "
+                        + mirror.get() + ")",
+                "message",
+                "shared repository mirrored"));
+        // a reconciler that has published nothing itself yet: its repository gets an empty signed index, so that
+        // image configs naming it resolve (their packages then come from the mirror)
+        Path ownIndex = settings.repository().resolve(settings.arch()).resolve(ApkRepository.INDEX_FILE);
+        if (!Files.exists(ownIndex)) {
+            ApkIndex.of(List.of()).write(ownIndex, packageKey, "kiln repository " + settings.arch(), 0);
+        }
+        return List.of(mirror.get().toAbsolutePath());
     }
 
     /** Records each recipe's dependents and carried patches, for the package pages. */

@@ -1,37 +1,65 @@
 package dev.kiln.server;
 
 import dev.kiln.apk.ApkSigningKey;
+import dev.kiln.apk.TrustedKeys;
 import dev.kiln.objects.S3Location;
 import dev.kiln.server.publish.S3ApkRepository;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The APK repository that reconcilers sharing an S3 {@code --storage} publish into together: {@code
  * s3://BUCKET/PREFIX/repository/ARCH/…}, beside the build outputs ({@code PREFIX/sha256/…}). Each reconciler still
- * publishes into its own repository folder, which its image builds read; the shared one is the union of every
- * reconciler's packages, which apk clients and other machines read. A directory {@code --storage} has none.
+ * publishes into its own repository folder; the shared one is the union of every reconciler's packages, which apk
+ * clients and other machines read, and which each reconciler's image builds read through a verified local mirror
+ * ({@link #mirror}). A directory {@code --storage} has none.
  */
 final class SharedRepository implements AutoCloseable {
+    private final Settings settings;
     private final @Nullable S3ApkRepository s3;
 
-    private SharedRepository(@Nullable S3ApkRepository s3) {
+    private SharedRepository(Settings settings, @Nullable S3ApkRepository s3) {
+        this.settings = settings;
         this.s3 = s3;
     }
 
     static SharedRepository of(String storage, Settings settings) {
         if (!storage.toLowerCase(Locale.ROOT).startsWith("s3://")) {
-            return new SharedRepository(null);
+            return new SharedRepository(settings, null);
         }
-        return new SharedRepository(S3ApkRepository.open(
-                location(storage), settings.environment(), settings.workDir().resolve("s3-publish")));
+        return new SharedRepository(
+                settings,
+                S3ApkRepository.open(
+                        location(storage),
+                        settings.environment(),
+                        settings.workDir().resolve("s3-publish")));
     }
 
     /** Where the shared repository of {@code --storage s3://…} is. */
     static S3Location location(String storage) {
         return S3Location.parse(storage).resolve("repository");
+    }
+
+    /** Where a reconciler keeps its mirror of the shared repository: {@code STATE/shared-repository}. */
+    static Path mirrorDir(Settings settings) {
+        return settings.stateDir().resolve("shared-repository");
+    }
+
+    /**
+     * Brings the mirror of the shared repository ({@link #mirrorDir}) up to date for {@code arch}, every package
+     * checked against the index and the index against {@code key} (the catalog's package key, which every reconciler
+     * and worker signs with); returns the mirror's folder, or empty without S3 storage or before anything was
+     * published there.
+     */
+    Optional<Path> mirror(String arch, ApkSigningKey key) {
+        if (s3 == null) {
+            return Optional.empty();
+        }
+        Path target = mirrorDir(settings);
+        return s3.mirror(arch, target, TrustedKeys.of(key)).map(m -> target);
     }
 
     void publish(String arch, List<Path> apks, ApkSigningKey key, long sourceDateEpoch) {

@@ -383,4 +383,72 @@ class QueuedBuildsIT {
             }
         }
     }
+
+    /**
+     * Over S3 storage, a reconciler's images see the shared repository: reconciler A's worker builds and A publishes
+     * package a; reconciler B, which built and published nothing, assembles an image of a from its own (empty)
+     * repository and its verified mirror of the shared one.
+     */
+    @Test
+    void aReconcilersImagesInstallPackagesAnotherReconcilerPublished(@TempDir Path dir) throws Exception {
+        String database = server.createDatabase("images_" + databases++);
+        try (S3ProxyProcess s3 = S3ProxyProcess.start(dir.resolve("s3proxy"));
+                dev.kiln.registry.RegistryServer registry = new dev.kiln.registry.RegistryServer(
+                                dev.kiln.registry.RegistryConfig.builder(dir.resolve("registry"))
+                                        .addr("127.0.0.1:0")
+                                        .build())
+                        .start()) {
+            String storage = s3.bucket("kiln", "catalog");
+            Settings a = settings(dir, database, "a", storage, s3.environment());
+            Settings b = settings(dir, database, "b", storage, s3.environment());
+            SigningKeys.packageKey(a.packageKey(), ReconcileListener.NONE);
+            Process worker = worker(dir, a, 0, s3.environment());
+            try (StateStore one = StateStore.open(database, Clock.systemUTC());
+                    StateStore two = StateStore.open(database, Clock.systemUTC())) {
+                Reconciler.Report built = new Reconciler(
+                                a, one, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                        .reconcile(packages(List.of(a.catalog().resolve("recipes/a.yaml"))));
+                assertThat(built.packages())
+                        .singleElement()
+                        .satisfies(p -> assertThat(p.status())
+                                .as(String.valueOf(p.message()))
+                                .isEqualTo(Reconciler.PackageStatus.BUILT));
+                assertThat(b.repository()).doesNotExist();
+
+                Path image = Files.writeString(
+                        Files.createDirectories(dir.resolve("catalog/images")).resolve("only-a.yaml"), """
+                                contents:
+                                  repositories:
+                                    - ../../b-packages
+                                  keyring:
+                                    - ../../keys/kiln.rsa.pub
+                                  packages:
+                                    - a
+                                archs:
+                                  - x86_64
+                                """);
+                List<ReconcileEvent> events = new ArrayList<>();
+                Reconciler.Report images = new Reconciler(
+                                b, two, HttpClient.newHttpClient(), Clock.systemUTC(), events::add)
+                        .reconcile(new Reconciler.Request(
+                                "up",
+                                EnumSet.of(Reconciler.Stage.IMAGES),
+                                List.of(),
+                                List.of(image),
+                                new Reconciler.RegistryTarget(registry.address(), null)));
+                assertThat(images.failed()).isFalse();
+                assertThat(images.images())
+                        .singleElement()
+                        .satisfies(i -> assertThat(i.pushed()).isTrue());
+                assertThat(two.images(images.runId()))
+                        .singleElement()
+                        .satisfies(p -> assertThat(p.packageCount()).isEqualTo(1));
+                assertThat(SharedRepository.mirrorDir(b).resolve("x86_64/a-1.0.0-r0.apk"))
+                        .isRegularFile();
+                assertThat(events).extracting(ReconcileEvent::text).anyMatch(t -> t.contains("shared repository"));
+            } finally {
+                worker.destroyForcibly();
+            }
+        }
+    }
 }

@@ -7,6 +7,8 @@ import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.ApkRepository;
 import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.apk.IndexEntry;
+import dev.kiln.apk.LocalRepositories;
+import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.objects.S3Location;
 import dev.kiln.objects.S3Objects;
@@ -179,6 +181,58 @@ class S3ApkRepositoryIT {
             assertThatThrownBy(() -> repo.publish(ARCH, List.of(foreign), stranger, 0))
                     .hasMessageContaining("does not verify with signing key stranger.rsa");
             assertThat(names(published("foreign"))).containsExactly("base");
+        }
+    }
+
+    @Test
+    void aMirrorHoldsTheVerifiedRepositoryAndFetchesOnlyWhatChanged() throws Exception {
+        Path mirror = dir.resolve("mirror");
+        TrustedKeys trusted = TrustedKeys.of(key);
+        try (S3ApkRepository repo = open("mirrored", "me")) {
+            assertThat(repo.mirror(ARCH, mirror, trusted))
+                    .as("nothing published yet")
+                    .isEmpty();
+            repo.publish(ARCH, List.of(apk("one", "1.0.0-r0", "one"), apk("two", "1.0.0-r0", "two")), key, 0);
+
+            S3ApkRepository.Mirrored first = repo.mirror(ARCH, mirror, trusted).orElseThrow();
+            assertThat(first.fetched()).containsExactly("one-1.0.0-r0.apk", "two-1.0.0-r0.apk");
+            // the mirror is a repository image builds read as any local one: every package verifies through its index
+            LocalRepositories local = new LocalRepositories(dir, trusted);
+            List<RepositoryPackage> packages = local.packages(List.of(mirror.toString()), ARCH);
+            assertThat(packages).extracting(p -> p.entry().name()).containsExactlyInAnyOrder("one", "two");
+            packages.forEach(p -> local.fetch(p, ARCH));
+
+            Files.writeString(mirror.resolve(ARCH).resolve("stray.apk"), "not in the index");
+            repo.publish(ARCH, List.of(apk("three", "1.0.0-r0", "three")), key, 0);
+            S3ApkRepository.Mirrored second = repo.mirror(ARCH, mirror, trusted).orElseThrow();
+            assertThat(second.fetched()).containsExactly("three-1.0.0-r0.apk");
+            assertThat(second.kept()).containsExactly("one-1.0.0-r0.apk", "two-1.0.0-r0.apk");
+            assertThat(second.removed()).containsExactly("stray.apk");
+            assertThat(names(new ApkRepository(mirror).index(ARCH))).containsExactly("one", "three", "two");
+        }
+    }
+
+    @Test
+    void aMirrorRefusesAPackageOtherThanItsIndexNamesAndAnIndexNoTrustedKeySigned() throws Exception {
+        Path mirror = dir.resolve("mirror");
+        try (S3ApkRepository repo = open("tampered", "me");
+                S3Objects objects =
+                        S3Objects.open(S3Location.parse(s3.bucket("packages", "tampered")), s3.environment())) {
+            repo.publish(ARCH, List.of(apk("tool", "1.0.0-r0", "published")), key, 0);
+            // someone with write access to the bucket swaps the package for other bytes, signed with the same key
+            Path swapped = apk("tool", "1.0.0-r0", "swapped");
+            objects.putFile(ARCH + "/tool-1.0.0-r0.apk", swapped, S3Objects.Precondition.NONE);
+            assertThatThrownBy(() -> repo.mirror(ARCH, mirror, TrustedKeys.of(key)))
+                    .isInstanceOf(PublishException.class)
+                    .hasMessageContaining("tool-1.0.0-r0.apk")
+                    .hasMessageContaining("but the index says");
+            assertThat(mirror.resolve(ARCH).resolve(ApkRepository.INDEX_FILE)).doesNotExist();
+            assertThat(mirror.resolve(ARCH).resolve("tool-1.0.0-r0.apk")).doesNotExist();
+
+            ApkSigningKey stranger = ApkSigningKey.generate(2048, "stranger.rsa");
+            assertThatThrownBy(() -> repo.mirror(ARCH, mirror, TrustedKeys.of(stranger)))
+                    .isInstanceOf(PublishException.class)
+                    .hasMessageContaining(ARCH + "/" + ApkRepository.INDEX_FILE);
         }
     }
 }
