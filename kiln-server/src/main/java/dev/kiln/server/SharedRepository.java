@@ -5,8 +5,11 @@ import dev.kiln.apk.TrustedKeys;
 import dev.kiln.objects.S3Location;
 import dev.kiln.server.publish.S3ApkRepository;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * clients and other machines read, and which each reconciler's image builds read through a verified local mirror
  * ({@link #mirror}). A directory {@code --storage} has none.
  */
-final class SharedRepository implements AutoCloseable {
+public final class SharedRepository implements AutoCloseable {
     private final Settings settings;
     private final @Nullable S3ApkRepository s3;
 
@@ -39,8 +42,19 @@ final class SharedRepository implements AutoCloseable {
     }
 
     /** Where the shared repository of {@code --storage s3://…} is. */
-    static S3Location location(String storage) {
+    public static S3Location location(String storage) {
         return S3Location.parse(storage).resolve("repository");
+    }
+
+    /**
+     * Deletes the packages of the shared repository of {@code storage} that no index names and that are older than
+     * {@code grace} at {@code now} ({@link S3ApkRepository#collect}); {@code env} holds the AWS settings.
+     */
+    public static S3ApkRepository.Collected collect(
+            String storage, Map<String, String> env, Path workDir, Duration grace, Instant now) {
+        try (S3ApkRepository repository = S3ApkRepository.open(location(storage), env, workDir)) {
+            return repository.collect(grace, now);
+        }
     }
 
     /** Where a reconciler keeps its mirror of the shared repository: {@code STATE/shared-repository}. */

@@ -24,12 +24,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -241,6 +244,70 @@ public final class S3ApkRepository implements AutoCloseable {
         }
     }
 
+    /** What {@link #collect} did: packages deleted, and orphans kept because they are younger than the grace. */
+    public record Collected(List<String> deleted, List<String> young, int indexed) {
+        public Collected {
+            deleted = List.copyOf(deleted);
+            young = List.copyOf(young);
+        }
+    }
+
+    /**
+     * Deletes the packages no index names that were last written more than {@code grace} before {@code now}: those
+     * of publishes that failed after writing them (a later package of the same publish was refused, the process
+     * died). Every architecture under the prefix is collected; one without an index has only orphans. A publish
+     * writes its packages before its index, so an orphan younger than the grace may be a publish in flight, and is
+     * kept; a publish that finds its package already there renews it ({@link #putOnce}), so an orphan being published
+     * again is young too. The listing comes before the index is read (a package indexed meanwhile is seen as
+     * indexed), and each candidate is looked at again just before its delete, which names the version looked at.
+     * The remaining window: this collector pausing between that look and the delete for longer than a publish takes.
+     */
+    public Collected collect(Duration grace, Instant now) {
+        Instant cutoff = now.minus(grace);
+        List<String> deleted = new ArrayList<>();
+        List<String> young = new ArrayList<>();
+        int indexed = 0;
+        try {
+            Map<String, List<S3Objects.Listed>> byArch = new TreeMap<>();
+            for (S3Objects.Listed o : objects.list("")) {
+                int slash = o.path().indexOf('/');
+                if (slash > 0 && o.path().endsWith(".apk") && o.path().indexOf('/', slash + 1) < 0) {
+                    byArch.computeIfAbsent(o.path().substring(0, slash), a -> new ArrayList<>())
+                            .add(o);
+                }
+            }
+            for (Map.Entry<String, List<S3Objects.Listed>> arch : byArch.entrySet()) {
+                Set<String> named = new HashSet<>();
+                for (IndexEntry e : index(arch.getKey()).entries()) {
+                    named.add(arch.getKey() + "/" + e.name() + "-" + e.version() + ".apk");
+                }
+                for (S3Objects.Listed o : arch.getValue()) {
+                    if (named.contains(o.path())) {
+                        indexed++;
+                        continue;
+                    }
+                    if (o.modified().isAfter(cutoff)) {
+                        young.add(o.path());
+                        continue;
+                    }
+                    Optional<S3Objects.Meta> current = objects.head(o.path());
+                    if (current.isEmpty()) {
+                        continue;
+                    }
+                    if (current.get().modified().isAfter(cutoff)) {
+                        young.add(o.path());
+                    } else if (objects.delete(
+                            o.path(), Precondition.matching(current.get().etag()))) {
+                        deleted.add(o.path());
+                    }
+                }
+            }
+        } catch (ObjectStoreException e) {
+            throw new PublishException("cannot collect " + objects.describe("") + ": " + e.getMessage(), e);
+        }
+        return new Collected(deleted, young, indexed);
+    }
+
     /**
      * Writes a package under its file name unless one is there; returns whether this call wrote it. One already
      * there must hold the same bytes: a published name and version is immutable, as in a local repository.
@@ -262,6 +329,10 @@ public final class S3ApkRepository implements AutoCloseable {
                     + " already published with different bytes: " + theirs + " vs " + mine
                     + " (bump the epoch to publish a rebuild)");
         }
+        // Written again, same bytes, on the version read: its Last-Modified becomes now, so a collection (which
+        // takes unindexed packages older than its grace) does not take the orphan of an earlier failed publish
+        // that this publish is about to index. A failed precondition means another publisher renewed it.
+        objects.head(key).ifPresent(meta -> objects.putFile(key, apk, Precondition.matching(meta.etag())));
         return false;
     }
 

@@ -16,6 +16,8 @@ import dev.kiln.testkit.S3ProxyProcess;
 import dev.kiln.testkit.TestPackages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -233,6 +235,50 @@ class S3ApkRepositoryIT {
             assertThatThrownBy(() -> repo.mirror(ARCH, mirror, TrustedKeys.of(stranger)))
                     .isInstanceOf(PublishException.class)
                     .hasMessageContaining(ARCH + "/" + ApkRepository.INDEX_FILE);
+        }
+    }
+
+    @Test
+    void aCollectionDeletesOrphansOlderThanTheGraceAndKeepsFreshAndIndexedOnes() throws Exception {
+        try (S3ApkRepository repo = open("orphans", "me");
+                S3Objects objects =
+                        S3Objects.open(S3Location.parse(s3.bucket("packages", "orphans")), s3.environment())) {
+            repo.publish(ARCH, List.of(apk("kept", "1.0.0-r0", "kept"), apk("taken", "1.0.0-r0", "first")), key, 0);
+            // a publish whose second package is refused leaves its first one written and named by no index
+            Path old = apk("old", "1.0.0-r0", "old");
+            assertThatThrownBy(() -> repo.publish(ARCH, List.of(old, apk("taken", "1.0.0-r0", "second")), key, 0))
+                    .hasMessageContaining("already published with different bytes");
+            Instant oldWritten =
+                    objects.head(ARCH + "/old-1.0.0-r0.apk").orElseThrow().modified();
+            Thread.sleep(1_100); // Last-Modified has a resolution of one second: the next orphan is strictly younger
+            Path fresh = apk("fresh", "1.0.0-r0", "fresh");
+            assertThatThrownBy(() -> repo.publish(ARCH, List.of(fresh, apk("taken", "1.0.0-r0", "third")), key, 0))
+                    .hasMessageContaining("already published with different bytes");
+            Instant freshWritten =
+                    objects.head(ARCH + "/fresh-1.0.0-r0.apk").orElseThrow().modified();
+            assertThat(freshWritten).isAfter(oldWritten);
+
+            Duration grace = Duration.ofHours(1);
+            S3ApkRepository.Collected collected = repo.collect(grace, oldWritten.plus(grace));
+            assertThat(collected.deleted()).containsExactly(ARCH + "/old-1.0.0-r0.apk");
+            assertThat(collected.young()).containsExactly(ARCH + "/fresh-1.0.0-r0.apk");
+            assertThat(collected.indexed()).isEqualTo(2);
+            assertThat(objects.head(ARCH + "/old-1.0.0-r0.apk")).isEmpty();
+            for (String name : List.of("fresh", "kept", "taken")) {
+                assertThat(objects.head(ARCH + "/" + name + "-1.0.0-r0.apk"))
+                        .as(name)
+                        .isPresent();
+            }
+            assertThat(names(published("orphans"))).containsExactly("kept", "taken");
+
+            // publishing the orphan again renews it before its index entry exists: a collection judging it by the
+            // age of the failed publish would otherwise take it from under the index being written
+            Thread.sleep(1_100);
+            repo.publish(ARCH, List.of(fresh), key, 0);
+            assertThat(objects.head(ARCH + "/fresh-1.0.0-r0.apk").orElseThrow().modified())
+                    .isAfter(freshWritten);
+            assertThat(repo.collect(Duration.ZERO, freshWritten.plus(grace)).deleted())
+                    .isEmpty();
         }
     }
 }
