@@ -65,8 +65,8 @@ import org.jspecify.annotations.Nullable;
  * packages do not embed its compiled form (PACKAGES), then build, push, sign and attest every image
  * (IMAGES), recording each step in the state store and reporting it to the listener as it happens.
  * Every build, whichever stage asks for it, goes through one {@link Rebuilder} made from
- * {@link Settings}, so all stages build with the same options. With {@code --storage} set, PACKAGES enqueues its
- * builds for {@code kiln worker}s instead ({@link QueuedBuilds}); the update bot's bumps still build here.
+ * {@link Settings}, so all stages build with the same options. With {@code --storage} set, PACKAGES and the update
+ * bot's rebuilds (UPSTREAMS) enqueue their builds for {@code kiln worker}s instead ({@link QueuedBuilds}).
  */
 public final class Reconciler {
     public enum Stage {
@@ -211,13 +211,16 @@ public final class Reconciler {
         // Decrypted on first use, at most once: a run with nothing to build or sign needs no image key (its
         // scrypt alone took a tenth of a second of a nothing-to-do `kiln up`). It also signs package provenance.
         Once<dev.kiln.attest.SigningKey> imageKey = new Once<>(() -> SigningKeys.imageKey(settings, listener));
-        Rebuilder rebuilder = recording(
-                runId,
-                UpdatePorts.rebuilder(
-                        settings.packageBuilder(http),
-                        settings.pipelineDirs(),
-                        settings.arch(),
-                        recipe -> buildOptions(recipe, packageKey, imageKey)));
+        // with --storage the update bot's rebuilds go through the build queue too (QueuedBuilds records each)
+        Rebuilder rebuilder = settings.storage() == null
+                ? recording(
+                        runId,
+                        UpdatePorts.rebuilder(
+                                settings.packageBuilder(http),
+                                settings.pipelineDirs(),
+                                settings.arch(),
+                                recipe -> buildOptions(recipe, packageKey, imageKey)))
+                : recipe -> new QueuedBuilds(settings, state(), clock, listener).rebuild(runId, recipe, packageKey);
 
         List<String> problems = new ArrayList<>();
         UpdateRun.Report updates = null;

@@ -451,4 +451,74 @@ class QueuedBuildsIT {
             }
         }
     }
+
+    /**
+     * The update bot with {@code --storage}: a new upstream tag is checked and the recipe bumped here, and its rebuild
+     * is a job of the queue, built by a worker process and published by the reconciler, not built in process.
+     */
+    @Test
+    void theUpdateBotsRebuildsGoThroughTheQueue(@TempDir Path dir) throws Exception {
+        Tools.require("git", "apt-get install git");
+        String database = server.createDatabase("update_" + databases++);
+        try (dev.kiln.testkit.FixtureGitRepo upstream = new dev.kiln.testkit.FixtureGitRepo(dir.resolve("upstream"))) {
+            upstream.commit("1.0.0", Map.of("VERSION", "1.0.0\n"));
+            String c1 = upstream.lightweightTag("v1.0.0");
+            Settings settings = settings(dir, database, "reconciler");
+            Path recipe = settings.catalog().resolve("recipes/greet.yaml");
+            Files.writeString(recipe, """
+                    package:
+                      name: greet
+                      version: "1.0.0"
+                      epoch: 0
+                      description: "follows its upstream's tags"
+                      copyright:
+                        - license: MIT
+                    pipeline:
+                      - uses: git-checkout
+                        with:
+                          repository: REPO
+                          tag: v${{package.version}}
+                          expected-commit: COMMIT
+                      - runs: |
+                          mkdir -p ${{targets.destdir}}/usr/share/greet
+                          cp VERSION ${{targets.destdir}}/usr/share/greet/VERSION
+                    update:
+                      enabled: true
+                      git:
+                        strip-prefix: v
+                    """.replace("REPO", upstream.url()).replace("COMMIT", c1));
+            upstream.commit("1.1.0", Map.of("VERSION", "1.1.0\n"));
+            upstream.lightweightTag("v1.1.0");
+            SigningKeys.packageKey(settings.packageKey(), ReconcileListener.NONE);
+            Process worker = worker(dir, settings, 0);
+            try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC());
+                    BuildQueue queue = BuildQueue.open(settings.database(), Clock.systemUTC())) {
+                Reconciler.Report report = new Reconciler(
+                                settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                        .reconcile(new Reconciler.Request(
+                                "update", EnumSet.of(Reconciler.Stage.UPSTREAMS), List.of(recipe), List.of(), null));
+
+                dev.kiln.update.UpdateRun.PackageReport greet =
+                        java.util.Objects.requireNonNull(report.updates()).packages().stream()
+                                .filter(p -> p.packageName().equals("greet"))
+                                .findFirst()
+                                .orElseThrow();
+                assertThat(greet.outcome())
+                        .as(String.valueOf(greet.error()))
+                        .isEqualTo(dev.kiln.update.UpdateRun.Outcome.PUBLISHED);
+                assertThat(Files.readString(recipe)).contains("version: \"1.1.0\"");
+                assertThat(queue.jobs()).singleElement().satisfies(job -> {
+                    assertThat(job.recipe()).isEqualTo("greet");
+                    assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+                    assertThat(job.publishedAt()).isNotNull();
+                    assertThat(job.attempts()).isEqualTo(1);
+                    assertThat(queue.attempts(job.id()).get(0).worker()).endsWith(":" + worker.pid());
+                });
+                assertThat(settings.repository().resolve("x86_64/greet-1.1.0-r0.apk"))
+                        .isRegularFile();
+            } finally {
+                worker.destroyForcibly();
+            }
+        }
+    }
 }
