@@ -521,4 +521,73 @@ class QueuedBuildsIT {
             }
         }
     }
+
+    /**
+     * Workers on S3 storage share the upstream files they fetch: the first worker downloads the tarball and stores it
+     * in the bucket; a second worker, with its own empty cache, builds another recipe of the same file without asking
+     * the upstream.
+     */
+    @Test
+    void workersOnS3StorageShareTheUpstreamFilesTheyFetch(@TempDir Path dir) throws Exception {
+        String database = server.createDatabase("sources_" + databases++);
+        byte[] tarball = "an upstream release".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha256 = dev.kiln.content.Hashing.sha256Hex(tarball);
+        try (S3ProxyProcess s3 = S3ProxyProcess.start(dir.resolve("s3proxy"));
+                dev.kiln.testkit.FixtureHttpServer upstream = new dev.kiln.testkit.FixtureHttpServer()) {
+            String url = upstream.put("/release-1.0.tar.gz", tarball);
+            String storage = s3.bucket("kiln", "catalog");
+            Settings settings = settings(dir, database, "reconciler", storage, s3.environment());
+            for (String name : List.of("first", "second")) {
+                Files.writeString(
+                        settings.catalog().resolve("recipes/" + name + ".yaml"),
+                        """
+                        package:
+                          name: NAME
+                          version: "1.0.0"
+                          epoch: 0
+                          description: "built from a shared upstream file"
+                          copyright:
+                            - license: MIT
+                        pipeline:
+                          - uses: fetch
+                            with:
+                              uri: URL
+                              expected-sha256: SHA
+                              extract: "false"
+                          - runs: |
+                              mkdir -p ${{targets.destdir}}/usr/share/NAME
+                              echo NAME > ${{targets.destdir}}/usr/share/NAME/name
+                        """.replace("NAME", name).replace("URL", url).replace("SHA", sha256));
+            }
+            SigningKeys.packageKey(settings.packageKey(), ReconcileListener.NONE);
+            try (StateStore state = StateStore.open(database, Clock.systemUTC())) {
+                Reconciler reconciler = new Reconciler(
+                        settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE);
+                for (int n = 0; n < 2; n++) {
+                    String name = n == 0 ? "first" : "second";
+                    Process worker = worker(dir, settings, n, s3.environment());
+                    try {
+                        Reconciler.Report report = reconciler.reconcile(
+                                packages(List.of(settings.catalog().resolve("recipes/" + name + ".yaml"))));
+                        assertThat(report.packages())
+                                .singleElement()
+                                .satisfies(p -> assertThat(p.status())
+                                        .as(String.valueOf(p.message()))
+                                        .isEqualTo(Reconciler.PackageStatus.BUILT));
+                    } finally {
+                        worker.destroyForcibly().waitFor();
+                    }
+                    assertThat(upstream.requestCount())
+                            .as("only the first worker asks the upstream")
+                            .isEqualTo(1);
+                }
+            }
+            try (S3Objects objects =
+                    S3Objects.open(dev.kiln.objects.S3Location.parse(storage).resolve("sources"), s3.environment())) {
+                assertThat(objects.get("sha256/" + sha256).orElseThrow().bytes())
+                        .isEqualTo(tarball);
+            }
+            assertThat(dir.resolve("worker-1/cache/sha256/" + sha256)).hasBinaryContent(tarball);
+        }
+    }
 }
