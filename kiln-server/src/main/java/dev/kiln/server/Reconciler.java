@@ -2,7 +2,6 @@ package dev.kiln.server;
 
 import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.ApkReader;
-import dev.kiln.apk.ApkRepository;
 import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.attest.Attestation;
 import dev.kiln.build.BuildOptions;
@@ -54,7 +53,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -437,7 +435,7 @@ public final class Reconciler {
     private List<ImageOutcome> reconcileImages(
             long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey, ApkSigningKey packageKey) {
         RegistryTarget registry = Objects.requireNonNull(request.registry(), "Request requires a registry for IMAGES");
-        List<Path> shared = sharedRepositories(packageKey);
+        List<Path> shared = SharedRepository.forImages(settings, packageKey, listener);
         RegistryClient client = new RegistryClient(http, registry.credentials());
         ImageScans scans = new ImageScans(settings, client, state(), listener, clock);
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
@@ -506,38 +504,6 @@ public final class Reconciler {
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
         return outcomes;
-    }
-
-    /**
-     * With {@code --storage s3://…}: the shared repository every reconciler publishes into, mirrored into a local
-     * folder and verified ({@link SharedRepository#mirror}), which image builds resolve from besides their configs'
-     * repositories, so an image gets the packages other reconcilers published too. Empty otherwise.
-     */
-    private List<Path> sharedRepositories(ApkSigningKey packageKey) {
-        String storage = settings.storage();
-        if (storage == null) {
-            return List.of();
-        }
-        Optional<Path> mirror;
-        try (SharedRepository repository = SharedRepository.of(storage, settings)) {
-            mirror = repository.mirror(settings.arch(), packageKey);
-        }
-        if (mirror.isEmpty()) {
-            return List.of();
-        }
-        listener.onEvent(ReconcileEvent.of(
-                "phase",
-                "==> images resolve from " + settings.repository() + " and the shared repository (mirrored in "
-                        + mirror.get() + ")",
-                "message",
-                "shared repository mirrored"));
-        // a reconciler that has published nothing itself yet: its repository gets an empty signed index, so that
-        // image configs naming it resolve (their packages then come from the mirror)
-        Path ownIndex = settings.repository().resolve(settings.arch()).resolve(ApkRepository.INDEX_FILE);
-        if (!Files.exists(ownIndex)) {
-            ApkIndex.of(List.of()).write(ownIndex, packageKey, "kiln repository " + settings.arch(), 0);
-        }
-        return List.of(mirror.get().toAbsolutePath());
     }
 
     /** Records each recipe's dependents and carried patches, for the package pages. */

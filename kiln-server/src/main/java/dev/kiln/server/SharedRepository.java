@@ -1,9 +1,12 @@
 package dev.kiln.server;
 
+import dev.kiln.apk.ApkIndex;
+import dev.kiln.apk.ApkRepository;
 import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.objects.S3Location;
 import dev.kiln.server.publish.S3ApkRepository;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,6 +77,39 @@ public final class SharedRepository implements AutoCloseable {
         }
         Path target = mirrorDir(settings);
         return s3.mirror(arch, target, TrustedKeys.of(key)).map(m -> target);
+    }
+
+    /**
+     * The local repositories a reconciler's image builds resolve from besides their configs' own: with {@code
+     * --storage s3://…}, the shared repository every reconciler publishes into, mirrored and verified ({@link
+     * #mirror}), so an image gets the packages other reconcilers published too. Empty otherwise, and before anything
+     * was published there.
+     */
+    static List<Path> forImages(Settings settings, ApkSigningKey packageKey, ReconcileListener listener) {
+        String storage = settings.storage();
+        if (storage == null) {
+            return List.of();
+        }
+        Optional<Path> mirror;
+        try (SharedRepository repository = of(storage, settings)) {
+            mirror = repository.mirror(settings.arch(), packageKey);
+        }
+        if (mirror.isEmpty()) {
+            return List.of();
+        }
+        listener.onEvent(ReconcileEvent.of(
+                "phase",
+                "==> images resolve from " + settings.repository() + " and the shared repository (mirrored in "
+                        + mirror.get() + ")",
+                "message",
+                "shared repository mirrored"));
+        // a reconciler that has published nothing itself yet: its repository gets an empty signed index, so that
+        // image configs naming it resolve (their packages then come from the mirror)
+        Path ownIndex = settings.repository().resolve(settings.arch()).resolve(ApkRepository.INDEX_FILE);
+        if (!Files.exists(ownIndex)) {
+            ApkIndex.of(List.of()).write(ownIndex, packageKey, "kiln repository " + settings.arch(), 0);
+        }
+        return List.of(mirror.get().toAbsolutePath());
     }
 
     void publish(String arch, List<Path> apks, ApkSigningKey key, long sourceDateEpoch) {
