@@ -73,6 +73,16 @@ public final class ApkRepository {
         }
     }
 
+    /**
+     * Writes an empty signed index for {@code arch} when the repository has none, so that builds and images that
+     * name a repository nothing was published to yet resolve (their packages then come from other repositories).
+     */
+    public void ensureIndex(String arch, ApkSigningKey key, long sourceDateEpoch) {
+        if (!Files.exists(archDir(arch).resolve(INDEX_FILE))) {
+            reindex(arch, key, sourceDateEpoch);
+        }
+    }
+
     /** {@link #reindex(String, ApkSigningKey, TrustedKeys, long)} trusting only {@code key}'s own packages. */
     public int reindex(String arch, ApkSigningKey key, long sourceDateEpoch) {
         return reindex(arch, key, TrustedKeys.of(Map.of()), sourceDateEpoch);

@@ -2,6 +2,7 @@ package dev.kiln.build;
 
 import dev.kiln.apk.ApkRepository;
 import dev.kiln.build.source.GitCheckout;
+import dev.kiln.build.source.SharedSources;
 import dev.kiln.build.source.SourceCache;
 import dev.kiln.build.source.SourceFetcher;
 import dev.kiln.content.FileTrees;
@@ -33,6 +34,7 @@ public final class PackageBuilder {
     private final BuildRunner runner;
     private final HttpClient http;
     private final Clock clock;
+    private final SharedSources sharedSources;
 
     public PackageBuilder(Sandbox sandbox, HttpClient http) {
         this(sandbox, http, Clock.systemUTC());
@@ -48,10 +50,24 @@ public final class PackageBuilder {
      * the packages are assembled.
      */
     public PackageBuilder(Sandbox sandbox, BuildRunner runner, HttpClient http, Clock clock) {
+        this(sandbox, runner, http, clock, SharedSources.NONE);
+    }
+
+    private PackageBuilder(
+            Sandbox sandbox, BuildRunner runner, HttpClient http, Clock clock, SharedSources sharedSources) {
         this.sandbox = sandbox;
         this.runner = runner;
         this.http = http;
         this.clock = clock;
+        this.sharedSources = sharedSources;
+    }
+
+    /**
+     * This builder, fetching sources through {@code store} when its cache misses and sharing what it downloads
+     * there (the build queue's workers share one over {@code --storage s3://…}).
+     */
+    public PackageBuilder withSharedSources(SharedSources store) {
+        return new PackageBuilder(sandbox, runner, http, clock, store);
     }
 
     /** Where the full log of a build of {@code plan} goes, also when the build fails. */
@@ -87,7 +103,7 @@ public final class PackageBuilder {
         BuildListener listener = options.listener();
         Instant startedOn = clock.instant();
         SourceCache cache = new SourceCache(options.cacheDir());
-        SourceFetcher fetcher = new SourceFetcher(cache, http, options.offline());
+        SourceFetcher fetcher = new SourceFetcher(cache, http, options.offline()).withShared(sharedSources);
         GitCheckout git = new GitCheckout(options.cacheDir(), options.offline());
         listener.onEvent(BuildListener.BuildEvent.phase(plan.name(), "fetching sources"));
         SourcePlan.prefetch(plan, fetcher, git, listener);

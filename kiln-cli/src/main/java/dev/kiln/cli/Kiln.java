@@ -33,6 +33,7 @@ public final class Kiln implements Runnable {
             GraphCommand.class,
             BumpCommand.class,
             RegistryCommand.class,
+            RepoCommand.class,
             UpCommand.class,
             WorkerCommand.class,
             SignCommand.class,

@@ -119,6 +119,11 @@ final class UpdateCommand implements Runnable {
 
         /** The one resolution of these options (and the environment) that every reconcile uses. */
         Settings settings(Common common) {
+            return settings(common, null);
+        }
+
+        /** {@link #settings(Common)} building through the build queue when {@code storage} is given. */
+        Settings settings(Common common, @Nullable String storage) {
             if (signingKey != null) {
                 KeyFiles.load(signingKey);
             }
@@ -132,6 +137,7 @@ final class UpdateCommand implements Runnable {
                     .pipelineDirs(common.pipelineDirs)
                     .upstreams(new Settings.Upstreams(common.githubApi, common.releaseMonitoringApi, patch))
                     .database(database)
+                    .storage(storage)
                     .build(System.getenv());
         }
     }
@@ -308,11 +314,19 @@ final class UpdateCommand implements Runnable {
         @Option(names = "--once", description = "run one pass and exit")
         boolean once;
 
+        @Option(
+                names = "--storage",
+                description = "rebuild through the build queue (as kiln up --storage): enqueue jobs in --database for"
+                        + " kiln worker, whose outputs go to this shared directory or s3://BUCKET/PREFIX"
+                        + " (default: build in this process)")
+        @Nullable
+        String storage;
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             Output out = Output.of(spec, common.json);
             java.time.Duration interval = Interval.parse(every);
-            Settings settings = publishing.settings(common);
+            Settings settings = publishing.settings(common, storage);
             try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC())) {
                 Reconciler reconciler = new Reconciler(settings, state, common.http(), Clock.systemUTC(), out::render);
                 for (int pass = 1; ; pass++) {

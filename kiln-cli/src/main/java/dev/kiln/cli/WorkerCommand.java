@@ -34,7 +34,8 @@ final class WorkerCommand implements Callable<Integer> {
             names = "--storage",
             required = true,
             description = "where build outputs go: a directory every worker and reconciler reaches, or"
-                    + " s3://BUCKET/PREFIX (AWS settings from the environment and ~/.aws, as the AWS CLI reads them)")
+                    + " s3://BUCKET/PREFIX (AWS settings from the environment and ~/.aws, as the AWS CLI reads them),"
+                    + " where workers also share the upstream files they fetch")
     String storage;
 
     @Option(names = "--state-dir", description = "this worker's cache, workspaces and logs (default: ${DEFAULT-VALUE})")

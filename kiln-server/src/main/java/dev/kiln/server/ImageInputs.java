@@ -28,9 +28,9 @@ import org.jspecify.annotations.Nullable;
 final class ImageInputs {
     private ImageInputs() {}
 
-    /** {@code extraRepositories}: absolute repository paths the image resolves from besides its config's own. */
+    /** The fingerprint of an image from {@code config}, resolved also from the local {@code extraRepositories}. */
     static @Nullable String fingerprint(
-            Path config, ImageReference ref, @Nullable Long epoch, List<String> extraRepositories) {
+            Path config, ImageReference ref, @Nullable Long epoch, List<Path> extraRepositories) {
         ImageSpec spec = ImageSpecLoader.load(config);
         ImageSpec.Contents contents = spec.contents();
         if (contents.baseImage() != null) {
@@ -40,7 +40,6 @@ final class ImageInputs {
         repositories.addAll(contents.repositories());
         repositories.addAll(contents.buildRepositories());
         repositories.addAll(contents.runtimeRepositories());
-        repositories.addAll(extraRepositories);
         MessageDigest sha = Hashing.sha256();
         update(sha, "kiln image inputs v1");
         update(sha, spec.toString());
@@ -48,12 +47,16 @@ final class ImageInputs {
         update(sha, String.valueOf(epoch));
         update(sha, assemblerIdentity());
         Path dir = Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent");
+        List<Path> roots = new ArrayList<>();
         try {
             for (String repository : repositories) {
                 if (repository.contains("://") || repository.startsWith("@")) {
                     return null;
                 }
-                Path root = dir.resolve(repository);
+                roots.add(dir.resolve(repository));
+            }
+            roots.addAll(extraRepositories);
+            for (Path root : roots) {
                 if (!Files.isDirectory(root)) {
                     return null;
                 }

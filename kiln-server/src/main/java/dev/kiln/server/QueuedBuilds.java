@@ -1,7 +1,9 @@
 package dev.kiln.server;
 
+import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.ApkRepository;
 import dev.kiln.apk.ApkSigningKey;
+import dev.kiln.apk.PkgInfo;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
 import dev.kiln.recipe.BuildPlan;
@@ -9,6 +11,8 @@ import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.PipelineLibrary;
 import dev.kiln.recipe.Recipe;
 import dev.kiln.recipe.RecipeCompiler;
+import dev.kiln.recipe.RecipeException;
+import dev.kiln.recipe.Recipes;
 import dev.kiln.server.Reconciler.PackageOutcome;
 import dev.kiln.server.Reconciler.PackageStatus;
 import dev.kiln.server.queue.OutputStore;
@@ -19,6 +23,7 @@ import dev.kiln.server.state.BuildQueue.JobState;
 import dev.kiln.server.state.Records;
 import dev.kiln.server.state.StateStore;
 import dev.kiln.update.RebuildGraph;
+import dev.kiln.update.RebuildOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -63,8 +68,39 @@ final class QueuedBuilds {
         this.listener = listener;
     }
 
+    /** One queued recipe's outcome, with the packages its job built (for the update bot's soname propagation). */
+    private record Result(PackageOutcome outcome, List<RebuildOutcome.Built> built) {}
+
     /** Enqueues, waits for and publishes {@code pending}; one outcome per recipe, in rebuild order. */
     List<PackageOutcome> build(long runId, List<Pending> pending, ApkSigningKey packageKey) {
+        return results(runId, pending, packageKey).stream().map(Result::outcome).toList();
+    }
+
+    /**
+     * The update bot's rebuild of one bumped recipe through the queue: enqueued, built by a {@code kiln worker},
+     * published here, as {@link dev.kiln.update.Rebuilder} reports it (the packages with what each provides).
+     */
+    RebuildOutcome rebuild(long runId, Path recipe, ApkSigningKey packageKey) {
+        BuildPlan plan;
+        try {
+            plan = Recipes.compile(recipe, settings.pipelineDirs(), CompileOptions.forArch(settings.arch()));
+        } catch (RecipeException e) {
+            return RebuildOutcome.failed(Objects.requireNonNullElse(e.getMessage(), e.toString()), null);
+        }
+        if (plan.skippedForArch()) {
+            // as an in-process build of it: nothing built, nothing failed
+            return new RebuildOutcome(true, List.of(), null, null);
+        }
+        Result result =
+                results(runId, List.of(new Pending(recipe, plan)), packageKey).get(0);
+        PackageOutcome outcome = result.outcome();
+        return outcome.status() == PackageStatus.FAILED
+                ? RebuildOutcome.failed(
+                        Objects.requireNonNullElse(outcome.message(), "the queued build failed"), outcome.log())
+                : new RebuildOutcome(true, result.built(), null, outcome.log());
+    }
+
+    private List<Result> results(long runId, List<Pending> pending, ApkSigningKey packageKey) {
         if (pending.isEmpty()) {
             return List.of();
         }
@@ -84,7 +120,7 @@ final class QueuedBuilds {
             Instant start = clock.instant();
             Map<Long, BuildQueue.Job> finished = await(queue, jobs.values());
             long millis = clock.millis() - start.toEpochMilli();
-            List<PackageOutcome> outcomes = new ArrayList<>();
+            List<Result> outcomes = new ArrayList<>();
             for (Map.Entry<String, Long> e : jobs.entrySet()) {
                 // jobs and byName are keyed by the same package names; await returns only when every job finished
                 Pending p = Objects.requireNonNull(byName.get(e.getKey()), "a queued package is pending");
@@ -184,7 +220,7 @@ final class QueuedBuilds {
         }
     }
 
-    private PackageOutcome publish(
+    private Result publish(
             long runId,
             BuildQueue queue,
             OutputStore store,
@@ -210,15 +246,14 @@ final class QueuedBuilds {
         PackageStatus status;
         String message = job.message();
         List<String> built = new ArrayList<>();
+        List<RebuildOutcome.Built> packages = new ArrayList<>();
         if (job.state() == JobState.FAILED) {
             status = PackageStatus.FAILED;
             listener.onEvent(ReconcileEvent.of(
                     "error", plan.name() + ": " + message, "package", plan.name(), "message", message));
-        } else if (!queue.markPublished(job.id())) {
-            // published by an earlier run or a racing reconciler: its packages are already in the repository
-            status = PackageStatus.BUILT;
-            message = "published by another reconcile";
         } else {
+            // false: published by an earlier run or a racing reconciler, whose repository already has the packages
+            boolean mine = queue.markPublished(job.id());
             try {
                 Path incoming = Files.createDirectories(settings.workDir().resolve("incoming-" + job.id()));
                 List<Path> apks = new ArrayList<>();
@@ -228,18 +263,26 @@ final class QueuedBuilds {
                         OutputStores.fetch(store, Digest.parse(o.digest()), apk);
                         apks.add(apk);
                         built.add(o.name().replaceFirst("\\.apk$", ""));
+                        PkgInfo info = ApkReader.read(apk).pkgInfo();
+                        packages.add(new RebuildOutcome.Built(info.name(), info.version(), info.provides()));
                     }
                 }
-                long epoch = settings.buildTime(p.recipe()).epochSeconds();
-                new ApkRepository(settings.repository()).publish(settings.arch(), apks, packageKey, epoch);
-                shared.publish(settings.arch(), apks, packageKey, epoch);
+                if (mine) {
+                    long epoch = settings.buildTime(p.recipe()).epochSeconds();
+                    new ApkRepository(settings.repository()).publish(settings.arch(), apks, packageKey, epoch);
+                    shared.publish(settings.arch(), apks, packageKey, epoch);
+                } else {
+                    message = "published by another reconcile";
+                }
                 for (Path apk : apks) {
                     Files.deleteIfExists(apk);
                 }
                 Files.deleteIfExists(incoming);
                 status = PackageStatus.BUILT;
             } catch (IOException | RuntimeException e) {
-                queue.unmarkPublished(job.id());
+                if (mine) {
+                    queue.unmarkPublished(job.id());
+                }
                 status = PackageStatus.FAILED;
                 message = "cannot publish the packages of job " + job.id() + ": " + e.getMessage();
                 listener.onEvent(ReconcileEvent.of(
@@ -257,7 +300,9 @@ final class QueuedBuilds {
                 built,
                 log == null ? null : log.toString(),
                 message);
-        return new PackageOutcome(p.recipe().toString(), plan.name(), plan.fullVersion(), status, message, log);
+        return new Result(
+                new PackageOutcome(p.recipe().toString(), plan.name(), plan.fullVersion(), status, message, log),
+                packages);
     }
 
     private static String read(Path recipe) {

@@ -66,8 +66,8 @@ import org.jspecify.annotations.Nullable;
  * packages do not embed its compiled form (PACKAGES), then build, push, sign and attest every image
  * (IMAGES), recording each step in the state store and reporting it to the listener as it happens.
  * Every build, whichever stage asks for it, goes through one {@link Rebuilder} made from
- * {@link Settings}, so all stages build with the same options. With {@code --storage} set, PACKAGES enqueues its
- * builds for {@code kiln worker}s instead ({@link QueuedBuilds}); the update bot's bumps still build here.
+ * {@link Settings}, so all stages build with the same options. With {@code --storage} set, PACKAGES and the update
+ * bot's rebuilds (UPSTREAMS) enqueue their builds for {@code kiln worker}s instead ({@link QueuedBuilds}).
  */
 public final class Reconciler {
     public enum Stage {
@@ -212,13 +212,16 @@ public final class Reconciler {
         // Decrypted on first use, at most once: a run with nothing to build or sign needs no image key (its
         // scrypt alone took a tenth of a second of a nothing-to-do `kiln up`). It also signs package provenance.
         Once<dev.kiln.attest.SigningKey> imageKey = new Once<>(() -> SigningKeys.imageKey(settings, listener));
-        Rebuilder rebuilder = recording(
-                runId,
-                UpdatePorts.rebuilder(
-                        settings.packageBuilder(http),
-                        settings.pipelineDirs(),
-                        settings.arch(),
-                        recipe -> buildOptions(recipe, packageKey, imageKey)));
+        // with --storage the update bot's rebuilds go through the build queue too (QueuedBuilds records each)
+        Rebuilder rebuilder = settings.storage() == null
+                ? recording(
+                        runId,
+                        UpdatePorts.rebuilder(
+                                settings.packageBuilder(http),
+                                settings.pipelineDirs(),
+                                settings.arch(),
+                                recipe -> buildOptions(recipe, packageKey, imageKey)))
+                : recipe -> new QueuedBuilds(settings, state(), clock, listener).rebuild(runId, recipe, packageKey);
 
         List<String> problems = new ArrayList<>();
         UpdateRun.Report updates = null;
@@ -273,7 +276,7 @@ public final class Reconciler {
                     .map(PackageOutcome::name)
                     .toList();
             if (failed.isEmpty()) {
-                images = reconcileImages(runId, request, imageKey);
+                images = reconcileImages(runId, request, imageKey, packageKey);
             } else {
                 imagesSkipped = "images not rebuilt: " + String.join(", ", failed) + " failed to build";
                 listener.onEvent(ReconcileEvent.of("error", imagesSkipped, "message", imagesSkipped));
@@ -316,12 +319,9 @@ public final class Reconciler {
 
     /** Builds that resolve from the catalog's own repository need its index to exist, empty at first. */
     private void ensureIndex(ApkSigningKey packageKey) {
-        if (Files.isRegularFile(settings.index())) {
-            return;
-        }
         Long epoch = settings.sourceDateEpoch();
         new dev.kiln.apk.ApkRepository(settings.repository())
-                .reindex(settings.arch(), packageKey, epoch == null ? 0 : epoch);
+                .ensureIndex(settings.arch(), packageKey, epoch == null ? 0 : epoch);
     }
 
     /**
@@ -477,15 +477,18 @@ public final class Reconciler {
      * Builds and pushes every image; with an image key, signs each pushed image and attests its SBOM
      * and SLSA provenance (both storage layouts), and signs again only what changed or was never signed.
      */
-    private List<ImageOutcome> reconcileImages(long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey) {
+    private List<ImageOutcome> reconcileImages(
+            long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey, ApkSigningKey packageKey) {
         RegistryTarget registry = Objects.requireNonNull(request.registry(), "Request requires a registry for IMAGES");
+        List<Path> shared = SharedRepository.forImages(settings, packageKey, listener);
         RegistryClient client = new RegistryClient(http, registry.credentials());
         ImageScans scans = new ImageScans(settings, client, state(), listener, clock);
         ImagePublisher publisher = new ImagePublisher(new ImageBuilder(clock), new RegistrySink(client));
         List<ImageOutcome> outcomes = new ArrayList<>();
         // images resolve from the repositories their packages were built on too (the catalog's libc comes from the
         // toolchain's repository), as apko's --repository-append and --keyring-append
-        List<String> appended = settings.appendedRepositories();
+        List<Path> extra = new ArrayList<>(shared);
+        settings.appendedRepositories().forEach(r -> extra.add(Path.of(r)));
         for (Path config : request.images()) {
             String name = ImageAttestations.imageName(config);
             listener.onEvent(
@@ -495,7 +498,7 @@ public final class Reconciler {
             String repository = dev ? name.substring(0, name.length() - TagPlan.DEV_SUFFIX.length()) : name;
             ImageReference repo = ImageReference.parse(registry.address() + "/kiln/" + repository);
             ImageReference latest = repo.withTag(dev ? TagPlan.LATEST + TagPlan.DEV_SUFFIX : TagPlan.LATEST);
-            String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch(), appended);
+            String inputs = ImageInputs.fingerprint(config, latest, settings.imageEpoch(), extra);
             Digest unchanged = unchangedPublication(runId, client, name, latest, inputs);
             if (unchanged != null) {
                 ImageReference digestRef = latest.repositoryReference().withDigest(unchanged);
@@ -505,7 +508,7 @@ public final class Reconciler {
             }
             dev.kiln.image.ImageBuildOptions options = new dev.kiln.image.ImageBuildOptions(
                     List.of(),
-                    appended,
+                    extra.stream().map(Path::toString).toList(),
                     settings.buildEnvironment().keyring().stream()
                             .map(k -> settings.buildEnvironment().baseDir().resolve(k))
                             .toList(),

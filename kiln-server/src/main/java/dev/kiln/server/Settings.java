@@ -168,11 +168,19 @@ public record Settings(
     public dev.kiln.build.PackageBuilder packageBuilder(java.net.http.HttpClient http) {
         dev.kiln.sandbox.Sandbox sandbox = dev.kiln.sandbox.BubblewrapSandbox.fromEnvironment(environment);
         dev.kiln.server.kubernetes.KubernetesSettings cluster = kubernetes;
-        if (cluster == null) {
-            return new dev.kiln.build.PackageBuilder(sandbox, http);
+        dev.kiln.build.PackageBuilder builder = cluster == null
+                ? new dev.kiln.build.PackageBuilder(sandbox, http)
+                : new dev.kiln.build.PackageBuilder(
+                        sandbox,
+                        new dev.kiln.server.kubernetes.KubernetesBuildRunner(cluster),
+                        http,
+                        Clock.systemUTC());
+        String shared = storage;
+        if (shared != null && shared.toLowerCase(java.util.Locale.ROOT).startsWith("s3://")) {
+            // workers (and in-process builds) over one bucket share the upstream tarballs they fetch
+            return builder.withSharedSources(dev.kiln.server.queue.S3SourceStore.of(shared, environment));
         }
-        return new dev.kiln.build.PackageBuilder(
-                sandbox, new dev.kiln.server.kubernetes.KubernetesBuildRunner(cluster), http, Clock.systemUTC());
+        return builder;
     }
 
     /** The APKINDEX of the built architecture. */

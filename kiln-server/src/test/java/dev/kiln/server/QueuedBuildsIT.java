@@ -383,4 +383,211 @@ class QueuedBuildsIT {
             }
         }
     }
+
+    /**
+     * Over S3 storage, a reconciler's images see the shared repository: reconciler A's worker builds and A publishes
+     * package a; reconciler B, which built and published nothing, assembles an image of a from its own (empty)
+     * repository and its verified mirror of the shared one.
+     */
+    @Test
+    void aReconcilersImagesInstallPackagesAnotherReconcilerPublished(@TempDir Path dir) throws Exception {
+        String database = server.createDatabase("images_" + databases++);
+        try (S3ProxyProcess s3 = S3ProxyProcess.start(dir.resolve("s3proxy"));
+                dev.kiln.registry.RegistryServer registry = new dev.kiln.registry.RegistryServer(
+                                dev.kiln.registry.RegistryConfig.builder(dir.resolve("registry"))
+                                        .addr("127.0.0.1:0")
+                                        .build())
+                        .start()) {
+            String storage = s3.bucket("kiln", "catalog");
+            Settings a = settings(dir, database, "a", storage, s3.environment());
+            Settings b = settings(dir, database, "b", storage, s3.environment());
+            SigningKeys.packageKey(a.packageKey(), ReconcileListener.NONE);
+            Process worker = worker(dir, a, 0, s3.environment());
+            try (StateStore one = StateStore.open(database, Clock.systemUTC());
+                    StateStore two = StateStore.open(database, Clock.systemUTC())) {
+                Reconciler.Report built = new Reconciler(
+                                a, one, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                        .reconcile(packages(List.of(a.catalog().resolve("recipes/a.yaml"))));
+                assertThat(built.packages())
+                        .singleElement()
+                        .satisfies(p -> assertThat(p.status())
+                                .as(String.valueOf(p.message()))
+                                .isEqualTo(Reconciler.PackageStatus.BUILT));
+                assertThat(b.repository()).doesNotExist();
+
+                Path image = Files.writeString(
+                        Files.createDirectories(dir.resolve("catalog/images")).resolve("only-a.yaml"), """
+                                contents:
+                                  repositories:
+                                    - ../../b-packages
+                                  keyring:
+                                    - ../../keys/kiln.rsa.pub
+                                  packages:
+                                    - a
+                                archs:
+                                  - x86_64
+                                """);
+                List<ReconcileEvent> events = new ArrayList<>();
+                Reconciler.Report images = new Reconciler(
+                                b, two, HttpClient.newHttpClient(), Clock.systemUTC(), events::add)
+                        .reconcile(new Reconciler.Request(
+                                "up",
+                                EnumSet.of(Reconciler.Stage.IMAGES),
+                                List.of(),
+                                List.of(image),
+                                new Reconciler.RegistryTarget(registry.address(), null)));
+                assertThat(images.failed()).isFalse();
+                assertThat(images.images())
+                        .singleElement()
+                        .satisfies(i -> assertThat(i.pushed()).isTrue());
+                assertThat(two.images(images.runId()))
+                        .singleElement()
+                        .satisfies(p -> assertThat(p.packageCount()).isEqualTo(1));
+                assertThat(SharedRepository.mirrorDir(b).resolve("x86_64/a-1.0.0-r0.apk"))
+                        .isRegularFile();
+                assertThat(events).extracting(ReconcileEvent::text).anyMatch(t -> t.contains("shared repository"));
+            } finally {
+                worker.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * The update bot with {@code --storage}: a new upstream tag is checked and the recipe bumped here, and its rebuild
+     * is a job of the queue, built by a worker process and published by the reconciler, not built in process.
+     */
+    @Test
+    void theUpdateBotsRebuildsGoThroughTheQueue(@TempDir Path dir) throws Exception {
+        Tools.require("git", "apt-get install git");
+        String database = server.createDatabase("update_" + databases++);
+        try (dev.kiln.testkit.FixtureGitRepo upstream = new dev.kiln.testkit.FixtureGitRepo(dir.resolve("upstream"))) {
+            upstream.commit("1.0.0", Map.of("VERSION", "1.0.0\n"));
+            String c1 = upstream.lightweightTag("v1.0.0");
+            Settings settings = settings(dir, database, "reconciler");
+            Path recipe = settings.catalog().resolve("recipes/greet.yaml");
+            Files.writeString(recipe, """
+                    package:
+                      name: greet
+                      version: "1.0.0"
+                      epoch: 0
+                      description: "follows its upstream's tags"
+                      copyright:
+                        - license: MIT
+                    pipeline:
+                      - uses: git-checkout
+                        with:
+                          repository: REPO
+                          tag: v${{package.version}}
+                          expected-commit: COMMIT
+                      - runs: |
+                          mkdir -p ${{targets.destdir}}/usr/share/greet
+                          cp VERSION ${{targets.destdir}}/usr/share/greet/VERSION
+                    update:
+                      enabled: true
+                      git:
+                        strip-prefix: v
+                    """.replace("REPO", upstream.url()).replace("COMMIT", c1));
+            upstream.commit("1.1.0", Map.of("VERSION", "1.1.0\n"));
+            upstream.lightweightTag("v1.1.0");
+            SigningKeys.packageKey(settings.packageKey(), ReconcileListener.NONE);
+            Process worker = worker(dir, settings, 0);
+            try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC());
+                    BuildQueue queue = BuildQueue.open(settings.database(), Clock.systemUTC())) {
+                Reconciler.Report report = new Reconciler(
+                                settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                        .reconcile(new Reconciler.Request(
+                                "update", EnumSet.of(Reconciler.Stage.UPSTREAMS), List.of(recipe), List.of(), null));
+
+                dev.kiln.update.UpdateRun.PackageReport greet =
+                        java.util.Objects.requireNonNull(report.updates()).packages().stream()
+                                .filter(p -> p.packageName().equals("greet"))
+                                .findFirst()
+                                .orElseThrow();
+                assertThat(greet.outcome())
+                        .as(String.valueOf(greet.error()))
+                        .isEqualTo(dev.kiln.update.UpdateRun.Outcome.PUBLISHED);
+                assertThat(Files.readString(recipe)).contains("version: \"1.1.0\"");
+                assertThat(queue.jobs()).singleElement().satisfies(job -> {
+                    assertThat(job.recipe()).isEqualTo("greet");
+                    assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+                    assertThat(job.publishedAt()).isNotNull();
+                    assertThat(job.attempts()).isEqualTo(1);
+                    assertThat(queue.attempts(job.id()).get(0).worker()).endsWith(":" + worker.pid());
+                });
+                assertThat(settings.repository().resolve("x86_64/greet-1.1.0-r0.apk"))
+                        .isRegularFile();
+            } finally {
+                worker.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Workers on S3 storage share the upstream files they fetch: the first worker downloads the tarball and stores it
+     * in the bucket; a second worker, with its own empty cache, builds another recipe of the same file without asking
+     * the upstream.
+     */
+    @Test
+    void workersOnS3StorageShareTheUpstreamFilesTheyFetch(@TempDir Path dir) throws Exception {
+        String database = server.createDatabase("sources_" + databases++);
+        byte[] tarball = "an upstream release".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha256 = dev.kiln.content.Hashing.sha256Hex(tarball);
+        try (S3ProxyProcess s3 = S3ProxyProcess.start(dir.resolve("s3proxy"));
+                dev.kiln.testkit.FixtureHttpServer upstream = new dev.kiln.testkit.FixtureHttpServer()) {
+            String url = upstream.put("/release-1.0.tar.gz", tarball);
+            String storage = s3.bucket("kiln", "catalog");
+            Settings settings = settings(dir, database, "reconciler", storage, s3.environment());
+            for (String name : List.of("first", "second")) {
+                Files.writeString(
+                        settings.catalog().resolve("recipes/" + name + ".yaml"),
+                        """
+                        package:
+                          name: NAME
+                          version: "1.0.0"
+                          epoch: 0
+                          description: "built from a shared upstream file"
+                          copyright:
+                            - license: MIT
+                        pipeline:
+                          - uses: fetch
+                            with:
+                              uri: URL
+                              expected-sha256: SHA
+                              extract: "false"
+                          - runs: |
+                              mkdir -p ${{targets.destdir}}/usr/share/NAME
+                              echo NAME > ${{targets.destdir}}/usr/share/NAME/name
+                        """.replace("NAME", name).replace("URL", url).replace("SHA", sha256));
+            }
+            SigningKeys.packageKey(settings.packageKey(), ReconcileListener.NONE);
+            try (StateStore state = StateStore.open(database, Clock.systemUTC())) {
+                Reconciler reconciler = new Reconciler(
+                        settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE);
+                for (int n = 0; n < 2; n++) {
+                    String name = n == 0 ? "first" : "second";
+                    Process worker = worker(dir, settings, n, s3.environment());
+                    try {
+                        Reconciler.Report report = reconciler.reconcile(
+                                packages(List.of(settings.catalog().resolve("recipes/" + name + ".yaml"))));
+                        assertThat(report.packages())
+                                .singleElement()
+                                .satisfies(p -> assertThat(p.status())
+                                        .as(String.valueOf(p.message()))
+                                        .isEqualTo(Reconciler.PackageStatus.BUILT));
+                    } finally {
+                        worker.destroyForcibly().waitFor();
+                    }
+                    assertThat(upstream.requestCount())
+                            .as("only the first worker asks the upstream")
+                            .isEqualTo(1);
+                }
+            }
+            try (S3Objects objects =
+                    S3Objects.open(dev.kiln.objects.S3Location.parse(storage).resolve("sources"), s3.environment())) {
+                assertThat(objects.get("sha256/" + sha256).orElseThrow().bytes())
+                        .isEqualTo(tarball);
+            }
+            assertThat(dir.resolve("worker-1/cache/sha256/" + sha256)).hasBinaryContent(tarball);
+        }
+    }
 }

@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Brings upstream source files into the {@link SourceCache} before any sandbox starts (the
  * sandbox has no network). A cache hit by checksum never touches the network, which is how
- * air-gapped machines build after {@code kiln source import}.
+ * air-gapped machines build after {@code kiln source import}. A miss asks the {@link SharedSources} next (whose
+ * bytes count only when they hash to the expected checksum), then the upstream; a verified download goes to the
+ * shared store too.
  */
 public final class SourceFetcher {
     private final SourceCache cache;
@@ -25,17 +27,34 @@ public final class SourceFetcher {
     private final boolean offline;
     private final int attempts;
     private final Duration firstBackoff;
+    private final SharedSources shared;
 
     public SourceFetcher(SourceCache cache, HttpClient http, boolean offline) {
         this(cache, http, offline, 3, Duration.ofMillis(500));
     }
 
     public SourceFetcher(SourceCache cache, HttpClient http, boolean offline, int attempts, Duration firstBackoff) {
+        this(cache, http, offline, attempts, firstBackoff, SharedSources.NONE);
+    }
+
+    public SourceFetcher(
+            SourceCache cache,
+            HttpClient http,
+            boolean offline,
+            int attempts,
+            Duration firstBackoff,
+            SharedSources shared) {
         this.cache = cache;
         this.http = http;
         this.offline = offline;
         this.attempts = Math.max(1, attempts);
         this.firstBackoff = firstBackoff;
+        this.shared = shared;
+    }
+
+    /** This fetcher, consulting {@code store} after its cache and sharing what it downloads there. */
+    public SourceFetcher withShared(SharedSources store) {
+        return new SourceFetcher(cache, http, offline, attempts, firstBackoff, store);
     }
 
     /**
@@ -48,6 +67,10 @@ public final class SourceFetcher {
             Optional<Path> hit = cache.find(expected);
             if (hit.isPresent()) {
                 return hit.get();
+            }
+            Optional<Path> fromShared = fromShared(expected);
+            if (fromShared.isPresent()) {
+                return fromShared.get();
             }
         }
         if (offline) {
@@ -65,9 +88,30 @@ public final class SourceFetcher {
                                 + expected.hex() + " but the downloaded file has " + actual.hex(),
                         null);
             }
+            shared.put(imported);
             return cache.find(expected).orElseThrow();
         }
         return imported.path();
+    }
+
+    /**
+     * The file for {@code expected} from the shared store, hashed into the cache on the way; empty when the store
+     * has none, or has bytes with another checksum (they stay in the cache under their own checksums, where
+     * nothing asks for them, and the file is fetched from upstream as if the store had none).
+     */
+    private Optional<Path> fromShared(SourceChecksum expected) {
+        Optional<InputStream> stored = shared.open(expected);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        SourceCache.Imported imported;
+        try (InputStream in = stored.get()) {
+            imported = cache.store(in);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        SourceChecksum actual = expected.algorithm().equals("sha256") ? imported.sha256() : imported.sha512();
+        return actual.equals(expected) ? cache.find(expected) : Optional.empty();
     }
 
     private SourceCache.Imported downloadWithRetries(String uri) {

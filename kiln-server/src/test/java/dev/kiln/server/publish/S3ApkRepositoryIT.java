@@ -7,6 +7,8 @@ import dev.kiln.apk.ApkIndex;
 import dev.kiln.apk.ApkRepository;
 import dev.kiln.apk.ApkSigningKey;
 import dev.kiln.apk.IndexEntry;
+import dev.kiln.apk.LocalRepositories;
+import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.apk.TrustedKeys;
 import dev.kiln.objects.S3Location;
 import dev.kiln.objects.S3Objects;
@@ -14,6 +16,8 @@ import dev.kiln.testkit.S3ProxyProcess;
 import dev.kiln.testkit.TestPackages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -179,6 +183,102 @@ class S3ApkRepositoryIT {
             assertThatThrownBy(() -> repo.publish(ARCH, List.of(foreign), stranger, 0))
                     .hasMessageContaining("does not verify with signing key stranger.rsa");
             assertThat(names(published("foreign"))).containsExactly("base");
+        }
+    }
+
+    @Test
+    void aMirrorHoldsTheVerifiedRepositoryAndFetchesOnlyWhatChanged() throws Exception {
+        Path mirror = dir.resolve("mirror");
+        TrustedKeys trusted = TrustedKeys.of(key);
+        try (S3ApkRepository repo = open("mirrored", "me")) {
+            assertThat(repo.mirror(ARCH, mirror, trusted))
+                    .as("nothing published yet")
+                    .isEmpty();
+            repo.publish(ARCH, List.of(apk("one", "1.0.0-r0", "one"), apk("two", "1.0.0-r0", "two")), key, 0);
+
+            S3ApkRepository.Mirrored first = repo.mirror(ARCH, mirror, trusted).orElseThrow();
+            assertThat(first.fetched()).containsExactly("one-1.0.0-r0.apk", "two-1.0.0-r0.apk");
+            // the mirror is a repository image builds read as any local one: every package verifies through its index
+            LocalRepositories local = new LocalRepositories(dir, trusted);
+            List<RepositoryPackage> packages = local.packages(List.of(mirror.toString()), ARCH);
+            assertThat(packages).extracting(p -> p.entry().name()).containsExactlyInAnyOrder("one", "two");
+            packages.forEach(p -> local.fetch(p, ARCH));
+
+            Files.writeString(mirror.resolve(ARCH).resolve("stray.apk"), "not in the index");
+            repo.publish(ARCH, List.of(apk("three", "1.0.0-r0", "three")), key, 0);
+            S3ApkRepository.Mirrored second = repo.mirror(ARCH, mirror, trusted).orElseThrow();
+            assertThat(second.fetched()).containsExactly("three-1.0.0-r0.apk");
+            assertThat(second.kept()).containsExactly("one-1.0.0-r0.apk", "two-1.0.0-r0.apk");
+            assertThat(second.removed()).containsExactly("stray.apk");
+            assertThat(names(new ApkRepository(mirror).index(ARCH))).containsExactly("one", "three", "two");
+        }
+    }
+
+    @Test
+    void aMirrorRefusesAPackageOtherThanItsIndexNamesAndAnIndexNoTrustedKeySigned() throws Exception {
+        Path mirror = dir.resolve("mirror");
+        try (S3ApkRepository repo = open("tampered", "me");
+                S3Objects objects =
+                        S3Objects.open(S3Location.parse(s3.bucket("packages", "tampered")), s3.environment())) {
+            repo.publish(ARCH, List.of(apk("tool", "1.0.0-r0", "published")), key, 0);
+            // someone with write access to the bucket swaps the package for other bytes, signed with the same key
+            Path swapped = apk("tool", "1.0.0-r0", "swapped");
+            objects.putFile(ARCH + "/tool-1.0.0-r0.apk", swapped, S3Objects.Precondition.NONE);
+            assertThatThrownBy(() -> repo.mirror(ARCH, mirror, TrustedKeys.of(key)))
+                    .isInstanceOf(PublishException.class)
+                    .hasMessageContaining("tool-1.0.0-r0.apk")
+                    .hasMessageContaining("but the index says");
+            assertThat(mirror.resolve(ARCH).resolve(ApkRepository.INDEX_FILE)).doesNotExist();
+            assertThat(mirror.resolve(ARCH).resolve("tool-1.0.0-r0.apk")).doesNotExist();
+
+            ApkSigningKey stranger = ApkSigningKey.generate(2048, "stranger.rsa");
+            assertThatThrownBy(() -> repo.mirror(ARCH, mirror, TrustedKeys.of(stranger)))
+                    .isInstanceOf(PublishException.class)
+                    .hasMessageContaining(ARCH + "/" + ApkRepository.INDEX_FILE);
+        }
+    }
+
+    @Test
+    void aCollectionDeletesOrphansOlderThanTheGraceAndKeepsFreshAndIndexedOnes() throws Exception {
+        try (S3ApkRepository repo = open("orphans", "me");
+                S3Objects objects =
+                        S3Objects.open(S3Location.parse(s3.bucket("packages", "orphans")), s3.environment())) {
+            repo.publish(ARCH, List.of(apk("kept", "1.0.0-r0", "kept"), apk("taken", "1.0.0-r0", "first")), key, 0);
+            // a publish whose second package is refused leaves its first one written and named by no index
+            Path old = apk("old", "1.0.0-r0", "old");
+            assertThatThrownBy(() -> repo.publish(ARCH, List.of(old, apk("taken", "1.0.0-r0", "second")), key, 0))
+                    .hasMessageContaining("already published with different bytes");
+            Instant oldWritten =
+                    objects.head(ARCH + "/old-1.0.0-r0.apk").orElseThrow().modified();
+            Thread.sleep(1_100); // Last-Modified has a resolution of one second: the next orphan is strictly younger
+            Path fresh = apk("fresh", "1.0.0-r0", "fresh");
+            assertThatThrownBy(() -> repo.publish(ARCH, List.of(fresh, apk("taken", "1.0.0-r0", "third")), key, 0))
+                    .hasMessageContaining("already published with different bytes");
+            Instant freshWritten =
+                    objects.head(ARCH + "/fresh-1.0.0-r0.apk").orElseThrow().modified();
+            assertThat(freshWritten).isAfter(oldWritten);
+
+            Duration grace = Duration.ofHours(1);
+            S3ApkRepository.Collected collected = repo.collect(grace, oldWritten.plus(grace));
+            assertThat(collected.deleted()).containsExactly(ARCH + "/old-1.0.0-r0.apk");
+            assertThat(collected.young()).containsExactly(ARCH + "/fresh-1.0.0-r0.apk");
+            assertThat(collected.indexed()).isEqualTo(2);
+            assertThat(objects.head(ARCH + "/old-1.0.0-r0.apk")).isEmpty();
+            for (String name : List.of("fresh", "kept", "taken")) {
+                assertThat(objects.head(ARCH + "/" + name + "-1.0.0-r0.apk"))
+                        .as(name)
+                        .isPresent();
+            }
+            assertThat(names(published("orphans"))).containsExactly("kept", "taken");
+
+            // publishing the orphan again renews it before its index entry exists: a collection judging it by the
+            // age of the failed publish would otherwise take it from under the index being written
+            Thread.sleep(1_100);
+            repo.publish(ARCH, List.of(fresh), key, 0);
+            assertThat(objects.head(ARCH + "/fresh-1.0.0-r0.apk").orElseThrow().modified())
+                    .isAfter(freshWritten);
+            assertThat(repo.collect(Duration.ZERO, freshWritten.plus(grace)).deleted())
+                    .isEmpty();
         }
     }
 }
