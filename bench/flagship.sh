@@ -4,12 +4,14 @@
 # software, made by mmdebstrap through bench/label.sh's debian_image), `kiln compare DEBIAN KILN --json --html`,
 # one RESULTS row per image (label_row) and the issue's goal checked (python ≤ 1/4 of Debian's and < 25 MB gzip,
 # the others ≤ 1/3). Then each Kiln image runs once under bubblewrap, as its config says (user, working
-# directory, entrypoint) with a harmless argument, to prove the entrypoint works.
+# directory, entrypoint) with a harmless argument, to prove the entrypoint works (python imports every standard C
+# extension). python-dev, which has no Debian counterpart here, is built and runs bench/python-dev-check.py
+# instead: pip installs a pure-Python wheel from a local folder and setuptools builds a C extension, offline.
 #
 #   bench/flagship.sh --repository DIR --keyring KEY [--repository DIR --keyring KEY]... [IMAGE...]
 #
-# IMAGE defaults to python redis jq curl nginx; nginx-service (a service bundle) is checked by starting it: s6-svscan
-# must bring nginx up, answering on 127.0.0.1:8080. The first repository and key stand for the configs' own
+# IMAGE defaults to python redis jq curl nginx (python-dev on request); nginx-service (a service bundle) is checked by
+# starting it: s6-svscan must bring nginx up, answering on 127.0.0.1:8080. The first repository and key stand for the configs' own
 # `../../packages` and `../../.kiln/keys/kiln.rsa.pub`. KILN overrides the command (default ./kiln);
 # BENCH_DIR the work folder (Debian images made there are kept and reused).
 set -euo pipefail
@@ -32,7 +34,12 @@ declare -A debian=([python]=python3 [redis]=redis-server [jq]=jq [curl]=curl [ng
 declare -A goal=([python]=0.25 [redis]=0.3333 [jq]=0.3333 [curl]=0.3333 [nginx]=0.3333)
 # service bundles (named only on the command line): no Debian counterpart; s6-svscan must start the service
 declare -A service_url=([nginx-service]=http://127.0.0.1:8080/)
-declare -A smoke=([python]="-c print(1)" [redis]="--version" [jq]="--version" [curl]="--version" [nginx]="-v")
+# shell words, split by eval below; crypt's deprecation warning (3.11) would hide the printed line
+declare -A smoke=([python]="-W ignore::DeprecationWarning -c 'import bz2, crypt, ctypes, curses, curses.panel, dbm.gnu, \
+dbm.ndbm, decimal, ensurepip, hashlib, lzma, readline, sqlite3, ssl, uuid, xml.parsers.expat, zlib; \
+print(ssl.OPENSSL_VERSION, \"| sqlite\", sqlite3.sqlite_version, \"| ctypes\", ctypes.__version__, \"| pip\", ensurepip.version())'"
+  [redis]="--version" [jq]="--version" [curl]="--version" [nginx]="-v"
+  [python-dev]="-c \"\$(cat bench/python-dev-check.py)\"")
 
 # The configs' relative repository and key, laid out in a copy of the catalog's images folder.
 mkdir -p "$work/tree/catalog" "$work/tree/.kiln/keys"
@@ -119,6 +126,17 @@ for image in "${images[@]}"; do
     check_service "$image" "${service_url[$image]}"
     continue
   fi
+  eval "args=(${smoke[$image]})"
+  if [ -z "${debian[$image]:-}" ]; then
+    # no Debian counterpart: its size, and its check
+    du -sb "$work/$image/blobs" | awk -v i="$image" '{ printf "%s: %.1f MB of blobs\n", i, $1 / 1e6 }' >&2
+    if out=$(run_image "$work/$image" "${args[@]}" 2>&1); then
+      echo "run $image: $(echo "$out" | tail -1)" >&2
+    else
+      echo "run $image: FAILED: $out" >&2
+    fi
+    continue
+  fi
   deb=$(debian_image "$work" "${debian[$image]}")
   $kiln compare "$deb" "$work/$image" --html "$work/$image.html" --json > "$work/$image.json"
   label_row "$work/$image.json"
@@ -130,8 +148,7 @@ ok = ratio <= goal and (image != "python" or size < 25e6)
 print(f"goal {image}: ratio {ratio:.4f} (goal ≤ {goal:.4f}{', < 25 MB' if image == 'python' else ''}): {'met' if ok else 'NOT met'}",
       file=sys.stderr)
 PY
-  # shellcheck disable=SC2086 # the smoke arguments are words on purpose
-  if out=$(run_image "$work/$image" ${smoke[$image]} 2>&1); then
+  if out=$(run_image "$work/$image" "${args[@]}" 2>&1); then
     echo "run $image ${smoke[$image]}: $(echo "$out" | head -1)" >&2
   else
     echo "run $image ${smoke[$image]}: FAILED: $out" >&2
