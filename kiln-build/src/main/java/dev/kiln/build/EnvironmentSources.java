@@ -29,6 +29,20 @@ public record EnvironmentSources(
         testPackages = List.copyOf(testPackages);
     }
 
+    /**
+     * These sources followed by {@code more}'s repositories, keys and test packages; hermetic when either is.
+     * Relative paths of {@code more} must already be absolute (its base directory is not kept).
+     */
+    public EnvironmentSources and(EnvironmentSources more) {
+        List<String> repos = new java.util.ArrayList<>(repositories);
+        repos.addAll(more.repositories());
+        List<Path> keys = new java.util.ArrayList<>(keyring);
+        keys.addAll(more.keyring());
+        List<String> tests = new java.util.ArrayList<>(testPackages);
+        more.testPackages().stream().filter(t -> !tests.contains(t)).forEach(tests::add);
+        return new EnvironmentSources(repos, keys, hermetic || more.hermetic(), baseDir, tests);
+    }
+
     /** Sources that add nothing to test environments. */
     public EnvironmentSources(List<String> repositories, List<Path> keyring, boolean hermetic, Path baseDir) {
         this(repositories, keyring, hermetic, baseDir, List.of());

@@ -117,7 +117,18 @@ final class BootstrapCommand implements Callable<Integer> {
         if (!check) {
             Preflight.check(System.getenv());
         }
-        Bootstrap bootstrap = new Bootstrap(
+        Bootstrap bootstrap = bootstrap(options, out);
+        if (check) {
+            return Comparisons.allIdentical(bootstrap.compare(bootstrapPlan)) ? 0 : 1;
+        }
+        Bootstrap.Report report = bootstrap.run(bootstrapPlan, lastStage);
+        render(out, report);
+        return report.failed() ? 1 : 0;
+    }
+
+    /** The bootstrap of {@code kiln bootstrap} and {@code kiln up --bootstrap}: this host's sandbox, progress to {@code out}. */
+    static Bootstrap bootstrap(Bootstrap.Options options, Output out) {
+        return new Bootstrap(
                 options,
                 BubblewrapSandbox.fromEnvironment(System.getenv()),
                 HttpClient.newBuilder()
@@ -126,12 +137,6 @@ final class BootstrapCommand implements Callable<Integer> {
                         .build(),
                 Clock.systemUTC(),
                 out::render);
-        if (check) {
-            return Comparisons.allIdentical(bootstrap.compare(bootstrapPlan)) ? 0 : 1;
-        }
-        Bootstrap.Report report = bootstrap.run(bootstrapPlan, lastStage);
-        render(out, report);
-        return report.failed() ? 1 : 0;
     }
 
     private BuildLimits limits() {

@@ -95,6 +95,31 @@ final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     EnvironmentOptions environment = new EnvironmentOptions();
 
+    @Option(
+            names = "--bootstrap",
+            arity = "0..1",
+            fallbackValue = "bootstrap/plan.yaml",
+            paramLabel = "PLAN",
+            description = "first build the toolchain bootstrap of PLAN (bootstrap/plan.yaml when no PLAN is given;"
+                    + " cached between runs, hours the first time) up to --bootstrap-stage, then build the catalog"
+                    + " hermetically on that stage's packages")
+    @Nullable
+    Path bootstrapPlan;
+
+    @Option(
+            names = "--bootstrap-stage",
+            description = "the bootstrap's last stage, the one the catalog builds on: 1 (built with the host's"
+                    + " toolchain) is enough to build on, 3 also proves stage 2 = stage 3 (default: ${DEFAULT-VALUE})")
+    int bootstrapStage = 1;
+
+    @Option(
+            names = "--bootstrap-cache",
+            description =
+                    "the bootstrap's stages and sources, kept between runs (default: $XDG_CACHE_HOME/kiln/bootstrap,"
+                            + " else ~/.cache/kiln/bootstrap)")
+    @Nullable
+    Path bootstrapCache;
+
     @Option(names = "--once", description = "reconcile, print the references and exit instead of serving")
     boolean once;
 
@@ -108,6 +133,14 @@ final class UpCommand implements Callable<Integer> {
         if (kubernetes == null) { // Kubernetes builds need no sandbox here, unless a recipe has tests
             Preflight.check(System.getenv());
         }
+        dev.kiln.build.EnvironmentSources buildEnvironment = environment.sources();
+        if (bootstrapPlan != null) {
+            dev.kiln.build.EnvironmentSources toolchain = bootstrap(out, bootstrapPlan);
+            if (toolchain == null) {
+                return 1;
+            }
+            buildEnvironment = buildEnvironment.and(toolchain);
+        }
         Settings settings = Settings.builder()
                 .stateDir(stateDir)
                 .repository(outDir)
@@ -118,7 +151,7 @@ final class UpCommand implements Callable<Integer> {
                 .database(database)
                 .storage(storage)
                 .kubernetes(kubernetes)
-                .catalogEnvironment(environment.sources())
+                .catalogEnvironment(buildEnvironment)
                 .build(System.getenv());
         importSources(out, settings.cacheDir());
 
@@ -171,6 +204,42 @@ final class UpCommand implements Callable<Integer> {
     }
 
     private @Nullable CatalogServer web;
+
+    /**
+     * Runs the toolchain bootstrap of {@code plan} up to {@code --bootstrap-stage} (recipes whose inputs did not
+     * change are not built again) and returns where the catalog's builds take their environments from; null, with
+     * the failures reported, when a stage failed.
+     */
+    private dev.kiln.build.@Nullable EnvironmentSources bootstrap(Output out, Path plan) {
+        if (bootstrapStage < 1 || bootstrapStage > dev.kiln.server.bootstrap.BootstrapCache.STAGES) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--bootstrap-stage: expected 1, 2 or 3, got " + bootstrapStage);
+        }
+        dev.kiln.server.bootstrap.BootstrapPlan loaded = dev.kiln.server.bootstrap.BootstrapPlan.load(plan);
+        dev.kiln.server.bootstrap.BootstrapCache cache = bootstrapCache != null
+                ? new dev.kiln.server.bootstrap.BootstrapCache(bootstrapCache)
+                : dev.kiln.server.bootstrap.BootstrapCache.defaultFor(System.getenv());
+        Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
+        dev.kiln.server.bootstrap.Bootstrap bootstrap = BootstrapCommand.bootstrap(
+                new dev.kiln.server.bootstrap.Bootstrap.Options(
+                        cache,
+                        arch,
+                        epoch == null ? 0 : epoch,
+                        null,
+                        false,
+                        List.of(),
+                        sources,
+                        dev.kiln.build.BuildLimits.DEFAULT),
+                out);
+        dev.kiln.server.bootstrap.Bootstrap.Report report = bootstrap.run(loaded, bootstrapStage);
+        if (report.failed()) {
+            out.error("bootstrap " + plan + " failed"
+                    + (report.stoppedAt() == null ? "" : " (" + report.stoppedAt() + ")")
+                    + "; the catalog was not built");
+            return null;
+        }
+        return bootstrap.environmentOf(loaded, bootstrapStage);
+    }
 
     private CatalogServer startWeb(StateStore state, RecentEvents recent, Settings settings) {
         String[] hostPort = RegistryConfig.splitAddress(webAddr);

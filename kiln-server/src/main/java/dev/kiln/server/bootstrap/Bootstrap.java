@@ -446,6 +446,21 @@ public final class Bootstrap {
         return compiled;
     }
 
+    /**
+     * Where builds on this bootstrap's {@code stage} take their environments from: that stage's repository, trusted
+     * through the public half of the bootstrap's signing key (beside it, as {@code .pub}), hermetic, with the plan's
+     * test packages. {@code kiln up --bootstrap} builds its catalog on this.
+     */
+    public EnvironmentSources environmentOf(BootstrapPlan plan, int stage) {
+        Path key = signingKeyFile();
+        return new EnvironmentSources(
+                List.of(options.cache().repository(stage).toAbsolutePath().toString()),
+                List.of(key.resolveSibling(key.getFileName() + ".pub").toAbsolutePath()),
+                true,
+                options.cache().root(),
+                plan.testPackages());
+    }
+
     private Path signingKeyFile() {
         return options.signingKey() != null
                 ? options.signingKey()
