@@ -4,6 +4,7 @@ import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
 import dev.kiln.content.GzipMemberReader;
 import dev.kiln.content.Hashing;
+import dev.kiln.content.ReadAheadInputStream;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarReader;
 import java.io.ByteArrayInputStream;
@@ -146,7 +147,11 @@ public final class ApkReader {
             String dataError = null;
             boolean trailing = false;
             try {
-                readData(members.nextMember(List.of(dataSha)), entries, checksums, sink);
+                // decompressing (and hashing the compressed bytes) on a thread of its own, while this one
+                // parses, hashes each file and hands it to the sink: the two halves of gzip -d | tar -x
+                try (InputStream data = new ReadAheadInputStream(members.nextMember(List.of(dataSha)))) {
+                    readData(data, entries, checksums, sink);
+                }
                 trailing = members.hasNextMember();
             } catch (IOException | ContentException e) {
                 dataError = e.getMessage();
