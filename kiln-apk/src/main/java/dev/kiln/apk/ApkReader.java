@@ -4,6 +4,7 @@ import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
 import dev.kiln.content.GzipMemberReader;
 import dev.kiln.content.Hashing;
+import dev.kiln.content.ReadAheadInputStream;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarReader;
 import java.io.ByteArrayInputStream;
@@ -57,7 +58,39 @@ public final class ApkReader {
         }
     }
 
+    /** Reads {@code apk} and hashes everything {@link ApkPackage#verify} compares, in one pass. */
     public static ApkPackage read(Path apk) {
+        return read(apk, DataSink.NONE);
+    }
+
+    /**
+     * Receives a package's data entries while {@link #read(Path, DataSink)} hashes them, so that a package can be
+     * installed in the same pass that reads it (decompressing it once, holding no file in memory). What it gets
+     * is not verified yet: {@link ApkPackage#verify} on the result says whether it may be kept.
+     */
+    public interface DataSink {
+        /** Reads nothing. */
+        DataSink NONE = new DataSink() {
+            @Override
+            public void start(PkgInfo info) {}
+
+            @Override
+            public void entry(TarHeader header, InputStream content) {}
+        };
+
+        /** The package's {@code .PKGINFO}, before its first data entry. */
+        void start(PkgInfo info);
+
+        /**
+         * One data entry, in stream order; {@code content} has a regular file's bytes (nothing for other
+         * entries), and what the sink leaves unread is still hashed. An IOException while reading it is the
+         * package's (a corrupt stream); the sink reports its own failures as unchecked exceptions.
+         */
+        void entry(TarHeader header, InputStream content) throws IOException;
+    }
+
+    /** Like {@link #read(Path)}, handing each data entry to {@code sink} as it is unpacked. */
+    public static ApkPackage read(Path apk, DataSink sink) {
         MessageDigest fileSha = Hashing.sha256();
         try (InputStream raw = new DigestInputStream(Files.newInputStream(apk), fileSha);
                 GzipMemberReader members = new GzipMemberReader(raw)) {
@@ -96,6 +129,7 @@ public final class ApkReader {
                 }
             }
             PkgInfo info = PkgInfo.parse(new String(pkginfo, StandardCharsets.UTF_8));
+            sink.start(info);
             String identity = "Q1" + Hashing.base64(controlHashes.get(0).digest());
             Map<String, byte[]> controlDigests = Map.of(
                     "SHA-256",
@@ -113,7 +147,11 @@ public final class ApkReader {
             String dataError = null;
             boolean trailing = false;
             try {
-                readData(members.nextMember(List.of(dataSha)), entries, checksums);
+                // decompressing (and hashing the compressed bytes) on a thread of its own, while this one
+                // parses, hashes each file and hands it to the sink: the two halves of gzip -d | tar -x
+                try (InputStream data = new ReadAheadInputStream(members.nextMember(List.of(dataSha)))) {
+                    readData(data, entries, checksums, sink);
+                }
                 trailing = members.hasNextMember();
             } catch (IOException | ContentException e) {
                 dataError = e.getMessage();
@@ -142,7 +180,7 @@ public final class ApkReader {
         }
     }
 
-    private static void readData(InputStream data, List<ApkEntry> entries, Map<String, String> checksums)
+    private static void readData(InputStream data, List<ApkEntry> entries, Map<String, String> checksums, DataSink sink)
             throws IOException {
         TarReader tar = new TarReader(data);
         byte[] buf = new byte[1 << 17];
@@ -168,13 +206,17 @@ public final class ApkReader {
             }
             if (type == ApkEntry.Type.FILE) {
                 MessageDigest sha1 = Hashing.sha1();
-                InputStream content = tar.content();
-                for (int n; (n = content.read(buf)) > 0; ) {
-                    sha1.update(buf, 0, n);
+                InputStream content = new DigestInputStream(tar.content(), sha1);
+                sink.entry(h, content);
+                while (content.read(buf) > 0) {
+                    // hash what the sink left
                 }
                 checksums.put(path, Hashing.hex(sha1.digest()));
-            } else if (type == ApkEntry.Type.SYMLINK) {
-                checksums.put(path, Hashing.sha1Hex(h.linkName().getBytes(StandardCharsets.UTF_8)));
+            } else {
+                sink.entry(h, InputStream.nullInputStream());
+                if (type == ApkEntry.Type.SYMLINK) {
+                    checksums.put(path, Hashing.sha1Hex(h.linkName().getBytes(StandardCharsets.UTF_8)));
+                }
             }
             String link = h.linkName().isEmpty()
                     ? null

@@ -2,13 +2,21 @@ package dev.kiln.apk;
 
 import dev.kiln.apk.internal.PackageData;
 import dev.kiln.content.Hashing;
+import dev.kiln.content.TarHeader;
+import dev.kiln.content.TarType;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Installs packages into a {@link FileTree} without running scriptlets, and writes the installed
@@ -35,23 +43,103 @@ public final class Installer {
     private final Map<String, List<String>> replacesOf = new HashMap<>();
     private final List<InstalledPackage> installed = new ArrayList<>();
 
+    private final @Nullable RootfsWriter disk;
+
     public Installer(FileTree tree, long sourceDateEpoch) {
-        this.tree = tree;
-        this.sourceDateEpoch = sourceDateEpoch;
+        this(tree, sourceDateEpoch, null);
     }
 
+    private Installer(FileTree tree, long sourceDateEpoch, @Nullable RootfsWriter disk) {
+        this.tree = tree;
+        this.sourceDateEpoch = sourceDateEpoch;
+        this.disk = disk;
+    }
+
+    /**
+     * An installer that writes each file into {@code dir} (existing and empty) as it reads it, holding only
+     * the files' metadata: for a root filesystem on disk (a build environment), where the in-memory tree of
+     * {@link #Installer(FileTree, long)} would hold every package's bytes at once. It takes packages through
+     * {@link #install(RepositoryPackage, Function)}; {@link #writeDatabase} is its last step.
+     */
+    public static Installer intoDirectory(Path dir, long sourceDateEpoch) {
+        return new Installer(new FileTree(), sourceDateEpoch, new RootfsWriter(dir));
+    }
+
+    /** Installs {@code apk}, read and verified already, into the in-memory tree (reading its data once more). */
     public InstalledPackage install(RepositoryPackage source, ApkPackage apk) {
-        String name = apk.pkgInfo().name();
-        List<String> replaces = apk.pkgInfo().replaces().stream()
-                .map(r -> Dependency.parse(r).name())
-                .toList();
-        replacesOf.put(name, replaces);
-        List<FileNode> placed = new ArrayList<>();
-        for (FileNode f : PackageData.read(apk)) {
+        Placement placement = new Placement(apk.pkgInfo());
+        try {
+            for (FileNode f : PackageData.read(apk)) {
+                placement.place(f, null);
+            }
+        } catch (IOException e) { // only a content stream can fail to read, and there is none here
+            throw new ApkException("cannot install " + apk.file() + ": " + e, e);
+        }
+        return record(source, apk, placement.placed);
+    }
+
+    /**
+     * Installs the package that {@code read} reads, verifies and returns, placing each file as {@code read}
+     * hands it to the sink it is given ({@link ApkReader#read(Path, ApkReader.DataSink)}): the package is
+     * decompressed once and, into a directory, no file is held in memory. When {@code read} throws (a bad
+     * signature, checksum or stream), what it placed stays: the caller drops the whole root, as
+     * {@code EnvironmentCache} does with its partial directory.
+     */
+    public InstalledPackage install(RepositoryPackage source, Function<ApkReader.DataSink, ApkPackage> read) {
+        Placement[] placement = new Placement[1];
+        ApkPackage apk = read.apply(new ApkReader.DataSink() {
+            @Override
+            public void start(PkgInfo info) {
+                placement[0] = new Placement(info);
+            }
+
+            @Override
+            public void entry(TarHeader header, InputStream content) throws IOException {
+                Placement p = Objects.requireNonNull(placement[0], "start comes before the entries");
+                FileNode f = PackageData.node(p.name, header, FileData.absent(header.size()));
+                if (f != null) {
+                    p.place(f, header.type() == TarType.FILE ? content : null);
+                }
+            }
+        });
+        return record(source, apk, Objects.requireNonNull(placement[0], "the reader started the package").placed);
+    }
+
+    private InstalledPackage record(RepositoryPackage source, ApkPackage apk, List<FileNode> placed) {
+        InstalledPackage p = new InstalledPackage(IndexEntry.of(apk, apk.fileSize()), source.repository(), apk, placed);
+        installed.add(p);
+        return p;
+    }
+
+    /** One package's files going into the tree (and the directory), with the ownership rules of the class. */
+    private final class Placement {
+        final String name;
+        final String version;
+        final List<String> replaces;
+        final List<FileNode> placed = new ArrayList<>();
+
+        Placement(PkgInfo info) {
+            this.name = info.name();
+            this.version = info.version();
+            this.replaces = info.replaces().stream()
+                    .map(r -> Dependency.parse(r).name())
+                    .toList();
+            replacesOf.put(name, replaces);
+        }
+
+        /**
+         * Places {@code f}, a regular file's bytes coming from {@code content} when given (into a directory) and
+         * from {@code f} otherwise.
+         */
+        void place(FileNode f, @Nullable InputStream content) throws IOException {
+            if (disk == null && content != null) {
+                place(withBytes(f, content.readAllBytes()), null);
+                return;
+            }
             String path = tree.resolveParents(f.path());
             int slash = path.lastIndexOf('/');
             if (slash > 0) {
-                tree.mkdirs(path.substring(0, slash), 0755, 0, 0, f.mtime());
+                mkdirs(path.substring(0, slash), f.mtime());
             }
             FileNode node = f.withPath(path);
             if (node.kind() == FileNode.Kind.HARDLINK) {
@@ -74,22 +162,31 @@ public final class Installer {
             if (existing != null) {
                 if (existing.kind() == FileNode.Kind.DIRECTORY && node.kind() == FileNode.Kind.DIRECTORY) {
                     placed.add(f);
-                    continue;
+                    return;
                 }
                 String other = ownerOf.get(path);
-                boolean same = existing.kind() == node.kind()
-                        && Arrays.equals(existing.content(), node.content())
-                        && java.util.Objects.equals(existing.linkTarget(), node.linkTarget());
-                if (other != null && !other.equals(name) && !same) {
-                    if (replacesOf.getOrDefault(other, List.of()).contains(name)) {
-                        continue;
+                if (other != null && !other.equals(name)) {
+                    if (content != null) {
+                        // two packages install this path: compare the bytes themselves (rare, and small files)
+                        node = withBytes(node, content.readAllBytes());
+                        content = null;
                     }
-                    if (!replaces.contains(other)) {
-                        throw new ApkException(
-                                "package " + name + "-" + apk.pkgInfo().version() + " installs /" + path + ", which "
-                                        + other + " already installed; one must replace the other");
+                    boolean same = existing.kind() == node.kind()
+                            && Arrays.equals(existing.content(), node.content())
+                            && Objects.equals(existing.linkTarget(), node.linkTarget());
+                    if (!same) {
+                        if (replacesOf.getOrDefault(other, List.of()).contains(name)) {
+                            return;
+                        }
+                        if (!replaces.contains(other)) {
+                            throw new ApkException("package " + name + "-" + version + " installs /" + path + ", which "
+                                    + other + " already installed; one must replace the other");
+                        }
                     }
                 }
+            }
+            if (disk != null) {
+                node = disk.put(node, content, existing != null);
             }
             tree.put(node);
             if (node.kind() != FileNode.Kind.DIRECTORY) {
@@ -97,9 +194,32 @@ public final class Installer {
             }
             placed.add(f);
         }
-        InstalledPackage p = new InstalledPackage(IndexEntry.of(apk, apk.fileSize()), source.repository(), apk, placed);
-        installed.add(p);
-        return p;
+    }
+
+    private static FileNode withBytes(FileNode node, byte[] bytes) {
+        return new FileNode(
+                node.path(),
+                node.kind(),
+                node.mode(),
+                node.uid(),
+                node.gid(),
+                node.mtime(),
+                FileData.of(bytes),
+                node.linkTarget(),
+                node.xattrs(),
+                node.owner(),
+                node.sha1(),
+                node.devMajor(),
+                node.devMinor());
+    }
+
+    /** Creates the missing directories of {@code path} in the tree, and in the directory when there is one. */
+    private void mkdirs(String path, long mtime) {
+        boolean known = tree.exists(path);
+        tree.mkdirs(path, 0755, 0, 0, mtime);
+        if (disk != null && !known) {
+            disk.mkdirs(path);
+        }
     }
 
     public List<InstalledPackage> installed() {
@@ -203,7 +323,11 @@ public final class Installer {
         return tree.get(path).filter(n -> n.kind() == FileNode.Kind.SYMLINK).isPresent();
     }
 
-    /** Writes the database, the lock file, triggers and the link between the two locations into the tree. */
+    /**
+     * Writes the database, the lock file, triggers and the link between the two locations into the tree; for an
+     * installer {@link #intoDirectory into a directory}, into the directory too, and then gives its directories
+     * their modes, which had to wait until every package was in.
+     */
     public void writeDatabase() {
         boolean underUsr = isSymlink(tree, "lib")
                 || isSymlink(tree, "lib/apk")
@@ -213,15 +337,15 @@ public final class Installer {
                 || isSymlink(tree, "usr")
                 || isSymlink(tree, "usr/lib");
         String dbDir = underUsr ? USR_DB_DIR : DB_DIR;
-        tree.mkdirs(dbDir, 0755, 0, 0, sourceDateEpoch);
-        tree.put(FileNode.file(
+        mkdirs(dbDir, sourceDateEpoch);
+        putGenerated(FileNode.file(
                 dbDir + "/installed",
                 database(installed).getBytes(StandardCharsets.UTF_8),
                 0644,
                 0,
                 0,
                 sourceDateEpoch));
-        tree.put(FileNode.file(dbDir + "/lock", new byte[0], 0600, 0, 0, sourceDateEpoch));
+        putGenerated(FileNode.file(dbDir + "/lock", new byte[0], 0600, 0, 0, sourceDateEpoch));
         StringBuilder triggers = new StringBuilder();
         for (InstalledPackage p : installed) {
             if (!p.apk().pkgInfo().triggers().isEmpty()) {
@@ -231,7 +355,7 @@ public final class Installer {
                         .append('\n');
             }
         }
-        tree.put(FileNode.file(
+        putGenerated(FileNode.file(
                 dbDir + "/triggers",
                 triggers.toString().getBytes(StandardCharsets.UTF_8),
                 0644,
@@ -239,11 +363,23 @@ public final class Installer {
                 0,
                 sourceDateEpoch));
         if (!underUsr) {
-            tree.mkdirs("usr/lib", 0755, 0, 0, sourceDateEpoch);
-            tree.put(FileNode.symlink("usr/lib/apk", "../../lib/apk", 0, 0, sourceDateEpoch));
+            mkdirs("usr/lib", sourceDateEpoch);
+            putGenerated(FileNode.symlink("usr/lib/apk", "../../lib/apk", 0, 0, sourceDateEpoch));
         } else if (!isSymlink(tree, "lib") && !tree.exists("lib/apk")) {
-            tree.mkdirs("lib", 0755, 0, 0, sourceDateEpoch);
-            tree.put(FileNode.symlink("lib/apk", "../usr/lib/apk", 0, 0, sourceDateEpoch));
+            mkdirs("lib", sourceDateEpoch);
+            putGenerated(FileNode.symlink("lib/apk", "../usr/lib/apk", 0, 0, sourceDateEpoch));
+        }
+        if (disk != null) {
+            disk.finish(tree);
+        }
+    }
+
+    /** Puts a node the installer makes itself (the database's), into the directory too when there is one. */
+    private void putGenerated(FileNode node) {
+        try {
+            tree.put(disk == null ? node : disk.put(node, null, tree.exists(node.path())));
+        } catch (IOException e) { // only a content stream can fail to read, and there is none here
+            throw new ApkException("cannot write /" + node.path() + ": " + e, e);
         }
     }
 }

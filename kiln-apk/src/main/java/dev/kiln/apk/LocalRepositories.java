@@ -61,12 +61,22 @@ public final class LocalRepositories {
 
     /** Reads and verifies the package file behind an index entry. */
     public ApkPackage fetch(RepositoryPackage p, String arch) {
+        return fetch(p, arch, ApkReader.DataSink.NONE);
+    }
+
+    /**
+     * Reads the package file behind an index entry, handing its data entries to {@code sink} as they are
+     * unpacked (see {@link ApkReader.DataSink}), then verifies it against the index and the keyring: a
+     * package that fails throws after {@code sink} has seen its entries, so what the sink made of them must be
+     * dropped.
+     */
+    public ApkPackage fetch(RepositoryPackage p, String arch, ApkReader.DataSink sink) {
         Path file = directory(p.repository()).resolve(arch).resolve(p.fileName());
         if (!Files.isRegularFile(file)) {
             throw new ApkException("repository " + p.repository() + " lists " + p + " but " + file + " is missing");
         }
         try {
-            ApkPackage apk = ApkReader.read(file);
+            ApkPackage apk = ApkReader.read(file, sink);
             if (!apk.identity().equals(p.entry().checksum())) {
                 throw new ApkException("package " + file + " has identity " + apk.identity() + " but the index of "
                         + p.repository() + " says " + p.entry().checksum());

@@ -1,9 +1,7 @@
 package dev.kiln.build;
 
-import dev.kiln.apk.FileTree;
 import dev.kiln.apk.Installer;
 import dev.kiln.apk.RepositoryPackage;
-import dev.kiln.apk.RootfsWriter;
 import dev.kiln.content.FileTrees;
 import dev.kiln.sandbox.IdentityMap;
 import java.io.IOException;
@@ -73,15 +71,17 @@ final class EnvironmentCache {
         }
     }
 
-    /** Installs {@code env} (packages, then the apk database at {@code lib/apk/db/installed}) into {@code dir}. */
+    /**
+     * Installs {@code env} (packages, then the apk database at {@code lib/apk/db/installed}) into {@code dir},
+     * each package written as it is read and verified: decompressed once, no file held in memory. A package
+     * that fails verification throws after some of its files are in {@code dir}, which the caller then drops.
+     */
     static void writeRoot(ResolvedEnvironment env, Path dir) {
-        FileTree tree = new FileTree();
-        Installer installer = new Installer(tree, INSTALL_EPOCH);
+        Installer installer = Installer.intoDirectory(dir, INSTALL_EPOCH);
         for (RepositoryPackage p : env.packages()) {
-            installer.install(p, env.fetch().apply(p));
+            installer.install(p, sink -> env.fetch().read(p, sink));
         }
         installer.writeDatabase();
-        RootfsWriter.write(tree, dir);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.kiln.build;
 
 import dev.kiln.apk.ApkException;
 import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.IndexEntry;
 import dev.kiln.apk.LocalRepositories;
 import dev.kiln.apk.RepositoryPackage;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -95,9 +95,9 @@ final class EnvironmentResolver {
     }
 
     // only packages of `available` are fetched, and it is empty when there are no repositories
-    private ApkPackage fetch(RepositoryPackage p) {
+    private ApkPackage fetch(RepositoryPackage p, ApkReader.DataSink sink) {
         return Objects.requireNonNull(repositories, "no repository to fetch " + p + " from")
-                .fetch(p, arch);
+                .fetch(p, arch, sink);
     }
 
     /** True when every atom of {@code world} but the {@code optional} ones resolves against the configured repositories. */
@@ -140,8 +140,11 @@ final class EnvironmentResolver {
                 .toList();
         try {
             List<RepositoryPackage> packages = resolver.resolve(wanted);
-            return new ResolvedEnvironment(
-                    packages, p -> Optional.ofNullable(local.get(p)).orElseGet(() -> fetch(p)));
+            return new ResolvedEnvironment(packages, (p, sink) -> {
+                ApkPackage own = local.get(p);
+                // this build's own packages were checked as they were written; read them again to install
+                return own == null ? fetch(p, sink) : ApkReader.read(own.file(), sink);
+            });
         } catch (ResolveException e) {
             throw new BuildException(
                     what, "cannot resolve the environment " + world + " from " + names + ": " + e.getMessage(), e);

@@ -1,19 +1,24 @@
 package dev.kiln.build;
 
 import dev.kiln.apk.ApkPackage;
+import dev.kiln.apk.ApkReader;
 import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.content.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The exact packages of a build or test environment, in install order, and how to get each one's
- * verified file. Its {@link #key()} names the installed result: the same package set (names, versions
+ * verified file, read as it is installed. Its {@link #key()} names the installed result: the same package set (names, versions
  * and checksums) is the same root filesystem, whatever asked for it.
  */
-record ResolvedEnvironment(List<RepositoryPackage> packages, Function<RepositoryPackage, ApkPackage> fetch) {
+record ResolvedEnvironment(List<RepositoryPackage> packages, Fetch fetch) {
+    /** Reads one package of the environment, handing its data to {@code sink}, and returns it verified. */
+    interface Fetch {
+        ApkPackage read(RepositoryPackage p, ApkReader.DataSink sink);
+    }
+
     ResolvedEnvironment {
         packages = List.copyOf(packages);
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Reads a verified package's data stream into file nodes, keeping modes, owners, mtimes and xattrs as stored. */
 public final class PackageData {
@@ -38,38 +39,13 @@ public final class PackageData {
             }
             TarReader tar = new TarReader(members.nextMember(null));
             for (TarHeader h; (h = tar.next()) != null; ) {
-                String path = strip(h.name());
-                if (path.isEmpty()) {
-                    continue;
-                }
-                String sha1 = null;
-                Map<String, byte[]> xattrs = new LinkedHashMap<>();
-                for (Map.Entry<String, byte[]> r : h.paxRecords().entrySet()) {
-                    if (r.getKey().equals(CHECKSUM)) {
-                        sha1 = new String(r.getValue(), StandardCharsets.US_ASCII);
-                    } else if (r.getKey().startsWith(XATTR)) {
-                        xattrs.put(r.getKey().substring(XATTR.length()), r.getValue());
-                    }
-                }
-                FileNode.Kind kind = FileNode.Kind.of(h.type());
-                FileData content = kind == FileNode.Kind.FILE ? FileData.of(tar.readContent()) : null;
-                String link = h.linkName().isEmpty()
-                        ? null
-                        : kind == FileNode.Kind.HARDLINK ? strip(h.linkName()) : h.linkName();
-                out.add(new FileNode(
-                        path,
-                        kind,
-                        h.mode(),
-                        h.uid(),
-                        h.gid(),
-                        h.mtime(),
-                        content,
-                        link,
-                        xattrs,
+                FileNode node = node(
                         owner,
-                        sha1,
-                        h.devMajor(),
-                        h.devMinor()));
+                        h,
+                        FileNode.Kind.of(h.type()) == FileNode.Kind.FILE ? FileData.of(tar.readContent()) : null);
+                if (node != null) {
+                    out.add(node);
+                }
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof ApkException ie) {
@@ -78,6 +54,44 @@ public final class PackageData {
             throw new ApkException("cannot read the data of package " + pkg.file() + ": " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /**
+     * The node data entry {@code h} of package {@code owner} installs, at its path in the package (without
+     * {@code ./} and slashes around it), with {@code content} for a regular file; null for the entry of the
+     * package root itself.
+     */
+    public static @Nullable FileNode node(String owner, TarHeader h, @Nullable FileData content) {
+        String path = strip(h.name());
+        if (path.isEmpty()) {
+            return null;
+        }
+        String sha1 = null;
+        Map<String, byte[]> xattrs = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> r : h.paxRecords().entrySet()) {
+            if (r.getKey().equals(CHECKSUM)) {
+                sha1 = new String(r.getValue(), StandardCharsets.US_ASCII);
+            } else if (r.getKey().startsWith(XATTR)) {
+                xattrs.put(r.getKey().substring(XATTR.length()), r.getValue());
+            }
+        }
+        FileNode.Kind kind = FileNode.Kind.of(h.type());
+        String link =
+                h.linkName().isEmpty() ? null : kind == FileNode.Kind.HARDLINK ? strip(h.linkName()) : h.linkName();
+        return new FileNode(
+                path,
+                kind,
+                h.mode(),
+                h.uid(),
+                h.gid(),
+                h.mtime(),
+                kind == FileNode.Kind.FILE ? content : null,
+                link,
+                xattrs,
+                owner,
+                sha1,
+                h.devMajor(),
+                h.devMinor());
     }
 
     private static String strip(String name) {
