@@ -23,7 +23,11 @@ public interface RegistryStorage {
     /** Size of a stored blob, or empty when it is absent. */
     Optional<Long> blobSize(Digest digest);
 
-    /** Opens a stored blob for reading; the caller closes it. */
+    /**
+     * Opens a stored blob for reading; the caller closes it. An absent blob fails with
+     * {@link java.nio.file.NoSuchFileException}, here or at the channel's first use: a store may send
+     * nothing until then, and answer the channel's size and its bytes from one read.
+     */
     SeekableByteChannel openBlob(Digest digest) throws IOException;
 
     boolean isLinked(String repository, Digest blob);
