@@ -32,6 +32,16 @@ public interface RegistryStorage {
 
     boolean isLinked(String repository, Digest blob);
 
+    /**
+     * Opens a blob the repository links, for serving it whole: empty when the repository does not
+     * link it; {@link java.nio.file.NoSuchFileException} from here or the channel's first use when it
+     * is linked but not stored. A store whose reads are requests may check the link while the read
+     * is already on its way, so nothing is sent to the client before the link is confirmed.
+     */
+    default Optional<SeekableByteChannel> openLinkedBlob(String repository, Digest blob) throws IOException {
+        return isLinked(repository, blob) ? Optional.of(openBlob(blob)) : Optional.empty();
+    }
+
     /** Makes an existing blob visible in a repository (mount, or upload completion). */
     void link(String repository, Digest blob);
 

@@ -53,7 +53,7 @@ abstract class RegistryStorageContract {
 
     /** What the blob GET relies on: a channel's size and then its bytes, and an absent blob as a missing file. */
     @Test
-    void openBlobGivesSizeThenBytesAndFailsAsMissingFileWhenAbsent() throws Exception {
+    void openBlobGivesSizeThenBytesOnlyWhereLinkedAndFailsAsMissingFileWhenAbsent() throws Exception {
         RegistryStorage storage = open();
         byte[] blob = TestContent.random(31, 2500);
         Digest digest = Digest.sha256(blob);
@@ -69,7 +69,13 @@ abstract class RegistryStorageContract {
             }
             assertThat(java.util.Arrays.copyOf(buf.array(), buf.position())).isEqualTo(blob);
         }
+        try (SeekableByteChannel channel = storage.openLinkedBlob("app", digest).orElseThrow()) {
+            assertThat(channel.size()).isEqualTo(2500L);
+        }
+        // Stored, but not in this repository: nothing to read, whatever the store holds.
+        assertThat(storage.openLinkedBlob("other", digest)).isEmpty();
         Digest absent = Digest.sha256(TestContent.random(32, 10));
+        assertThat(storage.openLinkedBlob("app", absent)).isEmpty();
         assertThatThrownBy(() -> {
                     try (SeekableByteChannel channel = storage.openBlob(absent)) {
                         channel.size();

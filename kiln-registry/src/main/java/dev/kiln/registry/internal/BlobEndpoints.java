@@ -23,22 +23,21 @@ final class BlobEndpoints {
     void get(Exchange ex, Authenticator.Caller caller, String repository, String reference) throws IOException {
         Digest digest = Services.digest(reference, "digest");
         s.auth().require(ex, caller, repository, Action.PULL);
-        if (!s.storage().isLinked(repository, digest)) {
-            throw new HttpError(
-                    404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
-        }
         var urls = s.blobUrls();
         var lifetime = s.redirectLifetime();
         // RegistryServer sets blobUrls only together with the redirect lifetime
         boolean redirect = urls != null && lifetime != null && !ex.isHead();
         String range = ex.header(HttpHeader.RANGE);
         if (!redirect && !ex.isHead() && range == null) {
-            // A whole blob: the read that serves it also gives its size, so an object store answers
-            // with one request (a GET) rather than a HEAD for the size and then the GET.
+            // A whole blob: the read that serves it also gives its size, and the store may check the
+            // link while that read is on its way, so an object store answers after one round trip
+            // instead of three (link, size, bytes) one after the other.
             SeekableByteChannel channel;
             long size;
             try {
-                channel = s.storage().openBlob(digest);
+                channel = s.storage()
+                        .openLinkedBlob(repository, digest)
+                        .orElseThrow(() -> notInRepository(repository, digest));
             } catch (NoSuchFileException e) {
                 throw notStored(digest);
             }
@@ -52,6 +51,9 @@ final class BlobEndpoints {
                 serve(ex, digest, channel, size);
             }
             return;
+        }
+        if (!s.storage().isLinked(repository, digest)) {
+            throw notInRepository(repository, digest);
         }
         long size = s.storage().blobSize(digest).orElseThrow(() -> notStored(digest));
         if (urls != null && lifetime != null && redirect) {
@@ -89,6 +91,11 @@ final class BlobEndpoints {
             channel.position(start);
             serve(ex, digest, channel, length);
         }
+    }
+
+    private static HttpError notInRepository(String repository, Digest digest) {
+        return new HttpError(
+                404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
     }
 
     private static HttpError notStored(Digest digest) {
