@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * A read-only channel over one object: a ranged GET from the current position, opened on the
- * first read and again after a seek, so serving a byte range fetches only that range. The size is
- * asked for (a HEAD) only when a caller wants it: serving an object needs only the stream.
+ * first read and again after a seek, so serving a byte range fetches only that range. The size
+ * comes from that GET's response when it is open or can be opened at the start, so a caller that
+ * asks for the size and then reads the whole object sends one request; only a size asked for at
+ * another position costs a HEAD. A missing object fails with {@link NoSuchFileException}.
  */
 final class S3ObjectChannel implements SeekableByteChannel {
     private final S3Objects objects;
@@ -30,14 +34,10 @@ final class S3ObjectChannel implements SeekableByteChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (stream == null) {
-            if (position > 0 && position >= size()) {
-                return -1; // a range request past the end would be refused with 416
-            }
-            stream = objects.request(path, position);
-            Long length = stream.response().contentLength();
-            streamEnd = length == null ? Long.MAX_VALUE : position + length;
+        if (stream == null && position > 0 && position >= size()) {
+            return -1; // a range request past the end would be refused with 416
         }
+        ResponseInputStream<GetObjectResponse> stream = this.stream != null ? this.stream : open();
         int n;
         if (dst.hasArray()) {
             n = stream.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
@@ -59,6 +59,25 @@ final class S3ObjectChannel implements SeekableByteChannel {
         return n;
     }
 
+    private ResponseInputStream<GetObjectResponse> open() throws IOException {
+        ResponseInputStream<GetObjectResponse> opened;
+        try {
+            opened = objects.request(path, position);
+        } catch (ObjectStoreException e) {
+            if (e.getCause() instanceof NoSuchKeyException) {
+                throw new NoSuchFileException(objects.describe(path));
+            }
+            throw e;
+        }
+        Long length = opened.response().contentLength();
+        streamEnd = length == null ? Long.MAX_VALUE : position + length;
+        if (position == 0 && length != null) {
+            size = length; // the whole object from its start: its length is the object's size
+        }
+        stream = opened;
+        return opened;
+    }
+
     @Override
     public SeekableByteChannel position(long newPosition) throws IOException {
         if (newPosition != position) {
@@ -75,9 +94,12 @@ final class S3ObjectChannel implements SeekableByteChannel {
 
     @Override
     public long size() throws IOException {
+        if (size < 0 && stream == null && position == 0) {
+            open(); // the GET that serves the bytes also says how many there are
+        }
         if (size < 0) {
             size = objects.head(path)
-                    .orElseThrow(() -> new java.nio.file.NoSuchFileException(path))
+                    .orElseThrow(() -> new NoSuchFileException(objects.describe(path)))
                     .size();
         }
         return size;

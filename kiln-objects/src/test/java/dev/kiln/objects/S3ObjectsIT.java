@@ -1,12 +1,17 @@
 package dev.kiln.objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.objects.S3Objects.Precondition;
 import dev.kiln.testkit.S3ProxyProcess;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,6 +48,24 @@ class S3ObjectsIT {
 
     static byte[] text(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void channelSizeAndBytesComeFromOneGet() throws Exception {
+        byte[] body = text("served whole, sized by the same response");
+        objects.put("whole", body, Precondition.NONE);
+        try (SeekableByteChannel channel = objects.channel("whole")) {
+            assertThat(channel.size()).isEqualTo(body.length);
+            // The size came with the GET that carries the bytes (no HEAD before it), so the object
+            // going away now changes neither: a reader sees one version, sized and served by one request.
+            assertThat(objects.delete("whole", Precondition.NONE)).isTrue();
+            ByteBuffer read = ByteBuffer.allocate(256);
+            while (channel.read(read) > 0) {
+                // until the end
+            }
+            assertThat(Arrays.copyOf(read.array(), read.position())).isEqualTo(body);
+        }
+        assertThatThrownBy(() -> objects.channel("whole").size()).isInstanceOf(NoSuchFileException.class);
     }
 
     @Test

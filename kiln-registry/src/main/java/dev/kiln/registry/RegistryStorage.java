@@ -23,10 +23,24 @@ public interface RegistryStorage {
     /** Size of a stored blob, or empty when it is absent. */
     Optional<Long> blobSize(Digest digest);
 
-    /** Opens a stored blob for reading; the caller closes it. */
+    /**
+     * Opens a stored blob for reading; the caller closes it. An absent blob fails with
+     * {@link java.nio.file.NoSuchFileException}, here or at the channel's first use: a store may send
+     * nothing until then, and answer the channel's size and its bytes from one read.
+     */
     SeekableByteChannel openBlob(Digest digest) throws IOException;
 
     boolean isLinked(String repository, Digest blob);
+
+    /**
+     * Opens a blob the repository links, for serving it whole: empty when the repository does not
+     * link it; {@link java.nio.file.NoSuchFileException} from here or the channel's first use when it
+     * is linked but not stored. A store whose reads are requests may check the link while the read
+     * is already on its way, so nothing is sent to the client before the link is confirmed.
+     */
+    default Optional<SeekableByteChannel> openLinkedBlob(String repository, Digest blob) throws IOException {
+        return isLinked(repository, blob) ? Optional.of(openBlob(blob)) : Optional.empty();
+    }
 
     /** Makes an existing blob visible in a repository (mount, or upload completion). */
     void link(String repository, Digest blob);

@@ -51,6 +51,39 @@ abstract class RegistryStorageContract {
                 Digest.sha256(body), TestContent.OCI_MANIFEST, body, subject, null, null, List.of(references));
     }
 
+    /** What the blob GET relies on: a channel's size and then its bytes, and an absent blob as a missing file. */
+    @Test
+    void openBlobGivesSizeThenBytesOnlyWhereLinkedAndFailsAsMissingFileWhenAbsent() throws Exception {
+        RegistryStorage storage = open();
+        byte[] blob = TestContent.random(31, 2500);
+        Digest digest = Digest.sha256(blob);
+        Upload upload = storage.startUpload("app", "sha256");
+        upload.append(bytes(blob), NO_LIMIT);
+        upload.commit(digest);
+
+        try (SeekableByteChannel channel = storage.openBlob(digest)) {
+            assertThat(channel.size()).isEqualTo(2500L);
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            while (channel.read(buf) > 0) {
+                // until the end
+            }
+            assertThat(java.util.Arrays.copyOf(buf.array(), buf.position())).isEqualTo(blob);
+        }
+        try (SeekableByteChannel channel = storage.openLinkedBlob("app", digest).orElseThrow()) {
+            assertThat(channel.size()).isEqualTo(2500L);
+        }
+        // Stored, but not in this repository: nothing to read, whatever the store holds.
+        assertThat(storage.openLinkedBlob("other", digest)).isEmpty();
+        Digest absent = Digest.sha256(TestContent.random(32, 10));
+        assertThat(storage.openLinkedBlob("app", absent)).isEmpty();
+        assertThatThrownBy(() -> {
+                    try (SeekableByteChannel channel = storage.openBlob(absent)) {
+                        channel.size();
+                    }
+                })
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
+
     @Test
     void blobIsVisibleOnlyAfterItsUploadCommits() throws Exception {
         RegistryStorage storage = open();

@@ -5,6 +5,7 @@ import dev.kiln.registry.AccessPolicy.Action;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.jspecify.annotations.Nullable;
 
@@ -22,18 +23,40 @@ final class BlobEndpoints {
     void get(Exchange ex, Authenticator.Caller caller, String repository, String reference) throws IOException {
         Digest digest = Services.digest(reference, "digest");
         s.auth().require(ex, caller, repository, Action.PULL);
-        if (!s.storage().isLinked(repository, digest)) {
-            throw new HttpError(
-                    404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
-        }
-        long size = s.storage()
-                .blobSize(digest)
-                .orElseThrow(() -> new HttpError(
-                        404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not stored", digest.toString()));
         var urls = s.blobUrls();
         var lifetime = s.redirectLifetime();
         // RegistryServer sets blobUrls only together with the redirect lifetime
-        if (urls != null && lifetime != null && !ex.isHead()) {
+        boolean redirect = urls != null && lifetime != null && !ex.isHead();
+        String range = ex.header(HttpHeader.RANGE);
+        if (!redirect && !ex.isHead() && range == null) {
+            // A whole blob: the read that serves it also gives its size, and the store may check the
+            // link while that read is on its way, so an object store answers after one round trip
+            // instead of three (link, size, bytes) one after the other.
+            SeekableByteChannel channel;
+            long size;
+            try {
+                channel = s.storage()
+                        .openLinkedBlob(repository, digest)
+                        .orElseThrow(() -> notInRepository(repository, digest));
+            } catch (NoSuchFileException e) {
+                throw notStored(digest);
+            }
+            try (channel) {
+                try {
+                    size = channel.size();
+                } catch (NoSuchFileException e) {
+                    throw notStored(digest); // collected since the link was read, or the store opens lazily
+                }
+                respond(ex, digest, 200, size);
+                serve(ex, digest, channel, size);
+            }
+            return;
+        }
+        if (!s.storage().isLinked(repository, digest)) {
+            throw notInRepository(repository, digest);
+        }
+        long size = s.storage().blobSize(digest).orElseThrow(() -> notStored(digest));
+        if (urls != null && lifetime != null && redirect) {
             // As distribution's S3 driver does: the client fetches the bytes (and any range) from the store.
             ex.header(HttpHeader.LOCATION, urls.blobUrl(digest, lifetime).toString())
                     .header("Docker-Content-Digest", digest.toString());
@@ -42,7 +65,6 @@ final class BlobEndpoints {
         }
         long start = 0;
         long end = size - 1;
-        String range = ex.header(HttpHeader.RANGE);
         int status = 200;
         if (range != null) {
             long[] r = parseRange(range, size);
@@ -60,37 +82,59 @@ final class BlobEndpoints {
             ex.header(HttpHeader.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + size);
         }
         long length = end - start + 1;
+        respond(ex, digest, status, length);
+        if (ex.isHead()) {
+            ex.finish(null);
+            return;
+        }
+        try (SeekableByteChannel channel = s.storage().openBlob(digest)) {
+            channel.position(start);
+            serve(ex, digest, channel, length);
+        }
+    }
+
+    private static HttpError notInRepository(String repository, Digest digest) {
+        return new HttpError(
+                404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in " + repository, digest.toString());
+    }
+
+    private static HttpError notStored(Digest digest) {
+        return new HttpError(404, ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not stored", digest.toString());
+    }
+
+    private static void respond(Exchange ex, Digest digest, int status, long length) {
         ex.status(status);
         ex.header("Docker-Content-Digest", digest.toString())
                 .header(HttpHeader.ACCEPT_RANGES, "bytes")
                 .header(HttpHeader.CONTENT_TYPE, "application/octet-stream")
                 .header(HttpHeader.ETAG, "\"" + digest + "\"")
                 .header(HttpHeader.CONTENT_LENGTH, Long.toString(length));
-        if (ex.isHead() || length == 0) {
+    }
+
+    /** Copies {@code length} bytes from the channel's position to the response and ends it. */
+    private void serve(Exchange ex, Digest digest, SeekableByteChannel channel, long length) throws IOException {
+        if (length == 0) {
             ex.finish(null);
             return;
         }
-        try (SeekableByteChannel channel = s.storage().openBlob(digest)) {
-            channel.position(start);
-            // One reused direct buffer per server thread: reads go from the page cache into it and
-            // from it to the socket. Mapping the file instead would avoid that copy, but the mappings
-            // stay resident until a GC unmaps them, and the registry's memory would grow with every
-            // blob served (hundreds of MiB after a 200 MB pull).
-            ByteBuffer buf = BUFFER.get();
-            long remaining = length;
-            while (remaining > 0) {
-                buf.clear().limit((int) Math.min(buf.capacity(), remaining));
-                while (buf.hasRemaining()) {
-                    if (channel.read(buf) < 0) {
-                        throw new IOException("blob " + digest + " ended early");
-                    }
+        // One reused direct buffer per server thread: reads go from the page cache into it and
+        // from it to the socket. Mapping the file instead would avoid that copy, but the mappings
+        // stay resident until a GC unmaps them, and the registry's memory would grow with every
+        // blob served (hundreds of MiB after a 200 MB pull).
+        ByteBuffer buf = BUFFER.get();
+        long remaining = length;
+        while (remaining > 0) {
+            buf.clear().limit((int) Math.min(buf.capacity(), remaining));
+            while (buf.hasRemaining()) {
+                if (channel.read(buf) < 0) {
+                    throw new IOException("blob " + digest + " ended early");
                 }
-                remaining -= buf.limit();
-                buf.flip();
-                ex.writeBlocking(buf);
             }
-            ex.finish(null);
+            remaining -= buf.limit();
+            buf.flip();
+            ex.writeBlocking(buf);
         }
+        ex.finish(null);
         s.metrics().bytesOut(length);
     }
 

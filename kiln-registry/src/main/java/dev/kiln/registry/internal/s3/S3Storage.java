@@ -9,10 +9,12 @@ import dev.kiln.registry.RegistryStorage;
 import dev.kiln.registry.internal.ManifestFacts;
 import dev.kiln.registry.internal.Names;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Registry storage in an S3 bucket, with the same layout as {@code FileSystemStorage} under the
@@ -45,10 +54,25 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
     private final S3Objects objects;
     private final Clock clock;
     private final RunningHashes hashes = new RunningHashes();
+    /**
+     * Runs the second of two independent small requests a read needs (a blob's link beside its bytes,
+     * a manifest's bytes beside its revision) so the two round trips overlap. Not the upload transfer
+     * pool: a pull must not queue behind a push's part copies. A thread per read in flight, bounded by
+     * the server's request threads; idle ones end.
+     */
+    private final ExecutorService lookups;
 
     private S3Storage(S3Objects objects, Clock clock) {
         this.objects = objects;
         this.clock = clock;
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "kiln-s3-lookup-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.lookups = pool;
     }
 
     /** Storage in {@code location}, with endpoint, region and credentials from {@code env} (see {@link S3Objects#open}). */
@@ -63,7 +87,27 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
 
     @Override
     public void close() {
+        lookups.shutdown();
         objects.close();
+    }
+
+    /** The value of a lookup started beside another request, with its failure as this thread's own. */
+    private static <T> T await(Future<T> lookup) throws InterruptedIOException {
+        try {
+            return lookup.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lookup.cancel(true);
+            throw new InterruptedIOException("interrupted while waiting for S3");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new UncheckedIOException(new IOException(e.getCause()));
+        }
     }
 
     /**
@@ -151,6 +195,41 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
     @Override
     public boolean isLinked(String repository, Digest blob) {
         return objects.head(linkPath(repository, blob)).isPresent();
+    }
+
+    /**
+     * Sends the blob's GET (whose response carries its size) while the link is checked beside it, so
+     * a pull waits for one round trip instead of two; no byte is read before the link is confirmed.
+     */
+    @Override
+    public Optional<SeekableByteChannel> openLinkedBlob(String repository, Digest blob) throws IOException {
+        Future<Boolean> linked = lookups.submit(() -> isLinked(repository, blob));
+        SeekableByteChannel channel = objects.channel(blobPath(blob));
+        try {
+            channel.size();
+        } catch (NoSuchFileException e) {
+            channel.close();
+            if (!await(linked)) {
+                return Optional.empty(); // not in this repository, whatever the store holds
+            }
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            linked.cancel(true);
+            throw e;
+        }
+        boolean isLinked;
+        try {
+            isLinked = await(linked);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (!isLinked) {
+            channel.close(); // drops the response unread: this repository may not see the bytes
+            return Optional.empty();
+        }
+        return Optional.of(channel);
     }
 
     @Override
@@ -244,11 +323,22 @@ public final class S3Storage implements RegistryStorage, RegistryStorage.BlobUrl
     @Override
     public Optional<StoredManifest> manifest(String repository, Digest digest) {
         String where = revisionPath(repository, digest);
-        Optional<S3Objects.Content> facts = objects.get(where);
+        // The bytes are read beside the revision (one round trip instead of two); they are used only
+        // when the revision says the manifest is in this repository.
+        Future<Optional<S3Objects.Content>> read = lookups.submit(() -> objects.get(blobPath(digest)));
+        Optional<S3Objects.Content> facts;
+        Optional<S3Objects.Content> body;
+        try {
+            facts = objects.get(where);
+            body = await(read);
+        } catch (InterruptedIOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            read.cancel(true); // no-op once done; stops waiting for bytes nobody will use
+        }
         if (facts.isEmpty()) {
             return Optional.empty();
         }
-        Optional<S3Objects.Content> body = objects.get(blobPath(digest));
         if (body.isEmpty()) {
             return Optional.empty(); // collected after its revision was read: gone
         }
