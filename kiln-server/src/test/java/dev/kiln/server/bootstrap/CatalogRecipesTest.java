@@ -6,6 +6,8 @@ import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.CompileOptions;
 import dev.kiln.recipe.PackagePlan;
 import dev.kiln.recipe.Recipes;
+import dev.kiln.recipe.ShellStep;
+import dev.kiln.recipe.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +62,25 @@ class CatalogRecipesTest {
         assertThat(catalog).as("catalog recipes").hasSizeGreaterThanOrEqualTo(10);
         assertThat(missing)
                 .as("packages neither the bootstrap nor the catalog makes")
+                .isEmpty();
+    }
+
+    /**
+     * Every catalog recipe ends its main pipeline with the {@code strip} pipeline, as Wolfi's do, so that the
+     * subpackages split after it get stripped files: unstripped libraries kept the python image over its size goal.
+     */
+    @Test
+    void everyCatalogRecipeStripsWhatItInstalls() throws IOException {
+        List<String> unstripped = new ArrayList<>();
+        for (BuildPlan p : compile(recipes(CATALOG))) {
+            List<Step> steps = p.steps();
+            Step last = steps.get(steps.size() - 1);
+            if (!(last instanceof ShellStep sh && sh.label().endsWith("uses strip"))) {
+                unstripped.add(p.name() + " ends with " + last.label());
+            }
+        }
+        assertThat(unstripped)
+                .as("catalog recipes whose main pipeline does not end with `uses: strip`")
                 .isEmpty();
     }
 
