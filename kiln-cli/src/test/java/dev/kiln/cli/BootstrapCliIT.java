@@ -22,28 +22,7 @@ class BootstrapCliIT {
                 Files.isExecutable(Path.of("/bin/busybox")),
                 "/bin/busybox is missing",
                 "apt-get install busybox-static");
-        Files.writeString(dir.resolve("busybox.yaml"), """
-                package:
-                  name: busybox
-                  version: "1.0"
-                  epoch: 0
-                  description: static busybox
-                  copyright:
-                    - license: GPL-2.0-only
-                  checks:
-                    disabled:
-                      - hardening
-                environment:
-                  contents:
-                    packages:
-                      - busybox
-                pipeline:
-                  - runs: |
-                      mkdir -p ${{targets.destdir}}/usr/bin
-                      cp /bin/busybox ${{targets.destdir}}/usr/bin/busybox
-                      ln -s usr/bin ${{targets.destdir}}/bin
-                      for a in sh mkdir cp ln head od; do ln -s busybox ${{targets.destdir}}/usr/bin/$a; done
-                """);
+        Files.writeString(dir.resolve("busybox.yaml"), UpFixtures.staticBusyboxRecipe("sh mkdir cp ln head od"));
         Files.writeString(dir.resolve("noisy.yaml"), """
                 package:
                   name: noisy

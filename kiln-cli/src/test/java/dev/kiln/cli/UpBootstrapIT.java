@@ -13,29 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the host), then the catalog hermetically on its packages, the stage shown as it goes; a second run builds nothing.
  */
 class UpBootstrapIT {
-    static final String BUSYBOX = """
-            package:
-              name: busybox
-              version: "1.0"
-              epoch: 0
-              description: static busybox
-              copyright:
-                - license: GPL-2.0-only
-              checks:
-                disabled:
-                  - hardening
-            environment:
-              contents:
-                packages:
-                  - busybox
-            pipeline:
-              - runs: |
-                  mkdir -p ${{targets.destdir}}/usr/bin
-                  cp /bin/busybox ${{targets.destdir}}/usr/bin/busybox
-                  ln -s usr/bin ${{targets.destdir}}/bin
-                  for a in sh mkdir test cat; do ln -s busybox ${{targets.destdir}}/usr/bin/$a; done
-            """;
-
     static final String APP = """
             package:
               name: app
@@ -62,29 +39,18 @@ class UpBootstrapIT {
                 "/bin/busybox is missing",
                 "apt-get install busybox-static");
         Path plan = Files.createDirectories(dir.resolve("toolchain")).resolve("plan.yaml");
-        Files.writeString(plan.resolveSibling("busybox.yaml"), BUSYBOX);
+        Files.writeString(plan.resolveSibling("busybox.yaml"), UpFixtures.staticBusyboxRecipe("sh mkdir test cat"));
         Files.writeString(plan, "name: t\nstage1: host-toolchain\nrecipes:\n  - busybox.yaml\n");
         Path catalog = dir.resolve("catalog");
         Files.writeString(Files.createDirectories(catalog.resolve("recipes")).resolve("app.yaml"), APP);
-        String[] up = {
-            "up",
-            "--once",
-            "--no-sign",
-            "--addr",
-            "127.0.0.1:0",
-            "--catalog",
-            catalog.toString(),
-            "--out-dir",
-            dir.resolve("packages").toString(),
-            "--state-dir",
-            dir.resolve(".kiln").toString(),
-            "--sources",
-            dir.resolve("no-sources").toString(),
-            "--bootstrap",
-            plan.toString(),
-            "--bootstrap-cache",
-            dir.resolve("bootstrap-cache").toString()
-        };
+        String[] up = UpFixtures.once(
+                dir,
+                catalog,
+                "--no-sign",
+                "--bootstrap",
+                plan.toString(),
+                "--bootstrap-cache",
+                dir.resolve("bootstrap-cache").toString());
 
         CliRun first = CliRun.of(up);
 

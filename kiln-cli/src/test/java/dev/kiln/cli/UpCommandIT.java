@@ -71,21 +71,7 @@ class UpCommandIT {
     @Test
     void buildsPushesSignsAndIsIdempotent(@TempDir Path dir) throws Exception {
         Path catalog = catalog(dir);
-        String[] up = {
-            "up",
-            "--once",
-            "--addr",
-            "127.0.0.1:0",
-            "--catalog",
-            catalog.toString(),
-            "--out-dir",
-            dir.resolve("packages").toString(),
-            "--state-dir",
-            dir.resolve(".kiln").toString(),
-            "--sources",
-            dir.resolve("no-sources").toString(),
-            "--json"
-        };
+        String[] up = UpFixtures.once(dir, catalog, "--json");
 
         CliRun first = CliRun.of(up);
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();

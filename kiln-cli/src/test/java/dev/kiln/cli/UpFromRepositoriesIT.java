@@ -89,27 +89,17 @@ class UpFromRepositoriesIT {
         Files.writeString(catalog.resolve("recipes/greeting.yaml"), GREETING);
         Files.writeString(Files.createDirectories(catalog.resolve("images")).resolve("app.yaml"), IMAGE);
 
-        CliRun run = CliRun.of(
-                "up",
-                "--once",
+        CliRun run = CliRun.of(UpFixtures.once(
+                dir,
+                catalog,
                 "--no-sign",
-                "--addr",
-                "127.0.0.1:0",
-                "--catalog",
-                catalog.toString(),
-                "--out-dir",
-                dir.resolve("packages").toString(),
-                "--state-dir",
-                dir.resolve(".kiln").toString(),
-                "--sources",
-                dir.resolve("no-sources").toString(),
                 "--hermetic",
                 "--repository-append",
                 toolchain.toString(),
                 "--keyring-append",
                 dir.resolve("toolchain.rsa.pub").toString(),
                 "--test-package-append",
-                "busybox");
+                "busybox"));
 
         String output = run.out() + run.err();
         assertThat(run.exitCode()).as(output).isZero();
