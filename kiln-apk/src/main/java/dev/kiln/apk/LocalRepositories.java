@@ -21,6 +21,14 @@ public final class LocalRepositories {
     }
 
     public Path directory(String repository) {
+        return directory(baseDir, repository);
+    }
+
+    /**
+     * The folder of a local repository as image configs and {@code --repository-append} name it: a path relative
+     * to {@code baseDir}, a {@code file:} URI, either after an {@code @tag}; a remote URL is refused.
+     */
+    public static Path directory(Path baseDir, String repository) {
         String r = repository.trim();
         if (r.startsWith("@")) {
             int space = r.indexOf(' ');

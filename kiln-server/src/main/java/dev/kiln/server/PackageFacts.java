@@ -1,9 +1,6 @@
 package dev.kiln.server;
 
-import dev.kiln.recipe.CompileOptions;
-import dev.kiln.recipe.PipelineLibrary;
 import dev.kiln.recipe.Recipe;
-import dev.kiln.recipe.RecipeCompiler;
 import dev.kiln.server.state.Records;
 import dev.kiln.update.DeltaReport;
 import dev.kiln.update.RebuildGraph;
@@ -34,18 +31,11 @@ record PackageFacts(Map<String, List<Records.Dependent>> dependents, Map<String,
         patches = Map.copyOf(patches);
     }
 
-    /** The facts of the recipes in {@code files} (those that load) as compiled for {@code settings}' architecture. */
-    static PackageFacts of(List<Path> files, Settings settings, Clock clock) {
-        Map<Recipe, Path> loaded = new LinkedHashMap<>();
-        for (Path file : files) {
-            UpdatePorts.load(List.of(file), settings.pipelineDirs(), new ArrayList<>())
-                    .forEach(r -> loaded.put(r, file));
-        }
+    /** The facts of the recipes of {@code catalog} that loaded. */
+    static PackageFacts of(CatalogGraph catalog, Clock clock) {
+        Map<Recipe, Path> loaded = catalog.loaded();
         List<Recipe> recipes = List.copyOf(loaded.keySet());
-        RebuildGraph graph = RebuildGraph.of(
-                recipes,
-                new RecipeCompiler(PipelineLibrary.withBuiltins(settings.pipelineDirs())),
-                CompileOptions.forArch(settings.arch()));
+        RebuildGraph graph = catalog.graph();
         Map<String, Set<String>> reverse = new TreeMap<>();
         for (Recipe r : recipes) {
             String origin = r.pkg().name();

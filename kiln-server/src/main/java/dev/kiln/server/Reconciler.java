@@ -33,7 +33,6 @@ import dev.kiln.update.CheckResult;
 import dev.kiln.update.DeltaMinimizer;
 import dev.kiln.update.GitTagMonitor;
 import dev.kiln.update.GnuPatch;
-import dev.kiln.update.RebuildGraph;
 import dev.kiln.update.RebuildOutcome;
 import dev.kiln.update.Rebuilder;
 import dev.kiln.update.RecipeBumper;
@@ -52,9 +51,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -248,6 +245,8 @@ public final class Reconciler {
                                 c.message());
             }
         }
+        // loaded after UPSTREAMS, whose bumps rewrite recipes; the build order and the package facts share it
+        Once<CatalogGraph> catalog = new Once<>(() -> CatalogGraph.of(request.recipes(), settings));
         List<PackageOutcome> packages = new ArrayList<>();
         if (request.stages().contains(Stage.PACKAGES)) {
             listener.onEvent(ReconcileEvent.of("stage", "==> building packages", "stage", "packages"));
@@ -255,7 +254,7 @@ public final class Reconciler {
                 if (settings.buildsFromRepositories()) {
                     ensureIndex(packageKey);
                 }
-                for (Path recipe : inRebuildOrder(request.recipes())) {
+                for (Path recipe : catalog.get().inRebuildOrder()) {
                     PackageOutcome outcome = reconcilePackage(recipe, rebuilder);
                     if (outcome != null) {
                         packages.add(outcome);
@@ -266,7 +265,7 @@ public final class Reconciler {
             }
         }
         if (!request.stages().isEmpty() && !request.recipes().isEmpty()) {
-            recordPackageFacts(request.recipes());
+            recordPackageFacts(catalog.get());
         }
         List<ImageOutcome> images = new ArrayList<>();
         String imagesSkipped = null;
@@ -283,38 +282,6 @@ public final class Reconciler {
             }
         }
         return new Report(runId, problems, updates, packages, images, imagesSkipped);
-    }
-
-    /**
-     * {@code recipes} in rebuild order (a recipe after those whose packages its environment needs), as the build
-     * queue orders its jobs: a catalog built from repositories resolves curl's environment only once openssl-dev is
-     * published. A recipe the graph could not place (it did not load) comes last; its build reports why.
-     */
-    private List<Path> inRebuildOrder(List<Path> recipes) {
-        if (recipes.size() < 2) {
-            return recipes;
-        }
-        List<Recipe> loaded = UpdatePorts.load(recipes, settings.pipelineDirs(), new ArrayList<>());
-        RebuildGraph graph = RebuildGraph.of(
-                loaded,
-                new RecipeCompiler(PipelineLibrary.withBuiltins(settings.pipelineDirs())),
-                CompileOptions.forArch(settings.arch()));
-        // the graph knows a recipe by its file name (as the loader names it), unique within a catalog folder
-        Map<String, Path> given = new LinkedHashMap<>();
-        recipes.forEach(r -> given.put(String.valueOf(r.getFileName()), r));
-        if (given.size() < recipes.size()) {
-            return recipes;
-        }
-        List<Path> ordered = new ArrayList<>();
-        for (String origin : graph.order().origins()) {
-            String file = graph.fileOf(origin);
-            Path recipe = file == null ? null : given.remove(file);
-            if (recipe != null) {
-                ordered.add(recipe);
-            }
-        }
-        ordered.addAll(given.values());
-        return ordered;
     }
 
     /** Builds that resolve from the catalog's own repository need its index to exist, empty at first. */
@@ -558,8 +525,8 @@ public final class Reconciler {
     }
 
     /** Records each recipe's dependents and carried patches, for the package pages. */
-    private void recordPackageFacts(List<Path> recipes) {
-        PackageFacts facts = PackageFacts.of(recipes, settings, clock);
+    private void recordPackageFacts(CatalogGraph catalog) {
+        PackageFacts facts = PackageFacts.of(catalog, clock);
         state().recordPackageFacts(facts.dependents().keySet(), facts.dependents(), facts.patches());
     }
 

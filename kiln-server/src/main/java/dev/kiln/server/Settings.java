@@ -143,10 +143,7 @@ public record Settings(
     public List<String> appendedRepositories() {
         String own = repository.toAbsolutePath().normalize().toString();
         return buildEnvironment.repositories().stream()
-                .map(r -> r.startsWith("file:") ? r.substring("file:".length()) : r)
-                .map(r -> buildEnvironment
-                        .baseDir()
-                        .resolve(r)
+                .map(r -> dev.kiln.apk.LocalRepositories.directory(buildEnvironment.baseDir(), r)
                         .toAbsolutePath()
                         .normalize()
                         .toString())
@@ -371,11 +368,9 @@ public record Settings(
             Path repositoryDir = repository != null ? repository : Path.of("packages");
             dev.kiln.build.EnvironmentSources sources = buildEnvironment;
             if (ownRepositoryFirst && !sources.repositories().isEmpty()) {
-                List<String> repositories = new java.util.ArrayList<>();
-                repositories.add(repositoryDir.toAbsolutePath().toString());
-                repositories.addAll(sources.repositories());
                 sources = new dev.kiln.build.EnvironmentSources(
-                        repositories, sources.keyring(), sources.hermetic(), sources.baseDir(), sources.testPackages());
+                                List.of(repositoryDir.toAbsolutePath().toString()), List.of(), false, sources.baseDir())
+                        .and(sources);
             }
             return new Settings(
                     state,

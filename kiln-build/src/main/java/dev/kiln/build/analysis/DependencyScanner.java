@@ -74,12 +74,13 @@ public final class DependencyScanner {
         Accumulator acc = new Accumulator();
         Set<String> libraryDirs = new HashSet<>(LIBRARY_DIRS);
         libraryDirs.addAll(LdSoConf.directories(packageDir));
-        for (Path file : files(packageDir)) {
-            String rel = relative(packageDir, file);
-            scanFile(file, rel, fullVersion, libraryDirs, packageName, acc);
-        }
-        for (Path directory : directories(packageDir)) {
-            perlRule(relative(packageDir, directory) + "/", acc);
+        // one walk: directories count for the perl rule only, every other entry is scanned
+        for (Path entry : entries(packageDir)) {
+            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                perlRule(relative(packageDir, entry) + "/", acc);
+            } else {
+                scanFile(entry, relative(packageDir, entry), fullVersion, libraryDirs, packageName, acc);
+            }
         }
 
         Set<String> selfProvided = new HashSet<>();
@@ -305,25 +306,20 @@ public final class DependencyScanner {
         }
     }
 
-    /** The package's directories, links to directories excluded. */
-    static List<Path> directories(Path root) {
+    /** Every entry of the package but its root, sorted; links are entries, never followed. */
+    static List<Path> entries(Path root) {
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> !p.equals(root) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                    .sorted()
-                    .toList();
+            return walk.filter(p -> !p.equals(root)).sorted().toList();
         } catch (IOException e) {
             throw new AnalysisException("cannot walk package directory " + root + ": " + e.getMessage(), e);
         }
     }
 
+    /** The package's files and links, directories left out. */
     static List<Path> files(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> !p.equals(root) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new AnalysisException("cannot walk package directory " + root + ": " + e.getMessage(), e);
-        }
+        return entries(root).stream()
+                .filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                .toList();
     }
 
     static String relative(Path root, Path file) {
