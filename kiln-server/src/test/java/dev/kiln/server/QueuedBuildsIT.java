@@ -284,6 +284,29 @@ class QueuedBuildsIT {
     }
 
     @Test
+    void aFailedBuildsLogReachesTheReconcilerThroughTheOutputStore(@TempDir Path dir) throws Exception {
+        Settings settings = settings(dir, server.createDatabase("failing_" + databases++), "reconciler");
+        Path broken = settings.catalog().resolve("recipes/broken.yaml");
+        Files.writeString(broken, recipe("broken", List.of(), "echo the-reason-it-broke; exit 3"));
+        SigningKeys.packageKey(settings.packageKey(), ReconcileListener.NONE);
+        Process worker = worker(dir, settings, 0);
+        try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC())) {
+            Reconciler reconciler = new Reconciler(
+                    settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE);
+            Reconciler.Report report = reconciler.reconcile(packages(List.of(broken)));
+
+            Reconciler.PackageOutcome failed = report.packages().get(0);
+            assertThat(failed.status()).isEqualTo(Reconciler.PackageStatus.FAILED);
+            Path log =
+                    java.util.Objects.requireNonNull(failed.log(), "the worker's log, fetched from the output store");
+            assertThat(log).startsWith(settings.logDir());
+            assertThat(Files.readString(log)).contains("the-reason-it-broke");
+        } finally {
+            worker.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void twoReconcilersRacingEnqueueEachJobOnceAndPublishEachOnce(@TempDir Path dir) throws Exception {
         String database = server.createDatabase("racing_" + databases++);
         Settings first = settings(dir, database, "first");

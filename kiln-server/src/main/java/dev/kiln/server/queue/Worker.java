@@ -209,7 +209,7 @@ public final class Worker {
         }
         if (!result.success()) {
             String message = result.message() == null ? "the build failed" : result.message();
-            return queue.fail(claim, message) ? Submitted.FAILED : Submitted.LOST;
+            return queue.fail(claim, message, outputs) ? Submitted.FAILED : Submitted.LOST;
         }
         for (Path apk : result.packages()) {
             outputs.add(stored(apk, "apk"));

@@ -167,12 +167,16 @@ public final class BuildQueue implements AutoCloseable {
                         id,
                         dependency);
             }
-            update(
+            int retried = update(
                     "UPDATE jobs SET state = ?, attempts = 0, message = NULL, finished_at = NULL, published_at = NULL"
                             + " WHERE id = ? AND state = ?",
                     JobState.QUEUED.name(),
                     id,
                     JobState.FAILED.name());
+            if (retried == 1) {
+                // the failed attempt's log goes with it: the retry records its own outputs under the same names
+                update("DELETE FROM job_outputs WHERE job_id = ?", id);
+            }
             return id;
         });
     }
@@ -278,30 +282,38 @@ public final class BuildQueue implements AutoCloseable {
             if (!release(claim, JobState.SUCCEEDED, now, message)) {
                 return false;
             }
-            for (Output o : outputs) {
-                update(
-                        "INSERT INTO job_outputs (job_id, name, kind, digest, size) VALUES (?, ?, ?, ?, ?)",
-                        claim.jobId(),
-                        o.name(),
-                        o.kind(),
-                        o.digest(),
-                        o.size());
-            }
+            recordOutputs(claim, outputs);
             finishAttempt(claim.jobId(), claim.attempt(), now, AttemptOutcome.SUCCEEDED, message);
             return true;
         });
     }
 
-    /** Records the job FAILED (a build failure is not retried), if {@code claim} still holds its lease. */
-    public synchronized boolean fail(Claim claim, String message) {
+    /**
+     * Records the job FAILED (a build failure is not retried), if {@code claim} still holds its lease, with what the
+     * failed build left ({@code outputs}: its log, so that the reason can be read where the job is published).
+     */
+    public synchronized boolean fail(Claim claim, String message, List<Output> outputs) {
         return transaction(() -> {
             long now = clock.millis();
             if (!release(claim, JobState.FAILED, now, message)) {
                 return false;
             }
+            recordOutputs(claim, outputs);
             finishAttempt(claim.jobId(), claim.attempt(), now, AttemptOutcome.FAILED, message);
             return true;
         });
+    }
+
+    private void recordOutputs(Claim claim, List<Output> outputs) {
+        for (Output o : outputs) {
+            update(
+                    "INSERT INTO job_outputs (job_id, name, kind, digest, size) VALUES (?, ?, ?, ?, ?)",
+                    claim.jobId(),
+                    o.name(),
+                    o.kind(),
+                    o.digest(),
+                    o.size());
+        }
     }
 
     /**

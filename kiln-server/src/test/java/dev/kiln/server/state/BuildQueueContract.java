@@ -174,7 +174,10 @@ abstract class BuildQueueContract {
             long a = queue.enqueue(job("a", List.of()));
             long b = queue.enqueue(job("b", List.of(a)));
             long c = queue.enqueue(job("c", List.of(b)));
-            assertThat(queue.fail(queue.claim("w1", LEASE), "exit status 3")).isTrue();
+            BuildQueue.Output log = new BuildQueue.Output("a.log", "log", "sha256:" + "1".repeat(64), 120);
+            assertThat(queue.fail(queue.claim("w1", LEASE), "exit status 3", List.of(log)))
+                    .isTrue();
+            assertThat(queue.outputs(a)).as("the failed build's log is kept").containsExactly(log);
             assertThat(queue.failBlocked()).isEqualTo(2);
             assertThat(queue.job(c).state()).isEqualTo(JobState.FAILED);
             assertThat(queue.job(c).message()).isEqualTo("a job it depends on failed");
@@ -183,6 +186,9 @@ abstract class BuildQueueContract {
             assertThat(queue.enqueue(job("a", List.of()))).isEqualTo(a);
             assertThat(queue.job(a).state()).isEqualTo(JobState.QUEUED);
             assertThat(queue.job(a).attempts()).isZero();
+            assertThat(queue.outputs(a))
+                    .as("the retry starts without the failed attempt's log")
+                    .isEmpty();
             assertThat(queue.job(b).state()).as("re-enqueued separately").isEqualTo(JobState.FAILED);
         }
     }
