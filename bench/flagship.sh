@@ -39,7 +39,8 @@ declare -A smoke=([python]="-W ignore::DeprecationWarning -c 'import bz2, crypt,
 dbm.ndbm, decimal, ensurepip, hashlib, lzma, readline, sqlite3, ssl, uuid, xml.parsers.expat, zlib; \
 print(ssl.OPENSSL_VERSION, \"| sqlite\", sqlite3.sqlite_version, \"| ctypes\", ctypes.__version__, \"| pip\", ensurepip.version())'"
   [redis]="--version" [jq]="--version" [curl]="--version" [nginx]="-v"
-  [python-dev]="-c \"\$(cat bench/python-dev-check.py)\"")
+  [python-dev]="-c \"\$(cat bench/python-dev-check.py)\""
+  [hello]="" [busybox]="-c 'echo \$(id -u):\$(id -g) \$(ls /lib64) \$(busybox | head -1)'")
 
 # The configs' relative repository and key, laid out in a copy of the catalog's images folder.
 mkdir -p "$work/tree/catalog" "$work/tree/.kiln/keys"
