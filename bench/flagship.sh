@@ -10,7 +10,8 @@
 #
 #   bench/flagship.sh --repository DIR --keyring KEY [--repository DIR --keyring KEY]... [IMAGE...]
 #
-# IMAGE defaults to python redis jq curl nginx (python-dev on request); nginx-service (a service bundle) is checked by
+# IMAGE defaults to python redis jq curl nginx (python-dev, hello and busybox on request: no Debian counterpart here,
+# their blob size and one run); nginx-service (a service bundle) is checked by
 # starting it: s6-svscan must bring nginx up, answering on 127.0.0.1:8080. The first repository and key stand for the configs' own
 # `../../packages` and `../../.kiln/keys/kiln.rsa.pub`. KILN overrides the command (default ./kiln);
 # BENCH_DIR the work folder (Debian images made there are kept and reused).
