@@ -10,7 +10,8 @@
 #
 #   bench/flagship.sh --repository DIR --keyring KEY [--repository DIR --keyring KEY]... [IMAGE...]
 #
-# IMAGE defaults to python redis jq curl nginx (python-dev on request); nginx-service (a service bundle) is checked by
+# IMAGE defaults to python redis jq curl nginx (python-dev, hello and busybox on request: no Debian counterpart here,
+# their blob size and one run); nginx-service (a service bundle) is checked by
 # starting it: s6-svscan must bring nginx up, answering on 127.0.0.1:8080. The first repository and key stand for the configs' own
 # `../../packages` and `../../.kiln/keys/kiln.rsa.pub`. KILN overrides the command (default ./kiln);
 # BENCH_DIR the work folder (Debian images made there are kept and reused).
@@ -39,7 +40,8 @@ declare -A smoke=([python]="-W ignore::DeprecationWarning -c 'import bz2, crypt,
 dbm.ndbm, decimal, ensurepip, hashlib, lzma, readline, sqlite3, ssl, uuid, xml.parsers.expat, zlib; \
 print(ssl.OPENSSL_VERSION, \"| sqlite\", sqlite3.sqlite_version, \"| ctypes\", ctypes.__version__, \"| pip\", ensurepip.version())'"
   [redis]="--version" [jq]="--version" [curl]="--version" [nginx]="-v"
-  [python-dev]="-c \"\$(cat bench/python-dev-check.py)\"")
+  [python-dev]="-c \"\$(cat bench/python-dev-check.py)\""
+  [hello]="" [busybox]="-c 'echo \$(id -u):\$(id -g) \$(ls /lib64) \$(busybox | head -1)'")
 
 # The configs' relative repository and key, laid out in a copy of the catalog's images folder.
 mkdir -p "$work/tree/catalog" "$work/tree/.kiln/keys"

@@ -35,14 +35,7 @@ class CatalogRecipesTest {
     @Test
     void everyPackageACatalogRecipeNamesIsMadeByTheBootstrapOrTheCatalog() throws IOException {
         List<BuildPlan> catalog = compile(recipes(CATALOG));
-        List<BuildPlan> examples = compile(recipes(EXAMPLES));
-        List<BuildPlan> bootstrap = compile(BootstrapPlan.load(BootstrapRecipesTest.BOOTSTRAP.resolve("plan.yaml"))
-                .recipes());
-        Set<String> made = new TreeSet<>();
-        Stream.of(catalog, examples, bootstrap).flatMap(List::stream).forEach(p -> {
-            packages(p).forEach(pkg -> made.add(pkg.name()));
-            packages(p).forEach(pkg -> pkg.dependencies().provides().forEach(v -> made.add(v.split("[=~<>]")[0])));
-        });
+        Set<String> made = madePackages();
 
         Set<String> missing = new TreeSet<>();
         for (BuildPlan p : catalog) {
@@ -55,7 +48,7 @@ class CatalogRecipesTest {
                 }
             }
             wanted.stream()
-                    .map(w -> w.split("[=~<>]")[0])
+                    .map(CatalogRecipesTest::withoutVersion)
                     .filter(w -> !made.contains(w) && !NATIVE_STEP_NEEDS.contains(w) && !w.equals(p.name()))
                     .forEach(w -> missing.add(p.name() + " needs " + w));
         }
@@ -84,13 +77,39 @@ class CatalogRecipesTest {
                 .isEmpty();
     }
 
-    private static List<Path> recipes(Path folder) throws IOException {
+    /**
+     * The names (and provided names) of every package the catalog, the examples and the bootstrap plan make: what a
+     * catalog build environment or image may name.
+     */
+    static Set<String> madePackages() throws IOException {
+        Set<String> made = new TreeSet<>();
+        Stream.of(compile(recipes(CATALOG)), compile(recipes(EXAMPLES)), bootstrapPlans())
+                .flatMap(List::stream)
+                .forEach(p -> {
+                    packages(p).forEach(pkg -> made.add(pkg.name()));
+                    packages(p).forEach(pkg -> pkg.dependencies().provides().forEach(v -> made.add(withoutVersion(v))));
+                });
+        return made;
+    }
+
+    /** The toolchain bootstrap's recipes, compiled for x86_64. */
+    static List<BuildPlan> bootstrapPlans() {
+        return compile(BootstrapPlan.load(BootstrapRecipesTest.BOOTSTRAP.resolve("plan.yaml"))
+                .recipes());
+    }
+
+    /** {@code name=1.0-r0} or {@code name>=1.0} to {@code name}. */
+    static String withoutVersion(String atom) {
+        return atom.split("[=~<>]")[0];
+    }
+
+    static List<Path> recipes(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
     }
 
-    private static List<BuildPlan> compile(List<Path> recipes) {
+    static List<BuildPlan> compile(List<Path> recipes) {
         return recipes.stream()
                 .map(r -> Recipes.compile(r, List.of(), CompileOptions.forArch("x86_64")))
                 .toList();
