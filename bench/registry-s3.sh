@@ -68,6 +68,11 @@ for run in $(seq 1 "$runs"); do
     push[$name]+="$(timed push_image "$work/img$run" "$port" "bench/big$run") "
   done
 done
+# CPU time (user + system, clock ticks) a process has used so far: what each side spends per pull, which decides
+# who loses when the machine is busy
+cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+declare -A cpu_before
+for p in "$KILN_PID" "$DIST_PID" "$S3_PID"; do cpu_before[$p]=$(cpu_ticks "$p"); done
 for pull_run in $(seq 1 "${PULLS:-5}"); do
   for name in kiln dist; do
     port=$KILN_PORT; [ "$name" = dist ] && port=$DIST_PORT
@@ -76,6 +81,10 @@ for pull_run in $(seq 1 "${PULLS:-5}"); do
       "docker://127.0.0.1:$port/bench/big1:v1" "oci:$work/out:v1") "
   done
 done
+hz=$(getconf CLK_TCK)
+cpu_during_pulls() { echo "scale=2; ($(cpu_ticks "$1") - ${cpu_before[$1]}) / $hz / ${PULLS:-5}" | bc; }
+echo "CPU per pull (user + system, both registries' pulls counted): kiln $(cpu_during_pulls "$KILN_PID") s," \
+  "dist $(cpu_during_pulls "$DIST_PID") s, s3proxy $(cpu_during_pulls "$S3_PID") s"
 for name in kiln dist; do
   # shellcheck disable=SC2086
   echo "$name: push median $(median ${push[$name]}) s (${push[$name]% }), pull median $(median ${pull[$name]}) s (${pull[$name]% })"
