@@ -8,6 +8,7 @@ import dev.kiln.apk.WrittenApk;
 import dev.kiln.attest.PackageSbomInput;
 import dev.kiln.attest.SourceRef;
 import dev.kiln.attest.SpdxPackageSbom;
+import dev.kiln.build.analysis.BuildTimeLeak;
 import dev.kiln.build.analysis.DependencyScanner;
 import dev.kiln.build.analysis.HardeningCheck;
 import dev.kiln.build.analysis.HardeningReport;
@@ -26,10 +27,12 @@ import dev.kiln.sandbox.IdentityMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -43,11 +46,16 @@ final class PackageAssembler {
 
     private final BuildOptions options;
     private final FileOwners owners;
+    private final Set<LocalDate> buildDays;
 
-    /** @param identity the build sandbox's id map, to record owners as the build saw them */
-    PackageAssembler(BuildOptions options, IdentityMap identity) {
+    /**
+     * @param identity the build sandbox's id map, to record owners as the build saw them
+     * @param buildDays the days (UTC) the build ran on, which its packages should not contain
+     */
+    PackageAssembler(BuildOptions options, IdentityMap identity, Set<LocalDate> buildDays) {
         this.options = options;
         this.owners = ownersSeenBy(identity);
+        this.buildDays = Set.copyOf(buildDays);
     }
 
     /**
@@ -82,6 +90,12 @@ final class PackageAssembler {
                     "package " + name,
                     "linters failed (disable with checks.disabled):\n  " + String.join("\n  ", errors),
                     null);
+        }
+
+        if (!pkg.checksDisabled().contains(BuildTimeLeak.CHECK)) {
+            BuildTimeLeak.scan(dir, buildDays, options.sourceDateEpoch())
+                    .ifPresent(
+                            leak -> warnings.add(BuildTimeLeak.CHECK + ": " + leak.message(options.sourceDateEpoch())));
         }
 
         HardeningReport hardening = new HardeningCheck().check(dir);

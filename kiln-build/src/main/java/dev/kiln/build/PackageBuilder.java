@@ -17,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -166,7 +169,10 @@ public final class PackageBuilder {
             log.flush();
 
             Path staging = Files.createDirectories(workspace.base().resolve("staging"));
-            PackageAssembler assembler = new PackageAssembler(options, runner.identity());
+            Set<LocalDate> buildDays = new LinkedHashSet<>();
+            buildDays.add(LocalDate.ofInstant(startedOn, ZoneOffset.UTC));
+            buildDays.add(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+            PackageAssembler assembler = new PackageAssembler(options, runner.identity(), buildDays);
             List<BuiltPackage> built = new ArrayList<>();
             for (PackagePlan pkg : packages) {
                 listener.onEvent(BuildListener.BuildEvent.phase(pkg.name(), "packaging " + pkg.name()));
