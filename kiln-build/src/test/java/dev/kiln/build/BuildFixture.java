@@ -36,6 +36,19 @@ final class BuildFixture {
         this.cache = root.resolve("cache");
     }
 
+    /** Writes a recipe of package {@code name} 1.0-r0 (MIT) whose body (from {@code pipeline:} on) is {@code body}. */
+    Path writeRecipe(String name, String description, String body) {
+        return writeRecipe(name, """
+                package:
+                  name: %s
+                  version: "1.0"
+                  epoch: 0
+                  description: "%s"
+                  copyright:
+                    - license: MIT
+                """.formatted(name, description) + body);
+    }
+
     Path writeRecipe(String name, String yaml) {
         try {
             Path file = Files.createDirectories(root.resolve("recipes")).resolve(name + ".yaml");

@@ -18,14 +18,7 @@ class BuildTimeLeakIT {
     @Test
     void aPackageHoldingTheDayOfItsBuildIsReported(@TempDir Path dir) {
         BuildFixture f = new BuildFixture(dir);
-        Path recipe = f.writeRecipe("stamped", """
-                package:
-                  name: stamped
-                  version: "1.0"
-                  epoch: 0
-                  description: "writes the time it was built, and the time it should say"
-                  copyright:
-                    - license: MIT
+        Path recipe = f.writeRecipe("stamped", "writes the time it was built, and the time it should say", """
                 pipeline:
                   - runs: |
                       mkdir -p ${{targets.destdir}}/usr/share/stamped

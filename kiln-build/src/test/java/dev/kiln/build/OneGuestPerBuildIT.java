@@ -14,14 +14,7 @@ class OneGuestPerBuildIT {
     @Test
     void tmpPersistsAcrossTheStepsOfOneBuild(@TempDir Path dir) {
         BuildFixture f = new BuildFixture(dir);
-        Path recipe = f.writeRecipe("relay", """
-                package:
-                  name: relay
-                  version: "1.0"
-                  epoch: 0
-                  description: "hands a file from one step to the next through /tmp"
-                  copyright:
-                    - license: MIT
+        Path recipe = f.writeRecipe("relay", "hands a file from one step to the next through /tmp", """
                 pipeline:
                   - name: write
                     runs: |
