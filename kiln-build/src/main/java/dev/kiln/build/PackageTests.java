@@ -12,10 +12,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,6 +62,31 @@ final class PackageTests {
         this.environments = environments;
     }
 
+    /**
+     * The package under test, then the packages of the same build it needs at run time, directly or through
+     * each other (gcc's C++ headers are in its libstdc++-dev): in the host-toolchain stage they are not installed
+     * from a repository, so the guest takes them from the build's output.
+     */
+    static List<String> withBuildsRuntimeDependencies(PackagePlan pkg, List<PackagePlan> packages) {
+        Map<String, PackagePlan> byName = new LinkedHashMap<>();
+        packages.forEach(p -> byName.put(p.name(), p));
+        Set<String> names = new LinkedHashSet<>();
+        Deque<PackagePlan> todo = new ArrayDeque<>(List.of(pkg));
+        while (!todo.isEmpty()) {
+            PackagePlan next = todo.removeFirst();
+            if (!names.add(next.name())) {
+                continue;
+            }
+            for (String dependency : next.dependencies().runtime()) {
+                PackagePlan built = byName.get(dependency.split("[<>=~]", 2)[0].trim());
+                if (built != null) {
+                    todo.addLast(built);
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
     void run(BuildPlan plan, List<PackagePlan> packages, List<BuiltPackage> built) throws IOException {
         List<ApkPackage> builtApks = environments == null
                 ? List.of()
@@ -96,8 +125,11 @@ final class PackageTests {
                                     0));
                 } else {
                     Path usr = guest.base().resolve("usr");
-                    GuestUsr.build(
-                            Path.of("/usr"), workspace.outputDir(pkg.name()).resolve("usr"), usr);
+                    List<Path> usrs = new ArrayList<>();
+                    for (String name : withBuildsRuntimeDependencies(pkg, packages)) {
+                        usrs.add(workspace.outputDir(name).resolve("usr"));
+                    }
+                    GuestUsr.build(Path.of("/usr"), usrs, usr);
                     mounts.add(new Mount(Path.of("/usr"), GuestUsr.HOST_USR, true));
                     mounts.add(new Mount(usr, "/usr", true));
                 }
