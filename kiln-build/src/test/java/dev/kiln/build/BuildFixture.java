@@ -36,7 +36,10 @@ final class BuildFixture {
         this.cache = root.resolve("cache");
     }
 
-    /** Writes a recipe of package {@code name} 1.0-r0 (MIT) whose body (from {@code pipeline:} on) is {@code body}. */
+    /**
+     * Writes a recipe of package {@code name} 1.0-r0 (MIT) followed by {@code body}: {@code pipeline:} and the rest,
+     * after more fields of {@code package:} indented under it if the recipe needs them.
+     */
     Path writeRecipe(String name, String description, String body) {
         return writeRecipe(name, """
                 package:

@@ -16,14 +16,7 @@ class HostStageTestGuestIT {
     @Test
     void theTestGuestHoldsTheBuildsPackagesThatThePackageNeeds(@TempDir Path dir) {
         BuildFixture f = new BuildFixture(dir);
-        Path recipe = f.writeRecipe("greeter", """
-                package:
-                  name: greeter
-                  version: "1.0"
-                  epoch: 0
-                  description: "prints a greeting that another package of its build holds"
-                  copyright:
-                    - license: MIT
+        Path recipe = f.writeRecipe("greeter", "prints a greeting that another package of its build holds", """
                   dependencies:
                     runtime:
                       - greeter-words>=1.0
