@@ -1,5 +1,6 @@
 package dev.kiln.apk;
 
+import dev.kiln.apk.internal.PackageData;
 import dev.kiln.content.ContentException;
 import dev.kiln.content.Digest;
 import dev.kiln.content.GzipMemberReader;
@@ -28,8 +29,6 @@ import java.util.Map;
  * SHA-1 of each file.
  */
 public final class ApkReader {
-    private static final String CHECKSUM = "APK-TOOLS.checksum.SHA1";
-    private static final String XATTR = "SCHILY.xattr.";
 
     private ApkReader() {}
 
@@ -195,15 +194,8 @@ public final class ApkReader {
                 case BLOCK_DEVICE -> ApkEntry.Type.BLOCK_DEVICE;
                 case FIFO -> ApkEntry.Type.FIFO;
             };
-            String checksum = null;
-            Map<String, byte[]> xattrs = new LinkedHashMap<>();
-            for (Map.Entry<String, byte[]> r : h.paxRecords().entrySet()) {
-                if (r.getKey().equals(CHECKSUM)) {
-                    checksum = new String(r.getValue(), StandardCharsets.US_ASCII);
-                } else if (r.getKey().startsWith(XATTR)) {
-                    xattrs.put(r.getKey().substring(XATTR.length()), r.getValue());
-                }
-            }
+            String checksum = PackageData.checksumRecord(h);
+            Map<String, byte[]> xattrs = PackageData.xattrRecords(h);
             if (type == ApkEntry.Type.FILE) {
                 MessageDigest sha1 = Hashing.sha1();
                 InputStream content = new DigestInputStream(tar.content(), sha1);

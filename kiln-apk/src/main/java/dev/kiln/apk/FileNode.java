@@ -1,5 +1,6 @@
 package dev.kiln.apk;
 
+import dev.kiln.apk.internal.PackageData;
 import dev.kiln.content.TarHeader;
 import dev.kiln.content.TarType;
 import java.util.Collections;
@@ -29,7 +30,6 @@ public record FileNode(
         @Nullable String sha1,
         int devMajor,
         int devMinor) {
-    private static final String XATTR = "SCHILY.xattr.";
 
     public enum Kind {
         FILE,
@@ -102,12 +102,7 @@ public record FileNode(
      * or a hard link (already a tree path), as the caller read them.
      */
     public static FileNode ofTar(String path, TarHeader h, @Nullable FileData data, @Nullable String link) {
-        Map<String, byte[]> xattrs = new TreeMap<>();
-        h.paxRecords().forEach((k, v) -> {
-            if (k.startsWith(XATTR)) {
-                xattrs.put(k.substring(XATTR.length()), v);
-            }
-        });
+        Map<String, byte[]> xattrs = new TreeMap<>(PackageData.xattrRecords(h));
         return new FileNode(
                 path,
                 Kind.of(h.type()),
@@ -173,6 +168,12 @@ public record FileNode(
     public FileNode withLink(@Nullable String newTarget) {
         return new FileNode(
                 path, kind, mode, uid, gid, mtime, data, newTarget, xattrs, owner, sha1, devMajor, devMinor);
+    }
+
+    /** The same node with its bytes held elsewhere (in memory, or on disk once written). */
+    public FileNode withData(FileData newData) {
+        return new FileNode(
+                path, kind, mode, uid, gid, mtime, newData, linkTarget, xattrs, owner, sha1, devMajor, devMinor);
     }
 
     public FileNode withPath(String newPath) {

@@ -133,7 +133,7 @@ public final class Installer {
          */
         void place(FileNode f, @Nullable InputStream content) throws IOException {
             if (disk == null && content != null) {
-                place(withBytes(f, content.readAllBytes()), null);
+                place(f.withData(FileData.of(content.readAllBytes())), null);
                 return;
             }
             String path = tree.resolveParents(f.path());
@@ -168,7 +168,7 @@ public final class Installer {
                 if (other != null && !other.equals(name)) {
                     if (content != null) {
                         // two packages install this path: compare the bytes themselves (rare, and small files)
-                        node = withBytes(node, content.readAllBytes());
+                        node = node.withData(FileData.of(content.readAllBytes()));
                         content = null;
                     }
                     boolean same = existing.kind() == node.kind()
@@ -194,23 +194,6 @@ public final class Installer {
             }
             placed.add(f);
         }
-    }
-
-    private static FileNode withBytes(FileNode node, byte[] bytes) {
-        return new FileNode(
-                node.path(),
-                node.kind(),
-                node.mode(),
-                node.uid(),
-                node.gid(),
-                node.mtime(),
-                FileData.of(bytes),
-                node.linkTarget(),
-                node.xattrs(),
-                node.owner(),
-                node.sha1(),
-                node.devMajor(),
-                node.devMinor());
     }
 
     /** Creates the missing directories of {@code path} in the tree, and in the directory when there is one. */

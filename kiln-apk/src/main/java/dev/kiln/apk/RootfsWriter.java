@@ -71,20 +71,7 @@ public final class RootfsWriter {
                             : copy(content, target);
                     Files.setAttribute(target, "unix:mode", node.mode());
                     Files.setLastModifiedTime(target, FileTime.fromMillis(node.mtime() * 1000));
-                    return new FileNode(
-                            node.path(),
-                            node.kind(),
-                            node.mode(),
-                            node.uid(),
-                            node.gid(),
-                            node.mtime(),
-                            FileData.lazy(size, () -> readBack(target)),
-                            null,
-                            node.xattrs(),
-                            node.owner(),
-                            node.sha1(),
-                            0,
-                            0);
+                    return node.withData(FileData.lazy(size, () -> readBack(target)));
                 }
                 case SYMLINK -> Files.createSymbolicLink(target, Path.of(node.link()));
                 case HARDLINK -> Files.createLink(target, dir.resolve(node.link()));

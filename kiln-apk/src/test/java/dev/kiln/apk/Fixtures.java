@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** Small fixed package trees and the test signing key. */
@@ -67,6 +68,25 @@ final class Fixtures {
                         "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8)),
                 Map.of("etc/hello.conf", Map.of("user.kiln.note", "kept".getBytes(StandardCharsets.UTF_8))),
                 SDE);
+    }
+
+    /**
+     * Writes {@code NAME.apk} beside {@code tree}: package NAME 1.0-r0 (MIT) of the files in {@code tree}, which
+     * {@code replaces} the packages named, signed with the test key.
+     */
+    static Path replacingApk(Path tree, String name, List<String> replaces) throws IOException {
+        PkgInfo info = PkgInfo.builder()
+                .name(name)
+                .version("1.0-r0")
+                .arch("x86_64")
+                .origin(name)
+                .description("a test package")
+                .license("MIT")
+                .replaces(replaces)
+                .build();
+        Path file = tree.resolveSibling(name + ".apk");
+        new ApkWriter().write(new ApkInput(info, tree, Map.of(), Map.of(), SDE), testKey(), file);
+        return file;
     }
 
     private static void mkdir(Path dir, int mode) throws IOException {

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,21 +63,6 @@ class InstallerConflictTest {
     private ApkPackage apk(String name, String strings, List<String> replaces) throws IOException {
         Path tree = Files.createDirectories(dir.resolve(name + "/usr/bin"));
         Files.writeString(tree.resolve("strings"), strings);
-        PkgInfo info = PkgInfo.builder()
-                .name(name)
-                .version("1.0-r0")
-                .arch("x86_64")
-                .origin(name)
-                .description("a test package")
-                .license("MIT")
-                .replaces(replaces)
-                .build();
-        Path file = dir.resolve(name + ".apk");
-        new ApkWriter()
-                .write(
-                        new ApkInput(info, dir.resolve(name), Map.of(), Map.of(), Fixtures.SDE),
-                        Fixtures.testKey(),
-                        file);
-        return ApkReader.read(file);
+        return ApkReader.read(Fixtures.replacingApk(dir.resolve(name), name, replaces));
     }
 }

@@ -104,22 +104,7 @@ class InstallerDirectoryTest {
         } else {
             Files.writeString(bin.resolve("strings"), content);
         }
-        PkgInfo info = PkgInfo.builder()
-                .name(name)
-                .version("1.0-r0")
-                .arch("x86_64")
-                .origin(name)
-                .description("a test package")
-                .license("MIT")
-                .replaces(replaces)
-                .build();
-        Path file = dir.resolve(name + ".apk");
-        new ApkWriter()
-                .write(
-                        new ApkInput(info, dir.resolve(name), Map.of(), Map.of(), Fixtures.SDE),
-                        Fixtures.testKey(),
-                        file);
-        return file;
+        return Fixtures.replacingApk(dir.resolve(name), name, replaces);
     }
 
     /**

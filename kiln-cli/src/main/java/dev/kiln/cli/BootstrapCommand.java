@@ -109,9 +109,8 @@ final class BootstrapCommand implements Callable<Integer> {
         Output out = Output.of(spec, json);
         BootstrapPlan loaded = BootstrapPlan.load(plan);
         BootstrapPlan bootstrapPlan = only.isEmpty() ? loaded : loaded.only(only);
-        BootstrapCache cache =
-                cacheDir != null ? new BootstrapCache(cacheDir) : BootstrapCache.defaultFor(System.getenv());
-        Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
+        BootstrapCache cache = BootstrapCache.at(cacheDir, System.getenv());
+        Long epoch = Defaults.sourceDateEpoch(sourceDateEpoch);
         Bootstrap.Options options = new Bootstrap.Options(
                 cache, arch, epoch == null ? 0 : epoch, signingKey, offline, pipelineDirs, sources, limits());
         if (!check) {

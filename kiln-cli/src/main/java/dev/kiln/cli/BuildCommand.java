@@ -172,7 +172,7 @@ final class BuildCommand implements Callable<Integer> {
                 .cacheDir(cacheDir)
                 .repository(outDir)
                 .arch(arch)
-                .sourceDateEpoch(sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch())
+                .sourceDateEpoch(Defaults.sourceDateEpoch(sourceDateEpoch))
                 .packageKey(signingKey)
                 .pipelineDirs(pipelineDirs)
                 .unsignedImages(true)

@@ -24,6 +24,11 @@ final class Defaults {
      * {@code $SOURCE_DATE_EPOCH} in seconds, or null when it is unset or blank; the one reading of the
      * variable, so every command rejects a bad value with the same message.
      */
+    /** {@code given} (a command's {@code --source-date-epoch}) when set, else {@code $SOURCE_DATE_EPOCH}. */
+    static @Nullable Long sourceDateEpoch(@Nullable Long given) {
+        return given != null ? given : sourceDateEpoch();
+    }
+
     static @Nullable Long sourceDateEpoch() {
         try {
             return Settings.sourceDateEpoch(System.getenv());

@@ -123,7 +123,7 @@ final class ImageBuildCommand implements Callable<Integer> {
             List<Path> keyring,
             @Nullable Long sourceDateEpoch,
             @Nullable Path lockfile) {
-        Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
+        Long epoch = Defaults.sourceDateEpoch(sourceDateEpoch);
         ImageLock lock = null;
         if (lockfile != null) {
             try {

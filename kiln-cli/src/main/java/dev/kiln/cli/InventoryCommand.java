@@ -40,7 +40,7 @@ final class InventoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
+        Long epoch = Defaults.sourceDateEpoch(sourceDateEpoch);
         Instant created = Instant.ofEpochSecond(epoch == null ? 0 : epoch);
         Inventory inv = Inventories.of(image.load(target).rootfs());
         byte[] doc = switch (format) {

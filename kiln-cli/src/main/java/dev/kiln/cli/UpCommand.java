@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.build.EnvironmentSources;
 import dev.kiln.build.source.SourceCache;
 import dev.kiln.oci.distribution.Credentials;
 import dev.kiln.registry.HtpasswdEntries;
@@ -9,6 +10,9 @@ import dev.kiln.sandbox.Preflight;
 import dev.kiln.server.RecentEvents;
 import dev.kiln.server.Reconciler;
 import dev.kiln.server.Settings;
+import dev.kiln.server.bootstrap.Bootstrap;
+import dev.kiln.server.bootstrap.BootstrapCache;
+import dev.kiln.server.bootstrap.BootstrapPlan;
 import dev.kiln.server.state.StateStore;
 import dev.kiln.server.web.CatalogServer;
 import java.io.IOException;
@@ -133,9 +137,9 @@ final class UpCommand implements Callable<Integer> {
         if (kubernetes == null) { // Kubernetes builds need no sandbox here, unless a recipe has tests
             Preflight.check(System.getenv());
         }
-        dev.kiln.build.EnvironmentSources buildEnvironment = environment.sources();
+        EnvironmentSources buildEnvironment = environment.sources();
         if (bootstrapPlan != null) {
-            dev.kiln.build.EnvironmentSources toolchain = bootstrap(out, bootstrapPlan);
+            EnvironmentSources toolchain = bootstrap(out, bootstrapPlan);
             if (toolchain == null) {
                 return 1;
             }
@@ -210,19 +214,16 @@ final class UpCommand implements Callable<Integer> {
      * change are not built again) and returns where the catalog's builds take their environments from; null, with
      * the failures reported, when a stage failed.
      */
-    private dev.kiln.build.@Nullable EnvironmentSources bootstrap(Output out, Path plan) {
-        if (bootstrapStage < 1 || bootstrapStage > dev.kiln.server.bootstrap.BootstrapCache.STAGES) {
+    private @Nullable EnvironmentSources bootstrap(Output out, Path plan) {
+        if (bootstrapStage < 1 || bootstrapStage > BootstrapCache.STAGES) {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "--bootstrap-stage: expected 1, 2 or 3, got " + bootstrapStage);
         }
-        dev.kiln.server.bootstrap.BootstrapPlan loaded = dev.kiln.server.bootstrap.BootstrapPlan.load(plan);
-        dev.kiln.server.bootstrap.BootstrapCache cache = bootstrapCache != null
-                ? new dev.kiln.server.bootstrap.BootstrapCache(bootstrapCache)
-                : dev.kiln.server.bootstrap.BootstrapCache.defaultFor(System.getenv());
-        Long epoch = sourceDateEpoch != null ? sourceDateEpoch : Defaults.sourceDateEpoch();
-        dev.kiln.server.bootstrap.Bootstrap bootstrap = BootstrapCommand.bootstrap(
-                new dev.kiln.server.bootstrap.Bootstrap.Options(
-                        cache,
+        BootstrapPlan loaded = BootstrapPlan.load(plan);
+        Long epoch = Defaults.sourceDateEpoch(sourceDateEpoch);
+        Bootstrap bootstrap = BootstrapCommand.bootstrap(
+                new Bootstrap.Options(
+                        BootstrapCache.at(bootstrapCache, System.getenv()),
                         arch,
                         epoch == null ? 0 : epoch,
                         null,
@@ -231,7 +232,7 @@ final class UpCommand implements Callable<Integer> {
                         sources,
                         dev.kiln.build.BuildLimits.DEFAULT),
                 out);
-        dev.kiln.server.bootstrap.Bootstrap.Report report = bootstrap.run(loaded, bootstrapStage);
+        Bootstrap.Report report = bootstrap.run(loaded, bootstrapStage);
         if (report.failed()) {
             out.error("bootstrap " + plan + " failed"
                     + (report.stoppedAt() == null ? "" : " (" + report.stoppedAt() + ")")

@@ -23,23 +23,13 @@ class BootstrapCliIT {
                 "/bin/busybox is missing",
                 "apt-get install busybox-static");
         Files.writeString(dir.resolve("busybox.yaml"), UpFixtures.staticBusyboxRecipe("sh mkdir cp ln head od"));
-        Files.writeString(dir.resolve("noisy.yaml"), """
-                package:
-                  name: noisy
-                  version: "1.0"
-                  epoch: 0
-                  description: not reproducible
-                  copyright:
-                    - license: MIT
-                environment:
-                  contents:
-                    packages:
-                      - busybox
+        Files.writeString(
+                dir.resolve("noisy.yaml"), UpFixtures.onBusybox("noisy", "1.0", "not reproducible", List.of(), """
                 pipeline:
                   - runs: |
                       mkdir -p ${{targets.destdir}}/usr/share/noisy
                       head -c 16 /dev/urandom | od -An -tx1 > ${{targets.destdir}}/usr/share/noisy/random
-                """);
+                """));
         Path plan = dir.resolve("plan.yaml");
         Files.writeString(plan, "name: cli\nstage1: host-toolchain\nrecipes:\n  - busybox.yaml\n  - noisy.yaml\n");
         String cache = dir.resolve("cache").toString();

@@ -25,23 +25,12 @@ class HermeticBuildCliIT {
         TestPackages busybox = TestPackages.hostBusybox(List.of("sh", "mkdir", "test"));
         Path repo = TestPackages.publish(dir.resolve("env-repo"), "x86_64", repoKey, List.of(busybox));
         Path recipe = dir.resolve("probe.yaml");
-        Files.writeString(recipe, """
-                package:
-                  name: probe
-                  version: "1.0"
-                  epoch: 0
-                  description: probe
-                  copyright:
-                    - license: MIT
-                environment:
-                  contents:
-                    packages:
-                      - busybox
+        Files.writeString(recipe, UpFixtures.onBusybox("probe", "1.0", "probe", List.of(), """
                 pipeline:
                   - runs: |
                       test ! -e /usr/bin/apt-get
                       mkdir -p ${{targets.destdir}}/usr/share/probe
-                """);
+                """));
 
         CliRun run = CliRun.of(
                 "build",

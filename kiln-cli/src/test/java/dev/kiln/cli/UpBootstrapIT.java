@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.testkit.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,24 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
  * the host), then the catalog hermetically on its packages, the stage shown as it goes; a second run builds nothing.
  */
 class UpBootstrapIT {
-    static final String APP = """
-            package:
-              name: app
-              version: "1.0.0"
-              epoch: 0
-              description: "an application built on the bootstrap"
-              copyright:
-                - license: MIT
-            environment:
-              contents:
-                packages:
-                  - busybox
+    static final String APP =
+            UpFixtures.onBusybox("app", "1.0.0", "an application built on the bootstrap", List.of(), """
             pipeline:
               - runs: |
                   test ! -e /usr/bin/apt-get
                   mkdir -p ${{targets.destdir}}/usr/share/app
                   echo built on the bootstrap > ${{targets.destdir}}/usr/share/app/words
-            """;
+            """);
 
     @Test
     void buildsTheBootstrapThenTheCatalogOnItAndASecondRunBuildsNothing(@TempDir Path dir) throws Exception {

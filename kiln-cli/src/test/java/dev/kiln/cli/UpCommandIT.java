@@ -27,22 +27,7 @@ class UpCommandIT {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        String[] up = {
-            "up",
-            "--addr",
-            "127.0.0.1:0",
-            "--web-addr",
-            "127.0.0.1:" + port,
-            "--catalog",
-            catalog.toString(),
-            "--out-dir",
-            dir.resolve("packages").toString(),
-            "--state-dir",
-            dir.resolve(".kiln").toString(),
-            "--sources",
-            dir.resolve("no-sources").toString(),
-            "--no-sign"
-        };
+        String[] up = UpFixtures.up(dir, catalog, "--web-addr", "127.0.0.1:" + port, "--no-sign");
         java.util.concurrent.atomic.AtomicReference<CliRun> result =
                 new java.util.concurrent.atomic.AtomicReference<>();
         Thread serving = new Thread(() -> result.set(CliRun.of(up)));

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the {@code kiln up} and {@code kiln bootstrap} ITs share: a one-shot {@code up} and a static busybox recipe. */
+/**
+ * What the {@code kiln up}, {@code kiln bootstrap} and hermetic {@code kiln build} ITs share: the {@code up} command
+ * line, a static busybox recipe and recipes built on it.
+ */
 final class UpFixtures {
     private UpFixtures() {}
 
@@ -13,9 +16,18 @@ final class UpFixtures {
      * {@code dir}, then {@code extra}.
      */
     static String[] once(Path dir, Path catalog, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--once"));
+        args.addAll(List.of(extra));
+        return up(dir, catalog, args.toArray(String[]::new));
+    }
+
+    /**
+     * {@code kiln up} of {@code catalog} serving the registry on a free port, its repository, state and (absent)
+     * sources under {@code dir}, then {@code extra}.
+     */
+    static String[] up(Path dir, Path catalog, String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "up",
-                "--once",
                 "--addr",
                 "127.0.0.1:0",
                 "--catalog",
@@ -28,6 +40,27 @@ final class UpFixtures {
                 dir.resolve("no-sources").toString()));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
+    }
+
+    /**
+     * A recipe of package {@code name} (MIT) built in an environment of busybox and {@code needs}, followed by
+     * {@code rest} ({@code pipeline:} and what comes after it).
+     */
+    static String onBusybox(String name, String version, String description, List<String> needs, String rest) {
+        StringBuilder packages = new StringBuilder("      - busybox\n");
+        needs.forEach(n -> packages.append("      - ").append(n).append('\n'));
+        return """
+                package:
+                  name: %s
+                  version: "%s"
+                  epoch: 0
+                  description: "%s"
+                  copyright:
+                    - license: MIT
+                environment:
+                  contents:
+                    packages:
+                """.formatted(name, version, description) + packages + rest;
     }
 
     /** A recipe packaging the host's static {@code /bin/busybox} with links for {@code applets} (space-separated). */

@@ -18,38 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
  * appended; then the image of the result, with a package of the appended repository, pushed.
  */
 class UpFromRepositoriesIT {
-    static final String GREETING = """
-            package:
-              name: greeting
-              version: "1.0.0"
-              epoch: 0
-              description: "a greeting"
-              copyright:
-                - license: MIT
-            environment:
-              contents:
-                packages:
-                  - busybox
+    static final String GREETING = UpFixtures.onBusybox("greeting", "1.0.0", "a greeting", List.of(), """
             pipeline:
               - runs: |
                   test ! -e /usr/bin/apt-get
                   mkdir -p ${{targets.destdir}}/usr/share/greeting
                   echo hello > ${{targets.destdir}}/usr/share/greeting/words
-            """;
+            """);
 
-    static final String APP = """
-            package:
-              name: app
-              version: "1.0.0"
-              epoch: 0
-              description: "an application built on the greeting"
-              copyright:
-                - license: MIT
-            environment:
-              contents:
-                packages:
-                  - busybox
-                  - greeting
+    static final String APP =
+            UpFixtures.onBusybox("app", "1.0.0", "an application built on the greeting", List.of("greeting"), """
             pipeline:
               - runs: |
                   mkdir -p ${{targets.destdir}}/usr/share/app
@@ -57,7 +35,7 @@ class UpFromRepositoriesIT {
             test:
               pipeline:
                 - runs: grep -q hello /usr/share/app/words
-            """;
+            """);
 
     static final String IMAGE = """
             contents:

@@ -51,15 +51,21 @@ abstract class RegistryStorageContract {
                 Digest.sha256(body), TestContent.OCI_MANIFEST, body, subject, null, null, List.of(references));
     }
 
+    /** Uploads {@code blob} into {@code repository} in one piece and returns its sha256. */
+    private static Digest uploaded(RegistryStorage storage, String repository, byte[] blob) throws Exception {
+        Digest digest = Digest.sha256(blob);
+        Upload upload = storage.startUpload(repository, "sha256");
+        upload.append(bytes(blob), NO_LIMIT);
+        upload.commit(digest);
+        return digest;
+    }
+
     /** What the blob GET relies on: a channel's size and then its bytes, and an absent blob as a missing file. */
     @Test
     void openBlobGivesSizeThenBytesOnlyWhereLinkedAndFailsAsMissingFileWhenAbsent() throws Exception {
         RegistryStorage storage = open();
         byte[] blob = TestContent.random(31, 2500);
-        Digest digest = Digest.sha256(blob);
-        Upload upload = storage.startUpload("app", "sha256");
-        upload.append(bytes(blob), NO_LIMIT);
-        upload.commit(digest);
+        Digest digest = uploaded(storage, "app", blob);
 
         try (SeekableByteChannel channel = storage.openBlob(digest)) {
             assertThat(channel.size()).isEqualTo(2500L);
@@ -388,10 +394,7 @@ abstract class RegistryStorageContract {
     void aTouchedBlobIsListedAsUsedNowAndAnAbsentOneStaysAbsent() throws Exception {
         RegistryStorage storage = open();
         byte[] blob = TestContent.random(24, 64);
-        Digest digest = Digest.sha256(blob);
-        Upload upload = storage.startUpload("a", "sha256");
-        upload.append(bytes(blob), NO_LIMIT);
-        upload.commit(digest);
+        Digest digest = uploaded(storage, "a", blob);
         java.time.Instant written = lastUse(storage, digest);
         Thread.sleep(2100); // S3 keeps times to the second
 
@@ -418,10 +421,7 @@ abstract class RegistryStorageContract {
     void blobsAreListedAndDeletedWithTheirLinks() throws Exception {
         RegistryStorage storage = open();
         byte[] blob = TestContent.random(11, 64);
-        Digest digest = Digest.sha256(blob);
-        Upload upload = storage.startUpload("a", "sha256");
-        upload.append(bytes(blob), NO_LIMIT);
-        upload.commit(digest);
+        Digest digest = uploaded(storage, "a", blob);
         storage.link("b/c", digest);
 
         assertThat(storage.blobs())

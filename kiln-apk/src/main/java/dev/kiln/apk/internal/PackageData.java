@@ -19,8 +19,6 @@ import org.jspecify.annotations.Nullable;
 
 /** Reads a verified package's data stream into file nodes, keeping modes, owners, mtimes and xattrs as stored. */
 public final class PackageData {
-    private static final String CHECKSUM = "APK-TOOLS.checksum.SHA1";
-    private static final String XATTR = "SCHILY.xattr.";
 
     private PackageData() {}
 
@@ -66,15 +64,8 @@ public final class PackageData {
         if (path.isEmpty()) {
             return null;
         }
-        String sha1 = null;
-        Map<String, byte[]> xattrs = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> r : h.paxRecords().entrySet()) {
-            if (r.getKey().equals(CHECKSUM)) {
-                sha1 = new String(r.getValue(), StandardCharsets.US_ASCII);
-            } else if (r.getKey().startsWith(XATTR)) {
-                xattrs.put(r.getKey().substring(XATTR.length()), r.getValue());
-            }
-        }
+        String sha1 = checksumRecord(h);
+        Map<String, byte[]> xattrs = xattrRecords(h);
         FileNode.Kind kind = FileNode.Kind.of(h.type());
         String link =
                 h.linkName().isEmpty() ? null : kind == FileNode.Kind.HARDLINK ? strip(h.linkName()) : h.linkName();
@@ -92,6 +83,23 @@ public final class PackageData {
                 sha1,
                 h.devMajor(),
                 h.devMinor());
+    }
+
+    /** The entry's {@code APK-TOOLS.checksum.SHA1} record (the SHA-1 of its content, in hex), or null. */
+    public static @Nullable String checksumRecord(TarHeader h) {
+        byte[] value = h.paxRecords().get(DataTreeWriter.CHECKSUM_RECORD);
+        return value == null ? null : new String(value, StandardCharsets.US_ASCII);
+    }
+
+    /** The entry's {@code SCHILY.xattr.} records by attribute name, in the order they are stored. */
+    public static Map<String, byte[]> xattrRecords(TarHeader h) {
+        Map<String, byte[]> xattrs = new LinkedHashMap<>();
+        h.paxRecords().forEach((key, value) -> {
+            if (key.startsWith(DataTreeWriter.XATTR_PREFIX)) {
+                xattrs.put(key.substring(DataTreeWriter.XATTR_PREFIX.length()), value);
+            }
+        });
+        return xattrs;
     }
 
     private static String strip(String name) {

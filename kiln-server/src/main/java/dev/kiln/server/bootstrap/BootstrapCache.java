@@ -2,6 +2,7 @@ package dev.kiln.server.bootstrap;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a bootstrap keeps what survives between runs, like Maven's {@code ~/.m2}: by default
@@ -18,6 +19,11 @@ import java.util.Map;
  */
 public record BootstrapCache(Path root) {
     public static final int STAGES = 3;
+
+    /** The cache at {@code dir} when given (a command's option), else {@link #defaultFor the default}. */
+    public static BootstrapCache at(@Nullable Path dir, Map<String, String> env) {
+        return dir != null ? new BootstrapCache(dir) : defaultFor(env);
+    }
 
     /** The default root for the process environment {@code env}. */
     public static BootstrapCache defaultFor(Map<String, String> env) {
