@@ -85,20 +85,22 @@ class CatalogRecipesTest {
     @Test
     void noStepOfTheBootstrapOrTheCatalogPipesIntoHead() throws IOException {
         List<String> found = new ArrayList<>();
-        Stream.of(compile(recipes(CATALOG)), bootstrapPlans()).flatMap(List::stream).forEach(p -> {
-            List<Step> steps = new ArrayList<>(p.steps());
-            for (PackagePlan pkg : packages(p)) {
-                steps.addAll(pkg.steps());
-                if (pkg.test() != null) {
-                    steps.addAll(pkg.test().steps());
-                }
-            }
-            for (Step step : steps) {
-                if (step instanceof ShellStep sh && sh.script().matches("(?s).*\\|\\s*head\\b.*")) {
-                    found.add(p.name() + ": " + sh.label());
-                }
-            }
-        });
+        Stream.of(compile(recipes(CATALOG)), bootstrapPlans())
+                .flatMap(List::stream)
+                .forEach(p -> {
+                    List<Step> steps = new ArrayList<>(p.steps());
+                    for (PackagePlan pkg : packages(p)) {
+                        steps.addAll(pkg.steps());
+                        if (pkg.test() != null) {
+                            steps.addAll(pkg.test().steps());
+                        }
+                    }
+                    for (Step step : steps) {
+                        if (step instanceof ShellStep sh && sh.script().matches("(?s).*\\|\\s*head\\b.*")) {
+                            found.add(p.name() + ": " + sh.label());
+                        }
+                    }
+                });
         assertThat(found).as("steps that pipe into head").isEmpty();
     }
 
