@@ -108,4 +108,29 @@ class FullDiskIT {
                         .statusCode())
                 .isEqualTo(201);
     }
+
+    /**
+     * A chunk far larger than the disk's room: the registry stops writing at once, but must still read the rest of
+     * the body, or the client sees its connection reset instead of a 507 it can retry on. The reset is a race
+     * (it needs body bytes still unread when the server closes), so the chunk is sent thirty times: without the
+     * drain, this failed within thirty attempts ("header parser received no bytes").
+     */
+    @Test
+    void aLargeChunkOnAFullDiskGets507NotAResetConnection() throws Exception {
+        String location = http.send("POST", "/v2/app/blobs/uploads/", null)
+                .headers()
+                .firstValue("Location")
+                .orElseThrow();
+        fill();
+        byte[] large = TestContent.random(7, 32 * 1024 * 1024);
+
+        for (int attempt = 0; attempt < 30; attempt++) {
+            HttpResponse<byte[]> chunk =
+                    http.send("PATCH", location, large, "Content-Range", "0-" + (large.length - 1));
+            assertThat(chunk.statusCode()).isEqualTo(507);
+            assertThat(new String(chunk.body(), StandardCharsets.UTF_8)).contains("storage is full");
+        }
+        assertThat(http.send("GET", location, null).headers().firstValue("Range"))
+                .hasValue("0-0");
+    }
 }

@@ -61,6 +61,9 @@ final class UploadEndpoints {
         accepted(ex, upload, 202);
     }
 
+    /** The most of a refused chunk read to let its 507 through; a larger rest closes the connection. */
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
     void patch(Exchange ex, Authenticator.Caller caller, String repository, String id) throws IOException {
         s.auth().require(ex, caller, repository, Action.PUSH);
         Upload upload = find(repository, id);
@@ -133,8 +136,18 @@ final class UploadEndpoints {
                     413, ErrorCode.SIZE_INVALID, "blob would exceed " + s.maxBlobBytes() + " bytes", upload.id());
         }
         try (InputStream body = ex.body()) {
-            long written = upload.append(
-                    expected >= 0 ? LimitedInputStream.exactly(body, expected, "request body") : body, expected, room);
+            long written;
+            try {
+                written = upload.append(
+                        expected >= 0 ? LimitedInputStream.exactly(body, expected, "request body") : body,
+                        expected,
+                        room);
+            } catch (IOException | RuntimeException e) {
+                if (DiskFull.isCause(e)) {
+                    drainAfterDiskFull(body, e);
+                }
+                throw e;
+            }
             s.metrics().bytesIn(written);
         } catch (RegistryStorage.UploadTooLargeException e) {
             throw new HttpError(
@@ -143,6 +156,23 @@ final class UploadEndpoints {
             // Another replica appended first: report where the upload really is, as for a wrong Content-Range.
             s.storage().upload(upload.repository(), upload.id()).ifPresent(current -> rangeHeaders(ex, current));
             throw new HttpError(416, ErrorCode.BLOB_UPLOAD_INVALID, e.getMessage(), upload.id());
+        }
+    }
+
+    /**
+     * Reads and discards what is left of a chunk that a full disk refused, so that the 507 reaches the client: a
+     * server that answers and closes with the request body unread resets the connection, and the client sees a
+     * broken pipe instead of a status it can retry on. Beyond {@link #DRAIN_LIMIT} the connection is closed anyway.
+     */
+    private static void drainAfterDiskFull(InputStream body, Exception diskFull) {
+        try {
+            byte[] sink = new byte[64 * 1024];
+            long left = DRAIN_LIMIT;
+            for (int n; left > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            diskFull.addSuppressed(e);
         }
     }
 
