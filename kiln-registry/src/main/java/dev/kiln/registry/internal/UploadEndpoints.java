@@ -12,6 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /** Blob uploads: start (with mount and single-POST), PATCH chunks, PUT to finish, status, cancel. */
 final class UploadEndpoints {
+    /** The most of a refused chunk read to let its 507 through; a larger rest closes the connection. */
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
     private final Services s;
 
     UploadEndpoints(Services services) {
@@ -60,9 +63,6 @@ final class UploadEndpoints {
         }
         accepted(ex, upload, 202);
     }
-
-    /** The most of a refused chunk read to let its 507 through; a larger rest closes the connection. */
-    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     void patch(Exchange ex, Authenticator.Caller caller, String repository, String id) throws IOException {
         s.auth().require(ex, caller, repository, Action.PUSH);
