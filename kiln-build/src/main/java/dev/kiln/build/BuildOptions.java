@@ -123,13 +123,24 @@ public record BuildOptions(
 
     /**
      * melange's convention for a recipe's local files (patches, configs): a folder named after
-     * the package beside the recipe. Null when there is none.
+     * the package beside the recipe. Null when there is none. A recipe that is a link (the distribution's catalog
+     * links the examples' base layout and test tools) finds its folder beside the file it links to, where its
+     * author keeps it.
      */
     public static @Nullable Path sourceDirBeside(Path recipe, String packageName) {
-        Path abs = recipe.toAbsolutePath();
+        Path abs = realOrAbsolute(recipe);
         Path candidate = Objects.requireNonNull(abs.getParent(), () -> "recipe " + abs + " is not a file")
                 .resolve(packageName);
         return java.nio.file.Files.isDirectory(candidate) ? candidate : null;
+    }
+
+    private static Path realOrAbsolute(Path recipe) {
+        try {
+            return recipe.toRealPath();
+        } catch (java.io.IOException e) {
+            // no such recipe: it has no folder either, and reading the recipe reports what is missing
+            return recipe.toAbsolutePath();
+        }
     }
 
     public BuildOptions withSourceDir(@Nullable Path dir) {
