@@ -153,7 +153,8 @@ final class QueuedBuilds {
             if (p == null) {
                 continue;
             }
-            List<Long> dependsOn = graph.dependenciesOf(name).stream()
+            // a job runs the recipe's tests too, so it waits for what they need as well
+            List<Long> dependsOn = graph.orderDependenciesOf(name).stream()
                     .filter(ids::containsKey)
                     .filter(d -> !broken.contains(new RebuildGraph.Edge(name, d)))
                     .sorted()

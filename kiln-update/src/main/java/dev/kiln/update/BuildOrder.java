@@ -23,21 +23,32 @@ import org.jspecify.annotations.Nullable;
  * is ignored (that recipe is built against the already published version of its dependency):
  * an edge to a bootstrap package when the cycle has one, or when another bootstrap edge closes a
  * cycle among the waiting recipes; otherwise the edge out of the cycle member with the fewest
- * unbuilt dependencies. Ties go by name, so the order is deterministic.
+ * unbuilt dependencies. Ties go by name, so the order is deterministic. Test edges (a recipe's tests need
+ * another recipe's packages, its build does not) are broken before any other: losing one costs a test its
+ * freshly built tool, never a build its input.
  */
 final class BuildOrder {
     private final Map<String, Set<String>> pending = new HashMap<>();
     private final Map<String, Set<String>> users = new HashMap<>();
     private final Set<Edge> bootstrap;
+    private final Set<Edge> test;
     private final List<Edge> bootstrapCandidates;
 
-    private BuildOrder(Set<Edge> bootstrap) {
+    private BuildOrder(Set<Edge> bootstrap, Set<Edge> test) {
         this.bootstrap = bootstrap;
+        this.test = test;
+        // Test edges are looked for only in the cycle at hand: searching every waiting one for a cycle it closes
+        // took ordering the Wolfi corpus (15,000 test edges) from 0.2 to 7 s, and a cycle found without one is
+        // made of build edges, one of which has to go anyway.
         this.bootstrapCandidates = new ArrayList<>(bootstrap);
     }
 
     static Order of(Collection<String> subset, Map<String, Set<String>> deps, Set<Edge> bootstrap) {
-        return new BuildOrder(bootstrap).order(subset, deps);
+        return of(subset, deps, bootstrap, Set.of());
+    }
+
+    static Order of(Collection<String> subset, Map<String, Set<String>> deps, Set<Edge> bootstrap, Set<Edge> test) {
+        return new BuildOrder(bootstrap, test).order(subset, deps);
     }
 
     private Order order(Collection<String> subset, Map<String, Set<String>> deps) {
@@ -81,7 +92,7 @@ final class BuildOrder {
     }
 
     /**
-     * The cycle to break now, and where: at a bootstrap edge when there is one; otherwise at the
+     * The cycle to break now, and where: at a test edge of the cycle found, else at a bootstrap edge when there is one; otherwise at the
      * edge out of the member of the cycle found with the fewest unbuilt dependencies. Breaking one
      * edge at a time (rather than all of a member's) broke a fifth fewer edges on the Wolfi corpus.
      */
@@ -94,15 +105,17 @@ final class BuildOrder {
             at = pendingOf(at).iterator().next();
         }
         List<String> cycle = path.subList(path.indexOf(at), path.size());
-        for (int i = 0; i < cycle.size(); i++) {
-            Edge e = new Edge(cycle.get(i), cycle.get((i + 1) % cycle.size()));
-            if (bootstrap.contains(e)) {
-                return cycle(cycle, i, true);
+        for (Set<Edge> first : List.of(test, bootstrap)) {
+            for (int i = 0; i < cycle.size(); i++) {
+                Edge e = new Edge(cycle.get(i), cycle.get((i + 1) % cycle.size()));
+                if (first.contains(e)) {
+                    return cycle(cycle, i, bootstrap.contains(e));
+                }
             }
         }
-        Cycle viaBootstrap = bootstrapCycle(done);
-        if (viaBootstrap != null) {
-            return viaBootstrap;
+        Cycle preferred = bootstrapCycle(done);
+        if (preferred != null) {
+            return preferred;
         }
         int best = 0;
         for (int i = 1; i < cycle.size(); i++) {
@@ -133,7 +146,7 @@ final class BuildOrder {
             List<String> cycle = new ArrayList<>();
             cycle.add(e.from());
             cycle.addAll(back.subList(0, back.size() - 1));
-            return cycle(cycle, 0, true);
+            return cycle(cycle, 0, bootstrap.contains(e));
         }
         return null;
     }

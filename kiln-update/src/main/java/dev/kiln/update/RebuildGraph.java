@@ -4,9 +4,11 @@ import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.apk.Resolver;
 import dev.kiln.recipe.BuildPlan;
 import dev.kiln.recipe.CompileOptions;
+import dev.kiln.recipe.PackagePlan;
 import dev.kiln.recipe.Recipe;
 import dev.kiln.recipe.RecipeCompiler;
 import dev.kiln.recipe.RecipeException;
+import dev.kiln.recipe.TestPlan;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,6 +35,11 @@ import org.jspecify.annotations.Nullable;
  * recipe itself is an edge. Names nothing in the catalog provides are external or found only by
  * a build's SCA; they are reported per recipe as unresolved.
  *
+ * <p>A recipe's tests run right after its build, in environments of their own (the main test's and each
+ * subpackage's {@code test.environment}): the recipes those need (Kiln's test tools, say) are ordered before it
+ * too, as test edges. A cycle through a test edge is broken there first: the test then runs with the published
+ * version, or reports what it lacks, while the build itself never loses a dependency.
+ *
  * <p>Cycles are broken as described in {@link BuildOrder}; each broken cycle is reported whole.
  */
 public final class RebuildGraph {
@@ -46,6 +53,7 @@ public final class RebuildGraph {
     // published bootstrap package, which is what such a package exists for.
 
     private final Map<String, Set<String>> deps; // origin -> origins it needs
+    private final Map<String, Set<String>> testDeps; // origin -> origins only its tests need
     private final Map<String, String> files; // origin -> recipe file
     private final Map<String, Resolver.Resolution> environments;
     private final Map<String, List<String>> problems; // origin -> why it did not compile
@@ -54,12 +62,14 @@ public final class RebuildGraph {
 
     private RebuildGraph(
             Map<String, Set<String>> deps,
+            Map<String, Set<String>> testDeps,
             Map<String, String> files,
             Map<String, Resolver.Resolution> environments,
             Map<String, List<String>> problems,
             Resolver resolver,
             Set<Edge> bootstrapEdges) {
         this.deps = deps;
+        this.testDeps = testDeps;
         this.files = files;
         this.environments = environments;
         this.problems = problems;
@@ -141,6 +151,7 @@ public final class RebuildGraph {
         }
         Resolver resolver = new Resolver(planned, options.arch(), List.of(PlannedPackages.REPOSITORY));
         Map<String, Set<String>> deps = new TreeMap<>();
+        Map<String, Set<String>> testDeps = new TreeMap<>();
         Map<String, Resolver.Resolution> environments = new HashMap<>();
         Set<Edge> bootstrapEdges = new LinkedHashSet<>();
         // Resolution is a function of the world, and many recipes share one (a toolchain and busybox).
@@ -170,8 +181,32 @@ public final class RebuildGraph {
                 }
             });
             deps.put(origin, new TreeSet<>(onlyBootstrap.keySet()));
+            if (plan != null) {
+                Set<String> forTests = new TreeSet<>();
+                for (List<String> world : testEnvironments(plan)) {
+                    byWorld.computeIfAbsent(world, resolver::resolveAvailable).packages().stream()
+                            .map(RebuildGraph::originOf)
+                            .filter(o -> !o.equals(origin) && !onlyBootstrap.containsKey(o))
+                            .forEach(forTests::add);
+                }
+                testDeps.put(origin, forTests);
+            }
         }
-        return new RebuildGraph(deps, files, environments, problems, resolver, bootstrapEdges);
+        return new RebuildGraph(deps, testDeps, files, environments, problems, resolver, bootstrapEdges);
+    }
+
+    /** The environments of the recipe's tests: the main package's and each subpackage's that has a test. */
+    private static List<List<String>> testEnvironments(BuildPlan plan) {
+        List<List<String>> out = new ArrayList<>();
+        List<PackagePlan> packages = new ArrayList<>(List.of(plan.mainPackage()));
+        packages.addAll(plan.subpackages());
+        for (PackagePlan p : packages) {
+            TestPlan test = p.test();
+            if (test != null) {
+                out.add(test.environmentPackages());
+            }
+        }
+        return out;
     }
 
     /** The origin recipe of the package the resolver picks for {@code name}, or null when nothing provides it. */
@@ -193,6 +228,18 @@ public final class RebuildGraph {
         return deps.getOrDefault(origin, Set.of());
     }
 
+    /** The recipes whose packages only the tests of {@code origin} need (not among its build dependencies). */
+    public Set<String> testDependenciesOf(String origin) {
+        return testDeps.getOrDefault(origin, Set.of());
+    }
+
+    /** What {@code origin} is built after: its build dependencies and its tests'. */
+    public Set<String> orderDependenciesOf(String origin) {
+        Set<String> all = new TreeSet<>(dependenciesOf(origin));
+        all.addAll(testDependenciesOf(origin));
+        return all;
+    }
+
     /** Environment atoms of {@code origin} that no recipe of the catalog provides, with the chain that led to each. */
     public List<Resolver.Unresolved> unresolved(String origin) {
         Resolver.Resolution res = environments.get(origin);
@@ -210,7 +257,11 @@ public final class RebuildGraph {
 
     /** The build order of a subset (edges leaving the subset are ignored; they are already built). */
     public Order order(Collection<String> subset) {
-        return BuildOrder.of(subset, deps, bootstrapEdges);
+        Map<String, Set<String>> all = new HashMap<>();
+        Set<Edge> testEdges = new LinkedHashSet<>();
+        deps.keySet().forEach(o -> all.put(o, orderDependenciesOf(o)));
+        testDeps.forEach((o, d) -> d.forEach(t -> testEdges.add(new Edge(o, t))));
+        return BuildOrder.of(subset, all, bootstrapEdges, testEdges);
     }
 
     /**

@@ -148,6 +148,78 @@ class RebuildGraphTest {
         assertThat(order.cycles().get(0)).hasToString("gcc → glibc → gcc");
     }
 
+    /**
+     * The catalog's bzip2 was built before Kiln's test tools (alphabetical, no build edge between them), and its
+     * test, which needs ldd-check, failed: what a recipe's tests (main or subpackage) need is built before it.
+     */
+    @Test
+    void whatARecipesTestsNeedIsBuiltBeforeIt() {
+        RebuildGraph g = graph(
+                recipe("a-zip", List.of(), """
+                        test:
+                          environment:
+                            contents:
+                              packages:
+                                - ldd-check
+                          pipeline:
+                            - runs: ldd-check
+                        """),
+                recipe("b-lib", List.of(), """
+                        subpackages:
+                          - name: b-lib-dev
+                            test:
+                              environment:
+                                contents:
+                                  packages:
+                                    - c-tool
+                              pipeline:
+                                - runs: c-tool
+                        """),
+                recipe("c-tool", List.of(), ""),
+                recipe("test-tools", List.of(), "subpackages:\n  - name: ldd-check\n"));
+
+        assertThat(g.dependenciesOf("a-zip")).isEmpty();
+        assertThat(g.testDependenciesOf("a-zip")).containsExactly("test-tools");
+        assertThat(g.testDependenciesOf("b-lib")).containsExactly("c-tool");
+        List<String> order = g.order().origins();
+        assertThat(order.indexOf("test-tools")).isLessThan(order.indexOf("a-zip"));
+        assertThat(order.indexOf("c-tool")).isLessThan(order.indexOf("b-lib"));
+        assertThat(g.order().cycles()).isEmpty();
+    }
+
+    /** The test tools' own test needs a library whose test needs the tools: the test edge goes, no build edge. */
+    @Test
+    void aCycleIsBrokenAtItsTestEdgeFirst() {
+        RebuildGraph g = graph(
+                recipe("a-lib", List.of("z-tools"), """
+                        test:
+                          environment:
+                            contents:
+                              packages:
+                                - m-app
+                          pipeline:
+                            - runs: m-app
+                        """),
+                recipe("m-app", List.of("a-lib"), ""),
+                recipe("z-tools", List.of(), """
+                        test:
+                          environment:
+                            contents:
+                              packages:
+                                - a-lib
+                          pipeline:
+                            - runs: true
+                        """));
+        RebuildGraph.Order order = g.order();
+        // build edges: a-lib → z-tools, m-app → a-lib; test edges: a-lib → m-app and z-tools → a-lib, each closing a
+        // cycle; whichever cycle is found first, the edge ignored is its test edge
+        assertThat(order.brokenEdges())
+                .containsExactlyInAnyOrder(
+                        new RebuildGraph.Edge("a-lib", "m-app"), new RebuildGraph.Edge("z-tools", "a-lib"));
+        assertThat(order.origins()).containsSubsequence("z-tools", "a-lib", "m-app");
+        assertThat(order.cycles()).allMatch(c -> !c.bootstrap());
+    }
+
     @Test
     void aCycleIsBrokenAtItsBootstrapEdge() {
         // by the fewest-dependencies rule a-lib would go first (all wait on one, a-lib sorts first);
