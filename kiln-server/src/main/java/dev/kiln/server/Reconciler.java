@@ -9,8 +9,10 @@ import dev.kiln.build.BuildTime;
 import dev.kiln.content.Digest;
 import dev.kiln.content.Hashing;
 import dev.kiln.image.ImageBuilder;
+import dev.kiln.image.ImageException;
 import dev.kiln.image.ImageProvenance;
 import dev.kiln.image.ImagePublisher;
+import dev.kiln.image.ImageSpec;
 import dev.kiln.image.ImageSpecLoader;
 import dev.kiln.image.TagPlan;
 import dev.kiln.oci.ImageReference;
@@ -54,7 +56,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -131,7 +135,8 @@ public final class Reconciler {
 
     /**
      * What a reconcile did. {@code updates} is null without UPSTREAMS; {@code problems} are recipes that
-     * did not load; {@code imagesSkipped} explains why IMAGES did not run (a package failed).
+     * did not load; {@code imagesSkipped} names the images not published and why (a recipe they need failed, or
+     * their assembly did), null when every image was.
      */
     public record Report(
             long runId,
@@ -270,15 +275,15 @@ public final class Reconciler {
         List<ImageOutcome> images = new ArrayList<>();
         String imagesSkipped = null;
         if (request.stages().contains(Stage.IMAGES)) {
-            List<String> failed = packages.stream()
+            Set<String> failed = packages.stream()
                     .filter(p -> p.status() == PackageStatus.FAILED)
                     .map(PackageOutcome::name)
-                    .toList();
-            if (failed.isEmpty()) {
-                images = reconcileImages(runId, request, imageKey, packageKey);
-            } else {
-                imagesSkipped = "images not rebuilt: " + String.join(", ", failed) + " failed to build";
-                listener.onEvent(ReconcileEvent.of("error", imagesSkipped, "message", imagesSkipped));
+                    .collect(Collectors.toCollection(TreeSet::new));
+            List<String> notPublished = new ArrayList<>();
+            images = reconcileImages(
+                    runId, request, imageKey, packageKey, new FailedRecipes(failed, catalog, clock), notPublished);
+            if (!notPublished.isEmpty()) {
+                imagesSkipped = "images not published: " + String.join("; ", notPublished);
             }
         }
         return new Report(runId, problems, updates, packages, images, imagesSkipped);
@@ -444,8 +449,18 @@ public final class Reconciler {
      * Builds and pushes every image; with an image key, signs each pushed image and attests its SBOM
      * and SLSA provenance (both storage layouts), and signs again only what changed or was never signed.
      */
+    /**
+     * Publishes each image whose inputs changed. An image a failed recipe holds back, or whose assembly fails (a
+     * package it names does not resolve), is not published and is named in {@code notPublished} with the reason;
+     * the others go on.
+     */
     private List<ImageOutcome> reconcileImages(
-            long runId, Request request, Once<dev.kiln.attest.SigningKey> imageKey, ApkSigningKey packageKey) {
+            long runId,
+            Request request,
+            Once<dev.kiln.attest.SigningKey> imageKey,
+            ApkSigningKey packageKey,
+            FailedRecipes failed,
+            List<String> notPublished) {
         RegistryTarget registry = Objects.requireNonNull(request.registry(), "Request requires a registry for IMAGES");
         List<Path> shared = SharedRepository.forImages(settings, packageKey, listener);
         RegistryClient client = new RegistryClient(http, registry.credentials());
@@ -481,8 +496,20 @@ public final class Reconciler {
                             .toList(),
                     settings.imageEpoch(),
                     Objects.requireNonNull(config.toAbsolutePath().getParent(), "an absolute file path has a parent"));
-            ImagePublisher.PublishResult result =
-                    publisher.publishTagged(ImageSpecLoader.load(config), options, repo, dev);
+            ImagePublisher.PublishResult result;
+            try {
+                ImageSpec spec = ImageSpecLoader.load(config);
+                List<String> behind = failed.holdingBack(spec, options, config);
+                if (!behind.isEmpty()) {
+                    notImagePublished(
+                            name, "its packages' recipe failed to build: " + String.join(", ", behind), notPublished);
+                    continue;
+                }
+                result = publisher.publishTagged(spec, options, repo, dev);
+            } catch (ImageException e) {
+                notImagePublished(name, Objects.requireNonNullElse(e.getMessage(), e.toString()), notPublished);
+                continue;
+            }
             ImageReference ref =
                     repo.withTag(Objects.requireNonNull(result.tags(), "publishTagged returns its tag plan")
                             .moving()
@@ -522,6 +549,12 @@ public final class Reconciler {
             outcomes.add(new ImageOutcome(name, digestRef, result.changed(), signed));
         }
         return outcomes;
+    }
+
+    private void notImagePublished(String name, String why, List<String> notPublished) {
+        notPublished.add(name + " (" + why + ")");
+        listener.onEvent(ReconcileEvent.of(
+                "error", "image " + name + " not published: " + why, "package", name, "message", why));
     }
 
     /** Records each recipe's dependents and carried patches, for the package pages. */

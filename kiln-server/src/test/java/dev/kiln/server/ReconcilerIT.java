@@ -104,6 +104,85 @@ class ReconcilerIT {
         }
     }
 
+    /**
+     * One recipe that fails (the catalog's s6, whose tarball this machine cannot fetch) held back every image of the
+     * run. Now it holds back only the images that install its packages; an image that cannot be assembled is named
+     * with its error; the others are published.
+     */
+    @Test
+    void aFailedRecipeHoldsBackOnlyTheImagesThatInstallItsPackages(@TempDir Path dir) throws Exception {
+        Path catalog = ToolCatalog.write(dir);
+        Path recipes = catalog.resolve("recipes");
+        Path images = catalog.resolve("images");
+        Files.writeString(recipes.resolve("lib.yaml"), ToolCatalog.RECIPE.replace("name: tool", "name: lib"));
+        Files.writeString(images.resolve("lib.yaml"), ToolCatalog.IMAGE.replace("- tool", "- lib"));
+        Files.writeString(images.resolve("nothing.yaml"), ToolCatalog.IMAGE.replace("- tool", "- no-such-package"));
+        Settings settings = Settings.builder()
+                .stateDir(dir.resolve(".kiln"))
+                .repository(dir.resolve("packages"))
+                .catalog(catalog)
+                .arch("x86_64")
+                .sourceDateEpoch(1_700_000_000L)
+                .unsignedImages(true)
+                .build(System.getenv());
+        try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC());
+                dev.kiln.registry.RegistryServer registry = new dev.kiln.registry.RegistryServer(
+                                dev.kiln.registry.RegistryConfig.builder(dir.resolve("registry"))
+                                        .addr("127.0.0.1:0")
+                                        .build())
+                        .start()) {
+            List<ReconcileEvent> events = new ArrayList<>();
+            Reconciler reconciler =
+                    new Reconciler(settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), events::add);
+            Reconciler.Request up = new Reconciler.Request(
+                    "up",
+                    EnumSet.of(Reconciler.Stage.PACKAGES, Reconciler.Stage.IMAGES),
+                    List.of(recipes.resolve("lib.yaml"), recipes.resolve("tool.yaml")),
+                    List.of(images.resolve("lib.yaml"), images.resolve("nothing.yaml"), images.resolve("tool.yaml")),
+                    new Reconciler.RegistryTarget(registry.address(), null));
+
+            Reconciler.Report first = reconciler.reconcile(up);
+            assertThat(first.images()).extracting(Reconciler.ImageOutcome::name).containsExactly("lib", "tool");
+            assertThat(first.imagesSkipped())
+                    .startsWith("images not published: nothing (")
+                    .contains("no-such-package");
+
+            // lib's next version fails; tool's next version builds, so its image has new content to publish
+            Files.writeString(
+                    recipes.resolve("lib.yaml"),
+                    BROKEN.replace("name: broken", "name: lib").replace("1.0.0", "1.0.1"));
+            Files.writeString(recipes.resolve("tool.yaml"), ToolCatalog.RECIPE.replace("1.0.0", "1.0.1"));
+            Files.delete(images.resolve("nothing.yaml"));
+            events.clear();
+            Reconciler.Report second = reconciler.reconcile(new Reconciler.Request(
+                    "up",
+                    up.stages(),
+                    up.recipes(),
+                    List.of(images.resolve("lib.yaml"), images.resolve("tool.yaml")),
+                    up.registry()));
+
+            assertThat(second.failed()).isTrue();
+            assertThat(second.packages())
+                    .extracting(Reconciler.PackageOutcome::name, Reconciler.PackageOutcome::status)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("lib", Reconciler.PackageStatus.FAILED),
+                            org.assertj.core.groups.Tuple.tuple("tool", Reconciler.PackageStatus.BUILT));
+            assertThat(second.images()).singleElement().satisfies(i -> {
+                assertThat(i.name()).isEqualTo("tool");
+                assertThat(i.pushed()).isTrue();
+            });
+            assertThat(second.imagesSkipped())
+                    .isEqualTo("images not published: lib (its packages' recipe failed to build: lib)");
+            assertThat(events)
+                    .extracting(ReconcileEvent::text)
+                    .contains("image lib not published: its packages' recipe failed to build: lib");
+            // the lib image published by the first run is still what its tag names
+            assertThat(state.images(second.runId()))
+                    .extracting(Records.ImagePublication::image)
+                    .containsExactly("tool");
+        }
+    }
+
     @Test
     void anImageWhoseInputsDidNotChangeIsNotAssembledAgain(@TempDir Path dir) throws Exception {
         Path catalog = ToolCatalog.write(dir);
@@ -164,11 +243,15 @@ class ReconcilerIT {
                     .arch("x86_64")
                     .sourceDateEpoch(1_800_000_000L)
                     .build(System.getenv());
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Reconciler(
-                                    later, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
-                            .reconcile(new Reconciler.Request(
-                                    "up", EnumSet.of(Reconciler.Stage.IMAGES), List.of(), up.images(), up.registry())))
-                    .hasMessageContaining("tool-1.0.0-r0");
+            Reconciler.Report third = new Reconciler(
+                            later, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
+                    .reconcile(new Reconciler.Request(
+                            "up", EnumSet.of(Reconciler.Stage.IMAGES), List.of(), up.images(), up.registry()));
+            assertThat(third.failed()).isTrue();
+            assertThat(third.images()).isEmpty();
+            assertThat(third.imagesSkipped())
+                    .startsWith("images not published: tool (")
+                    .contains("tool-1.0.0-r0");
             Files.write(apk, bytes);
         }
     }
