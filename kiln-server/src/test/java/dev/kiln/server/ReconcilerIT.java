@@ -35,6 +35,15 @@ class ReconcilerIT {
                   exit 3
             """;
 
+    /** The report's recipes, in order: {@code failed} failed, then tool built. */
+    static void assertFailedAndToolBuilt(Reconciler.Report report, String failed) {
+        assertThat(report.packages())
+                .extracting(Reconciler.PackageOutcome::name, Reconciler.PackageOutcome::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(failed, Reconciler.PackageStatus.FAILED),
+                        org.assertj.core.groups.Tuple.tuple("tool", Reconciler.PackageStatus.BUILT));
+    }
+
     @Test
     void buildsAtTheEnvironmentsSourceDateEpochAndRecordsEachBuild(@TempDir Path dir) throws Exception {
         Path recipes = Files.createDirectories(dir.resolve("catalog/recipes"));
@@ -64,11 +73,7 @@ class ReconcilerIT {
             Reconciler.Report first = reconciler.reconcile(request);
 
             assertThat(first.failed()).isTrue();
-            assertThat(first.packages())
-                    .extracting(Reconciler.PackageOutcome::name, Reconciler.PackageOutcome::status)
-                    .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("broken", Reconciler.PackageStatus.FAILED),
-                            org.assertj.core.groups.Tuple.tuple("tool", Reconciler.PackageStatus.BUILT));
+            assertFailedAndToolBuilt(first, "broken");
             Path apk = dir.resolve("packages/x86_64/tool-1.0.0-r0.apk");
             assertThat(ApkReader.read(apk).pkgInfo().builddate()).isEqualTo(1_700_000_000L);
             assertThat(events).extracting(ReconcileEvent::kind).contains("keygen", "stage", "step", "error");
@@ -117,20 +122,11 @@ class ReconcilerIT {
         Files.writeString(recipes.resolve("lib.yaml"), ToolCatalog.RECIPE.replace("name: tool", "name: lib"));
         Files.writeString(images.resolve("lib.yaml"), ToolCatalog.IMAGE.replace("- tool", "- lib"));
         Files.writeString(images.resolve("nothing.yaml"), ToolCatalog.IMAGE.replace("- tool", "- no-such-package"));
-        Settings settings = Settings.builder()
-                .stateDir(dir.resolve(".kiln"))
-                .repository(dir.resolve("packages"))
-                .catalog(catalog)
-                .arch("x86_64")
-                .sourceDateEpoch(1_700_000_000L)
+        Settings settings = CatalogFixture.settings(dir, catalog, 1_700_000_000L)
                 .unsignedImages(true)
                 .build(System.getenv());
         try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC());
-                dev.kiln.registry.RegistryServer registry = new dev.kiln.registry.RegistryServer(
-                                dev.kiln.registry.RegistryConfig.builder(dir.resolve("registry"))
-                                        .addr("127.0.0.1:0")
-                                        .build())
-                        .start()) {
+                dev.kiln.registry.RegistryServer registry = CatalogFixture.registry(dir)) {
             List<ReconcileEvent> events = new ArrayList<>();
             Reconciler reconciler =
                     new Reconciler(settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), events::add);
@@ -162,11 +158,7 @@ class ReconcilerIT {
                     up.registry()));
 
             assertThat(second.failed()).isTrue();
-            assertThat(second.packages())
-                    .extracting(Reconciler.PackageOutcome::name, Reconciler.PackageOutcome::status)
-                    .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("lib", Reconciler.PackageStatus.FAILED),
-                            org.assertj.core.groups.Tuple.tuple("tool", Reconciler.PackageStatus.BUILT));
+            assertFailedAndToolBuilt(second, "lib");
             assertThat(second.images()).singleElement().satisfies(i -> {
                 assertThat(i.name()).isEqualTo("tool");
                 assertThat(i.pushed()).isTrue();
@@ -186,19 +178,10 @@ class ReconcilerIT {
     @Test
     void anImageWhoseInputsDidNotChangeIsNotAssembledAgain(@TempDir Path dir) throws Exception {
         Path catalog = ToolCatalog.write(dir);
-        Settings settings = Settings.builder()
-                .stateDir(dir.resolve(".kiln"))
-                .repository(dir.resolve("packages"))
-                .catalog(catalog)
-                .arch("x86_64")
-                .sourceDateEpoch(1_700_000_000L)
-                .build(System.getenv());
+        Settings settings =
+                CatalogFixture.settings(dir, catalog, 1_700_000_000L).build(System.getenv());
         try (StateStore state = StateStore.open(settings.database(), Clock.systemUTC());
-                dev.kiln.registry.RegistryServer registry = new dev.kiln.registry.RegistryServer(
-                                dev.kiln.registry.RegistryConfig.builder(dir.resolve("registry"))
-                                        .addr("127.0.0.1:0")
-                                        .build())
-                        .start()) {
+                dev.kiln.registry.RegistryServer registry = CatalogFixture.registry(dir)) {
             Reconciler reconciler = new Reconciler(
                     settings, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE);
             Reconciler.Request up = new Reconciler.Request(
@@ -236,13 +219,8 @@ class ReconcilerIT {
             });
 
             // another epoch is another input: the image is assembled, and fails without its package
-            Settings later = Settings.builder()
-                    .stateDir(dir.resolve(".kiln"))
-                    .repository(dir.resolve("packages"))
-                    .catalog(catalog)
-                    .arch("x86_64")
-                    .sourceDateEpoch(1_800_000_000L)
-                    .build(System.getenv());
+            Settings later =
+                    CatalogFixture.settings(dir, catalog, 1_800_000_000L).build(System.getenv());
             Reconciler.Report third = new Reconciler(
                             later, state, HttpClient.newHttpClient(), Clock.systemUTC(), ReconcileListener.NONE)
                     .reconcile(new Reconciler.Request(

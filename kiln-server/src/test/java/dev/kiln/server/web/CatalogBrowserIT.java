@@ -146,12 +146,7 @@ class CatalogBrowserIT {
         // the conventional image tool replaces: a distribution's userland, here 2 MiB that do not compress
         Files.writeString(catalog.resolve("images/tool.compare"), "conventional.tar.gz\n");
         conventionalImage(catalog.resolve("images/conventional.tar.gz"));
-        Settings settings = Settings.builder()
-                .stateDir(dir.resolve(".kiln"))
-                .repository(dir.resolve("packages"))
-                .catalog(catalog)
-                .arch("x86_64")
-                .sourceDateEpoch(1_700_000_000L)
+        Settings settings = dev.kiln.server.CatalogFixture.settings(dir, catalog, 1_700_000_000L)
                 .build(System.getenv());
         state = StateStore.open(settings.database(), Clock.systemUTC());
         try (RegistryServer registry = new RegistryServer(RegistryConfig.builder(dir.resolve("registry"))
@@ -261,7 +256,8 @@ class CatalogBrowserIT {
         WebElement q = browser.findElement(By.name("q"));
         q.sendKeys("nothing-like-this");
         q.submit();
-        assertThat(browser.getCurrentUrl()).contains("q=nothing-like-this");
+        // submit() returns before the new page has loaded on a busy machine: wait for the navigation it starts
+        awaitUrlContaining("q=nothing-like-this");
         assertThat(browser.findElements(By.cssSelector("#images tbody tr"))).isEmpty();
         assertThat(browser.getPageSource()).contains("No image matches.");
         screenshot("catalog-filtered");
@@ -411,6 +407,15 @@ class CatalogBrowserIT {
     private static HttpResponse<String> get(HttpClient http, String path) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create(web.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits (up to 30 s, polling) for the browser to reach a page whose address contains {@code part}. */
+    private static void awaitUrlContaining(String part) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!browser.getCurrentUrl().contains(part) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(browser.getCurrentUrl()).contains(part);
     }
 
     private static void screenshot(String name) throws Exception {
