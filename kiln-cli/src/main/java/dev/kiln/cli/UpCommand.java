@@ -259,6 +259,10 @@ final class UpCommand implements Callable<Integer> {
         List<Reconciler.ImageOutcome> images = report.images();
         long built = packages.stream().filter(Reconciler.PackageOutcome::built).count();
         long pushed = images.stream().filter(Reconciler.ImageOutcome::pushed).count();
+        long failed = packages.stream()
+                .filter(p -> p.status() == Reconciler.PackageStatus.FAILED)
+                .count();
+        int notPublished = report.imagesNotPublished().size();
         for (Reconciler.PackageOutcome p : packages) {
             out.emit(Output.fields(
                     "event",
@@ -288,9 +292,19 @@ final class UpCommand implements Callable<Integer> {
                     "signed",
                     i.signed()));
         }
+        for (Reconciler.Unpublished image : report.imagesNotPublished()) {
+            out.emit(Output.fields("event", "image-not-published", "name", image.name(), "reason", image.reason()));
+        }
         out.say(String.format(
-                "catalog: %d recipes (%d built, %d up to date), %d images (%d pushed, %d unchanged)",
-                packages.size(), built, packages.size() - built, images.size(), pushed, images.size() - pushed));
+                "catalog: %d recipes (%d built, %d up to date%s), %d images (%d pushed, %d unchanged%s)",
+                packages.size(),
+                built,
+                packages.size() - built - failed,
+                failed == 0 ? "" : ", " + failed + " failed",
+                images.size(),
+                pushed,
+                images.size() - pushed,
+                notPublished == 0 ? "" : ", " + notPublished + " not published"));
         out.emit(Output.fields(
                 "event",
                 "summary",
@@ -302,6 +316,10 @@ final class UpCommand implements Callable<Integer> {
                 images.size(),
                 "pushed",
                 pushed,
+                "failed",
+                failed,
+                "notPublished",
+                notPublished,
                 "registry",
                 registry,
                 "run",

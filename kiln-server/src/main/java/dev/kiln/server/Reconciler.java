@@ -133,9 +133,17 @@ public final class Reconciler {
 
     public record ImageOutcome(String name, ImageReference reference, boolean pushed, boolean signed) {}
 
+    /** An image this run did not publish, and why. */
+    public record Unpublished(String name, String reason) {
+        @Override
+        public String toString() {
+            return name + " (" + reason + ")";
+        }
+    }
+
     /**
      * What a reconcile did. {@code updates} is null without UPSTREAMS; {@code problems} are recipes that
-     * did not load; {@code imagesSkipped} names the images not published and why (a recipe they need failed, or
+     * did not load; {@code imagesNotPublished} names each image not published, with why (a recipe it needs failed, or
      * their assembly did), null when every image was.
      */
     public record Report(
@@ -144,17 +152,18 @@ public final class Reconciler {
             UpdateRun.@Nullable Report updates,
             List<PackageOutcome> packages,
             List<ImageOutcome> images,
-            @Nullable String imagesSkipped) {
+            List<Unpublished> imagesNotPublished) {
         public Report {
             problems = List.copyOf(problems);
             packages = List.copyOf(packages);
             images = List.copyOf(images);
+            imagesNotPublished = List.copyOf(imagesNotPublished);
         }
 
         public boolean failed() {
             return !problems.isEmpty()
                     || (updates != null && updates.failed())
-                    || imagesSkipped != null
+                    || !imagesNotPublished.isEmpty()
                     || packages.stream().anyMatch(p -> p.status() == PackageStatus.FAILED);
         }
     }
@@ -273,20 +282,16 @@ public final class Reconciler {
             recordPackageFacts(catalog.get());
         }
         List<ImageOutcome> images = new ArrayList<>();
-        String imagesSkipped = null;
+        List<Unpublished> notPublished = new ArrayList<>();
         if (request.stages().contains(Stage.IMAGES)) {
             Set<String> failed = packages.stream()
                     .filter(p -> p.status() == PackageStatus.FAILED)
                     .map(PackageOutcome::name)
                     .collect(Collectors.toCollection(TreeSet::new));
-            List<String> notPublished = new ArrayList<>();
             images = reconcileImages(
                     runId, request, imageKey, packageKey, new FailedRecipes(failed, catalog, clock), notPublished);
-            if (!notPublished.isEmpty()) {
-                imagesSkipped = "images not published: " + String.join("; ", notPublished);
-            }
         }
-        return new Report(runId, problems, updates, packages, images, imagesSkipped);
+        return new Report(runId, problems, updates, packages, images, notPublished);
     }
 
     /** Builds that resolve from the catalog's own repository need its index to exist, empty at first. */
@@ -460,7 +465,7 @@ public final class Reconciler {
             Once<dev.kiln.attest.SigningKey> imageKey,
             ApkSigningKey packageKey,
             FailedRecipes failed,
-            List<String> notPublished) {
+            List<Unpublished> notPublished) {
         RegistryTarget registry = Objects.requireNonNull(request.registry(), "Request requires a registry for IMAGES");
         List<Path> shared = SharedRepository.forImages(settings, packageKey, listener);
         RegistryClient client = new RegistryClient(http, registry.credentials());
@@ -551,8 +556,8 @@ public final class Reconciler {
         return outcomes;
     }
 
-    private void notImagePublished(String name, String why, List<String> notPublished) {
-        notPublished.add(name + " (" + why + ")");
+    private void notImagePublished(String name, String why, List<Unpublished> notPublished) {
+        notPublished.add(new Unpublished(name, why));
         listener.onEvent(ReconcileEvent.of(
                 "error", "image " + name + " not published: " + why, "package", name, "message", why));
     }

@@ -139,9 +139,10 @@ class ReconcilerIT {
 
             Reconciler.Report first = reconciler.reconcile(up);
             assertThat(first.images()).extracting(Reconciler.ImageOutcome::name).containsExactly("lib", "tool");
-            assertThat(first.imagesSkipped())
-                    .startsWith("images not published: nothing (")
-                    .contains("no-such-package");
+            assertThat(first.imagesNotPublished()).singleElement().satisfies(u -> {
+                assertThat(u.name()).isEqualTo("nothing");
+                assertThat(u.reason()).contains("no-such-package");
+            });
 
             // lib's next version fails; tool's next version builds, so its image has new content to publish
             Files.writeString(
@@ -163,8 +164,8 @@ class ReconcilerIT {
                 assertThat(i.name()).isEqualTo("tool");
                 assertThat(i.pushed()).isTrue();
             });
-            assertThat(second.imagesSkipped())
-                    .isEqualTo("images not published: lib (its packages' recipe failed to build: lib)");
+            assertThat(second.imagesNotPublished())
+                    .containsExactly(new Reconciler.Unpublished("lib", "its packages' recipe failed to build: lib"));
             assertThat(events)
                     .extracting(ReconcileEvent::text)
                     .contains("image lib not published: its packages' recipe failed to build: lib");
@@ -227,9 +228,10 @@ class ReconcilerIT {
                             "up", EnumSet.of(Reconciler.Stage.IMAGES), List.of(), up.images(), up.registry()));
             assertThat(third.failed()).isTrue();
             assertThat(third.images()).isEmpty();
-            assertThat(third.imagesSkipped())
-                    .startsWith("images not published: tool (")
-                    .contains("tool-1.0.0-r0");
+            assertThat(third.imagesNotPublished()).singleElement().satisfies(u -> {
+                assertThat(u.name()).isEqualTo("tool");
+                assertThat(u.reason()).contains("tool-1.0.0-r0");
+            });
             Files.write(apk, bytes);
         }
     }
