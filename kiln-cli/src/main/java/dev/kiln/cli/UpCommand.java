@@ -189,17 +189,19 @@ final class UpCommand implements Callable<Integer> {
                 out.say("  catalog: " + web.url());
                 out.emit(Output.fields("event", "web", "url", web.url()));
             }
-            if (report.failed()) {
-                return 1;
-            }
             if (once) {
-                return 0;
+                return report.failed() ? 1 : 0;
+            }
+            if (report.failed()) {
+                // what the run did publish (every image no failure touched) is worth serving; the exit status still
+                // says the run failed once the server stops
+                out.error("the run failed (above); serving what it published");
             }
             out.progress(
                     "==> serving " + server.address() + (web == null ? "" : " and " + web.url()) + " (Ctrl-C to stop)",
                     Output.fields("event", "serving"));
             server.join();
-            return 0;
+            return report.failed() ? 1 : 0;
         } finally {
             if (web != null) {
                 web.close();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.kiln.server.state.Records;
 import dev.kiln.server.state.StateStore;
 import dev.kiln.testkit.ToolCatalog;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -22,7 +23,34 @@ class UpCommandIT {
 
     @Test
     void servesTheWebCatalogBesideTheRegistryUntilStopped(@TempDir Path dir) throws Exception {
+        Served served = serveUntilTheToolImageIsListed(dir, catalog(dir));
+        assertThat(served.images()).as(String.valueOf(served.run())).contains("\"image\":\"tool\"");
+        assertThat(served.run().out()).contains("catalog: http://127.0.0.1:" + served.port() + "/");
+        assertThat(served.servingAfterTheRun()).isTrue();
+    }
+
+    /**
+     * A recipe that fails (the catalog's s6, whose tarball cannot be fetched here) made {@code kiln up} exit instead
+     * of serving the images the run did publish.
+     */
+    @Test
+    void aFailedRecipeDoesNotStopItServingWhatWasPublished(@TempDir Path dir) throws Exception {
         Path catalog = catalog(dir);
+        Files.writeString(
+                catalog.resolve("recipes/broken.yaml"),
+                ToolCatalog.RECIPE.replace("name: tool", "name: broken").replace("mkdir -p", "exit 3; mkdir -p"));
+        Served served = serveUntilTheToolImageIsListed(dir, catalog);
+        assertThat(served.images()).as(String.valueOf(served.run())).contains("\"image\":\"tool\"");
+        assertThat(served.servingAfterTheRun()).as(String.valueOf(served.run())).isTrue();
+        assertThat(served.run().err()).contains("the run failed (above); serving what it published");
+        assertThat(served.run().exitCode()).isEqualTo(1);
+    }
+
+    /** What the web catalog listed, and whether the command was still running a second after its run finished. */
+    record Served(CliRun run, String images, int port, boolean servingAfterTheRun) {}
+
+    /** Runs {@code kiln up} (serving) until the web catalog lists the tool image or 60 s pass, then stops it. */
+    private static Served serveUntilTheToolImageIsListed(Path dir, Path catalog) throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -47,10 +75,27 @@ class UpCommandIT {
             }
             Thread.sleep(100);
         }
+        // the run is recorded as finished (succeeded or failed) before the command goes on to serve or to exit
+        java.net.URI runs = java.net.URI.create("http://127.0.0.1:" + port + "/api/runs");
+        String activity = "";
+        for (int i = 0;
+                i < 600 && !activity.matches("(?s).*\"status\":\"(SUCCEEDED|FAILED)\".*") && serving.isAlive();
+                i++) {
+            try {
+                activity = http.send(
+                                java.net.http.HttpRequest.newBuilder(runs).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+            } catch (java.io.IOException gone) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(1000);
+        boolean servingAfterTheRun = serving.isAlive();
         serving.interrupt();
         serving.join(30_000);
-        assertThat(images).as(String.valueOf(result.get())).contains("\"image\":\"tool\"");
-        assertThat(result.get().out()).contains("catalog: http://127.0.0.1:" + port + "/");
+        return new Served(result.get(), images, port, servingAfterTheRun);
     }
 
     @Test
