@@ -134,7 +134,10 @@ final class GraphCommand implements Callable<Integer> {
         }
         List<RebuildGraph.Hop> hops = graph.why(from, to);
         if (hops.isEmpty()) {
-            out.say(from + " does not need " + to + " at build time");
+            out.say(from + " does not need " + to + " at build time"
+                    + (graph.testDependenciesOf(from).contains(to)
+                            ? "; its tests' environments do, so it is built after " + to
+                            : ""));
         } else {
             out.say(from + " needs " + to + ":");
         }
@@ -164,6 +167,8 @@ final class GraphCommand implements Callable<Integer> {
                 from,
                 "to",
                 to,
+                "testsNeed",
+                graph.testDependenciesOf(from).contains(to),
                 "hops",
                 hops.stream()
                         .map(h -> Output.fields(

@@ -265,6 +265,28 @@ class UpdateCliIT {
         assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "base", "app")
                         .out())
                 .isEqualTo("base does not need app at build time\n");
+        // a recipe whose tests need another's package is built after it, and --why says so
+        Files.writeString(recipes.resolve("aa.yaml"), """
+                package:
+                  name: aa
+                  version: "1"
+                pipeline:
+                  - runs: true
+                test:
+                  environment:
+                    contents:
+                      packages:
+                        - app
+                  pipeline:
+                    - runs: app
+                """);
+        String withTests = CliRun.of("graph", "--catalog", recipes.toString()).out();
+        assertThat(withTests.indexOf("\napp\n")).isNotNegative().isLessThan(withTests.indexOf("\naa\n"));
+        assertThat(CliRun.of("graph", "--catalog", recipes.toString(), "--why", "aa", "app")
+                        .out())
+                .isEqualTo(
+                        "aa does not need app at build time; its tests' environments do, so it is built after app\n");
+        Files.delete(recipes.resolve("aa.yaml"));
         CliRun json = CliRun.of("graph", "--catalog", recipes.toString(), "--json");
         assertThat(json.out())
                 .contains("\"cycles\":[{\"members\":[\"lib\",\"zcc\"],\"broken\":{\"from\":\"lib\",\"to\":\"zcc\"},"
