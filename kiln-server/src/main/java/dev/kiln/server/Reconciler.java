@@ -144,7 +144,7 @@ public final class Reconciler {
     /**
      * What a reconcile did. {@code updates} is null without UPSTREAMS; {@code problems} are recipes that
      * did not load; {@code imagesNotPublished} names each image not published, with why (a recipe it needs failed, or
-     * their assembly did), null when every image was.
+     * its assembly did), empty when every image was.
      */
     public record Report(
             long runId,
@@ -451,13 +451,10 @@ public final class Reconciler {
     }
 
     /**
-     * Builds and pushes every image; with an image key, signs each pushed image and attests its SBOM
-     * and SLSA provenance (both storage layouts), and signs again only what changed or was never signed.
-     */
-    /**
-     * Publishes each image whose inputs changed. An image a failed recipe holds back, or whose assembly fails (a
-     * package it names does not resolve), is not published and is named in {@code notPublished} with the reason;
-     * the others go on.
+     * Builds and pushes every image whose inputs changed; with an image key, signs each pushed image and attests its
+     * SBOM and SLSA provenance (both storage layouts), and signs again only what changed or was never signed. An
+     * image a failed recipe holds back, or whose assembly fails (a package it names does not resolve), is not
+     * published and is named in {@code notPublished} with the reason; the others go on.
      */
     private List<ImageOutcome> reconcileImages(
             long runId,
