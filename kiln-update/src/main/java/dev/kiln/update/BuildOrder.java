@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  * is ignored (that recipe is built against the already published version of its dependency):
  * an edge to a bootstrap package when the cycle has one, or when another bootstrap edge closes a
  * cycle among the waiting recipes; otherwise the edge out of the cycle member with the fewest
- * unbuilt dependencies. Ties go by name, so the order is deterministic. Test edges (a recipe's tests need
- * another recipe's packages, its build does not) are broken before any other: losing one costs a test its
- * freshly built tool, never a build its input.
+ * unbuilt dependencies. Ties go by name, so the order is deterministic. A test edge (a recipe's tests need
+ * another recipe's packages, its build does not) of the cycle found goes before any other edge of it: losing one
+ * costs a test its freshly built tool, never a build its input.
  */
 final class BuildOrder {
     private final Map<String, Set<String>> pending = new HashMap<>();
@@ -92,8 +92,8 @@ final class BuildOrder {
     }
 
     /**
-     * The cycle to break now, and where: at a test edge of the cycle found, else at a bootstrap edge when there is one; otherwise at the
-     * edge out of the member of the cycle found with the fewest unbuilt dependencies. Breaking one
+     * The cycle to break now, and where: at a test edge of the cycle found, else at a bootstrap edge when there is
+     * one; otherwise at the edge out of the member of the cycle found with the fewest unbuilt dependencies. Breaking one
      * edge at a time (rather than all of a member's) broke a fifth fewer edges on the Wolfi corpus.
      */
     private Cycle cycleToBreak(Set<String> todo, Set<String> done) {
@@ -113,9 +113,9 @@ final class BuildOrder {
                 }
             }
         }
-        Cycle preferred = bootstrapCycle(done);
-        if (preferred != null) {
-            return preferred;
+        Cycle viaBootstrap = bootstrapCycle(done);
+        if (viaBootstrap != null) {
+            return viaBootstrap;
         }
         int best = 0;
         for (int i = 1; i < cycle.size(); i++) {
