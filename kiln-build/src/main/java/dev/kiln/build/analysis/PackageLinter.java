@@ -117,12 +117,13 @@ public final class PackageLinter {
             if (e.rel().endsWith(".o")) {
                 add(byLinter, "object", e.rel(), "intermediate object file (.o); usually it should be removed");
             }
-            if (e.rel().endsWith(".a") && !packageName.endsWith("-dev")) {
+            // as melange's: a -dev or -static package is where static archives belong
+            if (e.rel().endsWith(".a") && !packageName.endsWith("-dev") && !packageName.endsWith("-static")) {
                 add(
                         byLinter,
                         "staticarchive",
                         e.rel(),
-                        "static archive outside a -dev package; move it to -dev or remove it");
+                        "static archive outside a -dev or -static package; move it there or remove it");
             }
             if (e.regular() && !e.rel().startsWith(SBOM_DIR) && isStripCandidate(e) && hasDebugInfo(e.file())) {
                 add(byLinter, "strip", e.rel(), "ELF file is not stripped (has .debug_* sections)");
