@@ -59,6 +59,12 @@ final class ImageScans {
         this.clock = clock;
     }
 
+    private boolean hasScanData() {
+        Path advisories = settings.advisories();
+        Path osv = settings.osv();
+        return (advisories != null && Files.exists(advisories)) || (osv != null && Files.exists(osv));
+    }
+
     /** The catalog's scan data: advisory documents and OSV records where the settings say, when present. */
     static ScanSources sources(Settings settings, Clock clock) {
         Path advisories = settings.advisories();
@@ -97,13 +103,20 @@ final class ImageScans {
         if (result.comparison() != null) {
             state.recordComparison(digest, result.comparison());
         }
+        // "0 CVEs" from no data at all would read as a clean bill: say that nothing was there to match against
+        String unchecked = hasScanData()
+                ? ""
+                : "; no advisories to match against: neither " + settings.advisories() + " nor " + settings.osv()
+                        + " exists";
         listener.onEvent(ReconcileEvent.of(
                 "scan",
                 String.format(
-                        "  %s: %d CVEs (critical %d, high %d, medium %d, low %d, unknown %d)",
-                        name, c.total(), c.critical(), c.high(), c.medium(), c.low(), c.unknown()),
+                        "  %s: %d CVEs (critical %d, high %d, medium %d, low %d, unknown %d%s)",
+                        name, c.total(), c.critical(), c.high(), c.medium(), c.low(), c.unknown(), unchecked),
                 "package",
                 name,
+                "advisoryData",
+                hasScanData(),
                 "critical",
                 c.critical(),
                 "high",

@@ -169,6 +169,12 @@ class ReconcilerIT {
             assertThat(events)
                     .extracting(ReconcileEvent::text)
                     .contains("image lib not published: its packages' recipe failed to build: lib");
+            // the catalog has no advisories: its scan says so rather than reporting a clean 0
+            assertThat(events)
+                    .extracting(ReconcileEvent::text)
+                    .anySatisfy(t -> assertThat(t)
+                            .startsWith("  tool: 0 CVEs (")
+                            .contains("no advisories to match against: neither " + catalog.resolve("advisories")));
             // the lib image published by the first run is still what its tag names
             assertThat(state.images(second.runId()))
                     .extracting(Records.ImagePublication::image)
