@@ -61,41 +61,42 @@ class UpCommandIT {
         Thread serving = new Thread(() -> result.set(CliRun.of(up)));
         serving.start();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.URI api = java.net.URI.create("http://127.0.0.1:" + port + "/api/images");
-        String images = "";
         // the web catalog answers from the start; the image appears once the reconcile has pushed it
-        for (int i = 0; i < 600 && !images.contains("\"image\":\"tool\"") && serving.isAlive(); i++) {
-            try {
-                images = http.send(
-                                java.net.http.HttpRequest.newBuilder(api).build(),
-                                java.net.http.HttpResponse.BodyHandlers.ofString())
-                        .body();
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
+        String images = poll(http, port, "/api/images", body -> body.contains("\"image\":\"tool\""), serving);
         // the run is recorded as finished (succeeded or failed) before the command goes on to serve or to exit
-        java.net.URI runs = java.net.URI.create("http://127.0.0.1:" + port + "/api/runs");
-        String activity = "";
-        for (int i = 0;
-                i < 600 && !activity.matches("(?s).*\"status\":\"(SUCCEEDED|FAILED)\".*") && serving.isAlive();
-                i++) {
-            try {
-                activity = http.send(
-                                java.net.http.HttpRequest.newBuilder(runs).build(),
-                                java.net.http.HttpResponse.BodyHandlers.ofString())
-                        .body();
-            } catch (java.io.IOException gone) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        poll(http, port, "/api/runs", body -> body.matches("(?s).*\"status\":\"(SUCCEEDED|FAILED)\".*"), serving);
         Thread.sleep(1000);
         boolean servingAfterTheRun = serving.isAlive();
         serving.interrupt();
         serving.join(30_000);
         return new Served(result.get(), images, port, servingAfterTheRun);
+    }
+
+    /**
+     * GETs {@code path} of the web catalog every 100 ms until {@code done} holds for the body, the command has
+     * stopped, or 60 s pass; returns the last body (empty when nothing answered).
+     */
+    private static String poll(
+            java.net.http.HttpClient http,
+            int port,
+            String path,
+            java.util.function.Predicate<String> done,
+            Thread serving)
+            throws InterruptedException {
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port + path);
+        String body = "";
+        for (int i = 0; i < 600 && !done.test(body) && serving.isAlive(); i++) {
+            try {
+                body = http.send(
+                                java.net.http.HttpRequest.newBuilder(uri).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+            } catch (java.io.IOException notYet) {
+                // not listening yet, or gone
+            }
+            Thread.sleep(100);
+        }
+        return body;
     }
 
     @Test
