@@ -133,11 +133,10 @@ final class GraphCommand implements Callable<Integer> {
             }
         }
         List<RebuildGraph.Hop> hops = graph.why(from, to);
+        boolean testsNeed = graph.testDependenciesOf(from).contains(to);
         if (hops.isEmpty()) {
             out.say(from + " does not need " + to + " at build time"
-                    + (graph.testDependenciesOf(from).contains(to)
-                            ? "; its tests' environments do, so it is built after " + to
-                            : ""));
+                    + (testsNeed ? "; its tests' environments do, so it is built after " + to : ""));
         } else {
             out.say(from + " needs " + to + ":");
         }
@@ -168,7 +167,7 @@ final class GraphCommand implements Callable<Integer> {
                 "to",
                 to,
                 "testsNeed",
-                graph.testDependenciesOf(from).contains(to),
+                testsNeed,
                 "hops",
                 hops.stream()
                         .map(h -> Output.fields(

@@ -80,21 +80,37 @@ public final class ImageBuilder {
             throw new ImageException("a lock of an image on contents.baseimage is not supported yet: the lock format"
                     + " does not record the base's packages");
         }
-        List<String> warnings = new ArrayList<>();
-        Setup setup = setup(spec, options, warnings);
+        Setup setup = setup(spec, options, new ArrayList<>());
         List<ImageLock.Locked> locked = new ArrayList<>();
-        for (String arch : setup.archs) {
-            for (RepositoryPackage p : resolve(setup.repos, setup.resolveFrom, arch, world(spec))) {
-                locked.add(new ImageLock.Locked(
+        resolvedPerArch(spec, setup)
+                .forEach((arch, packages) -> packages.forEach(p -> locked.add(new ImageLock.Locked(
                         p.name(),
                         p.version(),
                         arch,
                         p.entry().checksum(),
-                        p.repository() + "/" + arch + "/" + p.fileName()));
-            }
-        }
+                        p.repository() + "/" + arch + "/" + p.fileName()))));
         return new ImageLock(
                 configName, ImageLock.checksumOf(configBytes), spec.contents().keyring(), setup.resolveFrom, locked);
+    }
+
+    /**
+     * The packages each architecture of the image would install (its own, not a base image's), resolved without
+     * installing anything.
+     */
+    public Map<String, List<RepositoryPackage>> resolvedPackages(ImageSpec spec, ImageBuildOptions options) {
+        try {
+            return resolvedPerArch(spec, setup(spec, options, new ArrayList<>()));
+        } catch (ApkException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, List<RepositoryPackage>> resolvedPerArch(ImageSpec spec, Setup setup) {
+        Map<String, List<RepositoryPackage>> out = new TreeMap<>();
+        for (String arch : setup.archs) {
+            out.put(arch, resolve(setup.repos, setup.resolveFrom, arch, world(spec)));
+        }
+        return out;
     }
 
     /** A fresh resolution of {@code world} against the repositories, failing as kiln-image does. */

@@ -1,15 +1,14 @@
 package dev.kiln.server;
 
+import dev.kiln.apk.RepositoryPackage;
 import dev.kiln.image.ImageBuildOptions;
 import dev.kiln.image.ImageBuilder;
-import dev.kiln.image.ImageLock;
 import dev.kiln.image.ImageSpec;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 
 /**
  * The recipes that failed in this run, and which images they hold back. An image that would install a package of
@@ -19,35 +18,29 @@ import java.util.function.Supplier;
  */
 final class FailedRecipes {
     private final Set<String> failed;
-    private final Supplier<CatalogGraph> catalog;
     private final ImageBuilder resolver;
 
-    FailedRecipes(Set<String> failed, Supplier<CatalogGraph> catalog, Clock clock) {
+    FailedRecipes(Set<String> failed, Clock clock) {
         this.failed = Set.copyOf(failed);
-        this.catalog = catalog;
         this.resolver = new ImageBuilder(clock);
     }
 
     /**
-     * The failed recipes whose packages the image resolves to, in name order; empty when none. An image on a base
-     * image is resolved on top of it, which a lock does not cover: it is checked by its own packages' names.
+     * The failed recipes whose packages the image resolves to (the origin its repository's index records for each),
+     * in name order; empty when none.
      */
-    List<String> holdingBack(ImageSpec spec, ImageBuildOptions options, Path config) {
+    List<String> holdingBack(ImageSpec spec, ImageBuildOptions options) {
         if (failed.isEmpty()) {
             return List.of();
         }
-        Set<String> names = new TreeSet<>();
-        if (spec.contents().baseImage() == null) {
-            ImageLock lock = resolver.lock(spec, options, config.getFileName().toString(), new byte[0]);
-            lock.packages().forEach(p -> names.add(p.name()));
-        } else {
-            spec.contents().packages().forEach(atom -> names.add(atom.split("[=<>~]")[0]));
-        }
         Set<String> behind = new TreeSet<>();
-        for (String name : names) {
-            String origin = catalog.get().graph().originOf(name);
-            if (origin != null && failed.contains(origin)) {
-                behind.add(origin);
+        for (List<RepositoryPackage> packages :
+                resolver.resolvedPackages(spec, options).values()) {
+            for (RepositoryPackage p : packages) {
+                String origin = Objects.requireNonNullElse(p.entry().origin(), p.name());
+                if (failed.contains(origin)) {
+                    behind.add(origin);
+                }
             }
         }
         return List.copyOf(behind);

@@ -289,7 +289,7 @@ public final class Reconciler {
                     .map(PackageOutcome::name)
                     .collect(Collectors.toCollection(TreeSet::new));
             images = reconcileImages(
-                    runId, request, imageKey, packageKey, new FailedRecipes(failed, catalog, clock), notPublished);
+                    runId, request, imageKey, packageKey, new FailedRecipes(failed, clock), notPublished);
         }
         return new Report(runId, problems, updates, packages, images, notPublished);
     }
@@ -501,7 +501,7 @@ public final class Reconciler {
             ImagePublisher.PublishResult result;
             try {
                 ImageSpec spec = ImageSpecLoader.load(config);
-                List<String> behind = failed.holdingBack(spec, options, config);
+                List<String> behind = failed.holdingBack(spec, options);
                 if (!behind.isEmpty()) {
                     notImagePublished(
                             name, "its packages' recipe failed to build: " + String.join(", ", behind), notPublished);

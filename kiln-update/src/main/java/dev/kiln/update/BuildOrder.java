@@ -43,10 +43,6 @@ final class BuildOrder {
         this.bootstrapCandidates = new ArrayList<>(bootstrap);
     }
 
-    static Order of(Collection<String> subset, Map<String, Set<String>> deps, Set<Edge> bootstrap) {
-        return of(subset, deps, bootstrap, Set.of());
-    }
-
     static Order of(Collection<String> subset, Map<String, Set<String>> deps, Set<Edge> bootstrap, Set<Edge> test) {
         return new BuildOrder(bootstrap, test).order(subset, deps);
     }

@@ -54,6 +54,8 @@ public final class RebuildGraph {
 
     private final Map<String, Set<String>> deps; // origin -> origins it needs
     private final Map<String, Set<String>> testDeps; // origin -> origins only its tests need
+    private final Map<String, Set<String>> orderDeps; // origin -> both of the above: what it is built after
+    private final Set<Edge> testEdges;
     private final Map<String, String> files; // origin -> recipe file
     private final Map<String, Resolver.Resolution> environments;
     private final Map<String, List<String>> problems; // origin -> why it did not compile
@@ -70,6 +72,13 @@ public final class RebuildGraph {
             Set<Edge> bootstrapEdges) {
         this.deps = deps;
         this.testDeps = testDeps;
+        this.orderDeps = new HashMap<>();
+        this.testEdges = new LinkedHashSet<>();
+        deps.forEach((o, d) -> orderDeps.put(o, new TreeSet<>(d)));
+        testDeps.forEach((o, d) -> d.forEach(t -> {
+            orderDeps.computeIfAbsent(o, k -> new TreeSet<>()).add(t);
+            testEdges.add(new Edge(o, t));
+        }));
         this.files = files;
         this.environments = environments;
         this.problems = problems;
@@ -235,9 +244,7 @@ public final class RebuildGraph {
 
     /** What {@code origin} is built after: its build dependencies and its tests'. */
     public Set<String> orderDependenciesOf(String origin) {
-        Set<String> all = new TreeSet<>(dependenciesOf(origin));
-        all.addAll(testDependenciesOf(origin));
-        return all;
+        return orderDeps.getOrDefault(origin, Set.of());
     }
 
     /** Environment atoms of {@code origin} that no recipe of the catalog provides, with the chain that led to each. */
@@ -257,11 +264,7 @@ public final class RebuildGraph {
 
     /** The build order of a subset (edges leaving the subset are ignored; they are already built). */
     public Order order(Collection<String> subset) {
-        Map<String, Set<String>> all = new HashMap<>();
-        Set<Edge> testEdges = new LinkedHashSet<>();
-        deps.keySet().forEach(o -> all.put(o, orderDependenciesOf(o)));
-        testDeps.forEach((o, d) -> d.forEach(t -> testEdges.add(new Edge(o, t))));
-        return BuildOrder.of(subset, all, bootstrapEdges, testEdges);
+        return BuildOrder.of(subset, orderDeps, bootstrapEdges, testEdges);
     }
 
     /**
