@@ -7,7 +7,17 @@ work=${BENCH_WORK:-$(mktemp -d /var/tmp/kiln-registry-bench.XXXXXX)}
 KILN_PORT=${KILN_PORT:-5101}
 DIST_PORT=${DIST_PORT:-5102}
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+# On failure the servers' logs are kept (the images are not), so a failed run can be read afterwards.
+cleanup() {
+  local status=$?
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  if [ "$status" -ne 0 ]; then
+    logs=$(mktemp -d /var/tmp/kiln-registry-bench-logs.XXXXXX)
+    cp "$work"/*.log "$logs"/ 2>/dev/null || true
+    echo "failed ($status); the servers' logs are in $logs" >&2
+  fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 wait_ready() {

@@ -4,6 +4,10 @@
 # same run. Neither redirects pulls, so both serve blob bytes themselves. skopeo pushes a different
 # ~IMAGE_MIB MB image in each of RUNS runs, alternating which registry goes first (median), then
 # PULLS alternating pulls of the first image from each (median); one 20 MB push and pull warms both.
+# WARM_PULLS (default 2) pulls of that image from each registry come first, unmeasured: a registry
+# serves pulls for days, so its steady state is what counts, not its JIT compiling the pull path.
+# LOAD=N runs N busy loops (one per core of contention) during the pulls, as other builds on the
+# machine would: the registries then compete for CPU, and the one needing less of it per pull wins.
 source "$(dirname "$0")/registry-lib.sh"
 runs=${RUNS:-3}
 S3_PORT=${S3_PORT:-5103}
@@ -71,8 +75,15 @@ done
 # CPU time (user + system, clock ticks) a process has used so far: what each side spends per pull, which decides
 # who loses when the machine is busy
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+for _ in $(seq 1 "${WARM_PULLS:-2}"); do
+  for port in "$KILN_PORT" "$DIST_PORT"; do
+    rm -rf "$work/out"
+    skopeo --insecure-policy copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/big1:v1" "oci:$work/out:v1"
+  done
+done
 declare -A cpu_before
 for p in "$KILN_PID" "$DIST_PID" "$S3_PID"; do cpu_before[$p]=$(cpu_ticks "$p"); done
+for _ in $(seq 1 "${LOAD:-0}"); do sha256sum /dev/zero & pids+=("$!"); done
 for pull_run in $(seq 1 "${PULLS:-5}"); do
   for name in kiln dist; do
     port=$KILN_PORT; [ "$name" = dist ] && port=$DIST_PORT
@@ -81,10 +92,24 @@ for pull_run in $(seq 1 "${PULLS:-5}"); do
       "docker://127.0.0.1:$port/bench/big1:v1" "oci:$work/out:v1") "
   done
 done
+for p in "${pids[@]}"; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sha256sum ] && kill "$p"; done
 hz=$(getconf CLK_TCK)
 cpu_during_pulls() { echo "scale=2; ($(cpu_ticks "$1") - ${cpu_before[$1]}) / $hz / ${PULLS:-5}" | bc; }
 echo "CPU per pull (user + system, both registries' pulls counted): kiln $(cpu_during_pulls "$KILN_PID") s," \
   "dist $(cpu_during_pulls "$DIST_PID") s, s3proxy $(cpu_during_pulls "$S3_PID") s"
+# One blob at a time: GETS curl GETs of the largest layer from each registry, after one warm-up, each
+# registry's CPU (from /proc) and wall time per GET: the relay's own cost, without skopeo's parallelism.
+layer=$(ls -S "$work/img1/blobs/sha256" | head -1)
+for name in kiln dist; do
+  port=$KILN_PORT; pid=$KILN_PID; [ "$name" = dist ] && { port=$DIST_PORT; pid=$DIST_PID; }
+  url="http://127.0.0.1:$port/v2/bench/big1/blobs/sha256:$layer"
+  curl -fs -o /dev/null "$url"
+  before=$(cpu_ticks "$pid"); walls=""
+  for _ in $(seq 1 "${GETS:-5}"); do walls+="$(curl -fs -o /dev/null -w '%{time_total}' "$url") "; done
+  # shellcheck disable=SC2086
+  echo "$name: one $(( $(stat -c %s "$work/img1/blobs/sha256/$layer") / 1048576 )) MiB blob GET: CPU" \
+    "$(echo "scale=3; ($(cpu_ticks "$pid") - $before) / $hz / ${GETS:-5}" | bc) s, wall median $(median $walls) s"
+done
 for name in kiln dist; do
   # shellcheck disable=SC2086
   echo "$name: push median $(median ${push[$name]}) s (${push[$name]% }), pull median $(median ${pull[$name]}) s (${pull[$name]% })"

@@ -59,7 +59,10 @@ final class S3Clients {
             client.endpointOverride(uri);
             presigner.endpointOverride(uri);
         });
-        return new S3Objects(client.build(), presigner.build(), location);
+        // A plain-HTTP endpoint (a store on the same network) is read from its sockets directly: SocketGet
+        boolean plainHttp =
+                endpoint.map(uri -> "http".equalsIgnoreCase(uri.getScheme())).orElse(false);
+        return new S3Objects(client.build(), presigner.build(), location, plainHttp);
     }
 
     private static URI endpoint(String text) {

@@ -23,6 +23,9 @@ final class S3ObjectChannel implements SeekableByteChannel {
     private long size = -1;
     private long position;
     private @Nullable ResponseInputStream<GetObjectResponse> stream;
+    /** The open read when it came from the socket directly instead of through the SDK. */
+    private @Nullable SocketGet direct;
+
     private long streamEnd;
     private boolean open = true;
     private byte @Nullable [] chunk;
@@ -34,12 +37,20 @@ final class S3ObjectChannel implements SeekableByteChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (stream == null && position > 0 && position >= size()) {
+        if (!reading() && position > 0 && position >= size()) {
             return -1; // a range request past the end would be refused with 416
         }
-        ResponseInputStream<GetObjectResponse> stream = this.stream != null ? this.stream : open();
+        if (!reading()) {
+            open();
+        }
         int n;
-        if (dst.hasArray()) {
+        SocketGet direct = this.direct;
+        ResponseInputStream<GetObjectResponse> stream = this.stream;
+        if (direct != null) {
+            n = direct.read(dst);
+        } else if (stream == null) {
+            throw new IllegalStateException("opened without a stream");
+        } else if (dst.hasArray()) {
             n = stream.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
             if (n > 0) {
                 dst.position(dst.position() + n);
@@ -59,7 +70,17 @@ final class S3ObjectChannel implements SeekableByteChannel {
         return n;
     }
 
-    private ResponseInputStream<GetObjectResponse> open() throws IOException {
+    private boolean reading() {
+        return stream != null || direct != null;
+    }
+
+    private void open() throws IOException {
+        SocketGet socket = objects.socketGet(path, position);
+        if (socket != null) {
+            opened(socket.length());
+            direct = socket;
+            return;
+        }
         ResponseInputStream<GetObjectResponse> opened;
         try {
             opened = objects.request(path, position);
@@ -70,12 +91,15 @@ final class S3ObjectChannel implements SeekableByteChannel {
             throw e;
         }
         Long length = opened.response().contentLength();
-        streamEnd = length == null ? Long.MAX_VALUE : position + length;
-        if (position == 0 && length != null) {
+        opened(length == null ? -1 : length);
+        stream = opened;
+    }
+
+    private void opened(long length) {
+        streamEnd = length < 0 ? Long.MAX_VALUE : position + length;
+        if (position == 0 && length >= 0) {
             size = length; // the whole object from its start: its length is the object's size
         }
-        stream = opened;
-        return opened;
     }
 
     @Override
@@ -94,7 +118,7 @@ final class S3ObjectChannel implements SeekableByteChannel {
 
     @Override
     public long size() throws IOException {
-        if (size < 0 && stream == null && position == 0) {
+        if (size < 0 && !reading() && position == 0) {
             open(); // the GET that serves the bytes also says how many there are
         }
         if (size < 0) {
@@ -127,6 +151,10 @@ final class S3ObjectChannel implements SeekableByteChannel {
     }
 
     private void closeStream() throws IOException {
+        if (direct != null) {
+            direct.close(); // one connection per object: nothing to return for reuse
+            direct = null;
+        }
         if (stream != null) {
             // Closing before the end drops the connection rather than draining the rest of the object;
             // at the end, closing returns the connection for reuse.

@@ -61,10 +61,14 @@ public final class S3Objects implements AutoCloseable {
     /** Requests in flight at once for one blob's parts (S3 serves them in parallel; a loopback server too). */
     public static final int PARALLEL = 4;
 
+    /** Lifetime of the URL a {@link SocketGet} sends at once: only clock skew needs more than a second. */
+    private static final Duration PRESIGNED_READ = Duration.ofMinutes(5);
+
     private final S3Client client;
     private final S3Presigner presigner;
     private final S3Location location;
     private final ExecutorService transfers;
+    private final boolean plainHttp;
 
     /**
      * The objects under {@code location}, with endpoint, region and credentials from {@code env}: the
@@ -74,8 +78,9 @@ public final class S3Objects implements AutoCloseable {
         return S3Clients.open(location, env);
     }
 
-    S3Objects(S3Client client, S3Presigner presigner, S3Location location) {
+    S3Objects(S3Client client, S3Presigner presigner, S3Location location, boolean plainHttp) {
         this.client = client;
+        this.plainHttp = plainHttp;
         this.presigner = presigner;
         this.location = location;
         AtomicInteger threads = new AtomicInteger();
@@ -172,6 +177,18 @@ public final class S3Objects implements AutoCloseable {
      */
     public SeekableByteChannel channel(String path) {
         return new S3ObjectChannel(this, path);
+    }
+
+    /**
+     * The object's bytes from {@code offset} read from the socket of a presigned GET, when the endpoint
+     * is plain HTTP and the store answers it plainly; null otherwise, and the caller uses {@link #request}.
+     */
+    @Nullable
+    SocketGet socketGet(String path, long offset) throws IOException {
+        if (!plainHttp) {
+            return null;
+        }
+        return SocketGet.open(presignedGet(path, PRESIGNED_READ), offset, describe(path), SocketGet.READ_TIMEOUT);
     }
 
     ResponseInputStream<GetObjectResponse> request(String path, long offset) {

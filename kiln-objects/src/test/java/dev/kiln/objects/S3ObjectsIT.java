@@ -69,6 +69,78 @@ class S3ObjectsIT {
     }
 
     @Test
+    void directBuffersAreReadFromThePresignedGetsSocket() throws Exception {
+        // 3 MiB and a few bytes: several socket reads, a body larger than the response head's buffer
+        byte[] body = new byte[(3 << 20) + 17];
+        new java.util.Random(7).nextBytes(body);
+        objects.put("socket", body, Precondition.NONE);
+        try (SocketGet get = objects.socketGet("socket", 0)) {
+            assertThat(get)
+                    .as("a plain-HTTP endpoint answers a presigned GET plainly")
+                    .isNotNull();
+            assertThat(get.length()).isEqualTo(body.length);
+            assertThat(readAll(get, (1 << 20) + 3)).isEqualTo(body);
+            assertThat(get.read(ByteBuffer.allocateDirect(16))).isEqualTo(-1);
+        }
+        try (SocketGet tail = objects.socketGet("socket", 1000)) {
+            assertThat(tail).isNotNull();
+            assertThat(readAll(tail, 1 << 16)).isEqualTo(Arrays.copyOfRange(body, 1000, body.length));
+        }
+        try (SeekableByteChannel channel = objects.channel("socket")) {
+            assertThat(channel.size()).isEqualTo(body.length);
+            channel.position(body.length - 10);
+            ByteBuffer end = ByteBuffer.allocateDirect(64);
+            assertThat(channel.read(end)).isEqualTo(10);
+            byte[] last = new byte[10];
+            end.flip().get(last);
+            assertThat(last).isEqualTo(Arrays.copyOfRange(body, body.length - 10, body.length));
+            assertThat(channel.read(end.clear())).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void anythingButThePlainAnswerIsLeftToTheSdk() throws Exception {
+        objects.put("small", text("twelve bytes"), Precondition.NONE);
+        objects.put("empty", new byte[0], Precondition.NONE);
+        assertThat(objects.socketGet("absent", 0))
+                .as("404: the SDK names the missing key")
+                .isNull();
+        assertThat(objects.socketGet("small", 12))
+                .as("416: a range past the end")
+                .isNull();
+        try (SocketGet empty = objects.socketGet("empty", 0)) {
+            assertThat(empty).isNotNull();
+            assertThat(empty.read(ByteBuffer.allocateDirect(16))).isEqualTo(-1);
+        }
+        try (SeekableByteChannel channel = objects.channel("absent")) {
+            assertThatThrownBy(() -> channel.read(ByteBuffer.allocateDirect(16)))
+                    .isInstanceOf(NoSuchFileException.class)
+                    .hasMessageContaining("absent");
+        }
+        try (SeekableByteChannel channel = objects.channel("small")) {
+            ByteBuffer read = ByteBuffer.allocateDirect(64);
+            while (channel.read(read) > 0) {
+                // the whole body came with the response head
+            }
+            byte[] bytes = new byte[read.flip().remaining()];
+            read.get(bytes);
+            assertThat(bytes).isEqualTo(text("twelve bytes"));
+        }
+    }
+
+    private static byte[] readAll(SocketGet get, int bufferSize) throws java.io.IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(bufferSize);
+        byte[] copy = new byte[bufferSize];
+        while (get.read(buffer.clear()) >= 0) {
+            int n = buffer.flip().remaining();
+            buffer.get(copy, 0, n);
+            out.write(copy, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void createIfAbsentWritesOnce() {
         assertThat(objects.put("once", text("first"), Precondition.ABSENT)).isPresent();
         assertThat(objects.put("once", text("second"), Precondition.ABSENT)).isEmpty();
