@@ -104,17 +104,21 @@ class SocketGetTest {
         return StandardCharsets.US_ASCII.decode(body.flip()).toString();
     }
 
+    private static void getAbcTwice(Answers server) throws IOException {
+        for (int i = 0; i < 2; i++) {
+            try (SocketGet get = SocketGet.open(server.url("/b/k" + i), 0, "s3://b/k", Duration.ofSeconds(30))) {
+                assertThat(get).isNotNull();
+                assertThat(body(get)).isEqualTo("abc");
+            }
+        }
+    }
+
     private static final String ABC = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc";
 
     @Test
     void aConnectionReadToItsEndCarriesTheNextGet() throws Exception {
         try (Answers server = new Answers(false, false, ABC, ABC)) {
-            for (int i = 0; i < 2; i++) {
-                try (SocketGet get = SocketGet.open(server.url("/b/k" + i), 0, "s3://b/k", Duration.ofSeconds(30))) {
-                    assertThat(get).isNotNull();
-                    assertThat(body(get)).isEqualTo("abc");
-                }
-            }
+            getAbcTwice(server);
             assertThat(server.connections).containsExactly(1, 1);
         }
     }
@@ -122,12 +126,7 @@ class SocketGetTest {
     @Test
     void aConnectionTheServerClosedWhileIdleIsReplaced() throws Exception {
         try (Answers server = new Answers(false, true, ABC, ABC)) {
-            for (int i = 0; i < 2; i++) {
-                try (SocketGet get = SocketGet.open(server.url("/b/k" + i), 0, "s3://b/k", Duration.ofSeconds(30))) {
-                    assertThat(get).isNotNull();
-                    assertThat(body(get)).isEqualTo("abc");
-                }
-            }
+            getAbcTwice(server);
             assertThat(server.connections).containsExactly(1, 2);
         }
     }
