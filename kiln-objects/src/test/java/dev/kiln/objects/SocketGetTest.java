@@ -170,27 +170,37 @@ class SocketGetTest {
 
     @Test
     void aServerThatStopsSendingFailsTheReadAfterTheTimeout() throws Exception {
-        try (Answers server = new Answers(true, false, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst");
-                SocketGet get = SocketGet.open(server.url("/b/k"), 0, "s3://b/k", Duration.ofSeconds(1))) {
-            assertThat(get).isNotNull();
-            ByteBuffer body = ByteBuffer.allocateDirect(100);
-            assertThat(get.read(body)).isEqualTo(5);
-            assertThatThrownBy(() -> get.read(body))
-                    .isInstanceOf(SocketTimeoutException.class)
-                    .hasMessage("s3://b/k: no byte from the object store for 1 s");
+        try (Answers server = new Answers(true, false, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst")) {
+            assertSecondReadFails(
+                    server,
+                    Duration.ofSeconds(1),
+                    5,
+                    SocketTimeoutException.class,
+                    "s3://b/k: no byte from the object store for 1 s");
         }
     }
 
     @Test
     void aConnectionCutShortFailsNamingWhatArrived() throws Exception {
-        try (Answers server = new Answers(false, true, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
-                SocketGet get = SocketGet.open(server.url("/b/k"), 0, "s3://b/k", Duration.ofSeconds(30))) {
+        try (Answers server = new Answers(false, true, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this")) {
+            assertSecondReadFails(
+                    server,
+                    Duration.ofSeconds(30),
+                    9,
+                    EOFException.class,
+                    "s3://b/k: the connection ended after 9 of 100 bytes");
+        }
+    }
+
+    /** The first read gets what the server sent; the next one fails with the given message. */
+    private static void assertSecondReadFails(
+            Answers server, Duration timeout, int sent, Class<? extends IOException> failure, String message)
+            throws IOException {
+        try (SocketGet get = SocketGet.open(server.url("/b/k"), 0, "s3://b/k", timeout)) {
             assertThat(get).isNotNull();
             ByteBuffer body = ByteBuffer.allocateDirect(100);
-            assertThat(get.read(body)).isEqualTo(9);
-            assertThatThrownBy(() -> get.read(body))
-                    .isInstanceOf(EOFException.class)
-                    .hasMessage("s3://b/k: the connection ended after 9 of 100 bytes");
+            assertThat(get.read(body)).isEqualTo(sent);
+            assertThatThrownBy(() -> get.read(body)).isInstanceOf(failure).hasMessage(message);
         }
     }
 
