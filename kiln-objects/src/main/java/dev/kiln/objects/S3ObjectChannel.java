@@ -152,7 +152,7 @@ final class S3ObjectChannel implements SeekableByteChannel {
 
     private void closeStream() throws IOException {
         if (direct != null) {
-            direct.close(); // one connection per object: nothing to return for reuse
+            direct.close(); // a body read to its end already went back to the idle connections
             direct = null;
         }
         if (stream != null) {

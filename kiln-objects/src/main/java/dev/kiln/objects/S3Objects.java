@@ -184,7 +184,7 @@ public final class S3Objects implements AutoCloseable {
      * is plain HTTP and the store answers it plainly; null otherwise, and the caller uses {@link #request}.
      */
     @Nullable
-    SocketGet socketGet(String path, long offset) throws IOException {
+    SocketGet socketGet(String path, long offset) {
         if (!plainHttp) {
             return null;
         }

@@ -47,7 +47,7 @@ final class SocketGet implements Closeable {
 
     private static final int CONNECT_TIMEOUT_MS = 10_000;
     private static final int HEAD_MAX = 16 << 10;
-    /** Idle connections kept per server; S3 servers close theirs after 5 to 20 idle seconds. */
+    /** Idle connections kept per server, each for less time than S3 servers keep theirs (5 to 20 s). */
     private static final int IDLE_PER_SERVER = 16;
 
     private static final long IDLE_NANOS = Duration.ofSeconds(4).toNanos();

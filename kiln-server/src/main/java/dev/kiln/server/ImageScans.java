@@ -59,22 +59,19 @@ final class ImageScans {
         this.clock = clock;
     }
 
-    private boolean hasScanData() {
-        Path advisories = settings.advisories();
-        Path osv = settings.osv();
-        return (advisories != null && Files.exists(advisories)) || (osv != null && Files.exists(osv));
-    }
-
     /** The catalog's scan data: advisory documents and OSV records where the settings say, when present. */
     static ScanSources sources(Settings settings, Clock clock) {
-        Path advisories = settings.advisories();
-        Path osv = settings.osv();
+        Path osv = present(settings.osv());
         return ScanSources.load(
-                advisories != null && Files.exists(advisories) ? advisories : null,
-                null,
-                osv != null && Files.exists(osv) ? List.of(osv) : List.of(),
-                null,
-                clock);
+                present(settings.advisories()), null, osv != null ? List.of(osv) : List.of(), null, clock);
+    }
+
+    private static @Nullable Path present(@Nullable Path path) {
+        return path != null && Files.exists(path) ? path : null;
+    }
+
+    private boolean hasScanData() {
+        return present(settings.advisories()) != null || present(settings.osv()) != null;
     }
 
     /**
@@ -104,7 +101,8 @@ final class ImageScans {
             state.recordComparison(digest, result.comparison());
         }
         // "0 CVEs" from no data at all would read as a clean bill: say that nothing was there to match against
-        String unchecked = hasScanData()
+        boolean hasData = hasScanData();
+        String unchecked = hasData
                 ? ""
                 : "; no advisories to match against: neither " + settings.advisories() + " nor " + settings.osv()
                         + " exists";
@@ -116,7 +114,7 @@ final class ImageScans {
                 "package",
                 name,
                 "advisoryData",
-                hasScanData(),
+                hasData,
                 "critical",
                 c.critical(),
                 "high",

@@ -142,7 +142,7 @@ final class BuildOrder {
             List<String> cycle = new ArrayList<>();
             cycle.add(e.from());
             cycle.addAll(back.subList(0, back.size() - 1));
-            return cycle(cycle, 0, bootstrap.contains(e));
+            return cycle(cycle, 0, true); // every candidate is a bootstrap edge
         }
         return null;
     }
